@@ -1,0 +1,127 @@
+# Makefile: builds libmmec (static and shared), the mmec command and the Lua module; runs the
+# tests and benchmarks; installs. `make SANITIZE=1 test` builds and tests under ASan + UBSan
+# in build/sanitize/, beside the normal build in build/.
+
+PREFIX      ?= /usr/local
+DESTDIR     ?=
+BINDIR      ?= $(PREFIX)/bin
+LIBDIR      ?= $(PREFIX)/lib
+INCLUDEDIR  ?= $(PREFIX)/include
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+MANDIR      ?= $(PREFIX)/share/man
+LUA_CMODDIR ?= $(LIBDIR)/lua/5.4
+
+CC         ?= cc
+PKG_CONFIG ?= pkg-config
+BISON      ?= bison
+FLEX       ?= flex
+DEPS       := lua5.4 libcjson
+
+ifeq ($(SANITIZE),1)
+B          ?= build/sanitize
+OPT        ?= -O1 -g -fno-omit-frame-pointer
+SANFLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=all
+else
+B          ?= build
+OPT        ?= -O2 -g
+SANFLAGS   :=
+endif
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+        -Wwrite-strings -Wcast-qual -Wundef -Wformat=2
+DEPCFLAGS := $(shell $(PKG_CONFIG) --cflags $(DEPS) 2>/dev/null)
+DEPLIBS   := $(shell $(PKG_CONFIG) --libs $(DEPS) 2>/dev/null) -lm -lpthread
+CFLAGS    ?=
+ALLCFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L $(OPT) $(WARN) $(SANFLAGS) -fPIC \
+             -fvisibility=hidden -DMMEC_BUILDING -I$(B)/gen -Igrammar -Icompiler -Iruntime -Ilua \
+             $(DEPCFLAGS) $(CFLAGS) -MMD -MP
+ALLLDFLAGS := $(SANFLAGS) $(LDFLAGS)
+
+LIB_SRC := $(filter-out compiler/main.c,$(wildcard compiler/*.c)) $(wildcard runtime/*.c) \
+           $(filter-out lua/luamod.c,$(wildcard lua/*.c))
+GEN_SRC := $(B)/gen/scale.tab.c $(B)/gen/scale.lex.c
+LIB_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(LIB_SRC)) $(patsubst $(B)/gen/%.c,$(B)/obj/gen/%.o,$(GEN_SRC))
+CLI_OBJ := $(B)/obj/compiler/main.o
+
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
+
+Q := @
+ifeq ($(V),1)
+Q :=
+endif
+
+.PHONY: all test check bench install uninstall clean deps-check
+all: deps-check $(B)/mmec $(B)/libmmec.a $(B)/libmmec.so $(B)/mmec.pc
+
+deps-check:
+	@$(PKG_CONFIG) --exists $(DEPS) || { echo "missing: $(DEPS) (apt-get install liblua5.4-dev libcjson-dev pkg-config)"; exit 1; }
+
+$(B)/gen/scale.tab.c $(B)/gen/scale.tab.h: grammar/scale.y
+	@mkdir -p $(B)/gen
+	@echo "  BISON   $<"
+	$(Q)$(BISON) -Wall -Werror -o $(B)/gen/scale.tab.c --header=$(B)/gen/scale.tab.h $<
+
+$(B)/gen/scale.lex.c $(B)/gen/scale.lex.h: grammar/scale.l
+	@mkdir -p $(B)/gen
+	@echo "  FLEX    $<"
+	$(Q)$(FLEX) --header-file=$(B)/gen/scale.lex.h -o $(B)/gen/scale.lex.c $<
+
+$(B)/obj/gen/scale.tab.o: $(B)/gen/scale.lex.h
+$(B)/obj/gen/scale.lex.o: $(B)/gen/scale.tab.h
+
+$(B)/obj/%.o: %.c | $(B)/gen/scale.tab.h $(B)/gen/scale.lex.h
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALLCFLAGS) -c $< -o $@
+
+$(B)/obj/gen/%.o: $(B)/gen/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALLCFLAGS) -c $< -o $@
+
+$(B)/libmmec.a: $(LIB_OBJ)
+	@echo "  AR      $@"
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(B)/libmmec.so: $(LIB_OBJ)
+	@echo "  LD      $@"
+	$(Q)$(CC) -shared -Wl,-soname,libmmec.so.0 $(ALLLDFLAGS) -o $@ $^ $(DEPLIBS)
+
+$(B)/mmec: $(CLI_OBJ) $(B)/libmmec.a
+	@echo "  LD      $@"
+	$(Q)$(CC) $(ALLLDFLAGS) -o $@ $^ $(DEPLIBS)
+
+$(B)/mmec.pc: Makefile
+	@printf 'prefix=%s\nlibdir=%s\nincludedir=%s\n\nName: mmec\nDescription: compiler of .scale auto-scaling policies for SageMaker endpoints\nVersion: 0.1.0\nRequires.private: lua5.4 libcjson\nLibs: -L$${libdir} -lmmec\nLibs.private: -lm -lpthread\nCflags: -I$${includedir}\n' \
+	    '$(PREFIX)' '$(LIBDIR)' '$(INCLUDEDIR)' > $@
+
+$(B)/tests/%: tests/unit/%.c $(B)/libmmec.a
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALLCFLAGS) -fvisibility=default $< -o $@ $(B)/libmmec.a $(ALLLDFLAGS) \
+	    $(shell $(PKG_CONFIG) --cflags --libs cmocka) $(DEPLIBS)
+
+test check: all $(UNIT_BIN)
+	@MMEC_BUILD=$(B) SANITIZE=$(SANITIZE) bash tests/run
+
+bench: all
+	@MMEC_BUILD=$(B) bash tests/bench/run
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR)
+	install -m 755 $(B)/mmec $(DESTDIR)$(BINDIR)/mmec
+	install -m 644 $(B)/libmmec.a $(DESTDIR)$(LIBDIR)/libmmec.a
+	install -m 755 $(B)/libmmec.so $(DESTDIR)$(LIBDIR)/libmmec.so.0
+	ln -sf libmmec.so.0 $(DESTDIR)$(LIBDIR)/libmmec.so
+	install -m 644 compiler/mmec.h $(DESTDIR)$(INCLUDEDIR)/mmec.h
+	install -m 644 $(B)/mmec.pc $(DESTDIR)$(PKGCONFIGDIR)/mmec.pc
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/mmec $(DESTDIR)$(LIBDIR)/libmmec.a $(DESTDIR)$(LIBDIR)/libmmec.so \
+	    $(DESTDIR)$(LIBDIR)/libmmec.so.0 $(DESTDIR)$(INCLUDEDIR)/mmec.h $(DESTDIR)$(PKGCONFIGDIR)/mmec.pc
+
+clean:
+	rm -rf build
+
+-include $(shell find $(B)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,99 @@
+/* ast.h: the syntax tree the parser builds and the checker reads. Nodes keep the raw text of
+ * their tokens (pointers into the source, which lives as long as the context) with spans, so
+ * the checker converts numbers and reports every range problem at its own location. */
+#ifndef MMEC_AST_H
+#define MMEC_AST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model.h"
+
+/* A token as written. `s` is NULL when the token is absent. Strings are decoded. */
+typedef struct ast_tok {
+    const char *s;
+    uint32_t len;
+    span loc;
+    int quoted;            /* written as a string literal */
+} ast_tok;
+
+typedef struct ast_dim {
+    ast_tok name, value;
+    struct ast_dim *next;
+} ast_dim;
+
+typedef struct ast_metric {
+    int custom;            /* `metric "Name" ...` */
+    ast_tok word;          /* the metric keyword (cpu, invocations, ...) or the custom name */
+    ast_tok namespace_;    /* `in "Namespace"` */
+    ast_tok stat;          /* avg, max, ... */
+    ast_tok value;         /* the target as written, without '%' */
+    int percent;           /* written with '%' */
+    ast_tok per;           /* per instance|copy|model|gpu|cpu */
+    ast_tok unit;
+    ast_dim *dims;
+    span dims_loc;
+    span loc;
+} ast_metric;
+
+typedef struct ast_cooldown {
+    ast_tok in, out;       /* durations as written */
+    span loc;
+} ast_cooldown;
+
+/* One option after the metric of a `scale` statement, or one item of a block. */
+typedef enum ast_item_kind {
+    ITEM_VARIANT,
+    ITEM_INSTANCE,
+    ITEM_CAPACITY,
+    ITEM_COOLDOWN,
+    ITEM_MODEL,
+    ITEM_SCALE,
+    ITEM_NO_SCALE_IN,
+    ITEM_NAME,
+    ITEM_HOOK
+} ast_item_kind;
+
+struct ast_scale;
+
+typedef struct ast_item {
+    ast_item_kind kind;
+    span loc;
+    ast_tok a, b;              /* variant/instance/model/name: a; capacity: a..b */
+    ast_cooldown cooldown;
+    struct ast_scale *scale;
+    struct ast_item *next;
+} ast_item;
+
+/* `scale [NAME] [variant V] [model M] on METRIC OPTIONS` */
+typedef struct ast_scale {
+    span loc;
+    ast_tok target;            /* the endpoint name of the one-line form */
+    ast_tok variant, model;
+    ast_metric metric;
+    ast_item *options;         /* cooldown, no scale-in, name */
+} ast_scale;
+
+typedef enum ast_target_kind {
+    AST_ENDPOINT,
+    AST_COMPONENT,
+    AST_SERVERLESS,
+    AST_ONELINE                /* a top-level `scale NAME on ...` */
+} ast_target_kind;
+
+typedef struct ast_target {
+    ast_target_kind kind;
+    span loc;                  /* the keyword and name */
+    span close_loc;            /* the closing brace */
+    ast_tok name;
+    ast_item *items;           /* block items in source order */
+    ast_scale *scale;          /* AST_ONELINE */
+    struct ast_target *next;
+} ast_target;
+
+typedef struct ast_file {
+    ast_target *targets, **tail;
+    ast_item *hooks, **hooks_tail;   /* `hook "path"` statements */
+} ast_file;
+
+#endif

@@ -1,0 +1,252 @@
+/* diag.c: diagnostics as data. Turns byte spans into lines and columns (from a line-start
+ * table built once per source), hands each diagnostic to the embedder's callback, and renders
+ * them the way GCC does for whoever wants text. The only module that formats locations. */
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+
+static void build_lines(mmec_ctx *ctx) {
+    src_file *s = &ctx->src;
+    size_t n = 1;
+    for (size_t i = 0; i < s->len; i++)
+        n += s->text[i] == '\n';
+    s->line_starts = mem_alloc(ctx, n * sizeof *s->line_starts);
+    if (s->line_starts == NULL)
+        return;
+    size_t k = 0;
+    s->line_starts[k++] = 0;
+    for (size_t i = 0; i < s->len; i++)
+        if (s->text[i] == '\n')
+            s->line_starts[k++] = (uint32_t)(i + 1);
+    s->nlines = n;
+}
+
+/* Index (0-based) of the line holding `off`. */
+static size_t line_index(const src_file *s, uint32_t off) {
+    size_t lo = 0, hi = s->nlines;
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (s->line_starts[mid] <= off)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+unsigned diag_line_of(mmec_ctx *ctx, uint32_t off) {
+    if (ctx->src.line_starts == NULL)
+        build_lines(ctx);
+    if (ctx->src.line_starts == NULL)
+        return 0;
+    return (unsigned)line_index(&ctx->src, off) + 1;
+}
+
+static void deliver(mmec_ctx *ctx, mmec_diagnostic *d) {
+    if (d->severity == MMEC_WARNING && ctx->cfg.werror)
+        d->severity = MMEC_ERROR;
+    if (d->severity == MMEC_ERROR) {
+        if (ctx->errors >= ctx->cfg.max_errors) {
+            ctx->suppressed = 1;
+            ctx->errors++;
+            return;
+        }
+        ctx->errors++;
+    } else if (d->severity == MMEC_WARNING) {
+        ctx->warnings++;
+    } else if (ctx->suppressed) {
+        return;    /* the note of a dropped error */
+    }
+    if (ctx->cfg.on_diagnostic)
+        ctx->cfg.on_diagnostic(d, ctx->cfg.diagnostic_user);
+}
+
+void diag_vreport(mmec_ctx *ctx, mmec_severity sev, const char *code, span loc,
+                  const char *fmt, va_list ap) {
+    mmec_diagnostic d;
+    memset(&d, 0, sizeof d);
+    d.severity = sev;
+    d.code = code;
+    d.file = ctx->src.name;
+    d.message = mem_vprintf(ctx, fmt, ap);
+    src_file *s = &ctx->src;
+    if (loc.start != UINT32_MAX && s->text != NULL) {
+        if (s->line_starts == NULL)
+            build_lines(ctx);
+        if (loc.start > s->len)
+            loc.start = (uint32_t)s->len;
+        if (loc.end < loc.start)
+            loc.end = loc.start;
+        if (loc.end > s->len)
+            loc.end = (uint32_t)s->len;
+        size_t li = line_index(s, loc.start);
+        size_t ls = s->line_starts[li];
+        size_t le = li + 1 < s->nlines ? s->line_starts[li + 1] - 1 : s->len;
+        if (le > ls && s->text[le - 1] == '\r')
+            le--;
+        d.line = (unsigned)li + 1;
+        d.col = (unsigned)(loc.start - ls) + 1;
+        size_t end = loc.end > le ? le : loc.end;
+        if (end <= loc.start)
+            end = loc.start + 1;
+        d.end_col = (unsigned)(end - ls) + 1;
+        d.offset = loc.start;
+        d.length = loc.end - loc.start;
+        d.source_line = s->text + ls;
+        d.source_line_len = le - ls;
+    }
+    deliver(ctx, &d);
+}
+
+void diag_report(mmec_ctx *ctx, mmec_severity sev, const char *code, span loc,
+                 const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    diag_vreport(ctx, sev, code, loc, fmt, ap);
+    va_end(ap);
+}
+
+void diag_plain(mmec_ctx *ctx, mmec_severity sev, const char *code, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    diag_vreport(ctx, sev, code, SPAN_NONE, fmt, ap);
+    va_end(ap);
+}
+
+const char *mmec_severity_name(mmec_severity s) {
+    switch (s) {
+    case MMEC_NOTE: return "note";
+    case MMEC_WARNING: return "warning";
+    case MMEC_ERROR: return "error";
+    }
+    return "error";
+}
+
+/* Rendering: a bounded snprintf-style writer. */
+typedef struct out {
+    char *buf;
+    size_t cap, len;
+} out;
+
+static void put(out *o, const char *s, size_t n) {
+    if (o->len < o->cap) {
+        size_t room = o->cap - o->len;
+        memcpy(o->buf + o->len, s, n < room ? n : room);
+    }
+    o->len += n;
+}
+
+static void puts_(out *o, const char *s) { put(o, s, strlen(s)); }
+
+static void putf(out *o, const char *fmt, ...) MMEC_PRINTF(2, 3);
+static void putf(out *o, const char *fmt, ...) {
+    char tmp[64];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        put(o, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
+}
+
+/* Length of the valid UTF-8 sequence at s (n bytes left), or 0 when invalid. */
+static size_t utf8_len(const unsigned char *s, size_t n) {
+    unsigned c = s[0];
+    size_t k;
+    unsigned min;
+    if (c < 0x80) return 1;
+    if (c >= 0xC2 && c <= 0xDF) { k = 2; min = 0x80; }
+    else if (c >= 0xE0 && c <= 0xEF) { k = 3; min = 0x800; }
+    else if (c >= 0xF0 && c <= 0xF4) { k = 4; min = 0x10000; }
+    else return 0;
+    if (n < k) return 0;
+    unsigned cp = c & (0x7Fu >> k);
+    for (size_t i = 1; i < k; i++) {
+        if ((s[i] & 0xC0) != 0x80) return 0;
+        cp = (cp << 6) | (s[i] & 0x3Fu);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+    /* Bidirectional controls reorder what a terminal shows: never echo them. */
+    if ((cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200E ||
+        cp == 0x200F || cp == 0x061C)
+        return 0;
+    return k;
+}
+
+#define WINDOW 120
+#define LEAD 40
+
+size_t mmec_diagnostic_render(const mmec_diagnostic *d, int color, char *buf, size_t cap) {
+    out o = {buf, cap, 0};
+    const char *bold = color ? "\033[1m" : "";
+    const char *reset = color ? "\033[0m" : "";
+    const char *sevc = "";
+    if (color)
+        sevc = d->severity == MMEC_ERROR ? "\033[1;31m"
+             : d->severity == MMEC_WARNING ? "\033[1;35m" : "\033[1;36m";
+    puts_(&o, bold);
+    puts_(&o, d->file ? d->file : "mmec");
+    if (d->line)
+        putf(&o, ":%u:%u", d->line, d->col);
+    puts_(&o, ":");
+    puts_(&o, reset);
+    puts_(&o, " ");
+    puts_(&o, sevc);
+    puts_(&o, mmec_severity_name(d->severity));
+    puts_(&o, ":");
+    puts_(&o, reset);
+    puts_(&o, " ");
+    puts_(&o, d->message ? d->message : "");
+    puts_(&o, "\n");
+    if (d->source_line != NULL && d->line) {
+        const unsigned char *line = (const unsigned char *)d->source_line;
+        size_t n = d->source_line_len;
+        size_t c0 = d->col - 1, c1 = d->end_col - 1;
+        if (c0 > n) c0 = n;
+        if (c1 < c0 + 1) c1 = c0 + 1;
+        size_t ws = 0, we = n;
+        if (n > WINDOW) {
+            ws = c0 > LEAD ? c0 - LEAD : 0;
+            while (ws > 0 && (line[ws] & 0xC0) == 0x80) ws--;
+            we = ws + WINDOW < n ? ws + WINDOW : n;
+            while (we < n && (line[we] & 0xC0) == 0x80) we++;
+        }
+        putf(&o, " %5u | ", d->line);
+        if (ws > 0) puts_(&o, "...");
+        /* The source line, made safe for a terminal: control bytes, invalid UTF-8 and
+         * bidirectional controls become '?', one column each, so the caret still aligns. */
+        for (size_t i = ws; i < we;) {
+            size_t k = utf8_len(line + i, we - i);
+            if (k == 0 || (k == 1 && (line[i] < 0x20 || line[i] == 0x7F) && line[i] != '\t')) {
+                put(&o, "?", 1);
+                i++;
+            } else {
+                put(&o, (const char *)line + i, k);
+                i += k;
+            }
+        }
+        if (we < n) puts_(&o, "...");
+        puts_(&o, "\n");
+        puts_(&o, "       | ");
+        if (ws > 0) puts_(&o, "   ");
+        for (size_t i = ws; i < c0 && i < we;) {
+            size_t k = utf8_len(line + i, we - i);
+            put(&o, line[i] == '\t' ? "\t" : " ", 1);
+            i += k ? k : 1;
+        }
+        puts_(&o, sevc);
+        puts_(&o, "^");
+        size_t stop = c1 < we ? c1 : we;
+        for (size_t i = c0 + 1; i < stop;) {
+            size_t k = utf8_len(line + i, stop - i);
+            put(&o, "~", 1);
+            i += k ? k : 1;
+        }
+        puts_(&o, reset);
+        puts_(&o, "\n");
+    }
+    if (cap > 0)
+        buf[o.len < cap ? o.len : cap - 1] = '\0';
+    return o.len;
+}

@@ -1,0 +1,126 @@
+/* mem.c: the per-compilation arena. Every allocation of a context goes through its allocator
+ * (mmec_config.alloc), so a test can fail the Nth one and a host can cap memory. */
+#include <assert.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define BLOCK_SIZE (64u * 1024u)
+
+struct arena_block {
+    arena_block *next;
+    size_t size, used;
+    max_align_t data[];
+};
+
+void *mem_raw(mmec_ctx *ctx, void *ptr, size_t old_size, size_t size) {
+    return ctx->cfg.alloc(ctx->cfg.alloc_user, ptr, old_size, size);
+}
+
+void mem_fail(mmec_ctx *ctx) {
+    ctx->out_of_memory = 1;
+    assert(ctx->oom != NULL);    /* only code running inside a compile may unwind */
+    longjmp(*ctx->oom, 1);
+}
+
+static void *block_alloc(mmec_ctx *ctx, size_t size) {
+    const size_t align = sizeof(max_align_t);
+    size = (size + align - 1) / align * align;
+    arena_block *b = ctx->blocks;
+    if (b == NULL || b->size - b->used < size) {
+        size_t cap = size > BLOCK_SIZE / 2 ? size : BLOCK_SIZE;
+        if (cap > SIZE_MAX - sizeof(arena_block))
+            return NULL;
+        arena_block *nb = mem_raw(ctx, NULL, 0, sizeof(arena_block) + cap);
+        if (nb == NULL)
+            return NULL;
+        nb->size = cap;
+        nb->used = 0;
+        if (b != NULL && cap != BLOCK_SIZE) {
+            /* A large one-off: keep the current block for the small allocations after it. */
+            nb->next = b->next;
+            b->next = nb;
+            nb->used = size;
+            return nb->data;
+        }
+        nb->next = b;
+        ctx->blocks = b = nb;
+    }
+    void *p = (char *)b->data + b->used;
+    b->used += size;
+    return p;
+}
+
+void *mem_alloc(mmec_ctx *ctx, size_t size) {
+    void *p = block_alloc(ctx, size ? size : 1);
+    if (p == NULL) {
+        if (ctx->oom)
+            mem_fail(ctx);
+        ctx->out_of_memory = 1;
+        return NULL;
+    }
+    memset(p, 0, size);
+    return p;
+}
+
+char *mem_strndup(mmec_ctx *ctx, const char *s, size_t len) {
+    char *p = mem_alloc(ctx, len + 1);
+    if (p != NULL && len > 0)
+        memcpy(p, s, len);
+    return p;
+}
+
+char *mem_strdup(mmec_ctx *ctx, const char *s) {
+    return mem_strndup(ctx, s, strlen(s));
+}
+
+char *mem_vprintf(mmec_ctx *ctx, const char *fmt, va_list ap) {
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    if (n < 0)
+        n = 0;
+    char *p = mem_alloc(ctx, (size_t)n + 1);
+    if (p != NULL)
+        vsnprintf(p, (size_t)n + 1, fmt, ap);
+    return p;
+}
+
+char *mem_printf(mmec_ctx *ctx, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    char *p = mem_vprintf(ctx, fmt, ap);
+    va_end(ap);
+    return p;
+}
+
+void *mem_push(mmec_ctx *ctx, void *items, size_t *n, size_t *cap, size_t size) {
+    void **pitems = items;
+    if (*n == *cap) {
+        size_t ncap = *cap ? *cap * 2 : 8;
+        void *grown = mem_alloc(ctx, ncap * size);
+        if (grown == NULL)
+            return NULL;
+        if (*n)
+            memcpy(grown, *pitems, *n * size);
+        *pitems = grown;     /* the old array stays in the arena until mmec_free */
+        *cap = ncap;
+    }
+    void *slot = (char *)*pitems + (*n)++ * size;
+    memset(slot, 0, size);
+    return slot;
+}
+
+void mem_release(mmec_ctx *ctx) {
+    arena_block *b = ctx->blocks;
+    while (b != NULL) {
+        arena_block *next = b->next;
+        mem_raw(ctx, b, sizeof(arena_block) + b->size, 0);
+        b = next;
+    }
+    ctx->blocks = NULL;
+}

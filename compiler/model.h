@@ -1,0 +1,75 @@
+/* model.h: the checked policy model, what every stage after the checker reads.
+ *
+ * The checker (check.c) builds it from the AST; emitters, the runtime and the Lua hooks read it
+ * and never see tokens, AST nodes or bison types. All memory belongs to the compilation's arena:
+ * nothing here is freed on its own. */
+#ifndef MMEC_MODEL_H
+#define MMEC_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* A source span: byte offsets into the file the diagnostics module knows. */
+typedef struct span {
+    uint32_t start, end;
+} span;
+
+/* What kind of SageMaker resource a scalable target is (AWS.md §1.7). */
+typedef enum target_kind {
+    TARGET_VARIANT,      /* endpoint/<ep>/variant/<v>, sagemaker:variant:DesiredInstanceCount */
+    TARGET_COMPONENT,    /* inference-component/<ic>, ...:DesiredCopyCount */
+    TARGET_SERVERLESS    /* endpoint/<ep>/variant/<v>, ...:DesiredProvisionedConcurrency */
+} target_kind;
+
+typedef struct dimension {
+    const char *name, *value;
+} dimension;
+
+/* The published metric a custom specification names; see catalog.h. */
+struct catalog_metric;
+struct catalog_instance;
+
+typedef struct policy {
+    const char *name;              /* PolicyName, explicit or derived */
+    span loc;                      /* the `scale` statement */
+    span metric_loc;               /* the metric word */
+    struct target *target;
+    int predefined;                /* 1: PredefinedMetricSpecification; 0: Customized */
+    const char *predefined_type;   /* a MetricType enum value when predefined */
+    const struct catalog_metric *metric;  /* catalogue entry, NULL for unknown custom metrics */
+    const char *metric_name;       /* CloudWatch metric name (custom; also set for predefined) */
+    const char *namespace_;        /* custom */
+    dimension *dims;               /* custom */
+    size_t ndims;
+    const char *statistic;         /* custom: Average|Minimum|Maximum|SampleCount|Sum */
+    const char *unit;              /* custom; NULL: omitted */
+    double target_value;           /* as emitted (percent scaled per unit, ratios as 0..1) */
+    int has_scale_in_cooldown, has_scale_out_cooldown;
+    int32_t scale_in_cooldown, scale_out_cooldown;   /* seconds */
+    int disable_scale_in;
+    int high_resolution;           /* 10-second metric (SageMaker ...HighResolution types) */
+    const char *model_name;        /* `model NAME`: the per-model dimension, or NULL */
+} policy;
+
+typedef struct target {
+    target_kind kind;
+    const char *name;              /* endpoint or inference component name */
+    const char *variant;           /* variant name (variant and serverless kinds) */
+    const char *resource_id;       /* AWS ResourceId */
+    const char *dimension;         /* AWS ScalableDimension */
+    span loc;
+    const struct catalog_instance *instance;   /* NULL when not declared or unknown */
+    int has_capacity;
+    int32_t min_capacity, max_capacity;
+    policy **policies;
+    size_t npolicies;
+} target;
+
+typedef struct model {
+    target **targets;
+    size_t ntargets;
+    policy **policies;             /* every policy, in source order */
+    size_t npolicies;
+} model;
+
+#endif

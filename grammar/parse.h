@@ -1,0 +1,24 @@
+/* parse.h: what the scanner (scale.l) and the parser (scale.y) share, and the parser's entry
+ * point for the rest of the compiler. */
+#ifndef MMEC_PARSE_H
+#define MMEC_PARSE_H
+
+#include "../compiler/internal.h"
+#include "../compiler/ast.h"
+
+/* Scanner and parser state: one per parse, passed to every function (as Lua's LexState). */
+typedef struct parse_state {
+    mmec_ctx *ctx;
+    uint32_t base;         /* offset of the scanned buffer in the file (a BOM is skipped) */
+    uint32_t pos;          /* offset in the file of the next byte to scan */
+    ast_file *file;
+    int eof_nl;            /* the separator before the end of input was sent */
+    span open_brace;       /* the '{' of the block being parsed, for "to close" notes */
+    int in_block;
+} parse_state;
+
+/* Parses the context's source into ctx->ast, reporting syntax errors. Returns 0 when the parse
+ * produced no error. Allocation failures unwind through ctx->oom. */
+int parse_source(mmec_ctx *ctx);
+
+#endif

@@ -1,0 +1,383 @@
+/* scale.y: the grammar of the .scale language. A pure, reentrant parser whose actions only
+ * build AST nodes (compiler/ast.h) with their spans; all meaning is the checker's. Statements
+ * end at a line end or ';'. Syntax errors list what was expected and recover at the next
+ * line, so one run reports every mistake once. */
+%require "3.8"
+%define api.pure full
+%define api.prefix {scale_}
+%define api.value.type union
+%define api.token.prefix {T_}
+%define api.location.type {span}
+%define parse.error custom
+%define parse.lac full
+%locations
+%param {yyscan_t scanner}
+%parse-param {parse_state *ps}
+%expect 0
+
+%code requires {
+#include "parse.h"
+#ifndef YY_TYPEDEF_YY_SCANNER_T
+#define YY_TYPEDEF_YY_SCANNER_T
+typedef void *yyscan_t;
+#endif
+}
+
+%code provides {
+int scale_lex(SCALE_STYPE *lval, SCALE_LTYPE *lloc, yyscan_t scanner);
+size_t lex_keyword_names(const char **names, size_t cap);
+}
+
+%code {
+#include <stdio.h>
+#include <string.h>
+
+#define YYSTYPE SCALE_STYPE
+#define YYLTYPE SCALE_LTYPE
+#include "scale.lex.h"
+
+#define YYLLOC_DEFAULT(Cur, Rhs, N)                                  \
+    do {                                                             \
+        if (N) {                                                     \
+            (Cur).start = YYRHSLOC(Rhs, 1).start;                    \
+            (Cur).end = YYRHSLOC(Rhs, N).end;                        \
+        } else {                                                     \
+            (Cur).start = (Cur).end = YYRHSLOC(Rhs, 0).end;          \
+        }                                                            \
+    } while (0)
+
+/* The parse never nests deeply (every list is left-recursive), so the stack stays in the
+ * parser's frame and never reaches malloc. */
+#define YYINITDEPTH 200
+#define YYMAXDEPTH 200
+
+static ast_item *item_new(parse_state *ps, ast_item_kind kind, span loc) {
+    ast_item *it = mem_alloc(ps->ctx, sizeof *it);
+    it->kind = kind;
+    it->loc = loc;
+    return it;
+}
+
+static ast_item *item_tok(parse_state *ps, ast_item_kind kind, span loc, ast_tok a) {
+    ast_item *it = item_new(ps, kind, loc);
+    it->a = a;
+    return it;
+}
+
+static ast_list list_add(ast_list l, ast_item *it) {
+    if (it == NULL)
+        return l;
+    if (l.tail)
+        l.tail->next = it;
+    else
+        l.head = it;
+    l.tail = it;
+    return l;
+}
+
+static void target_add(parse_state *ps, ast_target_kind kind, span loc, ast_tok name,
+                       ast_item *items, ast_scale *scale, span close) {
+    ast_target *t = mem_alloc(ps->ctx, sizeof *t);
+    t->kind = kind;
+    t->loc = loc;
+    t->name = name;
+    t->items = items;
+    t->scale = scale;
+    t->close_loc = close;
+    *ps->file->tail = t;
+    ps->file->tail = &t->next;
+}
+
+static ast_tok none(void) {
+    ast_tok t;
+    memset(&t, 0, sizeof t);
+    return t;
+}
+
+static void scale_error(span *loc, yyscan_t scanner, parse_state *ps, const char *msg) {
+    (void)scanner;
+    diag_error(ps->ctx, "syntax", *loc, "%s", msg);
+}
+}
+
+%code requires {
+typedef struct ast_list { ast_item *head, *tail; } ast_list;
+typedef struct ast_dims { ast_dim *head, *tail; } ast_dims;
+}
+
+%token <ast_tok> WORD "name" STRING "string" NUMBER "number" PERCENT "percentage"
+                 DURATION "duration"
+%token CAPACITY "capacity" COMPONENT "component" COOLDOWN "cooldown" DIMENSIONS "dimensions"
+       ENDPOINT "endpoint" HOOK "hook" IN "in" INSTANCE "instance" METRIC "metric"
+       MODEL "model" NAME "name_" NO "no" ON "on" OUT "out" PER "per" SCALE "scale"
+       SCALE_IN "scale-in" SERVERLESS "serverless" UNIT "unit" VARIANT "variant"
+%token LBRACE "{" RBRACE "}" EQ "=" COMMA "," DOTDOT ".." NL "end of line"
+
+%type <ast_tok> name value duration per_opt
+%type <ast_list> items options block
+%type <ast_dims> dims
+%type <ast_item *> item option
+%type <ast_scale *> scale
+%type <ast_cooldown> cooldown
+%type <ast_metric> metric custom_opts
+%type <ast_target_kind> kind
+
+%%
+
+file
+    : %empty
+    | file NL
+    | file stmt NL
+    | file error NL                { yyerrok; }
+    ;
+
+stmt
+    : scale                        { target_add(ps, AST_ONELINE, @1, $1->target, NULL, $1, @1); }
+    | kind name "{"                { ps->open_brace = @3; ps->in_block = 1; }
+      block "}"                    { ps->in_block = 0;
+                                     target_add(ps, $1, span_join(@1, @2), $2, $5.head, NULL, @6); }
+    | HOOK STRING                  { ast_item *h = item_tok(ps, ITEM_HOOK, @$, $2);
+                                     *ps->file->hooks_tail = h;
+                                     ps->file->hooks_tail = &h->next; }
+    ;
+
+kind
+    : ENDPOINT                     { $$ = AST_ENDPOINT; }
+    | COMPONENT                    { $$ = AST_COMPONENT; }
+    | SERVERLESS                   { $$ = AST_SERVERLESS; }
+    ;
+
+block
+    : items                        { $$ = $1; }
+    | items item                   { $$ = list_add($1, $2); }
+    ;
+
+items
+    : %empty                       { $$ = (ast_list){NULL, NULL}; }
+    | items NL                     { $$ = $1; }
+    | items item NL                { $$ = list_add($1, $2); }
+    | items error NL               { $$ = $1; yyerrok; }
+    ;
+
+item
+    : VARIANT name                 { $$ = item_tok(ps, ITEM_VARIANT, @$, $2); }
+    | INSTANCE name                { $$ = item_tok(ps, ITEM_INSTANCE, @$, $2); }
+    | MODEL name                   { $$ = item_tok(ps, ITEM_MODEL, @$, $2); }
+    | CAPACITY NUMBER ".." NUMBER  { $$ = item_tok(ps, ITEM_CAPACITY, @$, $2); $$->b = $4; }
+    | CAPACITY NUMBER              { $$ = item_tok(ps, ITEM_CAPACITY, @$, $2); $$->b = $2; }
+    | COOLDOWN cooldown            { $$ = item_new(ps, ITEM_COOLDOWN, @$); $$->cooldown = $2; }
+    | scale                        { $$ = item_new(ps, ITEM_SCALE, @$); $$->scale = $1; }
+    ;
+
+scale
+    : SCALE name ON metric options { $$ = mem_alloc(ps->ctx, sizeof *$$); $$->loc = @$;
+                                     $$->target = $2; $$->metric = $4; $$->options = $5.head; }
+    | SCALE name VARIANT name ON metric options
+                                   { $$ = mem_alloc(ps->ctx, sizeof *$$); $$->loc = @$;
+                                     $$->target = $2; $$->variant = $4; $$->metric = $6;
+                                     $$->options = $7.head; }
+    | SCALE name MODEL name ON metric options
+                                   { $$ = mem_alloc(ps->ctx, sizeof *$$); $$->loc = @$;
+                                     $$->target = $2; $$->model = $4; $$->metric = $6;
+                                     $$->options = $7.head; }
+    | SCALE name VARIANT name MODEL name ON metric options
+                                   { $$ = mem_alloc(ps->ctx, sizeof *$$); $$->loc = @$;
+                                     $$->target = $2; $$->variant = $4; $$->model = $6;
+                                     $$->metric = $8; $$->options = $9.head; }
+    | SCALE ON metric options      { $$ = mem_alloc(ps->ctx, sizeof *$$); $$->loc = @$;
+                                     $$->target = none(); $$->metric = $3; $$->options = $4.head; }
+    ;
+
+metric
+    : WORD value per_opt           { memset(&$$, 0, sizeof $$); $$.word = $1; $$.value = $2;
+                                     $$.percent = $2.quoted; $$.value.quoted = 0; $$.per = $3;
+                                     $$.loc = @$; }
+    | WORD WORD value per_opt      { memset(&$$, 0, sizeof $$); $$.word = $1; $$.stat = $2;
+                                     $$.value = $3; $$.percent = $3.quoted; $$.value.quoted = 0;
+                                     $$.per = $4; $$.loc = @$; }
+    | METRIC STRING WORD value custom_opts
+                                   { $$ = $5; $$.custom = 1; $$.word = $2; $$.stat = $3;
+                                     $$.value = $4; $$.percent = $4.quoted; $$.value.quoted = 0;
+                                     $$.loc = @$; }
+    | METRIC STRING IN name WORD value custom_opts
+                                   { $$ = $7; $$.custom = 1; $$.word = $2; $$.namespace_ = $4;
+                                     $$.stat = $5; $$.value = $6; $$.percent = $6.quoted;
+                                     $$.value.quoted = 0; $$.loc = @$; }
+    ;
+
+/* A target value; `quoted` marks one written with '%' until the metric rule takes it. */
+value
+    : NUMBER                       { $$ = $1; }
+    | PERCENT                      { $$ = $1; $$.quoted = 1; }
+    ;
+
+per_opt
+    : %empty                       { $$ = none(); }
+    | PER name                     { $$ = $2; $$.loc = @$; }
+    | PER INSTANCE                 { $$ = none(); $$.s = "instance"; $$.len = 8; $$.loc = @$; }
+    | PER MODEL                    { $$ = none(); $$.s = "model"; $$.len = 5; $$.loc = @$; }
+    ;
+
+custom_opts
+    : %empty                       { memset(&$$, 0, sizeof $$); }
+    | custom_opts UNIT name        { $$ = $1;
+                                     if ($$.unit.s)
+                                         diag_error(ps->ctx, "duplicate", @2, "'unit' given twice");
+                                     $$.unit = $3; }
+    | custom_opts DIMENSIONS "{" dims "}"
+                                   { $$ = $1;
+                                     if ($$.dims)
+                                         diag_error(ps->ctx, "duplicate", @2,
+                                                    "'dimensions' given twice");
+                                     $$.dims = $4.head;
+                                     $$.dims_loc = span_join(@2, @5); }
+    ;
+
+/* Name = "value" pairs, separated by commas or line ends. */
+dims
+    : %empty                       { $$ = (ast_dims){NULL, NULL}; }
+    | dims NL                      { $$ = $1; }
+    | dims ","                     { $$ = $1; }
+    | dims name "=" name           { ast_dim *d = mem_alloc(ps->ctx, sizeof *d);
+                                     d->name = $2; d->value = $4; $$ = $1;
+                                     if ($$.tail) $$.tail->next = d; else $$.head = d;
+                                     $$.tail = d; }
+    ;
+
+options
+    : %empty                       { $$ = (ast_list){NULL, NULL}; }
+    | options option               { $$ = list_add($1, $2); }
+    ;
+
+option
+    : COOLDOWN cooldown            { $$ = item_new(ps, ITEM_COOLDOWN, @$); $$->cooldown = $2; }
+    | NO SCALE_IN                  { $$ = item_new(ps, ITEM_NO_SCALE_IN, @$); }
+    | NAME name                    { $$ = item_tok(ps, ITEM_NAME, @$, $2); }
+    ;
+
+cooldown
+    : duration                     { $$.in = $1; $$.out = $1; $$.loc = @$; }
+    | IN duration                  { $$.in = $2; $$.out = none(); $$.loc = @$; }
+    | OUT duration                 { $$.in = none(); $$.out = $2; $$.loc = @$; }
+    | IN duration OUT duration     { $$.in = $2; $$.out = $4; $$.loc = @$; }
+    | OUT duration IN duration     { $$.in = $4; $$.out = $2; $$.loc = @$; }
+    ;
+
+duration
+    : DURATION                     { $$ = $1; }
+    | NUMBER                       { $$ = $1; $$.quoted = 1; /* no unit: the checker says so */ }
+    ;
+
+name
+    : WORD                         { $$ = $1; }
+    | STRING                       { $$ = $1; }
+    ;
+
+%%
+
+/* Syntax errors list what was expected (bistromathic's yyreport_syntax_error), say "did you
+ * mean" for a misspelt keyword, and point at the '{' an unfinished block opened. */
+static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner, parse_state *ps) {
+    (void)scanner;
+    enum { MAX = 8 };
+    yysymbol_kind_t expected[MAX];
+    int n = yypcontext_expected_tokens(yyctx, expected, MAX);
+    yysymbol_kind_t got = yypcontext_token(yyctx);
+    span loc = *yypcontext_location(yyctx);
+    mmec_ctx *ctx = ps->ctx;
+    const char *src = ctx->src.text;
+
+    char found[96];
+    if (got == YYSYMBOL_YYEOF)
+        snprintf(found, sizeof found, "end of file");
+    else if (got == YYSYMBOL_NL && loc.start < ctx->src.len && src[loc.start] == ';')
+        snprintf(found, sizeof found, "';'");
+    else if (got == YYSYMBOL_NL)
+        snprintf(found, sizeof found, "end of line");
+    else if (got == YYSYMBOL_WORD || got == YYSYMBOL_NUMBER || got == YYSYMBOL_DURATION ||
+             got == YYSYMBOL_PERCENT) {
+        size_t len = loc.end - loc.start;
+        if (len > 40)
+            snprintf(found, sizeof found, "%s '%.40s...'", yysymbol_name(got), src + loc.start);
+        else
+            snprintf(found, sizeof found, "%s '%.*s'", yysymbol_name(got), (int)len,
+                     src + loc.start);
+    } else if (got == YYSYMBOL_STRING) {
+        snprintf(found, sizeof found, "a string");
+    } else {
+        snprintf(found, sizeof found, "'%s'", yysymbol_name(got));
+    }
+
+    char msg[512];
+    size_t m = (size_t)snprintf(msg, sizeof msg, "unexpected %s", found);
+    if (n == YYENOMEM)
+        return YYENOMEM;
+    for (int i = 0; i < n && m < sizeof msg; i++) {
+        yysymbol_kind_t k = expected[i];
+        const char *nm = yysymbol_name(k);
+        int quote = !(k == YYSYMBOL_WORD || k == YYSYMBOL_STRING || k == YYSYMBOL_NUMBER ||
+                      k == YYSYMBOL_PERCENT || k == YYSYMBOL_DURATION || k == YYSYMBOL_NL);
+        if (k == YYSYMBOL_NAME)
+            nm = "name";
+        m += (size_t)snprintf(msg + m, sizeof msg - m, "%s%s%s%s",
+                              i == 0 ? ", expected " : i == n - 1 ? " or " : ", ",
+                              quote ? "'" : "", nm, quote ? "'" : "");
+    }
+    span at = loc;
+    if (got == YYSYMBOL_NL || got == YYSYMBOL_YYEOF)
+        at.end = at.start + 1;
+    diag_error(ctx, "syntax", at, "%s", msg);
+
+    /* A name where a keyword belongs: probably a misspelt keyword. */
+    if (got == YYSYMBOL_WORD && n > 0) {
+        const char *cands[MAX];
+        size_t nc = 0;
+        for (int i = 0; i < n; i++) {
+            const char *kw[32];
+            size_t nkw = lex_keyword_names(kw, 32);
+            for (size_t j = 0; j < nkw; j++)
+                if (strcmp(kw[j], yysymbol_name(expected[i])) == 0 ||
+                    (expected[i] == YYSYMBOL_NAME && strcmp(kw[j], "name") == 0))
+                    cands[nc++] = kw[j];
+        }
+        const char *best = util_closest(src + loc.start, loc.end - loc.start, cands, nc,
+                                        sizeof cands[0]);
+        if (best)
+            diag_note(ctx, loc, "did you mean '%s'?", best);
+    }
+    if (got == YYSYMBOL_YYEOF && ps->in_block)
+        diag_note(ctx, ps->open_brace, "to close '{' at line %u",
+                  diag_line_of(ctx, ps->open_brace.start));
+    return 0;
+}
+
+int parse_source(mmec_ctx *ctx) {
+    parse_state ps;
+    memset(&ps, 0, sizeof ps);
+    ps.ctx = ctx;
+    ast_file *file = mem_alloc(ctx, sizeof *file);
+    file->tail = &file->targets;
+    file->hooks_tail = &file->hooks;
+    ps.file = file;
+    ctx->ast = file;
+
+    const char *text = ctx->src.text;
+    size_t len = ctx->src.len;
+    /* A UTF-8 byte order mark is allowed and skipped. */
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+        ps.base = 3;
+    ps.pos = ps.base;
+
+    yyscan_t scanner;
+    if (scale_lex_init_extra(&ps, &scanner) != 0)
+        mem_fail(ctx);
+    ctx->scanner = scanner;
+    scale__scan_bytes(text + ps.base, (int)(len - ps.base), scanner);
+    size_t before = ctx->errors;
+    int rc = scale_parse(scanner, &ps);
+    scale_lex_destroy(scanner);
+    ctx->scanner = NULL;
+    if (rc == 2)
+        mem_fail(ctx);
+    return rc == 0 && ctx->errors == before ? 0 : 1;
+}

@@ -37,11 +37,12 @@ ALLCFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L $(OPT) $(WARN) $(SANFLAGS) -fPIC
              $(DEPCFLAGS) $(CFLAGS) -MMD -MP
 ALLLDFLAGS := $(SANFLAGS) $(LDFLAGS)
 
-LIB_SRC := $(filter-out compiler/main.c,$(wildcard compiler/*.c)) $(wildcard runtime/*.c) \
+CLI_SRC := compiler/main.c $(wildcard compiler/cli_*.c)
+LIB_SRC := $(filter-out $(CLI_SRC),$(wildcard compiler/*.c)) $(wildcard runtime/*.c) \
            $(filter-out lua/luamod.c,$(wildcard lua/*.c))
 GEN_SRC := $(B)/gen/scale.tab.c $(B)/gen/scale.lex.c
 LIB_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(LIB_SRC)) $(patsubst $(B)/gen/%.c,$(B)/obj/gen/%.o,$(GEN_SRC))
-CLI_OBJ := $(B)/obj/compiler/main.o
+CLI_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(CLI_SRC))
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))

@@ -18,8 +18,9 @@
 ** Inferentia/Trainium the chips (not NeuronCores). Memory is whole GiB: the c4 family has
 ** fractional memory (c4.large 3.75 GiB, c4.xlarge 7.5 GiB), rounded down here.
 **
-** Not endpoint types: ml.t3.*, ml.m6id.*, ml.c6id.*, ml.r6id.* are in botocore's notebook
-** InstanceType enum but not in ProductionVariantInstanceType. They are listed for completeness.
+** Only endpoint types are listed: ml.t3.*, ml.m6id.*, ml.c6id.*, ml.r6id.* are in botocore's
+** notebook InstanceType enum but not in ProductionVariantInstanceType, so an endpoint naming
+** them is an error ("unknown instance type").
 ** Left out: ml.p2 and ml.dl1 (previous generation), ml.g7e and ml.p6* (figures not checked).
 **
 ** The table must stay sorted by strcmp: catalog_instance_find is a binary search.
@@ -77,15 +78,6 @@ const catalog_instance catalog_instances[] = {
     {"ml.c6i.8xlarge",       32,  0,   64, NULL},
     {"ml.c6i.large",          2,  0,    4, NULL},
     {"ml.c6i.xlarge",         4,  0,    8, NULL},
-    {"ml.c6id.12xlarge",     48,  0,   96, NULL},
-    {"ml.c6id.16xlarge",     64,  0,  128, NULL},
-    {"ml.c6id.24xlarge",     96,  0,  192, NULL},
-    {"ml.c6id.2xlarge",       8,  0,   16, NULL},
-    {"ml.c6id.32xlarge",    128,  0,  256, NULL},
-    {"ml.c6id.4xlarge",      16,  0,   32, NULL},
-    {"ml.c6id.8xlarge",      32,  0,   64, NULL},
-    {"ml.c6id.large",         2,  0,    4, NULL},
-    {"ml.c6id.xlarge",        4,  0,    8, NULL},
     {"ml.c6in.12xlarge",     48,  0,   96, NULL},
     {"ml.c6in.16xlarge",     64,  0,  128, NULL},
     {"ml.c6in.24xlarge",     96,  0,  192, NULL},
@@ -199,15 +191,6 @@ const catalog_instance catalog_instances[] = {
     {"ml.m6i.8xlarge",       32,  0,  128, NULL},
     {"ml.m6i.large",          2,  0,    8, NULL},
     {"ml.m6i.xlarge",         4,  0,   16, NULL},
-    {"ml.m6id.12xlarge",     48,  0,  192, NULL},
-    {"ml.m6id.16xlarge",     64,  0,  256, NULL},
-    {"ml.m6id.24xlarge",     96,  0,  384, NULL},
-    {"ml.m6id.2xlarge",       8,  0,   32, NULL},
-    {"ml.m6id.32xlarge",    128,  0,  512, NULL},
-    {"ml.m6id.4xlarge",      16,  0,   64, NULL},
-    {"ml.m6id.8xlarge",      32,  0,  128, NULL},
-    {"ml.m6id.large",         2,  0,    8, NULL},
-    {"ml.m6id.xlarge",        4,  0,   16, NULL},
     {"ml.m7i.12xlarge",      48,  0,  192, NULL},
     {"ml.m7i.16xlarge",      64,  0,  256, NULL},
     {"ml.m7i.24xlarge",      96,  0,  384, NULL},
@@ -271,15 +254,6 @@ const catalog_instance catalog_instances[] = {
     {"ml.r6i.8xlarge",       32,  0,  256, NULL},
     {"ml.r6i.large",          2,  0,   16, NULL},
     {"ml.r6i.xlarge",         4,  0,   32, NULL},
-    {"ml.r6id.12xlarge",     48,  0,  384, NULL},
-    {"ml.r6id.16xlarge",     64,  0,  512, NULL},
-    {"ml.r6id.24xlarge",     96,  0,  768, NULL},
-    {"ml.r6id.2xlarge",       8,  0,   64, NULL},
-    {"ml.r6id.32xlarge",    128,  0, 1024, NULL},
-    {"ml.r6id.4xlarge",      16,  0,  128, NULL},
-    {"ml.r6id.8xlarge",      32,  0,  256, NULL},
-    {"ml.r6id.large",         2,  0,   16, NULL},
-    {"ml.r6id.xlarge",        4,  0,   32, NULL},
     {"ml.r7gd.12xlarge",     48,  0,  384, NULL},
     {"ml.r7gd.16xlarge",     64,  0,  512, NULL},
     {"ml.r7gd.2xlarge",       8,  0,   64, NULL},
@@ -311,10 +285,6 @@ const catalog_instance catalog_instances[] = {
     {"ml.t2.large",           2,  0,    8, NULL},
     {"ml.t2.medium",          2,  0,    4, NULL},
     {"ml.t2.xlarge",          4,  0,   16, NULL},
-    {"ml.t3.2xlarge",         8,  0,   32, NULL},
-    {"ml.t3.large",           2,  0,    8, NULL},
-    {"ml.t3.medium",          2,  0,    4, NULL},
-    {"ml.t3.xlarge",          4,  0,   16, NULL},
     {"ml.trn1.2xlarge",       8,  1,   32, "AWS Trainium"},
     {"ml.trn1.32xlarge",    128, 16,  512, "AWS Trainium"},
     {"ml.trn1n.32xlarge",   128, 16,  512, "AWS Trainium"},

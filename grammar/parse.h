@@ -21,4 +21,7 @@ typedef struct parse_state {
  * produced no error. Allocation failures unwind through ctx->oom. */
 int parse_source(mmec_ctx *ctx);
 
+/* Releases a scanner left live by an allocation failure that unwound out of parse_source. */
+void parse_abort(mmec_ctx *ctx);
+
 #endif

@@ -381,3 +381,10 @@ int parse_source(mmec_ctx *ctx) {
         mem_fail(ctx);
     return rc == 0 && ctx->errors == before ? 0 : 1;
 }
+
+void parse_abort(mmec_ctx *ctx) {
+    if (ctx->scanner) {
+        scale_lex_destroy(ctx->scanner);
+        ctx->scanner = NULL;
+    }
+}

@@ -1,0 +1,248 @@
+/* api.c: the public entry points of libmmec (mmec.h): contexts, compiling a source (read,
+ * parse, check) and emitting the checked policies. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "emit.h"
+#include "internal.h"
+#include "parse.h"
+
+#define DEFAULT_MAX_INPUT (64u * 1024u * 1024u)
+#define DEFAULT_MAX_ERRORS 20
+
+static void *default_alloc(void *user, void *ptr, size_t old_size, size_t size) {
+    (void)user;
+    (void)old_size;
+    if (size == 0) {
+        free(ptr);
+        return NULL;
+    }
+    return realloc(ptr, size);
+}
+
+void mmec_config_init(mmec_config *cfg) {
+    memset(cfg, 0, sizeof *cfg);
+    cfg->alloc = default_alloc;
+    cfg->max_input = DEFAULT_MAX_INPUT;
+    cfg->max_errors = DEFAULT_MAX_ERRORS;
+}
+
+mmec_ctx *mmec_new(const mmec_config *cfg) {
+    mmec_config c;
+    if (cfg)
+        c = *cfg;
+    else
+        mmec_config_init(&c);
+    if (c.alloc == NULL)
+        c.alloc = default_alloc;
+    if (c.max_input == 0)
+        c.max_input = DEFAULT_MAX_INPUT;
+    if (c.max_errors == 0)
+        c.max_errors = DEFAULT_MAX_ERRORS;
+    mmec_ctx *ctx = c.alloc(c.alloc_user, NULL, 0, sizeof *ctx);
+    if (ctx == NULL)
+        return NULL;
+    memset(ctx, 0, sizeof *ctx);
+    ctx->cfg = c;
+    return ctx;
+}
+
+void mmec_free(mmec_ctx *ctx) {
+    if (ctx == NULL)
+        return;
+    mem_release(ctx);
+    ctx->cfg.alloc(ctx->cfg.alloc_user, ctx, sizeof *ctx, 0);
+}
+
+size_t mmec_error_count(const mmec_ctx *ctx) { return ctx->errors; }
+size_t mmec_warning_count(const mmec_ctx *ctx) { return ctx->warnings; }
+
+/* Encodings the scanner cannot read are refused whole, with one diagnostic. */
+static int check_encoding(mmec_ctx *ctx) {
+    const unsigned char *s = (const unsigned char *)ctx->src.text;
+    size_t n = ctx->src.len;
+    int utf16 = n >= 2 && ((s[0] == 0xFF && s[1] == 0xFE) || (s[0] == 0xFE && s[1] == 0xFF));
+    if (!utf16 && n >= 4) {
+        /* UTF-16 without a byte order mark: ASCII text with every other byte zero. */
+        size_t zeros = 0, k = n < 64 ? n : 64;
+        for (size_t i = 0; i < k; i++)
+            zeros += s[i] == 0;
+        utf16 = zeros * 3 >= k && (s[0] == 0 || s[1] == 0);
+    }
+    if (utf16) {
+        diag_error(ctx, "encoding", ((span){0, n < 2 ? (uint32_t)n : 2u}),
+                   "the file is UTF-16 encoded; mmec reads UTF-8 (convert it with "
+                   "'iconv -f UTF-16 -t UTF-8')");
+        return 0;
+    }
+    return 1;
+}
+
+/* Parses and checks ctx->src; the caller has armed ctx->oom. */
+static mmec_status compile_source(mmec_ctx *ctx) {
+    if (ctx->src.len > ctx->cfg.max_input || ctx->src.len >= UINT32_MAX) {
+        diag_plain(ctx, MMEC_ERROR, "too-large", "the source is %zu bytes, more than the limit of %zu",
+                   ctx->src.len, ctx->cfg.max_input);
+        return MMEC_EINPUT;
+    }
+    if (!check_encoding(ctx))
+        return MMEC_EINPUT;
+    parse_source(ctx);
+    check_model(ctx);
+    return ctx->errors ? MMEC_EINPUT : MMEC_OK;
+}
+
+/* Runs `fn` with allocation failures unwinding to here. */
+static mmec_status guarded(mmec_ctx *ctx, mmec_status (*fn)(mmec_ctx *, void *), void *arg) {
+    jmp_buf jb;
+    ctx->oom = &jb;
+    mmec_status st;
+    if (setjmp(jb) == 0) {
+        st = fn(ctx, arg);
+    } else {
+        /* Out of memory: the arena still owns everything; the scanner may be live. */
+        parse_abort(ctx);
+        st = MMEC_EINTERNAL;
+    }
+    ctx->oom = NULL;
+    return st;
+}
+
+typedef struct string_arg {
+    const char *name, *src;
+    size_t len;
+} string_arg;
+
+static mmec_status compile_string_fn(mmec_ctx *ctx, void *arg) {
+    string_arg *a = arg;
+    ctx->src.name = mem_strdup(ctx, a->name ? a->name : "<string>");
+    if (a->len > ctx->cfg.max_input) {
+        ctx->src.len = a->len;
+        return compile_source(ctx);
+    }
+    ctx->src.text = mem_strndup(ctx, a->src, a->len);
+    ctx->src.len = a->len;
+    return compile_source(ctx);
+}
+
+mmec_status mmec_compile_string(mmec_ctx *ctx, const char *name, const char *src, size_t len) {
+    if (ctx->compiled)
+        return MMEC_EUSAGE;
+    ctx->compiled = 1;
+    string_arg a = {name, src, len};
+    return guarded(ctx, compile_string_fn, &a);
+}
+
+static void report_errno(mmec_ctx *ctx, const char *what, const char *path, int err) {
+    char buf[256];
+    const char *msg = buf;
+    if (strerror_r(err, buf, sizeof buf) != 0)
+        msg = "unknown error";
+    diag_plain(ctx, MMEC_ERROR, "io", "cannot %s '%s': %s", what, path, msg);
+}
+
+static mmec_status compile_file_fn(mmec_ctx *ctx, void *arg) {
+    const char *path = arg;
+    ctx->src.name = mem_strdup(ctx, path);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        report_errno(ctx, "open", path, errno);
+        return MMEC_EIO;
+    }
+    struct stat st;
+    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+        close(fd);
+        diag_plain(ctx, MMEC_ERROR, "io", "cannot read '%s': it is a directory", path);
+        return MMEC_EIO;
+    }
+    /* Read whole, up to the cap plus one byte to tell "too large". Regular files are sized
+     * by fstat; pipes grow the buffer. */
+    size_t cap = ctx->cfg.max_input + 1;
+    size_t want = S_ISREG(st.st_mode) && (size_t)st.st_size + 1 < cap ? (size_t)st.st_size + 1 : 65536;
+    if (want > cap)
+        want = cap;
+    char *buf = mem_alloc(ctx, want + 1);
+    size_t len = 0, size = want;
+    for (;;) {
+        if (len == size) {
+            if (size >= cap)
+                break;
+            size_t nsize = size * 2 < cap ? size * 2 : cap;
+            char *nbuf = mem_alloc(ctx, nsize + 1);
+            memcpy(nbuf, buf, len);
+            buf = nbuf;
+            size = nsize;
+        }
+        ssize_t r = read(fd, buf + len, size - len);
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            int err = errno;
+            close(fd);
+            report_errno(ctx, "read", path, err);
+            return MMEC_EIO;
+        }
+        if (r == 0)
+            break;
+        len += (size_t)r;
+    }
+    close(fd);
+    buf[len] = '\0';
+    ctx->src.text = buf;
+    ctx->src.len = len;
+    if (len > ctx->cfg.max_input) {
+        diag_plain(ctx, MMEC_ERROR, "too-large", "'%s' is larger than the limit of %zu bytes",
+                   path, ctx->cfg.max_input);
+        return MMEC_EINPUT;
+    }
+    return compile_source(ctx);
+}
+
+mmec_status mmec_compile_file(mmec_ctx *ctx, const char *path) {
+    if (ctx->compiled)
+        return MMEC_EUSAGE;
+    ctx->compiled = 1;
+    return guarded(ctx, compile_file_fn, (void *)(uintptr_t)path);
+}
+
+size_t mmec_policy_count(const mmec_ctx *ctx) {
+    return ctx->errors ? 0 : ctx->model.npolicies;
+}
+
+const char *mmec_policy_name(const mmec_ctx *ctx, size_t i) {
+    return i < mmec_policy_count(ctx) ? ctx->model.policies[i]->name : NULL;
+}
+
+size_t mmec_policy_find(const mmec_ctx *ctx, const char *name) {
+    for (size_t i = 0; i < mmec_policy_count(ctx); i++)
+        if (strcmp(ctx->model.policies[i]->name, name) == 0)
+            return i;
+    return (size_t)-1;
+}
+
+static const char *const format_names[MMEC_FORMAT_COUNT] = {"policy", "request"};
+
+mmec_format mmec_format_from_name(const char *name) {
+    for (int i = 0; i < MMEC_FORMAT_COUNT; i++)
+        if (strcmp(format_names[i], name) == 0)
+            return (mmec_format)i;
+    return MMEC_FORMAT_COUNT;
+}
+
+const char *mmec_format_name(mmec_format format) {
+    return format < MMEC_FORMAT_COUNT ? format_names[format] : NULL;
+}
+
+mmec_status mmec_emit(mmec_ctx *ctx, mmec_format format, size_t i, int flags, char **out,
+                      size_t *len) {
+    *out = NULL;
+    *len = 0;
+    if (!ctx->compiled || ctx->errors || format >= MMEC_FORMAT_COUNT || i >= ctx->model.npolicies)
+        return MMEC_EUSAGE;
+    return emit_json_policy(ctx, format, ctx->model.policies[i], flags, out, len);
+}

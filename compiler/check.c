@@ -1,0 +1,927 @@
+/* check.c: the checker. Reads the AST, applies the catalogue's rules (catalog.c) and builds
+ * the checked model (model.h) that every later stage reads. It reports every problem it finds
+ * in one run, each at its own location, and goes on after an error with what it can. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ast.h"
+#include "catalog.h"
+#include "check.h"
+#include "internal.h"
+
+#define DEFAULT_VARIANT "AllTraffic"
+#define MAX_POLICIES 50            /* per scalable target (UG-Q, not adjustable) */
+#define MAX_TARGET_VALUE 2.348542582773833e108   /* 2^360 (BC, MetricScale doc) */
+
+typedef struct checker {
+    mmec_ctx *ctx;
+    model *m;
+    size_t cap_targets, cap_policies;
+} checker;
+
+/* Defaults a block gives its policies. */
+typedef struct defaults {
+    const ast_cooldown *cooldown;
+    const ast_tok *model;
+} defaults;
+
+/* A token quoted for a message: escaped and cut so a megabyte-long token stays one line. */
+static const char *quote(checker *c, const ast_tok *t) {
+    enum { MAXQ = 48 };
+    char buf[MAXQ * 4 + 8];
+    size_t n = 0;
+    for (uint32_t i = 0; i < t->len && n < sizeof buf - 8; i++) {
+        unsigned char ch = (unsigned char)t->s[i];
+        if (i == MAXQ) {
+            memcpy(buf + n, "...", 3);
+            n += 3;
+            break;
+        }
+        if (ch < 0x20 || ch == 0x7F || ch >= 0x80) {
+            n += (size_t)snprintf(buf + n, sizeof buf - n, "\\x%02x", ch);
+        } else {
+            buf[n++] = (char)ch;
+        }
+    }
+    return mem_strndup(c->ctx, buf, n);
+}
+
+static char *tokstr(checker *c, const ast_tok *t) {
+    return mem_strndup(c->ctx, t->s, t->len);
+}
+
+static int tok_is(const ast_tok *t, const char *s) {
+    return t->s != NULL && strlen(s) == t->len && memcmp(t->s, s, t->len) == 0;
+}
+
+/* SageMaker resource names: `[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}` (SMM EndpointName,
+ * VariantName, InferenceComponentName). */
+static int check_sagemaker_name(checker *c, const ast_tok *t, const char *what) {
+    int ok = t->len >= 1 && t->len <= 63;
+    for (uint32_t i = 0; ok && i < t->len; i++) {
+        char ch = t->s[i];
+        int alnum = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
+        if (!alnum && !(ch == '-' && i > 0 && i + 1 < t->len))
+            ok = 0;
+    }
+    if (!ok) {
+        if (t->len > 63)
+            diag_error(c->ctx, "invalid-name", t->loc,
+                       "%s name is %u characters long; SageMaker allows at most 63", what, t->len);
+        else
+            diag_error(c->ctx, "invalid-name", t->loc,
+                       "invalid %s name '%s': SageMaker names are letters, digits and hyphens, "
+                       "starting and ending with a letter or digit", what, quote(c, t));
+    }
+    return ok;
+}
+
+/* PolicyName: 1..256 printable ASCII characters (BC: pattern \p{Print}+). */
+static int check_policy_name(checker *c, const ast_tok *t) {
+    if (t->len == 0 || t->len > 256) {
+        diag_error(c->ctx, "invalid-policy-name", t->loc,
+                   "policy name must be 1 to 256 characters long, not %u", t->len);
+        return 0;
+    }
+    for (uint32_t i = 0; i < t->len; i++) {
+        unsigned char ch = (unsigned char)t->s[i];
+        if (ch < 0x20 || ch > 0x7E) {
+            diag_error(c->ctx, "invalid-policy-name", t->loc,
+                       "policy name '%s' has a character AWS does not accept (printable ASCII only)",
+                       quote(c, t));
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* A duration: `30s`, `5m`, `1h30m`, `2d`; whole seconds within 0..2^31-1 (Cooldown is an
+ * Integer in BC). Returns 0 after reporting a problem. */
+static int parse_duration(checker *c, const ast_tok *t, int32_t *out) {
+    if (t->quoted) {      /* a bare number */
+        if (tok_is(t, "0")) {
+            *out = 0;
+            return 1;
+        }
+        diag_error(c->ctx, "duration-unit", t->loc,
+                   "duration '%s' has no unit: write %ss, or 5m, 1h, 1h30m", quote(c, t),
+                   quote(c, t));
+        return 0;
+    }
+    uint64_t total = 0, n = 0;
+    for (uint32_t i = 0; i < t->len; i++) {
+        char ch = t->s[i];
+        if (ch >= '0' && ch <= '9') {
+            n = n * 10 + (uint64_t)(ch - '0');
+            if (n > INT32_MAX)
+                goto overflow;
+            continue;
+        }
+        uint64_t mult = ch == 's' ? 1 : ch == 'm' ? 60 : ch == 'h' ? 3600 : 86400;
+        total += n * mult;
+        n = 0;
+        if (total > INT32_MAX)
+            goto overflow;
+    }
+    *out = (int32_t)total;
+    return 1;
+overflow:
+    diag_error(c->ctx, "duration-range", t->loc,
+               "duration '%s' is too long: AWS takes at most 2147483647 seconds", quote(c, t));
+    return 0;
+}
+
+/* A whole number for a capacity: 0..2^31-1 (ResourceCapacity is an Integer in BC). */
+static int parse_count(checker *c, const ast_tok *t, int32_t *out) {
+    uint64_t n = 0;
+    for (uint32_t i = 0; i < t->len; i++) {
+        char ch = t->s[i];
+        if (ch < '0' || ch > '9') {
+            diag_error(c->ctx, "capacity-integer", t->loc,
+                       "capacity '%s' is not a whole number", quote(c, t));
+            return 0;
+        }
+        n = n * 10 + (uint64_t)(ch - '0');
+        if (n > INT32_MAX) {
+            diag_error(c->ctx, "capacity-range", t->loc,
+                       "capacity '%s' is too large: AWS takes at most 2147483647", quote(c, t));
+            return 0;
+        }
+    }
+    *out = (int32_t)n;
+    return 1;
+}
+
+static int parse_number(checker *c, const ast_tok *t, double *out) {
+    char buf[512];
+    if (t->len >= sizeof buf) {
+        diag_error(c->ctx, "target-range", t->loc, "number '%s' is too long", quote(c, t));
+        return 0;
+    }
+    memcpy(buf, t->s, t->len);
+    buf[t->len] = '\0';
+    errno = 0;
+    /* The scanner only accepts [0-9.eE+-], so strtod's locale cannot matter except for the
+     * decimal point, which the library never changes (it never calls setlocale). */
+    double v = strtod(buf, NULL);
+    if (!isfinite(v) || v > MAX_TARGET_VALUE) {
+        diag_error(c->ctx, "target-range", t->loc,
+                   "target '%s' is out of range: AWS takes finite numbers up to 2^360",
+                   quote(c, t));
+        return 0;
+    }
+    *out = v;
+    return 1;
+}
+
+static void add_dim(checker *c, policy *p, const char *name, const char *value) {
+    dimension *d = mem_alloc(c->ctx, (p->ndims + 1) * sizeof *d);
+    if (p->ndims)
+        memcpy(d, p->dims, p->ndims * sizeof *d);
+    d[p->ndims].name = name;
+    d[p->ndims].value = value;
+    p->dims = d;
+    p->ndims++;
+}
+
+static void published_dims(checker *c, policy *p, metric_dims dims) {
+    target *t = p->target;
+    if (dims == DIMS_COMPONENT) {
+        add_dim(c, p, "InferenceComponentName", t->name);
+    } else if (dims == DIMS_VARIANT) {
+        add_dim(c, p, "EndpointName", t->name);
+        add_dim(c, p, "VariantName", t->variant ? t->variant : DEFAULT_VARIANT);
+    }
+}
+
+static const char *kind_word(target_kind k) {
+    return k == TARGET_VARIANT ? "an endpoint" : k == TARGET_COMPONENT ? "an inference component"
+                                                                       : "a serverless endpoint";
+}
+
+/* `model NAME`: the per-model dimension of the SageMaker page's examples (SM-MMEAS). */
+static void apply_model(checker *c, policy *p, const ast_tok *model_tok) {
+    p->model_name = tokstr(c, model_tok);
+    p->ndims = 0;
+    add_dim(c, p, "EndpointName", p->target->name);
+    add_dim(c, p, "ModelName", p->model_name);
+    diag_warning(c->ctx, "per-model-metric", model_tok->loc,
+                 "SageMaker publishes no per-model metrics, so a policy on %s with a ModelName "
+                 "dimension never receives data and never scales (SM-MME)", p->metric_name);
+    diag_note(c->ctx, model_tok->loc,
+              "the metric is published with EndpointName and VariantName only; remove "
+              "'model %s' to scale on the whole variant", quote(c, model_tok));
+}
+
+/* The target value of a percentage metric, scaled per GPU or vCPU when asked, checked against
+ * the metric's range on the declared instance (AWS.md §3.1, RP-CPU). */
+static int check_percent_target(checker *c, policy *p, const ast_metric *am,
+                                const catalog_keyword *kw, double v) {
+    const catalog_metric *cm = p->metric;
+    const catalog_instance *inst = p->target->instance;
+    unsigned units = 1;
+    const char *unit_word = NULL;
+    if (cm->per == PER_GPU && inst) {
+        units = inst->gpus;
+        unit_word = "GPU";
+    } else if (cm->per == PER_VCPU && inst) {
+        units = inst->vcpus;
+        unit_word = "vCPU";
+    }
+    if (am->per.s) {
+        const char *want = kw && kw->per_unit == PER_GPU ? "gpu" : kw && kw->per_unit == PER_VCPU ? "cpu" : NULL;
+        if (want == NULL || !tok_is(&am->per, want) || cm->per == PER_NONE) {
+            diag_error(c->ctx, "per-unit", am->per.loc,
+                       "'per %s' does not apply to %s%s", quote(c, &am->per), cm->name,
+                       want && cm->per != PER_NONE ? mem_printf(c->ctx, "; did you mean 'per %s'?", want) : "");
+            return 0;
+        }
+        if (inst == NULL) {
+            diag_error(c->ctx, "per-unit", am->per.loc,
+                       "'per %s' needs the instance type: add 'instance ml.TYPE' to the endpoint",
+                       want);
+            return 0;
+        }
+        if (units == 0) {
+            diag_error(c->ctx, "per-unit", am->per.loc, "instance type %s has no GPU",
+                       inst->name);
+            return 0;
+        }
+        if (v > cm->max) {
+            diag_error(c->ctx, "target-range", am->value.loc,
+                       "target %g%% per %s is above 100%%", v, unit_word);
+            return 0;
+        }
+        p->target_value = v * units;
+        return 1;
+    }
+    if (cm->per == PER_GPU && inst && inst->gpus == 0) {
+        diag_error(c->ctx, "no-gpu", am->word.loc,
+                   "instance type %s has no GPU, so %s is never published", inst->name, cm->name);
+        return 0;
+    }
+    double top = cm->max * units;
+    if (v > top) {
+        if (inst && unit_word)
+            diag_error(c->ctx, "target-range", am->value.loc,
+                       "target %g%% is above the top of %s on %s: 0 to %g%% (%u %ss)", v,
+                       cm->name, inst->name, top, units, unit_word);
+        else if (cm->per != PER_NONE)
+            diag_warning(c->ctx, "target-range", am->value.loc,
+                         "target %g%% is above 100%%: %s is counted per %s, add 'instance "
+                         "ml.TYPE' so mmec can check the range", v, cm->name,
+                         cm->per == PER_GPU ? "GPU" : "vCPU");
+        else
+            diag_error(c->ctx, "target-range", am->value.loc,
+                       "target %g%% is above 100%%, the top of %s", v, cm->name);
+        if (inst || cm->per == PER_NONE)
+            return 0;
+    }
+    if (units > 1 && unit_word && v <= 100) {
+        diag_warning(c->ctx, "per-unit-missing", am->value.loc,
+                     "on %s %s ranges from 0 to %g%% (%u %ss): a target of %g%% is %g%% per %s",
+                     inst->name, cm->name, top, units, unit_word, v, v / units, unit_word);
+        diag_note(c->ctx, am->value.loc, "write '%s %s %g%% per %s' to keep each %s at %g%%",
+                  kw ? kw->word : cm->name, quote(c, &am->stat), v,
+                  cm->per == PER_GPU ? "gpu" : "cpu", unit_word, v);
+    }
+    p->target_value = v;
+    return 1;
+}
+
+/* The statistic of a custom or utilization metric. */
+static int check_stat(checker *c, policy *p, const ast_metric *am) {
+    unsigned bit = catalog_stat_from_word(am->stat.s, am->stat.len);
+    if (bit == 0) {
+        static const char *const words[] = {"avg", "min", "max", "sum", "count"};
+        if (am->stat.len > 1 && (am->stat.s[0] == 'p' || am->stat.s[0] == 'P') &&
+            am->stat.s[1] >= '0' && am->stat.s[1] <= '9')
+            diag_error(c->ctx, "statistic", am->stat.loc,
+                       "target tracking takes no percentile statistic: the metric's statistic "
+                       "is one of Average, Minimum, Maximum, Sum, SampleCount (BC MetricStatistic)");
+        else {
+            diag_error(c->ctx, "statistic", am->stat.loc,
+                       "unknown statistic '%s': expected avg, min, max, sum or count",
+                       quote(c, &am->stat));
+            const char *best = util_closest(am->stat.s, am->stat.len, words, 5, sizeof words[0]);
+            if (best)
+                diag_note(c->ctx, am->stat.loc, "did you mean '%s'?", best);
+        }
+        return 0;
+    }
+    p->statistic = catalog_stat_name(bit);
+    const catalog_metric *cm = p->metric;
+    if (cm && !(cm->stats & bit)) {
+        if (cm->unit && strcmp(cm->unit, "Percent") == 0 && bit == STAT_SUM)
+            diag_error(c->ctx, "statistic", am->stat.loc,
+                       "the sum of %s over the instances grows as instances are added, so "
+                       "target tracking would keep scaling out; use %s",
+                       cm->name, catalog_stat_words(cm->stats));
+        else if (bit == STAT_SAMPLECOUNT)
+            diag_error(c->ctx, "statistic", am->stat.loc,
+                       "'count' counts datapoints, not load; %s takes %s (%s)", cm->name,
+                       catalog_stat_words(cm->stats), cm->source);
+        else
+            diag_error(c->ctx, "statistic", am->stat.loc,
+                       "%s has no %s statistic: use %s (%s)", cm->name, p->statistic,
+                       catalog_stat_words(cm->stats), cm->source);
+        return 0;
+    }
+    return 1;
+}
+
+static void check_use(checker *c, const policy *p, span at) {
+    const catalog_metric *cm = p->metric;
+    if (cm == NULL || cm->use == USE_GOOD)
+        return;
+    if (cm->use == USE_BAD)
+        diag_error(c->ctx, "not-utilization", at,
+                   "%s is not a metric target tracking can scale on: %s", cm->name, cm->why);
+    else
+        diag_warning(c->ctx, "weak-metric", at, "%s may not scale well: %s", cm->name, cm->why);
+}
+
+static void check_keyword_metric(checker *c, policy *p, const ast_metric *am,
+                                 const ast_tok *model_tok) {
+    mmec_ctx *ctx = c->ctx;
+    target *t = p->target;
+    const catalog_keyword *kw = catalog_keyword_find(am->word.s, am->word.len);
+    if (kw == NULL) {
+        diag_error(ctx, "unknown-metric", am->word.loc, "unknown metric '%s'", quote(c, &am->word));
+        const char *best = util_closest(am->word.s, am->word.len, catalog_keywords,
+                                        catalog_keyword_count, sizeof catalog_keywords[0]);
+        if (best)
+            diag_note(ctx, am->word.loc, "did you mean '%s'?", best);
+        else
+            diag_note(ctx, am->word.loc,
+                      "metrics are invocations, concurrency, provisioned-concurrency, cpu, gpu, "
+                      "memory, gpu-memory and disk; for any other CloudWatch metric write "
+                      "'metric \"Name\" in \"Namespace\" avg N'");
+        return;
+    }
+    double v = 0;
+    int have_value = parse_number(c, &am->value, &v);
+    if (have_value && v <= 0) {
+        diag_error(ctx, "target-range", am->value.loc,
+                   "target must be greater than 0: target tracking holds the metric at this value");
+        have_value = 0;
+    }
+
+    if (kw->kind == KW_PREDEFINED) {
+        const char *per = NULL;
+        if (am->per.s) {
+            per = tokstr(c, &am->per);
+        } else if (strcmp(kw->word, "provisioned-concurrency") != 0) {
+            const char *hint = t->kind == TARGET_COMPONENT ? "copy"
+                             : strcmp(kw->word, "concurrency") == 0 ? "model" : "instance";
+            diag_error(ctx, "per-unit", am->value.loc,
+                       "'%s' needs what it is counted per: write '%s %s per %s'", kw->word,
+                       kw->word, quote(c, &am->value), hint);
+            return;
+        }
+        if (am->stat.s)
+            diag_error(ctx, "statistic", am->stat.loc,
+                       "'%s' is a predefined metric and takes no statistic", kw->word);
+        const catalog_predefined *pd = catalog_predefined_for(kw->word, per);
+        if (pd == NULL) {
+            diag_error(ctx, "per-unit", am->per.loc, "'%s' is not counted 'per %s': use %s",
+                       kw->word, quote(c, &am->per),
+                       strcmp(kw->word, "invocations") == 0 ? "'per instance' or 'per copy'"
+                       : strcmp(kw->word, "concurrency") == 0 ? "'per model' or 'per copy'"
+                                                              : "no 'per'");
+            return;
+        }
+        p->predefined = 1;
+        p->predefined_type = pd->type;
+        p->metric_name = pd->metric;
+        p->high_resolution = pd->high_resolution;
+        p->metric = catalog_metric_by_name(pd->metric);
+        if (strcmp(pd->dimension, t->dimension) != 0) {
+            diag_error(ctx, "metric-pairing", am->loc,
+                       "%s cannot scale %s: it pairs with %s, not %s (SM-DEF; the service "
+                       "rejects other pairings)", pd->type, kind_word(t->kind), pd->dimension,
+                       t->dimension);
+            if (t->kind == TARGET_COMPONENT && strcmp(pd->keyword, "provisioned-concurrency") != 0)
+                diag_note(ctx, am->loc, "an inference component scales on '%s N per copy'",
+                          pd->keyword);
+            else if (t->kind == TARGET_SERVERLESS)
+                diag_note(ctx, am->loc,
+                          "a serverless endpoint scales on 'provisioned-concurrency N%%'");
+            else if (t->kind == TARGET_VARIANT)
+                diag_note(ctx, am->loc, "an endpoint variant scales on 'invocations N per "
+                                        "instance' or 'concurrency N per model'");
+        }
+        if (model_tok && model_tok->s)
+            diag_error(ctx, "per-model-metric", model_tok->loc,
+                       "'model' does not apply to %s: a predefined metric takes no dimensions",
+                       pd->type);
+        if (!have_value)
+            return;
+        if (pd->ratio) {
+            /* A ratio of executions to provisioned concurrency, 0..1 (AWS.md §7, CDK). */
+            if (am->percent)
+                v /= 100;
+            if (v > 1) {
+                diag_error(ctx, "target-range", am->value.loc,
+                           "%s is a ratio from 0 to 1: write %s%% or %g", pd->metric,
+                           quote(c, &am->value), v / 100 <= 1 ? v / 100 : 1.0);
+                return;
+            }
+        } else if (am->percent) {
+            diag_error(ctx, "target-unit", am->value.loc,
+                       "%s is a count per %s, not a percentage: write %s without '%%'",
+                       pd->metric, pd->per, quote(c, &am->value));
+            return;
+        }
+        p->target_value = v;
+        return;
+    }
+
+    /* A utilization metric of /aws/sagemaker/Endpoints or .../InferenceComponents. */
+    if (t->kind == TARGET_SERVERLESS) {
+        diag_error(ctx, "metric-pairing", am->word.loc,
+                   "a serverless endpoint has no instances and publishes no %s metric (SM-SLS); "
+                   "scale it on 'provisioned-concurrency N%%'", kw->word);
+        return;
+    }
+    const char *name = t->kind == TARGET_COMPONENT ? kw->component_metric : kw->endpoint_metric;
+    if (name == NULL) {
+        diag_error(ctx, "metric-pairing", am->word.loc,
+                   "inference components publish no %s metric (SM-MON)", kw->word);
+        return;
+    }
+    const char *ns = t->kind == TARGET_COMPONENT ? "/aws/sagemaker/InferenceComponents"
+                                                 : "/aws/sagemaker/Endpoints";
+    p->metric = catalog_metric_find(name, ns);
+    p->metric_name = name;
+    p->namespace_ = ns;
+    p->unit = p->metric->unit;
+    published_dims(c, p, p->metric->dims);
+    check_use(c, p, am->word.loc);
+    if (am->stat.s == NULL) {
+        diag_error(ctx, "statistic", am->word.loc,
+                   "'%s' needs a statistic: write '%s avg %s%s'", kw->word, kw->word,
+                   quote(c, &am->value), am->percent ? "%" : "");
+        return;
+    }
+    if (!check_stat(c, p, am))
+        return;
+    if (t->kind == TARGET_COMPONENT && am->per.s) {
+        diag_error(ctx, "per-unit", am->per.loc,
+                   "%s is already relative to what each copy reserves; remove 'per %s'",
+                   name, quote(c, &am->per));
+        return;
+    }
+    if (model_tok && model_tok->s) {
+        if (t->kind == TARGET_COMPONENT)
+            diag_error(ctx, "per-model-metric", model_tok->loc,
+                       "'model' does not apply to an inference component");
+        else
+            apply_model(c, p, model_tok);
+    }
+    if (have_value)
+        check_percent_target(c, p, am, kw, v);
+}
+
+static void check_custom_metric(checker *c, policy *p, const ast_metric *am,
+                                const ast_tok *model_tok) {
+    mmec_ctx *ctx = c->ctx;
+    if (am->word.len == 0 || am->word.len > 255) {
+        diag_error(ctx, "metric-name", am->word.loc,
+                   "a metric name is 1 to 255 characters long (BC TargetTrackingMetric)");
+        return;
+    }
+    p->metric_name = tokstr(c, &am->word);
+    if (am->namespace_.s) {
+        p->namespace_ = tokstr(c, &am->namespace_);
+        p->metric = catalog_metric_find(p->metric_name, p->namespace_);
+        /* A SageMaker metric name in another AWS namespace is a mistake; in a namespace of
+         * the user's own it is just a custom metric. */
+        const catalog_metric *cm = catalog_metric_by_name(p->metric_name);
+        int aws_ns = strncmp(p->namespace_, "AWS/", 4) == 0 || strncmp(p->namespace_, "/aws/", 5) == 0;
+        if (p->metric == NULL && cm && aws_ns)
+            diag_error(ctx, "metric-namespace", am->namespace_.loc,
+                       "SageMaker publishes %s in \"%s\", not \"%s\" (%s)", cm->name,
+                       cm->namespace_, p->namespace_, cm->source);
+    } else {
+        p->metric = catalog_metric_by_name(p->metric_name);
+        if (p->metric == NULL) {
+            diag_error(ctx, "metric-namespace", am->word.loc,
+                       "metric \"%s\" needs its namespace: write 'metric \"%s\" in \"Namespace\"'",
+                       quote(c, &am->word), quote(c, &am->word));
+            return;
+        }
+        p->namespace_ = p->metric->namespace_;
+    }
+    target *t = p->target;
+    if (p->metric) {
+        check_use(c, p, am->word.loc);
+        int wants_component = p->metric->dims == DIMS_COMPONENT;
+        if (wants_component != (t->kind == TARGET_COMPONENT) && p->metric->dims != DIMS_NONE)
+            diag_error(ctx, "metric-pairing", am->word.loc,
+                       "%s is published for %s, not for %s", p->metric->name,
+                       wants_component ? "inference components" : "endpoint variants",
+                       kind_word(t->kind));
+    }
+    if (!check_stat(c, p, am))
+        return;
+    if (am->unit.s) {
+        const char *u = catalog_unit_find(am->unit.s, am->unit.len);
+        if (u == NULL) {
+            diag_error(ctx, "unit", am->unit.loc, "unknown unit '%s'", quote(c, &am->unit));
+            const char *best = util_closest(am->unit.s, am->unit.len, catalog_units,
+                                            catalog_unit_count, sizeof catalog_units[0]);
+            if (best)
+                diag_note(ctx, am->unit.loc, "did you mean '%s'?", best);
+            return;
+        }
+        if (p->metric && p->metric->unit && strcmp(p->metric->unit, u) != 0) {
+            diag_error(ctx, "unit", am->unit.loc,
+                       "%s is published in unit %s; with unit %s the alarms would select no "
+                       "data (%s)", p->metric->name, p->metric->unit, u, p->metric->source);
+            return;
+        }
+        p->unit = u;
+    } else if (p->metric) {
+        p->unit = p->metric->unit;
+    }
+    if (am->dims) {
+        for (const ast_dim *d = am->dims; d; d = d->next) {
+            if (d->name.len == 0 || d->name.len > 255 || d->value.len == 0 || d->value.len > 1024) {
+                diag_error(ctx, "dimension", span_join(d->name.loc, d->value.loc),
+                           "a dimension name is 1 to 255 characters and its value 1 to 1024 "
+                           "(BC MetricDimension)");
+                return;
+            }
+            for (const ast_dim *e = am->dims; e != d; e = e->next)
+                if (e->name.len == d->name.len && memcmp(e->name.s, d->name.s, d->name.len) == 0)
+                    diag_error(ctx, "dimension", d->name.loc, "dimension '%s' given twice",
+                               quote(c, &d->name));
+            add_dim(c, p, tokstr(c, &d->name), tokstr(c, &d->value));
+        }
+        if (p->metric && p->metric->dims != DIMS_NONE) {
+            int ok = 1;
+            const char *want = p->metric->dims == DIMS_COMPONENT ? "InferenceComponentName"
+                                                                 : "EndpointName, VariantName";
+            if (p->metric->dims == DIMS_COMPONENT)
+                ok = p->ndims == 1 && strcmp(p->dims[0].name, "InferenceComponentName") == 0;
+            else
+                ok = p->ndims == 2 && strcmp(p->dims[0].name, "EndpointName") == 0 &&
+                     strcmp(p->dims[1].name, "VariantName") == 0;
+            if (!ok)
+                diag_warning(ctx, "dimension", am->dims_loc,
+                             "SageMaker publishes %s with the dimensions %s only: a policy on "
+                             "other dimensions never receives data (%s)",
+                             p->metric->name, want, p->metric->source);
+        }
+    } else if (p->metric) {
+        published_dims(c, p, p->metric->dims);
+    }
+    if (model_tok && model_tok->s)
+        apply_model(c, p, model_tok);
+    double v = 0;
+    if (!parse_number(c, &am->value, &v))
+        return;
+    if (v <= 0) {
+        diag_error(ctx, "target-range", am->value.loc,
+                   "target must be greater than 0: target tracking holds the metric at this value");
+        return;
+    }
+    if (am->percent && p->unit && strcmp(p->unit, "Percent") != 0) {
+        diag_error(ctx, "target-unit", am->value.loc,
+                   "%s is measured in %s, not a percentage: write the target without '%%'",
+                   p->metric_name, p->unit);
+        return;
+    }
+    if (p->metric && p->metric->max > 0 && p->metric->per == PER_NONE && v > p->metric->max) {
+        diag_error(ctx, "target-range", am->value.loc, "target %g is above the top of %s (%g)",
+                   v, p->metric->name, p->metric->max);
+        return;
+    }
+    if (p->metric && p->metric->per != PER_NONE) {
+        check_percent_target(c, p, am, NULL, v);
+        return;
+    }
+    if (am->per.s)
+        diag_error(ctx, "per-unit", am->per.loc, "'per' does not apply to a custom metric");
+    p->target_value = v;
+}
+
+/* A deterministic PolicyName: the resource, the variant when not the default, the metric. */
+static const char *derive_name(checker *c, const policy *p, const ast_metric *am) {
+    const target *t = p->target;
+    char metric[128];
+    if (!am->custom) {
+        snprintf(metric, sizeof metric, "%.*s", (int)am->word.len, am->word.s);
+    } else {
+        size_t n = 0;
+        for (uint32_t i = 0; i < am->word.len && n < 100; i++) {
+            unsigned char ch = (unsigned char)am->word.s[i];
+            metric[n++] = ch >= 0x21 && ch <= 0x7E ? (char)ch : '-';
+        }
+        metric[n] = '\0';
+    }
+    if (t->variant && strcmp(t->variant, DEFAULT_VARIANT) != 0)
+        return mem_printf(c->ctx, "%s-%s-%s", t->name, t->variant, metric);
+    return mem_printf(c->ctx, "%s-%s", t->name, metric);
+}
+
+/* The identity of a policy's metric: two target-tracking policies on one target must differ
+ * in it (UG-TT, "provided that each of them uses a different metric"). */
+static char *metric_key(checker *c, const policy *p) {
+    if (p->predefined)
+        return mem_strdup(c->ctx, p->predefined_type);
+    char *key = mem_printf(c->ctx, "%s|%s|%s", p->namespace_ ? p->namespace_ : "",
+                           p->metric_name ? p->metric_name : "", p->statistic ? p->statistic : "");
+    for (size_t i = 0; i < p->ndims; i++)
+        key = mem_printf(c->ctx, "%s|%s=%s", key, p->dims[i].name, p->dims[i].value);
+    return key;
+}
+
+static void check_scale(checker *c, target *t, const ast_scale *s, const defaults *def) {
+    mmec_ctx *ctx = c->ctx;
+    policy *p = mem_alloc(ctx, sizeof *p);
+    p->target = t;
+    p->loc = s->loc;
+    p->metric_loc = s->metric.word.loc;
+
+    const ast_tok *model_tok = s->model.s ? &s->model : def->model;
+    if (s->metric.custom)
+        check_custom_metric(c, p, &s->metric, model_tok);
+    else
+        check_keyword_metric(c, p, &s->metric, model_tok);
+
+    /* Options: each at most once. */
+    const ast_item *seen_cd = NULL, *seen_no = NULL, *seen_name = NULL;
+    for (const ast_item *o = s->options; o; o = o->next) {
+        const ast_item **seen = o->kind == ITEM_COOLDOWN ? &seen_cd
+                              : o->kind == ITEM_NO_SCALE_IN ? &seen_no : &seen_name;
+        if (*seen) {
+            diag_error(ctx, "duplicate", o->loc, "this option is given twice");
+            diag_note(ctx, (*seen)->loc, "first given here");
+            continue;
+        }
+        *seen = o;
+    }
+    const ast_cooldown *cd = seen_cd ? &seen_cd->cooldown : def->cooldown;
+    if (cd) {
+        if (cd->in.s && parse_duration(c, &cd->in, &p->scale_in_cooldown))
+            p->has_scale_in_cooldown = 1;
+        if (cd->out.s && parse_duration(c, &cd->out, &p->scale_out_cooldown))
+            p->has_scale_out_cooldown = 1;
+    }
+    if (seen_no) {
+        p->disable_scale_in = 1;
+        if (seen_cd && seen_cd->cooldown.in.s)
+            diag_warning(ctx, "no-effect", seen_cd->cooldown.in.loc,
+                         "the scale-in cooldown has no effect: this policy never scales in "
+                         "('no scale-in')");
+    }
+    if (seen_name) {
+        if (check_policy_name(c, &seen_name->a))
+            p->name = tokstr(c, &seen_name->a);
+    }
+    if (p->name == NULL)
+        p->name = derive_name(c, p, &s->metric);
+
+    /* One policy per metric and per name on a scalable target. */
+    const char *key = metric_key(c, p);
+    for (size_t i = 0; i < t->npolicies; i++) {
+        policy *q = t->policies[i];
+        if (strcmp(q->name, p->name) == 0) {
+            diag_error(ctx, "duplicate-policy", seen_name ? seen_name->a.loc : s->loc,
+                       "a second policy named '%s' on %s", p->name, t->resource_id);
+            diag_note(ctx, q->loc, "the first is here%s",
+                      seen_name ? "" : "; give one of them a 'name \"...\"'");
+            return;
+        }
+        if (strcmp(metric_key(c, q), key) == 0) {
+            diag_error(ctx, "duplicate-metric", s->metric.loc,
+                       "a second target-tracking policy on %s for %s: each policy of a "
+                       "scalable target needs its own metric (UG-TT)",
+                       p->predefined ? p->predefined_type : p->metric_name, t->resource_id);
+            diag_note(ctx, q->loc, "the first is here");
+            return;
+        }
+    }
+    if (t->npolicies == MAX_POLICIES) {
+        diag_error(ctx, "too-many-policies", s->loc,
+                   "more than %d scaling policies on %s (UG-Q: 50 per scalable target)",
+                   MAX_POLICIES, t->resource_id);
+        return;
+    }
+    size_t cap = t->npolicies;    /* exact-size growth: targets hold few policies */
+    policy **grown = mem_alloc(ctx, (cap + 1) * sizeof *grown);
+    if (t->npolicies)
+        memcpy(grown, t->policies, t->npolicies * sizeof *grown);
+    grown[t->npolicies++] = p;
+    t->policies = grown;
+    policy **slot = mem_push(ctx, &c->m->policies, &c->m->npolicies, &c->cap_policies,
+                             sizeof *slot);
+    *slot = p;
+}
+
+static target *find_target(checker *c, const char *resource_id, const char *dim) {
+    for (size_t i = 0; i < c->m->ntargets; i++) {
+        target *t = c->m->targets[i];
+        if (strcmp(t->resource_id, resource_id) == 0 && strcmp(t->dimension, dim) == 0)
+            return t;
+    }
+    return NULL;
+}
+
+static target *new_target(checker *c, target_kind kind, const char *name, const char *variant,
+                          span loc) {
+    target *t = mem_alloc(c->ctx, sizeof *t);
+    t->kind = kind;
+    t->name = name;
+    t->variant = kind == TARGET_COMPONENT ? NULL : variant ? variant : DEFAULT_VARIANT;
+    t->dimension = catalog_dimension_of(kind);
+    t->resource_id = kind == TARGET_COMPONENT
+                         ? mem_printf(c->ctx, "inference-component/%s", name)
+                         : mem_printf(c->ctx, "endpoint/%s/variant/%s", name, t->variant);
+    t->loc = loc;
+    return t;
+}
+
+static void add_target(checker *c, target *t) {
+    target **slot = mem_push(c->ctx, &c->m->targets, &c->m->ntargets, &c->cap_targets,
+                             sizeof *slot);
+    *slot = t;
+}
+
+/* The one-line form: `scale NAME [variant V] [model M] on ...`. Several lines naming the same
+ * endpoint variant add policies to one scalable target. */
+static void check_oneline(checker *c, const ast_target *at) {
+    const ast_scale *s = at->scale;
+    int ok = check_sagemaker_name(c, &s->target, "endpoint");
+    if (s->variant.s)
+        ok &= check_sagemaker_name(c, &s->variant, "variant");
+    if (!ok)
+        return;
+    const char *name = tokstr(c, &s->target);
+    const char *variant = s->variant.s ? tokstr(c, &s->variant) : DEFAULT_VARIANT;
+    target *probe = new_target(c, TARGET_VARIANT, name, variant, s->loc);
+    target *t = find_target(c, probe->resource_id, probe->dimension);
+    if (t == NULL) {
+        t = probe;
+        add_target(c, t);
+    }
+    defaults def = {NULL, NULL};
+    check_scale(c, t, s, &def);
+}
+
+static void check_block(checker *c, const ast_target *at) {
+    mmec_ctx *ctx = c->ctx;
+    target_kind kind = at->kind == AST_COMPONENT ? TARGET_COMPONENT
+                     : at->kind == AST_SERVERLESS ? TARGET_SERVERLESS : TARGET_VARIANT;
+    const char *what = kind == TARGET_COMPONENT ? "inference component" : "endpoint";
+    if (!check_sagemaker_name(c, &at->name, what))
+        return;
+
+    /* Settings first, each at most once; then the policies, which read them. */
+    const ast_item *seen[ITEM_HOOK + 1];
+    memset(seen, 0, sizeof seen);
+    for (const ast_item *it = at->items; it; it = it->next) {
+        if (it->kind == ITEM_SCALE)
+            continue;
+        if (seen[it->kind]) {
+            diag_error(ctx, "duplicate", it->loc, "this setting is given twice in the block");
+            diag_note(ctx, seen[it->kind]->loc, "first given here");
+            continue;
+        }
+        seen[it->kind] = it;
+    }
+    const char *variant = NULL;
+    if (seen[ITEM_VARIANT]) {
+        if (kind == TARGET_COMPONENT)
+            diag_error(ctx, "not-applicable", seen[ITEM_VARIANT]->loc,
+                       "an inference component has no variant");
+        else if (check_sagemaker_name(c, &seen[ITEM_VARIANT]->a, "variant"))
+            variant = tokstr(c, &seen[ITEM_VARIANT]->a);
+    }
+    target *t = new_target(c, kind, tokstr(c, &at->name), variant, at->loc);
+    target *prev = find_target(c, t->resource_id, t->dimension);
+    if (prev) {
+        int prev_is_block = 0;
+        for (const ast_target *a = c->ctx->ast->targets; a; a = a->next)
+            if (a->kind != AST_ONELINE && a->loc.start == prev->loc.start)
+                prev_is_block = 1;
+        if (prev_is_block) {
+            diag_error(ctx, "redefinition", at->loc, "%s is defined twice", t->resource_id);
+            diag_note(ctx, prev->loc, "first defined here");
+            return;
+        }
+        /* One-line policies came first: the block takes them over. */
+        t->policies = prev->policies;
+        t->npolicies = prev->npolicies;
+        for (size_t i = 0; i < c->m->ntargets; i++)
+            if (c->m->targets[i] == prev)
+                c->m->targets[i] = t;
+        for (size_t i = 0; i < t->npolicies; i++)
+            t->policies[i]->target = t;
+    } else {
+        add_target(c, t);
+    }
+
+    if (seen[ITEM_INSTANCE]) {
+        const ast_tok *it = &seen[ITEM_INSTANCE]->a;
+        if (kind != TARGET_VARIANT) {
+            diag_error(ctx, "not-applicable", seen[ITEM_INSTANCE]->loc,
+                       "%s has no instance type of its own", kind_word(kind));
+        } else {
+            t->instance = catalog_instance_find(tokstr(c, it));
+            if (t->instance == NULL) {
+                diag_error(ctx, "unknown-instance", it->loc,
+                           "unknown instance type '%s' for a SageMaker endpoint", quote(c, it));
+                const char *best = util_closest(it->s, it->len, catalog_instances,
+                                                catalog_instance_count, sizeof catalog_instances[0]);
+                if (best)
+                    diag_note(ctx, it->loc, "did you mean '%s'?", best);
+            }
+        }
+    }
+    if (seen[ITEM_CAPACITY]) {
+        const ast_item *it = seen[ITEM_CAPACITY];
+        int32_t lo = 0, hi = 0;
+        int ok = parse_count(c, &it->a, &lo);
+        ok &= parse_count(c, &it->b, &hi);
+        if (ok && lo > hi) {
+            diag_error(ctx, "capacity-order", it->loc,
+                       "minimum capacity %d is greater than maximum capacity %d", lo, hi);
+            ok = 0;
+        }
+        if (ok && hi == 0) {
+            diag_error(ctx, "capacity-range", it->b.loc,
+                       "maximum capacity 0 would keep %s at zero", t->resource_id);
+            ok = 0;
+        }
+        if (ok && lo == 0 && kind == TARGET_VARIANT)
+            diag_warning(ctx, "scale-to-zero", it->a.loc,
+                         "scaling to zero is documented for inference components only (SM-ZERO); "
+                         "SageMaker may reject a minimum of 0 instances for an endpoint variant "
+                         "(SM-PRE)");
+        if (ok) {
+            t->has_capacity = 1;
+            t->min_capacity = lo;
+            t->max_capacity = hi;
+        }
+    }
+    if (seen[ITEM_HOOK])
+        diag_error(ctx, "not-applicable", seen[ITEM_HOOK]->loc, "'hook' belongs at the top level");
+
+    defaults def = {seen[ITEM_COOLDOWN] ? &seen[ITEM_COOLDOWN]->cooldown : NULL,
+                    seen[ITEM_MODEL] ? &seen[ITEM_MODEL]->a : NULL};
+    if (def.model && kind != TARGET_VARIANT) {
+        diag_error(ctx, "not-applicable", seen[ITEM_MODEL]->loc, "'model' applies to endpoints only");
+        def.model = NULL;
+    }
+    for (const ast_item *it = at->items; it; it = it->next) {
+        if (it->kind != ITEM_SCALE)
+            continue;
+        if (it->scale->target.s) {
+            diag_error(ctx, "syntax", it->scale->target.loc,
+                       "inside a block, write 'scale on ...': the block names the %s", what);
+            continue;
+        }
+        if (it->scale->variant.s) {
+            diag_error(ctx, "syntax", it->scale->variant.loc,
+                       "inside a block the variant is a setting of its own: 'variant NAME'");
+            continue;
+        }
+        check_scale(c, t, it->scale, &def);
+    }
+    /* Target tracking scales in to zero but cannot scale out of it (SM-ZERO, UG-TT). */
+    if (t->has_capacity && t->min_capacity == 0 && t->npolicies > 0 && seen[ITEM_CAPACITY])
+        diag_warning(ctx, "scale-from-zero", seen[ITEM_CAPACITY]->a.loc,
+                     "with a minimum of 0, target tracking can scale %s in to zero but never "
+                     "out of it again; scaling out from zero needs a step scaling policy on "
+                     "NoCapacityInvocationFailures (SM-ZERO)", t->resource_id);
+}
+
+int check_model(mmec_ctx *ctx) {
+    checker c;
+    memset(&c, 0, sizeof c);
+    c.ctx = ctx;
+    c.m = &ctx->model;
+    size_t before = ctx->errors;
+    for (const ast_target *at = ctx->ast->targets; at; at = at->next) {
+        if (at->kind == AST_ONELINE) {
+            if (at->scale->target.s == NULL) {
+                diag_error(ctx, "syntax", at->scale->loc,
+                           "a 'scale' statement outside a block names its endpoint: "
+                           "'scale NAME on ...'");
+                continue;
+            }
+            check_oneline(&c, at);
+        } else {
+            check_block(&c, at);
+        }
+    }
+    if (ctx->errors == before && c.m->npolicies == 0 && c.m->ntargets == 0)
+        diag_warning(ctx, "empty", SPAN_NONE, "no scalable target or scaling policy in the file");
+    return ctx->errors == before ? 0 : 1;
+}

@@ -1,0 +1,198 @@
+/* emit_json.c: the JSON emitters: TargetTrackingScalingPolicyConfiguration and the whole
+ * PutScalingPolicy request (BC shapes, AWS.md §1.1-1.3). Builds a cJSON tree top-down, each
+ * child owned by its parent from birth, and frees it once. The only compiler module that
+ * includes cJSON.h. */
+#include <stdint.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "emit.h"
+
+/* Key order follows the AWS documentation's examples (SM-MMEAS). */
+static cJSON *policy_config(const policy *p) {
+    cJSON *root = cJSON_CreateObject();
+    if (root == NULL)
+        return NULL;
+    if (!cJSON_AddNumberToObject(root, "TargetValue", p->target_value))
+        goto fail;
+    if (p->predefined) {
+        cJSON *spec = cJSON_AddObjectToObject(root, "PredefinedMetricSpecification");
+        if (spec == NULL || !cJSON_AddStringToObject(spec, "PredefinedMetricType", p->predefined_type))
+            goto fail;
+    } else {
+        cJSON *spec = cJSON_AddObjectToObject(root, "CustomizedMetricSpecification");
+        if (spec == NULL || !cJSON_AddStringToObject(spec, "MetricName", p->metric_name) ||
+            !cJSON_AddStringToObject(spec, "Namespace", p->namespace_))
+            goto fail;
+        if (p->ndims > 0) {
+            cJSON *dims = cJSON_AddArrayToObject(spec, "Dimensions");
+            if (dims == NULL)
+                goto fail;
+            for (size_t i = 0; i < p->ndims; i++) {
+                cJSON *d = cJSON_CreateObject();
+                if (d == NULL)
+                    goto fail;
+                cJSON_AddItemToArray(dims, d);
+                if (!cJSON_AddStringToObject(d, "Name", p->dims[i].name) ||
+                    !cJSON_AddStringToObject(d, "Value", p->dims[i].value))
+                    goto fail;
+            }
+        }
+        if (!cJSON_AddStringToObject(spec, "Statistic", p->statistic))
+            goto fail;
+        if (p->unit && !cJSON_AddStringToObject(spec, "Unit", p->unit))
+            goto fail;
+    }
+    if (p->has_scale_in_cooldown && !cJSON_AddNumberToObject(root, "ScaleInCooldown", p->scale_in_cooldown))
+        goto fail;
+    if (p->has_scale_out_cooldown && !cJSON_AddNumberToObject(root, "ScaleOutCooldown", p->scale_out_cooldown))
+        goto fail;
+    if (p->disable_scale_in && !cJSON_AddTrueToObject(root, "DisableScaleIn"))
+        goto fail;
+    return root;
+fail:
+    cJSON_Delete(root);
+    return NULL;
+}
+
+static cJSON *request(const policy *p) {
+    cJSON *root = cJSON_CreateObject();
+    if (root == NULL)
+        return NULL;
+    const target *t = p->target;
+    if (!cJSON_AddStringToObject(root, "PolicyName", p->name) ||
+        !cJSON_AddStringToObject(root, "ServiceNamespace", "sagemaker") ||
+        !cJSON_AddStringToObject(root, "ResourceId", t->resource_id) ||
+        !cJSON_AddStringToObject(root, "ScalableDimension", t->dimension) ||
+        !cJSON_AddStringToObject(root, "PolicyType", "TargetTrackingScaling"))
+        goto fail;
+    cJSON *cfg = policy_config(p);
+    if (cfg == NULL)
+        goto fail;
+    cJSON_AddItemToObject(root, "TargetTrackingScalingPolicyConfiguration", cfg);
+    return root;
+fail:
+    cJSON_Delete(root);
+    return NULL;
+}
+
+char *emit_buffer(mmec_ctx *ctx, size_t len) {
+    /* A size header before the text, so mmec_buffer_free can tell the allocator the size. */
+    size_t *h = mem_raw(ctx, NULL, 0, sizeof(size_t) + len + 1);
+    if (h == NULL)
+        return NULL;
+    h[0] = sizeof(size_t) + len + 1;
+    return (char *)(h + 1);
+}
+
+void mmec_buffer_free(mmec_ctx *ctx, char *buf) {
+    if (buf == NULL || ctx == NULL)
+        return;
+    size_t *h = (size_t *)(void *)buf - 1;
+    mem_raw(ctx, h, h[0], 0);
+}
+
+/* A growable text buffer for the pretty printer. */
+typedef struct text {
+    char *data;
+    size_t len, cap;
+    int failed;
+} text;
+
+static void text_add(text *t, const char *s, size_t n) {
+    if (t->failed)
+        return;
+    if (t->len + n + 1 > t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 1024;
+        while (cap < t->len + n + 1)
+            cap *= 2;
+        char *d = cJSON_malloc(cap);
+        if (d == NULL) {
+            t->failed = 1;
+            return;
+        }
+        if (t->len)
+            memcpy(d, t->data, t->len);
+        cJSON_free(t->data);
+        t->data = d;
+        t->cap = cap;
+    }
+    memcpy(t->data + t->len, s, n);
+    t->len += n;
+}
+
+static void text_indent(text *t, int depth) {
+    text_add(t, "\n", 1);
+    for (int i = 0; i < depth; i++)
+        text_add(t, "  ", 2);
+}
+
+/* Pretty-prints `item` with two spaces per level, as the AWS documentation lays JSON out.
+ * Leaves (strings, numbers, booleans) are printed by cJSON itself, so escaping and number
+ * formatting are exactly those of the compact form. */
+static void pretty(text *t, const cJSON *item, int depth) {
+    if (cJSON_IsObject(item) || cJSON_IsArray(item)) {
+        int obj = cJSON_IsObject(item);
+        text_add(t, obj ? "{" : "[", 1);
+        for (const cJSON *c = item->child; c; c = c->next) {
+            text_indent(t, depth + 1);
+            if (obj) {
+                cJSON key;
+                memset(&key, 0, sizeof key);
+                key.type = cJSON_String;
+                key.valuestring = c->string;
+                pretty(t, &key, depth + 1);
+                text_add(t, ": ", 2);
+            }
+            pretty(t, c, depth + 1);
+            if (c->next)
+                text_add(t, ",", 1);
+        }
+        if (item->child)
+            text_indent(t, depth);
+        text_add(t, obj ? "}" : "]", 1);
+        return;
+    }
+    char small[256];
+    if (cJSON_PrintPreallocated((cJSON *)(uintptr_t)item, small, (int)sizeof small, 0)) {
+        text_add(t, small, strlen(small));
+        return;
+    }
+    char *big = cJSON_PrintUnformatted(item);
+    if (big == NULL) {
+        t->failed = 1;
+        return;
+    }
+    text_add(t, big, strlen(big));
+    cJSON_free(big);
+}
+
+mmec_status emit_json_policy(mmec_ctx *ctx, mmec_format format, const policy *p, int flags,
+                             char **out, size_t *len) {
+    *out = NULL;
+    *len = 0;
+    cJSON *root = format == MMEC_FORMAT_REQUEST ? request(p) : policy_config(p);
+    if (root == NULL)
+        return MMEC_EINTERNAL;
+    text t = {NULL, 0, 0, 0};
+    if (flags & MMEC_EMIT_COMPACT) {
+        t.data = cJSON_PrintUnformatted(root);
+        t.len = t.data ? strlen(t.data) : 0;
+        t.failed = t.data == NULL;
+    } else {
+        pretty(&t, root, 0);
+    }
+    cJSON_Delete(root);
+    if (!t.failed) {
+        *out = emit_buffer(ctx, t.len + 1);
+        if (*out) {
+            memcpy(*out, t.data, t.len);
+            (*out)[t.len] = '\n';
+            (*out)[t.len + 1] = '\0';
+            *len = t.len + 1;
+        }
+    }
+    cJSON_free(t.data);
+    return *out ? MMEC_OK : MMEC_EINTERNAL;
+}

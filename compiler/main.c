@@ -1,0 +1,407 @@
+/* main.c: the mmec command line. Parses arguments, runs the library (mmec.h only), prints its
+ * diagnostics GCC-style on stderr and writes the output atomically. Exit codes: 0 ok (warnings
+ * allowed), 1 invalid input, 2 usage, 70 internal error, 74 I/O error. */
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "mmec.h"
+
+enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_INTERNAL = 70, EXIT_IO = 74 };
+
+typedef struct options {
+    const char *output;        /* -o; NULL or "-" for stdout */
+    const char *format;        /* -f, NULL when not given */
+    const char *policy;        /* --policy */
+    int werror;
+    int color;                 /* 1 colour, 0 none */
+    int quiet;
+} options;
+
+/* What the diagnostics callback needs. */
+typedef struct reporter {
+    int color;
+    size_t notes_suppressed;
+} reporter;
+
+static void print_diagnostic(const mmec_diagnostic *d, void *user) {
+    reporter *r = user;
+    char small[2048];
+    size_t need = mmec_diagnostic_render(d, r->color, small, sizeof small);
+    if (need < sizeof small) {
+        fputs(small, stderr);
+        return;
+    }
+    char *big = malloc(need + 1);
+    if (big == NULL) {
+        fputs(small, stderr);
+        return;
+    }
+    mmec_diagnostic_render(d, r->color, big, need + 1);
+    fputs(big, stderr);
+    free(big);
+}
+
+static void usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void usage_error(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("mmec: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputs("\nTry 'mmec --help' for more information.\n", stderr);
+}
+
+static const char HELP[] =
+    "Usage: mmec [compile] FILE [-o OUT] [-f FORMAT] [--policy NAME] [--werror]\n"
+    "       mmec check FILE... [--werror]\n"
+    "\n"
+    "Compiles a .scale file of auto-scaling policies for SageMaker endpoints into the JSON\n"
+    "that AWS Application Auto Scaling accepts, after checking it against what AWS accepts\n"
+    "and what would scale.\n"
+    "\n"
+    "Commands:\n"
+    "  compile FILE      compile (the default command)\n"
+    "  check FILE...     report diagnostics only; write nothing\n"
+    "\n"
+    "Options:\n"
+    "  -o, --output OUT  write to OUT ('-' or no -o: standard output); OUT ending in '/' or\n"
+    "                    naming a folder gets one file per policy, NAME.json\n"
+    "  -f, --format FMT  policy   TargetTrackingScalingPolicyConfiguration (default), for\n"
+    "                             put-scaling-policy --target-tracking-scaling-policy-configuration\n"
+    "                    request  the whole PutScalingPolicy request, for --cli-input-json\n"
+    "                    With -f and several policies, one JSON object per line (JSON Lines).\n"
+    "      --policy NAME emit only the policy named NAME\n"
+    "      --werror      treat warnings as errors\n"
+    "      --color[=WHEN] colour diagnostics: auto (default; honours NO_COLOR), always, never\n"
+    "  -q, --quiet       do not print the closing count of errors and warnings\n"
+    "  -h, --help        show this help\n"
+    "      --version     show the version\n"
+    "\n"
+    "Exit status: 0 success (warnings allowed), 1 invalid input, 2 usage error,\n"
+    "70 internal error, 74 I/O error.\n";
+
+static int auto_color(void) {
+    const char *nc = getenv("NO_COLOR");
+    const char *term = getenv("TERM");
+    if (nc && *nc)
+        return 0;
+    if (term && strcmp(term, "dumb") == 0)
+        return 0;
+    return isatty(STDERR_FILENO);
+}
+
+static void print_count(const options *o, size_t errors, size_t warnings) {
+    if (o->quiet || (errors == 0 && warnings == 0))
+        return;
+    if (errors && warnings)
+        fprintf(stderr, "%zu error%s, %zu warning%s\n", errors, errors == 1 ? "" : "s", warnings,
+                warnings == 1 ? "" : "s");
+    else if (errors)
+        fprintf(stderr, "%zu error%s\n", errors, errors == 1 ? "" : "s");
+    else
+        fprintf(stderr, "%zu warning%s\n", warnings, warnings == 1 ? "" : "s");
+}
+
+static mmec_ctx *new_ctx(const options *o, reporter *r) {
+    mmec_config cfg;
+    mmec_config_init(&cfg);
+    cfg.on_diagnostic = print_diagnostic;
+    cfg.diagnostic_user = r;
+    cfg.werror = o->werror;
+    mmec_ctx *ctx = mmec_new(&cfg);
+    if (ctx == NULL)
+        fputs("mmec: out of memory\n", stderr);
+    return ctx;
+}
+
+static int exit_for(mmec_status st) {
+    switch (st) {
+    case MMEC_OK: return EXIT_OK;
+    case MMEC_EINPUT: return EXIT_INPUT;
+    case MMEC_EUSAGE: return EXIT_USAGE;
+    case MMEC_EIO: return EXIT_IO;
+    case MMEC_EINTERNAL: return EXIT_INTERNAL;
+    }
+    return EXIT_INTERNAL;
+}
+
+static int cmd_check(const options *o, char **files, int nfiles) {
+    int rc = EXIT_OK;
+    size_t errors = 0, warnings = 0;
+    reporter r = {o->color, 0};
+    for (int i = 0; i < nfiles; i++) {
+        mmec_ctx *ctx = new_ctx(o, &r);
+        if (ctx == NULL)
+            return EXIT_INTERNAL;
+        int code = exit_for(mmec_compile_file(ctx, files[i]));
+        errors += mmec_error_count(ctx);
+        warnings += mmec_warning_count(ctx);
+        mmec_free(ctx);
+        if (code > rc)
+            rc = code;
+    }
+    print_count(o, errors, warnings);
+    return rc;
+}
+
+/* A file name for a policy in an output folder: the policy name with anything but letters,
+ * digits, '.', '_' and '-' replaced by '_'. */
+static void file_name_for(const char *policy, char *out, size_t cap) {
+    size_t n = 0;
+    for (const char *s = policy; *s && n + 6 < cap; s++) {
+        char c = *s;
+        int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                 c == '.' || c == '_' || c == '-';
+        out[n] = ok && !(n == 0 && c == '.') ? c : '_';
+        n++;
+    }
+    memcpy(out + n, ".json", 6);
+}
+
+typedef struct buf {
+    char *data;
+    size_t len, cap;
+} buf;
+
+static int buf_add(buf *b, const char *s, size_t n) {
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 65536;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *d = realloc(b->data, cap);
+        if (d == NULL)
+            return -1;
+        b->data = d;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+    return 0;
+}
+
+static int cmd_compile(const options *o, const char *file) {
+    mmec_format fmt = MMEC_FORMAT_POLICY;
+    if (o->format) {
+        fmt = mmec_format_from_name(o->format);
+        if (fmt == MMEC_FORMAT_COUNT) {
+            usage_error("unknown format '%s' (policy, request)", o->format);
+            return EXIT_USAGE;
+        }
+    }
+    const char *out = o->output && strcmp(o->output, "-") != 0 ? o->output : NULL;
+    if (out && cli_same_file(out, file)) {
+        usage_error("refusing to write the output over the input '%s'", file);
+        return EXIT_USAGE;
+    }
+    size_t olen = out ? strlen(out) : 0;
+    int to_dir = out && (out[olen - 1] == '/' || cli_is_dir(out));
+
+    reporter r = {o->color, 0};
+    mmec_ctx *ctx = new_ctx(o, &r);
+    if (ctx == NULL)
+        return EXIT_INTERNAL;
+    int rc = exit_for(mmec_compile_file(ctx, file));
+    print_count(o, mmec_error_count(ctx), mmec_warning_count(ctx));
+    if (rc != EXIT_OK) {
+        mmec_free(ctx);
+        return rc;
+    }
+
+    size_t n = mmec_policy_count(ctx), first = 0, last = n;
+    if (o->policy) {
+        size_t i = mmec_policy_find(ctx, o->policy);
+        if (i == (size_t)-1) {
+            fprintf(stderr, "mmec: %s has no policy named '%s'; its policies are:\n", file,
+                    o->policy);
+            for (size_t k = 0; k < n; k++)
+                fprintf(stderr, "  %s\n", mmec_policy_name(ctx, k));
+            mmec_free(ctx);
+            return EXIT_USAGE;
+        }
+        first = i;
+        last = i + 1;
+    }
+    if (last == first) {
+        fprintf(stderr, "mmec: %s has no scaling policy to emit\n", file);
+        mmec_free(ctx);
+        return EXIT_INPUT;
+    }
+    if (last - first > 1 && !to_dir && o->format == NULL) {
+        fprintf(stderr,
+                "mmec: %s has %zu policies, and one JSON file holds one policy configuration.\n"
+                "Choose one of:\n"
+                "  --policy NAME   emit one of them (",
+                file, last - first);
+        for (size_t k = first; k < last; k++)
+            fprintf(stderr, "%s%s", k > first ? ", " : "", mmec_policy_name(ctx, k));
+        fprintf(stderr, ")\n"
+                        "  -o DIR/         one file per policy\n"
+                        "  -f policy       all of them as JSON Lines, one object per line\n");
+        mmec_free(ctx);
+        return EXIT_USAGE;
+    }
+
+    int compact = last - first > 1 && !to_dir;
+    buf all = {NULL, 0, 0};
+    char err[512];
+    rc = EXIT_OK;
+    if (to_dir && !cli_is_dir(out) && mkdir(out, 0777) != 0) {
+        fprintf(stderr, "mmec: cannot create the folder '%s': %s\n", out, strerror(errno));
+        mmec_free(ctx);
+        return EXIT_IO;
+    }
+    for (size_t i = first; i < last && rc == EXIT_OK; i++) {
+        char *text;
+        size_t len;
+        mmec_status st = mmec_emit(ctx, fmt, i, compact ? MMEC_EMIT_COMPACT : 0, &text, &len);
+        if (st != MMEC_OK) {
+            fputs("mmec: out of memory\n", stderr);
+            rc = EXIT_INTERNAL;
+            break;
+        }
+        if (to_dir) {
+            char name[600], path[4096];
+            file_name_for(mmec_policy_name(ctx, i), name, sizeof name);
+            snprintf(path, sizeof path, "%s%s%s", out, out[olen - 1] == '/' ? "" : "/", name);
+            if (cli_write_atomic(path, text, len, err, sizeof err) != 0) {
+                fprintf(stderr, "mmec: %s\n", err);
+                rc = EXIT_IO;
+            }
+        } else if (buf_add(&all, text, len) != 0) {
+            fputs("mmec: out of memory\n", stderr);
+            rc = EXIT_INTERNAL;
+        }
+        mmec_buffer_free(ctx, text);
+    }
+    if (rc == EXIT_OK && !to_dir) {
+        if (out) {
+            if (cli_write_atomic(out, all.data, all.len, err, sizeof err) != 0) {
+                fprintf(stderr, "mmec: %s\n", err);
+                rc = EXIT_IO;
+            }
+        } else if (cli_write_stdout(all.data, all.len) != 0) {
+            fprintf(stderr, "mmec: cannot write to standard output: %s\n", strerror(errno));
+            rc = EXIT_IO;
+        }
+    }
+    free(all.data);
+    mmec_free(ctx);
+    return rc;
+}
+
+/* Takes the value of an option given as "--opt VALUE", "--opt=VALUE" or "-oVALUE". */
+static const char *option_value(int argc, char **argv, int *i, const char *arg, size_t namelen) {
+    if (arg[namelen] == '=')
+        return arg + namelen + 1;
+    if (arg[1] != '-' && arg[2] != '\0')
+        return arg + 2;
+    if (*i + 1 >= argc)
+        return NULL;
+    return argv[++*i];
+}
+
+int main(int argc, char **argv) {
+    /* A closed pipe is an I/O error reported as such, not a silent death. */
+    signal(SIGPIPE, SIG_IGN);
+    options o;
+    memset(&o, 0, sizeof o);
+    o.color = -1;
+    const char *cmd = "compile";
+    char **files = calloc((size_t)argc + 1, sizeof *files);
+    int nfiles = 0;
+    if (files == NULL)
+        return EXIT_INTERNAL;
+    int first = 1;
+    if (argc > 1 && (strcmp(argv[1], "check") == 0 || strcmp(argv[1], "compile") == 0)) {
+        cmd = argv[1];
+        first = 2;
+    }
+    int rc = EXIT_OK;
+    int only_files = 0;
+    for (int i = first; i < argc; i++) {
+        const char *a = argv[i];
+        if (only_files || a[0] != '-' || strcmp(a, "-") == 0) {
+            files[nfiles++] = argv[i];
+            continue;
+        }
+        if (strcmp(a, "--") == 0) {
+            only_files = 1;
+        } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            fputs(HELP, stdout);
+            goto done;
+        } else if (strcmp(a, "--version") == 0) {
+            printf("mmec %s\n", MMEC_VERSION);
+            goto done;
+        } else if (strcmp(a, "--werror") == 0) {
+            o.werror = 1;
+        } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+            o.quiet = 1;
+        } else if (strcmp(a, "--color") == 0 || strcmp(a, "--color=always") == 0) {
+            o.color = 1;
+        } else if (strcmp(a, "--color=never") == 0) {
+            o.color = 0;
+        } else if (strcmp(a, "--color=auto") == 0) {
+            o.color = -1;
+        } else if (strncmp(a, "-o", 2) == 0 || strncmp(a, "--output", 8) == 0) {
+            size_t nl = a[1] == '-' ? 8 : 2;
+            if (a[1] == '-' && a[nl] != '\0' && a[nl] != '=')
+                goto unknown;
+            if ((o.output = option_value(argc, argv, &i, a, nl)) == NULL || !*o.output)
+                goto missing;
+        } else if (strncmp(a, "-f", 2) == 0 || strncmp(a, "--format", 8) == 0) {
+            size_t nl = a[1] == '-' ? 8 : 2;
+            if (a[1] == '-' && a[nl] != '\0' && a[nl] != '=')
+                goto unknown;
+            if ((o.format = option_value(argc, argv, &i, a, nl)) == NULL || !*o.format)
+                goto missing;
+        } else if (strncmp(a, "--policy", 8) == 0 && (a[8] == '\0' || a[8] == '=')) {
+            if ((o.policy = option_value(argc, argv, &i, a, 8)) == NULL)
+                goto missing;
+        } else {
+            goto unknown;
+        }
+        continue;
+    unknown:
+        usage_error("unknown option '%s'", a);
+        rc = EXIT_USAGE;
+        goto done;
+    missing:
+        usage_error("option '%s' needs a value", a);
+        rc = EXIT_USAGE;
+        goto done;
+    }
+    if (o.color < 0)
+        o.color = auto_color();
+
+    if (strcmp(cmd, "check") == 0) {
+        if (nfiles == 0) {
+            usage_error("%s", "check: no input file");
+            rc = EXIT_USAGE;
+        } else {
+            rc = cmd_check(&o, files, nfiles);
+        }
+    } else if (nfiles != 1) {
+        if (nfiles)
+            usage_error("compile takes one input file (use 'mmec check' for several)");
+        else
+            usage_error("no input file");
+        rc = EXIT_USAGE;
+    } else {
+        rc = cmd_compile(&o, strcmp(files[0], "-") == 0 ? "/dev/stdin" : files[0]);
+    }
+done:
+    free(files);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        if (rc == EXIT_OK)
+            rc = EXIT_IO;
+    }
+    return rc;
+}

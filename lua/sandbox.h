@@ -1,0 +1,124 @@
+/* sandbox.h: the Lua sandbox every hook runs in (lua/ only; the recipe is LUA-SANDBOX.md).
+ *
+ * One sandbox is one fresh lua_State for one hook file: allow-listed libraries, strict globals,
+ * text chunks only, a memory cap whose first refusal ends the run, an instruction budget and a
+ * wall-clock deadline re-armed for every call and that pcall cannot swallow, guards on the C
+ * functions the count hook cannot see, no __gc, deterministic pairs/tostring/random. The hook
+ * runner (hook.c) and the Lua module build on it; nothing outside lua/ sees lua.h.
+ *
+ * No global mutable state: everything lives in the sandbox (reachable from the lua_State
+ * through its allocator's user pointer), so two sandboxes on two threads share nothing. The one
+ * exception is the panic handler (sandbox_panic), which exits the process with status 70; it
+ * can only run on a bug in mmec, since every host->Lua interaction is protected. */
+#ifndef MMEC_SANDBOX_H
+#define MMEC_SANDBOX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <lua.h>
+
+#include "mmec.h"
+
+/* Where a hook's print output goes: `len` bytes of `text` (one print call, with its newline,
+ * possibly cut at the print limit) from the hook `path`. The library never prints itself: the
+ * command line writes it to stderr prefixed with the path. */
+typedef void (*hook_print_fn)(void *user, const char *path, const char *text, size_t len);
+
+/* The limits of one hook. Memory and print output are per state (per hook file per compile or
+ * per simulation); instructions and time are per call (the chunk's run, each check call, each
+ * decide call). Zero in a field means its default. */
+typedef struct hook_limits {
+    size_t memory;              /* bytes the state may hold: default 64 MiB (--hook-memory) */
+    uint64_t instructions;      /* VM instructions per call: default 10 million
+                                   (--hook-instructions) */
+    unsigned timeout_ms;        /* wall-clock milliseconds per call: default 1000
+                                   (--hook-timeout) */
+    size_t source;              /* largest hook file accepted: default 1 MiB */
+    size_t print;               /* bytes of print output kept per state: default 64 KiB */
+    hook_print_fn print_fn;     /* NULL: print output is dropped */
+    void *print_user;
+} hook_limits;
+
+#define HOOK_DEFAULT_MEMORY ((size_t)64 << 20)
+#define HOOK_DEFAULT_INSTRUCTIONS ((uint64_t)10000000)
+#define HOOK_DEFAULT_TIMEOUT_MS 1000u
+#define HOOK_DEFAULT_SOURCE ((size_t)1 << 20)
+#define HOOK_DEFAULT_PRINT ((size_t)64 << 10)
+
+/* Fills `lim` with the defaults (all sizes above, no print sink). */
+void hook_limits_init(hook_limits *lim);
+
+/* Why a sandbox stopped. A stop is sticky: once set, every later call fails at once. */
+typedef enum sandbox_stop {
+    SANDBOX_RUNNING = 0,
+    SANDBOX_STOP_INSTRUCTIONS,
+    SANDBOX_STOP_TIMEOUT,
+    SANDBOX_STOP_MEMORY,
+    SANDBOX_STOP_CLOSING
+} sandbox_stop;
+
+typedef struct sandbox sandbox;
+
+/* A new sandbox for the hook file `path` (copied; used in messages and as the chunk name),
+ * with limits `lim` (NULL: defaults) and memory from `alloc`/`alloc_user` (NULL: realloc and
+ * free), on top of which the cap is applied. `host` is the embedder's pointer, returned by
+ * sandbox_host. Returns NULL when memory runs out. The caller owns the result and releases it
+ * with sandbox_close. */
+sandbox *sandbox_open(const char *path, const hook_limits *lim, mmec_alloc_fn alloc,
+                      void *alloc_user, void *host);
+
+/* Closes the state (no Lua code can run during it: the stop is forced first) and releases
+ * the sandbox. Accepts NULL. */
+void sandbox_close(sandbox *sb);
+
+/* Loads `len` bytes of `src` as the hook's text chunk (named "@path"; bytecode refused, size
+ * capped) and leaves the chunk function on top of the stack. Returns 0, or -1 with the reason
+ * in sandbox_error and nothing pushed. */
+int sandbox_load(sandbox *sb, const char *src, size_t len);
+
+/* Runs `f` protected, with the `nargs` values on top of the stack as its arguments, after
+ * re-arming the instruction budget and the deadline; pops the arguments. `f` may run user code
+ * with lua_call and raise errors. Returns 0 when `f` returned and no limit was broken; -1
+ * otherwise, with the message ("path:line: ..." or "path: hook exceeded its memory limit
+ * (64 MiB)") in sandbox_error. A sandbox that stopped fails every later call. */
+int sandbox_call(sandbox *sb, lua_CFunction f, int nargs);
+
+/* The message of the last failure (owned by the sandbox, valid until the next call), or NULL
+ * when the last operation succeeded. */
+const char *sandbox_error(const sandbox *sb);
+
+/* Why the sandbox stopped, or SANDBOX_RUNNING. */
+sandbox_stop sandbox_stopped(const sandbox *sb);
+
+lua_State *sandbox_state(const sandbox *sb);
+const char *sandbox_path(const sandbox *sb);
+void *sandbox_host(const sandbox *sb);
+
+/* The sandbox a state belongs to (from inside a lua_CFunction). */
+sandbox *sandbox_of(lua_State *L);
+
+/* For C functions exposed to hooks: charges `cost` instructions of work the count hook cannot
+ * see to the current call's budget; raises the instruction-limit error (and stops the
+ * sandbox) when it is spent. */
+void sandbox_charge(lua_State *L, uint64_t cost);
+
+/* Pushes a representation of the value at `idx` that never contains an address: a
+ * __tostring metamethod runs (metered, inside the caller's protected call), other tables,
+ * functions, userdata and threads become their type name. Returns the string. */
+const char *sandbox_tostring(lua_State *L, int idx, size_t *len);
+
+/* Pushes an iterator triple (iterator, state, nil) walking the table at `idx` in sorted key
+ * order (numbers, then strings bytewise, then booleans, then the rest), reading raw values.
+ * The sort is charged to the budget. */
+void sandbox_sorted_pairs(lua_State *L, int idx);
+
+/* Bytes the state holds now (for tests and the bench). */
+size_t sandbox_memory(const sandbox *sb);
+
+/* The panic function installed on every state: writes the message to stderr and exits with
+ * status 70. It is the only exit in the library and runs only on a bug in mmec (a Lua error
+ * outside a protected call). */
+int sandbox_panic(lua_State *L);
+
+#endif

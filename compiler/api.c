@@ -94,6 +94,10 @@ static mmec_status compile_source(mmec_ctx *ctx) {
         return MMEC_EINPUT;
     parse_source(ctx);
     check_model(ctx);
+    if (ctx->suppressed)
+        diag_plain(ctx, MMEC_NOTE, "too-many-errors",
+                   "%zu more errors not shown (the limit is %zu)",
+                   ctx->errors - ctx->cfg.max_errors, ctx->cfg.max_errors);
     return ctx->errors ? MMEC_EINPUT : MMEC_OK;
 }
 

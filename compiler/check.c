@@ -353,6 +353,19 @@ static void check_keyword_metric(checker *c, policy *p, const ast_metric *am,
         diag_error(ctx, "unknown-metric", am->word.loc, "unknown metric '%s'", quote(c, &am->word));
         const char *best = util_closest(am->word.s, am->word.len, catalog_keywords,
                                         catalog_keyword_count, sizeof catalog_keywords[0]);
+        /* `gpu-util`, `cpu_utilization`: a metric word with something after it. */
+        if (best == NULL) {
+            size_t best_len = 0;
+            for (size_t i = 0; i < catalog_keyword_count; i++) {
+                size_t k = strlen(catalog_keywords[i].word);
+                if (am->word.len > k && k > best_len &&
+                    memcmp(am->word.s, catalog_keywords[i].word, k) == 0 &&
+                    (am->word.s[k] == '-' || am->word.s[k] == '_')) {
+                    best = catalog_keywords[i].word;
+                    best_len = k;
+                }
+            }
+        }
         if (best)
             diag_note(ctx, am->word.loc, "did you mean '%s'?", best);
         else
@@ -670,8 +683,13 @@ static void check_scale(checker *c, target *t, const ast_scale *s, const default
     if (cd) {
         if (cd->in.s && parse_duration(c, &cd->in, &p->scale_in_cooldown))
             p->has_scale_in_cooldown = 1;
-        if (cd->out.s && parse_duration(c, &cd->out, &p->scale_out_cooldown))
+        if (cd->out.s && cd->out.loc.start == cd->in.loc.start) {
+            /* `cooldown 5m`: one duration for both directions, checked once */
+            p->has_scale_out_cooldown = p->has_scale_in_cooldown;
+            p->scale_out_cooldown = p->scale_in_cooldown;
+        } else if (cd->out.s && parse_duration(c, &cd->out, &p->scale_out_cooldown)) {
             p->has_scale_out_cooldown = 1;
+        }
     }
     if (seen_no) {
         p->disable_scale_in = 1;
@@ -921,7 +939,7 @@ int check_model(mmec_ctx *ctx) {
             check_block(&c, at);
         }
     }
-    if (ctx->errors == before && c.m->npolicies == 0 && c.m->ntargets == 0)
+    if (ctx->errors == 0 && c.m->npolicies == 0 && c.m->ntargets == 0)
         diag_warning(ctx, "empty", SPAN_NONE, "no scalable target or scaling policy in the file");
     return ctx->errors == before ? 0 : 1;
 }

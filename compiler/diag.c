@@ -55,7 +55,7 @@ static void deliver(mmec_ctx *ctx, mmec_diagnostic *d) {
         ctx->errors++;
     } else if (d->severity == MMEC_WARNING) {
         ctx->warnings++;
-    } else if (ctx->suppressed) {
+    } else if (ctx->suppressed && d->code != NULL && strcmp(d->code, "too-many-errors") != 0) {
         return;    /* the note of a dropped error */
     }
     if (ctx->cfg.on_diagnostic)
@@ -96,6 +96,12 @@ void diag_vreport(mmec_ctx *ctx, mmec_severity sev, const char *code, span loc,
         d.source_line = s->text + ls;
         d.source_line_len = le - ls;
     }
+    /* A note at the span of the diagnostic it belongs to does not repeat the source line. */
+    if (sev == MMEC_NOTE && d.source_line && loc.start == ctx->last_loc.start &&
+        loc.end == ctx->last_loc.end)
+        d.source_line = NULL;
+    if (sev != MMEC_NOTE)
+        ctx->last_loc = d.source_line ? loc : SPAN_NONE;
     deliver(ctx, &d);
 }
 
@@ -150,27 +156,31 @@ static void putf(out *o, const char *fmt, ...) {
         put(o, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
 }
 
-/* Length of the valid UTF-8 sequence at s (n bytes left), or 0 when invalid. */
-static size_t utf8_len(const unsigned char *s, size_t n) {
+/* One displayed character of a source line: how many bytes it takes, and whether it may be
+ * echoed as it is. Control bytes, invalid UTF-8 and the bidirectional controls (which reorder
+ * what a terminal shows) are shown as one '?' each. */
+static size_t glyph(const unsigned char *s, size_t n, int *raw) {
     unsigned c = s[0];
     size_t k;
     unsigned min;
-    if (c < 0x80) return 1;
+    *raw = 0;
+    if (c < 0x80) {
+        *raw = c == '\t' || (c >= 0x20 && c != 0x7F);
+        return 1;
+    }
     if (c >= 0xC2 && c <= 0xDF) { k = 2; min = 0x80; }
     else if (c >= 0xE0 && c <= 0xEF) { k = 3; min = 0x800; }
     else if (c >= 0xF0 && c <= 0xF4) { k = 4; min = 0x10000; }
-    else return 0;
-    if (n < k) return 0;
+    else return 1;
+    if (n < k) return 1;
     unsigned cp = c & (0x7Fu >> k);
     for (size_t i = 1; i < k; i++) {
-        if ((s[i] & 0xC0) != 0x80) return 0;
+        if ((s[i] & 0xC0) != 0x80) return 1;
         cp = (cp << 6) | (s[i] & 0x3Fu);
     }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-    /* Bidirectional controls reorder what a terminal shows: never echo them. */
-    if ((cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200E ||
-        cp == 0x200F || cp == 0x061C)
-        return 0;
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 1;
+    *raw = !((cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) ||
+             cp == 0x200E || cp == 0x200F || cp == 0x061C || (cp >= 0x80 && cp < 0xA0));
     return k;
 }
 
@@ -212,36 +222,34 @@ size_t mmec_diagnostic_render(const mmec_diagnostic *d, int color, char *buf, si
             we = ws + WINDOW < n ? ws + WINDOW : n;
             while (we < n && (line[we] & 0xC0) == 0x80) we++;
         }
-        putf(&o, " %5u | ", d->line);
+        putf(&o, "%5u | ", d->line);
         if (ws > 0) puts_(&o, "...");
         /* The source line, made safe for a terminal: control bytes, invalid UTF-8 and
          * bidirectional controls become '?', one column each, so the caret still aligns. */
         for (size_t i = ws; i < we;) {
-            size_t k = utf8_len(line + i, we - i);
-            if (k == 0 || (k == 1 && (line[i] < 0x20 || line[i] == 0x7F) && line[i] != '\t')) {
-                put(&o, "?", 1);
-                i++;
-            } else {
-                put(&o, (const char *)line + i, k);
-                i += k;
-            }
+            int raw;
+            size_t k = glyph(line + i, we - i, &raw);
+            put(&o, raw ? (const char *)line + i : "?", raw ? k : 1);
+            i += k;
         }
         if (we < n) puts_(&o, "...");
         puts_(&o, "\n");
-        puts_(&o, "       | ");
+        puts_(&o, "      | ");
         if (ws > 0) puts_(&o, "   ");
         for (size_t i = ws; i < c0 && i < we;) {
-            size_t k = utf8_len(line + i, we - i);
+            int raw;
+            size_t k = glyph(line + i, we - i, &raw);
             put(&o, line[i] == '\t' ? "\t" : " ", 1);
-            i += k ? k : 1;
+            i += k;
         }
         puts_(&o, sevc);
         puts_(&o, "^");
         size_t stop = c1 < we ? c1 : we;
-        for (size_t i = c0 + 1; i < stop;) {
-            size_t k = utf8_len(line + i, stop - i);
+        size_t i = c0 < we ? c0 + glyph(line + c0, we - c0, &(int){0}) : stop;
+        while (i < stop) {
+            int raw;
             put(&o, "~", 1);
-            i += k ? k : 1;
+            i += glyph(line + i, stop - i, &raw);
         }
         puts_(&o, reset);
         puts_(&o, "\n");

@@ -40,6 +40,7 @@ struct mmec_ctx {
     src_file src;
     size_t errors, warnings;
     int suppressed;            /* errors beyond max_errors were dropped */
+    span last_loc;             /* of the last error or warning, for its notes */
     int compiled;              /* mmec_compile_* ran */
     struct ast_file *ast;
     model model;

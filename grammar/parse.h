@@ -15,6 +15,7 @@ typedef struct parse_state {
     int eof_nl;            /* the separator before the end of input was sent */
     span open_brace;       /* the '{' of the block being parsed, for "to close" notes */
     int in_block;
+    int line_has_error;    /* a lexical error was reported on this line: no syntax error too */
 } parse_state;
 
 /* Parses the context's source into ctx->ast, reporting syntax errors. Returns 0 when the parse

@@ -303,7 +303,7 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner, pa
             snprintf(found, sizeof found, "%s '%.*s'", yysymbol_name(got), (int)len,
                      src + loc.start);
     } else if (got == YYSYMBOL_STRING) {
-        snprintf(found, sizeof found, "a string");
+        snprintf(found, sizeof found, "string");
     } else {
         snprintf(found, sizeof found, "'%s'", yysymbol_name(got));
     }
@@ -312,6 +312,17 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner, pa
     size_t m = (size_t)snprintf(msg, sizeof msg, "unexpected %s", found);
     if (n == YYENOMEM)
         return YYENOMEM;
+    /* The end of the file is always acceptable where a line may end: listing it adds nothing. */
+    int has_nl = 0;
+    for (int i = 0; i < n; i++)
+        has_nl |= expected[i] == YYSYMBOL_NL;
+    if (has_nl) {
+        int k = 0;
+        for (int i = 0; i < n; i++)
+            if (expected[i] != YYSYMBOL_YYEOF)
+                expected[k++] = expected[i];
+        n = k;
+    }
     for (int i = 0; i < n && m < sizeof msg; i++) {
         yysymbol_kind_t k = expected[i];
         const char *nm = yysymbol_name(k);
@@ -324,8 +335,17 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner, pa
                               quote ? "'" : "", nm, quote ? "'" : "");
     }
     span at = loc;
+    if (got == YYSYMBOL_YYEOF) {
+        /* Point just after the last thing written, not at an empty last line. */
+        while (at.start > 0 && (src[at.start - 1] == '\n' || src[at.start - 1] == '\r' ||
+                                src[at.start - 1] == ' ' || src[at.start - 1] == '\t'))
+            at.start--;
+    }
     if (got == YYSYMBOL_NL || got == YYSYMBOL_YYEOF)
         at.end = at.start + 1;
+    if (ps->line_has_error && got != YYSYMBOL_YYEOF)
+        return 0;    /* the scanner already reported what is wrong with this line */
+    ps->line_has_error = 1;
     diag_error(ctx, "syntax", at, "%s", msg);
 
     /* A name where a keyword belongs: probably a misspelt keyword. */
@@ -344,6 +364,20 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner, pa
                                         sizeof cands[0]);
         if (best)
             diag_note(ctx, loc, "did you mean '%s'?", best);
+    }
+    /* A word that starts with a digit where a number or duration belongs. */
+    if (got == YYSYMBOL_WORD && loc.start < ctx->src.len && src[loc.start] >= '0' &&
+        src[loc.start] <= '9') {
+        for (int i = 0; i < n; i++) {
+            if (expected[i] == YYSYMBOL_DURATION) {
+                diag_note(ctx, loc, "durations are written 30s, 5m, 1h, 1h30m or 2d");
+                break;
+            }
+            if (expected[i] == YYSYMBOL_NUMBER || expected[i] == YYSYMBOL_PERCENT) {
+                diag_note(ctx, loc, "numbers are written 70, 0.5 or 50%%");
+                break;
+            }
+        }
     }
     if (got == YYSYMBOL_YYEOF && ps->in_block)
         diag_note(ctx, ps->open_brace, "to close '{' at line %u",

@@ -38,13 +38,13 @@ ALLCFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L $(OPT) $(WARN) $(SANFLAGS) -fPIC
 ALLLDFLAGS := $(SANFLAGS) $(LDFLAGS)
 
 CLI_SRC := compiler/main.c $(wildcard compiler/cli_*.c)
-LIB_SRC := $(filter-out $(CLI_SRC),$(wildcard compiler/*.c)) $(wildcard runtime/*.c) \
-           $(filter-out lua/luamod.c,$(wildcard lua/*.c))
+LIB_SRC := $(filter-out $(CLI_SRC) $(EXCLUDE),$(wildcard compiler/*.c) $(wildcard runtime/*.c) \
+           $(filter-out lua/luamod.c,$(wildcard lua/*.c)))
 GEN_SRC := $(B)/gen/scale.tab.c $(B)/gen/scale.lex.c
 LIB_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(LIB_SRC)) $(patsubst $(B)/gen/%.c,$(B)/obj/gen/%.o,$(GEN_SRC))
 CLI_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(CLI_SRC))
 
-UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_SRC := $(filter-out $(EXCLUDE),$(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 
 Q := @
@@ -52,8 +52,16 @@ ifeq ($(V),1)
 Q :=
 endif
 
-.PHONY: all test check bench install uninstall clean deps-check
+.PHONY: all test check bench install uninstall clean deps-check deps example
 all: deps-check $(B)/mmec $(B)/libmmec.a $(B)/libmmec.so $(B)/mmec.pc
+
+# Installs the Debian packages the build and the tests need (as root; names them otherwise).
+deps:
+	@bash .ci/deps
+
+# Compiles the bundled example: the design card's line, to standard output.
+example: all
+	$(B)/mmec examples/quickstart.scale
 
 deps-check:
 	@$(PKG_CONFIG) --exists $(DEPS) || { echo "missing: $(DEPS) (apt-get install liblua5.4-dev libcjson-dev pkg-config)"; exit 1; }

@@ -406,7 +406,13 @@ int parse_source(mmec_ctx *ctx) {
     if (scale_lex_init_extra(&ps, &scanner) != 0)
         mem_fail(ctx);
     ctx->scanner = scanner;
-    scale__scan_bytes(text + ps.base, (int)(len - ps.base), scanner);
+    /* Flex scans a buffer it may write into (it ends each token with a NUL while the action
+     * runs), so it gets an arena copy with the two NULs it wants at the end; tokens point into
+     * ctx->src, which stays intact for the diagnostics. */
+    size_t n = len - ps.base;
+    char *scan = mem_alloc(ctx, n + 2);
+    memcpy(scan, text + ps.base, n);
+    scale__scan_buffer(scan, n + 2, scanner);
     size_t before = ctx->errors;
     int rc = scale_parse(scanner, &ps);
     scale_lex_destroy(scanner);

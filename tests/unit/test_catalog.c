@@ -1,0 +1,180 @@
+/* test_catalog.c: the catalogue (compiler/catalog.c, compiler/instances.c) against the AWS
+ * service model kept in tests/aws/: every enum value mmec knows is the model's, and every
+ * table a lookup searches is in the order the search needs. White-box: includes the internal
+ * header. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+#include <cmocka.h>
+
+#include "catalog.h"
+
+static cJSON *model_json;
+
+static int load_model(void **state) {
+    (void)state;
+    const char *root = getenv("MMEC_SOURCE_DIR");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/tests/aws/application-autoscaling-2016-02-06.json",
+             root ? root : ".");
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return -1;
+    static char buf[1 << 20];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    model_json = cJSON_Parse(buf);
+    return model_json ? 0 : -1;
+}
+
+static int free_model(void **state) {
+    (void)state;
+    cJSON_Delete(model_json);
+    return 0;
+}
+
+static cJSON *model_enum(const char *shape) {
+    cJSON *shapes = cJSON_GetObjectItemCaseSensitive(model_json, "shapes");
+    cJSON *s = cJSON_GetObjectItemCaseSensitive(shapes, shape);
+    return cJSON_GetObjectItemCaseSensitive(s, "enum");
+}
+
+static void predefined_types_are_exactly_the_models_metric_types(void **state) {
+    (void)state;
+    cJSON *e = model_enum("MetricType");
+    assert_non_null(e);
+    assert_int_equal((size_t)cJSON_GetArraySize(e), catalog_predefined_count);
+    size_t i = 0;
+    for (cJSON *v = e->child; v; v = v->next, i++)
+        assert_string_equal(v->valuestring, catalog_predefined_types[i].type);
+    assert_null(catalog_predefined_find("InvocationsPerInstance"));
+}
+
+static void scalable_dimensions_are_exactly_the_models(void **state) {
+    (void)state;
+    cJSON *e = model_enum("ScalableDimension");
+    assert_int_equal((size_t)cJSON_GetArraySize(e), catalog_scalable_dimension_count);
+    size_t i = 0;
+    for (cJSON *v = e->child; v; v = v->next, i++)
+        assert_string_equal(v->valuestring, catalog_scalable_dimensions[i]);
+    for (int k = TARGET_VARIANT; k <= TARGET_SERVERLESS; k++)
+        assert_true(catalog_is_scalable_dimension(catalog_dimension_of((target_kind)k)));
+}
+
+static void statistics_are_the_models_metric_statistics(void **state) {
+    (void)state;
+    cJSON *e = model_enum("MetricStatistic");
+    int n = 0;
+    for (cJSON *v = e->child; v; v = v->next, n++) {
+        int found = 0;
+        for (unsigned bit = 1; bit <= STAT_SAMPLECOUNT; bit <<= 1)
+            found |= strcmp(catalog_stat_name(bit), v->valuestring) == 0;
+        assert_true(found);
+    }
+    assert_int_equal(n, 5);
+}
+
+static void sagemaker_pairings_use_sagemaker_dimensions(void **state) {
+    (void)state;
+    int sagemaker = 0;
+    for (size_t i = 0; i < catalog_predefined_count; i++) {
+        const catalog_predefined *p = &catalog_predefined_types[i];
+        if (strncmp(p->type, "SageMaker", 9) != 0) {
+            assert_null(p->dimension);
+            continue;
+        }
+        sagemaker++;
+        assert_non_null(p->dimension);
+        assert_true(catalog_is_scalable_dimension(p->dimension));
+        assert_int_equal(strncmp(p->dimension, "sagemaker:", 10), 0);
+        assert_non_null(catalog_metric_by_name(p->metric));
+        assert_ptr_equal(catalog_predefined_for(p->keyword, p->per), p);
+    }
+    assert_int_equal(sagemaker, 5);
+}
+
+static void metric_table_is_sorted_for_its_search(void **state) {
+    (void)state;
+    for (size_t i = 1; i < catalog_metric_count; i++) {
+        const catalog_metric *a = &catalog_metrics[i - 1], *b = &catalog_metrics[i];
+        int c = strcmp(a->name, b->name);
+        if (c == 0)
+            c = strcmp(a->namespace_, b->namespace_);
+        assert_true(c < 0);
+    }
+    for (size_t i = 0; i < catalog_metric_count; i++) {
+        const catalog_metric *m = &catalog_metrics[i];
+        assert_ptr_equal(catalog_metric_find(m->name, m->namespace_), m);
+        assert_true(m->use == USE_GOOD || m->why != NULL);
+        assert_non_null(m->source);
+        if (m->unit)
+            assert_non_null(catalog_unit_find(m->unit, strlen(m->unit)));
+    }
+}
+
+static void keyword_metrics_exist_in_the_catalogue(void **state) {
+    (void)state;
+    for (size_t i = 0; i < catalog_keyword_count; i++) {
+        const catalog_keyword *k = &catalog_keywords[i];
+        if (i > 0)
+            assert_true(strcmp(catalog_keywords[i - 1].word, k->word) < 0);
+        assert_ptr_equal(catalog_keyword_find(k->word, strlen(k->word)), k);
+        if (k->kind != KW_UTILIZATION)
+            continue;
+        assert_non_null(catalog_metric_find(k->endpoint_metric, "/aws/sagemaker/Endpoints"));
+        if (k->component_metric)
+            assert_non_null(catalog_metric_find(k->component_metric,
+                                                "/aws/sagemaker/InferenceComponents"));
+    }
+}
+
+static void instance_table_is_sorted_and_found(void **state) {
+    (void)state;
+    assert_true(catalog_instance_count > 200);
+    for (size_t i = 0; i < catalog_instance_count; i++) {
+        const catalog_instance *in = &catalog_instances[i];
+        if (i > 0)
+            assert_true(strcmp(catalog_instances[i - 1].name, in->name) < 0);
+        assert_ptr_equal(catalog_instance_find(in->name), in);
+        assert_int_equal(strncmp(in->name, "ml.", 3), 0);
+        assert_true(in->vcpus > 0);
+        assert_true((in->gpus == 0) == (in->accelerator == NULL));
+    }
+    const catalog_instance *g5 = catalog_instance_find("ml.g5.12xlarge");
+    assert_non_null(g5);
+    assert_int_equal(g5->vcpus, 48);
+    assert_int_equal(g5->gpus, 4);
+    const catalog_instance *p4 = catalog_instance_find("ml.p4d.24xlarge");
+    assert_int_equal(p4->gpus, 8);
+    assert_null(catalog_instance_find("ml.t3.medium"));    /* a notebook type, not an endpoint's */
+    assert_null(catalog_instance_find("ml.g5.12xlarg"));
+}
+
+static void statistic_words_map_to_the_enum(void **state) {
+    (void)state;
+    assert_int_equal(catalog_stat_from_word("avg", 3), STAT_AVERAGE);
+    assert_int_equal(catalog_stat_from_word("count", 5), STAT_SAMPLECOUNT);
+    assert_int_equal(catalog_stat_from_word("p99", 3), 0);
+    assert_string_equal(catalog_stat_name(STAT_SUM), "Sum");
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(predefined_types_are_exactly_the_models_metric_types),
+        cmocka_unit_test(scalable_dimensions_are_exactly_the_models),
+        cmocka_unit_test(statistics_are_the_models_metric_statistics),
+        cmocka_unit_test(sagemaker_pairings_use_sagemaker_dimensions),
+        cmocka_unit_test(metric_table_is_sorted_for_its_search),
+        cmocka_unit_test(keyword_metrics_exist_in_the_catalogue),
+        cmocka_unit_test(instance_table_is_sorted_and_found),
+        cmocka_unit_test(statistic_words_map_to_the_enum),
+    };
+    return cmocka_run_group_tests_name("catalog", tests, load_model, free_model);
+}

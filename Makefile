@@ -114,7 +114,14 @@ $(B)/tests/%: tests/unit/%.c $(B)/libmmec.a
 test check: all $(UNIT_BIN)
 	@MMEC_BUILD=$(B) SANITIZE=$(SANITIZE) bash tests/run
 
-bench: all
+BENCH_BIN := $(patsubst tests/bench/%.c,$(B)/bench/%,$(filter-out $(EXCLUDE),$(wildcard tests/bench/*.c)))
+
+$(B)/bench/%: tests/bench/%.c $(B)/libmmec.a
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALLCFLAGS) $< -o $@ $(B)/libmmec.a $(ALLLDFLAGS) $(DEPLIBS)
+
+bench: all $(BENCH_BIN)
 	@MMEC_BUILD=$(B) bash tests/bench/run
 
 install: all

@@ -20,6 +20,8 @@ typedef struct checker {
     mmec_ctx *ctx;
     model *m;
     size_t cap_targets, cap_policies;
+    target **index;                /* open addressing on (resource id, dimension) */
+    size_t index_cap;              /* a power of two, at least twice the target count */
 } checker;
 
 /* Defaults a block gives its policies. */
@@ -742,13 +744,29 @@ static void check_scale(checker *c, target *t, const ast_scale *s, const default
     *slot = p;
 }
 
+/* FNV-1a over the resource id and the dimension: a file may name a million targets. */
+static size_t target_hash(const char *resource_id, const char *dim) {
+    uint64_t h = 1469598103934665603ull;
+    for (const char *p = resource_id; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211ull;
+    h = (h ^ 0xff) * 1099511628211ull;
+    for (const char *p = dim; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211ull;
+    return (size_t)(h ^ (h >> 32));
+}
+
+static target **index_slot(target **index, size_t cap, const char *resource_id, const char *dim) {
+    size_t i = target_hash(resource_id, dim) & (cap - 1);
+    while (index[i] && (strcmp(index[i]->resource_id, resource_id) != 0 ||
+                        strcmp(index[i]->dimension, dim) != 0))
+        i = (i + 1) & (cap - 1);
+    return &index[i];
+}
+
 static target *find_target(checker *c, const char *resource_id, const char *dim) {
-    for (size_t i = 0; i < c->m->ntargets; i++) {
-        target *t = c->m->targets[i];
-        if (strcmp(t->resource_id, resource_id) == 0 && strcmp(t->dimension, dim) == 0)
-            return t;
-    }
-    return NULL;
+    if (c->index_cap == 0)
+        return NULL;
+    return *index_slot(c->index, c->index_cap, resource_id, dim);
 }
 
 static target *new_target(checker *c, target_kind kind, const char *name, const char *variant,
@@ -765,10 +783,31 @@ static target *new_target(checker *c, target_kind kind, const char *name, const 
     return t;
 }
 
-static void add_target(checker *c, target *t) {
+/* Adds `t` to the model and the index, or puts it in the place of the target it replaces. */
+static void add_target(checker *c, target *t, target *replaces) {
+    if (replaces) {
+        for (size_t i = 0; i < c->m->ntargets; i++)
+            if (c->m->targets[i] == replaces)
+                c->m->targets[i] = t;
+        *index_slot(c->index, c->index_cap, t->resource_id, t->dimension) = t;
+        return;
+    }
     target **slot = mem_push(c->ctx, &c->m->targets, &c->m->ntargets, &c->cap_targets,
                              sizeof *slot);
     *slot = t;
+    if (c->m->ntargets * 2 > c->index_cap) {
+        size_t cap = c->index_cap ? c->index_cap * 2 : 64;
+        target **index = mem_alloc(c->ctx, cap * sizeof *index);
+        memset(index, 0, cap * sizeof *index);
+        for (size_t i = 0; i < c->m->ntargets; i++) {
+            target *u = c->m->targets[i];
+            *index_slot(index, cap, u->resource_id, u->dimension) = u;
+        }
+        c->index = index;
+        c->index_cap = cap;
+    } else {
+        *index_slot(c->index, c->index_cap, t->resource_id, t->dimension) = t;
+    }
 }
 
 /* The one-line form: `scale NAME [variant V] [model M] on ...`. Several lines naming the same
@@ -786,7 +825,7 @@ static void check_oneline(checker *c, const ast_target *at) {
     target *t = find_target(c, probe->resource_id, probe->dimension);
     if (t == NULL) {
         t = probe;
-        add_target(c, t);
+        add_target(c, t, NULL);
     }
     defaults def = {NULL, NULL};
     check_scale(c, t, s, &def);
@@ -823,12 +862,9 @@ static void check_block(checker *c, const ast_target *at) {
     }
     target *t = new_target(c, kind, tokstr(c, &at->name), variant, at->loc);
     target *prev = find_target(c, t->resource_id, t->dimension);
+    t->from_block = 1;
     if (prev) {
-        int prev_is_block = 0;
-        for (const ast_target *a = c->ctx->ast->targets; a; a = a->next)
-            if (a->kind != AST_ONELINE && a->loc.start == prev->loc.start)
-                prev_is_block = 1;
-        if (prev_is_block) {
+        if (prev->from_block) {
             diag_error(ctx, "redefinition", at->loc, "%s is defined twice", t->resource_id);
             diag_note(ctx, prev->loc, "first defined here");
             return;
@@ -836,13 +872,11 @@ static void check_block(checker *c, const ast_target *at) {
         /* One-line policies came first: the block takes them over. */
         t->policies = prev->policies;
         t->npolicies = prev->npolicies;
-        for (size_t i = 0; i < c->m->ntargets; i++)
-            if (c->m->targets[i] == prev)
-                c->m->targets[i] = t;
         for (size_t i = 0; i < t->npolicies; i++)
             t->policies[i]->target = t;
+        add_target(c, t, prev);
     } else {
-        add_target(c, t);
+        add_target(c, t, NULL);
     }
 
     if (seen[ITEM_INSTANCE]) {

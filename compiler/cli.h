@@ -5,11 +5,29 @@
 
 #include <stddef.h>
 
+/* An output being written: standard output, or a temporary file beside `path` renamed over
+ * it by cli_out_commit. Writes are buffered; the first error is kept and reported by commit. */
+typedef struct cli_out {
+    int fd;
+    int failed;                 /* errno of the first failure, 0 while all is well */
+    const char *path;           /* NULL: standard output */
+    size_t n;
+    char buf[1 << 16];
+} cli_out;
+
+/* Opens `path` for atomic replacement, or standard output when `path` is NULL. Returns 0, or
+ * -1 with errno set and a message in `err`. */
+int cli_out_open(cli_out *o, const char *path, char *err, size_t errlen);
+void cli_out_write(cli_out *o, const char *data, size_t len);
+/* Flushes, syncs and renames the temporary file over the target. Returns 0, or -1 with a
+ * message in `err`: the target is then untouched and the temporary file removed. */
+int cli_out_commit(cli_out *o, char *err, size_t errlen);
+/* Drops a file output: removes the temporary file, leaves the target untouched. Returns -1. */
+int cli_out_abort(cli_out *o, char *err, size_t errlen);
+
 /* Replaces `path` atomically with `len` bytes of `data`. Returns 0, or -1 with errno set and
  * a message in `err`; the old file is then untouched and no temporary file is left. */
 int cli_write_atomic(const char *path, const char *data, size_t len, char *err, size_t errlen);
-/* Writes all of `data` to standard output; -1 with errno set on failure (EPIPE included). */
-int cli_write_stdout(const char *data, size_t len);
 /* The temporary file being written now, or NULL (for a watchdog that must remove it). */
 const char *cli_pending_tmp(void);
 /* Non-zero when both paths exist and name the same file. */

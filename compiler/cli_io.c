@@ -26,10 +26,6 @@ static int write_all(int fd, const char *data, size_t len) {
     return 0;
 }
 
-int cli_write_stdout(const char *data, size_t len) {
-    return write_all(STDOUT_FILENO, data, len);
-}
-
 /* The temporary file being written, so the watchdog can remove it (one at a time: the CLI is
  * single-threaded). */
 static char pending_tmp[4096];
@@ -38,10 +34,15 @@ const char *cli_pending_tmp(void) {
     return pending_tmp[0] ? pending_tmp : NULL;
 }
 
-int cli_write_atomic(const char *path, const char *data, size_t len, char *err, size_t errlen) {
+int cli_out_open(cli_out *o, const char *path, char *err, size_t errlen) {
+    memset(o, 0, sizeof *o);
+    o->fd = STDOUT_FILENO;
+    o->path = path;
+    if (path == NULL)
+        return 0;
     size_t plen = strlen(path);
     if (plen + 16 >= sizeof pending_tmp) {
-        snprintf(err, errlen, "path too long");
+        snprintf(err, errlen, "cannot write '%s': path too long", path);
         errno = ENAMETOOLONG;
         return -1;
     }
@@ -67,28 +68,82 @@ int cli_write_atomic(const char *path, const char *data, size_t len, char *err, 
         umask(um);
         mode = 0666 & ~um;
     }
-    int saved;
-    if (fchmod(fd, mode) != 0 || write_all(fd, data, len) != 0 || fsync(fd) != 0) {
-        saved = errno;
-        close(fd);
-        goto fail;
+    if (fchmod(fd, mode) != 0) {
+        o->fd = fd;
+        o->failed = errno;
+        cli_out_abort(o, err, errlen);
+        return -1;
     }
-    if (close(fd) != 0) {
-        saved = errno;
-        goto fail;
+    o->fd = fd;
+    return 0;
+}
+
+static void out_flush(cli_out *o) {
+    if (o->failed == 0 && o->n > 0 && write_all(o->fd, o->buf, o->n) != 0)
+        o->failed = errno;
+    o->n = 0;
+}
+
+void cli_out_write(cli_out *o, const char *data, size_t len) {
+    if (o->failed)
+        return;
+    if (o->n + len > sizeof o->buf) {
+        out_flush(o);
+        if (len >= sizeof o->buf) {
+            if (o->failed == 0 && write_all(o->fd, data, len) != 0)
+                o->failed = errno;
+            return;
+        }
     }
-    if (rename(pending_tmp, path) != 0) {
-        saved = errno;
-        goto fail;
+    memcpy(o->buf + o->n, data, len);
+    o->n += len;
+}
+
+int cli_out_commit(cli_out *o, char *err, size_t errlen) {
+    out_flush(o);
+    if (o->path == NULL) {
+        if (o->failed) {
+            snprintf(err, errlen, "cannot write to standard output: %s", strerror(o->failed));
+            errno = o->failed;
+            return -1;
+        }
+        return 0;
+    }
+    if (o->failed == 0 && fsync(o->fd) != 0)
+        o->failed = errno;
+    if (o->failed)
+        return cli_out_abort(o, err, errlen);
+    int fd = o->fd;
+    o->fd = -1;
+    if (close(fd) != 0 || rename(pending_tmp, o->path) != 0) {
+        o->failed = errno;
+        return cli_out_abort(o, err, errlen);
     }
     pending_tmp[0] = '\0';
     return 0;
-fail:
+}
+
+int cli_out_abort(cli_out *o, char *err, size_t errlen) {
+    if (o->path == NULL)
+        return -1;
+    int saved = o->failed ? o->failed : ECANCELED;
+    if (o->fd >= 0)
+        close(o->fd);
+    o->fd = -1;
     unlink(pending_tmp);
     pending_tmp[0] = '\0';
-    snprintf(err, errlen, "cannot write '%s': %s", path, strerror(saved));
+    if (err)
+        snprintf(err, errlen, "cannot write '%s': %s", o->path, strerror(saved));
     errno = saved;
     return -1;
+}
+
+int cli_write_atomic(const char *path, const char *data, size_t len, char *err, size_t errlen) {
+    cli_out o;
+    if (cli_out_open(&o, path, err, errlen) != 0)
+        return -1;
+    cli_out_write(&o, data, len);
+    return cli_out_commit(&o, err, errlen);
 }
 
 int cli_same_file(const char *a, const char *b) {

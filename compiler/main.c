@@ -165,28 +165,6 @@ static void file_name_for(const char *policy, char *out, size_t cap) {
     memcpy(out + n, ".json", 6);
 }
 
-typedef struct buf {
-    char *data;
-    size_t len, cap;
-} buf;
-
-static int buf_add(buf *b, const char *s, size_t n) {
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 65536;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *d = realloc(b->data, cap);
-        if (d == NULL)
-            return -1;
-        b->data = d;
-        b->cap = cap;
-    }
-    memcpy(b->data + b->len, s, n);
-    b->len += n;
-    b->data[b->len] = '\0';
-    return 0;
-}
-
 static int cmd_compile(const options *o, const char *file) {
     mmec_format fmt = MMEC_FORMAT_POLICY;
     if (o->format) {
@@ -250,11 +228,17 @@ static int cmd_compile(const options *o, const char *file) {
     }
 
     int compact = last - first > 1 && !to_dir;
-    buf all = {NULL, 0, 0};
     char err[512];
     rc = EXIT_OK;
     if (to_dir && !cli_is_dir(out) && mkdir(out, 0777) != 0) {
         fprintf(stderr, "mmec: cannot create the folder '%s': %s\n", out, strerror(errno));
+        mmec_free(ctx);
+        return EXIT_IO;
+    }
+    /* One output: streamed to standard output or to a temporary file renamed at the end. */
+    static cli_out single;
+    if (!to_dir && cli_out_open(&single, out, err, sizeof err) != 0) {
+        fprintf(stderr, "mmec: %s\n", err);
         mmec_free(ctx);
         return EXIT_IO;
     }
@@ -275,24 +259,21 @@ static int cmd_compile(const options *o, const char *file) {
                 fprintf(stderr, "mmec: %s\n", err);
                 rc = EXIT_IO;
             }
-        } else if (buf_add(&all, text, len) != 0) {
-            fputs("mmec: out of memory\n", stderr);
-            rc = EXIT_INTERNAL;
+        } else {
+            cli_out_write(&single, text, len);
+            if (single.failed)
+                rc = EXIT_IO;
         }
         mmec_buffer_free(ctx, text);
     }
-    if (rc == EXIT_OK && !to_dir) {
-        if (out) {
-            if (cli_write_atomic(out, all.data, all.len, err, sizeof err) != 0) {
-                fprintf(stderr, "mmec: %s\n", err);
-                rc = EXIT_IO;
-            }
-        } else if (cli_write_stdout(all.data, all.len) != 0) {
-            fprintf(stderr, "mmec: cannot write to standard output: %s\n", strerror(errno));
+    if (!to_dir) {
+        if (rc == EXIT_INTERNAL)
+            cli_out_abort(&single, NULL, 0);
+        else if (cli_out_commit(&single, err, sizeof err) != 0) {
+            fprintf(stderr, "mmec: %s\n", err);
             rc = EXIT_IO;
         }
     }
-    free(all.data);
     mmec_free(ctx);
     return rc;
 }

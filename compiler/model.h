@@ -59,6 +59,7 @@ typedef struct target {
     const char *dimension;         /* AWS ScalableDimension */
     span loc;
     const struct catalog_instance *instance;   /* NULL when not declared or unknown */
+    int from_block;                /* defined by a block (not only by one-line policies) */
     int has_capacity;
     int32_t min_capacity, max_capacity;
     policy **policies;

@@ -18,36 +18,8 @@
 
 #include <lua.h>
 
+#include "hook.h"
 #include "mmec.h"
-
-/* Where a hook's print output goes: `len` bytes of `text` (one print call, with its newline,
- * possibly cut at the print limit) from the hook `path`. The library never prints itself: the
- * command line writes it to stderr prefixed with the path. */
-typedef void (*hook_print_fn)(void *user, const char *path, const char *text, size_t len);
-
-/* The limits of one hook. Memory and print output are per state (per hook file per compile or
- * per simulation); instructions and time are per call (the chunk's run, each check call, each
- * decide call). Zero in a field means its default. */
-typedef struct hook_limits {
-    size_t memory;              /* bytes the state may hold: default 64 MiB (--hook-memory) */
-    uint64_t instructions;      /* VM instructions per call: default 10 million
-                                   (--hook-instructions) */
-    unsigned timeout_ms;        /* wall-clock milliseconds per call: default 1000
-                                   (--hook-timeout) */
-    size_t source;              /* largest hook file accepted: default 1 MiB */
-    size_t print;               /* bytes of print output kept per state: default 64 KiB */
-    hook_print_fn print_fn;     /* NULL: print output is dropped */
-    void *print_user;
-} hook_limits;
-
-#define HOOK_DEFAULT_MEMORY ((size_t)64 << 20)
-#define HOOK_DEFAULT_INSTRUCTIONS ((uint64_t)10000000)
-#define HOOK_DEFAULT_TIMEOUT_MS 1000u
-#define HOOK_DEFAULT_SOURCE ((size_t)1 << 20)
-#define HOOK_DEFAULT_PRINT ((size_t)64 << 10)
-
-/* Fills `lim` with the defaults (all sizes above, no print sink). */
-void hook_limits_init(hook_limits *lim);
 
 /* Why a sandbox stopped. A stop is sticky: once set, every later call fails at once. */
 typedef enum sandbox_stop {
@@ -103,6 +75,11 @@ sandbox *sandbox_of(lua_State *L);
  * sandbox) when it is spent. */
 void sandbox_charge(lua_State *L, uint64_t cost);
 
+/* Copies text a hook produced (a message, a value) into `dst` (`cap` bytes, NUL-terminated)
+ * so a terminal shows it as text: control bytes and invalid UTF-8 become '?', and text too
+ * long is cut on a character boundary and ends in "...". */
+void sandbox_clean_text(char *dst, size_t cap, const char *src, size_t len);
+
 /* Pushes a representation of the value at `idx` that never contains an address: a
  * __tostring metamethod runs (metered, inside the caller's protected call), other tables,
  * functions, userdata and threads become their type name. Returns the string. */
@@ -112,6 +89,10 @@ const char *sandbox_tostring(lua_State *L, int idx, size_t *len);
  * order (numbers, then strings bytewise, then booleans, then the rest), reading raw values.
  * The sort is charged to the budget. */
 void sandbox_sorted_pairs(lua_State *L, int idx);
+
+/* From inside a protected call, after the user's code returned: lets the host read results
+ * with a small reserve beyond the memory cap (the cap applies again at the next call). */
+void sandbox_open_reserve(lua_State *L);
 
 /* Bytes the state holds now (for tests and the bench). */
 size_t sandbox_memory(const sandbox *sb);

@@ -1,0 +1,492 @@
+/* hook.c: the hook runner. Check hooks see the checked model (after check.c) as read-only
+ * tables and report diagnostics at the policies' locations; decide hooks answer the runtime's
+ * evaluations. Every call into Lua goes through sandbox_call (sandbox.c). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lauxlib.h>
+#include <lua.h>
+
+#include "hook.h"
+#include "instances.h"
+#include "internal.h"
+#include "sandbox.h"
+
+#define MSGMAX 512
+
+/* What the protected functions below find through sandbox_host: the first member of both
+ * check_run and hook_decider. */
+typedef struct hook_host {
+    int want_check;           /* a check hook: `check` (or `decide`) expected */
+    int check_ref, decide_ref, report_ref;
+    int decide_line;          /* where decide is defined, for messages about its result */
+} hook_host;
+
+typedef struct check_run {
+    hook_host h;
+    mmec_ctx *ctx;
+    const policy *pol;        /* the policy being checked; NULL between calls */
+    size_t reports, dropped;
+} check_run;
+
+struct hook_decider {
+    hook_host h;
+    sandbox *sb;
+    mmec_alloc_fn alloc;
+    void *alloc_user;
+    const hook_state *st;
+    int has;
+    int32_t value;
+    int failed;               /* opening failed: every call fails */
+};
+
+/* ----------------------------------------------------------------------------------------
+ * Read-only views. */
+
+static int ro_newindex(lua_State *L) {
+    if (lua_type(L, 2) == LUA_TSTRING)
+        return luaL_error(L, "hook inputs are read-only (assignment to field '%s')",
+                          lua_tostring(L, 2));
+    return luaL_error(L, "hook inputs are read-only");
+}
+
+/* The hidden table behind the proxy at index 1. */
+static void push_hidden(lua_State *L) {
+    lua_getmetatable(L, 1);
+    lua_pushliteral(L, "__index");
+    lua_rawget(L, -2);
+    lua_remove(L, -2);
+}
+
+static int ro_pairs(lua_State *L) {
+    push_hidden(L);
+    sandbox_sorted_pairs(L, -1);
+    lua_pushvalue(L, 1);      /* the state handed back is the proxy, not the hidden table */
+    lua_replace(L, -3);
+    return 3;
+}
+
+static int ro_len(lua_State *L) {
+    push_hidden(L);
+    lua_pushinteger(L, (lua_Integer)lua_rawlen(L, -1));
+    return 1;
+}
+
+/* Replaces the table on top of the stack by a read-only view of it. */
+static void make_readonly(lua_State *L) {
+    int hidden = lua_gettop(L);
+    lua_createtable(L, 0, 0);
+    lua_createtable(L, 0, 5);
+    lua_pushvalue(L, hidden);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, ro_newindex);
+    lua_setfield(L, -2, "__newindex");
+    lua_pushcfunction(L, ro_pairs);
+    lua_setfield(L, -2, "__pairs");
+    lua_pushcfunction(L, ro_len);
+    lua_setfield(L, -2, "__len");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_setmetatable(L, -2);
+    lua_replace(L, hidden);
+}
+
+static void set_string(lua_State *L, const char *k, const char *v) {
+    if (v == NULL)
+        return;
+    lua_pushstring(L, v);
+    lua_setfield(L, -2, k);
+}
+
+static void set_int(lua_State *L, const char *k, lua_Integer v) {
+    lua_pushinteger(L, v);
+    lua_setfield(L, -2, k);
+}
+
+static void set_bool(lua_State *L, const char *k, int v) {
+    lua_pushboolean(L, v);
+    lua_setfield(L, -2, k);
+}
+
+static void push_policy(lua_State *L, const policy *p) {
+    lua_createtable(L, 0, 16);
+    set_string(L, "name", p->name);
+    set_string(L, "metric", p->metric_name);
+    set_string(L, "predefined_type", p->predefined ? p->predefined_type : NULL);
+    set_string(L, "namespace", p->namespace_);
+    set_string(L, "statistic", p->statistic);
+    set_string(L, "unit", p->unit);
+    set_string(L, "model", p->model_name);
+    lua_pushnumber(L, p->target_value);
+    lua_setfield(L, -2, "target_value");
+    if (p->has_scale_in_cooldown)
+        set_int(L, "scale_in_cooldown", p->scale_in_cooldown);
+    if (p->has_scale_out_cooldown)
+        set_int(L, "scale_out_cooldown", p->scale_out_cooldown);
+    set_bool(L, "disable_scale_in", p->disable_scale_in);
+    set_bool(L, "high_resolution", p->high_resolution);
+    lua_createtable(L, (int)p->ndims, 0);
+    for (size_t i = 0; i < p->ndims; i++) {
+        lua_createtable(L, 0, 2);
+        set_string(L, "name", p->dims[i].name);
+        set_string(L, "value", p->dims[i].value);
+        make_readonly(L);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    make_readonly(L);
+    lua_setfield(L, -2, "dimensions");
+    make_readonly(L);
+}
+
+static const char *kind_name(target_kind k) {
+    switch (k) {
+    case TARGET_VARIANT: return "endpoint";
+    case TARGET_COMPONENT: return "component";
+    case TARGET_SERVERLESS: return "serverless";
+    }
+    return "endpoint";
+}
+
+static void push_target(lua_State *L, const target *t) {
+    lua_createtable(L, 0, 10);
+    if (t != NULL) {
+        set_string(L, "name", t->name);
+        set_string(L, "kind", kind_name(t->kind));
+        set_string(L, "variant", t->variant);
+        set_string(L, "resource_id", t->resource_id);
+        set_string(L, "scalable_dimension", t->dimension);
+        if (t->instance != NULL) {
+            set_string(L, "instance", t->instance->name);
+            set_int(L, "gpus", t->instance->gpus);
+            set_int(L, "vcpus", t->instance->vcpus);
+        }
+        if (t->has_capacity) {
+            set_int(L, "min_capacity", t->min_capacity);
+            set_int(L, "max_capacity", t->max_capacity);
+        }
+    }
+    make_readonly(L);
+}
+
+/* ----------------------------------------------------------------------------------------
+ * report.error / report.warning. */
+
+/* The fields report's second argument may name; the metric's point at the metric word. */
+static const char *const policy_fields[] = {
+    "name", "metric", "predefined_type", "namespace", "statistic", "unit", "model",
+    "dimensions", "target_value", "scale_in_cooldown", "scale_out_cooldown",
+    "disable_scale_in", "high_resolution", "target", NULL
+};
+
+/* The line of the Lua code that called the running C function. */
+static int caller_line(lua_State *L) {
+    lua_Debug ar;
+    for (int level = 1; level < 32 && lua_getstack(L, level, &ar); level++)
+        if (lua_getinfo(L, "l", &ar) && ar.currentline > 0)
+            return ar.currentline;
+    return 0;
+}
+
+/* Upvalue 1: the severity. report.error(msg [, field]). Delivers the diagnostic at once:
+ * ctx->oom is disarmed while Lua runs, so diag_* cannot unwind through this frame. */
+static int l_report(lua_State *L) {
+    sandbox *sb = sandbox_of(L);
+    check_run *run = sandbox_host(sb);
+    mmec_severity sev = (mmec_severity)lua_tointeger(L, lua_upvalueindex(1));
+    if (lua_type(L, 1) != LUA_TSTRING)
+        return luaL_typeerror(L, 1, "string");
+    size_t len;
+    const char *msg = lua_tolstring(L, 1, &len);
+    if (run->pol == NULL)
+        return luaL_error(L, "report may only be called during a check call");
+    span loc = run->pol->loc;
+    if (!lua_isnoneornil(L, 2)) {
+        const char *field = luaL_checkstring(L, 2);
+        int i = 0;
+        while (policy_fields[i] && strcmp(policy_fields[i], field) != 0)
+            i++;
+        if (policy_fields[i] == NULL)
+            return luaL_argerror(L, 2, lua_pushfstring(L, "unknown policy field '%s'", field));
+        if ((strcmp(field, "metric") == 0 || strcmp(field, "namespace") == 0 ||
+             strcmp(field, "statistic") == 0 || strcmp(field, "predefined_type") == 0) &&
+            run->pol->metric_loc.end > run->pol->metric_loc.start)
+            loc = run->pol->metric_loc;
+    }
+    if (run->reports >= HOOK_MAX_REPORTS) {
+        run->dropped++;
+        return 0;
+    }
+    run->reports++;
+    char text[MSGMAX];
+    sandbox_clean_text(text, sizeof text, msg, len);
+    int line = caller_line(L);
+    diag_report(run->ctx, sev, "hook", loc, "%s", text);
+    diag_note(run->ctx, loc, "reported by %s:%d", sandbox_path(sb), line);
+    return 0;
+}
+
+static void push_report(lua_State *L) {
+    lua_createtable(L, 0, 2);
+    lua_pushinteger(L, MMEC_ERROR);
+    lua_pushcclosure(L, l_report, 1);
+    lua_setfield(L, -2, "error");
+    lua_pushinteger(L, MMEC_WARNING);
+    lua_pushcclosure(L, l_report, 1);
+    lua_setfield(L, -2, "warning");
+    make_readonly(L);
+}
+
+/* ----------------------------------------------------------------------------------------
+ * The protected functions. */
+
+/* Field `k` of the hook's table (raw): a function (returns a registry reference), nil
+ * (LUA_NOREF), or an error. */
+static int get_function(lua_State *L, int t, const char *k) {
+    lua_pushstring(L, k);
+    int ty = lua_rawget(L, t);
+    if (ty == LUA_TNIL) {
+        lua_pop(L, 1);
+        return LUA_NOREF;
+    }
+    if (ty != LUA_TFUNCTION) {
+        sandbox *sb = sandbox_of(L);
+        return luaL_error(L, "%s: the hook's '%s' must be a function, not a %s",
+                          sandbox_path(sb), k, lua_typename(L, ty));
+    }
+    return luaL_ref(L, LUA_REGISTRYINDEX);
+}
+
+/* Argument: the chunk. Runs it and keeps its `check`/`decide` functions. */
+static int run_chunk(lua_State *L) {
+    sandbox *sb = sandbox_of(L);
+    hook_host *h = sandbox_host(sb);
+    lua_call(L, 0, 1);
+    sandbox_open_reserve(L);
+    if (lua_type(L, 1) != LUA_TTABLE)
+        return luaL_error(L, "%s: a hook file must return a table with a '%s' function "
+                          "(it returned %s)", sandbox_path(sb),
+                          h->want_check ? "check" : "decide", luaL_typename(L, 1));
+    h->check_ref = get_function(L, 1, "check");
+    h->decide_ref = get_function(L, 1, "decide");
+    if (h->want_check ? h->check_ref == LUA_NOREF && h->decide_ref == LUA_NOREF
+                      : h->decide_ref == LUA_NOREF)
+        return luaL_error(L, "%s: a hook file must return a table with a '%s' function",
+                          sandbox_path(sb), h->want_check ? "check" : "decide");
+    if (h->decide_ref != LUA_NOREF) {
+        lua_Debug ar;
+        lua_rawgeti(L, LUA_REGISTRYINDEX, h->decide_ref);
+        lua_getinfo(L, ">S", &ar);
+        h->decide_line = ar.linedefined;
+    }
+    if (h->check_ref != LUA_NOREF) {
+        push_report(L);
+        h->report_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    }
+    return 0;
+}
+
+static int run_check(lua_State *L) {
+    check_run *run = sandbox_host(sandbox_of(L));
+    lua_rawgeti(L, LUA_REGISTRYINDEX, run->h.check_ref);
+    push_policy(L, run->pol);
+    push_target(L, run->pol->target);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, run->h.report_ref);
+    lua_call(L, 3, 0);
+    return 0;
+}
+
+int hook_run_checks(mmec_ctx *ctx, const char *path, const char *src, size_t len,
+                    const hook_limits *lim) {
+    jmp_buf *armed = ctx->oom;
+    size_t errors = ctx->errors;
+    check_run run;
+    memset(&run, 0, sizeof run);
+    run.h.want_check = 1;
+    run.h.check_ref = run.h.decide_ref = run.h.report_ref = LUA_NOREF;
+    run.ctx = ctx;
+    /* From here on an allocation failure sets ctx->out_of_memory instead of unwinding: a
+     * longjmp must not cross the Lua C stack. The line table is built now, outside Lua. */
+    ctx->oom = NULL;
+    if (ctx->src.text != NULL)
+        (void)diag_line_of(ctx, 0);
+    sandbox *sb = sandbox_open(path, lim, ctx->cfg.alloc, ctx->cfg.alloc_user, &run);
+    if (sb == NULL) {
+        ctx->out_of_memory = 1;
+        goto done;
+    }
+    if (sandbox_load(sb, src, len) != 0 || sandbox_call(sb, run_chunk, 1) != 0) {
+        diag_report(ctx, MMEC_ERROR, "hook", SPAN_NONE, "%s", sandbox_error(sb));
+        goto done;
+    }
+    if (run.h.check_ref == LUA_NOREF)
+        goto done;
+    for (size_t i = 0; i < ctx->model.npolicies; i++) {
+        run.pol = ctx->model.policies[i];
+        int rc = sandbox_call(sb, run_check, 0);
+        run.pol = NULL;
+        if (rc != 0) {
+            diag_report(ctx, MMEC_ERROR, "hook", ctx->model.policies[i]->loc, "%s",
+                        sandbox_error(sb));
+            break;
+        }
+    }
+    if (run.dropped)
+        diag_report(ctx, MMEC_WARNING, "hook", SPAN_NONE,
+                    "%s: %zu more reports were dropped (at most %d per hook file)", path,
+                    run.dropped, HOOK_MAX_REPORTS);
+done:
+    sandbox_close(sb);
+    ctx->oom = armed;
+    if (ctx->out_of_memory) {
+        if (armed != NULL)
+            mem_fail(ctx);
+        return MMEC_EINTERNAL;
+    }
+    return ctx->errors > errors ? MMEC_EINPUT : MMEC_OK;
+}
+
+/* ----------------------------------------------------------------------------------------
+ * Decide hooks. */
+
+static void *default_alloc(void *user, void *ptr, size_t old_size, size_t size) {
+    (void)user;
+    (void)old_size;
+    if (size == 0) {
+        free(ptr);
+        return NULL;
+    }
+    return realloc(ptr, size);
+}
+
+/* Raises "path:line: decide returned WHAT: WHY", line being where decide is defined (a
+ * result has no line of its own). */
+static int bad_result(lua_State *L, const char *what, const char *why) {
+    sandbox *sb = sandbox_of(L);
+    hook_decider *d = sandbox_host(sb);
+    char msg[MSGMAX];
+    snprintf(msg, sizeof msg, "%s:%d: decide returned %s: %s", sandbox_path(sb),
+             d->h.decide_line, what, why);
+    lua_pushstring(L, msg);
+    return lua_error(L);
+}
+
+static void push_state(lua_State *L, const hook_state *st) {
+    lua_createtable(L, 0, 11);
+    set_int(L, "time", st->time);
+    if (!isnan(st->demand)) {
+        lua_pushnumber(L, st->demand);
+        lua_setfield(L, -2, "demand");
+    }
+    set_int(L, "pending", st->pending);
+    if (!isnan(st->metric)) {
+        lua_pushnumber(L, st->metric);
+        lua_setfield(L, -2, "metric");
+    }
+    lua_pushnumber(L, st->target_value);
+    lua_setfield(L, -2, "target_value");
+    set_int(L, "capacity", st->capacity);
+    set_int(L, "desired", st->desired);
+    set_int(L, "min_capacity", st->min_capacity);
+    set_int(L, "max_capacity", st->max_capacity);
+    set_bool(L, "alarm_high", st->alarm_high);
+    set_bool(L, "alarm_low", st->alarm_low);
+}
+
+/* Calls decide(state) and validates its result: an integer-valued finite number within
+ * [0, HOOK_MAX_CAPACITY], or nil. lua_tointeger would turn NaN and 2^63 into 0 and accept
+ * '10': the type is checked first, then lua_tointegerx, isfinite and explicit bounds. */
+static int run_decide(lua_State *L) {
+    hook_decider *d = sandbox_host(sandbox_of(L));
+    lua_rawgeti(L, LUA_REGISTRYINDEX, d->h.decide_ref);
+    push_state(L, d->st);
+    lua_call(L, 1, 1);
+    sandbox_open_reserve(L);
+    d->has = 0;
+    char what[96];
+    switch (lua_type(L, -1)) {
+    case LUA_TNIL:
+        return 0;
+    case LUA_TNUMBER:
+        break;
+    case LUA_TSTRING: {
+        size_t len;
+        const char *s = lua_tolstring(L, -1, &len);
+        char text[40];
+        sandbox_clean_text(text, sizeof text, s, len);
+        snprintf(what, sizeof what, "the string '%s'", text);
+        return bad_result(L, what, "a capacity must be a number (strings are not converted)");
+    }
+    default:
+        snprintf(what, sizeof what, "a %s", luaL_typename(L, -1));
+        return bad_result(L, what, "a capacity must be an integer, or nil to keep the built-in "
+                          "decision");
+    }
+    int isint;
+    lua_Integer v = lua_tointegerx(L, -1, &isint);
+    if (!isint) {
+        lua_Number x = lua_tonumber(L, -1);
+        if (!isfinite(x)) {
+            snprintf(what, sizeof what, "%s", isnan(x) ? "nan" : x > 0 ? "inf" : "-inf");
+            return bad_result(L, what, "a capacity must be a finite number");
+        }
+        snprintf(what, sizeof what, "%.17g", (double)x);
+        if (x != floor(x))
+            return bad_result(L, what, "a capacity must be a whole number");
+        return bad_result(L, what, "a capacity must be within [0, 1000000]");
+    }
+    if (v < 0 || v > HOOK_MAX_CAPACITY) {
+        snprintf(what, sizeof what, "%lld", (long long)v);
+        return bad_result(L, what, "a capacity must be within [0, 1000000]");
+    }
+    d->has = 1;
+    d->value = (int32_t)v;
+    return 0;
+}
+
+hook_decider *hook_decide_open(const char *path, const char *src, size_t len,
+                               const hook_limits *lim, mmec_alloc_fn alloc, void *alloc_user) {
+    if (alloc == NULL)
+        alloc = default_alloc;
+    hook_decider *d = alloc(alloc_user, NULL, 0, sizeof *d);
+    if (d == NULL)
+        return NULL;
+    memset(d, 0, sizeof *d);
+    d->alloc = alloc;
+    d->alloc_user = alloc_user;
+    d->h.check_ref = d->h.decide_ref = d->h.report_ref = LUA_NOREF;
+    d->sb = sandbox_open(path, lim, alloc, alloc_user, d);
+    if (d->sb == NULL) {
+        alloc(alloc_user, d, sizeof *d, 0);
+        return NULL;
+    }
+    if (sandbox_load(d->sb, src, len) != 0 || sandbox_call(d->sb, run_chunk, 1) != 0)
+        d->failed = 1;
+    return d;
+}
+
+hook_decision hook_decide(hook_decider *d, const hook_state *st, int32_t *capacity) {
+    if (d->failed)
+        return HOOK_FAILED;
+    d->st = st;
+    int rc = sandbox_call(d->sb, run_decide, 0);
+    d->st = NULL;
+    if (rc != 0)
+        return HOOK_FAILED;
+    if (!d->has)
+        return HOOK_KEEP;
+    *capacity = d->value;
+    return HOOK_SET;
+}
+
+const char *hook_decide_error(const hook_decider *d) {
+    return sandbox_error(d->sb);
+}
+
+void hook_decide_close(hook_decider *d) {
+    if (d == NULL)
+        return;
+    sandbox_close(d->sb);
+    d->alloc(d->alloc_user, d, sizeof *d, 0);
+}

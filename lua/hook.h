@@ -1,0 +1,123 @@
+/* hook.h: Lua hooks as the compiler and the runtime call them, without Lua's types.
+ *
+ * Check hooks run after the checker over the checked model (hook_run_checks) and report
+ * diagnostics at the policies' locations. Decide hooks run in the runtime, once per evaluation
+ * (hook_decide_*). Both run in the sandbox of lua/sandbox.c; this header includes no Lua
+ * header, so compiler/ and runtime/ may include it. */
+#ifndef MMEC_HOOK_H
+#define MMEC_HOOK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mmec.h"
+
+/* Where a hook's print output goes: `len` bytes of `text` (one print call, with its newline,
+ * possibly cut at the print limit) from the hook `path`. The library never prints itself: the
+ * command line writes it to stderr prefixed with the path. */
+typedef void (*hook_print_fn)(void *user, const char *path, const char *text, size_t len);
+
+/* The limits of one hook. Memory and print output are per state (per hook file per compile or
+ * per simulation); instructions and time are per call (the chunk's run, each check call, each
+ * decide call). Zero in a field means its default. */
+typedef struct hook_limits {
+    size_t memory;              /* bytes the state may hold: default 64 MiB (--hook-memory) */
+    uint64_t instructions;      /* VM instructions per call: default 10 million
+                                   (--hook-instructions) */
+    unsigned timeout_ms;        /* wall-clock milliseconds per call: default 1000
+                                   (--hook-timeout) */
+    size_t source;              /* largest hook file accepted: default 1 MiB */
+    size_t print;               /* bytes of print output kept per state: default 64 KiB */
+    hook_print_fn print_fn;     /* NULL: print output is dropped */
+    void *print_user;
+} hook_limits;
+
+#define HOOK_DEFAULT_MEMORY ((size_t)64 << 20)
+#define HOOK_DEFAULT_INSTRUCTIONS ((uint64_t)10000000)
+#define HOOK_DEFAULT_TIMEOUT_MS 1000u
+#define HOOK_DEFAULT_SOURCE ((size_t)1 << 20)
+#define HOOK_DEFAULT_PRINT ((size_t)64 << 10)
+
+/* Reports beyond this many per hook file are dropped (and counted in one warning). */
+#define HOOK_MAX_REPORTS 1000
+
+/* Fills `lim` with the defaults (the sizes above, no print sink). */
+void hook_limits_init(hook_limits *lim);
+
+/* Runs the check hook `path` (`len` bytes of Lua source `src`) over ctx->model: loads it in a
+ * fresh sandbox; the chunk returns a table whose `check` function is called as
+ * check(policy, target, report) for every policy in source order, with read-only views of the
+ * policy and its target. Each report.error/report.warning becomes a diagnostic at the policy
+ * ("hook" code) followed by a note "reported by path:line". A hook that fails to load, errors
+ * or breaks a limit becomes one error (at the policy it was checking, else without location)
+ * whose message keeps the hook's "path:line:"; the remaining policies are skipped. `lim` may
+ * be NULL (defaults). Call it after checking, when the model is complete.
+ *
+ * Never unwinds through Lua: ctx->oom is disarmed while Lua runs and, if memory ran out, the
+ * unwinding happens after the state is closed. Returns MMEC_OK (nothing reported as error),
+ * MMEC_EINPUT (errors reported) or MMEC_EINTERNAL (out of memory, when ctx->oom is not
+ * armed). */
+int hook_run_checks(mmec_ctx *ctx, const char *path, const char *src, size_t len,
+                    const hook_limits *lim);
+
+/* What a decide hook sees at one evaluation: decide(state), state being a fresh table with
+ * these fields (metric is nil when it is NaN: no datapoint in the period). */
+typedef struct hook_state {
+    int64_t time;               /* epoch seconds of the evaluation */
+    double demand;              /* the trace's demand in the period (nil when NaN) */
+    double metric;              /* the (first) policy's metric in the period */
+    double target_value;        /* the policy's TargetValue */
+    int32_t capacity;           /* capacity in service */
+    int32_t pending;            /* requested, still warming up */
+    int32_t desired;            /* what the built-in target tracking would set */
+    int32_t min_capacity, max_capacity;
+    int alarm_high, alarm_low;  /* the alarms are in ALARM */
+} hook_state;
+
+/* The largest capacity a decide hook may return. */
+#define HOOK_MAX_CAPACITY 1000000
+
+typedef enum hook_decision {
+    HOOK_FAILED = -1,           /* see hook_decide_error */
+    HOOK_KEEP = 0,              /* the hook returned nothing or nil: keep the built-in decision */
+    HOOK_SET = 1                /* the hook returned a capacity */
+} hook_decision;
+
+typedef struct hook_decider hook_decider;
+
+/* Opens the decide hook `path` (source `src`, `len` bytes) for one simulation: a fresh
+ * sandbox, the chunk run once; it must return a table with a `decide` function. Memory comes
+ * from `alloc`/`alloc_user` (NULL: realloc/free). Returns NULL only when memory runs out; a
+ * hook that fails to load is returned failed (hook_decide returns HOOK_FAILED and
+ * hook_decide_error says why). The caller releases it with hook_decide_close. */
+hook_decider *hook_decide_open(const char *path, const char *src, size_t len,
+                               const hook_limits *lim, mmec_alloc_fn alloc, void *alloc_user);
+
+/* Calls decide(state) with the budget and deadline re-armed. HOOK_SET stores the capacity in
+ * `*capacity`: an integer in [0, HOOK_MAX_CAPACITY]; anything else the hook returns (a
+ * string such as '10', 1.5, NaN, 2^63, -1, a table) is rejected, never clamped, and the call
+ * fails. A hook that broke a limit stays failed. */
+hook_decision hook_decide(hook_decider *d, const hook_state *st, int32_t *capacity);
+
+/* Why the last open or call failed ("path:line: ..."), or NULL. Owned by `d`; valid until the
+ * next call. */
+const char *hook_decide_error(const hook_decider *d);
+
+/* Accepts NULL. */
+void hook_decide_close(hook_decider *d);
+
+/* The decide hook as the runtime's sim_decide_fn (runtime/sim.h), `user` being the
+ * hook_decider: maps the simulator's state (metric and target of the first policy; alarm_high
+ * when any policy's high alarm is in ALARM, alarm_low when every policy's low alarm is) and
+ * returns 1 with *desired set, 0 to keep, -1 when the hook failed. */
+struct sim_hook_state;
+int hook_sim_decide(void *user, const struct sim_hook_state *st, int32_t *desired);
+
+/* CLI only (lua/watchdog.c): the last resort against a C call that runs past every limit.
+ * Arms a process-wide SIGALRM after `seconds` (setitimer) that writes a message to stderr,
+ * unlinks `tmp_path` (the temporary output file; may be NULL) and exits with status 70.
+ * `seconds` <= 0 disarms it. The library never calls it: a signal handler is process-global
+ * state. Returns 0, or -1 when the timer cannot be set (errno says why). */
+int hook_watchdog_arm(double seconds, const char *tmp_path);
+
+#endif

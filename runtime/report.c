@@ -1,0 +1,988 @@
+/* report.c: renders simulation runs as a table, CSV, DescribeScalingActivities-shaped JSON, a
+ * summary and an SVG chart (see report.h). The last stage of the runtime. */
+#include "report.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void *default_alloc(void *user, void *ptr, size_t old_size, size_t size) {
+    (void)user;
+    (void)old_size;
+    if (size == 0) {
+        free(ptr);
+        return NULL;
+    }
+    return realloc(ptr, size);
+}
+
+/* ---- the timeline ------------------------------------------------------------------------ */
+
+void report_timeline_init(report_timeline *tl, const sim *s) {
+    memset(tl, 0, sizeof *tl);
+    tl->tgt = sim_target(s);
+    tl->cfg = *sim_get_config(s);
+    if (!tl->cfg.alloc)
+        tl->cfg.alloc = default_alloc;
+    tl->period = sim_period(s);
+    tl->np = tl->tgt->npolicies;
+    tl->ceiling = tl->cfg.alloc(tl->cfg.alloc_user, NULL, 0, tl->np * sizeof *tl->ceiling);
+    if (!tl->ceiling) {
+        tl->failed = 1;
+        return;
+    }
+    for (size_t i = 0; i < tl->np; i++)
+        tl->ceiling[i] = sim_ceiling(s, i);
+}
+
+static void *regrow(report_timeline *tl, void *p, size_t old_n, size_t new_n, size_t size) {
+    void *q = tl->cfg.alloc(tl->cfg.alloc_user, NULL, 0, new_n * size);
+    if (!q)
+        return NULL;
+    if (p) {
+        memcpy(q, p, old_n * size);
+        tl->cfg.alloc(tl->cfg.alloc_user, p, old_n * size, 0);
+    }
+    return q;
+}
+
+int report_timeline_add(report_timeline *tl, const sim_decision *d) {
+    if (tl->failed)
+        return -1;
+    if (tl->n == tl->cap) {
+        size_t nc = tl->cap ? tl->cap * 2 : 256, np = tl->np;
+        sim_decision *rows = regrow(tl, NULL, 0, nc, sizeof *rows);
+        double *metric = regrow(tl, NULL, 0, nc * np, sizeof *metric);
+        uint8_t *high = regrow(tl, NULL, 0, nc * np, 1), *low = regrow(tl, NULL, 0, nc * np, 1);
+        if (!rows || !metric || !high || !low) {
+            if (rows)
+                tl->cfg.alloc(tl->cfg.alloc_user, rows, nc * sizeof *rows, 0);
+            if (metric)
+                tl->cfg.alloc(tl->cfg.alloc_user, metric, nc * np * sizeof *metric, 0);
+            if (high)
+                tl->cfg.alloc(tl->cfg.alloc_user, high, nc * np, 0);
+            if (low)
+                tl->cfg.alloc(tl->cfg.alloc_user, low, nc * np, 0);
+            tl->failed = 1;
+            return -1;
+        }
+        if (tl->n) {
+            memcpy(rows, tl->rows, tl->n * sizeof *rows);
+            memcpy(metric, tl->metric, tl->n * np * sizeof *metric);
+            memcpy(high, tl->high, tl->n * np);
+            memcpy(low, tl->low, tl->n * np);
+        }
+        size_t n = tl->n;
+        if (tl->rows) {
+            tl->cfg.alloc(tl->cfg.alloc_user, tl->rows, tl->cap * sizeof *rows, 0);
+            tl->cfg.alloc(tl->cfg.alloc_user, tl->metric, tl->cap * np * sizeof *metric, 0);
+            tl->cfg.alloc(tl->cfg.alloc_user, tl->high, tl->cap * np, 0);
+            tl->cfg.alloc(tl->cfg.alloc_user, tl->low, tl->cap * np, 0);
+        }
+        tl->rows = rows;
+        tl->metric = metric;
+        tl->high = high;
+        tl->low = low;
+        tl->cap = nc;
+        tl->n = n;
+    }
+    sim_decision *r = &tl->rows[tl->n];
+    *r = *d;
+    r->metric = NULL;
+    r->high = r->low = NULL;
+    memcpy(tl->metric + tl->n * tl->np, d->metric, tl->np * sizeof *d->metric);
+    memcpy(tl->high + tl->n * tl->np, d->high, tl->np);
+    memcpy(tl->low + tl->n * tl->np, d->low, tl->np);
+    tl->n++;
+    return 0;
+}
+
+sim_decision report_timeline_row(const report_timeline *tl, size_t k) {
+    sim_decision d = tl->rows[k];
+    d.metric = tl->metric + k * tl->np;
+    d.high = tl->high + k * tl->np;
+    d.low = tl->low + k * tl->np;
+    return d;
+}
+
+void report_timeline_free(report_timeline *tl) {
+    if (!tl || !tl->cfg.alloc)
+        return;
+    size_t np = tl->np;
+    if (tl->rows) {
+        tl->cfg.alloc(tl->cfg.alloc_user, tl->rows, tl->cap * sizeof *tl->rows, 0);
+        tl->cfg.alloc(tl->cfg.alloc_user, tl->metric, tl->cap * np * sizeof *tl->metric, 0);
+        tl->cfg.alloc(tl->cfg.alloc_user, tl->high, tl->cap * np, 0);
+        tl->cfg.alloc(tl->cfg.alloc_user, tl->low, tl->cap * np, 0);
+    }
+    if (tl->ceiling)
+        tl->cfg.alloc(tl->cfg.alloc_user, tl->ceiling, np * sizeof *tl->ceiling, 0);
+    memset(tl, 0, sizeof *tl);
+}
+
+/* ---- shared pieces ----------------------------------------------------------------------- */
+
+static void put_duration(strbuf *out, int64_t s) {
+    if (s >= 3600) {
+        strbuf_int(out, s / 3600);
+        strbuf_putc(out, 'h');
+        if (s % 3600 / 60) {
+            strbuf_int(out, s % 3600 / 60);
+            strbuf_putc(out, 'm');
+        }
+    } else if (s >= 60 && s % 60 == 0) {
+        strbuf_int(out, s / 60);
+        strbuf_putc(out, 'm');
+    } else {
+        strbuf_int(out, s);
+        strbuf_putc(out, 's');
+    }
+}
+
+void report_assumptions(const report_timeline *tl, strbuf *out) {
+    const sim_config *c = &tl->cfg;
+    int hires = 0;
+    for (size_t i = 0; i < tl->np; i++)
+        hires |= tl->tgt->policies[i]->high_resolution != 0;
+    strbuf_puts(out, "# model: evaluation every ");
+    put_duration(out, tl->period);
+    strbuf_puts(out, "; scale out after ");
+    strbuf_int(out, c->high_breaching);
+    strbuf_puts(out, " of ");
+    strbuf_int(out, c->high_window);
+    strbuf_puts(out, " datapoints above target, scale in after ");
+    strbuf_int(out, c->low_breaching);
+    strbuf_puts(out, " of ");
+    strbuf_int(out, c->low_window);
+    strbuf_puts(out, " below ");
+    strbuf_num(out, c->low_ratio, 3);
+    strbuf_puts(out, " x target");
+    if (hires) {
+        strbuf_puts(out, " (high resolution: ");
+        strbuf_int(out, c->hires_high_breaching);
+        strbuf_puts(out, " of ");
+        strbuf_int(out, c->hires_high_window);
+        strbuf_puts(out, " and ");
+        strbuf_int(out, c->hires_low_breaching);
+        strbuf_puts(out, " of ");
+        strbuf_int(out, c->hires_low_window);
+        strbuf_puts(out, " 10 s datapoints)");
+    }
+    strbuf_puts(out, " -- observed AWS behaviour, not documented; warm-up ");
+    put_duration(out, c->warmup);
+    strbuf_puts(out, c->input == SIM_INPUT_METRIC ? "; trace values are per-capacity metrics\n"
+                                                  : "; trace values are total demand\n");
+}
+
+static const char *alarm_word(uint8_t high, uint8_t low) {
+    if (high == SIM_ALARM_INSUFFICIENT)
+        return "no-data";
+    if (high == SIM_ALARM_ALARM && low == SIM_ALARM_ALARM)
+        return "high+low";
+    if (high == SIM_ALARM_ALARM)
+        return "HIGH";
+    if (low == SIM_ALARM_ALARM)
+        return "LOW";
+    return "ok";
+}
+
+/* Writes `s` right-aligned in `width` (left-aligned when `left`), then a space. */
+static void cell(strbuf *out, const char *s, size_t width, int left) {
+    size_t n = strlen(s);
+    if (!left && n < width)
+        strbuf_pad(out, ' ', width - n);
+    strbuf_puts(out, s);
+    if (left && n < width)
+        strbuf_pad(out, ' ', width - n);
+    strbuf_putc(out, ' ');
+}
+
+static void cell_num(strbuf *out, double v, size_t width) {
+    char tmp[48];
+    if (isnan(v))
+        cell(out, "-", width, 0);
+    else {
+        strbuf_fmt_num(tmp, sizeof tmp, v, 2);
+        cell(out, tmp, width, 0);
+    }
+}
+
+static void cell_int(strbuf *out, int64_t v, size_t width) { cell_num(out, (double)v, width); }
+
+#define W_TIME 20
+#define W_NUM 10
+#define W_ALARM 8
+#define W_CAP 9
+#define W_ACTION 10
+
+/* The metric column of policy `p` is headed by its name, and as wide as it. */
+static const char *column_name(const policy *p) { return p->name ? p->name : sim_metric_label(p); }
+
+static size_t column_width(const policy *p) {
+    size_t n = strlen(column_name(p));
+    return n > W_NUM ? (n > 40 ? 40 : n) : W_NUM;
+}
+
+void report_table_header(const target *tgt, strbuf *out) {
+    cell(out, "time", W_TIME, 1);
+    cell(out, "demand", W_NUM, 0);
+    for (size_t i = 0; i < tgt->npolicies; i++) {
+        char head[41];
+        snprintf(head, sizeof head, "%s", column_name(tgt->policies[i]));
+        cell(out, head, column_width(tgt->policies[i]), 0);
+        cell(out, "alarm", W_ALARM, 1);
+    }
+    cell(out, "capacity", W_CAP, 0);
+    cell(out, "desired", 7, 0);
+    cell(out, "action", W_ACTION, 1);
+    strbuf_puts(out, "reason\n");
+}
+
+void report_table_row(const target *tgt, const sim_decision *d, strbuf *out) {
+    char tmp[512];
+    size_t before = out->len;
+    strbuf_time(out, d->time);
+    if (out->len - before < W_TIME)
+        strbuf_pad(out, ' ', W_TIME - (out->len - before));
+    strbuf_putc(out, ' ');
+    cell_num(out, d->demand, W_NUM);
+    for (size_t i = 0; i < d->npolicies; i++) {
+        cell_num(out, d->metric[i], column_width(tgt->policies[i]));
+        cell(out, alarm_word(d->high[i], d->low[i]), W_ALARM, 1);
+    }
+    char capbuf[40];
+    strbuf_fmt_num(capbuf, sizeof capbuf, d->capacity, 0);
+    if (d->pending > 0) {
+        size_t n = strlen(capbuf);
+        capbuf[n++] = '+';
+        strbuf_fmt_num(capbuf + n, sizeof capbuf - n, d->pending, 0);
+    }
+    cell(out, capbuf, W_CAP, 0);
+    cell_int(out, d->desired, 7);
+    cell(out, d->action == SIM_ACTION_NONE ? "-" : sim_action_name(d->action), W_ACTION, 1);
+    size_t n = sim_reason(tgt, d, tmp, sizeof tmp);
+    (void)n;
+    strbuf_puts(out, tmp);
+    /* No trailing blanks: drop the separator after the action when there is no reason. */
+    while (out->len > 0 && out->data && out->data[out->len - 1] == ' ')
+        out->data[--out->len] = '\0';
+    strbuf_putc(out, '\n');
+}
+
+void report_table(const report_timeline *tl, strbuf *out) {
+    report_assumptions(tl, out);
+    report_table_header(tl->tgt, out);
+    for (size_t k = 0; k < tl->n; k++) {
+        sim_decision d = report_timeline_row(tl, k);
+        report_table_row(tl->tgt, &d, out);
+    }
+}
+
+/* ---- CSV --------------------------------------------------------------------------------- */
+
+static void csv_field(strbuf *out, const char *s) {
+    if (strpbrk(s, ",\"\n") == NULL) {
+        strbuf_puts(out, s);
+        return;
+    }
+    strbuf_putc(out, '"');
+    for (; *s; s++) {
+        if (*s == '"')
+            strbuf_putc(out, '"');
+        strbuf_putc(out, *s);
+    }
+    strbuf_putc(out, '"');
+}
+
+static void csv_num(strbuf *out, double v) {
+    if (!isnan(v))
+        strbuf_num(out, v, 4);
+}
+
+void report_csv(const report_timeline *tl, strbuf *out) {
+    const target *tgt = tl->tgt;
+    strbuf_puts(out, "time,demand");
+    static const char *const prefix[] = {",metric:", ",high:", ",low:"};
+    for (int part = 0; part < 3; part++) {
+        if (part == 1)
+            strbuf_puts(out, ",capacity,pending,desired,min,max");
+        for (size_t i = 0; i < tl->np; i++) {
+            const policy *p = tgt->policies[i];
+            char name[200];
+            size_t n = strlen(prefix[part]) - 1;
+            memcpy(name, prefix[part] + 1, n);
+            const char *pn = p->name ? p->name : sim_metric_label(p);
+            size_t m = strlen(pn) < sizeof name - n - 1 ? strlen(pn) : sizeof name - n - 1;
+            memcpy(name + n, pn, m);
+            name[n + m] = '\0';
+            strbuf_putc(out, ',');
+            csv_field(out, name);
+        }
+    }
+    strbuf_puts(out, ",action,reason\n");
+    char reason[512];
+    for (size_t k = 0; k < tl->n; k++) {
+        sim_decision d = report_timeline_row(tl, k);
+        strbuf_time(out, d.time);
+        strbuf_putc(out, ',');
+        csv_num(out, d.demand);
+        for (size_t i = 0; i < tl->np; i++) {
+            strbuf_putc(out, ',');
+            csv_num(out, d.metric[i]);
+        }
+        strbuf_putc(out, ',');
+        strbuf_int(out, d.capacity);
+        strbuf_putc(out, ',');
+        strbuf_int(out, d.pending);
+        strbuf_putc(out, ',');
+        strbuf_int(out, d.desired);
+        strbuf_putc(out, ',');
+        strbuf_int(out, d.min);
+        strbuf_putc(out, ',');
+        strbuf_int(out, d.max);
+        for (size_t i = 0; i < tl->np; i++) {
+            strbuf_putc(out, ',');
+            strbuf_puts(out, sim_alarm_name(d.high[i]));
+        }
+        for (size_t i = 0; i < tl->np; i++) {
+            strbuf_putc(out, ',');
+            strbuf_puts(out, sim_alarm_name(d.low[i]));
+        }
+        strbuf_putc(out, ',');
+        strbuf_puts(out, sim_action_name(d.action));
+        strbuf_putc(out, ',');
+        sim_reason(tgt, &d, reason, sizeof reason);
+        csv_field(out, reason);
+        strbuf_putc(out, '\n');
+    }
+}
+
+/* ---- DescribeScalingActivities JSON ------------------------------------------------------ */
+
+static uint64_t fnv1a(uint64_t h, const void *p, size_t n) {
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++) {
+        h ^= b[i];
+        h *= 0x100000001b3ull;
+    }
+    return h;
+}
+
+/* A UUID-shaped identifier (version-4 layout) from a hash of `parts`: deterministic. */
+static void put_uuid(strbuf *out, const char *a, int64_t t, int64_t v) {
+    static const char hex[] = "0123456789abcdef";
+    uint64_t h1 = 0xcbf29ce484222325ull, h2 = 0x84222325cbf29ce4ull;
+    h1 = fnv1a(h1, a, strlen(a));
+    h1 = fnv1a(h1, &t, sizeof t);
+    h1 = fnv1a(h1, &v, sizeof v);
+    h2 = fnv1a(h2, &h1, sizeof h1);
+    h2 = fnv1a(h2, a, strlen(a));
+    char u[37];
+    uint64_t w[2] = {h1, h2};
+    int k = 0;
+    for (int i = 0; i < 32; i++) {
+        if (i == 8 || i == 12 || i == 16 || i == 20)
+            u[k++] = '-';
+        unsigned nib = (unsigned)(w[i / 16] >> (4 * (i % 16))) & 15u;
+        if (i == 12)
+            nib = 4;
+        if (i == 16)
+            nib = 8 | (nib & 3);
+        u[k++] = hex[nib];
+    }
+    u[k] = '\0';
+    strbuf_puts(out, u);
+}
+
+/* The AWS CLI prints timestamps as 2026-01-01T00:00:00+00:00. */
+static void put_cli_time(strbuf *out, int64_t t) {
+    strbuf_putc(out, '"');
+    strbuf_time(out, t);
+    out->len -= out->failed ? 0 : 1;   /* drop the 'Z' */
+    strbuf_puts(out, "+00:00\"");
+}
+
+static const char *unit_words(const target *tgt) {
+    switch (tgt->kind) {
+    case TARGET_COMPONENT: return "copy count";
+    case TARGET_SERVERLESS: return "provisioned concurrency";
+    default: return "instance count";
+    }
+}
+
+static void json_key(strbuf *out, const char *key, int first) {
+    strbuf_puts(out, first ? "\n      " : ",\n      ");
+    strbuf_json_string(out, key);
+    strbuf_puts(out, ": ");
+}
+
+static void json_text(strbuf *out, const char *key, const char *value) {
+    json_key(out, key, 0);
+    strbuf_json_string(out, value);
+}
+
+void report_json(const report_timeline *tl, int not_scaled, strbuf *out) {
+    const target *tgt = tl->tgt;
+    const char *rid = tgt->resource_id ? tgt->resource_id : (tgt->name ? tgt->name : "");
+    const char *dim = tgt->dimension ? tgt->dimension : "";
+    char text[768];
+    int first = 1;
+    strbuf_puts(out, "{\n  \"ScalingActivities\": [");
+    /* Not-scaled episodes: a record at the first step of each run of clamps. */
+    for (size_t k = tl->n; k-- > 0;) {
+        sim_decision d = report_timeline_row(tl, k);
+        int changed = d.desired != d.desired_before;
+        int clamp = not_scaled && d.action == SIM_ACTION_CLAMP &&
+                    (k == 0 || tl->rows[k - 1].action != SIM_ACTION_CLAMP ||
+                     tl->rows[k - 1].why != d.why);
+        if (!changed && !clamp)
+            continue;
+        strbuf_puts(out, first ? "\n    {" : ",\n    {");
+        first = 0;
+        json_key(out, "ActivityId", 1);
+        strbuf_putc(out, '"');
+        put_uuid(out, rid, d.time, d.desired);
+        strbuf_putc(out, '"');
+        json_text(out, "ServiceNamespace", "sagemaker");
+        json_text(out, "ResourceId", rid);
+        json_text(out, "ScalableDimension", dim);
+        strbuf pieces;
+        strbuf_init(&pieces, tl->cfg.alloc, tl->cfg.alloc_user);
+        strbuf_puts(&pieces, "Setting desired ");
+        strbuf_puts(&pieces, unit_words(tgt));
+        strbuf_puts(&pieces, " to ");
+        strbuf_int(&pieces, clamp ? d.want : d.desired);
+        strbuf_puts(&pieces, ".");
+        json_text(out, "Description", pieces.data ? pieces.data : "");
+        strbuf_free(&pieces);
+        /* Cause, as AWS words it: "monitor alarm <name> in state ALARM triggered policy
+         * <policy>" (UG activities page); the alarm names follow UG-MM's example
+         * (TargetTracking-<ResourceId>-AlarmHigh-<uuid>, AWS.md §4.1). */
+        const policy *p = d.policy >= 0 ? tgt->policies[d.policy] : NULL;
+        if (d.why == SIM_WHY_SCHEDULE || (d.sched && !p)) {
+            strbuf_puts(&pieces, "scheduled action name ");
+            strbuf_puts(&pieces, d.sched && d.sched->name ? d.sched->name : "(unnamed)");
+            strbuf_puts(&pieces, " was triggered");
+        } else if (d.why == SIM_WHY_HOOK) {
+            strbuf_puts(&pieces, "decide hook replaced the policies' decision (simulated)");
+        } else if (p) {
+            int high = d.action == SIM_ACTION_SCALE_OUT || d.why == SIM_WHY_AT_MAX;
+            strbuf_puts(&pieces, "monitor alarm TargetTracking-");
+            strbuf_puts(&pieces, rid);
+            strbuf_puts(&pieces, high ? "-AlarmHigh-" : "-AlarmLow-");
+            put_uuid(&pieces, p->name ? p->name : "", high, 0);
+            strbuf_puts(&pieces, " in state ALARM triggered policy ");
+            strbuf_puts(&pieces, p->name ? p->name : "");
+        }
+        json_text(out, "Cause", pieces.data ? pieces.data : "");
+        strbuf_free(&pieces);
+        json_key(out, "StartTime", 0);
+        put_cli_time(out, d.time);
+        json_key(out, "EndTime", 0);
+        put_cli_time(out, d.time + (d.desired > d.desired_before ? tl->cfg.warmup : 0));
+        if (clamp) {
+            /* NotScaledReasons codes: BC NotScaledReason (AlreadyAtMaxCapacity,
+             * AlreadyAtMinCapacity). StatusCode for not-scaled activities UNCONFIRMED. */
+            json_text(out, "StatusCode", "Failed");
+            strbuf_puts(&pieces, "Failed to set desired ");
+            strbuf_puts(&pieces, unit_words(tgt));
+            strbuf_puts(&pieces, " to ");
+            strbuf_int(&pieces, d.want);
+            strbuf_puts(&pieces, ".");
+            json_text(out, "StatusMessage", pieces.data ? pieces.data : "");
+            strbuf_free(&pieces);
+        } else {
+            json_text(out, "StatusCode", "Successful");
+            strbuf_puts(&pieces, "Successfully set desired ");
+            strbuf_puts(&pieces, unit_words(tgt));
+            strbuf_puts(&pieces, " to ");
+            strbuf_int(&pieces, d.desired);
+            strbuf_puts(&pieces, ". Change successfully fulfilled by sagemaker.");
+            json_text(out, "StatusMessage", pieces.data ? pieces.data : "");
+            strbuf_free(&pieces);
+        }
+        sim_reason(tgt, &d, text, sizeof text);
+        json_text(out, "Details", text);
+        if (clamp) {
+            json_key(out, "NotScaledReasons", 0);
+            strbuf_puts(out, "[{\"Code\": ");
+            strbuf_json_string(out, d.why == SIM_WHY_AT_MAX ? "AlreadyAtMaxCapacity"
+                                                            : "AlreadyAtMinCapacity");
+            strbuf_puts(out, d.why == SIM_WHY_AT_MAX ? ", \"MaxCapacity\": " : ", \"MinCapacity\": ");
+            strbuf_int(out, d.why == SIM_WHY_AT_MAX ? d.max : d.min);
+            strbuf_puts(out, ", \"CurrentCapacity\": ");
+            strbuf_int(out, d.desired);
+            strbuf_puts(out, "}]");
+        }
+        strbuf_puts(out, "\n    }");
+    }
+    strbuf_puts(out, first ? "]\n}\n" : "\n  ]\n}\n");
+}
+
+/* ---- summary ----------------------------------------------------------------------------- */
+
+void report_summary_init(report_summary *sum, const sim *s, int64_t window) {
+    memset(sum, 0, sizeof *sum);
+    sum->tgt = sim_target(s);
+    sum->period = sim_period(s);
+    sum->window = window > 0 ? window : 1800;
+    sum->last_in = INT64_MIN;
+    sum->peak = 0;
+    sum->low = INT32_MAX;
+    sum->peak_demand = NAN;
+}
+
+void report_summary_add(report_summary *sum, const sim_decision *d) {
+    if (sum->evaluations == 0)
+        sum->first_time = d->time;
+    sum->last_time = d->time;
+    sum->evaluations++;
+    sum->missing += !d->present;
+    sum->seconds_above += d->above_target ? sum->period : 0;
+    sum->capacity_seconds += (double)d->desired * sum->period;
+    if (d->desired > sum->peak)
+        sum->peak = d->desired;
+    if (d->desired < sum->low)
+        sum->low = d->desired;
+    if (d->present && !(d->demand <= sum->peak_demand))
+        sum->peak_demand = d->demand;
+    if (d->why == SIM_WHY_HOOK)
+        sum->hooks++;
+    switch (d->action) {
+    case SIM_ACTION_SCALE_OUT:
+        sum->scale_outs++;
+        if (sum->last_in != INT64_MIN && d->time - sum->last_in <= sum->window)
+            sum->oscillations++;
+        break;
+    case SIM_ACTION_SCALE_IN:
+        sum->scale_ins++;
+        sum->last_in = d->time;
+        break;
+    case SIM_ACTION_SCHEDULE:
+        sum->schedules += d->desired != d->desired_before;
+        break;
+    case SIM_ACTION_CLAMP:
+        sum->clamps++;
+        break;
+    default:
+        break;
+    }
+}
+
+static void line_label(strbuf *out, const char *label) {
+    strbuf_puts(out, "  ");
+    strbuf_puts(out, label);
+    strbuf_pad(out, ' ', 20 - strlen(label));
+}
+
+void report_summary_render(const report_summary *sum, strbuf *out) {
+    const target *tgt = sum->tgt;
+    int64_t secs = (int64_t)sum->evaluations * sum->period;
+    strbuf_puts(out, "summary for ");
+    strbuf_puts(out, tgt->resource_id ? tgt->resource_id : tgt->name ? tgt->name : "target");
+    strbuf_puts(out, "\n");
+    line_label(out, "evaluations");
+    strbuf_int(out, (int64_t)sum->evaluations);
+    strbuf_puts(out, " every ");
+    put_duration(out, sum->period);
+    if (sum->evaluations) {
+        strbuf_puts(out, ", ");
+        strbuf_time(out, sum->first_time);
+        strbuf_puts(out, " to ");
+        strbuf_time(out, sum->last_time);
+    }
+    strbuf_puts(out, "; ");
+    strbuf_int(out, (int64_t)sum->missing);
+    strbuf_puts(out, " missing\n");
+    line_label(out, "scaling events");
+    strbuf_int(out, (int64_t)(sum->scale_outs + sum->scale_ins + sum->schedules));
+    strbuf_puts(out, " (");
+    strbuf_int(out, (int64_t)sum->scale_outs);
+    strbuf_puts(out, " out, ");
+    strbuf_int(out, (int64_t)sum->scale_ins);
+    strbuf_puts(out, " in, ");
+    strbuf_int(out, (int64_t)sum->schedules);
+    strbuf_puts(out, " scheduled");
+    if (sum->hooks) {
+        strbuf_puts(out, ", ");
+        strbuf_int(out, (int64_t)sum->hooks);
+        strbuf_puts(out, " by the decide hook");
+    }
+    strbuf_puts(out, ")\n");
+    line_label(out, "held at min/max");
+    strbuf_int(out, (int64_t)sum->clamps);
+    strbuf_puts(out, " evaluations\n");
+    line_label(out, "time above target");
+    put_duration(out, sum->seconds_above);
+    if (secs > 0) {
+        strbuf_puts(out, " (");
+        strbuf_num(out, 100.0 * (double)sum->seconds_above / (double)secs, 1);
+        strbuf_puts(out, "%)");
+    }
+    strbuf_puts(out, "\n");
+    line_label(out, "capacity");
+    strbuf_puts(out, "peak ");
+    strbuf_int(out, sum->peak);
+    strbuf_puts(out, ", mean ");
+    strbuf_num(out, secs > 0 ? sum->capacity_seconds / (double)secs : 0, 2);
+    strbuf_puts(out, ", low ");
+    strbuf_int(out, sum->evaluations ? sum->low : 0);
+    strbuf_puts(out, " (desired, warming capacity included)\n");
+    line_label(out, "instance-hours");
+    strbuf_num(out, sum->capacity_seconds / 3600.0, 2);
+    strbuf_puts(out, "\n");
+    line_label(out, "peak demand");
+    strbuf_num(out, isnan(sum->peak_demand) ? 0 : sum->peak_demand, 2);
+    strbuf_puts(out, "\n");
+    line_label(out, "oscillations");
+    strbuf_int(out, (int64_t)sum->oscillations);
+    strbuf_puts(out, " (scale-in followed by scale-out within ");
+    put_duration(out, sum->window);
+    strbuf_puts(out, ")\n");
+}
+
+/* ---- SVG --------------------------------------------------------------------------------- */
+
+static const char *const palette[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#8c564b",
+                                      "#e377c2"};
+
+typedef struct frame {
+    double x0, x1, y0, y1;       /* pixel box: left, right, top, bottom */
+    int64_t t0, t1;
+    double v0, v1;               /* value range, bottom to top */
+} frame;
+
+static double fx(const frame *f, int64_t t) {
+    return f->t1 == f->t0 ? f->x0 : f->x0 + (f->x1 - f->x0) * (double)(t - f->t0) / (double)(f->t1 - f->t0);
+}
+
+static double fy(const frame *f, double v) {
+    return f->y1 - (f->y1 - f->y0) * (v - f->v0) / (f->v1 - f->v0);
+}
+
+static void num1(strbuf *out, double v) { strbuf_num(out, v, 1); }
+
+/* A "nice" tick step (1, 2, 5 × 10^k) giving at most `max_ticks` ticks over `range`. */
+static double nice_step(double range, int max_ticks) {
+    if (!(range > 0))
+        return 1;
+    double raw = range / max_ticks, p = pow(10, floor(log10(raw)));
+    double m = raw / p;
+    return (m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10) * p;
+}
+
+static void text_at(strbuf *out, double x, double y, const char *anchor, const char *s,
+                    const char *extra) {
+    strbuf_puts(out, "<text x=\"");
+    num1(out, x);
+    strbuf_puts(out, "\" y=\"");
+    num1(out, y);
+    strbuf_puts(out, "\" text-anchor=\"");
+    strbuf_puts(out, anchor);
+    strbuf_puts(out, "\"");
+    if (extra) {
+        strbuf_putc(out, ' ');
+        strbuf_puts(out, extra);
+    }
+    strbuf_puts(out, ">");
+    strbuf_xml(out, s);
+    strbuf_puts(out, "</text>\n");
+}
+
+static void hline(strbuf *out, double x0, double x1, double y, const char *style) {
+    strbuf_puts(out, "<line x1=\"");
+    num1(out, x0);
+    strbuf_puts(out, "\" y1=\"");
+    num1(out, y);
+    strbuf_puts(out, "\" x2=\"");
+    num1(out, x1);
+    strbuf_puts(out, "\" y2=\"");
+    num1(out, y);
+    strbuf_puts(out, "\" ");
+    strbuf_puts(out, style);
+    strbuf_puts(out, "/>\n");
+}
+
+/* Value-axis ticks and grid on the `left` or right side of `f`. */
+static void value_axis(strbuf *out, const frame *f, int left, const char *label) {
+    double step = nice_step(f->v1 - f->v0, 5);
+    char tmp[48];
+    for (double v = ceil(f->v0 / step) * step; v <= f->v1 + step * 1e-9; v += step) {
+        double y = fy(f, v);
+        if (left)
+            hline(out, f->x0, f->x1, y, "stroke=\"#e5e5e5\"");
+        strbuf_fmt_num(tmp, sizeof tmp, fabs(v) < step * 1e-9 ? 0 : v, 2);
+        text_at(out, left ? f->x0 - 6 : f->x1 + 6, y + 4, left ? "end" : "start", tmp, NULL);
+    }
+    double x = left ? f->x0 - 52 : f->x1 + 52, y = (f->y0 + f->y1) / 2;
+    strbuf_puts(out, "<text transform=\"translate(");
+    num1(out, x);
+    strbuf_putc(out, ',');
+    num1(out, y);
+    strbuf_puts(out, left ? ") rotate(-90)\"" : ") rotate(90)\"");
+    strbuf_puts(out, " text-anchor=\"middle\">");
+    strbuf_xml(out, label);
+    strbuf_puts(out, "</text>\n");
+}
+
+static void time_axis(strbuf *out, const frame *f) {
+    static const int64_t steps[] = {60, 300, 600, 900, 1800, 3600, 7200, 10800, 21600,
+                                    43200, 86400, 172800, 604800, 1209600, 2592000};
+    int64_t secs = f->t1 - f->t0, step = steps[sizeof steps / sizeof *steps - 1];
+    for (size_t k = 0; k < sizeof steps / sizeof *steps; k++)
+        if (secs / steps[k] <= 8) {
+            step = steps[k];
+            break;
+        }
+    int64_t t = f->t0 % step == 0 ? f->t0 : f->t0 + (step - ((f->t0 % step) + step) % step);
+    for (; t <= f->t1; t += step) {
+        double x = fx(f, t);
+        strbuf_tm tm;
+        strbuf_civil(t, &tm);
+        char lab[32];
+        if (secs <= 2 * 86400) {
+            lab[0] = (char)('0' + tm.hour / 10);
+            lab[1] = (char)('0' + tm.hour % 10);
+            lab[2] = ':';
+            lab[3] = (char)('0' + tm.minute / 10);
+            lab[4] = (char)('0' + tm.minute % 10);
+            lab[5] = '\0';
+        } else {
+            lab[0] = (char)('0' + tm.month / 10);
+            lab[1] = (char)('0' + tm.month % 10);
+            lab[2] = '-';
+            lab[3] = (char)('0' + tm.day / 10);
+            lab[4] = (char)('0' + tm.day % 10);
+            lab[5] = '\0';
+        }
+        strbuf_puts(out, "<line x1=\"");
+        num1(out, x);
+        strbuf_puts(out, "\" y1=\"");
+        num1(out, f->y1);
+        strbuf_puts(out, "\" x2=\"");
+        num1(out, x);
+        strbuf_puts(out, "\" y2=\"");
+        num1(out, f->y1 + 5);
+        strbuf_puts(out, "\" stroke=\"#333\"/>\n");
+        text_at(out, x, f->y1 + 18, "middle", lab, NULL);
+    }
+}
+
+/* One series as a path, broken at missing values; long runs reduced to the first, min, max
+ * and last value per pixel column. `step` draws a staircase (capacity). */
+typedef double (*series_fn)(const report_timeline *tl, size_t k, size_t i);
+
+static void series(strbuf *out, const report_timeline *tl, const frame *f, series_fn get,
+                   size_t i, int step, const char *style) {
+    strbuf_puts(out, "<path fill=\"none\" ");
+    strbuf_puts(out, style);
+    strbuf_puts(out, " d=\"");
+    int pen = 0;
+    double last_y = 0;
+    size_t columns = (size_t)(f->x1 - f->x0);
+    int reduce = tl->n > 2 * columns;
+    for (size_t k = 0; k < tl->n;) {
+        size_t end = k + 1;
+        if (reduce) {
+            /* The rows that fall into this pixel column. */
+            size_t col = (size_t)(fx(f, tl->rows[k].time) - f->x0);
+            while (end < tl->n && (size_t)(fx(f, tl->rows[end].time) - f->x0) == col)
+                end++;
+        }
+        double lo = INFINITY, hi = -INFINITY, first = NAN, lastv = NAN;
+        for (size_t j = k; j < end; j++) {
+            double v = get(tl, j, i);
+            if (isnan(v))
+                continue;
+            if (isnan(first))
+                first = v;
+            lastv = v;
+            lo = v < lo ? v : lo;
+            hi = v > hi ? v : hi;
+        }
+        double x = fx(f, tl->rows[k].time);
+        if (isnan(first)) {
+            pen = 0;
+        } else {
+            double pts[4] = {first, lo, hi, lastv};
+            int npts = reduce ? 4 : 1;
+            for (int q = 0; q < npts; q++) {
+                double y = fy(f, pts[q]);
+                if (!pen) {
+                    strbuf_putc(out, 'M');
+                    pen = 1;
+                } else if (step && q == 0) {
+                    strbuf_putc(out, 'L');
+                    num1(out, x);
+                    strbuf_putc(out, ',');
+                    num1(out, last_y);
+                    strbuf_putc(out, 'L');
+                } else {
+                    strbuf_putc(out, 'L');
+                }
+                num1(out, x);
+                strbuf_putc(out, ',');
+                num1(out, y);
+                strbuf_putc(out, ' ');
+                last_y = y;
+            }
+        }
+        k = end;
+    }
+    if (step && pen && tl->n > 0) {
+        /* Hold the last value to the end of its period. */
+        strbuf_putc(out, 'L');
+        num1(out, fx(f, tl->rows[tl->n - 1].time + tl->period));
+        strbuf_putc(out, ',');
+        num1(out, last_y);
+    }
+    strbuf_puts(out, "\"/>\n");
+}
+
+static double get_metric(const report_timeline *tl, size_t k, size_t i) {
+    return tl->metric[k * tl->np + i];
+}
+static double get_demand(const report_timeline *tl, size_t k, size_t i) {
+    (void)i;
+    return tl->rows[k].present ? tl->rows[k].demand : NAN;
+}
+static double get_desired(const report_timeline *tl, size_t k, size_t i) {
+    (void)i;
+    return tl->rows[k].desired;
+}
+static double get_serving(const report_timeline *tl, size_t k, size_t i) {
+    (void)i;
+    return tl->rows[k].capacity;
+}
+
+static void legend(strbuf *out, double x, double y, const char *color, const char *dash,
+                   const char *label) {
+    strbuf_puts(out, "<line x1=\"");
+    num1(out, x);
+    strbuf_puts(out, "\" y1=\"");
+    num1(out, y - 4);
+    strbuf_puts(out, "\" x2=\"");
+    num1(out, x + 22);
+    strbuf_puts(out, "\" y2=\"");
+    num1(out, y - 4);
+    strbuf_puts(out, "\" stroke=\"");
+    strbuf_puts(out, color);
+    strbuf_puts(out, "\" stroke-width=\"2\"");
+    if (dash) {
+        strbuf_puts(out, " stroke-dasharray=\"");
+        strbuf_puts(out, dash);
+        strbuf_puts(out, "\"");
+    }
+    strbuf_puts(out, "/>\n");
+    text_at(out, x + 28, y, "start", label, NULL);
+}
+
+static void frame_box(strbuf *out, const frame *f) {
+    strbuf_puts(out, "<rect x=\"");
+    num1(out, f->x0);
+    strbuf_puts(out, "\" y=\"");
+    num1(out, f->y0);
+    strbuf_puts(out, "\" width=\"");
+    num1(out, f->x1 - f->x0);
+    strbuf_puts(out, "\" height=\"");
+    num1(out, f->y1 - f->y0);
+    strbuf_puts(out, "\" fill=\"none\" stroke=\"#333\"/>\n");
+}
+
+void report_svg(const report_timeline *tl, const report_svg_options *opt, strbuf *out) {
+    int w = opt && opt->width > 0 ? opt->width : 960;
+    int h = opt && opt->height > 0 ? opt->height : 540;
+    const target *tgt = tl->tgt;
+    const char *title = opt && opt->title ? opt->title
+                        : tgt->resource_id ? tgt->resource_id
+                        : tgt->name ? tgt->name : "simulation";
+    strbuf_puts(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"");
+    strbuf_int(out, w);
+    strbuf_puts(out, "\" height=\"");
+    strbuf_int(out, h);
+    strbuf_puts(out, "\" viewBox=\"0 0 ");
+    strbuf_int(out, w);
+    strbuf_putc(out, ' ');
+    strbuf_int(out, h);
+    strbuf_puts(out, "\" font-family=\"sans-serif\" font-size=\"12\">\n");
+    strbuf_puts(out, "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
+    text_at(out, w / 2.0, 22, "middle", title, "font-size=\"15\" font-weight=\"bold\"");
+    if (tl->n == 0) {
+        text_at(out, w / 2.0, h / 2.0, "middle", "no datapoints", NULL);
+        strbuf_puts(out, "</svg>\n");
+        return;
+    }
+    int64_t t0 = tl->rows[0].time, t1 = tl->rows[tl->n - 1].time + tl->period;
+    double gap = 40, top = 40, bottom = h - 40.0;
+    double mid = top + (bottom - top - gap) * 0.5;
+    frame fm = {80, w - 80.0, top, mid, t0, t1, 0, 1};
+    frame fc = {80, w - 80.0, mid + gap, bottom, t0, t1, 0, 1};
+
+    /* Metric panel: 0 to the largest metric or target, with headroom. */
+    double vmax = 0;
+    for (size_t i = 0; i < tl->np; i++)
+        vmax = fmax(vmax, tgt->policies[i]->target_value);
+    for (size_t k = 0; k < tl->n * tl->np; k++)
+        if (!isnan(tl->metric[k]))
+            vmax = fmax(vmax, tl->metric[k]);
+    fm.v1 = vmax > 0 ? vmax * 1.1 : 1;
+    frame_box(out, &fm);
+    value_axis(out, &fm, 1, "metric per capacity");
+    for (size_t i = 0; i < tl->np; i++) {
+        const policy *p = tgt->policies[i];
+        const char *color = palette[i % (sizeof palette / sizeof *palette)];
+        strbuf s2;
+        strbuf_init(&s2, tl->cfg.alloc, tl->cfg.alloc_user);
+        strbuf_puts(&s2, "stroke=\"");
+        strbuf_puts(&s2, color);
+        strbuf_puts(&s2, "\" stroke-width=\"1.5\"");
+        series(out, tl, &fm, get_metric, i, 0, s2.data ? s2.data : "");
+        strbuf_free(&s2);
+        strbuf_puts(&s2, "stroke=\"");
+        strbuf_puts(&s2, color);
+        strbuf_puts(&s2, "\" stroke-dasharray=\"6 4\"");
+        hline(out, fm.x0, fm.x1, fy(&fm, p->target_value), s2.data ? s2.data : "");
+        strbuf_free(&s2);
+        strbuf_puts(&s2, "stroke=\"");
+        strbuf_puts(&s2, color);
+        strbuf_puts(&s2, "\" stroke-dasharray=\"2 3\" stroke-opacity=\"0.7\"");
+        hline(out, fm.x0, fm.x1, fy(&fm, p->target_value * tl->cfg.low_ratio),
+              s2.data ? s2.data : "");
+        strbuf_free(&s2);
+        double ly = fm.y0 + 16 + 16.0 * (double)i;
+        strbuf_puts(&s2, sim_metric_label(p));
+        strbuf_puts(&s2, " (target ");
+        strbuf_num(&s2, p->target_value, 2);
+        strbuf_puts(&s2, ", dashed; scale-in below ");
+        strbuf_num(&s2, p->target_value * tl->cfg.low_ratio, 2);
+        strbuf_puts(&s2, ", dotted)");
+        legend(out, fm.x0 + 10, ly, color, NULL, s2.data ? s2.data : "");
+        strbuf_free(&s2);
+    }
+
+    /* Capacity panel: capacity on the left axis, demand on the right. */
+    double cmax = 1, dmax = 0;
+    for (size_t k = 0; k < tl->n; k++) {
+        cmax = fmax(cmax, tl->rows[k].desired);
+        if (tl->rows[k].present && !isnan(tl->rows[k].demand))
+            dmax = fmax(dmax, tl->rows[k].demand);
+    }
+    fc.v1 = ceil(cmax * 1.15);
+    frame_box(out, &fc);
+    value_axis(out, &fc, 1, "capacity");
+    frame fd = fc;
+    fd.v1 = dmax > 0 ? dmax * 1.1 : 1;
+    value_axis(out, &fd, 0, "demand");
+    series(out, tl, &fd, get_demand, 0, 0, "stroke=\"#999\" stroke-width=\"1\"");
+    series(out, tl, &fc, get_serving, 0, 1,
+           "stroke=\"#ff7f0e\" stroke-width=\"1.5\" stroke-dasharray=\"4 2\"");
+    series(out, tl, &fc, get_desired, 0, 1, "stroke=\"#000\" stroke-width=\"2\"");
+    legend(out, fc.x0 + 10, fc.y0 + 16, "#000", NULL, "desired capacity");
+    legend(out, fc.x0 + 10, fc.y0 + 32, "#ff7f0e", "4 2", "in service");
+    legend(out, fc.x0 + 10, fc.y0 + 48, "#999", NULL, "demand (right axis)");
+    time_axis(out, &fc);
+    text_at(out, w / 2.0, h - 6.0, "middle",
+            t1 - t0 <= 2 * 86400 ? "time (UTC)" : "date (UTC)", NULL);
+    strbuf_puts(out, "</svg>\n");
+}

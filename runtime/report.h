@@ -1,0 +1,90 @@
+/* report.h: renders a simulation run (sim.h) for people and programs: a table, CSV, JSON
+ * shaped like DescribeScalingActivities records, a summary, and an SVG chart. Everything is
+ * written into a strbuf the caller owns (no FILE * in the library) and is deterministic: the
+ * same run gives byte-identical text, whatever the locale. */
+#ifndef MMEC_REPORT_H
+#define MMEC_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim.h"
+#include "strbuf.h"
+
+/* The decisions of one run, recorded for rendering. */
+typedef struct report_timeline {
+    const target *tgt;
+    sim_config cfg;           /* the run's parameters (the schedule pointer is kept, not copied) */
+    int32_t period;
+    size_t np;                /* policies */
+    size_t n, cap;
+    sim_decision *rows;       /* per-policy pointers are NULL here: see report_timeline_row */
+    double *metric;           /* n × np */
+    uint8_t *high, *low;      /* n × np */
+    double *ceiling;          /* np: each policy's metric ceiling, 0 for none */
+    int failed;               /* an allocation failed: rows were dropped */
+} report_timeline;
+
+/* Starts an empty timeline for the run of `s` (its target, parameters and allocator). */
+void report_timeline_init(report_timeline *tl, const sim *s);
+/* Appends a copy of `d`. Returns 0, or -1 when memory runs out (then `failed` is set). */
+int report_timeline_add(report_timeline *tl, const sim_decision *d);
+/* Row `k` as a decision whose per-policy arrays point into the timeline. */
+sim_decision report_timeline_row(const report_timeline *tl, size_t k);
+void report_timeline_free(report_timeline *tl);
+
+/* The model's parameters in one comment line ("# model: ..."), saying which defaults are
+ * observed rather than documented (AWS.md §7 asks a simulator to say so). */
+void report_assumptions(const report_timeline *tl, strbuf *out);
+
+/* The table: a header, then one line per decision (time, demand, metric and alarms per
+ * policy, capacity in service (+ warming up), desired, action, reason). Streaming use
+ * (--follow): report_table_header once, report_table_row per decision. */
+void report_table(const report_timeline *tl, strbuf *out);
+void report_table_header(const target *tgt, strbuf *out);
+void report_table_row(const target *tgt, const sim_decision *d, strbuf *out);
+
+/* CSV with a header line: time,demand,metric:<policy>...,capacity,pending,desired,min,max,
+ * high:<policy>...,low:<policy>...,action,reason. */
+void report_csv(const report_timeline *tl, strbuf *out);
+
+/* {"ScalingActivities": [...]}: one record per change of the desired capacity, newest first
+ * as DescribeScalingActivities lists them, with a deterministic ActivityId (a hash of the
+ * resource, time and capacity). With `not_scaled`, a policy held at min or max also gives a
+ * record (once per episode) with NotScaledReasons, as IncludeNotScaledActivities asks. */
+void report_json(const report_timeline *tl, int not_scaled, strbuf *out);
+
+/* Totals of a run, collected while it runs (no timeline needed: the benchmark and
+ * summary-only runs use this alone). */
+typedef struct report_summary {
+    const target *tgt;
+    int32_t period;
+    int64_t window;           /* oscillation window, seconds */
+    size_t evaluations, missing;
+    size_t scale_outs, scale_ins, schedules, clamps, hooks;
+    size_t oscillations;
+    int64_t seconds_above;
+    int64_t first_time, last_time, last_in;
+    int32_t peak, low;
+    double capacity_seconds;  /* desired capacity × seconds: instance-seconds, warming included */
+    double peak_demand;
+} report_summary;
+
+/* `window`: a scale-out within this many seconds after a scale-in is an oscillation (default
+ * 1800 when <= 0). */
+void report_summary_init(report_summary *sum, const sim *s, int64_t window);
+void report_summary_add(report_summary *sum, const sim_decision *d);
+void report_summary_render(const report_summary *sum, strbuf *out);
+
+typedef struct report_svg_options {
+    int width, height;        /* pixels; 0: 960 × 540 */
+    const char *title;        /* NULL: the target's resource id */
+} report_svg_options;
+
+/* Two panels over a shared time axis: the metric of each policy with its target line
+ * (dashed) and low threshold (dotted); the demand and the capacity (desired, and in service)
+ * as steps. Axes with ticks and labels, a legend. Long runs are drawn at one min/max pair per
+ * pixel column. `opt` may be NULL. */
+void report_svg(const report_timeline *tl, const report_svg_options *opt, strbuf *out);
+
+#endif

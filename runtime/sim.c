@@ -1,0 +1,873 @@
+/* sim.c: the target-tracking interpreter over one scalable target (see sim.h). The runtime's
+ * core: trace readers feed it datapoints, the report module renders its decisions.
+ *
+ * The model, per evaluation period (AWS.md §4; each rule is cited where it is coded):
+ *   1. warm-up: capacity whose warm-up has ended joins the in-service capacity;
+ *   2. scheduled actions due by now move min/max, and with them the desired capacity;
+ *   3. each policy's metric is derived (load / in-service capacity, capped) and pushed into
+ *      its alarm windows; alarm states follow;
+ *   4. the policies' proposals combine: any may scale out, all must agree to scale in, the
+ *      largest capacity wins; cooldowns and min/max apply;
+ *   5. the decide hook may replace the decision;
+ *   6. the new desired capacity is applied: added capacity starts warming up, removed capacity
+ *      leaves at once (warming capacity first). */
+#include "sim.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalog.h"
+#include "strbuf.h"
+
+#define NO_TIME INT64_MIN
+#define MAX_WINDOW 4096
+
+struct sim {
+    sim_config cfg;
+    const target *tgt;
+    size_t np;
+    int32_t period;
+    int32_t min, max;
+    int32_t desired;          /* the capacity Application Auto Scaling last set */
+    int32_t in_service;
+    int64_t last_time;        /* NO_TIME before the first step */
+    int64_t last_out;         /* start of the scale-out cooldown, or NO_TIME */
+    int64_t last_in;          /* start of the scale-in cooldown, or NO_TIME */
+    size_t sched_next;
+
+    /* Per policy (structure of arrays: the step loop walks them in order). */
+    double *target_value, *low_value, *ceiling, *metric;
+    int32_t *out_cooldown, *in_cooldown;
+    int32_t *high_m, *high_n, *low_m, *low_n;   /* in datapoints of `period` */
+    int32_t *high_count, *low_count;
+    uint8_t *high, *low;
+    uint8_t *scale_in;        /* 1 when the policy may scale in (not DisableScaleIn) */
+    /* Alarm windows: one ring per policy of breach flags (bit 0 above the target, bit 1
+     * below the low threshold); counts are kept as flags enter and leave. */
+    uint8_t *ring;
+    size_t ring_size, ring_mask, ring_pos;
+
+    /* Capacity warming up: a queue of batches (ready time, count), oldest first. */
+    int64_t *pend_time;
+    int32_t *pend_n;
+    size_t pend_cap, pend_head, pend_len;
+    int32_t pending;
+
+    double *values;           /* sim_step's broadcast scratch */
+    uint8_t *present;
+    sim_decision d;
+};
+
+static void *default_alloc(void *user, void *ptr, size_t old_size, size_t size) {
+    (void)user;
+    (void)old_size;
+    if (size == 0) {
+        free(ptr);
+        return NULL;
+    }
+    return realloc(ptr, size);
+}
+
+void sim_config_init(sim_config *cfg) {
+    memset(cfg, 0, sizeof *cfg);
+    cfg->period = 0;
+    /* Observed target-tracking alarms (RP-DELAY; copilot-cli#4233; AWS.md §4.1, §7):
+     * AlarmHigh 3 of 3 one-minute datapoints > target, AlarmLow 15 of 15 < 0.9 × target. */
+    cfg->high_breaching = 3;
+    cfg->high_window = 3;
+    cfg->low_breaching = 15;
+    cfg->low_window = 15;
+    cfg->low_ratio = 0.9;
+    /* High resolution: scale out "much more quickly", scale in "at the same speed as
+     * standard metrics" (SM-DEF, AWS.md §4.1): 30 s up, 15 min down. Counts UNCONFIRMED. */
+    cfg->hires_high_breaching = 3;
+    cfg->hires_high_window = 3;
+    cfg->hires_low_breaching = 90;
+    cfg->hires_low_window = 90;
+    cfg->warmup = 300;           /* see sim.h: SM-ZERO "several minutes", AWS.md §4.3, §4.7 */
+    cfg->initial_capacity = -1;
+    cfg->default_min = 1;
+    cfg->default_max = 1000000;
+    cfg->input = SIM_INPUT_DEMAND;
+    cfg->metric_ceiling = 0;
+}
+
+/* The per-capacity ceiling of a policy's metric (AWS.md §3.1, RP-CPU: CPUUtilization
+ * 0..100 × vCPUs, GPUUtilization 0..100 × GPUs); 0 when unknown or unbounded. */
+static double catalog_ceiling(const target *tgt, const policy *p) {
+    const catalog_metric *m = p->metric;
+    if (!m || m->max <= 0)
+        return 0;
+    switch (m->per) {
+    case PER_VCPU:
+        return tgt->instance && tgt->instance->vcpus ? m->max * tgt->instance->vcpus : 0;
+    case PER_GPU:
+        return tgt->instance && tgt->instance->gpus ? m->max * tgt->instance->gpus : 0;
+    default:
+        return m->max;
+    }
+}
+
+/* `m` of `n` datapoints of `policy_period` seconds, counted in datapoints of `period`. */
+static int32_t in_steps(int m, int32_t policy_period, int32_t period) {
+    int64_t secs = (int64_t)m * policy_period;
+    return (int32_t)((secs + period - 1) / period);
+}
+
+#define ALLOC_ARRAY(s, p, n)                                                              \
+    ((p) = (s)->cfg.alloc((s)->cfg.alloc_user, NULL, 0, sizeof *(p) * (n)),               \
+     (p) ? memset((p), 0, sizeof *(p) * (n)) : NULL)
+#define FREE_ARRAY(s, p, n)                                                               \
+    do {                                                                                  \
+        if (p)                                                                            \
+            (s)->cfg.alloc((s)->cfg.alloc_user, (p), sizeof *(p) * (n), 0);               \
+    } while (0)
+
+static void free_arrays(sim *s) {
+    size_t n = s->np;
+    FREE_ARRAY(s, s->target_value, n);
+    FREE_ARRAY(s, s->low_value, n);
+    FREE_ARRAY(s, s->ceiling, n);
+    FREE_ARRAY(s, s->metric, n);
+    FREE_ARRAY(s, s->out_cooldown, n);
+    FREE_ARRAY(s, s->in_cooldown, n);
+    FREE_ARRAY(s, s->high_m, n);
+    FREE_ARRAY(s, s->high_n, n);
+    FREE_ARRAY(s, s->low_m, n);
+    FREE_ARRAY(s, s->low_n, n);
+    FREE_ARRAY(s, s->high_count, n);
+    FREE_ARRAY(s, s->low_count, n);
+    FREE_ARRAY(s, s->high, n);
+    FREE_ARRAY(s, s->low, n);
+    FREE_ARRAY(s, s->scale_in, n);
+    FREE_ARRAY(s, s->values, n);
+    FREE_ARRAY(s, s->present, n);
+    FREE_ARRAY(s, s->ring, n * s->ring_size);
+    FREE_ARRAY(s, s->pend_time, s->pend_cap);
+    FREE_ARRAY(s, s->pend_n, s->pend_cap);
+}
+
+static int valid_window(int m, int n) { return n >= 1 && n <= MAX_WINDOW && m >= 1 && m <= n; }
+
+sim *sim_new(const sim_config *cfg, const target *tgt) {
+    sim_config c;
+    if (cfg)
+        c = *cfg;
+    else
+        sim_config_init(&c);
+    if (!c.alloc)
+        c.alloc = default_alloc;
+    if (!tgt || tgt->npolicies == 0 || tgt->npolicies > SIM_MAX_POLICIES)
+        return NULL;
+    if (!valid_window(c.high_breaching, c.high_window) ||
+        !valid_window(c.low_breaching, c.low_window) ||
+        !valid_window(c.hires_high_breaching, c.hires_high_window) ||
+        !valid_window(c.hires_low_breaching, c.hires_low_window) || c.period < 0 ||
+        c.warmup < 0 || !(c.low_ratio > 0) || c.default_min < 0 || c.default_max < c.default_min)
+        return NULL;
+    for (size_t k = 1; k < c.nschedule; k++)
+        if (c.schedule[k].time < c.schedule[k - 1].time)
+            return NULL;
+
+    sim *s = c.alloc(c.alloc_user, NULL, 0, sizeof *s);
+    if (!s)
+        return NULL;
+    memset(s, 0, sizeof *s);
+    s->cfg = c;
+    s->tgt = tgt;
+    s->np = tgt->npolicies;
+
+    int any_hires = 0;
+    for (size_t i = 0; i < s->np; i++)
+        any_hires |= tgt->policies[i]->high_resolution != 0;
+    /* UG-TT: one-minute granularity; SM-DEF: 10 s for the high-resolution types (§4.1). */
+    s->period = c.period > 0 ? c.period : any_hires ? 10 : 60;
+
+    size_t n = s->np;
+    if (!ALLOC_ARRAY(s, s->target_value, n) || !ALLOC_ARRAY(s, s->low_value, n) ||
+        !ALLOC_ARRAY(s, s->ceiling, n) || !ALLOC_ARRAY(s, s->metric, n) ||
+        !ALLOC_ARRAY(s, s->out_cooldown, n) || !ALLOC_ARRAY(s, s->in_cooldown, n) ||
+        !ALLOC_ARRAY(s, s->high_m, n) || !ALLOC_ARRAY(s, s->high_n, n) ||
+        !ALLOC_ARRAY(s, s->low_m, n) || !ALLOC_ARRAY(s, s->low_n, n) ||
+        !ALLOC_ARRAY(s, s->high_count, n) || !ALLOC_ARRAY(s, s->low_count, n) ||
+        !ALLOC_ARRAY(s, s->high, n) || !ALLOC_ARRAY(s, s->low, n) ||
+        !ALLOC_ARRAY(s, s->scale_in, n) || !ALLOC_ARRAY(s, s->values, n) ||
+        !ALLOC_ARRAY(s, s->present, n))
+        goto fail;
+
+    int32_t widest = 1;
+    for (size_t i = 0; i < n; i++) {
+        const policy *p = tgt->policies[i];
+        if (!(p->target_value > 0) || !isfinite(p->target_value))
+            goto fail;
+        s->target_value[i] = p->target_value;
+        /* AlarmLow threshold: 0.9 × target (observed; AWS.md §4.1, §7). */
+        s->low_value[i] = p->target_value * c.low_ratio;
+        s->ceiling[i] = c.metric_ceiling > 0   ? c.metric_ceiling
+                        : c.metric_ceiling < 0 ? 0
+                                               : catalog_ceiling(tgt, p);
+        /* Cooldown defaults: 300 s for SageMaker variants, inference components and
+         * serverless provisioned concurrency (UG-TT, AWS.md §4.3). */
+        s->out_cooldown[i] = p->has_scale_out_cooldown ? p->scale_out_cooldown : 300;
+        s->in_cooldown[i] = p->has_scale_in_cooldown ? p->scale_in_cooldown : 300;
+        /* DisableScaleIn: the policy never removes capacity (BC, UG-TT; AWS.md §4.4). */
+        s->scale_in[i] = p->disable_scale_in ? 0 : 1;
+        int32_t pp = p->high_resolution ? 10 : 60;
+        int hm = p->high_resolution ? c.hires_high_breaching : c.high_breaching;
+        int hn = p->high_resolution ? c.hires_high_window : c.high_window;
+        int lm = p->high_resolution ? c.hires_low_breaching : c.low_breaching;
+        int ln = p->high_resolution ? c.hires_low_window : c.low_window;
+        if (c.period > 0)
+            pp = c.period;    /* an explicit period: the counts are in its datapoints */
+        s->high_m[i] = in_steps(hm, pp, s->period);
+        s->high_n[i] = in_steps(hn, pp, s->period);
+        s->low_m[i] = in_steps(lm, pp, s->period);
+        s->low_n[i] = in_steps(ln, pp, s->period);
+        if (s->high_n[i] > MAX_WINDOW * 8 || s->low_n[i] > MAX_WINDOW * 8)
+            goto fail;
+        if (s->high_n[i] > widest)
+            widest = s->high_n[i];
+        if (s->low_n[i] > widest)
+            widest = s->low_n[i];
+        s->metric[i] = NAN;
+    }
+    s->ring_size = 1;
+    while (s->ring_size <= (size_t)widest)
+        s->ring_size *= 2;
+    s->ring_mask = s->ring_size - 1;
+    if (!ALLOC_ARRAY(s, s->ring, n * s->ring_size))
+        goto fail;
+    /* At most one batch joins the queue per step, and a batch leaves after the warm-up. */
+    s->pend_cap = (size_t)(c.warmup / s->period) + 2;
+    if (!ALLOC_ARRAY(s, s->pend_time, s->pend_cap) || !ALLOC_ARRAY(s, s->pend_n, s->pend_cap))
+        goto fail;
+
+    s->min = tgt->has_capacity ? tgt->min_capacity : c.default_min;
+    s->max = tgt->has_capacity ? tgt->max_capacity : c.default_max;
+    if (s->max < s->min)
+        s->max = s->min;
+    int32_t init = c.initial_capacity >= 0 ? c.initial_capacity
+                   : tgt->has_capacity     ? tgt->min_capacity
+                                           : 1;
+    if (init < s->min)
+        init = s->min;
+    if (init > s->max)
+        init = s->max;
+    s->desired = s->in_service = init;
+    s->last_time = NO_TIME;
+    s->last_out = s->last_in = NO_TIME;
+
+    s->d.npolicies = n;
+    s->d.metric = s->metric;
+    s->d.high = s->high;
+    s->d.low = s->low;
+    s->d.policy = -1;
+    return s;
+
+fail:
+    free_arrays(s);
+    c.alloc(c.alloc_user, s, sizeof *s, 0);
+    return NULL;
+}
+
+void sim_free(sim *s) {
+    if (!s)
+        return;
+    free_arrays(s);
+    s->cfg.alloc(s->cfg.alloc_user, s, sizeof *s, 0);
+}
+
+/* ceil(x) for a proportional capacity, forgiving the rounding error of the division (3 ×
+ * (100/3) / 50 must give 2, not 3). */
+static int32_t ceil_capacity(double x) {
+    if (!(x > 0))
+        return 0;
+    if (x >= 1.0e9)
+        return 1000000000;
+    return (int32_t)ceil(x - x * 1e-9);
+}
+
+/* Adds `n` units that serve from `ready`. */
+static void add_capacity(sim *s, int32_t n, int64_t ready) {
+    if (n <= 0)
+        return;
+    if (s->cfg.warmup == 0) {
+        s->in_service += n;
+        return;
+    }
+    if (s->pend_len > 0) {
+        size_t last = (s->pend_head + s->pend_len - 1) % s->pend_cap;
+        if (s->pend_time[last] == ready) {
+            s->pend_n[last] += n;
+            s->pending += n;
+            return;
+        }
+    }
+    if (s->pend_len == s->pend_cap) {
+        /* Cannot happen with one batch per step (sim_new sized the queue); keep the books
+         * right anyway by serving the oldest batch early. */
+        s->in_service += s->pend_n[s->pend_head];
+        s->pending -= s->pend_n[s->pend_head];
+        s->pend_head = (s->pend_head + 1) % s->pend_cap;
+        s->pend_len--;
+    }
+    size_t slot = (s->pend_head + s->pend_len) % s->pend_cap;
+    s->pend_time[slot] = ready;
+    s->pend_n[slot] = n;
+    s->pend_len++;
+    s->pending += n;
+}
+
+/* Removes `n` units: capacity still warming up first (newest first), then serving capacity.
+ * Scale-in takes effect at once (instances are drained, not warmed). */
+static void remove_capacity(sim *s, int32_t n) {
+    while (n > 0 && s->pend_len > 0) {
+        size_t last = (s->pend_head + s->pend_len - 1) % s->pend_cap;
+        int32_t k = s->pend_n[last] < n ? s->pend_n[last] : n;
+        s->pend_n[last] -= k;
+        s->pending -= k;
+        n -= k;
+        if (s->pend_n[last] == 0)
+            s->pend_len--;
+    }
+    s->in_service -= n;
+    if (s->in_service < 0)
+        s->in_service = 0;
+}
+
+/* Moves the desired capacity to `to`. */
+static void set_desired(sim *s, int32_t to, int64_t now) {
+    if (to > s->desired)
+        add_capacity(s, to - s->desired, now + s->cfg.warmup);
+    else if (to < s->desired)
+        remove_capacity(s, s->desired - to);
+    s->desired = to;
+}
+
+static int32_t clamp(const sim *s, int32_t v) { return v < s->min ? s->min : v > s->max ? s->max : v; }
+
+/* Pushes `k` missing datapoints into every alarm window (a gap in the trace). */
+static void push_missing(sim *s, int64_t k) {
+    if (k > (int64_t)s->ring_size)
+        k = (int64_t)s->ring_size;
+    for (int64_t j = 0; j < k; j++) {
+        s->ring_pos = (s->ring_pos + 1) & s->ring_mask;
+        for (size_t i = 0; i < s->np; i++) {
+            const uint8_t *r = s->ring + i * s->ring_size;
+            uint8_t *slot = s->ring + i * s->ring_size + s->ring_pos;
+            s->high_count[i] -= r[(s->ring_pos - (size_t)s->high_n[i]) & s->ring_mask] & 1;
+            s->low_count[i] -= r[(s->ring_pos - (size_t)s->low_n[i]) & s->ring_mask] >> 1;
+            *slot = 0;
+        }
+    }
+}
+
+/* Scheduled actions due by `now` (sorted by time). They ignore cooldowns (UG-TT, AWS.md
+ * §4.3); a new min above the capacity raises it and a new max below lowers it, as
+ * RegisterScalableTarget's MinCapacity/MaxCapacity do (BC). */
+static void apply_schedule(sim *s, int64_t now) {
+    sim_decision *d = &s->d;
+    while (s->sched_next < s->cfg.nschedule && s->cfg.schedule[s->sched_next].time <= now) {
+        const sim_schedule *e = &s->cfg.schedule[s->sched_next++];
+        if (!d->sched) {
+            d->sched_min_before = s->min;
+            d->sched_max_before = s->max;
+        }
+        d->sched = e;
+        if (e->min >= 0)
+            s->min = e->min;
+        if (e->max >= 0)
+            s->max = e->max;
+        if (s->max < s->min)
+            s->max = s->min;
+    }
+    if (d->sched) {
+        int32_t to = clamp(s, s->desired);
+        d->action = SIM_ACTION_SCHEDULE;
+        d->why = SIM_WHY_SCHEDULE;
+        set_desired(s, to, now);
+    }
+}
+
+const sim_decision *sim_step_each(sim *s, int64_t time, const double *values,
+                                  const uint8_t *present, double capacity) {
+    sim_decision *d = &s->d;
+    if (s->last_time != NO_TIME) {
+        if (time <= s->last_time)
+            return NULL;
+        /* Periods without a datapoint are missing datapoints (UG-TT: INSUFFICIENT_DATA). */
+        int64_t missed = (time - s->last_time + s->period / 2) / s->period - 1;
+        if (missed > 0)
+            push_missing(s, missed);
+    }
+    s->last_time = time;
+
+    /* 1. Warm-up over: the capacity serves. */
+    while (s->pend_len > 0 && s->pend_time[s->pend_head] <= time) {
+        s->in_service += s->pend_n[s->pend_head];
+        s->pending -= s->pend_n[s->pend_head];
+        s->pend_head = s->pend_head + 1 == s->pend_cap ? 0 : s->pend_head + 1;
+        s->pend_len--;
+    }
+
+    d->time = time;
+    d->capacity = s->in_service;
+    d->pending = s->pending;
+    d->desired_before = s->desired;
+    d->action = SIM_ACTION_NONE;
+    d->why = SIM_WHY_STEADY;
+    d->policy = -1;
+    d->want = 0;
+    d->breaching = d->window = 0;
+    d->until = 0;
+    d->threshold = 0;
+    d->sched = NULL;
+    d->above_target = 0;
+
+    /* 2. Scheduled actions. */
+    if (s->sched_next < s->cfg.nschedule)
+        apply_schedule(s, time);
+
+    /* 3. Metrics and alarms. */
+    s->ring_pos = (s->ring_pos + 1) & s->ring_mask;
+    const double serving = (double)s->in_service;
+    const int have_capacity = isfinite(capacity) && capacity > 0;
+    int any_missing = 0, no_capacity = 0;
+    double demand = NAN;
+    for (size_t i = 0; i < s->np; i++) {
+        double v = values[i], m, load;
+        int ok = present[i] && isfinite(v);
+        if (s->cfg.input == SIM_INPUT_METRIC && !have_capacity) {
+            m = v;                       /* replayed as observed */
+            load = v * serving;
+        } else {
+            load = s->cfg.input == SIM_INPUT_METRIC ? v * capacity : v;
+            /* AWS.md §3.4: metric ≈ load / capacity. Nothing in service publishes nothing:
+             * the alarms see no data (AWS.md §4.7: TT cannot scale out from zero). */
+            if (s->in_service <= 0) {
+                no_capacity |= ok;
+                ok = 0;
+            }
+            m = load / serving;
+        }
+        if (s->ceiling[i] > 0 && m > s->ceiling[i])
+            m = s->ceiling[i];
+        if (i == 0)
+            demand = present[i] ? load : NAN;
+        uint8_t flag = 0;
+        if (ok) {
+            /* AlarmHigh GreaterThanThreshold target; AlarmLow LessThanThreshold
+             * low_ratio × target (observed; AWS.md §4.1). */
+            flag = (uint8_t)((m > s->target_value[i]) | ((m < s->low_value[i]) << 1));
+            d->above_target |= flag & 1;
+        } else {
+            m = NAN;
+            any_missing = 1;
+        }
+        s->metric[i] = m;
+        uint8_t *r = s->ring + i * s->ring_size;
+        s->high_count[i] += (flag & 1) - (r[(s->ring_pos - (size_t)s->high_n[i]) & s->ring_mask] & 1);
+        s->low_count[i] += (flag >> 1) - (r[(s->ring_pos - (size_t)s->low_n[i]) & s->ring_mask] >> 1);
+        r[s->ring_pos] = flag;
+        /* A missing datapoint: INSUFFICIENT_DATA, no scaling (UG-TT, AWS.md §4.1). The window
+         * keeps it as not breaching, so an alarm needs fresh breaching datapoints after a gap
+         * (a simplification of CloudWatch's "treat missing data as missing"). */
+        s->high[i] = !ok ? SIM_ALARM_INSUFFICIENT
+                     : s->high_count[i] >= s->high_m[i] ? SIM_ALARM_ALARM : SIM_ALARM_OK;
+        s->low[i] = !ok ? SIM_ALARM_INSUFFICIENT
+                    : s->low_count[i] >= s->low_m[i] ? SIM_ALARM_ALARM : SIM_ALARM_OK;
+    }
+    d->demand = demand;
+    d->present = present[0] != 0;
+
+    /* 4. The policies' proposals. */
+    const int32_t cur = s->desired;
+    d->from = cur;
+    int32_t out_to = -1, in_to = -1;
+    int out_pol = -1, in_pol = -1, covered_pol = -1;
+    int32_t covered_want = 0;
+    size_t n_enabled = 0, n_agree = 0;
+    int cooldown_pol = -1, rounding_pol = -1, disagree_pol = -1, disabled_pol = -1;
+    int32_t rounding_want = 0;
+    for (size_t i = 0; i < s->np; i++) {
+        const double m = s->metric[i];
+        if (s->high[i] == SIM_ALARM_ALARM) {
+            /* Scale-out cooldown: the capacity the initiating scale-out added counts toward
+             * the next one, which happens only if larger (UG-TT, AWS.md §4.3): during the
+             * cooldown the proportional capacity is taken from the capacity the metric was
+             * measured on, and must exceed what is already requested. Outside it, from the
+             * current (desired) capacity (AWS.md §4.2). */
+            int in_cd = s->last_out != NO_TIME && time < s->last_out + s->out_cooldown[i];
+            double base = in_cd ? serving : (double)cur;
+            /* want = ceil(cur × metric / target), rounded up (UG-TT "round up"; §4.2). */
+            int32_t want = ceil_capacity(base * m / s->target_value[i]);
+            if (want > cur) {
+                /* The largest capacity wins (UG-TT; AWS.md §4.5). */
+                if (want > out_to) {
+                    out_to = want;
+                    out_pol = (int)i;
+                }
+            } else if (covered_pol < 0) {
+                covered_pol = (int)i;
+                covered_want = want;
+            }
+        }
+        if (!s->scale_in[i]) {
+            if (s->low[i] == SIM_ALARM_ALARM && disabled_pol < 0)
+                disabled_pol = (int)i;
+            continue;
+        }
+        n_enabled++;
+        if (s->low[i] != SIM_ALARM_ALARM) {
+            if (disagree_pol < 0)
+                disagree_pol = (int)i;
+            continue;
+        }
+        /* Scale-in cooldown: blocked until it expires (UG-TT, AWS.md §4.3). */
+        if (s->last_in != NO_TIME && time < s->last_in + s->in_cooldown[i]) {
+            if (cooldown_pol < 0)
+                cooldown_pol = (int)i;
+            continue;
+        }
+        /* ceil keeps the metric at or under the target after removal: AWS does not scale in
+         * when removing a unit would bring the metric back above the target (UG-TT, §4.2). */
+        int32_t want = ceil_capacity((double)cur * m / s->target_value[i]);
+        if (want >= cur) {
+            if (rounding_pol < 0) {
+                rounding_pol = (int)i;
+                rounding_want = want;
+            }
+            continue;
+        }
+        n_agree++;
+        if (want > in_to) {
+            in_to = want;
+            in_pol = (int)i;
+        }
+    }
+
+    int32_t to = cur;
+    if (out_pol >= 0) {
+        /* Scale out if any policy is ready to (UG-TT, BC; AWS.md §4.5), clamped to max. */
+        d->policy = out_pol;
+        d->want = out_to;
+        to = clamp(s, out_to);
+        if (to > cur) {
+            d->action = SIM_ACTION_SCALE_OUT;
+            d->why = SIM_WHY_OUT;
+        } else {
+            d->action = SIM_ACTION_CLAMP;
+            d->why = SIM_WHY_AT_MAX;
+        }
+    } else if (covered_pol >= 0) {
+        d->policy = covered_pol;
+        d->want = covered_want;
+        d->why = SIM_WHY_OUT_COVERED;
+    } else if (n_enabled > 0 && n_agree == n_enabled) {
+        /* Scale in only if every policy with scale-in enabled is ready to; the largest
+         * capacity wins (UG-TT, BC; AWS.md §4.5). Clamped to min. */
+        d->policy = in_pol;
+        d->want = in_to;
+        to = clamp(s, in_to);
+        if (to < cur) {
+            d->action = SIM_ACTION_SCALE_IN;
+            d->why = SIM_WHY_IN;
+        } else {
+            d->action = SIM_ACTION_CLAMP;
+            d->why = SIM_WHY_AT_MIN;
+        }
+    } else if (cooldown_pol >= 0) {
+        d->policy = cooldown_pol;
+        d->why = SIM_WHY_IN_COOLDOWN;
+        d->until = s->last_in + s->in_cooldown[cooldown_pol];
+    } else if (rounding_pol >= 0) {
+        d->policy = rounding_pol;
+        d->want = rounding_want;
+        d->why = SIM_WHY_IN_ROUNDING;
+    } else if (n_agree > 0 && disagree_pol >= 0) {
+        d->policy = disagree_pol;
+        d->want = in_to;
+        d->why = SIM_WHY_IN_DISAGREE;
+    } else if (disabled_pol >= 0) {
+        d->policy = disabled_pol;
+        d->why = SIM_WHY_IN_DISABLED;
+    } else if (any_missing && !d->sched) {
+        d->why = no_capacity ? SIM_WHY_NO_CAPACITY : SIM_WHY_MISSING;
+    }
+    if (d->policy >= 0) {
+        size_t i = (size_t)d->policy;
+        int low = d->why == SIM_WHY_IN || d->why == SIM_WHY_AT_MIN || d->why == SIM_WHY_IN_COOLDOWN ||
+                  d->why == SIM_WHY_IN_ROUNDING || d->why == SIM_WHY_IN_DISAGREE ||
+                  d->why == SIM_WHY_IN_DISABLED;
+        if (low) {
+            d->breaching = s->low_count[i];
+            d->window = s->low_n[i];
+            d->threshold = s->low_value[i];
+        } else {
+            d->breaching = s->high_count[i];
+            d->window = s->high_n[i];
+            d->threshold = s->target_value[i];
+        }
+    }
+
+    /* 5. The decide hook may replace the decision. */
+    if (s->cfg.decide) {
+        sim_hook_state st = {
+            .time = time, .demand = demand, .present = d->present, .npolicies = s->np,
+            .metric = s->metric, .target_value = s->target_value, .high = s->high,
+            .low = s->low, .capacity = s->in_service, .pending = s->pending,
+            .desired_before = d->desired_before, .desired = to, .min = s->min, .max = s->max,
+            .action = d->action};
+        int32_t repl = to;
+        int rc = s->cfg.decide(s->cfg.decide_user, &st, &repl);
+        if (rc < 0) {
+            d->why = SIM_WHY_HOOK_FAILED;
+        } else if (rc > 0) {
+            repl = clamp(s, repl);
+            if (repl != to) {
+                to = repl;
+                d->why = SIM_WHY_HOOK;
+                d->action = to > cur   ? SIM_ACTION_SCALE_OUT
+                            : to < cur ? SIM_ACTION_SCALE_IN
+                            : d->sched ? SIM_ACTION_SCHEDULE
+                                       : SIM_ACTION_NONE;
+            }
+        }
+    }
+
+    /* 6. Apply. A scale-out starts the scale-out cooldown and ends the scale-in cooldown; a
+     * scale-in starts the scale-in cooldown (UG-TT, AWS.md §4.3). */
+    if (to > cur) {
+        s->last_out = time;
+        s->last_in = NO_TIME;
+    } else if (to < cur) {
+        s->last_in = time;
+    }
+    set_desired(s, to, time);
+    d->desired = s->desired;
+    d->min = s->min;
+    d->max = s->max;
+    return d;
+}
+
+const sim_decision *sim_step_at_capacity(sim *s, int64_t time, double value, double capacity,
+                                         int present) {
+    uint8_t p = present ? 1 : 0;
+    for (size_t i = 0; i < s->np; i++) {
+        s->values[i] = value;
+        s->present[i] = p;
+    }
+    return sim_step_each(s, time, s->values, s->present, capacity);
+}
+
+const sim_decision *sim_step(sim *s, int64_t time, double value, int present) {
+    return sim_step_at_capacity(s, time, value, NAN, present);
+}
+
+const target *sim_target(const sim *s) { return s->tgt; }
+const sim_config *sim_get_config(const sim *s) { return &s->cfg; }
+int32_t sim_period(const sim *s) { return s->period; }
+double sim_ceiling(const sim *s, size_t i) { return i < s->np ? s->ceiling[i] : 0; }
+
+const char *sim_action_name(sim_action a) {
+    switch (a) {
+    case SIM_ACTION_SCALE_OUT: return "scale-out";
+    case SIM_ACTION_SCALE_IN: return "scale-in";
+    case SIM_ACTION_CLAMP: return "clamp";
+    case SIM_ACTION_SCHEDULE: return "schedule";
+    default: return "none";
+    }
+}
+
+const char *sim_alarm_name(sim_alarm a) {
+    switch (a) {
+    case SIM_ALARM_OK: return "OK";
+    case SIM_ALARM_ALARM: return "ALARM";
+    default: return "INSUFFICIENT_DATA";
+    }
+}
+
+const char *sim_metric_label(const policy *p) {
+    if (p->metric_name)
+        return p->metric_name;
+    if (p->predefined_type)
+        return p->predefined_type;
+    return p->name ? p->name : "metric";
+}
+
+/* A bounded appender with snprintf's contract: counts what it could not store. */
+typedef struct out {
+    char *buf;
+    size_t cap, len;
+} out;
+
+static void put(out *o, const char *s) {
+    for (; *s; s++, o->len++)
+        if (o->len + 1 < o->cap)
+            o->buf[o->len] = *s;
+}
+
+static void put_num(out *o, double v) {
+    char tmp[48];
+    strbuf_fmt_num(tmp, sizeof tmp, v, 2);
+    put(o, tmp);
+}
+
+static void put_int(out *o, int64_t v) { put_num(o, (double)v); }
+
+static void put_datapoints(out *o, const sim_decision *d) {
+    put(o, " for ");
+    put_int(o, d->breaching);
+    if (d->breaching != d->window) {
+        put(o, " of ");
+        put_int(o, d->window);
+    }
+    put(o, d->breaching == 1 && d->window == 1 ? " datapoint" : " datapoints");
+}
+
+size_t sim_reason(const target *tgt, const sim_decision *d, char *buf, size_t cap) {
+    out o = {buf, cap, 0};
+    const policy *p = d->policy >= 0 && (size_t)d->policy < tgt->npolicies
+                          ? tgt->policies[d->policy] : NULL;
+    const char *label = p ? sim_metric_label(p) : "";
+    double m = p ? d->metric[d->policy] : NAN;
+    double tv = p ? p->target_value : 0;
+    if (d->sched) {
+        put(&o, "schedule");
+        if (d->sched->name) {
+            put(&o, " ");
+            put(&o, d->sched->name);
+        }
+        put(&o, ": min ");
+        put_int(&o, d->sched_min_before);
+        put(&o, " -> ");
+        put_int(&o, d->min);
+        put(&o, ", max ");
+        put_int(&o, d->sched_max_before);
+        put(&o, " -> ");
+        put_int(&o, d->max);
+        if (d->why == SIM_WHY_SCHEDULE && d->desired != d->desired_before) {
+            put(&o, ", capacity ");
+            put_int(&o, d->desired_before);
+            put(&o, " -> ");
+            put_int(&o, d->desired);
+        }
+        if (d->why != SIM_WHY_SCHEDULE && d->why != SIM_WHY_STEADY)
+            put(&o, "; ");
+    }
+    switch (d->why) {
+    case SIM_WHY_STEADY:
+    case SIM_WHY_SCHEDULE:
+        break;
+    case SIM_WHY_MISSING:
+        put(&o, "no datapoint: INSUFFICIENT_DATA, no scaling");
+        break;
+    case SIM_WHY_NO_CAPACITY:
+        put(&o, "no capacity in service publishes the metric: INSUFFICIENT_DATA");
+        break;
+    case SIM_WHY_OUT:
+    case SIM_WHY_IN:
+    case SIM_WHY_AT_MAX:
+    case SIM_WHY_AT_MIN: {
+        int out_ = d->why == SIM_WHY_OUT || d->why == SIM_WHY_AT_MAX;
+        if (d->why == SIM_WHY_AT_MAX || d->why == SIM_WHY_AT_MIN) {
+            put(&o, out_ ? "held at max " : "held at min ");
+            put_int(&o, out_ ? d->max : d->min);
+        } else {
+            put(&o, out_ ? "scale out " : "scale in ");
+            /* The capacity the policies acted on: after any scheduled action of this step. */
+            put_int(&o, d->from);
+            put(&o, " -> ");
+            put_int(&o, d->desired);
+        }
+        put(&o, ": ");
+        put(&o, label);
+        put(&o, " ");
+        put_num(&o, m);
+        if (out_) {
+            put(&o, " > ");
+            put_num(&o, tv);
+        } else {
+            put(&o, " < ");
+            put_num(&o, d->threshold);
+            put(&o, " (");
+            put_num(&o, d->threshold / tv);
+            put(&o, " x ");
+            put_num(&o, tv);
+            put(&o, ")");
+        }
+        put_datapoints(&o, d);
+        if (d->want != d->desired) {
+            put(&o, ", wants ");
+            put_int(&o, d->want);
+        }
+        if (d->why == SIM_WHY_IN && tgt->npolicies > 1)
+            put(&o, "; every scale-in policy agrees");
+        break;
+    }
+    case SIM_WHY_OUT_COVERED:
+        put(&o, "no scale out: ");
+        put(&o, label);
+        put(&o, " ");
+        put_num(&o, m);
+        put(&o, " > ");
+        put_num(&o, tv);
+        put(&o, " wants ");
+        put_int(&o, d->want);
+        put(&o, ", ");
+        put_int(&o, d->from);
+        put(&o, " already requested in the scale-out cooldown");
+        break;
+    case SIM_WHY_IN_COOLDOWN: {
+        strbuf_tm tm;
+        char hhmm[6] = {0};
+        strbuf_civil(d->until, &tm);
+        hhmm[0] = (char)('0' + tm.hour / 10);
+        hhmm[1] = (char)('0' + tm.hour % 10);
+        hhmm[2] = ':';
+        hhmm[3] = (char)('0' + tm.minute / 10);
+        hhmm[4] = (char)('0' + tm.minute % 10);
+        put(&o, "no scale in: scale-in cooldown until ");
+        put(&o, hhmm);
+        put(&o, "Z");
+        break;
+    }
+    case SIM_WHY_IN_ROUNDING:
+        put(&o, "no scale in: ");
+        put(&o, label);
+        put(&o, " ");
+        put_num(&o, m);
+        put(&o, " would pass ");
+        put_num(&o, tv);
+        put(&o, " with one unit fewer");
+        break;
+    case SIM_WHY_IN_DISAGREE:
+        put(&o, "no scale in: policy ");
+        put(&o, p && p->name ? p->name : label);
+        put(&o, " does not agree (");
+        put(&o, label);
+        put(&o, " ");
+        put_num(&o, m);
+        put(&o, " not < ");
+        put_num(&o, d->threshold);
+        put(&o, ")");
+        break;
+    case SIM_WHY_IN_DISABLED:
+        put(&o, "no scale in: scale-in disabled on policy ");
+        put(&o, p && p->name ? p->name : label);
+        break;
+    case SIM_WHY_HOOK:
+        put(&o, "decide hook: ");
+        put_int(&o, d->desired_before);
+        put(&o, " -> ");
+        put_int(&o, d->desired);
+        break;
+    case SIM_WHY_HOOK_FAILED:
+        put(&o, "decide hook failed: the policies' decision stands");
+        break;
+    }
+    if (cap > 0)
+        buf[o.len < cap ? o.len : cap - 1] = '\0';
+    return o.len;
+}

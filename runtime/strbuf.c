@@ -1,0 +1,263 @@
+/* strbuf.c: growable text buffers and locale-independent formatting for the runtime's
+ * reports (see strbuf.h). */
+#include "strbuf.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void *default_alloc(void *user, void *ptr, size_t old_size, size_t size) {
+    (void)user;
+    (void)old_size;
+    if (size == 0) {
+        free(ptr);
+        return NULL;
+    }
+    return realloc(ptr, size);
+}
+
+void strbuf_init(strbuf *sb, mmec_alloc_fn alloc, void *alloc_user) {
+    sb->data = NULL;
+    sb->len = sb->cap = 0;
+    sb->failed = 0;
+    sb->alloc = alloc ? alloc : default_alloc;
+    sb->alloc_user = alloc_user;
+}
+
+void strbuf_free(strbuf *sb) {
+    if (!sb)
+        return;
+    if (sb->data)
+        sb->alloc(sb->alloc_user, sb->data, sb->cap, 0);
+    sb->data = NULL;
+    sb->len = sb->cap = 0;
+    sb->failed = 0;
+}
+
+char *strbuf_take(strbuf *sb, size_t *len, size_t *cap) {
+    char *d = sb->failed ? NULL : sb->data;
+    if (len)
+        *len = d ? sb->len : 0;
+    if (cap)
+        *cap = d ? sb->cap : 0;
+    if (!d)
+        strbuf_free(sb);
+    sb->data = NULL;
+    sb->len = sb->cap = 0;
+    sb->failed = 0;
+    return d;
+}
+
+/* Room for `n` more bytes and the NUL; 0 after a failure. */
+static int reserve(strbuf *sb, size_t n) {
+    if (sb->failed)
+        return 0;
+    if (sb->len + n + 1 <= sb->cap)
+        return 1;
+    size_t cap = sb->cap ? sb->cap : 256;
+    while (cap < sb->len + n + 1) {
+        if (cap > SIZE_MAX / 2) {
+            sb->failed = 1;
+            return 0;
+        }
+        cap *= 2;
+    }
+    char *d = sb->alloc(sb->alloc_user, sb->data, sb->cap, cap);
+    if (!d) {
+        sb->failed = 1;
+        return 0;
+    }
+    sb->data = d;
+    sb->cap = cap;
+    return 1;
+}
+
+void strbuf_put(strbuf *sb, const char *s, size_t n) {
+    if (!reserve(sb, n))
+        return;
+    memcpy(sb->data + sb->len, s, n);
+    sb->len += n;
+    sb->data[sb->len] = '\0';
+}
+
+void strbuf_puts(strbuf *sb, const char *s) { strbuf_put(sb, s, strlen(s)); }
+
+void strbuf_putc(strbuf *sb, char c) { strbuf_put(sb, &c, 1); }
+
+void strbuf_pad(strbuf *sb, char c, size_t n) {
+    if (!reserve(sb, n))
+        return;
+    memset(sb->data + sb->len, c, n);
+    sb->len += n;
+    sb->data[sb->len] = '\0';
+}
+
+/* Decimal digits of `v` into the end of `tmp[24]`; returns the first digit. */
+static char *utoa(uint64_t v, char *end) {
+    char *p = end;
+    do {
+        *--p = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    return p;
+}
+
+void strbuf_int(strbuf *sb, int64_t v) {
+    char tmp[24];
+    char *end = tmp + sizeof tmp;
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    char *p = utoa(u, end);
+    if (v < 0)
+        *--p = '-';
+    strbuf_put(sb, p, (size_t)(end - p));
+}
+
+size_t strbuf_fmt_num(char *buf, size_t cap, double v, int decimals) {
+    char tmp[48];
+    size_t n = 0;
+    if (cap == 0)
+        return 0;
+    if (decimals < 0)
+        decimals = 0;
+    if (decimals > 6)
+        decimals = 6;
+    if (isnan(v)) {
+        memcpy(tmp, "nan", 3);
+        n = 3;
+    } else if (isinf(v)) {
+        const char *s = v < 0 ? "-inf" : "inf";
+        n = strlen(s);
+        memcpy(tmp, s, n);
+    } else {
+        static const double scale[] = {1, 10, 100, 1000, 10000, 100000, 1000000};
+        double a = fabs(v) * scale[decimals];
+        if (a >= 9.0e18) {
+            /* Beyond int64: print the integer part only (no trace value is this large). */
+            a = 9.0e18;
+            decimals = 0;
+        }
+        uint64_t u = (uint64_t)llround(a);
+        uint64_t ip = u, fp = 0;
+        for (int i = 0; i < decimals; i++)
+            ip /= 10;
+        fp = u - ip * (uint64_t)scale[decimals];
+        char digits[24];
+        char *end = digits + sizeof digits;
+        char *p = utoa(ip, end);
+        if (v < 0 && u != 0)
+            tmp[n++] = '-';
+        memcpy(tmp + n, p, (size_t)(end - p));
+        n += (size_t)(end - p);
+        if (decimals > 0 && fp != 0) {
+            tmp[n++] = '.';
+            for (int i = decimals - 1; i >= 0; i--)
+                tmp[n + (size_t)i] = (char)('0' + fp % 10), fp /= 10;
+            n += (size_t)decimals;
+            while (tmp[n - 1] == '0')
+                n--;
+        }
+    }
+    if (n >= cap)
+        n = cap - 1;
+    memcpy(buf, tmp, n);
+    buf[n] = '\0';
+    return n;
+}
+
+void strbuf_num(strbuf *sb, double v, int decimals) {
+    char tmp[48];
+    size_t n = strbuf_fmt_num(tmp, sizeof tmp, v, decimals);
+    strbuf_put(sb, tmp, n);
+}
+
+/* Hinnant, "chrono-Compatible Low-Level Date Algorithms": civil_from_days/days_from_civil. */
+void strbuf_civil(int64_t t, strbuf_tm *tm) {
+    int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+    int64_t secs = t - days * 86400;
+    int64_t z = days + 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    int64_t d = doy - (153 * mp + 2) / 5 + 1;
+    int64_t m = mp < 10 ? mp + 3 : mp - 9;
+    tm->year = (int)(yoe + era * 400 + (m <= 2));
+    tm->month = (int)m;
+    tm->day = (int)d;
+    tm->hour = (int)(secs / 3600);
+    tm->minute = (int)(secs / 60 % 60);
+    tm->second = (int)(secs % 60);
+}
+
+int64_t strbuf_epoch(int year, int month, int day, int hour, int minute, int second) {
+    int64_t y = (int64_t)year - (month <= 2);
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t mp = month > 2 ? month - 3 : month + 9;
+    int64_t doy = (153 * mp + 2) / 5 + day - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    int64_t days = era * 146097 + doe - 719468;
+    return days * 86400 + hour * 3600 + minute * 60 + second;
+}
+
+static void put2(strbuf *sb, int v) {
+    char b[2] = {(char)('0' + v / 10 % 10), (char)('0' + v % 10)};
+    strbuf_put(sb, b, 2);
+}
+
+void strbuf_time(strbuf *sb, int64_t t) {
+    strbuf_tm tm;
+    strbuf_civil(t, &tm);
+    if (tm.year >= 0 && tm.year <= 9999) {
+        put2(sb, tm.year / 100);
+        put2(sb, tm.year % 100);
+    } else {
+        strbuf_int(sb, tm.year);
+    }
+    strbuf_putc(sb, '-');
+    put2(sb, tm.month);
+    strbuf_putc(sb, '-');
+    put2(sb, tm.day);
+    strbuf_putc(sb, 'T');
+    put2(sb, tm.hour);
+    strbuf_putc(sb, ':');
+    put2(sb, tm.minute);
+    strbuf_putc(sb, ':');
+    put2(sb, tm.second);
+    strbuf_putc(sb, 'Z');
+}
+
+void strbuf_json_string(strbuf *sb, const char *s) {
+    static const char hex[] = "0123456789abcdef";
+    strbuf_putc(sb, '"');
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '"': strbuf_put(sb, "\\\"", 2); break;
+        case '\\': strbuf_put(sb, "\\\\", 2); break;
+        case '\n': strbuf_put(sb, "\\n", 2); break;
+        case '\t': strbuf_put(sb, "\\t", 2); break;
+        case '\r': strbuf_put(sb, "\\r", 2); break;
+        default:
+            if (*p < 0x20) {
+                char e[6] = {'\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15]};
+                strbuf_put(sb, e, 6);
+            } else {
+                strbuf_putc(sb, (char)*p);
+            }
+        }
+    }
+    strbuf_putc(sb, '"');
+}
+
+void strbuf_xml(strbuf *sb, const char *s) {
+    for (; *s; s++) {
+        switch (*s) {
+        case '&': strbuf_puts(sb, "&amp;"); break;
+        case '<': strbuf_puts(sb, "&lt;"); break;
+        case '>': strbuf_puts(sb, "&gt;"); break;
+        case '"': strbuf_puts(sb, "&quot;"); break;
+        default: strbuf_putc(sb, *s);
+        }
+    }
+}

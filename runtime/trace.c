@@ -1,0 +1,724 @@
+/* trace.c: reads metric traces (CSV; get-metric-data and get-metric-statistics JSON) into
+ * time-ordered datapoints for the runtime (see trace.h). The only runtime file that includes
+ * cJSON.h. */
+#include "trace.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cJSON.h>
+
+#include "strbuf.h"
+
+static void *default_alloc(void *user, void *ptr, size_t old_size, size_t size) {
+    (void)user;
+    (void)old_size;
+    if (size == 0) {
+        free(ptr);
+        return NULL;
+    }
+    return realloc(ptr, size);
+}
+
+void trace_options_init(trace_options *opt) { memset(opt, 0, sizeof *opt); }
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 4, 5)))
+#endif
+static int fail(trace_error *err, const char *name, unsigned line, const char *fmt, ...) {
+    if (!err)
+        return -1;
+    int n = line ? snprintf(err->message, sizeof err->message, "%s:%u: ", name, line)
+                 : snprintf(err->message, sizeof err->message, "%s: ", name);
+    if (n < 0 || (size_t)n >= sizeof err->message)
+        n = 0;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->message + n, sizeof err->message - (size_t)n, fmt, ap);
+    va_end(ap);
+    err->line = line;
+    return -1;
+}
+
+/* A field quoted for a message: at most 40 bytes, control bytes as '?'. */
+static const char *shown(const char *s, size_t len, char buf[48]) {
+    size_t n = len > 40 ? 40 : len;
+    for (size_t i = 0; i < n; i++)
+        buf[i] = (unsigned char)s[i] < 0x20 ? '?' : s[i];
+    if (len > 40) {
+        memcpy(buf + 40, "...", 3);
+        n = 43;
+    }
+    buf[n] = '\0';
+    return buf;
+}
+
+/* ---- times ---------------------------------------------------------------------------- */
+
+static int digits(const char *s, size_t len, size_t *i, int n, int *v) {
+    int x = 0;
+    for (int k = 0; k < n; k++) {
+        if (*i >= len || !isdigit((unsigned char)s[*i]))
+            return 0;
+        x = x * 10 + (s[(*i)++] - '0');
+    }
+    *v = x;
+    return 1;
+}
+
+static int days_in_month(int y, int m) {
+    static const int dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return m == 2 && leap ? 29 : dm[m - 1];
+}
+
+int trace_parse_time(const char *s, size_t len, int64_t *t) {
+    size_t i = 0;
+    while (len > 0 && isspace((unsigned char)s[len - 1]))
+        len--;
+    while (i < len && isspace((unsigned char)s[i]))
+        i++;
+    s += i;
+    len -= i;
+    i = 0;
+    if (len == 0)
+        return -1;
+    /* Epoch seconds: -?digits(.digits)?, the fraction dropped. An ISO date never matches
+     * (its fifth byte is '-'). */
+    size_t k = s[0] == '-' ? 1 : 0, d0 = k;
+    while (k < len && isdigit((unsigned char)s[k]))
+        k++;
+    size_t f = k;
+    if (f < len && s[f] == '.')
+        for (f++; f < len && isdigit((unsigned char)s[f]);)
+            f++;
+    if (k > d0 && k - d0 <= 12 && f == len) {
+        int64_t v = 0;
+        for (size_t j = d0; j < k; j++)
+            v = v * 10 + (s[j] - '0');
+        *t = d0 ? -v : v;
+        return 0;
+    }
+    int y, mo, d, h, mi, sec = 0;
+    if (!digits(s, len, &i, 4, &y) || i >= len || s[i++] != '-' || !digits(s, len, &i, 2, &mo) ||
+        i >= len || s[i++] != '-' || !digits(s, len, &i, 2, &d) || i >= len ||
+        (s[i] != 'T' && s[i] != 't' && s[i] != ' '))
+        return -1;
+    i++;
+    if (!digits(s, len, &i, 2, &h) || i >= len || s[i++] != ':' || !digits(s, len, &i, 2, &mi))
+        return -1;
+    if (i < len && s[i] == ':') {
+        i++;
+        if (!digits(s, len, &i, 2, &sec))
+            return -1;
+        if (i < len && (s[i] == '.' || s[i] == ',')) {
+            i++;
+            size_t f0 = i;
+            while (i < len && isdigit((unsigned char)s[i]))
+                i++;
+            if (i == f0)
+                return -1;
+        }
+    }
+    if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 || sec > 59)
+        return -1;
+    int64_t off = 0;
+    if (i < len) {
+        if (s[i] == 'Z' || s[i] == 'z') {
+            i++;
+        } else if (s[i] == '+' || s[i] == '-') {
+            int sign = s[i++] == '-' ? -1 : 1, oh, om = 0;
+            if (!digits(s, len, &i, 2, &oh))
+                return -1;
+            if (i < len && s[i] == ':')
+                i++;
+            if (i < len && !digits(s, len, &i, 2, &om))
+                return -1;
+            if (oh > 23 || om > 59)
+                return -1;
+            off = sign * (oh * 3600 + om * 60);
+        } else {
+            return -1;
+        }
+    }
+    if (i != len)
+        return -1;
+    *t = strbuf_epoch(y, mo, d, h, mi, sec) - off;
+    return 0;
+}
+
+/* ---- the growable trace ------------------------------------------------------------------ */
+
+static int grow(trace *t) {
+    if (t->n < t->cap)
+        return 0;
+    size_t nc = t->cap ? t->cap * 2 : 256;
+    int64_t *tm = t->alloc(t->alloc_user, NULL, 0, nc * sizeof *tm);
+    double *v = t->alloc(t->alloc_user, NULL, 0, nc * sizeof *v);
+    double *c = t->alloc(t->alloc_user, NULL, 0, nc * sizeof *c);
+    uint8_t *p = t->alloc(t->alloc_user, NULL, 0, nc * sizeof *p);
+    if (!tm || !v || !c || !p) {
+        if (tm)
+            t->alloc(t->alloc_user, tm, nc * sizeof *tm, 0);
+        if (v)
+            t->alloc(t->alloc_user, v, nc * sizeof *v, 0);
+        if (c)
+            t->alloc(t->alloc_user, c, nc * sizeof *c, 0);
+        if (p)
+            t->alloc(t->alloc_user, p, nc * sizeof *p, 0);
+        return -1;
+    }
+    if (t->n) {
+        memcpy(tm, t->time, t->n * sizeof *tm);
+        memcpy(v, t->value, t->n * sizeof *v);
+        memcpy(c, t->capacity, t->n * sizeof *c);
+        memcpy(p, t->present, t->n * sizeof *p);
+    }
+    size_t n = t->n;
+    trace_free(t);
+    t->n = n;
+    t->time = tm;
+    t->value = v;
+    t->capacity = c;
+    t->present = p;
+    t->cap = nc;
+    return 0;
+}
+
+static int push(trace *t, int64_t time, double value, double capacity, int present) {
+    if (grow(t) != 0)
+        return -1;
+    t->time[t->n] = time;
+    t->value[t->n] = present ? value : NAN;
+    t->capacity[t->n] = capacity;
+    t->present[t->n] = present ? 1 : 0;
+    if (!isnan(capacity))
+        t->has_capacity = 1;
+    t->n++;
+    return 0;
+}
+
+void trace_free(trace *t) {
+    if (!t || !t->alloc)
+        return;
+    if (t->time)
+        t->alloc(t->alloc_user, t->time, t->cap * sizeof *t->time, 0);
+    if (t->value)
+        t->alloc(t->alloc_user, t->value, t->cap * sizeof *t->value, 0);
+    if (t->capacity)
+        t->alloc(t->alloc_user, t->capacity, t->cap * sizeof *t->capacity, 0);
+    if (t->present)
+        t->alloc(t->alloc_user, t->present, t->cap * sizeof *t->present, 0);
+    t->time = NULL;
+    t->value = t->capacity = NULL;
+    t->present = NULL;
+    t->n = t->cap = 0;
+}
+
+int64_t trace_step(const trace *t) {
+    int64_t best = 0;
+    for (size_t k = 1; k < t->n; k++) {
+        int64_t d = t->time[k] - t->time[k - 1];
+        if (d > 0 && (best == 0 || d < best))
+            best = d;
+    }
+    return best;
+}
+
+static int64_t floor_div(int64_t a, int64_t b) { return a / b - (a % b != 0 && (a < 0) != (b < 0)); }
+
+int trace_resample(trace *t, int32_t period) {
+    if (t->n == 0 || period <= 0)
+        return 0;
+    int64_t first = floor_div(t->time[0], period), last = floor_div(t->time[t->n - 1], period);
+    trace r = {0};
+    r.alloc = t->alloc;
+    r.alloc_user = t->alloc_user;
+    memcpy(r.label, t->label, sizeof r.label);
+    size_t k = 0;
+    for (int64_t b = first; b <= last; b++) {
+        double sum = 0, cap = NAN;
+        size_t cnt = 0;
+        while (k < t->n && floor_div(t->time[k], period) == b) {
+            if (t->present[k]) {
+                sum += t->value[k];
+                cnt++;
+            }
+            if (!isnan(t->capacity[k]))
+                cap = t->capacity[k];
+            k++;
+        }
+        if (push(&r, b * period, cnt ? sum / (double)cnt : NAN, cap, cnt > 0) != 0) {
+            trace_free(&r);
+            return -1;
+        }
+    }
+    r.has_capacity = t->has_capacity;
+    trace_free(t);
+    *t = r;
+    return 0;
+}
+
+/* ---- CSV --------------------------------------------------------------------------------- */
+
+void trace_csv_init(trace_csv *r, const char *name, const trace_options *opt) {
+    memset(r, 0, sizeof *r);
+    r->name = name;
+    r->time_col = 0;
+    r->value_col = 1;
+    r->capacity_col = -1;
+    r->value_name = opt && opt->value_column ? opt->value_column : NULL;
+    r->capacity_name = opt && opt->capacity_column ? opt->capacity_column : NULL;
+}
+
+#define MAX_FIELDS 64
+
+typedef struct field {
+    const char *s;
+    size_t len;
+} field;
+
+/* Splits a line at commas; a field may be double-quoted ("" inside is a quote, kept as is:
+ * no value of ours contains one). Surrounding blanks are trimmed. Returns the field count. */
+static int split(const char *line, size_t len, field *f) {
+    int n = 0;
+    size_t i = 0;
+    for (;;) {
+        while (i < len && (line[i] == ' ' || line[i] == '\t'))
+            i++;
+        size_t start = i, end;
+        if (i < len && line[i] == '"') {
+            start = ++i;
+            while (i < len && !(line[i] == '"' && (i + 1 >= len || line[i + 1] != '"')))
+                i += line[i] == '"' ? 2 : 1;
+            end = i < len ? i : len;
+            if (i < len)
+                i++;
+            while (i < len && line[i] != ',')
+                i++;
+        } else {
+            while (i < len && line[i] != ',')
+                i++;
+            end = i;
+            while (end > start && (line[end - 1] == ' ' || line[end - 1] == '\t'))
+                end--;
+        }
+        if (n < MAX_FIELDS)
+            f[n++] = (field){line + start, end - start};
+        if (i >= len)
+            break;
+        i++;    /* the comma */
+    }
+    return n;
+}
+
+static int field_is(field f, const char *name) {
+    size_t n = strlen(name);
+    if (f.len != n)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (tolower((unsigned char)f.s[i]) != tolower((unsigned char)name[i]))
+            return 0;
+    return 1;
+}
+
+/* A finite number filling the whole field; strtod needs a NUL, so copy. Only the C syntax
+ * digits, '.', exponent: strtod is locale-dependent for the decimal point, so check the
+ * characters first and reject anything else. */
+static int parse_number(const char *s, size_t len, double *v) {
+    char buf[64];
+    if (len == 0 || len >= sizeof buf)
+        return -1;
+    for (size_t i = 0; i < len; i++) {
+        char c = s[i];
+        if (!(isdigit((unsigned char)c) || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E'))
+            return -1;
+    }
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    /* A locale with ',' as its decimal point would stop strtod at '.': parse the mantissa by
+     * hand instead. */
+    const char *p = buf;
+    int neg = 0;
+    if (*p == '+' || *p == '-')
+        neg = *p++ == '-';
+    double m = 0;
+    int any = 0, exp10 = 0;
+    while (isdigit((unsigned char)*p)) {
+        m = m * 10 + (*p++ - '0');
+        any = 1;
+    }
+    if (*p == '.') {
+        p++;
+        while (isdigit((unsigned char)*p)) {
+            m = m * 10 + (*p++ - '0');
+            exp10--;
+            any = 1;
+        }
+    }
+    if (!any)
+        return -1;
+    if (*p == 'e' || *p == 'E') {
+        p++;
+        int eneg = 0, e = 0, ed = 0;
+        if (*p == '+' || *p == '-')
+            eneg = *p++ == '-';
+        while (isdigit((unsigned char)*p)) {
+            if (e < 10000)
+                e = e * 10 + (*p - '0');
+            p++;
+            ed = 1;
+        }
+        if (!ed)
+            return -1;
+        exp10 += eneg ? -e : e;
+    }
+    if (*p)
+        return -1;
+    double x = exp10 < 0 ? m / pow(10, -exp10) : m * pow(10, exp10);
+    if (!isfinite(x))
+        return -1;
+    *v = neg ? -x : x;
+    return 0;
+}
+
+int trace_csv_line(trace_csv *r, const char *line, size_t len, trace_point *pt,
+                   trace_error *err) {
+    char sh[48];
+    field f[MAX_FIELDS];
+    r->line++;
+    if (len > 0 && line[len - 1] == '\r')
+        len--;
+    size_t i = 0;
+    while (i < len && (line[i] == ' ' || line[i] == '\t'))
+        i++;
+    if (i == len || line[i] == '#')
+        return 0;
+    int n = split(line, len, f);
+    if (!r->header_seen) {
+        r->header_seen = 1;
+        int64_t t;
+        if (trace_parse_time(f[0].s, f[0].len, &t) != 0) {
+            /* The header: find the columns by name. */
+            r->time_col = 0;
+            r->value_col = -1;
+            r->capacity_col = -1;
+            for (int k = 0; k < n; k++) {
+                if (field_is(f[k], "timestamp") || field_is(f[k], "time"))
+                    r->time_col = k;
+                else if (r->value_name ? field_is(f[k], r->value_name) : field_is(f[k], "value"))
+                    r->value_col = k;
+                else if (r->capacity_name ? field_is(f[k], r->capacity_name)
+                                          : field_is(f[k], "capacity"))
+                    r->capacity_col = k;
+            }
+            if (r->value_col < 0) {
+                if (r->value_name)
+                    return fail(err, r->name, r->line, "no column named '%s' in the header",
+                                r->value_name);
+                if (n < 2)
+                    return fail(err, r->name, r->line,
+                                "expected a header 'timestamp,value[,capacity]'");
+                r->value_col = r->time_col == 1 ? 0 : 1;
+            }
+            if (r->capacity_name && r->capacity_col < 0)
+                return fail(err, r->name, r->line, "no column named '%s' in the header",
+                            r->capacity_name);
+            size_t ln = f[r->value_col].len < sizeof r->label - 1 ? f[r->value_col].len
+                                                                   : sizeof r->label - 1;
+            memcpy(r->label, f[r->value_col].s, ln);
+            r->label[ln] = '\0';
+            return 0;
+        }
+    }
+    if (r->time_col >= n)
+        return fail(err, r->name, r->line, "missing timestamp");
+    field ft = f[r->time_col];
+    if (trace_parse_time(ft.s, ft.len, &pt->time) != 0)
+        return fail(err, r->name, r->line, "bad timestamp '%s'", shown(ft.s, ft.len, sh));
+    if (r->has_last && pt->time <= r->last_time)
+        return fail(err, r->name, r->line, "timestamp '%s' %s line %u", shown(ft.s, ft.len, sh),
+                    pt->time == r->last_time ? "repeats" : "is earlier than", r->last_line);
+    pt->value = NAN;
+    pt->capacity = NAN;
+    pt->present = 0;
+    if (r->value_col < n && f[r->value_col].len > 0) {
+        field fv = f[r->value_col];
+        if (parse_number(fv.s, fv.len, &pt->value) != 0)
+            return fail(err, r->name, r->line, "bad value '%s'", shown(fv.s, fv.len, sh));
+        pt->present = 1;
+    }
+    if (r->capacity_col >= 0 && r->capacity_col < n && f[r->capacity_col].len > 0) {
+        field fc = f[r->capacity_col];
+        if (parse_number(fc.s, fc.len, &pt->capacity) != 0 || pt->capacity < 0)
+            return fail(err, r->name, r->line, "bad capacity '%s'", shown(fc.s, fc.len, sh));
+    }
+    r->has_last = 1;
+    r->last_time = pt->time;
+    r->last_line = r->line;
+    return 1;
+}
+
+static int read_csv(const char *name, const char *text, size_t len, const trace_options *opt,
+                    trace *out, trace_error *err) {
+    trace_csv r;
+    trace_csv_init(&r, name, opt);
+    size_t i = 0;
+    while (i < len) {
+        const char *nl = memchr(text + i, '\n', len - i);
+        size_t end = nl ? (size_t)(nl - text) : len;
+        trace_point pt;
+        int rc = trace_csv_line(&r, text + i, end - i, &pt, err);
+        if (rc < 0)
+            return -1;
+        if (rc > 0 && push(out, pt.time, pt.value, pt.capacity, pt.present) != 0)
+            return fail(err, name, 0, "out of memory");
+        i = end + 1;
+    }
+    memcpy(out->label, r.label, sizeof out->label);
+    if (out->n == 0)
+        return fail(err, name, 0, "no datapoints");
+    return 0;
+}
+
+/* ---- JSON -------------------------------------------------------------------------------- */
+
+/* The line of byte `off` of `text`. */
+static unsigned line_of(const char *text, size_t len, size_t off) {
+    unsigned line = 1;
+    for (size_t i = 0; i < off && i < len; i++)
+        line += text[i] == '\n';
+    return line;
+}
+
+/* The line of the `nth` (from 1) occurrence of the quoted string `s` in `text`, or 0. */
+static unsigned line_of_string(const char *text, size_t len, const char *s, int nth) {
+    size_t n = strlen(s);
+    for (size_t i = 0; i + n + 2 <= len; i++) {
+        if (text[i] == '"' && memcmp(text + i + 1, s, n) == 0 && text[i + 1 + n] == '"' &&
+            --nth == 0)
+            return line_of(text, len, i);
+    }
+    return 0;
+}
+
+typedef struct pair {
+    int64_t time;
+    double value;
+    const char *stamp;      /* the timestamp's text, for messages */
+} pair;
+
+static int cmp_pair(const void *a, const void *b) {
+    const pair *x = a, *y = b;
+    return x->time < y->time ? -1 : x->time > y->time;
+}
+
+/* A JSON timestamp: an ISO-8601 string, or a number of epoch seconds. */
+static int json_time(const cJSON *j, int64_t *t) {
+    if (cJSON_IsString(j))
+        return trace_parse_time(j->valuestring, strlen(j->valuestring), t);
+    if (cJSON_IsNumber(j) && isfinite(j->valuedouble)) {
+        *t = (int64_t)floor(j->valuedouble);
+        return 0;
+    }
+    return -1;
+}
+
+/* Sorts `n` pairs (CloudWatch prints newest first, or in no order) and appends them. */
+static int sort_and_push(const char *name, const char *text, size_t len, pair *p, size_t n,
+                         trace *out, trace_error *err) {
+    qsort(p, n, sizeof *p, cmp_pair);
+    for (size_t k = 1; k < n; k++)
+        if (p[k].time == p[k - 1].time)
+            return fail(err, name, line_of_string(text, len, p[k].stamp, 2),
+                        "duplicate timestamp '%s'", p[k].stamp);
+    for (size_t k = 0; k < n; k++)
+        if (push(out, p[k].time, p[k].value, NAN, 1) != 0)
+            return fail(err, name, 0, "out of memory");
+    return 0;
+}
+
+static int read_metric_data(const char *name, const char *text, size_t len,
+                            const trace_options *opt, const cJSON *results, trace *out,
+                            trace_error *err) {
+    const cJSON *r = NULL, *it;
+    int count = cJSON_GetArraySize(results);
+    if (count == 0)
+        return fail(err, name, 0, "MetricDataResults is empty");
+    if (opt->id) {
+        cJSON_ArrayForEach(it, results) {
+            const cJSON *id = cJSON_GetObjectItemCaseSensitive(it, "Id");
+            const cJSON *label = cJSON_GetObjectItemCaseSensitive(it, "Label");
+            if ((cJSON_IsString(id) && strcmp(id->valuestring, opt->id) == 0) ||
+                (cJSON_IsString(label) && strcmp(label->valuestring, opt->id) == 0)) {
+                r = it;
+                break;
+            }
+        }
+        if (!r)
+            return fail(err, name, 0, "no MetricDataResults entry with Id or Label '%s'", opt->id);
+    } else if (count > 1) {
+        return fail(err, name, 0, "%d MetricDataResults entries: choose one by its Id", count);
+    } else {
+        r = cJSON_GetArrayItem(results, 0);
+    }
+    const cJSON *ts = cJSON_GetObjectItemCaseSensitive(r, "Timestamps");
+    const cJSON *vs = cJSON_GetObjectItemCaseSensitive(r, "Values");
+    const cJSON *label = cJSON_GetObjectItemCaseSensitive(r, "Label");
+    if (!cJSON_IsArray(ts) || !cJSON_IsArray(vs))
+        return fail(err, name, 0, "MetricDataResults entry without Timestamps and Values arrays");
+    int n = cJSON_GetArraySize(ts);
+    if (n != cJSON_GetArraySize(vs))
+        return fail(err, name, 0, "%d Timestamps but %d Values", n, cJSON_GetArraySize(vs));
+    if (cJSON_IsString(label)) {
+        snprintf(out->label, sizeof out->label, "%s", label->valuestring);
+    }
+    if (n == 0)
+        return fail(err, name, 0, "no datapoints");
+    pair *p = out->alloc(out->alloc_user, NULL, 0, (size_t)n * sizeof *p);
+    if (!p)
+        return fail(err, name, 0, "out of memory");
+    int rc = 0, k = 0;
+    const cJSON *t = ts->child, *v = vs->child;
+    for (; t && v; t = t->next, v = v->next, k++) {
+        if (json_time(t, &p[k].time) != 0) {
+            char sh[48];
+            const char *s = cJSON_IsString(t) ? t->valuestring : "?";
+            rc = fail(err, name, cJSON_IsString(t) ? line_of_string(text, len, s, 1) : 0,
+                      "bad timestamp '%s'", shown(s, strlen(s), sh));
+            goto done;
+        }
+        p[k].stamp = cJSON_IsString(t) ? t->valuestring : "";
+        if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble)) {
+            rc = fail(err, name, 0, "Values[%d] is not a number", k);
+            goto done;
+        }
+        p[k].value = v->valuedouble;
+    }
+    rc = sort_and_push(name, text, len, p, (size_t)n, out, err);
+done:
+    out->alloc(out->alloc_user, p, (size_t)n * sizeof *p, 0);
+    return rc;
+}
+
+static int read_statistics(const char *name, const char *text, size_t len,
+                           const trace_options *opt, const cJSON *root, const cJSON *dps,
+                           trace *out, trace_error *err) {
+    static const char *const stats[] = {"Average", "Sum", "Minimum", "Maximum", "SampleCount"};
+    const char *stat = opt->statistic;
+    int n = cJSON_GetArraySize(dps);
+    const cJSON *label = cJSON_GetObjectItemCaseSensitive(root, "Label");
+    if (cJSON_IsString(label))
+        snprintf(out->label, sizeof out->label, "%s", label->valuestring);
+    if (n == 0)
+        return fail(err, name, 0, "no datapoints");
+    if (!stat) {
+        const cJSON *first = cJSON_GetArrayItem(dps, 0);
+        int found = 0;
+        for (size_t k = 0; k < sizeof stats / sizeof *stats; k++)
+            if (cJSON_GetObjectItemCaseSensitive(first, stats[k])) {
+                stat = stats[k];
+                found++;
+            }
+        const cJSON *ext = cJSON_GetObjectItemCaseSensitive(first, "ExtendedStatistics");
+        if (cJSON_IsObject(ext) && ext->child) {
+            stat = ext->child->string;
+            found += cJSON_GetArraySize(ext);
+        }
+        if (found == 0)
+            return fail(err, name, 0, "the datapoints carry no statistic");
+        if (found > 1)
+            return fail(err, name, 0, "the datapoints carry several statistics: choose one");
+    }
+    pair *p = out->alloc(out->alloc_user, NULL, 0, (size_t)n * sizeof *p);
+    if (!p)
+        return fail(err, name, 0, "out of memory");
+    int rc = 0, k = 0;
+    const cJSON *dp;
+    cJSON_ArrayForEach(dp, dps) {
+        const cJSON *t = cJSON_GetObjectItemCaseSensitive(dp, "Timestamp");
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(dp, stat);
+        if (!v) {
+            const cJSON *ext = cJSON_GetObjectItemCaseSensitive(dp, "ExtendedStatistics");
+            v = cJSON_GetObjectItemCaseSensitive(ext, stat);
+        }
+        if (!t || json_time(t, &p[k].time) != 0) {
+            char sh[48];
+            const char *s = cJSON_IsString(t) ? t->valuestring : "";
+            rc = fail(err, name, cJSON_IsString(t) ? line_of_string(text, len, s, 1) : 0,
+                      "Datapoints[%d]: bad or missing Timestamp '%s'", k, shown(s, strlen(s), sh));
+            goto done;
+        }
+        p[k].stamp = cJSON_IsString(t) ? t->valuestring : "";
+        if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble)) {
+            rc = fail(err, name, line_of_string(text, len, p[k].stamp, 1),
+                      "Datapoints[%d] has no number for %s", k, stat);
+            goto done;
+        }
+        p[k].value = v->valuedouble;
+        k++;
+    }
+    rc = sort_and_push(name, text, len, p, (size_t)k, out, err);
+done:
+    out->alloc(out->alloc_user, p, (size_t)n * sizeof *p, 0);
+    return rc;
+}
+
+static int read_json(const char *name, const char *text, size_t len, const trace_options *opt,
+                     trace *out, trace_error *err) {
+    const char *end = NULL;
+    /* return_parse_end, not cJSON_GetErrorPtr (global state; STYLE.md). */
+    cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+    if (!root) {
+        size_t off = end && end >= text && end <= text + len ? (size_t)(end - text) : 0;
+        return fail(err, name, line_of(text, len, off), "invalid JSON");
+    }
+    int rc;
+    const cJSON *results = cJSON_GetObjectItemCaseSensitive(root, "MetricDataResults");
+    const cJSON *dps = cJSON_GetObjectItemCaseSensitive(root, "Datapoints");
+    if (cJSON_IsArray(results))
+        rc = read_metric_data(name, text, len, opt, results, out, err);
+    else if (cJSON_IsArray(dps))
+        rc = read_statistics(name, text, len, opt, root, dps, out, err);
+    else
+        rc = fail(err, name, 0,
+                  "expected the output of 'aws cloudwatch get-metric-data' (MetricDataResults) "
+                  "or 'get-metric-statistics' (Datapoints)");
+    cJSON_Delete(root);
+    return rc;
+}
+
+int trace_read(const char *name, const char *text, size_t len, const trace_options *opt,
+               trace *out, trace_error *err) {
+    trace_options defaults;
+    if (!opt) {
+        trace_options_init(&defaults);
+        opt = &defaults;
+    }
+    memset(out, 0, sizeof *out);
+    out->alloc = opt->alloc ? opt->alloc : default_alloc;
+    out->alloc_user = opt->alloc_user;
+    if (err) {
+        err->line = 0;
+        err->message[0] = '\0';
+    }
+    trace_format f = opt->format;
+    if (f == TRACE_AUTO) {
+        size_t i = 0;
+        if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+            i = 3;
+        while (i < len && isspace((unsigned char)text[i]))
+            i++;
+        f = i < len && text[i] == '{' ? TRACE_JSON : TRACE_CSV;
+    }
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
+        text += 3;
+        len -= 3;
+    }
+    return f == TRACE_JSON ? read_json(name, text, len, opt, out, err)
+                           : read_csv(name, text, len, opt, out, err);
+}

@@ -1,0 +1,107 @@
+/* trace.h: metric traces for the runtime: CSV, and the JSON that `aws cloudwatch
+ * get-metric-data` and `aws cloudwatch get-metric-statistics` print, read from memory (the
+ * caller reads files whole) into time-ordered datapoints the sim steps through.
+ *
+ * Errors are returned as located messages ("trace.csv:12: bad timestamp 'x'"), never printed.
+ * Timestamps must increase: a duplicate or an earlier time is an error naming its line. */
+#ifndef MMEC_TRACE_H
+#define MMEC_TRACE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mmec.h"
+
+/* Datapoints in time order. value[k] is NaN and present[k] 0 for a missing datapoint;
+ * capacity[k] is NaN where the trace gives none (has_capacity 0: nowhere). */
+typedef struct trace {
+    size_t n, cap;
+    int64_t *time;          /* seconds since the epoch, UTC */
+    double *value;
+    double *capacity;
+    uint8_t *present;
+    int has_capacity;
+    char label[128];        /* the series' label (JSON Label, CSV value column), may be "" */
+    mmec_alloc_fn alloc;
+    void *alloc_user;
+} trace;
+
+/* A failure: `message` is complete ("name:line: what"); `line` is 0 when there is no line. */
+typedef struct trace_error {
+    unsigned line;
+    char message[320];
+} trace_error;
+
+typedef enum trace_format {
+    TRACE_AUTO = 0,         /* JSON when the first non-blank byte is '{', else CSV */
+    TRACE_CSV,
+    TRACE_JSON
+} trace_format;
+
+typedef struct trace_options {
+    trace_format format;
+    /* get-metric-data: the MetricDataResults entry whose Id or Label this is; NULL: the
+     * first (an error when there are several and none is chosen). */
+    const char *id;
+    /* get-metric-statistics: Average, Sum, Minimum, Maximum, SampleCount or an extended
+     * statistic (p99); NULL: the one statistic the datapoints carry. */
+    const char *statistic;
+    /* CSV: the value and capacity columns by header name; NULL: "value" (else the second
+     * column) and "capacity" (optional). */
+    const char *value_column, *capacity_column;
+    mmec_alloc_fn alloc;    /* NULL: realloc/free */
+    void *alloc_user;
+} trace_options;
+
+void trace_options_init(trace_options *opt);
+
+/* Reads `len` bytes of `text` named `name` (for messages) into `*out`, which the caller
+ * releases with trace_free whatever the result. Returns 0, or -1 with `*err` filled (out of
+ * memory too: "name: out of memory"). `opt` may be NULL. */
+int trace_read(const char *name, const char *text, size_t len, const trace_options *opt,
+               trace *out, trace_error *err);
+
+/* Releases the datapoints. Accepts NULL and a zeroed trace. */
+void trace_free(trace *t);
+
+/* Re-buckets the trace to one datapoint per `period` seconds, buckets aligned to multiples of
+ * `period` since the epoch: the mean of the values in a bucket (the last capacity), a missing
+ * datapoint for a bucket without one, from the first bucket to the last. For traces finer than
+ * the evaluation period (CloudWatch aggregates at one minute, UG-TT) or with gaps. Returns 0,
+ * or -1 when memory runs out (the trace is then unchanged). */
+int trace_resample(trace *t, int32_t period);
+
+/* The smallest spacing between consecutive datapoints, in seconds; 0 with fewer than two. */
+int64_t trace_step(const trace *t);
+
+/* Parses an ISO-8601 time (2026-01-01T00:00:00Z, ...T00:00:00.5+02:00, a space for the 'T',
+ * no zone meaning UTC) or epoch seconds (digits, optional fraction, dropped). Returns 0 and
+ * sets *t, or -1. */
+int trace_parse_time(const char *s, size_t len, int64_t *t);
+
+/* Incremental CSV, for `--follow`: feed one line at a time (without its newline). */
+typedef struct trace_csv {
+    const char *name;
+    unsigned line;
+    int header_seen;
+    int time_col, value_col, capacity_col;     /* -1: none */
+    int has_last;
+    int64_t last_time;
+    unsigned last_line;
+    const char *value_name, *capacity_name;
+    char label[128];
+} trace_csv;
+
+typedef struct trace_point {
+    int64_t time;
+    double value, capacity;   /* NaN when missing / not given */
+    int present;
+} trace_point;
+
+/* Starts a reader; `opt` may be NULL (only the column names are used). */
+void trace_csv_init(trace_csv *r, const char *name, const trace_options *opt);
+/* Returns 1 with *pt set, 0 for a header, comment ('#') or blank line, -1 with *err set. */
+int trace_csv_line(trace_csv *r, const char *line, size_t len, trace_point *pt,
+                   trace_error *err);
+
+#endif

@@ -1,0 +1,3 @@
+-- expect: error "decide returned a boolean"
+-- kind: decide
+return { decide = function() return true end }

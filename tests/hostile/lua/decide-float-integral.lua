@@ -1,0 +1,3 @@
+-- expect: set 3
+-- kind: decide
+return { decide = function() return 3.0 end }

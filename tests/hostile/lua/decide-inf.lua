@@ -1,0 +1,3 @@
+-- expect: error "decide returned inf"
+-- kind: decide
+return { decide = function() return math.huge end }

@@ -1,0 +1,3 @@
+-- expect: error "must return a table with a 'decide' function"
+-- kind: decide
+return { check = function() end }

@@ -1,0 +1,3 @@
+-- expect: ok
+assert(collectgarbage('count') > 0)
+return { check = function() end }

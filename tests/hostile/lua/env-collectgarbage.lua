@@ -1,0 +1,2 @@
+-- expect: error "collectgarbage('collect') is not available in hooks"
+collectgarbage()

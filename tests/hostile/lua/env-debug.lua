@@ -1,0 +1,2 @@
+-- expect: error "'debug' is not available in hooks"
+debug.sethook()

@@ -1,0 +1,2 @@
+-- expect: error "'dofile' is not available in hooks"
+dofile('/etc/passwd')

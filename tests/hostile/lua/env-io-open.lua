@@ -1,0 +1,2 @@
+-- expect: error "'io' is not available in hooks"
+io.open('/etc/passwd')

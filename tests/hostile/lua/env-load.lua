@@ -1,0 +1,2 @@
+-- expect: error "'load' is not available in hooks"
+load('return 1')()

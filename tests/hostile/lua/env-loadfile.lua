@@ -1,0 +1,2 @@
+-- expect: error "'loadfile' is not available in hooks"
+loadfile('/etc/passwd')

@@ -1,0 +1,2 @@
+-- expect: error "'os' is not available in hooks"
+os.execute('touch /tmp/mmec-pwned')

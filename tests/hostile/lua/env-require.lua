@@ -1,0 +1,2 @@
+-- expect: error "'require' is not available in hooks"
+require('os')

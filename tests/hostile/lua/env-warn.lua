@@ -1,0 +1,2 @@
+-- expect: error "'warn' is not available in hooks"
+warn('@on')

@@ -1,0 +1,2 @@
+-- expect: error "xxxxxxxx..."
+error(string.rep('x', 1000000))

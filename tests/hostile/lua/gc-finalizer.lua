@@ -1,0 +1,2 @@
+-- expect: error "__gc field are not allowed"
+setmetatable({}, {__gc = function() while true do end end})

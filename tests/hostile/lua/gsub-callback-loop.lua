@@ -1,0 +1,2 @@
+-- expect: error "instruction limit"
+string.gsub('x', 'x', function() while true do end end)

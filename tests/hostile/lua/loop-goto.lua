@@ -1,0 +1,2 @@
+-- expect: error "instruction limit"
+::top:: goto top

@@ -1,0 +1,2 @@
+-- expect: error "instruction limit"
+for i = 1, math.maxinteger do end

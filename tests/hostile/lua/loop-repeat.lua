@@ -1,0 +1,2 @@
+-- expect: error "instruction limit"
+repeat local x = 1 until false

@@ -1,0 +1,3 @@
+-- expect: error "instruction limit"
+local function f() return f() end
+f()

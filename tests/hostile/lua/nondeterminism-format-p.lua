@@ -1,0 +1,2 @@
+-- expect: error "'%p' is not available in hooks"
+return string.format('%p', {})

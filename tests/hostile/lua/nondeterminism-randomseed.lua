@@ -1,0 +1,2 @@
+-- expect: error "math.randomseed needs a seed"
+math.randomseed()

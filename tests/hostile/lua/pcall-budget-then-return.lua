@@ -1,0 +1,3 @@
+-- expect: error "instruction limit"
+pcall(function() while true do end end)
+return { check = function() end }

@@ -1,0 +1,3 @@
+-- expect: error "must return a table"
+local function f() pcall(f) end
+f()

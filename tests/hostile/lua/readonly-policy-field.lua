@@ -1,0 +1,2 @@
+-- expect: error "read-only (assignment to field 'name')"
+return { check = function(p) p.name = 'x' end }

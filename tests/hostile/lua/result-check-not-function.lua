@@ -1,0 +1,2 @@
+-- expect: error "'check' must be a function, not a string"
+return { check = 'yes' }

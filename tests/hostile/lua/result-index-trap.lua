@@ -1,0 +1,2 @@
+-- expect: error "must return a table with a 'check' function"
+return setmetatable({}, {__index = function() while true do end end})

@@ -1,0 +1,2 @@
+-- expect: error "syntax-error.lua:2:"
+return { check = function( end }

@@ -1,0 +1,2 @@
+-- expect: error "instruction limit"
+return table.concat({}, '', 1, math.maxinteger)

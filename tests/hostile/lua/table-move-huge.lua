@@ -1,0 +1,2 @@
+-- expect: error "instruction limit"
+table.move({}, 1, 1 << 60, 2)

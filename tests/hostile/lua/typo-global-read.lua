@@ -1,0 +1,2 @@
+-- expect: error "undefined global 'capcity'"
+if capcity then end

@@ -1,0 +1,50 @@
+-- tests/lua/test_module.lua: the Lua module (require "mmec") from a plain lua5.4, one TAP
+-- line per check. Run by tests/lua/suite.sh with LUA_CPATH pointing at the build.
+local mmec = require "mmec"
+
+local function check(name, cond)
+  print((cond and "ok" or "not ok") .. " - lua module: " .. name)
+end
+
+local card = "scale my-endpoint on gpu avg 50% cooldown in 10m out 5m\n"
+local c = mmec.compile(card, "card.scale")
+check("compile returns a mmec.Compilation", tostring(c):match("^mmec%.Compilation") ~= nil)
+check("mmec.version is a string", type(mmec.version) == "string")
+check("the design card compiles", c:ok())
+local names = c:policies()
+check("the design card has one policy", #names == 1 and type(names[1]) == "string")
+local json = c:emit("policy", 1)
+check("emit gives the policy JSON", json:find('"TargetValue"', 1, true) ~= nil
+  and json:find("GPUUtilization", 1, true) ~= nil and json:sub(-1) == "\n")
+local compact = c:emit("policy", 1, true)
+check("emit compact is one line", select(2, compact:gsub("\n", "")) == 1)
+check("emit request names the policy", c:emit("request"):find(names[1], 1, true) ~= nil)
+
+local bad = mmec.compile("scale my-ep on gpu-util avg 50%\n", "bad.scale")
+check("a bad source compiles to a failed compilation", not bad:ok())
+local d = bad:diagnostics()[1]
+check("diagnostics are tables", d ~= nil and d.severity == "error" and d.file == "bad.scale"
+  and d.line == 1 and d.col == 16 and type(d.message) == "string" and type(d.code) == "string")
+local none, msg = bad:emit("policy", 1)
+check("emit of a failed compilation returns nil, message", none == nil and type(msg) == "string")
+
+check("an unknown format is an argument error",
+  select(2, pcall(c.emit, c, "yaml", 1)):find("unknown format 'yaml'", 1, true) ~= nil)
+check("an index out of range is an argument error", not pcall(c.emit, c, "policy", 2))
+check("compile needs a string", not pcall(mmec.compile))
+check("methods check their self", not pcall(c.policies, {}))
+local r, e = mmec.compile_file("/nonexistent/x.scale")
+check("compile_file of a missing file returns nil, message", r == nil and type(e) == "string")
+
+-- What the module is for: generating policies for fifty endpoints from a Lua table.
+local lines = {}
+for i = 1, 50 do
+  lines[#lines + 1] = ("scale ep-%02d on invocations %d per instance"):format(i, 50 + i)
+end
+local many = mmec.compile(table.concat(lines, "\n") .. "\n", "many.scale")
+check("fifty generated endpoints compile", many:ok() and #many:policies() == 50)
+
+-- Many compilations, dropped: __gc releases them (run under valgrind/ASan to see leaks).
+for _ = 1, 200 do mmec.compile(card):emit() end
+collectgarbage()
+check("compilations are collected", true)

@@ -1,0 +1,287 @@
+/* test_hooks.c: the hook runner (lua/hook.h): check hooks over compiled sources report at the
+ * policies' locations with the hook's path:line, stop at the first failure, never unwind
+ * through Lua on allocation failure; decide hooks return validated capacities. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "hook.h"
+#include "internal.h"
+#include "mmec.h"
+
+static const char TWO[] = "scale alpha on gpu avg 50% cooldown in 10m out 5m\n"
+                          "scale beta on cpu avg 60%\n";
+
+typedef struct seen {
+    int n;
+    mmec_severity sev[32];
+    unsigned line[32], col[32];
+    char message[32][300];
+} seen;
+
+static void collect(const mmec_diagnostic *d, void *user) {
+    seen *s = user;
+    if (s->n >= 32)
+        return;
+    s->sev[s->n] = d->severity;
+    s->line[s->n] = d->line;
+    s->col[s->n] = d->col;
+    snprintf(s->message[s->n], sizeof s->message[0], "%s", d->message ? d->message : "");
+    s->n++;
+}
+
+static mmec_ctx *compiled(seen *s, const char *src) {
+    mmec_config cfg;
+    mmec_config_init(&cfg);
+    cfg.on_diagnostic = collect;
+    cfg.diagnostic_user = s;
+    memset(s, 0, sizeof *s);
+    mmec_ctx *ctx = mmec_new(&cfg);
+    assert_non_null(ctx);
+    assert_int_equal(mmec_compile_string(ctx, "two.scale", src, strlen(src)), MMEC_OK);
+    return ctx;
+}
+
+static int run(mmec_ctx *ctx, const char *hook) {
+    return hook_run_checks(ctx, "hooks/org.lua", hook, strlen(hook), NULL);
+}
+
+static void check_reports_point_at_the_policy_and_the_hook_line(void **state) {
+    (void)state;
+    seen s;
+    mmec_ctx *ctx = compiled(&s, TWO);
+    const char *hook =
+        "return { check = function(p, t, report)\n"
+        "  if (p.scale_in_cooldown or 0) < 600 then\n"
+        "    report.error('keep a scale-in cooldown of at least 10 minutes')\n"
+        "  end\n"
+        "  if p.metric == 'GPUUtilization' then report.warning('gpu: ' .. t.name, 'metric') end\n"
+        "end }\n";
+    assert_int_equal(run(ctx, hook), MMEC_EINPUT);
+    assert_int_equal(s.n, 4);
+    /* alpha (line 1): the warning at the metric word, then its note. */
+    assert_int_equal(s.sev[0], MMEC_WARNING);
+    assert_string_equal(s.message[0], "gpu: alpha");
+    assert_int_equal(s.line[0], 1);
+    assert_int_equal(s.col[0], 16);
+    assert_int_equal(s.sev[1], MMEC_NOTE);
+    assert_string_equal(s.message[1], "reported by hooks/org.lua:5");
+    /* beta (line 2) has no cooldown: the error at the statement, the note at line 3. */
+    assert_int_equal(s.sev[2], MMEC_ERROR);
+    assert_string_equal(s.message[2], "keep a scale-in cooldown of at least 10 minutes");
+    assert_int_equal(s.line[2], 2);
+    assert_int_equal(s.col[2], 1);
+    assert_string_equal(s.message[3], "reported by hooks/org.lua:3");
+    assert_int_equal(mmec_error_count(ctx), 1);
+    mmec_free(ctx);
+}
+
+static void check_hook_error_is_located_and_stops_the_run(void **state) {
+    (void)state;
+    seen s;
+    mmec_ctx *ctx = compiled(&s, TWO);
+    const char *hook = "local n = 0\n"
+                       "return { check = function(p)\n"
+                       "  n = n + 1\n"
+                       "  if p.name:find('beta') then local x = nil; return x.y end\n"
+                       "  error('first policy fails')\n"
+                       "end }\n";
+    assert_int_equal(run(ctx, hook), MMEC_EINPUT);
+    assert_int_equal(s.n, 1);
+    assert_int_equal(s.line[0], 1);
+    assert_string_equal(s.message[0], "hooks/org.lua:5: first policy fails");
+    mmec_free(ctx);
+}
+
+static void chunk_errors_have_no_location(void **state) {
+    (void)state;
+    seen s;
+    mmec_ctx *ctx = compiled(&s, TWO);
+    assert_int_equal(run(ctx, "return {}\n"), MMEC_EINPUT);
+    assert_int_equal(s.n, 1);
+    assert_int_equal(s.line[0], 0);
+    assert_string_equal(s.message[0], "hooks/org.lua: a hook file must return a table with a "
+                                      "'check' function");
+    mmec_free(ctx);
+}
+
+static void hook_sees_capacity_and_instance(void **state) {
+    (void)state;
+    seen s;
+    mmec_ctx *ctx = compiled(&s, "endpoint ep {\n  instance ml.g5.12xlarge\n  capacity 1..8\n"
+                                 "  scale on gpu avg 50%\n}\n");
+    const char *hook = "return { check = function(p, t, report)\n"
+                       "  report.warning(string.format('%s %d gpus %d vcpus %d..%d',\n"
+                       "    t.instance, t.gpus, t.vcpus, t.min_capacity, t.max_capacity))\n"
+                       "end }\n";
+    int before = s.n;     /* the checker's own warnings about the GPU target */
+    assert_int_equal(run(ctx, hook), MMEC_OK);
+    assert_int_equal(s.n, before + 2);
+    assert_string_equal(s.message[before], "ml.g5.12xlarge 4 gpus 48 vcpus 1..8");
+    assert_int_equal(s.line[before], 4);
+    mmec_free(ctx);
+}
+
+static void warnings_under_werror_count_as_errors(void **state) {
+    (void)state;
+    mmec_config cfg;
+    mmec_config_init(&cfg);
+    cfg.werror = 1;
+    mmec_ctx *ctx = mmec_new(&cfg);
+    assert_int_equal(mmec_compile_string(ctx, "t.scale", TWO, strlen(TWO)), MMEC_OK);
+    assert_int_equal(run(ctx, "return { check = function(p, t, r) r.warning('w') end }"),
+                     MMEC_EINPUT);
+    assert_int_equal(mmec_error_count(ctx), 2);
+    mmec_free(ctx);
+}
+
+/* Allocation failures: an allocator that fails from the Nth call on. */
+typedef struct failing {
+    long left;
+    size_t now;
+} failing;
+
+static void *fail_alloc(void *user, void *ptr, size_t old_size, size_t size) {
+    failing *f = user;
+    if (ptr == NULL)
+        old_size = 0;
+    if (size == 0) {
+        free(ptr);
+        f->now -= old_size;
+        return NULL;
+    }
+    if (size > old_size && f->left >= 0 && f->left-- == 0) {
+        f->left = 0;
+        return NULL;
+    }
+    void *p = realloc(ptr, size);
+    if (p)
+        f->now = f->now - old_size + size;
+    return p;
+}
+
+/* Runs the hook with ctx->oom armed, as a compile would; 1 when it unwound. */
+static int run_armed(mmec_ctx *ctx, const char *hook) {
+    jmp_buf jb;
+    ctx->oom = &jb;
+    if (setjmp(jb) != 0) {
+        ctx->oom = NULL;
+        return 1;
+    }
+    int rc = hook_run_checks(ctx, "hooks/x.lua", hook, strlen(hook), NULL);
+    assert_true(rc == MMEC_OK || rc == MMEC_EINPUT);
+    ctx->oom = NULL;
+    return 0;
+}
+
+static void allocation_failures_unwind_after_lua_is_closed(void **state) {
+    (void)state;
+    const char *hook = "return { check = function(p, t, r) r.warning(p.name .. ' ok') end }";
+    int unwound = 0, completed = 0;
+    for (long n = 0; n < 3000; n += 7) {
+        failing f = {-1, 0};
+        mmec_config cfg;
+        mmec_config_init(&cfg);
+        cfg.alloc = fail_alloc;
+        cfg.alloc_user = &f;
+        mmec_ctx *ctx = mmec_new(&cfg);
+        assert_non_null(ctx);
+        assert_int_equal(mmec_compile_string(ctx, "t.scale", TWO, strlen(TWO)), MMEC_OK);
+        f.left = n;
+        if (run_armed(ctx, hook))
+            unwound++;
+        else
+            completed++;
+        f.left = -1;
+        mmec_free(ctx);
+        assert_int_equal(f.now, 0);
+    }
+    assert_true(unwound > 0);
+    assert_true(completed > 0);
+}
+
+/* Decide hooks. */
+
+static hook_state at(int64_t t, int32_t cap, int32_t desired) {
+    hook_state st = {.time = t, .demand = 100, .metric = 60, .target_value = 50,
+                     .capacity = cap, .desired = desired, .min_capacity = 1,
+                     .max_capacity = 10};
+    return st;
+}
+
+static void decide_business_hours(void **state) {
+    (void)state;
+    const char *src = "-- at least 4 instances 08:00-18:00 UTC on weekdays\n"
+                      "return { decide = function(s)\n"
+                      "  local day = (s.time // 86400 + 4) % 7   -- 0 = Sunday\n"
+                      "  local hour = s.time % 86400 // 3600\n"
+                      "  if day >= 1 and day <= 5 and hour >= 8 and hour < 18 and s.desired < 4 then\n"
+                      "    return 4\n"
+                      "  end\n"
+                      "end }\n";
+    hook_decider *d = hook_decide_open("hooks/hours.lua", src, strlen(src), NULL, NULL, NULL);
+    assert_non_null(d);
+    assert_null(hook_decide_error(d));
+    int32_t cap = -1;
+    hook_state monday_9 = at(1700438400 + 9 * 3600, 2, 2);    /* 2023-11-20 is a Monday */
+    assert_int_equal(hook_decide(d, &monday_9, &cap), HOOK_SET);
+    assert_int_equal(cap, 4);
+    hook_state monday_20 = at(1700438400 + 20 * 3600, 2, 2);
+    assert_int_equal(hook_decide(d, &monday_20, &cap), HOOK_KEEP);
+    hook_state sunday_9 = at(1700438400 - 86400 + 9 * 3600, 2, 2);
+    assert_int_equal(hook_decide(d, &sunday_9, &cap), HOOK_KEEP);
+    hook_decide_close(d);
+}
+
+static void decide_bad_result_fails_that_call_only(void **state) {
+    (void)state;
+    const char *src = "return {\n  decide = function(s)\n"
+                      "    if s.capacity == 2 then return 1.5 end\n    return 3\n  end\n}\n";
+    hook_decider *d = hook_decide_open("hooks/d.lua", src, strlen(src), NULL, NULL, NULL);
+    int32_t cap = -1;
+    hook_state two = at(0, 2, 2), five = at(0, 5, 5);
+    assert_int_equal(hook_decide(d, &two, &cap), HOOK_FAILED);
+    assert_string_equal(hook_decide_error(d),
+                        "hooks/d.lua:2: decide returned 1.5: a capacity must be a whole number");
+    assert_int_equal(cap, -1);
+    assert_int_equal(hook_decide(d, &five, &cap), HOOK_SET);
+    assert_int_equal(cap, 3);
+    assert_null(hook_decide_error(d));
+    hook_decide_close(d);
+}
+
+static void decide_open_failure_is_reported_on_every_call(void **state) {
+    (void)state;
+    const char *src = "return { decide = 1 }";
+    hook_decider *d = hook_decide_open("hooks/d.lua", src, strlen(src), NULL, NULL, NULL);
+    assert_non_null(d);
+    assert_string_equal(hook_decide_error(d),
+                        "hooks/d.lua: the hook's 'decide' must be a function, not a number");
+    hook_state st = at(0, 1, 1);
+    int32_t cap = 0;
+    assert_int_equal(hook_decide(d, &st, &cap), HOOK_FAILED);
+    assert_int_equal(hook_decide(d, &st, &cap), HOOK_FAILED);
+    hook_decide_close(d);
+    hook_decide_close(NULL);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(check_reports_point_at_the_policy_and_the_hook_line),
+        cmocka_unit_test(check_hook_error_is_located_and_stops_the_run),
+        cmocka_unit_test(chunk_errors_have_no_location),
+        cmocka_unit_test(hook_sees_capacity_and_instance),
+        cmocka_unit_test(warnings_under_werror_count_as_errors),
+        cmocka_unit_test(allocation_failures_unwind_after_lua_is_closed),
+        cmocka_unit_test(decide_business_hours),
+        cmocka_unit_test(decide_bad_result_fails_that_call_only),
+        cmocka_unit_test(decide_open_failure_is_reported_on_every_call),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,519 @@
+/* test_sim.c: the runtime's step API (sim.h), trace readers (trace.h) and reports (report.h),
+ * tested from C with hand-built model structs. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cJSON.h>
+#include <cmocka.h>
+
+#include "catalog.h"
+#include "report.h"
+#include "sim.h"
+#include "strbuf.h"
+#include "trace.h"
+
+#define T0 1767225600   /* 2026-01-01T00:00:00Z */
+
+typedef struct fixture {
+    target tgt;
+    policy pol[2];
+    policy *pols[2];
+    sim_config cfg;
+} fixture;
+
+/* One target, capacity 1..10, one InvocationsPerInstance policy with target 50, warm-up 0. */
+static void fixture_init(fixture *f, size_t npolicies) {
+    memset(f, 0, sizeof *f);
+    f->tgt.kind = TARGET_VARIANT;
+    f->tgt.name = "ep";
+    f->tgt.resource_id = "endpoint/ep/variant/AllTraffic";
+    f->tgt.dimension = "sagemaker:variant:DesiredInstanceCount";
+    f->tgt.has_capacity = 1;
+    f->tgt.min_capacity = 1;
+    f->tgt.max_capacity = 10;
+    f->tgt.policies = f->pols;
+    f->tgt.npolicies = npolicies;
+    for (size_t i = 0; i < 2; i++) {
+        f->pols[i] = &f->pol[i];
+        f->pol[i].target = &f->tgt;
+        f->pol[i].name = i ? "second" : "inv";
+        f->pol[i].metric_name = i ? "CPUUtilization" : "InvocationsPerInstance";
+        f->pol[i].target_value = 50;
+    }
+    sim_config_init(&f->cfg);
+    f->cfg.warmup = 0;
+}
+
+static const sim_decision *step_n(sim *s, int64_t *t, double v, int n) {
+    const sim_decision *d = NULL;
+    for (int k = 0; k < n; k++, *t += 60)
+        d = sim_step(s, *t, v, 1);
+    return d;
+}
+
+static void config_defaults_follow_aws_md(void **state) {
+    (void)state;
+    sim_config c;
+    sim_config_init(&c);
+    assert_int_equal(c.high_breaching, 3);
+    assert_int_equal(c.high_window, 3);
+    assert_int_equal(c.low_breaching, 15);
+    assert_int_equal(c.low_window, 15);
+    assert_true(c.low_ratio == 0.9);
+    assert_int_equal(c.warmup, 300);
+    assert_int_equal(c.initial_capacity, -1);
+}
+
+static void sim_new_rejects_bad_parameters(void **state) {
+    (void)state;
+    fixture f;
+    fixture_init(&f, 1);
+    f.cfg.high_breaching = 4;           /* more than the window */
+    assert_null(sim_new(&f.cfg, &f.tgt));
+    fixture_init(&f, 0);
+    assert_null(sim_new(&f.cfg, &f.tgt));
+    fixture_init(&f, 1);
+    f.pol[0].target_value = 0;
+    assert_null(sim_new(&f.cfg, &f.tgt));
+}
+
+static void initial_capacity_is_min_capacity(void **state) {
+    (void)state;
+    fixture f;
+    fixture_init(&f, 1);
+    f.tgt.min_capacity = 3;
+    sim *s = sim_new(&f.cfg, &f.tgt);
+    const sim_decision *d = sim_step(s, T0, 150, 1);
+    assert_int_equal(d->capacity, 3);
+    assert_int_equal(d->desired, 3);
+    assert_true(d->metric[0] == 50.0);
+    sim_free(s);
+}
+
+static void step_rejects_time_that_does_not_increase(void **state) {
+    (void)state;
+    fixture f;
+    fixture_init(&f, 1);
+    sim *s = sim_new(&f.cfg, &f.tgt);
+    assert_non_null(sim_step(s, T0, 10, 1));
+    assert_null(sim_step(s, T0, 10, 1));
+    assert_null(sim_step(s, T0 - 60, 10, 1));
+    assert_non_null(sim_step(s, T0 + 60, 10, 1));
+    sim_free(s);
+}
+
+static void reason_states_the_rule_in_words(void **state) {
+    (void)state;
+    fixture f;
+    fixture_init(&f, 1);
+    f.cfg.initial_capacity = 3;
+    sim *s = sim_new(&f.cfg, &f.tgt);
+    int64_t t = T0;
+    const sim_decision *d = step_n(s, &t, 243, 3);    /* metric 81 */
+    char buf[256];
+    sim_reason(&f.tgt, d, buf, sizeof buf);
+    assert_string_equal(buf, "scale out 3 -> 5: InvocationsPerInstance 81 > 50 for 3 datapoints");
+    assert_int_equal(d->action, SIM_ACTION_SCALE_OUT);
+    assert_int_equal(d->high[0], SIM_ALARM_ALARM);
+    /* snprintf contract: the full length is returned, the text cut. */
+    size_t n = sim_reason(&f.tgt, d, buf, 10);
+    assert_int_equal(n, strlen("scale out 3 -> 5: InvocationsPerInstance 81 > 50 for 3 datapoints"));
+    assert_string_equal(buf, "scale out");
+    sim_free(s);
+}
+
+static void missing_datapoint_is_insufficient_data(void **state) {
+    (void)state;
+    fixture f;
+    fixture_init(&f, 1);
+    sim *s = sim_new(&f.cfg, &f.tgt);
+    const sim_decision *d = sim_step(s, T0, NAN, 0);
+    assert_int_equal(d->high[0], SIM_ALARM_INSUFFICIENT);
+    assert_int_equal(d->why, SIM_WHY_MISSING);
+    assert_true(isnan(d->demand));
+    char buf[128];
+    sim_reason(&f.tgt, d, buf, sizeof buf);
+    assert_string_equal(buf, "no datapoint: INSUFFICIENT_DATA, no scaling");
+    sim_free(s);
+}
+
+static void warm_up_delays_in_service_capacity(void **state) {
+    (void)state;
+    fixture f;
+    fixture_init(&f, 1);
+    f.cfg.warmup = 300;
+    f.cfg.initial_capacity = 2;
+    sim *s = sim_new(&f.cfg, &f.tgt);
+    int64_t t = T0;
+    const sim_decision *d = step_n(s, &t, 160, 3);   /* 2:00 scale out to 4 */
+    assert_int_equal(d->desired, 4);
+    d = step_n(s, &t, 160, 1);                       /* 3:00 */
+    assert_int_equal(d->capacity, 2);
+    assert_int_equal(d->pending, 2);
+    d = step_n(s, &t, 160, 4);                       /* 7:00: 300 s after 2:00 */
+    assert_int_equal(d->capacity, 4);
+    assert_int_equal(d->pending, 0);
+    assert_true(d->metric[0] == 40.0);
+    sim_free(s);
+}
+
+static void disable_scale_in_never_removes_capacity(void **state) {
+    (void)state;
+    fixture f;
+    fixture_init(&f, 1);
+    f.pol[0].disable_scale_in = 1;
+    f.cfg.initial_capacity = 5;
+    sim *s = sim_new(&f.cfg, &f.tgt);
+    int64_t t = T0;
+    const sim_decision *d = step_n(s, &t, 0, 30);
+    assert_int_equal(d->desired, 5);
+    assert_int_equal(d->why, SIM_WHY_IN_DISABLED);
+    sim_free(s);
+}
+
+static void gpu_metric_is_capped_at_its_ceiling(void **state) {
+    (void)state;
+    fixture f;
+    fixture_init(&f, 1);
+    f.pol[0].metric_name = "GPUUtilization";
+    f.pol[0].metric = catalog_metric_by_name("GPUUtilization");
+    f.tgt.instance = catalog_instance_find("ml.g5.12xlarge");    /* 4 GPUs */
+    assert_non_null(f.pol[0].metric);
+    assert_non_null(f.tgt.instance);
+    f.pol[0].target_value = 200;
+    sim *s = sim_new(&f.cfg, &f.tgt);
+    assert_true(sim_ceiling(s, 0) == 100.0 * f.tgt.instance->gpus);
+    const sim_decision *d = sim_step(s, T0, 1000, 1);
+    assert_true(d->metric[0] == 100.0 * f.tgt.instance->gpus);
+    sim_free(s);
+}
+
+static void observed_metric_with_capacity_recovers_demand(void **state) {
+    (void)state;
+    fixture f;
+    fixture_init(&f, 1);
+    f.cfg.input = SIM_INPUT_METRIC;
+    f.cfg.initial_capacity = 2;
+    sim *s = sim_new(&f.cfg, &f.tgt);
+    /* 30 per instance on 4 instances: demand 120, on the simulated 2: 60. */
+    const sim_decision *d = sim_step_at_capacity(s, T0, 30, 4, 1);
+    assert_true(d->demand == 120.0);
+    assert_true(d->metric[0] == 60.0);
+    /* Without a capacity the observed metric is replayed as is. */
+    d = sim_step_at_capacity(s, T0 + 60, 30, NAN, 1);
+    assert_true(d->metric[0] == 30.0);
+    sim_free(s);
+}
+
+static int hook_calls;
+/* A decide hook that adds one unit whenever the policies want a change. Counts its calls in
+ * the user pointer (no global state in the library; this test's counter is the test's). */
+static int plus_one(void *user, const sim_hook_state *st, int32_t *desired) {
+    (*(int *)user)++;
+    if (st->desired != st->desired_before) {
+        *desired = st->desired + 1;
+        return 1;
+    }
+    return 0;
+}
+
+static void decide_hook_may_replace_the_decision(void **state) {
+    (void)state;
+    fixture f;
+    fixture_init(&f, 1);
+    f.cfg.initial_capacity = 2;
+    f.cfg.decide = plus_one;
+    f.cfg.decide_user = &hook_calls;
+    sim *s = sim_new(&f.cfg, &f.tgt);
+    int64_t t = T0;
+    const sim_decision *d = step_n(s, &t, 160, 3);
+    assert_int_equal(hook_calls, 3);
+    assert_int_equal(d->desired, 5);                 /* the policies said 4 */
+    assert_int_equal(d->why, SIM_WHY_HOOK);
+    assert_int_equal(d->action, SIM_ACTION_SCALE_OUT);
+    char buf[128];
+    sim_reason(&f.tgt, d, buf, sizeof buf);
+    assert_string_equal(buf, "decide hook: 2 -> 5");
+    sim_free(s);
+}
+
+static void schedule_raises_min_immediately(void **state) {
+    (void)state;
+    fixture f;
+    fixture_init(&f, 1);
+    sim_schedule sc[] = {{T0 + 120, 4, -1, "morning"}};
+    f.cfg.schedule = sc;
+    f.cfg.nschedule = 1;
+    sim *s = sim_new(&f.cfg, &f.tgt);
+    int64_t t = T0;
+    const sim_decision *d = step_n(s, &t, 45, 3);
+    assert_int_equal(d->action, SIM_ACTION_SCHEDULE);
+    assert_int_equal(d->desired, 4);
+    assert_int_equal(d->min, 4);
+    char buf[128];
+    sim_reason(&f.tgt, d, buf, sizeof buf);
+    assert_string_equal(buf, "schedule morning: min 1 -> 4, max 10 -> 10, capacity 1 -> 4");
+    sim_free(s);
+}
+
+/* ---- traces ---- */
+
+static void csv_reads_iso_epoch_offsets_and_gaps(void **state) {
+    (void)state;
+    const char *csv = "# a comment\n"
+                      "timestamp,value,capacity\n"
+                      "2026-01-01T00:00:00Z,10,2\n"
+                      "2026-01-01T01:01:00+01:00,,2\n"         /* 00:01Z, missing */
+                      "1767225720,12.5,\n"                      /* 00:02Z */
+                      "2026-01-01 00:03:30.250Z,1e2,3\r\n";
+    trace tr;
+    trace_error err;
+    assert_int_equal(trace_read("t.csv", csv, strlen(csv), NULL, &tr, &err), 0);
+    assert_int_equal(tr.n, 4);
+    assert_int_equal(tr.time[0], T0);
+    assert_int_equal(tr.time[1], T0 + 60);
+    assert_int_equal(tr.present[1], 0);
+    assert_int_equal(tr.time[2], T0 + 120);
+    assert_true(tr.value[2] == 12.5);
+    assert_true(isnan(tr.capacity[2]));
+    assert_int_equal(tr.time[3], T0 + 210);
+    assert_true(tr.value[3] == 100.0);
+    assert_true(tr.capacity[3] == 3.0);
+    assert_true(tr.has_capacity);
+    trace_free(&tr);
+}
+
+static void expect_error(const char *text, const char *message) {
+    trace tr;
+    trace_error err;
+    assert_int_equal(trace_read("trace.csv", text, strlen(text), NULL, &tr, &err), -1);
+    assert_string_equal(err.message, message);
+    trace_free(&tr);
+}
+
+static void csv_errors_name_their_line(void **state) {
+    (void)state;
+    expect_error("timestamp,value\n2026-01-01T00:00:00Z,1\nyesterday,2\n",
+                 "trace.csv:3: bad timestamp 'yesterday'");
+    expect_error("timestamp,value\n2026-01-01T00:00:00Z,1\n2026-01-01T00:00:00Z,2\n",
+                 "trace.csv:3: timestamp '2026-01-01T00:00:00Z' repeats line 2");
+    expect_error("timestamp,value\n2026-01-01T00:01:00Z,1\n2026-01-01T00:00:00Z,2\n",
+                 "trace.csv:3: timestamp '2026-01-01T00:00:00Z' is earlier than line 2");
+    expect_error("timestamp,value\n2026-01-01T00:00:00Z,abc\n", "trace.csv:2: bad value 'abc'");
+    expect_error("timestamp,value\n2026-02-30T00:00:00Z,1\n",
+                 "trace.csv:2: bad timestamp '2026-02-30T00:00:00Z'");
+    expect_error("timestamp,value\n", "trace.csv: no datapoints");
+}
+
+static void get_metric_data_is_sorted_oldest_first(void **state) {
+    (void)state;
+    const char *json = "{\n"
+                       "  \"MetricDataResults\": [{\n"
+                       "    \"Id\": \"m1\", \"Label\": \"InvocationsPerInstance\",\n"
+                       "    \"Timestamps\": [\"2026-01-01T00:02:00+00:00\", \"2026-01-01T00:01:00+00:00\",\n"
+                       "                   \"2026-01-01T00:00:00+00:00\"],\n"
+                       "    \"Values\": [3.0, 2.0, 1.0], \"StatusCode\": \"Complete\"\n"
+                       "  }], \"Messages\": []\n}\n";
+    trace tr;
+    trace_error err;
+    assert_int_equal(trace_read("d.json", json, strlen(json), NULL, &tr, &err), 0);
+    assert_int_equal(tr.n, 3);
+    assert_int_equal(tr.time[0], T0);
+    assert_true(tr.value[0] == 1.0 && tr.value[2] == 3.0);
+    assert_string_equal(tr.label, "InvocationsPerInstance");
+    trace_free(&tr);
+}
+
+static void get_metric_statistics_picks_the_statistic(void **state) {
+    (void)state;
+    const char *json = "{\"Label\": \"CPUUtilization\", \"Datapoints\": [\n"
+                       "  {\"Timestamp\": \"2026-01-01T00:01:00Z\", \"Average\": 20, \"Unit\": \"Percent\"},\n"
+                       "  {\"Timestamp\": \"2026-01-01T00:00:00Z\", \"Average\": 10, \"Unit\": \"Percent\"}\n]}";
+    trace tr;
+    trace_error err;
+    assert_int_equal(trace_read("s.json", json, strlen(json), NULL, &tr, &err), 0);
+    assert_int_equal(tr.n, 2);
+    assert_true(tr.value[0] == 10 && tr.value[1] == 20);
+    trace_free(&tr);
+    const char *dup = "{\"Datapoints\": [\n"
+                      "  {\"Timestamp\": \"2026-01-01T00:00:00Z\", \"Sum\": 1},\n"
+                      "  {\"Timestamp\": \"2026-01-01T00:00:00Z\", \"Sum\": 2}\n]}";
+    assert_int_equal(trace_read("s.json", dup, strlen(dup), NULL, &tr, &err), -1);
+    assert_string_equal(err.message, "s.json:3: duplicate timestamp '2026-01-01T00:00:00Z'");
+    trace_free(&tr);
+    assert_int_equal(trace_read("bad.json", "{\n\"Datapoints\": [,]}", 19, NULL, &tr, &err), -1);
+    assert_string_equal(err.message, "bad.json:2: invalid JSON");
+    trace_free(&tr);
+}
+
+static void resample_averages_and_fills_gaps(void **state) {
+    (void)state;
+    const char *csv = "timestamp,value\n1767225600,10\n1767225630,20\n1767225780,40\n";
+    trace tr;
+    trace_error err;
+    assert_int_equal(trace_read("r.csv", csv, strlen(csv), NULL, &tr, &err), 0);
+    assert_int_equal(trace_resample(&tr, 60), 0);
+    assert_int_equal(tr.n, 4);
+    assert_true(tr.value[0] == 15.0);
+    assert_int_equal(tr.present[1], 0);
+    assert_int_equal(tr.present[2], 0);
+    assert_true(tr.value[3] == 40.0);
+    trace_free(&tr);
+}
+
+/* ---- formatting and reports ---- */
+
+static void numbers_format_without_locale(void **state) {
+    (void)state;
+    char b[32];
+    strbuf_fmt_num(b, sizeof b, 81.0, 2);
+    assert_string_equal(b, "81");
+    strbuf_fmt_num(b, sizeof b, 47.142857, 2);
+    assert_string_equal(b, "47.14");
+    strbuf_fmt_num(b, sizeof b, -0.004, 2);
+    assert_string_equal(b, "0");
+    strbuf_fmt_num(b, sizeof b, -2.5, 1);
+    assert_string_equal(b, "-2.5");
+    strbuf_fmt_num(b, sizeof b, NAN, 1);
+    assert_string_equal(b, "nan");
+    int64_t t;
+    assert_int_equal(trace_parse_time("2024-02-29T23:59:59Z", 20, &t), 0);
+    strbuf sb;
+    strbuf_init(&sb, NULL, NULL);
+    strbuf_time(&sb, t);
+    assert_string_equal(sb.data, "2024-02-29T23:59:59Z");
+    strbuf_free(&sb);
+}
+
+static void run(fixture *f, report_timeline *tl, report_summary *sum) {
+    sim *s = sim_new(&f->cfg, &f->tgt);
+    report_timeline_init(tl, s);
+    report_summary_init(sum, s, 1800);
+    static const double demand[] = {160, 160, 160, 160, 40, 40, 40, 40, 40, 40, 40, 40, 40,
+                                     40, 40, 40, 40, 40, 40, 40, 40, 40, 160, 160, 160, 160};
+    for (size_t k = 0; k < sizeof demand / sizeof *demand; k++) {
+        const sim_decision *d = sim_step(s, T0 + 60 * (int64_t)k, demand[k], 1);
+        report_timeline_add(tl, d);
+        report_summary_add(sum, d);
+    }
+    sim_free(s);   /* the timeline outlives the sim */
+}
+
+static void reports_are_deterministic_and_well_formed(void **state) {
+    (void)state;
+    fixture f;
+    fixture_init(&f, 1);
+    f.cfg.initial_capacity = 2;
+    for (int render = 0; render < 5; render++) {
+        report_timeline a, b;
+        report_summary sa, sb;
+        run(&f, &a, &sa);
+        run(&f, &b, &sb);
+        strbuf x, y;
+        strbuf_init(&x, NULL, NULL);
+        strbuf_init(&y, NULL, NULL);
+        switch (render) {
+        case 0: report_table(&a, &x); report_table(&b, &y); break;
+        case 1: report_csv(&a, &x); report_csv(&b, &y); break;
+        case 2: report_json(&a, 1, &x); report_json(&b, 1, &y); break;
+        case 3: report_svg(&a, NULL, &x); report_svg(&b, NULL, &y); break;
+        default: report_summary_render(&sa, &x); report_summary_render(&sb, &y); break;
+        }
+        assert_false(x.failed);
+        assert_int_equal(x.len, y.len);
+        assert_memory_equal(x.data, y.data, x.len);
+        if (render == 2) {
+            cJSON *root = cJSON_Parse(x.data);
+            assert_non_null(root);
+            cJSON *acts = cJSON_GetObjectItem(root, "ScalingActivities");
+            assert_true(cJSON_GetArraySize(acts) >= 3);
+            static const char *const required[] = {"ActivityId", "ServiceNamespace",
+                                                   "ResourceId", "ScalableDimension",
+                                                   "Description", "Cause", "StartTime",
+                                                   "StatusCode"};
+            cJSON *act;
+            cJSON_ArrayForEach(act, acts) {
+                for (size_t r = 0; r < sizeof required / sizeof *required; r++)
+                    assert_non_null(cJSON_GetObjectItem(act, required[r]));
+            }
+            cJSON_Delete(root);
+        }
+        if (render == 3) {
+            assert_memory_equal(x.data, "<svg ", 5);
+            assert_non_null(strstr(x.data, "</svg>\n"));
+        }
+        if (render == 4) {
+            assert_non_null(strstr(x.data, "oscillations        1 "));
+            assert_non_null(strstr(x.data, "scaling events      3 (2 out, 1 in, 0 scheduled)"));
+        }
+        strbuf_free(&x);
+        strbuf_free(&y);
+        report_timeline_free(&a);
+        report_timeline_free(&b);
+    }
+}
+
+/* Every example trace reads and runs (STYLE.md: everything in examples/ is tested). */
+static void example_traces_run(void **state) {
+    (void)state;
+    static const char *const files[] = {"examples/traces/diurnal.csv", "examples/traces/spike.csv",
+                                        "examples/traces/cloudwatch-get-metric-data.json"};
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+        FILE *fp = fopen(files[i], "rb");
+        if (!fp)
+            fail_msg("cannot open %s (run from the repository root)", files[i]);
+        static char buf[1 << 20];
+        size_t n = fread(buf, 1, sizeof buf, fp);
+        fclose(fp);
+        trace tr;
+        trace_error err;
+        if (trace_read(files[i], buf, n, NULL, &tr, &err) != 0)
+            fail_msg("%s", err.message);
+        assert_true(tr.n >= 90);
+        fixture f;
+        fixture_init(&f, 1);
+        f.pol[0].target_value = 70;
+        f.cfg.input = i == 2 ? SIM_INPUT_METRIC : SIM_INPUT_DEMAND;
+        sim *s = sim_new(&f.cfg, &f.tgt);
+        report_timeline tl;
+        report_timeline_init(&tl, s);
+        for (size_t k = 0; k < tr.n; k++)
+            assert_non_null(sim_step_at_capacity(s, tr.time[k], tr.value[k], tr.capacity[k],
+                                                 tr.present[k]));
+        report_timeline_free(&tl);
+        sim_free(s);
+        trace_free(&tr);
+    }
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(config_defaults_follow_aws_md),
+        cmocka_unit_test(sim_new_rejects_bad_parameters),
+        cmocka_unit_test(initial_capacity_is_min_capacity),
+        cmocka_unit_test(step_rejects_time_that_does_not_increase),
+        cmocka_unit_test(reason_states_the_rule_in_words),
+        cmocka_unit_test(missing_datapoint_is_insufficient_data),
+        cmocka_unit_test(warm_up_delays_in_service_capacity),
+        cmocka_unit_test(disable_scale_in_never_removes_capacity),
+        cmocka_unit_test(gpu_metric_is_capped_at_its_ceiling),
+        cmocka_unit_test(observed_metric_with_capacity_recovers_demand),
+        cmocka_unit_test(decide_hook_may_replace_the_decision),
+        cmocka_unit_test(schedule_raises_min_immediately),
+        cmocka_unit_test(csv_reads_iso_epoch_offsets_and_gaps),
+        cmocka_unit_test(csv_errors_name_their_line),
+        cmocka_unit_test(get_metric_data_is_sorted_oldest_first),
+        cmocka_unit_test(get_metric_statistics_picks_the_statistic),
+        cmocka_unit_test(resample_averages_and_fills_gaps),
+        cmocka_unit_test(numbers_format_without_locale),
+        cmocka_unit_test(reports_are_deterministic_and_well_formed),
+        cmocka_unit_test(example_traces_run),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -11,6 +11,8 @@ typedef struct cli_out {
     int fd;
     int failed;                 /* errno of the first failure, 0 while all is well */
     const char *path;           /* NULL: standard output */
+    int direct;                 /* a device or FIFO, written in place */
+    char real[4096];            /* the file a symbolic link `path` names, or "" */
     size_t n;
     char buf[1 << 16];
 } cli_out;

@@ -2,6 +2,7 @@
  * goes to a temporary file in the target's folder, is flushed to disk, and is renamed over the
  * target only when all of it was written (Redis rdbSave), so a failed run leaves an existing
  * file byte for byte as it was and leaves no temporary file behind. */
+#define _XOPEN_SOURCE 700   /* realpath */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -40,6 +41,27 @@ int cli_out_open(cli_out *o, const char *path, char *err, size_t errlen) {
     o->path = path;
     if (path == NULL)
         return 0;
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+        /* A device, a FIFO or a socket (-o /dev/null, -o >(cmd)) is written in place: there
+         * is no file to replace, and renaming over it would replace the node itself. */
+        int fd = open(path, O_WRONLY | O_CLOEXEC);
+        if (fd < 0) {
+            snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
+            return -1;
+        }
+        o->fd = fd;
+        o->direct = 1;
+        return 0;
+    }
+    /* A symbolic link is followed: the file it names is replaced, the link stays. */
+    char *real = NULL;
+    struct stat lst;
+    if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode) && (real = realpath(path, NULL)) != NULL) {
+        snprintf(o->real, sizeof o->real, "%s", real);
+        free(real);
+        path = o->real;
+    }
     size_t plen = strlen(path);
     if (plen + 16 >= sizeof pending_tmp) {
         snprintf(err, errlen, "cannot write '%s': path too long", path);
@@ -59,7 +81,6 @@ int cli_out_open(cli_out *o, const char *path, char *err, size_t errlen) {
         return -1;
     }
     /* mkstemp creates 0600: give the file the mode the target has, or what the umask allows. */
-    struct stat st;
     mode_t mode;
     if (stat(path, &st) == 0) {
         mode = st.st_mode & 07777;
@@ -109,13 +130,24 @@ int cli_out_commit(cli_out *o, char *err, size_t errlen) {
         }
         return 0;
     }
+    if (o->direct) {
+        if (close(o->fd) != 0 && o->failed == 0)
+            o->failed = errno;
+        o->fd = -1;
+        if (o->failed) {
+            snprintf(err, errlen, "cannot write '%s': %s", o->path, strerror(o->failed));
+            errno = o->failed;
+            return -1;
+        }
+        return 0;
+    }
     if (o->failed == 0 && fsync(o->fd) != 0)
         o->failed = errno;
     if (o->failed)
         return cli_out_abort(o, err, errlen);
     int fd = o->fd;
     o->fd = -1;
-    if (close(fd) != 0 || rename(pending_tmp, o->path) != 0) {
+    if (close(fd) != 0 || rename(pending_tmp, o->real[0] ? o->real : o->path) != 0) {
         o->failed = errno;
         return cli_out_abort(o, err, errlen);
     }
@@ -126,6 +158,12 @@ int cli_out_commit(cli_out *o, char *err, size_t errlen) {
 int cli_out_abort(cli_out *o, char *err, size_t errlen) {
     if (o->path == NULL)
         return -1;
+    if (o->direct) {
+        if (o->fd >= 0)
+            close(o->fd);
+        o->fd = -1;
+        return -1;
+    }
     int saved = o->failed ? o->failed : ECANCELED;
     if (o->fd >= 0)
         close(o->fd);

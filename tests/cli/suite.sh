@@ -103,3 +103,18 @@ expect device-full 74 sh -c "'$mmec' one.scale > /dev/full"
 expect stdout-closed 74 sh -c "'$mmec' one.scale >&-"
 for i in $(seq 1 3000); do echo "scale ep-$i on gpu avg 50%"; done > many.scale
 expect reader-exits-early 74 bash -c "'$mmec' -f policy many.scale | head -c 1 >/dev/null; exit \${PIPESTATUS[0]}"
+
+# -o naming a FIFO or a device writes into it in place (the node is never replaced); -o naming
+# a symbolic link replaces the file it points to and keeps the link.
+mkfifo fifo
+cat fifo > from-fifo &
+expect fifo-output 0 "$mmec" one.scale -o fifo
+wait
+[ -p fifo ] && pass fifo-kept || fail fifo-kept "the FIFO was replaced"
+cmp -s from-fifo a.json && pass fifo-content || fail fifo-content "differs"
+expect device-output-full 74 "$mmec" one.scale -o /dev/full
+[ -c /dev/full ] && pass device-kept || fail device-kept "/dev/full is no longer a device"
+printf 'old\n' > linked.json && ln -s linked.json link.json
+expect symlink-output 0 "$mmec" one.scale -o link.json
+[ -L link.json ] && pass symlink-kept || fail symlink-kept "the link was replaced"
+cmp -s linked.json a.json && pass symlink-target-written || fail symlink-target-written "differs"

@@ -92,8 +92,9 @@ static mmec_status compile_source(mmec_ctx *ctx) {
     }
     if (!check_encoding(ctx))
         return MMEC_EINPUT;
-    parse_source(ctx);
-    check_model(ctx);
+    checker *chk = check_begin(ctx);
+    parse_source(ctx, chk);
+    check_end(chk);
     if (ctx->suppressed)
         diag_plain(ctx, MMEC_NOTE, "too-many-errors",
                    "%zu more errors not shown (the limit is %zu)",
@@ -111,6 +112,7 @@ static mmec_status guarded(mmec_ctx *ctx, mmec_status (*fn)(mmec_ctx *, void *),
     } else {
         /* Out of memory: the arena still owns everything; the scanner may be live. */
         parse_abort(ctx);
+        check_abort(ctx);
         st = MMEC_EINTERNAL;
     }
     ctx->oom = NULL;

@@ -16,13 +16,20 @@
 #define MAX_POLICIES 50            /* per scalable target (UG-Q, not adjustable) */
 #define MAX_TARGET_VALUE 2.348542582773833e108   /* 2^360 (BC, MetricScale doc) */
 
-typedef struct checker {
+/* A slot of the target index: the hash is kept so probes and growth touch no target. */
+struct slot {
+    uint32_t hash;
+    uint32_t pos;                  /* 1 + the target's index in model.targets; 0: empty */
+};
+
+struct checker {
     mmec_ctx *ctx;
     model *m;
     size_t cap_targets, cap_policies;
-    target **index;                /* open addressing on (resource id, dimension) */
+    struct slot *index;            /* open addressing on (resource id, dimension) */
     size_t index_cap;              /* a power of two, at least twice the target count */
-} checker;
+    size_t errors_before;
+};
 
 /* Defaults a block gives its policies. */
 typedef struct defaults {
@@ -644,16 +651,22 @@ static const char *derive_name(checker *c, const policy *p, const ast_metric *am
     return mem_printf(c->ctx, "%s-%s", t->name, metric);
 }
 
-/* The identity of a policy's metric: two target-tracking policies on one target must differ
- * in it (UG-TT, "provided that each of them uses a different metric"). */
-static char *metric_key(checker *c, const policy *p) {
-    if (p->predefined)
-        return mem_strdup(c->ctx, p->predefined_type);
-    char *key = mem_printf(c->ctx, "%s|%s|%s", p->namespace_ ? p->namespace_ : "",
-                           p->metric_name ? p->metric_name : "", p->statistic ? p->statistic : "");
+static int str_eq(const char *a, const char *b) {
+    return (a ? a : "")[0] == (b ? b : "")[0] && strcmp(a ? a : "", b ? b : "") == 0;
+}
+
+/* Whether two policies track the same metric: two target-tracking policies on one target must
+ * differ in it (UG-TT, "provided that each of them uses a different metric"). */
+static int same_metric(const policy *p, const policy *q) {
+    if (p->predefined || q->predefined)
+        return p->predefined && q->predefined && strcmp(p->predefined_type, q->predefined_type) == 0;
+    if (!str_eq(p->metric_name, q->metric_name) || !str_eq(p->namespace_, q->namespace_) ||
+        !str_eq(p->statistic, q->statistic) || p->ndims != q->ndims)
+        return 0;
     for (size_t i = 0; i < p->ndims; i++)
-        key = mem_printf(c->ctx, "%s|%s=%s", key, p->dims[i].name, p->dims[i].value);
-    return key;
+        if (!str_eq(p->dims[i].name, q->dims[i].name) || !str_eq(p->dims[i].value, q->dims[i].value))
+            return 0;
+    return 1;
 }
 
 static void check_scale(checker *c, target *t, const ast_scale *s, const defaults *def) {
@@ -708,7 +721,6 @@ static void check_scale(checker *c, target *t, const ast_scale *s, const default
         p->name = derive_name(c, p, &s->metric);
 
     /* One policy per metric and per name on a scalable target. */
-    const char *key = metric_key(c, p);
     for (size_t i = 0; i < t->npolicies; i++) {
         policy *q = t->policies[i];
         if (strcmp(q->name, p->name) == 0) {
@@ -718,7 +730,7 @@ static void check_scale(checker *c, target *t, const ast_scale *s, const default
                       seen_name ? "" : "; give one of them a 'name \"...\"'");
             return;
         }
-        if (strcmp(metric_key(c, q), key) == 0) {
+        if (same_metric(p, q)) {
             diag_error(ctx, "duplicate-metric", s->metric.loc,
                        "a second target-tracking policy on %s for %s: each policy of a "
                        "scalable target needs its own metric (UG-TT)",
@@ -745,28 +757,41 @@ static void check_scale(checker *c, target *t, const ast_scale *s, const default
 }
 
 /* FNV-1a over the resource id and the dimension: a file may name a million targets. */
-static size_t target_hash(const char *resource_id, const char *dim) {
+static uint32_t target_hash(const char *resource_id, const char *dim) {
     uint64_t h = 1469598103934665603ull;
     for (const char *p = resource_id; *p; p++)
         h = (h ^ (unsigned char)*p) * 1099511628211ull;
     h = (h ^ 0xff) * 1099511628211ull;
     for (const char *p = dim; *p; p++)
         h = (h ^ (unsigned char)*p) * 1099511628211ull;
-    return (size_t)(h ^ (h >> 32));
+    /* FNV's low bits mix poorly; finish with MurmurHash3's fmix64 before masking. */
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ull;
+    h ^= h >> 33;
+    return (uint32_t)h;
 }
 
-static target **index_slot(target **index, size_t cap, const char *resource_id, const char *dim) {
-    size_t i = target_hash(resource_id, dim) & (cap - 1);
-    while (index[i] && (strcmp(index[i]->resource_id, resource_id) != 0 ||
-                        strcmp(index[i]->dimension, dim) != 0))
-        i = (i + 1) & (cap - 1);
-    return &index[i];
+static struct slot *index_slot(const checker *c, struct slot *index, size_t cap, uint32_t hash,
+                               const char *resource_id, const char *dim) {
+    size_t i = hash & (cap - 1);
+    for (;; i = (i + 1) & (cap - 1)) {
+        if (index[i].pos == 0)
+            return &index[i];
+        const target *t = c->m->targets[index[i].pos - 1];
+        if (index[i].hash == hash && strcmp(t->resource_id, resource_id) == 0 &&
+            strcmp(t->dimension, dim) == 0)
+            return &index[i];
+    }
 }
 
 static target *find_target(checker *c, const char *resource_id, const char *dim) {
     if (c->index_cap == 0)
         return NULL;
-    return *index_slot(c->index, c->index_cap, resource_id, dim);
+    struct slot *e = index_slot(c, c->index, c->index_cap, target_hash(resource_id, dim),
+                                resource_id, dim);
+    return e->pos ? c->m->targets[e->pos - 1] : NULL;
 }
 
 static target *new_target(checker *c, target_kind kind, const char *name, const char *variant,
@@ -789,25 +814,36 @@ static void add_target(checker *c, target *t, target *replaces) {
         for (size_t i = 0; i < c->m->ntargets; i++)
             if (c->m->targets[i] == replaces)
                 c->m->targets[i] = t;
-        *index_slot(c->index, c->index_cap, t->resource_id, t->dimension) = t;
         return;
     }
+    uint32_t hash = target_hash(t->resource_id, t->dimension);
     target **slot = mem_push(c->ctx, &c->m->targets, &c->m->ntargets, &c->cap_targets,
                              sizeof *slot);
     *slot = t;
     if (c->m->ntargets * 2 > c->index_cap) {
+        /* The index is the checker's alone: outside the arena, freed as it grows and by
+         * check_end (or check_abort when memory runs out). */
         size_t cap = c->index_cap ? c->index_cap * 2 : 64;
-        target **index = mem_alloc(c->ctx, cap * sizeof *index);
+        struct slot *index = mem_raw(c->ctx, NULL, 0, cap * sizeof *index);
+        if (index == NULL)
+            mem_fail(c->ctx);
         memset(index, 0, cap * sizeof *index);
-        for (size_t i = 0; i < c->m->ntargets; i++) {
-            target *u = c->m->targets[i];
-            *index_slot(index, cap, u->resource_id, u->dimension) = u;
+        for (size_t i = 0; i < c->index_cap; i++) {
+            if (c->index[i].pos) {
+                size_t k = c->index[i].hash & (cap - 1);
+                while (index[k].pos)
+                    k = (k + 1) & (cap - 1);
+                index[k] = c->index[i];
+            }
         }
+        if (c->index)
+            mem_raw(c->ctx, c->index, c->index_cap * sizeof *c->index, 0);
         c->index = index;
         c->index_cap = cap;
-    } else {
-        *index_slot(c->index, c->index_cap, t->resource_id, t->dimension) = t;
     }
+    struct slot *e = index_slot(c, c->index, c->index_cap, hash, t->resource_id, t->dimension);
+    e->hash = hash;
+    e->pos = (uint32_t)c->m->ntargets;
 }
 
 /* The one-line form: `scale NAME [variant V] [model M] on ...`. Several lines naming the same
@@ -819,12 +855,15 @@ static void check_oneline(checker *c, const ast_target *at) {
         ok &= check_sagemaker_name(c, &s->variant, "variant");
     if (!ok)
         return;
-    const char *name = tokstr(c, &s->target);
-    const char *variant = s->variant.s ? tokstr(c, &s->variant) : DEFAULT_VARIANT;
-    target *probe = new_target(c, TARGET_VARIANT, name, variant, s->loc);
-    target *t = find_target(c, probe->resource_id, probe->dimension);
+    /* Names are at most 63 bytes (checked above): the resource id fits. */
+    char rid[160];
+    snprintf(rid, sizeof rid, "endpoint/%.*s/variant/%.*s", (int)s->target.len, s->target.s,
+             s->variant.s ? (int)s->variant.len : (int)strlen(DEFAULT_VARIANT),
+             s->variant.s ? s->variant.s : DEFAULT_VARIANT);
+    target *t = find_target(c, rid, catalog_dimension_of(TARGET_VARIANT));
     if (t == NULL) {
-        t = probe;
+        const char *variant = s->variant.s ? tokstr(c, &s->variant) : DEFAULT_VARIANT;
+        t = new_target(c, TARGET_VARIANT, tokstr(c, &s->target), variant, s->loc);
         add_target(c, t, NULL);
     }
     defaults def = {NULL, NULL};
@@ -954,26 +993,44 @@ static void check_block(checker *c, const ast_target *at) {
                      "NoCapacityInvocationFailures (SM-ZERO)", t->resource_id);
 }
 
-int check_model(mmec_ctx *ctx) {
-    checker c;
-    memset(&c, 0, sizeof c);
-    c.ctx = ctx;
-    c.m = &ctx->model;
-    size_t before = ctx->errors;
-    for (const ast_target *at = ctx->ast->targets; at; at = at->next) {
-        if (at->kind == AST_ONELINE) {
-            if (at->scale->target.s == NULL) {
-                diag_error(ctx, "syntax", at->scale->loc,
-                           "a 'scale' statement outside a block names its endpoint: "
-                           "'scale NAME on ...'");
-                continue;
-            }
-            check_oneline(&c, at);
-        } else {
-            check_block(&c, at);
-        }
+checker *check_begin(mmec_ctx *ctx) {
+    checker *c = mem_alloc(ctx, sizeof *c);
+    c->ctx = ctx;
+    c->m = &ctx->model;
+    c->errors_before = ctx->errors;
+    ctx->checker = c;
+    return c;
+}
+
+void check_abort(mmec_ctx *ctx) {
+    checker *c = ctx->checker;
+    if (c && c->index)
+        mem_raw(ctx, c->index, c->index_cap * sizeof *c->index, 0);
+    if (c) {
+        c->index = NULL;
+        c->index_cap = 0;
     }
-    if (ctx->errors == 0 && c.m->npolicies == 0 && c.m->ntargets == 0)
+    ctx->checker = NULL;
+}
+
+void check_target(checker *c, const ast_target *at) {
+    if (at->kind == AST_ONELINE) {
+        if (at->scale->target.s == NULL) {
+            diag_error(c->ctx, "syntax", at->scale->loc,
+                       "a 'scale' statement outside a block names its endpoint: "
+                       "'scale NAME on ...'");
+            return;
+        }
+        check_oneline(c, at);
+    } else {
+        check_block(c, at);
+    }
+}
+
+int check_end(checker *c) {
+    mmec_ctx *ctx = c->ctx;
+    check_abort(ctx);
+    if (ctx->errors == 0 && c->m->npolicies == 0 && c->m->ntargets == 0)
         diag_warning(ctx, "empty", SPAN_NONE, "no scalable target or scaling policy in the file");
-    return ctx->errors == before ? 0 : 1;
+    return ctx->errors == c->errors_before ? 0 : 1;
 }

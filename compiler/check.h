@@ -4,8 +4,19 @@
 
 #include "internal.h"
 
-/* Checks ctx->ast and fills ctx->model. Reports every problem through the diagnostics module;
- * returns 0 when it reported no error. Allocation failures unwind through ctx->oom. */
-int check_model(mmec_ctx *ctx);
+struct ast_target;
+
+/* The checker fills ctx->model one top-level statement at a time, as the parser completes
+ * them, and reports every problem through the diagnostics module. Nothing it keeps points into
+ * the syntax tree, which the parser releases after each statement. Allocation failures unwind
+ * through ctx->oom. */
+typedef struct checker checker;
+
+checker *check_begin(mmec_ctx *ctx);
+void check_target(checker *c, const struct ast_target *at);
+/* The checks of the file as a whole; returns 0 when no error was reported since check_begin. */
+int check_end(checker *c);
+/* Releases what a checker holds outside the arena, after an allocation failure unwound. */
+void check_abort(mmec_ctx *ctx);
 
 #endif

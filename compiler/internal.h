@@ -34,7 +34,8 @@ struct ast_file;
 
 struct mmec_ctx {
     mmec_config cfg;
-    arena_block *blocks;       /* the arena: everything a compilation allocates */
+    arena_block *blocks;       /* the arena: everything a compilation keeps */
+    arena_block *scratch;      /* the syntax tree of the statement being checked */
     jmp_buf *oom;              /* where an allocation failure unwinds to, while compiling */
     int out_of_memory;
     src_file src;
@@ -45,6 +46,7 @@ struct mmec_ctx {
     struct ast_file *ast;
     model model;
     void *scanner;             /* the live flex scanner, destroyed when unwinding */
+    struct checker *checker;   /* the live checker, released when unwinding */
 };
 
 /* Memory (mem.c). All allocation of a context goes through cfg.alloc. */
@@ -56,6 +58,11 @@ void *mem_raw(mmec_ctx *ctx, void *ptr, size_t old_size, size_t size);
  * compile entry point when one is armed (ctx->oom: inside mmec_compile_*), else it returns
  * NULL. Freed by mmec_free. */
 void *mem_alloc(mmec_ctx *ctx, size_t size);
+/* Scratch allocation, like mem_alloc: the syntax tree of one statement, released by
+ * mem_scratch_reset once the statement is checked, so a file of a million statements holds
+ * one statement's tree at a time. */
+void *mem_scratch(mmec_ctx *ctx, size_t size);
+void mem_scratch_reset(mmec_ctx *ctx);
 /* A NUL-terminated arena copy of `len` bytes of `s`. */
 char *mem_strndup(mmec_ctx *ctx, const char *s, size_t len);
 char *mem_strdup(mmec_ctx *ctx, const char *s);

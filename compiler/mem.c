@@ -26,10 +26,10 @@ void mem_fail(mmec_ctx *ctx) {
     longjmp(*ctx->oom, 1);
 }
 
-static void *block_alloc(mmec_ctx *ctx, size_t size) {
+static void *block_alloc(mmec_ctx *ctx, arena_block **head, size_t size) {
     const size_t align = sizeof(max_align_t);
     size = (size + align - 1) / align * align;
-    arena_block *b = ctx->blocks;
+    arena_block *b = *head;
     if (b == NULL || b->size - b->used < size) {
         size_t cap = size > BLOCK_SIZE / 2 ? size : BLOCK_SIZE;
         if (cap > SIZE_MAX - sizeof(arena_block))
@@ -47,15 +47,15 @@ static void *block_alloc(mmec_ctx *ctx, size_t size) {
             return nb->data;
         }
         nb->next = b;
-        ctx->blocks = b = nb;
+        *head = b = nb;
     }
     void *p = (char *)b->data + b->used;
     b->used += size;
     return p;
 }
 
-void *mem_alloc(mmec_ctx *ctx, size_t size) {
-    void *p = block_alloc(ctx, size ? size : 1);
+static void *arena_alloc(mmec_ctx *ctx, arena_block **head, size_t size) {
+    void *p = block_alloc(ctx, head, size ? size : 1);
     if (p == NULL) {
         if (ctx->oom)
             mem_fail(ctx);
@@ -64,6 +64,38 @@ void *mem_alloc(mmec_ctx *ctx, size_t size) {
     }
     memset(p, 0, size);
     return p;
+}
+
+void *mem_alloc(mmec_ctx *ctx, size_t size) {
+    return arena_alloc(ctx, &ctx->blocks, size);
+}
+
+void *mem_scratch(mmec_ctx *ctx, size_t size) {
+    return arena_alloc(ctx, &ctx->scratch, size);
+}
+
+static void free_blocks(mmec_ctx *ctx, arena_block *b) {
+    while (b != NULL) {
+        arena_block *next = b->next;
+        mem_raw(ctx, b, sizeof(arena_block) + b->size, 0);
+        b = next;
+    }
+}
+
+void mem_scratch_reset(mmec_ctx *ctx) {
+    arena_block *b = ctx->scratch;
+    if (b == NULL)
+        return;
+    /* Keep the newest block when it is an ordinary one, so a file of one-line statements
+     * allocates its scratch space once. */
+    if (b->size == BLOCK_SIZE) {
+        free_blocks(ctx, b->next);
+        b->next = NULL;
+        b->used = 0;
+    } else {
+        free_blocks(ctx, b);
+        ctx->scratch = NULL;
+    }
 }
 
 char *mem_strndup(mmec_ctx *ctx, const char *s, size_t len) {
@@ -116,11 +148,8 @@ void *mem_push(mmec_ctx *ctx, void *items, size_t *n, size_t *cap, size_t size) 
 }
 
 void mem_release(mmec_ctx *ctx) {
-    arena_block *b = ctx->blocks;
-    while (b != NULL) {
-        arena_block *next = b->next;
-        mem_raw(ctx, b, sizeof(arena_block) + b->size, 0);
-        b = next;
-    }
+    free_blocks(ctx, ctx->blocks);
     ctx->blocks = NULL;
+    free_blocks(ctx, ctx->scratch);
+    ctx->scratch = NULL;
 }

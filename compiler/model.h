@@ -34,21 +34,22 @@ typedef struct policy {
     span loc;                      /* the `scale` statement */
     span metric_loc;               /* the metric word */
     struct target *target;
-    int predefined;                /* 1: PredefinedMetricSpecification; 0: Customized */
     const char *predefined_type;   /* a MetricType enum value when predefined */
     const struct catalog_metric *metric;  /* catalogue entry, NULL for unknown custom metrics */
     const char *metric_name;       /* CloudWatch metric name (custom; also set for predefined) */
     const char *namespace_;        /* custom */
     dimension *dims;               /* custom */
-    size_t ndims;
     const char *statistic;         /* custom: Average|Minimum|Maximum|SampleCount|Sum */
     const char *unit;              /* custom; NULL: omitted */
-    double target_value;           /* as emitted (percent scaled per unit, ratios as 0..1) */
-    int has_scale_in_cooldown, has_scale_out_cooldown;
-    int32_t scale_in_cooldown, scale_out_cooldown;   /* seconds */
-    int disable_scale_in;
-    int high_resolution;           /* 10-second metric (SageMaker ...HighResolution types) */
     const char *model_name;        /* `model NAME`: the per-model dimension, or NULL */
+    double target_value;           /* as emitted (percent scaled per unit, ratios as 0..1) */
+    int32_t scale_in_cooldown, scale_out_cooldown;   /* seconds */
+    uint32_t ndims;
+    /* Flags, packed: a file may hold a million policies. */
+    uint8_t predefined;            /* 1: PredefinedMetricSpecification; 0: Customized */
+    uint8_t has_scale_in_cooldown, has_scale_out_cooldown;
+    uint8_t disable_scale_in;
+    uint8_t high_resolution;       /* 10-second metric (SageMaker ...HighResolution types) */
 } policy;
 
 typedef struct target {

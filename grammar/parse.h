@@ -5,22 +5,34 @@
 
 #include "../compiler/internal.h"
 #include "../compiler/ast.h"
+#include "../compiler/check.h"
 
 /* Scanner and parser state: one per parse, passed to every function (as Lua's LexState). */
 typedef struct parse_state {
     mmec_ctx *ctx;
     uint32_t base;         /* offset of the scanned buffer in the file (a BOM is skipped) */
     uint32_t pos;          /* offset in the file of the next byte to scan */
+    size_t read_pos;       /* offset in the file of the next byte flex reads */
     ast_file *file;
     int eof_nl;            /* the separator before the end of input was sent */
     span open_brace;       /* the '{' of the block being parsed, for "to close" notes */
     int in_block;
     int line_has_error;    /* a lexical error was reported on this line: no syntax error too */
+    checker *chk;          /* NULL: keep the whole tree in ctx->ast */
 } parse_state;
 
-/* Parses the context's source into ctx->ast, reporting syntax errors. Returns 0 when the parse
- * produced no error. Allocation failures unwind through ctx->oom. */
-int parse_source(mmec_ctx *ctx);
+/* The syntax tree's allocator: scratch memory released after each statement while a checker
+ * consumes the statements, the arena when the tree is kept. */
+static inline void *ast_alloc(parse_state *ps, size_t size) {
+    return ps->chk ? mem_scratch(ps->ctx, size) : mem_alloc(ps->ctx, size);
+}
+
+/* Parses the context's source, reporting syntax errors. With a checker, each top-level
+ * statement is checked as soon as it is parsed and its tree released (a million one-line
+ * policies take one statement's tree of memory); without one, the tree is kept in ctx->ast.
+ * `hook` statements are always kept in ctx->ast. Returns 0 when the parse produced no error.
+ * Allocation failures unwind through ctx->oom. */
+int parse_source(mmec_ctx *ctx, checker *chk);
 
 /* Releases a scanner left live by an allocation failure that unwound out of parse_source. */
 void parse_abort(mmec_ctx *ctx);

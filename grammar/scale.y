@@ -52,7 +52,7 @@ size_t lex_keyword_names(const char **names, size_t cap);
 #define YYMAXDEPTH 200
 
 static ast_item *item_new(parse_state *ps, ast_item_kind kind, span loc) {
-    ast_item *it = mem_alloc(ps->ctx, sizeof *it);
+    ast_item *it = ast_alloc(ps, sizeof *it);
     it->kind = kind;
     it->loc = loc;
     return it;
@@ -77,13 +77,18 @@ static ast_list list_add(ast_list l, ast_item *it) {
 
 static void target_add(parse_state *ps, ast_target_kind kind, span loc, ast_tok name,
                        ast_item *items, ast_scale *scale, span close) {
-    ast_target *t = mem_alloc(ps->ctx, sizeof *t);
+    ast_target *t = ast_alloc(ps, sizeof *t);
     t->kind = kind;
     t->loc = loc;
     t->name = name;
     t->items = items;
     t->scale = scale;
     t->close_loc = close;
+    if (ps->chk) {
+        check_target(ps->chk, t);
+        mem_scratch_reset(ps->ctx);
+        return;
+    }
     *ps->file->tail = t;
     ps->file->tail = &t->next;
 }
@@ -136,7 +141,8 @@ stmt
     | kind name "{"                { ps->open_brace = @3; ps->in_block = 1; }
       block "}"                    { ps->in_block = 0;
                                      target_add(ps, $1, span_join(@1, @2), $2, $5.head, NULL, @6); }
-    | HOOK STRING                  { ast_item *h = item_tok(ps, ITEM_HOOK, @$, $2);
+    | HOOK STRING                  { ast_item *h = mem_alloc(ps->ctx, sizeof *h);
+                                     h->kind = ITEM_HOOK; h->loc = @$; h->a = $2;
                                      *ps->file->hooks_tail = h;
                                      ps->file->hooks_tail = &h->next; }
     ;
@@ -170,21 +176,21 @@ item
     ;
 
 scale
-    : SCALE name ON metric options { $$ = mem_alloc(ps->ctx, sizeof *$$); $$->loc = @$;
+    : SCALE name ON metric options { $$ = ast_alloc(ps, sizeof *$$); $$->loc = @$;
                                      $$->target = $2; $$->metric = $4; $$->options = $5.head; }
     | SCALE name VARIANT name ON metric options
-                                   { $$ = mem_alloc(ps->ctx, sizeof *$$); $$->loc = @$;
+                                   { $$ = ast_alloc(ps, sizeof *$$); $$->loc = @$;
                                      $$->target = $2; $$->variant = $4; $$->metric = $6;
                                      $$->options = $7.head; }
     | SCALE name MODEL name ON metric options
-                                   { $$ = mem_alloc(ps->ctx, sizeof *$$); $$->loc = @$;
+                                   { $$ = ast_alloc(ps, sizeof *$$); $$->loc = @$;
                                      $$->target = $2; $$->model = $4; $$->metric = $6;
                                      $$->options = $7.head; }
     | SCALE name VARIANT name MODEL name ON metric options
-                                   { $$ = mem_alloc(ps->ctx, sizeof *$$); $$->loc = @$;
+                                   { $$ = ast_alloc(ps, sizeof *$$); $$->loc = @$;
                                      $$->target = $2; $$->variant = $4; $$->model = $6;
                                      $$->metric = $8; $$->options = $9.head; }
-    | SCALE ON metric options      { $$ = mem_alloc(ps->ctx, sizeof *$$); $$->loc = @$;
+    | SCALE ON metric options      { $$ = ast_alloc(ps, sizeof *$$); $$->loc = @$;
                                      $$->target = none(); $$->metric = $3; $$->options = $4.head; }
     ;
 
@@ -238,7 +244,7 @@ dims
     : %empty                       { $$ = (ast_dims){NULL, NULL}; }
     | dims NL                      { $$ = $1; }
     | dims ","                     { $$ = $1; }
-    | dims name "=" name           { ast_dim *d = mem_alloc(ps->ctx, sizeof *d);
+    | dims name "=" name           { ast_dim *d = ast_alloc(ps, sizeof *d);
                                      d->name = $2; d->value = $4; $$ = $1;
                                      if ($$.tail) $$.tail->next = d; else $$.head = d;
                                      $$.tail = d; }
@@ -385,10 +391,11 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner, pa
     return 0;
 }
 
-int parse_source(mmec_ctx *ctx) {
+int parse_source(mmec_ctx *ctx, checker *chk) {
     parse_state ps;
     memset(&ps, 0, sizeof ps);
     ps.ctx = ctx;
+    ps.chk = chk;
     ast_file *file = mem_alloc(ctx, sizeof *file);
     file->tail = &file->targets;
     file->hooks_tail = &file->hooks;
@@ -406,17 +413,10 @@ int parse_source(mmec_ctx *ctx) {
     if (scale_lex_init_extra(&ps, &scanner) != 0)
         mem_fail(ctx);
     ctx->scanner = scanner;
-    /* Flex scans a buffer it may write into (it ends each token with a NUL while the action
-     * runs), so it gets an arena copy with the two NULs it wants at the end; tokens point into
-     * ctx->src, which stays intact for the diagnostics. */
-    size_t n = len - ps.base;
-    char *scan = mem_alloc(ctx, n + 2);
-    memcpy(scan, text + ps.base, n);
-    scale__scan_buffer(scan, n + 2, scanner);
+    ps.read_pos = ps.base;
     size_t before = ctx->errors;
     int rc = scale_parse(scanner, &ps);
-    scale_lex_destroy(scanner);
-    ctx->scanner = NULL;
+    parse_abort(ctx);
     if (rc == 2)
         mem_fail(ctx);
     return rc == 0 && ctx->errors == before ? 0 : 1;
@@ -427,4 +427,5 @@ void parse_abort(mmec_ctx *ctx) {
         scale_lex_destroy(ctx->scanner);
         ctx->scanner = NULL;
     }
+
 }

@@ -40,7 +40,6 @@ int main(int argc, char **argv) {
     ps.ctx = ctx;
     yyscan_t scanner;
     scale_lex_init_extra(&ps, &scanner);
-    scale__scan_buffer(text, (size_t)size + 2, scanner);
     SCALE_STYPE val;
     SCALE_LTYPE loc;
     long tokens = 0;

@@ -5,6 +5,26 @@
 
 #include <stddef.h>
 
+#include "mmec.h"
+
+/* Exit codes (sysexits-style; the same values as mmec_status). */
+enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_INTERNAL = 70, EXIT_IO = 74 };
+
+/* What the diagnostics callback needs (cli_common.c). */
+typedef struct cli_reporter {
+    int color;
+} cli_reporter;
+
+/* An mmec_diagnostic_fn: renders GCC-style on stderr. `user` is a cli_reporter. */
+void cli_print_diagnostic(const mmec_diagnostic *d, void *user);
+/* "mmec: MESSAGE" and a pointer to --help, on stderr. */
+void cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Whether stderr gets colour when --color is not given (NO_COLOR, TERM=dumb, a terminal). */
+int cli_auto_color(void);
+/* The closing "N errors, N warnings" line, unless quiet or both are zero. */
+void cli_print_count(int quiet, size_t errors, size_t warnings);
+int cli_exit_for(mmec_status st);
+
 /* An output being written: standard output, or a temporary file beside `path` renamed over
  * it by cli_out_commit. Writes are buffered; the first error is kept and reported by commit. */
 typedef struct cli_out {

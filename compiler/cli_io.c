@@ -71,8 +71,13 @@ int cli_out_open(cli_out *o, const char *path, char *err, size_t errlen) {
     /* The temporary file sits beside the target so rename() stays within one file system. */
     const char *slash = strrchr(path, '/');
     size_t dlen = slash ? (size_t)(slash - path) + 1 : 0;
-    snprintf(pending_tmp, sizeof pending_tmp, "%.*s.%s.XXXXXX", (int)dlen, path,
-             slash ? slash + 1 : path);
+    const char *base = slash ? slash + 1 : path;
+    size_t blen = plen - dlen;
+    /* DIR/.BASE.XXXXXX; the length was checked above. */
+    memcpy(pending_tmp, path, dlen);
+    pending_tmp[dlen] = '.';
+    memcpy(pending_tmp + dlen + 1, base, blen);
+    memcpy(pending_tmp + dlen + 1 + blen, ".XXXXXX", 8);
     int fd = mkstemp(pending_tmp);
     if (fd < 0) {
         snprintf(err, errlen, "cannot create a temporary file beside '%s': %s", path,

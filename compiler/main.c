@@ -13,8 +13,6 @@
 #include "cli.h"
 #include "mmec.h"
 
-enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_INTERNAL = 70, EXIT_IO = 74 };
-
 typedef struct options {
     const char *output;        /* -o; NULL or "-" for stdout */
     const char *format;        /* -f, NULL when not given */
@@ -23,40 +21,6 @@ typedef struct options {
     int color;                 /* 1 colour, 0 none */
     int quiet;
 } options;
-
-/* What the diagnostics callback needs. */
-typedef struct reporter {
-    int color;
-    size_t notes_suppressed;
-} reporter;
-
-static void print_diagnostic(const mmec_diagnostic *d, void *user) {
-    reporter *r = user;
-    char small[2048];
-    size_t need = mmec_diagnostic_render(d, r->color, small, sizeof small);
-    if (need < sizeof small) {
-        fputs(small, stderr);
-        return;
-    }
-    char *big = malloc(need + 1);
-    if (big == NULL) {
-        fputs(small, stderr);
-        return;
-    }
-    mmec_diagnostic_render(d, r->color, big, need + 1);
-    fputs(big, stderr);
-    free(big);
-}
-
-static void usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void usage_error(const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("mmec: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputs("\nTry 'mmec --help' for more information.\n", stderr);
-}
 
 static const char HELP[] =
     "Usage: mmec [compile] FILE [-o OUT] [-f FORMAT] [--policy NAME] [--werror]\n"
@@ -87,32 +51,10 @@ static const char HELP[] =
     "Exit status: 0 success (warnings allowed), 1 invalid input, 2 usage error,\n"
     "70 internal error, 74 I/O error.\n";
 
-static int auto_color(void) {
-    const char *nc = getenv("NO_COLOR");
-    const char *term = getenv("TERM");
-    if (nc && *nc)
-        return 0;
-    if (term && strcmp(term, "dumb") == 0)
-        return 0;
-    return isatty(STDERR_FILENO);
-}
-
-static void print_count(const options *o, size_t errors, size_t warnings) {
-    if (o->quiet || (errors == 0 && warnings == 0))
-        return;
-    if (errors && warnings)
-        fprintf(stderr, "%zu error%s, %zu warning%s\n", errors, errors == 1 ? "" : "s", warnings,
-                warnings == 1 ? "" : "s");
-    else if (errors)
-        fprintf(stderr, "%zu error%s\n", errors, errors == 1 ? "" : "s");
-    else
-        fprintf(stderr, "%zu warning%s\n", warnings, warnings == 1 ? "" : "s");
-}
-
-static mmec_ctx *new_ctx(const options *o, reporter *r) {
+static mmec_ctx *new_ctx(const options *o, cli_reporter *r) {
     mmec_config cfg;
     mmec_config_init(&cfg);
-    cfg.on_diagnostic = print_diagnostic;
+    cfg.on_diagnostic = cli_print_diagnostic;
     cfg.diagnostic_user = r;
     cfg.werror = o->werror;
     mmec_ctx *ctx = mmec_new(&cfg);
@@ -121,33 +63,22 @@ static mmec_ctx *new_ctx(const options *o, reporter *r) {
     return ctx;
 }
 
-static int exit_for(mmec_status st) {
-    switch (st) {
-    case MMEC_OK: return EXIT_OK;
-    case MMEC_EINPUT: return EXIT_INPUT;
-    case MMEC_EUSAGE: return EXIT_USAGE;
-    case MMEC_EIO: return EXIT_IO;
-    case MMEC_EINTERNAL: return EXIT_INTERNAL;
-    }
-    return EXIT_INTERNAL;
-}
-
 static int cmd_check(const options *o, char **files, int nfiles) {
     int rc = EXIT_OK;
     size_t errors = 0, warnings = 0;
-    reporter r = {o->color, 0};
+    cli_reporter r = {o->color};
     for (int i = 0; i < nfiles; i++) {
         mmec_ctx *ctx = new_ctx(o, &r);
         if (ctx == NULL)
             return EXIT_INTERNAL;
-        int code = exit_for(mmec_compile_file(ctx, files[i]));
+        int code = cli_exit_for(mmec_compile_file(ctx, files[i]));
         errors += mmec_error_count(ctx);
         warnings += mmec_warning_count(ctx);
         mmec_free(ctx);
         if (code > rc)
             rc = code;
     }
-    print_count(o, errors, warnings);
+    cli_print_count(o->quiet, errors, warnings);
     return rc;
 }
 
@@ -170,24 +101,24 @@ static int cmd_compile(const options *o, const char *file) {
     if (o->format) {
         fmt = mmec_format_from_name(o->format);
         if (fmt == MMEC_FORMAT_COUNT) {
-            usage_error("unknown format '%s' (policy, request)", o->format);
+            cli_usage_error("unknown format '%s' (policy, request)", o->format);
             return EXIT_USAGE;
         }
     }
     const char *out = o->output && strcmp(o->output, "-") != 0 ? o->output : NULL;
     if (out && cli_same_file(out, file)) {
-        usage_error("refusing to write the output over the input '%s'", file);
+        cli_usage_error("refusing to write the output over the input '%s'", file);
         return EXIT_USAGE;
     }
     size_t olen = out ? strlen(out) : 0;
     int to_dir = out && (out[olen - 1] == '/' || cli_is_dir(out));
 
-    reporter r = {o->color, 0};
+    cli_reporter r = {o->color};
     mmec_ctx *ctx = new_ctx(o, &r);
     if (ctx == NULL)
         return EXIT_INTERNAL;
-    int rc = exit_for(mmec_compile_file(ctx, file));
-    print_count(o, mmec_error_count(ctx), mmec_warning_count(ctx));
+    int rc = cli_exit_for(mmec_compile_file(ctx, file));
+    cli_print_count(o->quiet, mmec_error_count(ctx), mmec_warning_count(ctx));
     if (rc != EXIT_OK) {
         mmec_free(ctx);
         return rc;
@@ -351,29 +282,29 @@ int main(int argc, char **argv) {
         }
         continue;
     unknown:
-        usage_error("unknown option '%s'", a);
+        cli_usage_error("unknown option '%s'", a);
         rc = EXIT_USAGE;
         goto done;
     missing:
-        usage_error("option '%s' needs a value", a);
+        cli_usage_error("option '%s' needs a value", a);
         rc = EXIT_USAGE;
         goto done;
     }
     if (o.color < 0)
-        o.color = auto_color();
+        o.color = cli_auto_color();
 
     if (strcmp(cmd, "check") == 0) {
         if (nfiles == 0) {
-            usage_error("%s", "check: no input file");
+            cli_usage_error("%s", "check: no input file");
             rc = EXIT_USAGE;
         } else {
             rc = cmd_check(&o, files, nfiles);
         }
     } else if (nfiles != 1) {
         if (nfiles)
-            usage_error("compile takes one input file (use 'mmec check' for several)");
+            cli_usage_error("compile takes one input file (use 'mmec check' for several)");
         else
-            usage_error("no input file");
+            cli_usage_error("no input file");
         rc = EXIT_USAGE;
     } else {
         rc = cmd_compile(&o, strcmp(files[0], "-") == 0 ? "/dev/stdin" : files[0]);

@@ -1,0 +1,69 @@
+/* cli_common.c: what every mmec subcommand shares: printing diagnostics, usage errors, colour,
+ * the closing count and the exit codes. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+void cli_print_diagnostic(const mmec_diagnostic *d, void *user) {
+    cli_reporter *r = user;
+    char small[2048];
+    size_t need = mmec_diagnostic_render(d, r->color, small, sizeof small);
+    if (need < sizeof small) {
+        fputs(small, stderr);
+        return;
+    }
+    char *big = malloc(need + 1);
+    if (big == NULL) {
+        fputs(small, stderr);
+        return;
+    }
+    mmec_diagnostic_render(d, r->color, big, need + 1);
+    fputs(big, stderr);
+    free(big);
+}
+
+void cli_usage_error(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("mmec: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputs("\nTry 'mmec --help' for more information.\n", stderr);
+}
+
+int cli_auto_color(void) {
+    const char *nc = getenv("NO_COLOR");
+    const char *term = getenv("TERM");
+    if (nc && *nc)
+        return 0;
+    if (term && strcmp(term, "dumb") == 0)
+        return 0;
+    return isatty(STDERR_FILENO);
+}
+
+void cli_print_count(int quiet, size_t errors, size_t warnings) {
+    if (quiet || (errors == 0 && warnings == 0))
+        return;
+    if (errors && warnings)
+        fprintf(stderr, "%zu error%s, %zu warning%s\n", errors, errors == 1 ? "" : "s", warnings,
+                warnings == 1 ? "" : "s");
+    else if (errors)
+        fprintf(stderr, "%zu error%s\n", errors, errors == 1 ? "" : "s");
+    else
+        fprintf(stderr, "%zu warning%s\n", warnings, warnings == 1 ? "" : "s");
+}
+
+int cli_exit_for(mmec_status st) {
+    switch (st) {
+    case MMEC_OK: return EXIT_OK;
+    case MMEC_EINPUT: return EXIT_INPUT;
+    case MMEC_EUSAGE: return EXIT_USAGE;
+    case MMEC_EIO: return EXIT_IO;
+    case MMEC_EINTERNAL: return EXIT_INTERNAL;
+    }
+    return EXIT_INTERNAL;
+}

@@ -164,7 +164,41 @@ static int parse_count(checker *c, const ast_tok *t, int32_t *out) {
     return 1;
 }
 
+/* The exact value of DIGITS[.DIGITS] with at most 15 significant digits and 22 decimals:
+ * the integer and the power of ten are both exact doubles, so one division rounds correctly
+ * (Clinger's fast path). Returns 0 for anything else. Independent of the host's locale. */
+static int fast_decimal(const char *s, size_t len, double *out) {
+    static const double pow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
+                                   1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
+                                   1e20, 1e21, 1e22};
+    uint64_t m = 0;
+    int digits = 0, decimals = -1;
+    for (size_t i = 0; i < len; i++) {
+        char ch = s[i];
+        if (ch == '.' && decimals < 0 && i > 0 && i + 1 < len) {
+            decimals = 0;
+            continue;
+        }
+        if (ch < '0' || ch > '9')
+            return 0;
+        if (m == 0 && ch == '0' && decimals < 0) {
+            continue;    /* leading zeros of the integer part are not significant */
+        }
+        if (++digits > 15)
+            return 0;
+        m = m * 10 + (uint64_t)(ch - '0');
+        if (decimals >= 0)
+            decimals++;
+    }
+    if (decimals > 22)
+        return 0;
+    *out = decimals > 0 ? (double)m / pow10[decimals] : (double)m;
+    return 1;
+}
+
 static int parse_number(checker *c, const ast_tok *t, double *out) {
+    if (fast_decimal(t->s, t->len, out))
+        return 1;
     char buf[512];
     if (t->len >= sizeof buf) {
         diag_error(c->ctx, "target-range", t->loc, "number '%s' is too long", quote(c, t));
@@ -637,7 +671,9 @@ static const char *derive_name(checker *c, const policy *p, const ast_metric *am
     const target *t = p->target;
     char metric[128];
     if (!am->custom) {
-        snprintf(metric, sizeof metric, "%.*s", (int)am->word.len, am->word.s);
+        size_t n = am->word.len < sizeof metric - 1 ? am->word.len : sizeof metric - 1;
+        memcpy(metric, am->word.s, n);
+        metric[n] = '\0';
     } else {
         size_t n = 0;
         for (uint32_t i = 0; i < am->word.len && n < 100; i++) {
@@ -647,8 +683,8 @@ static const char *derive_name(checker *c, const policy *p, const ast_metric *am
         metric[n] = '\0';
     }
     if (t->variant && strcmp(t->variant, DEFAULT_VARIANT) != 0)
-        return mem_printf(c->ctx, "%s-%s-%s", t->name, t->variant, metric);
-    return mem_printf(c->ctx, "%s-%s", t->name, metric);
+        return mem_cat(c->ctx, t->name, "-", t->variant, "-", metric, (char *)NULL);
+    return mem_cat(c->ctx, t->name, "-", metric, (char *)NULL);
 }
 
 static int str_eq(const char *a, const char *b) {
@@ -802,8 +838,8 @@ static target *new_target(checker *c, target_kind kind, const char *name, const 
     t->variant = kind == TARGET_COMPONENT ? NULL : variant ? variant : DEFAULT_VARIANT;
     t->dimension = catalog_dimension_of(kind);
     t->resource_id = kind == TARGET_COMPONENT
-                         ? mem_printf(c->ctx, "inference-component/%s", name)
-                         : mem_printf(c->ctx, "endpoint/%s/variant/%s", name, t->variant);
+                         ? mem_cat(c->ctx, "inference-component/", name, (char *)NULL)
+                         : mem_cat(c->ctx, "endpoint/", name, "/variant/", t->variant, (char *)NULL);
     t->loc = loc;
     return t;
 }
@@ -857,9 +893,13 @@ static void check_oneline(checker *c, const ast_target *at) {
         return;
     /* Names are at most 63 bytes (checked above): the resource id fits. */
     char rid[160];
-    snprintf(rid, sizeof rid, "endpoint/%.*s/variant/%.*s", (int)s->target.len, s->target.s,
-             s->variant.s ? (int)s->variant.len : (int)strlen(DEFAULT_VARIANT),
-             s->variant.s ? s->variant.s : DEFAULT_VARIANT);
+    const char *vs = s->variant.s ? s->variant.s : DEFAULT_VARIANT;
+    size_t vn = s->variant.s ? s->variant.len : strlen(DEFAULT_VARIANT), n = 0;
+    memcpy(rid + n, "endpoint/", 9), n += 9;
+    memcpy(rid + n, s->target.s, s->target.len), n += s->target.len;
+    memcpy(rid + n, "/variant/", 9), n += 9;
+    memcpy(rid + n, vs, vn), n += vn;
+    rid[n] = '\0';
     target *t = find_target(c, rid, catalog_dimension_of(TARGET_VARIANT));
     if (t == NULL) {
         const char *variant = s->variant.s ? tokstr(c, &s->variant) : DEFAULT_VARIANT;

@@ -69,6 +69,13 @@ char *mem_strdup(mmec_ctx *ctx, const char *s);
 /* An arena string formatted with printf rules. */
 char *mem_printf(mmec_ctx *ctx, const char *fmt, ...) MMEC_PRINTF(2, 3);
 char *mem_vprintf(mmec_ctx *ctx, const char *fmt, va_list ap);
+/* An arena string: the concatenation of the NULL-terminated list of strings (no formatting,
+ * for the names a compile builds per policy). */
+char *mem_cat(mmec_ctx *ctx, const char *first, ...)
+#if defined(__GNUC__)
+    __attribute__((sentinel))
+#endif
+    ;
 /* Unwinds to the compile entry point as an allocation failure; only valid inside a compile. */
 MMEC_NORETURN void mem_fail(mmec_ctx *ctx);
 /* Releases the whole arena. */

@@ -130,6 +130,28 @@ char *mem_printf(mmec_ctx *ctx, const char *fmt, ...) {
     return p;
 }
 
+char *mem_cat(mmec_ctx *ctx, const char *first, ...) {
+    va_list ap;
+    size_t len = 0;
+    va_start(ap, first);
+    for (const char *s = first; s != NULL; s = va_arg(ap, const char *))
+        len += strlen(s);
+    va_end(ap);
+    char *out = mem_alloc(ctx, len + 1);
+    if (out == NULL)
+        return NULL;
+    char *d = out;
+    va_start(ap, first);
+    for (const char *s = first; s != NULL; s = va_arg(ap, const char *)) {
+        size_t n = strlen(s);
+        memcpy(d, s, n);
+        d += n;
+    }
+    va_end(ap);
+    *d = '\0';
+    return out;
+}
+
 void *mem_push(mmec_ctx *ctx, void *items, size_t *n, size_t *cap, size_t size) {
     void **pitems = items;
     if (*n == *cap) {

@@ -99,6 +99,14 @@ static ast_tok none(void) {
     return t;
 }
 
+static ast_cooldown *cooldown_new(parse_state *ps, ast_tok in, ast_tok out, span loc) {
+    ast_cooldown *c = ast_alloc(ps, sizeof *c);
+    c->in = in;
+    c->out = out;
+    c->loc = loc;
+    return c;
+}
+
 static void scale_error(span *loc, yyscan_t scanner, parse_state *ps, const char *msg) {
     (void)scanner;
     diag_error(ps->ctx, "syntax", *loc, "%s", msg);
@@ -123,8 +131,8 @@ typedef struct ast_dims { ast_dim *head, *tail; } ast_dims;
 %type <ast_dims> dims
 %type <ast_item *> item option
 %type <ast_scale *> scale
-%type <ast_cooldown> cooldown
-%type <ast_metric> metric custom_opts
+%type <ast_cooldown *> cooldown
+%type <ast_metric *> metric custom_opts
 %type <ast_target_kind> kind
 
 %%
@@ -171,44 +179,44 @@ item
     | MODEL name                   { $$ = item_tok(ps, ITEM_MODEL, @$, $2); }
     | CAPACITY NUMBER ".." NUMBER  { $$ = item_tok(ps, ITEM_CAPACITY, @$, $2); $$->b = $4; }
     | CAPACITY NUMBER              { $$ = item_tok(ps, ITEM_CAPACITY, @$, $2); $$->b = $2; }
-    | COOLDOWN cooldown            { $$ = item_new(ps, ITEM_COOLDOWN, @$); $$->cooldown = $2; }
+    | COOLDOWN cooldown            { $$ = item_new(ps, ITEM_COOLDOWN, @$); $$->cooldown = *$2; }
     | scale                        { $$ = item_new(ps, ITEM_SCALE, @$); $$->scale = $1; }
     ;
 
 scale
     : SCALE name ON metric options { $$ = ast_alloc(ps, sizeof *$$); $$->loc = @$;
-                                     $$->target = $2; $$->metric = $4; $$->options = $5.head; }
+                                     $$->target = $2; $$->metric = *$4; $$->options = $5.head; }
     | SCALE name VARIANT name ON metric options
                                    { $$ = ast_alloc(ps, sizeof *$$); $$->loc = @$;
-                                     $$->target = $2; $$->variant = $4; $$->metric = $6;
+                                     $$->target = $2; $$->variant = $4; $$->metric = *$6;
                                      $$->options = $7.head; }
     | SCALE name MODEL name ON metric options
                                    { $$ = ast_alloc(ps, sizeof *$$); $$->loc = @$;
-                                     $$->target = $2; $$->model = $4; $$->metric = $6;
+                                     $$->target = $2; $$->model = $4; $$->metric = *$6;
                                      $$->options = $7.head; }
     | SCALE name VARIANT name MODEL name ON metric options
                                    { $$ = ast_alloc(ps, sizeof *$$); $$->loc = @$;
                                      $$->target = $2; $$->variant = $4; $$->model = $6;
-                                     $$->metric = $8; $$->options = $9.head; }
+                                     $$->metric = *$8; $$->options = $9.head; }
     | SCALE ON metric options      { $$ = ast_alloc(ps, sizeof *$$); $$->loc = @$;
-                                     $$->target = none(); $$->metric = $3; $$->options = $4.head; }
+                                     $$->target = none(); $$->metric = *$3; $$->options = $4.head; }
     ;
 
 metric
-    : WORD value per_opt           { memset(&$$, 0, sizeof $$); $$.word = $1; $$.value = $2;
-                                     $$.percent = $2.quoted; $$.value.quoted = 0; $$.per = $3;
-                                     $$.loc = @$; }
-    | WORD WORD value per_opt      { memset(&$$, 0, sizeof $$); $$.word = $1; $$.stat = $2;
-                                     $$.value = $3; $$.percent = $3.quoted; $$.value.quoted = 0;
-                                     $$.per = $4; $$.loc = @$; }
+    : WORD value per_opt           { $$ = ast_alloc(ps, sizeof *$$); $$->word = $1; $$->value = $2;
+                                     $$->percent = $2.quoted; $$->value.quoted = 0; $$->per = $3;
+                                     $$->loc = @$; }
+    | WORD WORD value per_opt      { $$ = ast_alloc(ps, sizeof *$$); $$->word = $1; $$->stat = $2;
+                                     $$->value = $3; $$->percent = $3.quoted; $$->value.quoted = 0;
+                                     $$->per = $4; $$->loc = @$; }
     | METRIC STRING WORD value custom_opts
-                                   { $$ = $5; $$.custom = 1; $$.word = $2; $$.stat = $3;
-                                     $$.value = $4; $$.percent = $4.quoted; $$.value.quoted = 0;
-                                     $$.loc = @$; }
+                                   { $$ = $5; $$->custom = 1; $$->word = $2; $$->stat = $3;
+                                     $$->value = $4; $$->percent = $4.quoted; $$->value.quoted = 0;
+                                     $$->loc = @$; }
     | METRIC STRING IN name WORD value custom_opts
-                                   { $$ = $7; $$.custom = 1; $$.word = $2; $$.namespace_ = $4;
-                                     $$.stat = $5; $$.value = $6; $$.percent = $6.quoted;
-                                     $$.value.quoted = 0; $$.loc = @$; }
+                                   { $$ = $7; $$->custom = 1; $$->word = $2; $$->namespace_ = $4;
+                                     $$->stat = $5; $$->value = $6; $$->percent = $6.quoted;
+                                     $$->value.quoted = 0; $$->loc = @$; }
     ;
 
 /* A target value; `quoted` marks one written with '%' until the metric rule takes it. */
@@ -225,18 +233,18 @@ per_opt
     ;
 
 custom_opts
-    : %empty                       { memset(&$$, 0, sizeof $$); }
+    : %empty                       { $$ = ast_alloc(ps, sizeof *$$); }
     | custom_opts UNIT name        { $$ = $1;
-                                     if ($$.unit.s)
+                                     if ($$->unit.s)
                                          diag_error(ps->ctx, "duplicate", @2, "'unit' given twice");
-                                     $$.unit = $3; }
+                                     $$->unit = $3; }
     | custom_opts DIMENSIONS "{" dims "}"
                                    { $$ = $1;
-                                     if ($$.dims)
+                                     if ($$->dims)
                                          diag_error(ps->ctx, "duplicate", @2,
                                                     "'dimensions' given twice");
-                                     $$.dims = $4.head;
-                                     $$.dims_loc = span_join(@2, @5); }
+                                     $$->dims = $4.head;
+                                     $$->dims_loc = span_join(@2, @5); }
     ;
 
 /* Name = "value" pairs, separated by commas or line ends. */
@@ -256,17 +264,17 @@ options
     ;
 
 option
-    : COOLDOWN cooldown            { $$ = item_new(ps, ITEM_COOLDOWN, @$); $$->cooldown = $2; }
+    : COOLDOWN cooldown            { $$ = item_new(ps, ITEM_COOLDOWN, @$); $$->cooldown = *$2; }
     | NO SCALE_IN                  { $$ = item_new(ps, ITEM_NO_SCALE_IN, @$); }
     | NAME name                    { $$ = item_tok(ps, ITEM_NAME, @$, $2); }
     ;
 
 cooldown
-    : duration                     { $$.in = $1; $$.out = $1; $$.loc = @$; }
-    | IN duration                  { $$.in = $2; $$.out = none(); $$.loc = @$; }
-    | OUT duration                 { $$.in = none(); $$.out = $2; $$.loc = @$; }
-    | IN duration OUT duration     { $$.in = $2; $$.out = $4; $$.loc = @$; }
-    | OUT duration IN duration     { $$.in = $4; $$.out = $2; $$.loc = @$; }
+    : duration                     { $$ = cooldown_new(ps, $1, $1, @$); }
+    | IN duration                  { $$ = cooldown_new(ps, $2, none(), @$); }
+    | OUT duration                 { $$ = cooldown_new(ps, none(), $2, @$); }
+    | IN duration OUT duration     { $$ = cooldown_new(ps, $2, $4, @$); }
+    | OUT duration IN duration     { $$ = cooldown_new(ps, $4, $2, @$); }
     ;
 
 duration

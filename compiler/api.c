@@ -15,19 +15,10 @@
 #define DEFAULT_MAX_INPUT (64u * 1024u * 1024u)
 #define DEFAULT_MAX_ERRORS 20
 
-static void *default_alloc(void *user, void *ptr, size_t old_size, size_t size) {
-    (void)user;
-    (void)old_size;
-    if (size == 0) {
-        free(ptr);
-        return NULL;
-    }
-    return realloc(ptr, size);
-}
 
 void mmec_config_init(mmec_config *cfg) {
     memset(cfg, 0, sizeof *cfg);
-    cfg->alloc = default_alloc;
+    cfg->alloc = mmec_default_alloc;
     cfg->max_input = DEFAULT_MAX_INPUT;
     cfg->max_errors = DEFAULT_MAX_ERRORS;
 }
@@ -39,7 +30,7 @@ mmec_ctx *mmec_new(const mmec_config *cfg) {
     else
         mmec_config_init(&c);
     if (c.alloc == NULL)
-        c.alloc = default_alloc;
+        c.alloc = mmec_default_alloc;
     if (c.max_input == 0)
         c.max_input = DEFAULT_MAX_INPUT;
     if (c.max_errors == 0)

@@ -16,6 +16,16 @@ struct arena_block {
     max_align_t data[];
 };
 
+void *mmec_default_alloc(void *user, void *ptr, size_t old_size, size_t size) {
+    (void)user;
+    (void)old_size;
+    if (size == 0) {
+        free(ptr);
+        return NULL;
+    }
+    return realloc(ptr, size);
+}
+
 void *mem_raw(mmec_ctx *ctx, void *ptr, size_t old_size, size_t size) {
     return ctx->cfg.alloc(ctx->cfg.alloc_user, ptr, old_size, size);
 }

@@ -64,6 +64,9 @@ typedef void (*mmec_diagnostic_fn)(const mmec_diagnostic *d, void *user);
  * contents, or NULL on failure (the old block is then untouched). */
 typedef void *(*mmec_alloc_fn)(void *user, void *ptr, size_t old_size, size_t size);
 
+/* The default allocator (realloc and free), for a host that wraps it. */
+MMEC_API void *mmec_default_alloc(void *user, void *ptr, size_t old_size, size_t size);
+
 typedef struct mmec_config {
     mmec_alloc_fn alloc;          /* NULL: realloc/free */
     void *alloc_user;

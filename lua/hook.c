@@ -350,16 +350,6 @@ done:
 /* ----------------------------------------------------------------------------------------
  * Decide hooks. */
 
-static void *default_alloc(void *user, void *ptr, size_t old_size, size_t size) {
-    (void)user;
-    (void)old_size;
-    if (size == 0) {
-        free(ptr);
-        return NULL;
-    }
-    return realloc(ptr, size);
-}
-
 /* Raises "path:line: decide returned WHAT: WHY", line being where decide is defined (a
  * result has no line of its own). */
 static int bad_result(lua_State *L, const char *what, const char *why) {
@@ -448,7 +438,7 @@ static int run_decide(lua_State *L) {
 hook_decider *hook_decide_open(const char *path, const char *src, size_t len,
                                const hook_limits *lim, mmec_alloc_fn alloc, void *alloc_user) {
     if (alloc == NULL)
-        alloc = default_alloc;
+        alloc = mmec_default_alloc;
     hook_decider *d = alloc(alloc_user, NULL, 0, sizeof *d);
     if (d == NULL)
         return NULL;

@@ -124,16 +124,6 @@ static void fail(sandbox *sb, const char *fmt, ...);
 /* ----------------------------------------------------------------------------------------
  * Memory: the cap sits on top of the embedder's allocator. */
 
-static void *default_alloc(void *user, void *ptr, size_t old_size, size_t size) {
-    (void)user;
-    (void)old_size;
-    if (size == 0) {
-        free(ptr);
-        return NULL;
-    }
-    return realloc(ptr, size);
-}
-
 /* The lua_Alloc of every sandbox state. Growth beyond the cap is refused, and the first
  * refusal is sticky: every later growth is refused too and the next hook tick ends the run.
  * Without that, `while true do pcall(string.rep, 'x', 1e9) end` turns every allocation into a
@@ -942,7 +932,7 @@ static void fail(sandbox *sb, const char *fmt, ...) {
 sandbox *sandbox_open(const char *path, const hook_limits *lim, mmec_alloc_fn alloc,
                       void *alloc_user, void *host) {
     if (alloc == NULL)
-        alloc = default_alloc;
+        alloc = mmec_default_alloc;
     size_t pl = strlen(path);
     sandbox *sb = alloc(alloc_user, NULL, 0, sizeof *sb + pl + 2);
     if (sb == NULL)

@@ -7,16 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void *default_alloc(void *user, void *ptr, size_t old_size, size_t size) {
-    (void)user;
-    (void)old_size;
-    if (size == 0) {
-        free(ptr);
-        return NULL;
-    }
-    return realloc(ptr, size);
-}
-
 /* ---- the timeline ------------------------------------------------------------------------ */
 
 void report_timeline_init(report_timeline *tl, const sim *s) {
@@ -24,7 +14,7 @@ void report_timeline_init(report_timeline *tl, const sim *s) {
     tl->tgt = sim_target(s);
     tl->cfg = *sim_get_config(s);
     if (!tl->cfg.alloc)
-        tl->cfg.alloc = default_alloc;
+        tl->cfg.alloc = mmec_default_alloc;
     tl->period = sim_period(s);
     tl->np = tl->tgt->npolicies;
     tl->ceiling = tl->cfg.alloc(tl->cfg.alloc_user, NULL, 0, tl->np * sizeof *tl->ceiling);

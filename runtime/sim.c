@@ -59,16 +59,6 @@ struct sim {
     sim_decision d;
 };
 
-static void *default_alloc(void *user, void *ptr, size_t old_size, size_t size) {
-    (void)user;
-    (void)old_size;
-    if (size == 0) {
-        free(ptr);
-        return NULL;
-    }
-    return realloc(ptr, size);
-}
-
 void sim_config_init(sim_config *cfg) {
     memset(cfg, 0, sizeof *cfg);
     cfg->period = 0;
@@ -157,7 +147,7 @@ sim *sim_new(const sim_config *cfg, const target *tgt) {
     else
         sim_config_init(&c);
     if (!c.alloc)
-        c.alloc = default_alloc;
+        c.alloc = mmec_default_alloc;
     if (!tgt || tgt->npolicies == 0 || tgt->npolicies > SIM_MAX_POLICIES)
         return NULL;
     if (!valid_window(c.high_breaching, c.high_window) ||

@@ -6,21 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void *default_alloc(void *user, void *ptr, size_t old_size, size_t size) {
-    (void)user;
-    (void)old_size;
-    if (size == 0) {
-        free(ptr);
-        return NULL;
-    }
-    return realloc(ptr, size);
-}
-
 void strbuf_init(strbuf *sb, mmec_alloc_fn alloc, void *alloc_user) {
     sb->data = NULL;
     sb->len = sb->cap = 0;
     sb->failed = 0;
-    sb->alloc = alloc ? alloc : default_alloc;
+    sb->alloc = alloc ? alloc : mmec_default_alloc;
     sb->alloc_user = alloc_user;
 }
 

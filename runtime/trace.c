@@ -14,16 +14,6 @@
 
 #include "strbuf.h"
 
-static void *default_alloc(void *user, void *ptr, size_t old_size, size_t size) {
-    (void)user;
-    (void)old_size;
-    if (size == 0) {
-        free(ptr);
-        return NULL;
-    }
-    return realloc(ptr, size);
-}
-
 void trace_options_init(trace_options *opt) { memset(opt, 0, sizeof *opt); }
 
 #if defined(__GNUC__)
@@ -700,7 +690,7 @@ int trace_read(const char *name, const char *text, size_t len, const trace_optio
         opt = &defaults;
     }
     memset(out, 0, sizeof *out);
-    out->alloc = opt->alloc ? opt->alloc : default_alloc;
+    out->alloc = opt->alloc ? opt->alloc : mmec_default_alloc;
     out->alloc_user = opt->alloc_user;
     if (err) {
         err->line = 0;

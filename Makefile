@@ -53,7 +53,7 @@ Q :=
 endif
 
 .PHONY: all test check bench install uninstall clean deps-check deps example
-all: deps-check $(B)/mmec $(B)/libmmec.a $(B)/libmmec.so $(B)/mmec.pc
+all: deps-check $(B)/mmec $(B)/libmmec.a $(B)/libmmec.so $(B)/mmec.pc $(B)/mmec.so
 
 # Installs the Debian packages the build and the tests need (as root; names them otherwise).
 deps:
@@ -97,6 +97,14 @@ $(B)/libmmec.so: $(LIB_OBJ)
 	@echo "  LD      $@"
 	$(Q)$(CC) -shared -Wl,-soname,libmmec.so.0 $(ALLLDFLAGS) -o $@ $^ $(DEPLIBS)
 
+# The Lua module (require "mmec"): libmmec's objects linked in, liblua left out (the lua5.4
+# interpreter that loads it provides Lua's symbols, and a second copy of Lua in one process
+# breaks it); --exclude-libs keeps the static libraries' symbols out of its exports.
+LUAMOD_LIBS := $(shell $(PKG_CONFIG) --libs libcjson 2>/dev/null) -lm -lpthread
+$(B)/mmec.so: $(B)/obj/lua/luamod.o $(B)/libmmec.a
+	@echo "  LD      $@"
+	$(Q)$(CC) -shared -Wl,--exclude-libs,ALL $(ALLLDFLAGS) -o $@ $^ $(LUAMOD_LIBS)
+
 $(B)/mmec: $(CLI_OBJ) $(B)/libmmec.a
 	@echo "  LD      $@"
 	$(Q)$(CC) $(ALLLDFLAGS) -o $@ $^ $(DEPLIBS)
@@ -132,10 +140,13 @@ install: all
 	ln -sf libmmec.so.0 $(DESTDIR)$(LIBDIR)/libmmec.so
 	install -m 644 compiler/mmec.h $(DESTDIR)$(INCLUDEDIR)/mmec.h
 	install -m 644 $(B)/mmec.pc $(DESTDIR)$(PKGCONFIGDIR)/mmec.pc
+	install -d $(DESTDIR)$(LUA_CMODDIR)
+	install -m 755 $(B)/mmec.so $(DESTDIR)$(LUA_CMODDIR)/mmec.so
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/mmec $(DESTDIR)$(LIBDIR)/libmmec.a $(DESTDIR)$(LIBDIR)/libmmec.so \
-	    $(DESTDIR)$(LIBDIR)/libmmec.so.0 $(DESTDIR)$(INCLUDEDIR)/mmec.h $(DESTDIR)$(PKGCONFIGDIR)/mmec.pc
+	    $(DESTDIR)$(LIBDIR)/libmmec.so.0 $(DESTDIR)$(INCLUDEDIR)/mmec.h $(DESTDIR)$(PKGCONFIGDIR)/mmec.pc \
+	    $(DESTDIR)$(LUA_CMODDIR)/mmec.so
 
 clean:
 	rm -rf build

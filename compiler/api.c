@@ -9,6 +9,7 @@
 
 #include "check.h"
 #include "emit.h"
+#include "hookrun.h"
 #include "internal.h"
 #include "parse.h"
 
@@ -86,6 +87,8 @@ static mmec_status compile_source(mmec_ctx *ctx) {
     checker *chk = check_begin(ctx);
     parse_source(ctx, chk);
     check_end(chk);
+    if (ctx->errors == 0)
+        hookrun_all(ctx);
     if (ctx->suppressed)
         diag_plain(ctx, MMEC_NOTE, "too-many-errors",
                    "%zu more errors not shown (the limit is %zu)",

@@ -56,4 +56,21 @@ const char *cli_pending_tmp(void);
 int cli_same_file(const char *a, const char *b);
 int cli_is_dir(const char *path);
 
+/* Lua hook options (cli_hooks.c). */
+typedef struct cli_hooks {
+    const char **files;         /* --hook, in order (malloc'ed; the caller frees it) */
+    int n;
+    size_t memory;              /* 0: the library's defaults */
+    unsigned long long instructions;
+    unsigned timeout_ms;
+} cli_hooks;
+
+/* Takes argv[*i] when it is a hook option (with its value, advancing *i): returns 1, or -1
+ * after printing a usage error; 0 when it is not a hook option. */
+int cli_hook_option(cli_hooks *h, int argc, char **argv, int *i);
+/* Sets cfg's hook limits, the print sink (stderr) and the watchdog (lua/watchdog.c). */
+void cli_hook_config(const cli_hooks *h, mmec_config *cfg);
+/* Adds the --hook files to a new context. Returns 0, or -1 (printed) when memory ran out. */
+int cli_hook_add(const cli_hooks *h, mmec_ctx *ctx);
+
 #endif

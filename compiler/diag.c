@@ -71,9 +71,10 @@ void diag_vreport(mmec_ctx *ctx, mmec_severity sev, const char *code, span loc,
     d.file = ctx->src.name;
     d.message = mem_vprintf(ctx, fmt, ap);
     src_file *s = &ctx->src;
-    if (loc.start != UINT32_MAX && s->text != NULL) {
-        if (s->line_starts == NULL)
-            build_lines(ctx);
+    if (loc.start != UINT32_MAX && s->text != NULL && s->line_starts == NULL)
+        build_lines(ctx);
+    /* Without a line table (memory ran out building it) the diagnostic has no location. */
+    if (loc.start != UINT32_MAX && s->text != NULL && s->line_starts != NULL) {
         if (loc.start > s->len)
             loc.start = (uint32_t)s->len;
         if (loc.end < loc.start)

@@ -47,6 +47,8 @@ struct mmec_ctx {
     model model;
     void *scanner;             /* the live flex scanner, destroyed when unwinding */
     struct checker *checker;   /* the live checker, released when unwinding */
+    const char **hooks;        /* mmec_add_hook's paths (arena copies) */
+    size_t nhooks, hooks_cap;
 };
 
 /* Memory (mem.c). All allocation of a context goes through cfg.alloc. */

@@ -20,11 +20,13 @@ typedef struct options {
     int werror;
     int color;                 /* 1 colour, 0 none */
     int quiet;
+    cli_hooks hooks;           /* --hook FILE..., --hook-memory, ... */
 } options;
 
 static const char HELP[] =
     "Usage: mmec [compile] FILE [-o OUT] [-f FORMAT] [--policy NAME] [--werror]\n"
     "       mmec check FILE... [--werror]\n"
+    "       (both take --hook FILE and the --hook-* limits)\n"
     "\n"
     "Compiles a .scale file of auto-scaling policies for SageMaker endpoints into the JSON\n"
     "that AWS Application Auto Scaling accepts, after checking it against what AWS accepts\n"
@@ -45,6 +47,12 @@ static const char HELP[] =
     "      --werror      treat warnings as errors\n"
     "      --color[=WHEN] colour diagnostics: auto (default; honours NO_COLOR), always, never\n"
     "  -q, --quiet       do not print the closing count of errors and warnings\n"
+    "      --hook FILE   run the Lua check hook FILE over every checked policy (repeatable;\n"
+    "                    a .scale file may also name hooks: hook \"FILE\"); its print output\n"
+    "                    goes to stderr after 'FILE: '\n"
+    "      --hook-memory N[K|M|G]   memory one hook may hold (default 64M)\n"
+    "      --hook-instructions N    Lua VM instructions per hook call (default 10000000)\n"
+    "      --hook-timeout MS|Ns     wall-clock time per hook call (default 1000 ms)\n"
     "  -h, --help        show this help\n"
     "      --version     show the version\n"
     "\n"
@@ -57,9 +65,14 @@ static mmec_ctx *new_ctx(const options *o, cli_reporter *r) {
     cfg.on_diagnostic = cli_print_diagnostic;
     cfg.diagnostic_user = r;
     cfg.werror = o->werror;
+    cli_hook_config(&o->hooks, &cfg);
     mmec_ctx *ctx = mmec_new(&cfg);
     if (ctx == NULL)
         fputs("mmec: out of memory\n", stderr);
+    else if (cli_hook_add(&o->hooks, ctx) != 0) {
+        mmec_free(ctx);
+        ctx = NULL;
+    }
     return ctx;
 }
 
@@ -240,6 +253,7 @@ int main(int argc, char **argv) {
     int only_files = 0;
     for (int i = first; i < argc; i++) {
         const char *a = argv[i];
+        int k;
         if (only_files || a[0] != '-' || strcmp(a, "-") == 0) {
             files[nfiles++] = argv[i];
             continue;
@@ -252,6 +266,11 @@ int main(int argc, char **argv) {
         } else if (strcmp(a, "--version") == 0) {
             printf("mmec %s\n", MMEC_VERSION);
             goto done;
+        } else if ((k = cli_hook_option(&o.hooks, argc, argv, &i)) != 0) {
+            if (k < 0) {
+                rc = EXIT_USAGE;
+                goto done;
+            }
         } else if (strcmp(a, "--werror") == 0) {
             o.werror = 1;
         } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
@@ -311,6 +330,7 @@ int main(int argc, char **argv) {
     }
 done:
     free(files);
+    free(o.hooks.files);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         if (rc == EXIT_OK)
             rc = EXIT_IO;

@@ -67,6 +67,15 @@ typedef void *(*mmec_alloc_fn)(void *user, void *ptr, size_t old_size, size_t si
 /* The default allocator (realloc and free), for a host that wraps it. */
 MMEC_API void *mmec_default_alloc(void *user, void *ptr, size_t old_size, size_t size);
 
+/* Where a check hook's print output goes: `len` bytes of `text` (one print call, with its
+ * newline) from the hook file `hook`. The library never prints it itself. */
+typedef void (*mmec_hook_print_fn)(void *user, const char *hook, const char *text, size_t len);
+
+/* Called with a number of seconds before every call into a hook, and with 0 after it, so an
+ * embedder can arm a last-resort timer (the command line's watchdog) against a call that
+ * outlives every limit the sandbox enforces. */
+typedef void (*mmec_hook_watch_fn)(void *user, double seconds);
+
 typedef struct mmec_config {
     mmec_alloc_fn alloc;          /* NULL: realloc/free */
     void *alloc_user;
@@ -75,6 +84,14 @@ typedef struct mmec_config {
     int werror;                   /* non-zero: warnings are reported as errors */
     size_t max_input;             /* largest source accepted, bytes (default 64 MiB) */
     size_t max_errors;            /* stop reporting after this many errors (default 100) */
+    /* Lua check hooks (mmec_add_hook, `hook "FILE"`): limits per hook file and per call; 0
+     * means the default. */
+    size_t hook_memory;           /* bytes one hook's state may hold (default 64 MiB) */
+    unsigned long long hook_instructions;  /* VM instructions per call (default 10 million) */
+    unsigned hook_timeout_ms;     /* wall-clock milliseconds per call (default 1000) */
+    mmec_hook_print_fn hook_print;  /* NULL: hooks' print output is dropped */
+    mmec_hook_watch_fn hook_watch;  /* NULL: not called */
+    void *hook_user;              /* passed to hook_print and hook_watch */
 } mmec_config;
 
 typedef struct mmec_ctx mmec_ctx;
@@ -110,6 +127,15 @@ MMEC_API mmec_status mmec_compile_string(mmec_ctx *ctx, const char *name, const 
 /* Reads `path` whole (up to max_input bytes) and compiles it. MMEC_EIO when it cannot be read;
  * the reason is reported as a diagnostic without a location. */
 MMEC_API mmec_status mmec_compile_file(mmec_ctx *ctx, const char *path);
+
+/* Adds the Lua check hook file `path` (read when compiling). After a source checks without
+ * error, every hook added here runs, in order, then every `hook "FILE"` the source names
+ * (FILE relative to the source's folder). A hook sees each policy and its target as
+ * read-only tables, and its reports, errors and broken limits are diagnostics at the
+ * policies' lines with a note naming the hook's path:line; they make the compile fail like
+ * any error. Call it before mmec_compile_*. Returns MMEC_OK, MMEC_EUSAGE after a compile,
+ * MMEC_EINTERNAL when memory runs out. */
+MMEC_API mmec_status mmec_add_hook(mmec_ctx *ctx, const char *path);
 
 /* Counts of what was reported so far. */
 MMEC_API size_t mmec_error_count(const mmec_ctx *ctx);

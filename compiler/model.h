@@ -25,7 +25,8 @@ typedef struct dimension {
     const char *name, *value;
 } dimension;
 
-/* The published metric a custom specification names; see catalog.h. */
+/* The published metric a custom specification names (catalog.h) and the instance type a
+ * target declares (instances.h). */
 struct catalog_metric;
 struct catalog_instance;
 

@@ -30,6 +30,11 @@ typedef struct hook_limits {
     size_t print;               /* bytes of print output kept per state: default 64 KiB */
     hook_print_fn print_fn;     /* NULL: print output is dropped */
     void *print_user;
+    /* Called with the seconds a call may last at most (its timeout, doubled, plus one second)
+     * before every call into Lua, and with 0 after it: the command line arms its watchdog
+     * (hook_watchdog_arm) with it. NULL: not called. */
+    void (*watch_fn)(void *user, double seconds);
+    void *watch_user;
 } hook_limits;
 
 #define HOOK_DEFAULT_MEMORY ((size_t)64 << 20)

@@ -947,6 +947,8 @@ sandbox *sandbox_open(const char *path, const hook_limits *lim, mmec_alloc_fn al
     if (lim != NULL) {
         sb->lim.print_fn = lim->print_fn;
         sb->lim.print_user = lim->print_user;
+        sb->lim.watch_fn = lim->watch_fn;
+        sb->lim.watch_user = lim->watch_user;
         if (lim->memory) sb->lim.memory = lim->memory;
         if (lim->instructions) sb->lim.instructions = lim->instructions;
         if (lim->timeout_ms) sb->lim.timeout_ms = lim->timeout_ms;
@@ -1059,7 +1061,11 @@ int sandbox_call(sandbox *sb, lua_CFunction f, int nargs) {
     lua_pushcfunction(L, f);
     lua_insert(L, base + 2);
     arm(sb);
+    if (sb->lim.watch_fn)
+        sb->lim.watch_fn(sb->lim.watch_user, sb->lim.timeout_ms / 500.0 + 1.0);
     int st = lua_pcall(L, nargs, 0, base + 1);
+    if (sb->lim.watch_fn)
+        sb->lim.watch_fn(sb->lim.watch_user, 0);
     sb->limit = sb->lim.memory;
     int rc = 0;
     if (stopped_fail(sb)) {

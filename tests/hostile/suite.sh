@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # tests/hostile/suite.sh: every hostile check hook of tests/hostile/lua/ through the command
 # line: `mmec check --hook FILE base.scale` must exit with 1 (0 for "ok" and "warning" cases),
-# print the expected text on stderr, finish within 2 s, and, compiled with -o, leave an
-# existing output file untouched. Decide hooks (-- kind: decide) are the library's
-# (tests/unit/test_hostile_lua.c). Until mmec has --hook, one skip line.
+# print the expected text on stderr, finish within 2 s, stay within a peak memory bound
+# (GNU time), and, compiled with -o, leave an existing output file untouched. Decide hooks
+# (-- kind: decide) are the library's (tests/unit/test_hostile_lua.c). Until mmec has
+# --hook, one skip line. A file marked "-- generate: big-source" stands for 2 MiB of Lua,
+# written here.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 mmec=${MMEC:?MMEC is not set (run through make test)}
@@ -11,24 +13,38 @@ if ! "$mmec" --help 2>&1 | grep -q -- '--hook'; then
     echo "ok - hostile lua # SKIP mmec has no --hook yet"
     exit 0
 fi
+if [ ! -x /usr/bin/time ]; then
+    echo "not ok - hostile lua: /usr/bin/time (GNU time) is missing; run make deps"
+    exit 1
+fi
+# Peak memory of one check: the hook's 64 MiB cap plus the process (far more under ASan).
+max_kb=$(( 96 * 1024 ))
+[ "${SANITIZE:-}" = 1 ] && max_kb=$(( 640 * 1024 ))
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 base="$here/lua/base.scale"
 for hook in "$here"/lua/*.lua; do
     name=${hook##*/}
     head -c 4 "$hook" | grep -q $'^\x1bLua' && { want_rc=1; want='precompiled Lua chunks are refused'; } || {
-        grep -q '^-- kind: decide' "$hook" && continue
-        line=$(grep -m1 '^-- expect:' "$hook")
+        grep -aq '^-- kind: decide' "$hook" && continue
+        line=$(grep -a -m1 '^-- expect:' "$hook")
         want=$(printf '%s' "$line" | sed -n 's/^[^"]*"\(.*\)"[^"]*$/\1/p')
         case "$line" in
             *"expect: error"*) want_rc=1 ;;
             *) want_rc=0 ;;
         esac
     }
+    if grep -aq '^-- generate: big-source' "$hook"; then
+        # 2 MiB of valid Lua, over the 1 MiB source limit (as tests/unit/test_hostile_lua.c).
+        { printf 'return {}'; head -c $(( (2 << 20) - 9 )) /dev/zero | tr '\0' ' '; } > "$tmp/$name"
+        hook="$tmp/$name"
+    fi
     printf 'untouched\n' > "$tmp/out.json"
     start=$(date +%s%N)
-    timeout 10 "$mmec" check --hook "$hook" "$base" > "$tmp/stdout" 2> "$tmp/stderr"
+    /usr/bin/time -f '%M' -o "$tmp/rss" \
+        timeout 10 "$mmec" check --hook "$hook" "$base" > "$tmp/stdout" 2> "$tmp/stderr"
     rc=$?
+    rss=$(tail -n 1 "$tmp/rss")
     timeout 10 "$mmec" --hook "$hook" "$base" -o "$tmp/out.json" > /dev/null 2>&1
     rc2=$?
     ms=$(( ($(date +%s%N) - start) / 1000000 ))
@@ -37,6 +53,7 @@ for hook in "$here"/lua/*.lua; do
     [ -z "$why" ] && [ -n "$want" ] && ! grep -qF -- "$want" "$tmp/stderr" && why="stderr lacks: $want"
     [ -z "$why" ] && [ "$want_rc" -ne 0 ] && [ "$(cat "$tmp/out.json")" != untouched ] && why="output file changed (exit $rc2)"
     [ -z "$why" ] && [ "$ms" -gt 4000 ] && why="took $ms ms for two runs"
+    [ -z "$why" ] && [ "$rss" -gt "$max_kb" ] && why="peak memory $rss KiB, over $max_kb KiB"
     if [ -z "$why" ]; then
         echo "ok - hostile lua cli: $name"
     else

@@ -1,0 +1,133 @@
+/* hookrun.c: the check hooks of a compilation. The files mmec_add_hook named and the files
+ * the source's `hook "FILE"` statements name are read here and handed to the hook runner
+ * (lua/hook.c), which runs each in a fresh sandbox over the checked model. */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ast.h"
+#include "hook.h"
+#include "hookrun.h"
+
+mmec_status mmec_add_hook(mmec_ctx *ctx, const char *path) {
+    if (ctx->compiled || path == NULL)
+        return MMEC_EUSAGE;
+    const char *copy = mem_strdup(ctx, path);
+    const char **slot = copy ? mem_push(ctx, &ctx->hooks, &ctx->nhooks, &ctx->hooks_cap,
+                                        sizeof *slot)
+                             : NULL;
+    if (slot == NULL) {
+        ctx->out_of_memory = 0;    /* nothing was lost: the compile may still run */
+        return MMEC_EINTERNAL;
+    }
+    *slot = copy;
+    return MMEC_OK;
+}
+
+static void report_errno(mmec_ctx *ctx, span loc, const char *path, int err) {
+    char buf[256];
+    const char *msg = buf;
+    if (strerror_r(err, buf, sizeof buf) != 0)
+        msg = "unknown error";
+    diag_error(ctx, "io", loc, "cannot read the hook '%s': %s", path, msg);
+}
+
+/* Reads the hook file `path` into the arena, at most `cap` bytes plus one (so that the
+ * sandbox reports a file too large). Only regular files: a FIFO or a device could block the
+ * compile forever, and O_NONBLOCK keeps even the open from waiting for a writer. */
+static char *read_hook(mmec_ctx *ctx, const char *path, span loc, size_t cap, size_t *len) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) {
+        report_errno(ctx, loc, path, errno);
+        return NULL;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        int err = errno;
+        close(fd);
+        report_errno(ctx, loc, path, err);
+        return NULL;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        diag_error(ctx, "io", loc, "cannot read the hook '%s': not a regular file", path);
+        return NULL;
+    }
+    if ((unsigned long long)st.st_size > cap) {
+        close(fd);
+        diag_error(ctx, "hook", loc, "%s: hook file too large (%llu bytes; the limit is %zu %s)",
+                   path, (unsigned long long)st.st_size,
+                   cap % (1u << 20) == 0 ? cap >> 20 : cap % 1024 == 0 ? cap >> 10 : cap,
+                   cap % (1u << 20) == 0 ? "MiB" : cap % 1024 == 0 ? "KiB" : "bytes");
+        return NULL;
+    }
+    /* One byte more than the size, to see a file that grew since fstat: the sandbox then
+     * refuses it as too large. */
+    size_t want = (size_t)st.st_size < cap ? (size_t)st.st_size + 1 : cap + 1;
+    char *buf = mem_alloc(ctx, want + 1);
+    size_t n = 0;
+    while (n < want) {
+        ssize_t r = read(fd, buf + n, want - n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            int err = errno;
+            close(fd);
+            report_errno(ctx, loc, path, err);
+            return NULL;
+        }
+        if (r == 0)
+            break;
+        n += (size_t)r;
+    }
+    close(fd);
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
+static void run_one(mmec_ctx *ctx, const char *path, span loc, const hook_limits *lim) {
+    size_t len;
+    const char *src = read_hook(ctx, path, loc, lim->source, &len);
+    if (src != NULL)
+        (void)hook_run_checks(ctx, path, src, len, lim);
+}
+
+/* The path of a `hook "FILE"` statement: FILE as written when absolute or when the source
+ * has no folder in its name, else FILE in the source's folder. */
+static const char *resolve(mmec_ctx *ctx, const ast_item *h) {
+    const char *name = ctx->src.name;
+    const char *slash = name ? strrchr(name, '/') : NULL;
+    if (h->a.len > 0 && h->a.s[0] == '/')
+        slash = NULL;
+    if (slash == NULL)
+        return mem_strndup(ctx, h->a.s, h->a.len);
+    return mem_printf(ctx, "%.*s/%.*s", (int)(slash - name), name, (int)h->a.len, h->a.s);
+}
+
+void hookrun_all(mmec_ctx *ctx) {
+    hook_limits lim;
+    hook_limits_init(&lim);
+    const mmec_config *c = &ctx->cfg;
+    if (c->hook_memory)
+        lim.memory = c->hook_memory;
+    if (c->hook_instructions)
+        lim.instructions = c->hook_instructions;
+    if (c->hook_timeout_ms)
+        lim.timeout_ms = c->hook_timeout_ms;
+    lim.print_fn = c->hook_print;
+    lim.print_user = c->hook_user;
+    lim.watch_fn = c->hook_watch;
+    lim.watch_user = c->hook_user;
+    for (size_t i = 0; i < ctx->nhooks; i++)
+        run_one(ctx, ctx->hooks[i], SPAN_NONE, &lim);
+    for (const ast_item *h = ctx->ast ? ctx->ast->hooks : NULL; h; h = h->next) {
+        if (h->a.s == NULL || h->a.len == 0 || memchr(h->a.s, '\0', h->a.len) != NULL) {
+            diag_error(ctx, "hook", h->loc, "a hook path must be a non-empty file name");
+            continue;
+        }
+        run_one(ctx, resolve(ctx, h), h->loc, &lim);
+    }
+}

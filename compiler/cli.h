@@ -56,4 +56,7 @@ const char *cli_pending_tmp(void);
 int cli_same_file(const char *a, const char *b);
 int cli_is_dir(const char *path);
 
+/* `mmec simulate ...` (cli_simulate.c): argv[0] is "simulate". Returns the exit code. */
+int cli_simulate(int argc, char **argv);
+
 #endif

@@ -72,5 +72,7 @@ int cli_hook_option(cli_hooks *h, int argc, char **argv, int *i);
 void cli_hook_config(const cli_hooks *h, mmec_config *cfg);
 /* Adds the --hook files to a new context. Returns 0, or -1 (printed) when memory ran out. */
 int cli_hook_add(const cli_hooks *h, mmec_ctx *ctx);
+/* `mmec simulate ...` (cli_simulate.c): argv[0] is "simulate". Returns the exit code. */
+int cli_simulate(int argc, char **argv);
 
 #endif

@@ -26,7 +26,8 @@ typedef struct options {
 static const char HELP[] =
     "Usage: mmec [compile] FILE [-o OUT] [-f FORMAT] [--policy NAME] [--werror]\n"
     "       mmec check FILE... [--werror]\n"
-    "       (both take --hook FILE and the --hook-* limits)\n"
+    "       mmec simulate FILE --trace TRACE [options]   (see 'mmec simulate --help')\n"
+    "       (compile and check take --hook FILE and the --hook-* limits)\n"
     "\n"
     "Compiles a .scale file of auto-scaling policies for SageMaker endpoints into the JSON\n"
     "that AWS Application Auto Scaling accepts, after checking it against what AWS accepts\n"
@@ -234,6 +235,8 @@ static const char *option_value(int argc, char **argv, int *i, const char *arg, 
 }
 
 int main(int argc, char **argv) {
+    if (argc > 1 && strcmp(argv[1], "simulate") == 0)
+        return cli_simulate(argc - 1, argv + 1);
     /* A closed pipe is an I/O error reported as such, not a silent death. */
     signal(SIGPIPE, SIG_IGN);
     options o;

@@ -172,6 +172,79 @@ MMEC_API size_t mmec_diagnostic_render(const mmec_diagnostic *d, int color, char
 /* The name of a severity: "note", "warning", "error". */
 MMEC_API const char *mmec_severity_name(mmec_severity s);
 
+/* ---- The runtime: replaying datapoints through the compiled policies ----------------------
+ * A simulation interprets the checked policies of one scalable target as Application Auto
+ * Scaling would (alarms, proportional capacity, cooldowns, several policies combined, min/max
+ * clamping, warm-up), one datapoint per call, and says what it decided and why. It reads the
+ * context's model: the context must outlive it. All its memory comes from the context's
+ * allocator, allocated by mmec_sim_new; stepping allocates nothing. */
+
+typedef struct mmec_sim mmec_sim;
+
+/* What a step's value means. */
+typedef enum mmec_sim_input {
+    MMEC_SIM_DEMAND = 0,   /* total load on the target; the metric is load / capacity */
+    MMEC_SIM_METRIC = 1    /* a per-capacity metric, observed at the capacity given to the step */
+} mmec_sim_input;
+
+typedef struct mmec_sim_options {
+    mmec_sim_input input;
+    long warmup;           /* seconds before new capacity serves; < 0: the default (300) */
+    long initial_capacity; /* capacity in service at the start; < 0: the target's minimum */
+    long period;           /* evaluation period in seconds; 0: 60 (10 for high resolution) */
+} mmec_sim_options;
+
+typedef enum mmec_sim_action {
+    MMEC_SIM_NONE = 0,
+    MMEC_SIM_SCALE_OUT,
+    MMEC_SIM_SCALE_IN,
+    MMEC_SIM_CLAMP,        /* a policy wanted to pass min or max and was held there */
+    MMEC_SIM_SCHEDULE      /* a scheduled action moved min/max */
+} mmec_sim_action;
+
+/* One evaluation's decision, copied out to the caller. */
+typedef struct mmec_sim_decision {
+    long long time;        /* seconds since the epoch */
+    double demand;         /* total load; NaN for a missing datapoint */
+    double metric;         /* the first policy's metric as its alarms saw it; NaN when missing */
+    int present;           /* the datapoint was there */
+    int alarm_high, alarm_low;  /* some policy's high alarm / every policy's low alarm fires */
+    int capacity;          /* in service */
+    int pending;           /* requested, still warming up */
+    int desired_before, desired;
+    int min, max;
+    mmec_sim_action action;
+} mmec_sim_decision;
+
+/* Fills `opt` with the defaults. */
+MMEC_API void mmec_sim_options_init(mmec_sim_options *opt);
+
+/* A simulation of the scalable target of policy `policy` (an index as for mmec_policy_name),
+ * with all the policies on that target. `opt` may be NULL. Returns NULL when the compile
+ * failed, `policy` is out of range, an option is out of range, or memory runs out. */
+MMEC_API mmec_sim *mmec_sim_new(mmec_ctx *ctx, size_t policy, const mmec_sim_options *opt);
+
+/* Evaluates one datapoint: `value` at `time` (seconds since the epoch, increasing; NaN: no
+ * datapoint, which never scales). Fills `*out` (may be NULL). Returns MMEC_OK, or MMEC_EUSAGE
+ * when `time` is not after the previous step's (nothing changes then). */
+MMEC_API mmec_status mmec_sim_step(mmec_sim *s, long long time, double value,
+                                   mmec_sim_decision *out);
+/* The same with the capacity `value` was observed at (MMEC_SIM_METRIC; <= 0 or NaN: not
+ * known, the metric is then replayed as observed). */
+MMEC_API mmec_status mmec_sim_step_observed(mmec_sim *s, long long time, double value,
+                                            double capacity, mmec_sim_decision *out);
+
+/* The last decision in words ("scale out 3 -> 5: GPUUtilization 81 > 50 for 3 datapoints";
+ * empty when nothing happened), snprintf rules: at most `cap` bytes with the NUL, returns the
+ * length of the whole text. */
+MMEC_API size_t mmec_sim_reason(const mmec_sim *s, char *buf, size_t cap);
+
+/* The evaluation period in seconds. */
+MMEC_API long mmec_sim_period(const mmec_sim *s);
+
+/* Releases the simulation. Accepts NULL. */
+MMEC_API void mmec_sim_free(mmec_sim *s);
+
 #ifdef __cplusplus
 }
 #endif

@@ -16,21 +16,42 @@
 
 void trace_options_init(trace_options *opt) { memset(opt, 0, sizeof *opt); }
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 4, 5)))
-#endif
-static int fail(trace_error *err, const char *name, unsigned line, const char *fmt, ...) {
+static int vfail(trace_error *err, const char *name, unsigned line, unsigned col,
+                 const char *fmt, va_list ap) {
     if (!err)
         return -1;
     int n = line ? snprintf(err->message, sizeof err->message, "%s:%u: ", name, line)
                  : snprintf(err->message, sizeof err->message, "%s: ", name);
     if (n < 0 || (size_t)n >= sizeof err->message)
         n = 0;
+    vsnprintf(err->message + n, sizeof err->message - (size_t)n, fmt, ap);
+    err->line = line;
+    err->col = line ? col : 0;
+    err->what = (size_t)n;
+    return -1;
+}
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 4, 5)))
+#endif
+static int fail(trace_error *err, const char *name, unsigned line, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(err->message + n, sizeof err->message - (size_t)n, fmt, ap);
+    vfail(err, name, line, 1, fmt, ap);
     va_end(ap);
-    err->line = line;
+    return -1;
+}
+
+/* The same at a column (from 1, in bytes) of the line. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 5, 6)))
+#endif
+static int fail_at(trace_error *err, const char *name, unsigned line, unsigned col,
+                   const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vfail(err, name, line, col, fmt, ap);
+    va_end(ap);
     return -1;
 }
 
@@ -376,6 +397,9 @@ static int parse_number(const char *s, size_t len, double *v) {
     return 0;
 }
 
+/* The column of field `f` of the line being read, from 1. */
+#define COL(f) ((unsigned)((f).s - line) + 1u)
+
 int trace_csv_line(trace_csv *r, const char *line, size_t len, trace_point *pt,
                    trace_error *err) {
     char sh[48];
@@ -426,12 +450,14 @@ int trace_csv_line(trace_csv *r, const char *line, size_t len, trace_point *pt,
         }
     }
     if (r->time_col >= n)
-        return fail(err, r->name, r->line, "missing timestamp");
+        return fail_at(err, r->name, r->line, (unsigned)len + 1, "missing timestamp");
     field ft = f[r->time_col];
     if (trace_parse_time(ft.s, ft.len, &pt->time) != 0)
-        return fail(err, r->name, r->line, "bad timestamp '%s'", shown(ft.s, ft.len, sh));
+        return fail_at(err, r->name, r->line, COL(ft), "bad timestamp '%s'",
+                       shown(ft.s, ft.len, sh));
     if (r->has_last && pt->time <= r->last_time)
-        return fail(err, r->name, r->line, "timestamp '%s' %s line %u", shown(ft.s, ft.len, sh),
+        return fail_at(err, r->name, r->line, COL(ft), "timestamp '%s' %s line %u",
+                       shown(ft.s, ft.len, sh),
                     pt->time == r->last_time ? "repeats" : "is earlier than", r->last_line);
     pt->value = NAN;
     pt->capacity = NAN;
@@ -439,13 +465,15 @@ int trace_csv_line(trace_csv *r, const char *line, size_t len, trace_point *pt,
     if (r->value_col < n && f[r->value_col].len > 0) {
         field fv = f[r->value_col];
         if (parse_number(fv.s, fv.len, &pt->value) != 0)
-            return fail(err, r->name, r->line, "bad value '%s'", shown(fv.s, fv.len, sh));
+            return fail_at(err, r->name, r->line, COL(fv), "bad value '%s'",
+                           shown(fv.s, fv.len, sh));
         pt->present = 1;
     }
     if (r->capacity_col >= 0 && r->capacity_col < n && f[r->capacity_col].len > 0) {
         field fc = f[r->capacity_col];
         if (parse_number(fc.s, fc.len, &pt->capacity) != 0 || pt->capacity < 0)
-            return fail(err, r->name, r->line, "bad capacity '%s'", shown(fc.s, fc.len, sh));
+            return fail_at(err, r->name, r->line, COL(fc), "bad capacity '%s'",
+                           shown(fc.s, fc.len, sh));
     }
     r->has_last = 1;
     r->last_time = pt->time;
@@ -477,23 +505,41 @@ static int read_csv(const char *name, const char *text, size_t len, const trace_
 
 /* ---- JSON -------------------------------------------------------------------------------- */
 
-/* The line of byte `off` of `text`. */
-static unsigned line_of(const char *text, size_t len, size_t off) {
-    unsigned line = 1;
-    for (size_t i = 0; i < off && i < len; i++)
-        line += text[i] == '\n';
-    return line;
+/* A place in the text: line and column from 1 (0: unknown). */
+typedef struct pos {
+    unsigned line, col;
+} pos;
+
+/* The place of byte `off` of `text`. */
+static pos pos_of(const char *text, size_t len, size_t off) {
+    pos p = {1, 1};
+    for (size_t i = 0; i < off && i < len; i++) {
+        p.col = text[i] == '\n' ? 1 : p.col + 1;
+        p.line += text[i] == '\n';
+    }
+    return p;
 }
 
-/* The line of the `nth` (from 1) occurrence of the quoted string `s` in `text`, or 0. */
-static unsigned line_of_string(const char *text, size_t len, const char *s, int nth) {
+/* The place of the `nth` (from 1) occurrence of the quoted string `s` in `text`, or {0, 0}. */
+static pos pos_of_string(const char *text, size_t len, const char *s, int nth) {
     size_t n = strlen(s);
     for (size_t i = 0; i + n + 2 <= len; i++) {
         if (text[i] == '"' && memcmp(text + i + 1, s, n) == 0 && text[i + 1 + n] == '"' &&
             --nth == 0)
-            return line_of(text, len, i);
+            return pos_of(text, len, i);
     }
-    return 0;
+    return (pos){0, 0};
+}
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 4, 5)))
+#endif
+static int fail_pos(trace_error *err, const char *name, pos at, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vfail(err, name, at.line, at.col, fmt, ap);
+    va_end(ap);
+    return -1;
 }
 
 typedef struct pair {
@@ -524,7 +570,7 @@ static int sort_and_push(const char *name, const char *text, size_t len, pair *p
     qsort(p, n, sizeof *p, cmp_pair);
     for (size_t k = 1; k < n; k++)
         if (p[k].time == p[k - 1].time)
-            return fail(err, name, line_of_string(text, len, p[k].stamp, 2),
+            return fail_pos(err, name, pos_of_string(text, len, p[k].stamp, 2),
                         "duplicate timestamp '%s'", p[k].stamp);
     for (size_t k = 0; k < n; k++)
         if (push(out, p[k].time, p[k].value, NAN, 1) != 0)
@@ -578,8 +624,9 @@ static int read_metric_data(const char *name, const char *text, size_t len,
         if (json_time(t, &p[k].time) != 0) {
             char sh[48];
             const char *s = cJSON_IsString(t) ? t->valuestring : "?";
-            rc = fail(err, name, cJSON_IsString(t) ? line_of_string(text, len, s, 1) : 0,
-                      "bad timestamp '%s'", shown(s, strlen(s), sh));
+            rc = fail_pos(err, name,
+                          cJSON_IsString(t) ? pos_of_string(text, len, s, 1) : (pos){0, 0},
+                          "bad timestamp '%s'", shown(s, strlen(s), sh));
             goto done;
         }
         p[k].stamp = cJSON_IsString(t) ? t->valuestring : "";
@@ -639,13 +686,14 @@ static int read_statistics(const char *name, const char *text, size_t len,
         if (!t || json_time(t, &p[k].time) != 0) {
             char sh[48];
             const char *s = cJSON_IsString(t) ? t->valuestring : "";
-            rc = fail(err, name, cJSON_IsString(t) ? line_of_string(text, len, s, 1) : 0,
-                      "Datapoints[%d]: bad or missing Timestamp '%s'", k, shown(s, strlen(s), sh));
+            rc = fail_pos(err, name,
+                          cJSON_IsString(t) ? pos_of_string(text, len, s, 1) : (pos){0, 0},
+                          "Datapoints[%d]: bad or missing Timestamp '%s'", k, shown(s, strlen(s), sh));
             goto done;
         }
         p[k].stamp = cJSON_IsString(t) ? t->valuestring : "";
         if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble)) {
-            rc = fail(err, name, line_of_string(text, len, p[k].stamp, 1),
+            rc = fail_pos(err, name, pos_of_string(text, len, p[k].stamp, 1),
                       "Datapoints[%d] has no number for %s", k, stat);
             goto done;
         }
@@ -665,7 +713,7 @@ static int read_json(const char *name, const char *text, size_t len, const trace
     cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
     if (!root) {
         size_t off = end && end >= text && end <= text + len ? (size_t)(end - text) : 0;
-        return fail(err, name, line_of(text, len, off), "invalid JSON");
+        return fail_pos(err, name, pos_of(text, len, off), "invalid JSON");
     }
     int rc;
     const cJSON *results = cJSON_GetObjectItemCaseSensitive(root, "MetricDataResults");
@@ -693,7 +741,8 @@ int trace_read(const char *name, const char *text, size_t len, const trace_optio
     out->alloc = opt->alloc ? opt->alloc : mmec_default_alloc;
     out->alloc_user = opt->alloc_user;
     if (err) {
-        err->line = 0;
+        err->line = err->col = 0;
+        err->what = 0;
         err->message[0] = '\0';
     }
     trace_format f = opt->format;

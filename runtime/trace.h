@@ -26,9 +26,13 @@ typedef struct trace {
     void *alloc_user;
 } trace;
 
-/* A failure: `message` is complete ("name:line: what"); `line` is 0 when there is no line. */
+/* A failure: `message` is complete ("name:line: what"); `line` is 0 when there is no line,
+ * `col` the column (from 1, in bytes) of the offending field on it (1 when only the line is
+ * known; 0 without a line), and `message + what` is the "what" alone, for a caller that
+ * renders the location itself ("name:line:col: error: what" and a caret). */
 typedef struct trace_error {
-    unsigned line;
+    unsigned line, col;
+    size_t what;
     char message[320];
 } trace_error;
 

@@ -311,6 +311,30 @@ static void csv_errors_name_their_line(void **state) {
     expect_error("timestamp,value\n", "trace.csv: no datapoints");
 }
 
+/* Errors carry the column of the offending field, and where the bare description starts. */
+static void trace_errors_name_their_column(void **state) {
+    (void)state;
+    trace tr;
+    trace_error err;
+    const char *csv = "timestamp,value\n2026-01-01T00:00:00Z, abc\n";
+    assert_int_equal(trace_read("t.csv", csv, strlen(csv), NULL, &tr, &err), -1);
+    assert_int_equal(err.line, 2);
+    assert_int_equal(err.col, 23);
+    assert_string_equal(err.message + err.what, "bad value 'abc'");
+    trace_free(&tr);
+    const char *json = "{\"Datapoints\": [\n  {\"Timestamp\": \"2026-01-01T00:00:00Z\", \"Sum\": 1},\n"
+                       "  {\"Timestamp\": \"2026-01-01T00:00:00Z\", \"Sum\": 2}\n]}";
+    assert_int_equal(trace_read("s.json", json, strlen(json), NULL, &tr, &err), -1);
+    assert_int_equal(err.line, 3);
+    assert_int_equal(err.col, 17);
+    trace_free(&tr);
+    assert_int_equal(trace_read("e.csv", "timestamp,value\n", 16, NULL, &tr, &err), -1);
+    assert_int_equal(err.line, 0);
+    assert_int_equal(err.col, 0);
+    assert_string_equal(err.message + err.what, "no datapoints");
+    trace_free(&tr);
+}
+
 static void get_metric_data_is_sorted_oldest_first(void **state) {
     (void)state;
     const char *json = "{\n"
@@ -508,6 +532,7 @@ int main(void) {
         cmocka_unit_test(schedule_raises_min_immediately),
         cmocka_unit_test(csv_reads_iso_epoch_offsets_and_gaps),
         cmocka_unit_test(csv_errors_name_their_line),
+        cmocka_unit_test(trace_errors_name_their_column),
         cmocka_unit_test(get_metric_data_is_sorted_oldest_first),
         cmocka_unit_test(get_metric_statistics_picks_the_statistic),
         cmocka_unit_test(resample_averages_and_fills_gaps),

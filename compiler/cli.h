@@ -56,4 +56,7 @@ const char *cli_pending_tmp(void);
 int cli_same_file(const char *a, const char *b);
 int cli_is_dir(const char *path);
 
+/* `mmec import` (cli_import.c): argv[0] is "import". Returns the exit code. */
+int cli_import(int argc, char **argv);
+
 #endif

@@ -143,6 +143,16 @@ MMEC_API size_t mmec_diagnostic_render(const mmec_diagnostic *d, int color, char
 /* The name of a severity: "note", "warning", "error". */
 MMEC_API const char *mmec_severity_name(mmec_severity s);
 
+/* Imports `len` bytes of AWS JSON named `name` (a TargetTrackingScalingPolicyConfiguration,
+ * PutScalingPolicy, RegisterScalableTarget or PutScheduledAction requests, describe-* output or
+ * a CloudFormation template; several JSON values may follow one another) as .scale source,
+ * checks that source and reports every finding at the JSON's own line and column. `target`
+ * names the endpoint of a configuration that names none (NULL: "my-endpoint"). On MMEC_OK,
+ * `*out` holds the source (`*len` bytes plus a NUL), released with mmec_buffer_free. Uses the
+ * context like a compile: once per context. */
+MMEC_API mmec_status mmec_import_string(mmec_ctx *ctx, const char *name, const char *json,
+                                        size_t len, const char *target, char **out, size_t *len_out);
+
 #ifdef __cplusplus
 }
 #endif

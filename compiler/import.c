@@ -306,6 +306,7 @@ typedef struct importer {
     segment *segs;
     size_t nsegs, cap_segs;
     size_t npolicies;
+    mmec_ctx **child;              /* the checking context while it lives, freed on unwinding */
     const jnode **dups;            /* duplicate keys reported */
     size_t ndups, cap_dups;
     int failed;                    /* an error was reported by the importer itself */
@@ -649,7 +650,7 @@ static void read_scheduled(importer *im, const jnode *o, itarget *t) {
         if ((*p == '\n' && p[1] != '#' && p[1] != '\0') || *p == '\r')
             *p = ' ';
     add_entry(im, E_COMMENT, o->loc)->text = text;
-    diag_warning(im->ctx, "import-schedule", o->loc,
+    diag_warning(im->ctx, "import-schedule", sched ? sched->loc : o->loc,
                  "scheduled action '%s' is written as a comment: .scale has no schedule "
                  "statement yet", name ? name->s : "(unnamed)");
 }
@@ -1145,6 +1146,7 @@ static void write_block(importer *im, itarget *t, resolved *res) {
         mark(im, at, t->loc);
     }
     if (t->has_capacity) {
+        size_t line = im->len;
         adds(im, "    capacity ");
         at = im->len;
         adds(im, number_text(im, t->min));
@@ -1154,6 +1156,7 @@ static void write_block(importer *im, itarget *t, resolved *res) {
         adds(im, number_text(im, t->max));
         mark(im, at, t->max_loc);
         adds(im, "\n");
+        mark(im, line, span_join(t->min_loc, t->max_loc));
     }
     for (size_t i = 0; i < im->nentries; i++)
         if (im->entries[i].kind == E_POLICY && im->entries[i].t == t &&
@@ -1268,7 +1271,7 @@ static mmec_status check_source(importer *im) {
     mmec_config cfg = im->ctx->cfg;
     cfg.on_diagnostic = forward;
     cfg.diagnostic_user = im;
-    mmec_ctx *child = mmec_new(&cfg);
+    mmec_ctx *child = *im->child = mmec_new(&cfg);
     if (child == NULL)
         mem_fail(im->ctx);
     /* The child unwinds its own allocation failures; ours must not unwind through it. */
@@ -1276,15 +1279,14 @@ static mmec_status check_source(importer *im) {
     im->ctx->oom = NULL;
     mmec_status st = mmec_compile_string(child, "<import>", im->out ? im->out : "", im->len);
     im->ctx->oom = oom;
-    if (st == MMEC_EINTERNAL || im->ctx->out_of_memory) {
-        mmec_free(child);
+    if (st == MMEC_EINTERNAL || im->ctx->out_of_memory)
         mem_fail(im->ctx);
-    }
     if (st == MMEC_OK && mmec_policy_count(child) == im->npolicies)
         for (size_t i = 0; i < im->nentries; i++)
             if (im->entries[i].kind == E_POLICY && im->entries[i].t && im->entries[i].cfg)
                 compare(im, child, &im->entries[i]);
     mmec_free(child);
+    *im->child = NULL;
     return st;
 }
 
@@ -1294,6 +1296,7 @@ typedef struct import_arg {
     const char *target;
     char **out;
     size_t *outlen;
+    mmec_ctx *child;
 } import_arg;
 
 static mmec_status import_fn(mmec_ctx *ctx, import_arg *a) {
@@ -1309,6 +1312,7 @@ static mmec_status import_fn(mmec_ctx *ctx, import_arg *a) {
     memset(&im, 0, sizeof im);
     im.ctx = ctx;
     im.default_target = a->target ? a->target : DEFAULT_TARGET;
+    im.child = &a->child;
     jreader r = {ctx, ctx->src.text, a->len, 0, 1, 0};
     if (r.len >= 3 && memcmp(r.s, "\xEF\xBB\xBF", 3) == 0)
         r.pos = 3;
@@ -1355,13 +1359,14 @@ mmec_status mmec_import_string(mmec_ctx *ctx, const char *name, const char *json
     if (ctx->compiled)
         return MMEC_EUSAGE;
     ctx->compiled = 1;
-    import_arg a = {name, json, len, target_name, out, outlen};
+    import_arg a = {name, json, len, target_name, out, outlen, NULL};
     jmp_buf jb;
     ctx->oom = &jb;
     mmec_status st;
     if (setjmp(jb) == 0) {
         st = import_fn(ctx, &a);
     } else {
+        mmec_free(a.child);
         if (*out)
             mmec_buffer_free(ctx, *out);
         *out = NULL;

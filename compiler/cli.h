@@ -74,5 +74,7 @@ void cli_hook_config(const cli_hooks *h, mmec_config *cfg);
 int cli_hook_add(const cli_hooks *h, mmec_ctx *ctx);
 /* `mmec simulate ...` (cli_simulate.c): argv[0] is "simulate". Returns the exit code. */
 int cli_simulate(int argc, char **argv);
+/* `mmec import` (cli_import.c): argv[0] is "import". Returns the exit code. */
+int cli_import(int argc, char **argv);
 
 #endif

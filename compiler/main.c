@@ -28,6 +28,7 @@ static const char HELP[] =
     "       mmec check FILE... [--werror]\n"
     "       mmec simulate FILE --trace TRACE [options]   (see 'mmec simulate --help')\n"
     "       (compile and check take --hook FILE and the --hook-* limits)\n"
+    "       mmec import FILE.json [-o OUT.scale]   (mmec import --help)\n"
     "\n"
     "Compiles a .scale file of auto-scaling policies for SageMaker endpoints into the JSON\n"
     "that AWS Application Auto Scaling accepts, after checking it against what AWS accepts\n"
@@ -36,6 +37,7 @@ static const char HELP[] =
     "Commands:\n"
     "  compile FILE      compile (the default command)\n"
     "  check FILE...     report diagnostics only; write nothing\n"
+    "  import FILE.json  turn AWS JSON (policies, targets, CloudFormation) into .scale\n"
     "\n"
     "Options:\n"
     "  -o, --output OUT  write to OUT ('-' or no -o: standard output); OUT ending in '/' or\n"
@@ -239,6 +241,8 @@ int main(int argc, char **argv) {
         return cli_simulate(argc - 1, argv + 1);
     /* A closed pipe is an I/O error reported as such, not a silent death. */
     signal(SIGPIPE, SIG_IGN);
+    if (argc > 1 && strcmp(argv[1], "import") == 0)
+        return cli_import(argc - 1, argv + 1);
     options o;
     memset(&o, 0, sizeof o);
     o.color = -1;

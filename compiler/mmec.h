@@ -244,6 +244,15 @@ MMEC_API long mmec_sim_period(const mmec_sim *s);
 
 /* Releases the simulation. Accepts NULL. */
 MMEC_API void mmec_sim_free(mmec_sim *s);
+/* Imports `len` bytes of AWS JSON named `name` (a TargetTrackingScalingPolicyConfiguration,
+ * PutScalingPolicy, RegisterScalableTarget or PutScheduledAction requests, describe-* output or
+ * a CloudFormation template; several JSON values may follow one another) as .scale source,
+ * checks that source and reports every finding at the JSON's own line and column. `target`
+ * names the endpoint of a configuration that names none (NULL: "my-endpoint"). On MMEC_OK,
+ * `*out` holds the source (`*len` bytes plus a NUL), released with mmec_buffer_free. Uses the
+ * context like a compile: once per context. */
+MMEC_API mmec_status mmec_import_string(mmec_ctx *ctx, const char *name, const char *json,
+                                        size_t len, const char *target, char **out, size_t *len_out);
 
 #ifdef __cplusplus
 }

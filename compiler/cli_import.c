@@ -1,0 +1,167 @@
+/* cli_import.c: `mmec import FILE.json [-o OUT.scale]`: AWS JSON to .scale source, through
+ * mmec_import_string. Findings are printed against the JSON file; the output is written only
+ * when the import succeeded, atomically. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "mmec.h"
+
+#define MAX_JSON (64u * 1024u * 1024u)
+
+static const char IMPORT_HELP[] =
+    "Usage: mmec import FILE.json [-o OUT.scale] [--endpoint NAME] [--werror]\n"
+    "\n"
+    "Turns AWS Application Auto Scaling JSON into .scale source: a\n"
+    "TargetTrackingScalingPolicyConfiguration, PutScalingPolicy, RegisterScalableTarget and\n"
+    "PutScheduledAction requests, the output of describe-scaling-policies,\n"
+    "describe-scalable-targets and describe-scheduled-actions, a CloudFormation template's\n"
+    "AWS::ApplicationAutoScaling resources, or several of them one after another (JSON Lines).\n"
+    "The source is checked as 'mmec check' would, and findings point into the JSON.\n"
+    "Scheduled actions become comments: .scale has no schedule statement yet.\n"
+    "\n"
+    "Options:\n"
+    "  -o, --output OUT  write to OUT ('-' or no -o: standard output)\n"
+    "      --endpoint NAME  the endpoint (or inference component) of a configuration that names\n"
+    "                    none (default my-endpoint)\n"
+    "      --werror      treat warnings as errors\n"
+    "      --color[=WHEN] colour diagnostics: auto (default), always, never\n"
+    "  -q, --quiet       do not print the closing count of errors and warnings\n"
+    "  -h, --help        show this help\n";
+
+/* Reads `path` ("-": standard input) whole. Returns NULL with a message printed. */
+static char *read_all(const char *path, size_t *len) {
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (f == NULL) {
+        fprintf(stderr, "mmec: cannot open '%s': %s\n", path, strerror(errno));
+        return NULL;
+    }
+    size_t cap = 65536, n = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        if (n == cap) {
+            char *nb = cap > MAX_JSON ? NULL : realloc(buf, cap * 2);
+            if (nb == NULL) {
+                fprintf(stderr, "mmec: '%s' is larger than %u bytes\n", path, MAX_JSON);
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = nb;
+            cap *= 2;
+        }
+        size_t r = fread(buf + n, 1, cap - n, f);
+        n += r;
+        if (r == 0) {
+            if (ferror(f)) {
+                fprintf(stderr, "mmec: cannot read '%s': %s\n", path, strerror(errno));
+                free(buf);
+                buf = NULL;
+            }
+            break;
+        }
+    }
+    if (f != stdin)
+        fclose(f);
+    *len = n;
+    return buf;
+}
+
+int cli_import(int argc, char **argv) {
+    const char *file = NULL, *output = NULL, *endpoint = NULL;
+    int werror = 0, quiet = 0, color = -1;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char **slot = NULL;
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            fputs(IMPORT_HELP, stdout);
+            return EXIT_OK;
+        } else if (strcmp(a, "--werror") == 0) {
+            werror = 1;
+        } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+            quiet = 1;
+        } else if (strcmp(a, "--color") == 0 || strcmp(a, "--color=always") == 0) {
+            color = 1;
+        } else if (strcmp(a, "--color=never") == 0) {
+            color = 0;
+        } else if (strcmp(a, "--color=auto") == 0) {
+            color = -1;
+        } else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
+            slot = &output;
+        } else if (strncmp(a, "--output=", 9) == 0) {
+            output = a + 9;
+        } else if (strncmp(a, "-o", 2) == 0) {
+            output = a + 2;
+        } else if (strcmp(a, "--endpoint") == 0) {
+            slot = &endpoint;
+        } else if (strncmp(a, "--endpoint=", 11) == 0) {
+            endpoint = a + 11;
+        } else if (a[0] == '-' && a[1] != '\0') {
+            cli_usage_error("import: unknown option '%s'", a);
+            return EXIT_USAGE;
+        } else if (file == NULL) {
+            file = a;
+        } else {
+            cli_usage_error("import takes one input file");
+            return EXIT_USAGE;
+        }
+        if (slot) {
+            if (i + 1 >= argc || argv[i + 1][0] == '\0') {
+                cli_usage_error("option '%s' needs a value", a);
+                return EXIT_USAGE;
+            }
+            *slot = argv[++i];
+        }
+    }
+    if (file == NULL) {
+        cli_usage_error("import: no input file");
+        return EXIT_USAGE;
+    }
+    if (output && strcmp(output, "-") == 0)
+        output = NULL;
+    if (output && cli_same_file(output, file)) {
+        cli_usage_error("refusing to write the output over the input '%s'", file);
+        return EXIT_USAGE;
+    }
+    size_t len;
+    char *json = read_all(file, &len);
+    if (json == NULL)
+        return EXIT_IO;
+    cli_reporter r = {color < 0 ? cli_auto_color() : color};
+    mmec_config cfg;
+    mmec_config_init(&cfg);
+    cfg.on_diagnostic = cli_print_diagnostic;
+    cfg.diagnostic_user = &r;
+    cfg.werror = werror;
+    mmec_ctx *ctx = mmec_new(&cfg);
+    if (ctx == NULL) {
+        free(json);
+        fputs("mmec: out of memory\n", stderr);
+        return EXIT_INTERNAL;
+    }
+    char *text = NULL;
+    size_t tlen = 0;
+    int rc = cli_exit_for(mmec_import_string(ctx, strcmp(file, "-") == 0 ? "<stdin>" : file,
+                                             json, len, endpoint, &text, &tlen));
+    free(json);
+    cli_print_count(quiet, mmec_error_count(ctx), mmec_warning_count(ctx));
+    if (rc == EXIT_OK) {
+        static cli_out out;
+        char err[512];
+        if (cli_out_open(&out, output, err, sizeof err) != 0) {
+            fprintf(stderr, "mmec: %s\n", err);
+            rc = EXIT_IO;
+        } else {
+            cli_out_write(&out, text, tlen);
+            if (cli_out_commit(&out, err, sizeof err) != 0) {
+                fprintf(stderr, "mmec: %s\n", err);
+                rc = EXIT_IO;
+            }
+        }
+    }
+    mmec_buffer_free(ctx, text);
+    mmec_free(ctx);
+    return rc;
+}

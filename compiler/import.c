@@ -1,0 +1,1383 @@
+/* import.c: `mmec import`: AWS Application Auto Scaling JSON in, .scale source out.
+ *
+ * Reads a policy configuration, PutScalingPolicy / RegisterScalableTarget / PutScheduledAction
+ * requests, the output of the describe-* commands or a CloudFormation template (one or more
+ * JSON values, so mmec's own JSON Lines come back too), writes the .scale statements that
+ * compile to the same JSON, and compiles them in a second context: every finding of the
+ * checker is reported against the JSON that produced the offending token. A small JSON reader
+ * of its own keeps each value's byte span, which cJSON does not. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalog.h"
+#include "emit.h"
+#include "internal.h"
+
+#define MAX_DEPTH 64
+#define DEFAULT_VARIANT "AllTraffic"
+#define DEFAULT_TARGET "my-endpoint"
+
+/* ---- The located JSON reader ---- */
+
+typedef enum jtype { J_NULL, J_BOOL, J_NUM, J_STR, J_ARR, J_OBJ } jtype;
+
+typedef struct jnode {
+    jtype type;
+    span loc;                  /* the value */
+    span key_loc;              /* the member's key, inside an object */
+    const char *key;           /* decoded member key, inside an object */
+    const char *s;             /* decoded string; a number's text */
+    size_t slen;
+    double num;
+    int boolean;
+    struct jnode *child, *next;
+} jnode;
+
+typedef struct jreader {
+    mmec_ctx *ctx;
+    const char *s;
+    size_t len, pos;
+    int report;                /* report errors (the input), or fail quietly (our own output) */
+    int failed;
+} jreader;
+
+static void jfail(jreader *r, size_t at, const char *msg) {
+    if (!r->failed && r->report)
+        diag_error(r->ctx, "json-syntax", ((span){(uint32_t)at, (uint32_t)at + 1}), "%s", msg);
+    r->failed = 1;
+}
+
+static void jskip(jreader *r) {
+    while (r->pos < r->len && (r->s[r->pos] == ' ' || r->s[r->pos] == '\t' ||
+                               r->s[r->pos] == '\n' || r->s[r->pos] == '\r'))
+        r->pos++;
+}
+
+static int hexval(char c) {
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+         : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+static int read_u4(jreader *r, size_t at, unsigned *cp) {
+    if (at + 4 > r->len)
+        return 0;
+    *cp = 0;
+    for (size_t i = 0; i < 4; i++) {
+        int h = hexval(r->s[at + i]);
+        if (h < 0)
+            return 0;
+        *cp = *cp * 16 + (unsigned)h;
+    }
+    return 1;
+}
+
+static size_t put_utf8(char *o, unsigned cp) {
+    if (cp < 0x80) { o[0] = (char)cp; return 1; }
+    if (cp < 0x800) { o[0] = (char)(0xC0 | cp >> 6); o[1] = (char)(0x80 | (cp & 0x3F)); return 2; }
+    if (cp < 0x10000) {
+        o[0] = (char)(0xE0 | cp >> 12); o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        o[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    o[0] = (char)(0xF0 | cp >> 18); o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    o[2] = (char)(0x80 | ((cp >> 6) & 0x3F)); o[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+/* A string at r->pos (the opening quote), decoded into the arena. */
+static const char *jstring(jreader *r, size_t *outlen) {
+    size_t start = ++r->pos, end = start;
+    while (end < r->len && r->s[end] != '"') {
+        if ((unsigned char)r->s[end] < 0x20) {
+            jfail(r, end, "a control character in a string must be escaped");
+            return NULL;
+        }
+        end += r->s[end] == '\\' ? 2 : 1;
+    }
+    if (end >= r->len) {
+        jfail(r, start - 1, "unterminated string");
+        return NULL;
+    }
+    char *o = mem_alloc(r->ctx, end - start + 1);   /* decoding never grows the text */
+    size_t n = 0;
+    for (size_t i = start; i < end; i++) {
+        char c = r->s[i];
+        if (c != '\\') {
+            o[n++] = c;
+            continue;
+        }
+        c = r->s[++i];
+        const char *simple = strchr("\"\\/bfnrt", c);
+        if (c != '\0' && simple) {
+            o[n++] = "\"\\/\b\f\n\r\t"[simple - "\"\\/bfnrt"];
+            continue;
+        }
+        unsigned cp, lo;
+        if (c != 'u' || !read_u4(r, i + 1, &cp)) {
+            jfail(r, i - 1, "invalid escape in a string");
+            return NULL;
+        }
+        i += 4;
+        if (cp >= 0xD800 && cp <= 0xDBFF && i + 6 < end + 1 && r->s[i + 1] == '\\' &&
+            r->s[i + 2] == 'u' && read_u4(r, i + 3, &lo) && lo >= 0xDC00 && lo <= 0xDFFF) {
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+            i += 6;
+        } else if (cp >= 0xD800 && cp <= 0xDFFF) {
+            jfail(r, i - 5, "a lone UTF-16 surrogate in a string");
+            return NULL;
+        }
+        if (cp == 0) {
+            jfail(r, i - 5, "a NUL character in a string");
+            return NULL;
+        }
+        n += put_utf8(o + n, cp);
+    }
+    o[n] = '\0';
+    r->pos = end + 1;
+    *outlen = n;
+    return o;
+}
+
+static int is_digit(char c) { return c >= '0' && c <= '9'; }
+
+static void jnumber(jreader *r, jnode *v) {
+    size_t p = r->pos;
+    if (p < r->len && r->s[p] == '-')
+        p++;
+    if (p < r->len && r->s[p] == '0')
+        p++;
+    else if (p < r->len && is_digit(r->s[p]))
+        while (p < r->len && is_digit(r->s[p])) p++;
+    else
+        return jfail(r, r->pos, "invalid number");
+    if (p < r->len && r->s[p] == '.') {
+        if (++p >= r->len || !is_digit(r->s[p]))
+            return jfail(r, p, "a digit must follow the decimal point");
+        while (p < r->len && is_digit(r->s[p])) p++;
+    }
+    if (p < r->len && (r->s[p] == 'e' || r->s[p] == 'E')) {
+        p++;
+        if (p < r->len && (r->s[p] == '+' || r->s[p] == '-'))
+            p++;
+        if (p >= r->len || !is_digit(r->s[p]))
+            return jfail(r, p, "a digit must follow the exponent");
+        while (p < r->len && is_digit(r->s[p])) p++;
+    }
+    v->type = J_NUM;
+    v->s = mem_strndup(r->ctx, r->s + r->pos, p - r->pos);
+    v->slen = p - r->pos;
+    v->num = strtod(v->s, NULL);
+    r->pos = p;
+}
+
+static jnode *jvalue(jreader *r, int depth);
+
+static void jcontainer(jreader *r, jnode *v, int depth) {
+    int obj = r->s[r->pos] == '{';
+    char close = obj ? '}' : ']';
+    v->type = obj ? J_OBJ : J_ARR;
+    r->pos++;
+    jnode **tail = &v->child;
+    jskip(r);
+    if (r->pos < r->len && r->s[r->pos] == close) {
+        r->pos++;
+        return;
+    }
+    for (;;) {
+        jskip(r);
+        const char *key = NULL;
+        span key_loc = {0, 0};
+        if (obj) {
+            if (r->pos >= r->len || r->s[r->pos] != '"')
+                return jfail(r, r->pos, "expected a member name in double quotes");
+            key_loc.start = (uint32_t)r->pos;
+            size_t kl;
+            if ((key = jstring(r, &kl)) == NULL)
+                return;
+            key_loc.end = (uint32_t)r->pos;
+            jskip(r);
+            if (r->pos >= r->len || r->s[r->pos] != ':')
+                return jfail(r, r->pos, "expected ':' after the member name");
+            r->pos++;
+        }
+        jnode *c = jvalue(r, depth + 1);
+        if (c == NULL)
+            return;
+        c->key = key;
+        c->key_loc = key_loc;
+        *tail = c;
+        tail = &c->next;
+        jskip(r);
+        if (r->pos < r->len && r->s[r->pos] == ',') {
+            r->pos++;
+            continue;
+        }
+        if (r->pos < r->len && r->s[r->pos] == close) {
+            r->pos++;
+            return;
+        }
+        return jfail(r, r->pos, obj ? "expected ',' or '}'" : "expected ',' or ']'");
+    }
+}
+
+static jnode *jvalue(jreader *r, int depth) {
+    jskip(r);
+    if (r->pos >= r->len) {
+        jfail(r, r->pos, "unexpected end of the JSON text");
+        return NULL;
+    }
+    if (depth > MAX_DEPTH) {
+        jfail(r, r->pos, "JSON nested too deeply");
+        return NULL;
+    }
+    jnode *v = mem_alloc(r->ctx, sizeof *v);
+    v->loc.start = (uint32_t)r->pos;
+    char c = r->s[r->pos];
+    static const char *const words[] = {"true", "false", "null"};
+    if (c == '{' || c == '[') {
+        jcontainer(r, v, depth);
+    } else if (c == '"') {
+        v->type = J_STR;
+        v->s = jstring(r, &v->slen);
+    } else if (c == '-' || is_digit(c)) {
+        jnumber(r, v);
+    } else {
+        size_t i = 0;
+        for (; i < 3; i++) {
+            size_t n = strlen(words[i]);
+            if (r->len - r->pos >= n && memcmp(r->s + r->pos, words[i], n) == 0) {
+                v->type = i == 2 ? J_NULL : J_BOOL;
+                v->boolean = i == 0;
+                r->pos += n;
+                break;
+            }
+        }
+        if (i == 3)
+            jfail(r, r->pos, "expected a JSON value");
+    }
+    v->loc.end = (uint32_t)r->pos;
+    return r->failed ? NULL : v;
+}
+
+/* ---- The import ---- */
+
+typedef struct itarget {
+    target_kind kind;
+    const char *name, *variant;    /* variant NULL: AllTraffic */
+    const char *resource_id, *dimension;
+    span loc;
+    int has_capacity;
+    double min, max;
+    span min_loc, max_loc;
+    int done;                      /* its block was written */
+} itarget;
+
+typedef enum entry_kind { E_POLICY, E_TARGET, E_COMMENT } entry_kind;
+
+typedef struct entry {
+    entry_kind kind;
+    itarget *t;
+    const jnode *cfg;              /* E_POLICY: the TargetTrackingScalingPolicyConfiguration */
+    const jnode *name;             /* E_POLICY: PolicyName, or NULL */
+    const char *text;              /* E_COMMENT */
+    span loc;
+    size_t order;                  /* E_POLICY: its index among the compiled policies */
+} entry;
+
+/* A stretch of the generated source and the JSON it came from. */
+typedef struct segment {
+    uint32_t start, end;
+    span json;
+} segment;
+
+typedef struct importer {
+    mmec_ctx *ctx;
+    const char *default_target;
+    int cfn;                       /* reading a CloudFormation template */
+    const jnode *cfn_resources;
+    itarget **targets;
+    size_t ntargets, cap_targets;
+    entry *entries;
+    size_t nentries, cap_entries;
+    char *out;                     /* the generated source */
+    size_t len, cap;
+    segment *segs;
+    size_t nsegs, cap_segs;
+    size_t npolicies;
+    mmec_ctx **child;              /* the checking context while it lives, freed on unwinding */
+    const jnode **dups;            /* duplicate keys reported */
+    size_t ndups, cap_dups;
+    int failed;                    /* an error was reported by the importer itself */
+} importer;
+
+static void add(importer *im, const char *s, size_t n) {
+    if (im->len + n + 1 > im->cap) {
+        size_t cap = im->cap ? im->cap * 2 : 4096;
+        while (cap < im->len + n + 1)
+            cap *= 2;
+        char *o = mem_alloc(im->ctx, cap);
+        if (im->len)
+            memcpy(o, im->out, im->len);
+        im->out = o;
+        im->cap = cap;
+    }
+    memcpy(im->out + im->len, s, n);
+    im->len += n;
+    im->out[im->len] = '\0';
+}
+
+static void adds(importer *im, const char *s) { add(im, s, strlen(s)); }
+
+static void addf(importer *im, const char *fmt, ...) MMEC_PRINTF(2, 3);
+static void addf(importer *im, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = mem_vprintf(im->ctx, fmt, ap);
+    va_end(ap);
+    adds(im, s);
+}
+
+/* Records that the source from `start` to the end so far came from `json`. */
+static void mark(importer *im, size_t start, span json) {
+    segment *g = mem_push(im->ctx, &im->segs, &im->nsegs, &im->cap_segs, sizeof *g);
+    g->start = (uint32_t)start;
+    g->end = (uint32_t)im->len;
+    g->json = json;
+}
+
+static const char *const keywords[] = {
+    "capacity", "component", "cooldown", "dimensions", "endpoint", "hook", "in", "instance",
+    "metric", "model", "name", "no", "on", "out", "per", "scale", "scale-in", "serverless",
+    "unit", "variant"};
+
+/* A string literal of the language; 0 when `s` holds a character it cannot write. */
+static int add_string(importer *im, const char *s, size_t n) {
+    adds(im, "\"");
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\') {
+            char e[2] = {'\\', (char)c};
+            add(im, e, 2);
+        } else if (c == '\n') {
+            adds(im, "\\n");
+        } else if (c == '\t') {
+            adds(im, "\\t");
+        } else if (c < 0x20 || c == 0x7F) {
+            return 0;
+        } else {
+            add(im, s + i, 1);
+        }
+    }
+    adds(im, "\"");
+    return 1;
+}
+
+/* A name as a bare word when the scanner reads it back as one, else as a string. */
+static int add_name(importer *im, const char *s) {
+    size_t n = strlen(s);
+    int bare = n > 0 && ((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z') || s[0] == '_');
+    for (size_t i = 0; bare && i < n; i++) {
+        char c = s[i];
+        bare = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '_' || c == '-' || (c == '.' && i + 1 < n && s[i + 1] != '.' && i > 0);
+    }
+    for (size_t k = 0; bare && k < sizeof keywords / sizeof keywords[0]; k++)
+        bare = strcmp(s, keywords[k]) != 0;
+    if (bare) {
+        add(im, s, n);
+        return 1;
+    }
+    return add_string(im, s, n);
+}
+
+/* The shortest decimal text strtod reads back as `v`: plain digits when they are short
+ * enough (70, 0.7), an exponent otherwise (1e+300). */
+static const char *number_text(importer *im, double v) {
+    char buf[64];
+    if (v >= 1e-6 && v < 1e15)
+        for (int dec = 0; dec <= 17; dec++) {
+            snprintf(buf, sizeof buf, "%.*f", dec, v);
+            if (strtod(buf, NULL) == v)
+                return mem_strdup(im->ctx, buf);
+        }
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(buf, sizeof buf, "%.*g", prec, v);
+        if (strtod(buf, NULL) == v)
+            break;
+    }
+    return mem_strdup(im->ctx, buf);
+}
+
+/* Seconds as a duration: 0, or d/h/m/s parts. */
+static void add_duration(importer *im, double secs) {
+    if (secs == 0) {
+        adds(im, "0");
+        return;
+    }
+    long long v = (long long)secs;
+    static const struct { long long n; char u; } units[] = {{86400, 'd'}, {3600, 'h'}, {60, 'm'}, {1, 's'}};
+    for (size_t i = 0; i < 4; i++)
+        if (v >= units[i].n) {
+            addf(im, "%lld%c", v / units[i].n, units[i].u);
+            v %= units[i].n;
+        }
+}
+
+/* Whether the duplicate key `c` was reported already (get() may look a key up many times). */
+static int reported(importer *im, const jnode *c) {
+    for (size_t i = 0; i < im->ndups; i++)
+        if (im->dups[i] == c)
+            return 1;
+    const jnode **slot = mem_push(im->ctx, &im->dups, &im->ndups, &im->cap_dups, sizeof *slot);
+    *slot = c;
+    return 0;
+}
+
+/* Member `key` of object `o`, or NULL; a key given twice is reported once. */
+static const jnode *get(importer *im, const jnode *o, const char *key) {
+    if (o == NULL || o->type != J_OBJ)
+        return NULL;
+    const jnode *found = NULL;
+    for (const jnode *c = o->child; c; c = c->next)
+        if (strcmp(c->key, key) == 0) {
+            if (found && !reported(im, c)) {
+                diag_error(im->ctx, "json-duplicate-key", c->key_loc,
+                           "\"%s\" is given twice in this object", key);
+                diag_note(im->ctx, found->key_loc, "first given here");
+                im->failed = 1;
+            }
+            found = c;
+        }
+    return found;
+}
+
+static const char *type_name(jtype t) {
+    static const char *const names[] = {"null", "a boolean", "a number", "a string", "an array",
+                                        "an object"};
+    return names[t];
+}
+
+/* Member `key` of `o` when it is of type `want`; reports a wrong type, and a missing member
+ * when `required`. */
+static const jnode *member(importer *im, const jnode *o, const char *key, jtype want, int required) {
+    const jnode *v = get(im, o, key);
+    if (v && im->cfn && want == J_NUM && v->type == J_STR && v->slen > 0) {
+        /* CloudFormation takes numbers written as strings ("MinCapacity": "1"). */
+        char *end;
+        double d = strtod(v->s, &end);
+        if (*end == '\0' && isfinite(d)) {
+            jnode *n = mem_alloc(im->ctx, sizeof *n);
+            *n = *v;
+            n->type = J_NUM;
+            n->num = d;
+            return n;
+        }
+    }
+    if (v && im->cfn && v->type == J_OBJ && v->child && v->child->next == NULL &&
+        (strcmp(v->child->key, "Ref") == 0 || strncmp(v->child->key, "Fn::", 4) == 0)) {
+        diag_error(im->ctx, "import-intrinsic", v->loc,
+                   "%s is computed by CloudFormation (%s): mmec import needs its value written "
+                   "out", key, v->child->key);
+        im->failed = 1;
+        return NULL;
+    }
+    if (v && v->type != want) {
+        diag_error(im->ctx, "import-type", v->loc, "%s must be %s, not %s", key,
+                   type_name(want), type_name(v->type));
+        im->failed = 1;
+        return NULL;
+    }
+    if (v == NULL && required) {
+        diag_error(im->ctx, "import-missing", o->loc, "this object has no \"%s\"", key);
+        im->failed = 1;
+    }
+    return v;
+}
+
+static int streq(const char *a, const char *b) { return a && b && strcmp(a, b) == 0; }
+
+/* The target a ResourceId and ScalableDimension name (AWS.md §1.6), created on first use. */
+static itarget *target_of(importer *im, const char *rid, const char *dim, span loc) {
+    for (size_t i = 0; i < im->ntargets; i++)
+        if (streq(im->targets[i]->resource_id, rid) && streq(im->targets[i]->dimension, dim))
+            return im->targets[i];
+    itarget t;
+    memset(&t, 0, sizeof t);
+    t.loc = loc;
+    t.resource_id = rid;
+    t.dimension = dim;
+    const char *slash;
+    if (strncmp(rid, "endpoint/", 9) == 0 && (slash = strstr(rid + 9, "/variant/")) != NULL &&
+        slash > rid + 9 && slash[9] != '\0' && strchr(slash + 9, '/') == NULL) {
+        t.name = mem_strndup(im->ctx, rid + 9, (size_t)(slash - rid - 9));
+        t.variant = mem_strdup(im->ctx, slash + 9);
+        if (streq(dim, catalog_dimension_of(TARGET_VARIANT)))
+            t.kind = TARGET_VARIANT;
+        else if (streq(dim, catalog_dimension_of(TARGET_SERVERLESS)))
+            t.kind = TARGET_SERVERLESS;
+        else
+            goto bad_dim;
+    } else if (strncmp(rid, "inference-component/", 20) == 0 && rid[20] != '\0' &&
+               strchr(rid + 20, '/') == NULL) {
+        t.name = mem_strdup(im->ctx, rid + 20);
+        t.kind = TARGET_COMPONENT;
+        if (!streq(dim, catalog_dimension_of(TARGET_COMPONENT)))
+            goto bad_dim;
+    } else {
+        diag_error(im->ctx, "import-resource", loc,
+                   "ResourceId '%s' is not a SageMaker endpoint variant "
+                   "(endpoint/NAME/variant/VARIANT) or inference component "
+                   "(inference-component/NAME)", rid);
+        im->failed = 1;
+        return NULL;
+    }
+    itarget *nt = mem_alloc(im->ctx, sizeof *nt);
+    *nt = t;
+    itarget **slot = mem_push(im->ctx, &im->targets, &im->ntargets, &im->cap_targets, sizeof *slot);
+    *slot = nt;
+    return nt;
+bad_dim:
+    diag_error(im->ctx, "import-resource", loc,
+               "ScalableDimension '%s' does not go with ResourceId '%s' (AWS.md §1.6)", dim, rid);
+    im->failed = 1;
+    return NULL;
+}
+
+static entry *add_entry(importer *im, entry_kind kind, span loc) {
+    entry *e = mem_push(im->ctx, &im->entries, &im->nentries, &im->cap_entries, sizeof *e);
+    e->kind = kind;
+    e->loc = loc;
+    return e;
+}
+
+/* ServiceNamespace, when given, must be sagemaker: other services are left out. */
+static int sagemaker_only(importer *im, const jnode *o) {
+    const jnode *ns = member(im, o, "ServiceNamespace", J_STR, 0);
+    if (ns && strcmp(ns->s, "sagemaker") != 0) {
+        diag_warning(im->ctx, "import-skipped", ns->loc,
+                     "left out: mmec scales SageMaker endpoints, not ServiceNamespace '%s'", ns->s);
+        return 0;
+    }
+    return 1;
+}
+
+/* The target of a request-shaped object (ResourceId + ScalableDimension), or NULL. */
+static itarget *request_target(importer *im, const jnode *o) {
+    const jnode *rid = member(im, o, "ResourceId", J_STR, 1);
+    const jnode *dim = member(im, o, "ScalableDimension", J_STR, 1);
+    if (rid == NULL || dim == NULL)
+        return NULL;
+    return target_of(im, rid->s, dim->s, rid->loc);
+}
+
+static void read_register(importer *im, const jnode *o, itarget *t) {
+    if (t == NULL && (!sagemaker_only(im, o) || (t = request_target(im, o)) == NULL))
+        return;
+    const jnode *lo = member(im, o, "MinCapacity", J_NUM, 0);
+    const jnode *hi = member(im, o, "MaxCapacity", J_NUM, 0);
+    if (lo == NULL && hi == NULL)
+        return;
+    if (lo == NULL || hi == NULL) {
+        diag_warning(im->ctx, "import-capacity", (lo ? lo : hi)->loc,
+                     "left out: a capacity needs both MinCapacity and MaxCapacity");
+        return;
+    }
+    if (t->has_capacity) {
+        diag_warning(im->ctx, "import-capacity", lo->loc,
+                     "left out: %s is registered a second time", t->resource_id);
+        return;
+    }
+    for (int i = 0; i < 2; i++) {
+        const jnode *v = i ? hi : lo;
+        if (v->num < 0 || v->num != floor(v->num) || v->num > 2147483647) {
+            diag_error(im->ctx, "capacity-integer", v->loc,
+                       "a capacity is a whole number from 0 to 2147483647 (BC ResourceCapacity)");
+            im->failed = 1;
+            return;
+        }
+    }
+    t->has_capacity = 1;
+    t->min = lo->num;
+    t->max = hi->num;
+    t->min_loc = lo->loc;
+    t->max_loc = hi->loc;
+    add_entry(im, E_TARGET, o->loc)->t = t;
+}
+
+static void read_policy(importer *im, const jnode *o, itarget *t) {
+    if (t == NULL && !sagemaker_only(im, o))
+        return;
+    const jnode *type = member(im, o, "PolicyType", J_STR, 0);
+    if (type && strcmp(type->s, "TargetTrackingScaling") != 0) {
+        diag_warning(im->ctx, "import-skipped", type->loc,
+                     "left out: a %s policy has no .scale form (target tracking only)", type->s);
+        return;
+    }
+    if (t == NULL && (t = request_target(im, o)) == NULL)
+        return;
+    const jnode *cfg = member(im, o, "TargetTrackingScalingPolicyConfiguration", J_OBJ, 1);
+    if (cfg == NULL)
+        return;
+    entry *e = add_entry(im, E_POLICY, o->loc);
+    e->t = t;
+    e->cfg = cfg;
+    e->name = member(im, o, "PolicyName", J_STR, 0);
+}
+
+static void read_scheduled(importer *im, const jnode *o, itarget *t) {
+    if (t == NULL && !sagemaker_only(im, o))
+        return;
+    if (t == NULL && (t = request_target(im, o)) == NULL)
+        return;
+    const jnode *name = member(im, o, "ScheduledActionName", J_STR, 0);
+    const jnode *sched = member(im, o, "Schedule", J_STR, 0);
+    const jnode *act = member(im, o, "ScalableTargetAction", J_OBJ, 0);
+    const jnode *lo = member(im, act, "MinCapacity", J_NUM, 0);
+    const jnode *hi = member(im, act, "MaxCapacity", J_NUM, 0);
+    const jnode *tz = member(im, o, "Timezone", J_STR, 0);
+    char range[80] = "";
+    snprintf(range, sizeof range, "%s..%s", lo ? number_text(im, lo->num) : "?",
+             hi ? number_text(im, hi->num) : "?");
+    /* Comments are one line each: newlines in the JSON strings are flattened. */
+    char *text = mem_printf(im->ctx,
+        "# scheduled action %s on %s: %s%s%s sets capacity %s\n"
+        "# (not imported: .scale has no schedule statement yet)\n",
+        name ? name->s : "(unnamed)", t->resource_id, sched ? sched->s : "(no schedule)",
+        tz ? " in " : "", tz ? tz->s : "", range);
+    for (char *p = text; *p; p++)
+        if ((*p == '\n' && p[1] != '#' && p[1] != '\0') || *p == '\r')
+            *p = ' ';
+    add_entry(im, E_COMMENT, o->loc)->text = text;
+    diag_warning(im->ctx, "import-schedule", sched ? sched->loc : o->loc,
+                 "scheduled action '%s' is written as a comment: .scale has no schedule "
+                 "statement yet", name ? name->s : "(unnamed)");
+}
+
+static void read_list(importer *im, const jnode *o, const char *key,
+                      void (*fn)(importer *, const jnode *, itarget *)) {
+    const jnode *list = member(im, o, key, J_ARR, 1);
+    for (const jnode *c = list ? list->child : NULL; c; c = c->next) {
+        if (c->type != J_OBJ) {
+            diag_error(im->ctx, "import-type", c->loc, "an item of %s must be an object", key);
+            im->failed = 1;
+            continue;
+        }
+        fn(im, c, NULL);
+    }
+}
+
+/* The ScalableTarget resource a CloudFormation ScalingTargetId names with {"Ref": ...}. */
+static itarget *cfn_target_ref(importer *im, const jnode *ref) {
+    const jnode *name = ref->type == J_OBJ ? get(im, ref, "Ref") : NULL;
+    const jnode *res = name && name->type == J_STR ? get(im, im->cfn_resources, name->s) : NULL;
+    const jnode *props = res ? get(im, res, "Properties") : NULL;
+    if (props == NULL) {
+        diag_error(im->ctx, "import-intrinsic", ref->loc,
+                   "ScalingTargetId must be {\"Ref\": \"ScalableTargetResource\"} naming a "
+                   "resource of this template");
+        im->failed = 1;
+        return NULL;
+    }
+    return request_target(im, props);
+}
+
+static void read_cfn(importer *im, const jnode *o) {
+    im->cfn = 1;
+    im->cfn_resources = member(im, o, "Resources", J_OBJ, 1);
+    for (const jnode *r = im->cfn_resources ? im->cfn_resources->child : NULL; r; r = r->next) {
+        const jnode *type = member(im, r, "Type", J_STR, 0);
+        const jnode *props = member(im, r, "Properties", J_OBJ, 0);
+        if (type == NULL || strncmp(type->s, "AWS::ApplicationAutoScaling::", 29) != 0)
+            continue;
+        if (props == NULL) {
+            diag_error(im->ctx, "import-missing", r->loc, "resource %s has no Properties", r->key);
+            im->failed = 1;
+            continue;
+        }
+        if (strcmp(type->s + 29, "ScalableTarget") == 0) {
+            if (!sagemaker_only(im, props))
+                continue;
+            itarget *t = request_target(im, props);
+            if (t == NULL)
+                continue;
+            read_register(im, props, t);
+            const jnode *acts = member(im, props, "ScheduledActions", J_ARR, 0);
+            for (const jnode *a = acts ? acts->child : NULL; a; a = a->next)
+                if (a->type == J_OBJ)
+                    read_scheduled(im, a, t);
+        } else if (strcmp(type->s + 29, "ScalingPolicy") == 0) {
+            const jnode *ref = get(im, props, "ScalingTargetId");
+            itarget *t = NULL;
+            if (ref && get(im, props, "ResourceId") == NULL) {
+                if ((t = cfn_target_ref(im, ref)) == NULL)
+                    continue;
+            } else if (!sagemaker_only(im, props) || (t = request_target(im, props)) == NULL) {
+                continue;
+            }
+            read_policy(im, props, t);
+        }
+    }
+}
+
+/* One top-level JSON value: which document it is, by the members only it has. */
+static void read_document(importer *im, const jnode *o) {
+    if (o->type != J_OBJ) {
+        diag_error(im->ctx, "import-shape", o->loc, "expected a JSON object, not %s",
+                   type_name(o->type));
+        im->failed = 1;
+        return;
+    }
+    if (get(im, o, "Resources"))
+        read_cfn(im, o);
+    else if (get(im, o, "ScalingPolicies"))
+        read_list(im, o, "ScalingPolicies", read_policy);
+    else if (get(im, o, "ScalableTargets"))
+        read_list(im, o, "ScalableTargets", read_register);
+    else if (get(im, o, "ScheduledActions"))
+        read_list(im, o, "ScheduledActions", read_scheduled);
+    else if (get(im, o, "TargetTrackingScalingPolicyConfiguration") || get(im, o, "PolicyType"))
+        read_policy(im, o, NULL);
+    else if (get(im, o, "TargetValue"))
+        add_entry(im, E_POLICY, o->loc)->cfg = o;
+    else if (get(im, o, "Schedule") || get(im, o, "ScheduledActionName"))
+        read_scheduled(im, o, NULL);
+    else if (get(im, o, "ResourceId"))
+        read_register(im, o, NULL);
+    else {
+        diag_error(im->ctx, "import-shape", o->loc,
+                   "not a document mmec import knows: expected a "
+                   "TargetTrackingScalingPolicyConfiguration, a PutScalingPolicy, "
+                   "RegisterScalableTarget or PutScheduledAction request, describe-* output or a "
+                   "CloudFormation template");
+        im->failed = 1;
+    }
+}
+
+/* ---- Writing .scale ---- */
+
+static const char *stat_word(const char *stat) {
+    static const char *const map[][2] = {{"Average", "avg"}, {"Minimum", "min"}, {"Maximum", "max"},
+                                         {"Sum", "sum"}, {"SampleCount", "count"}};
+    for (size_t i = 0; i < 5; i++)
+        if (strcmp(stat, map[i][0]) == 0)
+            return map[i][1];
+    return NULL;
+}
+
+/* A dimension's value when `dims` is exactly the named dimensions in this order. */
+static int dims_are(importer *im, const jnode *dims, const char *n1, const char **v1,
+                    const char *n2, const char **v2) {
+    const jnode *d = dims ? dims->child : NULL;
+    const char *names[2] = {n1, n2};
+    const char **vals[2] = {v1, v2};
+    for (int i = 0; i < 2 && names[i]; i++, d = d->next) {
+        if (d == NULL)
+            return 0;
+        const jnode *n = get(im, d, "Name"), *v = get(im, d, "Value");
+        if (!n || !v || n->type != J_STR || v->type != J_STR || strcmp(n->s, names[i]) != 0)
+            return 0;
+        *vals[i] = v->s;
+    }
+    return d == NULL;
+}
+
+static const char *known_keys[] = {"TargetValue", "PredefinedMetricSpecification",
+                                   "CustomizedMetricSpecification", "ScaleInCooldown",
+                                   "ScaleOutCooldown", "DisableScaleIn"};
+
+/* Unknown members of a configuration: AWS rejects them, and mmec would drop them. */
+static void check_keys(importer *im, const jnode *cfg, const char *const *keys, size_t n) {
+    for (const jnode *c = cfg->child; c; c = c->next) {
+        size_t i = 0;
+        while (i < n && strcmp(c->key, keys[i]) != 0)
+            i++;
+        if (i < n)
+            continue;
+        diag_error(im->ctx, "import-unknown-key", c->key_loc, "unknown member \"%s\"", c->key);
+        const char *best = util_closest(c->key, strlen(c->key), keys, n, sizeof keys[0]);
+        if (best)
+            diag_note(im->ctx, c->key_loc, "did you mean \"%s\"?", best);
+        im->failed = 1;
+    }
+}
+
+/* The predefined type `s` names, or a suggestion for a wrong one. */
+static const catalog_predefined *predefined(importer *im, const jnode *type) {
+    const catalog_predefined *pd = catalog_predefined_find(type->s);
+    if (pd)
+        return pd;
+    diag_error(im->ctx, "unknown-metric", type->loc,
+               "'%s' is not a predefined metric type of SageMaker", type->s);
+    /* The SageMaker page writes the metric's name; the type prefixes it (SM-DEF). */
+    const char *best = NULL;
+    for (size_t i = 0; i < catalog_predefined_count && best == NULL; i++) {
+        const char *t = catalog_predefined_types[i].type;
+        size_t tl = strlen(t);
+        if (tl > type->slen && strcmp(t + tl - type->slen, type->s) == 0)
+            best = t;
+    }
+    if (best == NULL)
+        best = util_closest(type->s, type->slen, catalog_predefined_types,
+                            catalog_predefined_count, sizeof catalog_predefined_types[0]);
+    if (best)
+        diag_note(im->ctx, type->loc, "did you mean '%s'?", best);
+    im->failed = 1;
+    return NULL;
+}
+
+/* The value of dimension `name` anywhere in `dims`, or NULL. */
+static const char *first_dim(importer *im, const jnode *dims, const char *name) {
+    for (const jnode *d = dims ? dims->child : NULL; d; d = d->next) {
+        const jnode *n = get(im, d, "Name"), *v = get(im, d, "Value");
+        if (n && v && n->type == J_STR && v->type == J_STR && strcmp(n->s, name) == 0)
+            return v->s;
+    }
+    return NULL;
+}
+
+/* A target for a bare configuration, from its dimensions or its predefined type. */
+static itarget *bare_target(importer *im, const jnode *cfg, const catalog_predefined *pd,
+                            const jnode *dims, const char **model_out) {
+    const char *ep = NULL, *v = NULL, *ic = NULL, *m = NULL;
+    target_kind kind = TARGET_VARIANT;
+    if (dims_are(im, dims, "EndpointName", &ep, "VariantName", &v)) {
+    } else if (dims_are(im, dims, "EndpointName", &ep, "ModelName", &m)) {
+        *model_out = m;
+    } else if (dims_are(im, dims, "InferenceComponentName", &ic, NULL, NULL)) {
+        kind = TARGET_COMPONENT;
+    } else if (pd) {
+        kind = streq(pd->dimension, catalog_dimension_of(TARGET_COMPONENT)) ? TARGET_COMPONENT
+             : streq(pd->dimension, catalog_dimension_of(TARGET_SERVERLESS)) ? TARGET_SERVERLESS
+                                                                             : TARGET_VARIANT;
+    }
+    if (ep == NULL && ic == NULL)      /* other dimensions: the endpoint, if one is named */
+        ep = first_dim(im, dims, "EndpointName");
+    const char *name = ep ? ep : ic;
+    if (name == NULL) {
+        name = im->default_target;
+        diag_warning(im->ctx, "import-no-target", cfg->loc,
+                     "the configuration names no %s: the imported source uses '%s'",
+                     kind == TARGET_COMPONENT ? "inference component" : "endpoint", name);
+    }
+    const char *rid = kind == TARGET_COMPONENT
+        ? mem_printf(im->ctx, "inference-component/%s", name)
+        : mem_printf(im->ctx, "endpoint/%s/variant/%s", name, v ? v : DEFAULT_VARIANT);
+    return target_of(im, rid, catalog_dimension_of(kind), cfg->loc);
+}
+
+/* The metric part of a `scale` statement, from "on" on; sets *derived to the name the
+ * compiler derives for it. */
+static void write_metric(importer *im, entry *e, itarget *t, const jnode *pre, const jnode *cus,
+                         const catalog_predefined *pd, const char *model_name, const char **word) {
+    const jnode *tv = get(im, e->cfg, "TargetValue");
+    size_t at;
+    adds(im, " on ");
+    if (pd) {
+        at = im->len;
+        adds(im, pd->keyword);
+        mark(im, at, get(im, pre, "PredefinedMetricType")->loc);
+        *word = pd->keyword;
+        adds(im, " ");
+        at = im->len;
+        adds(im, number_text(im, tv->num));
+        mark(im, at, tv->loc);
+        if (pd->per) {
+            at = im->len;
+            addf(im, " per %s", pd->per);
+            mark(im, at, get(im, pre, "PredefinedMetricType")->loc);
+        }
+        return;
+    }
+    const jnode *name = get(im, cus, "MetricName"), *ns = get(im, cus, "Namespace");
+    const jnode *stat = get(im, cus, "Statistic"), *unit = get(im, cus, "Unit");
+    const jnode *dims = get(im, cus, "Dimensions");
+    /* The keyword form when it compiles to exactly this specification. */
+    const catalog_keyword *kw = NULL;
+    const char *ns_want = t->kind == TARGET_COMPONENT ? "/aws/sagemaker/InferenceComponents"
+                                                      : "/aws/sagemaker/Endpoints";
+    for (size_t i = 0; i < catalog_keyword_count && kw == NULL; i++) {
+        const catalog_keyword *k = &catalog_keywords[i];
+        const char *m = t->kind == TARGET_COMPONENT ? k->component_metric : k->endpoint_metric;
+        if (k->kind == KW_UTILIZATION && t->kind != TARGET_SERVERLESS && streq(m, name->s))
+            kw = k;
+    }
+    const char *a = NULL, *b = NULL;
+    int dims_ok = t->kind == TARGET_COMPONENT
+        ? dims_are(im, dims, "InferenceComponentName", &a, NULL, NULL) && streq(a, t->name)
+        : model_name ? dims_are(im, dims, "EndpointName", &a, "ModelName", &b) && streq(a, t->name)
+                : dims_are(im, dims, "EndpointName", &a, "VariantName", &b) && streq(a, t->name) &&
+                      streq(b, t->variant ? t->variant : DEFAULT_VARIANT);
+    const catalog_metric *cm = kw ? catalog_metric_find(name->s, ns_want) : NULL;
+    if (kw && cm && streq(ns->s, ns_want) && unit && cm->unit && streq(unit->s, cm->unit) && dims_ok &&
+        stat_word(stat->s)) {
+        at = im->len;
+        adds(im, kw->word);
+        mark(im, at, name->loc);
+        *word = kw->word;
+        at = im->len;
+        addf(im, " %s", stat_word(stat->s));
+        mark(im, at, stat->loc);
+        at = im->len;
+        addf(im, " %s%%", number_text(im, tv->num));
+        mark(im, at, tv->loc);
+        return;
+    }
+    at = im->len;
+    adds(im, "metric ");
+    add_string(im, name->s, name->slen);
+    mark(im, at, name->loc);
+    *word = name->s;
+    at = im->len;
+    adds(im, " in ");
+    add_string(im, ns->s, ns->slen);
+    mark(im, at, ns->loc);
+    at = im->len;
+    addf(im, " %s", stat_word(stat->s));
+    mark(im, at, stat->loc);
+    at = im->len;
+    addf(im, " %s", number_text(im, tv->num));
+    mark(im, at, tv->loc);
+    if (unit) {
+        at = im->len;
+        adds(im, " unit ");
+        add_name(im, unit->s);
+        mark(im, at, unit->loc);
+    }
+    if (dims && dims->child) {
+        size_t all = im->len;
+        adds(im, " dimensions {");
+        for (const jnode *d = dims->child; d; d = d->next) {
+            const jnode *n = get(im, d, "Name"), *v = get(im, d, "Value");
+            at = im->len;
+            adds(im, d == dims->child ? " " : ", ");
+            add_name(im, n->s);
+            adds(im, " = ");
+            if (!add_string(im, v->s, v->slen)) {
+                diag_error(im->ctx, "import-value", v->loc,
+                           "a control character in a dimension value cannot be written in .scale");
+                im->failed = 1;
+            }
+            mark(im, at, d->loc);
+        }
+        adds(im, " }");
+        mark(im, all, dims->loc);
+    }
+}
+
+/* Checks the configuration's shape and values the language cannot even write. */
+static int valid_config(importer *im, const jnode *cfg, const jnode **pre, const jnode **cus) {
+    check_keys(im, cfg, known_keys, sizeof known_keys / sizeof known_keys[0]);
+    const jnode *tv = member(im, cfg, "TargetValue", J_NUM, 1);
+    *pre = member(im, cfg, "PredefinedMetricSpecification", J_OBJ, 0);
+    *cus = member(im, cfg, "CustomizedMetricSpecification", J_OBJ, 0);
+    const char *cd[2] = {"ScaleInCooldown", "ScaleOutCooldown"};
+    for (int i = 0; i < 2; i++) {
+        const jnode *c = member(im, cfg, cd[i], J_NUM, 0);
+        if (c && (c->num < 0 || c->num != floor(c->num) || c->num > 2147483647)) {
+            diag_error(im->ctx, "duration-range", c->loc,
+                       "%s is a whole number of seconds from 0 to 2147483647 (BC Cooldown)", cd[i]);
+            im->failed = 1;
+        }
+    }
+    member(im, cfg, "DisableScaleIn", J_BOOL, 0);
+    if (tv && tv->num <= 0) {
+        diag_error(im->ctx, "target-range", tv->loc,
+                   "target must be greater than 0: target tracking holds the metric at this value");
+        im->failed = 1;
+    }
+    if (!*pre == !*cus) {
+        diag_error(im->ctx, "import-missing", cfg->loc, "a configuration needs one of "
+                   "PredefinedMetricSpecification and CustomizedMetricSpecification");
+        im->failed = 1;
+        return 0;
+    }
+    if (*pre) {
+        static const char *const pk[] = {"PredefinedMetricType", "ResourceLabel"};
+        check_keys(im, *pre, pk, 2);
+        if (get(im, *pre, "ResourceLabel")) {
+            diag_error(im->ctx, "import-unknown-key", get(im, *pre, "ResourceLabel")->key_loc,
+                       "ResourceLabel applies to load balancer metrics, not SageMaker's");
+            im->failed = 1;
+        }
+        return member(im, *pre, "PredefinedMetricType", J_STR, 1) != NULL && tv;
+    }
+    static const char *const ck[] = {"MetricName", "Namespace", "Dimensions", "Statistic", "Unit",
+                                     "Metrics"};
+    check_keys(im, *cus, ck, 6);
+    if (get(im, *cus, "Metrics")) {
+        diag_error(im->ctx, "import-unsupported", get(im, *cus, "Metrics")->key_loc,
+                   "metric math (Metrics) has no .scale form");
+        im->failed = 1;
+        return 0;
+    }
+    int ok = member(im, *cus, "MetricName", J_STR, 1) && member(im, *cus, "Namespace", J_STR, 1) &&
+             tv;
+    const jnode *stat = member(im, *cus, "Statistic", J_STR, 1);
+    member(im, *cus, "Unit", J_STR, 0);
+    if (stat && stat_word(stat->s) == NULL) {
+        diag_error(im->ctx, "statistic", stat->loc, "unknown statistic '%s': expected Average, "
+                   "Minimum, Maximum, Sum or SampleCount (BC MetricStatistic)", stat->s);
+        im->failed = 1;
+        ok = 0;
+    }
+    const jnode *dims = member(im, *cus, "Dimensions", J_ARR, 0);
+    for (const jnode *d = dims ? dims->child : NULL; d; d = d->next) {
+        if (d->type != J_OBJ) {
+            diag_error(im->ctx, "import-type", d->loc, "a dimension must be an object");
+            im->failed = 1;
+            return 0;
+        }
+        ok &= member(im, d, "Name", J_STR, 1) && member(im, d, "Value", J_STR, 1);
+    }
+    return ok && stat;
+}
+
+/* What the compiler derives as the PolicyName: then `name` can be left out. */
+static const char *derived_name(importer *im, const itarget *t, const char *word) {
+    char metric[128];
+    size_t n = 0;
+    for (const char *s = word; *s && n < 100; s++)
+        metric[n++] = (unsigned char)*s >= 0x21 && (unsigned char)*s <= 0x7E ? *s : '-';
+    metric[n] = '\0';
+    if (t->variant && strcmp(t->variant, DEFAULT_VARIANT) != 0)
+        return mem_printf(im->ctx, "%s-%s-%s", t->name, t->variant, metric);
+    return mem_printf(im->ctx, "%s-%s", t->name, metric);
+}
+
+/* The target and metric of a policy entry, resolved before anything is written. */
+typedef struct resolved {
+    const jnode *pre, *cus;
+    const catalog_predefined *pd;
+    const char *model;
+} resolved;
+
+static int resolve(importer *im, entry *e, resolved *r) {
+    memset(r, 0, sizeof *r);
+    if (!valid_config(im, e->cfg, &r->pre, &r->cus))
+        return 0;
+    if (r->pre && (r->pd = predefined(im, get(im, r->pre, "PredefinedMetricType"))) == NULL)
+        return 0;
+    const jnode *dims = r->cus ? get(im, r->cus, "Dimensions") : NULL;
+    if (e->t == NULL)
+        e->t = bare_target(im, e->cfg, r->pd, dims, &r->model);
+    else if (e->t->kind == TARGET_VARIANT && dims) {
+        const char *ep = NULL, *m = NULL;
+        if (dims_are(im, dims, "EndpointName", &ep, "ModelName", &m) && streq(ep, e->t->name))
+            r->model = m;
+    }
+    return e->t != NULL;
+}
+
+/* One policy: `scale ...` on one line, or inside its target's block. */
+static void write_policy(importer *im, entry *e, const resolved *r, int in_block) {
+    itarget *t = e->t;
+    size_t line = im->len;
+    adds(im, in_block ? "    scale" : "scale ");
+    if (!in_block) {
+        add_name(im, t->name);
+        if (t->variant && strcmp(t->variant, DEFAULT_VARIANT) != 0) {
+            adds(im, " variant ");
+            add_name(im, t->variant);
+        }
+    }
+    if (r->model) {
+        size_t at = im->len;
+        adds(im, " model ");
+        add_name(im, r->model);
+        const jnode *dims = get(im, r->cus, "Dimensions");
+        mark(im, at, dims->child->next->loc);
+    }
+    const char *word = NULL;
+    write_metric(im, e, t, r->pre, r->cus, r->pd, r->model, &word);
+    const jnode *in = get(im, e->cfg, "ScaleInCooldown"), *out = get(im, e->cfg, "ScaleOutCooldown");
+    if (in || out) {
+        size_t at = im->len;
+        adds(im, " cooldown");
+        if (in) {
+            adds(im, " in ");
+            add_duration(im, in->num);
+        }
+        if (out) {
+            adds(im, " out ");
+            add_duration(im, out->num);
+        }
+        mark(im, at, in ? in->loc : out->loc);
+    }
+    const jnode *dis = get(im, e->cfg, "DisableScaleIn");
+    if (dis && dis->boolean) {
+        size_t at = im->len;
+        adds(im, " no scale-in");
+        mark(im, at, dis->loc);
+    }
+    if (e->name && strcmp(e->name->s, derived_name(im, t, word)) != 0) {
+        size_t at = im->len;
+        adds(im, " name ");
+        if (!add_string(im, e->name->s, e->name->slen)) {
+            diag_error(im->ctx, "invalid-policy-name", e->name->loc,
+                       "policy name '%s' has a character AWS does not accept", e->name->s);
+            im->failed = 1;
+        }
+        mark(im, at, e->name->loc);
+    }
+    adds(im, "\n");
+    mark(im, line, e->loc);
+    e->order = im->npolicies++;
+}
+
+static int needs_block(const itarget *t) {
+    return t->kind != TARGET_VARIANT || t->has_capacity;
+}
+
+/* A block: its settings, then every policy of the target, in the order they came. */
+static void write_block(importer *im, itarget *t, resolved *res) {
+    static const char *const kw[] = {"endpoint", "component", "serverless"};
+    size_t at = im->len;
+    addf(im, "\n%s ", kw[t->kind]);
+    add_name(im, t->name);
+    adds(im, " {\n");
+    mark(im, at, t->loc);
+    if (t->variant && strcmp(t->variant, DEFAULT_VARIANT) != 0) {
+        at = im->len;
+        adds(im, "    variant ");
+        add_name(im, t->variant);
+        adds(im, "\n");
+        mark(im, at, t->loc);
+    }
+    if (t->has_capacity) {
+        size_t line = im->len;
+        adds(im, "    capacity ");
+        at = im->len;
+        adds(im, number_text(im, t->min));
+        mark(im, at, t->min_loc);
+        adds(im, "..");
+        at = im->len;
+        adds(im, number_text(im, t->max));
+        mark(im, at, t->max_loc);
+        adds(im, "\n");
+        mark(im, line, span_join(t->min_loc, t->max_loc));
+    }
+    for (size_t i = 0; i < im->nentries; i++)
+        if (im->entries[i].kind == E_POLICY && im->entries[i].t == t &&
+            (res[i].pre || res[i].cus))
+            write_policy(im, &im->entries[i], &res[i], 1);
+    adds(im, "}\n");
+    t->done = 1;
+}
+
+static void write_source(importer *im, resolved *res) {
+    for (size_t i = 0; i < im->nentries; i++) {
+        entry *e = &im->entries[i];
+        if (e->kind == E_COMMENT) {
+            adds(im, e->text);
+        } else if (e->t == NULL || (e->kind == E_POLICY && !res[i].pre && !res[i].cus)) {
+            continue;
+        } else if (needs_block(e->t)) {
+            if (!e->t->done)
+                write_block(im, e->t, res);
+        } else if (e->kind == E_POLICY) {
+            write_policy(im, e, &res[i], 0);
+        }
+    }
+}
+
+/* ---- Checking what was written ---- */
+
+/* The JSON span of generated offset `off`: the narrowest segment holding it. */
+static span json_of(const importer *im, size_t off) {
+    const segment *best = NULL;
+    for (size_t i = 0; i < im->nsegs; i++) {
+        const segment *g = &im->segs[i];
+        if (g->start <= off && off < g->end && (best == NULL || g->end - g->start < best->end - best->start))
+            best = g;
+    }
+    return best ? best->json : SPAN_NONE;
+}
+
+static void forward(const mmec_diagnostic *d, void *user) {
+    importer *im = user;
+    span at = d->line ? json_of(im, d->offset) : SPAN_NONE;
+    diag_report(im->ctx, d->severity, d->code, at, "%s", d->message ? d->message : "");
+}
+
+static int jequal(const jnode *a, const jnode *b) {
+    if (a == NULL || b == NULL)
+        return a == b;
+    if (a->type != b->type)
+        return 0;
+    switch (a->type) {
+    case J_NULL: return 1;
+    case J_BOOL: return a->boolean == b->boolean;
+    case J_NUM: return a->num == b->num;
+    case J_STR: return a->slen == b->slen && memcmp(a->s, b->s, a->slen) == 0;
+    case J_ARR:
+        for (a = a->child, b = b->child; a && b; a = a->next, b = b->next)
+            if (!jequal(a, b))
+                return 0;
+        return a == b;
+    case J_OBJ: {
+        size_t na = 0, nb = 0;
+        for (const jnode *c = a->child; c; c = c->next, na++) {
+            const jnode *m = b->child;
+            while (m && strcmp(m->key, c->key) != 0)
+                m = m->next;
+            if (!jequal(c, m))
+                return 0;
+        }
+        for (const jnode *c = b->child; c; c = c->next)
+            nb++;
+        return na == nb;
+    }
+    }
+    return 0;
+}
+
+static const jnode *child_named(const jnode *o, const char *key) {
+    for (const jnode *c = o ? o->child : NULL; c; c = c->next)
+        if (strcmp(c->key, key) == 0)
+            return c;
+    return NULL;
+}
+
+/* Compares what policy `e` compiles to with the JSON it came from, member by member. */
+static void compare(importer *im, mmec_ctx *child, const entry *e) {
+    char *text;
+    size_t len;
+    if (mmec_emit(child, MMEC_FORMAT_POLICY, e->order, MMEC_EMIT_COMPACT, &text, &len) != MMEC_OK) {
+        mem_fail(im->ctx);
+    }
+    jreader r = {im->ctx, mem_strndup(im->ctx, text, len), len, 0, 0, 0};
+    mmec_buffer_free(child, text);
+    const jnode *got = jvalue(&r, 0);
+    for (size_t k = 0; got && k < sizeof known_keys / sizeof known_keys[0]; k++) {
+        const jnode *want = child_named(e->cfg, known_keys[k]);
+        const jnode *have = child_named(got, known_keys[k]);
+        if (want && want->type == J_BOOL && !want->boolean && have == NULL)
+            continue;      /* "DisableScaleIn": false is the default */
+        if (jequal(want, have))
+            continue;
+        if (have)
+            diag_warning(im->ctx, "import-differs", want ? want->loc : e->cfg->loc,
+                         "the imported policy compiles to a different %s: %.*s", known_keys[k],
+                         (int)(have->loc.end - have->loc.start), r.s + have->loc.start);
+        else
+            diag_warning(im->ctx, "import-differs", want->loc,
+                         "the imported policy compiles without %s", known_keys[k]);
+    }
+}
+
+static mmec_status check_source(importer *im) {
+    mmec_config cfg = im->ctx->cfg;
+    cfg.on_diagnostic = forward;
+    cfg.diagnostic_user = im;
+    mmec_ctx *child = *im->child = mmec_new(&cfg);
+    if (child == NULL)
+        mem_fail(im->ctx);
+    /* The child unwinds its own allocation failures; ours must not unwind through it. */
+    jmp_buf *oom = im->ctx->oom;
+    im->ctx->oom = NULL;
+    mmec_status st = mmec_compile_string(child, "<import>", im->out ? im->out : "", im->len);
+    im->ctx->oom = oom;
+    if (st == MMEC_EINTERNAL || im->ctx->out_of_memory)
+        mem_fail(im->ctx);
+    if (st == MMEC_OK && mmec_policy_count(child) == im->npolicies)
+        for (size_t i = 0; i < im->nentries; i++)
+            if (im->entries[i].kind == E_POLICY && im->entries[i].t && im->entries[i].cfg)
+                compare(im, child, &im->entries[i]);
+    mmec_free(child);
+    *im->child = NULL;
+    return st;
+}
+
+typedef struct import_arg {
+    const char *name, *json;
+    size_t len;
+    const char *target;
+    char **out;
+    size_t *outlen;
+    mmec_ctx *child;
+} import_arg;
+
+static mmec_status import_fn(mmec_ctx *ctx, import_arg *a) {
+    ctx->src.name = mem_strdup(ctx, a->name ? a->name : "<string>");
+    ctx->src.text = mem_strndup(ctx, a->json, a->len);
+    ctx->src.len = a->len;
+    if (a->len > ctx->cfg.max_input || a->len >= UINT32_MAX) {
+        diag_plain(ctx, MMEC_ERROR, "too-large", "the input is %zu bytes, more than the limit of %zu",
+                   a->len, ctx->cfg.max_input);
+        return MMEC_EINPUT;
+    }
+    importer im;
+    memset(&im, 0, sizeof im);
+    im.ctx = ctx;
+    im.default_target = a->target ? a->target : DEFAULT_TARGET;
+    im.child = &a->child;
+    jreader r = {ctx, ctx->src.text, a->len, 0, 1, 0};
+    if (r.len >= 3 && memcmp(r.s, "\xEF\xBB\xBF", 3) == 0)
+        r.pos = 3;
+    size_t docs = 0;
+    for (jskip(&r); r.pos < r.len && !r.failed; jskip(&r), docs++) {
+        const jnode *v = jvalue(&r, 0);
+        if (v)
+            read_document(&im, v);
+    }
+    if (r.failed)
+        return MMEC_EINPUT;
+    if (docs == 0) {
+        diag_error(ctx, "json-syntax", ((span){0, 0}), "the file holds no JSON value");
+        return MMEC_EINPUT;
+    }
+    resolved *res = mem_alloc(ctx, (im.nentries + 1) * sizeof *res);
+    for (size_t i = 0; i < im.nentries; i++)
+        if (im.entries[i].kind == E_POLICY && !resolve(&im, &im.entries[i], &res[i]))
+            res[i].pre = res[i].cus = NULL;
+    adds(&im, "# Imported from ");
+    adds(&im, ctx->src.name);
+    adds(&im, " by mmec import.\n");
+    for (char *p = im.out + 2; *p; p++)
+        if (*p == '\n' && p[1] != '\0')
+            *p = ' ';
+    write_source(&im, res);
+    if (im.failed || ctx->errors)
+        return MMEC_EINPUT;
+    mmec_status st = check_source(&im);
+    if (st != MMEC_OK || ctx->errors)
+        return MMEC_EINPUT;
+    *a->out = emit_buffer(ctx, im.len);
+    if (*a->out == NULL)
+        mem_fail(ctx);
+    memcpy(*a->out, im.out, im.len + 1);
+    *a->outlen = im.len;
+    return MMEC_OK;
+}
+
+mmec_status mmec_import_string(mmec_ctx *ctx, const char *name, const char *json, size_t len,
+                               const char *target_name, char **out, size_t *outlen) {
+    *out = NULL;
+    *outlen = 0;
+    if (ctx->compiled)
+        return MMEC_EUSAGE;
+    ctx->compiled = 1;
+    import_arg a = {name, json, len, target_name, out, outlen, NULL};
+    jmp_buf jb;
+    ctx->oom = &jb;
+    mmec_status st;
+    if (setjmp(jb) == 0) {
+        st = import_fn(ctx, &a);
+    } else {
+        mmec_free(a.child);
+        if (*out)
+            mmec_buffer_free(ctx, *out);
+        *out = NULL;
+        *outlen = 0;
+        st = MMEC_EINTERNAL;
+    }
+    ctx->oom = NULL;
+    if (st != MMEC_OK && *out) {
+        mmec_buffer_free(ctx, *out);
+        *out = NULL;
+        *outlen = 0;
+    }
+    return st;
+}

@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# tests/import/suite.sh: `mmec import`.
+#  1. Cases: for each tests/import/NAME.json, `mmec import NAME.json` (run in this folder) must
+#     print NAME.out on stdout (none when absent), NAME.err on stderr (none when absent) and
+#     exit with NAME.rc (0 when absent). Every NAME.out must compile.
+#  2. Round trip: every golden JSON (tests/golden/*/*.json, policy and request outputs) is
+#     imported and compiled again with the same format: the result must equal it byte for byte.
+#     The request output of every golden .scale that compiles round-trips the same way.
+#  3. The command line: -o writes atomically, nothing is written on errors, usage errors.
+# MMEC_UPDATE=1 rewrites the expectations of part 1 (review the diff!).
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+mmec=${MMEC:?MMEC is not set (run through make test)}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+check() {   # name, condition status
+    if [ "$2" -eq 0 ]; then echo "ok - import/$1"; else echo "not ok - import/$1"; fi
+}
+
+for src in "$here"/*.json; do
+    name=$(basename "$src" .json)
+    (cd "$here" && "$mmec" import "$name.json" >"$tmp/out" 2>"$tmp/err")
+    rc=$?
+    if [ "${MMEC_UPDATE:-}" = 1 ]; then
+        if [ -s "$tmp/out" ]; then cp "$tmp/out" "$here/$name.out"; else rm -f "$here/$name.out"; fi
+        if [ -s "$tmp/err" ]; then cp "$tmp/err" "$here/$name.err"; else rm -f "$here/$name.err"; fi
+        if [ "$rc" != 0 ]; then echo "$rc" > "$here/$name.rc"; else rm -f "$here/$name.rc"; fi
+    fi
+    want_rc=0
+    [ -f "$here/$name.rc" ] && want_rc=$(cat "$here/$name.rc")
+    exp_out=/dev/null; [ -f "$here/$name.out" ] && exp_out="$here/$name.out"
+    exp_err=/dev/null; [ -f "$here/$name.err" ] && exp_err="$here/$name.err"
+    problems=""
+    [ "$rc" = "$want_rc" ] || problems+=" exit status $rc, expected $want_rc;"
+    cmp -s "$tmp/out" "$exp_out" || problems+=" stdout differs;"
+    cmp -s "$tmp/err" "$exp_err" || problems+=" stderr differs;"
+    if [ -s "$tmp/out" ]; then
+        cp "$tmp/out" "$tmp/imported.scale"
+        "$mmec" check -q "$tmp/imported.scale" 2>"$tmp/check.err" || problems+=" the output does not compile;"
+    fi
+    if [ -z "$problems" ]; then
+        echo "ok - import/$name"
+    else
+        echo "not ok - import/$name:$problems"
+        echo "#   rerun: (cd ${here#$PWD/} && $mmec import $name.json)"
+        diff -u "$exp_out" "$tmp/out" | head -20 | sed 's/^/#   /'
+        diff -u "$exp_err" "$tmp/err" | head -20 | sed 's/^/#   /'
+        sed 's/^/#   /' "$tmp/check.err" 2>/dev/null | head -5
+    fi
+done
+
+# The format mmec wrote a JSON file in: pretty (one document) or JSON Lines of configurations
+# or of requests.
+format_args() {
+    if [ "$(head -n 1 "$1")" = "{" ]; then
+        if grep -q '"PolicyName"' "$1"; then echo "-f request"; fi
+    elif grep -q '"PolicyName"' "$1"; then echo "-f request"
+    else echo "-f policy"; fi
+}
+round_trip() {   # case name, JSON file
+    local args
+    args=$(format_args "$2")
+    if ! "$mmec" import -q "$2" -o "$tmp/rt.scale" 2>"$tmp/rt.err"; then
+        echo "not ok - import/round-trip/$1: the import failed"
+        sed 's/^/#   /' "$tmp/rt.err" | head -10
+        return
+    fi
+    # shellcheck disable=SC2086
+    "$mmec" -q $args "$tmp/rt.scale" >"$tmp/rt.json" 2>"$tmp/rt.err"
+    if cmp -s "$tmp/rt.json" "$2"; then
+        echo "ok - import/round-trip/$1"
+    else
+        echo "not ok - import/round-trip/$1: compile(import(json)) differs"
+        echo "#   rerun: $mmec import $2"
+        diff -u "$2" "$tmp/rt.json" | head -20 | sed 's/^/#   /'
+    fi
+}
+golden=$here/../golden
+for json in "$golden"/*/*.json; do
+    round_trip "golden/$(basename "$(dirname "$json")")/$(basename "$json" .json)" "$json"
+done
+n=0
+for src in "$golden"/*/*.scale; do
+    dir=$(dirname "$src"); name=$(basename "$src" .scale)
+    [ -f "$dir/$name.rc" ] && continue
+    (cd "$dir" && "$mmec" -q -f request "$name.scale" >"$tmp/req.json" 2>/dev/null) || continue
+    [ -s "$tmp/req.json" ] || continue
+    cp "$tmp/req.json" "$tmp/request-$name.json"
+    round_trip "request/$(basename "$dir")/$name" "$tmp/request-$name.json"
+    n=$((n + 1))
+done
+[ "$n" -gt 5 ]; check "round-trip/request-count ($n golden request outputs)" $?
+
+# The command line.
+cd "$tmp" || exit 1
+cp "$here/describe-targets.json" in.json
+"$mmec" import in.json -o out.scale 2>/dev/null && head -n 1 out.scale | grep -q "from in.json" &&
+    cmp -s <(tail -n +2 out.scale) <(tail -n +2 "$here/describe-targets.out")
+check "cli/output-file" $?
+echo "keep me" > kept.scale
+"$mmec" import "$here/sagemaker-page.json" -o kept.scale 2>/dev/null
+rc=$?
+[ "$rc" = 1 ] && [ "$(cat kept.scale)" = "keep me" ] && [ -z "$(ls -A | grep -v -e '^in.json$' -e '^out.scale$' -e '^kept.scale$' -e '^rt' -e '^req' -e '^request-' -e '^imported' -e '^check' -e '^out$' -e '^err$')" ]
+check "cli/nothing-written-on-error" $?
+"$mmec" import >/dev/null 2>err; [ $? = 2 ] && grep -q "no input file" err
+check "cli/no-input" $?
+"$mmec" import in.json --bogus >/dev/null 2>err; [ $? = 2 ] && grep -q "unknown option" err
+check "cli/unknown-option" $?
+"$mmec" import in.json -o in.json >/dev/null 2>err; [ $? = 2 ] && cmp -s in.json "$here/describe-targets.json"
+check "cli/refuses-to-overwrite-input" $?
+"$mmec" import missing.json >/dev/null 2>err; [ $? = 74 ] && grep -q "cannot open" err
+check "cli/missing-file" $?
+"$mmec" import --help | grep -q "Usage: mmec import"
+check "cli/help" $?
+"$mmec" import - < "$here/register-target.json" 2>/dev/null | tail -n +2 | cmp -s - <(tail -n +2 "$here/register-target.out")
+check "cli/stdin" $?
+"$mmec" import --endpoint prod-ep "$golden/design/example1-invocations.json" 2>/dev/null | grep -q '^scale prod-ep on invocations 70 per instance$'
+check "cli/endpoint-option" $?
+"$mmec" import --werror "$here/step-scaling.json" >/dev/null 2>&1; [ $? = 1 ]
+check "cli/werror" $?
+# Hostile input: deep nesting, a huge string, a lone surrogate, an empty file.
+python3 -c 'print("[" * 100000)' > deep.json
+"$mmec" import deep.json >/dev/null 2>err; [ $? = 1 ] && grep -q "nested too deeply" err
+check "hostile/deep-nesting" $?
+: > empty.json
+"$mmec" import empty.json >/dev/null 2>err; [ $? = 1 ] && grep -q "no JSON value" err
+check "hostile/empty" $?
+printf '{"TargetValue": 5, "PredefinedMetricSpecification": {"PredefinedMetricType": "\\ud800"}}' > sur.json
+"$mmec" import sur.json >/dev/null 2>err; [ $? = 1 ] && grep -q "sur.json:1:.*surrogate" err
+check "hostile/lone-surrogate" $?
+python3 -c 'import json; print(json.dumps({"TargetValue": 5, "CustomizedMetricSpecification": {"MetricName": "x" * 300000, "Namespace": "N", "Statistic": "Average"}}))' > big.json
+"$mmec" import big.json >/dev/null 2>err; [ $? = 1 ] && grep -q "1 to 255" err
+check "hostile/long-metric-name" $?
+printf '{"TargetValue": 5, "CustomizedMetricSpecification": {"MetricName": "M", "Namespace": "N", "Statistic": "Average", "Dimensions": [{"Name": "a b", "Value": "x\\u0001y"}]}}' > ctl.json
+"$mmec" import ctl.json >/dev/null 2>err; [ $? = 1 ] && grep -q "control character" err
+check "hostile/control-character" $?

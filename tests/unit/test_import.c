@@ -1,0 +1,152 @@
+/* test_import.c: mmec_import_string through mmec.h: the source it writes, diagnostics located
+ * in the JSON, and allocation failures at every point (no leak, no half-written output). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "mmec.h"
+
+static const char REQUESTS[] =
+    "{\"ServiceNamespace\":\"sagemaker\",\"ResourceId\":\"endpoint/ep/variant/blue\","
+    "\"ScalableDimension\":\"sagemaker:variant:DesiredInstanceCount\",\"MinCapacity\":1,"
+    "\"MaxCapacity\":4}\n"
+    "{\"PolicyName\":\"ep-blue-gpu\",\"ServiceNamespace\":\"sagemaker\","
+    "\"ResourceId\":\"endpoint/ep/variant/blue\","
+    "\"ScalableDimension\":\"sagemaker:variant:DesiredInstanceCount\","
+    "\"PolicyType\":\"TargetTrackingScaling\",\"TargetTrackingScalingPolicyConfiguration\":"
+    "{\"TargetValue\":50,\"CustomizedMetricSpecification\":{\"MetricName\":\"GPUUtilization\","
+    "\"Namespace\":\"/aws/sagemaker/Endpoints\",\"Dimensions\":[{\"Name\":\"EndpointName\","
+    "\"Value\":\"ep\"},{\"Name\":\"VariantName\",\"Value\":\"blue\"}],\"Statistic\":\"Maximum\","
+    "\"Unit\":\"Percent\"},\"ScaleInCooldown\":5400}}\n";
+
+static const char REQUESTS_SCALE[] =
+    "# Imported from r.json by mmec import.\n"
+    "\n"
+    "endpoint ep {\n"
+    "    variant blue\n"
+    "    capacity 1..4\n"
+    "    scale on gpu max 50% cooldown in 1h30m\n"
+    "}\n";
+
+static void requests_become_a_block(void **state) {
+    (void)state;
+    mmec_ctx *ctx = mmec_new(NULL);
+    char *out;
+    size_t len;
+    assert_int_equal(mmec_import_string(ctx, "r.json", REQUESTS, strlen(REQUESTS), NULL, &out, &len),
+                     MMEC_OK);
+    assert_string_equal(out, REQUESTS_SCALE);
+    assert_int_equal(len, strlen(REQUESTS_SCALE));
+    mmec_buffer_free(ctx, out);
+    /* once per context, like a compile */
+    assert_int_equal(mmec_import_string(ctx, "r.json", "{}", 2, NULL, &out, &len), MMEC_EUSAGE);
+    assert_null(out);
+    mmec_free(ctx);
+}
+
+typedef struct seen {
+    unsigned line, col;
+    char code[64];
+    int n;
+} seen;
+
+static void record(const mmec_diagnostic *d, void *user) {
+    seen *s = user;
+    if (s->n++ == 0) {
+        s->line = d->line;
+        s->col = d->col;
+        strncpy(s->code, d->code, sizeof s->code - 1);
+    }
+}
+
+static void checker_findings_point_into_the_json(void **state) {
+    (void)state;
+    static const char json[] =
+        "{\n  \"TargetValue\": 500,\n  \"CustomizedMetricSpecification\": {\n"
+        "    \"MetricName\": \"CPUUtilizationNormalized\", \"Namespace\": "
+        "\"/aws/sagemaker/Endpoints\",\n    \"Statistic\": \"Average\", \"Dimensions\": "
+        "[{\"Name\": \"EndpointName\", \"Value\": \"ep\"}, {\"Name\": \"VariantName\", "
+        "\"Value\": \"AllTraffic\"}]\n  }\n}\n";
+    seen s = {0, 0, "", 0};
+    mmec_config cfg;
+    mmec_config_init(&cfg);
+    cfg.on_diagnostic = record;
+    cfg.diagnostic_user = &s;
+    mmec_ctx *ctx = mmec_new(&cfg);
+    char *out;
+    size_t len;
+    assert_int_equal(mmec_import_string(ctx, "p.json", json, strlen(json), NULL, &out, &len),
+                     MMEC_EINPUT);
+    assert_null(out);
+    assert_string_equal(s.code, "target-range");
+    assert_int_equal(s.line, 2);      /* "TargetValue": 500 */
+    assert_int_equal(s.col, 18);
+    mmec_free(ctx);
+}
+
+typedef struct failing {
+    long countdown;
+    long live;
+} failing;
+
+static void *failing_alloc(void *user, void *ptr, size_t old_size, size_t size) {
+    failing *f = user;
+    (void)old_size;
+    if (size == 0) {
+        if (ptr)
+            f->live--;
+        free(ptr);
+        return NULL;
+    }
+    if (f->countdown == 0)
+        return NULL;
+    if (f->countdown > 0)
+        f->countdown--;
+    void *p = realloc(ptr, size);
+    if (p && ptr == NULL)
+        f->live++;
+    return p;
+}
+
+static void every_allocation_failure_ends_cleanly(void **state) {
+    (void)state;
+    int succeeded = 0;
+    for (long n = 0; n < 100000 && !succeeded; n++) {
+        failing f = {n, 0};
+        mmec_config cfg;
+        mmec_config_init(&cfg);
+        cfg.alloc = failing_alloc;
+        cfg.alloc_user = &f;
+        mmec_ctx *ctx = mmec_new(&cfg);
+        if (ctx == NULL)
+            continue;
+        char *out;
+        size_t len;
+        mmec_status st = mmec_import_string(ctx, "r.json", REQUESTS, strlen(REQUESTS), NULL, &out, &len);
+        assert_true(st == MMEC_OK || st == MMEC_EINTERNAL);
+        if (st == MMEC_OK) {
+            assert_string_equal(out, REQUESTS_SCALE);
+            succeeded = 1;
+        } else {
+            assert_null(out);
+        }
+        mmec_buffer_free(ctx, out);
+        mmec_free(ctx);
+        assert_int_equal(f.live, 0);
+    }
+    assert_true(succeeded);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(requests_become_a_block),
+        cmocka_unit_test(checker_findings_point_into_the_json),
+        cmocka_unit_test(every_allocation_failure_ends_cleanly),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

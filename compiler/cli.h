@@ -68,10 +68,16 @@ typedef struct cli_hooks {
 /* Takes argv[*i] when it is a hook option (with its value, advancing *i): returns 1, or -1
  * after printing a usage error; 0 when it is not a hook option. */
 int cli_hook_option(cli_hooks *h, int argc, char **argv, int *i);
-/* Sets cfg's hook limits, the print sink (stderr) and the watchdog (lua/watchdog.c). */
+/* Sets cfg's hook limits, the print sink (stderr) and the watchdog (cli_watchdog.c). */
 void cli_hook_config(const cli_hooks *h, mmec_config *cfg);
 /* Adds the --hook files to a new context. Returns 0, or -1 (printed) when memory ran out. */
 int cli_hook_add(const cli_hooks *h, mmec_ctx *ctx);
+/* The last resort against a hook stuck in a C call that runs past every limit (cli_watchdog.c).
+ * Arms a process-wide SIGALRM after `seconds` (setitimer) that writes a message to stderr,
+ * unlinks `tmp_path` (the temporary output file; may be NULL) and exits with status 70.
+ * `seconds` <= 0 disarms it. Returns 0, or -1 when the timer cannot be set (errno says why). */
+int cli_watchdog_arm(double seconds, const char *tmp_path);
+
 /* `mmec simulate ...` (cli_simulate.c): argv[0] is "simulate". Returns the exit code. */
 int cli_simulate(int argc, char **argv);
 /* `mmec import` (cli_import.c): argv[0] is "import". Returns the exit code. */

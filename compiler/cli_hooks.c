@@ -143,7 +143,7 @@ static void print_hook_output(void *user, const char *hook, const char *text, si
 
 static void watch(void *user, double seconds) {
     (void)user;
-    (void)hook_watchdog_arm(seconds, cli_pending_tmp());
+    (void)cli_watchdog_arm(seconds, cli_pending_tmp());
 }
 
 void cli_hook_config(const cli_hooks *h, mmec_config *cfg) {

@@ -32,7 +32,7 @@ typedef struct hook_limits {
     void *print_user;
     /* Called with the seconds a call may last at most (its timeout, doubled, plus one second)
      * before every call into Lua, and with 0 after it: the command line arms its watchdog
-     * (hook_watchdog_arm) with it. NULL: not called. */
+     * (cli_watchdog_arm in compiler/cli_watchdog.c) with it. NULL: not called. */
     void (*watch_fn)(void *user, double seconds);
     void *watch_user;
 } hook_limits;
@@ -117,12 +117,5 @@ void hook_decide_close(hook_decider *d);
  * returns 1 with *desired set, 0 to keep, -1 when the hook failed. */
 struct sim_hook_state;
 int hook_sim_decide(void *user, const struct sim_hook_state *st, int32_t *desired);
-
-/* CLI only (lua/watchdog.c): the last resort against a C call that runs past every limit.
- * Arms a process-wide SIGALRM after `seconds` (setitimer) that writes a message to stderr,
- * unlinks `tmp_path` (the temporary output file; may be NULL) and exits with status 70.
- * `seconds` <= 0 disarms it. The library never calls it: a signal handler is process-global
- * state. Returns 0, or -1 when the timer cannot be set (errno says why). */
-int hook_watchdog_arm(double seconds, const char *tmp_path);
 
 #endif

@@ -1,18 +1,18 @@
-/* watchdog.c: the last resort against a hook stuck in one long C call (CLI only).
+/* cli_watchdog.c: the last resort against a hook stuck in one long C call.
  *
  * The count hook, the guards and the deadline stop every hook between two VM instructions; a
  * single C call that outlives them all (a bug in a guard, a pathological library function) is
- * ended by SIGALRM. A signal handler is process-wide, so this is the one piece of lua/ with
- * global state, and only the command line (compiler/main.c) calls it: the library never does. */
+ * ended by SIGALRM. A signal handler is process-wide state, so this belongs to the command line,
+ * never to the library. */
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/time.h>
 #include <unistd.h>
 
-#include "hook.h"
+#include "cli.h"
 
-/* Written by hook_watchdog_arm before the timer starts, read by the handler: the path of the
+/* Written by cli_watchdog_arm before the timer starts, read by the handler: the path of the
  * temporary output file to remove. */
 static char tmp_to_unlink[4096];
 
@@ -27,7 +27,7 @@ static void on_alarm(int sig) {
     _exit(70);
 }
 
-int hook_watchdog_arm(double seconds, const char *tmp_path) {
+int cli_watchdog_arm(double seconds, const char *tmp_path) {
     struct itimerval it;
     memset(&it, 0, sizeof it);
     /* Stop a running timer first, so the handler never sees a half-copied path. */

@@ -150,6 +150,7 @@ static int l_compile(lua_State *L) {
     size_t len;
     const char *src = luaL_checklstring(L, 1, &len);
     const char *name = luaL_optstring(L, 2, "<string>");
+    lua_settop(L, 3);             /* the compilation goes above the options */
     compilation *c = new_compilation(L);
     add_options(L, 3, c);
     c->status = mmec_compile_string(c->ctx, name, src, len);
@@ -158,6 +159,7 @@ static int l_compile(lua_State *L) {
 
 static int l_compile_file(lua_State *L) {
     const char *path = luaL_checkstring(L, 1);
+    lua_settop(L, 2);
     compilation *c = new_compilation(L);
     add_options(L, 2, c);
     c->status = mmec_compile_file(c->ctx, path);

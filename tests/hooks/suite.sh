@@ -118,6 +118,9 @@ printf '# x\nhook "missing.lua"\nscale a on cpu avg 50%%\n' > "$tmp/missing.scal
 expect "a missing hook file is an error at its statement" 1 - -- "$mmec" check "$tmp/missing.scale"
 has "missing hook: located, resolved beside the .scale file" \
     "missing.scale:2:1: error: cannot read the hook '$tmp/missing.lua': No such file or directory" "$tmp/err"
+expect "a source on standard input finds its hooks from the current folder" 1 - -- \
+    sh -c "cd examples/hooks && exec '$mmec' - -f policy < org-bad.scale"
+has "standard input: org-rules.lua ran" "reported by org-rules.lua:" "$tmp/err"
 mkfifo "$tmp/fifo.lua"
 expect "a FIFO given as hook is refused at once" 1 - -- \
     timeout 5 "$mmec" check --hook "$tmp/fifo.lua" "$tmp/two.scale"

@@ -116,8 +116,11 @@ $(B)/mmec.pc: Makefile
 $(B)/tests/%: tests/unit/%.c $(B)/libmmec.a
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(ALLCFLAGS) -fvisibility=default $< -o $@ $(B)/libmmec.a $(ALLLDFLAGS) \
-	    $(shell $(PKG_CONFIG) --cflags --libs cmocka) $(DEPLIBS)
+	$(Q)$(CC) $(ALLCFLAGS) -fvisibility=default $< $(filter %.o,$^) -o $@ $(B)/libmmec.a \
+	    $(ALLLDFLAGS) $(shell $(PKG_CONFIG) --cflags --libs cmocka) $(DEPLIBS)
+
+# A unit test of a piece of the command line links that piece.
+$(B)/tests/test_watchdog: $(B)/obj/compiler/cli_watchdog.o
 
 test check: all $(UNIT_BIN)
 	@MMEC_BUILD=$(B) SANITIZE=$(SANITIZE) bash tests/run

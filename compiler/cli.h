@@ -70,6 +70,8 @@ typedef struct cli_hooks {
 int cli_hook_option(cli_hooks *h, int argc, char **argv, int *i);
 /* Sets cfg's hook limits, the print sink (stderr) and the watchdog (cli_watchdog.c). */
 void cli_hook_config(const cli_hooks *h, mmec_config *cfg);
+/* Stops the watchdog after a compile (before any output is written). */
+void cli_hook_done(void);
 /* Adds the --hook files to a new context. Returns 0, or -1 (printed) when memory ran out. */
 int cli_hook_add(const cli_hooks *h, mmec_ctx *ctx);
 /* The last resort against a hook stuck in a C call that runs past every limit (cli_watchdog.c).

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 #include "hook.h"
@@ -141,9 +142,36 @@ static void print_hook_output(void *user, const char *hook, const char *text, si
         fputc('\n', stderr);
 }
 
+/* When the watchdog was last armed, and for how long (the command line's own state). */
+static double armed_at, armed_for;
+
+static double monotonic(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Three system calls per hook call would cost more than the call itself: the timer is
+ * re-armed only when less than half its time is left, which still leaves each call more
+ * than its own timeout (it is armed for twice the timeout plus a second). Between calls it
+ * keeps running; cli_hook_done stops it once the compile is over. */
 static void watch(void *user, double seconds) {
     (void)user;
-    (void)cli_watchdog_arm(seconds, cli_pending_tmp());
+    if (seconds <= 0)
+        return;
+    double now = monotonic();
+    if (seconds == armed_for && now - armed_at < armed_for / 2)
+        return;
+    if (cli_watchdog_arm(seconds, cli_pending_tmp()) == 0) {
+        armed_at = now;
+        armed_for = seconds;
+    }
+}
+
+void cli_hook_done(void) {
+    if (armed_for > 0)
+        (void)cli_watchdog_arm(0, NULL);
+    armed_for = 0;
 }
 
 void cli_hook_config(const cli_hooks *h, mmec_config *cfg) {

@@ -96,11 +96,13 @@ static void run_one(mmec_ctx *ctx, const char *path, span loc, const hook_limits
 }
 
 /* The path of a `hook "FILE"` statement: FILE as written when absolute or when the source
- * has no folder in its name, else FILE in the source's folder. */
+ * has no folder in its name, else FILE in the source's folder. A source read from a device
+ * (/dev/stdin for `mmec -`) has no folder of its own: FILE is then found from the current
+ * folder. */
 static const char *resolve(mmec_ctx *ctx, const ast_item *h) {
     const char *name = ctx->src.name;
     const char *slash = name ? strrchr(name, '/') : NULL;
-    if (h->a.len > 0 && h->a.s[0] == '/')
+    if ((h->a.len > 0 && h->a.s[0] == '/') || (name && strncmp(name, "/dev/", 5) == 0))
         slash = NULL;
     if (slash == NULL)
         return mem_strndup(ctx, h->a.s, h->a.len);

@@ -88,6 +88,7 @@ static int cmd_check(const options *o, char **files, int nfiles) {
         if (ctx == NULL)
             return EXIT_INTERNAL;
         int code = cli_exit_for(mmec_compile_file(ctx, files[i]));
+        cli_hook_done();
         errors += mmec_error_count(ctx);
         warnings += mmec_warning_count(ctx);
         mmec_free(ctx);
@@ -134,6 +135,7 @@ static int cmd_compile(const options *o, const char *file) {
     if (ctx == NULL)
         return EXIT_INTERNAL;
     int rc = cli_exit_for(mmec_compile_file(ctx, file));
+    cli_hook_done();
     cli_print_count(o->quiet, mmec_error_count(ctx), mmec_warning_count(ctx));
     if (rc != EXIT_OK) {
         mmec_free(ctx);

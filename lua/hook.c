@@ -52,12 +52,35 @@ static int ro_newindex(lua_State *L) {
     return luaL_error(L, "hook inputs are read-only");
 }
 
-/* The hidden table behind the proxy at index 1. */
+/* Views of the policy and the target (make_view) share one metatable, whose __index finds
+ * the hidden table in the current call's views table (registry[&views_key], proxy -> hidden,
+ * replaced at every call): no metatable is built per view, the larger part of what building
+ * the inputs of a check call cost. A view kept past its call finds nothing and raises. The report table, built once
+ * per run, is a make_readonly view with its own metatable. */
+static const char views_key = 0;
+#define VIEW_META "mmec.view"
+
+/* The hidden table behind the view at index 1. */
 static void push_hidden(lua_State *L) {
     lua_getmetatable(L, 1);
     lua_pushliteral(L, "__index");
-    lua_rawget(L, -2);
+    if (lua_rawget(L, -2) == LUA_TTABLE) {
+        lua_remove(L, -2);
+        return;
+    }
+    lua_pop(L, 2);
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &views_key);
+    lua_pushvalue(L, 1);
+    if (lua_type(L, -2) != LUA_TTABLE || lua_rawget(L, -2) != LUA_TTABLE)
+        luaL_error(L, "hook inputs are valid only during the call that received them");
     lua_remove(L, -2);
+}
+
+static int view_index(lua_State *L) {
+    push_hidden(L);
+    lua_pushvalue(L, 2);
+    lua_rawget(L, -2);
+    return 1;
 }
 
 static int ro_pairs(lua_State *L) {
@@ -90,6 +113,32 @@ static void make_readonly(lua_State *L) {
     lua_pushboolean(L, 0);
     lua_setfield(L, -2, "__metatable");
     lua_setmetatable(L, -2);
+    lua_replace(L, hidden);
+}
+
+/* Replaces the table on top of the stack by a read-only view of it valid during the current
+ * call (see views_key). */
+static void make_view(lua_State *L) {
+    int hidden = lua_gettop(L);
+    lua_createtable(L, 0, 0);
+    if (luaL_newmetatable(L, VIEW_META)) {
+        lua_pushcfunction(L, view_index);
+        lua_setfield(L, -2, "__index");
+        lua_pushcfunction(L, ro_newindex);
+        lua_setfield(L, -2, "__newindex");
+        lua_pushcfunction(L, ro_pairs);
+        lua_setfield(L, -2, "__pairs");
+        lua_pushcfunction(L, ro_len);
+        lua_setfield(L, -2, "__len");
+        lua_pushboolean(L, 0);
+        lua_setfield(L, -2, "__metatable");
+    }
+    lua_setmetatable(L, -2);
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &views_key);
+    lua_pushvalue(L, -2);
+    lua_pushvalue(L, hidden);
+    lua_rawset(L, -3);
+    lua_pop(L, 1);
     lua_replace(L, hidden);
 }
 
@@ -132,12 +181,12 @@ static void push_policy(lua_State *L, const policy *p) {
         lua_createtable(L, 0, 2);
         set_string(L, "name", p->dims[i].name);
         set_string(L, "value", p->dims[i].value);
-        make_readonly(L);
+        make_view(L);
         lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
-    make_readonly(L);
+    make_view(L);
     lua_setfield(L, -2, "dimensions");
-    make_readonly(L);
+    make_view(L);
 }
 
 static const char *kind_name(target_kind k) {
@@ -167,7 +216,7 @@ static void push_target(lua_State *L, const target *t) {
             set_int(L, "max_capacity", t->max_capacity);
         }
     }
-    make_readonly(L);
+    make_view(L);
 }
 
 /* ----------------------------------------------------------------------------------------
@@ -289,6 +338,8 @@ static int run_chunk(lua_State *L) {
 
 static int run_check(lua_State *L) {
     check_run *run = sandbox_host(sandbox_of(L));
+    lua_createtable(L, 0, 4);     /* this call's views; the last call's become garbage */
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &views_key);
     lua_rawgeti(L, LUA_REGISTRYINDEX, run->h.check_ref);
     push_policy(L, run->pol);
     push_target(L, run->pol->target);

@@ -1,7 +1,8 @@
 /* luamod.c: `require "mmec"`, libmmec for Lua scripts (built as mmec.so, not part of libmmec).
  *
- * Wraps the public API (mmec.h) only. mmec.compile(source [, name]) and
- * mmec.compile_file(path) return a "mmec.Compilation" userdata with :ok(), :policies(),
+ * Wraps the public API (mmec.h) only. mmec.compile(source [, name [, options]]) and
+ * mmec.compile_file(path [, options]) (options: {hooks = {FILE, ...}}, check hooks) return a
+ * "mmec.Compilation" userdata with :ok(), :policies(),
  * :emit([format [, i [, compact]]]) and :diagnostics(). Argument errors are raised in the
  * lauxlib style; an invalid source is not an error (the compilation says so); an unreadable
  * file returns nil, message. Nothing malloc'ed is held across a call that may raise: the
@@ -123,18 +124,44 @@ static int finish(lua_State *L, compilation *c) {
     return 1;
 }
 
+/* The options table at `arg` (or none): {hooks = {"a.lua", ...}} adds check hooks. Read with
+ * raw accesses, so no metamethod of the caller's table runs halfway through. */
+static void add_options(lua_State *L, int arg, compilation *c) {
+    if (lua_isnoneornil(L, arg))
+        return;
+    luaL_checktype(L, arg, LUA_TTABLE);
+    lua_pushliteral(L, "hooks");
+    int t = lua_rawget(L, arg);
+    if (t != LUA_TNIL) {
+        luaL_argcheck(L, t == LUA_TTABLE, arg, "'hooks' must be a list of file names");
+        for (lua_Integer i = 1; lua_rawgeti(L, -1, i) != LUA_TNIL; i++) {
+            luaL_argcheck(L, lua_type(L, -1) == LUA_TSTRING, arg,
+                          "'hooks' must be a list of file names");
+            if (mmec_add_hook(c->ctx, lua_tostring(L, -1)) != MMEC_OK)
+                luaL_error(L, "mmec: out of memory");
+            lua_pop(L, 1);
+        }
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+}
+
 static int l_compile(lua_State *L) {
     size_t len;
     const char *src = luaL_checklstring(L, 1, &len);
     const char *name = luaL_optstring(L, 2, "<string>");
+    lua_settop(L, 3);             /* the compilation goes above the options */
     compilation *c = new_compilation(L);
+    add_options(L, 3, c);
     c->status = mmec_compile_string(c->ctx, name, src, len);
     return finish(L, c);
 }
 
 static int l_compile_file(lua_State *L) {
     const char *path = luaL_checkstring(L, 1);
+    lua_settop(L, 2);
     compilation *c = new_compilation(L);
+    add_options(L, 2, c);
     c->status = mmec_compile_file(c->ctx, path);
     if (c->status == MMEC_EIO) {
         luaL_pushfail(L);

@@ -44,6 +44,27 @@ end
 local many = mmec.compile(table.concat(lines, "\n") .. "\n", "many.scale")
 check("fifty generated endpoints compile", many:ok() and #many:policies() == 50)
 
+-- Check hooks: {hooks = {...}} runs them after the check; their reports are diagnostics.
+local hook = os.tmpname()
+local f = assert(io.open(hook, "w"))
+f:write("return { check = function(p, t, report)\n",
+        "  if p.scale_in_cooldown == nil then report.error('set a cooldown') end\n",
+        "end }\n")
+f:close()
+local hooked = mmec.compile("scale a on cpu avg 50%\n", "h.scale", { hooks = { hook } })
+local hd = hooked:diagnostics()
+check("a hook's report fails the compilation", not hooked:ok() and #hd == 2
+  and hd[1].message == "set a cooldown" and hd[1].line == 1 and hd[1].code == "hook"
+  and hd[2].severity == "note" and hd[2].message == "reported by " .. hook .. ":2")
+check("a policy the hook accepts compiles",
+  mmec.compile(card, "card.scale", { hooks = { hook } }):ok())
+local fc = mmec.compile_file("/nonexistent/x.scale", { hooks = { hook } })
+check("compile_file takes the options too", fc == nil)
+check("hooks must be a list of names",
+  select(2, pcall(mmec.compile, card, "c", { hooks = "x.lua" })):find("list of file names", 1, true) ~= nil)
+check("options must be a table", not pcall(mmec.compile, card, "c", 5))
+os.remove(hook)
+
 -- Many compilations, dropped: __gc releases them (run under valgrind/ASan to see leaks).
 for _ = 1, 200 do mmec.compile(card):emit() end
 collectgarbage()

@@ -1,0 +1,37 @@
+-- loadtest.lua: the invocations target of each endpoint, derived from its load test, as an
+-- mmec check hook: `mmec check --hook examples/hooks/loadtest.lua FILE`.
+--
+-- SageMaker's load-testing guide gives the target of SageMakerVariantInvocationsPerInstance as
+--   (MAX_RPS * SAFETY_FACTOR) * 60
+-- MAX_RPS being the most requests per second one instance served in the load test before its
+-- latency rose, SAFETY_FACTOR a margin (AWS recommends starting at 0.5), and 60 turning
+-- requests per second into the per-minute metric. Source:
+-- https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-scaling-loadtest.html (not among
+-- AWS.md's tagged sources; AWS.md §3.3 gives InvocationsPerInstance as Sum per minute).
+
+local SAFETY_FACTOR = 0.5
+
+-- Peak requests per second of one instance, from the last load test of each endpoint.
+local max_rps = {
+  ["fraud-scorer"] = 42,
+  ["recommender"] = 18.5,
+}
+
+local function target_for(endpoint)
+  local rps = max_rps[endpoint]
+  return rps and math.floor(rps * SAFETY_FACTOR * 60)
+end
+
+return {
+  check = function(p, t, report)
+    if p.metric ~= "InvocationsPerInstance" then return end
+    local want = target_for(t.name)
+    if want == nil then
+      report.warning(("endpoint '%s' has no load test; its target is a guess"):format(t.name))
+    elseif p.target_value > want then
+      local msg = ("target %g is above the load-tested %d (%g RPS x %g x 60): instances would "
+        .. "saturate before a scale-out"):format(p.target_value, want, max_rps[t.name], SAFETY_FACTOR)
+      report.error(msg, "target_value")
+    end
+  end
+}

@@ -431,35 +431,26 @@ static void progress_done(const progress *p) {
         fprintf(stderr, "\r%*s\r", 60, "");
 }
 
-/* Writes `sb` to `path` (NULL: standard output) atomically. Returns an exit code. */
-static int write_output(cli_out *out, const strbuf *sb) {
+/* Writes `sb` to `path` (NULL: standard output) atomically. Returns an exit code. The
+ * outputs are opened only once the run has succeeded, one at a time (cli_out keeps one
+ * temporary file pending), so a run that fails leaves them untouched. */
+static int write_output(const char *path, const strbuf *sb) {
+    static cli_out out;
     char err[512];
-    cli_out_write(out, sb->data ? sb->data : "", sb->len);
-    if (cli_out_commit(out, err, sizeof err) != 0) {
+    if (cli_out_open(&out, path, err, sizeof err) != 0) {
         fprintf(stderr, "mmec: %s\n", err);
         return EXIT_IO;
     }
-    return EXIT_OK;
-}
-
-/* Opens -o and --plot before the run, so that a run that fails leaves both untouched. */
-static int open_outputs(const sim_opts *o, cli_out *out, cli_out *plot) {
-    char err[512];
-    if (cli_out_open(out, o->output, err, sizeof err) != 0) {
+    cli_out_write(&out, sb->data ? sb->data : "", sb->len);
+    if (cli_out_commit(&out, err, sizeof err) != 0) {
         fprintf(stderr, "mmec: %s\n", err);
-        return EXIT_IO;
-    }
-    if (o->plot && cli_out_open(plot, o->plot, err, sizeof err) != 0) {
-        fprintf(stderr, "mmec: %s\n", err);
-        cli_out_abort(out, NULL, 0);
         return EXIT_IO;
     }
     return EXIT_OK;
 }
 
 /* Renders the timeline, summary and chart, and commits the outputs. */
-static int finish(const sim_opts *o, const report_timeline *tl, const report_summary *sum,
-                  cli_out *out, cli_out *plot) {
+static int finish(const sim_opts *o, const report_timeline *tl, const report_summary *sum) {
     strbuf text, summary, svg;
     strbuf_init(&text, NULL, NULL);
     strbuf_init(&summary, NULL, NULL);
@@ -472,8 +463,7 @@ static int finish(const sim_opts *o, const report_timeline *tl, const report_sum
         report_table(tl, &text);
     report_summary_render(sum, &summary);
     if (o->kind == OUT_TABLE) {
-        if (!o->follow)
-            strbuf_putc(&text, '\n');
+        strbuf_putc(&text, '\n');
         strbuf_put(&text, summary.data, summary.len);
     }
     if (o->plot)
@@ -481,17 +471,12 @@ static int finish(const sim_opts *o, const report_timeline *tl, const report_sum
     int rc = EXIT_OK;
     if (text.failed || summary.failed || svg.failed || tl->failed) {
         fputs("mmec: out of memory\n", stderr);
-        cli_out_abort(out, NULL, 0);
-        if (o->plot)
-            cli_out_abort(plot, NULL, 0);
         rc = EXIT_INTERNAL;
     } else {
         if (o->plot)
-            rc = write_output(plot, &svg);
+            rc = write_output(o->plot, &svg);
         if (rc == EXIT_OK)
-            rc = write_output(out, &text);
-        else
-            cli_out_abort(out, NULL, 0);
+            rc = write_output(o->output, &text);
         if (rc == EXIT_OK && o->kind != OUT_TABLE && !o->quiet)
             fwrite(summary.data, 1, summary.len, stderr);
     }
@@ -539,12 +524,7 @@ static int run_trace(const sim_opts *o, sim *s, hook_decider *hd) {
         return EXIT_INTERNAL;
     }
 
-    static cli_out out, plot;
-    int rc = open_outputs(o, &out, &plot);
-    if (rc != EXIT_OK) {
-        trace_free(&tr);
-        return rc;
-    }
+    int rc;
     report_timeline tl;
     report_timeline_init(&tl, s);
     report_summary sum;
@@ -561,14 +541,7 @@ static int run_trace(const sim_opts *o, sim *s, hook_decider *hd) {
         progress_tick(&bar, k);
     }
     progress_done(&bar);
-    if (hook_failed(o, hd)) {
-        cli_out_abort(&out, NULL, 0);
-        if (o->plot)
-            cli_out_abort(&plot, NULL, 0);
-        rc = EXIT_INPUT;
-    } else {
-        rc = finish(o, &tl, &sum, &out, &plot);
-    }
+    rc = hook_failed(o, hd) ? EXIT_INPUT : finish(o, &tl, &sum);
     report_timeline_free(&tl);
     trace_free(&tr);
     return rc;
@@ -576,10 +549,7 @@ static int run_trace(const sim_opts *o, sim *s, hook_decider *hd) {
 
 /* Datapoints from standard input as they arrive, each decision printed and flushed. */
 static int run_follow(const sim_opts *o, sim *s, hook_decider *hd) {
-    static cli_out out, plot;
-    int rc = open_outputs(o, &out, &plot);
-    if (rc != EXIT_OK)
-        return rc;
+    int rc = EXIT_OK;
     trace_options topt;
     trace_options_init(&topt);
     topt.value_column = o->value_column;
@@ -633,14 +603,8 @@ static int run_follow(const sim_opts *o, sim *s, hook_decider *hd) {
     }
     free(line);
     strbuf_free(&row);
-    if (rc == EXIT_OK) {
-        fputc('\n', stdout);
-        rc = finish(o, &tl, &sum, &out, &plot);
-    } else {
-        cli_out_abort(&out, NULL, 0);
-        if (o->plot)
-            cli_out_abort(&plot, NULL, 0);
-    }
+    if (rc == EXIT_OK)
+        rc = finish(o, &tl, &sum);
     report_timeline_free(&tl);
     return rc;
 }

@@ -164,7 +164,10 @@ else fail follow-pipe "exit $rc or output differs"; diff "$tmp/whole" "$tmp/foll
 # --follow decides as datapoints arrive: each decision is read back before the next is sent.
 live_ok=1
 coproc LIVE { "$mmec" simulate $pol --follow --warmup 0 2>/dev/null; }
-to=${LIVE[1]} from=${LIVE[0]} live_pid=$LIVE_PID
+live_pid=$LIVE_PID
+# Own copies of the pipe ends: bash closes the coproc's when it exits.
+exec {to}>&"${LIVE[1]}" {from}<&"${LIVE[0]}"
+eval "exec ${LIVE[1]}>&- ${LIVE[0]}<&-"
 read -r -t 10 header <&"$from" || live_ok=0
 echo "timestamp,value" >&"$to"
 for k in 0 1 2 3; do
@@ -179,6 +182,7 @@ for k in 0 1 2 3; do
 done
 exec {to}>&-
 timeout 10 cat <&"$from" > "$tmp/live-rest"
+exec {from}<&-
 wait "$live_pid" 2>/dev/null
 grep -q "^summary for endpoint/my-endpoint" "$tmp/live-rest" || live_ok=0
 [ $live_ok = 1 ] && pass follow-live || fail follow-live "a decision did not come back before the next datapoint"
@@ -236,6 +240,16 @@ done
 "$mmec" simulate tests/golden/language/does-not-exist.scale --trace $spike 2>/dev/null
 rc=$?
 [ $rc = 74 ] && pass missing-policy-file || fail missing-policy-file "exit $rc"
+
+# A progress bar on stderr for a long trace on a terminal (script(1) gives one), none otherwise.
+awk 'BEGIN { print "timestamp,value"; for (k = 0; k < 120000; k++) printf "%d,%d\n", 1767225600 + 60 * k, 200 + 100 * (int(k / 500) % 2) }' > "$tmp/long.csv"
+"$mmec" simulate -q $pol --trace "$tmp/long.csv" --csv -o "$tmp/long.out" 2>"$tmp/err"
+if [ -s "$tmp/err" ]; then fail progress-not-on-pipe "stderr: $(head -c 80 "$tmp/err")"; else pass progress-not-on-pipe; fi
+if command -v script >/dev/null 2>&1; then
+    script -qc "'$mmec' simulate -q $pol --trace '$tmp/long.csv' --csv -o '$tmp/long.out'" "$tmp/typescript" >/dev/null 2>&1
+    if tr '\r' '\n' < "$tmp/typescript" | grep -q 'simulating \[#*  *\] *[0-9]*%'; then pass progress-on-terminal
+    else fail progress-on-terminal "no progress bar under script(1)"; fi
+fi
 
 # The JSON: DescribeScalingActivitiesResponse in the AWS model (botocore's validator), newest
 # first, one record per change of the desired capacity.

@@ -52,6 +52,7 @@ static const char HELP[] =
     "      --plot FILE.svg     also draw demand, metric, target and capacity over time\n"
     "      --oscillation-window DURATION   scale-in then scale-out within it counts as an\n"
     "                          oscillation (default 30m)\n"
+    "      --werror            treat warnings about the policies as errors\n"
     "      --color[=WHEN], -q, --quiet, -h, --help\n"
     "\n"
     "Durations: 90, 90s, 5m, 1h. Exit status: 0 success, 1 invalid input (policies, trace or\n"
@@ -67,7 +68,7 @@ typedef struct sim_opts {
     int32_t initial;           /* < 0: the default */
     int64_t window;
     out_kind kind;
-    int follow, color, quiet;
+    int follow, color, quiet, werror;
 } sim_opts;
 
 /* ---- arguments ---------------------------------------------------------------------------- */
@@ -146,6 +147,8 @@ static int parse_args(int argc, char **argv, sim_opts *o) {
             o->follow = 1;
         } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
             o->quiet = 1;
+        } else if (strcmp(a, "--werror") == 0) {
+            o->werror = 1;
         } else if (strcmp(a, "--color") == 0 || strcmp(a, "--color=always") == 0) {
             o->color = 1;
         } else if (strcmp(a, "--color=never") == 0) {
@@ -219,6 +222,9 @@ static int parse_args(int argc, char **argv, sim_opts *o) {
         return cli_usage_error("simulate: --follow reads standard input, not --trace"), EXIT_USAGE;
     if (o->follow && (o->kind != OUT_TABLE || (o->output && strcmp(o->output, "-") != 0)))
         return cli_usage_error("simulate: --follow prints a table on standard output"), EXIT_USAGE;
+    if (strcmp(o->file, "-") == 0 && (o->follow || (o->trace && strcmp(o->trace, "-") == 0)))
+        return cli_usage_error("simulate: the policies and the datapoints cannot both come "
+                               "from standard input"), EXIT_USAGE;
     if (o->policy && o->target)
         return cli_usage_error("simulate: --policy or --target, not both"), EXIT_USAGE;
     if (o->output && strcmp(o->output, "-") == 0)
@@ -642,6 +648,7 @@ int cli_simulate(int argc, char **argv) {
     mmec_config_init(&cfg);
     cfg.on_diagnostic = cli_print_diagnostic;
     cfg.diagnostic_user = &r;
+    cfg.werror = o.werror;
     mmec_ctx *ctx = mmec_new(&cfg);
     if (!ctx) {
         fputs("mmec: out of memory\n", stderr);

@@ -227,7 +227,7 @@ usage_ok=1
 for args in "" "$pol" "$pol --trace" "$pol --trace $spike --input load" "$pol --trace $spike --warmup 5y" \
     "$pol --trace $spike --initial -1" "$pol --trace $spike --follow" "$pol --follow --csv" \
     "$pol --trace $spike --frobnicate" "$pol --trace $spike --policy a --target b" \
-    "$pol --trace $spike -o $pol" "$pol other.scale --trace $spike"; do
+    "$pol --trace $spike -o $pol" "$pol other.scale --trace $spike" "- --follow" "- --trace -"; do
     # shellcheck disable=SC2086
     "$mmec" simulate $args > "$tmp/out" 2>/dev/null
     rc=$?
@@ -250,6 +250,15 @@ if command -v script >/dev/null 2>&1; then
     if tr '\r' '\n' < "$tmp/typescript" | grep -q 'simulating \[#*  *\] *[0-9]*%'; then pass progress-on-terminal
     else fail progress-on-terminal "no progress bar under script(1)"; fi
 fi
+
+# Warnings about the policies: printed, exit 0; errors with --werror.
+printf 'scale my-endpoint model m on gpu avg 50%%\n' > "$tmp/warn.scale"
+"$mmec" simulate "$tmp/warn.scale" --trace $spike > /dev/null 2>"$tmp/err"
+rc=$?
+"$mmec" simulate "$tmp/warn.scale" --trace $spike --werror > "$tmp/out" 2>/dev/null
+rc2=$?
+[ $rc = 0 ] && grep -q warning: "$tmp/err" && [ $rc2 = 1 ] && [ ! -s "$tmp/out" ] \
+    && pass policy-warnings || fail policy-warnings "exit $rc / $rc2 with --werror"
 
 # The JSON: DescribeScalingActivitiesResponse in the AWS model (botocore's validator), newest
 # first, one record per change of the desired capacity.

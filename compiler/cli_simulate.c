@@ -491,12 +491,24 @@ static int finish(const sim_opts *o, const report_timeline *tl, const report_sum
     return rc;
 }
 
-/* A decide hook that failed makes the run invalid: its decisions are not what the hook meant. */
-static int hook_failed(const sim_opts *o, hook_decider *hd) {
-    const char *why = hd ? hook_decide_error(hd) : NULL;
-    if (!why)
+/* A decide hook that failed makes the run invalid: its decisions are not what the hook meant.
+ * Checked at each decision (the hook's error lasts only until its next call); `d` NULL checks
+ * the hook as loaded. */
+static int hook_failed(const sim_opts *o, hook_decider *hd, const sim_decision *d) {
+    if (!hd || (d && d->why != SIM_WHY_HOOK_FAILED))
         return 0;
-    fprintf(stderr, "mmec: %s: error: decide hook failed: %s\n", o->decide, why);
+    const char *why = hook_decide_error(hd);
+    if (!d && !why)
+        return 0;
+    fprintf(stderr, "mmec: %s: error: decide hook failed", o->decide);
+    if (d) {
+        strbuf at;
+        strbuf_init(&at, NULL, NULL);
+        strbuf_time(&at, d->time);
+        fprintf(stderr, " at %s", at.failed ? "?" : at.data);
+        strbuf_free(&at);
+    }
+    fprintf(stderr, ": %s\n", why ? why : "unknown error");
     return 1;
 }
 
@@ -529,7 +541,7 @@ static int run_trace(const sim_opts *o, sim *s, hook_decider *hd) {
         return EXIT_INTERNAL;
     }
 
-    int rc;
+    int rc = EXIT_OK;
     report_timeline tl;
     report_timeline_init(&tl, s);
     report_summary sum;
@@ -541,12 +553,17 @@ static int run_trace(const sim_opts *o, sim *s, hook_decider *hd) {
             sim_step_at_capacity(s, tr.time[k], tr.value[k], tr.capacity[k], tr.present[k]);
         if (!d)
             continue;   /* the readers give increasing times; nothing to do otherwise */
+        if (hook_failed(o, hd, d)) {
+            rc = EXIT_INPUT;
+            break;
+        }
         report_summary_add(&sum, d);
         report_timeline_add(&tl, d);
         progress_tick(&bar, k);
     }
     progress_done(&bar);
-    rc = hook_failed(o, hd) ? EXIT_INPUT : finish(o, &tl, &sum);
+    if (rc == EXIT_OK)
+        rc = finish(o, &tl, &sum);
     report_timeline_free(&tl);
     trace_free(&tr);
     return rc;
@@ -593,6 +610,10 @@ static int run_follow(const sim_opts *o, sim *s, hook_decider *hd) {
                                                      pt.present);
         if (!d)
             continue;
+        if (hook_failed(o, hd, d)) {
+            rc = EXIT_INPUT;
+            break;
+        }
         report_summary_add(&sum, d);
         if (o->plot)
             report_timeline_add(&tl, d);
@@ -603,8 +624,6 @@ static int run_follow(const sim_opts *o, sim *s, hook_decider *hd) {
                     row.failed ? "out of memory" : strerror(errno));
             rc = row.failed ? EXIT_INTERNAL : EXIT_IO;
         }
-        if (hook_failed(o, hd))
-            rc = EXIT_INPUT;
     }
     free(line);
     strbuf_free(&row);
@@ -632,7 +651,7 @@ static int open_hook(const sim_opts *o, hook_decider **hd) {
         fputs("mmec: out of memory\n", stderr);
         return EXIT_INTERNAL;
     }
-    return hook_failed(o, *hd) ? EXIT_INPUT : EXIT_OK;
+    return hook_failed(o, *hd, NULL) ? EXIT_INPUT : EXIT_OK;
 }
 
 int cli_simulate(int argc, char **argv) {

@@ -217,6 +217,13 @@ echo keep > "$tmp/keep/out.txt"
 rc=$?
 [ $rc = 1 ] && [ "$(cat "$tmp/keep/out.txt")" = keep ] && grep -q "decide hook failed" "$tmp/err" \
     && pass decide-hook-failure || fail decide-hook-failure "exit $rc"
+# A hook failing at one evaluation only (the next calls succeed): still a failed run, and the
+# message says when.
+printf 'return { decide = function(s) if s.time == 1767572400 then return "ten" end end }\n' > "$tmp/once.lua"
+"$mmec" simulate $pol --trace $spike --decide "$tmp/once.lua" -o "$tmp/keep/out.txt" 2>"$tmp/err"
+rc=$?
+[ $rc = 1 ] && [ "$(cat "$tmp/keep/out.txt")" = keep ] && grep -q "decide hook failed at 2026-01-05T00:20:00Z" "$tmp/err" \
+    && pass decide-hook-fails-once || fail decide-hook-fails-once "exit $rc: $(head -1 "$tmp/err")"
 printf 'return {}\n' > "$tmp/nodecide.lua"
 "$mmec" simulate $pol --trace $spike --decide "$tmp/nodecide.lua" >/dev/null 2>"$tmp/err"
 rc=$?

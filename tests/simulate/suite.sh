@@ -97,14 +97,14 @@ scenario_scale() {
 scenario_actions() {
     awk -F, '
     NR == 1 { for (i = 1; i <= NF; i++) { if ($i == "desired") d = i; if ($i == "action") a = i }; next }
+    function epoch(iso,   cmd, t) { cmd = "date -u -d " iso " +%s"; cmd | getline t; close(cmd); return t }
     {
-        cmd = "date -u -d " $1 " +%s"; cmd | getline t; close(cmd)
-        if (t0 == "") t0 = t
+        if (t0 == "") t0 = epoch($1)
         act = $a
         if (act == "none") { prev = ""; next }
         if (act == "clamp" && prev == "clamp") next
         prev = act
-        s = t - t0
+        s = epoch($1) - t0
         printf "%d:%02d %s %s\n", s / 60, s % 60, $d, act
     }' "$1"
 }

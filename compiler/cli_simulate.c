@@ -49,6 +49,8 @@ static const char HELP[] =
     "  -o, --output FILE       write the timeline to FILE (default: standard output)\n"
     "      --csv               the timeline as CSV (summary on standard error)\n"
     "      --json              as DescribeScalingActivities records (summary on standard error)\n"
+    "      --not-scaled        with --json, also the activities held at min or max, with their\n"
+    "                          NotScaledReasons (as --include-not-scaled-activities lists them)\n"
     "      --plot FILE.svg     also draw demand, metric, target and capacity over time\n"
     "      --oscillation-window DURATION   scale-in then scale-out within it counts as an\n"
     "                          oscillation (default 30m)\n"
@@ -68,7 +70,7 @@ typedef struct sim_opts {
     int32_t initial;           /* < 0: the default */
     int64_t window;
     out_kind kind;
-    int follow, color, quiet, werror;
+    int follow, color, quiet, werror, not_scaled;
 } sim_opts;
 
 /* ---- arguments ---------------------------------------------------------------------------- */
@@ -143,6 +145,8 @@ static int parse_args(int argc, char **argv, sim_opts *o) {
             o->kind = OUT_CSV;
         } else if (strcmp(a, "--json") == 0) {
             o->kind = OUT_JSON;
+        } else if (strcmp(a, "--not-scaled") == 0) {
+            o->not_scaled = 1;
         } else if (strcmp(a, "--follow") == 0) {
             o->follow = 1;
         } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
@@ -463,7 +467,7 @@ static int finish(const sim_opts *o, const report_timeline *tl, const report_sum
     if (o->kind == OUT_CSV)
         report_csv(tl, &text);
     else if (o->kind == OUT_JSON)
-        report_json(tl, 0, &text);
+        report_json(tl, o->not_scaled, &text);
     else if (!o->follow)
         report_table(tl, &text);
     report_summary_render(sum, &summary);

@@ -49,7 +49,7 @@ while read -r name args; do
         fail "golden/$name" "$problems"
         echo "#   rerun: (cd $root && $mmec $args)"
         diff "$g.out" "$tmp/out" | head -10 | sed 's/^/#   /'
-        diff "$want_err" "$tmp/err" | head -10 | sed 's/^/#   /'
+        diff -a "$want_err" "$tmp/err" | head -10 | cat -v | sed 's/^/#   /'
     fi
 done < "$here/cases"
 

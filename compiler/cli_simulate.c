@@ -6,7 +6,6 @@
  * them untouched. */
 #include <errno.h>
 #include <fcntl.h>
-#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,9 +49,12 @@ static const char HELP[] =
     "  -o, --output FILE       write the timeline to FILE (default: standard output)\n"
     "      --csv               the timeline as CSV (summary on standard error)\n"
     "      --json              as DescribeScalingActivities records (summary on standard error)\n"
+    "      --not-scaled        with --json, also the activities held at min or max, with their\n"
+    "                          NotScaledReasons (as --include-not-scaled-activities lists them)\n"
     "      --plot FILE.svg     also draw demand, metric, target and capacity over time\n"
     "      --oscillation-window DURATION   scale-in then scale-out within it counts as an\n"
     "                          oscillation (default 30m)\n"
+    "      --werror            treat warnings about the policies as errors\n"
     "      --color[=WHEN], -q, --quiet, -h, --help\n"
     "\n"
     "Durations: 90, 90s, 5m, 1h. Exit status: 0 success, 1 invalid input (policies, trace or\n"
@@ -68,7 +70,7 @@ typedef struct sim_opts {
     int32_t initial;           /* < 0: the default */
     int64_t window;
     out_kind kind;
-    int follow, color, quiet;
+    int follow, color, quiet, werror, not_scaled;
 } sim_opts;
 
 /* ---- arguments ---------------------------------------------------------------------------- */
@@ -143,10 +145,14 @@ static int parse_args(int argc, char **argv, sim_opts *o) {
             o->kind = OUT_CSV;
         } else if (strcmp(a, "--json") == 0) {
             o->kind = OUT_JSON;
+        } else if (strcmp(a, "--not-scaled") == 0) {
+            o->not_scaled = 1;
         } else if (strcmp(a, "--follow") == 0) {
             o->follow = 1;
         } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
             o->quiet = 1;
+        } else if (strcmp(a, "--werror") == 0) {
+            o->werror = 1;
         } else if (strcmp(a, "--color") == 0 || strcmp(a, "--color=always") == 0) {
             o->color = 1;
         } else if (strcmp(a, "--color=never") == 0) {
@@ -220,6 +226,9 @@ static int parse_args(int argc, char **argv, sim_opts *o) {
         return cli_usage_error("simulate: --follow reads standard input, not --trace"), EXIT_USAGE;
     if (o->follow && (o->kind != OUT_TABLE || (o->output && strcmp(o->output, "-") != 0)))
         return cli_usage_error("simulate: --follow prints a table on standard output"), EXIT_USAGE;
+    if (strcmp(o->file, "-") == 0 && (o->follow || (o->trace && strcmp(o->trace, "-") == 0)))
+        return cli_usage_error("simulate: the policies and the datapoints cannot both come "
+                               "from standard input"), EXIT_USAGE;
     if (o->policy && o->target)
         return cli_usage_error("simulate: --policy or --target, not both"), EXIT_USAGE;
     if (o->output && strcmp(o->output, "-") == 0)
@@ -431,35 +440,26 @@ static void progress_done(const progress *p) {
         fprintf(stderr, "\r%*s\r", 60, "");
 }
 
-/* Writes `sb` to `path` (NULL: standard output) atomically. Returns an exit code. */
-static int write_output(cli_out *out, const strbuf *sb) {
+/* Writes `sb` to `path` (NULL: standard output) atomically. Returns an exit code. The
+ * outputs are opened only once the run has succeeded, one at a time (cli_out keeps one
+ * temporary file pending), so a run that fails leaves them untouched. */
+static int write_output(const char *path, const strbuf *sb) {
+    static cli_out out;
     char err[512];
-    cli_out_write(out, sb->data ? sb->data : "", sb->len);
-    if (cli_out_commit(out, err, sizeof err) != 0) {
+    if (cli_out_open(&out, path, err, sizeof err) != 0) {
         fprintf(stderr, "mmec: %s\n", err);
         return EXIT_IO;
     }
-    return EXIT_OK;
-}
-
-/* Opens -o and --plot before the run, so that a run that fails leaves both untouched. */
-static int open_outputs(const sim_opts *o, cli_out *out, cli_out *plot) {
-    char err[512];
-    if (cli_out_open(out, o->output, err, sizeof err) != 0) {
+    cli_out_write(&out, sb->data ? sb->data : "", sb->len);
+    if (cli_out_commit(&out, err, sizeof err) != 0) {
         fprintf(stderr, "mmec: %s\n", err);
-        return EXIT_IO;
-    }
-    if (o->plot && cli_out_open(plot, o->plot, err, sizeof err) != 0) {
-        fprintf(stderr, "mmec: %s\n", err);
-        cli_out_abort(out, NULL, 0);
         return EXIT_IO;
     }
     return EXIT_OK;
 }
 
 /* Renders the timeline, summary and chart, and commits the outputs. */
-static int finish(const sim_opts *o, const report_timeline *tl, const report_summary *sum,
-                  cli_out *out, cli_out *plot) {
+static int finish(const sim_opts *o, const report_timeline *tl, const report_summary *sum) {
     strbuf text, summary, svg;
     strbuf_init(&text, NULL, NULL);
     strbuf_init(&summary, NULL, NULL);
@@ -467,13 +467,12 @@ static int finish(const sim_opts *o, const report_timeline *tl, const report_sum
     if (o->kind == OUT_CSV)
         report_csv(tl, &text);
     else if (o->kind == OUT_JSON)
-        report_json(tl, 0, &text);
+        report_json(tl, o->not_scaled, &text);
     else if (!o->follow)
         report_table(tl, &text);
     report_summary_render(sum, &summary);
     if (o->kind == OUT_TABLE) {
-        if (!o->follow)
-            strbuf_putc(&text, '\n');
+        strbuf_putc(&text, '\n');
         strbuf_put(&text, summary.data, summary.len);
     }
     if (o->plot)
@@ -481,17 +480,12 @@ static int finish(const sim_opts *o, const report_timeline *tl, const report_sum
     int rc = EXIT_OK;
     if (text.failed || summary.failed || svg.failed || tl->failed) {
         fputs("mmec: out of memory\n", stderr);
-        cli_out_abort(out, NULL, 0);
-        if (o->plot)
-            cli_out_abort(plot, NULL, 0);
         rc = EXIT_INTERNAL;
     } else {
         if (o->plot)
-            rc = write_output(plot, &svg);
+            rc = write_output(o->plot, &svg);
         if (rc == EXIT_OK)
-            rc = write_output(out, &text);
-        else
-            cli_out_abort(out, NULL, 0);
+            rc = write_output(o->output, &text);
         if (rc == EXIT_OK && o->kind != OUT_TABLE && !o->quiet)
             fwrite(summary.data, 1, summary.len, stderr);
     }
@@ -501,12 +495,24 @@ static int finish(const sim_opts *o, const report_timeline *tl, const report_sum
     return rc;
 }
 
-/* A decide hook that failed makes the run invalid: its decisions are not what the hook meant. */
-static int hook_failed(const sim_opts *o, hook_decider *hd) {
-    const char *why = hd ? hook_decide_error(hd) : NULL;
-    if (!why)
+/* A decide hook that failed makes the run invalid: its decisions are not what the hook meant.
+ * Checked at each decision (the hook's error lasts only until its next call); `d` NULL checks
+ * the hook as loaded. */
+static int hook_failed(const sim_opts *o, hook_decider *hd, const sim_decision *d) {
+    if (!hd || (d && d->why != SIM_WHY_HOOK_FAILED))
         return 0;
-    fprintf(stderr, "mmec: %s: error: decide hook failed: %s\n", o->decide, why);
+    const char *why = hook_decide_error(hd);
+    if (!d && !why)
+        return 0;
+    fprintf(stderr, "mmec: %s: error: decide hook failed", o->decide);
+    if (d) {
+        strbuf at;
+        strbuf_init(&at, NULL, NULL);
+        strbuf_time(&at, d->time);
+        fprintf(stderr, " at %s", at.failed ? "?" : at.data);
+        strbuf_free(&at);
+    }
+    fprintf(stderr, ": %s\n", why ? why : "unknown error");
     return 1;
 }
 
@@ -539,12 +545,7 @@ static int run_trace(const sim_opts *o, sim *s, hook_decider *hd) {
         return EXIT_INTERNAL;
     }
 
-    static cli_out out, plot;
-    int rc = open_outputs(o, &out, &plot);
-    if (rc != EXIT_OK) {
-        trace_free(&tr);
-        return rc;
-    }
+    int rc = EXIT_OK;
     report_timeline tl;
     report_timeline_init(&tl, s);
     report_summary sum;
@@ -556,19 +557,17 @@ static int run_trace(const sim_opts *o, sim *s, hook_decider *hd) {
             sim_step_at_capacity(s, tr.time[k], tr.value[k], tr.capacity[k], tr.present[k]);
         if (!d)
             continue;   /* the readers give increasing times; nothing to do otherwise */
+        if (hook_failed(o, hd, d)) {
+            rc = EXIT_INPUT;
+            break;
+        }
         report_summary_add(&sum, d);
         report_timeline_add(&tl, d);
         progress_tick(&bar, k);
     }
     progress_done(&bar);
-    if (hook_failed(o, hd)) {
-        cli_out_abort(&out, NULL, 0);
-        if (o->plot)
-            cli_out_abort(&plot, NULL, 0);
-        rc = EXIT_INPUT;
-    } else {
-        rc = finish(o, &tl, &sum, &out, &plot);
-    }
+    if (rc == EXIT_OK)
+        rc = finish(o, &tl, &sum);
     report_timeline_free(&tl);
     trace_free(&tr);
     return rc;
@@ -576,10 +575,7 @@ static int run_trace(const sim_opts *o, sim *s, hook_decider *hd) {
 
 /* Datapoints from standard input as they arrive, each decision printed and flushed. */
 static int run_follow(const sim_opts *o, sim *s, hook_decider *hd) {
-    static cli_out out, plot;
-    int rc = open_outputs(o, &out, &plot);
-    if (rc != EXIT_OK)
-        return rc;
+    int rc = EXIT_OK;
     trace_options topt;
     trace_options_init(&topt);
     topt.value_column = o->value_column;
@@ -618,6 +614,10 @@ static int run_follow(const sim_opts *o, sim *s, hook_decider *hd) {
                                                      pt.present);
         if (!d)
             continue;
+        if (hook_failed(o, hd, d)) {
+            rc = EXIT_INPUT;
+            break;
+        }
         report_summary_add(&sum, d);
         if (o->plot)
             report_timeline_add(&tl, d);
@@ -628,19 +628,11 @@ static int run_follow(const sim_opts *o, sim *s, hook_decider *hd) {
                     row.failed ? "out of memory" : strerror(errno));
             rc = row.failed ? EXIT_INTERNAL : EXIT_IO;
         }
-        if (hook_failed(o, hd))
-            rc = EXIT_INPUT;
     }
     free(line);
     strbuf_free(&row);
-    if (rc == EXIT_OK) {
-        fputc('\n', stdout);
-        rc = finish(o, &tl, &sum, &out, &plot);
-    } else {
-        cli_out_abort(&out, NULL, 0);
-        if (o->plot)
-            cli_out_abort(&plot, NULL, 0);
-    }
+    if (rc == EXIT_OK)
+        rc = finish(o, &tl, &sum);
     report_timeline_free(&tl);
     return rc;
 }
@@ -663,7 +655,7 @@ static int open_hook(const sim_opts *o, hook_decider **hd) {
         fputs("mmec: out of memory\n", stderr);
         return EXIT_INTERNAL;
     }
-    return hook_failed(o, *hd) ? EXIT_INPUT : EXIT_OK;
+    return hook_failed(o, *hd, NULL) ? EXIT_INPUT : EXIT_OK;
 }
 
 int cli_simulate(int argc, char **argv) {
@@ -679,6 +671,7 @@ int cli_simulate(int argc, char **argv) {
     mmec_config_init(&cfg);
     cfg.on_diagnostic = cli_print_diagnostic;
     cfg.diagnostic_user = &r;
+    cfg.werror = o.werror;
     mmec_ctx *ctx = mmec_new(&cfg);
     if (!ctx) {
         fputs("mmec: out of memory\n", stderr);

@@ -2,6 +2,7 @@
  * compiling a policy, stepping datapoints through its target, the decisions and their reasons,
  * misuse, and every allocation going through the context's allocator. */
 #include <math.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -191,6 +192,57 @@ static void memory_goes_through_the_context(void **state) {
     assert_int_equal(c.live, 0);
 }
 
+/* Simulations on several threads over one compiled context share nothing: each thread's
+ * decisions are those of a run alone. */
+typedef struct run {
+    mmec_ctx *ctx;
+    int desired[600];
+    int ok;
+} run;
+
+static void *run_thread(void *arg) {
+    run *r = arg;
+    mmec_sim_options opt;
+    mmec_sim_options_init(&opt);
+    opt.warmup = 120;
+    mmec_sim *s = mmec_sim_new(r->ctx, 0, &opt);
+    if (!s)
+        return NULL;
+    r->ok = 1;
+    for (int k = 0; k < 600; k++) {
+        mmec_sim_decision d;
+        double load = 100 + 400 * (double)((k / 60) % 3);
+        r->ok &= mmec_sim_step(s, T0 + 60 * k, load, &d) == MMEC_OK;
+        r->desired[k] = d.desired;
+    }
+    mmec_sim_free(s);
+    return NULL;
+}
+
+static void threads_share_nothing(void **state) {
+    (void)state;
+    mmec_ctx *ctx = compiled(NULL, SRC);
+    static run alone, runs[4];
+    alone.ctx = ctx;
+    run_thread(&alone);
+    assert_true(alone.ok);
+    int changes = 0;
+    for (int k = 1; k < 600; k++)
+        changes += alone.desired[k] != alone.desired[k - 1];
+    assert_true(changes >= 4);   /* the load moves the capacity both ways */
+    pthread_t t[4];
+    for (int i = 0; i < 4; i++) {
+        runs[i].ctx = ctx;
+        assert_int_equal(pthread_create(&t[i], NULL, run_thread, &runs[i]), 0);
+    }
+    for (int i = 0; i < 4; i++) {
+        pthread_join(t[i], NULL);
+        assert_true(runs[i].ok);
+        assert_memory_equal(runs[i].desired, alone.desired, sizeof alone.desired);
+    }
+    mmec_free(ctx);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(scales_out_on_the_third_breaching_minute),
@@ -198,6 +250,7 @@ int main(void) {
         cmocka_unit_test(observed_metric_recovers_demand),
         cmocka_unit_test(misuse_is_refused),
         cmocka_unit_test(memory_goes_through_the_context),
+        cmocka_unit_test(threads_share_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,311 @@
+#!/usr/bin/env bash
+# tests/simulate/suite.sh: `mmec simulate`.
+#  1. golden cases (cases): the table, CSV, JSON and SVG of the example traces, target and
+#     policy choice, a decide hook, located trace errors; MMEC_UPDATE=1 rewrites golden/.
+#  2. the scenario traces of tests/runtime/ through the command line: each NAME.csv's header
+#     becomes a .scale file and options, and the actions of the CSV timeline must be the
+#     hand-worked NAME.expect.
+#  3. determinism, --follow through a pipe (the same decisions as a whole-trace run, each
+#     printed before the next datapoint is sent), bad traces leaving outputs untouched, usage
+#     errors, the JSON against DescribeScalingActivitiesResponse in the AWS model, the SVG as XML.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+mmec=${MMEC:?MMEC is not set (run through make test)}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cd "$root"
+
+pass() { echo "ok - simulate/$1"; }
+fail() { echo "not ok - simulate/$1: $2"; }
+
+# ---- 1. golden cases ------------------------------------------------------------------------
+while read -r name args; do
+    case $name in ''|'#'*) continue ;; esac
+    args=${args//@SVG/$tmp/plot.svg}
+    rm -f "$tmp/plot.svg"
+    # shellcheck disable=SC2086
+    "$mmec" $args >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    g=$here/golden/$name
+    if [ "${MMEC_UPDATE:-}" = 1 ]; then
+        cp "$tmp/out" "$g.out"
+        if [ -s "$tmp/err" ]; then cp "$tmp/err" "$g.err"; else rm -f "$g.err"; fi
+        if [ "$rc" != 0 ]; then echo "$rc" > "$g.rc"; else rm -f "$g.rc"; fi
+        if [ -f "$tmp/plot.svg" ]; then cp "$tmp/plot.svg" "$g.svg"; else rm -f "$g.svg"; fi
+    fi
+    want_rc=0
+    [ -f "$g.rc" ] && want_rc=$(cat "$g.rc")
+    want_err=/dev/null
+    [ -f "$g.err" ] && want_err=$g.err
+    problems=""
+    [ "$rc" = "$want_rc" ] || problems+=" exit status $rc, expected $want_rc;"
+    cmp -s "$tmp/out" "$g.out" || problems+=" stdout differs;"
+    cmp -s "$tmp/err" "$want_err" || problems+=" stderr differs;"
+    if [ -f "$g.svg" ] && ! cmp -s "$tmp/plot.svg" "$g.svg"; then problems+=" svg differs;"; fi
+    if [ -z "$problems" ]; then
+        pass "golden/$name"
+    else
+        fail "golden/$name" "$problems"
+        echo "#   rerun: (cd $root && $mmec $args)"
+        diff "$g.out" "$tmp/out" | head -10 | sed 's/^/#   /'
+        diff -a "$want_err" "$tmp/err" | head -10 | cat -v | sed 's/^/#   /'
+    fi
+done < "$here/cases"
+
+# ---- 2. the runtime scenarios through the command line --------------------------------------
+# scenario_scale CSV: the .scale text and the options its header describes (on stdout: the
+# options on the first line, then the source).
+scenario_scale() {
+    awk '
+    /^# capacity:/ { cap = $3 }
+    /^# initial:/  { opts = opts " --initial " $3 }
+    /^# warmup:/   { opts = opts " --warmup " $3 }
+    /^# schedule:/ { sched = 1 }
+    /^# policy:/ {
+        tv = ""; cin = ""; cout = ""; noin = ""; metric = ""; name = ""
+        for (i = 3; i <= NF; i++) {
+            split($i, kv, "=")
+            if (kv[1] == "target") tv = kv[2]
+            else if (kv[1] == "in") cin = kv[2]
+            else if (kv[1] == "out") cout = kv[2]
+            else if (kv[1] == "metric") metric = kv[2]
+            else if (kv[1] == "name") name = kv[2]
+            else if ($i == "no-scale-in") noin = " no scale-in"
+        }
+        if (metric == "InvocationsPerInstance") m = "invocations " tv " per instance"
+        else if (metric == "ConcurrentRequestsPerModel") m = "concurrency " tv " per model"
+        else if (metric == "CPUUtilization") m = "cpu avg " tv "%"
+        else { unknown = 1; next }
+        cd = ""
+        if (cin != "") cd = cd " in " cin "s"
+        if (cout != "") cd = cd " out " cout "s"
+        if (cd != "") cd = " cooldown" cd
+        pol = pol "    scale on " m cd noin " name \"" name "\"\n"
+    }
+    END {
+        if (sched || unknown) exit 1
+        print opts
+        print "endpoint scenario {"
+        print "    capacity " cap
+        printf "%s", pol
+        print "}"
+    }' "$1"
+}
+
+# scenario_actions CSV_TIMELINE: "m:ss DESIRED ACTION" per action, a run of clamps as its first.
+scenario_actions() {
+    awk -F, '
+    NR == 1 { for (i = 1; i <= NF; i++) { if ($i == "desired") d = i; if ($i == "action") a = i }; next }
+    function epoch(iso,   cmd, t) { cmd = "date -u -d " iso " +%s"; cmd | getline t; close(cmd); return t }
+    {
+        if (t0 == "") t0 = epoch($1)
+        act = $a
+        if (act == "none") { prev = ""; next }
+        if (act == "clamp" && prev == "clamp") next
+        prev = act
+        s = epoch($1) - t0
+        printf "%d:%02d %s %s\n", s / 60, s % 60, $d, act
+    }' "$1"
+}
+
+for csv in tests/runtime/*.csv; do
+    name=$(basename "$csv" .csv)
+    if ! scenario_scale "$csv" > "$tmp/gen"; then
+        continue   # schedules are not in the language yet: tests/unit/test_scenarios.c runs it
+    fi
+    read -r -a opts < "$tmp/gen"
+    tail -n +2 "$tmp/gen" > "$tmp/$name.scale"
+    if ! "$mmec" simulate -q "$tmp/$name.scale" --trace "$csv" "${opts[@]}" --csv -o "$tmp/$name.tl" 2>"$tmp/err"; then
+        fail "scenario/$name" "mmec simulate failed: $(head -3 "$tmp/err")"
+        continue
+    fi
+    scenario_actions "$tmp/$name.tl" > "$tmp/$name.got"
+    grep -v '^#' "${csv%.csv}.expect" | grep -v '^$' > "$tmp/$name.want"
+    if cmp -s "$tmp/$name.got" "$tmp/$name.want"; then
+        pass "scenario/$name"
+    else
+        fail "scenario/$name" "the actions differ from ${csv%.csv}.expect"
+        diff "$tmp/$name.want" "$tmp/$name.got" | sed 's/^/#   /'
+    fi
+done
+
+# ---- 3. properties ----------------------------------------------------------------------------
+pol=tests/simulate/invocations.scale
+spike=examples/traces/spike.csv
+
+# Determinism: two runs give the same bytes, whatever the locale and time zone.
+same=1
+for kind in "" --csv --json; do
+    "$mmec" simulate -q $pol --trace examples/traces/diurnal.csv $kind -o "$tmp/a" --plot "$tmp/a.svg" 2>/dev/null
+    LC_ALL=C.UTF-8 TZ=Asia/Kolkata "$mmec" simulate -q $pol --trace examples/traces/diurnal.csv \
+        $kind -o "$tmp/b" --plot "$tmp/b.svg" 2>/dev/null
+    cmp -s "$tmp/a" "$tmp/b" && cmp -s "$tmp/a.svg" "$tmp/b.svg" || same=0
+done
+[ $same = 1 ] && pass deterministic || fail deterministic "two runs differ"
+
+# stdout and -o give the same bytes.
+"$mmec" simulate $pol --trace $spike > "$tmp/stdout" 2>/dev/null
+"$mmec" simulate $pol --trace $spike -o "$tmp/file" 2>/dev/null
+cmp -s "$tmp/stdout" "$tmp/file" && pass output-file-equals-stdout || fail output-file-equals-stdout "differ"
+
+# The trace from standard input ('-').
+"$mmec" simulate $pol --trace - < $spike > "$tmp/stdin" 2>/dev/null
+cmp -s "$tmp/stdout" "$tmp/stdin" && pass trace-from-stdin || fail trace-from-stdin "differs from the file run"
+
+# --follow through a pipe: the same decisions as the whole-trace run (whose table has the
+# model line first).
+cat $spike | "$mmec" simulate $pol --follow > "$tmp/follow" 2>"$tmp/err"
+rc=$?
+tail -n +2 "$tmp/stdout" > "$tmp/whole"
+if [ $rc = 0 ] && cmp -s "$tmp/follow" "$tmp/whole"; then pass follow-pipe
+else fail follow-pipe "exit $rc or output differs"; diff "$tmp/whole" "$tmp/follow" | head -5 | sed 's/^/#   /'; fi
+
+# --follow decides as datapoints arrive: each decision is read back before the next is sent.
+live_ok=1
+coproc LIVE { "$mmec" simulate $pol --follow --warmup 0 2>/dev/null; }
+live_pid=$LIVE_PID
+# Own copies of the pipe ends: bash closes the coproc's when it exits.
+exec {to}>&"${LIVE[1]}" {from}<&"${LIVE[0]}"
+eval "exec ${LIVE[1]}>&- ${LIVE[0]}<&-"
+read -r -t 10 header <&"$from" || live_ok=0
+echo "timestamp,value" >&"$to"
+for k in 0 1 2 3; do
+    echo "2026-01-01T00:0$k:00Z,300" >&"$to"
+    if ! read -r -t 10 line <&"$from"; then live_ok=0; break; fi
+    case $k:$line in
+        2:*scale-out*"1 -> 5"*) ;;
+        2:*) live_ok=0 ;;
+        *:2026-01-01T00:0$k:00Z*) ;;
+        *) live_ok=0 ;;
+    esac
+done
+exec {to}>&-
+timeout 10 cat <&"$from" > "$tmp/live-rest"
+exec {from}<&-
+wait "$live_pid" 2>/dev/null
+grep -q "^summary for endpoint/my-endpoint" "$tmp/live-rest" || live_ok=0
+[ $live_ok = 1 ] && pass follow-live || fail follow-live "a decision did not come back before the next datapoint"
+
+# A bad line in --follow: located in the stream, exit 1, the decisions before it printed.
+printf 'timestamp,value\n2026-01-01T00:00:00Z,100\n2026-01-01T00:01:00Z,oops\n' |
+    "$mmec" simulate $pol --follow > "$tmp/out" 2>"$tmp/err"
+rc=$?
+[ $rc = 1 ] && grep -q '^<stdin>:3:22: error: bad value' "$tmp/err" && grep -q '^2026-01-01T00:00:00Z' "$tmp/out" \
+    && pass follow-bad-line || fail follow-bad-line "exit $rc: $(head -1 "$tmp/err")"
+
+# Bad traces: exit 1, -o and --plot untouched, no temporary file left.
+for bad in bad-value.csv out-of-order.csv duplicate.json; do
+    mkdir -p "$tmp/keep" && rm -f "$tmp/keep"/*
+    echo keep > "$tmp/keep/out.txt"
+    echo keep > "$tmp/keep/plot.svg"
+    "$mmec" simulate $pol --trace tests/simulate/$bad -o "$tmp/keep/out.txt" --plot "$tmp/keep/plot.svg" \
+        >/dev/null 2>"$tmp/err"
+    rc=$?
+    if [ $rc = 1 ] && [ "$(cat "$tmp/keep/out.txt")" = keep ] && [ "$(cat "$tmp/keep/plot.svg")" = keep ] &&
+        [ "$(ls "$tmp/keep" | wc -l)" = 2 ] && grep -q "^tests/simulate/$bad:[0-9]*:[0-9]*: error: " "$tmp/err"; then
+        pass "bad-trace-untouched/$bad"
+    else
+        fail "bad-trace-untouched/$bad" "exit $rc; $(ls "$tmp/keep" | tr '\n' ' ')"
+    fi
+done
+
+# A failing decide hook: exit 1, output untouched.
+printf 'return { decide = function(s) return "ten" end }\n' > "$tmp/bad.lua"
+echo keep > "$tmp/keep/out.txt"
+"$mmec" simulate $pol --trace $spike --decide "$tmp/bad.lua" -o "$tmp/keep/out.txt" 2>"$tmp/err"
+rc=$?
+[ $rc = 1 ] && [ "$(cat "$tmp/keep/out.txt")" = keep ] && grep -q "decide hook failed" "$tmp/err" \
+    && pass decide-hook-failure || fail decide-hook-failure "exit $rc"
+# A hook failing at one evaluation only (the next calls succeed): still a failed run, and the
+# message says when.
+printf 'return { decide = function(s) if s.time == 1767572400 then return "ten" end end }\n' > "$tmp/once.lua"
+"$mmec" simulate $pol --trace $spike --decide "$tmp/once.lua" -o "$tmp/keep/out.txt" 2>"$tmp/err"
+rc=$?
+[ $rc = 1 ] && [ "$(cat "$tmp/keep/out.txt")" = keep ] && grep -q "decide hook failed at 2026-01-05T00:20:00Z" "$tmp/err" \
+    && pass decide-hook-fails-once || fail decide-hook-fails-once "exit $rc: $(head -1 "$tmp/err")"
+printf 'return {}\n' > "$tmp/nodecide.lua"
+"$mmec" simulate $pol --trace $spike --decide "$tmp/nodecide.lua" >/dev/null 2>"$tmp/err"
+rc=$?
+[ $rc = 1 ] && pass decide-hook-without-decide || fail decide-hook-without-decide "exit $rc"
+
+# Usage errors: exit 2, nothing on stdout.
+usage_ok=1
+for args in "" "$pol" "$pol --trace" "$pol --trace $spike --input load" "$pol --trace $spike --warmup 5y" \
+    "$pol --trace $spike --initial -1" "$pol --trace $spike --follow" "$pol --follow --csv" \
+    "$pol --trace $spike --frobnicate" "$pol --trace $spike --policy a --target b" \
+    "$pol --trace $spike -o $pol" "$pol other.scale --trace $spike" "- --follow" "- --trace -"; do
+    # shellcheck disable=SC2086
+    "$mmec" simulate $args > "$tmp/out" 2>/dev/null
+    rc=$?
+    if [ $rc != 2 ] || [ -s "$tmp/out" ]; then usage_ok=0; echo "#   mmec simulate $args: exit $rc"; fi
+done
+[ $usage_ok = 1 ] && pass usage-errors || fail usage-errors "see above"
+"$mmec" simulate --help > "$tmp/out" && grep -q '^Usage: mmec simulate' "$tmp/out" \
+    && pass help || fail help "no usage"
+"$mmec" --help | grep -q 'mmec simulate' && pass main-help-mentions-simulate || fail main-help-mentions-simulate "missing"
+"$mmec" simulate tests/golden/language/does-not-exist.scale --trace $spike 2>/dev/null
+rc=$?
+[ $rc = 74 ] && pass missing-policy-file || fail missing-policy-file "exit $rc"
+
+# A progress bar on stderr for a long trace on a terminal (script(1) gives one), none otherwise.
+awk 'BEGIN { print "timestamp,value"; for (k = 0; k < 120000; k++) printf "%d,%d\n", 1767225600 + 60 * k, 200 + 100 * (int(k / 500) % 2) }' > "$tmp/long.csv"
+"$mmec" simulate -q $pol --trace "$tmp/long.csv" --csv -o "$tmp/long.out" 2>"$tmp/err"
+if [ -s "$tmp/err" ]; then fail progress-not-on-pipe "stderr: $(head -c 80 "$tmp/err")"; else pass progress-not-on-pipe; fi
+if command -v script >/dev/null 2>&1; then
+    script -qc "'$mmec' simulate -q $pol --trace '$tmp/long.csv' --csv -o '$tmp/long.out'" "$tmp/typescript" >/dev/null 2>&1
+    if tr '\r' '\n' < "$tmp/typescript" | grep -q 'simulating \[#*  *\] *[0-9]*%'; then pass progress-on-terminal
+    else fail progress-on-terminal "no progress bar under script(1)"; fi
+fi
+
+# Warnings about the policies: printed, exit 0; errors with --werror.
+printf 'scale my-endpoint model m on gpu avg 50%%\n' > "$tmp/warn.scale"
+"$mmec" simulate "$tmp/warn.scale" --trace $spike > /dev/null 2>"$tmp/err"
+rc=$?
+"$mmec" simulate "$tmp/warn.scale" --trace $spike --werror > "$tmp/out" 2>/dev/null
+rc2=$?
+[ $rc = 0 ] && grep -q warning: "$tmp/err" && [ $rc2 = 1 ] && [ ! -s "$tmp/out" ] \
+    && pass policy-warnings || fail policy-warnings "exit $rc / $rc2 with --werror"
+
+# The JSON: DescribeScalingActivitiesResponse in the AWS model (botocore's validator), newest
+# first, one record per change of the desired capacity.
+py=/usr/bin/python3
+[ -x $py ] || py=python3
+for g in "$here"/golden/*json.out; do
+    if "$py" tests/aws/validate.py --shape DescribeScalingActivitiesResponse "$g" > "$tmp/v" 2>&1; then
+        pass "json-model/$(basename "$g" .out)"
+    else
+        fail "json-model/$(basename "$g" .out)" "$(head -3 "$tmp/v")"
+    fi
+done
+"$mmec" simulate -q $pol --trace $spike --json -o "$tmp/s.json"
+"$mmec" simulate -q $pol --trace $spike --csv -o "$tmp/s.csv"
+if "$py" - "$tmp/s.json" "$tmp/s.csv" <<'PY'
+import csv, json, sys
+acts = json.load(open(sys.argv[1]))["ScalingActivities"]
+rows = list(csv.DictReader(open(sys.argv[2])))
+changes = [r for r in rows if r["action"] in ("scale-out", "scale-in")]
+starts = [a["StartTime"] for a in acts]
+assert starts == sorted(starts, reverse=True), "not newest first"
+assert len(acts) == len(changes), (len(acts), len(changes))
+for a, r in zip(reversed(acts), changes):
+    assert a["StartTime"].startswith(r["time"][:19]), (a["StartTime"], r["time"])
+    assert a["Description"].endswith(" %s." % r["desired"]), a["Description"]
+    assert a["ResourceId"] == "endpoint/my-endpoint/variant/AllTraffic"
+    assert a["ServiceNamespace"] == "sagemaker"
+    assert a["StatusCode"] == "Successful"
+assert len({a["ActivityId"] for a in acts}) == len(acts), "ActivityIds repeat"
+PY
+then pass json-matches-timeline; else fail json-matches-timeline "see the assertion above"; fi
+
+# The SVG: well-formed XML with axes labels, a legend and the target line.
+if "$py" - "$here/golden/spike-svg.svg" <<'PY'
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+assert root.tag.endswith("svg"), root.tag
+text = " ".join("".join(t.itertext()) for t in root.iter() if t.tag.endswith("text"))
+for word in ("target", "capacity", "demand", "InvocationsPerInstance"):
+    assert word in text, word
+assert any(e.get("stroke-dasharray") for e in root.iter()), "no dashed target line"
+PY
+then pass svg-readable; else fail svg-readable "see the assertion above"; fi

@@ -17,32 +17,30 @@ files=("$root"/examples/*.scale "$root"/tests/golden/*/*.scale)
 if ! command -v node >/dev/null || ! [ -d "$here/node_modules/vscode-textmate" ]; then
     (cd "$here" && npm ci --silent --no-audit --no-fund >/dev/null 2>&1)
 fi
+# Positions, then Vim on each file (fast), then one node and one Python for all files.
+i=0
+: > "$tmp/files"; : > "$tmp/list"; : > "$tmp/report"
 for f in "${files[@]}"; do
-    id=${f#$root/}
-    python3 "$here/expect.py" positions "$f" > "$tmp/pos"
-    vim -Es -u NONE -N -i NONE --cmd "set rtp^=$root/docs/vim" --cmd "filetype on" \
-        --cmd "syntax on" --cmd "let g:positions='$tmp/pos'" --cmd "let g:out='$tmp/vim'" \
-        -S "$here/vim-groups.vim" "$f" </dev/null >/dev/null 2>&1
-    if [ "$(head -n 1 "$tmp/vim" 2>/dev/null)" = scale ] &&
-        tail -n +2 "$tmp/vim" > "$tmp/vim.groups" &&
-        python3 "$here/expect.py" compare vim "$tmp/pos" "$tmp/vim.groups" > "$tmp/why"; then
-        echo "ok - editors/vim/$id"
-    else
-        echo "not ok - editors/vim/$id"; sed 's/^/#   /' "$tmp/why" 2>/dev/null
-    fi
-    if node "$here/tm-scopes.js" "$root/docs/textmate/scale.tmLanguage.json" "$f" "$tmp/pos" \
-            > "$tmp/tm" 2>"$tmp/tm.err" &&
-        python3 "$here/expect.py" compare tm "$tmp/pos" "$tmp/tm" > "$tmp/why"; then
-        echo "ok - editors/textmate/$id"
-    else
-        echo "not ok - editors/textmate/$id"; sed 's/^/#   /' "$tmp/why" "$tmp/tm.err" | head -8
-    fi
+    i=$((i + 1))
+    printf '%s\t%s\n' "$f" "$tmp/pos.$i" >> "$tmp/files"
+    printf '%s\t%s\t%s\n' "$f" "$tmp/pos.$i" "$tmp/tm.$i" >> "$tmp/list"
+    printf '%s\tvim\t%s\t%s\n' "${f#$root/}" "$tmp/pos.$i" "$tmp/vim.$i" >> "$tmp/report"
+    printf '%s\ttm\t%s\t%s\n' "${f#$root/}" "$tmp/pos.$i" "$tmp/tm.$i" >> "$tmp/report"
 done
+python3 "$here/expect.py" positions "$tmp/files"
+i=0
+for f in "${files[@]}"; do
+    i=$((i + 1))
+    vim -Es -u NONE -N -i NONE --cmd "set rtp^=$root/docs/vim" --cmd "filetype on" \
+        --cmd "syntax on" --cmd "let g:positions='$tmp/pos.$i'" --cmd "let g:out='$tmp/vim.$i'" \
+        -S "$here/vim-groups.vim" "$f" </dev/null >/dev/null 2>&1
+done
+node "$here/tm-scopes.js" "$root/docs/textmate/scale.tmLanguage.json" "$tmp/list" 2>"$tmp/tm.err" ||
+    sed 's/^/#   /' "$tmp/tm.err" | head -10
+python3 "$here/expect.py" report "$tmp/report"
 # A grammar that highlights nothing must fail the comparison (the checks can fail).
-: > "$tmp/empty"
-python3 "$here/expect.py" positions "$root/examples/quickstart.scale" > "$tmp/pos"
-sed 's/.*//' "$tmp/pos" > "$tmp/empty"
-! python3 "$here/expect.py" compare vim "$tmp/pos" "$tmp/empty" >/dev/null
+sed 's/.*//' "$tmp/pos.1" > "$tmp/empty"
+! python3 "$here/expect.py" compare vim "$tmp/pos.1" "$tmp/empty" >/dev/null
 check "comparison-detects-missing-highlights" $?
 
 for page in mmec.1 mmec-scale.5; do

@@ -10,6 +10,9 @@ INCLUDEDIR  ?= $(PREFIX)/include
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 MANDIR      ?= $(PREFIX)/share/man
 LUA_CMODDIR ?= $(LIBDIR)/lua/5.4
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
+VIMDIR      ?= $(PREFIX)/share/vim/vimfiles
 
 CC         ?= cc
 PKG_CONFIG ?= pkg-config
@@ -145,11 +148,22 @@ install: all
 	install -m 644 $(B)/mmec.pc $(DESTDIR)$(PKGCONFIGDIR)/mmec.pc
 	install -d $(DESTDIR)$(LUA_CMODDIR)
 	install -m 755 $(B)/mmec.so $(DESTDIR)$(LUA_CMODDIR)/mmec.so
+	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(BASHCOMPDIR) \
+	    $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(VIMDIR)/syntax $(DESTDIR)$(VIMDIR)/ftdetect
+	install -m 644 docs/mmec.1 $(DESTDIR)$(MANDIR)/man1/mmec.1
+	install -m 644 docs/mmec-scale.5 $(DESTDIR)$(MANDIR)/man5/mmec-scale.5
+	install -m 644 docs/completion/mmec.bash $(DESTDIR)$(BASHCOMPDIR)/mmec
+	install -m 644 docs/completion/_mmec $(DESTDIR)$(ZSHCOMPDIR)/_mmec
+	install -m 644 docs/vim/syntax/scale.vim $(DESTDIR)$(VIMDIR)/syntax/scale.vim
+	install -m 644 docs/vim/ftdetect/scale.vim $(DESTDIR)$(VIMDIR)/ftdetect/scale.vim
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/mmec $(DESTDIR)$(LIBDIR)/libmmec.a $(DESTDIR)$(LIBDIR)/libmmec.so \
 	    $(DESTDIR)$(LIBDIR)/libmmec.so.0 $(DESTDIR)$(INCLUDEDIR)/mmec.h $(DESTDIR)$(PKGCONFIGDIR)/mmec.pc \
 	    $(DESTDIR)$(LUA_CMODDIR)/mmec.so
+	rm -f $(DESTDIR)$(MANDIR)/man1/mmec.1 $(DESTDIR)$(MANDIR)/man5/mmec-scale.5 \
+	    $(DESTDIR)$(BASHCOMPDIR)/mmec $(DESTDIR)$(ZSHCOMPDIR)/_mmec \
+	    $(DESTDIR)$(VIMDIR)/syntax/scale.vim $(DESTDIR)$(VIMDIR)/ftdetect/scale.vim
 
 clean:
 	rm -rf build

@@ -626,6 +626,16 @@ static void read_policy(importer *im, const jnode *o, itarget *t) {
     e->name = member(im, o, "PolicyName", J_STR, 0);
 }
 
+/* `s` for a comment: a line end or other control character would end the comment (or be
+ * refused by the scanner), so each becomes a space. */
+static const char *one_line(importer *im, const char *s) {
+    char *o = mem_strdup(im->ctx, s);
+    for (char *p = o; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7F)
+            *p = ' ';
+    return o;
+}
+
 static void read_scheduled(importer *im, const jnode *o, itarget *t) {
     if (t == NULL && !sagemaker_only(im, o))
         return;
@@ -637,18 +647,17 @@ static void read_scheduled(importer *im, const jnode *o, itarget *t) {
     const jnode *lo = member(im, act, "MinCapacity", J_NUM, 0);
     const jnode *hi = member(im, act, "MaxCapacity", J_NUM, 0);
     const jnode *tz = member(im, o, "Timezone", J_STR, 0);
-    char range[80] = "";
-    snprintf(range, sizeof range, "%s..%s", lo ? number_text(im, lo->num) : "?",
-             hi ? number_text(im, hi->num) : "?");
-    /* Comments are one line each: newlines in the JSON strings are flattened. */
+    const char *range = lo && hi ? mem_printf(im->ctx, " sets capacity %s..%s",
+                                              number_text(im, lo->num), number_text(im, hi->num))
+                      : lo ? mem_printf(im->ctx, " sets the minimum capacity to %s", number_text(im, lo->num))
+                      : hi ? mem_printf(im->ctx, " sets the maximum capacity to %s", number_text(im, hi->num))
+                           : "";
     char *text = mem_printf(im->ctx,
-        "# scheduled action %s on %s: %s%s%s sets capacity %s\n"
+        "# scheduled action %s on %s: %s%s%s%s\n"
         "# (not imported: .scale has no schedule statement yet)\n",
-        name ? name->s : "(unnamed)", t->resource_id, sched ? sched->s : "(no schedule)",
-        tz ? " in " : "", tz ? tz->s : "", range);
-    for (char *p = text; *p; p++)
-        if ((*p == '\n' && p[1] != '#' && p[1] != '\0') || *p == '\r')
-            *p = ' ';
+        one_line(im, name ? name->s : "(unnamed)"), one_line(im, t->resource_id),
+        one_line(im, sched ? sched->s : "(no schedule)"), tz ? " in " : "",
+        one_line(im, tz ? tz->s : ""), range);
     add_entry(im, E_COMMENT, o->loc)->text = text;
     diag_warning(im->ctx, "import-schedule", sched ? sched->loc : o->loc,
                  "scheduled action '%s' is written as a comment: .scale has no schedule "
@@ -982,7 +991,11 @@ static int valid_config(importer *im, const jnode *cfg, const jnode **pre, const
         }
     }
     member(im, cfg, "DisableScaleIn", J_BOOL, 0);
-    if (tv && tv->num <= 0) {
+    if (tv && !isfinite(tv->num)) {
+        diag_error(im->ctx, "target-range", tv->loc, "target is out of range: AWS takes finite "
+                   "numbers up to 2^360");
+        im->failed = 1;
+    } else if (tv && tv->num <= 0) {
         diag_error(im->ctx, "target-range", tv->loc,
                    "target must be greater than 0: target tracking holds the metric at this value");
         im->failed = 1;
@@ -1333,11 +1346,8 @@ static mmec_status import_fn(mmec_ctx *ctx, import_arg *a) {
         if (im.entries[i].kind == E_POLICY && !resolve(&im, &im.entries[i], &res[i]))
             res[i].pre = res[i].cus = NULL;
     adds(&im, "# Imported from ");
-    adds(&im, ctx->src.name);
+    adds(&im, one_line(&im, ctx->src.name));
     adds(&im, " by mmec import.\n");
-    for (char *p = im.out + 2; *p; p++)
-        if (*p == '\n' && p[1] != '\0')
-            *p = ' ';
     write_source(&im, res);
     if (im.failed || ctx->errors)
         return MMEC_EINPUT;

@@ -1,0 +1,37 @@
+# bash completion for mmec(1). Installed as share/bash-completion/completions/mmec.
+_mmec() {
+    local cur prev cmd i
+    cur=${COMP_WORDS[COMP_CWORD]}
+    prev=${COMP_WORDS[COMP_CWORD-1]}
+    cmd=compile
+    for ((i = 1; i < COMP_CWORD; i++)); do
+        case ${COMP_WORDS[i]} in
+            compile|check|import) cmd=${COMP_WORDS[i]}; break ;;
+        esac
+    done
+    case $prev in
+        -f|--format)
+            COMPREPLY=($(compgen -W "policy request" -- "$cur")); return ;;
+        -o|--output)
+            COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --policy|--endpoint)
+            return ;;
+    esac
+    if [[ $cur == --color=* ]]; then
+        COMPREPLY=($(compgen -P --color= -W "auto always never" -- "${cur#--color=}")); return
+    fi
+    if [[ $cur == -* ]]; then
+        local opts="--werror --color --quiet -q --help -h"
+        case $cmd in
+            compile) opts+=" -o --output -f --format --policy --version" ;;
+            import) opts+=" -o --output --endpoint" ;;
+        esac
+        COMPREPLY=($(compgen -W "$opts" -- "$cur")); return
+    fi
+    local words=""
+    [ "$COMP_CWORD" -eq 1 ] && words="compile check import"
+    local ext=scale
+    [ "$cmd" = import ] && ext=json
+    COMPREPLY=($(compgen -W "$words" -- "$cur") $(compgen -f -X "!*.$ext" -- "$cur") $(compgen -d -- "$cur"))
+}
+complete -o filenames -F _mmec mmec

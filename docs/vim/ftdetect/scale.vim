@@ -1,0 +1,2 @@
+" .scale files: auto-scaling policies for SageMaker endpoints (mmec).
+autocmd BufRead,BufNewFile *.scale setfiletype scale

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# tests/editors/suite.sh: the editor and shell files of docs/.
+#  - Vim: docs/vim is put on 'runtimepath'; each example and golden .scale must be detected as
+#    filetype scale and every token start must carry the syntax group expect.py names.
+#  - TextMate: the same positions through vscode-textmate + vscode-oniguruma (pinned in
+#    package-lock.json; installed here with `npm ci` when node_modules is missing).
+#  - Man pages: groff -man -ww with warnings as failures, and man -l.
+#  - Completion: the bash function driven through COMP_WORDS; the zsh file parsed by zsh -n.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+check() { if [ "$2" -eq 0 ]; then echo "ok - editors/$1"; else echo "not ok - editors/$1"; fi; }
+
+files=("$root"/examples/*.scale "$root"/tests/golden/*/*.scale)
+if ! command -v node >/dev/null || ! [ -d "$here/node_modules/vscode-textmate" ]; then
+    (cd "$here" && npm ci --silent --no-audit --no-fund >/dev/null 2>&1)
+fi
+# Positions, then Vim on each file (fast), then one node and one Python for all files.
+i=0
+: > "$tmp/files"; : > "$tmp/list"; : > "$tmp/report"
+for f in "${files[@]}"; do
+    i=$((i + 1))
+    printf '%s\t%s\n' "$f" "$tmp/pos.$i" >> "$tmp/files"
+    printf '%s\t%s\t%s\n' "$f" "$tmp/pos.$i" "$tmp/tm.$i" >> "$tmp/list"
+    printf '%s\tvim\t%s\t%s\n' "${f#$root/}" "$tmp/pos.$i" "$tmp/vim.$i" >> "$tmp/report"
+    printf '%s\ttm\t%s\t%s\n' "${f#$root/}" "$tmp/pos.$i" "$tmp/tm.$i" >> "$tmp/report"
+done
+python3 "$here/expect.py" positions "$tmp/files"
+i=0
+for f in "${files[@]}"; do
+    i=$((i + 1))
+    vim -Es -u NONE -N -i NONE --cmd "set rtp^=$root/docs/vim" --cmd "filetype on" \
+        --cmd "syntax on" --cmd "let g:positions='$tmp/pos.$i'" --cmd "let g:out='$tmp/vim.$i'" \
+        -S "$here/vim-groups.vim" "$f" </dev/null >/dev/null 2>&1
+done
+node "$here/tm-scopes.js" "$root/docs/textmate/scale.tmLanguage.json" "$tmp/list" 2>"$tmp/tm.err" ||
+    sed 's/^/#   /' "$tmp/tm.err" | head -10
+python3 "$here/expect.py" report "$tmp/report"
+# A grammar that highlights nothing must fail the comparison (the checks can fail).
+sed 's/.*//' "$tmp/pos.1" > "$tmp/empty"
+! python3 "$here/expect.py" compare vim "$tmp/pos.1" "$tmp/empty" >/dev/null
+check "comparison-detects-missing-highlights" $?
+
+for page in mmec.1 mmec-scale.5; do
+    out=$(LC_ALL=C.UTF-8 groff -man -Tutf8 -ww -z "$root/docs/$page" 2>&1)
+    [ -z "$out" ] && LC_ALL=C.UTF-8 MANWIDTH=80 man -l "$root/docs/$page" 2>&1 >/dev/null | { ! grep -q .; } &&
+        LC_ALL=C.UTF-8 MANWIDTH=80 man -l "$root/docs/$page" 2>/dev/null | grep -q "SEE ALSO"
+    check "man/$page" $?
+    [ -n "$out" ] && echo "$out" | sed 's/^/#   /'
+done
+# Every command of `mmec --help` is in the man page.
+for c in compile check import; do grep -q "^\.BI\? *$c\|^\.B mmec $c\|^\.BI $c " "$root/docs/mmec.1"; check "man/mmec.1-names-$c" $?; done
+
+complete_words() {   # the words of a command line; prints COMPREPLY, one per line
+    bash -c 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); _mmec; printf "%s\n" "${COMPREPLY[@]}"' \
+        _ "$root/docs/completion/mmec.bash" "$@"
+}
+cd "$tmp" && touch a.scale b.json && mkdir -p sub
+[ "$(complete_words mmec "" | sort | tr '\n' ' ')" = "a.scale check compile import sub " ]
+check "bash/subcommands-and-scale-files" $?
+[ "$(complete_words mmec -f "" | tr '\n' ' ')" = "policy request " ]
+check "bash/formats" $?
+complete_words mmec --fo | grep -qx -- --format
+check "bash/long-option" $?
+[ "$(complete_words mmec import "" | sort | tr '\n' ' ')" = "b.json sub " ]
+check "bash/import-takes-json" $?
+complete_words mmec import --e | grep -qx -- --endpoint && ! complete_words mmec check --e | grep -q endpoint
+check "bash/options-per-command" $?
+[ "$(complete_words mmec --color=n)" = "--color=never" ]
+check "bash/color-values" $?
+if command -v zsh >/dev/null; then
+    zsh -n "$root/docs/completion/_mmec"; check "zsh/parses" $?
+    zsh -fc "autoload -Uz compinit && compinit -u -d $tmp/zcd && fpath=($root/docs/completion \$fpath) && autoload -Uz _mmec && whence -w _mmec" | grep -q function
+    check "zsh/loads" $?
+else
+    echo "not ok - editors/zsh (zsh is missing: make deps installs it)"
+fi

@@ -391,6 +391,12 @@ int trace_csv_line(trace_csv *r, const char *line, size_t len, trace_point *pt,
     char sh[48];
     field f[MAX_FIELDS];
     r->line++;
+    /* A UTF-8 byte order mark (spreadsheets write one) before the first line, skipped as
+     * trace_read skips it: `--follow` over a piped file reads the same datapoints. */
+    if (r->line == 1 && len >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0) {
+        line += 3;
+        len -= 3;
+    }
     if (len > 0 && line[len - 1] == '\r')
         len--;
     size_t i = 0;

@@ -177,15 +177,20 @@ fuzz-build: deps-check
 fuzz: fuzz-build
 	@bash tests/fuzz/run $(FUZZ_TIME) $(FUZZ_TARGETS)
 
-# Line and branch coverage of the library and the command over the whole suite (gcovr).
+# Line and branch coverage of the library and the command over the whole suite (gcovr), in
+# build/coverage/. SANITIZE=1 only gives the suites the time limits of a slow build here: the
+# flags are --coverage. The report is written even when a test fails; the status is the tests'.
 coverage: deps-check
 	$(Q)rm -rf build/coverage
-	$(Q)$(MAKE) --no-print-directory B=build/coverage OPT="-O0 -g" SANFLAGS=--coverage test
-	$(Q)gcovr --root . --object-directory build/coverage/obj -j 2 \
+	$(Q)$(MAKE) --no-print-directory SANITIZE=1 B=build/coverage OPT="-O0 -g" SANFLAGS=--coverage \
+	    test; rc=$$?; \
+	gcovr --root . --object-directory build/coverage/obj -j 2 \
 	    --filter 'grammar/' --filter 'compiler/' --filter 'runtime/' --filter 'lua/' \
 	    --exclude-unreachable-branches --exclude-throw-branches \
-	    --txt build/coverage/report.txt --html-details build/coverage/index.html --print-summary
-	@echo "per-file figures: build/coverage/report.txt; browse build/coverage/index.html"
+	    --txt build/coverage/report.txt --html-details build/coverage/index.html \
+	    --print-summary || exit 1; \
+	echo "per-file figures: build/coverage/report.txt; browse build/coverage/index.html"; \
+	exit $$rc
 
 # memcheck over the unit tests, the fuzz regressions and the command-line suites.
 valgrind: all $(UNIT_BIN) $(REPLAY_BIN)

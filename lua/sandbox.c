@@ -572,10 +572,17 @@ static int l_xpcall(lua_State *L) {
     return call_original(L);
 }
 
+/* Lua's randomseed keeps the generator's state in its own upvalue, so it is called as a Lua
+ * function (with its upvalues), not through call_original (whose upvalue 1 is the function:
+ * calling math.randomseed(42) that way crashed the process). */
 static int l_randomseed(lua_State *L) {
     if (lua_isnone(L, 1))
         return luaL_error(L, "math.randomseed needs a seed in hooks (runs must repeat)");
-    return call_original(L);
+    int nargs = lua_gettop(L);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, nargs, LUA_MULTRET);
+    return lua_gettop(L);
 }
 
 /* ----------------------------------------------------------------------------------------

@@ -721,10 +721,11 @@ int trace_read(const char *name, const char *text, size_t len, const trace_optio
             i++;
         f = i < len && text[i] == '{' ? TRACE_JSON : TRACE_CSV;
     }
+    if (f == TRACE_CSV)
+        return read_csv(name, text, len, opt, out, err);   /* trace_csv_line skips a BOM */
     if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
         text += 3;
         len -= 3;
     }
-    return f == TRACE_JSON ? read_json(name, text, len, opt, out, err)
-                           : read_csv(name, text, len, opt, out, err);
+    return read_json(name, text, len, opt, out, err);
 }

@@ -169,3 +169,57 @@ clean:
 	rm -rf build
 
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
+
+# ---- Hardening: fuzzing, coverage, valgrind (docs/hardening.md, tests/fuzz/README.md) -------
+# A fuzz target is a file tests/fuzz/fuzz_NAME.c defining LLVMFuzzerTestOneInput. `make fuzz`
+# builds each with libFuzzer (clang, ASan + UBSan) into build/fuzz/ and runs it FUZZ_TIME
+# seconds (tests/fuzz/run). `make test` builds each with tests/fuzz/replay.c instead, with the
+# normal compiler, and replays tests/fuzz/regressions/NAME/ (tests/fuzz/suite.sh).
+.PHONY: fuzz fuzz-build coverage valgrind
+FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(filter-out $(EXCLUDE),$(wildcard tests/fuzz/fuzz_*.c)))
+FUZZ_TIME    ?= 60
+FUZZ_CC      ?= clang
+FUZZ_B       := build/fuzz
+REPLAY_BIN   := $(patsubst %,$(B)/fuzz/replay_%,$(FUZZ_TARGETS))
+
+test check: $(REPLAY_BIN)
+
+$(B)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(B)/libmmec.a
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(filter-out -MMD -MP,$(ALLCFLAGS)) -Itests/fuzz $< tests/fuzz/replay.c -o $@ \
+	    $(B)/libmmec.a $(ALLLDFLAGS) $(DEPLIBS)
+
+fuzz-build: deps-check
+	$(Q)$(MAKE) --no-print-directory B=$(FUZZ_B) CC=$(FUZZ_CC) OPT="-O1 -g" \
+	    SANFLAGS="-fsanitize=fuzzer-no-link,address,undefined" \
+	    CFLAGS=-Wno-format-nonliteral $(FUZZ_B)/libmmec.a
+	$(Q)for t in $(FUZZ_TARGETS); do \
+	    echo "  FUZZ    $$t"; \
+	    $(FUZZ_CC) -std=c11 -D_POSIX_C_SOURCE=200809L -O1 -g $(WARN) -I$(FUZZ_B)/gen -Igrammar \
+	        -Icompiler -Iruntime -Ilua -Itests/fuzz $(DEPCFLAGS) \
+	        -fsanitize=fuzzer,address,undefined tests/fuzz/fuzz_$$t.c -o $(FUZZ_B)/fuzz_$$t \
+	        $(FUZZ_B)/libmmec.a $(DEPLIBS) || exit 1; \
+	done
+
+fuzz: fuzz-build
+	@bash tests/fuzz/run $(FUZZ_TIME) $(FUZZ_TARGETS)
+
+# Line and branch coverage of the library and the command over the whole suite (gcovr), in
+# build/coverage/. SANITIZE=1 only gives the suites the time limits of a slow build here: the
+# flags are --coverage. The report is written even when a test fails; the status is the tests'.
+coverage: deps-check
+	$(Q)rm -rf build/coverage
+	$(Q)$(MAKE) --no-print-directory SANITIZE=1 B=build/coverage OPT="-O0 -g" SANFLAGS=--coverage \
+	    test; rc=$$?; \
+	gcovr --root . --object-directory build/coverage/obj -j 2 \
+	    --filter 'grammar/' --filter 'compiler/' --filter 'runtime/' --filter 'lua/' \
+	    --exclude-unreachable-branches --exclude-throw-branches \
+	    --txt build/coverage/report.txt --html-details build/coverage/index.html \
+	    --print-summary || exit 1; \
+	echo "per-file figures: build/coverage/report.txt; browse build/coverage/index.html"; \
+	exit $$rc
+
+# memcheck over the unit tests, the fuzz regressions and the command-line suites.
+valgrind: all $(UNIT_BIN) $(REPLAY_BIN)
+	@MMEC_BUILD=$(B) bash tests/valgrind.sh

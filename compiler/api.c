@@ -242,7 +242,9 @@ mmec_status mmec_emit(mmec_ctx *ctx, mmec_format format, size_t i, int flags, ch
                       size_t *len) {
     *out = NULL;
     *len = 0;
-    if (!ctx->compiled || ctx->errors || format >= MMEC_FORMAT_COUNT || i >= ctx->model.npolicies)
+    /* A compile that ran out of memory (in the checker or in a hook) emits nothing. */
+    if (!ctx->compiled || ctx->errors || ctx->out_of_memory || format >= MMEC_FORMAT_COUNT ||
+        i >= ctx->model.npolicies)
         return MMEC_EUSAGE;
     return emit_json_policy(ctx, format, ctx->model.policies[i], flags, out, len);
 }

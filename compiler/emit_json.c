@@ -70,7 +70,11 @@ static cJSON *request(const policy *p) {
     cJSON *cfg = policy_config(p);
     if (cfg == NULL)
         goto fail;
-    cJSON_AddItemToObject(root, "TargetTrackingScalingPolicyConfiguration", cfg);
+    /* Adding copies the key, which can fail; the configuration is then still ours. */
+    if (!cJSON_AddItemToObject(root, "TargetTrackingScalingPolicyConfiguration", cfg)) {
+        cJSON_Delete(cfg);
+        goto fail;
+    }
     return root;
 fail:
     cJSON_Delete(root);

@@ -368,7 +368,10 @@ int hook_run_checks(mmec_ctx *ctx, const char *path, const char *src, size_t len
         goto done;
     }
     if (sandbox_load(sb, src, len) != 0 || sandbox_call(sb, run_chunk, 1) != 0) {
-        diag_report(ctx, MMEC_ERROR, "hook", SPAN_NONE, "%s", sandbox_error(sb));
+        if (sandbox_out_of_memory(sb))
+            ctx->out_of_memory = 1;
+        else
+            diag_report(ctx, MMEC_ERROR, "hook", SPAN_NONE, "%s", sandbox_error(sb));
         goto done;
     }
     if (run.h.check_ref == LUA_NOREF)
@@ -377,6 +380,10 @@ int hook_run_checks(mmec_ctx *ctx, const char *path, const char *src, size_t len
         run.pol = ctx->model.policies[i];
         int rc = sandbox_call(sb, run_check, 0);
         run.pol = NULL;
+        if (rc != 0 && sandbox_out_of_memory(sb)) {
+            ctx->out_of_memory = 1;
+            break;
+        }
         if (rc != 0) {
             diag_report(ctx, MMEC_ERROR, "hook", ctx->model.policies[i]->loc, "%s",
                         sandbox_error(sb));
@@ -504,6 +511,10 @@ hook_decider *hook_decide_open(const char *path, const char *src, size_t len,
     }
     if (sandbox_load(d->sb, src, len) != 0 || sandbox_call(d->sb, run_chunk, 1) != 0)
         d->failed = 1;
+    if (d->failed && sandbox_out_of_memory(d->sb)) {
+        hook_decide_close(d);
+        return NULL;
+    }
     return d;
 }
 

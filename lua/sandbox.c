@@ -35,6 +35,7 @@ struct sandbox {
     size_t used;              /* bytes the state holds */
     size_t limit;             /* the cap in force: lim.memory, plus RESERVE in the handler */
     int refused;              /* the allocator refused growth once: sticky, ends the run */
+    int host_failed;          /* the refusal came from the embedder's allocator, not the cap */
     sandbox_stop stop;
     uint64_t budget;          /* instructions left in the current call */
     int period;               /* the count hook's period for this call */
@@ -155,6 +156,7 @@ static void *capped_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
     void *p = sb->alloc(sb->alloc_user, ptr, osize, nsize);
     if (p == NULL) {
         sb->refused = 1;
+        sb->host_failed = 1;
         return NULL;
     }
     sb->used += grow;
@@ -214,7 +216,10 @@ static void set_stop(lua_State *L, sandbox *sb, sandbox_stop why) {
         break;
     case SANDBOX_STOP_MEMORY:
         format_size(size, sizeof size, sb->lim.memory);
-        snprintf(what, sizeof what, "hook exceeded its memory limit (%s)", size);
+        if (sb->host_failed)
+            snprintf(what, sizeof what, "out of memory");
+        else
+            snprintf(what, sizeof what, "hook exceeded its memory limit (%s)", size);
         break;
     default:
         snprintf(what, sizeof what, "hook is closing");
@@ -557,10 +562,17 @@ static int l_xpcall(lua_State *L) {
     return call_original(L);
 }
 
+/* Lua's randomseed keeps the generator's state in its own upvalue, so it is called as a Lua
+ * function (with its upvalues), not through call_original (whose upvalue 1 is the function:
+ * calling math.randomseed(42) that way crashed the process). */
 static int l_randomseed(lua_State *L) {
     if (lua_isnone(L, 1))
         return luaL_error(L, "math.randomseed needs a seed in hooks (runs must repeat)");
-    return call_original(L);
+    int nargs = lua_gettop(L);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, nargs, LUA_MULTRET);
+    return lua_gettop(L);
 }
 
 /* ----------------------------------------------------------------------------------------
@@ -959,7 +971,7 @@ sandbox *sandbox_open(const char *path, const hook_limits *lim, mmec_alloc_fn al
         sb->lim.memory = SIZE_MAX - RESERVE;
     sb->limit = sb->lim.memory;
     sb->L = lua_newstate(capped_alloc, sb);
-    if (sb->L == NULL && sb->refused) {
+    if (sb->L == NULL && sb->refused && !sb->host_failed) {
         set_stop(NULL, sb, SANDBOX_STOP_MEMORY);   /* the cap cannot hold a state */
         return sb;
     }
@@ -991,6 +1003,8 @@ void sandbox_close(sandbox *sb) {
     }
     sb->alloc(sb->alloc_user, sb, sizeof *sb + strlen(sb->name) + 1, 0);
 }
+
+int sandbox_out_of_memory(const sandbox *sb) { return sb->host_failed; }
 
 static int stopped_fail(sandbox *sb) {
     if (sb->refused && sb->stop == SANDBOX_RUNNING)

@@ -63,6 +63,11 @@ const char *sandbox_error(const sandbox *sb);
 /* Why the sandbox stopped, or SANDBOX_RUNNING. */
 sandbox_stop sandbox_stopped(const sandbox *sb);
 
+/* Non-zero when the embedder's allocator failed (the process is out of memory): then a memory
+ * stop is not the hook's fault, and the caller reports MMEC_EINTERNAL rather than a hook
+ * error. */
+int sandbox_out_of_memory(const sandbox *sb);
+
 lua_State *sandbox_state(const sandbox *sb);
 const char *sandbox_path(const sandbox *sb);
 void *sandbox_host(const sandbox *sb);

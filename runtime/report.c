@@ -407,6 +407,14 @@ static void json_key(strbuf *out, const char *key, int first) {
     strbuf_puts(out, ": ");
 }
 
+/* The text of a scratch buffer, to be copied into `out`; a scratch buffer that ran out of
+ * memory fails `out` too, so a report is never silently missing a piece. */
+static const char *piece(strbuf *out, const strbuf *scratch) {
+    if (scratch->failed)
+        out->failed = 1;
+    return scratch->data ? scratch->data : "";
+}
+
 static void json_text(strbuf *out, const char *key, const char *value) {
     json_key(out, key, 0);
     strbuf_json_string(out, value);
@@ -444,7 +452,7 @@ void report_json(const report_timeline *tl, int not_scaled, strbuf *out) {
         strbuf_puts(&pieces, " to ");
         strbuf_int(&pieces, clamp ? d.want : d.desired);
         strbuf_puts(&pieces, ".");
-        json_text(out, "Description", pieces.data ? pieces.data : "");
+        json_text(out, "Description", piece(out, &pieces));
         strbuf_free(&pieces);
         /* Cause, as AWS words it: "monitor alarm <name> in state ALARM triggered policy
          * <policy>" (UG activities page); the alarm names follow UG-MM's example
@@ -465,7 +473,7 @@ void report_json(const report_timeline *tl, int not_scaled, strbuf *out) {
             strbuf_puts(&pieces, " in state ALARM triggered policy ");
             strbuf_puts(&pieces, p->name ? p->name : "");
         }
-        json_text(out, "Cause", pieces.data ? pieces.data : "");
+        json_text(out, "Cause", piece(out, &pieces));
         strbuf_free(&pieces);
         json_key(out, "StartTime", 0);
         put_cli_time(out, d.time);
@@ -480,7 +488,7 @@ void report_json(const report_timeline *tl, int not_scaled, strbuf *out) {
             strbuf_puts(&pieces, " to ");
             strbuf_int(&pieces, d.want);
             strbuf_puts(&pieces, ".");
-            json_text(out, "StatusMessage", pieces.data ? pieces.data : "");
+            json_text(out, "StatusMessage", piece(out, &pieces));
             strbuf_free(&pieces);
         } else {
             json_text(out, "StatusCode", "Successful");
@@ -489,7 +497,7 @@ void report_json(const report_timeline *tl, int not_scaled, strbuf *out) {
             strbuf_puts(&pieces, " to ");
             strbuf_int(&pieces, d.desired);
             strbuf_puts(&pieces, ". Change successfully fulfilled by sagemaker.");
-            json_text(out, "StatusMessage", pieces.data ? pieces.data : "");
+            json_text(out, "StatusMessage", piece(out, &pieces));
             strbuf_free(&pieces);
         }
         sim_reason(tgt, &d, text, sizeof text);
@@ -927,18 +935,18 @@ void report_svg(const report_timeline *tl, const report_svg_options *opt, strbuf
         strbuf_puts(&s2, "stroke=\"");
         strbuf_puts(&s2, color);
         strbuf_puts(&s2, "\" stroke-width=\"1.5\"");
-        series(out, tl, &fm, get_metric, i, 0, s2.data ? s2.data : "");
+        series(out, tl, &fm, get_metric, i, 0, piece(out, &s2));
         strbuf_free(&s2);
         strbuf_puts(&s2, "stroke=\"");
         strbuf_puts(&s2, color);
         strbuf_puts(&s2, "\" stroke-dasharray=\"6 4\"");
-        hline(out, fm.x0, fm.x1, fy(&fm, p->target_value), s2.data ? s2.data : "");
+        hline(out, fm.x0, fm.x1, fy(&fm, p->target_value), piece(out, &s2));
         strbuf_free(&s2);
         strbuf_puts(&s2, "stroke=\"");
         strbuf_puts(&s2, color);
         strbuf_puts(&s2, "\" stroke-dasharray=\"2 3\" stroke-opacity=\"0.7\"");
         hline(out, fm.x0, fm.x1, fy(&fm, p->target_value * tl->cfg.low_ratio),
-              s2.data ? s2.data : "");
+              piece(out, &s2));
         strbuf_free(&s2);
         double ly = fm.y0 + 16 + 16.0 * (double)i;
         strbuf_puts(&s2, sim_metric_label(p));
@@ -947,7 +955,7 @@ void report_svg(const report_timeline *tl, const report_svg_options *opt, strbuf
         strbuf_puts(&s2, ", dashed; scale-in below ");
         strbuf_num(&s2, p->target_value * tl->cfg.low_ratio, 2);
         strbuf_puts(&s2, ", dotted)");
-        legend(out, fm.x0 + 10, ly, color, NULL, s2.data ? s2.data : "");
+        legend(out, fm.x0 + 10, ly, color, NULL, piece(out, &s2));
         strbuf_free(&s2);
     }
 

@@ -405,6 +405,12 @@ int trace_csv_line(trace_csv *r, const char *line, size_t len, trace_point *pt,
     char sh[48];
     field f[MAX_FIELDS];
     r->line++;
+    /* A UTF-8 byte order mark (spreadsheets write one) before the first line, skipped as
+     * trace_read skips it: `--follow` over a piped file reads the same datapoints. */
+    if (r->line == 1 && len >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0) {
+        line += 3;
+        len -= 3;
+    }
     if (len > 0 && line[len - 1] == '\r')
         len--;
     size_t i = 0;
@@ -754,10 +760,11 @@ int trace_read(const char *name, const char *text, size_t len, const trace_optio
             i++;
         f = i < len && text[i] == '{' ? TRACE_JSON : TRACE_CSV;
     }
+    if (f == TRACE_CSV)
+        return read_csv(name, text, len, opt, out, err);   /* trace_csv_line skips a BOM */
     if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
         text += 3;
         len -= 3;
     }
-    return f == TRACE_JSON ? read_json(name, text, len, opt, out, err)
-                           : read_csv(name, text, len, opt, out, err);
+    return read_json(name, text, len, opt, out, err);
 }

@@ -13,7 +13,13 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 check() { if [ "$2" -eq 0 ]; then echo "ok - editors/$1"; else echo "not ok - editors/$1"; fi; }
 
-files=("$root"/examples/*.scale "$root"/tests/golden/*/*.scale)
+files=()
+for f in "$root"/examples/*.scale "$root"/tests/golden/*/*.scale; do
+    # Not text an editor highlights token by token: a UTF-16 file, and an unterminated string
+    # (an editor ends it at the line's end; the compiler reports it and resynchronises).
+    case ${f##*/} in utf16-source.scale|unterminated-string.scale) continue ;; esac
+    files+=("$f")
+done
 if ! command -v node >/dev/null || ! [ -d "$here/node_modules/vscode-textmate" ]; then
     (cd "$here" && npm ci --silent --no-audit --no-fund >/dev/null 2>&1)
 fi

@@ -1,6 +1,7 @@
 /* test_watchdog.c: the command line's last resort (compiler/cli_watchdog.c), in a child process: armed,
  * it ends a call stuck past every limit with status 70, a message on stderr and the pending
  * temporary output removed; disarmed (seconds 0), it never fires. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -66,10 +67,22 @@ static void disarmed_never_fires(void **state) {
     unlink(tmp);
 }
 
+static void refuses_a_path_too_long(void **state) {
+    (void)state;
+    char longpath[5000];
+    memset(longpath, 'a', sizeof longpath - 1);
+    longpath[sizeof longpath - 1] = '\0';
+    errno = 0;
+    assert_int_equal(cli_watchdog_arm(30, longpath), -1);
+    assert_int_equal(errno, ENAMETOOLONG);
+    assert_int_equal(cli_watchdog_arm(0, NULL), 0);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(fires_removes_the_temporary_file_and_exits_70),
         cmocka_unit_test(disarmed_never_fires),
+        cmocka_unit_test(refuses_a_path_too_long),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

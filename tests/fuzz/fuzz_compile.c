@@ -1,0 +1,52 @@
+/* fuzz_compile.c: the whole compilation, source to JSON, with a round-trip oracle: every
+ * policy of a successful compile is emitted in each format, indented and compact; each text
+ * must parse with cJSON, and cJSON must print it back byte for byte as mmec's compact form (the
+ * indented form parses to the same document). */
+#include <string.h>
+
+#include <cJSON.h>
+
+#include "fuzz.h"
+#include "mmec.h"
+
+static char *emit(mmec_ctx *ctx, mmec_format f, size_t i, int flags, size_t *len) {
+    char *out = NULL;
+    FUZZ_ASSERT(mmec_emit(ctx, f, i, flags, &out, len) == MMEC_OK);
+    FUZZ_ASSERT(out != NULL && *len > 0 && out[*len - 1] == '\n' && strlen(out) == *len);
+    return out;
+}
+
+/* `text` parses, and cJSON prints it back as `compact` (without its newline). */
+static void round_trip(const char *text, const char *compact, size_t compact_len) {
+    cJSON *doc = cJSON_Parse(text);
+    FUZZ_ASSERT(doc != NULL);
+    char *again = cJSON_PrintUnformatted(doc);
+    FUZZ_ASSERT(again != NULL);
+    FUZZ_ASSERT(strlen(again) == compact_len - 1 && memcmp(again, compact, compact_len - 1) == 0);
+    cJSON_free(again);
+    cJSON_Delete(doc);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    mmec_config cfg;
+    mmec_config_init(&cfg);
+    cfg.on_diagnostic = fuzz_check_diagnostic;
+    mmec_ctx *ctx = mmec_new(&cfg);
+    FUZZ_ASSERT(ctx != NULL);
+    if (mmec_compile_string(ctx, "fuzz.scale", (const char *)data, size) == MMEC_OK) {
+        for (size_t i = 0; i < mmec_policy_count(ctx); i++) {
+            for (int f = 0; f < MMEC_FORMAT_COUNT; f++) {
+                size_t clen, plen;
+                char *compact = emit(ctx, (mmec_format)f, i, MMEC_EMIT_COMPACT, &clen);
+                char *pretty = emit(ctx, (mmec_format)f, i, 0, &plen);
+                FUZZ_ASSERT(memchr(compact, '\n', clen - 1) == NULL);
+                round_trip(compact, compact, clen);
+                round_trip(pretty, compact, clen);
+                mmec_buffer_free(ctx, compact);
+                mmec_buffer_free(ctx, pretty);
+            }
+        }
+    }
+    mmec_free(ctx);
+    return 0;
+}

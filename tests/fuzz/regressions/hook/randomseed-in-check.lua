@@ -1,0 +1,1 @@
+return { check = function(p, t, r) math.randomseed(42) end }

@@ -1,0 +1,2 @@
+math.randomseed(42)
+return {}

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# tests/fuzz/suite.sh: replays every input of tests/fuzz/regressions/TARGET/ (what fuzzing
+# found, and the cases written around it) through $MMEC_BUILD/fuzz/replay_TARGET: the fuzz
+# target built with the normal compiler and tests/fuzz/replay.c, so `make test` and
+# `make SANITIZE=1 test` check that no finding comes back. One TAP line per input.
+set -u
+cd "$(dirname "$0")/../.."
+build=${MMEC_BUILD:-build}
+status=0
+for dir in tests/fuzz/regressions/*/; do
+    t=$(basename "$dir")
+    bin=$build/fuzz/replay_$t
+    if [ ! -x "$bin" ]; then
+        echo "not ok - fuzz/$t: $bin is not built"
+        status=1
+        continue
+    fi
+    # A crash stops the replay after the "ok" lines of the inputs before it.
+    "$bin" "${dir%/}" | sed "s|^\(not \)*ok - tests/fuzz/regressions/|\1ok - fuzz regression |"
+    rc=${PIPESTATUS[0]}
+    if [ "$rc" -ne 0 ]; then
+        echo "not ok - fuzz/$t: replay exited with $rc (rerun: $bin $dir)"
+        status=1
+    fi
+done
+exit $status

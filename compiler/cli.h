@@ -56,4 +56,8 @@ const char *cli_pending_tmp(void);
 int cli_same_file(const char *a, const char *b);
 int cli_is_dir(const char *path);
 
+/* Subcommands in their own files, called with argv[0] the subcommand's name; each returns
+ * the exit status. */
+int cli_fmt_main(int argc, char **argv);       /* cli_fmt.c */
+
 #endif

@@ -232,6 +232,10 @@ int main(int argc, char **argv) {
     if (files == NULL)
         return EXIT_INTERNAL;
     int first = 1;
+    if (argc > 1 && strcmp(argv[1], "fmt") == 0) {
+        free(files);
+        return cli_fmt_main(argc - 1, argv + 1);
+    }
     if (argc > 1 && (strcmp(argv[1], "check") == 0 || strcmp(argv[1], "compile") == 0)) {
         cmd = argv[1];
         first = 2;

@@ -136,6 +136,10 @@ static mmec_status compile_string_fn(mmec_ctx *ctx, void *arg) {
     return compile_source(ctx);
 }
 
+mmec_status api_guard(mmec_ctx *ctx, mmec_status (*fn)(mmec_ctx *, void *), void *arg) {
+    return guarded(ctx, fn, arg);
+}
+
 typedef struct tool_arg {
     string_arg src;
     mmec_status (*fn)(mmec_ctx *, void *);

@@ -72,5 +72,6 @@ int cli_is_dir(const char *path);
 /* Subcommands in their own files, called with argv[0] the subcommand's name; each returns
  * the exit status. */
 int cli_fmt_main(int argc, char **argv);       /* cli_fmt.c */
+int cli_explain_main(int argc, char **argv);   /* cli_explain.c */
 
 #endif

@@ -106,6 +106,8 @@ static inline span span_join(span a, span b) {
  * allocation failures unwinding to MMEC_EINTERNAL. Once per context, like a compile. */
 mmec_status api_run_tool(mmec_ctx *ctx, const char *name, const char *src, size_t len,
                          mmec_status (*fn)(mmec_ctx *, void *), void *arg);
+/* Runs `fn` on a loaded context with allocation failures unwinding to MMEC_EINTERNAL. */
+mmec_status api_guard(mmec_ctx *ctx, mmec_status (*fn)(mmec_ctx *, void *), void *arg);
 
 /* Text helpers (util.c). */
 

@@ -276,6 +276,10 @@ int main(int argc, char **argv) {
         free(files);
         return cli_fmt_main(argc - 1, argv + 1);
     }
+    if (argc > 1 && strcmp(argv[1], "explain") == 0) {
+        free(files);
+        return cli_explain_main(argc - 1, argv + 1);
+    }
     if (argc > 1 && (strcmp(argv[1], "check") == 0 || strcmp(argv[1], "compile") == 0)) {
         cmd = argv[1];
         first = 2;

@@ -135,6 +135,13 @@ MMEC_API mmec_status mmec_emit(mmec_ctx *ctx, mmec_format format, size_t i, int 
 MMEC_API mmec_status mmec_format_source(mmec_ctx *ctx, const char *name, const char *src,
                                         size_t len, char **out, size_t *outlen);
 
+/* Describes the compiled policies in plain words (what `mmec explain` prints): for each
+ * scalable target its capacity; for each policy the metric and target it tracks, the
+ * CloudWatch alarms target tracking creates, how soon it can scale out and in, the settings
+ * that have no effect, and deployment notes. Valid after a successful compile; MMEC_EUSAGE
+ * otherwise. `*out` as from mmec_emit. */
+MMEC_API mmec_status mmec_explain(mmec_ctx *ctx, char **out, size_t *len);
+
 /* Releases a buffer from mmec_emit or mmec_diagnostic_render. Accepts NULL. */
 MMEC_API void mmec_buffer_free(mmec_ctx *ctx, char *buf);
 

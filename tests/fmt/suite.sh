@@ -116,3 +116,11 @@ check "no file is a usage error" [ $? = 2 ]
 check "a missing file is an I/O error" [ $? = 74 ]
 "$mmec" fmt --help > "$tmp/out" 2>&1
 check "--help" grep -q '^Usage: mmec fmt' "$tmp/out"
+
+# docs/tools.md's example: its first block formatted is its second.
+if [ -f "$tmp/docs/tools-01.scale" ]; then
+    "$mmec" fmt "$tmp/docs/tools-01.scale" > "$tmp/out" 2>&1
+    check "docs/tools.md example" cmp -s "$tmp/out" "$tmp/docs/tools-02.scale"
+    "$mmec" check "$tmp/docs/tools-01.scale" > /dev/null 2>&1
+    check "docs/tools.md example compiles" [ $? = 0 ]
+fi

@@ -88,3 +88,13 @@ fi
 check "check --help" sh -c '"$0" check --help | grep -q "^Usage: mmec check"' "$mmec"
 check "compile --help" sh -c '"$0" compile --help | grep -q "^Usage: mmec \[compile\]"' "$mmec"
 check "--help lists the commands" sh -c '"$0" --help | grep -q "fmt FILE"' "$mmec"
+
+# A file that cannot be read: exit 74, a result without a location, still a valid log.
+"$mmec" check --diagnostics=sarif "$tmp/missing.scale" > "$tmp/io.sarif" 2>/dev/null
+check "unreadable file: exit 74" [ $? = 74 ]
+check "unreadable file: valid log" [ -z "$(/usr/bin/python3 "$here/check_sarif.py" "$schema" "$tmp/io.sarif")" ] \
+    && grep -q '"ruleId":[[:space:]]*"io"' "$tmp/io.sarif"
+# Absolute names become file:// URIs with reserved bytes percent-encoded.
+printf 'scale "a b" on cpu avg 50%%\n' > "$tmp/sp ace.scale"
+"$mmec" check --diagnostics=sarif "$tmp/sp ace.scale" > "$tmp/uri.sarif" 2>/dev/null
+check "file names as URIs" grep -q "\"uri\":[[:space:]]*\"file://${tmp// /%20}/sp%20ace.scale\"" "$tmp/uri.sarif"

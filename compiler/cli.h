@@ -14,19 +14,23 @@ enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_INTERNAL = 70, EXIT_IO 
 /* What the diagnostics callback needs (cli_common.c). */
 typedef struct cli_reporter {
     int color;
-    int format;                 /* CLI_DIAG_*: how diagnostics are written */
-    void *collected;            /* json, sarif: the diagnostics so far (cli_diag.c) */
 } cli_reporter;
 
 /* Machine-readable diagnostics (cli_diag.c), --diagnostics=FORMAT. */
 enum { CLI_DIAG_TEXT, CLI_DIAG_JSON, CLI_DIAG_SARIF };
+typedef struct cli_diag_sink {
+    cli_reporter text;          /* for CLI_DIAG_TEXT */
+    int format;                 /* CLI_DIAG_* */
+    void *collected;            /* json, sarif: the diagnostics so far */
+} cli_diag_sink;
 /* The CLI_DIAG_* value named `name` ("text", "json", "sarif"), or -1. */
 int cli_diag_format(const char *name);
-/* An mmec_diagnostic_fn: prints text at once, or collects for cli_diag_finish. */
+/* An mmec_diagnostic_fn, `user` a cli_diag_sink: prints text at once, or collects for
+ * cli_diag_finish. */
 void cli_collect_diagnostic(const mmec_diagnostic *d, void *user);
 /* Writes what was collected as one JSON or SARIF 2.1.0 document on `to` (nothing for text).
  * Returns 0, or -1 when memory ran out. */
-int cli_diag_finish(cli_reporter *r, FILE *to);
+int cli_diag_finish(cli_diag_sink *r, FILE *to);
 
 /* An mmec_diagnostic_fn: renders GCC-style on stderr. `user` is a cli_reporter. */
 void cli_print_diagnostic(const mmec_diagnostic *d, void *user);

@@ -37,9 +37,9 @@ static cJSON *location_of(const mmec_diagnostic *d) {
 }
 
 void cli_collect_diagnostic(const mmec_diagnostic *d, void *user) {
-    cli_reporter *r = user;
+    cli_diag_sink *r = user;
     if (r->format == CLI_DIAG_TEXT) {
-        cli_print_diagnostic(d, user);
+        cli_print_diagnostic(d, &r->text);
         return;
     }
     if (r->collected == NULL)
@@ -240,7 +240,7 @@ static cJSON *sarif_of(const cJSON *all) {
     return log;
 }
 
-int cli_diag_finish(cli_reporter *r, FILE *to) {
+int cli_diag_finish(cli_diag_sink *r, FILE *to) {
     if (r->format == CLI_DIAG_TEXT)
         return 0;
     cJSON *all = r->collected ? r->collected : cJSON_CreateArray();

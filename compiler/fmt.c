@@ -346,7 +346,7 @@ static void render(fmt *f, text *out) {
                 while (c.end > c.start && (f->src[c.end - 1] == ' ' || f->src[c.end - 1] == '\t' ||
                                            f->src[c.end - 1] == '\r'))
                     c.end--;
-                for (size_t k = l->code ? w : col; l->code && k < col + 2; k++)
+                for (size_t k = w; l->code && k < col + 2; k++)
                     put(f->ctx, out, " ", 1);
                 put(f->ctx, out, f->src + c.start, c.end - c.start);
             }

@@ -20,7 +20,7 @@ typedef struct options {
     int werror;
     int color;                 /* 1 colour, 0 none */
     int quiet;
-    cli_reporter *rep;         /* where diagnostics go (--diagnostics) */
+    cli_diag_sink *rep;        /* where diagnostics go (--diagnostics) */
 } options;
 
 static const char HELP[] =
@@ -89,7 +89,7 @@ static const char CHECK_HELP[] =
     "\n"
     "Exit status: 0 no error (warnings allowed), 1 an error, 2 usage error, 74 I/O error.\n";
 
-static mmec_ctx *new_ctx(const options *o, cli_reporter *r) {
+static mmec_ctx *new_ctx(const options *o, cli_diag_sink *r) {
     mmec_config cfg;
     mmec_config_init(&cfg);
     cfg.on_diagnostic = cli_collect_diagnostic;
@@ -104,7 +104,7 @@ static mmec_ctx *new_ctx(const options *o, cli_reporter *r) {
 static int cmd_check(const options *o, char **files, int nfiles) {
     int rc = EXIT_OK;
     size_t errors = 0, warnings = 0;
-    cli_reporter *r = o->rep;
+    cli_diag_sink *r = o->rep;
     for (int i = 0; i < nfiles; i++) {
         mmec_ctx *ctx = new_ctx(o, r);
         if (ctx == NULL)
@@ -151,7 +151,7 @@ static int cmd_compile(const options *o, const char *file) {
     size_t olen = out ? strlen(out) : 0;
     int to_dir = out && (out[olen - 1] == '/' || cli_is_dir(out));
 
-    cli_reporter *r = o->rep;
+    cli_diag_sink *r = o->rep;
     mmec_ctx *ctx = new_ctx(o, r);
     if (ctx == NULL)
         return EXIT_INTERNAL;
@@ -270,7 +270,7 @@ int main(int argc, char **argv) {
     if (files == NULL)
         return EXIT_INTERNAL;
     int first = 1;
-    cli_reporter rep = {.format = CLI_DIAG_TEXT};
+    cli_diag_sink rep = {.format = CLI_DIAG_TEXT};
     o.rep = &rep;
     if (argc > 1 && strcmp(argv[1], "fmt") == 0) {
         free(files);
@@ -347,7 +347,7 @@ int main(int argc, char **argv) {
     }
     if (o.color < 0)
         o.color = cli_auto_color();
-    rep.color = o.color;
+    rep.text.color = o.color;
     if (rep.format != CLI_DIAG_TEXT)
         o.quiet = 1;
 

@@ -8,6 +8,7 @@
  * (AWS.md §4.1 RP-DELAY, §7). The update and delete notes come from the SageMaker developer
  * guide pages named beside them. */
 #include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "catalog.h"
@@ -28,25 +29,42 @@ typedef struct text {
     size_t n, cap;
 } text;
 
-static void put(text *t, const char *fmt, ...) MMEC_PRINTF(2, 3);
-static void put(text *t, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    char *piece = mem_vprintf(t->ctx, fmt, ap);
-    va_end(ap);
-    size_t n = strlen(piece);
+static void append(text *t, const char *s, size_t n) {
     if (t->n + n + 1 > t->cap) {
-        size_t ncap = t->cap ? t->cap * 2 : 1024;
+        size_t ncap = t->cap ? t->cap * 2 : 4096;
         while (t->n + n + 1 > ncap)
             ncap *= 2;
-        char *grown = mem_alloc(t->ctx, ncap);
+        char *grown = mem_alloc(t->ctx, ncap);   /* the old buffer stays in the arena */
         if (t->n)
             memcpy(grown, t->s, t->n);
         t->s = grown;
         t->cap = ncap;
     }
-    memcpy(t->s + t->n, piece, n + 1);
+    memcpy(t->s + t->n, s, n);
     t->n += n;
+    t->s[t->n] = '\0';
+}
+
+/* Formats into `small` when it fits (the usual case: no allocation per sentence), else into
+ * the arena. */
+static const char *vformat(mmec_ctx *ctx, char *small, size_t cap, const char *fmt,
+                           va_list ap) {
+    va_list again;
+    va_copy(again, ap);
+    int n = vsnprintf(small, cap, fmt, ap);
+    const char *s = n >= 0 && (size_t)n < cap ? small : mem_vprintf(ctx, fmt, again);
+    va_end(again);
+    return s;
+}
+
+static void put(text *t, const char *fmt, ...) MMEC_PRINTF(2, 3);
+static void put(text *t, const char *fmt, ...) {
+    char small[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    const char *s = vformat(t->ctx, small, sizeof small, fmt, ap);
+    va_end(ap);
+    append(t, s, strlen(s));
 }
 
 #define WIDTH 96
@@ -55,31 +73,31 @@ static void put(text *t, const char *fmt, ...) {
  * spaces, the next ones by two more. */
 static void para(text *t, int indent, const char *fmt, ...) MMEC_PRINTF(3, 4);
 static void para(text *t, int indent, const char *fmt, ...) {
+    static const char spaces[] = "                ";
+    char small[2048];
     va_list ap;
     va_start(ap, fmt);
-    const char *s = mem_vprintf(t->ctx, fmt, ap);
+    const char *s = vformat(t->ctx, small, sizeof small, fmt, ap);
     va_end(ap);
-    int col = 0, first = 1;
-    while (*s) {
+    int col = indent;
+    append(t, spaces, (size_t)indent);
+    for (int first = 1; *s; first = 0) {
         size_t w = strcspn(s, " ");
         if (!first && col + 1 + (int)w > WIDTH) {
-            put(t, "\n%*s", indent + 2, "");
+            append(t, "\n", 1);
+            append(t, spaces, (size_t)indent + 2);
             col = indent + 2;
-        } else if (first) {
-            put(t, "%*s", indent, "");
-            col = indent;
-        } else {
-            put(t, " ");
+        } else if (!first) {
+            append(t, " ", 1);
             col++;
         }
-        put(t, "%.*s", (int)w, s);
+        append(t, s, w);
         col += (int)w;
-        first = 0;
         s += w;
         while (*s == ' ')
             s++;
     }
-    put(t, "\n");
+    append(t, "\n", 1);
 }
 
 /* A duration in seconds as people say it: "5 minutes", "90 seconds", "1 hour 30 minutes". */

@@ -130,6 +130,40 @@ static mmec_status compile_string_fn(mmec_ctx *ctx, void *arg) {
     return compile_source(ctx);
 }
 
+mmec_status api_guard(mmec_ctx *ctx, mmec_status (*fn)(mmec_ctx *, void *), void *arg) {
+    return guarded(ctx, fn, arg);
+}
+
+typedef struct tool_arg {
+    string_arg src;
+    mmec_status (*fn)(mmec_ctx *, void *);
+    void *arg;
+} tool_arg;
+
+static mmec_status run_tool_fn(mmec_ctx *ctx, void *arg) {
+    tool_arg *t = arg;
+    ctx->src.name = mem_strdup(ctx, t->src.name ? t->src.name : "<string>");
+    ctx->src.text = t->src.len > ctx->cfg.max_input ? "" : mem_strndup(ctx, t->src.src, t->src.len);
+    ctx->src.len = t->src.len;
+    if (ctx->src.len > ctx->cfg.max_input || ctx->src.len >= UINT32_MAX) {
+        diag_plain(ctx, MMEC_ERROR, "too-large", "the source is %zu bytes, more than the limit of %zu",
+                   ctx->src.len, ctx->cfg.max_input);
+        return MMEC_EINPUT;
+    }
+    if (!check_encoding(ctx))
+        return MMEC_EINPUT;
+    return t->fn(ctx, t->arg);
+}
+
+mmec_status api_run_tool(mmec_ctx *ctx, const char *name, const char *src, size_t len,
+                         mmec_status (*fn)(mmec_ctx *, void *), void *arg) {
+    if (ctx->compiled)
+        return MMEC_EUSAGE;
+    ctx->compiled = 1;
+    tool_arg t = {{name, src, len}, fn, arg};
+    return guarded(ctx, run_tool_fn, &t);
+}
+
 mmec_status mmec_compile_string(mmec_ctx *ctx, const char *name, const char *src, size_t len) {
     if (ctx->compiled)
         return MMEC_EUSAGE;

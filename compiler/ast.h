@@ -94,6 +94,8 @@ typedef struct ast_target {
 typedef struct ast_file {
     ast_target *targets, **tail;
     ast_item *hooks, **hooks_tail;   /* `hook "path"` statements */
+    span *comments;                  /* kept only with the tree (parse_source without checker) */
+    size_t ncomments, comments_cap;
 } ast_file;
 
 #endif

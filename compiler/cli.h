@@ -4,6 +4,7 @@
 #define MMEC_CLI_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "mmec.h"
 
@@ -14,6 +15,22 @@ enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_INTERNAL = 70, EXIT_IO 
 typedef struct cli_reporter {
     int color;
 } cli_reporter;
+
+/* Machine-readable diagnostics (cli_diag.c), --diagnostics=FORMAT. */
+enum { CLI_DIAG_TEXT, CLI_DIAG_JSON, CLI_DIAG_SARIF };
+typedef struct cli_diag_sink {
+    cli_reporter text;          /* for CLI_DIAG_TEXT */
+    int format;                 /* CLI_DIAG_* */
+    void *collected;            /* json, sarif: the diagnostics so far */
+} cli_diag_sink;
+/* The CLI_DIAG_* value named `name` ("text", "json", "sarif"), or -1. */
+int cli_diag_format(const char *name);
+/* An mmec_diagnostic_fn, `user` a cli_diag_sink: prints text at once, or collects for
+ * cli_diag_finish. */
+void cli_collect_diagnostic(const mmec_diagnostic *d, void *user);
+/* Writes what was collected as one JSON or SARIF 2.1.0 document on `to` (nothing for text).
+ * Returns 0, or -1 when memory ran out. */
+int cli_diag_finish(cli_diag_sink *r, FILE *to);
 
 /* An mmec_diagnostic_fn: renders GCC-style on stderr. `user` is a cli_reporter. */
 void cli_print_diagnostic(const mmec_diagnostic *d, void *user);
@@ -84,5 +101,9 @@ int cli_watchdog_arm(double seconds, const char *tmp_path);
 int cli_simulate(int argc, char **argv);
 /* `mmec import` (cli_import.c): argv[0] is "import". Returns the exit code. */
 int cli_import(int argc, char **argv);
+/* Subcommands in their own files, called with argv[0] the subcommand's name; each returns
+ * the exit status. */
+int cli_fmt_main(int argc, char **argv);       /* cli_fmt.c */
+int cli_explain_main(int argc, char **argv);   /* cli_explain.c */
 
 #endif

@@ -110,6 +110,14 @@ static inline span span_join(span a, span b) {
     return (span){a.start < b.start ? a.start : b.start, a.end > b.end ? a.end : b.end};
 }
 
+/* Tools over a source (api.c): loads `len` bytes of `src` named `name` into the context as
+ * mmec_compile_string does (size and encoding checks included), then runs `fn` with
+ * allocation failures unwinding to MMEC_EINTERNAL. Once per context, like a compile. */
+mmec_status api_run_tool(mmec_ctx *ctx, const char *name, const char *src, size_t len,
+                         mmec_status (*fn)(mmec_ctx *, void *), void *arg);
+/* Runs `fn` on a loaded context with allocation failures unwinding to MMEC_EINTERNAL. */
+mmec_status api_guard(mmec_ctx *ctx, mmec_status (*fn)(mmec_ctx *, void *), void *arg);
+
 /* Text helpers (util.c). */
 
 /* The closest of `n` candidates to `word` (Damerau-Levenshtein, within a third of its

@@ -21,7 +21,17 @@ typedef struct options {
     int color;                 /* 1 colour, 0 none */
     int quiet;
     cli_hooks hooks;           /* --hook FILE..., --hook-memory, ... */
+    cli_diag_sink *rep;        /* where diagnostics go (--diagnostics) */
 } options;
+
+/* The hook options of compile and check. */
+#define HOOK_OPTIONS \
+    "      --hook FILE   run the Lua check hook FILE over every checked policy (repeatable;\n" \
+    "                    a .scale file may also name hooks: hook \"FILE\"); its print output\n" \
+    "                    goes to stderr after 'FILE: '\n" \
+    "      --hook-memory N[K|M|G]   memory one hook may hold (default 64M)\n" \
+    "      --hook-instructions N    Lua VM instructions per hook call (default 10000000)\n" \
+    "      --hook-timeout MS|Ns     wall-clock time per hook call (default 1000 ms)\n"
 
 static const char HELP[] =
     "Usage: mmec [compile] FILE [-o OUT] [-f FORMAT] [--policy NAME] [--werror]\n"
@@ -38,6 +48,9 @@ static const char HELP[] =
     "  compile FILE      compile (the default command)\n"
     "  check FILE...     report diagnostics only; write nothing\n"
     "  import FILE.json  turn AWS JSON (policies, targets, CloudFormation) into .scale\n"
+    "  fmt FILE...       print or rewrite files in the canonical layout\n"
+    "  explain FILE      describe each policy in plain words: alarms, timings, notes\n"
+    "  (mmec COMMAND --help describes each command.)\n"
     "\n"
     "Options:\n"
     "  -o, --output OUT  write to OUT ('-' or no -o: standard output); OUT ending in '/' or\n"
@@ -49,23 +62,54 @@ static const char HELP[] =
     "      --policy NAME emit only the policy named NAME\n"
     "      --werror      treat warnings as errors\n"
     "      --color[=WHEN] colour diagnostics: auto (default; honours NO_COLOR), always, never\n"
+    "      --diagnostics=FORMAT  text (default), json or sarif (SARIF 2.1.0): one document,\n"
+    "                    on standard output for check, on standard error for compile\n"
     "  -q, --quiet       do not print the closing count of errors and warnings\n"
-    "      --hook FILE   run the Lua check hook FILE over every checked policy (repeatable;\n"
-    "                    a .scale file may also name hooks: hook \"FILE\"); its print output\n"
-    "                    goes to stderr after 'FILE: '\n"
-    "      --hook-memory N[K|M|G]   memory one hook may hold (default 64M)\n"
-    "      --hook-instructions N    Lua VM instructions per hook call (default 10000000)\n"
-    "      --hook-timeout MS|Ns     wall-clock time per hook call (default 1000 ms)\n"
+    HOOK_OPTIONS
     "  -h, --help        show this help\n"
     "      --version     show the version\n"
     "\n"
     "Exit status: 0 success (warnings allowed), 1 invalid input, 2 usage error,\n"
     "70 internal error, 74 I/O error.\n";
 
-static mmec_ctx *new_ctx(const options *o, cli_reporter *r) {
+static const char COMPILE_HELP[] =
+    "Usage: mmec [compile] FILE [-o OUT] [-f FORMAT] [--policy NAME] [--werror]\n"
+    "\n"
+    "Checks FILE ('-': standard input) and writes its policies as AWS JSON.\n"
+    "\n"
+    "Options:\n"
+    "  -o, --output OUT  write to OUT ('-' or no -o: standard output); OUT ending in '/' or\n"
+    "                    naming a folder gets one file per policy, NAME.json\n"
+    "  -f, --format FMT  policy (default) or request; with -f and several policies, JSON Lines\n"
+    "      --policy NAME emit only the policy named NAME\n"
+    "      --werror      treat warnings as errors\n"
+    "      --color[=WHEN] colour diagnostics: auto (default; honours NO_COLOR), always, never\n"
+    "      --diagnostics=FORMAT  text (default), json or sarif: one document on standard error\n"
+    "  -q, --quiet       do not print the closing count of errors and warnings\n"
+    HOOK_OPTIONS
+    "\n"
+    "Exit status: 0 success (warnings allowed), 1 invalid input, 2 usage error,\n"
+    "70 internal error, 74 I/O error.\n";
+
+static const char CHECK_HELP[] =
+    "Usage: mmec check FILE... [--werror] [--diagnostics=FORMAT]\n"
+    "\n"
+    "Checks each FILE and reports its diagnostics; writes no JSON.\n"
+    "\n"
+    "Options:\n"
+    "      --werror      treat warnings as errors\n"
+    "      --color[=WHEN] colour diagnostics: auto (default; honours NO_COLOR), always, never\n"
+    "      --diagnostics=FORMAT  text (default) on standard error, or json or sarif (SARIF\n"
+    "                    2.1.0, for CI annotations): one document on standard output\n"
+    "  -q, --quiet       do not print the closing count of errors and warnings\n"
+    HOOK_OPTIONS
+    "\n"
+    "Exit status: 0 no error (warnings allowed), 1 an error, 2 usage error, 74 I/O error.\n";
+
+static mmec_ctx *new_ctx(const options *o, cli_diag_sink *r) {
     mmec_config cfg;
     mmec_config_init(&cfg);
-    cfg.on_diagnostic = cli_print_diagnostic;
+    cfg.on_diagnostic = cli_collect_diagnostic;
     cfg.diagnostic_user = r;
     cfg.werror = o->werror;
     cli_hook_config(&o->hooks, &cfg);
@@ -82,9 +126,9 @@ static mmec_ctx *new_ctx(const options *o, cli_reporter *r) {
 static int cmd_check(const options *o, char **files, int nfiles) {
     int rc = EXIT_OK;
     size_t errors = 0, warnings = 0;
-    cli_reporter r = {o->color};
+    cli_diag_sink *r = o->rep;
     for (int i = 0; i < nfiles; i++) {
-        mmec_ctx *ctx = new_ctx(o, &r);
+        mmec_ctx *ctx = new_ctx(o, r);
         if (ctx == NULL)
             return EXIT_INTERNAL;
         int code = cli_exit_for(mmec_compile_file(ctx, files[i]));
@@ -130,8 +174,8 @@ static int cmd_compile(const options *o, const char *file) {
     size_t olen = out ? strlen(out) : 0;
     int to_dir = out && (out[olen - 1] == '/' || cli_is_dir(out));
 
-    cli_reporter r = {o->color};
-    mmec_ctx *ctx = new_ctx(o, &r);
+    cli_diag_sink *r = o->rep;
+    mmec_ctx *ctx = new_ctx(o, r);
     if (ctx == NULL)
         return EXIT_INTERNAL;
     int rc = cli_exit_for(mmec_compile_file(ctx, file));
@@ -254,6 +298,16 @@ int main(int argc, char **argv) {
     if (files == NULL)
         return EXIT_INTERNAL;
     int first = 1;
+    cli_diag_sink rep = {.format = CLI_DIAG_TEXT};
+    o.rep = &rep;
+    if (argc > 1 && strcmp(argv[1], "fmt") == 0) {
+        free(files);
+        return cli_fmt_main(argc - 1, argv + 1);
+    }
+    if (argc > 1 && strcmp(argv[1], "explain") == 0) {
+        free(files);
+        return cli_explain_main(argc - 1, argv + 1);
+    }
     if (argc > 1 && (strcmp(argv[1], "check") == 0 || strcmp(argv[1], "compile") == 0)) {
         cmd = argv[1];
         first = 2;
@@ -270,7 +324,8 @@ int main(int argc, char **argv) {
         if (strcmp(a, "--") == 0) {
             only_files = 1;
         } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            fputs(HELP, stdout);
+            fputs(first == 1 ? HELP : strcmp(cmd, "check") == 0 ? CHECK_HELP : COMPILE_HELP,
+                  stdout);
             goto done;
         } else if (strcmp(a, "--version") == 0) {
             printf("mmec %s\n", MMEC_VERSION);
@@ -290,6 +345,12 @@ int main(int argc, char **argv) {
             o.color = 0;
         } else if (strcmp(a, "--color=auto") == 0) {
             o.color = -1;
+        } else if (strncmp(a, "--diagnostics=", 14) == 0) {
+            if ((rep.format = cli_diag_format(a + 14)) < 0) {
+                cli_usage_error("unknown diagnostics format '%s' (text, json, sarif)", a + 14);
+                rc = EXIT_USAGE;
+                goto done;
+            }
         } else if (strncmp(a, "-o", 2) == 0 || strncmp(a, "--output", 8) == 0) {
             size_t nl = a[1] == '-' ? 8 : 2;
             if (a[1] == '-' && a[nl] != '\0' && a[nl] != '=')
@@ -320,6 +381,9 @@ int main(int argc, char **argv) {
     }
     if (o.color < 0)
         o.color = cli_auto_color();
+    rep.text.color = o.color;
+    if (rep.format != CLI_DIAG_TEXT)
+        o.quiet = 1;
 
     if (strcmp(cmd, "check") == 0) {
         if (nfiles == 0) {
@@ -337,6 +401,8 @@ int main(int argc, char **argv) {
     } else {
         rc = cmd_compile(&o, strcmp(files[0], "-") == 0 ? "/dev/stdin" : files[0]);
     }
+    if (cli_diag_finish(&rep, strcmp(cmd, "check") == 0 ? stdout : stderr) != 0 && rc == EXIT_OK)
+        rc = EXIT_INTERNAL;
 done:
     free(files);
     free(o.hooks.files);

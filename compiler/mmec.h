@@ -155,6 +155,22 @@ MMEC_API size_t mmec_policy_find(const mmec_ctx *ctx, const char *name);
 MMEC_API mmec_status mmec_emit(mmec_ctx *ctx, mmec_format format, size_t i, int flags,
                                char **out, size_t *len);
 
+/* Formats `len` bytes of .scale source named `name` in mmec's one canonical layout (what
+ * `mmec fmt` prints): one statement a line, block items indented by four spaces, comments kept
+ * where they were, trailing comments of neighbouring lines aligned. Formatting the result
+ * again changes nothing. The source is parsed, not checked: a syntax error is reported through
+ * the callback and gives MMEC_EINPUT. Uses the context as a compile does (once). On MMEC_OK,
+ * `*out` holds the text (NUL-terminated, `*len` bytes), released with mmec_buffer_free. */
+MMEC_API mmec_status mmec_format_source(mmec_ctx *ctx, const char *name, const char *src,
+                                        size_t len, char **out, size_t *outlen);
+
+/* Describes the compiled policies in plain words (what `mmec explain` prints): for each
+ * scalable target its capacity; for each policy the metric and target it tracks, the
+ * CloudWatch alarms target tracking creates, how soon it can scale out and in, the settings
+ * that have no effect, and deployment notes. Valid after a successful compile; MMEC_EUSAGE
+ * otherwise. `*out` as from mmec_emit. */
+MMEC_API mmec_status mmec_explain(mmec_ctx *ctx, char **out, size_t *len);
+
 /* Releases a buffer from mmec_emit or mmec_diagnostic_render. Accepts NULL. */
 MMEC_API void mmec_buffer_free(mmec_ctx *ctx, char *buf);
 

@@ -1,0 +1,415 @@
+/* fmt.c: the formatter (mmec fmt). Prints the syntax tree back in one canonical layout:
+ * one statement a line (';' and '\' continuations undone), block items indented by four
+ * spaces, single spaces between words, strings re-quoted from their decoded text. Comments
+ * are not in the tree, so the scanner keeps their spans and the formatter puts each back
+ * between the same two pieces of code it sat between: a comment that shared a line with code
+ * trails that line, the others stand on their own lines. Runs of blank lines become one; blank
+ * lines at the start or end of a file or block go. Trailing comments of neighbouring lines are
+ * aligned, as gofmt does, so a commented block reads as a table.
+ *
+ * The layout depends only on the tree and the comments, never on how the input was spaced,
+ * which is what makes fmt of fmt a no-op. */
+#include <string.h>
+
+#include "ast.h"
+#include "emit.h"
+#include "internal.h"
+#include "parse.h"
+
+#define INDENT 4
+#define WIDTH 100          /* dimensions past this column go one pair a line */
+#define NO_COMMENT UINT32_MAX
+
+typedef struct fline {
+    int indent;            /* levels */
+    const char *code;      /* NULL: a blank line or a comment alone */
+    size_t len;
+    span comment;          /* comment.start == NO_COMMENT: none */
+} fline;
+
+typedef struct text {
+    char *s;
+    size_t n, cap;
+} text;
+
+typedef struct fmt {
+    mmec_ctx *ctx;
+    const char *src;
+    size_t srclen;
+    const span *comments;
+    size_t ncomments, next;   /* the next comment to place */
+    uint32_t pos;             /* source offset just after the last thing placed */
+    fline *lines;
+    size_t nlines, cap;
+    int indent;
+    int opened;               /* the last line opened a block: no blank line may follow */
+    text code;                /* the line being built */
+} fmt;
+
+static void put(mmec_ctx *ctx, text *t, const char *s, size_t n) {
+    if (t->n + n + 1 > t->cap) {
+        size_t ncap = t->cap ? t->cap : 128;
+        while (t->n + n + 1 > ncap)
+            ncap *= 2;
+        char *grown = mem_alloc(ctx, ncap);
+        if (t->n)
+            memcpy(grown, t->s, t->n);
+        t->s = grown;
+        t->cap = ncap;
+    }
+    memcpy(t->s + t->n, s, n);
+    t->n += n;
+    t->s[t->n] = '\0';
+}
+
+static void puts_(fmt *f, const char *s) { put(f->ctx, &f->code, s, strlen(s)); }
+
+/* A name or string as written, up to quoting: strings are quoted again from their decoded
+ * text with the scanner's four escapes, so every way of writing the same string prints one
+ * way. */
+static void put_tok(fmt *f, ast_tok t) {
+    if (!t.quoted) {
+        put(f->ctx, &f->code, t.s, t.len);
+        return;
+    }
+    puts_(f, "\"");
+    for (uint32_t i = 0; i < t.len; i++) {
+        char c = t.s[i];
+        const char *esc = c == '"' ? "\\\"" : c == '\\' ? "\\\\" : c == '\n' ? "\\n"
+                        : c == '\t' ? "\\t" : NULL;
+        if (esc)
+            puts_(f, esc);
+        else
+            put(f->ctx, &f->code, &c, 1);
+    }
+    puts_(f, "\"");
+}
+
+/* A duration as written: the parser marks one written without a unit as `quoted` (an error
+ * the checker reports), which is no string. */
+static void put_duration(fmt *f, const char *before, ast_tok t) {
+    puts_(f, before);
+    put(f->ctx, &f->code, t.s, t.len);
+}
+
+static void put_word(fmt *f, const char *before, ast_tok t) {
+    puts_(f, before);
+    put_tok(f, t);
+}
+
+static fline *push_line(fmt *f) {
+    fline *l = mem_push(f->ctx, &f->lines, &f->nlines, &f->cap, sizeof *l);
+    l->indent = f->indent;
+    l->comment.start = NO_COMMENT;
+    f->opened = 0;
+    return l;
+}
+
+static int last_is_blank(const fmt *f) {
+    return f->nlines && f->lines[f->nlines - 1].code == NULL &&
+           f->lines[f->nlines - 1].comment.start == NO_COMMENT;
+}
+
+static size_t newlines_between(const fmt *f, uint32_t a, uint32_t b) {
+    size_t n = 0;
+    for (uint32_t i = a; i < b && i < f->srclen; i++)
+        n += f->src[i] == '\n';
+    return n;
+}
+
+/* One blank line where the source had at least one before `start`, except where blank lines
+ * never go. */
+static void gap(fmt *f, uint32_t start) {
+    if (f->nlines && !f->opened && !last_is_blank(f) && newlines_between(f, f->pos, start) >= 2)
+        push_line(f);
+}
+
+/* Places every comment that starts before `upto`: on the line of the code it followed when
+ * no line end separates them, else on a line of its own at the current indentation. */
+static void place_comments(fmt *f, uint32_t upto) {
+    while (f->next < f->ncomments && f->comments[f->next].start < upto) {
+        span c = f->comments[f->next++];
+        fline *last = f->nlines ? &f->lines[f->nlines - 1] : NULL;
+        if (last && last->code && last->comment.start == NO_COMMENT &&
+            newlines_between(f, f->pos, c.start) == 0) {
+            last->comment = c;
+        } else {
+            gap(f, c.start);
+            push_line(f)->comment = c;
+        }
+        f->pos = c.end;
+    }
+}
+
+/* Starts the line of a piece of code that begins at source offset `start`. */
+static void begin(fmt *f, uint32_t start) {
+    place_comments(f, start);
+    gap(f, start);
+    f->code.n = 0;
+}
+
+/* Starts a closing brace's line: the comments before it stay inside the block. */
+static void begin_close(fmt *f, uint32_t start) {
+    place_comments(f, start);
+    while (last_is_blank(f))
+        f->nlines--;
+    f->indent--;
+    f->code.n = 0;
+}
+
+/* Ends the line being built; `end` is where its code ends in the source. */
+static void end_line(fmt *f, uint32_t end) {
+    fline *l = push_line(f);
+    l->code = mem_strndup(f->ctx, f->code.n ? f->code.s : "", f->code.n);
+    l->len = f->code.n;
+    f->code.n = 0;
+    f->pos = end;
+}
+
+/* The offset of the '{' that follows `from` (only blanks and continuations lie between). */
+static uint32_t brace_after(const fmt *f, uint32_t from) {
+    while (from < f->srclen && f->src[from] != '{')
+        from++;
+    return from;
+}
+
+static size_t dims_inline_len(const ast_dim *d) {
+    size_t n = sizeof " dimensions { }" - 1;
+    for (; d; d = d->next)
+        n += d->name.len + d->value.len + 8;   /* quotes, " = ", ", " */
+    return n;
+}
+
+static int comment_within(const fmt *f, span s) {
+    for (size_t i = f->next; i < f->ncomments; i++) {
+        if (f->comments[i].start >= s.end)
+            break;
+        if (f->comments[i].start > s.start)
+            return 1;
+    }
+    return 0;
+}
+
+/* `dimensions { A = "x", B = "y" }` on the statement's line when it fits and holds no
+ * comment; otherwise one pair a line, the statement going on after the closing brace. */
+static void put_dims(fmt *f, const ast_metric *m) {
+    if (m->dims_loc.end == 0)
+        return;
+    int inline_ = !comment_within(f, m->dims_loc) &&
+                  (size_t)f->indent * INDENT + f->code.n + dims_inline_len(m->dims) <= WIDTH;
+    if (inline_ || m->dims == NULL) {
+        puts_(f, " dimensions {");
+        for (const ast_dim *d = m->dims; d; d = d->next) {
+            put_word(f, d == m->dims ? " " : ", ", d->name);
+            put_word(f, " = ", d->value);
+        }
+        puts_(f, m->dims ? " }" : "}");
+        return;
+    }
+    puts_(f, " dimensions {");
+    end_line(f, brace_after(f, m->dims_loc.start) + 1);
+    f->opened = 1;
+    f->indent++;
+    for (const ast_dim *d = m->dims; d; d = d->next) {
+        begin(f, d->name.loc.start);
+        put_tok(f, d->name);
+        put_word(f, " = ", d->value);
+        end_line(f, d->value.loc.end);
+    }
+    begin_close(f, m->dims_loc.end - 1);
+    puts_(f, "}");
+}
+
+static void put_value(fmt *f, const ast_metric *m) {
+    put_word(f, " ", m->value);
+    if (m->percent)
+        puts_(f, "%");
+}
+
+static void put_metric(fmt *f, const ast_metric *m) {
+    if (m->custom) {
+        put_word(f, "metric ", m->word);
+        if (m->namespace_.s)
+            put_word(f, " in ", m->namespace_);
+        put_word(f, " ", m->stat);
+        put_value(f, m);
+        if (m->unit.s)
+            put_word(f, " unit ", m->unit);
+        put_dims(f, m);
+        return;
+    }
+    put_tok(f, m->word);
+    if (m->stat.s)
+        put_word(f, " ", m->stat);
+    put_value(f, m);
+    if (m->per.s)
+        put_word(f, " per ", m->per);
+}
+
+/* `cooldown 5m` when one duration was written for both, else `in` before `out`. */
+static void put_cooldown(fmt *f, const ast_cooldown *c) {
+    puts_(f, "cooldown");
+    if (c->in.s && c->out.s && c->in.loc.start == c->out.loc.start) {
+        put_duration(f, " ", c->in);
+        return;
+    }
+    if (c->in.s)
+        put_duration(f, " in ", c->in);
+    if (c->out.s)
+        put_duration(f, " out ", c->out);
+}
+
+static void put_scale(fmt *f, const ast_scale *s) {
+    puts_(f, "scale");
+    if (s->target.s)
+        put_word(f, " ", s->target);
+    if (s->variant.s)
+        put_word(f, " variant ", s->variant);
+    if (s->model.s)
+        put_word(f, " model ", s->model);
+    puts_(f, " on ");
+    put_metric(f, &s->metric);
+    for (const ast_item *o = s->options; o; o = o->next) {
+        switch (o->kind) {
+        case ITEM_COOLDOWN: puts_(f, " "); put_cooldown(f, &o->cooldown); break;
+        case ITEM_NO_SCALE_IN: puts_(f, " no scale-in"); break;
+        case ITEM_NAME: put_word(f, " name ", o->a); break;
+        default: break;   /* the grammar puts no other item among a policy's options */
+        }
+    }
+}
+
+static void put_item(fmt *f, const ast_item *it) {
+    begin(f, it->loc.start);
+    switch (it->kind) {
+    case ITEM_VARIANT: put_word(f, "variant ", it->a); break;
+    case ITEM_INSTANCE: put_word(f, "instance ", it->a); break;
+    case ITEM_MODEL: put_word(f, "model ", it->a); break;
+    case ITEM_CAPACITY:
+        put_word(f, "capacity ", it->a);
+        if (it->b.loc.start != it->a.loc.start)
+            put_word(f, "..", it->b);
+        break;
+    case ITEM_COOLDOWN: put_cooldown(f, &it->cooldown); break;
+    case ITEM_SCALE: put_scale(f, it->scale); break;
+    case ITEM_HOOK: put_word(f, "hook ", it->a); break;
+    default: break;       /* options only follow a policy's metric */
+    }
+    end_line(f, it->loc.end);
+}
+
+static const char *const kind_words[] = {"endpoint", "component", "serverless"};
+
+static void put_target(fmt *f, const ast_target *t) {
+    begin(f, t->loc.start);
+    if (t->kind == AST_ONELINE) {
+        put_scale(f, t->scale);
+        end_line(f, t->scale->loc.end);
+        return;
+    }
+    puts_(f, kind_words[t->kind]);
+    put_word(f, " ", t->name);
+    puts_(f, " {");
+    end_line(f, brace_after(f, t->name.loc.end) + 1);
+    f->opened = 1;
+    f->indent++;
+    for (const ast_item *it = t->items; it; it = it->next)
+        put_item(f, it);
+    begin_close(f, t->close_loc.start);
+    puts_(f, "}");
+    end_line(f, t->close_loc.end);
+}
+
+/* The lines, with the trailing comments of each run of neighbouring code lines at the same
+ * indentation aligned two spaces after the longest of them. */
+static void render(fmt *f, text *out) {
+    size_t i = 0;
+    while (i < f->nlines) {
+        size_t j = i, col = 0;
+        while (j < f->nlines && f->lines[j].code && f->lines[j].indent == f->lines[i].indent) {
+            if (f->lines[j].comment.start != NO_COMMENT && f->lines[j].len > col)
+                col = f->lines[j].len;
+            j++;
+        }
+        if (j == i)
+            j = i + 1;
+        for (; i < j; i++) {
+            const fline *l = &f->lines[i];
+            size_t w = l->code ? l->len : 0;
+            if (l->code || l->comment.start != NO_COMMENT)
+                for (int k = 0; k < l->indent * INDENT; k++)
+                    put(f->ctx, out, " ", 1);
+            if (l->code)
+                put(f->ctx, out, l->code, l->len);
+            if (l->comment.start != NO_COMMENT) {
+                span c = l->comment;
+                while (c.end > c.start && (f->src[c.end - 1] == ' ' || f->src[c.end - 1] == '\t' ||
+                                           f->src[c.end - 1] == '\r'))
+                    c.end--;
+                for (size_t k = w; l->code && k < col + 2; k++)
+                    put(f->ctx, out, " ", 1);
+                put(f->ctx, out, f->src + c.start, c.end - c.start);
+            }
+            put(f->ctx, out, "\n", 1);
+        }
+    }
+}
+
+typedef struct fmt_arg {
+    char **out;
+    size_t *len;
+} fmt_arg;
+
+static mmec_status format_fn(mmec_ctx *ctx, void *arg) {
+    fmt_arg *a = arg;
+    if (parse_source(ctx, NULL) != 0)
+        return MMEC_EINPUT;
+    fmt f;
+    memset(&f, 0, sizeof f);
+    f.ctx = ctx;
+    f.src = ctx->src.text;
+    f.srclen = ctx->src.len;
+    f.comments = ctx->ast->comments;
+    f.ncomments = ctx->ast->ncomments;
+
+    /* Blocks and one-line policies in one list, hooks in another: merged by position. */
+    const ast_target *t = ctx->ast->targets;
+    const ast_item *h = ctx->ast->hooks;
+    while (t || h) {
+        if (h && (t == NULL || h->loc.start < t->loc.start)) {
+            put_item(&f, h);
+            h = h->next;
+        } else {
+            put_target(&f, t);
+            t = t->next;
+        }
+    }
+    place_comments(&f, UINT32_MAX);
+    while (last_is_blank(&f))
+        f.nlines--;
+
+    text out = {NULL, 0, 0};
+    render(&f, &out);
+    *a->out = emit_buffer(ctx, out.n);
+    if (*a->out == NULL)
+        return MMEC_EINTERNAL;
+    if (out.n)
+        memcpy(*a->out, out.s, out.n);
+    (*a->out)[out.n] = '\0';
+    *a->len = out.n;
+    return MMEC_OK;
+}
+
+mmec_status mmec_format_source(mmec_ctx *ctx, const char *name, const char *src, size_t len,
+                               char **out, size_t *outlen) {
+    *out = NULL;
+    *outlen = 0;
+    fmt_arg a = {out, outlen};
+    mmec_status st = api_run_tool(ctx, name, src, len, format_fn, &a);
+    if (st != MMEC_OK && *out) {
+        mmec_buffer_free(ctx, *out);
+        *out = NULL;
+        *outlen = 0;
+    }
+    return st;
+}

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# tests/diagnostics/suite.sh: --diagnostics=json|sarif and colours. Each golden error case's
+# SARIF log is validated against the SARIF 2.1.0 schema (check_sarif.py) and must hold the
+# same diagnostics as the text output; the JSON document likewise. Then where the documents
+# go, exit codes, and colour only on a terminal with NO_COLOR honoured.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+mmec=${MMEC:?MMEC is not set (run through make test)}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+schema="$here/sarif-schema-2.1.0-rtm.5.json"
+
+check() {   # name, condition...
+    local name=$1; shift
+    if "$@"; then echo "ok - diagnostics $name"; else echo "not ok - diagnostics $name"; fi
+}
+
+if ! /usr/bin/python3 -c 'import jsonschema' 2>/dev/null; then
+    echo "not ok - diagnostics: python3-jsonschema is missing (make deps)"
+    exit 0
+fi
+
+# Every golden error case, one at a time, and all of them in one check run.
+cd "$root/tests/golden/errors"
+cases=(*.scale)
+for f in "${cases[@]}"; do
+    "$mmec" check "$f" > /dev/null 2> "$tmp/text.err"
+    want=$?
+    "$mmec" check --diagnostics=sarif "$f" > "$tmp/log.sarif" 2> "$tmp/stderr"
+    rc=$?
+    problems=$(/usr/bin/python3 "$here/check_sarif.py" "$schema" "$tmp/log.sarif" "$tmp/text.err" 2>&1)
+    [ "$rc" = "$want" ] || problems+=" exit status $rc, expected $want;"
+    [ -s "$tmp/stderr" ] && problems+=" stderr not empty;"
+    if [ -z "$problems" ]; then echo "ok - diagnostics sarif ${f%.scale}"; else
+        echo "not ok - diagnostics sarif ${f%.scale}: $problems" | head -5; fi
+done
+"$mmec" check --diagnostics=sarif "${cases[@]}" > "$tmp/all.sarif" 2>/dev/null
+"$mmec" check "${cases[@]}" > /dev/null 2> "$tmp/all.err"
+out=$(/usr/bin/python3 "$here/check_sarif.py" "$schema" "$tmp/all.sarif" "$tmp/all.err" 2>&1)
+check "sarif of every error case in one log is valid and complete" [ -z "$out" ]
+[ -n "$out" ] && echo "$out" | head -5 | sed 's/^/#   /'
+check "sarif has fixes" grep -q '"insertedContent"' "$tmp/all.sarif"
+
+# The JSON document: the same diagnostics as the text, notes under their error.
+"$mmec" check --diagnostics=json "${cases[@]}" > "$tmp/all.json" 2>/dev/null
+check "json lists every error and warning of the text output" [ \
+    "$(/usr/bin/python3 -c 'import json,sys
+d = json.load(open(sys.argv[1]))
+assert d["version"] == 1
+for x in d["diagnostics"]:
+    if "line" in x:
+        print("%s:%d:%d: %s: %s" % (x["file"], x["line"], x["column"], x["severity"], x["message"]))
+    for n in x.get("notes", []):
+        assert n["severity"] == "note"' "$tmp/all.json")" = \
+    "$(grep -E '^[^ ]+:[0-9]+:[0-9]+: (error|warning): ' "$tmp/all.err")" ]
+check "json notes are nested" [ "$(grep -c '"note"' "$tmp/all.json")" = "$(grep -c ': note: ' "$tmp/all.err")" ]
+
+# A clean file: an empty result list, exit 0. compile: the document on stderr, JSON on stdout.
+cd "$root/examples"
+"$mmec" check --diagnostics=sarif quickstart.scale > "$tmp/ok.sarif" 2>&1
+check "clean file: exit 0" [ $? = 0 ]
+check "clean file: valid log with no result" [ -z "$(/usr/bin/python3 "$here/check_sarif.py" "$schema" "$tmp/ok.sarif")" ] \
+    && grep -q '"results": *\[\]' "$tmp/ok.sarif"
+"$mmec" --diagnostics=json quickstart.scale > "$tmp/out" 2> "$tmp/err"
+"$mmec" quickstart.scale > "$tmp/plain" 2>/dev/null
+check "compile: JSON output unchanged on stdout" cmp -s "$tmp/out" "$tmp/plain"
+check "compile: policy on stdout" grep -q '"TargetValue"' "$tmp/out"
+check "compile: diagnostics document on stderr" grep -q '"diagnostics"' "$tmp/err"
+cd "$root/tests/golden/errors"
+"$mmec" --diagnostics=sarif unknown-metric.scale > "$tmp/out" 2> "$tmp/err"
+check "compile with errors: exit 1, nothing on stdout" [ $? = 1 -a ! -s "$tmp/out" ]
+check "compile with errors: sarif on stderr" [ -z "$(/usr/bin/python3 "$here/check_sarif.py" "$schema" "$tmp/err")" ]
+"$mmec" check --diagnostics=xml unknown-metric.scale > /dev/null 2>&1
+check "unknown format is a usage error" [ $? = 2 ]
+
+# Colours: none off a terminal, ANSI on one, none with NO_COLOR.
+"$mmec" check unknown-metric.scale 2> "$tmp/err"
+check "no colour into a file" [ "$(grep -c $'\033' "$tmp/err")" = 0 ]
+if command -v script > /dev/null; then
+    TERM=xterm script -qec "$mmec check unknown-metric.scale" /dev/null > "$tmp/tty" 2>&1
+    check "colour on a terminal" grep -q $'\033\[' "$tmp/tty"
+    NO_COLOR=1 TERM=xterm script -qec "$mmec check unknown-metric.scale" /dev/null > "$tmp/tty" 2>&1
+    check "NO_COLOR on a terminal" [ "$(grep -c $'\033\[' "$tmp/tty")" = 0 ]
+fi
+
+# Help for each command.
+check "check --help" sh -c '"$0" check --help | grep -q "^Usage: mmec check"' "$mmec"
+check "compile --help" sh -c '"$0" compile --help | grep -q "^Usage: mmec \[compile\]"' "$mmec"
+check "--help lists the commands" sh -c '"$0" --help | grep -q "fmt FILE"' "$mmec"
+
+# A file that cannot be read: exit 74, a result without a location, still a valid log.
+"$mmec" check --diagnostics=sarif "$tmp/missing.scale" > "$tmp/io.sarif" 2>/dev/null
+check "unreadable file: exit 74" [ $? = 74 ]
+check "unreadable file: valid log" [ -z "$(/usr/bin/python3 "$here/check_sarif.py" "$schema" "$tmp/io.sarif")" ] \
+    && grep -q '"ruleId":[[:space:]]*"io"' "$tmp/io.sarif"
+# Absolute names become file:// URIs with reserved bytes percent-encoded.
+printf 'scale "a b" on cpu avg 50%%\n' > "$tmp/sp ace.scale"
+"$mmec" check --diagnostics=sarif "$tmp/sp ace.scale" > "$tmp/uri.sarif" 2>/dev/null
+check "file names as URIs" grep -q "\"uri\":[[:space:]]*\"file://${tmp// /%20}/sp%20ace.scale\"" "$tmp/uri.sarif"

@@ -1,0 +1,175 @@
+/* test_tools.c: the tools of mmec.h beside compiling: mmec_format_source and mmec_explain,
+ * through the public header only, including every allocation failure. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "mmec.h"
+
+static char *format(const char *src, mmec_status *st, size_t *errors) {
+    mmec_ctx *ctx = mmec_new(NULL);
+    char *out = NULL, *copy = NULL;
+    size_t len;
+    *st = mmec_format_source(ctx, "t.scale", src, strlen(src), &out, &len);
+    *errors = mmec_error_count(ctx);
+    if (out) {
+        assert_int_equal(strlen(out), len);
+        copy = strdup(out);
+    }
+    mmec_buffer_free(ctx, out);
+    mmec_free(ctx);
+    return copy;
+}
+
+static void format_lays_out_and_keeps_comments(void **state) {
+    (void)state;
+    mmec_status st;
+    size_t errors;
+    char *out = format("# head\n\n\n scale  ep on cpu avg 50%;scale ep on gpu avg 4%  # g\n"
+                       "endpoint e{capacity 1..2 # c\n\n\n#inner\n}\n\n\n",
+                       &st, &errors);
+    assert_int_equal(st, MMEC_OK);
+    assert_string_equal(out, "# head\n\nscale ep on cpu avg 50%\n"
+                             "scale ep on gpu avg 4%  # g\n"
+                             "endpoint e {\n    capacity 1..2  # c\n\n    #inner\n}\n");
+    mmec_status st2;
+    char *again = format(out, &st2, &errors);
+    assert_int_equal(st2, MMEC_OK);
+    assert_string_equal(again, out);
+    free(again);
+    free(out);
+}
+
+static void format_requotes_strings(void **state) {
+    (void)state;
+    mmec_status st;
+    size_t errors;
+    char *out = format("scale \"ep\" on metric \"M\\\"x\" in \"N\" avg 1 name \"a\\tb\\\\\"\n", &st,
+                       &errors);
+    assert_int_equal(st, MMEC_OK);
+    assert_string_equal(out, "scale \"ep\" on metric \"M\\\"x\" in \"N\" avg 1 name \"a\\tb\\\\\"\n");
+    free(out);
+}
+
+static void format_refuses_syntax_errors(void **state) {
+    (void)state;
+    mmec_status st;
+    size_t errors;
+    char *out = format("scale ep on cpu avg 50% cooldwn 5m\n", &st, &errors);
+    assert_int_equal(st, MMEC_EINPUT);
+    assert_null(out);
+    assert_true(errors >= 1);
+    /* Checker errors are no syntax errors: the file is formatted. */
+    out = format("scale ep on gpu-util avg 50%\n", &st, &errors);
+    assert_int_equal(st, MMEC_OK);
+    assert_string_equal(out, "scale ep on gpu-util avg 50%\n");
+    free(out);
+}
+
+static void explain_needs_a_successful_compile(void **state) {
+    (void)state;
+    mmec_ctx *ctx = mmec_new(NULL);
+    char *out;
+    size_t len;
+    assert_int_equal(mmec_explain(ctx, &out, &len), MMEC_EUSAGE);
+    assert_null(out);
+    const char *src = "endpoint e { capacity 1..4\n scale on invocations 70 per instance }\n";
+    assert_int_equal(mmec_compile_string(ctx, "e.scale", src, strlen(src)), MMEC_OK);
+    assert_int_equal(mmec_explain(ctx, &out, &len), MMEC_OK);
+    assert_non_null(strstr(out, "AlarmHigh: InvocationsPerInstance > 70 for 3 datapoints"));
+    assert_non_null(strstr(out, "< 63 (0.9 x 70) for 15 datapoints"));
+    assert_non_null(strstr(out, "Capacity: 1 to 4 instances"));
+    mmec_buffer_free(ctx, out);
+    mmec_free(ctx);
+}
+
+typedef struct failing {
+    long countdown;
+    long live;
+} failing;
+
+static void *failing_alloc(void *user, void *ptr, size_t old_size, size_t size) {
+    failing *f = user;
+    (void)old_size;
+    if (size == 0) {
+        if (ptr)
+            f->live--;
+        free(ptr);
+        return NULL;
+    }
+    if (f->countdown == 0)
+        return NULL;
+    if (f->countdown > 0)
+        f->countdown--;
+    void *p = realloc(ptr, size);
+    if (p && ptr == NULL)
+        f->live++;
+    return p;
+}
+
+static const char TOOL_SRC[] =
+    "# a file with every kind of statement\n"
+    "hook \"h.lua\"\n"
+    "endpoint ep {  # the block\n  instance ml.g5.12xlarge\n  capacity 1..8\n"
+    "  scale on gpu avg 50% per gpu\n"
+    "  scale on metric \"B\" in \"C/A\" avg 5 unit Count dimensions {\n   A = \"b\"  # x\n  }\n}\n"
+    "scale ep variant v on concurrency 4 per model no scale-in cooldown in 1m\n";
+
+/* Formatting and explaining fail the Nth allocation for every N: each run ends with a status,
+ * no buffer on failure, and every block given back. */
+static void every_allocation_failure_ends_cleanly(void **state) {
+    (void)state;
+    for (int tool = 0; tool < 2; tool++) {
+        int succeeded = 0;
+        for (long n = 0; n < 100000 && !succeeded; n++) {
+            failing f = {n, 0};
+            mmec_config cfg;
+            mmec_config_init(&cfg);
+            cfg.alloc = failing_alloc;
+            cfg.alloc_user = &f;
+            mmec_ctx *ctx = mmec_new(&cfg);
+            if (ctx == NULL)
+                continue;
+            char *out = NULL;
+            size_t len;
+            mmec_status st;
+            if (tool == 0) {
+                st = mmec_format_source(ctx, "t.scale", TOOL_SRC, strlen(TOOL_SRC), &out, &len);
+            } else {
+                /* Without the hook statement: compiling runs the hooks it names. */
+                const char *body = strstr(TOOL_SRC, "endpoint ep");
+                st = mmec_compile_string(ctx, "t.scale", body, strlen(body));
+                if (st == MMEC_OK)
+                    st = mmec_explain(ctx, &out, &len);
+            }
+            assert_true(st == MMEC_OK || st == MMEC_EINTERNAL);
+            if (st == MMEC_OK) {
+                assert_non_null(out);
+                succeeded = 1;
+            } else {
+                assert_null(out);
+            }
+            mmec_buffer_free(ctx, out);
+            mmec_free(ctx);
+            assert_int_equal(f.live, 0);
+        }
+        assert_true(succeeded);
+    }
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(format_lays_out_and_keeps_comments),
+        cmocka_unit_test(format_requotes_strings),
+        cmocka_unit_test(format_refuses_syntax_errors),
+        cmocka_unit_test(explain_needs_a_successful_compile),
+        cmocka_unit_test(every_allocation_failure_ends_cleanly),
+    };
+    return cmocka_run_group_tests_name("tools", tests, NULL, NULL);
+}

@@ -1363,7 +1363,8 @@ static mmec_status check_source(importer *im) {
     mmec_config cfg = im->ctx->cfg;
     cfg.on_diagnostic = forward;
     cfg.diagnostic_user = im;
-    qsort(im->segs, im->nsegs, sizeof *im->segs, segment_order);
+    if (im->nsegs > 1)
+        qsort(im->segs, im->nsegs, sizeof *im->segs, segment_order);
     mmec_ctx *child = *im->child = mmec_new(&cfg);
     if (child == NULL)
         mem_fail(im->ctx);

@@ -41,7 +41,12 @@ typedef struct jreader {
     size_t len, pos;
     int report;                /* report errors (the input), or fail quietly (our own output) */
     int failed;
+    int scratch;               /* nodes in scratch memory, released after each comparison */
 } jreader;
+
+static void *jalloc(jreader *r, size_t n) {
+    return r->scratch ? mem_scratch(r->ctx, n) : mem_alloc(r->ctx, n);
+}
 
 static void jfail(jreader *r, size_t at, const char *msg) {
     if (!r->failed && r->report)
@@ -100,7 +105,7 @@ static const char *jstring(jreader *r, size_t *outlen) {
         jfail(r, start - 1, "unterminated string");
         return NULL;
     }
-    char *o = mem_alloc(r->ctx, end - start + 1);   /* decoding never grows the text */
+    char *o = jalloc(r, end - start + 1);   /* decoding never grows the text */
     size_t n = 0;
     for (size_t i = start; i < end; i++) {
         char c = r->s[i];
@@ -166,7 +171,10 @@ static void jnumber(jreader *r, jnode *v) {
         while (p < r->len && is_digit(r->s[p])) p++;
     }
     v->type = J_NUM;
-    v->s = mem_strndup(r->ctx, r->s + r->pos, p - r->pos);
+    char *text = jalloc(r, p - r->pos + 1);
+    memcpy(text, r->s + r->pos, p - r->pos);
+    text[p - r->pos] = '\0';
+    v->s = text;
     v->slen = p - r->pos;
     v->num = strtod(v->s, NULL);
     r->pos = p;
@@ -232,7 +240,7 @@ static jnode *jvalue(jreader *r, int depth) {
         jfail(r, r->pos, "JSON nested too deeply");
         return NULL;
     }
-    jnode *v = mem_alloc(r->ctx, sizeof *v);
+    jnode *v = jalloc(r, sizeof *v);
     v->loc.start = (uint32_t)r->pos;
     char c = r->s[r->pos];
     static const char *const words[] = {"true", "false", "null"};
@@ -254,8 +262,13 @@ static jnode *jvalue(jreader *r, int depth) {
                 break;
             }
         }
-        if (i == 3)
+        if (i == 3) {
             jfail(r, r->pos, "expected a JSON value");
+            /* `AWSTemplateFormatVersion: ...` or `Resources:`: a template written in YAML. */
+            if (depth == 0 && r->report && ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')))
+                diag_note(r->ctx, ((span){(uint32_t)r->pos, (uint32_t)r->pos + 1}),
+                          "mmec import reads JSON; convert a YAML template to JSON first");
+        }
     }
     v->loc.end = (uint32_t)r->pos;
     return r->failed ? NULL : v;
@@ -272,6 +285,8 @@ typedef struct itarget {
     double min, max;
     span min_loc, max_loc;
     int done;                      /* its block was written */
+    size_t *policies;              /* indexes of its policy entries, in order */
+    size_t npolicies, cap_policies;
 } itarget;
 
 typedef enum entry_kind { E_POLICY, E_TARGET, E_COMMENT } entry_kind;
@@ -299,6 +314,8 @@ typedef struct importer {
     const jnode *cfn_resources;
     itarget **targets;
     size_t ntargets, cap_targets;
+    itarget **index;               /* hashed by resource id and dimension */
+    size_t index_cap;
     entry *entries;
     size_t nentries, cap_entries;
     char *out;                     /* the generated source */
@@ -442,11 +459,14 @@ static const jnode *get(importer *im, const jnode *o, const char *key) {
     const jnode *found = NULL;
     for (const jnode *c = o->child; c; c = c->next)
         if (strcmp(c->key, key) == 0) {
-            if (found && !reported(im, c)) {
-                diag_error(im->ctx, "json-duplicate-key", c->key_loc,
-                           "\"%s\" is given twice in this object", key);
-                diag_note(im->ctx, found->key_loc, "first given here");
+            if (found) {      /* the second is reported, once; the import fails */
+                if (!reported(im, c)) {
+                    diag_error(im->ctx, "json-duplicate-key", c->key_loc,
+                               "\"%s\" is given twice in this object", key);
+                    diag_note(im->ctx, found->key_loc, "first given here");
+                }
                 im->failed = 1;
+                return found;
             }
             found = c;
         }
@@ -499,10 +519,44 @@ static const jnode *member(importer *im, const jnode *o, const char *key, jtype 
 static int streq(const char *a, const char *b) { return a && b && strcmp(a, b) == 0; }
 
 /* The target a ResourceId and ScalableDimension name (AWS.md §1.6), created on first use. */
+/* FNV-1a of a target's resource id and dimension, for the index of targets. */
+static uint32_t target_hash(const char *rid, const char *dim) {
+    uint32_t h = 2166136261u;
+    for (const char *p = rid; *p; p++)
+        h = (h ^ (unsigned char)*p) * 16777619u;
+    for (const char *p = dim; *p; p++)
+        h = (h ^ (unsigned char)*p) * 16777619u;
+    return h;
+}
+
+/* The index slot of a target: the one holding it, or the empty one where it would go. */
+static itarget **index_slot(itarget **index, size_t cap, const char *rid, const char *dim) {
+    size_t i = target_hash(rid, dim) & (cap - 1);
+    while (index[i] && !(streq(index[i]->resource_id, rid) && streq(index[i]->dimension, dim)))
+        i = (i + 1) & (cap - 1);
+    return &index[i];
+}
+
+/* Adds `t` to the index, doubling it past half full. */
+static void index_add(importer *im, itarget *t) {
+    if ((im->ntargets + 1) * 2 > im->index_cap) {
+        size_t cap = im->index_cap ? im->index_cap * 2 : 64;
+        itarget **index = mem_alloc(im->ctx, cap * sizeof *index);
+        for (size_t i = 0; i < im->ntargets; i++)
+            *index_slot(index, cap, im->targets[i]->resource_id, im->targets[i]->dimension) =
+                im->targets[i];
+        im->index = index;
+        im->index_cap = cap;
+    }
+    *index_slot(im->index, im->index_cap, t->resource_id, t->dimension) = t;
+}
+
 static itarget *target_of(importer *im, const char *rid, const char *dim, span loc) {
-    for (size_t i = 0; i < im->ntargets; i++)
-        if (streq(im->targets[i]->resource_id, rid) && streq(im->targets[i]->dimension, dim))
-            return im->targets[i];
+    if (im->index_cap) {
+        itarget *found = *index_slot(im->index, im->index_cap, rid, dim);
+        if (found)
+            return found;
+    }
     itarget t;
     memset(&t, 0, sizeof t);
     t.loc = loc;
@@ -535,6 +589,7 @@ static itarget *target_of(importer *im, const char *rid, const char *dim, span l
     }
     itarget *nt = mem_alloc(im->ctx, sizeof *nt);
     *nt = t;
+    index_add(im, nt);
     itarget **slot = mem_push(im->ctx, &im->targets, &im->ntargets, &im->cap_targets, sizeof *slot);
     *slot = nt;
     return nt;
@@ -1171,10 +1226,10 @@ static void write_block(importer *im, itarget *t, resolved *res) {
         adds(im, "\n");
         mark(im, line, span_join(t->min_loc, t->max_loc));
     }
-    for (size_t i = 0; i < im->nentries; i++)
-        if (im->entries[i].kind == E_POLICY && im->entries[i].t == t &&
-            (res[i].pre || res[i].cus))
-            write_policy(im, &im->entries[i], &res[i], 1);
+    for (size_t k = 0; k < t->npolicies; k++) {
+        size_t i = t->policies[k];
+        write_policy(im, &im->entries[i], &res[i], 1);
+    }
     adds(im, "}\n");
     t->done = 1;
 }
@@ -1197,15 +1252,30 @@ static void write_source(importer *im, resolved *res) {
 
 /* ---- Checking what was written ---- */
 
-/* The JSON span of generated offset `off`: the narrowest segment holding it. */
+/* Segments by start, the wider first: then the narrowest segment holding an offset is the
+ * first one holding it found walking back from the last that starts at or before it. */
+static int segment_order(const void *a, const void *b) {
+    const segment *x = a, *y = b;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    return x->end > y->end ? -1 : x->end < y->end;
+}
+
+/* The JSON span of generated offset `off`. Segments nest (a token's lies inside its line's),
+ * so the walk back stops at the current line's at the latest. */
 static span json_of(const importer *im, size_t off) {
-    const segment *best = NULL;
-    for (size_t i = 0; i < im->nsegs; i++) {
-        const segment *g = &im->segs[i];
-        if (g->start <= off && off < g->end && (best == NULL || g->end - g->start < best->end - best->start))
-            best = g;
+    size_t lo = 0, hi = im->nsegs;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (im->segs[mid].start <= off)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
-    return best ? best->json : SPAN_NONE;
+    while (lo-- > 0)
+        if (off < im->segs[lo].end)
+            return im->segs[lo].json;
+    return SPAN_NONE;
 }
 
 static void forward(const mmec_diagnostic *d, void *user) {
@@ -1257,11 +1327,19 @@ static const jnode *child_named(const jnode *o, const char *key) {
 static void compare(importer *im, mmec_ctx *child, const entry *e) {
     char *text;
     size_t len;
-    if (mmec_emit(child, MMEC_FORMAT_POLICY, e->order, MMEC_EMIT_COMPACT, &text, &len) != MMEC_OK) {
+    if (mmec_emit(child, MMEC_FORMAT_POLICY, e->order, MMEC_EMIT_COMPACT, &text, &len) != MMEC_OK)
         mem_fail(im->ctx);
-    }
-    jreader r = {im->ctx, mem_strndup(im->ctx, text, len), len, 0, 0, 0};
+    /* Copied to scratch memory, so an allocation failure from here on leaks nothing. */
+    jmp_buf *oom = im->ctx->oom;
+    im->ctx->oom = NULL;
+    char *copy = mem_scratch(im->ctx, len + 1);
+    im->ctx->oom = oom;
+    if (copy)
+        memcpy(copy, text, len + 1);
     mmec_buffer_free(child, text);
+    if (copy == NULL)
+        mem_fail(im->ctx);
+    jreader r = {im->ctx, copy, len, 0, 0, 0, 1};
     const jnode *got = jvalue(&r, 0);
     for (size_t k = 0; got && k < sizeof known_keys / sizeof known_keys[0]; k++) {
         const jnode *want = child_named(e->cfg, known_keys[k]);
@@ -1278,12 +1356,15 @@ static void compare(importer *im, mmec_ctx *child, const entry *e) {
             diag_warning(im->ctx, "import-differs", want->loc,
                          "the imported policy compiles without %s", known_keys[k]);
     }
+    mem_scratch_reset(im->ctx);
 }
 
 static mmec_status check_source(importer *im) {
     mmec_config cfg = im->ctx->cfg;
     cfg.on_diagnostic = forward;
     cfg.diagnostic_user = im;
+    if (im->nsegs > 1)
+        qsort(im->segs, im->nsegs, sizeof *im->segs, segment_order);
     mmec_ctx *child = *im->child = mmec_new(&cfg);
     if (child == NULL)
         mem_fail(im->ctx);
@@ -1326,7 +1407,7 @@ static mmec_status import_fn(mmec_ctx *ctx, import_arg *a) {
     im.ctx = ctx;
     im.default_target = a->target ? a->target : DEFAULT_TARGET;
     im.child = &a->child;
-    jreader r = {ctx, ctx->src.text, a->len, 0, 1, 0};
+    jreader r = {ctx, ctx->src.text, a->len, 0, 1, 0, 0};
     if (r.len >= 3 && memcmp(r.s, "\xEF\xBB\xBF", 3) == 0)
         r.pos = 3;
     size_t docs = 0;
@@ -1342,9 +1423,18 @@ static mmec_status import_fn(mmec_ctx *ctx, import_arg *a) {
         return MMEC_EINPUT;
     }
     resolved *res = mem_alloc(ctx, (im.nentries + 1) * sizeof *res);
-    for (size_t i = 0; i < im.nentries; i++)
-        if (im.entries[i].kind == E_POLICY && !resolve(&im, &im.entries[i], &res[i]))
+    for (size_t i = 0; i < im.nentries; i++) {
+        entry *e = &im.entries[i];
+        if (e->kind != E_POLICY)
+            continue;
+        if (!resolve(&im, e, &res[i])) {
             res[i].pre = res[i].cus = NULL;
+            continue;
+        }
+        size_t *slot = mem_push(ctx, &e->t->policies, &e->t->npolicies, &e->t->cap_policies,
+                                sizeof *slot);
+        *slot = i;
+    }
     adds(&im, "# Imported from ");
     adds(&im, one_line(&im, ctx->src.name));
     adds(&im, " by mmec import.\n");

@@ -83,3 +83,20 @@ if command -v zsh >/dev/null; then
 else
     echo "not ok - editors/zsh (zsh is missing: make deps installs it)"
 fi
+
+# make install puts the man pages, completion and Vim files in place; uninstall removes them.
+inst=$tmp/inst
+if make -s -C "$root" install DESTDIR="$inst" PREFIX=/usr B="${MMEC_BUILD:-build}" >"$tmp/install.log" 2>&1; then
+    ok=0
+    for f in share/man/man1/mmec.1 share/man/man5/mmec-scale.5 \
+             share/bash-completion/completions/mmec share/zsh/site-functions/_mmec \
+             share/vim/vimfiles/syntax/scale.vim share/vim/vimfiles/ftdetect/scale.vim; do
+        [ -f "$inst/usr/$f" ] || ok=1
+    done
+    MANPATH=$inst/usr/share/man man -w mmec-scale >/dev/null 2>&1 || ok=1
+    make -s -C "$root" uninstall DESTDIR="$inst" PREFIX=/usr >/dev/null 2>&1 || ok=1
+    [ -z "$(find "$inst" -type f)" ] || ok=1
+    check "install-and-uninstall" $ok
+else
+    echo "not ok - editors/install-and-uninstall"; sed 's/^/#   /' "$tmp/install.log" | head -5
+fi

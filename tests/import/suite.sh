@@ -134,3 +134,26 @@ check "hostile/long-metric-name" $?
 printf '{"TargetValue": 5, "CustomizedMetricSpecification": {"MetricName": "M", "Namespace": "N", "Statistic": "Average", "Dimensions": [{"Name": "a b", "Value": "x\\u0001y"}]}}' > ctl.json
 "$mmec" import ctl.json >/dev/null 2>err; [ $? = 1 ] && grep -q "control character" err
 check "hostile/control-character" $?
+python3 -c 'import sys; sys.stdout.write("{" + ",".join(["\"TargetValue\": 1"] * 200000) + "}")' > dups.json
+timeout 60 "$mmec" import dups.json >/dev/null 2>err; [ $? = 1 ] && [ "$(grep -c 'given twice' err)" = 1 ]
+check "hostile/many-duplicate-keys" $?
+# Many targets and findings: the index of targets and the located findings stay fast.
+python3 - > many.json <<'PY'
+import json
+for i in range(5000):
+    print(json.dumps({"ServiceNamespace": "sagemaker", "ResourceId": "inference-component/ic-%d" % i,
+                      "ScalableDimension": "sagemaker:inference-component:DesiredCopyCount",
+                      "MinCapacity": 1, "MaxCapacity": 4}))
+    print(json.dumps({"ServiceNamespace": "sagemaker", "ResourceId": "inference-component/ic-%d" % i,
+                      "ScalableDimension": "sagemaker:inference-component:DesiredCopyCount",
+                      "PolicyType": "TargetTrackingScaling", "PolicyName": "mem",
+                      "TargetTrackingScalingPolicyConfiguration": {"TargetValue": 70,
+                      "CustomizedMetricSpecification": {"MetricName": "MemoryUtilizationNormalized",
+                      "Namespace": "/aws/sagemaker/InferenceComponents", "Statistic": "Average",
+                      "Unit": "Percent", "Dimensions": [{"Name": "InferenceComponentName",
+                      "Value": "ic-%d" % i}]}}}))
+PY
+timeout 120 "$mmec" import -q many.json -o many.scale 2>err && [ "$(grep -c '^component ic-' many.scale)" = 5000 ] &&
+    [ "$(grep -c 'warning: MemoryUtilizationNormalized may not scale well' err)" = 5000 ] &&
+    grep -q '^many.json:10000:' err
+check "hostile/many-targets-and-findings" $?

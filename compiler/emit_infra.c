@@ -659,6 +659,9 @@ mmec_status emit_infra(mmec_ctx *ctx, mmec_format format, char **out, size_t *le
     strbuf_put(&in.sb, (const char *)&header, sizeof header);
     int ok = build(&in, format);
     ctx->oom = NULL;
+    /* mem_fail marked the context as out of memory; the compiled model is intact, so a later
+     * emit (with memory to spare) may still run. */
+    ctx->out_of_memory = 0;
     sets_free(&in);
     size_t n, cap;
     char *text = ok ? strbuf_take(&in.sb, &n, &cap) : NULL;

@@ -56,4 +56,9 @@ const char *cli_pending_tmp(void);
 int cli_same_file(const char *a, const char *b);
 int cli_is_dir(const char *path);
 
+/* --check (cli_check.c): whether `path` holds exactly `len` bytes of `data`. Returns one of
+ * these, or -1 when the file cannot be read (errno set). */
+enum { CLI_CHECK_SAME = 0, CLI_CHECK_MISSING = 1, CLI_CHECK_DIFFERS = 2 };
+int cli_check_file(const char *path, const char *data, size_t len);
+
 #endif

@@ -21,6 +21,10 @@ struct cJSON *emit_json_action(const schedule *s);
 struct cJSON *emit_json_schedule(const schedule *s);
 mmec_status emit_json_text(mmec_ctx *ctx, struct cJSON *root, int flags, char **out,
                            size_t *len);
+/* `item` indented as it is at nesting `depth` of a larger document (its first line not
+ * indented), NUL-terminated, `*len` bytes; released with cJSON_free. NULL when memory runs
+ * out. */
+char *emit_json_pretty(const struct cJSON *item, int depth, size_t *len);
 
 /* The whole-file formats (emit_infra.c): cli, cloudformation, terraform. Reports a target
  * without a capacity (CloudFormation, Terraform and a new registration need one) as an error

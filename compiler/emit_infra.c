@@ -147,39 +147,36 @@ static const char *base_name(const char *path) {
     return slash ? slash + 1 : path;
 }
 
-static char *compact(infra *in, cJSON *root) {
-    if (root == NULL)
-        mem_fail(in->ctx);
-    char *s = cJSON_PrintUnformatted(root);
-    cJSON_Delete(root);
-    if (s == NULL)
-        mem_fail(in->ctx);
-    char *copy = mem_strdup(in->ctx, s);
-    cJSON_free(s);
-    return copy;
-}
-
 /* --- cli ------------------------------------------------------------------------------------ */
 
 /* `s` as one shell word: single quotes, each ' written '\''. */
 static void sh_quote(strbuf *sb, const char *s) {
     strbuf_putc(sb, '\'');
-    for (; *s; s++) {
-        if (*s == '\'')
-            strbuf_puts(sb, "'\\''");
-        else
-            strbuf_putc(sb, *s);
+    for (;;) {
+        const char *q = strchr(s, '\'');
+        strbuf_put(sb, s, q ? (size_t)(q - s) : strlen(s));
+        if (q == NULL)
+            break;
+        strbuf_puts(sb, "'\\''");
+        s = q + 1;
     }
     strbuf_putc(sb, '\'');
 }
 
 static void sh_call(infra *in, const char *op, cJSON *body) {
     strbuf *sb = &in->sb;
+    if (body == NULL)
+        mem_fail(in->ctx);
+    char *json = cJSON_PrintUnformatted(body);
+    cJSON_Delete(body);
+    if (json == NULL)
+        mem_fail(in->ctx);
     strbuf_puts(sb, "aws application-autoscaling ");
     strbuf_puts(sb, op);
     strbuf_puts(sb, " --cli-input-json ");
-    sh_quote(sb, compact(in, body));
+    sh_quote(sb, json);
     strbuf_putc(sb, '\n');
+    cJSON_free(json);
 }
 
 static void comment_wrapped(strbuf *sb, const char *lead, const char *text, size_t width) {
@@ -253,95 +250,141 @@ static void emit_cli(infra *in) {
 
 /* --- cloudformation ------------------------------------------------------------------------- */
 
-static cJSON *add_obj(infra *in, cJSON *parent, const char *key) {
-    cJSON *o = cJSON_AddObjectToObject(parent, key);
-    if (o == NULL)
+/* Prints `item` (then frees it) at `depth` into the text, after `lead`. */
+static void put_json(infra *in, const char *lead, cJSON *item, int depth) {
+    size_t n;
+    char *s = item ? emit_json_pretty(item, depth, &n) : NULL;
+    cJSON_Delete(item);
+    if (s == NULL)
         mem_fail(in->ctx);
-    return o;
+    strbuf_puts(&in->sb, lead);
+    strbuf_put(&in->sb, s, n);
+    cJSON_free(s);
 }
 
-static void add_str(infra *in, cJSON *parent, const char *key, const char *value) {
-    if (!cJSON_AddStringToObject(parent, key, value))
+/* One resource: `"Id": {"Type": ..., "Properties": ...}` inside Resources. */
+static void put_resource(infra *in, const char *id, const char *type, cJSON *props, int first) {
+    cJSON *r = cJSON_CreateObject();
+    if (r == NULL || props == NULL) {
+        cJSON_Delete(r);
+        cJSON_Delete(props);
         mem_fail(in->ctx);
+    }
+    cJSON_AddItemToObject(r, "Properties", props);
+    if (!cJSON_AddStringToObject(r, "Type", type)) {
+        cJSON_Delete(r);
+        mem_fail(in->ctx);
+    }
+    /* Type first, as templates are written. */
+    cJSON *t = cJSON_DetachItemFromObject(r, "Type");
+    cJSON_InsertItemInArray(r, 0, t);
+    strbuf_puts(&in->sb, first ? "\n    \"" : ",\n    \"");
+    strbuf_puts(&in->sb, id);    /* alphanumeric: nothing to escape */
+    put_json(in, "\": ", r, 2);
 }
 
-static void add_item(infra *in, cJSON *parent, const char *key, cJSON *item) {
-    if (item == NULL)
-        mem_fail(in->ctx);
-    cJSON_AddItemToObject(parent, key, item);
+static cJSON *target_props(const target *t) {
+    cJSON *props = emit_json_target(t);
+    if (props == NULL || t->nschedules == 0)
+        return props;
+    cJSON *list = cJSON_AddArrayToObject(props, "ScheduledActions");
+    for (size_t k = 0; list && k < t->nschedules; k++) {
+        const schedule *s = t->schedules[k];
+        cJSON *a = cJSON_CreateObject();
+        if (a == NULL)
+            break;
+        cJSON_AddItemToArray(list, a);
+        cJSON *act = emit_json_action(s);
+        if (!cJSON_AddStringToObject(a, "ScheduledActionName", s->name) ||
+            !cJSON_AddStringToObject(a, "Schedule", s->expression) ||
+            (s->timezone && !cJSON_AddStringToObject(a, "Timezone", s->timezone)) ||
+            (s->start_time && !cJSON_AddStringToObject(a, "StartTime", s->start_time)) ||
+            (s->end_time && !cJSON_AddStringToObject(a, "EndTime", s->end_time)) || act == NULL) {
+            cJSON_Delete(act);
+            break;
+        }
+        cJSON_AddItemToObject(a, "ScalableTargetAction", act);
+        if (k + 1 == t->nschedules)
+            return props;
+    }
+    cJSON_Delete(props);
+    return NULL;
 }
 
-/* The template is built whole, then printed: cJSON trees live outside the arena, so the
- * root is freed on the way out whatever happens (emit_cfn_root). */
-static void emit_cfn(infra *in, cJSON *root) {
+static cJSON *policy_props(const policy *p, const char *target_id) {
+    cJSON *props = cJSON_CreateObject(), *ref = NULL;
+    if (props == NULL || !cJSON_AddStringToObject(props, "PolicyName", p->name) ||
+        !cJSON_AddStringToObject(props, "PolicyType", "TargetTrackingScaling") ||
+        (ref = cJSON_AddObjectToObject(props, "ScalingTargetId")) == NULL ||
+        !cJSON_AddStringToObject(ref, "Ref", target_id)) {
+        cJSON_Delete(props);
+        return NULL;
+    }
+    cJSON *cfg = emit_json_config(p);
+    if (cfg == NULL) {
+        cJSON_Delete(props);
+        return NULL;
+    }
+    cJSON_AddItemToObject(props, "TargetTrackingScalingPolicyConfiguration", cfg);
+    return props;
+}
+
+/* The template is printed a resource at a time, so only one resource's tree is ever built. */
+static void emit_cfn(infra *in) {
     const model *m = &in->ctx->model;
-    add_str(in, root, "AWSTemplateFormatVersion", "2010-09-09");
-    add_str(in, root, "Description",
-            mem_printf(in->ctx, "Auto scaling of SageMaker endpoints, generated by mmec %s from "
-                       "%s: %zu scalable targets, %zu scaling policies, %zu scheduled actions.",
-                       MMEC_VERSION, in->source, m->ntargets, m->npolicies, m->nschedules));
-    cJSON *meta = add_obj(in, add_obj(in, root, "Metadata"), "mmec");
-    add_str(in, meta, "Source", in->source);
-    cJSON *nl = cJSON_AddArrayToObject(meta, "Notes");
-    if (nl == NULL)
+    cJSON *head = cJSON_CreateObject();
+    if (head == NULL)
         mem_fail(in->ctx);
-    for (size_t i = 0; i < NNOTES + 1; i++) {
+    cJSON *meta = cJSON_AddObjectToObject(cJSON_AddObjectToObject(head, "Metadata"), "mmec");
+    cJSON *nl = meta && cJSON_AddStringToObject(meta, "Source", in->source)
+                    ? cJSON_AddArrayToObject(meta, "Notes") : NULL;
+    int ok = cJSON_AddStringToObject(head, "AWSTemplateFormatVersion", "2010-09-09") &&
+             cJSON_AddStringToObject(head, "Description",
+                 mem_printf(in->ctx, "Auto scaling of SageMaker endpoints, generated by mmec %s "
+                            "from %s: %zu scalable targets, %zu scaling policies, %zu scheduled "
+                            "actions.", MMEC_VERSION, in->source, m->ntargets, m->npolicies,
+                            m->nschedules)) && nl;
+    for (size_t i = 0; ok && i < NNOTES + 1; i++) {
         cJSON *s = cJSON_CreateString(i < NNOTES ? notes[i]
             : "CloudFormation: ResourceId is a plain string, so CloudFormation does not know a "
               "target needs its endpoint; when the endpoint is in the same stack, add "
               "DependsOn with its logical id to the ScalableTarget.");
-        if (s == NULL)
-            mem_fail(in->ctx);
-        cJSON_AddItemToArray(nl, s);
+        ok = s != NULL;
+        if (s)
+            cJSON_AddItemToArray(nl, s);
     }
-    cJSON *res = add_obj(in, root, "Resources");
+    /* Metadata after the version and the description. */
+    cJSON *md = cJSON_DetachItemFromObject(head, "Metadata");
+    cJSON_AddItemToObject(head, "Metadata", md);
+    if (!ok) {
+        cJSON_Delete(head);
+        mem_fail(in->ctx);
+    }
+    size_t n;
+    char *s = emit_json_pretty(head, 0, &n);
+    cJSON_Delete(head);
+    if (s == NULL)
+        mem_fail(in->ctx);
+    strbuf_put(&in->sb, s, n - 2);    /* without the closing "\n}" */
+    cJSON_free(s);
+    strbuf_puts(&in->sb, ",\n  \"Resources\": {");
     for (size_t i = 0; i < m->ntargets; i++) {
         const target *t = m->targets[i];
-        const char *id = unique(in, &in->ids[0], camel(in, target_label(in, t),
-                                t->kind == TARGET_COMPONENT ? "ComponentTarget" : "Target"));
-        in->target_id[i] = id;
-        cJSON *r = add_obj(in, res, id);
-        add_str(in, r, "Type", "AWS::ApplicationAutoScaling::ScalableTarget");
-        cJSON *props = emit_json_target(t);
-        if (props == NULL)
-            mem_fail(in->ctx);
-        cJSON_AddItemToObject(r, "Properties", props);
-        if (t->nschedules == 0)
-            continue;
-        cJSON *list = cJSON_AddArrayToObject(props, "ScheduledActions");
-        if (list == NULL)
-            mem_fail(in->ctx);
-        for (size_t k = 0; k < t->nschedules; k++) {
-            const schedule *s = t->schedules[k];
-            cJSON *a = cJSON_CreateObject();
-            if (a == NULL)
-                mem_fail(in->ctx);
-            cJSON_AddItemToArray(list, a);
-            add_str(in, a, "ScheduledActionName", s->name);
-            add_str(in, a, "Schedule", s->expression);
-            if (s->timezone)
-                add_str(in, a, "Timezone", s->timezone);
-            if (s->start_time)
-                add_str(in, a, "StartTime", s->start_time);
-            if (s->end_time)
-                add_str(in, a, "EndTime", s->end_time);
-            add_item(in, a, "ScalableTargetAction", emit_json_action(s));
+        in->target_id[i] = unique(in, &in->ids[0], camel(in, target_label(in, t),
+                                  t->kind == TARGET_COMPONENT ? "ComponentTarget" : "Target"));
+        put_resource(in, in->target_id[i], "AWS::ApplicationAutoScaling::ScalableTarget",
+                     target_props(t), i == 0);
+    }
+    /* Policies target by target, so each finds its target's id without a search. */
+    for (size_t ti = 0; ti < m->ntargets; ti++) {
+        for (size_t k = 0; k < m->targets[ti]->npolicies; k++) {
+            const policy *p = m->targets[ti]->policies[k];
+            put_resource(in, unique(in, &in->ids[0], camel(in, p->name, "Policy")),
+                         "AWS::ApplicationAutoScaling::ScalingPolicy",
+                         policy_props(p, in->target_id[ti]), 0);
         }
     }
-    /* Targets are found by position: policies name theirs through the model. */
-    for (size_t i = 0; i < m->npolicies; i++) {
-        const policy *p = m->policies[i];
-        size_t ti = 0;
-        while (m->targets[ti] != p->target)
-            ti++;
-        cJSON *r = add_obj(in, res, unique(in, &in->ids[0], camel(in, p->name, "Policy")));
-        add_str(in, r, "Type", "AWS::ApplicationAutoScaling::ScalingPolicy");
-        cJSON *props = add_obj(in, r, "Properties");
-        add_str(in, props, "PolicyName", p->name);
-        add_str(in, props, "PolicyType", "TargetTrackingScaling");
-        add_str(in, add_obj(in, props, "ScalingTargetId"), "Ref", in->target_id[ti]);
-        add_item(in, props, "TargetTrackingScalingPolicyConfiguration", emit_json_config(p));
-    }
+    strbuf_puts(&in->sb, m->ntargets ? "\n  }\n}\n" : "}\n}\n");
 }
 
 /* --- terraform ------------------------------------------------------------------------------ */
@@ -351,40 +394,39 @@ typedef struct hcl_attr {
     const char *value;             /* as written: a quoted string, a number, a reference */
 } hcl_attr;
 
-/* A quoted HCL string: JSON's escapes, plus ${ and %{ doubled so they stay literal. */
+/* A quoted HCL string: JSON's escapes, plus ${ and %{ doubled so they stay literal. Sized
+ * first, then written once into the arena. */
 static const char *hcl_str(infra *in, const char *s) {
-    strbuf b;
-    strbuf_init(&b, in->ctx->cfg.alloc, in->ctx->cfg.alloc_user);
-    strbuf_putc(&b, '"');
+    size_t n = 2;
+    for (const char *p = s; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        n += c == '"' || c == '\\' || c == '\n' || c == '\t' || c == '\r' ? 2
+           : c < 0x20 ? 6 : (c == '$' || c == '%') && p[1] == '{' ? 2 : 1;
+    }
+    char *out = arena(in, n + 1), *o = out;
+    *o++ = '"';
     for (const char *p = s; *p; p++) {
         unsigned char c = (unsigned char)*p;
         if (c == '"' || c == '\\') {
-            strbuf_putc(&b, '\\');
-            strbuf_putc(&b, (char)c);
-        } else if (c == '\n') {
-            strbuf_puts(&b, "\\n");
-        } else if (c == '\t') {
-            strbuf_puts(&b, "\\t");
-        } else if (c == '\r') {
-            strbuf_puts(&b, "\\r");
+            *o++ = '\\';
+            *o++ = (char)c;
+        } else if (c == '\n' || c == '\t' || c == '\r') {
+            *o++ = '\\';
+            *o++ = c == '\n' ? 'n' : c == '\t' ? 't' : 'r';
         } else if (c < 0x20) {
-            char u[8];
-            snprintf(u, sizeof u, "\\u%04x", c);
-            strbuf_puts(&b, u);
-        } else if ((c == '$' || c == '%') && p[1] == '{') {
-            strbuf_putc(&b, (char)c);
-            strbuf_putc(&b, (char)c);
+            static const char hex[] = "0123456789abcdef";
+            memcpy(o, "\\u00", 4);
+            o[4] = hex[c >> 4];
+            o[5] = hex[c & 15];
+            o += 6;
         } else {
-            strbuf_putc(&b, (char)c);
+            if ((c == '$' || c == '%') && p[1] == '{')
+                *o++ = (char)c;
+            *o++ = (char)c;
         }
     }
-    strbuf_putc(&b, '"');
-    if (b.failed) {
-        strbuf_free(&b);
-        mem_fail(in->ctx);
-    }
-    const char *out = mem_strndup(in->ctx, b.data, b.len);
-    strbuf_free(&b);
+    *o++ = '"';
+    *o = '\0';
     return out;
 }
 
@@ -435,7 +477,14 @@ static void hcl_close(strbuf *sb, int depth) {
 }
 
 static const char *tf_ref(infra *in, const char *target_name, const char *attr) {
-    return mem_printf(in->ctx, "aws_appautoscaling_target.%s.%s", target_name, attr);
+    static const char head[] = "aws_appautoscaling_target.";
+    size_t a = sizeof head - 1, b = strlen(target_name), c = strlen(attr);
+    char *out = arena(in, a + b + c + 2);
+    memcpy(out, head, a);
+    memcpy(out + a, target_name, b);
+    out[a + b] = '.';
+    memcpy(out + a + b + 1, attr, c + 1);
+    return out;
 }
 
 static void tf_policy_config(infra *in, const policy *p) {
@@ -476,6 +525,51 @@ static void tf_policy_config(infra *in, const policy *p) {
     hcl_close(sb, 1);
 }
 
+static void tf_policy(infra *in, const policy *p, const char *tn) {
+    strbuf *sb = &in->sb;
+    strbuf_puts(sb, "\nresource \"aws_appautoscaling_policy\" \"");
+    strbuf_puts(sb, unique(in, &in->ids[1], snake(in, p->name)));
+    strbuf_puts(sb, "\" {\n");
+    hcl_attr a[] = {
+        {"name", hcl_str(in, p->name)},
+        {"policy_type", "\"TargetTrackingScaling\""},
+        {"service_namespace", tf_ref(in, tn, "service_namespace")},
+        {"resource_id", tf_ref(in, tn, "resource_id")},
+        {"scalable_dimension", tf_ref(in, tn, "scalable_dimension")},
+    };
+    hcl_attrs(sb, 1, a, sizeof a / sizeof a[0]);
+    strbuf_putc(sb, '\n');
+    tf_policy_config(in, p);
+    strbuf_puts(sb, "}\n");
+}
+
+static void tf_schedule(infra *in, const schedule *s, const char *tn) {
+    strbuf *sb = &in->sb;
+    strbuf_puts(sb, "\nresource \"aws_appautoscaling_scheduled_action\" \"");
+    strbuf_puts(sb, unique(in, &in->ids[2], snake(in, s->name)));
+    strbuf_puts(sb, "\" {\n");
+    hcl_attr a[] = {
+        {"name", hcl_str(in, s->name)},
+        {"service_namespace", tf_ref(in, tn, "service_namespace")},
+        {"resource_id", tf_ref(in, tn, "resource_id")},
+        {"scalable_dimension", tf_ref(in, tn, "scalable_dimension")},
+        {"schedule", hcl_str(in, s->expression)},
+        {"timezone", s->timezone ? hcl_str(in, s->timezone) : NULL},
+        {"start_time", s->start_time ? hcl_str(in, s->start_time) : NULL},
+        {"end_time", s->end_time ? hcl_str(in, s->end_time) : NULL},
+    };
+    hcl_attrs(sb, 1, a, sizeof a / sizeof a[0]);
+    strbuf_putc(sb, '\n');
+    hcl_open(sb, 1, "scalable_target_action");
+    hcl_attr b[] = {
+        {"min_capacity", s->min_capacity >= 0 ? hcl_int(in, s->min_capacity) : NULL},
+        {"max_capacity", s->max_capacity >= 0 ? hcl_int(in, s->max_capacity) : NULL},
+    };
+    hcl_attrs(sb, 2, b, 2);
+    hcl_close(sb, 1);
+    strbuf_puts(sb, "}\n");
+}
+
 static void emit_tf(infra *in) {
     strbuf *sb = &in->sb;
     const model *m = &in->ctx->model;
@@ -505,57 +599,14 @@ static void emit_tf(infra *in) {
         hcl_attrs(sb, 1, a, sizeof a / sizeof a[0]);
         strbuf_puts(sb, "}\n");
     }
-    for (size_t i = 0; i < m->npolicies; i++) {
-        const policy *p = m->policies[i];
-        size_t ti = 0;
-        while (m->targets[ti] != p->target)
-            ti++;
-        const char *tn = in->target_id[ti];
-        strbuf_puts(sb, "\nresource \"aws_appautoscaling_policy\" \"");
-        strbuf_puts(sb, unique(in, &in->ids[1], snake(in, p->name)));
-        strbuf_puts(sb, "\" {\n");
-        hcl_attr a[] = {
-            {"name", hcl_str(in, p->name)},
-            {"policy_type", "\"TargetTrackingScaling\""},
-            {"service_namespace", tf_ref(in, tn, "service_namespace")},
-            {"resource_id", tf_ref(in, tn, "resource_id")},
-            {"scalable_dimension", tf_ref(in, tn, "scalable_dimension")},
-        };
-        hcl_attrs(sb, 1, a, sizeof a / sizeof a[0]);
-        strbuf_putc(sb, '\n');
-        tf_policy_config(in, p);
-        strbuf_puts(sb, "}\n");
-    }
-    for (size_t i = 0; i < m->nschedules; i++) {
-        const schedule *s = m->schedules[i];
-        size_t ti = 0;
-        while (m->targets[ti] != s->target)
-            ti++;
-        const char *tn = in->target_id[ti];
-        strbuf_puts(sb, "\nresource \"aws_appautoscaling_scheduled_action\" \"");
-        strbuf_puts(sb, unique(in, &in->ids[2], snake(in, s->name)));
-        strbuf_puts(sb, "\" {\n");
-        hcl_attr a[] = {
-            {"name", hcl_str(in, s->name)},
-            {"service_namespace", tf_ref(in, tn, "service_namespace")},
-            {"resource_id", tf_ref(in, tn, "resource_id")},
-            {"scalable_dimension", tf_ref(in, tn, "scalable_dimension")},
-            {"schedule", hcl_str(in, s->expression)},
-            {"timezone", s->timezone ? hcl_str(in, s->timezone) : NULL},
-            {"start_time", s->start_time ? hcl_str(in, s->start_time) : NULL},
-            {"end_time", s->end_time ? hcl_str(in, s->end_time) : NULL},
-        };
-        hcl_attrs(sb, 1, a, sizeof a / sizeof a[0]);
-        strbuf_putc(sb, '\n');
-        hcl_open(sb, 1, "scalable_target_action");
-        hcl_attr b[] = {
-            {"min_capacity", s->min_capacity >= 0 ? hcl_int(in, s->min_capacity) : NULL},
-            {"max_capacity", s->max_capacity >= 0 ? hcl_int(in, s->max_capacity) : NULL},
-        };
-        hcl_attrs(sb, 2, b, 2);
-        hcl_close(sb, 1);
-        strbuf_puts(sb, "}\n");
-    }
+    /* Policies, then scheduled actions, target by target: each finds its target's name
+     * without a search. */
+    for (size_t ti = 0; ti < m->ntargets; ti++)
+        for (size_t k = 0; k < m->targets[ti]->npolicies; k++)
+            tf_policy(in, m->targets[ti]->policies[k], in->target_id[ti]);
+    for (size_t ti = 0; ti < m->ntargets; ti++)
+        for (size_t k = 0; k < m->targets[ti]->nschedules; k++)
+            tf_schedule(in, m->targets[ti]->schedules[k], in->target_id[ti]);
 }
 
 /* --- entry ---------------------------------------------------------------------------------- */
@@ -570,23 +621,19 @@ mmec_status emit_need_capacity(mmec_ctx *ctx, const target *t, const char *forma
 }
 
 /* The work, with allocation failures unwinding to emit_infra through ctx->oom. Everything it
- * changes lives in `in` and `*root`, which belong to the caller's frame. */
-static int build(infra *in, mmec_format format, cJSON **root) {
+ * changes lives in `in`, which belongs to the caller's frame. */
+static int build(infra *in, mmec_format format) {
     jmp_buf jb;
     in->ctx->oom = &jb;
     if (setjmp(jb) != 0)
         return 0;
     in->target_id = arena(in, (in->ctx->model.ntargets + 1) * sizeof *in->target_id);
-    if (format == MMEC_FORMAT_CLI) {
+    if (format == MMEC_FORMAT_CLI)
         emit_cli(in);
-    } else if (format == MMEC_FORMAT_TERRAFORM) {
+    else if (format == MMEC_FORMAT_TERRAFORM)
         emit_tf(in);
-    } else {
-        *root = cJSON_CreateObject();
-        if (*root == NULL)
-            mem_fail(in->ctx);
-        emit_cfn(in, *root);
-    }
+    else
+        emit_cfn(in);
     return 1;
 }
 
@@ -606,26 +653,21 @@ mmec_status emit_infra(mmec_ctx *ctx, mmec_format format, char **out, size_t *le
     in.ctx = ctx;
     in.source = base_name(ctx->src.name ? ctx->src.name : "<string>");
     strbuf_init(&in.sb, ctx->cfg.alloc, ctx->cfg.alloc_user);
-    cJSON *root = NULL;
-    int ok = build(&in, format, &root);
+    /* Room for the size header of a caller-owned buffer (emit_buffer), so the text is handed
+     * out where it was written, not copied: a template can be tens of megabytes. */
+    size_t header = 0;
+    strbuf_put(&in.sb, (const char *)&header, sizeof header);
+    int ok = build(&in, format);
     ctx->oom = NULL;
     sets_free(&in);
-    if (!ok) {
-        cJSON_Delete(root);
+    size_t n, cap;
+    char *text = ok ? strbuf_take(&in.sb, &n, &cap) : NULL;
+    if (text == NULL) {
         strbuf_free(&in.sb);
         return MMEC_EINTERNAL;
     }
-    if (root)
-        return emit_json_text(ctx, root, 0, out, len);
-    if (in.sb.failed) {
-        strbuf_free(&in.sb);
-        return MMEC_EINTERNAL;
-    }
-    *out = emit_buffer(ctx, in.sb.len);
-    if (*out) {
-        memcpy(*out, in.sb.data, in.sb.len + 1);
-        *len = in.sb.len;
-    }
-    strbuf_free(&in.sb);
-    return *out ? MMEC_OK : MMEC_EINTERNAL;
+    ((size_t *)(void *)text)[0] = cap;
+    *out = text + sizeof header;
+    *len = n - sizeof header;
+    return MMEC_OK;
 }

@@ -227,6 +227,18 @@ static void pretty(text *t, const cJSON *item, int depth) {
     cJSON_free(big);
 }
 
+char *emit_json_pretty(const cJSON *item, int depth, size_t *len) {
+    text t = {NULL, 0, 0, 0};
+    pretty(&t, item, depth);
+    text_add(&t, "", 1);
+    if (t.failed) {
+        cJSON_free(t.data);
+        return NULL;
+    }
+    *len = t.len - 1;
+    return t.data;
+}
+
 mmec_status emit_json_text(mmec_ctx *ctx, cJSON *root, int flags, char **out, size_t *len) {
     *out = NULL;
     *len = 0;

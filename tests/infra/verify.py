@@ -147,7 +147,7 @@ def check_cfn(path, targets, policies, schedules):
                         PolicyType=p["PolicyType"],
                         TargetTrackingScalingPolicyConfiguration=
                         p["TargetTrackingScalingPolicyConfiguration"]))
-    if got != policies:
+    if not same(got, policies):
         problems.append("scaling policies differ from the PutScalingPolicy requests")
     report(not problems, "cloudformation %s: template equals the request JSON"
            % os.path.basename(os.path.dirname(path) or path), "\n".join(problems))

@@ -12,6 +12,12 @@
 #     HashiCorp's formatter lays it (@cdktf/hcl-tools; versions pinned in package-lock.json,
 #     installed here with `npm ci`); the cli script, run for real by Debian's awscli against
 #     a local stand-in server (aws_server.py), sends exactly the request JSON.
+# Debian's awscli (2.9.19) carries an older service model (AWS.md §0, BC-old). Its client-side
+# validation checks members and types, not enum values, so it accepts every member mmec
+# sends today (the run fails on an unknown one) and passes the newer SageMaker dimensions and
+# metric types through unchecked; the newest model checks those (tests/aws, and above).
+# Timestamps are compared as instants: the JSON protocol sends StartTime/EndTime as epoch
+# seconds where mmec's --cli-input-json has ISO 8601.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)

@@ -144,7 +144,7 @@ def check_cfn(path, targets, policies, schedules):
         t = by_target[ref]
         got.append(dict(PolicyName=p["PolicyName"], ServiceNamespace=t["ServiceNamespace"],
                         ResourceId=t["ResourceId"], ScalableDimension=t["ScalableDimension"],
-                        PolicyType=p["PolicyType"],
+                        PolicyType=p.get("PolicyType"),
                         TargetTrackingScalingPolicyConfiguration=
                         p["TargetTrackingScalingPolicyConfiguration"]))
     if not same(got, policies):
@@ -274,8 +274,12 @@ def check_bodies(path, targets, policies, schedules):
 
 def main(argv):
     mode, path = argv[1], argv[2]
-    t, p, s = requests(*argv[3:6])
-    {"cfn": check_cfn, "tf": check_tf, "bodies": check_bodies}[mode](path, t, p, s)
+    try:
+        t, p, s = requests(*argv[3:6])
+        {"cfn": check_cfn, "tf": check_tf, "bodies": check_bodies}[mode](path, t, p, s)
+    except (KeyError, TypeError, ValueError, AssertionError, OSError) as e:
+        report(False, "%s %s: cannot be read as mmec writes it" % (mode, path),
+               "%s: %s" % (type(e).__name__, e))
     return 1 if failed else 0
 
 

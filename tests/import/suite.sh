@@ -49,10 +49,11 @@ for src in "$here"/*.json; do
     fi
 done
 
-# The format mmec wrote a JSON file in: pretty (one document) or JSON Lines of configurations
-# or of requests.
+# The format mmec wrote a JSON file in: pretty (one document) or JSON Lines of configurations,
+# of PutScalingPolicy requests, or of PutScheduledAction requests.
 format_args() {
-    if [ "$(head -n 1 "$1")" = "{" ]; then
+    if grep -q '"ScheduledActionName"' "$1"; then echo "-f schedule"
+    elif [ "$(head -n 1 "$1")" = "{" ]; then
         if grep -q '"PolicyName"' "$1"; then echo "-f request"; fi
     elif grep -q '"PolicyName"' "$1"; then echo "-f request"
     else echo "-f policy"; fi

@@ -270,7 +270,11 @@ static void put_resource(infra *in, const char *id, const char *type, cJSON *pro
         cJSON_Delete(props);
         mem_fail(in->ctx);
     }
-    cJSON_AddItemToObject(r, "Properties", props);
+    if (!cJSON_AddItemToObject(r, "Properties", props)) {   /* the key copy failed */
+        cJSON_Delete(r);
+        cJSON_Delete(props);
+        mem_fail(in->ctx);
+    }
     if (!cJSON_AddStringToObject(r, "Type", type)) {
         cJSON_Delete(r);
         mem_fail(in->ctx);
@@ -303,7 +307,10 @@ static cJSON *target_props(const target *t) {
             cJSON_Delete(act);
             break;
         }
-        cJSON_AddItemToObject(a, "ScalableTargetAction", act);
+        if (!cJSON_AddItemToObject(a, "ScalableTargetAction", act)) {
+            cJSON_Delete(act);
+            break;
+        }
         if (k + 1 == t->nschedules)
             return props;
     }
@@ -325,7 +332,11 @@ static cJSON *policy_props(const policy *p, const char *target_id) {
         cJSON_Delete(props);
         return NULL;
     }
-    cJSON_AddItemToObject(props, "TargetTrackingScalingPolicyConfiguration", cfg);
+    if (!cJSON_AddItemToObject(props, "TargetTrackingScalingPolicyConfiguration", cfg)) {
+        cJSON_Delete(cfg);
+        cJSON_Delete(props);
+        return NULL;
+    }
     return props;
 }
 
@@ -355,7 +366,10 @@ static void emit_cfn(infra *in) {
     }
     /* Metadata after the version and the description. */
     cJSON *md = cJSON_DetachItemFromObject(head, "Metadata");
-    cJSON_AddItemToObject(head, "Metadata", md);
+    if (md == NULL || !cJSON_AddItemToObject(head, "Metadata", md)) {
+        cJSON_Delete(md);
+        ok = 0;
+    }
     if (!ok) {
         cJSON_Delete(head);
         mem_fail(in->ctx);

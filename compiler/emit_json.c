@@ -133,7 +133,11 @@ cJSON *emit_json_schedule(const schedule *s) {
     cJSON *a = emit_json_action(s);
     if (a == NULL)
         goto fail;
-    cJSON_AddItemToObject(root, "ScalableTargetAction", a);
+    /* Adding copies the key: when that fails the action is not in the tree. */
+    if (!cJSON_AddItemToObject(root, "ScalableTargetAction", a)) {
+        cJSON_Delete(a);
+        goto fail;
+    }
     return root;
 fail:
     cJSON_Delete(root);

@@ -259,7 +259,8 @@ size_t mmec_policy_find(const mmec_ctx *ctx, const char *name) {
     return (size_t)-1;
 }
 
-static const char *const format_names[MMEC_FORMAT_COUNT] = {"policy", "request"};
+static const char *const format_names[MMEC_FORMAT_COUNT] = {
+    "policy", "request", "target", "schedule", "cli", "cloudformation", "terraform"};
 
 mmec_format mmec_format_from_name(const char *name) {
     for (int i = 0; i < MMEC_FORMAT_COUNT; i++)
@@ -272,13 +273,44 @@ const char *mmec_format_name(mmec_format format) {
     return format < MMEC_FORMAT_COUNT ? format_names[format] : NULL;
 }
 
+int mmec_format_is_whole(mmec_format format) {
+    return format == MMEC_FORMAT_CLI || format == MMEC_FORMAT_CLOUDFORMATION ||
+           format == MMEC_FORMAT_TERRAFORM;
+}
+
+size_t mmec_emit_count(const mmec_ctx *ctx, mmec_format format) {
+    /* A compile that failed, or ran out of memory (in the checker or in a hook), emits
+     * nothing. */
+    if (!ctx->compiled || ctx->errors || ctx->out_of_memory || format >= MMEC_FORMAT_COUNT)
+        return 0;
+    if (mmec_format_is_whole(format))
+        return 1;
+    return format == MMEC_FORMAT_TARGET ? ctx->model.ntargets
+         : format == MMEC_FORMAT_SCHEDULE ? ctx->model.nschedules : ctx->model.npolicies;
+}
+
+const char *mmec_emit_name(const mmec_ctx *ctx, mmec_format format, size_t i) {
+    if (i >= mmec_emit_count(ctx, format) || mmec_format_is_whole(format))
+        return NULL;
+    return format == MMEC_FORMAT_TARGET ? ctx->model.targets[i]->resource_id
+         : format == MMEC_FORMAT_SCHEDULE ? ctx->model.schedules[i]->name
+                                          : ctx->model.policies[i]->name;
+}
+
 mmec_status mmec_emit(mmec_ctx *ctx, mmec_format format, size_t i, int flags, char **out,
                       size_t *len) {
     *out = NULL;
     *len = 0;
-    /* A compile that ran out of memory (in the checker or in a hook) emits nothing. */
-    if (!ctx->compiled || ctx->errors || ctx->out_of_memory || format >= MMEC_FORMAT_COUNT ||
-        i >= ctx->model.npolicies)
+    if (i >= mmec_emit_count(ctx, format))
         return MMEC_EUSAGE;
+    if (mmec_format_is_whole(format))
+        return emit_infra(ctx, format, out, len);
+    if (format == MMEC_FORMAT_TARGET) {
+        const target *t = ctx->model.targets[i];
+        mmec_status st = emit_need_capacity(ctx, t, "RegisterScalableTarget");
+        return st != MMEC_OK ? st : emit_json_text(ctx, emit_json_target(t), flags, out, len);
+    }
+    if (format == MMEC_FORMAT_SCHEDULE)
+        return emit_json_text(ctx, emit_json_schedule(ctx->model.schedules[i]), flags, out, len);
     return emit_json_policy(ctx, format, ctx->model.policies[i], flags, out, len);
 }

@@ -51,10 +51,15 @@ typedef enum ast_item_kind {
     ITEM_SCALE,
     ITEM_NO_SCALE_IN,
     ITEM_NAME,
-    ITEM_HOOK
+    ITEM_HOOK,
+    /* Kinds after ITEM_HOOK are never block settings (check_block indexes settings by kind). */
+    ITEM_SCHEDULE,             /* a `schedule` statement in a block */
+    ITEM_TIMEZONE,             /* schedule option `in Area/City`: a */
+    ITEM_BOUND                 /* schedule option `from DATE` / `until DATE`: a word, b date */
 } ast_item_kind;
 
 struct ast_scale;
+struct ast_schedule;
 
 typedef struct ast_item {
     ast_item_kind kind;
@@ -62,8 +67,27 @@ typedef struct ast_item {
     ast_tok a, b;              /* variant/instance/model/name: a; capacity: a..b */
     ast_cooldown cooldown;
     struct ast_scale *scale;
+    struct ast_schedule *schedule;
     struct ast_item *next;
 } ast_item;
+
+/* A word of a list (the days of a schedule). */
+typedef struct ast_word {
+    ast_tok t;
+    struct ast_word *next;
+} ast_word;
+
+/* `schedule [NAME] WHEN OPTIONS`, WHEN being "cron(...)" / "rate(...)" / "at(...)" as a
+ * string, or DAYS HH:MM, or DAYS HH:MM..HH:MM (a window: two actions). */
+typedef struct ast_schedule {
+    span loc;
+    ast_tok target;            /* the one-line form names its target */
+    ast_tok expr;              /* the expression string, or absent */
+    ast_word *days;
+    span days_loc;
+    ast_tok from, to;          /* clock times; `to` absent for a single time */
+    ast_item *options;         /* ITEM_TIMEZONE, ITEM_CAPACITY, ITEM_NAME, ITEM_BOUND */
+} ast_schedule;
 
 /* `scale [NAME] [variant V] [model M] on METRIC OPTIONS` */
 typedef struct ast_scale {
@@ -78,7 +102,8 @@ typedef enum ast_target_kind {
     AST_ENDPOINT,
     AST_COMPONENT,
     AST_SERVERLESS,
-    AST_ONELINE                /* a top-level `scale NAME on ...` */
+    AST_ONELINE,               /* a top-level `scale NAME on ...` */
+    AST_SCHEDULE               /* a top-level `schedule NAME ...` */
 } ast_target_kind;
 
 typedef struct ast_target {
@@ -88,6 +113,7 @@ typedef struct ast_target {
     ast_tok name;
     ast_item *items;           /* block items in source order */
     ast_scale *scale;          /* AST_ONELINE */
+    ast_schedule *schedule;    /* AST_SCHEDULE */
     struct ast_target *next;
 } ast_target;
 

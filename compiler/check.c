@@ -11,6 +11,7 @@
 #include "catalog.h"
 #include "check.h"
 #include "internal.h"
+#include "schedule.h"
 
 #define DEFAULT_VARIANT "AllTraffic"
 #define MAX_POLICIES 50            /* per scalable target (UG-Q, not adjustable) */
@@ -29,6 +30,8 @@ struct checker {
     struct slot *index;            /* open addressing on (resource id, dimension) */
     size_t index_cap;              /* a power of two, at least twice the target count */
     size_t errors_before;
+    size_t cap_schedules;
+    sched_draft *pending, **pending_tail;   /* one-line schedules, attached by check_end */
 };
 
 /* Defaults a block gives its policies. */
@@ -922,7 +925,7 @@ static void check_block(checker *c, const ast_target *at) {
     const ast_item *seen[ITEM_HOOK + 1];
     memset(seen, 0, sizeof seen);
     for (const ast_item *it = at->items; it; it = it->next) {
-        if (it->kind == ITEM_SCALE)
+        if (it->kind == ITEM_SCALE || it->kind == ITEM_SCHEDULE)
             continue;
         if (seen[it->kind]) {
             diag_error(ctx, "duplicate", it->loc, "this setting is given twice in the block");
@@ -1025,6 +1028,11 @@ static void check_block(checker *c, const ast_target *at) {
         }
         check_scale(c, t, it->scale, &def);
     }
+    for (const ast_item *it = at->items; it; it = it->next) {
+        sched_draft d;
+        if (it->kind == ITEM_SCHEDULE && schedule_build(ctx, it->schedule, &d))
+            schedule_attach(ctx, c->m, &c->cap_schedules, t, &d);
+    }
     /* Target tracking scales in to zero but cannot scale out of it (SM-ZERO, UG-TT). */
     if (t->has_capacity && t->min_capacity == 0 && t->npolicies > 0 && seen[ITEM_CAPACITY])
         diag_warning(ctx, "scale-from-zero", seen[ITEM_CAPACITY]->a.loc,
@@ -1053,7 +1061,54 @@ void check_abort(mmec_ctx *ctx) {
     ctx->checker = NULL;
 }
 
+/* The target a one-line `schedule NAME` means: the AllTraffic variant of endpoint NAME, the
+ * inference component NAME or the serverless endpoint NAME, whichever the file defines. */
+static void resolve_schedule(checker *c, sched_draft *d) {
+    mmec_ctx *ctx = c->ctx;
+    const char *n = d->target_name;
+    char *variant = mem_printf(ctx, "endpoint/%s/variant/%s", n, DEFAULT_VARIANT);
+    target *found[3] = {
+        find_target(c, variant, catalog_dimension_of(TARGET_VARIANT)),
+        find_target(c, mem_printf(ctx, "inference-component/%s", n),
+                    catalog_dimension_of(TARGET_COMPONENT)),
+        find_target(c, variant, catalog_dimension_of(TARGET_SERVERLESS)),
+    };
+    target *t = NULL;
+    int count = 0;
+    for (int k = 0; k < 3; k++)
+        if (found[k]) {
+            count++;
+            t = t ? t : found[k];
+        }
+    if (count == 0) {
+        diag_error(ctx, "schedule-target", d->target_loc,
+                   "no endpoint, inference component or serverless endpoint named '%s' in the "
+                   "file", n);
+        diag_note(ctx, d->target_loc, "a schedule changes the capacity of a scalable target "
+                                      "the file defines; for a variant other than %s write "
+                                      "the schedule in the endpoint's block", DEFAULT_VARIANT);
+        return;
+    }
+    if (count > 1) {
+        diag_error(ctx, "schedule-target", d->target_loc,
+                   "'%s' names more than one scalable target: write the schedule in the block "
+                   "of the one it is for", n);
+        return;
+    }
+    schedule_attach(ctx, c->m, &c->cap_schedules, t, d);
+}
+
 void check_target(checker *c, const ast_target *at) {
+    if (at->kind == AST_SCHEDULE) {
+        sched_draft *d = mem_alloc(c->ctx, sizeof *d);
+        if (schedule_build(c->ctx, at->schedule, d)) {
+            if (c->pending_tail == NULL)
+                c->pending_tail = &c->pending;
+            *c->pending_tail = d;
+            c->pending_tail = &d->next;
+        }
+        return;
+    }
     if (at->kind == AST_ONELINE) {
         if (at->scale->target.s == NULL) {
             diag_error(c->ctx, "syntax", at->scale->loc,
@@ -1069,6 +1124,8 @@ void check_target(checker *c, const ast_target *at) {
 
 int check_end(checker *c) {
     mmec_ctx *ctx = c->ctx;
+    for (sched_draft *d = c->pending; d; d = d->next)
+        resolve_schedule(c, d);
     check_abort(ctx);
     if (ctx->errors == 0 && c->m->npolicies == 0 && c->m->ntargets == 0)
         diag_warning(ctx, "empty", SPAN_NONE, "no scalable target or scaling policy in the file");

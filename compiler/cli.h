@@ -105,5 +105,9 @@ int cli_import(int argc, char **argv);
  * the exit status. */
 int cli_fmt_main(int argc, char **argv);       /* cli_fmt.c */
 int cli_explain_main(int argc, char **argv);   /* cli_explain.c */
+/* --check (cli_check.c): whether `path` holds exactly `len` bytes of `data`. Returns one of
+ * these, or -1 when the file cannot be read (errno set). */
+enum { CLI_CHECK_SAME = 0, CLI_CHECK_MISSING = 1, CLI_CHECK_DIFFERS = 2 };
+int cli_check_file(const char *path, const char *data, size_t len);
 
 #endif

@@ -10,6 +10,29 @@
 mmec_status emit_json_policy(mmec_ctx *ctx, mmec_format format, const policy *p, int flags,
                              char **out, size_t *len);
 
+/* The JSON trees (emit_json.c), owned by the caller (cJSON_Delete); NULL when memory runs
+ * out. emit_json_text prints one (indented, or compact with MMEC_EMIT_COMPACT) into a
+ * caller-owned buffer ending in a newline and frees it. */
+struct cJSON;
+struct cJSON *emit_json_config(const policy *p);
+struct cJSON *emit_json_request(const policy *p);
+struct cJSON *emit_json_target(const target *t);
+struct cJSON *emit_json_action(const schedule *s);
+struct cJSON *emit_json_schedule(const schedule *s);
+mmec_status emit_json_text(mmec_ctx *ctx, struct cJSON *root, int flags, char **out,
+                           size_t *len);
+/* `item` indented as it is at nesting `depth` of a larger document (its first line not
+ * indented), NUL-terminated, `*len` bytes; released with cJSON_free. NULL when memory runs
+ * out. */
+char *emit_json_pretty(const struct cJSON *item, int depth, size_t *len);
+
+/* The whole-file formats (emit_infra.c): cli, cloudformation, terraform. Reports a target
+ * without a capacity (CloudFormation, Terraform and a new registration need one) as an error
+ * and returns MMEC_EINPUT. */
+mmec_status emit_infra(mmec_ctx *ctx, mmec_format format, char **out, size_t *len);
+/* MMEC_EINPUT after reporting an error when `t` has no capacity to register. */
+mmec_status emit_need_capacity(mmec_ctx *ctx, const target *t, const char *format);
+
 /* A caller-owned buffer of `len` bytes plus a NUL, from the context's allocator; NULL when
  * memory runs out. Released with mmec_buffer_free. */
 char *emit_buffer(mmec_ctx *ctx, size_t len);

@@ -1,7 +1,7 @@
 /* emit_json.c: the JSON emitters: TargetTrackingScalingPolicyConfiguration and the whole
- * PutScalingPolicy request (BC shapes, AWS.md §1.1-1.3). Builds a cJSON tree top-down, each
- * child owned by its parent from birth, and frees it once. The only compiler module that
- * includes cJSON.h. */
+ * PutScalingPolicy, RegisterScalableTarget and PutScheduledAction requests (BC shapes, AWS.md
+ * §1.1-1.5). Builds a cJSON tree top-down, each child owned by its parent from birth, and
+ * frees it once. The infrastructure emitters (emit_infra.c) reuse these trees. */
 #include <stdint.h>
 #include <string.h>
 
@@ -10,7 +10,7 @@
 #include "emit.h"
 
 /* Key order follows the AWS documentation's examples (SM-MMEAS). */
-static cJSON *policy_config(const policy *p) {
+cJSON *emit_json_config(const policy *p) {
     cJSON *root = cJSON_CreateObject();
     if (root == NULL)
         return NULL;
@@ -56,7 +56,7 @@ fail:
     return NULL;
 }
 
-static cJSON *request(const policy *p) {
+cJSON *emit_json_request(const policy *p) {
     cJSON *root = cJSON_CreateObject();
     if (root == NULL)
         return NULL;
@@ -67,12 +67,75 @@ static cJSON *request(const policy *p) {
         !cJSON_AddStringToObject(root, "ScalableDimension", t->dimension) ||
         !cJSON_AddStringToObject(root, "PolicyType", "TargetTrackingScaling"))
         goto fail;
-    cJSON *cfg = policy_config(p);
+    cJSON *cfg = emit_json_config(p);
     if (cfg == NULL)
         goto fail;
     /* Adding copies the key, which can fail; the configuration is then still ours. */
     if (!cJSON_AddItemToObject(root, "TargetTrackingScalingPolicyConfiguration", cfg)) {
         cJSON_Delete(cfg);
+        goto fail;
+    }
+    return root;
+fail:
+    cJSON_Delete(root);
+    return NULL;
+}
+
+/* The members every request about a scalable target starts with. */
+static int target_members(cJSON *root, const target *t) {
+    return cJSON_AddStringToObject(root, "ServiceNamespace", "sagemaker") &&
+           cJSON_AddStringToObject(root, "ResourceId", t->resource_id) &&
+           cJSON_AddStringToObject(root, "ScalableDimension", t->dimension);
+}
+
+/* RegisterScalableTarget (BC §1.5). The caller has checked that the target has a capacity. */
+cJSON *emit_json_target(const target *t) {
+    cJSON *root = cJSON_CreateObject();
+    if (root == NULL)
+        return NULL;
+    if (!target_members(root, t) ||
+        !cJSON_AddNumberToObject(root, "MinCapacity", t->min_capacity) ||
+        !cJSON_AddNumberToObject(root, "MaxCapacity", t->max_capacity)) {
+        cJSON_Delete(root);
+        return NULL;
+    }
+    return root;
+}
+
+/* ScalableTargetAction: the capacity a scheduled action applies. */
+cJSON *emit_json_action(const schedule *s) {
+    cJSON *a = cJSON_CreateObject();
+    if (a == NULL)
+        return NULL;
+    if ((s->min_capacity >= 0 && !cJSON_AddNumberToObject(a, "MinCapacity", s->min_capacity)) ||
+        (s->max_capacity >= 0 && !cJSON_AddNumberToObject(a, "MaxCapacity", s->max_capacity))) {
+        cJSON_Delete(a);
+        return NULL;
+    }
+    return a;
+}
+
+/* PutScheduledAction (BC). StartTime and EndTime are ISO 8601 strings, as the aws CLI's
+ * --cli-input-json takes timestamps. */
+cJSON *emit_json_schedule(const schedule *s) {
+    cJSON *root = cJSON_CreateObject();
+    if (root == NULL)
+        return NULL;
+    if (!cJSON_AddStringToObject(root, "ServiceNamespace", "sagemaker") ||
+        !cJSON_AddStringToObject(root, "ScheduledActionName", s->name) ||
+        !cJSON_AddStringToObject(root, "ResourceId", s->target->resource_id) ||
+        !cJSON_AddStringToObject(root, "ScalableDimension", s->target->dimension) ||
+        !cJSON_AddStringToObject(root, "Schedule", s->expression) ||
+        (s->timezone && !cJSON_AddStringToObject(root, "Timezone", s->timezone)) ||
+        (s->start_time && !cJSON_AddStringToObject(root, "StartTime", s->start_time)) ||
+        (s->end_time && !cJSON_AddStringToObject(root, "EndTime", s->end_time)))
+        goto fail;
+    cJSON *a = emit_json_action(s);
+    if (a == NULL)
+        goto fail;
+    /* Adding copies the key: when that fails the action is not in the tree. */
+    if (!cJSON_AddItemToObject(root, "ScalableTargetAction", a)) {
+        cJSON_Delete(a);
         goto fail;
     }
     return root;
@@ -172,11 +235,21 @@ static void pretty(text *t, const cJSON *item, int depth) {
     cJSON_free(big);
 }
 
-mmec_status emit_json_policy(mmec_ctx *ctx, mmec_format format, const policy *p, int flags,
-                             char **out, size_t *len) {
+char *emit_json_pretty(const cJSON *item, int depth, size_t *len) {
+    text t = {NULL, 0, 0, 0};
+    pretty(&t, item, depth);
+    text_add(&t, "", 1);
+    if (t.failed) {
+        cJSON_free(t.data);
+        return NULL;
+    }
+    *len = t.len - 1;
+    return t.data;
+}
+
+mmec_status emit_json_text(mmec_ctx *ctx, cJSON *root, int flags, char **out, size_t *len) {
     *out = NULL;
     *len = 0;
-    cJSON *root = format == MMEC_FORMAT_REQUEST ? request(p) : policy_config(p);
     if (root == NULL)
         return MMEC_EINTERNAL;
     text t = {NULL, 0, 0, 0};
@@ -199,4 +272,11 @@ mmec_status emit_json_policy(mmec_ctx *ctx, mmec_format format, const policy *p,
     }
     cJSON_free(t.data);
     return *out ? MMEC_OK : MMEC_EINTERNAL;
+}
+
+mmec_status emit_json_policy(mmec_ctx *ctx, mmec_format format, const policy *p, int flags,
+                             char **out, size_t *len) {
+    return emit_json_text(ctx, format == MMEC_FORMAT_REQUEST ? emit_json_request(p)
+                                                             : emit_json_config(p),
+                          flags, out, len);
 }

@@ -9,6 +9,7 @@
  * guide pages named beside them. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "catalog.h"
@@ -236,6 +237,147 @@ static void explain_no_effect(text *o, const policy *p) {
     }
 }
 
+/* ---- scheduled actions ------------------------------------------------------------------- */
+
+static const char *const day_names[] = {"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday",
+                                        "Friday", "Saturday"};
+
+/* A day-of-week name or number of AWS cron (SUN..SAT or 1..7, Sunday first), or NULL. */
+static const char *day_word(const char *s, size_t n) {
+    static const char abbr[] = "SUNMONTUEWEDTHUFRISAT";
+    if (n == 1 && s[0] >= '1' && s[0] <= '7')
+        return day_names[s[0] - '1'];
+    for (int i = 0; n == 3 && i < 7; i++)
+        if (strncmp(s, abbr + 3 * i, 3) == 0)
+            return day_names[i];
+    return NULL;
+}
+
+/* "every day", "Monday to Friday", "Saturday and Sunday", or NULL when the field uses more
+ * than names, ranges and lists (L, #, steps). */
+static const char *days_phrase(mmec_ctx *ctx, const char *f, size_t n) {
+    if ((n == 1 && (f[0] == '*' || f[0] == '?')))
+        return "every day";
+    const char *out = "";
+    size_t parts = 0, i = 0;
+    while (i < n) {
+        size_t j = i;
+        while (j < n && f[j] != ',')
+            j++;
+        const char *dash = memchr(f + i, '-', j - i);
+        const char *a = day_word(f + i, dash ? (size_t)(dash - f - i) : j - i);
+        const char *b = dash ? day_word(dash + 1, (size_t)(f + j - dash - 1)) : NULL;
+        if (a == NULL || (dash && b == NULL))
+            return NULL;
+        const char *one = dash ? mem_printf(ctx, "%s to %s", a, b) : a;
+        out = mem_printf(ctx, "%s%s%s", out, parts ? (j < n ? ", " : " and ") : "", one);
+        parts++;
+        i = j + 1;
+    }
+    return out;
+}
+
+static int all_digits(const char *s, size_t n) {
+    if (n == 0 || n > 2)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+    return 1;
+}
+
+/* When an expression runs, in words; `zone` is the time zone's phrase. */
+static const char *when_phrase(mmec_ctx *ctx, const schedule *a, const char *zone) {
+    const char *e = a->expression;
+    size_t len = strlen(e);
+    const char *body = strchr(e, '(') + 1;
+    size_t blen = len - (size_t)(body - e) - 1;
+    if (strncmp(e, "at(", 3) == 0)
+        return mem_printf(ctx, "once, on %.10s at %.*s %s", body, (int)(blen - 11), body + 11,
+                          zone);
+    if (strncmp(e, "rate(", 5) == 0)
+        /* A rate runs in UTC and counts from its start time, or from when it is created
+         * (UG-SS). */
+        return mem_printf(ctx, "every %.*s, counted from %s", (int)blen, body,
+                          a->start_time ? "its start time" : "when the action is created");
+    /* cron(Minutes Hours Day-of-month Month Day-of-week Year) */
+    const char *field[6];
+    size_t flen[6];
+    size_t k = 0;
+    for (const char *p = body; k < 6 && p < body + blen;) {
+        size_t w = strcspn(p, " )");
+        field[k] = p;
+        flen[k++] = w;
+        p += w;
+        while (*p == ' ')
+            p++;
+    }
+    const char *days = k == 6 ? days_phrase(ctx, field[4], flen[4]) : NULL;
+    int plain = k == 6 && all_digits(field[0], flen[0]) && all_digits(field[1], flen[1]) &&
+                flen[2] == 1 && (field[2][0] == '?' || field[2][0] == '*') && flen[3] == 1 &&
+                field[3][0] == '*' && flen[5] == 1 && field[5][0] == '*' && days;
+    if (plain)
+        return mem_printf(ctx, "at %02d:%02d %s, %s", atoi(field[1]), atoi(field[0]), zone,
+                          days);
+    if (k != 6)
+        return mem_printf(ctx, "on the schedule %s %s", e, zone);
+    return mem_printf(ctx, "on the schedule %s %s (minute %.*s, hour %.*s, day of the month "
+                           "%.*s, month %.*s, day of the week %.*s, year %.*s)", e, zone,
+                      (int)flen[0], field[0], (int)flen[1], field[1], (int)flen[2], field[2],
+                      (int)flen[3], field[3], (int)flen[4], field[4], (int)flen[5], field[5]);
+}
+
+static const char *capacity_phrase(mmec_ctx *ctx, const schedule *a) {
+    const char *unit = unit_of(a->target);
+    if (a->min_capacity == a->max_capacity)
+        return mem_printf(ctx, "exactly %d %s", (int)a->min_capacity, unit);
+    return mem_printf(ctx, "%d to %d %s", (int)a->min_capacity, (int)a->max_capacity, unit);
+}
+
+static const char *bounds_phrase(mmec_ctx *ctx, const schedule *a) {
+    if (a->start_time && a->end_time)
+        return mem_printf(ctx, " It runs only between %s and %s (UTC).", a->start_time,
+                          a->end_time);
+    if (a->start_time)
+        return mem_printf(ctx, " It runs only from %s (UTC).", a->start_time);
+    if (a->end_time)
+        return mem_printf(ctx, " It runs only until %s (UTC).", a->end_time);
+    return "";
+}
+
+/* Each `schedule` statement: one action, or a window's pair (the two actions of one statement
+ * follow each other in t->schedules). */
+static void explain_schedules(text *o, const target *t) {
+    mmec_ctx *ctx = o->ctx;
+    for (size_t i = 0; i < t->nschedules; i++) {
+        const schedule *a = t->schedules[i];
+        const schedule *b = i + 1 < t->nschedules &&
+                            t->schedules[i + 1]->loc.start == a->loc.start
+                                ? t->schedules[i + 1] : NULL;
+        /* AWS.md §0 (BC): without a Timezone, at and cron run in UTC; a rate takes none. */
+        const char *zone = a->timezone && strncmp(a->expression, "rate(", 5) != 0
+                               ? mem_printf(ctx, "(%s time)", a->timezone) : "(UTC)";
+        put(o, "\n  %s (line %u)\n", b ? "Window" : "Scheduled action",
+            diag_line_of(ctx, a->loc.start));
+        if (b) {
+            para(o, 4, "Starts %s: %s sets the capacity to %s.%s", when_phrase(ctx, a, zone),
+                 a->name, capacity_phrase(ctx, a), bounds_phrase(ctx, a));
+            para(o, 4, "Ends %s: %s sets it back to %s.%s", when_phrase(ctx, b, zone), b->name,
+                 capacity_phrase(ctx, b), bounds_phrase(ctx, b));
+            i++;
+        } else {
+            para(o, 4, "Runs %s: %s sets the capacity to %s.%s", when_phrase(ctx, a, zone),
+                 a->name, capacity_phrase(ctx, a), bounds_phrase(ctx, a));
+        }
+    }
+    if (t->nschedules)
+        /* AWS.md §4.3: scheduled actions ignore cooldowns. */
+        para(o, 4, "A scheduled action replaces the target's minimum and maximum: capacity "
+                   "outside the new range is brought into it at once, cooldowns "
+                   "notwithstanding, and %s until the next action.",
+             t->npolicies ? "the policies then scale within it" : "stays there (no policy)");
+}
+
 /* Deployment notes, once per target. */
 static void explain_deployment(text *o, const target *t) {
     const char *what = t->kind == TARGET_COMPONENT ? "inference component" : "endpoint";
@@ -284,6 +426,7 @@ static mmec_status explain_fn(mmec_ctx *ctx, void *arg) {
         explain_target(&o, t);
         for (size_t k = 0; k < t->npolicies; k++)
             explain_policy(&o, t->policies[k]);
+        explain_schedules(&o, t);
         put(&o, "\n");
         explain_deployment(&o, t);
     }

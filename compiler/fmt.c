@@ -279,6 +279,37 @@ static void put_scale(fmt *f, const ast_scale *s) {
     }
 }
 
+/* `schedule [TARGET] WHEN OPTIONS`: days joined by commas with no spaces, a window's times
+ * around "..", the options in the order written (a repeated one is an error the checker
+ * points at, so the formatter keeps it where it was). */
+static void put_schedule(fmt *f, const ast_schedule *s) {
+    puts_(f, "schedule");
+    if (s->target.s)
+        put_word(f, " ", s->target);
+    if (s->expr.s) {
+        put_word(f, " ", s->expr);
+    } else {
+        for (const ast_word *w = s->days; w; w = w->next)
+            put_word(f, w == s->days ? " " : ",", w->t);
+        put_word(f, " ", s->from);
+        if (s->to.s)
+            put_word(f, "..", s->to);
+    }
+    for (const ast_item *o = s->options; o; o = o->next) {
+        switch (o->kind) {
+        case ITEM_TIMEZONE: put_word(f, " in ", o->a); break;
+        case ITEM_CAPACITY:
+            put_word(f, " capacity ", o->a);
+            if (o->b.loc.start != o->a.loc.start)
+                put_word(f, "..", o->b);
+            break;
+        case ITEM_NAME: put_word(f, " name ", o->a); break;
+        case ITEM_BOUND: put_word(f, " ", o->a); put_word(f, " ", o->b); break;
+        default: break;   /* the grammar puts no other item among a schedule's options */
+        }
+    }
+}
+
 static void put_item(fmt *f, const ast_item *it) {
     begin(f, it->loc.start);
     switch (it->kind) {
@@ -293,7 +324,8 @@ static void put_item(fmt *f, const ast_item *it) {
     case ITEM_COOLDOWN: put_cooldown(f, &it->cooldown); break;
     case ITEM_SCALE: put_scale(f, it->scale); break;
     case ITEM_HOOK: put_word(f, "hook ", it->a); break;
-    default: break;       /* options only follow a policy's metric */
+    case ITEM_SCHEDULE: put_schedule(f, it->schedule); break;
+    default: break;       /* options only follow a policy's metric or a schedule */
     }
     end_line(f, it->loc.end);
 }
@@ -305,6 +337,11 @@ static void put_target(fmt *f, const ast_target *t) {
     if (t->kind == AST_ONELINE) {
         put_scale(f, t->scale);
         end_line(f, t->scale->loc.end);
+        return;
+    }
+    if (t->kind == AST_SCHEDULE) {
+        put_schedule(f, t->schedule);
+        end_line(f, t->schedule->loc.end);
         return;
     }
     puts_(f, kind_words[t->kind]);

@@ -284,21 +284,26 @@ typedef struct itarget {
     int has_capacity;
     double min, max;
     span min_loc, max_loc;
+    size_t nschedules;             /* its scheduled actions (they need a block) */
+    size_t written;                /* of those, how many were written */
     int done;                      /* its block was written */
     size_t *policies;              /* indexes of its policy entries, in order */
     size_t npolicies, cap_policies;
+    size_t *sched_idx;             /* indexes of its scheduled-action entries, in order */
+    size_t nsched_idx, cap_sched_idx;
 } itarget;
 
-typedef enum entry_kind { E_POLICY, E_TARGET, E_COMMENT } entry_kind;
+typedef enum entry_kind { E_POLICY, E_TARGET, E_COMMENT, E_SCHEDULE } entry_kind;
 
 typedef struct entry {
     entry_kind kind;
     itarget *t;
-    const jnode *cfg;              /* E_POLICY: the TargetTrackingScalingPolicyConfiguration */
-    const jnode *name;             /* E_POLICY: PolicyName, or NULL */
+    const jnode *cfg;              /* E_POLICY: the TargetTrackingScalingPolicyConfiguration;
+                                      E_SCHEDULE: the scheduled action */
+    const jnode *name;             /* E_POLICY: PolicyName, or NULL; E_SCHEDULE: its name */
     const char *text;              /* E_COMMENT */
     span loc;
-    size_t order;                  /* E_POLICY: its index among the compiled policies */
+    size_t order;                  /* its index among the compiled policies or actions */
 } entry;
 
 /* A stretch of the generated source and the JSON it came from. */
@@ -322,7 +327,7 @@ typedef struct importer {
     size_t len, cap;
     segment *segs;
     size_t nsegs, cap_segs;
-    size_t npolicies;
+    size_t npolicies, nschedules;
     mmec_ctx **child;              /* the checking context while it lives, freed on unwinding */
     const jnode **dups;            /* duplicate keys reported */
     size_t ndups, cap_dups;
@@ -366,8 +371,8 @@ static void mark(importer *im, size_t start, span json) {
 
 static const char *const keywords[] = {
     "capacity", "component", "cooldown", "dimensions", "endpoint", "hook", "in", "instance",
-    "metric", "model", "name", "no", "on", "out", "per", "scale", "scale-in", "serverless",
-    "unit", "variant"};
+    "metric", "model", "name", "no", "on", "out", "per", "scale", "scale-in", "schedule",
+    "serverless", "unit", "variant"};
 
 /* A string literal of the language; 0 when `s` holds a character it cannot write. */
 static int add_string(importer *im, const char *s, size_t n) {
@@ -691,32 +696,52 @@ static const char *one_line(importer *im, const char *s) {
     return o;
 }
 
+static int whole_capacity(importer *im, const jnode *v) {
+    if (v->num >= 0 && v->num == floor(v->num) && v->num <= 2147483647)
+        return 1;
+    diag_error(im->ctx, "capacity-integer", v->loc,
+               "a capacity is a whole number from 0 to 2147483647 (BC ResourceCapacity)");
+    im->failed = 1;
+    return 0;
+}
+
+/* A PutScheduledAction request, an item of describe-scheduled-actions or of a CloudFormation
+ * ScheduledActions: a `schedule` statement in its target's block. A .scale schedule sets both
+ * capacities; an action that sets one only is kept as a comment. */
 static void read_scheduled(importer *im, const jnode *o, itarget *t) {
     if (t == NULL && !sagemaker_only(im, o))
         return;
     if (t == NULL && (t = request_target(im, o)) == NULL)
         return;
-    const jnode *name = member(im, o, "ScheduledActionName", J_STR, 0);
-    const jnode *sched = member(im, o, "Schedule", J_STR, 0);
+    const jnode *name = member(im, o, "ScheduledActionName", J_STR, 1);
+    const jnode *sched = member(im, o, "Schedule", J_STR, 1);
     const jnode *act = member(im, o, "ScalableTargetAction", J_OBJ, 0);
     const jnode *lo = member(im, act, "MinCapacity", J_NUM, 0);
     const jnode *hi = member(im, act, "MaxCapacity", J_NUM, 0);
     const jnode *tz = member(im, o, "Timezone", J_STR, 0);
-    const char *range = lo && hi ? mem_printf(im->ctx, " sets capacity %s..%s",
-                                              number_text(im, lo->num), number_text(im, hi->num))
-                      : lo ? mem_printf(im->ctx, " sets the minimum capacity to %s", number_text(im, lo->num))
+    if (name == NULL || sched == NULL || (lo && !whole_capacity(im, lo)) ||
+        (hi && !whole_capacity(im, hi)))
+        return;
+    if (lo && hi) {
+        entry *e = add_entry(im, E_SCHEDULE, o->loc);
+        e->t = t;
+        e->cfg = o;
+        e->name = name;
+        t->nschedules++;
+        return;
+    }
+    const char *range = lo ? mem_printf(im->ctx, " sets the minimum capacity to %s", number_text(im, lo->num))
                       : hi ? mem_printf(im->ctx, " sets the maximum capacity to %s", number_text(im, hi->num))
-                           : "";
+                           : " sets no capacity";
     char *text = mem_printf(im->ctx,
         "# scheduled action %s on %s: %s%s%s%s\n"
-        "# (not imported: .scale has no schedule statement yet)\n",
-        one_line(im, name ? name->s : "(unnamed)"), one_line(im, t->resource_id),
-        one_line(im, sched ? sched->s : "(no schedule)"), tz ? " in " : "",
-        one_line(im, tz ? tz->s : ""), range);
+        "# (not imported: a schedule statement sets both the minimum and the maximum)\n",
+        one_line(im, name->s), one_line(im, t->resource_id), one_line(im, sched->s),
+        tz ? " in " : "", one_line(im, tz ? tz->s : ""), range);
     add_entry(im, E_COMMENT, o->loc)->text = text;
-    diag_warning(im->ctx, "import-schedule", sched ? sched->loc : o->loc,
-                 "scheduled action '%s' is written as a comment: .scale has no schedule "
-                 "statement yet", name ? name->s : "(unnamed)");
+    diag_warning(im->ctx, "import-schedule", act ? act->loc : o->loc,
+                 "scheduled action '%s' is written as a comment: a .scale schedule sets both "
+                 "MinCapacity and MaxCapacity", name->s);
 }
 
 static void read_list(importer *im, const jnode *o, const char *key,
@@ -1195,7 +1220,161 @@ static void write_policy(importer *im, entry *e, const resolved *r, int in_block
 }
 
 static int needs_block(const itarget *t) {
-    return t->kind != TARGET_VARIANT || t->has_capacity;
+    return t->kind != TARGET_VARIANT || t->has_capacity || t->nschedules;
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date, and back (H. Hinnant's algorithms). */
+static long long days_from_civil(long long y, unsigned m, unsigned d) {
+    y -= m <= 2;
+    long long era = (y >= 0 ? y : y - 399) / 400;
+    unsigned yoe = (unsigned)(y - era * 400);
+    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (long long)doe - 719468;
+}
+
+static void civil_from_days(long long z, long long *y, unsigned *m, unsigned *d) {
+    z += 719468;
+    long long era = (z >= 0 ? z : z - 146096) / 146097;
+    unsigned doe = (unsigned)(z - era * 146097);
+    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    unsigned mp = (5 * doy + 2) / 153;
+    *d = doy - (153 * mp + 2) / 5 + 1;
+    *m = mp < 10 ? mp + 3 : mp - 9;
+    *y = (long long)yoe + era * 400 + (*m <= 2);
+}
+
+/* Seconds since the epoch of an ISO 8601 instant as AWS writes them: YYYY-MM-DDThh:mm:ss, an
+ * optional fraction, then Z, +hh:mm or -hh:mm (or nothing: UTC). 0 when it is none. */
+static int iso_seconds(const char *s, long long *out, int *fraction) {
+    unsigned y, mo, d, h, mi, sec;
+    int n = 0;
+    if (sscanf(s, "%4u-%2u-%2uT%2u:%2u:%2u%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6 || n != 19 ||
+        mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 59)
+        return 0;
+    const char *p = s + n;
+    *fraction = 0;
+    if (*p == '.') {
+        for (p++; *p >= '0' && *p <= '9'; p++)
+            *fraction |= *p != '0';
+    }
+    long long off = 0;
+    if ((*p == '+' || *p == '-') && strlen(p) == 6 && p[3] == ':') {
+        unsigned oh, om;
+        if (sscanf(p + 1, "%2u:%2u", &oh, &om) != 2)
+            return 0;
+        off = (*p == '-' ? -1 : 1) * (long long)(oh * 3600 + om * 60);
+        p += 6;
+    } else if (*p == 'Z') {
+        p++;
+    }
+    if (*p != '\0')
+        return 0;
+    *out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - off;
+    return 1;
+}
+
+/* A StartTime or EndTime as the language writes it (UTC): 2026-06-01 at midnight, else
+ * "2026-06-01T08:00:00Z". Epoch seconds (the JSON protocol) and offsets become UTC; text that
+ * is neither is written as it is, for the checker to point at. */
+static void add_bound(importer *im, const jnode *v) {
+    long long secs;
+    int fraction = 0;
+    if (v->type == J_NUM && isfinite(v->num) && fabs(v->num) < 1e12) {
+        secs = (long long)floor(v->num);
+        fraction = v->num != floor(v->num);
+    } else if (v->type != J_STR || !iso_seconds(v->s, &secs, &fraction)) {
+        if (v->type == J_STR)
+            add_string(im, v->s, v->slen);
+        else
+            adds(im, "\"\"");
+        return;
+    }
+    if (fraction)
+        diag_warning(im->ctx, "import-differs", v->loc,
+                     "a fraction of a second is dropped: .scale dates are whole seconds");
+    long long days = (secs >= 0 ? secs : secs - 86399) / 86400, rest = secs - days * 86400;
+    long long y;
+    unsigned m, d;
+    civil_from_days(days, &y, &m, &d);
+    if (rest == 0)
+        addf(im, "%04lld-%02u-%02u", y, m, d);
+    else
+        addf(im, "\"%04lld-%02u-%02uT%02lld:%02lld:%02lldZ\"", y, m, d, rest / 3600,
+             rest / 60 % 60, rest % 60);
+}
+
+/* A time zone as a bare Area/City when the scanner reads it back as one. */
+static void add_zone(importer *im, const char *z) {
+    int bare = strchr(z, '/') != NULL && z[0] != '/' && z[strlen(z) - 1] != '/' &&
+               strstr(z, "//") == NULL &&
+               ((z[0] >= 'A' && z[0] <= 'Z') || (z[0] >= 'a' && z[0] <= 'z') || z[0] == '_');
+    for (const char *p = z; bare && *p; p++)
+        bare = (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+               *p == '_' || *p == '+' || *p == '-' || *p == '/';
+    if (bare)
+        adds(im, z);
+    else
+        add_name(im, z);
+}
+
+/* One scheduled action: `schedule "EXPR" capacity MIN..MAX [in ZONE] [from ..] [until ..]
+ * [name NAME]`, the name left out when it is the one the compiler derives. */
+static void write_schedule(importer *im, entry *e) {
+    itarget *t = e->t;
+    const jnode *o = e->cfg;
+    const jnode *sched = get(im, o, "Schedule"), *act = get(im, o, "ScalableTargetAction");
+    const jnode *lo = get(im, act, "MinCapacity"), *hi = get(im, act, "MaxCapacity");
+    const jnode *tz = get(im, o, "Timezone");
+    const jnode *from = get(im, o, "StartTime"), *until = get(im, o, "EndTime");
+    size_t line = im->len, at = im->len;
+    adds(im, "    schedule ");
+    if (!add_string(im, sched->s, sched->slen)) {
+        diag_error(im->ctx, "import-value", sched->loc,
+                   "a control character in a schedule cannot be written in .scale");
+        im->failed = 1;
+    }
+    mark(im, at, sched->loc);
+    at = im->len;
+    if (lo->num == hi->num)
+        addf(im, " capacity %s", number_text(im, lo->num));
+    else
+        addf(im, " capacity %s..%s", number_text(im, lo->num), number_text(im, hi->num));
+    mark(im, at, act->loc);
+    if (tz) {
+        at = im->len;
+        adds(im, " in ");
+        add_zone(im, tz->s);
+        mark(im, at, tz->loc);
+    }
+    const jnode *bound[2] = {from, until};
+    for (int k = 0; k < 2; k++) {
+        if (bound[k] == NULL || bound[k]->type == J_NULL)
+            continue;
+        at = im->len;
+        adds(im, k ? " until " : " from ");
+        add_bound(im, bound[k]);
+        mark(im, at, bound[k]->loc);
+    }
+    const char *derived = t->variant && strcmp(t->variant, DEFAULT_VARIANT) != 0
+        ? mem_printf(im->ctx, "%s-%s-schedule-%zu", t->name, t->variant, t->written + 1)
+        : mem_printf(im->ctx, "%s-schedule-%zu", t->name, t->written + 1);
+    if (strcmp(e->name->s, derived) != 0) {
+        at = im->len;
+        adds(im, " name ");
+        if (!add_name(im, e->name->s)) {
+            diag_error(im->ctx, "schedule-name", e->name->loc,
+                       "scheduled action name '%s' has a character AWS does not accept",
+                       e->name->s);
+            im->failed = 1;
+        }
+        mark(im, at, e->name->loc);
+    }
+    adds(im, "\n");
+    mark(im, line, e->loc);
+    t->written++;
+    e->order = im->nschedules++;
 }
 
 /* A block: its settings, then every policy of the target, in the order they came. */
@@ -1230,6 +1409,8 @@ static void write_block(importer *im, itarget *t, resolved *res) {
         size_t i = t->policies[k];
         write_policy(im, &im->entries[i], &res[i], 1);
     }
+    for (size_t k = 0; k < t->nsched_idx; k++)
+        write_schedule(im, &im->entries[t->sched_idx[k]]);
     adds(im, "}\n");
     t->done = 1;
 }
@@ -1359,6 +1540,43 @@ static void compare(importer *im, mmec_ctx *child, const entry *e) {
     mem_scratch_reset(im->ctx);
 }
 
+/* Compares what scheduled action `e` compiles to with the JSON it came from: the members the
+ * language writes (StartTime and EndTime were converted to UTC, and are compared as such by
+ * being written from them). */
+static void compare_schedule(importer *im, mmec_ctx *child, const entry *e) {
+    static const char *const keys[] = {"ScheduledActionName", "Schedule", "Timezone",
+                                       "ScalableTargetAction"};
+    char *text;
+    size_t len;
+    if (mmec_emit(child, MMEC_FORMAT_SCHEDULE, e->order, MMEC_EMIT_COMPACT, &text, &len) != MMEC_OK)
+        mem_fail(im->ctx);
+    /* Copied to scratch memory, so an allocation failure from here on leaks nothing. */
+    jmp_buf *oom = im->ctx->oom;
+    im->ctx->oom = NULL;
+    char *copy = mem_scratch(im->ctx, len + 1);
+    im->ctx->oom = oom;
+    if (copy)
+        memcpy(copy, text, len + 1);
+    mmec_buffer_free(child, text);
+    if (copy == NULL)
+        mem_fail(im->ctx);
+    jreader r = {im->ctx, copy, len, 0, 0, 0, 1};
+    const jnode *got = jvalue(&r, 0);
+    for (size_t k = 0; got && k < sizeof keys / sizeof keys[0]; k++) {
+        const jnode *want = child_named(e->cfg, keys[k]);
+        const jnode *have = child_named(got, keys[k]);
+        if (jequal(want, have))
+            continue;
+        if (have)
+            diag_warning(im->ctx, "import-differs", want ? want->loc : e->cfg->loc,
+                         "the imported scheduled action compiles to a different %s: %.*s",
+                         keys[k], (int)(have->loc.end - have->loc.start), r.s + have->loc.start);
+        else
+            diag_warning(im->ctx, "import-differs", want->loc,
+                         "the imported scheduled action compiles without %s", keys[k]);
+    }    mem_scratch_reset(im->ctx);
+}
+
 static mmec_status check_source(importer *im) {
     mmec_config cfg = im->ctx->cfg;
     cfg.on_diagnostic = forward;
@@ -1379,6 +1597,10 @@ static mmec_status check_source(importer *im) {
         for (size_t i = 0; i < im->nentries; i++)
             if (im->entries[i].kind == E_POLICY && im->entries[i].t && im->entries[i].cfg)
                 compare(im, child, &im->entries[i]);
+    if (st == MMEC_OK && mmec_emit_count(child, MMEC_FORMAT_SCHEDULE) == im->nschedules)
+        for (size_t i = 0; i < im->nentries; i++)
+            if (im->entries[i].kind == E_SCHEDULE && im->entries[i].t->done)
+                compare_schedule(im, child, &im->entries[i]);
     mmec_free(child);
     *im->child = NULL;
     return st;
@@ -1425,6 +1647,11 @@ static mmec_status import_fn(mmec_ctx *ctx, import_arg *a) {
     resolved *res = mem_alloc(ctx, (im.nentries + 1) * sizeof *res);
     for (size_t i = 0; i < im.nentries; i++) {
         entry *e = &im.entries[i];
+        if (e->kind == E_SCHEDULE && e->t != NULL) {
+            size_t *slot = mem_push(ctx, &e->t->sched_idx, &e->t->nsched_idx,
+                                    &e->t->cap_sched_idx, sizeof *slot);
+            *slot = i;
+        }
         if (e->kind != E_POLICY)
             continue;
         if (!resolve(&im, e, &res[i])) {

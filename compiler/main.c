@@ -22,6 +22,7 @@ typedef struct options {
     int quiet;
     cli_hooks hooks;           /* --hook FILE..., --hook-memory, ... */
     cli_diag_sink *rep;        /* where diagnostics go (--diagnostics) */
+    int check;                 /* --check: compare with the files on disk, write nothing */
 } options;
 
 /* The hook options of compile and check. */
@@ -34,7 +35,7 @@ typedef struct options {
     "      --hook-timeout MS|Ns     wall-clock time per hook call (default 1000 ms)\n"
 
 static const char HELP[] =
-    "Usage: mmec [compile] FILE [-o OUT] [-f FORMAT] [--policy NAME] [--werror]\n"
+    "Usage: mmec [compile] FILE [-o OUT] [-f FORMAT] [--policy NAME] [--check] [--werror]\n"
     "       mmec check FILE... [--werror]\n"
     "       mmec simulate FILE --trace TRACE [options]   (see 'mmec simulate --help')\n"
     "       (compile and check take --hook FILE and the --hook-* limits)\n"
@@ -58,7 +59,15 @@ static const char HELP[] =
     "  -f, --format FMT  policy   TargetTrackingScalingPolicyConfiguration (default), for\n"
     "                             put-scaling-policy --target-tracking-scaling-policy-configuration\n"
     "                    request  the whole PutScalingPolicy request, for --cli-input-json\n"
-    "                    With -f and several policies, one JSON object per line (JSON Lines).\n"
+    "                    target   RegisterScalableTarget requests, one per scalable target\n"
+    "                    schedule PutScheduledAction requests, one per scheduled action\n"
+    "                    With -f and several documents, one JSON object per line (JSON Lines).\n"
+    "                    Whole-file formats, one document for everything in FILE:\n"
+    "                    cli             a POSIX sh script of aws CLI calls (deploy.sh)\n"
+    "                    cloudformation  a CloudFormation template, JSON (template.json)\n"
+    "                    terraform       Terraform HCL (autoscaling.tf)\n"
+    "      --check       compare with the files OUT names instead of writing them; exit 1\n"
+    "                    and list the stale ones when they differ (for CI)\n"
     "      --policy NAME emit only the policy named NAME\n"
     "      --werror      treat warnings as errors\n"
     "      --color[=WHEN] colour diagnostics: auto (default; honours NO_COLOR), always, never\n"
@@ -157,18 +166,63 @@ static void file_name_for(const char *policy, char *out, size_t cap) {
     memcpy(out + n, ".json", 6);
 }
 
+/* The file a whole-file format gets in an output folder. */
+static const char *whole_file_name(mmec_format fmt) {
+    return fmt == MMEC_FORMAT_CLI ? "deploy.sh"
+         : fmt == MMEC_FORMAT_TERRAFORM ? "autoscaling.tf" : "template.json";
+}
+
+/* Writes `text` to `path` (NULL: the single output), or with --check compares it with the
+ * file, counting and naming the stale ones. Returns an exit code. */
+static int deliver(const options *o, cli_out *single, const char *path, const char *text,
+                   size_t len, size_t *stale) {
+    char err[512];
+    if (o->check) {
+        const char *p = path ? path : o->output;
+        int r = cli_check_file(p, text, len);
+        if (r < 0) {
+            fprintf(stderr, "mmec: cannot read '%s': %s\n", p, strerror(errno));
+            return EXIT_IO;
+        }
+        if (r != CLI_CHECK_SAME) {
+            fprintf(stderr, "  %s: %s\n", p, r == CLI_CHECK_MISSING ? "missing" : "differs");
+            (*stale)++;
+        }
+        return EXIT_OK;
+    }
+    if (path) {
+        if (cli_write_atomic(path, text, len, err, sizeof err) != 0) {
+            fprintf(stderr, "mmec: %s\n", err);
+            return EXIT_IO;
+        }
+        return EXIT_OK;
+    }
+    cli_out_write(single, text, len);
+    return single->failed ? EXIT_IO : EXIT_OK;
+}
+
 static int cmd_compile(const options *o, const char *file) {
     mmec_format fmt = MMEC_FORMAT_POLICY;
     if (o->format) {
         fmt = mmec_format_from_name(o->format);
         if (fmt == MMEC_FORMAT_COUNT) {
-            cli_usage_error("unknown format '%s' (policy, request)", o->format);
+            cli_usage_error("unknown format '%s' (policy, request, target, schedule, cli, "
+                            "cloudformation, terraform)", o->format);
             return EXIT_USAGE;
         }
     }
     const char *out = o->output && strcmp(o->output, "-") != 0 ? o->output : NULL;
     if (out && cli_same_file(out, file)) {
         cli_usage_error("refusing to write the output over the input '%s'", file);
+        return EXIT_USAGE;
+    }
+    if (o->check && out == NULL) {
+        cli_usage_error("--check compares with the files -o names: give -o FILE or -o DIR/");
+        return EXIT_USAGE;
+    }
+    int policies = fmt == MMEC_FORMAT_POLICY || fmt == MMEC_FORMAT_REQUEST;
+    if (o->policy && !policies) {
+        cli_usage_error("--policy applies to the policy and request formats");
         return EXIT_USAGE;
     }
     size_t olen = out ? strlen(out) : 0;
@@ -180,16 +234,18 @@ static int cmd_compile(const options *o, const char *file) {
         return EXIT_INTERNAL;
     int rc = cli_exit_for(mmec_compile_file(ctx, file));
     cli_hook_done();
-    cli_print_count(o->quiet, mmec_error_count(ctx), mmec_warning_count(ctx));
+    size_t warnings = mmec_warning_count(ctx);
     if (rc != EXIT_OK) {
+        cli_print_count(o->quiet, mmec_error_count(ctx), warnings);
         mmec_free(ctx);
         return rc;
     }
 
-    size_t n = mmec_policy_count(ctx), first = 0, last = n;
+    size_t n = mmec_emit_count(ctx, fmt), first = 0, last = n;
     if (o->policy) {
         size_t i = mmec_policy_find(ctx, o->policy);
         if (i == (size_t)-1) {
+            cli_print_count(o->quiet, 0, warnings);
             fprintf(stderr, "mmec: %s has no policy named '%s'; its policies are:\n", file,
                     o->policy);
             for (size_t k = 0; k < n; k++)
@@ -201,11 +257,15 @@ static int cmd_compile(const options *o, const char *file) {
         last = i + 1;
     }
     if (last == first) {
-        fprintf(stderr, "mmec: %s has no scaling policy to emit\n", file);
+        cli_print_count(o->quiet, 0, warnings);
+        fprintf(stderr, "mmec: %s has no %s to emit\n", file,
+                fmt == MMEC_FORMAT_TARGET ? "scalable target"
+                : fmt == MMEC_FORMAT_SCHEDULE ? "scheduled action" : "scaling policy");
         mmec_free(ctx);
         return EXIT_INPUT;
     }
     if (last - first > 1 && !to_dir && o->format == NULL) {
+        cli_print_count(o->quiet, 0, warnings);
         fprintf(stderr,
                 "mmec: %s has %zu policies, and one JSON file holds one policy configuration.\n"
                 "Choose one of:\n"
@@ -223,49 +283,57 @@ static int cmd_compile(const options *o, const char *file) {
     int compact = last - first > 1 && !to_dir;
     char err[512];
     rc = EXIT_OK;
-    if (to_dir && !cli_is_dir(out) && mkdir(out, 0777) != 0) {
+    if (to_dir && !o->check && !cli_is_dir(out) && mkdir(out, 0777) != 0) {
+        cli_print_count(o->quiet, 0, warnings);
         fprintf(stderr, "mmec: cannot create the folder '%s': %s\n", out, strerror(errno));
         mmec_free(ctx);
         return EXIT_IO;
     }
     /* One output: streamed to standard output or to a temporary file renamed at the end. */
     static cli_out single;
-    if (!to_dir && cli_out_open(&single, out, err, sizeof err) != 0) {
+    if (!to_dir && !o->check && cli_out_open(&single, out, err, sizeof err) != 0) {
+        cli_print_count(o->quiet, 0, warnings);
         fprintf(stderr, "mmec: %s\n", err);
         mmec_free(ctx);
         return EXIT_IO;
     }
+    size_t stale = 0, files = 0;
     for (size_t i = first; i < last && rc == EXIT_OK; i++) {
         char *text;
         size_t len;
         mmec_status st = mmec_emit(ctx, fmt, i, compact ? MMEC_EMIT_COMPACT : 0, &text, &len);
         if (st != MMEC_OK) {
-            fputs("mmec: out of memory\n", stderr);
-            rc = EXIT_INTERNAL;
+            if (st == MMEC_EINTERNAL)
+                fputs("mmec: out of memory\n", stderr);
+            rc = cli_exit_for(st);
             break;
         }
+        char path[4096];
         if (to_dir) {
-            char name[600], path[4096];
-            file_name_for(mmec_policy_name(ctx, i), name, sizeof name);
+            char name[600];
+            if (mmec_format_is_whole(fmt))
+                snprintf(name, sizeof name, "%s", whole_file_name(fmt));
+            else
+                file_name_for(mmec_emit_name(ctx, fmt, i), name, sizeof name);
             snprintf(path, sizeof path, "%s%s%s", out, out[olen - 1] == '/' ? "" : "/", name);
-            if (cli_write_atomic(path, text, len, err, sizeof err) != 0) {
-                fprintf(stderr, "mmec: %s\n", err);
-                rc = EXIT_IO;
-            }
-        } else {
-            cli_out_write(&single, text, len);
-            if (single.failed)
-                rc = EXIT_IO;
         }
+        files++;
+        rc = deliver(o, &single, to_dir ? path : NULL, text, len, &stale);
         mmec_buffer_free(ctx, text);
     }
-    if (!to_dir) {
-        if (rc == EXIT_INTERNAL)
+    cli_print_count(o->quiet, mmec_error_count(ctx), mmec_warning_count(ctx));
+    if (!to_dir && !o->check) {
+        if (rc != EXIT_OK && rc != EXIT_IO)
             cli_out_abort(&single, NULL, 0);
         else if (cli_out_commit(&single, err, sizeof err) != 0) {
             fprintf(stderr, "mmec: %s\n", err);
             rc = EXIT_IO;
         }
+    }
+    if (rc == EXIT_OK && stale) {
+        fprintf(stderr, "mmec: %zu of %zu generated files are stale; run the command without "
+                        "--check to regenerate them\n", stale, files);
+        rc = EXIT_INPUT;
     }
     mmec_free(ctx);
     return rc;
@@ -335,6 +403,8 @@ int main(int argc, char **argv) {
                 rc = EXIT_USAGE;
                 goto done;
             }
+        } else if (strcmp(a, "--check") == 0) {
+            o.check = 1;
         } else if (strcmp(a, "--werror") == 0) {
             o.werror = 1;
         } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {

@@ -100,6 +100,12 @@ typedef struct mmec_ctx mmec_ctx;
 typedef enum mmec_format {
     MMEC_FORMAT_POLICY = 0,   /* TargetTrackingScalingPolicyConfiguration JSON */
     MMEC_FORMAT_REQUEST,      /* PutScalingPolicy request JSON (--cli-input-json) */
+    MMEC_FORMAT_TARGET,       /* RegisterScalableTarget request JSON, one per scalable target */
+    MMEC_FORMAT_SCHEDULE,     /* PutScheduledAction request JSON, one per scheduled action */
+    /* Whole-file formats: one document for all targets, policies and scheduled actions. */
+    MMEC_FORMAT_CLI,          /* a POSIX sh script of aws CLI calls */
+    MMEC_FORMAT_CLOUDFORMATION,  /* a CloudFormation template (JSON) */
+    MMEC_FORMAT_TERRAFORM,    /* Terraform HCL */
     MMEC_FORMAT_COUNT
 } mmec_format;
 
@@ -170,11 +176,25 @@ MMEC_API mmec_status mmec_format_source(mmec_ctx *ctx, const char *name, const c
  * that have no effect, and deployment notes. Valid after a successful compile; MMEC_EUSAGE
  * otherwise. `*out` as from mmec_emit. */
 MMEC_API mmec_status mmec_explain(mmec_ctx *ctx, char **out, size_t *len);
+/* The number of documents mmec_emit makes in `format` after a successful compile: one per
+ * policy (policy, request), per scalable target (target), per scheduled action (schedule),
+ * and 1 for the whole-file formats (cli, cloudformation, terraform), whose index is 0. 0 when
+ * the compile failed or the format is unknown. For target, cli, cloudformation and terraform,
+ * mmec_emit reports a target without a capacity as an error (through the diagnostics
+ * callback) and returns MMEC_EINPUT. */
+MMEC_API size_t mmec_emit_count(const mmec_ctx *ctx, mmec_format format);
+/* Non-zero for the whole-file formats. */
+MMEC_API int mmec_format_is_whole(mmec_format format);
+/* The name of document `i` of `format`: the PolicyName, the target's ResourceId, the
+ * ScheduledActionName; NULL for a whole-file format or a bad index. Lives as long as the
+ * context. */
+MMEC_API const char *mmec_emit_name(const mmec_ctx *ctx, mmec_format format, size_t i);
 
 /* Releases a buffer from mmec_emit or mmec_diagnostic_render. Accepts NULL. */
 MMEC_API void mmec_buffer_free(mmec_ctx *ctx, char *buf);
 
-/* The format named `name` ("policy", "request"), or MMEC_FORMAT_COUNT. */
+/* The format named `name` ("policy", "request", "target", "schedule", "cli",
+ * "cloudformation", "terraform"), or MMEC_FORMAT_COUNT. */
 MMEC_API mmec_format mmec_format_from_name(const char *name);
 MMEC_API const char *mmec_format_name(mmec_format format);
 

@@ -53,6 +53,19 @@ typedef struct policy {
     uint8_t high_resolution;       /* 10-second metric (SageMaker ...HighResolution types) */
 } policy;
 
+/* A scheduled action (PutScheduledAction): at the times of `expression` the target's minimum
+ * and maximum capacity become `min_capacity`/`max_capacity` (< 0: left as they are, the
+ * convention of runtime/sim.h's sim_schedule, which a caller resolves from these). */
+typedef struct schedule {
+    const char *name;              /* ScheduledActionName, unique on its target */
+    span loc;                      /* the `schedule` statement */
+    struct target *target;
+    const char *expression;        /* Schedule: at(...), rate(...) or cron(...) */
+    const char *timezone;          /* IANA name; NULL: UTC, omitted */
+    const char *start_time, *end_time;   /* YYYY-MM-DDThh:mm:ssZ, or NULL */
+    int32_t min_capacity, max_capacity;
+} schedule;
+
 typedef struct target {
     target_kind kind;
     const char *name;              /* endpoint or inference component name */
@@ -66,6 +79,8 @@ typedef struct target {
     int32_t min_capacity, max_capacity;
     policy **policies;
     size_t npolicies;
+    schedule **schedules;
+    size_t nschedules;
 } target;
 
 typedef struct model {
@@ -73,6 +88,8 @@ typedef struct model {
     size_t ntargets;
     policy **policies;             /* every policy, in source order */
     size_t npolicies;
+    schedule **schedules;          /* every scheduled action, in the order checked */
+    size_t nschedules;
 } model;
 
 #endif

@@ -76,7 +76,7 @@ static ast_list list_add(ast_list l, ast_item *it) {
 }
 
 static void target_add(parse_state *ps, ast_target_kind kind, span loc, ast_tok name,
-                       ast_item *items, ast_scale *scale, span close) {
+                       ast_item *items, ast_scale *scale, ast_schedule *sched, span close) {
     ast_target *t = ast_alloc(ps, sizeof *t);
     t->kind = kind;
     t->loc = loc;
@@ -84,6 +84,7 @@ static void target_add(parse_state *ps, ast_target_kind kind, span loc, ast_tok 
     t->items = items;
     t->scale = scale;
     t->close_loc = close;
+    t->schedule = sched;
     if (ps->chk) {
         check_target(ps->chk, t);
         mem_scratch_reset(ps->ctx);
@@ -116,14 +117,15 @@ static void scale_error(span *loc, yyscan_t scanner, parse_state *ps, const char
 %code requires {
 typedef struct ast_list { ast_item *head, *tail; } ast_list;
 typedef struct ast_dims { ast_dim *head, *tail; } ast_dims;
+typedef struct ast_words { ast_word *head, *tail; span loc; } ast_words;
 }
 
 %token <ast_tok> WORD "name" STRING "string" NUMBER "number" PERCENT "percentage"
-                 DURATION "duration"
+                 DURATION "duration" CLOCK "time of day"
 %token CAPACITY "capacity" COMPONENT "component" COOLDOWN "cooldown" DIMENSIONS "dimensions"
        ENDPOINT "endpoint" HOOK "hook" IN "in" INSTANCE "instance" METRIC "metric"
        MODEL "model" NAME "name_" NO "no" ON "on" OUT "out" PER "per" SCALE "scale"
-       SCALE_IN "scale-in" SERVERLESS "serverless" UNIT "unit" VARIANT "variant"
+       SCALE_IN "scale-in" SCHEDULE "schedule" SERVERLESS "serverless" UNIT "unit" VARIANT "variant"
 %token LBRACE "{" RBRACE "}" EQ "=" COMMA "," DOTDOT ".." NL "end of line"
 
 %type <ast_tok> name value duration per_opt
@@ -134,6 +136,10 @@ typedef struct ast_dims { ast_dim *head, *tail; } ast_dims;
 %type <ast_cooldown *> cooldown
 %type <ast_metric *> metric custom_opts
 %type <ast_target_kind> kind
+%type <ast_schedule *> schedule when
+%type <ast_words> days
+%type <ast_list> sched_opts
+%type <ast_item *> sched_opt
 
 %%
 
@@ -145,10 +151,13 @@ file
     ;
 
 stmt
-    : scale                        { target_add(ps, AST_ONELINE, @1, $1->target, NULL, $1, @1); }
+    : scale                        { target_add(ps, AST_ONELINE, @1, $1->target, NULL, $1, NULL, @1); }
     | kind name "{"                { ps->open_brace = @3; ps->in_block = 1; }
       block "}"                    { ps->in_block = 0;
-                                     target_add(ps, $1, span_join(@1, @2), $2, $5.head, NULL, @6); }
+                                     target_add(ps, $1, span_join(@1, @2), $2, $5.head, NULL, NULL, @6); }
+    | SCHEDULE name when sched_opts
+                                   { $3->loc = @$; $3->target = $2; $3->options = $4.head;
+                                     target_add(ps, AST_SCHEDULE, @$, $2, NULL, NULL, $3, @$); }
     | HOOK STRING                  { ast_item *h = mem_alloc(ps->ctx, sizeof *h);
                                      h->kind = ITEM_HOOK; h->loc = @$; h->a = $2;
                                      *ps->file->hooks_tail = h;
@@ -181,6 +190,41 @@ item
     | CAPACITY NUMBER              { $$ = item_tok(ps, ITEM_CAPACITY, @$, $2); $$->b = $2; }
     | COOLDOWN cooldown            { $$ = item_new(ps, ITEM_COOLDOWN, @$); $$->cooldown = *$2; }
     | scale                        { $$ = item_new(ps, ITEM_SCALE, @$); $$->scale = $1; }
+    | schedule                     { $$ = item_new(ps, ITEM_SCHEDULE, @$); $$->schedule = $1; }
+    ;
+
+/* `schedule WHEN OPTIONS` in a block; the top-level form names its target first. */
+schedule
+    : SCHEDULE when sched_opts     { $$ = $2; $$->loc = @$; $$->options = $3.head; }
+    ;
+
+when
+    : STRING                       { $$ = ast_alloc(ps, sizeof *$$); $$->expr = $1; }
+    | days CLOCK                   { $$ = ast_alloc(ps, sizeof *$$); $$->days = $1.head;
+                                     $$->days_loc = $1.loc; $$->from = $2; }
+    | days CLOCK ".." CLOCK        { $$ = ast_alloc(ps, sizeof *$$); $$->days = $1.head;
+                                     $$->days_loc = $1.loc; $$->from = $2; $$->to = $4; }
+    ;
+
+/* weekdays, daily, weekends, mon-fri, sat,sun ... */
+days
+    : WORD                         { ast_word *w = ast_alloc(ps, sizeof *w); w->t = $1;
+                                     $$.head = $$.tail = w; $$.loc = @$; }
+    | days "," WORD                { ast_word *w = ast_alloc(ps, sizeof *w); w->t = $3;
+                                     $$ = $1; $$.tail->next = w; $$.tail = w; $$.loc = @$; }
+    ;
+
+sched_opts
+    : %empty                       { $$ = (ast_list){NULL, NULL}; }
+    | sched_opts sched_opt         { $$ = list_add($1, $2); }
+    ;
+
+sched_opt
+    : IN name                      { $$ = item_tok(ps, ITEM_TIMEZONE, @$, $2); }
+    | CAPACITY NUMBER ".." NUMBER  { $$ = item_tok(ps, ITEM_CAPACITY, @$, $2); $$->b = $4; }
+    | CAPACITY NUMBER              { $$ = item_tok(ps, ITEM_CAPACITY, @$, $2); $$->b = $2; }
+    | NAME name                    { $$ = item_tok(ps, ITEM_NAME, @$, $2); }
+    | WORD name                    { $$ = item_tok(ps, ITEM_BOUND, @$, $1); $$->b = $2; }
     ;
 
 scale
@@ -293,7 +337,7 @@ name
  * mean" for a misspelt keyword, and point at the '{' an unfinished block opened. */
 static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner, parse_state *ps) {
     (void)scanner;
-    enum { MAX = 8 };
+    enum { MAX = 12 };
     yysymbol_kind_t expected[MAX];
     int n = yypcontext_expected_tokens(yyctx, expected, MAX);
     yysymbol_kind_t got = yypcontext_token(yyctx);

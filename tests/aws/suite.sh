@@ -15,7 +15,7 @@ sh "$here/test_validate.sh" | grep -E '^(ok|not ok)' | sed 's/^\(ok\|not ok\) - 
 
 n=0
 for src in "$root"/tests/golden/*/*.scale $(find "$root/examples" -name '*.scale' 2>/dev/null); do
-    for fmt in policy request; do
+    for fmt in policy request target schedule; do
         # Only sources that compile; a failing case has nothing to validate.
         if "$mmec" -q -f "$fmt" "$src" -o "$tmp/out.$n.$fmt.json" 2>/dev/null; then
             [ -s "$tmp/out.$n.$fmt.json" ] && echo "${src#$root/} -f $fmt" >> "$tmp/index"
@@ -23,9 +23,11 @@ for src in "$root"/tests/golden/*/*.scale $(find "$root/examples" -name '*.scale
     done
     n=$((n + 1))
 done
-for fmt in policy request; do
+for fmt in policy request target schedule; do
     shape=TargetTrackingScalingPolicyConfiguration
     [ "$fmt" = request ] && shape=PutScalingPolicy
+    [ "$fmt" = target ] && shape=RegisterScalableTarget
+    [ "$fmt" = schedule ] && shape=PutScheduledAction
     files=("$tmp"/out.*."$fmt".json)
     count=$(grep -c -- "-f $fmt\$" "$tmp/index")
     if "$python" "$here/validate.py" --shape "$shape" "${files[@]}" > "$tmp/report.$fmt" 2>&1; then

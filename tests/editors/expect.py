@@ -10,15 +10,23 @@ tokenizer that follows grammar/scale.l. Usage (one process for many files: Pytho
 import re
 import sys
 
-STATEMENT = {"scale", "endpoint", "component", "serverless", "hook"}
+STATEMENT = {"scale", "endpoint", "component", "serverless", "hook", "schedule"}
 KEYWORD = {"capacity", "cooldown", "dimensions", "in", "instance", "metric", "model", "name",
-           "no", "on", "out", "per", "unit", "variant", "scale-in"}
+           "no", "on", "out", "per", "unit", "variant", "scale-in", "from", "until"}
 METRIC = {"invocations", "concurrency", "provisioned-concurrency", "cpu", "gpu", "memory",
           "gpu-memory", "disk"}
 STAT = {"avg", "min", "max", "sum", "count", "average", "minimum", "maximum", "Average",
         "Minimum", "Maximum", "Sum", "SampleCount"}
+# Days of a schedule (compiler/schedule.c day_set: any case), times of day, dates, and time
+# zones (grammar/scale.l ZONE: a word with a slash; UTC and GMT are zones too).
+DAY = r"(?:sun|mon|tue|wed|thu|fri|sat|sunday|monday|tuesday|wednesday|thursday|friday|saturday)"
+DAYS = re.compile(r"(?:daily|everyday|weekdays|weekends?|%s(?:-%s)?)" % (DAY, DAY), re.I)
+ZONES = {"UTC", "GMT"}
 TOKEN = re.compile(r'''(?P<comment>\#.*)
   |(?P<string>"(?:[^"\\\n]|\\.)*"?)
+  |(?P<time>[0-9]{1,2}:[0-9]{2}(?![0-9]))
+  |(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2}(?![A-Za-z0-9_.-]))
+  |(?P<zone>[A-Za-z_][A-Za-z0-9_+-]*(?:/[A-Za-z0-9_+-]+)+)
   |(?P<duration>(?:[0-9]+[smhd])+(?![A-Za-z0-9_.-]))
   |(?P<number>[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?%?(?![A-Za-z_-]))
   |(?P<word>[A-Za-z_0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*)
@@ -34,6 +42,10 @@ def kind_of(m):
     w = m.group()
     if w[0].isdigit():
         return "name"
+    if w in ZONES:
+        return "zone"
+    if DAYS.fullmatch(w):
+        return "day"
     for kind, words in (("statement", STATEMENT), ("keyword", KEYWORD), ("metric", METRIC),
                         ("stat", STAT)):
         if w in words:
@@ -59,12 +71,15 @@ def positions(path, out):
 
 VIM = {"comment": "scaleComment", "string": "scaleString", "number": ("scaleNumber", "scaleDuration"),
        "statement": "scaleStatement", "keyword": "scaleKeyword", "metric": "scaleMetric",
-       "stat": "scaleStat", "name": ""}
+       "stat": "scaleStat", "name": "", "time": "scaleTime", "date": "scaleDate",
+       "day": "scaleDay", "zone": "scaleZone"}
 TM = {"comment": "comment.line.number-sign.scale", "string": "string.quoted.double.scale",
       "number": ("constant.numeric.scale", "constant.numeric.duration.scale"),
       "statement": "keyword.control.scale", "keyword": "keyword.other.scale",
       "metric": "support.type.metric.scale", "stat": "support.function.statistic.scale",
-      "name": "variable.other.name.scale"}
+      "name": "variable.other.name.scale", "time": "constant.numeric.time.scale",
+      "date": "constant.numeric.date.scale", "day": "constant.language.day.scale",
+      "zone": "constant.other.timezone.scale"}
 
 
 def compare(which, expect, got, skip_first=False):

@@ -5,7 +5,8 @@
 #     exit with NAME.rc (0 when absent). Every NAME.out must compile.
 #  2. Round trip: every golden JSON (tests/golden/*/*.json, policy and request outputs) is
 #     imported and compiled again with the same format: the result must equal it byte for byte.
-#     The request output of every golden .scale that compiles round-trips the same way.
+#     The request output of every golden .scale that compiles round-trips the same way, and
+#     so do the scheduled actions of the infrastructure examples (-f schedule).
 #  3. The command line: -o writes atomically, nothing is written on errors, usage errors.
 # MMEC_UPDATE=1 rewrites the expectations of part 1 (review the diff!).
 set -u
@@ -49,10 +50,11 @@ for src in "$here"/*.json; do
     fi
 done
 
-# The format mmec wrote a JSON file in: pretty (one document) or JSON Lines of configurations
-# or of requests.
+# The format mmec wrote a JSON file in: pretty (one document) or JSON Lines of configurations,
+# of PutScalingPolicy requests, or of PutScheduledAction requests.
 format_args() {
-    if [ "$(head -n 1 "$1")" = "{" ]; then
+    if grep -q '"ScheduledActionName"' "$1"; then echo "-f schedule"
+    elif [ "$(head -n 1 "$1")" = "{" ]; then
         if grep -q '"PolicyName"' "$1"; then echo "-f request"; fi
     elif grep -q '"PolicyName"' "$1"; then echo "-f request"
     else echo "-f policy"; fi
@@ -78,6 +80,11 @@ round_trip() {   # case name, JSON file
 golden=$here/../golden
 for json in "$golden"/*/*.json; do
     round_trip "golden/$(basename "$(dirname "$json")")/$(basename "$json" .json)" "$json"
+done
+# The scheduled actions of the infrastructure examples (tests/infra/golden/*.schedule).
+for json in "$here"/../infra/golden/*.schedule; do
+    [ -s "$json" ] && [ ! -f "$json.rc" ] || continue
+    round_trip "infra/$(basename "$json")" "$json"
 done
 n=0
 for src in "$golden"/*/*.scale; do

@@ -168,8 +168,10 @@ static mmec_status compile_run(const char *name, const char *src, size_t len, fa
         assert_int_equal(mmec_emit(ctx, MMEC_FORMAT_POLICY, 0, 0, &out, &n), MMEC_EUSAGE);
         assert_null(out);
     }
-    for (size_t i = 0; st == MMEC_OK && i < mmec_policy_count(ctx); i++) {
-        for (int fmt = 0; fmt < MMEC_FORMAT_COUNT && st == MMEC_OK; fmt++) {
+    /* Each format has its own count: policies, scalable targets, scheduled actions, or one
+     * whole file. */
+    for (int fmt = 0; fmt < MMEC_FORMAT_COUNT && st == MMEC_OK; fmt++) {
+        for (size_t i = 0; st == MMEC_OK && i < mmec_emit_count(ctx, (mmec_format)fmt); i++) {
             char *out = NULL;
             size_t n = 0;
             st = mmec_emit(ctx, (mmec_format)fmt, i, 0, &out, &n);

@@ -3,7 +3,7 @@
  * diag_plain and lex_error call with a literal code in compiler/, grammar/, lua/, runtime/);
  * the inputs are every .scale of tests/golden/ (whose .err files the golden suite compares)
  * and examples/, every .json of tests/import/ (imported), plus the few conditions only the API can set up: a source over max_input, a
- * missing file, a folder, a failing hook. A new code without a golden case fails here, naming
+ * missing file, a folder, a failing hook, a scalable target without capacity emitted. A new code without a golden case fails here, naming
  * it. Sources are read from MMEC_SOURCE_DIR (tests/run sets it). */
 #include <ctype.h>
 #include <dirent.h>
@@ -209,6 +209,14 @@ static void every_code_is_reported_by_a_test(void **state) {
     assert_int_equal(mmec_compile_string(ctx, "h.scale", src, sizeof src - 1), MMEC_OK);
     static const char hook[] = "return { check = function(p, t, r) r.error('no') end }";
     assert_int_equal(hook_run_checks(ctx, "h.lua", hook, sizeof hook - 1, NULL), MMEC_EINPUT);
+    mmec_free(ctx);
+    /* A target without capacity compiles; registering it is refused when it is emitted. */
+    ctx = context(&seen, 0);
+    assert_int_equal(mmec_compile_string(ctx, "t.scale", src, sizeof src - 1), MMEC_OK);
+    char *out = (char *)1;
+    size_t out_len;
+    assert_int_equal(mmec_emit(ctx, MMEC_FORMAT_TARGET, 0, 0, &out, &out_len), MMEC_EINPUT);
+    assert_null(out);
     mmec_free(ctx);
 
     size_t missing = 0;

@@ -138,7 +138,9 @@ static const char SOURCE[] =
     "endpoint ep {\n  instance ml.g5.12xlarge\n  capacity 1..8\n  cooldown in 10m out 5m\n"
     "  scale on invocations 70 per instance\n"
     "  scale on metric \"Backlog\" in \"Custom/App\" avg 5 unit Count dimensions "
-    "{ A = \"b\", C = \"d\" }\n}\n";
+    "{ A = \"b\", C = \"d\" }\n"
+    "  schedule weekdays 08:00..20:00 in Europe/Paris capacity 4..12\n"
+    "  schedule \"rate(1 day)\" capacity 1..10 name daily-reset from 2026-01-01\n}\n";
 
 static void emit_survives_cjson_allocation_failures(void **state) {
     (void)state;
@@ -147,8 +149,10 @@ static void emit_survives_cjson_allocation_failures(void **state) {
     assert_int_equal(mmec_compile_string(ctx, "e.scale", SOURCE, sizeof SOURCE - 1), MMEC_OK);
     cJSON_Hooks hooks = {cjson_malloc, free};
     cJSON_InitHooks(&hooks);
-    for (size_t i = 0; i < mmec_policy_count(ctx); i++) {
-        for (int f = 0; f < MMEC_FORMAT_COUNT; f++) {
+    /* Each format has its own count: policies, scalable targets, scheduled actions, or one
+     * whole file. */
+    for (int f = 0; f < MMEC_FORMAT_COUNT; f++) {
+        for (size_t i = 0; i < mmec_emit_count(ctx, (mmec_format)f); i++) {
             for (int flags = 0; flags <= MMEC_EMIT_COMPACT; flags += MMEC_EMIT_COMPACT) {
                 int done = 0;
                 for (long n = 0; n < 1000 && !done; n++) {

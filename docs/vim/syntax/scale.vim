@@ -9,14 +9,23 @@ endif
 syn case match
 syn iskeyword @,48-57,_,45
 
-syn keyword scaleStatement scale endpoint component serverless hook
-syn keyword scaleKeyword capacity cooldown dimensions in instance metric model name no on out per unit variant scale-in
+syn keyword scaleStatement scale endpoint component serverless hook schedule
+syn keyword scaleKeyword capacity cooldown dimensions in instance metric model name no on out per unit variant scale-in from until
 syn keyword scaleMetric invocations concurrency provisioned-concurrency cpu gpu memory gpu-memory disk
 syn keyword scaleStat avg min max sum count average minimum maximum Average Minimum Maximum Sum SampleCount
 syn match scaleDuration "\<\(\d\+[smhd]\)\+\>"
 syn match scaleNumber "\<\d\+\(\.\d\+\)\=\([eE][+-]\=\d\+\)\=\(%\|\>\)"
 syn match scaleRange "\.\."
-syn region scaleString start=+"+ skip=+\\\\\|\\"+ end=+"+ oneline contains=scaleEscape
+" Schedules: days (any case), times of day, dates, time zones (Area/City, UTC), and the
+" cron(...), rate(...) and at(...) of an expression string. Defined after scaleNumber, so
+" they win where both start.
+syn match scaleDay "\c\<\(daily\|everyday\|weekdays\|weekends\=\|\(sun\|mon\|tue\|wed\|thu\|fri\|sat\|sunday\|monday\|tuesday\|wednesday\|thursday\|friday\|saturday\)\(-\(sun\|mon\|tue\|wed\|thu\|fri\|sat\|sunday\|monday\|tuesday\|wednesday\|thursday\|friday\|saturday\)\)\=\)\>"
+syn match scaleTime "\<\d\{1,2}:\d\d\>"
+syn match scaleDate "\<\d\{4}-\d\d-\d\d\>"
+syn match scaleZone "\<[A-Za-z_][A-Za-z0-9_+-]*\(/[A-Za-z0-9_+-]\+\)\+"
+syn keyword scaleZone UTC GMT
+syn region scaleString start=+"+ skip=+\\\\\|\\"+ end=+"+ oneline contains=scaleEscape,scaleExpr
+syn match scaleExpr "\<\(cron\|rate\|at\)(\@=" contained
 syn match scaleEscape +\\[\\"nt]+ contained
 syn match scaleComment "#.*$" contains=scaleTodo
 syn keyword scaleTodo TODO FIXME XXX contained
@@ -28,6 +37,11 @@ hi def link scaleStat Function
 hi def link scaleDuration Number
 hi def link scaleNumber Number
 hi def link scaleRange Operator
+hi def link scaleDay Constant
+hi def link scaleTime Number
+hi def link scaleDate Number
+hi def link scaleZone Constant
+hi def link scaleExpr Function
 hi def link scaleString String
 hi def link scaleEscape SpecialChar
 hi def link scaleComment Comment

@@ -1,0 +1,690 @@
+/* emit_infra.c: the whole-file formats an infrastructure repository deploys with: a POSIX sh
+ * script of aws CLI calls, a CloudFormation template (JSON) and Terraform HCL (AWS.md §5).
+ * Each holds every scalable target, scaling policy and scheduled action of the file, in the
+ * order a deployment needs them: targets, then what refers to them. The request bodies are
+ * the JSON emitters' own trees (emit_json.c), so every format says exactly what `-f request`,
+ * `-f target` and `-f schedule` say. */
+#include <setjmp.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "emit.h"
+#include "strbuf.h"
+
+/* What a deployment must know and no request says (SM-UPD is SageMaker's "Update or delete
+ * endpoints that use automatic scaling", docs.aws.amazon.com/sagemaker/latest/dg/
+ * endpoint-scaling.html; SMM UpdateEndpoint; BC DeregisterScalableTarget). */
+static const char *const notes[] = {
+    "Order: an endpoint or inference component must exist before its scalable target is "
+    "registered, and a target must be registered before its scaling policies and scheduled "
+    "actions are put.",
+    "Endpoint updates: UpdateEndpoint fails when it changes the instance type of a variant "
+    "registered here; delete its policies and deregister it first, then deploy this again "
+    "(SM-UPD).",
+    "Endpoint updates: pass RetainAllVariantProperties=true to UpdateEndpoint to keep the "
+    "instance count auto scaling has reached; with the default (false) the new endpoint "
+    "configuration's instance count applies (SMM UpdateEndpoint).",
+    "Deleting: deleting an endpoint deregisters its scalable targets only when the caller may "
+    "deregister them (SM-UPD); otherwise deregister each target, which also deletes its "
+    "policies and scheduled actions (BC DeregisterScalableTarget).",
+};
+#define NNOTES (sizeof notes / sizeof notes[0])
+
+/* Unique names for resources: an open-addressing set of arena strings. */
+typedef struct name_set {
+    const char **slot;
+    size_t cap, n;
+} name_set;
+
+typedef struct infra {
+    mmec_ctx *ctx;
+    strbuf sb;
+    name_set ids[3];               /* CloudFormation: [0]; Terraform: one per resource type */
+    const char **target_id;        /* per target, in model order */
+    const char *source;            /* the source file's base name */
+} infra;
+
+static void *arena(infra *in, size_t size) { return mem_alloc(in->ctx, size); }
+
+static uint32_t str_hash(const char *s) {
+    uint32_t h = 2166136261u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+/* Adds `name` to the set, or `name` followed by 2, 3, ... when it is taken; returns the
+ * name added (an arena copy). */
+static const char *unique(infra *in, name_set *set, const char *name) {
+    if ((set->n + 1) * 2 > set->cap) {
+        size_t cap = set->cap ? set->cap * 2 : 256;
+        const char **slot = mem_raw(in->ctx, NULL, 0, cap * sizeof *slot);
+        if (slot == NULL)
+            mem_fail(in->ctx);
+        memset(slot, 0, cap * sizeof *slot);
+        for (size_t i = 0; i < set->cap; i++) {
+            if (set->slot[i] == NULL)
+                continue;
+            size_t k = str_hash(set->slot[i]) & (cap - 1);
+            while (slot[k])
+                k = (k + 1) & (cap - 1);
+            slot[k] = set->slot[i];
+        }
+        if (set->slot)
+            mem_raw(in->ctx, set->slot, set->cap * sizeof *set->slot, 0);
+        set->slot = slot;
+        set->cap = cap;
+    }
+    const char *cand = name;
+    for (unsigned n = 2;; n++) {
+        size_t k = str_hash(cand) & (set->cap - 1);
+        while (set->slot[k] && strcmp(set->slot[k], cand) != 0)
+            k = (k + 1) & (set->cap - 1);
+        if (set->slot[k] == NULL) {
+            set->slot[k] = cand == name ? mem_strdup(in->ctx, name) : cand;
+            set->n++;
+            return set->slot[k];
+        }
+        cand = mem_printf(in->ctx, "%s%u", name, n);
+    }
+}
+
+static void sets_free(infra *in) {
+    for (size_t i = 0; i < 3; i++) {
+        if (in->ids[i].slot)
+            mem_raw(in->ctx, in->ids[i].slot, in->ids[i].cap * sizeof *in->ids[i].slot, 0);
+        in->ids[i].slot = NULL;
+    }
+}
+
+static int is_alnum(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+/* A CloudFormation logical id (alphanumeric): the words of `s` capitalised, then `tail`. */
+static const char *camel(infra *in, const char *s, const char *tail) {
+    size_t n = strlen(s), k = 0;
+    char *out = arena(in, n + strlen(tail) + 1);
+    int up = 1;
+    for (size_t i = 0; i < n && k < 200; i++) {
+        char c = s[i];
+        if (!is_alnum(c)) {
+            up = 1;
+            continue;
+        }
+        out[k++] = up && c >= 'a' && c <= 'z' ? (char)(c - 32) : c;
+        up = 0;
+    }
+    memcpy(out + k, tail, strlen(tail) + 1);
+    return out;
+}
+
+/* A Terraform resource name: letters, digits and '_' (hyphens too, but snake case is the
+ * convention), never starting with a digit. */
+static const char *snake(infra *in, const char *s) {
+    size_t n = strlen(s), k = 0;
+    char *out = arena(in, n + 2);
+    if (!(s[0] >= 'a' && s[0] <= 'z') && !(s[0] >= 'A' && s[0] <= 'Z') && s[0] != '_')
+        out[k++] = '_';
+    for (size_t i = 0; i < n; i++)
+        out[k++] = is_alnum(s[i]) ? s[i] : '_';
+    out[k] = '\0';
+    return out;
+}
+
+/* The name of a target for ids: the endpoint or component, and a variant other than the
+ * default. */
+static const char *target_label(infra *in, const target *t) {
+    if (t->variant && strcmp(t->variant, "AllTraffic") != 0)
+        return mem_printf(in->ctx, "%s-%s", t->name, t->variant);
+    return t->name;
+}
+
+static const char *base_name(const char *path) {
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+/* --- cli ------------------------------------------------------------------------------------ */
+
+/* `s` as one shell word: single quotes, each ' written '\''. */
+static void sh_quote(strbuf *sb, const char *s) {
+    strbuf_putc(sb, '\'');
+    for (;;) {
+        const char *q = strchr(s, '\'');
+        strbuf_put(sb, s, q ? (size_t)(q - s) : strlen(s));
+        if (q == NULL)
+            break;
+        strbuf_puts(sb, "'\\''");
+        s = q + 1;
+    }
+    strbuf_putc(sb, '\'');
+}
+
+static void sh_call(infra *in, const char *op, cJSON *body) {
+    strbuf *sb = &in->sb;
+    if (body == NULL)
+        mem_fail(in->ctx);
+    char *json = cJSON_PrintUnformatted(body);
+    cJSON_Delete(body);
+    if (json == NULL)
+        mem_fail(in->ctx);
+    strbuf_puts(sb, "aws application-autoscaling ");
+    strbuf_puts(sb, op);
+    strbuf_puts(sb, " --cli-input-json ");
+    sh_quote(sb, json);
+    strbuf_putc(sb, '\n');
+    cJSON_free(json);
+}
+
+static void comment_wrapped(strbuf *sb, const char *lead, const char *text, size_t width) {
+    size_t col = 0;
+    strbuf_puts(sb, lead);
+    col = strlen(lead);
+    const char *p = text;
+    int first = 1;
+    while (*p) {
+        const char *e = strchr(p, ' ');
+        size_t w = e ? (size_t)(e - p) : strlen(p);
+        if (!first && col + 1 + w > width) {
+            strbuf_putc(sb, '\n');
+            strbuf_puts(sb, lead[0] == '#' ? "#   " : "    ");
+            col = 4;
+        } else if (!first) {
+            strbuf_putc(sb, ' ');
+            col++;
+        }
+        strbuf_put(sb, p, w);
+        col += w;
+        first = 0;
+        p = e ? e + 1 : p + w;
+    }
+    strbuf_putc(sb, '\n');
+}
+
+static void emit_cli(infra *in) {
+    strbuf *sb = &in->sb;
+    const model *m = &in->ctx->model;
+    strbuf_puts(sb, "#!/bin/sh\n# Generated by mmec " MMEC_VERSION " from ");
+    strbuf_puts(sb, in->source);
+    strbuf_puts(sb, "; edit that file, not this one.\n#\n");
+    char line[200];
+    snprintf(line, sizeof line, "# Deploys %zu scalable targets, %zu scaling policies and %zu "
+             "scheduled actions of SageMaker\n", m->ntargets, m->npolicies, m->nschedules);
+    strbuf_puts(sb, line);
+    strbuf_puts(sb, "# endpoints with the aws CLI. The region and the profile are the CLI's own: "
+                    "AWS_REGION or\n# AWS_DEFAULT_REGION, AWS_PROFILE, ~/.aws/config.\n#\n"
+                    "# Notes:\n");
+    for (size_t i = 0; i < NNOTES; i++)
+        comment_wrapped(sb, "# - ", notes[i], 92);
+    strbuf_puts(sb, "set -eu\n\n# 1. Scalable targets, before anything that refers to them.\n");
+    for (size_t i = 0; i < m->ntargets; i++) {
+        const target *t = m->targets[i];
+        snprintf(line, sizeof line, "# %s: capacity %d..%d\n", t->resource_id, t->min_capacity,
+                 t->max_capacity);
+        strbuf_puts(sb, line);
+        sh_call(in, "register-scalable-target", emit_json_target(t));
+    }
+    if (m->npolicies)
+        strbuf_puts(sb, "\n# 2. Target-tracking scaling policies.\n");
+    for (size_t i = 0; i < m->npolicies; i++)
+        sh_call(in, "put-scaling-policy", emit_json_request(m->policies[i]));
+    if (m->nschedules)
+        strbuf_puts(sb, "\n# 3. Scheduled actions.\n");
+    for (size_t i = 0; i < m->nschedules; i++)
+        sh_call(in, "put-scheduled-action", emit_json_schedule(m->schedules[i]));
+    strbuf_puts(sb, "\n# To remove it all, deregister the targets (their policies and scheduled "
+                    "actions go with them):\n");
+    for (size_t i = 0; i < m->ntargets; i++) {
+        const target *t = m->targets[i];
+        strbuf_puts(sb, "#   aws application-autoscaling deregister-scalable-target "
+                        "--service-namespace sagemaker --resource-id ");
+        sh_quote(sb, t->resource_id);
+        strbuf_puts(sb, " --scalable-dimension ");
+        strbuf_puts(sb, t->dimension);
+        strbuf_putc(sb, '\n');
+    }
+}
+
+/* --- cloudformation ------------------------------------------------------------------------- */
+
+/* Prints `item` (then frees it) at `depth` into the text, after `lead`. */
+static void put_json(infra *in, const char *lead, cJSON *item, int depth) {
+    size_t n;
+    char *s = item ? emit_json_pretty(item, depth, &n) : NULL;
+    cJSON_Delete(item);
+    if (s == NULL)
+        mem_fail(in->ctx);
+    strbuf_puts(&in->sb, lead);
+    strbuf_put(&in->sb, s, n);
+    cJSON_free(s);
+}
+
+/* One resource: `"Id": {"Type": ..., "Properties": ...}` inside Resources. */
+static void put_resource(infra *in, const char *id, const char *type, cJSON *props, int first) {
+    cJSON *r = cJSON_CreateObject();
+    if (r == NULL || props == NULL) {
+        cJSON_Delete(r);
+        cJSON_Delete(props);
+        mem_fail(in->ctx);
+    }
+    if (!cJSON_AddItemToObject(r, "Properties", props)) {   /* the key copy failed */
+        cJSON_Delete(r);
+        cJSON_Delete(props);
+        mem_fail(in->ctx);
+    }
+    if (!cJSON_AddStringToObject(r, "Type", type)) {
+        cJSON_Delete(r);
+        mem_fail(in->ctx);
+    }
+    /* Type first, as templates are written. */
+    cJSON *t = cJSON_DetachItemFromObject(r, "Type");
+    cJSON_InsertItemInArray(r, 0, t);
+    strbuf_puts(&in->sb, first ? "\n    \"" : ",\n    \"");
+    strbuf_puts(&in->sb, id);    /* alphanumeric: nothing to escape */
+    put_json(in, "\": ", r, 2);
+}
+
+static cJSON *target_props(const target *t) {
+    cJSON *props = emit_json_target(t);
+    if (props == NULL || t->nschedules == 0)
+        return props;
+    cJSON *list = cJSON_AddArrayToObject(props, "ScheduledActions");
+    for (size_t k = 0; list && k < t->nschedules; k++) {
+        const schedule *s = t->schedules[k];
+        cJSON *a = cJSON_CreateObject();
+        if (a == NULL)
+            break;
+        cJSON_AddItemToArray(list, a);
+        cJSON *act = emit_json_action(s);
+        if (!cJSON_AddStringToObject(a, "ScheduledActionName", s->name) ||
+            !cJSON_AddStringToObject(a, "Schedule", s->expression) ||
+            (s->timezone && !cJSON_AddStringToObject(a, "Timezone", s->timezone)) ||
+            (s->start_time && !cJSON_AddStringToObject(a, "StartTime", s->start_time)) ||
+            (s->end_time && !cJSON_AddStringToObject(a, "EndTime", s->end_time)) || act == NULL) {
+            cJSON_Delete(act);
+            break;
+        }
+        if (!cJSON_AddItemToObject(a, "ScalableTargetAction", act)) {
+            cJSON_Delete(act);
+            break;
+        }
+        if (k + 1 == t->nschedules)
+            return props;
+    }
+    cJSON_Delete(props);
+    return NULL;
+}
+
+static cJSON *policy_props(const policy *p, const char *target_id) {
+    cJSON *props = cJSON_CreateObject(), *ref = NULL;
+    if (props == NULL || !cJSON_AddStringToObject(props, "PolicyName", p->name) ||
+        !cJSON_AddStringToObject(props, "PolicyType", "TargetTrackingScaling") ||
+        (ref = cJSON_AddObjectToObject(props, "ScalingTargetId")) == NULL ||
+        !cJSON_AddStringToObject(ref, "Ref", target_id)) {
+        cJSON_Delete(props);
+        return NULL;
+    }
+    cJSON *cfg = emit_json_config(p);
+    if (cfg == NULL) {
+        cJSON_Delete(props);
+        return NULL;
+    }
+    if (!cJSON_AddItemToObject(props, "TargetTrackingScalingPolicyConfiguration", cfg)) {
+        cJSON_Delete(cfg);
+        cJSON_Delete(props);
+        return NULL;
+    }
+    return props;
+}
+
+/* The template is printed a resource at a time, so only one resource's tree is ever built. */
+static void emit_cfn(infra *in) {
+    const model *m = &in->ctx->model;
+    cJSON *head = cJSON_CreateObject();
+    if (head == NULL)
+        mem_fail(in->ctx);
+    cJSON *meta = cJSON_AddObjectToObject(cJSON_AddObjectToObject(head, "Metadata"), "mmec");
+    cJSON *nl = meta && cJSON_AddStringToObject(meta, "Source", in->source)
+                    ? cJSON_AddArrayToObject(meta, "Notes") : NULL;
+    int ok = cJSON_AddStringToObject(head, "AWSTemplateFormatVersion", "2010-09-09") &&
+             cJSON_AddStringToObject(head, "Description",
+                 mem_printf(in->ctx, "Auto scaling of SageMaker endpoints, generated by mmec %s "
+                            "from %s: %zu scalable targets, %zu scaling policies, %zu scheduled "
+                            "actions.", MMEC_VERSION, in->source, m->ntargets, m->npolicies,
+                            m->nschedules)) && nl;
+    for (size_t i = 0; ok && i < NNOTES + 1; i++) {
+        cJSON *s = cJSON_CreateString(i < NNOTES ? notes[i]
+            : "CloudFormation: ResourceId is a plain string, so CloudFormation does not know a "
+              "target needs its endpoint; when the endpoint is in the same stack, add "
+              "DependsOn with its logical id to the ScalableTarget.");
+        ok = s != NULL;
+        if (s)
+            cJSON_AddItemToArray(nl, s);
+    }
+    /* Metadata after the version and the description. */
+    cJSON *md = cJSON_DetachItemFromObject(head, "Metadata");
+    if (md == NULL || !cJSON_AddItemToObject(head, "Metadata", md)) {
+        cJSON_Delete(md);
+        ok = 0;
+    }
+    if (!ok) {
+        cJSON_Delete(head);
+        mem_fail(in->ctx);
+    }
+    size_t n;
+    char *s = emit_json_pretty(head, 0, &n);
+    cJSON_Delete(head);
+    if (s == NULL)
+        mem_fail(in->ctx);
+    strbuf_put(&in->sb, s, n - 2);    /* without the closing "\n}" */
+    cJSON_free(s);
+    strbuf_puts(&in->sb, ",\n  \"Resources\": {");
+    for (size_t i = 0; i < m->ntargets; i++) {
+        const target *t = m->targets[i];
+        in->target_id[i] = unique(in, &in->ids[0], camel(in, target_label(in, t),
+                                  t->kind == TARGET_COMPONENT ? "ComponentTarget" : "Target"));
+        put_resource(in, in->target_id[i], "AWS::ApplicationAutoScaling::ScalableTarget",
+                     target_props(t), i == 0);
+    }
+    /* Policies target by target, so each finds its target's id without a search. */
+    for (size_t ti = 0; ti < m->ntargets; ti++) {
+        for (size_t k = 0; k < m->targets[ti]->npolicies; k++) {
+            const policy *p = m->targets[ti]->policies[k];
+            put_resource(in, unique(in, &in->ids[0], camel(in, p->name, "Policy")),
+                         "AWS::ApplicationAutoScaling::ScalingPolicy",
+                         policy_props(p, in->target_id[ti]), 0);
+        }
+    }
+    strbuf_puts(&in->sb, m->ntargets ? "\n  }\n}\n" : "}\n}\n");
+}
+
+/* --- terraform ------------------------------------------------------------------------------ */
+
+typedef struct hcl_attr {
+    const char *key;
+    const char *value;             /* as written: a quoted string, a number, a reference */
+} hcl_attr;
+
+/* A quoted HCL string: JSON's escapes, plus ${ and %{ doubled so they stay literal. Sized
+ * first, then written once into the arena. */
+static const char *hcl_str(infra *in, const char *s) {
+    size_t n = 2;
+    for (const char *p = s; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        n += c == '"' || c == '\\' || c == '\n' || c == '\t' || c == '\r' ? 2
+           : c < 0x20 ? 6 : (c == '$' || c == '%') && p[1] == '{' ? 2 : 1;
+    }
+    char *out = arena(in, n + 1), *o = out;
+    *o++ = '"';
+    for (const char *p = s; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c == '"' || c == '\\') {
+            *o++ = '\\';
+            *o++ = (char)c;
+        } else if (c == '\n' || c == '\t' || c == '\r') {
+            *o++ = '\\';
+            *o++ = c == '\n' ? 'n' : c == '\t' ? 't' : 'r';
+        } else if (c < 0x20) {
+            static const char hex[] = "0123456789abcdef";
+            memcpy(o, "\\u00", 4);
+            o[4] = hex[c >> 4];
+            o[5] = hex[c & 15];
+            o += 6;
+        } else {
+            if ((c == '$' || c == '%') && p[1] == '{')
+                *o++ = (char)c;
+            *o++ = (char)c;
+        }
+    }
+    *o++ = '"';
+    *o = '\0';
+    return out;
+}
+
+/* A number exactly as the JSON formats print it (cJSON's shortest round-trip form). */
+static const char *hcl_num(infra *in, double v) {
+    cJSON item;
+    memset(&item, 0, sizeof item);
+    item.type = cJSON_Number;
+    item.valuedouble = v;
+    item.valueint = v >= 2147483647.0 ? 2147483647 : v <= -2147483648.0 ? (-2147483647 - 1) : (int)v;
+    char buf[64];
+    if (!cJSON_PrintPreallocated(&item, buf, (int)sizeof buf, 0))
+        mem_fail(in->ctx);
+    return mem_strdup(in->ctx, buf);
+}
+
+static const char *hcl_int(infra *in, int32_t v) { return mem_printf(in->ctx, "%d", v); }
+
+static void indent(strbuf *sb, int depth) { strbuf_pad(sb, ' ', (size_t)depth * 2); }
+
+/* Attributes with their '=' aligned, as `terraform fmt` aligns a run of them. */
+static void hcl_attrs(strbuf *sb, int depth, const hcl_attr *a, size_t n) {
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++)
+        if (a[i].value && strlen(a[i].key) > w)
+            w = strlen(a[i].key);
+    for (size_t i = 0; i < n; i++) {
+        if (a[i].value == NULL)
+            continue;
+        indent(sb, depth);
+        strbuf_puts(sb, a[i].key);
+        strbuf_pad(sb, ' ', w - strlen(a[i].key));
+        strbuf_puts(sb, " = ");
+        strbuf_puts(sb, a[i].value);
+        strbuf_putc(sb, '\n');
+    }
+}
+
+static void hcl_open(strbuf *sb, int depth, const char *head) {
+    indent(sb, depth);
+    strbuf_puts(sb, head);
+    strbuf_puts(sb, " {\n");
+}
+
+static void hcl_close(strbuf *sb, int depth) {
+    indent(sb, depth);
+    strbuf_puts(sb, "}\n");
+}
+
+static const char *tf_ref(infra *in, const char *target_name, const char *attr) {
+    static const char head[] = "aws_appautoscaling_target.";
+    size_t a = sizeof head - 1, b = strlen(target_name), c = strlen(attr);
+    char *out = arena(in, a + b + c + 2);
+    memcpy(out, head, a);
+    memcpy(out + a, target_name, b);
+    out[a + b] = '.';
+    memcpy(out + a + b + 1, attr, c + 1);
+    return out;
+}
+
+static void tf_policy_config(infra *in, const policy *p) {
+    strbuf *sb = &in->sb;
+    hcl_open(sb, 1, "target_tracking_scaling_policy_configuration");
+    hcl_attr a[] = {
+        {"target_value", hcl_num(in, p->target_value)},
+        {"scale_in_cooldown", p->has_scale_in_cooldown ? hcl_int(in, p->scale_in_cooldown) : NULL},
+        {"scale_out_cooldown", p->has_scale_out_cooldown ? hcl_int(in, p->scale_out_cooldown) : NULL},
+        {"disable_scale_in", p->disable_scale_in ? "true" : NULL},
+    };
+    hcl_attrs(sb, 2, a, sizeof a / sizeof a[0]);
+    strbuf_putc(sb, '\n');
+    if (p->predefined) {
+        hcl_open(sb, 2, "predefined_metric_specification");
+        hcl_attr b[] = {{"predefined_metric_type", hcl_str(in, p->predefined_type)}};
+        hcl_attrs(sb, 3, b, 1);
+        hcl_close(sb, 2);
+    } else {
+        hcl_open(sb, 2, "customized_metric_specification");
+        hcl_attr b[] = {
+            {"metric_name", hcl_str(in, p->metric_name)},
+            {"namespace", hcl_str(in, p->namespace_)},
+            {"statistic", hcl_str(in, p->statistic)},
+            {"unit", p->unit ? hcl_str(in, p->unit) : NULL},
+        };
+        hcl_attrs(sb, 3, b, sizeof b / sizeof b[0]);
+        for (size_t i = 0; i < p->ndims; i++) {
+            strbuf_putc(sb, '\n');
+            hcl_open(sb, 3, "dimensions");
+            hcl_attr d[] = {{"name", hcl_str(in, p->dims[i].name)},
+                            {"value", hcl_str(in, p->dims[i].value)}};
+            hcl_attrs(sb, 4, d, 2);
+            hcl_close(sb, 3);
+        }
+        hcl_close(sb, 2);
+    }
+    hcl_close(sb, 1);
+}
+
+static void tf_policy(infra *in, const policy *p, const char *tn) {
+    strbuf *sb = &in->sb;
+    strbuf_puts(sb, "\nresource \"aws_appautoscaling_policy\" \"");
+    strbuf_puts(sb, unique(in, &in->ids[1], snake(in, p->name)));
+    strbuf_puts(sb, "\" {\n");
+    hcl_attr a[] = {
+        {"name", hcl_str(in, p->name)},
+        {"policy_type", "\"TargetTrackingScaling\""},
+        {"service_namespace", tf_ref(in, tn, "service_namespace")},
+        {"resource_id", tf_ref(in, tn, "resource_id")},
+        {"scalable_dimension", tf_ref(in, tn, "scalable_dimension")},
+    };
+    hcl_attrs(sb, 1, a, sizeof a / sizeof a[0]);
+    strbuf_putc(sb, '\n');
+    tf_policy_config(in, p);
+    strbuf_puts(sb, "}\n");
+}
+
+static void tf_schedule(infra *in, const schedule *s, const char *tn) {
+    strbuf *sb = &in->sb;
+    strbuf_puts(sb, "\nresource \"aws_appautoscaling_scheduled_action\" \"");
+    strbuf_puts(sb, unique(in, &in->ids[2], snake(in, s->name)));
+    strbuf_puts(sb, "\" {\n");
+    hcl_attr a[] = {
+        {"name", hcl_str(in, s->name)},
+        {"service_namespace", tf_ref(in, tn, "service_namespace")},
+        {"resource_id", tf_ref(in, tn, "resource_id")},
+        {"scalable_dimension", tf_ref(in, tn, "scalable_dimension")},
+        {"schedule", hcl_str(in, s->expression)},
+        {"timezone", s->timezone ? hcl_str(in, s->timezone) : NULL},
+        {"start_time", s->start_time ? hcl_str(in, s->start_time) : NULL},
+        {"end_time", s->end_time ? hcl_str(in, s->end_time) : NULL},
+    };
+    hcl_attrs(sb, 1, a, sizeof a / sizeof a[0]);
+    strbuf_putc(sb, '\n');
+    hcl_open(sb, 1, "scalable_target_action");
+    hcl_attr b[] = {
+        {"min_capacity", s->min_capacity >= 0 ? hcl_int(in, s->min_capacity) : NULL},
+        {"max_capacity", s->max_capacity >= 0 ? hcl_int(in, s->max_capacity) : NULL},
+    };
+    hcl_attrs(sb, 2, b, 2);
+    hcl_close(sb, 1);
+    strbuf_puts(sb, "}\n");
+}
+
+static void emit_tf(infra *in) {
+    strbuf *sb = &in->sb;
+    const model *m = &in->ctx->model;
+    strbuf_puts(sb, "# Generated by mmec " MMEC_VERSION " from ");
+    strbuf_puts(sb, in->source);
+    strbuf_puts(sb, "; edit that file, not this one.\n#\n# Notes:\n");
+    for (size_t i = 0; i < NNOTES; i++)
+        comment_wrapped(sb, "# - ", notes[i], 92);
+    comment_wrapped(sb, "# - ", "Terraform: resource_id is a plain string, so Terraform does "
+                    "not know a target needs its endpoint; when the endpoint is in the same "
+                    "configuration, add depends_on = [aws_sagemaker_endpoint.NAME] to its "
+                    "aws_appautoscaling_target.", 92);
+    for (size_t i = 0; i < m->ntargets; i++) {
+        const target *t = m->targets[i];
+        const char *name = unique(in, &in->ids[0], snake(in, target_label(in, t)));
+        in->target_id[i] = name;
+        strbuf_puts(sb, "\nresource \"aws_appautoscaling_target\" \"");
+        strbuf_puts(sb, name);
+        strbuf_puts(sb, "\" {\n");
+        hcl_attr a[] = {
+            {"service_namespace", "\"sagemaker\""},
+            {"resource_id", hcl_str(in, t->resource_id)},
+            {"scalable_dimension", hcl_str(in, t->dimension)},
+            {"min_capacity", hcl_int(in, t->min_capacity)},
+            {"max_capacity", hcl_int(in, t->max_capacity)},
+        };
+        hcl_attrs(sb, 1, a, sizeof a / sizeof a[0]);
+        strbuf_puts(sb, "}\n");
+    }
+    /* Policies, then scheduled actions, target by target: each finds its target's name
+     * without a search. */
+    for (size_t ti = 0; ti < m->ntargets; ti++)
+        for (size_t k = 0; k < m->targets[ti]->npolicies; k++)
+            tf_policy(in, m->targets[ti]->policies[k], in->target_id[ti]);
+    for (size_t ti = 0; ti < m->ntargets; ti++)
+        for (size_t k = 0; k < m->targets[ti]->nschedules; k++)
+            tf_schedule(in, m->targets[ti]->schedules[k], in->target_id[ti]);
+}
+
+/* --- entry ---------------------------------------------------------------------------------- */
+
+mmec_status emit_need_capacity(mmec_ctx *ctx, const target *t, const char *format) {
+    if (t->has_capacity)
+        return MMEC_OK;
+    diag_error(ctx, "no-capacity", t->loc,
+               "%s has no capacity, which %s needs to register it: add 'capacity MIN..MAX' "
+               "to its block", t->resource_id, format);
+    return MMEC_EINPUT;
+}
+
+/* The work, with allocation failures unwinding to emit_infra through ctx->oom. Everything it
+ * changes lives in `in`, which belongs to the caller's frame. */
+static int build(infra *in, mmec_format format) {
+    jmp_buf jb;
+    in->ctx->oom = &jb;
+    if (setjmp(jb) != 0)
+        return 0;
+    in->target_id = arena(in, (in->ctx->model.ntargets + 1) * sizeof *in->target_id);
+    if (format == MMEC_FORMAT_CLI)
+        emit_cli(in);
+    else if (format == MMEC_FORMAT_TERRAFORM)
+        emit_tf(in);
+    else
+        emit_cfn(in);
+    return 1;
+}
+
+mmec_status emit_infra(mmec_ctx *ctx, mmec_format format, char **out, size_t *len) {
+    *out = NULL;
+    *len = 0;
+    static const char *const names[] = {"the aws CLI", "CloudFormation", "Terraform"};
+    const char *what = names[format == MMEC_FORMAT_CLI ? 0 : format == MMEC_FORMAT_TERRAFORM ? 2 : 1];
+    mmec_status st = MMEC_OK;
+    for (size_t i = 0; i < ctx->model.ntargets; i++)
+        if (emit_need_capacity(ctx, ctx->model.targets[i], what) != MMEC_OK)
+            st = MMEC_EINPUT;
+    if (st != MMEC_OK)
+        return st;
+    infra in;
+    memset(&in, 0, sizeof in);
+    in.ctx = ctx;
+    in.source = base_name(ctx->src.name ? ctx->src.name : "<string>");
+    strbuf_init(&in.sb, ctx->cfg.alloc, ctx->cfg.alloc_user);
+    /* Room for the size header of a caller-owned buffer (emit_buffer), so the text is handed
+     * out where it was written, not copied: a template can be tens of megabytes. */
+    size_t header = 0;
+    strbuf_put(&in.sb, (const char *)&header, sizeof header);
+    int ok = build(&in, format);
+    ctx->oom = NULL;
+    /* mem_fail marked the context as out of memory; the compiled model is intact, so a later
+     * emit (with memory to spare) may still run. */
+    ctx->out_of_memory = 0;
+    sets_free(&in);
+    size_t n, cap;
+    char *text = ok ? strbuf_take(&in.sb, &n, &cap) : NULL;
+    if (text == NULL) {
+        strbuf_free(&in.sb);
+        return MMEC_EINTERNAL;
+    }
+    ((size_t *)(void *)text)[0] = cap;
+    *out = text + sizeof header;
+    *len = n - sizeof header;
+    return MMEC_OK;
+}

@@ -1,0 +1,680 @@
+/* schedule.c: the `schedule` statement. Checks AWS's schedule expressions (at, rate and the
+ * six-field cron of PutScheduledAction, BC), time zones against the system's IANA tzdata,
+ * start and end times and the capacity to apply, and turns the short form
+ * `weekdays 08:00..20:00` into the pair of cron actions it means. */
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "schedule.h"
+
+#define ALL_DAYS 0x7Fu             /* bit 0 = Sunday (cron's 1) ... bit 6 = Saturday (7) */
+#define WEEKDAYS 0x3Eu
+
+static const char *const day_names[7] = {"SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"};
+static const char *const month_names[12] = {"JAN", "FEB", "MAR", "APR", "MAY", "JUN",
+                                             "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"};
+
+/* The span of bytes [off, off+len) of a string token's text, when the text maps one to one
+ * onto the source (no escape sequences); else the whole token. */
+static span sub(const ast_tok *t, size_t off, size_t len) {
+    if (!t->quoted || t->loc.end - t->loc.start != t->len + 2)
+        return t->loc;
+    uint32_t start = t->loc.start + 1 + (uint32_t)off;
+    return (span){start, start + (uint32_t)(len ? len : 1)};
+}
+
+static int is_digit(char c) { return c >= '0' && c <= '9'; }
+
+/* A whole number of `len` digits at `s`, or -1. */
+static long digits(const char *s, size_t len) {
+    if (len == 0 || len > 9)
+        return -1;
+    long v = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (!is_digit(s[i]))
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
+static int leap(long y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+static int days_in_month(long y, long m) {
+    static const int n[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return m == 2 && leap(y) ? 29 : n[m - 1];
+}
+
+/* "YYYY-MM-DD" at s (10 bytes) as a valid calendar date. */
+static int valid_date(const char *s, size_t len) {
+    if (len != 10 || s[4] != '-' || s[7] != '-')
+        return 0;
+    long y = digits(s, 4), m = digits(s + 5, 2), d = digits(s + 8, 2);
+    return y >= 1970 && y <= 9999 && m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m);
+}
+
+/* "hh:mm" or "hh:mm:ss" at s. */
+static int valid_time(const char *s, size_t len) {
+    if ((len != 5 && len != 8) || s[2] != ':' || (len == 8 && s[5] != ':'))
+        return 0;
+    long h = digits(s, 2), m = digits(s + 3, 2), sec = len == 8 ? digits(s + 6, 2) : 0;
+    return h >= 0 && h <= 23 && m >= 0 && m <= 59 && sec >= 0 && sec <= 59;
+}
+
+/* --- cron ----------------------------------------------------------------------------------- */
+
+typedef struct cron_field {
+    const char *what;
+    long lo, hi;
+    const char *const *names;      /* JAN..DEC or SUN..SAT, numbered from `lo` */
+    int dom, dow;
+} cron_field;
+
+static const cron_field cron_fields[6] = {
+    {"minutes", 0, 59, NULL, 0, 0},
+    {"hours", 0, 23, NULL, 0, 0},
+    {"day-of-month", 1, 31, NULL, 1, 0},
+    {"month", 1, 12, month_names, 0, 0},
+    {"day-of-week", 1, 7, day_names, 0, 1},
+    {"year", 1970, 2199, NULL, 0, 0},
+};
+
+/* A value of field `f` (a number or a name) at s[0..len), or -1. */
+static long cron_value(const cron_field *f, const char *s, size_t len) {
+    if (f->names && len == 3) {
+        for (long i = 0; i <= f->hi - f->lo; i++)
+            if (strncasecmp(s, f->names[i], 3) == 0)
+                return f->lo + i;
+    }
+    long v = digits(s, len);
+    return v >= f->lo && v <= f->hi ? v : -1;
+}
+
+/* One item of a field's comma list: `*`, V, V-V, each optionally /STEP, or the day fields'
+ * specials: L, LW, nW (day of month), L, nL, n#k (day of week). Returns 0 when invalid. */
+static int cron_item(const cron_field *f, const char *s, size_t len) {
+    if (f->dom && ((len == 1 && s[0] == 'L') || (len == 2 && memcmp(s, "LW", 2) == 0)))
+        return 1;
+    if (f->dom && len >= 2 && s[len - 1] == 'W')
+        return cron_value(f, s, len - 1) >= 0;
+    if (f->dow && len == 1 && s[0] == 'L')
+        return 1;
+    if (f->dow && len >= 2 && s[len - 1] == 'L')
+        return cron_value(f, s, len - 1) >= 0;
+    const char *hash = f->dow ? memchr(s, '#', len) : NULL;
+    if (hash) {
+        long k = digits(hash + 1, len - (size_t)(hash + 1 - s));
+        return cron_value(f, s, (size_t)(hash - s)) >= 0 && k >= 1 && k <= 5;
+    }
+    const char *slash = memchr(s, '/', len);
+    size_t base = slash ? (size_t)(slash - s) : len;
+    if (slash) {
+        long step = digits(slash + 1, len - base - 1);
+        if (step < 1 || step > f->hi)
+            return 0;
+    }
+    if (base == 1 && s[0] == '*')
+        return 1;
+    const char *dash = memchr(s, '-', base);
+    if (dash)
+        return cron_value(f, s, (size_t)(dash - s)) >= 0 &&
+               cron_value(f, dash + 1, base - (size_t)(dash + 1 - s)) >= 0;
+    return cron_value(f, s, base) >= 0;
+}
+
+static void cron_field_error(mmec_ctx *ctx, const ast_tok *t, size_t off, size_t len,
+                             const cron_field *f) {
+    diag_error(ctx, "schedule-expression", sub(t, off, len),
+               "invalid %s field '%.*s' in the cron expression", f->what, (int)len, t->s + off);
+    if (f->names)
+        diag_note(ctx, sub(t, off, len), "%s takes %ld-%ld or %s-%s, lists with ',', ranges "
+                  "with '-', steps with '/'%s", f->what, f->lo, f->hi, f->names[0],
+                  f->names[f->hi - f->lo], f->dow ? ", L, nL and n#k" : "");
+    else
+        diag_note(ctx, sub(t, off, len), "%s takes %ld-%ld, '*', lists with ',', ranges with "
+                  "'-', steps with '/'%s", f->what, f->lo, f->hi, f->dom ? ", L, LW and nW" : "");
+}
+
+/* cron(Minutes Hours Day-of-month Month Day-of-week Year): six fields, and '?' in exactly
+ * one of the two day fields (BC PutScheduledAction; UG scheduled-scaling-using-cron). */
+static int check_cron(mmec_ctx *ctx, const ast_tok *t, size_t open, size_t close) {
+    size_t start[7], len[7], n = 0, i = open;
+    while (i < close) {
+        while (i < close && t->s[i] == ' ')
+            i++;
+        if (i == close)
+            break;
+        size_t b = i;
+        while (i < close && t->s[i] != ' ')
+            i++;
+        if (n < 7) {
+            start[n] = b;
+            len[n] = i - b;
+        }
+        n++;
+    }
+    if (n != 6) {
+        diag_error(ctx, "schedule-expression", sub(t, open, close - open),
+                   "a cron expression has 6 fields, not %zu", n);
+        diag_note(ctx, sub(t, open, close - open),
+                  "Minutes Hours Day-of-month Month Day-of-week Year, e.g. cron(0 8 ? * MON-FRI *)");
+        return 0;
+    }
+    int ok = 1, question[2] = {0, 0};
+    for (size_t k = 0; k < 6; k++) {
+        const cron_field *f = &cron_fields[k];
+        const char *s = t->s + start[k];
+        if (len[k] == 1 && s[0] == '?' && (f->dom || f->dow)) {
+            question[f->dow] = 1;
+            continue;
+        }
+        for (size_t a = 0; a < len[k];) {
+            size_t b = a;
+            while (b < len[k] && s[b] != ',')
+                b++;
+            if (!cron_item(f, s + a, b - a)) {
+                cron_field_error(ctx, t, start[k], len[k], f);
+                ok = 0;
+                break;
+            }
+            a = b + 1;
+            if (b + 1 == len[k]) {     /* a trailing comma */
+                cron_field_error(ctx, t, start[k], len[k], f);
+                ok = 0;
+            }
+        }
+    }
+    if (ok && question[0] + question[1] != 1) {
+        diag_error(ctx, "schedule-expression", sub(t, start[2], start[4] + len[4] - start[2]),
+                   question[0] ? "'?' in both day fields: one of them must name the days"
+                               : "day-of-month and day-of-week are both given: AWS takes '?' "
+                                 "in one of them");
+        diag_note(ctx, sub(t, start[2], start[4] + len[4] - start[2]),
+                  "e.g. '? * MON-FRI' for weekdays, '* * ?' for every day");
+        ok = 0;
+    }
+    return ok;
+}
+
+/* "at(...)", "rate(...)" or "cron(...)", as BC's PutScheduledAction documents them. */
+static int check_expression(mmec_ctx *ctx, const ast_tok *t) {
+    const char *s = t->s;
+    size_t len = t->len;
+    size_t open = 0;
+    while (open < len && s[open] != '(')
+        open++;
+    if (open == len || s[len - 1] != ')') {
+        diag_error(ctx, "schedule-expression", t->loc,
+                   "a schedule is at(...), rate(...) or cron(...), not '%.*s'",
+                   len > 60 ? 60 : (int)len, s);
+        return 0;
+    }
+    size_t a = open + 1, b = len - 1;    /* the text between the parentheses */
+    if (open == 4 && memcmp(s, "cron", 4) == 0)
+        return check_cron(ctx, t, a, b);
+    if (open == 2 && memcmp(s, "at", 2) == 0) {
+        if (b - a == 19 && s[a + 10] == 'T' && valid_date(s + a, 10) && valid_time(s + a + 11, 8))
+            return 1;
+        diag_error(ctx, "schedule-expression", sub(t, a, b - a),
+                   "an at expression is at(yyyy-mm-ddThh:mm:ss), a valid date and time");
+        return 0;
+    }
+    if (open == 4 && memcmp(s, "rate", 4) == 0) {
+        const char *sp = memchr(s + a, ' ', b - a);
+        long v = sp ? digits(s + a, (size_t)(sp - s - (long)a)) : -1;
+        static const char *const units[] = {"minute", "minutes", "hour", "hours", "day", "days"};
+        int unit = 0;
+        for (size_t k = 0; sp && k < 6; k++)
+            unit |= (size_t)(s + b - sp - 1) == strlen(units[k]) &&
+                    memcmp(sp + 1, units[k], strlen(units[k])) == 0;
+        if (v >= 1 && unit)
+            return 1;
+        diag_error(ctx, "schedule-expression", sub(t, a, b - a),
+                   "a rate expression is rate(N unit): N a positive whole number, unit one of "
+                   "minute, minutes, hour, hours, day, days");
+        return 0;
+    }
+    diag_error(ctx, "schedule-expression", sub(t, 0, open),
+               "unknown schedule expression '%.*s(...)': AWS takes at, rate and cron", (int)open, s);
+    return 0;
+}
+
+/* --- days and times ------------------------------------------------------------------------- */
+
+static int day_index(const char *s, size_t len) {
+    static const char *const full[7] = {"sunday", "monday", "tuesday", "wednesday",
+                                        "thursday", "friday", "saturday"};
+    for (int i = 0; i < 7; i++)
+        if ((len == 3 && strncasecmp(s, day_names[i], 3) == 0) ||
+            (len == strlen(full[i]) && strncasecmp(s, full[i], len) == 0))
+            return i;
+    return -1;
+}
+
+/* The days a word names: daily, weekdays, weekends, a day, or a range of days (mon-fri). */
+static unsigned day_set(const ast_tok *t) {
+    static const struct { const char *w; unsigned set; } groups[] = {
+        {"daily", ALL_DAYS}, {"everyday", ALL_DAYS}, {"weekdays", WEEKDAYS},
+        {"weekends", 0x41u}, {"weekend", 0x41u},
+    };
+    for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++)
+        if (t->len == strlen(groups[i].w) && strncasecmp(t->s, groups[i].w, t->len) == 0)
+            return groups[i].set;
+    const char *dash = memchr(t->s, '-', t->len);
+    if (dash == NULL) {
+        int d = day_index(t->s, t->len);
+        return d < 0 ? 0 : 1u << d;
+    }
+    int a = day_index(t->s, (size_t)(dash - t->s));
+    int b = day_index(dash + 1, t->len - (size_t)(dash + 1 - t->s));
+    if (a < 0 || b < 0)
+        return 0;
+    unsigned set = 0;
+    for (int d = a;; d = (d + 1) % 7) {   /* fri-mon wraps over the weekend */
+        set |= 1u << d;
+        if (d == b)
+            break;
+    }
+    return set;
+}
+
+/* Day-of-week field for a set: runs of three days or more as ranges, in cron's order. */
+static char *dow_field(mmec_ctx *ctx, unsigned set) {
+    char buf[64];
+    size_t n = 0;
+    for (int d = 0; d < 7;) {
+        if (!(set & (1u << d))) {
+            d++;
+            continue;
+        }
+        int e = d;
+        while (e + 1 < 7 && (set & (1u << (e + 1))))
+            e++;
+        if (n)
+            buf[n++] = ',';
+        if (e - d >= 2) {
+            n += (size_t)snprintf(buf + n, sizeof buf - n, "%s-%s", day_names[d], day_names[e]);
+        } else {
+            n += (size_t)snprintf(buf + n, sizeof buf - n, "%s", day_names[d]);
+            if (e > d)
+                n += (size_t)snprintf(buf + n, sizeof buf - n, ",%s", day_names[e]);
+        }
+        d = e + 1;
+    }
+    return mem_strndup(ctx, buf, n);
+}
+
+/* cron() at hh:mm on the days of `set`. */
+static char *cron_at(mmec_ctx *ctx, int minutes, unsigned set) {
+    if (set == ALL_DAYS)
+        return mem_printf(ctx, "cron(%d %d * * ? *)", minutes % 60, minutes / 60);
+    return mem_printf(ctx, "cron(%d %d ? * %s *)", minutes % 60, minutes / 60,
+                      dow_field(ctx, set));
+}
+
+/* "HH:MM" as minutes since midnight, or -1 after an error. */
+static int clock_minutes(mmec_ctx *ctx, const ast_tok *t) {
+    const char *colon = memchr(t->s, ':', t->len);
+    long h = digits(t->s, (size_t)(colon - t->s));
+    long m = digits(colon + 1, t->len - (size_t)(colon + 1 - t->s));
+    if (h < 0 || h > 23 || m < 0 || m > 59) {
+        diag_error(ctx, "schedule-time", t->loc,
+                   "invalid time of day '%.*s': hours are 00 to 23, minutes 00 to 59",
+                   (int)t->len, t->s);
+        return -1;
+    }
+    return (int)(h * 60 + m);
+}
+
+/* --- options -------------------------------------------------------------------------------- */
+
+static int zone_name_ok(const char *s, size_t len) {
+    if (len == 0 || len > 255)
+        return 0;
+    for (size_t i = 0; i < len; i++) {
+        char c = s[i];
+        int start = i == 0 || s[i - 1] == '/';
+        if (c == '/' ? start || i + 1 == len
+                     : !((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || is_digit(c) ||
+                         c == '_' || c == '+' || c == '-' || (c == '.' && !start)))
+            return 0;
+    }
+    /* Not zones: the folders of alternative builds, and the files beside the zones. */
+    static const char *const not_zones[] = {"posix/", "right/", "posixrules", "localtime"};
+    for (size_t i = 0; i < sizeof not_zones / sizeof not_zones[0]; i++)
+        if (strncmp(s, not_zones[i], strlen(not_zones[i])) == 0)
+            return 0;
+    return 1;
+}
+
+static const char *tz_dir(void) {
+    const char *d = getenv("TZDIR");
+    return d && *d ? d : "/usr/share/zoneinfo";
+}
+
+/* Whether `path` is a compiled zone (a TZif file, RFC 8536). */
+static int is_tzif(const char *path) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    char magic[4];
+    ssize_t r = read(fd, magic, 4);
+    close(fd);
+    return r == 4 && memcmp(magic, "TZif", 4) == 0;
+}
+
+/* The entry of folder `dir` equal to `name` ignoring case, copied to `out`. */
+static int find_nocase(const char *dir, const char *name, size_t len, char *out, size_t cap) {
+    DIR *d = opendir(dir);
+    if (d == NULL)
+        return 0;
+    int found = 0;
+    for (struct dirent *e; !found && (e = readdir(d)) != NULL;) {
+        if (strlen(e->d_name) == len && strncasecmp(e->d_name, name, len) == 0 &&
+            len < cap) {
+            memcpy(out, e->d_name, len + 1);
+            found = 1;
+        }
+    }
+    closedir(d);
+    return found;
+}
+
+/* A zone the misspelt `name` may mean: the same name in another case, or a city written
+ * without its area (Paris: Europe/Paris). Empty when none. */
+static void tz_suggest(const char *name, char *out, size_t cap) {
+    char path[1024], part[256];
+    out[0] = '\0';
+    size_t n = (size_t)snprintf(path, sizeof path, "%s", tz_dir());
+    size_t o = 0;
+    for (const char *p = name; *p;) {
+        const char *slash = strchr(p, '/');
+        size_t len = slash ? (size_t)(slash - p) : strlen(p);
+        if (!find_nocase(path, p, len, part, sizeof part) || n + len + 2 > sizeof path ||
+            o + len + 2 > cap)
+            goto city;
+        n += (size_t)snprintf(path + n, sizeof path - n, "/%s", part);
+        o += (size_t)snprintf(out + o, cap - o, "%s%s", o ? "/" : "", part);
+        p = slash ? slash + 1 : p + len;
+    }
+    if (is_tzif(path) && zone_name_ok(out, strlen(out)))
+        return;
+city:
+    out[0] = '\0';
+    if (strchr(name, '/'))
+        return;
+    DIR *d = opendir(tz_dir());
+    if (d == NULL)
+        return;
+    for (struct dirent *e; out[0] == '\0' && (e = readdir(d)) != NULL;) {
+        if (e->d_name[0] == '.' || !zone_name_ok(e->d_name, strlen(e->d_name)))
+            continue;
+        snprintf(path, sizeof path, "%s/%s", tz_dir(), e->d_name);
+        if (find_nocase(path, name, strlen(name), part, sizeof part)) {
+            snprintf(path, sizeof path, "%s/%s/%s", tz_dir(), e->d_name, part);
+            size_t a = strlen(e->d_name), b = strlen(part);
+            if (is_tzif(path) && a + b + 2 <= cap) {
+                memcpy(out, e->d_name, a);
+                out[a] = '/';
+                memcpy(out + a + 1, part, b + 1);
+            }
+        }
+    }
+    closedir(d);
+}
+
+/* An IANA time zone name, checked against the system's tzdata (.ci/deps installs it). */
+static const char *check_timezone(mmec_ctx *ctx, const ast_tok *t) {
+    char *name = mem_strndup(ctx, t->s, t->len);
+    if (zone_name_ok(t->s, t->len) && strlen(name) == t->len) {
+        char *path = mem_printf(ctx, "%s/%s", tz_dir(), name);
+        if (is_tzif(path))
+            return name;
+    }
+    diag_error(ctx, "timezone", t->loc, "unknown time zone '%.*s'", t->len > 60 ? 60 : (int)t->len,
+               t->s);
+    char best[256];
+    tz_suggest(name, best, sizeof best);
+    if (best[0])
+        diag_note(ctx, t->loc, "did you mean '%s'?", best);
+    else
+        diag_note(ctx, t->loc, "time zones are IANA names such as UTC, Europe/Paris or "
+                               "America/New_York (from the system's tzdata)");
+    return NULL;
+}
+
+/* `from`/`until` DATE: YYYY-MM-DD, or YYYY-MM-DDThh:mm[:ss], UTC (AWS takes StartTime and
+ * EndTime as instants), with an optional Z. Returns YYYY-MM-DDThh:mm:ssZ or NULL. */
+static const char *check_date(mmec_ctx *ctx, const ast_tok *t) {
+    const char *s = t->s;
+    size_t len = t->len;
+    if (len > 10 && s[len - 1] == 'Z')
+        len--;
+    int ok = len >= 10 && valid_date(s, 10);
+    if (ok && len > 10)
+        ok = s[10] == 'T' && valid_time(s + 11, len - 11);
+    if (!ok) {
+        diag_error(ctx, "schedule-date", t->loc,
+                   "invalid date '%.*s': write 2026-06-01 or \"2026-06-01T08:00:00Z\" (UTC)",
+                   len > 40 ? 40 : (int)len, s);
+        return NULL;
+    }
+    if (len == 10)
+        return mem_printf(ctx, "%.10sT00:00:00Z", s);
+    if (len == 16)
+        return mem_printf(ctx, "%.16s:00Z", s);
+    return mem_printf(ctx, "%.19sZ", s);
+}
+
+/* ScheduledActionName: 1..256 characters, none of ':', '/', '|' or control characters, no
+ * leading or trailing space (BC pattern). */
+static int check_action_name(mmec_ctx *ctx, const ast_tok *t, const char *suffix) {
+    size_t len = t->len + strlen(suffix);
+    int ok = len >= 1 && len <= 256 && t->len > 0 && t->s[0] != ' ' && t->s[t->len - 1] != ' ';
+    for (size_t i = 0; ok && i < t->len; i++) {
+        unsigned char c = (unsigned char)t->s[i];
+        ok = !(c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == ':' || c == '/' || c == '|');
+    }
+    if (!ok)
+        diag_error(ctx, "schedule-name", t->loc,
+                   "invalid scheduled action name: 1 to 256 characters%s, without ':', '/', "
+                   "'|', control characters or spaces at either end",
+                   *suffix ? mem_printf(ctx, " with '%s'", suffix) : "");
+    return ok;
+}
+
+static int check_capacity(mmec_ctx *ctx, const ast_item *it, int32_t *lo, int32_t *hi) {
+    const ast_tok *t[2] = {&it->a, &it->b};
+    int32_t v[2] = {0, 0};
+    for (int k = 0; k < 2; k++) {
+        long n = digits(t[k]->s, t[k]->len);
+        if (n < 0 || n > INT32_MAX) {
+            diag_error(ctx, "schedule-capacity", t[k]->loc,
+                       "capacity '%.*s' is not a whole number from 0 to 2147483647",
+                       t[k]->len > 40 ? 40 : (int)t[k]->len, t[k]->s);
+            return 0;
+        }
+        v[k] = (int32_t)n;
+    }
+    if (v[0] > v[1]) {
+        diag_error(ctx, "schedule-capacity", it->loc,
+                   "minimum capacity %d is greater than maximum capacity %d", v[0], v[1]);
+        return 0;
+    }
+    *lo = v[0];
+    *hi = v[1];
+    return 1;
+}
+
+/* --- the statement -------------------------------------------------------------------------- */
+
+static schedule *action_new(mmec_ctx *ctx, span loc) {
+    schedule *a = mem_alloc(ctx, sizeof *a);
+    a->loc = loc;
+    a->min_capacity = a->max_capacity = -1;
+    return a;
+}
+
+int schedule_build(mmec_ctx *ctx, const ast_schedule *s, sched_draft *d) {
+    size_t errors = ctx->errors;
+    memset(d, 0, sizeof *d);
+    if (s->target.s) {
+        d->target_name = mem_strndup(ctx, s->target.s, s->target.len);
+        d->target_loc = s->target.loc;
+    }
+    const ast_item *seen[ITEM_BOUND + 1];
+    const ast_item *from = NULL, *until = NULL;
+    memset(seen, 0, sizeof seen);
+    for (const ast_item *o = s->options; o; o = o->next) {
+        const ast_item **slot = &seen[o->kind];
+        if (o->kind == ITEM_BOUND) {
+            int is_from = o->a.len == 4 && memcmp(o->a.s, "from", 4) == 0;
+            int is_until = o->a.len == 5 && memcmp(o->a.s, "until", 5) == 0;
+            if (!is_from && !is_until) {
+                diag_error(ctx, "syntax", o->a.loc,
+                           "unknown schedule option '%.*s': expected 'in', 'capacity', 'name', "
+                           "'from' or 'until'", o->a.len > 40 ? 40 : (int)o->a.len, o->a.s);
+                continue;
+            }
+            slot = is_from ? &from : &until;
+        }
+        if (*slot) {
+            diag_error(ctx, "duplicate", o->loc, "this option is given twice");
+            diag_note(ctx, (*slot)->loc, "first given here");
+            continue;
+        }
+        *slot = o;
+    }
+
+    schedule *a = action_new(ctx, s->loc), *b = NULL;
+    d->action[0] = a;
+    d->n = 1;
+    if (s->expr.s) {
+        if (check_expression(ctx, &s->expr))
+            a->expression = mem_strndup(ctx, s->expr.s, s->expr.len);
+    } else {
+        unsigned set = 0;
+        for (const ast_word *w = s->days; w; w = w->next) {
+            unsigned k = day_set(&w->t);
+            if (k == 0) {
+                diag_error(ctx, "schedule-days", w->t.loc, "unknown days '%.*s'",
+                           w->t.len > 40 ? 40 : (int)w->t.len, w->t.s);
+                diag_note(ctx, w->t.loc, "days are daily, weekdays, weekends, a day (mon, "
+                                         "tuesday, ...), a range (mon-thu) or a list (sat,sun)");
+            }
+            set |= k;
+        }
+        int t0 = clock_minutes(ctx, &s->from);
+        int t1 = s->to.s ? clock_minutes(ctx, &s->to) : -1;
+        if (s->to.s && t0 >= 0 && t0 == t1)
+            diag_error(ctx, "schedule-time", span_join(s->from.loc, s->to.loc),
+                       "the window starts and ends at the same time");
+        if (ctx->errors == errors) {
+            /* Label: the days as written, then the times: weekdays-0800-2000. */
+            char days[128];
+            size_t n = 0;
+            for (const ast_word *w = s->days; w && n + 44 < sizeof days; w = w->next)
+                n += (size_t)snprintf(days + n, sizeof days - n, "%s%.*s", n ? "," : "",
+                                      w->t.len > 40 ? 40 : (int)w->t.len, w->t.s);
+            for (size_t i = 0; i < n; i++)
+                days[i] = (char)(days[i] >= 'A' && days[i] <= 'Z' ? days[i] + 32 : days[i]);
+            d->label = t1 >= 0 ? mem_printf(ctx, "%s-%02d%02d-%02d%02d", days, t0 / 60, t0 % 60,
+                                            t1 / 60, t1 % 60)
+                               : mem_printf(ctx, "%s-%02d%02d", days, t0 / 60, t0 % 60);
+            a->expression = cron_at(ctx, t0, set);
+            if (t1 >= 0) {
+                /* A window past midnight ends on the next day of each. */
+                unsigned end = t1 > t0 ? set : ((set << 1) | (set >> 6)) & ALL_DAYS;
+                b = action_new(ctx, s->loc);
+                b->expression = cron_at(ctx, t1, end);
+                d->action[1] = b;
+                d->n = 2;
+                d->restore = 1;
+            }
+        }
+    }
+    if (seen[ITEM_TIMEZONE]) {
+        a->timezone = check_timezone(ctx, &seen[ITEM_TIMEZONE]->a);
+        if (a->timezone && s->expr.s && strncmp(s->expr.s, "rate(", 5) == 0)
+            diag_warning(ctx, "no-effect", seen[ITEM_TIMEZONE]->loc,
+                         "a time zone has no effect on a rate expression (it applies to at and "
+                         "cron, BC PutScheduledAction)");
+    }
+    if (from)
+        a->start_time = check_date(ctx, &from->b);
+    if (until)
+        a->end_time = check_date(ctx, &until->b);
+    if (a->start_time && a->end_time && strcmp(a->start_time, a->end_time) >= 0)
+        diag_error(ctx, "schedule-date", until->b.loc, "the schedule ends before it starts");
+    if (seen[ITEM_CAPACITY]) {
+        check_capacity(ctx, seen[ITEM_CAPACITY], &a->min_capacity, &a->max_capacity);
+    } else {
+        diag_error(ctx, "schedule-capacity", s->loc,
+                   "a schedule sets a capacity: add 'capacity MIN..MAX'");
+    }
+    if (seen[ITEM_NAME] && check_action_name(ctx, &seen[ITEM_NAME]->a, b ? "-start" : "")) {
+        d->explicit_name = mem_strndup(ctx, seen[ITEM_NAME]->a.s, seen[ITEM_NAME]->a.len);
+        d->name_loc = seen[ITEM_NAME]->a.loc;
+    }
+    if (b) {
+        b->timezone = a->timezone;
+        b->start_time = a->start_time;
+        b->end_time = a->end_time;
+    }
+    return ctx->errors == errors;
+}
+
+void schedule_attach(mmec_ctx *ctx, model *m, size_t *cap, target *t, sched_draft *d) {
+    if (d->restore) {
+        if (!t->has_capacity) {
+            diag_error(ctx, "schedule-capacity", d->action[0]->loc,
+                       "the window's end returns %s to its own capacity, which is not given",
+                       t->resource_id);
+            diag_note(ctx, t->loc, "give it 'capacity MIN..MAX' in its block");
+            return;
+        }
+        d->action[1]->min_capacity = t->min_capacity;
+        d->action[1]->max_capacity = t->max_capacity;
+    }
+    const char *prefix = t->variant && strcmp(t->variant, "AllTraffic") != 0
+                             ? mem_printf(ctx, "%s-%s", t->name, t->variant) : t->name;
+    for (int k = 0; k < d->n; k++) {
+        schedule *a = d->action[k];
+        const char *suffix = d->n == 2 ? (k == 0 ? "-start" : "-end") : "";
+        if (d->explicit_name)
+            a->name = mem_printf(ctx, "%s%s", d->explicit_name, suffix);
+        else if (d->label)
+            a->name = mem_printf(ctx, "%s-%s%s", prefix, d->label, suffix);
+        else
+            a->name = mem_printf(ctx, "%s-schedule-%zu", prefix, t->nschedules + 1);
+        for (size_t i = 0; i < t->nschedules; i++) {
+            if (strcmp(t->schedules[i]->name, a->name) == 0) {
+                diag_error(ctx, "duplicate-schedule", d->explicit_name ? d->name_loc : a->loc,
+                           "a second scheduled action named '%s' on %s", a->name,
+                           t->resource_id);
+                diag_note(ctx, t->schedules[i]->loc, "the first is here%s",
+                          d->explicit_name ? "" : "; give one of them a 'name \"...\"'");
+                return;
+            }
+        }
+        if (t->nschedules == MAX_SCHEDULES) {
+            diag_error(ctx, "too-many-schedules", a->loc,
+                       "more than %d scheduled actions on %s (UG-Q: 200 per scalable target)",
+                       MAX_SCHEDULES, t->resource_id);
+            return;
+        }
+        a->target = t;
+        schedule **grown = mem_alloc(ctx, (t->nschedules + 1) * sizeof *grown);
+        if (t->nschedules)
+            memcpy(grown, t->schedules, t->nschedules * sizeof *grown);
+        grown[t->nschedules++] = a;
+        t->schedules = grown;
+        schedule **slot = mem_push(ctx, &m->schedules, &m->nschedules, cap, sizeof *slot);
+        *slot = a;
+    }
+}

@@ -85,6 +85,17 @@ else
 fi
 [ ! -e "$tmp/tree/autoscaling.tf" ] || echo "not ok - --check wrote a file"
 
+# A folder output never writes two documents to one file.
+printf 'endpoint a { capacity 1..2\n schedule daily 08:00 capacity 1..3 name peak }\n' >"$tmp/dup.scale"
+printf 'endpoint b { capacity 1..2\n schedule daily 09:00 capacity 1..3 name peak }\n' >>"$tmp/dup.scale"
+"$mmec" -q -f schedule -o "$tmp/dup/" "$tmp/dup.scale" 2>"$tmp/dup.err"; r=$?
+if [ $r = 2 ] && grep -q 'two documents would be written to peak.json' "$tmp/dup.err" && [ ! -e "$tmp/dup" ]; then
+    echo "ok - -o DIR/: two documents for one file are refused before anything is written"
+else
+    echo "not ok - -o DIR/ with two actions named peak: exit $r"
+    sed 's/^/#   /' "$tmp/dup.err" | head -5
+fi
+
 # 3. Real consumers.
 hcl=no
 if [ -d "$here/node_modules/@cdktf/hcl2json" ] ||

@@ -3,6 +3,7 @@
  * §1.1-1.5). Builds a cJSON tree top-down, each child owned by its parent from birth, and
  * frees it once. The infrastructure emitters (emit_infra.c) reuse these trees. */
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
@@ -190,9 +191,26 @@ static void text_add(text *t, const char *s, size_t n) {
 }
 
 static void text_indent(text *t, int depth) {
+    static const char spaces[] = "                                ";
     text_add(t, "\n", 1);
-    for (int i = 0; i < depth; i++)
-        text_add(t, "  ", 2);
+    for (size_t n = 2 * (size_t)depth; n > 0;) {
+        size_t k = n < sizeof spaces - 1 ? n : sizeof spaces - 1;
+        text_add(t, spaces, k);
+        n -= k;
+    }
+}
+
+/* A string exactly as cJSON prints it when nothing in it needs an escape (cJSON escapes only
+ * '"', '\\' and control characters); 0 when something does. */
+static int plain_string(text *t, const char *s) {
+    size_t n = 0;
+    for (; s[n]; n++)
+        if (s[n] == '"' || s[n] == '\\' || (unsigned char)s[n] < 0x20)
+            return 0;
+    text_add(t, "\"", 1);
+    text_add(t, s, n);
+    text_add(t, "\"", 1);
+    return 1;
 }
 
 /* Pretty-prints `item` with two spaces per level, as the AWS documentation lays JSON out.
@@ -205,11 +223,13 @@ static void pretty(text *t, const cJSON *item, int depth) {
         for (const cJSON *c = item->child; c; c = c->next) {
             text_indent(t, depth + 1);
             if (obj) {
-                cJSON key;
-                memset(&key, 0, sizeof key);
-                key.type = cJSON_String;
-                key.valuestring = c->string;
-                pretty(t, &key, depth + 1);
+                if (!plain_string(t, c->string)) {
+                    cJSON key;
+                    memset(&key, 0, sizeof key);
+                    key.type = cJSON_String;
+                    key.valuestring = c->string;
+                    pretty(t, &key, depth + 1);
+                }
                 text_add(t, ": ", 2);
             }
             pretty(t, c, depth + 1);
@@ -221,7 +241,16 @@ static void pretty(text *t, const cJSON *item, int depth) {
         text_add(t, obj ? "}" : "]", 1);
         return;
     }
+    /* Fast paths that print what cJSON prints: plain strings, and whole numbers, which
+     * cJSON prints with "%d" when the value equals its int. */
+    if (cJSON_IsString(item) && plain_string(t, item->valuestring))
+        return;
     char small[256];
+    if (cJSON_IsNumber(item) && item->valuedouble == (double)item->valueint) {
+        int n = snprintf(small, sizeof small, "%d", item->valueint);
+        text_add(t, small, (size_t)n);
+        return;
+    }
     if (cJSON_PrintPreallocated((cJSON *)(uintptr_t)item, small, (int)sizeof small, 0)) {
         text_add(t, small, strlen(small));
         return;

@@ -201,6 +201,38 @@ static int deliver(const options *o, cli_out *single, const char *path, const ch
     return single->failed ? EXIT_IO : EXIT_OK;
 }
 
+static int by_string(const void *a, const void *b) {
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Two documents of a folder output that would land in one file (names are unique per
+ * scalable target only, and file names replace some characters): the first such file name,
+ * copied to `dup`, or 0 when every document has a file of its own. -1: out of memory. */
+static int shared_file_name(mmec_ctx *ctx, mmec_format fmt, size_t first, size_t last,
+                            char *dup, size_t cap) {
+    size_t n = last - first;
+    char **names = calloc(n ? n : 1, sizeof *names);
+    int found = names ? 0 : -1;
+    for (size_t i = 0; names && i < n && found == 0; i++) {
+        char name[600];
+        file_name_for(mmec_emit_name(ctx, fmt, first + i), name, sizeof name);
+        if ((names[i] = strdup(name)) == NULL)
+            found = -1;
+    }
+    if (found == 0) {
+        qsort(names, n, sizeof *names, by_string);
+        for (size_t i = 1; i < n && found == 0; i++)
+            if (strcmp(names[i - 1], names[i]) == 0) {
+                snprintf(dup, cap, "%s", names[i]);
+                found = 1;
+            }
+    }
+    for (size_t i = 0; names && i < n; i++)
+        free(names[i]);
+    free(names);
+    return found;
+}
+
 static int cmd_compile(const options *o, const char *file) {
     mmec_format fmt = MMEC_FORMAT_POLICY;
     if (o->format) {
@@ -280,6 +312,20 @@ static int cmd_compile(const options *o, const char *file) {
         return EXIT_USAGE;
     }
 
+    if (to_dir && !mmec_format_is_whole(fmt)) {
+        char dup[600];
+        int shared = shared_file_name(ctx, fmt, first, last, dup, sizeof dup);
+        if (shared != 0) {
+            cli_print_count(o->quiet, 0, warnings);
+            if (shared < 0)
+                fputs("mmec: out of memory\n", stderr);
+            else
+                fprintf(stderr, "mmec: two documents would be written to %s in '%s': give "
+                        "them distinct names, or use JSON Lines (-o FILE)\n", dup, out);
+            mmec_free(ctx);
+            return shared < 0 ? EXIT_INTERNAL : EXIT_USAGE;
+        }
+    }
     int compact = last - first > 1 && !to_dir;
     char err[512];
     rc = EXIT_OK;

@@ -66,6 +66,36 @@ else
     sed 's/^/#   /' "$tmp/stale" | head -20
 fi
 
+# --check itself: a stale tree fails with a summary, a missing -o is a usage error.
+cp -r "$root/examples/infra/generated/chat" "$tmp/tree"
+src=$root/examples/infra/scaling/chat.scale
+echo "# edited by hand" >>"$tmp/tree/deploy.sh"
+rm "$tmp/tree/autoscaling.tf"
+"$mmec" -q -f cli -o "$tmp/tree/" --check "$src" 2>"$tmp/c1"; r1=$?
+"$mmec" -q -f terraform -o "$tmp/tree/" --check "$src" 2>"$tmp/c2"; r2=$?
+"$mmec" -q -f cloudformation -o "$tmp/tree/" --check "$src" 2>"$tmp/c3"; r3=$?
+"$mmec" -q -f cloudformation --check "$src" 2>/dev/null; r4=$?
+if [ $r1 = 1 ] && grep -q 'deploy.sh: differs' "$tmp/c1" && grep -q '1 of 1 generated files are stale' "$tmp/c1" &&
+   [ $r2 = 1 ] && grep -q 'autoscaling.tf: missing' "$tmp/c2" && [ $r3 = 0 ] && [ ! -s "$tmp/c3" ] &&
+   [ $r4 = 2 ] && cmp -s "$tmp/tree/template.json" "$root/examples/infra/generated/chat/template.json"; then
+    echo "ok - --check: stale and missing files exit 1 with a summary, up-to-date ones 0, nothing written"
+else
+    echo "not ok - --check: exit $r1/$r2/$r3/$r4, expected 1/1/0/2"
+    cat "$tmp/c1" "$tmp/c2" "$tmp/c3" | sed 's/^/#   /' | head -10
+fi
+[ ! -e "$tmp/tree/autoscaling.tf" ] || echo "not ok - --check wrote a file"
+
+# A folder output never writes two documents to one file.
+printf 'endpoint a { capacity 1..2\n schedule daily 08:00 capacity 1..3 name peak }\n' >"$tmp/dup.scale"
+printf 'endpoint b { capacity 1..2\n schedule daily 09:00 capacity 1..3 name peak }\n' >>"$tmp/dup.scale"
+"$mmec" -q -f schedule -o "$tmp/dup/" "$tmp/dup.scale" 2>"$tmp/dup.err"; r=$?
+if [ $r = 2 ] && grep -q 'two documents would be written to peak.json' "$tmp/dup.err" && [ ! -e "$tmp/dup" ]; then
+    echo "ok - -o DIR/: two documents for one file are refused before anything is written"
+else
+    echo "not ok - -o DIR/ with two actions named peak: exit $r"
+    sed 's/^/#   /' "$tmp/dup.err" | head -5
+fi
+
 # 3. Real consumers.
 hcl=no
 if [ -d "$here/node_modules/@cdktf/hcl2json" ] ||

@@ -2,7 +2,9 @@
 # tests/fuzz/suite.sh: replays every input of tests/fuzz/regressions/TARGET/ (what fuzzing
 # found, and the cases written around it) through $MMEC_BUILD/fuzz/replay_TARGET: the fuzz
 # target built with the normal compiler and tests/fuzz/replay.c, so `make test` and
-# `make SANITIZE=1 test` check that no finding comes back. One TAP line per input.
+# `make SANITIZE=1 test` check that no finding comes back. One TAP line per input. Then the
+# committed corpus tests/fuzz/corpus/TARGET/ (minimised from fuzzing runs: small inputs that
+# each reached new code) through the same oracles, one TAP line per target.
 set -u
 cd "$(dirname "$0")/../.."
 build=${MMEC_BUILD:-build}
@@ -20,6 +22,21 @@ for dir in tests/fuzz/regressions/*/; do
     rc=${PIPESTATUS[0]}
     if [ "$rc" -ne 0 ]; then
         echo "not ok - fuzz/$t: replay exited with $rc (rerun: $bin $dir)"
+        status=1
+    fi
+done
+for dir in tests/fuzz/corpus/*/; do
+    [ -d "$dir" ] || continue
+    t=$(basename "$dir")
+    bin=$build/fuzz/replay_$t
+    out=$("$bin" "${dir%/}" 2>&1)
+    rc=$?
+    n=$(grep -c '^ok - ' <<<"$out")
+    if [ "$rc" -eq 0 ]; then
+        echo "ok - fuzz corpus $t ($n inputs)"
+    else
+        echo "not ok - fuzz corpus $t: replay exited with $rc after $n inputs (rerun: $bin ${dir%/})"
+        tail -n 5 <<<"$out" | sed 's/^/#   /'
         status=1
     fi
 done

@@ -20,6 +20,7 @@
 #include "hook.h"
 #include "mmec.h"
 #include "sim.h"
+#include "strbuf.h"
 
 /* ---- hook_sim_decide ---------------------------------------------------------------------- */
 
@@ -122,6 +123,72 @@ static void sandbox_library_paths(void **state) {
     assert_string_equal(m.text[4], "bytes ?\xc3\xa9 ??");
 }
 
+/* ---- strbuf: the runtime's text buffer ---------------------------------------------------- */
+
+static void strbuf_formats_and_escapes(void **state) {
+    (void)state;
+    char buf[64];
+    assert_int_equal(strbuf_fmt_num(buf, sizeof buf, NAN, 2), 3);
+    assert_string_equal(buf, "nan");
+    strbuf_fmt_num(buf, sizeof buf, -INFINITY, 2);
+    assert_string_equal(buf, "-inf");
+    strbuf_fmt_num(buf, sizeof buf, INFINITY, 2);
+    assert_string_equal(buf, "inf");
+    strbuf_fmt_num(buf, sizeof buf, 1e300, 3);           /* beyond int64: integer part cut */
+    assert_string_equal(buf, "9000000000000000000");
+    strbuf_fmt_num(buf, sizeof buf, 2.5, -1);            /* decimals clamped to 0..6 */
+    assert_string_equal(buf, "3");
+    strbuf_fmt_num(buf, sizeof buf, 1.23456789, 9);
+    assert_string_equal(buf, "1.234568");
+    strbuf_fmt_num(buf, sizeof buf, -0.0001, 2);         /* rounds to zero: no sign */
+    assert_string_equal(buf, "0");
+    assert_int_equal(strbuf_fmt_num(buf, 4, -1234.5, 1), 3);   /* cut to the buffer */
+    assert_string_equal(buf, "-12");
+    assert_int_equal(strbuf_fmt_num(buf, 0, 1, 0), 0);
+
+    strbuf sb;
+    strbuf_init(&sb, NULL, NULL);
+    strbuf_int(&sb, INT64_MIN);
+    strbuf_putc(&sb, ' ');
+    strbuf_json_string(&sb, "q\"b\\n\nt\tr\r\x01");
+    strbuf_putc(&sb, ' ');
+    strbuf_xml(&sb, "<a href=\"x\">&</a>");
+    size_t len, cap;
+    char *d = strbuf_take(&sb, &len, &cap);
+    assert_non_null(d);
+    assert_string_equal(d, "-9223372036854775808 \"q\\\"b\\\\n\\nt\\tr\\r\\u0001\" "
+                           "&lt;a href=&quot;x&quot;&gt;&amp;&lt;/a&gt;");
+    assert_int_equal(len, strlen(d));
+    assert_true(cap > len);
+    assert_null(sb.data);
+    free(d);
+}
+
+/* An allocator that refuses everything: the buffer fails once and stays failed. */
+static void *refuse(void *user, void *ptr, size_t old_size, size_t size) {
+    (void)user;
+    (void)old_size;
+    if (size == 0)
+        free(ptr);
+    return NULL;
+}
+
+static void strbuf_failure_is_sticky(void **state) {
+    (void)state;
+    strbuf sb;
+    strbuf_init(&sb, refuse, NULL);
+    strbuf_puts(&sb, "lost");
+    strbuf_int(&sb, 42);
+    assert_true(sb.failed);
+    size_t len = 1, cap = 1;
+    assert_null(strbuf_take(&sb, &len, &cap));
+    assert_int_equal(len, 0);
+    assert_int_equal(cap, 0);
+    assert_false(sb.failed);            /* taken: the buffer is empty and usable again */
+    strbuf_free(&sb);
+    strbuf_free(NULL);
+}
+
 /* ---- emit when cJSON runs out of memory --------------------------------------------------- */
 
 static long cjson_left;       /* allocations cJSON may still make; negative: unlimited */
@@ -182,6 +249,8 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(sim_state_reaches_the_hook),
         cmocka_unit_test(sandbox_library_paths),
+        cmocka_unit_test(strbuf_formats_and_escapes),
+        cmocka_unit_test(strbuf_failure_is_sticky),
         cmocka_unit_test(emit_survives_cjson_allocation_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -43,8 +43,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     FUZZ_ASSERT(ctx != NULL);
     if (mmec_compile_string(ctx, "fuzz.scale", (const char *)data, size) == MMEC_OK) {
         for (int f = 0; f < MMEC_FORMAT_COUNT; f++) {
-            /* JSON documents round-trip through cJSON; the cli script and HCL are text. */
-            int json = f != MMEC_FORMAT_CLI && f != MMEC_FORMAT_TERRAFORM;
+            /* Request documents round-trip through cJSON; the CloudFormation template (one
+             * indented document whatever the flags) must parse; the cli script and HCL are
+             * text. */
+            int json = !mmec_format_is_whole((mmec_format)f);
+            int template = f == MMEC_FORMAT_CLOUDFORMATION;
             for (size_t i = 0; i < mmec_emit_count(ctx, (mmec_format)f); i++) {
                 size_t clen, plen;
                 char *compact = emit(ctx, (mmec_format)f, i, MMEC_EMIT_COMPACT, &clen);
@@ -56,6 +59,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                     FUZZ_ASSERT(memchr(compact, '\n', clen - 1) == NULL);
                     round_trip(compact, compact, clen);
                     round_trip(pretty, compact, clen);
+                } else if (template) {
+                    cJSON *doc = cJSON_Parse(pretty);
+                    FUZZ_ASSERT(doc != NULL);
+                    cJSON_Delete(doc);
                 }
                 mmec_buffer_free(ctx, compact);
                 mmec_buffer_free(ctx, pretty);

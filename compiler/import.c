@@ -1504,11 +1504,13 @@ static const jnode *child_named(const jnode *o, const char *key) {
     return NULL;
 }
 
-/* Compares what policy `e` compiles to with the JSON it came from, member by member. */
-static void compare(importer *im, mmec_ctx *child, const entry *e) {
+/* Document `i` of `format` as the compiled child context emits it, read back into scratch
+ * memory (released by the caller's mem_scratch_reset) with `r` as its reader. */
+static const jnode *emitted(importer *im, mmec_ctx *child, mmec_format format, size_t i,
+                            jreader *r) {
     char *text;
     size_t len;
-    if (mmec_emit(child, MMEC_FORMAT_POLICY, e->order, MMEC_EMIT_COMPACT, &text, &len) != MMEC_OK)
+    if (mmec_emit(child, format, i, MMEC_EMIT_COMPACT, &text, &len) != MMEC_OK)
         mem_fail(im->ctx);
     /* Copied to scratch memory, so an allocation failure from here on leaks nothing. */
     jmp_buf *oom = im->ctx->oom;
@@ -1520,8 +1522,14 @@ static void compare(importer *im, mmec_ctx *child, const entry *e) {
     mmec_buffer_free(child, text);
     if (copy == NULL)
         mem_fail(im->ctx);
-    jreader r = {im->ctx, copy, len, 0, 0, 0, 1};
-    const jnode *got = jvalue(&r, 0);
+    *r = (jreader){im->ctx, copy, len, 0, 0, 0, 1};
+    return jvalue(r, 0);
+}
+
+/* Compares what policy `e` compiles to with the JSON it came from, member by member. */
+static void compare(importer *im, mmec_ctx *child, const entry *e) {
+    jreader r;
+    const jnode *got = emitted(im, child, MMEC_FORMAT_POLICY, e->order, &r);
     for (size_t k = 0; got && k < sizeof known_keys / sizeof known_keys[0]; k++) {
         const jnode *want = child_named(e->cfg, known_keys[k]);
         const jnode *have = child_named(got, known_keys[k]);
@@ -1546,22 +1554,8 @@ static void compare(importer *im, mmec_ctx *child, const entry *e) {
 static void compare_schedule(importer *im, mmec_ctx *child, const entry *e) {
     static const char *const keys[] = {"ScheduledActionName", "Schedule", "Timezone",
                                        "ScalableTargetAction"};
-    char *text;
-    size_t len;
-    if (mmec_emit(child, MMEC_FORMAT_SCHEDULE, e->order, MMEC_EMIT_COMPACT, &text, &len) != MMEC_OK)
-        mem_fail(im->ctx);
-    /* Copied to scratch memory, so an allocation failure from here on leaks nothing. */
-    jmp_buf *oom = im->ctx->oom;
-    im->ctx->oom = NULL;
-    char *copy = mem_scratch(im->ctx, len + 1);
-    im->ctx->oom = oom;
-    if (copy)
-        memcpy(copy, text, len + 1);
-    mmec_buffer_free(child, text);
-    if (copy == NULL)
-        mem_fail(im->ctx);
-    jreader r = {im->ctx, copy, len, 0, 0, 0, 1};
-    const jnode *got = jvalue(&r, 0);
+    jreader r;
+    const jnode *got = emitted(im, child, MMEC_FORMAT_SCHEDULE, e->order, &r);
     for (size_t k = 0; got && k < sizeof keys / sizeof keys[0]; k++) {
         const jnode *want = child_named(e->cfg, keys[k]);
         const jnode *have = child_named(got, keys[k]);

@@ -136,8 +136,8 @@ if grep -q "hook" "$tmp/err"; then echo "not ok - hooks: a failed check ran the 
 
 # The code-generation script, through the Lua module (not under ASan: an instrumented mmec.so
 # cannot be loaded by lua5.4).
-if [ "${SANITIZE:-}" = 1 ]; then
-    echo "ok - hooks: generate.lua (skipped under SANITIZE=1)"
+if [ "${SANITIZE:-}" = 1 ] && ! LUA_CPATH="$build/?.so" lua5.4 -e 'require "mmec"' 2>/dev/null; then
+    echo "ok - hooks: generate.lua # SKIP under ASan (lua5.4 cannot load an instrumented module)"
 elif ! command -v lua5.4 > /dev/null || [ ! -f "$build/mmec.so" ]; then
     echo "not ok - hooks: generate.lua needs lua5.4 and $build/mmec.so"
 else

@@ -17,6 +17,7 @@
 #include "hook.h"
 #include "internal.h"
 #include "report.h"
+#include "schedule_expand.h"
 #include "sim.h"
 #include "strbuf.h"
 #include "trace.h"
@@ -516,8 +517,50 @@ static int hook_failed(const sim_opts *o, hook_decider *hd, const sim_decision *
     return 1;
 }
 
-/* The whole trace at once. */
-static int run_trace(const sim_opts *o, sim *s, hook_decider *hd) {
+/* Sorts by time, keeping the file's order for equal times (a stable merge sort; `tmp` holds n). */
+static void sort_schedules(sim_schedule *a, sim_schedule *tmp, size_t n) {
+    for (size_t w = 1; w < n; w *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * w) {
+            size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+            size_t i = lo, j = mid, k = lo;
+            while (i < mid || j < hi)
+                tmp[k++] = j >= hi || (i < mid && a[i].time <= a[j].time) ? a[i++] : a[j++];
+        }
+        memcpy(a, tmp, n * sizeof *a);
+    }
+}
+
+/* The firings of the target's scheduled actions in [from, to] (plus each one's last before
+ * `from`, so the bounds at the start are right), sorted by time into *out (NULL when none).
+ * Returns an exit code. */
+static int expand_schedules(mmec_ctx *ctx, const target *tgt, int64_t from, int64_t to,
+                            sim_schedule **out, size_t *n, size_t *cap) {
+    *out = NULL;
+    *n = *cap = 0;
+    for (size_t i = 0; i < tgt->nschedules; i++) {
+        char err[256];
+        const schedule *sc = tgt->schedules[i];
+        if (schedule_expand(ctx, sc, from, to, out, n, cap, err, sizeof err) != 0) {
+            if (strstr(err, "out of memory"))
+                return EXIT_INTERNAL;   /* reported by the caller */
+            fprintf(stderr, "mmec: schedule %s (%s): %s\n", sc->name, sc->expression, err);
+            return EXIT_INPUT;
+        }
+    }
+    if (*n > 1) {
+        sim_schedule *tmp = mem_raw(ctx, NULL, 0, *n * sizeof *tmp);
+        if (!tmp)
+            return EXIT_INTERNAL;
+        sort_schedules(*out, tmp, *n);
+        mem_raw(ctx, tmp, *n * sizeof *tmp, 0);
+    }
+    return EXIT_OK;
+}
+
+/* The whole trace at once. The simulator is built here, once the trace's times are known, so
+ * that the scheduled actions can be expanded over them. */
+static int run_trace(const sim_opts *o, mmec_ctx *ctx, const target *tgt, sim_config *sc,
+                     hook_decider *hd) {
     char *text;
     size_t len;
     if (read_all(o->trace, &text, &len) != 0)
@@ -539,13 +582,28 @@ static int run_trace(const sim_opts *o, sim *s, hook_decider *hd) {
                                                                      : EXIT_INPUT;
     }
     free(text);
-    if (trace_step(&tr) != sim_period(s) && trace_resample(&tr, sim_period(s)) != 0) {
-        fputs("mmec: out of memory\n", stderr);
+    sim_schedule *sched = NULL;
+    size_t nsched = 0, cap = 0;
+    int rc = tr.n ? expand_schedules(ctx, tgt, tr.time[0], tr.time[tr.n - 1], &sched, &nsched,
+                                     &cap)
+                  : EXIT_OK;
+    sc->schedule = sched;
+    sc->nschedule = nsched;
+    sim *s = rc == EXIT_OK ? sim_new(sc, tgt) : NULL;
+    if (rc == EXIT_OK && !s)
+        rc = EXIT_INTERNAL;
+    if (rc == EXIT_OK && trace_step(&tr) != sim_period(s) &&
+        trace_resample(&tr, sim_period(s)) != 0)
+        rc = EXIT_INTERNAL;
+    if (rc != EXIT_OK) {
+        if (rc == EXIT_INTERNAL)
+            fputs("mmec: out of memory\n", stderr);
+        sim_free(s);
+        mem_raw(ctx, sched, cap * sizeof *sched, 0);
         trace_free(&tr);
-        return EXIT_INTERNAL;
+        return rc;
     }
 
-    int rc = EXIT_OK;
     report_timeline tl;
     report_timeline_init(&tl, s);
     report_summary sum;
@@ -570,6 +628,8 @@ static int run_trace(const sim_opts *o, sim *s, hook_decider *hd) {
         rc = finish(o, &tl, &sum);
     report_timeline_free(&tl);
     trace_free(&tr);
+    sim_free(s);
+    mem_raw(ctx, sched, cap * sizeof *sched, 0);
     return rc;
 }
 
@@ -700,12 +760,18 @@ int cli_simulate(int argc, char **argv) {
             sc.decide = hook_sim_decide;
             sc.decide_user = hd;
         }
-        sim *s = sim_new(&sc, tgt);
-        if (!s) {
+        sim *s = o.follow ? sim_new(&sc, tgt) : NULL;
+        if (!o.follow) {
+            rc = run_trace(&o, ctx, tgt, &sc, hd);
+        } else if (!s) {
             fputs("mmec: out of memory\n", stderr);
             rc = EXIT_INTERNAL;
         } else {
-            rc = o.follow ? run_follow(&o, s, hd) : run_trace(&o, s, hd);
+            if (tgt->nschedules > 0 && !o.quiet)
+                fprintf(stderr, "mmec: note: --follow does not apply the %zu scheduled actions "
+                        "of %s (the trace's range is not known in advance)\n",
+                        tgt->nschedules, tgt->resource_id);
+            rc = run_follow(&o, s, hd);
             sim_free(s);
         }
     }

@@ -61,7 +61,17 @@ scenario_scale() {
     /^# capacity:/ { cap = $3 }
     /^# initial:/  { opts = opts " --initial " $3 }
     /^# warmup:/   { opts = opts " --warmup " $3 }
-    /^# schedule:/ { sched = 1 }
+    /^# schedule:/ {
+        mn = ""; mx = ""
+        for (i = 3; i <= NF; i++) {
+            split($i, kv, "=")
+            if (kv[1] == "min") mn = kv[2]
+            else if (kv[1] == "max") mx = kv[2]
+        }
+        if (mn == "" || mx == "") { unknown = 1; next }   # the language sets both bounds
+        if ($3 == "daily") sch = sch "    schedule daily " $4 " in " $5 " capacity " mn ".." mx "\n"
+        else { t = $3; sub(/Z$/, "", t); sch = sch "    schedule \"at(" t ")\" capacity " mn ".." mx "\n" }
+    }
     /^# policy:/ {
         tv = ""; cin = ""; cout = ""; noin = ""; metric = ""; name = ""
         for (i = 3; i <= NF; i++) {
@@ -84,18 +94,20 @@ scenario_scale() {
         pol = pol "    scale on " m cd noin " name \"" name "\"\n"
     }
     END {
-        if (sched || unknown) exit 1
+        if (unknown) exit 1
         print opts
         print "endpoint scenario {"
         print "    capacity " cap
         printf "%s", pol
+        printf "%s", sch
         print "}"
     }' "$1"
 }
 
-# scenario_actions CSV_TIMELINE: "m:ss DESIRED ACTION" per action, a run of clamps as its first.
+# scenario_actions CSV_TIMELINE [iso]: "m:ss DESIRED ACTION" per action (with iso: the UTC time
+# instead of m:ss, as the scenarios spanning days write it), a run of clamps as its first.
 scenario_actions() {
-    awk -F, '
+    awk -F, -v iso="${2:-}" '
     NR == 1 { for (i = 1; i <= NF; i++) { if ($i == "desired") d = i; if ($i == "action") a = i }; next }
     function epoch(iso,   cmd, t) { cmd = "date -u -d " iso " +%s"; cmd | getline t; close(cmd); return t }
     {
@@ -104,6 +116,10 @@ scenario_actions() {
         if (act == "none") { prev = ""; next }
         if (act == "clamp" && prev == "clamp") next
         prev = act
+        # The first row may apply the last scheduled action before the trace (the state at its
+        # start), which the scenario files, listing the actions of the trace days, leave out.
+        if (iso != "" && NR == 2 && act == "schedule") next
+        if (iso != "") { print $1, $d, act; next }
         s = epoch($1) - t0
         printf "%d:%02d %s %s\n", s / 60, s % 60, $d, act
     }' "$1"
@@ -112,7 +128,7 @@ scenario_actions() {
 for csv in tests/runtime/*.csv; do
     name=$(basename "$csv" .csv)
     if ! scenario_scale "$csv" > "$tmp/gen"; then
-        continue   # schedules are not in the language yet: tests/unit/test_scenarios.c runs it
+        continue   # not expressible in the language: tests/unit/test_scenarios.c runs it
     fi
     read -r -a opts < "$tmp/gen"
     tail -n +2 "$tmp/gen" > "$tmp/$name.scale"
@@ -120,8 +136,10 @@ for csv in tests/runtime/*.csv; do
         fail "scenario/$name" "mmec simulate failed: $(head -3 "$tmp/err")"
         continue
     fi
-    scenario_actions "$tmp/$name.tl" > "$tmp/$name.got"
     grep -v '^#' "${csv%.csv}.expect" | grep -v '^$' > "$tmp/$name.want"
+    iso=""
+    grep -q '^[0-9]\{4\}-' "$tmp/$name.want" && iso=1
+    scenario_actions "$tmp/$name.tl" $iso > "$tmp/$name.got"
     if cmp -s "$tmp/$name.got" "$tmp/$name.want"; then
         pass "scenario/$name"
     else
@@ -309,3 +327,22 @@ for word in ("target", "capacity", "demand", "InvocationsPerInstance"):
 assert any(e.get("stroke-dasharray") for e in root.iter()), "no dashed target line"
 PY
 then pass svg-readable; else fail svg-readable "see the assertion above"; fi
+
+# The target's schedules are expanded in their time zone: a weekday 08:00..20:00 Paris window
+# over Friday 2026-03-27 (CET, UTC+1) to Monday 2026-03-30 (CEST, UTC+2, from 03-29 01:00Z).
+# The first line is the end of Thursday's window, the last firing before the trace.
+if "$mmec" simulate -q tests/simulate/schedule.scale --trace tests/simulate/schedule-dst.csv --csv \
+        -o "$tmp/sched.tl" 2>"$tmp/err"; then
+    awk -F, '$11 == "schedule" { print $1, $6, $7, $8 }' "$tmp/sched.tl" > "$tmp/sched.got"
+    cat > "$tmp/sched.want" <<'WANT'
+2026-03-27T05:00:00Z 1 1 12
+2026-03-27T07:00:00Z 4 4 12
+2026-03-27T19:00:00Z 4 1 12
+2026-03-30T06:00:00Z 4 4 12
+2026-03-30T18:00:00Z 4 1 12
+WANT
+    if cmp -s "$tmp/sched.got" "$tmp/sched.want"; then pass schedule-dst-paris
+    else fail schedule-dst-paris "scheduled actions differ"; diff "$tmp/sched.want" "$tmp/sched.got" | sed 's/^/#   /'; fi
+else
+    fail schedule-dst-paris "mmec simulate failed: $(head -3 "$tmp/err")"
+fi

@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "failing.h"
 #include "mmec.h"
 
 static const char CARD[] = "scale my-endpoint on gpu avg 50% cooldown in 10m out 5m\n";
@@ -243,30 +244,6 @@ static void render_colours_only_when_asked(void **state) {
 }
 
 /* Allocation failures: fail the Nth allocation, for every N until the run succeeds. */
-
-typedef struct failing {
-    long countdown;     /* fail when it reaches 0; negative: never */
-    long live;          /* blocks allocated and not freed */
-} failing;
-
-static void *failing_alloc(void *user, void *ptr, size_t old_size, size_t size) {
-    failing *f = user;
-    (void)old_size;
-    if (size == 0) {
-        if (ptr)
-            f->live--;
-        free(ptr);
-        return NULL;
-    }
-    if (f->countdown == 0)
-        return NULL;
-    if (f->countdown > 0)
-        f->countdown--;
-    void *p = realloc(ptr, size);
-    if (p && ptr == NULL)
-        f->live++;
-    return p;
-}
 
 static const char *const SOURCES[] = {
     "scale my-endpoint on gpu avg 50% cooldown in 10m out 5m\n",

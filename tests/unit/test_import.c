@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 
+#include "failing.h"
 #include "mmec.h"
 
 static const char REQUESTS[] =
@@ -87,30 +88,6 @@ static void checker_findings_point_into_the_json(void **state) {
     assert_int_equal(s.line, 2);      /* "TargetValue": 500 */
     assert_int_equal(s.col, 18);
     mmec_free(ctx);
-}
-
-typedef struct failing {
-    long countdown;
-    long live;
-} failing;
-
-static void *failing_alloc(void *user, void *ptr, size_t old_size, size_t size) {
-    failing *f = user;
-    (void)old_size;
-    if (size == 0) {
-        if (ptr)
-            f->live--;
-        free(ptr);
-        return NULL;
-    }
-    if (f->countdown == 0)
-        return NULL;
-    if (f->countdown > 0)
-        f->countdown--;
-    void *p = realloc(ptr, size);
-    if (p && ptr == NULL)
-        f->live++;
-    return p;
 }
 
 static void every_allocation_failure_ends_cleanly(void **state) {

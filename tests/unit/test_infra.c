@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "failing.h"
 #include "mmec.h"
 
 static const char SRC[] =
@@ -113,29 +114,6 @@ static void target_without_capacity_is_an_input_error(void **state) {
     assert_null(out);
     assert_int_equal(s.no_capacity, 1);
     mmec_free(ctx);
-}
-
-typedef struct failing {
-    long countdown, live;
-} failing;
-
-static void *failing_alloc(void *user, void *ptr, size_t old_size, size_t size) {
-    failing *f = user;
-    (void)old_size;
-    if (size == 0) {
-        if (ptr)
-            f->live--;
-        free(ptr);
-        return NULL;
-    }
-    if (f->countdown == 0)
-        return NULL;
-    if (f->countdown > 0)
-        f->countdown--;
-    void *p = realloc(ptr, size);
-    if (p && ptr == NULL)
-        f->live++;
-    return p;
 }
 
 static void every_allocation_failure_ends_cleanly(void **state) {

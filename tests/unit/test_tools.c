@@ -10,6 +10,7 @@
 
 #include <cmocka.h>
 
+#include "failing.h"
 #include "mmec.h"
 
 static char *format(const char *src, mmec_status *st, size_t *errors) {
@@ -87,30 +88,6 @@ static void explain_needs_a_successful_compile(void **state) {
     assert_non_null(strstr(out, "Capacity: 1 to 4 instances"));
     mmec_buffer_free(ctx, out);
     mmec_free(ctx);
-}
-
-typedef struct failing {
-    long countdown;
-    long live;
-} failing;
-
-static void *failing_alloc(void *user, void *ptr, size_t old_size, size_t size) {
-    failing *f = user;
-    (void)old_size;
-    if (size == 0) {
-        if (ptr)
-            f->live--;
-        free(ptr);
-        return NULL;
-    }
-    if (f->countdown == 0)
-        return NULL;
-    if (f->countdown > 0)
-        f->countdown--;
-    void *p = realloc(ptr, size);
-    if (p && ptr == NULL)
-        f->live++;
-    return p;
 }
 
 static const char TOOL_SRC[] =

@@ -28,6 +28,7 @@ typedef struct check_run {
     hook_host h;
     mmec_ctx *ctx;
     const policy *pol;        /* the policy being checked; NULL between calls */
+    int policy_meta, target_meta;   /* the views' metatables (registry references) */
     size_t reports, dropped;
 } check_run;
 
@@ -43,7 +44,43 @@ struct hook_decider {
 };
 
 /* ----------------------------------------------------------------------------------------
- * Read-only views. */
+ * Read-only views.
+ *
+ * A check call receives the policy and its target as views: empty proxy tables whose
+ * metatable (one per kind, built once per sandbox) reads a field from the checked model when
+ * the hook asks for it. A call therefore costs two empty tables whatever the policy holds,
+ * and a field read costs a lookup of its name and one push: building every field of both
+ * tables at every call was most of what a check call cost.
+ *
+ * The current call's views table (registry[&views_key], replaced at every call) holds the
+ * call's proxies in its slots VIEW_POLICY and VIEW_TARGET, the dimensions list in VIEW_DIMS
+ * once asked for, and proxy -> hidden table entries for the views backed by a table
+ * (make_view: the dimensions, which are few and rarely read). A view kept past its call no
+ * longer finds itself there and raises. The report table, built once per run, is a
+ * make_readonly view with its own metatable. */
+static const char views_key = 0;
+#define VIEW_META "mmec.view"
+enum { VIEW_POLICY = 1, VIEW_TARGET, VIEW_DIMS };
+
+/* The fields of the two views; the enums index the name lists. */
+enum {
+    P_NAME, P_METRIC, P_PREDEFINED_TYPE, P_NAMESPACE, P_STATISTIC, P_UNIT, P_MODEL,
+    P_DIMENSIONS, P_TARGET_VALUE, P_SCALE_IN_COOLDOWN, P_SCALE_OUT_COOLDOWN,
+    P_DISABLE_SCALE_IN, P_HIGH_RESOLUTION
+};
+static const char *const policy_view_fields[] = {
+    "name", "metric", "predefined_type", "namespace", "statistic", "unit", "model",
+    "dimensions", "target_value", "scale_in_cooldown", "scale_out_cooldown",
+    "disable_scale_in", "high_resolution", NULL
+};
+enum {
+    T_NAME, T_KIND, T_VARIANT, T_RESOURCE_ID, T_SCALABLE_DIMENSION, T_INSTANCE, T_GPUS,
+    T_VCPUS, T_MIN_CAPACITY, T_MAX_CAPACITY
+};
+static const char *const target_view_fields[] = {
+    "name", "kind", "variant", "resource_id", "scalable_dimension", "instance", "gpus",
+    "vcpus", "min_capacity", "max_capacity", NULL
+};
 
 static int ro_newindex(lua_State *L) {
     if (lua_type(L, 2) == LUA_TSTRING)
@@ -52,15 +89,16 @@ static int ro_newindex(lua_State *L) {
     return luaL_error(L, "hook inputs are read-only");
 }
 
-/* Views of the policy and the target (make_view) share one metatable, whose __index finds
- * the hidden table in the current call's views table (registry[&views_key], proxy -> hidden,
- * replaced at every call): no metatable is built per view, the larger part of what building
- * the inputs of a check call cost. A view kept past its call finds nothing and raises. The report table, built once
- * per run, is a make_readonly view with its own metatable. */
-static const char views_key = 0;
-#define VIEW_META "mmec.view"
+/* Raises unless the view at index 1 is the current call's view in slot `kind`. */
+static void check_current(lua_State *L, int kind) {
+    int ok = lua_rawgetp(L, LUA_REGISTRYINDEX, &views_key) == LUA_TTABLE &&
+             lua_rawgeti(L, -1, kind) != LUA_TNIL && lua_rawequal(L, -1, 1);
+    if (!ok)
+        luaL_error(L, "hook inputs are valid only during the call that received them");
+    lua_pop(L, 2);
+}
 
-/* The hidden table behind the view at index 1. */
+/* The hidden table behind the table-backed view at index 1. */
 static void push_hidden(lua_State *L) {
     lua_getmetatable(L, 1);
     lua_pushliteral(L, "__index");
@@ -83,12 +121,18 @@ static int view_index(lua_State *L) {
     return 1;
 }
 
-static int ro_pairs(lua_State *L) {
-    push_hidden(L);
-    sandbox_sorted_pairs(L, -1);
-    lua_pushvalue(L, 1);      /* the state handed back is the proxy, not the hidden table */
+/* pairs over the table at `idx` (sorted, as the sandbox's pairs), with the view at index 1
+ * handed back as the state instead of the table. */
+static int pairs_as_view(lua_State *L, int idx) {
+    sandbox_sorted_pairs(L, idx);
+    lua_pushvalue(L, 1);
     lua_replace(L, -3);
     return 3;
+}
+
+static int ro_pairs(lua_State *L) {
+    push_hidden(L);
+    return pairs_as_view(L, -1);
 }
 
 static int ro_len(lua_State *L) {
@@ -159,34 +203,63 @@ static void set_bool(lua_State *L, const char *k, int v) {
     lua_setfield(L, -2, k);
 }
 
-static void push_policy(lua_State *L, const policy *p) {
-    lua_createtable(L, 0, 16);
-    set_string(L, "name", p->name);
-    set_string(L, "metric", p->metric_name);
-    set_string(L, "predefined_type", p->predefined ? p->predefined_type : NULL);
-    set_string(L, "namespace", p->namespace_);
-    set_string(L, "statistic", p->statistic);
-    set_string(L, "unit", p->unit);
-    set_string(L, "model", p->model_name);
-    lua_pushnumber(L, p->target_value);
-    lua_setfield(L, -2, "target_value");
-    if (p->has_scale_in_cooldown)
-        set_int(L, "scale_in_cooldown", p->scale_in_cooldown);
-    if (p->has_scale_out_cooldown)
-        set_int(L, "scale_out_cooldown", p->scale_out_cooldown);
-    set_bool(L, "disable_scale_in", p->disable_scale_in);
-    set_bool(L, "high_resolution", p->high_resolution);
-    lua_createtable(L, (int)p->ndims, 0);
-    for (size_t i = 0; i < p->ndims; i++) {
-        lua_createtable(L, 0, 2);
-        set_string(L, "name", p->dims[i].name);
-        set_string(L, "value", p->dims[i].value);
+static void push_string_or_nil(lua_State *L, const char *s) {
+    if (s != NULL)
+        lua_pushstring(L, s);
+    else
+        lua_pushnil(L);
+}
+
+/* The policy's dimensions as a view of views, built at the first read in a call and kept in
+ * the views table so that every read in the call sees the same table. */
+static void push_dimensions(lua_State *L, const policy *p) {
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &views_key);
+    int views = lua_gettop(L);
+    if (lua_rawgeti(L, views, VIEW_DIMS) == LUA_TNIL) {
+        lua_pop(L, 1);
+        lua_createtable(L, (int)p->ndims, 0);
+        for (size_t i = 0; i < p->ndims; i++) {
+            lua_createtable(L, 0, 2);
+            set_string(L, "name", p->dims[i].name);
+            set_string(L, "value", p->dims[i].value);
+            make_view(L);
+            lua_rawseti(L, -2, (lua_Integer)i + 1);
+        }
         make_view(L);
-        lua_rawseti(L, -2, (lua_Integer)i + 1);
+        lua_pushvalue(L, -1);
+        lua_rawseti(L, views, VIEW_DIMS);
     }
-    make_view(L);
-    lua_setfield(L, -2, "dimensions");
-    make_view(L);
+    lua_remove(L, views);
+}
+
+static void push_policy_field(lua_State *L, const policy *p, int f) {
+    switch (f) {
+    case P_NAME: push_string_or_nil(L, p->name); return;
+    case P_METRIC: push_string_or_nil(L, p->metric_name); return;
+    case P_PREDEFINED_TYPE: push_string_or_nil(L, p->predefined ? p->predefined_type : NULL);
+        return;
+    case P_NAMESPACE: push_string_or_nil(L, p->namespace_); return;
+    case P_STATISTIC: push_string_or_nil(L, p->statistic); return;
+    case P_UNIT: push_string_or_nil(L, p->unit); return;
+    case P_MODEL: push_string_or_nil(L, p->model_name); return;
+    case P_DIMENSIONS: push_dimensions(L, p); return;
+    case P_TARGET_VALUE: lua_pushnumber(L, p->target_value); return;
+    case P_SCALE_IN_COOLDOWN:
+        if (p->has_scale_in_cooldown)
+            lua_pushinteger(L, p->scale_in_cooldown);
+        else
+            lua_pushnil(L);
+        return;
+    case P_SCALE_OUT_COOLDOWN:
+        if (p->has_scale_out_cooldown)
+            lua_pushinteger(L, p->scale_out_cooldown);
+        else
+            lua_pushnil(L);
+        return;
+    case P_DISABLE_SCALE_IN: lua_pushboolean(L, p->disable_scale_in); return;
+    case P_HIGH_RESOLUTION: lua_pushboolean(L, p->high_resolution); return;
+    }
+    lua_pushnil(L);
 }
 
 static const char *kind_name(target_kind k) {
@@ -198,36 +271,123 @@ static const char *kind_name(target_kind k) {
     return "endpoint";
 }
 
-static void push_target(lua_State *L, const target *t) {
-    lua_createtable(L, 0, 10);
-    if (t != NULL) {
-        set_string(L, "name", t->name);
-        set_string(L, "kind", kind_name(t->kind));
-        set_string(L, "variant", t->variant);
-        set_string(L, "resource_id", t->resource_id);
-        set_string(L, "scalable_dimension", t->dimension);
-        if (t->instance != NULL) {
-            set_string(L, "instance", t->instance->name);
-            set_int(L, "gpus", t->instance->gpus);
-            set_int(L, "vcpus", t->instance->vcpus);
-        }
-        if (t->has_capacity) {
-            set_int(L, "min_capacity", t->min_capacity);
-            set_int(L, "max_capacity", t->max_capacity);
-        }
+static void push_target_field(lua_State *L, const target *t, int f) {
+    if (t == NULL) {
+        lua_pushnil(L);
+        return;
     }
-    make_view(L);
+    const catalog_instance *in = t->instance;
+    switch (f) {
+    case T_NAME: push_string_or_nil(L, t->name); return;
+    case T_KIND: lua_pushstring(L, kind_name(t->kind)); return;
+    case T_VARIANT: push_string_or_nil(L, t->variant); return;
+    case T_RESOURCE_ID: push_string_or_nil(L, t->resource_id); return;
+    case T_SCALABLE_DIMENSION: push_string_or_nil(L, t->dimension); return;
+    case T_INSTANCE: push_string_or_nil(L, in ? in->name : NULL); return;
+    case T_GPUS:
+        if (in != NULL)
+            lua_pushinteger(L, in->gpus);
+        else
+            lua_pushnil(L);
+        return;
+    case T_VCPUS:
+        if (in != NULL)
+            lua_pushinteger(L, in->vcpus);
+        else
+            lua_pushnil(L);
+        return;
+    case T_MIN_CAPACITY:
+    case T_MAX_CAPACITY:
+        if (t->has_capacity)
+            lua_pushinteger(L, f == T_MIN_CAPACITY ? t->min_capacity : t->max_capacity);
+        else
+            lua_pushnil(L);
+        return;
+    }
+    lua_pushnil(L);
+}
+
+/* Field `f` of the current call's view of kind `kind`. */
+static void push_field(lua_State *L, int kind, int f) {
+    const check_run *run = sandbox_host(sandbox_of(L));
+    if (kind == VIEW_POLICY)
+        push_policy_field(L, run->pol, f);
+    else
+        push_target_field(L, run->pol->target, f);
+}
+
+/* The metamethods of the policy and target views. Upvalues: the field names (name -> its
+ * number), the view's kind. */
+static int field_view_index(lua_State *L) {
+    int kind = (int)lua_tointeger(L, lua_upvalueindex(2));
+    check_current(L, kind);
+    lua_pushvalue(L, 2);
+    if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNUMBER) {
+        lua_pushnil(L);
+        return 1;
+    }
+    push_field(L, kind, (int)lua_tointeger(L, -1));
+    return 1;
+}
+
+static int field_view_pairs(lua_State *L) {
+    int kind = (int)lua_tointeger(L, lua_upvalueindex(2));
+    const char *const *names = kind == VIEW_POLICY ? policy_view_fields : target_view_fields;
+    check_current(L, kind);
+    lua_createtable(L, 0, 16);
+    for (int f = 0; names[f] != NULL; f++) {
+        push_field(L, kind, f);
+        if (lua_isnil(L, -1))
+            lua_pop(L, 1);
+        else
+            lua_setfield(L, -2, names[f]);
+    }
+    return pairs_as_view(L, -1);
+}
+
+static int field_view_len(lua_State *L) {
+    check_current(L, (int)lua_tointeger(L, lua_upvalueindex(2)));
+    lua_pushinteger(L, 0);
+    return 1;
+}
+
+/* Builds the metatable of the views of kind `kind` and returns a registry reference to it. */
+static int new_view_meta(lua_State *L, int kind, const char *const *names) {
+    static const struct { const char *name; lua_CFunction f; } mm[] = {
+        {"__index", field_view_index}, {"__pairs", field_view_pairs},
+        {"__len", field_view_len}};
+    lua_createtable(L, 0, 5);
+    lua_createtable(L, 0, 16);
+    for (int f = 0; names[f] != NULL; f++) {
+        lua_pushinteger(L, f);
+        lua_setfield(L, -2, names[f]);
+    }
+    for (size_t i = 0; i < sizeof mm / sizeof mm[0]; i++) {
+        lua_pushvalue(L, -1);
+        lua_pushinteger(L, kind);
+        lua_pushcclosure(L, mm[i].f, 2);
+        lua_setfield(L, -3, mm[i].name);
+    }
+    lua_pop(L, 1);
+    lua_pushcfunction(L, ro_newindex);
+    lua_setfield(L, -2, "__newindex");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    return luaL_ref(L, LUA_REGISTRYINDEX);
+}
+
+/* Pushes a new view of kind `kind` (metatable registry[meta]) and records it in slot `kind`
+ * of the views table at `views`. */
+static void push_new_view(lua_State *L, int meta, int views, int kind) {
+    lua_createtable(L, 0, 0);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, meta);
+    lua_setmetatable(L, -2);
+    lua_pushvalue(L, -1);
+    lua_rawseti(L, views, kind);
 }
 
 /* ----------------------------------------------------------------------------------------
  * report.error / report.warning. */
-
-/* The fields report's second argument may name; the metric's point at the metric word. */
-static const char *const policy_fields[] = {
-    "name", "metric", "predefined_type", "namespace", "statistic", "unit", "model",
-    "dimensions", "target_value", "scale_in_cooldown", "scale_out_cooldown",
-    "disable_scale_in", "high_resolution", "target", NULL
-};
 
 /* The line of the Lua code that called the running C function. */
 static int caller_line(lua_State *L) {
@@ -252,11 +412,13 @@ static int l_report(lua_State *L) {
         return luaL_error(L, "report may only be called during a check call");
     span loc = run->pol->loc;
     if (!lua_isnoneornil(L, 2)) {
+        /* The fields the second argument may name: the policy's, and "target"; the metric's
+         * point at the metric word. */
         const char *field = luaL_checkstring(L, 2);
         int i = 0;
-        while (policy_fields[i] && strcmp(policy_fields[i], field) != 0)
+        while (policy_view_fields[i] && strcmp(policy_view_fields[i], field) != 0)
             i++;
-        if (policy_fields[i] == NULL)
+        if (policy_view_fields[i] == NULL && strcmp(field, "target") != 0)
             return luaL_argerror(L, 2, lua_pushfstring(L, "unknown policy field '%s'", field));
         if ((strcmp(field, "metric") == 0 || strcmp(field, "namespace") == 0 ||
              strcmp(field, "statistic") == 0 || strcmp(field, "predefined_type") == 0) &&
@@ -338,11 +500,17 @@ static int run_chunk(lua_State *L) {
 
 static int run_check(lua_State *L) {
     check_run *run = sandbox_host(sandbox_of(L));
-    lua_createtable(L, 0, 4);     /* this call's views; the last call's become garbage */
+    if (run->policy_meta == LUA_NOREF) {
+        run->policy_meta = new_view_meta(L, VIEW_POLICY, policy_view_fields);
+        run->target_meta = new_view_meta(L, VIEW_TARGET, target_view_fields);
+    }
+    lua_createtable(L, VIEW_DIMS, 0);   /* this call's views; the last call's become garbage */
+    int views = lua_gettop(L);
+    lua_pushvalue(L, views);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &views_key);
     lua_rawgeti(L, LUA_REGISTRYINDEX, run->h.check_ref);
-    push_policy(L, run->pol);
-    push_target(L, run->pol->target);
+    push_new_view(L, run->policy_meta, views, VIEW_POLICY);
+    push_new_view(L, run->target_meta, views, VIEW_TARGET);
     lua_rawgeti(L, LUA_REGISTRYINDEX, run->h.report_ref);
     lua_call(L, 3, 0);
     return 0;
@@ -356,6 +524,7 @@ int hook_run_checks(mmec_ctx *ctx, const char *path, const char *src, size_t len
     memset(&run, 0, sizeof run);
     run.h.want_check = 1;
     run.h.check_ref = run.h.decide_ref = run.h.report_ref = LUA_NOREF;
+    run.policy_meta = run.target_meta = LUA_NOREF;
     run.ctx = ctx;
     /* From here on an allocation failure sets ctx->out_of_memory instead of unwinding: a
      * longjmp must not cross the Lua C stack. The line table is built now, outside Lua. */

@@ -128,6 +128,73 @@ static void hook_sees_capacity_and_instance(void **state) {
     mmec_free(ctx);
 }
 
+/* The views read the model field by field: every shape a hook can probe answers as a
+ * read-only table would, and each call's views are new. */
+static void views_behave_as_read_only_tables(void **state) {
+    (void)state;
+    seen s;
+    mmec_ctx *ctx = compiled(&s, "endpoint ep {\n  instance ml.g5.12xlarge\n  capacity 1..8\n"
+                                 "  scale on metric \"Lat\" in \"Custom/Ns\" max 5 dimensions "
+                                 "{ A = \"x\", B = \"y\" }\n}\n");
+    const char *hook =
+        "return { check = function(p, t, report)\n"
+        "  assert(type(p) == 'table' and type(t) == 'table')\n"
+        "  assert(rawget(p, 'name') == nil and next(p) == nil and #p == 0 and #t == 0)\n"
+        "  assert(p[1] == nil and p.nosuch == nil and p[true] == nil and t.nosuch == nil)\n"
+        "  assert(getmetatable(p) == false and getmetatable(t) == false)\n"
+        "  assert(p.dimensions == p.dimensions and #p.dimensions == 2)\n"
+        "  assert(p.dimensions[2].name == 'B' and p.dimensions[2].value == 'y')\n"
+        "  assert(p.metric == 'Lat' and p.namespace == 'Custom/Ns' and p.statistic == 'Maximum')\n"
+        "  assert(p.predefined_type == nil and p.target_value == 5)\n"
+        "  local keys = {}\n"
+        "  for k, v in pairs(t) do keys[#keys + 1] = k .. '=' .. tostring(v) end\n"
+        "  report.warning(table.concat(keys, ' '))\n"
+        "  keys = {}\n"
+        "  for k in pairs(p) do keys[#keys + 1] = k end\n"
+        "  report.warning(table.concat(keys, ' '))\n"
+        "end }\n";
+    int before = s.n;
+    assert_int_equal(run(ctx, hook), MMEC_OK);
+    assert_int_equal(s.n, before + 4);
+    assert_string_equal(s.message[before],
+                        "gpus=4 instance=ml.g5.12xlarge kind=endpoint max_capacity=8 "
+                        "min_capacity=1 name=ep resource_id=endpoint/ep/variant/AllTraffic "
+                        "scalable_dimension=sagemaker:variant:DesiredInstanceCount "
+                        "variant=AllTraffic vcpus=48");
+    assert_string_equal(s.message[before + 2],
+                        "dimensions disable_scale_in high_resolution metric name namespace "
+                        "statistic target_value");
+    mmec_free(ctx);
+}
+
+/* A view kept past its call (the policy, the target, the dimensions or one of them) raises at
+ * its next use instead of showing the next policy. */
+static void views_kept_past_their_call_raise(void **state) {
+    (void)state;
+    static const char *const kept[] = {"p", "t", "p.dimensions", "p.dimensions[1]"};
+    static const char *const use[] = {"x.name", "x.name", "#x", "x.value"};
+    for (size_t i = 0; i < sizeof kept / sizeof kept[0]; i++) {
+        seen s;
+        mmec_ctx *ctx = compiled(&s, "scale a on metric \"M\" in \"N\" avg 5 dimensions "
+                                     "{ D = \"1\" }\n"
+                                     "scale b on metric \"M\" in \"N\" avg 5 dimensions "
+                                     "{ D = \"2\" }\n");
+        char hook[512];
+        snprintf(hook, sizeof hook,
+                 "local x\n"
+                 "return { check = function(p, t)\n"
+                 "  if x == nil then x = %s return end\n"
+                 "  local y = %s\n"
+                 "end }\n", kept[i], use[i]);
+        assert_int_equal(run(ctx, hook), MMEC_EINPUT);
+        assert_int_equal(s.n, 1);
+        assert_int_equal(s.line[0], 2);
+        assert_string_equal(s.message[0], "hooks/org.lua:4: hook inputs are valid only during "
+                                          "the call that received them");
+        mmec_free(ctx);
+    }
+}
+
 static void warnings_under_werror_count_as_errors(void **state) {
     (void)state;
     mmec_config cfg;
@@ -277,6 +344,8 @@ int main(void) {
         cmocka_unit_test(check_hook_error_is_located_and_stops_the_run),
         cmocka_unit_test(chunk_errors_have_no_location),
         cmocka_unit_test(hook_sees_capacity_and_instance),
+        cmocka_unit_test(views_behave_as_read_only_tables),
+        cmocka_unit_test(views_kept_past_their_call_raise),
         cmocka_unit_test(warnings_under_werror_count_as_errors),
         cmocka_unit_test(allocation_failures_unwind_after_lua_is_closed),
         cmocka_unit_test(decide_business_hours),

@@ -29,6 +29,7 @@ typedef struct ast_metric {
     ast_tok stat;          /* avg, max, ... */
     ast_tok value;         /* the target as written, without '%' */
     int percent;           /* written with '%' */
+    int open;              /* written '?': left open for a hook's fill to compute */
     ast_tok per;           /* per instance|copy|model|gpu|cpu */
     ast_tok unit;
     ast_dim *dims;

@@ -390,6 +390,104 @@ static void check_use(checker *c, const policy *p, span at) {
         diag_warning(c->ctx, "weak-metric", at, "%s may not scale well: %s", cm->name, cm->why);
 }
 
+/* The target value `v` (greater than 0) of a predefined metric. */
+static void predefined_value(checker *c, policy *p, const ast_metric *am,
+                             const catalog_predefined *pd, double v) {
+    if (pd->ratio) {
+        /* A ratio of executions to provisioned concurrency, 0..1 (AWS.md §7, CDK). */
+        if (am->percent)
+            v /= 100;
+        if (v > 1) {
+            diag_error(c->ctx, "target-range", am->value.loc,
+                       "%s is a ratio from 0 to 1: write %s%% or %g", pd->metric,
+                       quote(c, &am->value), v / 100 <= 1 ? v / 100 : 1.0);
+            return;
+        }
+    } else if (am->percent) {
+        diag_error(c->ctx, "target-unit", am->value.loc,
+                   "%s is a count per %s, not a percentage: write %s without '%%'",
+                   pd->metric, pd->per, quote(c, &am->value));
+        return;
+    }
+    p->target_value = v;
+}
+
+static void custom_value(checker *c, policy *p, const ast_metric *am, double v);
+
+static ast_tok keep_tok(checker *c, const ast_tok *t) {
+    ast_tok k = *t;
+    if (t->s != NULL)
+        k.s = tokstr(c, t);
+    return k;
+}
+
+/* A target written '?' on a policy whose metric checked: kept, with a copy of the metric's
+ * words (the tree is released after the statement), for check_open_value. */
+static void defer_value(checker *c, policy *p, const ast_metric *am) {
+    ast_metric *m = mem_alloc(c->ctx, sizeof *m);
+    *m = *am;
+    m->word = keep_tok(c, &am->word);
+    m->namespace_ = keep_tok(c, &am->namespace_);
+    m->stat = keep_tok(c, &am->stat);
+    m->per = keep_tok(c, &am->per);
+    m->unit = keep_tok(c, &am->unit);
+    m->dims = NULL;
+    open_value *o = mem_alloc(c->ctx, sizeof *o);
+    memset(o, 0, sizeof *o);
+    o->policy = p;
+    o->loc = am->value.loc;
+    o->metric = m;
+    if (c->m->opens_tail == NULL)
+        c->m->opens_tail = &c->m->opens;
+    *c->m->opens_tail = o;
+    c->m->opens_tail = &o->next;
+    p->open_target = 1;
+}
+
+int check_open_value(mmec_ctx *ctx, open_value *o) {
+    checker c;
+    memset(&c, 0, sizeof c);
+    c.ctx = ctx;
+    c.m = &ctx->model;
+    policy *p = o->policy;
+    ast_metric m = *o->metric;
+    double v = o->value;
+    /* The shortest text that reads back as v, for the messages that quote the value. */
+    char text[40];
+    for (int prec = 6; prec <= 17; prec++) {
+        snprintf(text, sizeof text, "%.*g", prec, v);
+        if (strtod(text, NULL) == v)
+            break;
+    }
+    m.value.s = mem_strdup(ctx, text);
+    m.value.len = (uint32_t)strlen(text);
+    m.value.loc = o->loc;
+    m.open = 0;
+    size_t before = ctx->errors, warned = ctx->warnings;
+    if (!(v > 0) || v > MAX_TARGET_VALUE) {
+        diag_error(ctx, "target-range", o->loc,
+                   v > 0 ? "target %s is out of range: AWS takes finite numbers up to 2^360"
+                         : "target must be greater than 0, not %s: target tracking holds the "
+                           "metric at this value", text);
+    } else if (m.custom) {
+        custom_value(&c, p, &m, v);
+    } else if (p->predefined) {
+        const catalog_keyword *kw = catalog_keyword_find(m.word.s, m.word.len);
+        const catalog_predefined *pd =
+            catalog_predefined_for(kw->word, m.per.s ? tokstr(&c, &m.per) : NULL);
+        predefined_value(&c, p, &m, pd, v);
+    } else {
+        check_percent_target(&c, p, &m, catalog_keyword_find(m.word.s, m.word.len), v);
+    }
+    if (ctx->errors != before || ctx->warnings != warned)
+        diag_note(ctx, o->loc, "%s was computed by %s:%d", text,
+                  o->by_path ? o->by_path : "a hook", o->by_line);
+    if (ctx->errors != before)
+        return 0;
+    p->open_target = 0;
+    return 1;
+}
+
 static void check_keyword_metric(checker *c, policy *p, const ast_metric *am,
                                  const ast_tok *model_tok) {
     mmec_ctx *ctx = c->ctx;
@@ -422,7 +520,7 @@ static void check_keyword_metric(checker *c, policy *p, const ast_metric *am,
         return;
     }
     double v = 0;
-    int have_value = parse_number(c, &am->value, &v);
+    int have_value = !am->open && parse_number(c, &am->value, &v);
     if (have_value && v <= 0) {
         diag_error(ctx, "target-range", am->value.loc,
                    "target must be greater than 0: target tracking holds the metric at this value");
@@ -477,25 +575,10 @@ static void check_keyword_metric(checker *c, policy *p, const ast_metric *am,
             diag_error(ctx, "per-model-metric", model_tok->loc,
                        "'model' does not apply to %s: a predefined metric takes no dimensions",
                        pd->type);
-        if (!have_value)
-            return;
-        if (pd->ratio) {
-            /* A ratio of executions to provisioned concurrency, 0..1 (AWS.md §7, CDK). */
-            if (am->percent)
-                v /= 100;
-            if (v > 1) {
-                diag_error(ctx, "target-range", am->value.loc,
-                           "%s is a ratio from 0 to 1: write %s%% or %g", pd->metric,
-                           quote(c, &am->value), v / 100 <= 1 ? v / 100 : 1.0);
-                return;
-            }
-        } else if (am->percent) {
-            diag_error(ctx, "target-unit", am->value.loc,
-                       "%s is a count per %s, not a percentage: write %s without '%%'",
-                       pd->metric, pd->per, quote(c, &am->value));
-            return;
-        }
-        p->target_value = v;
+        if (am->open)
+            defer_value(c, p, am);
+        else if (have_value)
+            predefined_value(c, p, am, pd, v);
         return;
     }
 
@@ -541,7 +624,9 @@ static void check_keyword_metric(checker *c, policy *p, const ast_metric *am,
         else
             apply_model(c, p, model_tok);
     }
-    if (have_value)
+    if (am->open)
+        defer_value(c, p, am);
+    else if (have_value)
         check_percent_target(c, p, am, kw, v);
 }
 
@@ -642,6 +727,10 @@ static void check_custom_metric(checker *c, policy *p, const ast_metric *am,
     if (model_tok && model_tok->s)
         apply_model(c, p, model_tok);
     double v = 0;
+    if (am->open) {
+        defer_value(c, p, am);
+        return;
+    }
     if (!parse_number(c, &am->value, &v))
         return;
     if (v <= 0) {
@@ -649,6 +738,12 @@ static void check_custom_metric(checker *c, policy *p, const ast_metric *am,
                    "target must be greater than 0: target tracking holds the metric at this value");
         return;
     }
+    custom_value(c, p, am, v);
+}
+
+/* The target value `v` (greater than 0) of a custom metric. */
+static void custom_value(checker *c, policy *p, const ast_metric *am, double v) {
+    mmec_ctx *ctx = c->ctx;
     if (am->percent && p->unit && strcmp(p->unit, "Percent") != 0) {
         diag_error(ctx, "target-unit", am->value.loc,
                    "%s is measured in %s, not a percentage: write the target without '%%'",

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "ast.h"
+#include "check.h"
 #include "hook.h"
 #include "hookrun.h"
 
@@ -88,13 +89,6 @@ static char *read_hook(mmec_ctx *ctx, const char *path, span loc, size_t cap, si
     return buf;
 }
 
-static void run_one(mmec_ctx *ctx, const char *path, span loc, const hook_limits *lim) {
-    size_t len;
-    const char *src = read_hook(ctx, path, loc, lim->source, &len);
-    if (src != NULL)
-        (void)hook_run_checks(ctx, path, src, len, lim);
-}
-
 /* The path of a `hook "FILE"` statement: FILE as written when absolute or when the source
  * has no folder in its name, else FILE in the source's folder. A source read from a device
  * (/dev/stdin for `mmec -`) has no folder of its own: FILE is then found from the current
@@ -107,6 +101,27 @@ static const char *resolve(mmec_ctx *ctx, const ast_item *h) {
     if (slash == NULL)
         return mem_strndup(ctx, h->a.s, h->a.len);
     return mem_printf(ctx, "%.*s/%.*s", (int)(slash - name), name, (int)h->a.len, h->a.s);
+}
+
+/* A hook file of the compilation, read. */
+typedef struct hook_file {
+    const char *path, *src;
+    size_t len;
+} hook_file;
+
+/* The open values once every fill ran: each value a hook computed is checked where its '?'
+ * is; one no hook computed is an error, unless a hook failed (which said why already). */
+static void settle_open_values(mmec_ctx *ctx, int hook_failed) {
+    for (open_value *o = ctx->model.opens; o; o = o->next) {
+        if (o->filled) {
+            (void)check_open_value(ctx, o);
+        } else if (!hook_failed) {
+            diag_error(ctx, "open-value", o->loc,
+                       "the target value is left open ('?') and no hook computed it");
+            diag_note(ctx, o->loc, "a hook file's fill(policy, target) returns "
+                                   "{ target_value = N } for it (hook \"FILE\" or --hook FILE)");
+        }
+    }
 }
 
 void hookrun_all(mmec_ctx *ctx) {
@@ -123,13 +138,45 @@ void hookrun_all(mmec_ctx *ctx) {
     lim.print_user = c->hook_user;
     lim.watch_fn = c->hook_watch;
     lim.watch_user = c->hook_user;
-    for (size_t i = 0; i < ctx->nhooks; i++)
-        run_one(ctx, ctx->hooks[i], SPAN_NONE, &lim);
-    for (const ast_item *h = ctx->ast ? ctx->ast->hooks : NULL; h; h = h->next) {
-        if (h->a.s == NULL || h->a.len == 0 || memchr(h->a.s, '\0', h->a.len) != NULL) {
-            diag_error(ctx, "hook", h->loc, "a hook path must be a non-empty file name");
-            continue;
+
+    /* The files, in order: mmec_add_hook's, then the source's `hook` statements; each read
+     * once, for both passes. */
+    size_t n = ctx->nhooks;
+    for (const ast_item *h = ctx->ast ? ctx->ast->hooks : NULL; h; h = h->next)
+        n++;
+    hook_file *files = n ? mem_alloc(ctx, n * sizeof *files) : NULL;
+    size_t nfiles = 0;
+    const ast_item *h = ctx->ast ? ctx->ast->hooks : NULL;
+    for (size_t i = 0; i < n; i++) {
+        const char *path;
+        span loc = SPAN_NONE;
+        if (i < ctx->nhooks) {
+            path = ctx->hooks[i];
+        } else {
+            loc = h->loc;
+            int bad = h->a.s == NULL || h->a.len == 0 || memchr(h->a.s, '\0', h->a.len) != NULL;
+            path = bad ? NULL : resolve(ctx, h);
+            h = h->next;
+            if (bad) {
+                diag_error(ctx, "hook", loc, "a hook path must be a non-empty file name");
+                continue;
+            }
         }
-        run_one(ctx, resolve(ctx, h), h->loc, &lim);
+        size_t len;
+        const char *src = read_hook(ctx, path, loc, lim.source, &len);
+        if (src != NULL)
+            files[nfiles++] = (hook_file){path, src, len};
     }
+
+    /* Fills first, so that every check sees the values computed. */
+    if (ctx->model.opens != NULL) {
+        size_t before = ctx->errors;
+        for (size_t i = 0; i < nfiles; i++)
+            (void)hook_run_fills(ctx, files[i].path, files[i].src, files[i].len, &lim);
+        settle_open_values(ctx, ctx->errors > before);
+        if (ctx->errors > before)
+            return;
+    }
+    for (size_t i = 0; i < nfiles; i++)
+        (void)hook_run_checks(ctx, files[i].path, files[i].src, files[i].len, &lim);
 }

@@ -51,7 +51,24 @@ typedef struct policy {
     uint8_t has_scale_in_cooldown, has_scale_out_cooldown;
     uint8_t disable_scale_in;
     uint8_t high_resolution;       /* 10-second metric (SageMaker ...HighResolution types) */
+    uint8_t open_target;           /* target written '?' and not computed yet: no TargetValue */
 } policy;
+
+/* A target value written '?', left open for a hook's fill function to compute (lua/hook.c).
+ * The checker keeps what checking a number written there needs (`metric`, private to check.c);
+ * a hook stores its value here and hookrun.c has it checked (check_open_value) as if it had
+ * been written in place of the '?'. */
+struct ast_metric;
+typedef struct open_value {
+    struct policy *policy;
+    span loc;                      /* the '?' */
+    const struct ast_metric *metric;
+    int filled;                    /* a hook computed `value` */
+    double value;
+    const char *by_path;           /* the hook file and the line of its fill function */
+    int by_line;
+    struct open_value *next;       /* source order */
+} open_value;
 
 /* A scheduled action (PutScheduledAction): at the times of `expression` the target's minimum
  * and maximum capacity become `min_capacity`/`max_capacity` (< 0: left as they are, the
@@ -90,6 +107,7 @@ typedef struct model {
     size_t npolicies;
     schedule **schedules;          /* every scheduled action, in the order checked */
     size_t nschedules;
+    open_value *opens, **opens_tail;   /* the targets written '?', in source order */
 } model;
 
 #endif

@@ -64,6 +64,15 @@ static ast_item *item_tok(parse_state *ps, ast_item_kind kind, span loc, ast_tok
     return it;
 }
 
+/* The target value of `m`, as the `value` rule passed it on. */
+enum { VALUE_PERCENT = 1, VALUE_OPEN = 2 };
+static void set_value(ast_metric *m, ast_tok v) {
+    m->percent = (v.quoted & VALUE_PERCENT) != 0;
+    m->open = (v.quoted & VALUE_OPEN) != 0;
+    v.quoted = 0;
+    m->value = v;
+}
+
 static ast_list list_add(ast_list l, ast_item *it) {
     if (it == NULL)
         return l;
@@ -121,7 +130,7 @@ typedef struct ast_words { ast_word *head, *tail; span loc; } ast_words;
 }
 
 %token <ast_tok> WORD "name" STRING "string" NUMBER "number" PERCENT "percentage"
-                 DURATION "duration" CLOCK "time of day"
+                 DURATION "duration" CLOCK "time of day" OPEN "?" OPEN_PERCENT "?%"
 %token CAPACITY "capacity" COMPONENT "component" COOLDOWN "cooldown" DIMENSIONS "dimensions"
        ENDPOINT "endpoint" HOOK "hook" IN "in" INSTANCE "instance" METRIC "metric"
        MODEL "model" NAME "name_" NO "no" ON "on" OUT "out" PER "per" SCALE "scale"
@@ -247,26 +256,24 @@ scale
     ;
 
 metric
-    : WORD value per_opt           { $$ = ast_alloc(ps, sizeof *$$); $$->word = $1; $$->value = $2;
-                                     $$->percent = $2.quoted; $$->value.quoted = 0; $$->per = $3;
-                                     $$->loc = @$; }
+    : WORD value per_opt           { $$ = ast_alloc(ps, sizeof *$$); $$->word = $1;
+                                     set_value($$, $2); $$->per = $3; $$->loc = @$; }
     | WORD WORD value per_opt      { $$ = ast_alloc(ps, sizeof *$$); $$->word = $1; $$->stat = $2;
-                                     $$->value = $3; $$->percent = $3.quoted; $$->value.quoted = 0;
-                                     $$->per = $4; $$->loc = @$; }
+                                     set_value($$, $3); $$->per = $4; $$->loc = @$; }
     | METRIC STRING WORD value custom_opts
                                    { $$ = $5; $$->custom = 1; $$->word = $2; $$->stat = $3;
-                                     $$->value = $4; $$->percent = $4.quoted; $$->value.quoted = 0;
-                                     $$->loc = @$; }
+                                     set_value($$, $4); $$->loc = @$; }
     | METRIC STRING IN name WORD value custom_opts
                                    { $$ = $7; $$->custom = 1; $$->word = $2; $$->namespace_ = $4;
-                                     $$->stat = $5; $$->value = $6; $$->percent = $6.quoted;
-                                     $$->value.quoted = 0; $$->loc = @$; }
+                                     $$->stat = $5; set_value($$, $6); $$->loc = @$; }
     ;
 
-/* A target value; `quoted` marks one written with '%' until the metric rule takes it. */
+/* A target value; `quoted` carries VALUE_PERCENT and VALUE_OPEN until set_value takes them. */
 value
     : NUMBER                       { $$ = $1; }
-    | PERCENT                      { $$ = $1; $$.quoted = 1; }
+    | PERCENT                      { $$ = $1; $$.quoted = VALUE_PERCENT; }
+    | OPEN                         { $$ = $1; $$.quoted = VALUE_OPEN; }
+    | OPEN_PERCENT                 { $$ = $1; $$.quoted = VALUE_OPEN | VALUE_PERCENT; }
     ;
 
 per_opt
@@ -370,6 +377,15 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner, pa
     size_t m = (size_t)snprintf(msg, sizeof msg, "unexpected %s", found);
     if (n == YYENOMEM)
         return YYENOMEM;
+    /* '?' goes wherever a target value does, beside "number" and "percentage": listing it
+     * in every such message would only add noise. */
+    {
+        int k = 0;
+        for (int i = 0; i < n; i++)
+            if (expected[i] != YYSYMBOL_OPEN && expected[i] != YYSYMBOL_OPEN_PERCENT)
+                expected[k++] = expected[i];
+        n = k;
+    }
     /* The end of the file is always acceptable where a line may end: listing it adds nothing. */
     int has_nl = 0;
     for (int i = 0; i < n; i++)
@@ -437,6 +453,9 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner, pa
             }
         }
     }
+    if (got == YYSYMBOL_OPEN || got == YYSYMBOL_OPEN_PERCENT)
+        diag_note(ctx, loc, "only a target value can be left open with '?', for a hook to "
+                            "compute");
     if (got == YYSYMBOL_YYEOF && ps->in_block)
         diag_note(ctx, ps->open_brace, "to close '{' at line %u",
                   diag_line_of(ctx, ps->open_brace.start));

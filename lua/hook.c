@@ -19,15 +19,16 @@
 /* What the protected functions below find through sandbox_host: the first member of both
  * check_run and hook_decider. */
 typedef struct hook_host {
-    int want_check;           /* a check hook: `check` (or `decide`) expected */
-    int check_ref, decide_ref, report_ref;
-    int decide_line;          /* where decide is defined, for messages about its result */
+    int want_check;           /* a compile hook: `check` or `fill` (or `decide`) expected */
+    int check_ref, decide_ref, report_ref, fill_ref;
+    int decide_line, fill_line;   /* where they are defined, for messages about results */
 } hook_host;
 
 typedef struct check_run {
     hook_host h;
     mmec_ctx *ctx;
-    const policy *pol;        /* the policy being checked; NULL between calls */
+    const policy *pol;        /* the policy being checked or filled; NULL between calls */
+    open_value *open;         /* the open value being filled */
     int policy_meta, target_meta;   /* the views' metatables (registry references) */
     size_t reports, dropped;
 } check_run;
@@ -243,7 +244,12 @@ static void push_policy_field(lua_State *L, const policy *p, int f) {
     case P_UNIT: push_string_or_nil(L, p->unit); return;
     case P_MODEL: push_string_or_nil(L, p->model_name); return;
     case P_DIMENSIONS: push_dimensions(L, p); return;
-    case P_TARGET_VALUE: lua_pushnumber(L, p->target_value); return;
+    case P_TARGET_VALUE:
+        if (p->open_target)
+            lua_pushnil(L);
+        else
+            lua_pushnumber(L, p->target_value);
+        return;
     case P_SCALE_IN_COOLDOWN:
         if (p->has_scale_in_cooldown)
             lua_pushinteger(L, p->scale_in_cooldown);
@@ -469,7 +475,17 @@ static int get_function(lua_State *L, int t, const char *k) {
     return luaL_ref(L, LUA_REGISTRYINDEX);
 }
 
-/* Argument: the chunk. Runs it and keeps its `check`/`decide` functions. */
+/* The line where the function registry[ref] is defined, or 0. */
+static int line_defined(lua_State *L, int ref) {
+    if (ref == LUA_NOREF)
+        return 0;
+    lua_Debug ar;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
+    lua_getinfo(L, ">S", &ar);
+    return ar.linedefined;
+}
+
+/* Argument: the chunk. Runs it and keeps its `check`/`fill`/`decide` functions. */
 static int run_chunk(lua_State *L) {
     sandbox *sb = sandbox_of(L);
     hook_host *h = sandbox_host(sb);
@@ -478,19 +494,17 @@ static int run_chunk(lua_State *L) {
     if (lua_type(L, 1) != LUA_TTABLE)
         return luaL_error(L, "%s: a hook file must return a table with a '%s' function "
                           "(it returned %s)", sandbox_path(sb),
-                          h->want_check ? "check" : "decide", luaL_typename(L, 1));
+                          h->want_check ? "check' or 'fill" : "decide", luaL_typename(L, 1));
     h->check_ref = get_function(L, 1, "check");
     h->decide_ref = get_function(L, 1, "decide");
-    if (h->want_check ? h->check_ref == LUA_NOREF && h->decide_ref == LUA_NOREF
+    h->fill_ref = h->want_check ? get_function(L, 1, "fill") : LUA_NOREF;
+    if (h->want_check ? h->check_ref == LUA_NOREF && h->fill_ref == LUA_NOREF &&
+                            h->decide_ref == LUA_NOREF
                       : h->decide_ref == LUA_NOREF)
         return luaL_error(L, "%s: a hook file must return a table with a '%s' function",
-                          sandbox_path(sb), h->want_check ? "check" : "decide");
-    if (h->decide_ref != LUA_NOREF) {
-        lua_Debug ar;
-        lua_rawgeti(L, LUA_REGISTRYINDEX, h->decide_ref);
-        lua_getinfo(L, ">S", &ar);
-        h->decide_line = ar.linedefined;
-    }
+                          sandbox_path(sb), h->want_check ? "check' or 'fill" : "decide");
+    h->decide_line = line_defined(L, h->decide_ref);
+    h->fill_line = line_defined(L, h->fill_ref);
     if (h->check_ref != LUA_NOREF) {
         push_report(L);
         h->report_ref = luaL_ref(L, LUA_REGISTRYINDEX);
@@ -498,8 +512,8 @@ static int run_chunk(lua_State *L) {
     return 0;
 }
 
-static int run_check(lua_State *L) {
-    check_run *run = sandbox_host(sandbox_of(L));
+/* Pushes the function registry[ref] and this call's views of run->pol and its target. */
+static void push_call(lua_State *L, check_run *run, int ref) {
     if (run->policy_meta == LUA_NOREF) {
         run->policy_meta = new_view_meta(L, VIEW_POLICY, policy_view_fields);
         run->target_meta = new_view_meta(L, VIEW_TARGET, target_view_fields);
@@ -508,22 +522,96 @@ static int run_check(lua_State *L) {
     int views = lua_gettop(L);
     lua_pushvalue(L, views);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &views_key);
-    lua_rawgeti(L, LUA_REGISTRYINDEX, run->h.check_ref);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
     push_new_view(L, run->policy_meta, views, VIEW_POLICY);
     push_new_view(L, run->target_meta, views, VIEW_TARGET);
+    lua_remove(L, views);
+}
+
+static int run_check(lua_State *L) {
+    check_run *run = sandbox_host(sandbox_of(L));
+    push_call(L, run, run->h.check_ref);
     lua_rawgeti(L, LUA_REGISTRYINDEX, run->h.report_ref);
     lua_call(L, 3, 0);
     return 0;
 }
 
-int hook_run_checks(mmec_ctx *ctx, const char *path, const char *src, size_t len,
-                    const hook_limits *lim) {
+/* Raises "path:line: fill returned WHAT: WHY", line being where fill is defined. */
+static int bad_fill(lua_State *L, const char *what, const char *why) {
+    sandbox *sb = sandbox_of(L);
+    check_run *run = sandbox_host(sb);
+    char msg[MSGMAX];
+    snprintf(msg, sizeof msg, "%s:%d: fill returned %s: %s", sandbox_path(sb),
+             run->h.fill_line, what, why);
+    lua_pushstring(L, msg);
+    return lua_error(L);
+}
+
+/* Calls fill(policy, target) for run->open and validates its result: nil (or an empty table)
+ * leaves the value open; a table whose only field is target_value, a finite number, fills
+ * it. The table is read raw: none of its metamethods runs. The value's range is the
+ * checker's (check_open_value), once the state is closed. */
+static int run_fill(lua_State *L) {
+    check_run *run = sandbox_host(sandbox_of(L));
+    push_call(L, run, run->h.fill_ref);
+    lua_call(L, 2, 1);
+    sandbox_open_reserve(L);
+    int res = lua_gettop(L);
+    char what[96];
+    if (lua_isnil(L, res))
+        return 0;
+    if (!lua_istable(L, res)) {
+        snprintf(what, sizeof what, "a %s", luaL_typename(L, res));
+        return bad_fill(L, what, "fill returns a table such as { target_value = 70 }, or nil "
+                                 "to leave the value to another hook");
+    }
+    int found = 0;
+    double v = 0;
+    lua_pushnil(L);
+    while (lua_next(L, res)) {
+        if (lua_type(L, -2) != LUA_TSTRING) {
+            snprintf(what, sizeof what, "a table with a %s key", luaL_typename(L, -2));
+            return bad_fill(L, what, "its fields are named: { target_value = 70 }");
+        }
+        size_t klen;
+        const char *k = lua_tolstring(L, -2, &klen);
+        if (klen != 12 || memcmp(k, "target_value", 12) != 0) {
+            char key[40];
+            sandbox_clean_text(key, sizeof key, k, klen);
+            snprintf(what, sizeof what, "the field '%s'", key);
+            return bad_fill(L, what, "only target_value can be left open ('?') and computed");
+        }
+        if (lua_type(L, -1) != LUA_TNUMBER) {
+            snprintf(what, sizeof what, "a target_value of type %s", luaL_typename(L, -1));
+            return bad_fill(L, what, "a target value is a number (strings are not converted)");
+        }
+        v = (double)lua_tonumber(L, -1);
+        if (!isfinite(v)) {
+            snprintf(what, sizeof what, "the target_value %s", isnan(v) ? "nan" : v > 0 ? "inf"
+                                                                                    : "-inf");
+            return bad_fill(L, what, "a target value is a finite number");
+        }
+        found = 1;
+        lua_pop(L, 1);
+    }
+    if (found) {
+        run->open->filled = 1;
+        run->open->value = v;
+        run->open->by_line = run->h.fill_line;
+    }
+    return 0;
+}
+
+/* One hook file over the model: its fill function over the open values no hook filled yet
+ * (`fill`), or its check function over every policy. */
+static int run_file(mmec_ctx *ctx, const char *path, const char *src, size_t len,
+                    const hook_limits *lim, int fill) {
     jmp_buf *armed = ctx->oom;
     size_t errors = ctx->errors;
     check_run run;
     memset(&run, 0, sizeof run);
     run.h.want_check = 1;
-    run.h.check_ref = run.h.decide_ref = run.h.report_ref = LUA_NOREF;
+    run.h.check_ref = run.h.decide_ref = run.h.report_ref = run.h.fill_ref = LUA_NOREF;
     run.policy_meta = run.target_meta = LUA_NOREF;
     run.ctx = ctx;
     /* From here on an allocation failure sets ctx->out_of_memory instead of unwinding: a
@@ -543,20 +631,31 @@ int hook_run_checks(mmec_ctx *ctx, const char *path, const char *src, size_t len
             diag_report(ctx, MMEC_ERROR, "hook", SPAN_NONE, "%s", sandbox_error(sb));
         goto done;
     }
-    if (run.h.check_ref == LUA_NOREF)
+    if ((fill ? run.h.fill_ref : run.h.check_ref) == LUA_NOREF)
         goto done;
-    for (size_t i = 0; i < ctx->model.npolicies; i++) {
-        run.pol = ctx->model.policies[i];
-        int rc = sandbox_call(sb, run_check, 0);
+    open_value *o = ctx->model.opens;
+    for (size_t i = 0; fill ? o != NULL : i < ctx->model.npolicies; i++) {
+        if (fill && o->filled) {
+            o = o->next;
+            continue;
+        }
+        run.open = fill ? o : NULL;
+        run.pol = fill ? o->policy : ctx->model.policies[i];
+        span at = fill ? o->loc : run.pol->loc;
+        int rc = sandbox_call(sb, fill ? run_fill : run_check, 0);
         run.pol = NULL;
         if (rc != 0 && sandbox_out_of_memory(sb)) {
             ctx->out_of_memory = 1;
             break;
         }
         if (rc != 0) {
-            diag_report(ctx, MMEC_ERROR, "hook", ctx->model.policies[i]->loc, "%s",
-                        sandbox_error(sb));
+            diag_report(ctx, MMEC_ERROR, "hook", at, "%s", sandbox_error(sb));
             break;
+        }
+        if (fill) {
+            if (o->filled)
+                o->by_path = path;
+            o = o->next;
         }
     }
     if (run.dropped)
@@ -572,6 +671,16 @@ done:
         return MMEC_EINTERNAL;
     }
     return ctx->errors > errors ? MMEC_EINPUT : MMEC_OK;
+}
+
+int hook_run_checks(mmec_ctx *ctx, const char *path, const char *src, size_t len,
+                    const hook_limits *lim) {
+    return run_file(ctx, path, src, len, lim, 0);
+}
+
+int hook_run_fills(mmec_ctx *ctx, const char *path, const char *src, size_t len,
+                   const hook_limits *lim) {
+    return run_file(ctx, path, src, len, lim, 1);
 }
 
 /* ----------------------------------------------------------------------------------------
@@ -672,7 +781,7 @@ hook_decider *hook_decide_open(const char *path, const char *src, size_t len,
     memset(d, 0, sizeof *d);
     d->alloc = alloc;
     d->alloc_user = alloc_user;
-    d->h.check_ref = d->h.decide_ref = d->h.report_ref = LUA_NOREF;
+    d->h.check_ref = d->h.decide_ref = d->h.report_ref = d->h.fill_ref = LUA_NOREF;
     d->sb = sandbox_open(path, lim, alloc, alloc_user, d);
     if (d->sb == NULL) {
         alloc(alloc_user, d, sizeof *d, 0);

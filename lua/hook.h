@@ -50,7 +50,8 @@ typedef struct hook_limits {
 void hook_limits_init(hook_limits *lim);
 
 /* Runs the check hook `path` (`len` bytes of Lua source `src`) over ctx->model: loads it in a
- * fresh sandbox; the chunk returns a table whose `check` function is called as
+ * fresh sandbox; the chunk returns a table whose `check` function (a file may have `fill`
+ * instead, see hook_run_fills; a file with neither is an error) is called as
  * check(policy, target, report) for every policy in source order, with read-only views of the
  * policy and its target. Each report.error/report.warning becomes a diagnostic at the policy
  * ("hook" code) followed by a note "reported by path:line". A hook that fails to load, errors
@@ -64,6 +65,18 @@ void hook_limits_init(hook_limits *lim);
  * armed). */
 int hook_run_checks(mmec_ctx *ctx, const char *path, const char *src, size_t len,
                     const hook_limits *lim);
+
+/* Runs the fill function of the hook `path` over the target values the source leaves open
+ * ('?', ctx->model.opens) that no earlier hook filled: in a fresh sandbox, as
+ * fill(policy, target) with the views of hook_run_checks (the policy's target_value nil), in
+ * source order. A table { target_value = N }, N a finite number, fills the open value
+ * (filled, value, by_path = path, by_line = where fill is defined) for hookrun.c to check as
+ * if N were written there (check_open_value); nil or {} leaves it open. Anything else the
+ * hook returns, an error or a broken limit is one error at the '?' and ends the file's run.
+ * A file without `fill` does nothing here. `path` must outlive ctx. Returns as
+ * hook_run_checks. */
+int hook_run_fills(mmec_ctx *ctx, const char *path, const char *src, size_t len,
+                   const hook_limits *lim);
 
 /* What a decide hook sees at one evaluation: decide(state), state being a fresh table with
  * these fields (metric is nil when it is NaN: no datapoint in the period). */

@@ -91,7 +91,7 @@ expect "--hook-instructions 5000 stops a long loop" 1 - -- \
 has "--hook-instructions: the limit is named" "$tmp/loop.lua:2: hook exceeded its instruction limit" "$tmp/err"
 expect "the default instruction limit lets the same loop finish" 1 - -- \
     "$mmec" check --hook "$tmp/loop.lua" "$tmp/two.scale"
-has "a hook without check is reported" "must return a table with a 'check' function" "$tmp/err"
+has "a hook without check is reported" "must return a table with a 'check' or 'fill' function" "$tmp/err"
 printf 'while true do end\n' > "$tmp/spin.lua"
 start=$(date +%s%N)
 expect "--hook-timeout 200ms stops a spin" 1 - -- \

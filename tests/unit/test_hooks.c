@@ -107,7 +107,7 @@ static void chunk_errors_have_no_location(void **state) {
     assert_int_equal(s.n, 1);
     assert_int_equal(s.line[0], 0);
     assert_string_equal(s.message[0], "hooks/org.lua: a hook file must return a table with a "
-                                      "'check' function");
+                                      "'check' or 'fill' function");
     mmec_free(ctx);
 }
 

@@ -1,2 +1,2 @@
--- expect: error "must return a table with a 'check' function"
+-- expect: error "must return a table with a 'check' or 'fill' function"
 return setmetatable({}, {__index = function() while true do end end})

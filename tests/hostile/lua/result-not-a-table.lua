@@ -1,2 +1,2 @@
--- expect: error "must return a table with a 'check' function (it returned number)"
+-- expect: error "must return a table with a 'check' or 'fill' function (it returned number)"
 return 42

@@ -211,6 +211,14 @@ static void push_string_or_nil(lua_State *L, const char *s) {
         lua_pushnil(L);
 }
 
+/* A number as Lua writes it: an integer when it is one (70, not 70.0, in a message). */
+static void push_number(lua_State *L, double v) {
+    if (v == floor(v) && fabs(v) < 9007199254740992.0)
+        lua_pushinteger(L, (lua_Integer)v);
+    else
+        lua_pushnumber(L, v);
+}
+
 /* The policy's dimensions as a view of views, built at the first read in a call and kept in
  * the views table so that every read in the call sees the same table. */
 static void push_dimensions(lua_State *L, const policy *p) {
@@ -248,7 +256,7 @@ static void push_policy_field(lua_State *L, const policy *p, int f) {
         if (p->open_target)
             lua_pushnil(L);
         else
-            lua_pushnumber(L, p->target_value);
+            push_number(L, p->target_value);
         return;
     case P_SCALE_IN_COOLDOWN:
         if (p->has_scale_in_cooldown)

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -195,6 +196,102 @@ static void views_kept_past_their_call_raise(void **state) {
     }
 }
 
+/* The hook files of a compile, through the library: fills then checks. */
+static mmec_ctx *compile_with_hooks(seen *s, const char *src, const char *const *hooks,
+                                    size_t nhooks, mmec_status want) {
+    mmec_config cfg;
+    mmec_config_init(&cfg);
+    cfg.on_diagnostic = collect;
+    cfg.diagnostic_user = s;
+    memset(s, 0, sizeof *s);
+    mmec_ctx *ctx = mmec_new(&cfg);
+    assert_non_null(ctx);
+    for (size_t i = 0; i < nhooks; i++) {
+        char path[64];
+        snprintf(path, sizeof path, "/tmp/mmec-test-hooks-%d-%zu.lua", (int)getpid(), i);
+        FILE *f = fopen(path, "w");
+        assert_non_null(f);
+        fputs(hooks[i], f);
+        fclose(f);
+        assert_int_equal(mmec_add_hook(ctx, path), MMEC_OK);
+    }
+    assert_int_equal(mmec_compile_string(ctx, "open.scale", src, strlen(src)), want);
+    for (size_t i = 0; i < nhooks; i++) {
+        char path[64];
+        snprintf(path, sizeof path, "/tmp/mmec-test-hooks-%d-%zu.lua", (int)getpid(), i);
+        unlink(path);
+    }
+    return ctx;
+}
+
+static const char OPEN[] = "scale fraud on invocations ? per instance\n"
+                           "scale chat on gpu avg ?% cooldown in 10m out 5m\n"
+                           "scale fixed on cpu avg 60%\n";
+
+/* fill computes the open targets (its views show them nil), in source order, before any
+ * check, which sees the values; the first hook file that computes a value wins. */
+static void fill_computes_open_targets_before_checks(void **state) {
+    (void)state;
+    seen s;
+    const char *const hooks[] = {
+        "return { fill = function(p, t)\n"
+        "  assert(p.target_value == nil)\n"
+        "  if t.name == 'fraud' then return { target_value = math.floor(42 * 0.5 * 60) } end\n"
+        "end }\n",
+        "local order = {}\n"
+        "return {\n"
+        "  fill = function(p, t) order[#order + 1] = t.name; return { target_value = 55 } end,\n"
+        "  check = function(p, t, report)\n"
+        "    report.warning(t.name .. ' ' .. p.target_value .. ' after ' .. #order .. ' fills')\n"
+        "  end }\n",
+    };
+    mmec_ctx *ctx = compile_with_hooks(&s, OPEN, hooks, 2, MMEC_OK);
+    assert_int_equal(s.n, 6);
+    /* Each pass has a fresh state: the second file's check sees none of its fills. */
+    assert_string_equal(s.message[0], "fraud 1260 after 0 fills");
+    assert_string_equal(s.message[2], "chat 55 after 0 fills");
+    assert_string_equal(s.message[4], "fixed 60 after 0 fills");
+    char *out;
+    size_t len;
+    assert_int_equal(mmec_emit(ctx, MMEC_FORMAT_POLICY, 0, MMEC_EMIT_COMPACT, &out, &len),
+                     MMEC_OK);
+    assert_non_null(strstr(out, "\"TargetValue\":1260,"));
+    mmec_buffer_free(ctx, out);
+    assert_int_equal(mmec_emit(ctx, MMEC_FORMAT_POLICY, 1, MMEC_EMIT_COMPACT, &out, &len),
+                     MMEC_OK);
+    assert_non_null(strstr(out, "\"TargetValue\":55,"));
+    mmec_buffer_free(ctx, out);
+    mmec_free(ctx);
+}
+
+/* A computed value goes through the checks of a written one, reported at the '?' with the
+ * hook's path:line; a value nobody computes is an error of its own. */
+static void computed_values_are_checked_where_the_question_mark_is(void **state) {
+    (void)state;
+    seen s;
+    const char *const hooks[] = {
+        "-- line 1\n"
+        "return { fill = function(p, t)\n"
+        "  if t.name == 'chat' then return { target_value = 100.5 } end\n"
+        "end }\n",
+    };
+    mmec_ctx *ctx = compile_with_hooks(&s, OPEN, hooks, 1, MMEC_EINPUT);
+    assert_int_equal(s.n, 4);
+    assert_int_equal(s.sev[0], MMEC_ERROR);
+    assert_string_equal(s.message[0],
+                        "the target value is left open ('?') and no hook computed it");
+    assert_int_equal(s.line[0], 1);
+    assert_int_equal(s.col[0], 28);
+    assert_int_equal(s.sev[2], MMEC_WARNING);   /* no instance: 100.5% per GPU is a warning */
+    assert_int_equal(s.line[2], 2);
+    assert_int_equal(s.col[2], 23);
+    char want[128];
+    snprintf(want, sizeof want, "100.5 was computed by /tmp/mmec-test-hooks-%d-0.lua:2",
+             (int)getpid());
+    assert_string_equal(s.message[3], want);
+    mmec_free(ctx);
+}
+
 static void warnings_under_werror_count_as_errors(void **state) {
     (void)state;
     mmec_config cfg;
@@ -346,6 +443,8 @@ int main(void) {
         cmocka_unit_test(hook_sees_capacity_and_instance),
         cmocka_unit_test(views_behave_as_read_only_tables),
         cmocka_unit_test(views_kept_past_their_call_raise),
+        cmocka_unit_test(fill_computes_open_targets_before_checks),
+        cmocka_unit_test(computed_values_are_checked_where_the_question_mark_is),
         cmocka_unit_test(warnings_under_werror_count_as_errors),
         cmocka_unit_test(allocation_failures_unwind_after_lua_is_closed),
         cmocka_unit_test(decide_business_hours),

@@ -4,7 +4,7 @@
 # print the expected text on stderr, use at most 2 s of CPU and a bounded peak memory (GNU
 # time; both wider under ASan), never hang (timeout 30), and, compiled with -o, leave an
 # existing output file untouched. Decide hooks (-- kind: decide) are the library's
-# (tests/unit/test_hostile_lua.c). Until mmec has --hook, one skip line. A file marked
+# (tests/unit/test_hostile_lua.c); fill hooks (-- kind: fill) run over open.scale. Until mmec has --hook, one skip line. A file marked
 # "-- generate: big-source" stands for 2 MiB of Lua, written here.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -26,8 +26,11 @@ trap 'rm -rf "$tmp"' EXIT
 base="$here/lua/base.scale"
 for hook in "$here"/lua/*.lua; do
     name=${hook##*/}
+    src=$base
     head -c 4 "$hook" | grep -q $'^\x1bLua' && { want_rc=1; want='precompiled Lua chunks are refused'; } || {
         grep -aq '^-- kind: decide' "$hook" && continue
+        # Fill hooks compute the targets open.scale leaves open.
+        grep -aq '^-- kind: fill' "$hook" && src="$here/lua/open.scale"
         line=$(grep -a -m1 '^-- expect:' "$hook")
         want=$(printf '%s' "$line" | sed -n 's/^[^"]*"\(.*\)"[^"]*$/\1/p')
         case "$line" in
@@ -48,11 +51,11 @@ for hook in "$here"/lua/*.lua; do
         slow=(--hook-timeout 10s)
     printf 'untouched\n' > "$tmp/out.json"
     /usr/bin/time -f '%M %U %S' -o "$tmp/rss" \
-        timeout 30 "$mmec" check "${slow[@]}" --hook "$hook" "$base" > "$tmp/stdout" 2> "$tmp/stderr"
+        timeout 30 "$mmec" check "${slow[@]}" --hook "$hook" "$src" > "$tmp/stdout" 2> "$tmp/stderr"
     rc=$?
     read -r rss user sys < <(tail -n 1 "$tmp/rss")
     cpu_ms=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%d", (u + s) * 1000 }')
-    timeout 30 "$mmec" "${slow[@]}" --hook "$hook" "$base" -o "$tmp/out.json" > /dev/null 2>&1
+    timeout 30 "$mmec" "${slow[@]}" --hook "$hook" "$src" -o "$tmp/out.json" > /dev/null 2>&1
     rc2=$?
     why=
     [ "$rc" -ne "$want_rc" ] && why="exit status $rc, expected $want_rc"
@@ -64,7 +67,7 @@ for hook in "$here"/lua/*.lua; do
         echo "ok - hostile lua cli: $name"
     else
         echo "not ok - hostile lua cli: $name ($why)"
-        echo "  rerun: $mmec check --hook $hook $base"
+        echo "  rerun: $mmec check --hook $hook $src"
         sed 's/^/  | /' "$tmp/stderr" | head -n 5
     fi
 done

@@ -10,6 +10,8 @@
  *   -- expect: set N            (decide) the hook returned capacity N
  *   -- expect: keep             (decide) the hook returned nothing
  *   -- kind: decide             run as a decide hook (default: check)
+ *   -- kind: fill               a compile hook (mmec_add_hook) over open.scale, whose targets
+ *                               are left open ('?'): its fill runs, then its check
  *   -- calls: N                 (decide) call N times; the expectation is about the last call
  *   -- generate: big-source     the file's body is replaced by 2 MiB of Lua (too large)
  * A file starting with Lua's bytecode signature expects "precompiled Lua chunks are refused". */
@@ -45,6 +47,7 @@ typedef struct hcase {
     char path[768];
     char name[256];
     int decide;
+    int fill;
     int calls;
     enum { EXPECT_ERROR, EXPECT_WARNING, EXPECT_OK, EXPECT_SET, EXPECT_KEEP } expect;
     char text[200];
@@ -165,6 +168,8 @@ static void parse_header(hcase *c, const char *src, size_t len) {
             c->value = strtol(strstr(line, "set ") + 4, NULL, 10);
         } else if (strstr(line, "kind: decide"))
             c->decide = 1;
+        else if (strstr(line, "kind: fill"))
+            c->fill = 1;
         else if (strstr(line, "calls: "))
             c->calls = (int)strtol(strstr(line, "calls: ") + 7, NULL, 10);
         else if (strstr(line, "generate: big-source"))
@@ -244,11 +249,24 @@ static void run_case(void **state) {
         cfg.alloc_user = &mem;
         cfg.on_diagnostic = collect;
         cfg.diagnostic_user = &s;
+        cfg.hook_timeout_ms = lim.timeout_ms;
+        cfg.hook_print = lim.print_fn;
+        cfg.hook_user = lim.print_user;
         mmec_ctx *ctx = mmec_new(&cfg);
         assert_non_null(ctx);
-        assert_int_equal(mmec_compile_string(ctx, "base.scale", BASE, strlen(BASE)), MMEC_OK);
-        assert_int_equal(mmec_policy_count(ctx), 1);
-        int rc = hook_run_checks(ctx, label, src, len, &lim);
+        int rc;
+        if (c->fill) {
+            char open_path[900];
+            snprintf(open_path, sizeof open_path, "%.*s/open.scale",
+                     (int)(strrchr(c->path, '/') - c->path), c->path);
+            assert_int_equal(mmec_add_hook(ctx, c->path), MMEC_OK);
+            rc = mmec_compile_file(ctx, open_path);
+        } else {
+            assert_int_equal(mmec_compile_string(ctx, "base.scale", BASE, strlen(BASE)),
+                             MMEC_OK);
+            assert_int_equal(mmec_policy_count(ctx), 1);
+            rc = hook_run_checks(ctx, label, src, len, &lim);
+        }
         switch (c->expect) {
         case EXPECT_ERROR:
             if (rc != MMEC_EINPUT || s.errors == 0 || (strstr(s.text, c->text) == NULL && strstr(s.last, c->text) == NULL))

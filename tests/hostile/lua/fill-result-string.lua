@@ -1,0 +1,3 @@
+-- kind: fill
+-- expect: error "fill returned a string"
+return { fill = function() return "70" end }

@@ -30,6 +30,7 @@ TOKEN = re.compile(r'''(?P<comment>\#.*)
   |(?P<duration>(?:[0-9]+[smhd])+(?![A-Za-z0-9_.-]))
   |(?P<number>[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?%?(?![A-Za-z_-]))
   |(?P<word>[A-Za-z_0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*)
+  |(?P<open>\?%?)
   |(?P<other>.)''', re.X)
 
 
@@ -72,14 +73,14 @@ def positions(path, out):
 VIM = {"comment": "scaleComment", "string": "scaleString", "number": ("scaleNumber", "scaleDuration"),
        "statement": "scaleStatement", "keyword": "scaleKeyword", "metric": "scaleMetric",
        "stat": "scaleStat", "name": "", "time": "scaleTime", "date": "scaleDate",
-       "day": "scaleDay", "zone": "scaleZone"}
+       "day": "scaleDay", "zone": "scaleZone", "open": "scaleOpen"}
 TM = {"comment": "comment.line.number-sign.scale", "string": "string.quoted.double.scale",
       "number": ("constant.numeric.scale", "constant.numeric.duration.scale"),
       "statement": "keyword.control.scale", "keyword": "keyword.other.scale",
       "metric": "support.type.metric.scale", "stat": "support.function.statistic.scale",
       "name": "variable.other.name.scale", "time": "constant.numeric.time.scale",
       "date": "constant.numeric.date.scale", "day": "constant.language.day.scale",
-      "zone": "constant.other.timezone.scale"}
+      "zone": "constant.other.timezone.scale", "open": "constant.language.open.scale"}
 
 
 def compare(which, expect, got, skip_first=False):

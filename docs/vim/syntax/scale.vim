@@ -15,6 +15,8 @@ syn keyword scaleMetric invocations concurrency provisioned-concurrency cpu gpu 
 syn keyword scaleStat avg min max sum count average minimum maximum Average Minimum Maximum Sum SampleCount
 syn match scaleDuration "\<\(\d\+[smhd]\)\+\>"
 syn match scaleNumber "\<\d\+\(\.\d\+\)\=\([eE][+-]\=\d\+\)\=\(%\|\>\)"
+" A target value left open for a hook's fill to compute.
+syn match scaleOpen "?%\="
 syn match scaleRange "\.\."
 " Schedules: days (any case), times of day, dates, time zones (Area/City, UTC), and the
 " cron(...), rate(...) and at(...) of an expression string. Defined after scaleNumber, so
@@ -36,6 +38,7 @@ hi def link scaleMetric Type
 hi def link scaleStat Function
 hi def link scaleDuration Number
 hi def link scaleNumber Number
+hi def link scaleOpen Special
 hi def link scaleRange Operator
 hi def link scaleDay Constant
 hi def link scaleTime Number

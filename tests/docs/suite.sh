@@ -12,17 +12,26 @@ trap 'rm -rf "$tmp"' EXIT
 for doc in "$root/docs/language.md" "$root/README.md"; do
     [ -f "$doc" ] || continue
     rel=${doc#$root/}
+    # A ```lua block followed by a ```scale block (prose between them, no other block) is a
+    # hook and a file it runs on: the scale block is checked with --hook.
     awk -v dir="$tmp" -v base="$(basename "$doc" .md)" '
         /^```scale( error)?$/ { n++; kind = ($2 == "error") ? "error" : "ok";
                                 file = sprintf("%s/%s-%02d-%s.scale", dir, base, n, kind);
                                 start = NR; inblock = 1; printf "" > file; next }
-        inblock && /^```$/ { inblock = 0; close(file); print file " " start; next }
-        inblock { print > file }
-    ' "$doc" > "$tmp/list"
-    while read -r file line; do
+        /^```lua$/ { n++; lua = sprintf("%s/%s-%02d.lua", dir, base, n); file = lua;
+                     inblock = 2; printf "" > file; next }
+        /^```/ && !inblock { hook = "-"; inblock = 3; next }
+        inblock && /^```$/ { if (inblock == 1) print file " " start " " hook;
+                             hook = inblock == 2 ? lua : "-";
+                             inblock = 0; close(file); next }
+        inblock == 1 || inblock == 2 { print > file }
+    ' hook=- "$doc" > "$tmp/list"
+    while read -r file line hook; do
         want=0
         case "$file" in *-error.scale) want=1 ;; esac
-        "$mmec" check "$file" > "$tmp/out" 2>&1
+        hooks=()
+        [ "$hook" != - ] && hooks=(--hook "$hook")
+        "$mmec" check "${hooks[@]}" "$file" > "$tmp/out" 2>&1
         rc=$?
         if [ "$rc" = "$want" ]; then
             echo "ok - docs/$rel:$line"

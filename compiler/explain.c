@@ -405,6 +405,10 @@ static void explain_policy(text *o, const policy *p) {
     para(o, 4, "Keeps %s near %g%s: adds %s while it is above and removes them while it is "
                "well below.", metric_phrase(o->ctx, p), p->target_value,
          value_phrase(o->ctx, p), unit_of(p->target));
+    for (const open_value *v = o->ctx->model.opens; v; v = v->next)
+        if (v->policy == p && v->filled)
+            para(o, 4, "The target is written '?' in the source: %s:%d computed it.",
+                 v->by_path, v->by_line);
     explain_alarms(o, p);
     explain_timing(o, p);
     explain_no_effect(o, p);

@@ -1,5 +1,6 @@
--- loadtest.lua: the invocations target of each endpoint, derived from its load test, as an
--- mmec check hook: `mmec check --hook examples/hooks/loadtest.lua FILE`.
+-- loadtest.lua: the invocations target of each endpoint, derived from its load test:
+-- `mmec --hook examples/hooks/loadtest.lua FILE`. A target written `?` is computed (fill); a
+-- target written as a number is checked against the load test (check).
 --
 -- SageMaker's load-testing guide gives the target of SageMakerVariantInvocationsPerInstance as
 --   (MAX_RPS * SAFETY_FACTOR) * 60
@@ -23,6 +24,15 @@ local function target_for(endpoint)
 end
 
 return {
+  -- `scale NAME on invocations ? per instance`: the target from the load test, or nil (then
+  -- mmec reports that no hook computed it).
+  fill = function(p, t)
+    if p.metric == "InvocationsPerInstance" then
+      local want = target_for(t.name)
+      return want and { target_value = want }
+    end
+  end,
+
   check = function(p, t, report)
     if p.metric ~= "InvocationsPerInstance" then return end
     local want = target_for(t.name)

@@ -51,6 +51,19 @@ expect "loadtest.lua: one above the derived target fails" 1 - -- \
     "$mmec" check -q --hook examples/hooks/loadtest.lua "$tmp/lt.scale"
 has "loadtest.lua: names the derivation" "load-tested 1260 (42 RPS x 0.5 x 60)" "$tmp/err"
 
+# fill: loadtest.lua computes an open target from the load test; without a load test, or
+# without the hook, the '?' is an error at its column.
+printf 'scale fraud-scorer on invocations ? per instance\n' > "$tmp/open.scale"
+expect "loadtest.lua: fill computes the open target" 0 - -- \
+    "$mmec" --hook examples/hooks/loadtest.lua -f policy "$tmp/open.scale"
+has "loadtest.lua: 42 RPS x 0.5 x 60" '"TargetValue": 1260' "$tmp/out"
+expect "open target without the hook" 1 - -- "$mmec" check "$tmp/open.scale"
+has "open target without the hook: located" "open.scale:1:35: error: the target value is left open" "$tmp/err"
+printf 'scale unknown-model on invocations ? per instance\n' > "$tmp/open.scale"
+expect "loadtest.lua: no load test, nothing computed" 1 - -- \
+    "$mmec" check --hook examples/hooks/loadtest.lua "$tmp/open.scale"
+has "loadtest.lua: no load test, nothing computed" "no hook computed it" "$tmp/err"
+
 # compile: a hook error leaves the output alone; a passing hook lets it be written.
 printf 'untouched\n' > "$tmp/out.json"
 expect "compile: a hook error leaves -o untouched" 1 - -- \
@@ -65,7 +78,7 @@ expect "check: --hook runs on every file, several hooks" 1 - -- \
     "$mmec" check --hook examples/hooks/org-rules.lua --hook=examples/hooks/loadtest.lua \
     examples/hooks/loadtest.scale "$tmp/lt.scale"
 has "check: org rules on the second file" "policy name 'fraud-scorer-invocations'" "$tmp/err"
-has "check: load test on the first file" "loadtest.scale:5:1: error: target 700" "$tmp/err"
+has "check: load test on the first file" "loadtest.scale:6:1: error: target 700" "$tmp/err"
 
 # Print output: stderr, each line after the hook's path, control bytes shown as '?'.
 cat > "$tmp/print.lua" <<'LUA'

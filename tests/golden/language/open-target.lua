@@ -1,0 +1,9 @@
+-- open-target.lua: computes the targets open-target.scale leaves open ('?'), each as the
+-- number written in place of the '?'.
+local plan = {
+  ["fraud-scorer"] = 42 * 0.5 * 60,   -- invocations: max RPS x safety factor x 60 (1260)
+  chat = 60,                          -- gpu avg 60% per gpu: 240 on 4 GPUs
+  queue = 7.5,                        -- a custom backlog per instance
+  sls = 70,                           -- provisioned-concurrency 70%: 0.7
+}
+return { fill = function(p, t) return { target_value = plan[t.name] } end }

@@ -65,6 +65,30 @@ check("hooks must be a list of names",
 check("options must be a table", not pcall(mmec.compile, card, "c", 5))
 os.remove(hook)
 
+-- Fill hooks: targets left open ('?') computed from a Lua table, as a generator would.
+local plan = { alpha = 1260, beta = 55 }
+local filler = os.tmpname()
+f = assert(io.open(filler, "w"))
+f:write("local plan = { alpha = 1260, beta = 55 }\n",
+        "return { fill = function(p, t) return { target_value = plan[t.name] } end }\n")
+f:close()
+local open_src = {}
+for name in pairs(plan) do
+  open_src[#open_src + 1] = ("scale %s on invocations ? per instance"):format(name)
+end
+table.sort(open_src)
+local filled = mmec.compile(table.concat(open_src, "\n") .. "\n", "open.scale",
+                            { hooks = { filler } })
+check("fill computes the open targets", filled:ok()
+  and filled:emit("policy", 1):find('"TargetValue": 1260', 1, true) ~= nil
+  and filled:emit("policy", 2):find('"TargetValue": 55', 1, true) ~= nil)
+local unfilled = mmec.compile("scale gamma on invocations ? per instance\n", "open.scale",
+                              { hooks = { filler } })
+local ud = unfilled:diagnostics()
+check("an open target no hook computes is an error at the '?'", not unfilled:ok()
+  and ud[1].code == "open-value" and ud[1].line == 1 and ud[1].col == 28)
+os.remove(filler)
+
 -- Many compilations, dropped: __gc releases them (run under valgrind/ASan to see leaks).
 for _ = 1, 200 do mmec.compile(card):emit() end
 collectgarbage()

@@ -1,13 +1,17 @@
 /* fuzz_hook.c: the Lua hook runner (lua/hook.h) with the input as the hook's Lua source, under
  * the sandbox's real limits (hook_limits_init: 64 MiB, 10 million instructions and 1 s per
  * call, 64 KiB of print output). The input runs as a check hook over a compiled model of two
- * targets, then as a decide hook for three evaluations. Oracles: no crash, leak or undefined
- * behaviour; a check run ends in OK or EINPUT agreeing with the error count; a decision is a
- * capacity in range or a failure with a message. */
+ * targets, as a fill hook over a model whose targets are left open ('?'), then as a decide
+ * hook for three evaluations. Oracles: no crash, leak or undefined behaviour; a check or fill
+ * run ends in OK or EINPUT agreeing with the error count; a filled value is finite and goes
+ * through the checker; a decision is a capacity in range or a failure with a message. */
+#include <math.h>
 #include <string.h>
 
+#include "check.h"
 #include "fuzz.h"
 #include "hook.h"
+#include "internal.h"
 #include "mmec.h"
 #include "sim.h"
 
@@ -32,6 +36,36 @@ static void run_check(const uint8_t *data, size_t size, const hook_limits *lim) 
     int rc = hook_run_checks(ctx, "fuzz.lua", (const char *)data, size, lim);
     FUZZ_ASSERT(rc == MMEC_OK || rc == MMEC_EINPUT);
     FUZZ_ASSERT((rc == MMEC_EINPUT) == (mmec_error_count(ctx) > 0));
+    mmec_free(ctx);
+}
+
+static const char OPEN_MODEL[] =
+    "endpoint alpha {\n  instance ml.c5.xlarge\n  scale on cpu avg ?% per cpu\n}\n"
+    "scale beta on invocations ? per instance\n"
+    "serverless gamma { scale on provisioned-concurrency ?% }\n";
+
+/* The open model compiles with an error per '?' (no hook was named); the fill pass then runs
+ * over its open values as hookrun.c would. */
+static void run_fill(const uint8_t *data, size_t size, const hook_limits *lim) {
+    mmec_config cfg;
+    mmec_config_init(&cfg);
+    cfg.on_diagnostic = fuzz_check_diagnostic;
+    mmec_ctx *ctx = mmec_new(&cfg);
+    FUZZ_ASSERT(ctx != NULL);
+    FUZZ_ASSERT(mmec_compile_string(ctx, "open.scale", OPEN_MODEL, sizeof OPEN_MODEL - 1) ==
+                MMEC_EINPUT);
+    size_t before = mmec_error_count(ctx);
+    int rc = hook_run_fills(ctx, "fuzz.lua", (const char *)data, size, lim);
+    FUZZ_ASSERT(rc == MMEC_OK || rc == MMEC_EINPUT);
+    FUZZ_ASSERT((rc == MMEC_EINPUT) == (mmec_error_count(ctx) > before));
+    for (open_value *o = ctx->model.opens; o; o = o->next) {
+        if (!o->filled)
+            continue;
+        FUZZ_ASSERT(isfinite(o->value) && o->by_path != NULL);
+        int ok = check_open_value(ctx, o);
+        FUZZ_ASSERT(ok == !o->policy->open_target);
+        FUZZ_ASSERT(!ok || (o->policy->target_value > 0 && isfinite(o->policy->target_value)));
+    }
     mmec_free(ctx);
 }
 
@@ -62,8 +96,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     lim.print_fn = print_sink;
     lim.print_user = &printed;
     run_check(data, size, &lim);
+    run_fill(data, size, &lim);
     run_decide(data, size, &lim);
-    /* Two states, each cut at the limit plus its one-line "[print output cut at ...]". */
-    FUZZ_ASSERT(printed <= 2 * (lim.print + 64));
+    /* Three states, each cut at the limit plus its one-line "[print output cut at ...]". */
+    FUZZ_ASSERT(printed <= 3 * (lim.print + 64));
     return 0;
 }

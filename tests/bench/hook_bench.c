@@ -2,7 +2,8 @@
  *   1. check N one-line policies, and compile and emit them, each without a hook and with one
  *      check hook that reads a few fields and compares (an organisation rule); best of RUNS
  *      each; the ratios;
- *   2. the cost per check call: the difference divided by N;
+ *   2. the cost per check call: the difference divided by N; the same for N policies whose
+ *      targets are all left open ('?') and computed by a fill hook, against the written ones;
  *   3. the cost of a state setup: a fresh sandbox, a small hook loaded and run, closed;
  *   4. the cost of one decide call.
  * Usage: hook_bench [N [RUNS]] (defaults 10000, 5). Targets: ratio <= 2, setup < 50 us.
@@ -22,6 +23,11 @@ static const char CHECK_HOOK[] =
     "  if (p.scale_in_cooldown or 300) < 600 then report.error('cooldown') end\n"
     "  local team = p.name:match('^(%l+)%-')\n"
     "  if not teams[team] then report.error('team ' .. tostring(team)) end\n"
+    "end }\n";
+
+static const char FILL_HOOK[] =
+    "return { fill = function(p, t)\n"
+    "  if p.metric == 'GPUUtilization' then return { target_value = 50 } end\n"
     "end }\n";
 
 static const char DECIDE_HOOK[] =
@@ -70,22 +76,38 @@ int main(int argc, char **argv) {
     for (size_t i = 1; i <= n; i++)
         len += (size_t)snprintf(src + len, cap - len,
                                 "scale ep-%zu on gpu avg 50%% cooldown in 10m out 5m\n", i);
-    char hook[] = "/tmp/mmec-hook-bench-XXXXXX";
+    char *open_src = malloc(cap);
+    size_t open_len = 0;
+    if (open_src == NULL)
+        return 1;
+    for (size_t i = 1; i <= n; i++)
+        open_len += (size_t)snprintf(open_src + open_len, cap - open_len,
+                                     "scale ep-%zu on gpu avg ?%% cooldown in 10m out 5m\n", i);
+    char hook[] = "/tmp/mmec-hook-bench-XXXXXX", fill[] = "/tmp/mmec-fill-bench-XXXXXX";
     int fd = mkstemp(hook);
     if (fd < 0 || write(fd, CHECK_HOOK, sizeof CHECK_HOOK - 1) != (ssize_t)(sizeof CHECK_HOOK - 1))
         return 1;
     close(fd);
+    fd = mkstemp(fill);
+    if (fd < 0 || write(fd, FILL_HOOK, sizeof FILL_HOOK - 1) != (ssize_t)(sizeof FILL_HOOK - 1))
+        return 1;
+    close(fd);
 
     /* [0]: check only (mmec check), [1]: compile and emit (mmec -f policy). */
-    double plain[2] = {1e30, 1e30}, hooked[2] = {1e30, 1e30};
+    /* [2]: compile and emit, every target written '?' and computed by a fill hook. */
+    double plain[3] = {1e30, 1e30, 1e30}, hooked[3] = {1e30, 1e30, 1e30};
     for (int r = 0; r < runs; r++) {     /* interleaved, so both see the same machine */
-        for (int e = 0; e < 2; e++) {
-            double a = compile_once(src, len, NULL, n, e), b = compile_once(src, len, hook, n, e);
+        for (int e = 0; e < 3; e++) {
+            double a = compile_once(src, len, NULL, n, e > 0);
+            double b = e < 2 ? compile_once(src, len, hook, n, e)
+                             : compile_once(open_src, open_len, fill, n, 1);
             plain[e] = a < plain[e] ? a : plain[e];
             hooked[e] = b < hooked[e] ? b : hooked[e];
         }
     }
     unlink(hook);
+    unlink(fill);
+    free(open_src);
 
     /* State setup: open (fresh state, libraries, sandbox), load, run the chunk, close. */
     int setups = 2000;
@@ -124,11 +146,13 @@ int main(int argc, char **argv) {
     free(src);
 
     double ratio = hooked[1] / plain[1];
-    printf("| %zu policies | without hook ms (CPU) | with one check hook ms (CPU) | ratio |"
-           " per check call us |\n", n);
+    printf("| %zu policies | without hook ms (CPU) | with one hook ms (CPU) | ratio |"
+           " per hook call us |\n", n);
     printf("|---|---:|---:|---:|---:|\n");
-    static const char *const what[2] = {"check only", "compile and emit"};
-    for (int e = 0; e < 2; e++)
+    static const char *const what[3] = {
+        "check only", "compile and emit",
+        "compile and emit, targets written '?' and computed by one fill hook"};
+    for (int e = 0; e < 3; e++)
         printf("| %s | %.2f | %.2f | %.2f | %.2f |\n", what[e], plain[e] * 1e3,
                hooked[e] * 1e3, hooked[e] / plain[e], (hooked[e] - plain[e]) / (double)n * 1e6);
     printf("\n| state setup us | per decide call us |\n|---:|---:|\n| %.1f | %.2f |\n",

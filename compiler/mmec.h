@@ -139,7 +139,9 @@ MMEC_API mmec_status mmec_compile_file(mmec_ctx *ctx, const char *path);
  * (FILE relative to the source's folder). A hook sees each policy and its target as
  * read-only tables, and its reports, errors and broken limits are diagnostics at the
  * policies' lines with a note naming the hook's path:line; they make the compile fail like
- * any error. Call it before mmec_compile_*. Returns MMEC_OK, MMEC_EUSAGE after a compile,
+ * any error. A hook's `fill` function computes the target values the source leaves open
+ * (`?`), in a pass of its own before the checks; the first hook that computes a value sets
+ * it, and a value no hook computes is an error. Call it before mmec_compile_*. Returns MMEC_OK, MMEC_EUSAGE after a compile,
  * MMEC_EINTERNAL when memory runs out. */
 MMEC_API mmec_status mmec_add_hook(mmec_ctx *ctx, const char *path);
 

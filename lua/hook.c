@@ -544,13 +544,14 @@ static int run_check(lua_State *L) {
     return 0;
 }
 
-/* Raises "path:line: fill returned WHAT: WHY", line being where fill is defined. */
-static int bad_fill(lua_State *L, const char *what, const char *why) {
+/* Raises "path:line: FN returned WHAT: WHY", FN being fill (`fill`) or decide and line where
+ * it is defined (a result has no line of its own). Both hosts start with their hook_host. */
+static int bad_result(lua_State *L, int fill, const char *what, const char *why) {
     sandbox *sb = sandbox_of(L);
-    check_run *run = sandbox_host(sb);
+    const hook_host *h = sandbox_host(sb);
     char msg[MSGMAX];
-    snprintf(msg, sizeof msg, "%s:%d: fill returned %s: %s", sandbox_path(sb),
-             run->h.fill_line, what, why);
+    snprintf(msg, sizeof msg, "%s:%d: %s returned %s: %s", sandbox_path(sb),
+             fill ? h->fill_line : h->decide_line, fill ? "fill" : "decide", what, why);
     lua_pushstring(L, msg);
     return lua_error(L);
 }
@@ -570,8 +571,8 @@ static int run_fill(lua_State *L) {
         return 0;
     if (!lua_istable(L, res)) {
         snprintf(what, sizeof what, "a %s", luaL_typename(L, res));
-        return bad_fill(L, what, "fill returns a table such as { target_value = 70 }, or nil "
-                                 "to leave the value to another hook");
+        return bad_result(L, 1, what, "fill returns a table such as { target_value = 70 }, or "
+                                      "nil to leave the value to another hook");
     }
     int found = 0;
     double v = 0;
@@ -579,7 +580,7 @@ static int run_fill(lua_State *L) {
     while (lua_next(L, res)) {
         if (lua_type(L, -2) != LUA_TSTRING) {
             snprintf(what, sizeof what, "a table with a %s key", luaL_typename(L, -2));
-            return bad_fill(L, what, "its fields are named: { target_value = 70 }");
+            return bad_result(L, 1, what, "its fields are named: { target_value = 70 }");
         }
         size_t klen;
         const char *k = lua_tolstring(L, -2, &klen);
@@ -587,17 +588,17 @@ static int run_fill(lua_State *L) {
             char key[40];
             sandbox_clean_text(key, sizeof key, k, klen);
             snprintf(what, sizeof what, "the field '%s'", key);
-            return bad_fill(L, what, "only target_value can be left open ('?') and computed");
+            return bad_result(L, 1, what, "only target_value can be left open ('?') and computed");
         }
         if (lua_type(L, -1) != LUA_TNUMBER) {
             snprintf(what, sizeof what, "a target_value of type %s", luaL_typename(L, -1));
-            return bad_fill(L, what, "a target value is a number (strings are not converted)");
+            return bad_result(L, 1, what, "a target value is a number (strings are not converted)");
         }
         v = (double)lua_tonumber(L, -1);
         if (!isfinite(v)) {
             snprintf(what, sizeof what, "the target_value %s", isnan(v) ? "nan" : v > 0 ? "inf"
                                                                                     : "-inf");
-            return bad_fill(L, what, "a target value is a finite number");
+            return bad_result(L, 1, what, "a target value is a finite number");
         }
         found = 1;
         lua_pop(L, 1);
@@ -694,18 +695,6 @@ int hook_run_fills(mmec_ctx *ctx, const char *path, const char *src, size_t len,
 /* ----------------------------------------------------------------------------------------
  * Decide hooks. */
 
-/* Raises "path:line: decide returned WHAT: WHY", line being where decide is defined (a
- * result has no line of its own). */
-static int bad_result(lua_State *L, const char *what, const char *why) {
-    sandbox *sb = sandbox_of(L);
-    hook_decider *d = sandbox_host(sb);
-    char msg[MSGMAX];
-    snprintf(msg, sizeof msg, "%s:%d: decide returned %s: %s", sandbox_path(sb),
-             d->h.decide_line, what, why);
-    lua_pushstring(L, msg);
-    return lua_error(L);
-}
-
 static void push_state(lua_State *L, const hook_state *st) {
     lua_createtable(L, 0, 11);
     set_int(L, "time", st->time);
@@ -750,12 +739,12 @@ static int run_decide(lua_State *L) {
         char text[40];
         sandbox_clean_text(text, sizeof text, s, len);
         snprintf(what, sizeof what, "the string '%s'", text);
-        return bad_result(L, what, "a capacity must be a number (strings are not converted)");
+        return bad_result(L, 0, what, "a capacity must be a number (strings are not converted)");
     }
     default:
         snprintf(what, sizeof what, "a %s", luaL_typename(L, -1));
-        return bad_result(L, what, "a capacity must be an integer, or nil to keep the built-in "
-                          "decision");
+        return bad_result(L, 0, what, "a capacity must be an integer, or nil to keep the "
+                                      "built-in decision");
     }
     int isint;
     lua_Integer v = lua_tointegerx(L, -1, &isint);
@@ -763,16 +752,16 @@ static int run_decide(lua_State *L) {
         lua_Number x = lua_tonumber(L, -1);
         if (!isfinite(x)) {
             snprintf(what, sizeof what, "%s", isnan(x) ? "nan" : x > 0 ? "inf" : "-inf");
-            return bad_result(L, what, "a capacity must be a finite number");
+            return bad_result(L, 0, what, "a capacity must be a finite number");
         }
         snprintf(what, sizeof what, "%.17g", (double)x);
         if (x != floor(x))
-            return bad_result(L, what, "a capacity must be a whole number");
-        return bad_result(L, what, "a capacity must be within [0, 1000000]");
+            return bad_result(L, 0, what, "a capacity must be a whole number");
+        return bad_result(L, 0, what, "a capacity must be within [0, 1000000]");
     }
     if (v < 0 || v > HOOK_MAX_CAPACITY) {
         snprintf(what, sizeof what, "%lld", (long long)v);
-        return bad_result(L, what, "a capacity must be within [0, 1000000]");
+        return bad_result(L, 0, what, "a capacity must be within [0, 1000000]");
     }
     d->has = 1;
     d->value = (int32_t)v;

@@ -37,7 +37,8 @@ static void collect(const mmec_diagnostic *d, void *user) {
     s->n++;
 }
 
-static mmec_ctx *compiled(seen *s, const char *src) {
+/* A context whose diagnostics land in `s`. */
+static mmec_ctx *collecting(seen *s) {
     mmec_config cfg;
     mmec_config_init(&cfg);
     cfg.on_diagnostic = collect;
@@ -45,6 +46,11 @@ static mmec_ctx *compiled(seen *s, const char *src) {
     memset(s, 0, sizeof *s);
     mmec_ctx *ctx = mmec_new(&cfg);
     assert_non_null(ctx);
+    return ctx;
+}
+
+static mmec_ctx *compiled(seen *s, const char *src) {
+    mmec_ctx *ctx = collecting(s);
     assert_int_equal(mmec_compile_string(ctx, "two.scale", src, strlen(src)), MMEC_OK);
     return ctx;
 }
@@ -199,13 +205,7 @@ static void views_kept_past_their_call_raise(void **state) {
 /* The hook files of a compile, through the library: fills then checks. */
 static mmec_ctx *compile_with_hooks(seen *s, const char *src, const char *const *hooks,
                                     size_t nhooks, mmec_status want) {
-    mmec_config cfg;
-    mmec_config_init(&cfg);
-    cfg.on_diagnostic = collect;
-    cfg.diagnostic_user = s;
-    memset(s, 0, sizeof *s);
-    mmec_ctx *ctx = mmec_new(&cfg);
-    assert_non_null(ctx);
+    mmec_ctx *ctx = collecting(s);
     for (size_t i = 0; i < nhooks; i++) {
         char path[64];
         snprintf(path, sizeof path, "/tmp/mmec-test-hooks-%d-%zu.lua", (int)getpid(), i);

@@ -37,6 +37,9 @@ typedef struct ast_metric {
     span loc;
 } ast_metric;
 
+/* A duration's `quoted`: DURATION_BARE for a number without a unit, DURATION_OPEN for '?'. */
+enum { DURATION_BARE = 1, DURATION_OPEN = 2 };
+
 typedef struct ast_cooldown {
     ast_tok in, out;       /* durations as written */
     span loc;

@@ -113,7 +113,7 @@ static int check_policy_name(checker *c, const ast_tok *t) {
 /* A duration: `30s`, `5m`, `1h30m`, `2d`; whole seconds within 0..2^31-1 (Cooldown is an
  * Integer in BC). Returns 0 after reporting a problem. */
 static int parse_duration(checker *c, const ast_tok *t, int32_t *out) {
-    if (t->quoted) {      /* a bare number */
+    if (t->quoted == DURATION_BARE) {      /* a bare number */
         if (tok_is(t, "0")) {
             *out = 0;
             return 1;
@@ -421,6 +421,21 @@ static ast_tok keep_tok(checker *c, const ast_tok *t) {
     return k;
 }
 
+/* Records the value `field` of `p`, written '?' at `loc`, as open. */
+static open_value *add_open(checker *c, policy *p, open_field field, span loc) {
+    open_value *o = mem_alloc(c->ctx, sizeof *o);
+    memset(o, 0, sizeof *o);
+    o->policy = p;
+    o->field = field;
+    o->loc = loc;
+    if (c->m->opens_tail == NULL)
+        c->m->opens_tail = &c->m->opens;
+    *c->m->opens_tail = o;
+    c->m->opens_tail = &o->next;
+    p->open |= (uint8_t)field;
+    return o;
+}
+
 /* A target written '?' on a policy whose metric checked: kept, with a copy of the metric's
  * words (the tree is released after the statement), for check_open_value. */
 static void defer_value(checker *c, policy *p, const ast_metric *am) {
@@ -432,16 +447,26 @@ static void defer_value(checker *c, policy *p, const ast_metric *am) {
     m->per = keep_tok(c, &am->per);
     m->unit = keep_tok(c, &am->unit);
     m->dims = NULL;
-    open_value *o = mem_alloc(c->ctx, sizeof *o);
-    memset(o, 0, sizeof *o);
-    o->policy = p;
-    o->loc = am->value.loc;
-    o->metric = m;
-    if (c->m->opens_tail == NULL)
-        c->m->opens_tail = &c->m->opens;
-    *c->m->opens_tail = o;
-    c->m->opens_tail = &o->next;
-    p->open_target = 1;
+    add_open(c, p, OPEN_TARGET_VALUE, am->value.loc)->metric = m;
+}
+
+/* A cooldown a hook computed: whole seconds, as a duration written there would be
+ * (ScaleInCooldown and ScaleOutCooldown are Integers, BC). */
+static void open_cooldown(checker *c, open_value *o, const char *text) {
+    policy *p = o->policy;
+    double v = o->value;
+    if (!(v >= 0 && v <= INT32_MAX && v == floor(v))) {
+        diag_error(c->ctx, "duration-range", o->loc,
+                   "a cooldown is a whole number of seconds from 0 to 2147483647, not %s", text);
+        return;
+    }
+    if (o->field == OPEN_SCALE_IN_COOLDOWN) {
+        p->scale_in_cooldown = (int32_t)v;
+        p->has_scale_in_cooldown = 1;
+    } else {
+        p->scale_out_cooldown = (int32_t)v;
+        p->has_scale_out_cooldown = 1;
+    }
 }
 
 int check_open_value(mmec_ctx *ctx, open_value *o) {
@@ -450,7 +475,6 @@ int check_open_value(mmec_ctx *ctx, open_value *o) {
     c.ctx = ctx;
     c.m = &ctx->model;
     policy *p = o->policy;
-    ast_metric m = *o->metric;
     double v = o->value;
     /* The shortest text that reads back as v, for the messages that quote the value. */
     char text[40];
@@ -459,11 +483,16 @@ int check_open_value(mmec_ctx *ctx, open_value *o) {
         if (strtod(text, NULL) == v)
             break;
     }
+    size_t before = ctx->errors, warned = ctx->warnings;
+    if (o->field != OPEN_TARGET_VALUE) {
+        open_cooldown(&c, o, text);
+        goto done;
+    }
+    ast_metric m = *o->metric;
     m.value.s = mem_strdup(ctx, text);
     m.value.len = (uint32_t)strlen(text);
     m.value.loc = o->loc;
     m.open = 0;
-    size_t before = ctx->errors, warned = ctx->warnings;
     if (!(v > 0) || v > MAX_TARGET_VALUE) {
         diag_error(ctx, "target-range", o->loc,
                    v > 0 ? "target %s is out of range: AWS takes finite numbers up to 2^360"
@@ -479,12 +508,13 @@ int check_open_value(mmec_ctx *ctx, open_value *o) {
     } else {
         check_percent_target(&c, p, &m, catalog_keyword_find(m.word.s, m.word.len), v);
     }
+done:
     if (ctx->errors != before || ctx->warnings != warned)
         diag_note(ctx, o->loc, "%s was computed by %s:%d", text,
                   o->by_path ? o->by_path : "a hook", o->by_line);
     if (ctx->errors != before)
         return 0;
-    p->open_target = 0;
+    p->open &= (uint8_t)~o->field;
     return 1;
 }
 
@@ -830,9 +860,14 @@ static void check_scale(checker *c, target *t, const ast_scale *s, const default
     }
     const ast_cooldown *cd = seen_cd ? &seen_cd->cooldown : def->cooldown;
     if (cd) {
-        if (cd->in.s && parse_duration(c, &cd->in, &p->scale_in_cooldown))
+        /* `cooldown ?` leaves both open: a hook computes each. */
+        if (cd->in.s && cd->in.quoted == DURATION_OPEN)
+            add_open(c, p, OPEN_SCALE_IN_COOLDOWN, cd->in.loc);
+        else if (cd->in.s && parse_duration(c, &cd->in, &p->scale_in_cooldown))
             p->has_scale_in_cooldown = 1;
-        if (cd->out.s && cd->out.loc.start == cd->in.loc.start) {
+        if (cd->out.s && cd->out.quoted == DURATION_OPEN) {
+            add_open(c, p, OPEN_SCALE_OUT_COOLDOWN, cd->out.loc);
+        } else if (cd->out.s && cd->out.loc.start == cd->in.loc.start) {
             /* `cooldown 5m`: one duration for both directions, checked once */
             p->has_scale_out_cooldown = p->has_scale_in_cooldown;
             p->scale_out_cooldown = p->scale_in_cooldown;

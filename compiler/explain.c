@@ -407,7 +407,9 @@ static void explain_policy(text *o, const policy *p) {
          value_phrase(o->ctx, p), unit_of(p->target));
     for (const open_value *v = o->ctx->model.opens; v; v = v->next)
         if (v->policy == p && v->filled)
-            para(o, 4, "The target is written '?' in the source: %s:%d computed it.",
+            para(o, 4, "The %s is written '?' in the source: %s:%d computed it.",
+                 v->field == OPEN_TARGET_VALUE ? "target"
+                 : v->field == OPEN_SCALE_IN_COOLDOWN ? "scale-in cooldown" : "scale-out cooldown",
                  v->by_path, v->by_line);
     explain_alarms(o, p);
     explain_timing(o, p);

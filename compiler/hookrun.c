@@ -116,10 +116,16 @@ static void settle_open_values(mmec_ctx *ctx, int hook_failed) {
         if (o->filled) {
             (void)check_open_value(ctx, o);
         } else if (!hook_failed) {
+            const char *what = o->field == OPEN_TARGET_VALUE ? "target value"
+                             : o->field == OPEN_SCALE_IN_COOLDOWN ? "scale-in cooldown"
+                                                                  : "scale-out cooldown";
+            const char *field = o->field == OPEN_TARGET_VALUE ? "target_value"
+                              : o->field == OPEN_SCALE_IN_COOLDOWN ? "scale_in_cooldown"
+                                                                   : "scale_out_cooldown";
             diag_error(ctx, "open-value", o->loc,
-                       "the target value is left open ('?') and no hook computed it");
+                       "the %s is left open ('?') and no hook computed it", what);
             diag_note(ctx, o->loc, "a hook file's fill(policy, target) returns "
-                                   "{ target_value = N } for it (hook \"FILE\" or --hook FILE)");
+                                   "{ %s = N } for it (hook \"FILE\" or --hook FILE)", field);
         }
     }
 }

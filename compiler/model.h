@@ -51,18 +51,26 @@ typedef struct policy {
     uint8_t has_scale_in_cooldown, has_scale_out_cooldown;
     uint8_t disable_scale_in;
     uint8_t high_resolution;       /* 10-second metric (SageMaker ...HighResolution types) */
-    uint8_t open_target;           /* target written '?' and not computed yet: no TargetValue */
+    uint8_t open;                  /* OPEN_* bits: written '?' and not computed yet */
 } policy;
 
-/* A target value written '?', left open for a hook's fill function to compute (lua/hook.c).
- * The checker keeps what checking a number written there needs (`metric`, private to check.c);
- * a hook stores its value here and hookrun.c has it checked (check_open_value) as if it had
- * been written in place of the '?'. */
+/* A value written '?', left open for a hook's fill function to compute (lua/hook.c): the
+ * target value or a cooldown. The checker keeps what checking a number written there needs
+ * (`metric`, private to check.c); a hook stores its value here and hookrun.c has it checked
+ * (check_open_value) as if it had been written in place of the '?'. The open values of one
+ * policy are consecutive in the list. */
+typedef enum open_field {
+    OPEN_TARGET_VALUE = 1,         /* the field names are the hook views' */
+    OPEN_SCALE_IN_COOLDOWN = 2,
+    OPEN_SCALE_OUT_COOLDOWN = 4
+} open_field;
+
 struct ast_metric;
 typedef struct open_value {
     struct policy *policy;
+    open_field field;
     span loc;                      /* the '?' */
-    const struct ast_metric *metric;
+    const struct ast_metric *metric;   /* OPEN_TARGET_VALUE */
     int filled;                    /* a hook computed `value` */
     double value;
     const char *by_path;           /* the hook file and the line of its fill function */
@@ -107,7 +115,7 @@ typedef struct model {
     size_t npolicies;
     schedule **schedules;          /* every scheduled action, in the order checked */
     size_t nschedules;
-    open_value *opens, **opens_tail;   /* the targets written '?', in source order */
+    open_value *opens, **opens_tail;   /* the values written '?', in source order */
 } model;
 
 #endif

@@ -330,7 +330,8 @@ cooldown
 
 duration
     : DURATION                     { $$ = $1; }
-    | NUMBER                       { $$ = $1; $$.quoted = 1; /* no unit: the checker says so */ }
+    | NUMBER                       { $$ = $1; $$.quoted = DURATION_BARE; /* the checker says so */ }
+    | OPEN                         { $$ = $1; $$.quoted = DURATION_OPEN; }
     ;
 
 name
@@ -454,8 +455,8 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner, pa
         }
     }
     if (got == YYSYMBOL_OPEN || got == YYSYMBOL_OPEN_PERCENT)
-        diag_note(ctx, loc, "only a target value can be left open with '?', for a hook to "
-                            "compute");
+        diag_note(ctx, loc, "only a target value or a cooldown can be left open with '?', for "
+                            "a hook to compute");
     if (got == YYSYMBOL_YYEOF && ps->in_block)
         diag_note(ctx, ps->open_brace, "to close '{' at line %u",
                   diag_line_of(ctx, ps->open_brace.start));

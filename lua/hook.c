@@ -28,7 +28,8 @@ typedef struct check_run {
     hook_host h;
     mmec_ctx *ctx;
     const policy *pol;        /* the policy being checked or filled; NULL between calls */
-    open_value *open;         /* the open value being filled */
+    open_value *open;         /* the first open value of the policy being filled */
+    const char *path;         /* the hook file, as the caller named it (outlives the run) */
     int policy_meta, target_meta;   /* the views' metatables (registry references) */
     size_t reports, dropped;
 } check_run;
@@ -61,18 +62,18 @@ struct hook_decider {
  * make_readonly view with its own metatable. */
 static const char views_key = 0;
 #define VIEW_META "mmec.view"
-enum { VIEW_POLICY = 1, VIEW_TARGET, VIEW_DIMS };
+enum { VIEW_POLICY = 1, VIEW_TARGET, VIEW_DIMS, VIEW_OPEN };
 
 /* The fields of the two views; the enums index the name lists. */
 enum {
     P_NAME, P_METRIC, P_PREDEFINED_TYPE, P_NAMESPACE, P_STATISTIC, P_UNIT, P_MODEL,
     P_DIMENSIONS, P_TARGET_VALUE, P_SCALE_IN_COOLDOWN, P_SCALE_OUT_COOLDOWN,
-    P_DISABLE_SCALE_IN, P_HIGH_RESOLUTION
+    P_DISABLE_SCALE_IN, P_HIGH_RESOLUTION, P_OPEN
 };
 static const char *const policy_view_fields[] = {
     "name", "metric", "predefined_type", "namespace", "statistic", "unit", "model",
     "dimensions", "target_value", "scale_in_cooldown", "scale_out_cooldown",
-    "disable_scale_in", "high_resolution", NULL
+    "disable_scale_in", "high_resolution", "open", NULL
 };
 enum {
     T_NAME, T_KIND, T_VARIANT, T_RESOURCE_ID, T_SCALABLE_DIMENSION, T_INSTANCE, T_GPUS,
@@ -241,6 +242,31 @@ static void push_dimensions(lua_State *L, const policy *p) {
     lua_remove(L, views);
 }
 
+/* The values of the policy still left open, as a view of a set ({ target_value = true }),
+ * built at the first read in a call like the dimensions; nil when none is. */
+static void push_open(lua_State *L, const policy *p) {
+    if (p->open == 0) {
+        lua_pushnil(L);
+        return;
+    }
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &views_key);
+    int views = lua_gettop(L);
+    if (lua_rawgeti(L, views, VIEW_OPEN) == LUA_TNIL) {
+        lua_pop(L, 1);
+        lua_createtable(L, 0, 3);
+        if (p->open & OPEN_TARGET_VALUE)
+            set_bool(L, "target_value", 1);
+        if (p->open & OPEN_SCALE_IN_COOLDOWN)
+            set_bool(L, "scale_in_cooldown", 1);
+        if (p->open & OPEN_SCALE_OUT_COOLDOWN)
+            set_bool(L, "scale_out_cooldown", 1);
+        make_view(L);
+        lua_pushvalue(L, -1);
+        lua_rawseti(L, views, VIEW_OPEN);
+    }
+    lua_remove(L, views);
+}
+
 static void push_policy_field(lua_State *L, const policy *p, int f) {
     switch (f) {
     case P_NAME: push_string_or_nil(L, p->name); return;
@@ -253,7 +279,7 @@ static void push_policy_field(lua_State *L, const policy *p, int f) {
     case P_MODEL: push_string_or_nil(L, p->model_name); return;
     case P_DIMENSIONS: push_dimensions(L, p); return;
     case P_TARGET_VALUE:
-        if (p->open_target)
+        if (p->open & OPEN_TARGET_VALUE)
             lua_pushnil(L);
         else
             push_number(L, p->target_value);
@@ -272,6 +298,7 @@ static void push_policy_field(lua_State *L, const policy *p, int f) {
         return;
     case P_DISABLE_SCALE_IN: lua_pushboolean(L, p->disable_scale_in); return;
     case P_HIGH_RESOLUTION: lua_pushboolean(L, p->high_resolution); return;
+    case P_OPEN: push_open(L, p); return;
     }
     lua_pushnil(L);
 }
@@ -526,7 +553,7 @@ static void push_call(lua_State *L, check_run *run, int ref) {
         run->policy_meta = new_view_meta(L, VIEW_POLICY, policy_view_fields);
         run->target_meta = new_view_meta(L, VIEW_TARGET, target_view_fields);
     }
-    lua_createtable(L, VIEW_DIMS, 0);   /* this call's views; the last call's become garbage */
+    lua_createtable(L, VIEW_OPEN, 0);   /* this call's views; the last call's become garbage */
     int views = lua_gettop(L);
     lua_pushvalue(L, views);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &views_key);
@@ -556,10 +583,18 @@ static int bad_result(lua_State *L, int fill, const char *what, const char *why)
     return lua_error(L);
 }
 
-/* Calls fill(policy, target) for run->open and validates its result: nil (or an empty table)
- * leaves the value open; a table whose only field is target_value, a finite number, fills
- * it. The table is read raw: none of its metamethods runs. The value's range is the
- * checker's (check_open_value), once the state is closed. */
+/* The fields a fill may compute, by the name a hook uses. */
+static const struct { const char *name; open_field field; } fill_fields[] = {
+    {"target_value", OPEN_TARGET_VALUE},
+    {"scale_in_cooldown", OPEN_SCALE_IN_COOLDOWN},
+    {"scale_out_cooldown", OPEN_SCALE_OUT_COOLDOWN},
+};
+
+/* Calls fill(policy, target) for the policy of run->open (the first of its open values, which
+ * are consecutive) and validates its result: nil (or an empty table) leaves every value
+ * open; each field of a table names an open value and gives it a finite number. Values
+ * another hook already computed keep theirs. The table is read raw: none of its metamethods
+ * runs. Ranges are the checker's (check_open_value), once the state is closed. */
 static int run_fill(lua_State *L) {
     check_run *run = sandbox_host(sandbox_of(L));
     push_call(L, run, run->h.fill_ref);
@@ -572,10 +607,8 @@ static int run_fill(lua_State *L) {
     if (!lua_istable(L, res)) {
         snprintf(what, sizeof what, "a %s", luaL_typename(L, res));
         return bad_result(L, 1, what, "fill returns a table such as { target_value = 70 }, or "
-                                      "nil to leave the value to another hook");
+                                      "nil to leave the values to another hook");
     }
-    int found = 0;
-    double v = 0;
     lua_pushnil(L);
     while (lua_next(L, res)) {
         if (lua_type(L, -2) != LUA_TSTRING) {
@@ -584,29 +617,41 @@ static int run_fill(lua_State *L) {
         }
         size_t klen;
         const char *k = lua_tolstring(L, -2, &klen);
-        if (klen != 12 || memcmp(k, "target_value", 12) != 0) {
-            char key[40];
-            sandbox_clean_text(key, sizeof key, k, klen);
+        char key[40];
+        sandbox_clean_text(key, sizeof key, k, klen);
+        size_t f = 0, nf = sizeof fill_fields / sizeof fill_fields[0];
+        while (f < nf && (strlen(fill_fields[f].name) != klen ||
+                          memcmp(fill_fields[f].name, k, klen) != 0))
+            f++;
+        if (f == nf) {
             snprintf(what, sizeof what, "the field '%s'", key);
-            return bad_result(L, 1, what, "only target_value can be left open ('?') and computed");
+            return bad_result(L, 1, what, "only target_value, scale_in_cooldown and "
+                                          "scale_out_cooldown can be left open ('?')");
+        }
+        open_value *o = run->open;
+        while (o != NULL && o->policy == run->pol && o->field != fill_fields[f].field)
+            o = o->next;
+        if (o == NULL || o->policy != run->pol) {
+            snprintf(what, sizeof what, "the field '%s'", key);
+            return bad_result(L, 1, what, "the source does not leave it open ('?')");
         }
         if (lua_type(L, -1) != LUA_TNUMBER) {
-            snprintf(what, sizeof what, "a target_value of type %s", luaL_typename(L, -1));
-            return bad_result(L, 1, what, "a target value is a number (strings are not converted)");
+            snprintf(what, sizeof what, "a %s of type %s", key, luaL_typename(L, -1));
+            return bad_result(L, 1, what, "a value is a number (strings are not converted)");
         }
-        v = (double)lua_tonumber(L, -1);
+        double v = (double)lua_tonumber(L, -1);
         if (!isfinite(v)) {
-            snprintf(what, sizeof what, "the target_value %s", isnan(v) ? "nan" : v > 0 ? "inf"
-                                                                                    : "-inf");
-            return bad_result(L, 1, what, "a target value is a finite number");
+            snprintf(what, sizeof what, "the %s %s", key, isnan(v) ? "nan" : v > 0 ? "inf"
+                                                                                : "-inf");
+            return bad_result(L, 1, what, "a value is a finite number");
         }
-        found = 1;
+        if (!o->filled) {
+            o->filled = 1;
+            o->value = v;
+            o->by_path = run->path;
+            o->by_line = run->h.fill_line;
+        }
         lua_pop(L, 1);
-    }
-    if (found) {
-        run->open->filled = 1;
-        run->open->value = v;
-        run->open->by_line = run->h.fill_line;
     }
     return 0;
 }
@@ -623,6 +668,7 @@ static int run_file(mmec_ctx *ctx, const char *path, const char *src, size_t len
     run.h.check_ref = run.h.decide_ref = run.h.report_ref = run.h.fill_ref = LUA_NOREF;
     run.policy_meta = run.target_meta = LUA_NOREF;
     run.ctx = ctx;
+    run.path = path;
     /* From here on an allocation failure sets ctx->out_of_memory instead of unwinding: a
      * longjmp must not cross the Lua C stack. The line table is built now, outside Lua. */
     ctx->oom = NULL;
@@ -644,13 +690,18 @@ static int run_file(mmec_ctx *ctx, const char *path, const char *src, size_t len
         goto done;
     open_value *o = ctx->model.opens;
     for (size_t i = 0; fill ? o != NULL : i < ctx->model.npolicies; i++) {
-        if (fill && o->filled) {
-            o = o->next;
+        /* A fill call per policy with a value still open; its open values are consecutive. */
+        open_value *first = o, *next = o;
+        int any = 0;
+        for (; fill && next != NULL && next->policy == first->policy; next = next->next)
+            any |= !next->filled;
+        if (fill && !any) {
+            o = next;
             continue;
         }
-        run.open = fill ? o : NULL;
-        run.pol = fill ? o->policy : ctx->model.policies[i];
-        span at = fill ? o->loc : run.pol->loc;
+        run.open = fill ? first : NULL;
+        run.pol = fill ? first->policy : ctx->model.policies[i];
+        span at = fill ? first->loc : run.pol->loc;
         int rc = sandbox_call(sb, fill ? run_fill : run_check, 0);
         run.pol = NULL;
         if (rc != 0 && sandbox_out_of_memory(sb)) {
@@ -661,11 +712,7 @@ static int run_file(mmec_ctx *ctx, const char *path, const char *src, size_t len
             diag_report(ctx, MMEC_ERROR, "hook", at, "%s", sandbox_error(sb));
             break;
         }
-        if (fill) {
-            if (o->filled)
-                o->by_path = path;
-            o = o->next;
-        }
+        o = next;
     }
     if (run.dropped)
         diag_report(ctx, MMEC_WARNING, "hook", SPAN_NONE,

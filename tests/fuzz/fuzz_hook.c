@@ -41,7 +41,7 @@ static void run_check(const uint8_t *data, size_t size, const hook_limits *lim) 
 
 static const char OPEN_MODEL[] =
     "endpoint alpha {\n  instance ml.c5.xlarge\n  scale on cpu avg ?% per cpu\n}\n"
-    "scale beta on invocations ? per instance\n"
+    "scale beta on invocations ? per instance cooldown in ? out 5m\n"
     "serverless gamma { scale on provisioned-concurrency ?% }\n";
 
 /* The open model compiles with an error per '?' (no hook was named); the fill pass then runs
@@ -63,8 +63,9 @@ static void run_fill(const uint8_t *data, size_t size, const hook_limits *lim) {
             continue;
         FUZZ_ASSERT(isfinite(o->value) && o->by_path != NULL);
         int ok = check_open_value(ctx, o);
-        FUZZ_ASSERT(ok == !o->policy->open_target);
-        FUZZ_ASSERT(!ok || (o->policy->target_value > 0 && isfinite(o->policy->target_value)));
+        FUZZ_ASSERT(ok == !(o->policy->open & o->field));
+        FUZZ_ASSERT(!ok || o->field != OPEN_TARGET_VALUE ||
+                    (o->policy->target_value > 0 && isfinite(o->policy->target_value)));
     }
     mmec_free(ctx);
 }

@@ -292,6 +292,45 @@ static void computed_values_are_checked_where_the_question_mark_is(void **state)
     mmec_free(ctx);
 }
 
+/* Cooldowns may be left open too ('cooldown ?' opens both); one fill call per policy gets
+ * every open value of it, named in policy.open. */
+static void fill_computes_open_cooldowns(void **state) {
+    (void)state;
+    seen s;
+    const char *const hooks[] = {
+        "local calls = 0\n"
+        "return { fill = function(p, t)\n"
+        "  calls = calls + 1\n"
+        "  local open = {}\n"
+        "  for k in pairs(p.open) do open[#open + 1] = k end\n"
+        "  assert(#open == (t.name == 'a' and 3 or 1), table.concat(open, ','))\n"
+        "  assert(calls == (t.name == 'a' and 1 or 2))\n"
+        "  if t.name == 'a' then\n"
+        "    assert(p.scale_in_cooldown == nil and p.scale_out_cooldown == nil)\n"
+        "    return { target_value = 70, scale_in_cooldown = 600, scale_out_cooldown = 60 }\n"
+        "  end\n"
+        "  assert(p.scale_in_cooldown == 300 and p.open.scale_out_cooldown)\n"
+        "  return { scale_out_cooldown = 120 }\n"
+        "end }\n",
+    };
+    mmec_ctx *ctx = compile_with_hooks(&s,
+                                       "scale a on invocations ? per instance cooldown ?\n"
+                                       "scale b on cpu avg 50% cooldown in 5m out ?\n",
+                                       hooks, 1, MMEC_OK);
+    assert_int_equal(s.n, 0);
+    char *out;
+    size_t len;
+    assert_int_equal(mmec_emit(ctx, MMEC_FORMAT_POLICY, 0, MMEC_EMIT_COMPACT, &out, &len),
+                     MMEC_OK);
+    assert_non_null(strstr(out, "\"ScaleInCooldown\":600,\"ScaleOutCooldown\":60"));
+    mmec_buffer_free(ctx, out);
+    assert_int_equal(mmec_emit(ctx, MMEC_FORMAT_POLICY, 1, MMEC_EMIT_COMPACT, &out, &len),
+                     MMEC_OK);
+    assert_non_null(strstr(out, "\"ScaleInCooldown\":300,\"ScaleOutCooldown\":120"));
+    mmec_buffer_free(ctx, out);
+    mmec_free(ctx);
+}
+
 static void warnings_under_werror_count_as_errors(void **state) {
     (void)state;
     mmec_config cfg;
@@ -445,6 +484,7 @@ int main(void) {
         cmocka_unit_test(views_kept_past_their_call_raise),
         cmocka_unit_test(fill_computes_open_targets_before_checks),
         cmocka_unit_test(computed_values_are_checked_where_the_question_mark_is),
+        cmocka_unit_test(fill_computes_open_cooldowns),
         cmocka_unit_test(warnings_under_werror_count_as_errors),
         cmocka_unit_test(allocation_failures_unwind_after_lua_is_closed),
         cmocka_unit_test(decide_business_hours),

@@ -1,3 +1,3 @@
 -- kind: fill
--- expect: error "a target value is a number (strings are not converted)"
+-- expect: error "fill returned a target_value of type string: a value is a number (strings are not converted)"
 return { fill = function() return { target_value = "70" } end }

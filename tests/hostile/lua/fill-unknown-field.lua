@@ -1,3 +1,3 @@
 -- kind: fill
--- expect: error "fill returned the field 'scale_in_cooldown': only target_value can be left open"
-return { fill = function() return { target_value = 50, scale_in_cooldown = 600 } end }
+-- expect: error "fill returned the field 'min_capacity': only target_value, scale_in_cooldown and scale_out_cooldown can be left open ('?')"
+return { fill = function() return { target_value = 50, min_capacity = 1 } end }

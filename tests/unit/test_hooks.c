@@ -224,6 +224,16 @@ static mmec_ctx *compile_with_hooks(seen *s, const char *src, const char *const 
     return ctx;
 }
 
+/* Policy `i` of ctx, emitted compact, holds `text`. */
+static void emits(mmec_ctx *ctx, size_t i, const char *text) {
+    char *out;
+    size_t len;
+    assert_int_equal(mmec_emit(ctx, MMEC_FORMAT_POLICY, i, MMEC_EMIT_COMPACT, &out, &len),
+                     MMEC_OK);
+    assert_non_null(strstr(out, text));
+    mmec_buffer_free(ctx, out);
+}
+
 static const char OPEN[] = "scale fraud on invocations ? per instance\n"
                            "scale chat on gpu avg ?% cooldown in 10m out 5m\n"
                            "scale fixed on cpu avg 60%\n";
@@ -251,16 +261,8 @@ static void fill_computes_open_targets_before_checks(void **state) {
     assert_string_equal(s.message[0], "fraud 1260 after 0 fills");
     assert_string_equal(s.message[2], "chat 55 after 0 fills");
     assert_string_equal(s.message[4], "fixed 60 after 0 fills");
-    char *out;
-    size_t len;
-    assert_int_equal(mmec_emit(ctx, MMEC_FORMAT_POLICY, 0, MMEC_EMIT_COMPACT, &out, &len),
-                     MMEC_OK);
-    assert_non_null(strstr(out, "\"TargetValue\":1260,"));
-    mmec_buffer_free(ctx, out);
-    assert_int_equal(mmec_emit(ctx, MMEC_FORMAT_POLICY, 1, MMEC_EMIT_COMPACT, &out, &len),
-                     MMEC_OK);
-    assert_non_null(strstr(out, "\"TargetValue\":55,"));
-    mmec_buffer_free(ctx, out);
+    emits(ctx, 0, "\"TargetValue\":1260,");
+    emits(ctx, 1, "\"TargetValue\":55,");
     mmec_free(ctx);
 }
 
@@ -318,16 +320,8 @@ static void fill_computes_open_cooldowns(void **state) {
                                        "scale b on cpu avg 50% cooldown in 5m out ?\n",
                                        hooks, 1, MMEC_OK);
     assert_int_equal(s.n, 0);
-    char *out;
-    size_t len;
-    assert_int_equal(mmec_emit(ctx, MMEC_FORMAT_POLICY, 0, MMEC_EMIT_COMPACT, &out, &len),
-                     MMEC_OK);
-    assert_non_null(strstr(out, "\"ScaleInCooldown\":600,\"ScaleOutCooldown\":60"));
-    mmec_buffer_free(ctx, out);
-    assert_int_equal(mmec_emit(ctx, MMEC_FORMAT_POLICY, 1, MMEC_EMIT_COMPACT, &out, &len),
-                     MMEC_OK);
-    assert_non_null(strstr(out, "\"ScaleInCooldown\":300,\"ScaleOutCooldown\":120"));
-    mmec_buffer_free(ctx, out);
+    emits(ctx, 0, "\"ScaleInCooldown\":600,\"ScaleOutCooldown\":60");
+    emits(ctx, 1, "\"ScaleInCooldown\":300,\"ScaleOutCooldown\":120");
     mmec_free(ctx);
 }
 

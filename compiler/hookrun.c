@@ -109,6 +109,15 @@ typedef struct hook_file {
     size_t len;
 } hook_file;
 
+/* Reads the hook file `path` (named at `loc`) into files[*n] unless reading fails. */
+static void add_file(mmec_ctx *ctx, hook_file *files, size_t *n, const char *path, span loc,
+                     const hook_limits *lim) {
+    size_t len;
+    const char *src = read_hook(ctx, path, loc, lim->source, &len);
+    if (src != NULL)
+        files[(*n)++] = (hook_file){path, src, len};
+}
+
 /* The open values once every fill ran: each value a hook computed is checked where its '?'
  * is; one no hook computed is an error, unless a hook failed (which said why already). */
 static void settle_open_values(mmec_ctx *ctx, int hook_failed) {
@@ -116,16 +125,12 @@ static void settle_open_values(mmec_ctx *ctx, int hook_failed) {
         if (o->filled) {
             (void)check_open_value(ctx, o);
         } else if (!hook_failed) {
-            const char *what = o->field == OPEN_TARGET_VALUE ? "target value"
-                             : o->field == OPEN_SCALE_IN_COOLDOWN ? "scale-in cooldown"
-                                                                  : "scale-out cooldown";
-            const char *field = o->field == OPEN_TARGET_VALUE ? "target_value"
-                              : o->field == OPEN_SCALE_IN_COOLDOWN ? "scale_in_cooldown"
-                                                                   : "scale_out_cooldown";
             diag_error(ctx, "open-value", o->loc,
-                       "the %s is left open ('?') and no hook computed it", what);
+                       "the %s is left open ('?') and no hook computed it",
+                       open_field_words(o->field));
             diag_note(ctx, o->loc, "a hook file's fill(policy, target) returns "
-                                   "{ %s = N } for it (hook \"FILE\" or --hook FILE)", field);
+                                   "{ %s = N } for it (hook \"FILE\" or --hook FILE)",
+                      open_field_key(o->field));
         }
     }
 }
@@ -147,31 +152,17 @@ void hookrun_all(mmec_ctx *ctx) {
 
     /* The files, in order: mmec_add_hook's, then the source's `hook` statements; each read
      * once, for both passes. */
-    size_t n = ctx->nhooks;
+    size_t n = ctx->nhooks, nfiles = 0;
     for (const ast_item *h = ctx->ast ? ctx->ast->hooks : NULL; h; h = h->next)
         n++;
     hook_file *files = n ? mem_alloc(ctx, n * sizeof *files) : NULL;
-    size_t nfiles = 0;
-    const ast_item *h = ctx->ast ? ctx->ast->hooks : NULL;
-    for (size_t i = 0; i < n; i++) {
-        const char *path;
-        span loc = SPAN_NONE;
-        if (i < ctx->nhooks) {
-            path = ctx->hooks[i];
-        } else {
-            loc = h->loc;
-            int bad = h->a.s == NULL || h->a.len == 0 || memchr(h->a.s, '\0', h->a.len) != NULL;
-            path = bad ? NULL : resolve(ctx, h);
-            h = h->next;
-            if (bad) {
-                diag_error(ctx, "hook", loc, "a hook path must be a non-empty file name");
-                continue;
-            }
-        }
-        size_t len;
-        const char *src = read_hook(ctx, path, loc, lim.source, &len);
-        if (src != NULL)
-            files[nfiles++] = (hook_file){path, src, len};
+    for (size_t i = 0; i < ctx->nhooks; i++)
+        add_file(ctx, files, &nfiles, ctx->hooks[i], SPAN_NONE, &lim);
+    for (const ast_item *h = ctx->ast ? ctx->ast->hooks : NULL; h; h = h->next) {
+        if (h->a.s == NULL || h->a.len == 0 || memchr(h->a.s, '\0', h->a.len) != NULL)
+            diag_error(ctx, "hook", h->loc, "a hook path must be a non-empty file name");
+        else
+            add_file(ctx, files, &nfiles, resolve(ctx, h), h->loc, &lim);
     }
 
     /* Fills first, so that every check sees the values computed. */

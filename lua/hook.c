@@ -9,6 +9,7 @@
 #include <lauxlib.h>
 #include <lua.h>
 
+#include "check.h"
 #include "hook.h"
 #include "instances.h"
 #include "internal.h"
@@ -220,51 +221,50 @@ static void push_number(lua_State *L, double v) {
         lua_pushnumber(L, v);
 }
 
-/* The policy's dimensions as a view of views, built at the first read in a call and kept in
- * the views table so that every read in the call sees the same table. */
-static void push_dimensions(lua_State *L, const policy *p) {
+/* Pushes the view in slot `slot` of the current call's views table, built by `build` (which
+ * pushes a table, made a view here) at the first read in a call, so that every read in the
+ * call sees the same table. */
+static void push_lazy(lua_State *L, int slot, const policy *p,
+                      void (*build)(lua_State *L, const policy *p)) {
     lua_rawgetp(L, LUA_REGISTRYINDEX, &views_key);
     int views = lua_gettop(L);
-    if (lua_rawgeti(L, views, VIEW_DIMS) == LUA_TNIL) {
+    if (lua_rawgeti(L, views, slot) == LUA_TNIL) {
         lua_pop(L, 1);
-        lua_createtable(L, (int)p->ndims, 0);
-        for (size_t i = 0; i < p->ndims; i++) {
-            lua_createtable(L, 0, 2);
-            set_string(L, "name", p->dims[i].name);
-            set_string(L, "value", p->dims[i].value);
-            make_view(L);
-            lua_rawseti(L, -2, (lua_Integer)i + 1);
-        }
+        build(L, p);
         make_view(L);
         lua_pushvalue(L, -1);
-        lua_rawseti(L, views, VIEW_DIMS);
+        lua_rawseti(L, views, slot);
     }
     lua_remove(L, views);
 }
 
-/* The values of the policy still left open, as a view of a set ({ target_value = true }),
- * built at the first read in a call like the dimensions; nil when none is. */
-static void push_open(lua_State *L, const policy *p) {
-    if (p->open == 0) {
-        lua_pushnil(L);
-        return;
-    }
-    lua_rawgetp(L, LUA_REGISTRYINDEX, &views_key);
-    int views = lua_gettop(L);
-    if (lua_rawgeti(L, views, VIEW_OPEN) == LUA_TNIL) {
-        lua_pop(L, 1);
-        lua_createtable(L, 0, 3);
-        if (p->open & OPEN_TARGET_VALUE)
-            set_bool(L, "target_value", 1);
-        if (p->open & OPEN_SCALE_IN_COOLDOWN)
-            set_bool(L, "scale_in_cooldown", 1);
-        if (p->open & OPEN_SCALE_OUT_COOLDOWN)
-            set_bool(L, "scale_out_cooldown", 1);
+/* The policy's dimensions: a list of views. */
+static void build_dimensions(lua_State *L, const policy *p) {
+    lua_createtable(L, (int)p->ndims, 0);
+    for (size_t i = 0; i < p->ndims; i++) {
+        lua_createtable(L, 0, 2);
+        set_string(L, "name", p->dims[i].name);
+        set_string(L, "value", p->dims[i].value);
         make_view(L);
-        lua_pushvalue(L, -1);
-        lua_rawseti(L, views, VIEW_OPEN);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
-    lua_remove(L, views);
+}
+
+/* The values of the policy still left open, as a set ({ target_value = true }). */
+static void build_open(lua_State *L, const policy *p) {
+    lua_createtable(L, 0, 3);
+    open_field f;
+    for (size_t i = 0; (f = open_field_at(i)) != 0; i++)
+        if (p->open & f)
+            set_bool(L, open_field_key(f), 1);
+}
+
+/* An integer field, nil when the model does not have it. */
+static void push_int_or_nil(lua_State *L, int has, lua_Integer v) {
+    if (has)
+        lua_pushinteger(L, v);
+    else
+        lua_pushnil(L);
 }
 
 static void push_policy_field(lua_State *L, const policy *p, int f) {
@@ -277,7 +277,7 @@ static void push_policy_field(lua_State *L, const policy *p, int f) {
     case P_STATISTIC: push_string_or_nil(L, p->statistic); return;
     case P_UNIT: push_string_or_nil(L, p->unit); return;
     case P_MODEL: push_string_or_nil(L, p->model_name); return;
-    case P_DIMENSIONS: push_dimensions(L, p); return;
+    case P_DIMENSIONS: push_lazy(L, VIEW_DIMS, p, build_dimensions); return;
     case P_TARGET_VALUE:
         if (p->open & OPEN_TARGET_VALUE)
             lua_pushnil(L);
@@ -285,20 +285,20 @@ static void push_policy_field(lua_State *L, const policy *p, int f) {
             push_number(L, p->target_value);
         return;
     case P_SCALE_IN_COOLDOWN:
-        if (p->has_scale_in_cooldown)
-            lua_pushinteger(L, p->scale_in_cooldown);
-        else
-            lua_pushnil(L);
+        push_int_or_nil(L, p->has_scale_in_cooldown, p->scale_in_cooldown);
         return;
     case P_SCALE_OUT_COOLDOWN:
-        if (p->has_scale_out_cooldown)
-            lua_pushinteger(L, p->scale_out_cooldown);
-        else
-            lua_pushnil(L);
+        push_int_or_nil(L, p->has_scale_out_cooldown, p->scale_out_cooldown);
         return;
     case P_DISABLE_SCALE_IN: lua_pushboolean(L, p->disable_scale_in); return;
     case P_HIGH_RESOLUTION: lua_pushboolean(L, p->high_resolution); return;
-    case P_OPEN: push_open(L, p); return;
+    case P_OPEN:
+        /* nil once nothing is open (in check calls) */
+        if (p->open)
+            push_lazy(L, VIEW_OPEN, p, build_open);
+        else
+            lua_pushnil(L);
+        return;
     }
     lua_pushnil(L);
 }
@@ -325,25 +325,10 @@ static void push_target_field(lua_State *L, const target *t, int f) {
     case T_RESOURCE_ID: push_string_or_nil(L, t->resource_id); return;
     case T_SCALABLE_DIMENSION: push_string_or_nil(L, t->dimension); return;
     case T_INSTANCE: push_string_or_nil(L, in ? in->name : NULL); return;
-    case T_GPUS:
-        if (in != NULL)
-            lua_pushinteger(L, in->gpus);
-        else
-            lua_pushnil(L);
-        return;
-    case T_VCPUS:
-        if (in != NULL)
-            lua_pushinteger(L, in->vcpus);
-        else
-            lua_pushnil(L);
-        return;
-    case T_MIN_CAPACITY:
-    case T_MAX_CAPACITY:
-        if (t->has_capacity)
-            lua_pushinteger(L, f == T_MIN_CAPACITY ? t->min_capacity : t->max_capacity);
-        else
-            lua_pushnil(L);
-        return;
+    case T_GPUS: push_int_or_nil(L, in != NULL, in ? in->gpus : 0); return;
+    case T_VCPUS: push_int_or_nil(L, in != NULL, in ? in->vcpus : 0); return;
+    case T_MIN_CAPACITY: push_int_or_nil(L, t->has_capacity, t->min_capacity); return;
+    case T_MAX_CAPACITY: push_int_or_nil(L, t->has_capacity, t->max_capacity); return;
     }
     lua_pushnil(L);
 }
@@ -583,13 +568,6 @@ static int bad_result(lua_State *L, int fill, const char *what, const char *why)
     return lua_error(L);
 }
 
-/* The fields a fill may compute, by the name a hook uses. */
-static const struct { const char *name; open_field field; } fill_fields[] = {
-    {"target_value", OPEN_TARGET_VALUE},
-    {"scale_in_cooldown", OPEN_SCALE_IN_COOLDOWN},
-    {"scale_out_cooldown", OPEN_SCALE_OUT_COOLDOWN},
-};
-
 /* Calls fill(policy, target) for the policy of run->open (the first of its open values, which
  * are consecutive) and validates its result: nil (or an empty table) leaves every value
  * open; each field of a table names an open value and gives it a finite number. Values
@@ -619,17 +597,18 @@ static int run_fill(lua_State *L) {
         const char *k = lua_tolstring(L, -2, &klen);
         char key[40];
         sandbox_clean_text(key, sizeof key, k, klen);
-        size_t f = 0, nf = sizeof fill_fields / sizeof fill_fields[0];
-        while (f < nf && (strlen(fill_fields[f].name) != klen ||
-                          memcmp(fill_fields[f].name, k, klen) != 0))
-            f++;
-        if (f == nf) {
+        open_field f;
+        size_t i = 0;
+        while ((f = open_field_at(i)) != 0 && (strlen(open_field_key(f)) != klen ||
+                                                memcmp(open_field_key(f), k, klen) != 0))
+            i++;
+        if (f == 0) {
             snprintf(what, sizeof what, "the field '%s'", key);
             return bad_result(L, 1, what, "only target_value, scale_in_cooldown and "
                                           "scale_out_cooldown can be left open ('?')");
         }
         open_value *o = run->open;
-        while (o != NULL && o->policy == run->pol && o->field != fill_fields[f].field)
+        while (o != NULL && o->policy == run->pol && o->field != f)
             o = o->next;
         if (o == NULL || o->policy != run->pol) {
             snprintf(what, sizeof what, "the field '%s'", key);
@@ -654,6 +633,21 @@ static int run_fill(lua_State *L) {
         lua_pop(L, 1);
     }
     return 0;
+}
+
+/* One protected call `f` about policy `p`; a failure is reported at `at` (or marks the
+ * context out of memory) and returns -1: the file's run ends. */
+static int call(check_run *run, sandbox *sb, lua_CFunction f, const policy *p, span at) {
+    run->pol = p;
+    int rc = sandbox_call(sb, f, 0);
+    run->pol = NULL;
+    if (rc == 0)
+        return 0;
+    if (sandbox_out_of_memory(sb))
+        run->ctx->out_of_memory = 1;
+    else
+        diag_report(run->ctx, MMEC_ERROR, "hook", at, "%s", sandbox_error(sb));
+    return -1;
 }
 
 /* One hook file over the model: its fill function over the open values no hook filled yet
@@ -688,31 +682,22 @@ static int run_file(mmec_ctx *ctx, const char *path, const char *src, size_t len
     }
     if ((fill ? run.h.fill_ref : run.h.check_ref) == LUA_NOREF)
         goto done;
-    open_value *o = ctx->model.opens;
-    for (size_t i = 0; fill ? o != NULL : i < ctx->model.npolicies; i++) {
-        /* A fill call per policy with a value still open; its open values are consecutive. */
-        open_value *first = o, *next = o;
-        int any = 0;
-        for (; fill && next != NULL && next->policy == first->policy; next = next->next)
-            any |= !next->filled;
-        if (fill && !any) {
-            o = next;
-            continue;
+    if (fill) {
+        /* A call per policy with a value still open; its open values are consecutive. */
+        for (open_value *o = ctx->model.opens, *next; o != NULL; o = next) {
+            int open = 0;
+            for (next = o; next != NULL && next->policy == o->policy; next = next->next)
+                open |= !next->filled;
+            run.open = o;
+            if (open && call(&run, sb, run_fill, o->policy, o->loc) != 0)
+                break;
         }
-        run.open = fill ? first : NULL;
-        run.pol = fill ? first->policy : ctx->model.policies[i];
-        span at = fill ? first->loc : run.pol->loc;
-        int rc = sandbox_call(sb, fill ? run_fill : run_check, 0);
-        run.pol = NULL;
-        if (rc != 0 && sandbox_out_of_memory(sb)) {
-            ctx->out_of_memory = 1;
-            break;
+    } else {
+        for (size_t i = 0; i < ctx->model.npolicies; i++) {
+            const policy *p = ctx->model.policies[i];
+            if (call(&run, sb, run_check, p, p->loc) != 0)
+                break;
         }
-        if (rc != 0) {
-            diag_report(ctx, MMEC_ERROR, "hook", at, "%s", sandbox_error(sb));
-            break;
-        }
-        o = next;
     }
     if (run.dropped)
         diag_report(ctx, MMEC_WARNING, "hook", SPAN_NONE,

@@ -9,40 +9,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "strbuf.h"
+
 #define YEAR_LO 1970
 #define YEAR_HI 2199
 
 typedef struct zone {
     int64_t *at;          /* transition times */
     int32_t *off;         /* offset from each transition on */
-    size_t n;
-    int32_t first;        /* offset before the first transition */
+    size_t n, cap;        /* transitions; entries allocated in each array */
+    int32_t first;        /* offset before the first transition, and without any */
 } zone;
 
 static int fail(char *err, size_t len, const char *msg, const char *arg) {
     snprintf(err, len, "%s%s%s", msg, arg ? ": " : "", arg ? arg : "");
     return -1;
-}
-
-/* Days since 1970-01-01 of a civil date (H. Hinnant's algorithm). */
-static int64_t days_from_civil(int64_t y, int m, int d) {
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
-}
-
-static void civil_from_days(int64_t z, int *y, int *m, int *d) {
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = (int)(yoe + era * 400 + (*m <= 2));
 }
 
 static int64_t floor_div(int64_t a, int64_t b) { return a / b - (a % b != 0 && (a < 0) != (b < 0)); }
@@ -54,8 +35,8 @@ static uint32_t be32(const unsigned char *p) {
 static int64_t be64(const unsigned char *p) { return (int64_t)((uint64_t)be32(p) << 32 | be32(p + 4)); }
 
 static void zone_free(mmec_ctx *ctx, zone *z) {
-    mem_raw(ctx, z->at, z->n * sizeof *z->at, 0);
-    mem_raw(ctx, z->off, z->n * sizeof *z->off, 0);
+    mem_raw(ctx, z->at, z->cap * sizeof *z->at, 0);
+    mem_raw(ctx, z->off, z->cap * sizeof *z->off, 0);
     memset(z, 0, sizeof *z);
 }
 
@@ -90,12 +71,11 @@ static int zone_parse(mmec_ctx *ctx, const unsigned char *b, size_t len, zone *z
             continue;
         }
         const unsigned char *t = b + pos, *idx = t + tcnt * tsz, *ty = idx + tcnt;
-        z->at = mem_raw(ctx, NULL, 0, (tcnt + 1) * sizeof *z->at);
-        z->off = mem_raw(ctx, NULL, 0, (tcnt + 1) * sizeof *z->off);
-        if (!z->at || !z->off) {
-            z->n = tcnt + 1;
+        z->cap = tcnt + 1;
+        z->at = mem_raw(ctx, NULL, 0, z->cap * sizeof *z->at);
+        z->off = mem_raw(ctx, NULL, 0, z->cap * sizeof *z->off);
+        if (!z->at || !z->off)
             return -2;
-        }
         z->n = tcnt;
         for (size_t i = 0; i < tcnt; i++) {
             if (idx[i] >= types)
@@ -155,7 +135,7 @@ static int zone_load(mmec_ctx *ctx, const char *tz, zone *z, char *err, size_t e
 
 static int32_t zone_offset(const zone *z, int64_t t) {
     if (z->n == 0 || t < z->at[0])
-        return z->n ? z->first : 0;
+        return z->first;             /* 0 for UTC; a fixed offset for Etc/GMT+5 and the like */
     size_t lo = 0, hi = z->n;            /* the last transition at or before t */
     while (hi - lo > 1) {
         size_t mid = (lo + hi) / 2;
@@ -274,7 +254,8 @@ static int cron_parse(const char *body, cron *c, char *err, size_t errlen) {
     if (strlen(body) >= sizeof buf)
         return fail(err, errlen, "cron expression too long", NULL);
     strcpy(buf, body);
-    for (char *tok = strtok(buf, " \t"); tok; tok = strtok(NULL, " \t"))
+    char *save = NULL;
+    for (char *tok = strtok_r(buf, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save))
         if (n < 6)
             field[n++] = tok;
         else
@@ -307,16 +288,8 @@ typedef struct emit {
     sim_schedule before;        /* the last firing before `from` */
 } emit;
 
-static int emit_time(emit *e, int64_t t) {
-    if (t < e->lo || t > e->hi || t > e->to)
-        return 0;
-    sim_schedule ss = {t, e->s->min_capacity, e->s->max_capacity, e->s->name};
-    if (t < e->from) {
-        if (!e->have_before || t > e->before.time)
-            e->before = ss;
-        e->have_before = 1;
-        return 0;
-    }
+/* Appends `ss` to the output array; -1 when memory runs out. */
+static int push(emit *e, sim_schedule ss) {
     if (*e->n == *e->cap) {
         size_t nc = *e->cap ? *e->cap * 2 : 16;
         sim_schedule *p = mem_raw(e->ctx, *e->out, *e->cap * sizeof *p, nc * sizeof *p);
@@ -329,6 +302,19 @@ static int emit_time(emit *e, int64_t t) {
     return 0;
 }
 
+static int emit_time(emit *e, int64_t t) {
+    if (t < e->lo || t > e->hi || t > e->to)
+        return 0;
+    sim_schedule ss = {t, e->s->min_capacity, e->s->max_capacity, e->s->name};
+    if (t < e->from) {
+        if (!e->have_before || t > e->before.time)
+            e->before = ss;
+        e->have_before = 1;
+        return 0;
+    }
+    return push(e, ss);
+}
+
 /* Parses YYYY-MM-DDThh:mm:ss (a trailing Z allowed) as a wall time in seconds. */
 static int parse_wall(const char *s, int64_t *t) {
     int y, mo, d, h, mi, se, used = 0;
@@ -336,7 +322,7 @@ static int parse_wall(const char *s, int64_t *t) {
         (s[used] && strcmp(s + used, "Z") != 0) || mo < 1 || mo > 12 || d < 1 || d > 31 ||
         h > 23 || mi > 59 || se > 59)
         return -1;
-    *t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
+    *t = strbuf_epoch(y, mo, d, h, mi, se);
     return 0;
 }
 
@@ -347,8 +333,9 @@ static int expand_cron(emit *e, const zone *z, const char *body, char *err, size
     int64_t first = floor_div(e->from - 366 * 86400 - 86400, 86400);
     int64_t last = floor_div(e->to + 86400, 86400);
     for (int64_t day = first; day <= last; day++) {
-        int y, m, d;
-        civil_from_days(day, &y, &m, &d);
+        strbuf_tm tm;
+        strbuf_civil(day * 86400, &tm);
+        int y = tm.year, m = tm.month, d = tm.day;
         int dow = (int)((day % 7 + 11) % 7) + 1;   /* 1970-01-01 was a Thursday (5) */
         if (y < YEAR_LO || y > YEAR_HI || !c.year[y - YEAR_LO] || !(c.month >> m & 1) ||
             !(c.dom >> d & 1) || !(c.dow >> dow & 1))
@@ -422,14 +409,10 @@ int schedule_expand(mmec_ctx *ctx, const schedule *s, int64_t from, int64_t to,
     zone_free(ctx, &z);
     if (rc == 0 && e.have_before) {
         /* Insert the firing before `from` ahead of this schedule's others. */
-        int64_t saved_from = e.from;
-        e.from = INT64_MIN;
-        if (emit_time(&e, e.before.time) != 0)
+        if (push(&e, e.before) != 0)
             return fail(err, errlen, "out of memory", NULL);
-        e.from = saved_from;
-        sim_schedule b = (*out)[*n - 1];
         memmove(*out + start + 1, *out + start, (*n - 1 - start) * sizeof **out);
-        (*out)[start] = b;
+        (*out)[start] = e.before;
     }
     return rc;
 }

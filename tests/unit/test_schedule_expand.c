@@ -177,6 +177,9 @@ static void offsets_in_2027(void **state) {
     assert_int_equal(off, -4 * HOUR);
     assert_int_equal(schedule_utc_offset(r.ctx, "America/New_York", 1798761600, &off, r.err, 256), 0);
     assert_int_equal(off, -5 * HOUR);
+    /* A zone without transitions keeps its one offset (Etc/GMT+5 is UTC-5, POSIX's sign). */
+    assert_int_equal(schedule_utc_offset(r.ctx, "Etc/GMT+5", 1814400000, &off, r.err, 256), 0);
+    assert_int_equal(off, -5 * HOUR);
     done(&r);
 }
 

@@ -333,7 +333,7 @@ static int clock_minutes(mmec_ctx *ctx, const ast_tok *t) {
 
 /* --- options -------------------------------------------------------------------------------- */
 
-static int zone_name_ok(const char *s, size_t len) {
+int schedule_zone_name_ok(const char *s, size_t len) {
     if (len == 0 || len > 255)
         return 0;
     for (size_t i = 0; i < len; i++) {
@@ -352,7 +352,7 @@ static int zone_name_ok(const char *s, size_t len) {
     return 1;
 }
 
-static const char *tz_dir(void) {
+const char *schedule_zone_dir(void) {
     const char *d = getenv("TZDIR");
     return d && *d ? d : "/usr/share/zoneinfo";
 }
@@ -390,7 +390,7 @@ static int find_nocase(const char *dir, const char *name, size_t len, char *out,
 static void tz_suggest(const char *name, char *out, size_t cap) {
     char path[1024], part[256];
     out[0] = '\0';
-    size_t n = (size_t)snprintf(path, sizeof path, "%s", tz_dir());
+    size_t n = (size_t)snprintf(path, sizeof path, "%s", schedule_zone_dir());
     size_t o = 0;
     for (const char *p = name; *p;) {
         const char *slash = strchr(p, '/');
@@ -402,21 +402,21 @@ static void tz_suggest(const char *name, char *out, size_t cap) {
         o += (size_t)snprintf(out + o, cap - o, "%s%s", o ? "/" : "", part);
         p = slash ? slash + 1 : p + len;
     }
-    if (is_tzif(path) && zone_name_ok(out, strlen(out)))
+    if (is_tzif(path) && schedule_zone_name_ok(out, strlen(out)))
         return;
 city:
     out[0] = '\0';
     if (strchr(name, '/'))
         return;
-    DIR *d = opendir(tz_dir());
+    DIR *d = opendir(schedule_zone_dir());
     if (d == NULL)
         return;
     for (struct dirent *e; out[0] == '\0' && (e = readdir(d)) != NULL;) {
-        if (e->d_name[0] == '.' || !zone_name_ok(e->d_name, strlen(e->d_name)))
+        if (e->d_name[0] == '.' || !schedule_zone_name_ok(e->d_name, strlen(e->d_name)))
             continue;
-        snprintf(path, sizeof path, "%s/%s", tz_dir(), e->d_name);
+        snprintf(path, sizeof path, "%s/%s", schedule_zone_dir(), e->d_name);
         if (find_nocase(path, name, strlen(name), part, sizeof part)) {
-            snprintf(path, sizeof path, "%s/%s/%s", tz_dir(), e->d_name, part);
+            snprintf(path, sizeof path, "%s/%s/%s", schedule_zone_dir(), e->d_name, part);
             size_t a = strlen(e->d_name), b = strlen(part);
             if (is_tzif(path) && a + b + 2 <= cap) {
                 memcpy(out, e->d_name, a);
@@ -431,8 +431,8 @@ city:
 /* An IANA time zone name, checked against the system's tzdata (.ci/deps installs it). */
 static const char *check_timezone(mmec_ctx *ctx, const ast_tok *t) {
     char *name = mem_strndup(ctx, t->s, t->len);
-    if (zone_name_ok(t->s, t->len) && strlen(name) == t->len) {
-        char *path = mem_printf(ctx, "%s/%s", tz_dir(), name);
+    if (schedule_zone_name_ok(t->s, t->len) && strlen(name) == t->len) {
+        char *path = mem_printf(ctx, "%s/%s", schedule_zone_dir(), name);
         if (is_tzif(path))
             return name;
     }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "schedule.h"
 #include "strbuf.h"
 
 #define YEAR_LO 1970
@@ -38,16 +39,6 @@ static void zone_free(mmec_ctx *ctx, zone *z) {
     mem_raw(ctx, z->at, z->cap * sizeof *z->at, 0);
     mem_raw(ctx, z->off, z->cap * sizeof *z->off, 0);
     memset(z, 0, sizeof *z);
-}
-
-/* A zone name is a relative path of letters, digits, '_', '-', '+' and '/' (no ".."). */
-static int zone_name_ok(const char *tz) {
-    if (!*tz || *tz == '/' || strstr(tz, "..") || strlen(tz) > 200)
-        return 0;
-    for (const char *p = tz; *p; p++)
-        if (!isalnum((unsigned char)*p) && !strchr("_-+/", *p))
-            return 0;
-    return 1;
 }
 
 static int zone_parse(mmec_ctx *ctx, const unsigned char *b, size_t len, zone *z) {
@@ -93,13 +84,13 @@ static int zone_load(mmec_ctx *ctx, const char *tz, zone *z, char *err, size_t e
     memset(z, 0, sizeof *z);
     if (!tz || strcmp(tz, "UTC") == 0 || strcmp(tz, "Etc/UTC") == 0)
         return 0;
-    if (!zone_name_ok(tz))
+    if (!schedule_zone_name_ok(tz, strlen(tz)))
         return fail(err, errlen, "not a time zone name", tz);
-    char path[256];
-    snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", tz);
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", schedule_zone_dir(), tz);
     FILE *f = fopen(path, "rb");
     if (!f)
-        return fail(err, errlen, "unknown time zone (no file under /usr/share/zoneinfo)", tz);
+        return fail(err, errlen, "unknown time zone (no compiled zone file)", tz);
     size_t cap = 0, len = 0;
     unsigned char *buf = NULL;
     int rc = 0;

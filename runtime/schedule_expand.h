@@ -1,6 +1,7 @@
 /* schedule_expand.h: the UTC instants at which a scheduled action (model.h `schedule`) fires
  * within a time range, in its IANA time zone with daylight saving (zone files read from
- * /usr/share/zoneinfo, RFC 8536; nothing cached). Cron L, W and # are refused. */
+ * schedule_zone_dir(), $TZDIR or /usr/share/zoneinfo as for the checker, RFC 8536; nothing
+ * cached). Cron L, W and # are refused. */
 #ifndef MMEC_SCHEDULE_EXPAND_H
 #define MMEC_SCHEDULE_EXPAND_H
 

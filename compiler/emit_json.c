@@ -214,8 +214,9 @@ static int plain_string(text *t, const char *s) {
 }
 
 /* Pretty-prints `item` with two spaces per level, as the AWS documentation lays JSON out.
- * Leaves (strings, numbers, booleans) are printed by cJSON itself, so escaping and number
- * formatting are exactly those of the compact form. */
+ * Leaves (strings, numbers, booleans) are printed as cJSON prints them (by cJSON itself, or
+ * by a fast path that prints the same bytes), so escaping and number formatting are exactly
+ * those of the compact form. */
 static void pretty(text *t, const cJSON *item, int depth) {
     if (cJSON_IsObject(item) || cJSON_IsArray(item)) {
         int obj = cJSON_IsObject(item);
@@ -223,13 +224,11 @@ static void pretty(text *t, const cJSON *item, int depth) {
         for (const cJSON *c = item->child; c; c = c->next) {
             text_indent(t, depth + 1);
             if (obj) {
-                if (!plain_string(t, c->string)) {
-                    cJSON key;
-                    memset(&key, 0, sizeof key);
-                    key.type = cJSON_String;
-                    key.valuestring = c->string;
-                    pretty(t, &key, depth + 1);
-                }
+                cJSON key;
+                memset(&key, 0, sizeof key);
+                key.type = cJSON_String;
+                key.valuestring = c->string;
+                pretty(t, &key, depth + 1);
                 text_add(t, ": ", 2);
             }
             pretty(t, c, depth + 1);

@@ -14,6 +14,7 @@
 #include "catalog.h"
 #include "emit.h"
 #include "internal.h"
+#include "strbuf.h"
 
 #define MAX_DEPTH 64
 #define DEFAULT_VARIANT "AllTraffic"
@@ -1223,28 +1224,6 @@ static int needs_block(const itarget *t) {
     return t->kind != TARGET_VARIANT || t->has_capacity || t->nschedules;
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date, and back (H. Hinnant's algorithms). */
-static long long days_from_civil(long long y, unsigned m, unsigned d) {
-    y -= m <= 2;
-    long long era = (y >= 0 ? y : y - 399) / 400;
-    unsigned yoe = (unsigned)(y - era * 400);
-    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (long long)doe - 719468;
-}
-
-static void civil_from_days(long long z, long long *y, unsigned *m, unsigned *d) {
-    z += 719468;
-    long long era = (z >= 0 ? z : z - 146096) / 146097;
-    unsigned doe = (unsigned)(z - era * 146097);
-    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    unsigned mp = (5 * doy + 2) / 153;
-    *d = doy - (153 * mp + 2) / 5 + 1;
-    *m = mp < 10 ? mp + 3 : mp - 9;
-    *y = (long long)yoe + era * 400 + (*m <= 2);
-}
-
 /* Seconds since the epoch of an ISO 8601 instant as AWS writes them: YYYY-MM-DDThh:mm:ss, an
  * optional fraction, then Z, +hh:mm or -hh:mm (or nothing: UTC). 0 when it is none. */
 static int iso_seconds(const char *s, long long *out, int *fraction) {
@@ -1271,7 +1250,7 @@ static int iso_seconds(const char *s, long long *out, int *fraction) {
     }
     if (*p != '\0')
         return 0;
-    *out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - off;
+    *out = strbuf_epoch((int)y, (int)mo, (int)d, (int)h, (int)mi, (int)sec) - off;
     return 1;
 }
 
@@ -1294,15 +1273,13 @@ static void add_bound(importer *im, const jnode *v) {
     if (fraction)
         diag_warning(im->ctx, "import-differs", v->loc,
                      "a fraction of a second is dropped: .scale dates are whole seconds");
-    long long days = (secs >= 0 ? secs : secs - 86399) / 86400, rest = secs - days * 86400;
-    long long y;
-    unsigned m, d;
-    civil_from_days(days, &y, &m, &d);
-    if (rest == 0)
-        addf(im, "%04lld-%02u-%02u", y, m, d);
+    strbuf_tm tm;
+    strbuf_civil(secs, &tm);
+    if (tm.hour == 0 && tm.minute == 0 && tm.second == 0)
+        addf(im, "%04d-%02d-%02d", tm.year, tm.month, tm.day);
     else
-        addf(im, "\"%04lld-%02u-%02uT%02lld:%02lld:%02lldZ\"", y, m, d, rest / 3600,
-             rest / 60 % 60, rest % 60);
+        addf(im, "\"%04d-%02d-%02dT%02d:%02d:%02dZ\"", tm.year, tm.month, tm.day, tm.hour,
+             tm.minute, tm.second);
 }
 
 /* A time zone as a bare Area/City when the scanner reads it back as one. */

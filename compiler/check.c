@@ -950,22 +950,6 @@ static void check_scale(checker *c, target *t, const ast_scale *s, const default
     *slot = p;
 }
 
-/* FNV-1a over the resource id and the dimension: a file may name a million targets. */
-static uint32_t target_hash(const char *resource_id, const char *dim) {
-    uint64_t h = 1469598103934665603ull;
-    for (const char *p = resource_id; *p; p++)
-        h = (h ^ (unsigned char)*p) * 1099511628211ull;
-    h = (h ^ 0xff) * 1099511628211ull;
-    for (const char *p = dim; *p; p++)
-        h = (h ^ (unsigned char)*p) * 1099511628211ull;
-    /* FNV's low bits mix poorly; finish with MurmurHash3's fmix64 before masking. */
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdull;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ull;
-    h ^= h >> 33;
-    return (uint32_t)h;
-}
 
 static struct slot *index_slot(const checker *c, struct slot *index, size_t cap, uint32_t hash,
                                const char *resource_id, const char *dim) {
@@ -983,8 +967,8 @@ static struct slot *index_slot(const checker *c, struct slot *index, size_t cap,
 static target *find_target(checker *c, const char *resource_id, const char *dim) {
     if (c->index_cap == 0)
         return NULL;
-    struct slot *e = index_slot(c, c->index, c->index_cap, target_hash(resource_id, dim),
-                                resource_id, dim);
+    struct slot *e = index_slot(c, c->index, c->index_cap,
+                                util_target_hash(resource_id, dim), resource_id, dim);
     return e->pos ? c->m->targets[e->pos - 1] : NULL;
 }
 
@@ -1010,7 +994,7 @@ static void add_target(checker *c, target *t, target *replaces) {
                 c->m->targets[i] = t;
         return;
     }
-    uint32_t hash = target_hash(t->resource_id, t->dimension);
+    uint32_t hash = util_target_hash(t->resource_id, t->dimension);
     target **slot = mem_push(c->ctx, &c->m->targets, &c->m->ntargets, &c->cap_targets,
                              sizeof *slot);
     *slot = t;

@@ -524,20 +524,9 @@ static const jnode *member(importer *im, const jnode *o, const char *key, jtype 
 
 static int streq(const char *a, const char *b) { return a && b && strcmp(a, b) == 0; }
 
-/* The target a ResourceId and ScalableDimension name (AWS.md §1.6), created on first use. */
-/* FNV-1a of a target's resource id and dimension, for the index of targets. */
-static uint32_t target_hash(const char *rid, const char *dim) {
-    uint32_t h = 2166136261u;
-    for (const char *p = rid; *p; p++)
-        h = (h ^ (unsigned char)*p) * 16777619u;
-    for (const char *p = dim; *p; p++)
-        h = (h ^ (unsigned char)*p) * 16777619u;
-    return h;
-}
-
 /* The index slot of a target: the one holding it, or the empty one where it would go. */
 static itarget **index_slot(itarget **index, size_t cap, const char *rid, const char *dim) {
-    size_t i = target_hash(rid, dim) & (cap - 1);
+    size_t i = util_target_hash(rid, dim) & (cap - 1);
     while (index[i] && !(streq(index[i]->resource_id, rid) && streq(index[i]->dimension, dim)))
         i = (i + 1) & (cap - 1);
     return &index[i];
@@ -557,6 +546,7 @@ static void index_add(importer *im, itarget *t) {
     *index_slot(im->index, im->index_cap, t->resource_id, t->dimension) = t;
 }
 
+/* The target a ResourceId and ScalableDimension name (AWS.md §1.6), created on first use. */
 static itarget *target_of(importer *im, const char *rid, const char *dim, span loc) {
     if (im->index_cap) {
         itarget *found = *index_slot(im->index, im->index_cap, rid, dim);

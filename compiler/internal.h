@@ -120,6 +120,10 @@ mmec_status api_guard(mmec_ctx *ctx, mmec_status (*fn)(mmec_ctx *, void *), void
 
 /* Text helpers (util.c). */
 
+/* The hash of a scalable target, its resource id and dimension (FNV-1a, then MurmurHash3's
+ * fmix64): the checker's and the importer's indexes of targets. */
+uint32_t util_target_hash(const char *resource_id, const char *dim);
+
 /* The closest of `n` candidates to `word` (Damerau-Levenshtein, within a third of its
  * length, at least 1, at most 3), or NULL. `stride` is the distance in bytes between candidate
  * pointers, so it can walk an array of structs whose first member is the name. */

@@ -1493,49 +1493,43 @@ static const jnode *emitted(importer *im, mmec_ctx *child, mmec_format format, s
     return jvalue(r, 0);
 }
 
-/* Compares what policy `e` compiles to with the JSON it came from, member by member. */
-static void compare(importer *im, mmec_ctx *child, const entry *e) {
+/* Compares what entry `e` compiles to (item e->order of `format`) with the JSON it came from,
+ * member by member over `keys`; `noun` names it in the warnings. */
+static void compare_members(importer *im, mmec_ctx *child, const entry *e, mmec_format format,
+                            const char *const *keys, size_t nkeys, const char *noun) {
     jreader r;
-    const jnode *got = emitted(im, child, MMEC_FORMAT_POLICY, e->order, &r);
-    for (size_t k = 0; got && k < sizeof known_keys / sizeof known_keys[0]; k++) {
-        const jnode *want = child_named(e->cfg, known_keys[k]);
-        const jnode *have = child_named(got, known_keys[k]);
+    const jnode *got = emitted(im, child, format, e->order, &r);
+    for (size_t k = 0; got && k < nkeys; k++) {
+        const jnode *want = child_named(e->cfg, keys[k]);
+        const jnode *have = child_named(got, keys[k]);
         if (want && want->type == J_BOOL && !want->boolean && have == NULL)
             continue;      /* "DisableScaleIn": false is the default */
         if (jequal(want, have))
             continue;
         if (have)
             diag_warning(im->ctx, "import-differs", want ? want->loc : e->cfg->loc,
-                         "the imported policy compiles to a different %s: %.*s", known_keys[k],
+                         "the imported %s compiles to a different %s: %.*s", noun, keys[k],
                          (int)(have->loc.end - have->loc.start), r.s + have->loc.start);
         else
             diag_warning(im->ctx, "import-differs", want->loc,
-                         "the imported policy compiles without %s", known_keys[k]);
+                         "the imported %s compiles without %s", noun, keys[k]);
     }
     mem_scratch_reset(im->ctx);
 }
 
-/* Compares what scheduled action `e` compiles to with the JSON it came from: the members the
- * language writes (StartTime and EndTime were converted to UTC, and are compared as such by
- * being written from them). */
+/* A policy: every member of its configuration. */
+static void compare(importer *im, mmec_ctx *child, const entry *e) {
+    compare_members(im, child, e, MMEC_FORMAT_POLICY, known_keys,
+                    sizeof known_keys / sizeof known_keys[0], "policy");
+}
+
+/* A scheduled action: the members the language writes (StartTime and EndTime were converted
+ * to UTC, and are compared as such by being written from them). */
 static void compare_schedule(importer *im, mmec_ctx *child, const entry *e) {
     static const char *const keys[] = {"ScheduledActionName", "Schedule", "Timezone",
                                        "ScalableTargetAction"};
-    jreader r;
-    const jnode *got = emitted(im, child, MMEC_FORMAT_SCHEDULE, e->order, &r);
-    for (size_t k = 0; got && k < sizeof keys / sizeof keys[0]; k++) {
-        const jnode *want = child_named(e->cfg, keys[k]);
-        const jnode *have = child_named(got, keys[k]);
-        if (jequal(want, have))
-            continue;
-        if (have)
-            diag_warning(im->ctx, "import-differs", want ? want->loc : e->cfg->loc,
-                         "the imported scheduled action compiles to a different %s: %.*s",
-                         keys[k], (int)(have->loc.end - have->loc.start), r.s + have->loc.start);
-        else
-            diag_warning(im->ctx, "import-differs", want->loc,
-                         "the imported scheduled action compiles without %s", keys[k]);
-    }    mem_scratch_reset(im->ctx);
+    compare_members(im, child, e, MMEC_FORMAT_SCHEDULE, keys, sizeof keys / sizeof keys[0],
+                    "scheduled action");
 }
 
 static mmec_status check_source(importer *im) {

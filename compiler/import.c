@@ -623,6 +623,16 @@ static itarget *request_target(importer *im, const jnode *o) {
     return target_of(im, rid->s, dim->s, rid->loc);
 }
 
+/* A capacity: a whole number from 0 to 2^31-1, or an error at it. */
+static int whole_capacity(importer *im, const jnode *v) {
+    if (v->num >= 0 && v->num == floor(v->num) && v->num <= 2147483647)
+        return 1;
+    diag_error(im->ctx, "capacity-integer", v->loc,
+               "a capacity is a whole number from 0 to 2147483647 (BC ResourceCapacity)");
+    im->failed = 1;
+    return 0;
+}
+
 static void read_register(importer *im, const jnode *o, itarget *t) {
     if (t == NULL && (!sagemaker_only(im, o) || (t = request_target(im, o)) == NULL))
         return;
@@ -640,15 +650,8 @@ static void read_register(importer *im, const jnode *o, itarget *t) {
                      "left out: %s is registered a second time", t->resource_id);
         return;
     }
-    for (int i = 0; i < 2; i++) {
-        const jnode *v = i ? hi : lo;
-        if (v->num < 0 || v->num != floor(v->num) || v->num > 2147483647) {
-            diag_error(im->ctx, "capacity-integer", v->loc,
-                       "a capacity is a whole number from 0 to 2147483647 (BC ResourceCapacity)");
-            im->failed = 1;
-            return;
-        }
-    }
+    if (!whole_capacity(im, lo) || !whole_capacity(im, hi))
+        return;
     t->has_capacity = 1;
     t->min = lo->num;
     t->max = hi->num;
@@ -685,15 +688,6 @@ static const char *one_line(importer *im, const char *s) {
         if ((unsigned char)*p < 0x20 || *p == 0x7F)
             *p = ' ';
     return o;
-}
-
-static int whole_capacity(importer *im, const jnode *v) {
-    if (v->num >= 0 && v->num == floor(v->num) && v->num <= 2147483647)
-        return 1;
-    diag_error(im->ctx, "capacity-integer", v->loc,
-               "a capacity is a whole number from 0 to 2147483647 (BC ResourceCapacity)");
-    im->failed = 1;
-    return 0;
 }
 
 /* A PutScheduledAction request, an item of describe-scheduled-actions or of a CloudFormation

@@ -312,15 +312,15 @@ static const char *when_phrase(mmec_ctx *ctx, const schedule *a, const char *zon
         while (*p == ' ')
             p++;
     }
-    const char *days = k == 6 ? days_phrase(ctx, field[4], flen[4]) : NULL;
-    int plain = k == 6 && all_digits(field[0], flen[0]) && all_digits(field[1], flen[1]) &&
+    if (k != 6)
+        return mem_printf(ctx, "on the schedule %s %s", e, zone);
+    const char *days = days_phrase(ctx, field[4], flen[4]);
+    int plain = all_digits(field[0], flen[0]) && all_digits(field[1], flen[1]) &&
                 flen[2] == 1 && (field[2][0] == '?' || field[2][0] == '*') && flen[3] == 1 &&
                 field[3][0] == '*' && flen[5] == 1 && field[5][0] == '*' && days;
     if (plain)
         return mem_printf(ctx, "at %02d:%02d %s, %s", atoi(field[1]), atoi(field[0]), zone,
                           days);
-    if (k != 6)
-        return mem_printf(ctx, "on the schedule %s %s", e, zone);
     return mem_printf(ctx, "on the schedule %s %s (minute %.*s, hour %.*s, day of the month "
                            "%.*s, month %.*s, day of the week %.*s, year %.*s)", e, zone,
                       (int)flen[0], field[0], (int)flen[1], field[1], (int)flen[2], field[2],
@@ -359,15 +359,12 @@ static void explain_schedules(text *o, const target *t) {
                                ? mem_printf(ctx, "(%s time)", a->timezone) : "(UTC)";
         put(o, "\n  %s (line %u)\n", b ? "Window" : "Scheduled action",
             diag_line_of(ctx, a->loc.start));
+        para(o, 4, "%s %s: %s sets the capacity to %s.%s", b ? "Starts" : "Runs",
+             when_phrase(ctx, a, zone), a->name, capacity_phrase(ctx, a), bounds_phrase(ctx, a));
         if (b) {
-            para(o, 4, "Starts %s: %s sets the capacity to %s.%s", when_phrase(ctx, a, zone),
-                 a->name, capacity_phrase(ctx, a), bounds_phrase(ctx, a));
             para(o, 4, "Ends %s: %s sets it back to %s.%s", when_phrase(ctx, b, zone), b->name,
                  capacity_phrase(ctx, b), bounds_phrase(ctx, b));
             i++;
-        } else {
-            para(o, 4, "Runs %s: %s sets the capacity to %s.%s", when_phrase(ctx, a, zone),
-                 a->name, capacity_phrase(ctx, a), bounds_phrase(ctx, a));
         }
     }
     if (t->nschedules)

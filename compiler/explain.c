@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "catalog.h"
+#include "check.h"
 #include "emit.h"
 #include "internal.h"
 
@@ -28,7 +29,37 @@ typedef struct text {
     mmec_ctx *ctx;
     char *s;
     size_t n, cap;
+    const open_value **opens;   /* the first open value of each policy with one, hashed by
+                                   the policy's address (open_slot); NULL when none is */
+    size_t opens_cap;           /* a power of two, at least twice the open values */
 } text;
+
+/* The slot of policy `p` in the index of open values. */
+static const open_value **open_slot(const text *o, const policy *p) {
+    size_t i = ((uintptr_t)p >> 4) * 0x9E3779B97F4A7C15ull >> 20 & (o->opens_cap - 1);
+    while (o->opens[i] != NULL && o->opens[i]->policy != p)
+        i = (i + 1) & (o->opens_cap - 1);
+    return &o->opens[i];
+}
+
+/* Indexes the open values by policy, so that each policy finds its own (they are consecutive
+ * in the list) without walking the list. */
+static void index_opens(text *o) {
+    size_t n = 0;
+    for (const open_value *v = o->ctx->model.opens; v; v = v->next)
+        n++;
+    if (n == 0)
+        return;
+    for (o->opens_cap = 16; o->opens_cap < 2 * n; o->opens_cap *= 2)
+        ;
+    o->opens = mem_alloc(o->ctx, o->opens_cap * sizeof *o->opens);
+    memset(o->opens, 0, o->opens_cap * sizeof *o->opens);
+    for (const open_value *v = o->ctx->model.opens; v; v = v->next) {
+        const open_value **slot = open_slot(o, v->policy);
+        if (*slot == NULL)
+            *slot = v;
+    }
+}
 
 static void append(text *t, const char *s, size_t n) {
     if (t->n + n + 1 > t->cap) {
@@ -402,11 +433,11 @@ static void explain_policy(text *o, const policy *p) {
     para(o, 4, "Keeps %s near %g%s: adds %s while it is above and removes them while it is "
                "well below.", metric_phrase(o->ctx, p), p->target_value,
          value_phrase(o->ctx, p), unit_of(p->target));
-    for (const open_value *v = o->ctx->model.opens; v; v = v->next)
-        if (v->policy == p && v->filled)
+    for (const open_value *v = o->opens ? *open_slot(o, p) : NULL; v && v->policy == p;
+         v = v->next)
+        if (v->filled)
             para(o, 4, "The %s is written '?' in the source: %s:%d computed it.",
-                 v->field == OPEN_TARGET_VALUE ? "target"
-                 : v->field == OPEN_SCALE_IN_COOLDOWN ? "scale-in cooldown" : "scale-out cooldown",
+                 v->field == OPEN_TARGET_VALUE ? "target" : open_field_words(v->field),
                  v->by_path, v->by_line);
     explain_alarms(o, p);
     explain_timing(o, p);
@@ -420,7 +451,8 @@ typedef struct explain_arg {
 
 static mmec_status explain_fn(mmec_ctx *ctx, void *arg) {
     explain_arg *a = arg;
-    text o = {ctx, NULL, 0, 0};
+    text o = {ctx, NULL, 0, 0, NULL, 0};
+    index_opens(&o);
     put(&o, "%s", "");
     const model *m = &ctx->model;
     for (size_t i = 0; i < m->ntargets; i++) {

@@ -535,14 +535,13 @@ static void sort_schedules(sim_schedule *a, sim_schedule *tmp, size_t n) {
  * Returns an exit code. */
 static int expand_schedules(mmec_ctx *ctx, const target *tgt, int64_t from, int64_t to,
                             sim_schedule **out, size_t *n, size_t *cap) {
-    *out = NULL;
-    *n = *cap = 0;
     for (size_t i = 0; i < tgt->nschedules; i++) {
         char err[256];
         const schedule *sc = tgt->schedules[i];
-        if (schedule_expand(ctx, sc, from, to, out, n, cap, err, sizeof err) != 0) {
-            if (strstr(err, "out of memory"))
-                return EXIT_INTERNAL;   /* reported by the caller */
+        int rc = schedule_expand(ctx, sc, from, to, out, n, cap, err, sizeof err);
+        if (rc == -2)
+            return EXIT_INTERNAL;   /* reported by the caller */
+        if (rc != 0) {
             fprintf(stderr, "mmec: schedule %s (%s): %s\n", sc->name, sc->expression, err);
             return EXIT_INPUT;
         }
@@ -555,6 +554,35 @@ static int expand_schedules(mmec_ctx *ctx, const target *tgt, int64_t from, int6
         mem_raw(ctx, tmp, *n * sizeof *tmp, 0);
     }
     return EXIT_OK;
+}
+
+/* Every datapoint of `tr` through `s`, then the reports `o` asks for. */
+static int replay(const sim_opts *o, sim *s, trace *tr, hook_decider *hd) {
+    int rc = EXIT_OK;
+    report_timeline tl;
+    report_timeline_init(&tl, s);
+    report_summary sum;
+    report_summary_init(&sum, s, o->window);
+    progress bar;
+    progress_init(&bar, tr->n);
+    for (size_t k = 0; k < tr->n; k++) {
+        const sim_decision *d =
+            sim_step_at_capacity(s, tr->time[k], tr->value[k], tr->capacity[k], tr->present[k]);
+        if (!d)
+            continue;   /* the readers give increasing times; nothing to do otherwise */
+        if (hook_failed(o, hd, d)) {
+            rc = EXIT_INPUT;
+            break;
+        }
+        report_summary_add(&sum, d);
+        report_timeline_add(&tl, d);
+        progress_tick(&bar, k);
+    }
+    progress_done(&bar);
+    if (rc == EXIT_OK)
+        rc = finish(o, &tl, &sum);
+    report_timeline_free(&tl);
+    return rc;
 }
 
 /* The whole trace at once. The simulator is built here, once the trace's times are known, so
@@ -595,46 +623,25 @@ static int run_trace(const sim_opts *o, mmec_ctx *ctx, const target *tgt, sim_co
     if (rc == EXIT_OK && trace_step(&tr) != sim_period(s) &&
         trace_resample(&tr, sim_period(s)) != 0)
         rc = EXIT_INTERNAL;
-    if (rc != EXIT_OK) {
-        if (rc == EXIT_INTERNAL)
-            fputs("mmec: out of memory\n", stderr);
-        sim_free(s);
-        mem_raw(ctx, sched, cap * sizeof *sched, 0);
-        trace_free(&tr);
-        return rc;
-    }
-
-    report_timeline tl;
-    report_timeline_init(&tl, s);
-    report_summary sum;
-    report_summary_init(&sum, s, o->window);
-    progress bar;
-    progress_init(&bar, tr.n);
-    for (size_t k = 0; k < tr.n; k++) {
-        const sim_decision *d =
-            sim_step_at_capacity(s, tr.time[k], tr.value[k], tr.capacity[k], tr.present[k]);
-        if (!d)
-            continue;   /* the readers give increasing times; nothing to do otherwise */
-        if (hook_failed(o, hd, d)) {
-            rc = EXIT_INPUT;
-            break;
-        }
-        report_summary_add(&sum, d);
-        report_timeline_add(&tl, d);
-        progress_tick(&bar, k);
-    }
-    progress_done(&bar);
+    if (rc == EXIT_INTERNAL)
+        fputs("mmec: out of memory\n", stderr);
     if (rc == EXIT_OK)
-        rc = finish(o, &tl, &sum);
-    report_timeline_free(&tl);
-    trace_free(&tr);
+        rc = replay(o, s, &tr, hd);
     sim_free(s);
     mem_raw(ctx, sched, cap * sizeof *sched, 0);
+    trace_free(&tr);
     return rc;
 }
 
+
 /* Datapoints from standard input as they arrive, each decision printed and flushed. */
-static int run_follow(const sim_opts *o, sim *s, hook_decider *hd) {
+static int run_follow(const sim_opts *o, const sim_config *sc, const target *tgt,
+                      hook_decider *hd) {
+    sim *s = sim_new(sc, tgt);
+    if (s == NULL) {
+        fputs("mmec: out of memory\n", stderr);
+        return EXIT_INTERNAL;
+    }
     int rc = EXIT_OK;
     trace_options topt;
     trace_options_init(&topt);
@@ -646,7 +653,6 @@ static int run_follow(const sim_opts *o, sim *s, hook_decider *hd) {
     report_timeline_init(&tl, s);
     report_summary sum;
     report_summary_init(&sum, s, o->window);
-    const target *tgt = sim_target(s);
     strbuf row;
     strbuf_init(&row, NULL, NULL);
     report_table_header(tgt, &row);
@@ -694,6 +700,7 @@ static int run_follow(const sim_opts *o, sim *s, hook_decider *hd) {
     if (rc == EXIT_OK)
         rc = finish(o, &tl, &sum);
     report_timeline_free(&tl);
+    sim_free(s);
     return rc;
 }
 
@@ -760,19 +767,14 @@ int cli_simulate(int argc, char **argv) {
             sc.decide = hook_sim_decide;
             sc.decide_user = hd;
         }
-        sim *s = o.follow ? sim_new(&sc, tgt) : NULL;
         if (!o.follow) {
             rc = run_trace(&o, ctx, tgt, &sc, hd);
-        } else if (!s) {
-            fputs("mmec: out of memory\n", stderr);
-            rc = EXIT_INTERNAL;
         } else {
             if (tgt->nschedules > 0 && !o.quiet)
                 fprintf(stderr, "mmec: note: --follow does not apply the %zu scheduled actions "
                         "of %s (the trace's range is not known in advance)\n",
                         tgt->nschedules, tgt->resource_id);
-            rc = run_follow(&o, s, hd);
-            sim_free(s);
+            rc = run_follow(&o, &sc, tgt, hd);
         }
     }
     hook_decide_close(hd);

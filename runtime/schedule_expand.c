@@ -27,6 +27,12 @@ static int fail(char *err, size_t len, const char *msg, const char *arg) {
     return -1;
 }
 
+/* Memory ran out: -2, for the caller to tell from a bad schedule. */
+static int out_of_memory(char *err, size_t len) {
+    fail(err, len, "out of memory", NULL);
+    return -2;
+}
+
 static int64_t floor_div(int64_t a, int64_t b) { return a / b - (a % b != 0 && (a < 0) != (b < 0)); }
 
 static uint32_t be32(const unsigned char *p) {
@@ -117,9 +123,12 @@ static int zone_load(mmec_ctx *ctx, const char *tz, zone *z, char *err, size_t e
     mem_raw(ctx, buf, cap, 0);
     if (rc != 0) {
         zone_free(ctx, z);
-        return fail(err, errlen, rc == -2 ? "out of memory reading the time zone"
-                                 : rc == -3 ? "cannot read the time zone file"
-                                            : "not a TZif time zone file", tz);
+        if (rc == -2) {
+            fail(err, errlen, "out of memory reading the time zone", tz);
+            return -2;
+        }
+        return fail(err, errlen, rc == -3 ? "cannot read the time zone file"
+                                          : "not a TZif time zone file", tz);
     }
     return 0;
 }
@@ -152,8 +161,9 @@ static int64_t zone_to_utc(const zone *z, int64_t local) {
 int schedule_utc_offset(mmec_ctx *ctx, const char *tz, int64_t t, int32_t *offset, char *err,
                         size_t errlen) {
     zone z;
-    if (zone_load(ctx, tz, &z, err, errlen) != 0)
-        return -1;
+    int rc = zone_load(ctx, tz, &z, err, errlen);
+    if (rc != 0)
+        return rc;
     *offset = zone_offset(&z, t);
     zone_free(ctx, &z);
     return 0;
@@ -337,7 +347,7 @@ static int expand_cron(emit *e, const zone *z, const char *body, char *err, size
             for (int mi = 0; mi < 60; mi++)
                 if (c.minute >> mi & 1 &&
                     emit_time(e, zone_to_utc(z, day * 86400 + h * 3600 + mi * 60)) != 0)
-                    return fail(err, errlen, "out of memory", NULL);
+                    return out_of_memory(err, errlen);
         }
     }
     return 0;
@@ -360,18 +370,18 @@ static int expand_rate(emit *e, const char *body, char *err, size_t errlen) {
         t -= step;                /* the last firing before `from` */
     for (; t <= e->to; t += step)
         if (emit_time(e, t) != 0)
-            return fail(err, errlen, "out of memory", NULL);
+            return out_of_memory(err, errlen);
     return 0;
 }
 
 int schedule_expand(mmec_ctx *ctx, const schedule *s, int64_t from, int64_t to,
                     sim_schedule **out, size_t *n, size_t *cap, char *err, size_t errlen) {
     zone z;
-    if (zone_load(ctx, s->timezone, &z, err, errlen) != 0)
-        return -1;
+    int rc = zone_load(ctx, s->timezone, &z, err, errlen);
+    if (rc != 0)
+        return rc;
     emit e = {ctx, s, out, n, cap, from, to, INT64_MIN, INT64_MAX, 0, {0, 0, 0, NULL}};
     size_t start = *n;
-    int rc = 0;
     int64_t w;
     /* StartTime/EndTime are UTC instants (the model keeps them with a Z). */
     if (s->start_time && parse_wall(s->start_time, &w) == 0)
@@ -393,7 +403,7 @@ int schedule_expand(mmec_ctx *ctx, const schedule *s, int64_t from, int64_t to,
         else if (!strncmp(x, "rate(", 5))
             rc = expand_rate(&e, body, err, errlen);
         else if (!strncmp(x, "at(", 3) && parse_wall(body, &w) == 0)
-            rc = emit_time(&e, zone_to_utc(&z, w)) ? fail(err, errlen, "out of memory", NULL) : 0;
+            rc = emit_time(&e, zone_to_utc(&z, w)) ? out_of_memory(err, errlen) : 0;
         else
             rc = fail(err, errlen, "bad schedule expression", x);
     }
@@ -401,7 +411,7 @@ int schedule_expand(mmec_ctx *ctx, const schedule *s, int64_t from, int64_t to,
     if (rc == 0 && e.have_before) {
         /* Insert the firing before `from` ahead of this schedule's others. */
         if (push(&e, e.before) != 0)
-            return fail(err, errlen, "out of memory", NULL);
+            return out_of_memory(err, errlen);
         memmove(*out + start + 1, *out + start, (*n - 1 - start) * sizeof **out);
         (*out)[start] = e.before;
     }

@@ -26,13 +26,19 @@ static void print_sink(void *user, const char *path, const char *text, size_t le
     *total += len;
 }
 
-static void run_check(const uint8_t *data, size_t size, const hook_limits *lim) {
+/* A context with `src` compiled, which must end in `want`. */
+static mmec_ctx *compiled(const char *src, size_t len, mmec_status want) {
     mmec_config cfg;
     mmec_config_init(&cfg);
     cfg.on_diagnostic = fuzz_check_diagnostic;
     mmec_ctx *ctx = mmec_new(&cfg);
     FUZZ_ASSERT(ctx != NULL);
-    FUZZ_ASSERT(mmec_compile_string(ctx, "fuzz.scale", MODEL, sizeof MODEL - 1) == MMEC_OK);
+    FUZZ_ASSERT(mmec_compile_string(ctx, "fuzz.scale", src, len) == want);
+    return ctx;
+}
+
+static void run_check(const uint8_t *data, size_t size, const hook_limits *lim) {
+    mmec_ctx *ctx = compiled(MODEL, sizeof MODEL - 1, MMEC_OK);
     int rc = hook_run_checks(ctx, "fuzz.lua", (const char *)data, size, lim);
     FUZZ_ASSERT(rc == MMEC_OK || rc == MMEC_EINPUT);
     FUZZ_ASSERT((rc == MMEC_EINPUT) == (mmec_error_count(ctx) > 0));
@@ -47,13 +53,7 @@ static const char OPEN_MODEL[] =
 /* The open model compiles with an error per '?' (no hook was named); the fill pass then runs
  * over its open values as hookrun.c would. */
 static void run_fill(const uint8_t *data, size_t size, const hook_limits *lim) {
-    mmec_config cfg;
-    mmec_config_init(&cfg);
-    cfg.on_diagnostic = fuzz_check_diagnostic;
-    mmec_ctx *ctx = mmec_new(&cfg);
-    FUZZ_ASSERT(ctx != NULL);
-    FUZZ_ASSERT(mmec_compile_string(ctx, "open.scale", OPEN_MODEL, sizeof OPEN_MODEL - 1) ==
-                MMEC_EINPUT);
+    mmec_ctx *ctx = compiled(OPEN_MODEL, sizeof OPEN_MODEL - 1, MMEC_EINPUT);
     size_t before = mmec_error_count(ctx);
     int rc = hook_run_fills(ctx, "fuzz.lua", (const char *)data, size, lim);
     FUZZ_ASSERT(rc == MMEC_OK || rc == MMEC_EINPUT);

@@ -285,12 +285,11 @@ typedef struct itarget {
     int has_capacity;
     double min, max;
     span min_loc, max_loc;
-    size_t nschedules;             /* its scheduled actions (they need a block) */
-    size_t written;                /* of those, how many were written */
     int done;                      /* its block was written */
     size_t *policies;              /* indexes of its policy entries, in order */
     size_t npolicies, cap_policies;
-    size_t *sched_idx;             /* indexes of its scheduled-action entries, in order */
+    size_t *sched_idx;             /* indexes of its scheduled-action entries, in order (they
+                                      need a block) */
     size_t nsched_idx, cap_sched_idx;
 } itarget;
 
@@ -712,7 +711,9 @@ static void read_scheduled(importer *im, const jnode *o, itarget *t) {
         e->t = t;
         e->cfg = o;
         e->name = name;
-        t->nschedules++;
+        size_t *slot = mem_push(im->ctx, &t->sched_idx, &t->nsched_idx, &t->cap_sched_idx,
+                                sizeof *slot);
+        *slot = im->nentries - 1;
         return;
     }
     const char *range = lo ? mem_printf(im->ctx, " sets the minimum capacity to %s", number_text(im, lo->num))
@@ -1205,7 +1206,7 @@ static void write_policy(importer *im, entry *e, const resolved *r, int in_block
 }
 
 static int needs_block(const itarget *t) {
-    return t->kind != TARGET_VARIANT || t->has_capacity || t->nschedules;
+    return t->kind != TARGET_VARIANT || t->has_capacity || t->nsched_idx;
 }
 
 /* Seconds since the epoch of an ISO 8601 instant as AWS writes them: YYYY-MM-DDThh:mm:ss, an
@@ -1280,9 +1281,10 @@ static void add_zone(importer *im, const char *z) {
         add_name(im, z);
 }
 
-/* One scheduled action: `schedule "EXPR" capacity MIN..MAX [in ZONE] [from ..] [until ..]
- * [name NAME]`, the name left out when it is the one the compiler derives. */
-static void write_schedule(importer *im, entry *e) {
+/* One scheduled action, its target's `nth` (from 0): `schedule "EXPR" capacity MIN..MAX
+ * [in ZONE] [from ..] [until ..] [name NAME]`, the name left out when it is the one the
+ * compiler derives. */
+static void write_schedule(importer *im, entry *e, size_t nth) {
     itarget *t = e->t;
     const jnode *o = e->cfg;
     const jnode *sched = get(im, o, "Schedule"), *act = get(im, o, "ScalableTargetAction");
@@ -1319,8 +1321,8 @@ static void write_schedule(importer *im, entry *e) {
         mark(im, at, bound[k]->loc);
     }
     const char *derived = t->variant && strcmp(t->variant, DEFAULT_VARIANT) != 0
-        ? mem_printf(im->ctx, "%s-%s-schedule-%zu", t->name, t->variant, t->written + 1)
-        : mem_printf(im->ctx, "%s-schedule-%zu", t->name, t->written + 1);
+        ? mem_printf(im->ctx, "%s-%s-schedule-%zu", t->name, t->variant, nth + 1)
+        : mem_printf(im->ctx, "%s-schedule-%zu", t->name, nth + 1);
     if (strcmp(e->name->s, derived) != 0) {
         at = im->len;
         adds(im, " name ");
@@ -1334,7 +1336,6 @@ static void write_schedule(importer *im, entry *e) {
     }
     adds(im, "\n");
     mark(im, line, e->loc);
-    t->written++;
     e->order = im->nschedules++;
 }
 
@@ -1371,7 +1372,7 @@ static void write_block(importer *im, itarget *t, resolved *res) {
         write_policy(im, &im->entries[i], &res[i], 1);
     }
     for (size_t k = 0; k < t->nsched_idx; k++)
-        write_schedule(im, &im->entries[t->sched_idx[k]]);
+        write_schedule(im, &im->entries[t->sched_idx[k]], k);
     adds(im, "}\n");
     t->done = 1;
 }
@@ -1596,11 +1597,6 @@ static mmec_status import_fn(mmec_ctx *ctx, import_arg *a) {
     resolved *res = mem_alloc(ctx, (im.nentries + 1) * sizeof *res);
     for (size_t i = 0; i < im.nentries; i++) {
         entry *e = &im.entries[i];
-        if (e->kind == E_SCHEDULE && e->t != NULL) {
-            size_t *slot = mem_push(ctx, &e->t->sched_idx, &e->t->nsched_idx,
-                                    &e->t->cap_sched_idx, sizeof *slot);
-            *slot = i;
-        }
         if (e->kind != E_POLICY)
             continue;
         if (!resolve(&im, e, &res[i])) {

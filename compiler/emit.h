@@ -19,6 +19,10 @@ struct cJSON *emit_json_request(const policy *p);
 struct cJSON *emit_json_target(const target *t);
 struct cJSON *emit_json_action(const schedule *s);
 struct cJSON *emit_json_schedule(const schedule *s);
+/* Adds `item` (which may be NULL: memory ran out making it) to `obj` under `key`. Adding
+ * copies the key, which can fail too; then, or when `item` is NULL, `item` is deleted and 0
+ * returned, and `obj` is as it was. */
+int emit_json_add(struct cJSON *obj, const char *key, struct cJSON *item);
 mmec_status emit_json_text(mmec_ctx *ctx, struct cJSON *root, int flags, char **out,
                            size_t *len);
 /* `item` indented as it is at nesting `depth` of a larger document (its first line not

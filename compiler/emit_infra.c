@@ -265,18 +265,11 @@ static void put_json(infra *in, const char *lead, cJSON *item, int depth) {
 /* One resource: `"Id": {"Type": ..., "Properties": ...}` inside Resources. */
 static void put_resource(infra *in, const char *id, const char *type, cJSON *props, int first) {
     cJSON *r = cJSON_CreateObject();
-    if (r == NULL || props == NULL) {
+    if (r == NULL || !emit_json_add(r, "Properties", props) ||
+        !cJSON_AddStringToObject(r, "Type", type)) {
         cJSON_Delete(r);
-        cJSON_Delete(props);
-        mem_fail(in->ctx);
-    }
-    if (!cJSON_AddItemToObject(r, "Properties", props)) {   /* the key copy failed */
-        cJSON_Delete(r);
-        cJSON_Delete(props);
-        mem_fail(in->ctx);
-    }
-    if (!cJSON_AddStringToObject(r, "Type", type)) {
-        cJSON_Delete(r);
+        if (r == NULL)
+            cJSON_Delete(props);
         mem_fail(in->ctx);
     }
     /* Type first, as templates are written. */
@@ -298,19 +291,13 @@ static cJSON *target_props(const target *t) {
         if (a == NULL)
             break;
         cJSON_AddItemToArray(list, a);
-        cJSON *act = emit_json_action(s);
         if (!cJSON_AddStringToObject(a, "ScheduledActionName", s->name) ||
             !cJSON_AddStringToObject(a, "Schedule", s->expression) ||
             (s->timezone && !cJSON_AddStringToObject(a, "Timezone", s->timezone)) ||
             (s->start_time && !cJSON_AddStringToObject(a, "StartTime", s->start_time)) ||
-            (s->end_time && !cJSON_AddStringToObject(a, "EndTime", s->end_time)) || act == NULL) {
-            cJSON_Delete(act);
+            (s->end_time && !cJSON_AddStringToObject(a, "EndTime", s->end_time)) ||
+            !emit_json_add(a, "ScalableTargetAction", emit_json_action(s)))
             break;
-        }
-        if (!cJSON_AddItemToObject(a, "ScalableTargetAction", act)) {
-            cJSON_Delete(act);
-            break;
-        }
         if (k + 1 == t->nschedules)
             return props;
     }
@@ -327,13 +314,7 @@ static cJSON *policy_props(const policy *p, const char *target_id) {
         cJSON_Delete(props);
         return NULL;
     }
-    cJSON *cfg = emit_json_config(p);
-    if (cfg == NULL) {
-        cJSON_Delete(props);
-        return NULL;
-    }
-    if (!cJSON_AddItemToObject(props, "TargetTrackingScalingPolicyConfiguration", cfg)) {
-        cJSON_Delete(cfg);
+    if (!emit_json_add(props, "TargetTrackingScalingPolicyConfiguration", emit_json_config(p))) {
         cJSON_Delete(props);
         return NULL;
     }
@@ -366,10 +347,8 @@ static void emit_cfn(infra *in) {
     }
     /* Metadata after the version and the description. */
     cJSON *md = cJSON_DetachItemFromObject(head, "Metadata");
-    if (md == NULL || !cJSON_AddItemToObject(head, "Metadata", md)) {
-        cJSON_Delete(md);
+    if (!emit_json_add(head, "Metadata", md))
         ok = 0;
-    }
     if (!ok) {
         cJSON_Delete(head);
         mem_fail(in->ctx);

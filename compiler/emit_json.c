@@ -57,6 +57,13 @@ fail:
     return NULL;
 }
 
+int emit_json_add(cJSON *obj, const char *key, cJSON *item) {
+    if (item != NULL && cJSON_AddItemToObject(obj, key, item))
+        return 1;
+    cJSON_Delete(item);
+    return 0;
+}
+
 cJSON *emit_json_request(const policy *p) {
     cJSON *root = cJSON_CreateObject();
     if (root == NULL)
@@ -68,14 +75,8 @@ cJSON *emit_json_request(const policy *p) {
         !cJSON_AddStringToObject(root, "ScalableDimension", t->dimension) ||
         !cJSON_AddStringToObject(root, "PolicyType", "TargetTrackingScaling"))
         goto fail;
-    cJSON *cfg = emit_json_config(p);
-    if (cfg == NULL)
+    if (!emit_json_add(root, "TargetTrackingScalingPolicyConfiguration", emit_json_config(p)))
         goto fail;
-    /* Adding copies the key, which can fail; the configuration is then still ours. */
-    if (!cJSON_AddItemToObject(root, "TargetTrackingScalingPolicyConfiguration", cfg)) {
-        cJSON_Delete(cfg);
-        goto fail;
-    }
     return root;
 fail:
     cJSON_Delete(root);
@@ -131,14 +132,8 @@ cJSON *emit_json_schedule(const schedule *s) {
         (s->start_time && !cJSON_AddStringToObject(root, "StartTime", s->start_time)) ||
         (s->end_time && !cJSON_AddStringToObject(root, "EndTime", s->end_time)))
         goto fail;
-    cJSON *a = emit_json_action(s);
-    if (a == NULL)
+    if (!emit_json_add(root, "ScalableTargetAction", emit_json_action(s)))
         goto fail;
-    /* Adding copies the key: when that fails the action is not in the tree. */
-    if (!cJSON_AddItemToObject(root, "ScalableTargetAction", a)) {
-        cJSON_Delete(a);
-        goto fail;
-    }
     return root;
 fail:
     cJSON_Delete(root);

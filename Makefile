@@ -32,10 +32,14 @@ endif
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
         -Wwrite-strings -Wcast-qual -Wundef -Wformat=2
-DEPCFLAGS := $(shell $(PKG_CONFIG) --cflags $(DEPS) 2>/dev/null)
-DEPLIBS   := $(shell $(PKG_CONFIG) --libs $(DEPS) 2>/dev/null) -lm -lpthread
+# pkg-config is asked when a recipe first needs the flags, not when the Makefile is read, so that
+# `make deps example` on a machine without the packages installs them (deps) before anything
+# asks for their flags. Each variable evaluates its $(shell) once, then keeps the answer.
+DEPCFLAGS = $(eval DEPCFLAGS := $$(shell $(PKG_CONFIG) --cflags $(DEPS) 2>/dev/null))$(DEPCFLAGS)
+DEPLIBS   = $(eval DEPLIBS := $$(shell $(PKG_CONFIG) --libs $(DEPS) 2>/dev/null) -lm -lpthread)$(DEPLIBS)
+CMOCKA    = $(eval CMOCKA := $$(shell $(PKG_CONFIG) --cflags --libs cmocka 2>/dev/null))$(CMOCKA)
 CFLAGS    ?=
-ALLCFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L $(OPT) $(WARN) $(SANFLAGS) -fPIC \
+ALLCFLAGS  = -std=c11 -D_POSIX_C_SOURCE=200809L $(OPT) $(WARN) $(SANFLAGS) -fPIC \
              -fvisibility=hidden -DMMEC_BUILDING -I$(B)/gen -Igrammar -Icompiler -Iruntime -Ilua \
              $(DEPCFLAGS) $(CFLAGS) -MMD -MP
 ALLLDFLAGS := $(SANFLAGS) $(LDFLAGS)
@@ -66,15 +70,16 @@ deps:
 example: all
 	$(B)/mmec examples/quickstart.scale
 
-deps-check:
+# With `make deps ...` every build step waits for deps (also under -j).
+deps-check: $(filter deps,$(MAKECMDGOALS))
 	@$(PKG_CONFIG) --exists $(DEPS) || { echo "missing: $(DEPS) (apt-get install liblua5.4-dev libcjson-dev pkg-config)"; exit 1; }
 
-$(B)/gen/scale.tab.c $(B)/gen/scale.tab.h: grammar/scale.y
+$(B)/gen/scale.tab.c $(B)/gen/scale.tab.h: grammar/scale.y | deps-check
 	@mkdir -p $(B)/gen
 	@echo "  BISON   $<"
 	$(Q)$(BISON) -Wall -Werror -o $(B)/gen/scale.tab.c --header=$(B)/gen/scale.tab.h $<
 
-$(B)/gen/scale.lex.c $(B)/gen/scale.lex.h: grammar/scale.l
+$(B)/gen/scale.lex.c $(B)/gen/scale.lex.h: grammar/scale.l | deps-check
 	@mkdir -p $(B)/gen
 	@echo "  FLEX    $<"
 	$(Q)$(FLEX) --header-file=$(B)/gen/scale.lex.h -o $(B)/gen/scale.lex.c $<
@@ -96,14 +101,19 @@ $(B)/libmmec.a: $(LIB_OBJ)
 	@echo "  AR      $@"
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(B)/libmmec.so: $(LIB_OBJ)
+# The shared library is built under its soname, libmmec.so.0, which is what a program linked with
+# -Lbuild -lmmec asks for at run time; libmmec.so is the link-time name, a symbolic link to it.
+$(B)/libmmec.so.0: $(LIB_OBJ)
 	@echo "  LD      $@"
 	$(Q)$(CC) -shared -Wl,-soname,libmmec.so.0 $(ALLLDFLAGS) -o $@ $^ $(DEPLIBS)
+
+$(B)/libmmec.so: $(B)/libmmec.so.0
+	$(Q)ln -sf libmmec.so.0 $@
 
 # The Lua module (require "mmec"): libmmec's objects linked in, liblua left out (the lua5.4
 # interpreter that loads it provides Lua's symbols, and a second copy of Lua in one process
 # breaks it); --exclude-libs keeps the static libraries' symbols out of its exports.
-LUAMOD_LIBS := $(shell $(PKG_CONFIG) --libs libcjson 2>/dev/null) -lm -lpthread
+LUAMOD_LIBS = $(eval LUAMOD_LIBS := $$(shell $(PKG_CONFIG) --libs libcjson 2>/dev/null) -lm -lpthread)$(LUAMOD_LIBS)
 $(B)/mmec.so: $(B)/obj/lua/luamod.o $(B)/libmmec.a
 	@echo "  LD      $@"
 	$(Q)$(CC) -shared -Wl,--exclude-libs,ALL $(ALLLDFLAGS) -o $@ $^ $(LUAMOD_LIBS)
@@ -120,7 +130,7 @@ $(B)/tests/%: tests/unit/%.c $(B)/libmmec.a
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(ALLCFLAGS) -fvisibility=default $< $(filter %.o,$^) -o $@ $(B)/libmmec.a \
-	    $(ALLLDFLAGS) $(shell $(PKG_CONFIG) --cflags --libs cmocka) $(DEPLIBS)
+	    $(ALLLDFLAGS) $(CMOCKA) $(DEPLIBS)
 
 # A unit test of a piece of the command line links that piece.
 $(B)/tests/test_watchdog: $(B)/obj/compiler/cli_watchdog.o
@@ -142,7 +152,7 @@ install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR)
 	install -m 755 $(B)/mmec $(DESTDIR)$(BINDIR)/mmec
 	install -m 644 $(B)/libmmec.a $(DESTDIR)$(LIBDIR)/libmmec.a
-	install -m 755 $(B)/libmmec.so $(DESTDIR)$(LIBDIR)/libmmec.so.0
+	install -m 755 $(B)/libmmec.so.0 $(DESTDIR)$(LIBDIR)/libmmec.so.0
 	ln -sf libmmec.so.0 $(DESTDIR)$(LIBDIR)/libmmec.so
 	install -m 644 compiler/mmec.h $(DESTDIR)$(INCLUDEDIR)/mmec.h
 	install -m 644 $(B)/mmec.pc $(DESTDIR)$(PKGCONFIGDIR)/mmec.pc

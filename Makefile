@@ -40,12 +40,13 @@ DEPLIBS   = $(eval DEPLIBS := $$(shell $(PKG_CONFIG) --libs $(DEPS) 2>/dev/null)
 CMOCKA    = $(eval CMOCKA := $$(shell $(PKG_CONFIG) --cflags --libs cmocka 2>/dev/null))$(CMOCKA)
 CFLAGS    ?=
 ALLCFLAGS  = -std=c11 -D_POSIX_C_SOURCE=200809L $(OPT) $(WARN) $(SANFLAGS) -fPIC \
-             -fvisibility=hidden -DMMEC_BUILDING -I$(B)/gen -Igrammar -Icompiler -Iruntime -Ilua \
+             -fvisibility=hidden -DMMEC_BUILDING -I$(B)/gen -Igrammar -Icompiler -Icompiler/model -Icompiler/base -Iruntime -Ilua \
              $(DEPCFLAGS) $(CFLAGS) -MMD -MP
 ALLLDFLAGS := $(SANFLAGS) $(LDFLAGS)
 
-CLI_SRC := compiler/main.c $(wildcard compiler/cli_*.c)
-LIB_SRC := $(filter-out $(CLI_SRC) $(EXCLUDE),$(wildcard compiler/*.c) $(wildcard runtime/*.c) \
+CLI_SRC := $(wildcard compiler/cli/*.c)
+LIB_SRC := $(filter-out $(EXCLUDE),$(wildcard compiler/base/*.c) $(wildcard compiler/model/*.c) \
+           $(wildcard compiler/*.c) $(wildcard runtime/*.c) \
            $(filter-out lua/luamod.c,$(wildcard lua/*.c)))
 GEN_SRC := $(B)/gen/scale.tab.c $(B)/gen/scale.lex.c
 LIB_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(LIB_SRC)) $(patsubst $(B)/gen/%.c,$(B)/obj/gen/%.o,$(GEN_SRC))
@@ -123,6 +124,7 @@ $(B)/mmec: $(CLI_OBJ) $(B)/libmmec.a
 	$(Q)$(CC) $(ALLLDFLAGS) -o $@ $^ $(DEPLIBS)
 
 $(B)/mmec.pc: Makefile
+	@mkdir -p $(dir $@)
 	@printf 'prefix=%s\nlibdir=%s\nincludedir=%s\n\nName: mmec\nDescription: compiler of .scale auto-scaling policies for SageMaker endpoints\nVersion: 0.1.0\nRequires.private: lua5.4 libcjson\nLibs: -L$${libdir} -lmmec\nLibs.private: -lm -lpthread\nCflags: -I$${includedir}\n' \
 	    '$(PREFIX)' '$(LIBDIR)' '$(INCLUDEDIR)' > $@
 
@@ -133,7 +135,7 @@ $(B)/tests/%: tests/unit/%.c $(B)/libmmec.a
 	    $(ALLLDFLAGS) $(CMOCKA) $(DEPLIBS)
 
 # A unit test of a piece of the command line links that piece.
-$(B)/tests/test_watchdog: $(B)/obj/compiler/cli_watchdog.o
+$(B)/tests/test_watchdog: $(B)/obj/compiler/cli/cli_watchdog.o
 
 test check: all $(UNIT_BIN)
 	@MMEC_BUILD=$(B) SANITIZE=$(SANITIZE) bash tests/run
@@ -208,7 +210,7 @@ fuzz-build: deps-check
 	$(Q)for t in $(FUZZ_TARGETS); do \
 	    echo "  FUZZ    $$t"; \
 	    $(FUZZ_CC) -std=c11 -D_POSIX_C_SOURCE=200809L -O1 -g $(WARN) -I$(FUZZ_B)/gen -Igrammar \
-	        -Icompiler -Iruntime -Ilua -Itests/fuzz $(DEPCFLAGS) \
+	        -Icompiler -Icompiler/model -Icompiler/base -Iruntime -Ilua -Itests/fuzz $(DEPCFLAGS) \
 	        -fsanitize=fuzzer,address,undefined tests/fuzz/fuzz_$$t.c -o $(FUZZ_B)/fuzz_$$t \
 	        $(FUZZ_B)/libmmec.a $(DEPLIBS) || exit 1; \
 	done

@@ -543,101 +543,109 @@ done:
     return 1;
 }
 
-static void check_keyword_metric(checker *c, policy *p, const ast_metric *am,
-                                 const ast_tok *model_tok) {
+/* A metric word that is no keyword: the error, and the keyword it most likely meant. */
+static void unknown_metric(checker *c, const ast_metric *am) {
     mmec_ctx *ctx = c->ctx;
-    target *t = p->target;
-    const catalog_keyword *kw = catalog_keyword_find(am->word.s, am->word.len);
-    if (kw == NULL) {
-        diag_error(ctx, "unknown-metric", am->word.loc, "unknown metric '%s'", quote(c, &am->word));
-        const char *best = util_closest(am->word.s, am->word.len, catalog_keywords,
-                                        catalog_keyword_count, sizeof catalog_keywords[0]);
-        /* `gpu-util`, `cpu_utilization`: a metric word with something after it. */
-        if (best == NULL) {
-            size_t best_len = 0;
-            for (size_t i = 0; i < catalog_keyword_count; i++) {
-                size_t k = strlen(catalog_keywords[i].word);
-                if (am->word.len > k && k > best_len &&
-                    memcmp(am->word.s, catalog_keywords[i].word, k) == 0 &&
-                    (am->word.s[k] == '-' || am->word.s[k] == '_')) {
-                    best = catalog_keywords[i].word;
-                    best_len = k;
-                }
+    diag_error(ctx, "unknown-metric", am->word.loc, "unknown metric '%s'", quote(c, &am->word));
+    const char *best = util_closest(am->word.s, am->word.len, catalog_keywords,
+                                    catalog_keyword_count, sizeof catalog_keywords[0]);
+    /* `gpu-util`, `cpu_utilization`: a metric word with something after it. */
+    if (best == NULL) {
+        size_t best_len = 0;
+        for (size_t i = 0; i < catalog_keyword_count; i++) {
+            size_t k = strlen(catalog_keywords[i].word);
+            if (am->word.len > k && k > best_len &&
+                memcmp(am->word.s, catalog_keywords[i].word, k) == 0 &&
+                (am->word.s[k] == '-' || am->word.s[k] == '_')) {
+                best = catalog_keywords[i].word;
+                best_len = k;
             }
         }
-        if (best)
-            diag_note(ctx, am->word.loc, "did you mean '%s'?", best);
-        else
-            diag_note(ctx, am->word.loc,
-                      "metrics are invocations, concurrency, provisioned-concurrency, cpu, gpu, "
-                      "memory, gpu-memory and disk; for any other CloudWatch metric write "
-                      "'metric \"Name\" in \"Namespace\" avg N'");
+    }
+    if (best)
+        diag_note(ctx, am->word.loc, "did you mean '%s'?", best);
+    else
+        diag_note(ctx, am->word.loc,
+                  "metrics are invocations, concurrency, provisioned-concurrency, cpu, gpu, "
+                  "memory, gpu-memory and disk; for any other CloudWatch metric write "
+                  "'metric \"Name\" in \"Namespace\" avg N'");
+}
+
+/* The notes after a predefined metric that cannot scale the target's kind: what does. */
+static void pairing_hint(checker *c, const target *t, const ast_metric *am,
+                         const catalog_predefined *pd) {
+    mmec_ctx *ctx = c->ctx;
+    if (t->kind == TARGET_COMPONENT && strcmp(pd->keyword, "provisioned-concurrency") != 0)
+        diag_note(ctx, am->loc, "an inference component scales on '%s N per copy'", pd->keyword);
+    else if (t->kind == TARGET_SERVERLESS)
+        diag_note(ctx, am->loc, "a serverless endpoint scales on 'provisioned-concurrency N%%'");
+    else if (t->kind == TARGET_VARIANT)
+        diag_note(ctx, am->loc, "an endpoint variant scales on 'invocations N per "
+                                "instance' or 'concurrency N per model'");
+}
+
+/* `invocations N per instance`, `concurrency N per model`, `provisioned-concurrency N%`: a
+ * PredefinedMetricSpecification, its unit word, its pairing with the target's dimension (SM-DEF),
+ * then its value (`have_value`: `v` was read and is positive). */
+static void check_predefined(checker *c, policy *p, const ast_metric *am,
+                             const ast_tok *model_tok, const catalog_keyword *kw,
+                             int have_value, double v) {
+    mmec_ctx *ctx = c->ctx;
+    target *t = p->target;
+    const char *per = NULL;
+    if (am->per.s) {
+        per = tokstr(c, &am->per);
+    } else if (strcmp(kw->word, "provisioned-concurrency") != 0) {
+        const char *hint = t->kind == TARGET_COMPONENT ? "copy"
+                         : strcmp(kw->word, "concurrency") == 0 ? "model" : "instance";
+        diag_error(ctx, "per-unit", am->value.loc,
+                   "'%s' needs what it is counted per: write '%s %s per %s'", kw->word,
+                   kw->word, quote(c, &am->value), hint);
         return;
     }
-    double v = 0;
-    int have_value = !am->open && parse_number(c, &am->value, &v);
-    if (have_value && v <= 0) {
-        diag_error(ctx, "target-range", am->value.loc,
-                   "target must be greater than 0: target tracking holds the metric at this value");
-        have_value = 0;
-    }
-
-    if (kw->kind == KW_PREDEFINED) {
-        const char *per = NULL;
-        if (am->per.s) {
-            per = tokstr(c, &am->per);
-        } else if (strcmp(kw->word, "provisioned-concurrency") != 0) {
-            const char *hint = t->kind == TARGET_COMPONENT ? "copy"
-                             : strcmp(kw->word, "concurrency") == 0 ? "model" : "instance";
-            diag_error(ctx, "per-unit", am->value.loc,
-                       "'%s' needs what it is counted per: write '%s %s per %s'", kw->word,
-                       kw->word, quote(c, &am->value), hint);
-            return;
-        }
-        if (am->stat.s)
-            diag_error(ctx, "statistic", am->stat.loc,
-                       "'%s' is a predefined metric and takes no statistic", kw->word);
-        const catalog_predefined *pd = catalog_predefined_for(kw->word, per);
-        if (pd == NULL) {
-            diag_error(ctx, "per-unit", am->per.loc, "'%s' is not counted 'per %s': use %s",
-                       kw->word, quote(c, &am->per),
-                       strcmp(kw->word, "invocations") == 0 ? "'per instance' or 'per copy'"
-                       : strcmp(kw->word, "concurrency") == 0 ? "'per model' or 'per copy'"
-                                                              : "no 'per'");
-            return;
-        }
-        p->predefined = 1;
-        p->predefined_type = pd->type;
-        p->metric_name = pd->metric;
-        p->high_resolution = pd->high_resolution;
-        p->metric = catalog_metric_by_name(pd->metric);
-        if (strcmp(pd->dimension, t->dimension) != 0) {
-            diag_error(ctx, "metric-pairing", am->loc,
-                       "%s cannot scale %s: it pairs with %s, not %s (SM-DEF; the service "
-                       "rejects other pairings)", pd->type, kind_word(t->kind), pd->dimension,
-                       t->dimension);
-            if (t->kind == TARGET_COMPONENT && strcmp(pd->keyword, "provisioned-concurrency") != 0)
-                diag_note(ctx, am->loc, "an inference component scales on '%s N per copy'",
-                          pd->keyword);
-            else if (t->kind == TARGET_SERVERLESS)
-                diag_note(ctx, am->loc,
-                          "a serverless endpoint scales on 'provisioned-concurrency N%%'");
-            else if (t->kind == TARGET_VARIANT)
-                diag_note(ctx, am->loc, "an endpoint variant scales on 'invocations N per "
-                                        "instance' or 'concurrency N per model'");
-        }
-        if (model_tok && model_tok->s)
-            diag_error(ctx, "per-model-metric", model_tok->loc,
-                       "'model' does not apply to %s: a predefined metric takes no dimensions",
-                       pd->type);
-        if (am->open)
-            defer_value(c, p, am);
-        else if (have_value)
-            predefined_value(c, p, am, pd, v);
+    if (am->stat.s)
+        diag_error(ctx, "statistic", am->stat.loc,
+                   "'%s' is a predefined metric and takes no statistic", kw->word);
+    const catalog_predefined *pd = catalog_predefined_for(kw->word, per);
+    if (pd == NULL) {
+        diag_error(ctx, "per-unit", am->per.loc, "'%s' is not counted 'per %s': use %s",
+                   kw->word, quote(c, &am->per),
+                   strcmp(kw->word, "invocations") == 0 ? "'per instance' or 'per copy'"
+                   : strcmp(kw->word, "concurrency") == 0 ? "'per model' or 'per copy'"
+                                                          : "no 'per'");
         return;
     }
+    p->predefined = 1;
+    p->predefined_type = pd->type;
+    p->metric_name = pd->metric;
+    p->high_resolution = pd->high_resolution;
+    p->metric = catalog_metric_by_name(pd->metric);
+    if (strcmp(pd->dimension, t->dimension) != 0) {
+        diag_error(ctx, "metric-pairing", am->loc,
+                   "%s cannot scale %s: it pairs with %s, not %s (SM-DEF; the service "
+                   "rejects other pairings)", pd->type, kind_word(t->kind), pd->dimension,
+                   t->dimension);
+        pairing_hint(c, t, am, pd);
+    }
+    if (model_tok && model_tok->s)
+        diag_error(ctx, "per-model-metric", model_tok->loc,
+                   "'model' does not apply to %s: a predefined metric takes no dimensions",
+                   pd->type);
+    if (am->open)
+        defer_value(c, p, am);
+    else if (have_value)
+        predefined_value(c, p, am, pd, v);
+}
 
-    /* A utilization metric of /aws/sagemaker/Endpoints or .../InferenceComponents. */
+/* `cpu`, `gpu`, `memory`, `gpu-memory`, `disk`: a utilization metric of
+ * /aws/sagemaker/Endpoints or .../InferenceComponents as a CustomizedMetricSpecification: the
+ * metric the target's kind publishes (SM-SLS, SM-MON), its statistic, `per`, `model`, then its
+ * value against the metric's range. */
+static void check_utilization(checker *c, policy *p, const ast_metric *am,
+                              const ast_tok *model_tok, const catalog_keyword *kw,
+                              int have_value, double v) {
+    mmec_ctx *ctx = c->ctx;
+    target *t = p->target;
     if (t->kind == TARGET_SERVERLESS) {
         diag_error(ctx, "metric-pairing", am->word.loc,
                    "a serverless endpoint has no instances and publishes no %s metric (SM-SLS); "
@@ -683,6 +691,28 @@ static void check_keyword_metric(checker *c, policy *p, const ast_metric *am,
         defer_value(c, p, am);
     else if (have_value)
         check_percent_target(c, p, am, kw, v);
+}
+
+/* A metric written as a keyword: which keyword, its target value read once, then the predefined
+ * or the utilization form. */
+static void check_keyword_metric(checker *c, policy *p, const ast_metric *am,
+                                 const ast_tok *model_tok) {
+    const catalog_keyword *kw = catalog_keyword_find(am->word.s, am->word.len);
+    if (kw == NULL) {
+        unknown_metric(c, am);
+        return;
+    }
+    double v = 0;
+    int have_value = !am->open && parse_number(c, &am->value, &v);
+    if (have_value && v <= 0) {
+        diag_error(c->ctx, "target-range", am->value.loc,
+                   "target must be greater than 0: target tracking holds the metric at this value");
+        have_value = 0;
+    }
+    if (kw->kind == KW_PREDEFINED)
+        check_predefined(c, p, am, model_tok, kw, have_value, v);
+    else
+        check_utilization(c, p, am, model_tok, kw, have_value, v);
 }
 
 static void check_custom_metric(checker *c, policy *p, const ast_metric *am,
@@ -1052,27 +1082,29 @@ static void check_oneline(checker *c, const ast_target *at) {
     check_scale(c, t, s, &def);
 }
 
-static void check_block(checker *c, const ast_target *at) {
-    mmec_ctx *ctx = c->ctx;
-    target_kind kind = at->kind == AST_COMPONENT ? TARGET_COMPONENT
-                     : at->kind == AST_SERVERLESS ? TARGET_SERVERLESS : TARGET_VARIANT;
-    const char *what = kind == TARGET_COMPONENT ? "inference component" : "endpoint";
-    if (!check_sagemaker_name(c, &at->name, what))
-        return;
+/* A block's settings, by kind (ITEM_SCALE and ITEM_SCHEDULE are not settings). */
+typedef const ast_item *block_settings[ITEM_HOOK + 1];
 
-    /* Settings first, each at most once; then the policies, which read them. */
-    const ast_item *seen[ITEM_HOOK + 1];
-    memset(seen, 0, sizeof seen);
+/* Collects the block's settings, each at most once: a second one is an error. */
+static void block_settings_of(checker *c, const ast_target *at, block_settings seen) {
+    memset(seen, 0, sizeof(block_settings));
     for (const ast_item *it = at->items; it; it = it->next) {
         if (it->kind == ITEM_SCALE || it->kind == ITEM_SCHEDULE)
             continue;
         if (seen[it->kind]) {
-            diag_error(ctx, "duplicate", it->loc, "this setting is given twice in the block");
-            diag_note(ctx, seen[it->kind]->loc, "first given here");
+            diag_error(c->ctx, "duplicate", it->loc, "this setting is given twice in the block");
+            diag_note(c->ctx, seen[it->kind]->loc, "first given here");
             continue;
         }
         seen[it->kind] = it;
     }
+}
+
+/* The block's scalable target, added to the model: a new one, or the one the one-line policies
+ * before it made, whose policies it takes over. NULL when the block defines a target twice. */
+static target *block_target(checker *c, const ast_target *at, target_kind kind,
+                            const block_settings seen) {
+    mmec_ctx *ctx = c->ctx;
     const char *variant = NULL;
     if (seen[ITEM_VARIANT]) {
         if (kind == TARGET_COMPONENT)
@@ -1084,71 +1116,79 @@ static void check_block(checker *c, const ast_target *at) {
     target *t = new_target(c, kind, tokstr(c, &at->name), variant, at->loc);
     target *prev = find_target(c, t->resource_id, t->dimension);
     t->from_block = 1;
-    if (prev) {
-        if (prev->from_block) {
-            diag_error(ctx, "redefinition", at->loc, "%s is defined twice", t->resource_id);
-            diag_note(ctx, prev->loc, "first defined here");
-            return;
-        }
-        /* One-line policies came first: the block takes them over. */
-        t->policies = prev->policies;
-        t->npolicies = prev->npolicies;
-        for (size_t i = 0; i < t->npolicies; i++)
-            t->policies[i]->target = t;
-        add_target(c, t, prev);
-    } else {
+    if (prev == NULL) {
         add_target(c, t, NULL);
+        return t;
     }
+    if (prev->from_block) {
+        diag_error(ctx, "redefinition", at->loc, "%s is defined twice", t->resource_id);
+        diag_note(ctx, prev->loc, "first defined here");
+        return NULL;
+    }
+    /* One-line policies came first: the block takes them over. */
+    t->policies = prev->policies;
+    t->npolicies = prev->npolicies;
+    for (size_t i = 0; i < t->npolicies; i++)
+        t->policies[i]->target = t;
+    add_target(c, t, prev);
+    return t;
+}
 
-    if (seen[ITEM_INSTANCE]) {
-        const ast_tok *it = &seen[ITEM_INSTANCE]->a;
-        if (kind != TARGET_VARIANT) {
-            diag_error(ctx, "not-applicable", seen[ITEM_INSTANCE]->loc,
-                       "%s has no instance type of its own", kind_word(kind));
-        } else {
-            t->instance = catalog_instance_find(tokstr(c, it));
-            if (t->instance == NULL) {
-                diag_error(ctx, "unknown-instance", it->loc,
-                           "unknown instance type '%s' for a SageMaker endpoint", quote(c, it));
-                const char *best = util_closest(it->s, it->len, catalog_instances,
-                                                catalog_instance_count, sizeof catalog_instances[0]);
-                if (best)
-                    diag_note(ctx, it->loc, "did you mean '%s'?", best);
-            }
-        }
+/* `instance ml.TYPE`: an endpoint variant's instance type, from the catalogue. */
+static void block_instance(checker *c, target *t, const ast_item *item) {
+    mmec_ctx *ctx = c->ctx;
+    const ast_tok *it = &item->a;
+    if (t->kind != TARGET_VARIANT) {
+        diag_error(ctx, "not-applicable", item->loc, "%s has no instance type of its own",
+                   kind_word(t->kind));
+        return;
     }
-    if (seen[ITEM_CAPACITY]) {
-        const ast_item *it = seen[ITEM_CAPACITY];
-        int32_t lo = 0, hi = 0;
-        int ok = parse_count(c, &it->a, &lo);
-        ok &= parse_count(c, &it->b, &hi);
-        if (ok && lo > hi) {
-            diag_error(ctx, "capacity-order", it->loc,
-                       "minimum capacity %d is greater than maximum capacity %d", lo, hi);
-            ok = 0;
-        }
-        if (ok && hi == 0) {
-            diag_error(ctx, "capacity-range", it->b.loc,
-                       "maximum capacity 0 would keep %s at zero", t->resource_id);
-            ok = 0;
-        }
-        if (ok && lo == 0 && kind == TARGET_VARIANT)
-            diag_warning(ctx, "scale-to-zero", it->a.loc,
-                         "scaling to zero is documented for inference components only (SM-ZERO); "
-                         "SageMaker may reject a minimum of 0 instances for an endpoint variant "
-                         "(SM-PRE)");
-        if (ok) {
-            t->has_capacity = 1;
-            t->min_capacity = lo;
-            t->max_capacity = hi;
-        }
+    t->instance = catalog_instance_find(tokstr(c, it));
+    if (t->instance == NULL) {
+        diag_error(ctx, "unknown-instance", it->loc,
+                   "unknown instance type '%s' for a SageMaker endpoint", quote(c, it));
+        const char *best = util_closest(it->s, it->len, catalog_instances,
+                                        catalog_instance_count, sizeof catalog_instances[0]);
+        if (best)
+            diag_note(ctx, it->loc, "did you mean '%s'?", best);
     }
-    if (seen[ITEM_HOOK])
-        diag_error(ctx, "not-applicable", seen[ITEM_HOOK]->loc, "'hook' belongs at the top level");
+}
 
+/* `capacity MIN..MAX`: RegisterScalableTarget's MinCapacity and MaxCapacity. */
+static void block_capacity(checker *c, target *t, const ast_item *it) {
+    mmec_ctx *ctx = c->ctx;
+    int32_t lo = 0, hi = 0;
+    int ok = parse_count(c, &it->a, &lo);
+    ok &= parse_count(c, &it->b, &hi);
+    if (ok && lo > hi) {
+        diag_error(ctx, "capacity-order", it->loc,
+                   "minimum capacity %d is greater than maximum capacity %d", lo, hi);
+        ok = 0;
+    }
+    if (ok && hi == 0) {
+        diag_error(ctx, "capacity-range", it->b.loc, "maximum capacity 0 would keep %s at zero",
+                   t->resource_id);
+        ok = 0;
+    }
+    if (ok && lo == 0 && t->kind == TARGET_VARIANT)
+        diag_warning(ctx, "scale-to-zero", it->a.loc,
+                     "scaling to zero is documented for inference components only (SM-ZERO); "
+                     "SageMaker may reject a minimum of 0 instances for an endpoint variant "
+                     "(SM-PRE)");
+    if (ok) {
+        t->has_capacity = 1;
+        t->min_capacity = lo;
+        t->max_capacity = hi;
+    }
+}
+
+/* The block's `scale on ...` policies, with the block's cooldown and model as their defaults. */
+static void block_policies(checker *c, const ast_target *at, target *t,
+                           const block_settings seen, const char *what) {
+    mmec_ctx *ctx = c->ctx;
     defaults def = {seen[ITEM_COOLDOWN] ? &seen[ITEM_COOLDOWN]->cooldown : NULL,
                     seen[ITEM_MODEL] ? &seen[ITEM_MODEL]->a : NULL};
-    if (def.model && kind != TARGET_VARIANT) {
+    if (def.model && t->kind != TARGET_VARIANT) {
         diag_error(ctx, "not-applicable", seen[ITEM_MODEL]->loc, "'model' applies to endpoints only");
         def.model = NULL;
     }
@@ -1167,6 +1207,29 @@ static void check_block(checker *c, const ast_target *at) {
         }
         check_scale(c, t, it->scale, &def);
     }
+}
+
+/* A block: `endpoint`, `component` or `serverless` NAME { settings, policies, schedules }.
+ * Settings first, each at most once; then the policies, which read them; then the schedules. */
+static void check_block(checker *c, const ast_target *at) {
+    mmec_ctx *ctx = c->ctx;
+    target_kind kind = at->kind == AST_COMPONENT ? TARGET_COMPONENT
+                     : at->kind == AST_SERVERLESS ? TARGET_SERVERLESS : TARGET_VARIANT;
+    const char *what = kind == TARGET_COMPONENT ? "inference component" : "endpoint";
+    if (!check_sagemaker_name(c, &at->name, what))
+        return;
+    block_settings seen;
+    block_settings_of(c, at, seen);
+    target *t = block_target(c, at, kind, seen);
+    if (t == NULL)
+        return;
+    if (seen[ITEM_INSTANCE])
+        block_instance(c, t, seen[ITEM_INSTANCE]);
+    if (seen[ITEM_CAPACITY])
+        block_capacity(c, t, seen[ITEM_CAPACITY]);
+    if (seen[ITEM_HOOK])
+        diag_error(ctx, "not-applicable", seen[ITEM_HOOK]->loc, "'hook' belongs at the top level");
+    block_policies(c, at, t, seen, what);
     for (const ast_item *it = at->items; it; it = it->next) {
         sched_draft d;
         if (it->kind == ITEM_SCHEDULE && schedule_build(ctx, it->schedule, &d))

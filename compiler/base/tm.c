@@ -451,8 +451,6 @@ void tm_zone_free(tm_zone *z) {
 /* The footer of a version 2+ file: "\n" TZ-string "\n" (RFC 8536 3.3); an empty string means
  * no rule. */
 static int footer(tm_zone *z, const unsigned char *b, size_t len) {
-    if (len == 0)
-        return TM_OK;                 /* none at all: the last transition's offset holds */
     if (len < 2 || b[0] != '\n')
         return TM_EFORMAT;
     const unsigned char *nl = memchr(b + 1, '\n', len - 1);

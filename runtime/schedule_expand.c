@@ -91,13 +91,32 @@ static int emit_time(emit *e, int64_t t) {
 }
 
 /* The firings of a cron from one year before `from` (for the last firing before it) to `to`:
- * each wall time the cron names, in the zone. */
+ * each wall time the cron names, in the zone, a day at a time (the days of a month once). */
 static int expand_cron(emit *e, const tm_zone *z, const cron_expr *c, char *err, size_t errlen) {
-    int64_t first = tm_floor_div(e->from - 366 * 86400 - 86400, 86400) * 86400;
-    int64_t last = (tm_floor_div(e->to + 86400, 86400) + 1) * 86400;
-    for (int64_t w = cron_next(c, first); w < last; w = cron_next(c, w + 60))
-        if (emit_time(e, tm_zone_to_utc(z, w)) != 0)
-            return out_of_memory(err, errlen);
+    int64_t first = tm_floor_div(e->from - 366 * 86400 - 86400, 86400);
+    int64_t last = tm_floor_div(e->to + 86400, 86400);
+    int year = 0, month = 0;
+    uint32_t days = 0;
+    tm_zone_cache zc = {0, 0, 0, 0};
+    for (int64_t day = first; day <= last; day++) {
+        tm_civil d;
+        tm_date(day, &d);
+        if (d.year != year || d.month != month) {
+            year = d.year;
+            month = d.month;
+            days = cron_month_days(c, year, month);
+        }
+        if (!(days >> d.day & 1))
+            continue;
+        for (int h = 0; h < 24; h++) {
+            if (!(c->hours >> h & 1))
+                continue;
+            for (int mi = 0; mi < 60; mi++)
+                if (c->minutes >> mi & 1 &&
+                    emit_time(e, tm_zone_to_utc_cached(z, &zc, day * 86400 + h * 3600 + mi * 60)) != 0)
+                    return out_of_memory(err, errlen);
+        }
+    }
     return 0;
 }
 

@@ -300,7 +300,12 @@ static int64_t rule_day(const tm_rule *r, int64_t year) {
  * the rules are periodic long before. */
 #define TZ_LIMIT ((int64_t)1 << 46)
 
-int32_t tm_posix_offset(const tm_posix *p, int64_t t) {
+/* The offset at `t` under rule `p`, and the changes around t: the last at or before it in
+ * *lo, the next after it in *hi (the offset holds in [lo, hi); INT64_MIN and INT64_MAX when
+ * there is none). */
+static int32_t rule_span(const tm_posix *p, int64_t t, int64_t *lo, int64_t *hi) {
+    *lo = INT64_MIN;
+    *hi = INT64_MAX;
     if (!p->has_dst)
         return p->std_off;
     if (t > TZ_LIMIT)
@@ -313,17 +318,27 @@ int32_t tm_posix_offset(const tm_posix *p, int64_t t) {
      * push its change into the next or the previous year (RFC 8536 3.3.1). Daylight time
      * starts at a time of standard time and ends at one of daylight time; a start at the
      * same instant as an end wins (EST5EDT,0/0,J365/25: daylight time all year). */
-    int64_t best = INT64_MIN;
     int dst = 0;
     for (int64_t y = c.year - 1; y <= c.year + 1; y++) {
         int64_t end = rule_day(&p->end, y) * 86400 + p->end.time - p->dst_off;
         int64_t start = rule_day(&p->start, y) * 86400 + p->start.time - p->std_off;
-        if (end <= t && end > best)
-            best = end, dst = 0;
-        if (start <= t && start >= best)
-            best = start, dst = 1;
+        if (end <= t && end > *lo)
+            *lo = end, dst = 0;
+        if (start <= t && start >= *lo)
+            *lo = start, dst = 1;
+        if (end > t && end < *hi)
+            *hi = end;
+        if (start > t && start < *hi)
+            *hi = start;
     }
+    if (*lo == INT64_MIN || *hi == INT64_MAX)
+        *lo = *hi = t;                /* rules too odd to bound: no stretch to reuse */
     return dst ? p->dst_off : p->std_off;
+}
+
+int32_t tm_posix_offset(const tm_posix *p, int64_t t) {
+    int64_t lo, hi;
+    return rule_span(p, t, &lo, &hi);
 }
 
 /* ---- zones --------------------------------------------------------------------------------- */
@@ -567,22 +582,42 @@ int tm_zone_load(tm_zone *z, const char *name, tm_alloc_fn alloc, void *alloc_us
     return rc;
 }
 
-int32_t tm_zone_offset(const tm_zone *z, int64_t t) {
-    if (z->n == 0)
-        return z->has_rule ? tm_posix_offset(&z->rule, t) : z->first;
-    if (t < z->at[0])
+int32_t tm_zone_span(const tm_zone *z, int64_t t, int64_t *lo, int64_t *hi) {
+    if (z->n == 0) {
+        if (z->has_rule)
+            return rule_span(&z->rule, t, lo, hi);
+        *lo = INT64_MIN;
+        *hi = INT64_MAX;
         return z->first;
-    if (t > z->at[z->n - 1] && z->has_rule)
-        return tm_posix_offset(&z->rule, t);   /* RFC 8536 3.3: the footer, after the last */
-    size_t lo = 0, hi = z->n;                  /* the last transition at or before t */
-    while (hi - lo > 1) {
-        size_t mid = (lo + hi) / 2;
-        if (z->at[mid] <= t)
-            lo = mid;
-        else
-            hi = mid;
     }
-    return z->off[lo];
+    if (t < z->at[0]) {
+        *lo = INT64_MIN;
+        *hi = z->at[0];
+        return z->first;
+    }
+    int64_t last = z->at[z->n - 1];
+    if (t > last && z->has_rule) {             /* RFC 8536 3.3: the footer, after the last */
+        int32_t off = rule_span(&z->rule, t, lo, hi);
+        if (*lo <= last)
+            *lo = last + 1;
+        return off;
+    }
+    size_t a = 0, b = z->n;                    /* the last transition at or before t */
+    while (b - a > 1) {
+        size_t mid = (a + b) / 2;
+        if (z->at[mid] <= t)
+            a = mid;
+        else
+            b = mid;
+    }
+    *lo = z->at[a];
+    *hi = a + 1 < z->n ? z->at[a + 1] : z->has_rule ? last + 1 : INT64_MAX;
+    return z->off[a];
+}
+
+int32_t tm_zone_offset(const tm_zone *z, int64_t t) {
+    int64_t lo, hi;
+    return tm_zone_span(z, t, &lo, &hi);
 }
 
 int64_t tm_zone_to_utc(const tm_zone *z, int64_t local) {
@@ -592,4 +627,22 @@ int64_t tm_zone_to_utc(const tm_zone *z, int64_t local) {
     if (tm_zone_offset(z, local - after) == after)
         return local - after;
     return local - before;
+}
+
+/* tm_zone_to_utc(local) reads offsets at most a day and one offset either side of `local`;
+ * offsets under 26 hours (RFC 8536 3.2: utoff SHOULD be within -25h..26h) keep them within
+ * SLACK. */
+#define MAX_OFF (26 * 3600)
+#define SLACK (MAX_OFF + 86400)
+
+int64_t tm_zone_to_utc_cached(const tm_zone *z, tm_zone_cache *c, int64_t local) {
+    if (local < INT64_MIN / 2 || local > INT64_MAX / 2)
+        return tm_zone_to_utc(z, local);
+    if (!c->valid || local - SLACK < c->lo || local + SLACK > c->hi) {
+        c->off = tm_zone_span(z, local, &c->lo, &c->hi);
+        c->valid = c->off >= -MAX_OFF && c->off <= MAX_OFF;
+        if (!c->valid || local - SLACK < c->lo || local + SLACK > c->hi)
+            return tm_zone_to_utc(z, local);   /* near a change: the full answer */
+    }
+    return local - c->off;                     /* one offset all round: local - offset */
 }

@@ -145,9 +145,22 @@ int tm_zone_parse(tm_zone *z, const unsigned char *b, size_t len, tm_alloc_fn al
 void tm_zone_free(tm_zone *z);
 /* The offset east of UTC, in seconds, at the instant `t`. */
 int32_t tm_zone_offset(const tm_zone *z, int64_t t);
+/* The same, and a stretch [*lo, *hi) around t in which it holds (INT64_MIN, INT64_MAX: no
+ * bound; a stretch may stop at a change that keeps the offset). */
+int32_t tm_zone_span(const tm_zone *z, int64_t t, int64_t *lo, int64_t *hi);
 /* The instant of local wall time `local` (seconds since the epoch as if local were UTC): in a
  * fall-back overlap the earlier one; in a spring-forward gap the time moved forward by the
  * gap (read with the offset before the change). */
 int64_t tm_zone_to_utc(const tm_zone *z, int64_t local);
+
+/* tm_zone_to_utc for many local times in turn (a schedule's firings): the stretch of one
+ * offset found last is kept in a caller-owned cache, zeroed before the first call, and reused
+ * while `local` is far from its ends. Same answers as tm_zone_to_utc. */
+typedef struct tm_zone_cache {
+    int64_t lo, hi;
+    int32_t off;
+    int valid;
+} tm_zone_cache;
+int64_t tm_zone_to_utc_cached(const tm_zone *z, tm_zone_cache *c, int64_t local);
 
 #endif

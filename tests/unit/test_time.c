@@ -418,6 +418,63 @@ static void system_zones(void **state) {
     free(saved);
 }
 
+/* tm_zone_span's stretches hold one offset; the cached conversion answers as the plain one,
+ * walking forward through the years and across changes a quarter of an hour at a time. */
+static void check_spans(const tm_zone *z, const char *name) {
+    for (int64_t t = tm_epoch(1900, 1, 1, 0, 0, 0); t < tm_epoch(2101, 1, 1, 0, 0, 0);
+         t += 1234567) {
+        int64_t lo, hi;
+        int32_t off = tm_zone_span(z, t, &lo, &hi);
+        if (!(lo <= t && t < hi) || off != tm_zone_offset(z, t) ||
+            (lo != INT64_MIN && tm_zone_offset(z, lo) != off) ||
+            (hi != INT64_MAX && tm_zone_offset(z, hi - 1) != off) ||
+            tm_zone_offset(z, lo / 2 + hi / 2) != off)
+            fail_msg("%s: span of %lld: [%lld, %lld) offset %d", name, (long long)t,
+                     (long long)lo, (long long)hi, (int)off);
+    }
+    tm_zone_cache c = {0, 0, 0, 0};
+    for (int64_t l = tm_epoch(1960, 1, 1, 0, 0, 0); l < tm_epoch(2101, 1, 1, 0, 0, 0);
+         l += l % 4 ? 3607 : 60 * 3607) {
+        if (tm_zone_to_utc_cached(z, &c, l) != tm_zone_to_utc(z, l))
+            fail_msg("%s: local %lld", name, (long long)l);
+    }
+    memset(&c, 0, sizeof c);
+    for (int y = 2026; y <= 2040; y += 14)
+        for (int64_t l = tm_epoch(y, 1, 1, 0, 0, 0); l < tm_epoch(y + 1, 1, 1, 0, 0, 0); l += 900)
+            if (tm_zone_to_utc_cached(z, &c, l) != tm_zone_to_utc(z, l))
+                fail_msg("%s: local %lld", name, (long long)l);
+}
+
+static void spans_and_cache(void **state) {
+    (void)state;
+    const char *old = getenv("TZDIR");
+    char *saved = old ? strdup(old) : NULL;
+    unsetenv("TZDIR");
+    static const char *const zones[] = {"Europe/Paris", "America/New_York", "Australia/Sydney",
+                                        "America/Nuuk", "Asia/Jerusalem", "Etc/GMT+5", "UTC"};
+    for (size_t i = 0; i < sizeof zones / sizeof zones[0]; i++) {
+        tm_zone z;
+        if (tm_zone_load(&z, zones[i], std_alloc, NULL) != TM_OK)
+            continue;   /* not every tzdata has them all */
+        check_spans(&z, zones[i]);
+        tm_zone_free(&z);
+    }
+    /* rules alone, as a footer-only file gives them */
+    static const char *const rules[] = {"CET-1CEST,M3.5.0,M10.5.0/3", "EST5EDT,0/0,J365/25",
+                                        "<-02>2<-01>,M3.5.0/-1,M10.5.0/0",
+                                        "AEST-10AEDT,M10.1.0,M4.1.0/3"};
+    for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++) {
+        tm_zone z;
+        assert_int_equal(tm_zone_load(&z, NULL, std_alloc, NULL), TM_OK);
+        assert_int_equal(tm_posix_parse(rules[i], strlen(rules[i]), &z.rule), 0);
+        z.has_rule = 1;
+        check_spans(&z, rules[i]);
+    }
+    if (saved)
+        setenv("TZDIR", saved, 1);
+    free(saved);
+}
+
 /* Damaged files: each refused, none read out of bounds (ASan watches). */
 static void damaged_files(void **state) {
     (void)state;
@@ -439,6 +496,24 @@ static void damaged_files(void **state) {
         assert_int_not_equal(rc, TM_OK);
         free(copy);
     }
+    /* bytes changed at random (a fixed sequence): whatever the answer, a zone that loads
+     * answers queries within its arrays */
+    uint32_t x = 2463534242u;
+    for (int round = 0; round < 3000; round++) {
+        unsigned char *copy = malloc(len);
+        memcpy(copy, buf, len);
+        for (int k = 0; k < 1 + round % 4; k++) {
+            x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+            size_t at = round % 2 ? x % 64 : x % len;   /* the headers, or anywhere */
+            copy[at] = (unsigned char)(x >> 24);
+        }
+        if (tm_zone_parse(&z, copy, len, std_alloc, NULL) == TM_OK) {
+            for (int64_t t = -4000000000; t < 8000000000; t += 500000000)
+                (void)tm_zone_to_utc(&z, t);
+            tm_zone_free(&z);
+        }
+        free(copy);
+    }
     /* a footer that is not a TZ string */
     unsigned char bad[8192];
     memcpy(bad, buf, len);
@@ -453,6 +528,7 @@ int main(void) {
         cmocka_unit_test(posix_rules),
         cmocka_unit_test(zic_slim_and_fat),
         cmocka_unit_test(system_zones),
+        cmocka_unit_test(spans_and_cache),
         cmocka_unit_test(damaged_files),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

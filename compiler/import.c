@@ -15,6 +15,7 @@
 #include "emit.h"
 #include "internal.h"
 #include "strbuf.h"
+#include "tm.h"
 
 #define MAX_DEPTH 64
 #define DEFAULT_VARIANT "AllTraffic"
@@ -1211,31 +1212,12 @@ static int needs_block(const itarget *t) {
 
 /* Seconds since the epoch of an ISO 8601 instant as AWS writes them: YYYY-MM-DDThh:mm:ss, an
  * optional fraction, then Z, +hh:mm or -hh:mm (or nothing: UTC). 0 when it is none. */
-static int iso_seconds(const char *s, long long *out, int *fraction) {
-    unsigned y, mo, d, h, mi, sec;
-    int n = 0;
-    if (sscanf(s, "%4u-%2u-%2uT%2u:%2u:%2u%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6 || n != 19 ||
-        mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 59)
+static int iso_seconds(const char *s, size_t len, long long *out, int *fraction) {
+    tm_iso iso;
+    if (tm_iso_parse(s, len, TM_ISO_AWS, &iso) != 0)
         return 0;
-    const char *p = s + n;
-    *fraction = 0;
-    if (*p == '.') {
-        for (p++; *p >= '0' && *p <= '9'; p++)
-            *fraction |= *p != '0';
-    }
-    long long off = 0;
-    if ((*p == '+' || *p == '-') && strlen(p) == 6 && p[3] == ':') {
-        unsigned oh, om;
-        if (sscanf(p + 1, "%2u:%2u", &oh, &om) != 2)
-            return 0;
-        off = (*p == '-' ? -1 : 1) * (long long)(oh * 3600 + om * 60);
-        p += 6;
-    } else if (*p == 'Z') {
-        p++;
-    }
-    if (*p != '\0')
-        return 0;
-    *out = strbuf_epoch((int)y, (int)mo, (int)d, (int)h, (int)mi, (int)sec) - off;
+    *fraction = iso.fraction;
+    *out = tm_iso_utc(&iso);
     return 1;
 }
 
@@ -1248,7 +1230,7 @@ static void add_bound(importer *im, const jnode *v) {
     if (v->type == J_NUM && isfinite(v->num) && fabs(v->num) < 1e12) {
         secs = (long long)floor(v->num);
         fraction = v->num != floor(v->num);
-    } else if (v->type != J_STR || !iso_seconds(v->s, &secs, &fraction)) {
+    } else if (v->type != J_STR || !iso_seconds(v->s, v->slen, &secs, &fraction)) {
         if (v->type == J_STR)
             add_string(im, v->s, v->slen);
         else
@@ -1258,8 +1240,8 @@ static void add_bound(importer *im, const jnode *v) {
     if (fraction)
         diag_warning(im->ctx, "import-differs", v->loc,
                      "a fraction of a second is dropped: .scale dates are whole seconds");
-    strbuf_tm tm;
-    strbuf_civil(secs, &tm);
+    tm_civil tm;
+    tm_split(secs, &tm);
     if (tm.hour == 0 && tm.minute == 0 && tm.second == 0)
         addf(im, "%04d-%02d-%02d", tm.year, tm.month, tm.day);
     else

@@ -2,22 +2,20 @@
  * six-field cron of PutScheduledAction, BC), time zones against the system's IANA tzdata,
  * start and end times and the capacity to apply, and turns the short form
  * `weekdays 08:00..20:00` into the pair of cron actions it means. */
-#include <dirent.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
+#include "cron.h"
 #include "schedule.h"
+#include "tm.h"
 
 #define ALL_DAYS 0x7Fu             /* bit 0 = Sunday (cron's 1) ... bit 6 = Saturday (7) */
 #define WEEKDAYS 0x3Eu
 
-static const char *const day_names[7] = {"SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"};
-static const char *const month_names[12] = {"JAN", "FEB", "MAR", "APR", "MAY", "JUN",
-                                             "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"};
+/* SUN..SAT, cron's day names. */
+#define DAY_NAMES (cron_field(CRON_DOW)->names)
 
 /* The span of bytes [off, off+len) of a string token's text, when the text maps one to one
  * onto the source (no escape sequences); else the whole token. */
@@ -43,204 +41,73 @@ static long digits(const char *s, size_t len) {
     return v;
 }
 
-static int leap(long y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-static int days_in_month(long y, long m) {
-    static const int n[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    return m == 2 && leap(y) ? 29 : n[m - 1];
-}
-
-/* "YYYY-MM-DD" at s (10 bytes) as a valid calendar date. */
-static int valid_date(const char *s, size_t len) {
-    if (len != 10 || s[4] != '-' || s[7] != '-')
-        return 0;
-    long y = digits(s, 4), m = digits(s + 5, 2), d = digits(s + 8, 2);
-    return y >= 1970 && y <= 9999 && m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m);
-}
-
-/* "hh:mm" or "hh:mm:ss" at s. */
-static int valid_time(const char *s, size_t len) {
-    if ((len != 5 && len != 8) || s[2] != ':' || (len == 8 && s[5] != ':'))
-        return 0;
-    long h = digits(s, 2), m = digits(s + 3, 2), sec = len == 8 ? digits(s + 6, 2) : 0;
-    return h >= 0 && h <= 23 && m >= 0 && m <= 59 && sec >= 0 && sec <= 59;
-}
-
 /* --- cron ----------------------------------------------------------------------------------- */
 
-typedef struct cron_field {
-    const char *what;
-    long lo, hi;
-    const char *const *names;      /* JAN..DEC or SUN..SAT, numbered from `lo` */
-    int dom, dow;
-} cron_field;
-
-static const cron_field cron_fields[6] = {
-    {"minutes", 0, 59, NULL, 0, 0},
-    {"hours", 0, 23, NULL, 0, 0},
-    {"day-of-month", 1, 31, NULL, 1, 0},
-    {"month", 1, 12, month_names, 0, 0},
-    {"day-of-week", 1, 7, day_names, 0, 1},
-    {"year", 1970, 2199, NULL, 0, 0},
-};
-
-/* A value of field `f` (a number or a name) at s[0..len), or -1. */
-static long cron_value(const cron_field *f, const char *s, size_t len) {
-    if (f->names && len == 3) {
-        for (long i = 0; i <= f->hi - f->lo; i++)
-            if (strncasecmp(s, f->names[i], 3) == 0)
-                return f->lo + i;
-    }
-    long v = digits(s, len);
-    return v >= f->lo && v <= f->hi ? v : -1;
-}
-
-/* One item of a field's comma list: `*`, V, V-V, each optionally /STEP, or the day fields'
- * specials: L, LW, nW (day of month), L, nL, n#k (day of week). Returns 0 when invalid. */
-static int cron_item(const cron_field *f, const char *s, size_t len) {
-    if (f->dom && ((len == 1 && s[0] == 'L') || (len == 2 && memcmp(s, "LW", 2) == 0)))
-        return 1;
-    if (f->dom && len >= 2 && s[len - 1] == 'W')
-        return cron_value(f, s, len - 1) >= 0;
-    if (f->dow && len == 1 && s[0] == 'L')
-        return 1;
-    if (f->dow && len >= 2 && s[len - 1] == 'L')
-        return cron_value(f, s, len - 1) >= 0;
-    const char *hash = f->dow ? memchr(s, '#', len) : NULL;
-    if (hash) {
-        long k = digits(hash + 1, len - (size_t)(hash + 1 - s));
-        return cron_value(f, s, (size_t)(hash - s)) >= 0 && k >= 1 && k <= 5;
-    }
-    const char *slash = memchr(s, '/', len);
-    size_t base = slash ? (size_t)(slash - s) : len;
-    if (slash) {
-        long step = digits(slash + 1, len - base - 1);
-        if (step < 1 || step > f->hi)
-            return 0;
-    }
-    if (base == 1 && s[0] == '*')
-        return 1;
-    const char *dash = memchr(s, '-', base);
-    if (dash)
-        return cron_value(f, s, (size_t)(dash - s)) >= 0 &&
-               cron_value(f, dash + 1, base - (size_t)(dash + 1 - s)) >= 0;
-    return cron_value(f, s, base) >= 0;
-}
-
-static void cron_field_error(mmec_ctx *ctx, const ast_tok *t, size_t off, size_t len,
-                             const cron_field *f) {
+static void cron_field_error(mmec_ctx *ctx, const ast_tok *t, const cron_expr *c, int k) {
+    const cron_field_info *f = cron_field(k);
+    size_t off = c->field_off[k], len = c->field_len[k];
     diag_error(ctx, "schedule-expression", sub(t, off, len),
                "invalid %s field '%.*s' in the cron expression", f->what, (int)len, t->s + off);
     if (f->names)
-        diag_note(ctx, sub(t, off, len), "%s takes %ld-%ld or %s-%s, lists with ',', ranges "
+        diag_note(ctx, sub(t, off, len), "%s takes %d-%d or %s-%s, lists with ',', ranges "
                   "with '-', steps with '/'%s", f->what, f->lo, f->hi, f->names[0],
-                  f->names[f->hi - f->lo], f->dow ? ", L, nL and n#k" : "");
+                  f->names[f->hi - f->lo], k == CRON_DOW ? ", L, nL and n#k" : "");
     else
-        diag_note(ctx, sub(t, off, len), "%s takes %ld-%ld, '*', lists with ',', ranges with "
-                  "'-', steps with '/'%s", f->what, f->lo, f->hi, f->dom ? ", L, LW and nW" : "");
+        diag_note(ctx, sub(t, off, len), "%s takes %d-%d, '*', lists with ',', ranges with "
+                  "'-', steps with '/'%s", f->what, f->lo, f->hi,
+                  k == CRON_DOM ? ", L, LW and nW" : "");
 }
 
-/* cron(Minutes Hours Day-of-month Month Day-of-week Year): six fields, and '?' in exactly
- * one of the two day fields (BC PutScheduledAction; UG scheduled-scaling-using-cron). */
-static int check_cron(mmec_ctx *ctx, const ast_tok *t, size_t open, size_t close) {
-    size_t start[7], len[7], n = 0, i = open;
-    while (i < close) {
-        while (i < close && t->s[i] == ' ')
-            i++;
-        if (i == close)
-            break;
-        size_t b = i;
-        while (i < close && t->s[i] != ' ')
-            i++;
-        if (n < 7) {
-            start[n] = b;
-            len[n] = i - b;
-        }
-        n++;
-    }
-    if (n != 6) {
-        diag_error(ctx, "schedule-expression", sub(t, open, close - open),
-                   "a cron expression has 6 fields, not %zu", n);
-        diag_note(ctx, sub(t, open, close - open),
-                  "Minutes Hours Day-of-month Month Day-of-week Year, e.g. cron(0 8 ? * MON-FRI *)");
-        return 0;
-    }
-    int ok = 1, question[2] = {0, 0};
-    for (size_t k = 0; k < 6; k++) {
-        const cron_field *f = &cron_fields[k];
-        const char *s = t->s + start[k];
-        if (len[k] == 1 && s[0] == '?' && (f->dom || f->dow)) {
-            question[f->dow] = 1;
-            continue;
-        }
-        for (size_t a = 0; a < len[k];) {
-            size_t b = a;
-            while (b < len[k] && s[b] != ',')
-                b++;
-            if (!cron_item(f, s + a, b - a)) {
-                cron_field_error(ctx, t, start[k], len[k], f);
-                ok = 0;
-                break;
-            }
-            a = b + 1;
-            if (b + 1 == len[k]) {     /* a trailing comma */
-                cron_field_error(ctx, t, start[k], len[k], f);
-                ok = 0;
-            }
-        }
-    }
-    if (ok && question[0] + question[1] != 1) {
-        diag_error(ctx, "schedule-expression", sub(t, start[2], start[4] + len[4] - start[2]),
-                   question[0] ? "'?' in both day fields: one of them must name the days"
-                               : "day-of-month and day-of-week are both given: AWS takes '?' "
-                                 "in one of them");
-        diag_note(ctx, sub(t, start[2], start[4] + len[4] - start[2]),
-                  "e.g. '? * MON-FRI' for weekdays, '* * ?' for every day");
-        ok = 0;
-    }
-    return ok;
-}
-
-/* "at(...)", "rate(...)" or "cron(...)", as BC's PutScheduledAction documents them. */
+/* "at(...)", "rate(...)" or "cron(...)", as BC's PutScheduledAction documents them: cron has
+ * six fields and '?' in exactly one of the two day fields (UG scheduled-scaling-using-cron).
+ * The parser (cron.h) says what is wrong and where; every invalid cron field is reported. */
 static int check_expression(mmec_ctx *ctx, const ast_tok *t) {
-    const char *s = t->s;
-    size_t len = t->len;
-    size_t open = 0;
-    while (open < len && s[open] != '(')
-        open++;
-    if (open == len || s[len - 1] != ')') {
+    cron_expr c;
+    cron_err e = cron_parse(t->s, t->len, &c);
+    span body = sub(t, c.body_off, c.body_len);
+    switch (e) {
+    case CRON_OK:
+        return 1;
+    case CRON_E_FORM:
         diag_error(ctx, "schedule-expression", t->loc,
                    "a schedule is at(...), rate(...) or cron(...), not '%.*s'",
-                   len > 60 ? 60 : (int)len, s);
-        return 0;
-    }
-    size_t a = open + 1, b = len - 1;    /* the text between the parentheses */
-    if (open == 4 && memcmp(s, "cron", 4) == 0)
-        return check_cron(ctx, t, a, b);
-    if (open == 2 && memcmp(s, "at", 2) == 0) {
-        if (b - a == 19 && s[a + 10] == 'T' && valid_date(s + a, 10) && valid_time(s + a + 11, 8))
-            return 1;
-        diag_error(ctx, "schedule-expression", sub(t, a, b - a),
+                   t->len > 60 ? 60 : (int)t->len, t->s);
+        break;
+    case CRON_E_KIND:
+        diag_error(ctx, "schedule-expression", sub(t, 0, c.name_len),
+                   "unknown schedule expression '%.*s(...)': AWS takes at, rate and cron",
+                   (int)c.name_len, t->s);
+        break;
+    case CRON_E_AT:
+        diag_error(ctx, "schedule-expression", body,
                    "an at expression is at(yyyy-mm-ddThh:mm:ss), a valid date and time");
-        return 0;
-    }
-    if (open == 4 && memcmp(s, "rate", 4) == 0) {
-        const char *sp = memchr(s + a, ' ', b - a);
-        long v = sp ? digits(s + a, (size_t)(sp - s - (long)a)) : -1;
-        static const char *const units[] = {"minute", "minutes", "hour", "hours", "day", "days"};
-        int unit = 0;
-        for (size_t k = 0; sp && k < 6; k++)
-            unit |= (size_t)(s + b - sp - 1) == strlen(units[k]) &&
-                    memcmp(sp + 1, units[k], strlen(units[k])) == 0;
-        if (v >= 1 && unit)
-            return 1;
-        diag_error(ctx, "schedule-expression", sub(t, a, b - a),
+        break;
+    case CRON_E_RATE:
+        diag_error(ctx, "schedule-expression", body,
                    "a rate expression is rate(N unit): N a positive whole number, unit one of "
                    "minute, minutes, hour, hours, day, days");
-        return 0;
+        break;
+    case CRON_E_NFIELDS:
+        diag_error(ctx, "schedule-expression", body, "a cron expression has 6 fields, not %zu",
+                   c.nfields);
+        diag_note(ctx, body,
+                  "Minutes Hours Day-of-month Month Day-of-week Year, e.g. cron(0 8 ? * MON-FRI *)");
+        break;
+    case CRON_E_FIELDS:
+        for (int k = 0; k < CRON_NFIELDS; k++)
+            if (c.bad >> k & 1)
+                cron_field_error(ctx, t, &c, k);
+        break;
+    case CRON_E_DAYS: {
+        size_t a = c.field_off[CRON_DOM], b = c.field_off[CRON_DOW] + c.field_len[CRON_DOW];
+        diag_error(ctx, "schedule-expression", sub(t, a, b - a),
+                   c.both_question ? "'?' in both day fields: one of them must name the days"
+                                   : "day-of-month and day-of-week are both given: AWS takes '?' "
+                                     "in one of them");
+        diag_note(ctx, sub(t, a, b - a), "e.g. '? * MON-FRI' for weekdays, '* * ?' for every day");
+        break;
     }
-    diag_error(ctx, "schedule-expression", sub(t, 0, open),
-               "unknown schedule expression '%.*s(...)': AWS takes at, rate and cron", (int)open, s);
+    }
     return 0;
 }
 
@@ -249,6 +116,7 @@ static int check_expression(mmec_ctx *ctx, const ast_tok *t) {
 static int day_index(const char *s, size_t len) {
     static const char *const full[7] = {"sunday", "monday", "tuesday", "wednesday",
                                         "thursday", "friday", "saturday"};
+    const char *const *day_names = DAY_NAMES;
     for (int i = 0; i < 7; i++)
         if ((len == 3 && strncasecmp(s, day_names[i], 3) == 0) ||
             (len == strlen(full[i]) && strncasecmp(s, full[i], len) == 0))
@@ -285,6 +153,7 @@ static unsigned day_set(const ast_tok *t) {
 
 /* Day-of-week field for a set: runs of three days or more as ranges, in cron's order. */
 static char *dow_field(mmec_ctx *ctx, unsigned set) {
+    const char *const *day_names = DAY_NAMES;
     char buf[64];
     size_t n = 0;
     for (int d = 0; d < 7;) {
@@ -333,113 +202,18 @@ static int clock_minutes(mmec_ctx *ctx, const ast_tok *t) {
 
 /* --- options -------------------------------------------------------------------------------- */
 
-int schedule_zone_name_ok(const char *s, size_t len) {
-    if (len == 0 || len > 255)
-        return 0;
-    for (size_t i = 0; i < len; i++) {
-        char c = s[i];
-        int start = i == 0 || s[i - 1] == '/';
-        if (c == '/' ? start || i + 1 == len
-                     : !((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || is_digit(c) ||
-                         c == '_' || c == '+' || c == '-' || (c == '.' && !start)))
-            return 0;
-    }
-    /* Not zones: the folders of alternative builds, and the files beside the zones. */
-    static const char *const not_zones[] = {"posix/", "right/", "posixrules", "localtime"};
-    for (size_t i = 0; i < sizeof not_zones / sizeof not_zones[0]; i++)
-        if (strncmp(s, not_zones[i], strlen(not_zones[i])) == 0)
-            return 0;
-    return 1;
-}
-
-const char *schedule_zone_dir(void) {
-    const char *d = getenv("TZDIR");
-    return d && *d ? d : "/usr/share/zoneinfo";
-}
-
-/* Whether `path` is a compiled zone (a TZif file, RFC 8536). */
-static int is_tzif(const char *path) {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return 0;
-    char magic[4];
-    ssize_t r = read(fd, magic, 4);
-    close(fd);
-    return r == 4 && memcmp(magic, "TZif", 4) == 0;
-}
-
-/* The entry of folder `dir` equal to `name` ignoring case, copied to `out`. */
-static int find_nocase(const char *dir, const char *name, size_t len, char *out, size_t cap) {
-    DIR *d = opendir(dir);
-    if (d == NULL)
-        return 0;
-    int found = 0;
-    for (struct dirent *e; !found && (e = readdir(d)) != NULL;) {
-        if (strlen(e->d_name) == len && strncasecmp(e->d_name, name, len) == 0 &&
-            len < cap) {
-            memcpy(out, e->d_name, len + 1);
-            found = 1;
-        }
-    }
-    closedir(d);
-    return found;
-}
-
-/* A zone the misspelt `name` may mean: the same name in another case, or a city written
- * without its area (Paris: Europe/Paris). Empty when none. */
-static void tz_suggest(const char *name, char *out, size_t cap) {
-    char path[1024], part[256];
-    out[0] = '\0';
-    size_t n = (size_t)snprintf(path, sizeof path, "%s", schedule_zone_dir());
-    size_t o = 0;
-    for (const char *p = name; *p;) {
-        const char *slash = strchr(p, '/');
-        size_t len = slash ? (size_t)(slash - p) : strlen(p);
-        if (!find_nocase(path, p, len, part, sizeof part) || n + len + 2 > sizeof path ||
-            o + len + 2 > cap)
-            goto city;
-        n += (size_t)snprintf(path + n, sizeof path - n, "/%s", part);
-        o += (size_t)snprintf(out + o, cap - o, "%s%s", o ? "/" : "", part);
-        p = slash ? slash + 1 : p + len;
-    }
-    if (is_tzif(path) && schedule_zone_name_ok(out, strlen(out)))
-        return;
-city:
-    out[0] = '\0';
-    if (strchr(name, '/'))
-        return;
-    DIR *d = opendir(schedule_zone_dir());
-    if (d == NULL)
-        return;
-    for (struct dirent *e; out[0] == '\0' && (e = readdir(d)) != NULL;) {
-        if (e->d_name[0] == '.' || !schedule_zone_name_ok(e->d_name, strlen(e->d_name)))
-            continue;
-        snprintf(path, sizeof path, "%s/%s", schedule_zone_dir(), e->d_name);
-        if (find_nocase(path, name, strlen(name), part, sizeof part)) {
-            snprintf(path, sizeof path, "%s/%s/%s", schedule_zone_dir(), e->d_name, part);
-            size_t a = strlen(e->d_name), b = strlen(part);
-            if (is_tzif(path) && a + b + 2 <= cap) {
-                memcpy(out, e->d_name, a);
-                out[a] = '/';
-                memcpy(out + a + 1, part, b + 1);
-            }
-        }
-    }
-    closedir(d);
-}
-
 /* An IANA time zone name, checked against the system's tzdata (.ci/deps installs it). */
 static const char *check_timezone(mmec_ctx *ctx, const ast_tok *t) {
     char *name = mem_strndup(ctx, t->s, t->len);
-    if (schedule_zone_name_ok(t->s, t->len) && strlen(name) == t->len) {
-        char *path = mem_printf(ctx, "%s/%s", schedule_zone_dir(), name);
-        if (is_tzif(path))
+    if (tm_zone_name_ok(t->s, t->len) && strlen(name) == t->len) {
+        char *path = mem_printf(ctx, "%s/%s", tm_zone_dir(), name);
+        if (tm_is_tzif(path))
             return name;
     }
     diag_error(ctx, "timezone", t->loc, "unknown time zone '%.*s'", t->len > 60 ? 60 : (int)t->len,
                t->s);
     char best[256];
-    tz_suggest(name, best, sizeof best);
+    tm_zone_suggest(name, best, sizeof best);
     if (best[0])
         diag_note(ctx, t->loc, "did you mean '%s'?", best);
     else
@@ -451,24 +225,16 @@ static const char *check_timezone(mmec_ctx *ctx, const ast_tok *t) {
 /* `from`/`until` DATE: YYYY-MM-DD, or YYYY-MM-DDThh:mm[:ss], UTC (AWS takes StartTime and
  * EndTime as instants), with an optional Z. Returns YYYY-MM-DDThh:mm:ssZ or NULL. */
 static const char *check_date(mmec_ctx *ctx, const ast_tok *t) {
-    const char *s = t->s;
-    size_t len = t->len;
-    if (len > 10 && s[len - 1] == 'Z')
-        len--;
-    int ok = len >= 10 && valid_date(s, 10);
-    if (ok && len > 10)
-        ok = s[10] == 'T' && valid_time(s + 11, len - 11);
-    if (!ok) {
+    tm_iso d;
+    if (tm_iso_parse(t->s, t->len, TM_ISO_BOUND, &d) != 0) {
+        size_t len = t->len > 10 && t->s[t->len - 1] == 'Z' ? t->len - 1 : t->len;
         diag_error(ctx, "schedule-date", t->loc,
                    "invalid date '%.*s': write 2026-06-01 or \"2026-06-01T08:00:00Z\" (UTC)",
-                   len > 40 ? 40 : (int)len, s);
+                   len > 40 ? 40 : (int)len, t->s);
         return NULL;
     }
-    if (len == 10)
-        return mem_printf(ctx, "%.10sT00:00:00Z", s);
-    if (len == 16)
-        return mem_printf(ctx, "%.16s:00Z", s);
-    return mem_printf(ctx, "%.19sZ", s);
+    return mem_printf(ctx, "%04d-%02d-%02dT%02d:%02d:%02dZ", d.c.year, d.c.month, d.c.day,
+                      d.c.hour, d.c.minute, d.c.second);
 }
 
 /* ScheduledActionName: 1..256 characters, none of ':', '/', '|' or control characters, no

@@ -25,12 +25,6 @@ typedef struct sched_draft {
  * an error; the draft is then not to be attached. */
 int schedule_build(mmec_ctx *ctx, const ast_schedule *s, sched_draft *d);
 
-/* The folder of the compiled time zones: $TZDIR, else /usr/share/zoneinfo. */
-const char *schedule_zone_dir(void);
-/* Whether the `len` bytes at `s` may name a zone: a relative path of letters, digits, '_',
- * '+', '-' and inner dots, outside the posix/ and right/ copies. */
-int schedule_zone_name_ok(const char *s, size_t len);
-
 /* Gives the draft's actions their names and the window's end its capacity, checks them
  * against the target's other actions and adds them to `t` and to the model (`*cap` is the
  * capacity of m->schedules). */

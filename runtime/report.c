@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tm.h"
+
 /* ---- the timeline ------------------------------------------------------------------------ */
 
 void report_timeline_init(report_timeline *tl, const sim *s) {
@@ -736,8 +738,8 @@ static void time_axis(strbuf *out, const frame *f) {
     int64_t t = f->t0 % step == 0 ? f->t0 : f->t0 + (step - ((f->t0 % step) + step) % step);
     for (; t <= f->t1; t += step) {
         double x = fx(f, t);
-        strbuf_tm tm;
-        strbuf_civil(t, &tm);
+        tm_civil tm;
+        tm_split(t, &tm);
         char lab[32];
         if (secs <= 2 * 86400) {
             lab[0] = (char)('0' + tm.hour / 10);

@@ -1,7 +1,8 @@
 /* schedule_expand.h: the UTC instants at which a scheduled action (model.h `schedule`) fires
  * within a time range, in its IANA time zone with daylight saving (zone files read from
- * schedule_zone_dir(), $TZDIR or /usr/share/zoneinfo as for the checker, RFC 8536; nothing
- * cached). Cron L, W and # are refused. */
+ * tm_zone_dir(), $TZDIR or /usr/share/zoneinfo as for the checker, RFC 8536, footer rules
+ * included; nothing cached). The expression is parsed as the checker parses it (cron.h), the
+ * day fields' L, LW, nW, nL and n#k included. */
 #ifndef MMEC_SCHEDULE_EXPAND_H
 #define MMEC_SCHEDULE_EXPAND_H
 

@@ -19,6 +19,7 @@
 
 #include "catalog.h"
 #include "strbuf.h"
+#include "tm.h"
 
 #define NO_TIME INT64_MIN
 #define MAX_WINDOW 4096
@@ -810,9 +811,9 @@ size_t sim_reason(const target *tgt, const sim_decision *d, char *buf, size_t ca
         put(&o, " already requested in the scale-out cooldown");
         break;
     case SIM_WHY_IN_COOLDOWN: {
-        strbuf_tm tm;
+        tm_civil tm;
         char hhmm[6] = {0};
-        strbuf_civil(d->until, &tm);
+        tm_split(d->until, &tm);
         hhmm[0] = (char)('0' + tm.hour / 10);
         hhmm[1] = (char)('0' + tm.hour % 10);
         hhmm[2] = ':';

@@ -12,7 +12,7 @@
 
 #include <cJSON.h>
 
-#include "strbuf.h"
+#include "tm.h"
 
 void trace_options_init(trace_options *opt) { memset(opt, 0, sizeof *opt); }
 
@@ -70,23 +70,6 @@ static const char *shown(const char *s, size_t len, char buf[48]) {
 
 /* ---- times ---------------------------------------------------------------------------- */
 
-static int digits(const char *s, size_t len, size_t *i, int n, int *v) {
-    int x = 0;
-    for (int k = 0; k < n; k++) {
-        if (*i >= len || !isdigit((unsigned char)s[*i]))
-            return 0;
-        x = x * 10 + (s[(*i)++] - '0');
-    }
-    *v = x;
-    return 1;
-}
-
-static int days_in_month(int y, int m) {
-    static const int dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return m == 2 && leap ? 29 : dm[m - 1];
-}
-
 int trace_parse_time(const char *s, size_t len, int64_t *t) {
     size_t i = 0;
     while (len > 0 && isspace((unsigned char)s[len - 1]))
@@ -95,7 +78,6 @@ int trace_parse_time(const char *s, size_t len, int64_t *t) {
         i++;
     s += i;
     len -= i;
-    i = 0;
     if (len == 0)
         return -1;
     /* Epoch seconds: -?digits(.digits)?, the fraction dropped. An ISO date never matches
@@ -114,51 +96,10 @@ int trace_parse_time(const char *s, size_t len, int64_t *t) {
         *t = d0 ? -v : v;
         return 0;
     }
-    int y, mo, d, h, mi, sec = 0;
-    if (!digits(s, len, &i, 4, &y) || i >= len || s[i++] != '-' || !digits(s, len, &i, 2, &mo) ||
-        i >= len || s[i++] != '-' || !digits(s, len, &i, 2, &d) || i >= len ||
-        (s[i] != 'T' && s[i] != 't' && s[i] != ' '))
+    tm_iso iso;
+    if (tm_iso_parse(s, len, TM_ISO_TRACE, &iso) != 0)
         return -1;
-    i++;
-    if (!digits(s, len, &i, 2, &h) || i >= len || s[i++] != ':' || !digits(s, len, &i, 2, &mi))
-        return -1;
-    if (i < len && s[i] == ':') {
-        i++;
-        if (!digits(s, len, &i, 2, &sec))
-            return -1;
-        if (i < len && (s[i] == '.' || s[i] == ',')) {
-            i++;
-            size_t f0 = i;
-            while (i < len && isdigit((unsigned char)s[i]))
-                i++;
-            if (i == f0)
-                return -1;
-        }
-    }
-    if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 || sec > 59)
-        return -1;
-    int64_t off = 0;
-    if (i < len) {
-        if (s[i] == 'Z' || s[i] == 'z') {
-            i++;
-        } else if (s[i] == '+' || s[i] == '-') {
-            int sign = s[i++] == '-' ? -1 : 1, oh, om = 0;
-            if (!digits(s, len, &i, 2, &oh))
-                return -1;
-            if (i < len && s[i] == ':')
-                i++;
-            if (i < len && !digits(s, len, &i, 2, &om))
-                return -1;
-            if (oh > 23 || om > 59)
-                return -1;
-            off = sign * (oh * 3600 + om * 60);
-        } else {
-            return -1;
-        }
-    }
-    if (i != len)
-        return -1;
-    *t = strbuf_epoch(y, mo, d, h, mi, sec) - off;
+    *t = tm_iso_utc(&iso);
     return 0;
 }
 

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tm.h"
+
 void strbuf_init(strbuf *sb, mmec_alloc_fn alloc, void *alloc_user) {
     sb->data = NULL;
     sb->len = sb->cap = 0;
@@ -160,45 +162,14 @@ void strbuf_num(strbuf *sb, double v, int decimals) {
     strbuf_put(sb, tmp, n);
 }
 
-/* Hinnant, "chrono-Compatible Low-Level Date Algorithms": civil_from_days/days_from_civil. */
-void strbuf_civil(int64_t t, strbuf_tm *tm) {
-    int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
-    int64_t secs = t - days * 86400;
-    int64_t z = days + 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    int64_t d = doy - (153 * mp + 2) / 5 + 1;
-    int64_t m = mp < 10 ? mp + 3 : mp - 9;
-    tm->year = (int)(yoe + era * 400 + (m <= 2));
-    tm->month = (int)m;
-    tm->day = (int)d;
-    tm->hour = (int)(secs / 3600);
-    tm->minute = (int)(secs / 60 % 60);
-    tm->second = (int)(secs % 60);
-}
-
-int64_t strbuf_epoch(int year, int month, int day, int hour, int minute, int second) {
-    int64_t y = (int64_t)year - (month <= 2);
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t mp = month > 2 ? month - 3 : month + 9;
-    int64_t doy = (153 * mp + 2) / 5 + day - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    int64_t days = era * 146097 + doe - 719468;
-    return days * 86400 + hour * 3600 + minute * 60 + second;
-}
-
 static void put2(strbuf *sb, int v) {
     char b[2] = {(char)('0' + v / 10 % 10), (char)('0' + v % 10)};
     strbuf_put(sb, b, 2);
 }
 
 void strbuf_time(strbuf *sb, int64_t t) {
-    strbuf_tm tm;
-    strbuf_civil(t, &tm);
+    tm_civil tm;
+    tm_split(t, &tm);
     if (tm.year >= 0 && tm.year <= 9999) {
         put2(sb, tm.year / 100);
         put2(sb, tm.year % 100);

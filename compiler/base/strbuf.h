@@ -39,7 +39,8 @@ void strbuf_int(strbuf *sb, int64_t v);
 /* `v` rounded to `decimals` (0..6) places, trailing zeros after the point dropped, '.' as the
  * decimal point whatever the locale; "nan", "inf", "-inf" for non-finite values. */
 void strbuf_num(strbuf *sb, double v, int decimals);
-/* `t` (seconds since 1970-01-01 UTC) as ISO-8601 UTC: 2026-01-01T08:00:00Z. */
+/* `t` (seconds since 1970-01-01 UTC) as ISO-8601 UTC: 2026-01-01T08:00:00Z (the date from
+ * tm.h). */
 void strbuf_time(strbuf *sb, int64_t t);
 /* A JSON string literal (quotes and escapes) of the NUL-terminated `s`. */
 void strbuf_json_string(strbuf *sb, const char *s);
@@ -49,13 +50,5 @@ void strbuf_xml(strbuf *sb, const char *s);
 /* The same formatting into a fixed array (for sim_reason and tests): writes at most `cap`
  * bytes including the NUL and returns the length written. */
 size_t strbuf_fmt_num(char *buf, size_t cap, double v, int decimals);
-
-/* Civil date and time of `t` in UTC (proleptic Gregorian; Hinnant's days-to-civil). */
-typedef struct strbuf_tm {
-    int year, month, day, hour, minute, second;
-} strbuf_tm;
-void strbuf_civil(int64_t t, strbuf_tm *tm);
-/* Seconds since the epoch of a civil UTC date and time (months and days from 1). */
-int64_t strbuf_epoch(int year, int month, int day, int hour, int minute, int second);
 
 #endif

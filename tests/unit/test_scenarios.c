@@ -20,6 +20,7 @@
 #include "report.h"
 #include "sim.h"
 #include "strbuf.h"
+#include "tm.h"
 #include "trace.h"
 
 #define DIR_PATH "tests/runtime"
@@ -94,19 +95,19 @@ static int64_t weekday(int64_t t) { return ((t / 86400) % 7 + 11) % 7; }   /* 0 
 
 static int64_t last_sunday(int y, int m) {
     int next_y = m == 12 ? y + 1 : y, next_m = m == 12 ? 1 : m + 1;
-    int64_t d = strbuf_epoch(next_y, next_m, 1, 0, 0, 0) - 86400;
+    int64_t d = tm_epoch(next_y, next_m, 1, 0, 0, 0) - 86400;
     return d - weekday(d) * 86400;
 }
 
 static int64_t nth_sunday(int y, int m, int n) {
-    int64_t d = strbuf_epoch(y, m, 1, 0, 0, 0);
+    int64_t d = tm_epoch(y, m, 1, 0, 0, 0);
     d += ((7 - weekday(d)) % 7) * 86400;
     return d + (n - 1) * 7 * 86400;
 }
 
 static int zone_offset(const char *zone, int64_t t, int64_t *off) {
-    strbuf_tm tm;
-    strbuf_civil(t, &tm);
+    tm_civil tm;
+    tm_split(t, &tm);
     if (strcmp(zone, "Europe/Berlin") == 0 || strcmp(zone, "Europe/Paris") == 0) {
         int64_t start = last_sunday(tm.year, 3) + 3600, end = last_sunday(tm.year, 10) + 3600;
         *off = t >= start && t < end ? 7200 : 3600;

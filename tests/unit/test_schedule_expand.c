@@ -148,16 +148,79 @@ static void rate_and_at(void **state) {
 static void refusals(void **state) {
     (void)state;
     run r = {0};
-    assert_int_equal(expand(&r, "cron(0 8 L * ? *)", NULL, MAR28, MAR28 + DAY), -1);
-    assert_non_null(strstr(r.err, "L, W and #"));
-    assert_int_equal(expand(&r, "cron(0 8 ? * 2#1 *)", NULL, MAR28, MAR28 + DAY), -1);
-    assert_non_null(strstr(r.err, "L, W and #"));
     assert_int_equal(expand(&r, "cron(0 8 * *)", NULL, MAR28, MAR28 + DAY), -1);
     assert_non_null(strstr(r.err, "six fields"));
     assert_int_equal(expand(&r, "cron(0 25 * * ? *)", NULL, MAR28, MAR28 + DAY), -1);
+    assert_non_null(strstr(r.err, "bad cron field"));
+    assert_int_equal(expand(&r, "cron(0 8 * * MON *)", NULL, MAR28, MAR28 + DAY), -1);
+    assert_non_null(strstr(r.err, "'?'"));
+    assert_int_equal(expand(&r, "at(2026-03-28T08:00:00Z)", NULL, MAR28, MAR28 + DAY), -1);
+    assert_int_equal(expand(&r, "rate(5 weeks)", NULL, MAR28, MAR28 + DAY), -1);
     assert_int_equal(expand(&r, "cron(0 8 * * ? *)", "Nowhere/Land", MAR28, MAR28 + DAY), -1);
     assert_non_null(strstr(r.err, "unknown time zone"));
     assert_int_equal(expand(&r, "cron(0 8 * * ? *)", "../etc/passwd", MAR28, MAR28 + DAY), -1);
+    done(&r);
+}
+
+/* 2026-01-01T00:00:00Z, and days of 2026 at 08:00Z: (day of year from 0). */
+#define JAN1 1767225600
+#define AT8(yday) (JAN1 + (int64_t)(yday) * DAY + 8 * HOUR)
+
+/* The day fields' specials, as the checker accepts them (Quartz's meaning). */
+static void day_specials(void **state) {
+    (void)state;
+    run r = {0};
+    /* L: the last day of each month; Paris: 07:00Z in winter, 06:00Z from 03-29 */
+    assert_int_equal(expand(&r, "cron(0 8 L * ? *)", "Europe/Paris", JAN1, JAN1 + 120 * DAY), 0);
+    assert_int_equal(r.n, 5);
+    assert_int_equal(r.out[0].time, JAN1 - DAY + 7 * HOUR);     /* 2025-12-31, the one before */
+    assert_int_equal(r.out[1].time, JAN1 + 30 * DAY + 7 * HOUR);  /* 01-31 */
+    assert_int_equal(r.out[2].time, JAN1 + 58 * DAY + 7 * HOUR);  /* 02-28 */
+    assert_int_equal(r.out[3].time, JAN1 + 89 * DAY + 6 * HOUR);  /* 03-31 CEST */
+    assert_int_equal(r.out[4].time, JAN1 + 119 * DAY + 6 * HOUR); /* 04-30 */
+    /* 15W: 02-15 and 03-15 are Sundays (Monday 16th), 08-15 a Saturday (Friday 14th) */
+    assert_int_equal(expand(&r, "cron(0 8 15W * ? 2026)", NULL, JAN1, JAN1 + 365 * DAY), 0);
+    assert_int_equal(r.n, 12);
+    assert_int_equal(r.out[0].time, AT8(14));
+    assert_int_equal(r.out[1].time, AT8(31 + 15));
+    assert_int_equal(r.out[2].time, AT8(59 + 15));
+    assert_int_equal(r.out[7].time, AT8(212 + 13));
+    /* 1W: 08-01 is a Saturday: Monday the 3rd, not Friday in July */
+    assert_int_equal(expand(&r, "cron(0 8 1W AUG ? 2026)", NULL, JAN1, JAN1 + 365 * DAY), 0);
+    assert_int_equal(r.n, 1);
+    assert_int_equal(r.out[0].time, AT8(212 + 2));
+    /* LW: 01-31 is a Saturday (Friday 30th), 05-31 a Sunday (Friday 29th) */
+    assert_int_equal(expand(&r, "cron(0 8 LW * ? 2026)", NULL, JAN1, JAN1 + 365 * DAY), 0);
+    assert_int_equal(r.n, 12);
+    assert_int_equal(r.out[0].time, AT8(29));
+    assert_int_equal(r.out[4].time, AT8(120 + 28));
+    /* MON#2: the second Monday: 01-12, 02-09, 03-09 */
+    assert_int_equal(expand(&r, "cron(0 8 ? * MON#2 2026)", NULL, JAN1, JAN1 + 90 * DAY), 0);
+    assert_int_equal(r.n, 3);
+    assert_int_equal(r.out[0].time, AT8(11));
+    assert_int_equal(r.out[1].time, AT8(31 + 8));
+    assert_int_equal(r.out[2].time, AT8(59 + 8));
+    /* 6L: the last Friday: 01-30, 02-27, 03-27; L alone: Saturdays (01-03 the first) */
+    assert_int_equal(expand(&r, "cron(0 8 ? * 6L 2026)", NULL, JAN1, JAN1 + 90 * DAY), 0);
+    assert_int_equal(r.n, 3);
+    assert_int_equal(r.out[0].time, AT8(29));
+    assert_int_equal(r.out[1].time, AT8(31 + 26));
+    assert_int_equal(r.out[2].time, AT8(59 + 26));
+    assert_int_equal(expand(&r, "cron(0 8 ? * L 2026)", NULL, JAN1, JAN1 + 14 * DAY), 0);
+    assert_int_equal(r.n, 2);
+    assert_int_equal(r.out[0].time, AT8(2));
+    assert_int_equal(r.out[1].time, AT8(9));
+    /* 31 February never comes: nothing, and no endless search */
+    assert_int_equal(expand(&r, "cron(0 8 31 FEB ? *)", NULL, JAN1, JAN1 + 365 * DAY), 0);
+    assert_int_equal(r.n, 0);
+    /* a range past the end of the field wraps round: 22-1 is 22, 23, 0, 1 */
+    assert_int_equal(expand(&r, "cron(0 22-1 * * ? *)", NULL, JAN1, JAN1 + DAY - 1), 0);
+    assert_int_equal(r.n, 5);
+    assert_int_equal(r.out[0].time, JAN1 - HOUR);        /* the one before */
+    assert_int_equal(r.out[1].time, JAN1);
+    assert_int_equal(r.out[2].time, JAN1 + HOUR);
+    assert_int_equal(r.out[3].time, JAN1 + 22 * HOUR);
+    assert_int_equal(r.out[4].time, JAN1 + 23 * HOUR);
     done(&r);
 }
 
@@ -191,6 +254,7 @@ int main(void) {
         cmocka_unit_test(names_ranges_steps),
         cmocka_unit_test(rate_and_at),
         cmocka_unit_test(refusals),
+        cmocka_unit_test(day_specials),
         cmocka_unit_test(offsets_in_2027),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -703,7 +703,9 @@ static int run_file(mmec_ctx *ctx, const char *path, const char *src, size_t len
         diag_report(ctx, MMEC_WARNING, "hook", SPAN_NONE,
                     "%s: %zu more reports were dropped (at most %d per hook file)", path,
                     run.dropped, HOOK_MAX_REPORTS);
-done:
+done:;
+    /* Lua raised outside every lua_pcall: a bug, reported above as the hook's error. */
+    int panicked = sb != NULL && sandbox_stopped(sb) == SANDBOX_STOP_PANIC;
     sandbox_close(sb);
     mem_rearm(ctx, armed);
     if (ctx->out_of_memory) {
@@ -711,6 +713,8 @@ done:
             mem_fail(ctx);
         return MMEC_EINTERNAL;
     }
+    if (panicked)
+        return MMEC_EINTERNAL;
     return ctx->errors > errors ? MMEC_EINPUT : MMEC_OK;
 }
 

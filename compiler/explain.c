@@ -99,15 +99,16 @@ static void para(text *t, int indent, const char *fmt, ...) {
 static const char *say_duration(mmec_ctx *ctx, long s) {
     if (s == 0)
         return "none (0 seconds)";
-    long h = s / 3600, m = s % 3600 / 60, sec = s % 60;
-    char *out = mem_strdup(ctx, "");
-    if (h)
-        out = mem_printf(ctx, "%s%ld hour%s", out, h, h == 1 ? "" : "s");
-    if (m)
-        out = mem_printf(ctx, "%s%s%ld minute%s", out, *out ? " " : "", m, m == 1 ? "" : "s");
-    if (sec)
-        out = mem_printf(ctx, "%s%s%ld second%s", out, *out ? " " : "", sec, sec == 1 ? "" : "s");
-    return out;
+    static const char *const units[] = {"hour", "minute", "second"};
+    long parts[] = {s / 3600, s % 3600 / 60, s % 60};
+    char buf[96];
+    strbuf sb;
+    strbuf_init_fixed(&sb, buf, sizeof buf);
+    for (int i = 0; i < 3; i++)
+        if (parts[i])
+            strbuf_printf(&sb, "%s%ld %s%s", sb.len ? " " : "", parts[i], units[i],
+                          parts[i] == 1 ? "" : "s");
+    return mem_strndup(ctx, buf, sb.len < sizeof buf ? sb.len : sizeof buf - 1);
 }
 
 static const char *unit_of(const target *t) {
@@ -252,7 +253,12 @@ static const char *day_word(const char *s, size_t n) {
 static const char *days_phrase(mmec_ctx *ctx, const char *f, size_t n) {
     if ((n == 1 && (f[0] == '*' || f[0] == '?')))
         return "every day";
-    const char *out = "";
+    /* Each byte of the field says at most a few words: "1," is "Wednesday, ", "1-2" is
+     * "Sunday to Monday". */
+    strbuf out;
+    size_t cap = 12 * n + 16;
+    char *buf = mem_alloc(ctx, cap);
+    strbuf_init_fixed(&out, buf, cap);
     size_t parts = 0, i = 0;
     while (i < n) {
         size_t j = i;
@@ -263,12 +269,16 @@ static const char *days_phrase(mmec_ctx *ctx, const char *f, size_t n) {
         const char *b = dash ? day_word(dash + 1, (size_t)(f + j - dash - 1)) : NULL;
         if (a == NULL || (dash && b == NULL))
             return NULL;
-        const char *one = dash ? mem_printf(ctx, "%s to %s", a, b) : a;
-        out = mem_printf(ctx, "%s%s%s", out, parts ? (j < n ? ", " : " and ") : "", one);
+        strbuf_puts(&out, parts ? (j < n ? ", " : " and ") : "");
+        strbuf_puts(&out, a);
+        if (dash) {
+            strbuf_puts(&out, " to ");
+            strbuf_puts(&out, b);
+        }
         parts++;
         i = j + 1;
     }
-    return out;
+    return out.len < cap ? buf : NULL;
 }
 
 static int all_digits(const char *s, size_t n) {

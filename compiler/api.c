@@ -75,7 +75,7 @@ static int check_encoding(mmec_ctx *ctx) {
     return 1;
 }
 
-/* Parses and checks ctx->src; the caller has armed ctx->oom. */
+/* Parses and checks ctx->src, inside the caller's protected call. */
 static mmec_status compile_source(mmec_ctx *ctx) {
     if (ctx->src.len > ctx->cfg.max_input || ctx->src.len >= UINT32_MAX) {
         diag_plain(ctx, MMEC_ERROR, "too-large", "the source is %zu bytes, more than the limit of %zu",
@@ -96,21 +96,28 @@ static mmec_status compile_source(mmec_ctx *ctx) {
     return ctx->errors ? MMEC_EINPUT : MMEC_OK;
 }
 
-/* Runs `fn` with allocation failures unwinding to here. */
-static mmec_status guarded(mmec_ctx *ctx, mmec_status (*fn)(mmec_ctx *, void *), void *arg) {
-    jmp_buf jb;
-    ctx->oom = &jb;
+typedef struct guard_call {
+    mmec_ctx *ctx;
+    mmec_status (*fn)(mmec_ctx *, void *);
+    void *arg;
     mmec_status st;
-    if (setjmp(jb) == 0) {
-        st = fn(ctx, arg);
-    } else {
+} guard_call;
+
+static void run_guarded(void *ud) {
+    guard_call *g = ud;
+    g->st = g->fn(g->ctx, g->arg);
+}
+
+/* Runs `fn` as a protected call: allocation failures unwind to here. */
+static mmec_status guarded(mmec_ctx *ctx, mmec_status (*fn)(mmec_ctx *, void *), void *arg) {
+    guard_call g = {ctx, fn, arg, MMEC_OK};
+    if (mem_protect(ctx, run_guarded, &g) != 0) {
         /* Out of memory: the arena still owns everything; the scanner may be live. */
         parse_abort(ctx);
         check_abort(ctx);
-        st = MMEC_EINTERNAL;
+        g.st = MMEC_EINTERNAL;
     }
-    ctx->oom = NULL;
-    return st;
+    return g.st;
 }
 
 typedef struct string_arg {

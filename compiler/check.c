@@ -17,18 +17,13 @@
 #define MAX_POLICIES 50            /* per scalable target (UG-Q, not adjustable) */
 #define MAX_TARGET_VALUE 2.348542582773833e108   /* 2^360 (BC, MetricScale doc) */
 
-/* A slot of the target index: the hash is kept so probes and growth touch no target. */
-struct slot {
-    uint32_t hash;
-    uint32_t pos;                  /* 1 + the target's index in model.targets; 0: empty */
-};
-
 struct checker {
     mmec_ctx *ctx;
     model *m;
     size_t cap_targets, cap_policies;
-    struct slot *index;            /* open addressing on (resource id, dimension) */
-    size_t index_cap;              /* a power of two, at least twice the target count */
+    hash_table index;              /* the targets by (resource id, dimension); the checker's
+                                      alone, outside the arena, freed by check_end (or
+                                      check_abort when memory runs out) */
     size_t errors_before;
     size_t cap_schedules;
     sched_draft *pending, **pending_tail;   /* one-line schedules, attached by check_end */
@@ -981,25 +976,20 @@ static void check_scale(checker *c, target *t, const ast_scale *s, const default
 }
 
 
-static struct slot *index_slot(const checker *c, struct slot *index, size_t cap, uint32_t hash,
-                               const char *resource_id, const char *dim) {
-    size_t i = hash & (cap - 1);
-    for (;; i = (i + 1) & (cap - 1)) {
-        if (index[i].pos == 0)
-            return &index[i];
-        const target *t = c->m->targets[index[i].pos - 1];
-        if (index[i].hash == hash && strcmp(t->resource_id, resource_id) == 0 &&
-            strcmp(t->dimension, dim) == 0)
-            return &index[i];
-    }
+/* A target's key in the index. */
+typedef struct target_key {
+    const char *rid, *dim;
+} target_key;
+
+static int same_target(const void *item, const void *key) {
+    const target *t = item;
+    const target_key *k = key;
+    return strcmp(t->resource_id, k->rid) == 0 && strcmp(t->dimension, k->dim) == 0;
 }
 
 static target *find_target(checker *c, const char *resource_id, const char *dim) {
-    if (c->index_cap == 0)
-        return NULL;
-    struct slot *e = index_slot(c, c->index, c->index_cap,
-                                util_target_hash(resource_id, dim), resource_id, dim);
-    return e->pos ? c->m->targets[e->pos - 1] : NULL;
+    return hash_find(&c->index, util_target_hash(resource_id, dim), same_target,
+                     &(target_key){resource_id, dim});
 }
 
 static target *new_target(checker *c, target_kind kind, const char *name, const char *variant,
@@ -1022,36 +1012,15 @@ static void add_target(checker *c, target *t, target *replaces) {
         for (size_t i = 0; i < c->m->ntargets; i++)
             if (c->m->targets[i] == replaces)
                 c->m->targets[i] = t;
-        return;
+        target_key k = {replaces->resource_id, replaces->dimension};
+        hash_remove(&c->index, util_target_hash(k.rid, k.dim), same_target, &k);
+    } else {
+        target **slot = mem_push(c->ctx, &c->m->targets, &c->m->ntargets, &c->cap_targets,
+                                 sizeof *slot);
+        *slot = t;
     }
-    uint32_t hash = util_target_hash(t->resource_id, t->dimension);
-    target **slot = mem_push(c->ctx, &c->m->targets, &c->m->ntargets, &c->cap_targets,
-                             sizeof *slot);
-    *slot = t;
-    if (c->m->ntargets * 2 > c->index_cap) {
-        /* The index is the checker's alone: outside the arena, freed as it grows and by
-         * check_end (or check_abort when memory runs out). */
-        size_t cap = c->index_cap ? c->index_cap * 2 : 64;
-        struct slot *index = mem_raw(c->ctx, NULL, 0, cap * sizeof *index);
-        if (index == NULL)
-            mem_fail(c->ctx);
-        memset(index, 0, cap * sizeof *index);
-        for (size_t i = 0; i < c->index_cap; i++) {
-            if (c->index[i].pos) {
-                size_t k = c->index[i].hash & (cap - 1);
-                while (index[k].pos)
-                    k = (k + 1) & (cap - 1);
-                index[k] = c->index[i];
-            }
-        }
-        if (c->index)
-            mem_raw(c->ctx, c->index, c->index_cap * sizeof *c->index, 0);
-        c->index = index;
-        c->index_cap = cap;
-    }
-    struct slot *e = index_slot(c, c->index, c->index_cap, hash, t->resource_id, t->dimension);
-    e->hash = hash;
-    e->pos = (uint32_t)c->m->ntargets;
+    if (hash_add(&c->index, util_target_hash(t->resource_id, t->dimension), t) != 0)
+        mem_fail(c->ctx);
 }
 
 /* The one-line form: `scale NAME [variant V] [model M] on ...`. Several lines naming the same
@@ -1247,6 +1216,7 @@ checker *check_begin(mmec_ctx *ctx) {
     checker *c = mem_alloc(ctx, sizeof *c);
     c->ctx = ctx;
     c->m = &ctx->model;
+    hash_init(&c->index, mem_allocator, ctx);
     c->errors_before = ctx->errors;
     ctx->checker = c;
     return c;
@@ -1254,12 +1224,8 @@ checker *check_begin(mmec_ctx *ctx) {
 
 void check_abort(mmec_ctx *ctx) {
     checker *c = ctx->checker;
-    if (c && c->index)
-        mem_raw(ctx, c->index, c->index_cap * sizeof *c->index, 0);
-    if (c) {
-        c->index = NULL;
-        c->index_cap = 0;
-    }
+    if (c)
+        hash_free(&c->index);
     ctx->checker = NULL;
 }
 

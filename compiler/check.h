@@ -8,8 +8,8 @@ struct ast_target;
 
 /* The checker fills ctx->model one top-level statement at a time, as the parser completes
  * them, and reports every problem through the diagnostics module. Nothing it keeps points into
- * the syntax tree, which the parser releases after each statement. Allocation failures unwind
- * through ctx->oom. */
+ * the syntax tree, which the parser releases after each statement. Allocation failures throw to
+ * the compile's protected call (internal.h). */
 typedef struct checker checker;
 
 checker *check_begin(mmec_ctx *ctx);

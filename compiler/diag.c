@@ -130,33 +130,6 @@ const char *mmec_severity_name(mmec_severity s) {
     return "error";
 }
 
-/* Rendering: a bounded snprintf-style writer. */
-typedef struct out {
-    char *buf;
-    size_t cap, len;
-} out;
-
-static void put(out *o, const char *s, size_t n) {
-    if (o->len < o->cap) {
-        size_t room = o->cap - o->len;
-        memcpy(o->buf + o->len, s, n < room ? n : room);
-    }
-    o->len += n;
-}
-
-static void puts_(out *o, const char *s) { put(o, s, strlen(s)); }
-
-static void putf(out *o, const char *fmt, ...) MMEC_PRINTF(2, 3);
-static void putf(out *o, const char *fmt, ...) {
-    char tmp[64];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    if (n > 0)
-        put(o, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
-}
-
 /* One displayed character of a source line: how many bytes it takes, and whether it may be
  * echoed as it is. Control bytes, invalid UTF-8 and the bidirectional controls (which reorder
  * what a terminal shows) are shown as one '?' each. */
@@ -189,27 +162,33 @@ static size_t glyph(const unsigned char *s, size_t n, int *raw) {
 #define LEAD 40
 
 size_t mmec_diagnostic_render(const mmec_diagnostic *d, int color, char *buf, size_t cap) {
-    out o = {buf, cap, 0};
+    /* A fixed strbuf: snprintf's contract, the length of the whole text returned. */
+    strbuf sb, *o = &sb;
+    strbuf_init_fixed(o, buf, cap);
     const char *bold = color ? "\033[1m" : "";
     const char *reset = color ? "\033[0m" : "";
     const char *sevc = "";
     if (color)
         sevc = d->severity == MMEC_ERROR ? "\033[1;31m"
              : d->severity == MMEC_WARNING ? "\033[1;35m" : "\033[1;36m";
-    puts_(&o, bold);
-    puts_(&o, d->file ? d->file : "mmec");
-    if (d->line)
-        putf(&o, ":%u:%u", d->line, d->col);
-    puts_(&o, ":");
-    puts_(&o, reset);
-    puts_(&o, " ");
-    puts_(&o, sevc);
-    puts_(&o, mmec_severity_name(d->severity));
-    puts_(&o, ":");
-    puts_(&o, reset);
-    puts_(&o, " ");
-    puts_(&o, d->message ? d->message : "");
-    puts_(&o, "\n");
+    strbuf_puts(o, bold);
+    strbuf_puts(o, d->file ? d->file : "mmec");
+    if (d->line) {
+        strbuf_putc(o, ':');
+        strbuf_int(o, d->line);
+        strbuf_putc(o, ':');
+        strbuf_int(o, d->col);
+    }
+    strbuf_puts(o, ":");
+    strbuf_puts(o, reset);
+    strbuf_puts(o, " ");
+    strbuf_puts(o, sevc);
+    strbuf_puts(o, mmec_severity_name(d->severity));
+    strbuf_puts(o, ":");
+    strbuf_puts(o, reset);
+    strbuf_puts(o, " ");
+    strbuf_puts(o, d->message ? d->message : "");
+    strbuf_puts(o, "\n");
     if (d->source_line != NULL && d->line) {
         const unsigned char *line = (const unsigned char *)d->source_line;
         size_t n = d->source_line_len;
@@ -223,39 +202,37 @@ size_t mmec_diagnostic_render(const mmec_diagnostic *d, int color, char *buf, si
             we = ws + WINDOW < n ? ws + WINDOW : n;
             while (we < n && (line[we] & 0xC0) == 0x80) we++;
         }
-        putf(&o, "%5u | ", d->line);
-        if (ws > 0) puts_(&o, "...");
+        strbuf_printf(o, "%5u | ", d->line);
+        if (ws > 0) strbuf_puts(o, "...");
         /* The source line, made safe for a terminal: control bytes, invalid UTF-8 and
          * bidirectional controls become '?', one column each, so the caret still aligns. */
         for (size_t i = ws; i < we;) {
             int raw;
             size_t k = glyph(line + i, we - i, &raw);
-            put(&o, raw ? (const char *)line + i : "?", raw ? k : 1);
+            strbuf_put(o, raw ? (const char *)line + i : "?", raw ? k : 1);
             i += k;
         }
-        if (we < n) puts_(&o, "...");
-        puts_(&o, "\n");
-        puts_(&o, "      | ");
-        if (ws > 0) puts_(&o, "   ");
+        if (we < n) strbuf_puts(o, "...");
+        strbuf_puts(o, "\n");
+        strbuf_puts(o, "      | ");
+        if (ws > 0) strbuf_puts(o, "   ");
         for (size_t i = ws; i < c0 && i < we;) {
             int raw;
             size_t k = glyph(line + i, we - i, &raw);
-            put(&o, line[i] == '\t' ? "\t" : " ", 1);
+            strbuf_put(o, line[i] == '\t' ? "\t" : " ", 1);
             i += k;
         }
-        puts_(&o, sevc);
-        puts_(&o, "^");
+        strbuf_puts(o, sevc);
+        strbuf_puts(o, "^");
         size_t stop = c1 < we ? c1 : we;
         size_t i = c0 < we ? c0 + glyph(line + c0, we - c0, &(int){0}) : stop;
         while (i < stop) {
             int raw;
-            put(&o, "~", 1);
+            strbuf_put(o, "~", 1);
             i += glyph(line + i, stop - i, &raw);
         }
-        puts_(&o, reset);
-        puts_(&o, "\n");
+        strbuf_puts(o, reset);
+        strbuf_puts(o, "\n");
     }
-    if (cap > 0)
-        buf[o.len < cap ? o.len : cap - 1] = '\0';
-    return o.len;
+    return o->len;
 }

@@ -25,10 +25,10 @@ struct cJSON *emit_json_schedule(const schedule *s);
 int emit_json_add(struct cJSON *obj, const char *key, struct cJSON *item);
 mmec_status emit_json_text(mmec_ctx *ctx, struct cJSON *root, int flags, char **out,
                            size_t *len);
-/* `item` indented as it is at nesting `depth` of a larger document (its first line not
- * indented), NUL-terminated, `*len` bytes; released with cJSON_free. NULL when memory runs
- * out. */
-char *emit_json_pretty(const struct cJSON *item, int depth, size_t *len);
+/* Appends `item` to `sb`, indented as it is at nesting `depth` of a larger document (its
+ * first line not indented). 0 when memory ran out (in cJSON, or in `sb`, which has then
+ * failed). */
+int emit_json_pretty(strbuf *sb, const struct cJSON *item, int depth);
 
 /* The whole-file formats (emit_infra.c): cli, cloudformation, terraform. Reports a target
  * without a capacity (CloudFormation, Terraform and a new registration need one) as an error
@@ -40,5 +40,11 @@ mmec_status emit_need_capacity(mmec_ctx *ctx, const target *t, const char *forma
 /* A caller-owned buffer of `len` bytes plus a NUL, from the context's allocator; NULL when
  * memory runs out. Released with mmec_buffer_free. */
 char *emit_buffer(mmec_ctx *ctx, size_t len);
+/* Output written where it is handed out, without a copy (a template can be tens of
+ * megabytes): emit_begin starts `sb` (on mem_allocator) with room for the size header
+ * mmec_buffer_free reads; emit_take hands the text after it to the caller as a buffer
+ * emit_buffer could have made, or returns NULL (and releases `sb`) when `sb` failed. */
+void emit_begin(mmec_ctx *ctx, strbuf *sb);
+char *emit_take(strbuf *sb, size_t *len);
 
 #endif

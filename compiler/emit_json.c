@@ -3,7 +3,6 @@
  * §1.1-1.5). Builds a cJSON tree top-down, each child owned by its parent from birth, and
  * frees it once. The infrastructure emitters (emit_infra.c) reuse these trees. */
 #include <stdint.h>
-#include <stdio.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
@@ -156,118 +155,101 @@ void mmec_buffer_free(mmec_ctx *ctx, char *buf) {
     mem_raw(ctx, h, h[0], 0);
 }
 
-/* A growable text buffer for the pretty printer. */
-typedef struct text {
-    char *data;
-    size_t len, cap;
-    int failed;
-} text;
-
-static void text_add(text *t, const char *s, size_t n) {
-    if (t->failed)
-        return;
-    if (t->len + n + 1 > t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 1024;
-        while (cap < t->len + n + 1)
-            cap *= 2;
-        char *d = cJSON_malloc(cap);
-        if (d == NULL) {
-            t->failed = 1;
-            return;
-        }
-        if (t->len)
-            memcpy(d, t->data, t->len);
-        cJSON_free(t->data);
-        t->data = d;
-        t->cap = cap;
-    }
-    memcpy(t->data + t->len, s, n);
-    t->len += n;
+void emit_begin(mmec_ctx *ctx, strbuf *sb) {
+    mem_strbuf(ctx, sb);
+    size_t header = 0;
+    strbuf_put(sb, (const char *)&header, sizeof header);
 }
 
-static void text_indent(text *t, int depth) {
+char *emit_take(strbuf *sb, size_t *len) {
+    size_t n, cap;
+    char *text = strbuf_take(sb, &n, &cap);
+    if (text == NULL)
+        return NULL;
+    ((size_t *)(void *)text)[0] = cap;
+    *len = n - sizeof(size_t);
+    return text + sizeof(size_t);
+}
+
+static void indent(strbuf *sb, int depth) {
     static const char spaces[] = "                                ";
-    text_add(t, "\n", 1);
+    strbuf_putc(sb, '\n');
     for (size_t n = 2 * (size_t)depth; n > 0;) {
         size_t k = n < sizeof spaces - 1 ? n : sizeof spaces - 1;
-        text_add(t, spaces, k);
+        strbuf_put(sb, spaces, k);
         n -= k;
     }
 }
 
 /* A string exactly as cJSON prints it when nothing in it needs an escape (cJSON escapes only
  * '"', '\\' and control characters); 0 when something does. */
-static int plain_string(text *t, const char *s) {
+static int plain_string(strbuf *sb, const char *s) {
     size_t n = 0;
     for (; s[n]; n++)
         if (s[n] == '"' || s[n] == '\\' || (unsigned char)s[n] < 0x20)
             return 0;
-    text_add(t, "\"", 1);
-    text_add(t, s, n);
-    text_add(t, "\"", 1);
+    strbuf_putc(sb, '"');
+    strbuf_put(sb, s, n);
+    strbuf_putc(sb, '"');
+    return 1;
+}
+
+/* A leaf (string, number, boolean) as cJSON prints it: by cJSON itself, or by a fast path
+ * that prints the same bytes. 0 when memory ran out in cJSON. */
+static int leaf(strbuf *sb, const cJSON *item) {
+    /* Fast paths that print what cJSON prints: plain strings, and whole numbers, which
+     * cJSON prints with "%d" when the value equals its int. */
+    if (cJSON_IsString(item) && plain_string(sb, item->valuestring))
+        return 1;
+    if (cJSON_IsNumber(item) && item->valuedouble == (double)item->valueint) {
+        strbuf_int(sb, item->valueint);
+        return 1;
+    }
+    char small[256];
+    if (cJSON_PrintPreallocated((cJSON *)(uintptr_t)item, small, (int)sizeof small, 0)) {
+        strbuf_puts(sb, small);
+        return 1;
+    }
+    char *big = cJSON_PrintUnformatted(item);
+    if (big == NULL)
+        return 0;
+    strbuf_puts(sb, big);
+    cJSON_free(big);
     return 1;
 }
 
 /* Pretty-prints `item` with two spaces per level, as the AWS documentation lays JSON out.
- * Leaves (strings, numbers, booleans) are printed as cJSON prints them (by cJSON itself, or
- * by a fast path that prints the same bytes), so escaping and number formatting are exactly
+ * Leaves are printed as cJSON prints them, so escaping and number formatting are exactly
  * those of the compact form. */
-static void pretty(text *t, const cJSON *item, int depth) {
-    if (cJSON_IsObject(item) || cJSON_IsArray(item)) {
-        int obj = cJSON_IsObject(item);
-        text_add(t, obj ? "{" : "[", 1);
-        for (const cJSON *c = item->child; c; c = c->next) {
-            text_indent(t, depth + 1);
-            if (obj) {
-                cJSON key;
-                memset(&key, 0, sizeof key);
-                key.type = cJSON_String;
-                key.valuestring = c->string;
-                pretty(t, &key, depth + 1);
-                text_add(t, ": ", 2);
-            }
-            pretty(t, c, depth + 1);
-            if (c->next)
-                text_add(t, ",", 1);
+static int pretty(strbuf *sb, const cJSON *item, int depth) {
+    if (!cJSON_IsObject(item) && !cJSON_IsArray(item))
+        return leaf(sb, item);
+    int obj = cJSON_IsObject(item);
+    strbuf_putc(sb, obj ? '{' : '[');
+    for (const cJSON *c = item->child; c; c = c->next) {
+        indent(sb, depth + 1);
+        if (obj) {
+            cJSON key;
+            memset(&key, 0, sizeof key);
+            key.type = cJSON_String;
+            key.valuestring = c->string;
+            if (!leaf(sb, &key))
+                return 0;
+            strbuf_put(sb, ": ", 2);
         }
-        if (item->child)
-            text_indent(t, depth);
-        text_add(t, obj ? "}" : "]", 1);
-        return;
+        if (!pretty(sb, c, depth + 1))
+            return 0;
+        if (c->next)
+            strbuf_putc(sb, ',');
     }
-    /* Fast paths that print what cJSON prints: plain strings, and whole numbers, which
-     * cJSON prints with "%d" when the value equals its int. */
-    if (cJSON_IsString(item) && plain_string(t, item->valuestring))
-        return;
-    char small[256];
-    if (cJSON_IsNumber(item) && item->valuedouble == (double)item->valueint) {
-        int n = snprintf(small, sizeof small, "%d", item->valueint);
-        text_add(t, small, (size_t)n);
-        return;
-    }
-    if (cJSON_PrintPreallocated((cJSON *)(uintptr_t)item, small, (int)sizeof small, 0)) {
-        text_add(t, small, strlen(small));
-        return;
-    }
-    char *big = cJSON_PrintUnformatted(item);
-    if (big == NULL) {
-        t->failed = 1;
-        return;
-    }
-    text_add(t, big, strlen(big));
-    cJSON_free(big);
+    if (item->child)
+        indent(sb, depth);
+    strbuf_putc(sb, obj ? '}' : ']');
+    return 1;
 }
 
-char *emit_json_pretty(const cJSON *item, int depth, size_t *len) {
-    text t = {NULL, 0, 0, 0};
-    pretty(&t, item, depth);
-    text_add(&t, "", 1);
-    if (t.failed) {
-        cJSON_free(t.data);
-        return NULL;
-    }
-    *len = t.len - 1;
-    return t.data;
+int emit_json_pretty(strbuf *sb, const cJSON *item, int depth) {
+    return pretty(sb, item, depth) && !sb->failed;
 }
 
 mmec_status emit_json_text(mmec_ctx *ctx, cJSON *root, int flags, char **out, size_t *len) {
@@ -275,25 +257,26 @@ mmec_status emit_json_text(mmec_ctx *ctx, cJSON *root, int flags, char **out, si
     *len = 0;
     if (root == NULL)
         return MMEC_EINTERNAL;
-    text t = {NULL, 0, 0, 0};
+    strbuf sb;
+    emit_begin(ctx, &sb);
+    strbuf_reserve(&sb, 1024);
+    int ok;
     if (flags & MMEC_EMIT_COMPACT) {
-        t.data = cJSON_PrintUnformatted(root);
-        t.len = t.data ? strlen(t.data) : 0;
-        t.failed = t.data == NULL;
+        char *s = cJSON_PrintUnformatted(root);
+        ok = s != NULL;
+        if (s)
+            strbuf_puts(&sb, s);
+        cJSON_free(s);
     } else {
-        pretty(&t, root, 0);
+        ok = pretty(&sb, root, 0);
     }
     cJSON_Delete(root);
-    if (!t.failed) {
-        *out = emit_buffer(ctx, t.len + 1);
-        if (*out) {
-            memcpy(*out, t.data, t.len);
-            (*out)[t.len] = '\n';
-            (*out)[t.len + 1] = '\0';
-            *len = t.len + 1;
-        }
+    strbuf_putc(&sb, '\n');
+    if (!ok) {
+        strbuf_free(&sb);
+        return MMEC_EINTERNAL;
     }
-    cJSON_free(t.data);
+    *out = emit_take(&sb, len);
     return *out ? MMEC_OK : MMEC_EINTERNAL;
 }
 

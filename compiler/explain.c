@@ -25,78 +25,41 @@
 #define HIRES_PERIOD 10        /* SageMaker high-resolution metrics: every 10 s (SM-DEF) */
 #define DEFAULT_COOLDOWN 300   /* SageMaker targets (AWS.md §4.3, §6.6) */
 
+/* What the explainer writes into. The buffers and the index live in mmec_explain's frame,
+ * outside the protected call, which releases them however the call ends. */
 typedef struct text {
     mmec_ctx *ctx;
-    char *s;
-    size_t n, cap;
-    const open_value **opens;   /* the first open value of each policy with one, hashed by
-                                   the policy's address (open_slot); NULL when none is */
-    size_t opens_cap;           /* a power of two, at least twice the open values */
+    strbuf *out;                /* the explanation */
+    strbuf *para;               /* a paragraph before it is wrapped */
+    hash_table *opens;          /* the first open value of each policy with one, by the
+                                   policy's address */
 } text;
 
-/* The slot of policy `p` in the index of open values. */
-static const open_value **open_slot(const text *o, const policy *p) {
-    size_t i = ((uintptr_t)p >> 4) * 0x9E3779B97F4A7C15ull >> 20 & (o->opens_cap - 1);
-    while (o->opens[i] != NULL && o->opens[i]->policy != p)
-        i = (i + 1) & (o->opens_cap - 1);
-    return &o->opens[i];
+static uint32_t policy_hash(const policy *p) { return hash_mix64((uintptr_t)p); }
+
+static int open_of(const void *item, const void *key) {
+    return ((const open_value *)item)->policy == key;
+}
+
+/* The first open value of policy `p`, or NULL. */
+static const open_value *first_open(const text *o, const policy *p) {
+    return hash_find(o->opens, policy_hash(p), open_of, p);
 }
 
 /* Indexes the open values by policy, so that each policy finds its own (they are consecutive
  * in the list) without walking the list. */
 static void index_opens(text *o) {
-    size_t n = 0;
-    for (const open_value *v = o->ctx->model.opens; v; v = v->next)
-        n++;
-    if (n == 0)
-        return;
-    for (o->opens_cap = 16; o->opens_cap < 2 * n; o->opens_cap *= 2)
-        ;
-    o->opens = mem_alloc(o->ctx, o->opens_cap * sizeof *o->opens);
-    memset(o->opens, 0, o->opens_cap * sizeof *o->opens);
-    for (const open_value *v = o->ctx->model.opens; v; v = v->next) {
-        const open_value **slot = open_slot(o, v->policy);
-        if (*slot == NULL)
-            *slot = v;
-    }
-}
-
-static void append(text *t, const char *s, size_t n) {
-    if (t->n + n + 1 > t->cap) {
-        size_t ncap = t->cap ? t->cap * 2 : 4096;
-        while (t->n + n + 1 > ncap)
-            ncap *= 2;
-        char *grown = mem_alloc(t->ctx, ncap);   /* the old buffer stays in the arena */
-        if (t->n)
-            memcpy(grown, t->s, t->n);
-        t->s = grown;
-        t->cap = ncap;
-    }
-    memcpy(t->s + t->n, s, n);
-    t->n += n;
-    t->s[t->n] = '\0';
-}
-
-/* Formats into `small` when it fits (the usual case: no allocation per sentence), else into
- * the arena. */
-static const char *vformat(mmec_ctx *ctx, char *small, size_t cap, const char *fmt,
-                           va_list ap) {
-    va_list again;
-    va_copy(again, ap);
-    int n = vsnprintf(small, cap, fmt, ap);
-    const char *s = n >= 0 && (size_t)n < cap ? small : mem_vprintf(ctx, fmt, again);
-    va_end(again);
-    return s;
+    for (open_value *v = o->ctx->model.opens; v; v = v->next)
+        if (first_open(o, v->policy) == NULL && hash_add(o->opens, policy_hash(v->policy), v) != 0)
+            mem_fail(o->ctx);
 }
 
 static void put(text *t, const char *fmt, ...) MMEC_PRINTF(2, 3);
 static void put(text *t, const char *fmt, ...) {
-    char small[1024];
     va_list ap;
     va_start(ap, fmt);
-    const char *s = vformat(t->ctx, small, sizeof small, fmt, ap);
+    strbuf_vprintf(t->out, fmt, ap);
     va_end(ap);
-    append(t, s, strlen(s));
 }
 
 #define WIDTH 96
@@ -105,46 +68,47 @@ static void put(text *t, const char *fmt, ...) {
  * spaces, the next ones by two more. */
 static void para(text *t, int indent, const char *fmt, ...) MMEC_PRINTF(3, 4);
 static void para(text *t, int indent, const char *fmt, ...) {
-    static const char spaces[] = "                ";
-    char small[2048];
     va_list ap;
     va_start(ap, fmt);
-    const char *s = vformat(t->ctx, small, sizeof small, fmt, ap);
+    strbuf_reset(t->para);
+    strbuf_vprintf(t->para, fmt, ap);
     va_end(ap);
+    const char *s = t->para->data ? t->para->data : "";
     int col = indent;
-    append(t, spaces, (size_t)indent);
+    strbuf_pad(t->out, ' ', (size_t)indent);
     for (int first = 1; *s; first = 0) {
         size_t w = strcspn(s, " ");
         if (!first && col + 1 + (int)w > WIDTH) {
-            append(t, "\n", 1);
-            append(t, spaces, (size_t)indent + 2);
+            strbuf_putc(t->out, '\n');
+            strbuf_pad(t->out, ' ', (size_t)indent + 2);
             col = indent + 2;
         } else if (!first) {
-            append(t, " ", 1);
+            strbuf_putc(t->out, ' ');
             col++;
         }
-        append(t, s, w);
+        strbuf_put(t->out, s, w);
         col += (int)w;
         s += w;
         while (*s == ' ')
             s++;
     }
-    append(t, "\n", 1);
+    strbuf_putc(t->out, '\n');
 }
 
 /* A duration in seconds as people say it: "5 minutes", "90 seconds", "1 hour 30 minutes". */
 static const char *say_duration(mmec_ctx *ctx, long s) {
     if (s == 0)
         return "none (0 seconds)";
-    long h = s / 3600, m = s % 3600 / 60, sec = s % 60;
-    char *out = mem_strdup(ctx, "");
-    if (h)
-        out = mem_printf(ctx, "%s%ld hour%s", out, h, h == 1 ? "" : "s");
-    if (m)
-        out = mem_printf(ctx, "%s%s%ld minute%s", out, *out ? " " : "", m, m == 1 ? "" : "s");
-    if (sec)
-        out = mem_printf(ctx, "%s%s%ld second%s", out, *out ? " " : "", sec, sec == 1 ? "" : "s");
-    return out;
+    static const char *const units[] = {"hour", "minute", "second"};
+    long parts[] = {s / 3600, s % 3600 / 60, s % 60};
+    char buf[96];
+    strbuf sb;
+    strbuf_init_fixed(&sb, buf, sizeof buf);
+    for (int i = 0; i < 3; i++)
+        if (parts[i])
+            strbuf_printf(&sb, "%s%ld %s%s", sb.len ? " " : "", parts[i], units[i],
+                          parts[i] == 1 ? "" : "s");
+    return mem_strndup(ctx, buf, sb.len < sizeof buf ? sb.len : sizeof buf - 1);
 }
 
 static const char *unit_of(const target *t) {
@@ -289,7 +253,12 @@ static const char *day_word(const char *s, size_t n) {
 static const char *days_phrase(mmec_ctx *ctx, const char *f, size_t n) {
     if ((n == 1 && (f[0] == '*' || f[0] == '?')))
         return "every day";
-    const char *out = "";
+    /* Each byte of the field says at most a few words: "1," is "Wednesday, ", "1-2" is
+     * "Sunday to Monday". */
+    strbuf out;
+    size_t cap = 12 * n + 16;
+    char *buf = mem_alloc(ctx, cap);
+    strbuf_init_fixed(&out, buf, cap);
     size_t parts = 0, i = 0;
     while (i < n) {
         size_t j = i;
@@ -300,12 +269,16 @@ static const char *days_phrase(mmec_ctx *ctx, const char *f, size_t n) {
         const char *b = dash ? day_word(dash + 1, (size_t)(f + j - dash - 1)) : NULL;
         if (a == NULL || (dash && b == NULL))
             return NULL;
-        const char *one = dash ? mem_printf(ctx, "%s to %s", a, b) : a;
-        out = mem_printf(ctx, "%s%s%s", out, parts ? (j < n ? ", " : " and ") : "", one);
+        strbuf_puts(&out, parts ? (j < n ? ", " : " and ") : "");
+        strbuf_puts(&out, a);
+        if (dash) {
+            strbuf_puts(&out, " to ");
+            strbuf_puts(&out, b);
+        }
         parts++;
         i = j + 1;
     }
-    return out;
+    return out.len < cap ? buf : NULL;
 }
 
 static int all_digits(const char *s, size_t n) {
@@ -433,7 +406,7 @@ static void explain_policy(text *o, const policy *p) {
     para(o, 4, "Keeps %s near %g%s: adds %s while it is above and removes them while it is "
                "well below.", metric_phrase(o->ctx, p), p->target_value,
          value_phrase(o->ctx, p), unit_of(p->target));
-    for (const open_value *v = o->opens ? *open_slot(o, p) : NULL; v && v->policy == p;
+    for (const open_value *v = first_open(o, p); v && v->policy == p;
          v = v->next)
         if (v->filled)
             para(o, 4, "The %s is written '?' in the source: %s:%d computed it.",
@@ -444,39 +417,27 @@ static void explain_policy(text *o, const policy *p) {
     explain_no_effect(o, p);
 }
 
-typedef struct explain_arg {
-    char **out;
-    size_t *len;
-} explain_arg;
-
 static mmec_status explain_fn(mmec_ctx *ctx, void *arg) {
-    explain_arg *a = arg;
-    text o = {ctx, NULL, 0, 0, NULL, 0};
-    index_opens(&o);
-    put(&o, "%s", "");
+    text *o = arg;
+    index_opens(o);
     const model *m = &ctx->model;
     for (size_t i = 0; i < m->ntargets; i++) {
         const target *t = m->targets[i];
-        put(&o, "%s", i ? "\n" : "");
-        explain_target(&o, t);
+        put(o, "%s", i ? "\n" : "");
+        explain_target(o, t);
         for (size_t k = 0; k < t->npolicies; k++)
-            explain_policy(&o, t->policies[k]);
-        explain_schedules(&o, t);
-        put(&o, "\n");
-        explain_deployment(&o, t);
+            explain_policy(o, t->policies[k]);
+        explain_schedules(o, t);
+        put(o, "\n");
+        explain_deployment(o, t);
     }
     if (m->npolicies)
         /* AWS.md §4.1 (RP-DELAY) and §7 (aws/copilot-cli#4233, terraform-provider-aws#42553);
          * high resolution: §4.1 (SM-DEF). */
-        para(&o, 0, "\n* Observed, not documented by AWS: users see target tracking alarm after "
-                    "%d one-minute datapoints above the target and %d below %g x the target. "
-                    "For high-resolution metrics AWS documents only the 10-second period.",
+        para(o, 0, "\n* Observed, not documented by AWS: users see target tracking alarm after "
+                   "%d one-minute datapoints above the target and %d below %g x the target. "
+                   "For high-resolution metrics AWS documents only the 10-second period.",
              HIGH_DATAPOINTS, LOW_DATAPOINTS, LOW_FACTOR);
-    *a->out = emit_buffer(ctx, o.n);
-    if (*a->out == NULL)
-        return MMEC_EINTERNAL;
-    memcpy(*a->out, o.s, o.n + 1);
-    *a->len = o.n;
     return MMEC_OK;
 }
 
@@ -485,6 +446,18 @@ mmec_status mmec_explain(mmec_ctx *ctx, char **out, size_t *len) {
     *len = 0;
     if (!ctx->compiled || ctx->errors)
         return MMEC_EUSAGE;
-    explain_arg a = {out, len};
-    return api_guard(ctx, explain_fn, &a);
+    strbuf text_out, para_buf;
+    hash_table opens;
+    emit_begin(ctx, &text_out);
+    mem_strbuf(ctx, &para_buf);
+    hash_init(&opens, mem_allocator, ctx);
+    text o = {ctx, &text_out, &para_buf, &opens};
+    mmec_status st = api_guard(ctx, explain_fn, &o);
+    strbuf_free(&para_buf);
+    hash_free(&opens);
+    if (st == MMEC_OK)
+        *out = emit_take(&text_out, len);
+    else
+        strbuf_free(&text_out);
+    return st != MMEC_OK ? st : *out ? MMEC_OK : MMEC_EINTERNAL;
 }

@@ -27,11 +27,6 @@ typedef struct fline {
     span comment;          /* comment.start == NO_COMMENT: none */
 } fline;
 
-typedef struct text {
-    char *s;
-    size_t n, cap;
-} text;
-
 typedef struct fmt {
     mmec_ctx *ctx;
     const char *src;
@@ -43,33 +38,18 @@ typedef struct fmt {
     size_t nlines, cap;
     int indent;
     int opened;               /* the last line opened a block: no blank line may follow */
-    text code;                /* the line being built */
+    strbuf *code;             /* the line being built (in mmec_format_source's frame, like
+                                 the output, so a throw strands neither) */
 } fmt;
 
-static void put(mmec_ctx *ctx, text *t, const char *s, size_t n) {
-    if (t->n + n + 1 > t->cap) {
-        size_t ncap = t->cap ? t->cap : 128;
-        while (t->n + n + 1 > ncap)
-            ncap *= 2;
-        char *grown = mem_alloc(ctx, ncap);
-        if (t->n)
-            memcpy(grown, t->s, t->n);
-        t->s = grown;
-        t->cap = ncap;
-    }
-    memcpy(t->s + t->n, s, n);
-    t->n += n;
-    t->s[t->n] = '\0';
-}
-
-static void puts_(fmt *f, const char *s) { put(f->ctx, &f->code, s, strlen(s)); }
+static void puts_(fmt *f, const char *s) { strbuf_puts(f->code, s); }
 
 /* A name or string as written, up to quoting: strings are quoted again from their decoded
  * text with the scanner's four escapes, so every way of writing the same string prints one
  * way. */
 static void put_tok(fmt *f, ast_tok t) {
     if (!t.quoted) {
-        put(f->ctx, &f->code, t.s, t.len);
+        strbuf_put(f->code, t.s, t.len);
         return;
     }
     puts_(f, "\"");
@@ -80,7 +60,7 @@ static void put_tok(fmt *f, ast_tok t) {
         if (esc)
             puts_(f, esc);
         else
-            put(f->ctx, &f->code, &c, 1);
+            strbuf_put(f->code, &c, 1);
     }
     puts_(f, "\"");
 }
@@ -89,7 +69,7 @@ static void put_tok(fmt *f, ast_tok t) {
  * the checker reports), which is no string. */
 static void put_duration(fmt *f, const char *before, ast_tok t) {
     puts_(f, before);
-    put(f->ctx, &f->code, t.s, t.len);
+    strbuf_put(f->code, t.s, t.len);
 }
 
 static void put_word(fmt *f, const char *before, ast_tok t) {
@@ -145,7 +125,7 @@ static void place_comments(fmt *f, uint32_t upto) {
 static void begin(fmt *f, uint32_t start) {
     place_comments(f, start);
     gap(f, start);
-    f->code.n = 0;
+    strbuf_reset(f->code);
 }
 
 /* Starts a closing brace's line: the comments before it stay inside the block. */
@@ -154,15 +134,15 @@ static void begin_close(fmt *f, uint32_t start) {
     while (last_is_blank(f))
         f->nlines--;
     f->indent--;
-    f->code.n = 0;
+    strbuf_reset(f->code);
 }
 
 /* Ends the line being built; `end` is where its code ends in the source. */
 static void end_line(fmt *f, uint32_t end) {
     fline *l = push_line(f);
-    l->code = mem_strndup(f->ctx, f->code.n ? f->code.s : "", f->code.n);
-    l->len = f->code.n;
-    f->code.n = 0;
+    l->code = mem_strndup(f->ctx, f->code->len ? f->code->data : "", f->code->len);
+    l->len = f->code->len;
+    strbuf_reset(f->code);
     f->pos = end;
 }
 
@@ -196,7 +176,7 @@ static void put_dims(fmt *f, const ast_metric *m) {
     if (m->dims_loc.end == 0)
         return;
     int inline_ = !comment_within(f, m->dims_loc) &&
-                  (size_t)f->indent * INDENT + f->code.n + dims_inline_len(m->dims) <= WIDTH;
+                  (size_t)f->indent * INDENT + f->code->len + dims_inline_len(m->dims) <= WIDTH;
     if (inline_ || m->dims == NULL) {
         puts_(f, " dimensions {");
         for (const ast_dim *d = m->dims; d; d = d->next) {
@@ -359,7 +339,7 @@ static void put_target(fmt *f, const ast_target *t) {
 
 /* The lines, with the trailing comments of each run of neighbouring code lines at the same
  * indentation aligned two spaces after the longest of them. */
-static void render(fmt *f, text *out) {
+static void render(fmt *f, strbuf *out) {
     size_t i = 0;
     while (i < f->nlines) {
         size_t j = i, col = 0;
@@ -374,27 +354,25 @@ static void render(fmt *f, text *out) {
             const fline *l = &f->lines[i];
             size_t w = l->code ? l->len : 0;
             if (l->code || l->comment.start != NO_COMMENT)
-                for (int k = 0; k < l->indent * INDENT; k++)
-                    put(f->ctx, out, " ", 1);
+                strbuf_pad(out, ' ', (size_t)(l->indent * INDENT));
             if (l->code)
-                put(f->ctx, out, l->code, l->len);
+                strbuf_put(out, l->code, l->len);
             if (l->comment.start != NO_COMMENT) {
                 span c = l->comment;
                 while (c.end > c.start && (f->src[c.end - 1] == ' ' || f->src[c.end - 1] == '\t' ||
                                            f->src[c.end - 1] == '\r'))
                     c.end--;
-                for (size_t k = w; l->code && k < col + 2; k++)
-                    put(f->ctx, out, " ", 1);
-                put(f->ctx, out, f->src + c.start, c.end - c.start);
+                if (l->code && w < col + 2)
+                    strbuf_pad(out, ' ', col + 2 - w);
+                strbuf_put(out, f->src + c.start, c.end - c.start);
             }
-            put(f->ctx, out, "\n", 1);
+            strbuf_putc(out, '\n');
         }
     }
 }
 
 typedef struct fmt_arg {
-    char **out;
-    size_t *len;
+    strbuf out, code;
 } fmt_arg;
 
 static mmec_status format_fn(mmec_ctx *ctx, void *arg) {
@@ -408,6 +386,7 @@ static mmec_status format_fn(mmec_ctx *ctx, void *arg) {
     f.srclen = ctx->src.len;
     f.comments = ctx->ast->comments;
     f.ncomments = ctx->ast->ncomments;
+    f.code = &a->code;
 
     /* Blocks and one-line policies in one list, hooks in another: merged by position. */
     const ast_target *t = ctx->ast->targets;
@@ -425,15 +404,7 @@ static mmec_status format_fn(mmec_ctx *ctx, void *arg) {
     while (last_is_blank(&f))
         f.nlines--;
 
-    text out = {NULL, 0, 0};
-    render(&f, &out);
-    *a->out = emit_buffer(ctx, out.n);
-    if (*a->out == NULL)
-        return MMEC_EINTERNAL;
-    if (out.n)
-        memcpy(*a->out, out.s, out.n);
-    (*a->out)[out.n] = '\0';
-    *a->len = out.n;
+    render(&f, &a->out);
     return MMEC_OK;
 }
 
@@ -441,12 +412,15 @@ mmec_status mmec_format_source(mmec_ctx *ctx, const char *name, const char *src,
                                char **out, size_t *outlen) {
     *out = NULL;
     *outlen = 0;
-    fmt_arg a = {out, outlen};
+    fmt_arg a;
+    emit_begin(ctx, &a.out);
+    mem_strbuf(ctx, &a.code);
     mmec_status st = api_run_tool(ctx, name, src, len, format_fn, &a);
-    if (st != MMEC_OK && *out) {
-        mmec_buffer_free(ctx, *out);
-        *out = NULL;
-        *outlen = 0;
+    strbuf_free(&a.code);
+    if (st != MMEC_OK) {
+        strbuf_free(&a.out);
+        return st;
     }
-    return st;
+    *out = emit_take(&a.out, outlen);
+    return *out ? MMEC_OK : MMEC_EINTERNAL;
 }

@@ -5,7 +5,7 @@
 #include "internal.h"
 
 /* Runs every hook mmec_add_hook named, then every `hook "FILE"` statement of the source, over
- * the checked model. Call it inside a compile (ctx->oom armed), after a check without error.
+ * the checked model. Call it inside a compile (a protected call), after a check without error.
  * Reports through the diagnostics; the caller reads ctx->errors. */
 void hookrun_all(mmec_ctx *ctx);
 

@@ -320,12 +320,12 @@ typedef struct importer {
     const jnode *cfn_resources;
     itarget **targets;
     size_t ntargets, cap_targets;
-    itarget **index;               /* hashed by resource id and dimension */
-    size_t index_cap;
+    hash_table *index;             /* the targets by resource id and dimension (in the caller's
+                                      frame, like `out`) */
     entry *entries;
     size_t nentries, cap_entries;
-    char *out;                     /* the generated source */
-    size_t len, cap;
+    strbuf *out;                   /* the generated source (in the caller's frame: a throw
+                                      leaves it to mmec_import_string to release) */
     segment *segs;
     size_t nsegs, cap_segs;
     size_t npolicies, nschedules;
@@ -335,38 +335,11 @@ typedef struct importer {
     int failed;                    /* an error was reported by the importer itself */
 } importer;
 
-static void add(importer *im, const char *s, size_t n) {
-    if (im->len + n + 1 > im->cap) {
-        size_t cap = im->cap ? im->cap * 2 : 4096;
-        while (cap < im->len + n + 1)
-            cap *= 2;
-        char *o = mem_alloc(im->ctx, cap);
-        if (im->len)
-            memcpy(o, im->out, im->len);
-        im->out = o;
-        im->cap = cap;
-    }
-    memcpy(im->out + im->len, s, n);
-    im->len += n;
-    im->out[im->len] = '\0';
-}
-
-static void adds(importer *im, const char *s) { add(im, s, strlen(s)); }
-
-static void addf(importer *im, const char *fmt, ...) MMEC_PRINTF(2, 3);
-static void addf(importer *im, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    char *s = mem_vprintf(im->ctx, fmt, ap);
-    va_end(ap);
-    adds(im, s);
-}
-
 /* Records that the source from `start` to the end so far came from `json`. */
 static void mark(importer *im, size_t start, span json) {
     segment *g = mem_push(im->ctx, &im->segs, &im->nsegs, &im->cap_segs, sizeof *g);
     g->start = (uint32_t)start;
-    g->end = (uint32_t)im->len;
+    g->end = (uint32_t)im->out->len;
     g->json = json;
 }
 
@@ -377,23 +350,23 @@ static const char *const keywords[] = {
 
 /* A string literal of the language; 0 when `s` holds a character it cannot write. */
 static int add_string(importer *im, const char *s, size_t n) {
-    adds(im, "\"");
+    strbuf_puts(im->out, "\"");
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c == '"' || c == '\\') {
             char e[2] = {'\\', (char)c};
-            add(im, e, 2);
+            strbuf_put(im->out, e, 2);
         } else if (c == '\n') {
-            adds(im, "\\n");
+            strbuf_puts(im->out, "\\n");
         } else if (c == '\t') {
-            adds(im, "\\t");
+            strbuf_puts(im->out, "\\t");
         } else if (c < 0x20 || c == 0x7F) {
             return 0;
         } else {
-            add(im, s + i, 1);
+            strbuf_put(im->out, s + i, 1);
         }
     }
-    adds(im, "\"");
+    strbuf_puts(im->out, "\"");
     return 1;
 }
 
@@ -409,7 +382,7 @@ static int add_name(importer *im, const char *s) {
     for (size_t k = 0; bare && k < sizeof keywords / sizeof keywords[0]; k++)
         bare = strcmp(s, keywords[k]) != 0;
     if (bare) {
-        add(im, s, n);
+        strbuf_put(im->out, s, n);
         return 1;
     }
     return add_string(im, s, n);
@@ -436,14 +409,14 @@ static const char *number_text(importer *im, double v) {
 /* Seconds as a duration: 0, or d/h/m/s parts. */
 static void add_duration(importer *im, double secs) {
     if (secs == 0) {
-        adds(im, "0");
+        strbuf_puts(im->out, "0");
         return;
     }
     long long v = (long long)secs;
     static const struct { long long n; char u; } units[] = {{86400, 'd'}, {3600, 'h'}, {60, 'm'}, {1, 's'}};
     for (size_t i = 0; i < 4; i++)
         if (v >= units[i].n) {
-            addf(im, "%lld%c", v / units[i].n, units[i].u);
+            strbuf_printf(im->out, "%lld%c", v / units[i].n, units[i].u);
             v %= units[i].n;
         }
 }
@@ -524,35 +497,23 @@ static const jnode *member(importer *im, const jnode *o, const char *key, jtype 
 
 static int streq(const char *a, const char *b) { return a && b && strcmp(a, b) == 0; }
 
-/* The index slot of a target: the one holding it, or the empty one where it would go. */
-static itarget **index_slot(itarget **index, size_t cap, const char *rid, const char *dim) {
-    size_t i = util_target_hash(rid, dim) & (cap - 1);
-    while (index[i] && !(streq(index[i]->resource_id, rid) && streq(index[i]->dimension, dim)))
-        i = (i + 1) & (cap - 1);
-    return &index[i];
-}
+/* A target's key in the index. */
+typedef struct target_key {
+    const char *rid, *dim;
+} target_key;
 
-/* Adds `t` to the index, doubling it past half full. */
-static void index_add(importer *im, itarget *t) {
-    if ((im->ntargets + 1) * 2 > im->index_cap) {
-        size_t cap = im->index_cap ? im->index_cap * 2 : 64;
-        itarget **index = mem_alloc(im->ctx, cap * sizeof *index);
-        for (size_t i = 0; i < im->ntargets; i++)
-            *index_slot(index, cap, im->targets[i]->resource_id, im->targets[i]->dimension) =
-                im->targets[i];
-        im->index = index;
-        im->index_cap = cap;
-    }
-    *index_slot(im->index, im->index_cap, t->resource_id, t->dimension) = t;
+static int same_target(const void *item, const void *key) {
+    const itarget *t = item;
+    const target_key *k = key;
+    return streq(t->resource_id, k->rid) && streq(t->dimension, k->dim);
 }
 
 /* The target a ResourceId and ScalableDimension name (AWS.md §1.6), created on first use. */
 static itarget *target_of(importer *im, const char *rid, const char *dim, span loc) {
-    if (im->index_cap) {
-        itarget *found = *index_slot(im->index, im->index_cap, rid, dim);
-        if (found)
-            return found;
-    }
+    uint32_t h = util_target_hash(rid, dim);
+    itarget *found = hash_find(im->index, h, same_target, &(target_key){rid, dim});
+    if (found)
+        return found;
     itarget t;
     memset(&t, 0, sizeof t);
     t.loc = loc;
@@ -585,7 +546,8 @@ static itarget *target_of(importer *im, const char *rid, const char *dim, span l
     }
     itarget *nt = mem_alloc(im->ctx, sizeof *nt);
     *nt = t;
-    index_add(im, nt);
+    if (hash_add(im->index, h, nt) != 0)
+        mem_fail(im->ctx);
     itarget **slot = mem_push(im->ctx, &im->targets, &im->ntargets, &im->cap_targets, sizeof *slot);
     *slot = nt;
     return nt;
@@ -949,19 +911,19 @@ static void write_metric(importer *im, entry *e, itarget *t, const jnode *pre, c
                          const catalog_predefined *pd, const char *model_name, const char **word) {
     const jnode *tv = get(im, e->cfg, "TargetValue");
     size_t at;
-    adds(im, " on ");
+    strbuf_puts(im->out, " on ");
     if (pd) {
-        at = im->len;
-        adds(im, pd->keyword);
+        at = im->out->len;
+        strbuf_puts(im->out, pd->keyword);
         mark(im, at, get(im, pre, "PredefinedMetricType")->loc);
         *word = pd->keyword;
-        adds(im, " ");
-        at = im->len;
-        adds(im, number_text(im, tv->num));
+        strbuf_puts(im->out, " ");
+        at = im->out->len;
+        strbuf_puts(im->out, number_text(im, tv->num));
         mark(im, at, tv->loc);
         if (pd->per) {
-            at = im->len;
-            addf(im, " per %s", pd->per);
+            at = im->out->len;
+            strbuf_printf(im->out, " per %s", pd->per);
             mark(im, at, get(im, pre, "PredefinedMetricType")->loc);
         }
         return;
@@ -988,48 +950,48 @@ static void write_metric(importer *im, entry *e, itarget *t, const jnode *pre, c
     const catalog_metric *cm = kw ? catalog_metric_find(name->s, ns_want) : NULL;
     if (kw && cm && streq(ns->s, ns_want) && unit && cm->unit && streq(unit->s, cm->unit) && dims_ok &&
         stat_word(stat->s)) {
-        at = im->len;
-        adds(im, kw->word);
+        at = im->out->len;
+        strbuf_puts(im->out, kw->word);
         mark(im, at, name->loc);
         *word = kw->word;
-        at = im->len;
-        addf(im, " %s", stat_word(stat->s));
+        at = im->out->len;
+        strbuf_printf(im->out, " %s", stat_word(stat->s));
         mark(im, at, stat->loc);
-        at = im->len;
-        addf(im, " %s%%", number_text(im, tv->num));
+        at = im->out->len;
+        strbuf_printf(im->out, " %s%%", number_text(im, tv->num));
         mark(im, at, tv->loc);
         return;
     }
-    at = im->len;
-    adds(im, "metric ");
+    at = im->out->len;
+    strbuf_puts(im->out, "metric ");
     add_string(im, name->s, name->slen);
     mark(im, at, name->loc);
     *word = name->s;
-    at = im->len;
-    adds(im, " in ");
+    at = im->out->len;
+    strbuf_puts(im->out, " in ");
     add_string(im, ns->s, ns->slen);
     mark(im, at, ns->loc);
-    at = im->len;
-    addf(im, " %s", stat_word(stat->s));
+    at = im->out->len;
+    strbuf_printf(im->out, " %s", stat_word(stat->s));
     mark(im, at, stat->loc);
-    at = im->len;
-    addf(im, " %s", number_text(im, tv->num));
+    at = im->out->len;
+    strbuf_printf(im->out, " %s", number_text(im, tv->num));
     mark(im, at, tv->loc);
     if (unit) {
-        at = im->len;
-        adds(im, " unit ");
+        at = im->out->len;
+        strbuf_puts(im->out, " unit ");
         add_name(im, unit->s);
         mark(im, at, unit->loc);
     }
     if (dims && dims->child) {
-        size_t all = im->len;
-        adds(im, " dimensions {");
+        size_t all = im->out->len;
+        strbuf_puts(im->out, " dimensions {");
         for (const jnode *d = dims->child; d; d = d->next) {
             const jnode *n = get(im, d, "Name"), *v = get(im, d, "Value");
-            at = im->len;
-            adds(im, d == dims->child ? " " : ", ");
+            at = im->out->len;
+            strbuf_puts(im->out, d == dims->child ? " " : ", ");
             add_name(im, n->s);
-            adds(im, " = ");
+            strbuf_puts(im->out, " = ");
             if (!add_string(im, v->s, v->slen)) {
                 diag_error(im->ctx, "import-value", v->loc,
                            "a control character in a dimension value cannot be written in .scale");
@@ -1037,7 +999,7 @@ static void write_metric(importer *im, entry *e, itarget *t, const jnode *pre, c
             }
             mark(im, at, d->loc);
         }
-        adds(im, " }");
+        strbuf_puts(im->out, " }");
         mark(im, all, dims->loc);
     }
 }
@@ -1153,18 +1115,18 @@ static int resolve(importer *im, entry *e, resolved *r) {
 /* One policy: `scale ...` on one line, or inside its target's block. */
 static void write_policy(importer *im, entry *e, const resolved *r, int in_block) {
     itarget *t = e->t;
-    size_t line = im->len;
-    adds(im, in_block ? "    scale" : "scale ");
+    size_t line = im->out->len;
+    strbuf_puts(im->out, in_block ? "    scale" : "scale ");
     if (!in_block) {
         add_name(im, t->name);
         if (t->variant && strcmp(t->variant, DEFAULT_VARIANT) != 0) {
-            adds(im, " variant ");
+            strbuf_puts(im->out, " variant ");
             add_name(im, t->variant);
         }
     }
     if (r->model) {
-        size_t at = im->len;
-        adds(im, " model ");
+        size_t at = im->out->len;
+        strbuf_puts(im->out, " model ");
         add_name(im, r->model);
         const jnode *dims = get(im, r->cus, "Dimensions");
         mark(im, at, dims->child->next->loc);
@@ -1173,27 +1135,27 @@ static void write_policy(importer *im, entry *e, const resolved *r, int in_block
     write_metric(im, e, t, r->pre, r->cus, r->pd, r->model, &word);
     const jnode *in = get(im, e->cfg, "ScaleInCooldown"), *out = get(im, e->cfg, "ScaleOutCooldown");
     if (in || out) {
-        size_t at = im->len;
-        adds(im, " cooldown");
+        size_t at = im->out->len;
+        strbuf_puts(im->out, " cooldown");
         if (in) {
-            adds(im, " in ");
+            strbuf_puts(im->out, " in ");
             add_duration(im, in->num);
         }
         if (out) {
-            adds(im, " out ");
+            strbuf_puts(im->out, " out ");
             add_duration(im, out->num);
         }
         mark(im, at, in ? in->loc : out->loc);
     }
     const jnode *dis = get(im, e->cfg, "DisableScaleIn");
     if (dis && dis->boolean) {
-        size_t at = im->len;
-        adds(im, " no scale-in");
+        size_t at = im->out->len;
+        strbuf_puts(im->out, " no scale-in");
         mark(im, at, dis->loc);
     }
     if (e->name && strcmp(e->name->s, derived_name(im, t, word)) != 0) {
-        size_t at = im->len;
-        adds(im, " name ");
+        size_t at = im->out->len;
+        strbuf_puts(im->out, " name ");
         if (!add_string(im, e->name->s, e->name->slen)) {
             diag_error(im->ctx, "invalid-policy-name", e->name->loc,
                        "policy name '%s' has a character AWS does not accept", e->name->s);
@@ -1201,7 +1163,7 @@ static void write_policy(importer *im, entry *e, const resolved *r, int in_block
         }
         mark(im, at, e->name->loc);
     }
-    adds(im, "\n");
+    strbuf_puts(im->out, "\n");
     mark(im, line, e->loc);
     e->order = im->npolicies++;
 }
@@ -1234,7 +1196,7 @@ static void add_bound(importer *im, const jnode *v) {
         if (v->type == J_STR)
             add_string(im, v->s, v->slen);
         else
-            adds(im, "\"\"");
+            strbuf_puts(im->out, "\"\"");
         return;
     }
     if (fraction)
@@ -1243,9 +1205,9 @@ static void add_bound(importer *im, const jnode *v) {
     tm_civil tm;
     tm_split(secs, &tm);
     if (tm.hour == 0 && tm.minute == 0 && tm.second == 0)
-        addf(im, "%04d-%02d-%02d", tm.year, tm.month, tm.day);
+        strbuf_printf(im->out, "%04d-%02d-%02d", tm.year, tm.month, tm.day);
     else
-        addf(im, "\"%04d-%02d-%02dT%02d:%02d:%02dZ\"", tm.year, tm.month, tm.day, tm.hour,
+        strbuf_printf(im->out, "\"%04d-%02d-%02dT%02d:%02d:%02dZ\"", tm.year, tm.month, tm.day, tm.hour,
              tm.minute, tm.second);
 }
 
@@ -1258,7 +1220,7 @@ static void add_zone(importer *im, const char *z) {
         bare = (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
                *p == '_' || *p == '+' || *p == '-' || *p == '/';
     if (bare)
-        adds(im, z);
+        strbuf_puts(im->out, z);
     else
         add_name(im, z);
 }
@@ -1273,23 +1235,23 @@ static void write_schedule(importer *im, entry *e, size_t nth) {
     const jnode *lo = get(im, act, "MinCapacity"), *hi = get(im, act, "MaxCapacity");
     const jnode *tz = get(im, o, "Timezone");
     const jnode *from = get(im, o, "StartTime"), *until = get(im, o, "EndTime");
-    size_t line = im->len, at = im->len;
-    adds(im, "    schedule ");
+    size_t line = im->out->len, at = im->out->len;
+    strbuf_puts(im->out, "    schedule ");
     if (!add_string(im, sched->s, sched->slen)) {
         diag_error(im->ctx, "import-value", sched->loc,
                    "a control character in a schedule cannot be written in .scale");
         im->failed = 1;
     }
     mark(im, at, sched->loc);
-    at = im->len;
+    at = im->out->len;
     if (lo->num == hi->num)
-        addf(im, " capacity %s", number_text(im, lo->num));
+        strbuf_printf(im->out, " capacity %s", number_text(im, lo->num));
     else
-        addf(im, " capacity %s..%s", number_text(im, lo->num), number_text(im, hi->num));
+        strbuf_printf(im->out, " capacity %s..%s", number_text(im, lo->num), number_text(im, hi->num));
     mark(im, at, act->loc);
     if (tz) {
-        at = im->len;
-        adds(im, " in ");
+        at = im->out->len;
+        strbuf_puts(im->out, " in ");
         add_zone(im, tz->s);
         mark(im, at, tz->loc);
     }
@@ -1297,8 +1259,8 @@ static void write_schedule(importer *im, entry *e, size_t nth) {
     for (int k = 0; k < 2; k++) {
         if (bound[k] == NULL || bound[k]->type == J_NULL)
             continue;
-        at = im->len;
-        adds(im, k ? " until " : " from ");
+        at = im->out->len;
+        strbuf_puts(im->out, k ? " until " : " from ");
         add_bound(im, bound[k]);
         mark(im, at, bound[k]->loc);
     }
@@ -1306,8 +1268,8 @@ static void write_schedule(importer *im, entry *e, size_t nth) {
         ? mem_printf(im->ctx, "%s-%s-schedule-%zu", t->name, t->variant, nth + 1)
         : mem_printf(im->ctx, "%s-schedule-%zu", t->name, nth + 1);
     if (strcmp(e->name->s, derived) != 0) {
-        at = im->len;
-        adds(im, " name ");
+        at = im->out->len;
+        strbuf_puts(im->out, " name ");
         if (!add_name(im, e->name->s)) {
             diag_error(im->ctx, "schedule-name", e->name->loc,
                        "scheduled action name '%s' has a character AWS does not accept",
@@ -1316,7 +1278,7 @@ static void write_schedule(importer *im, entry *e, size_t nth) {
         }
         mark(im, at, e->name->loc);
     }
-    adds(im, "\n");
+    strbuf_puts(im->out, "\n");
     mark(im, line, e->loc);
     e->order = im->nschedules++;
 }
@@ -1324,29 +1286,29 @@ static void write_schedule(importer *im, entry *e, size_t nth) {
 /* A block: its settings, then every policy of the target, in the order they came. */
 static void write_block(importer *im, itarget *t, resolved *res) {
     static const char *const kw[] = {"endpoint", "component", "serverless"};
-    size_t at = im->len;
-    addf(im, "\n%s ", kw[t->kind]);
+    size_t at = im->out->len;
+    strbuf_printf(im->out, "\n%s ", kw[t->kind]);
     add_name(im, t->name);
-    adds(im, " {\n");
+    strbuf_puts(im->out, " {\n");
     mark(im, at, t->loc);
     if (t->variant && strcmp(t->variant, DEFAULT_VARIANT) != 0) {
-        at = im->len;
-        adds(im, "    variant ");
+        at = im->out->len;
+        strbuf_puts(im->out, "    variant ");
         add_name(im, t->variant);
-        adds(im, "\n");
+        strbuf_puts(im->out, "\n");
         mark(im, at, t->loc);
     }
     if (t->has_capacity) {
-        size_t line = im->len;
-        adds(im, "    capacity ");
-        at = im->len;
-        adds(im, number_text(im, t->min));
+        size_t line = im->out->len;
+        strbuf_puts(im->out, "    capacity ");
+        at = im->out->len;
+        strbuf_puts(im->out, number_text(im, t->min));
         mark(im, at, t->min_loc);
-        adds(im, "..");
-        at = im->len;
-        adds(im, number_text(im, t->max));
+        strbuf_puts(im->out, "..");
+        at = im->out->len;
+        strbuf_puts(im->out, number_text(im, t->max));
         mark(im, at, t->max_loc);
-        adds(im, "\n");
+        strbuf_puts(im->out, "\n");
         mark(im, line, span_join(t->min_loc, t->max_loc));
     }
     for (size_t k = 0; k < t->npolicies; k++) {
@@ -1355,7 +1317,7 @@ static void write_block(importer *im, itarget *t, resolved *res) {
     }
     for (size_t k = 0; k < t->nsched_idx; k++)
         write_schedule(im, &im->entries[t->sched_idx[k]], k);
-    adds(im, "}\n");
+    strbuf_puts(im->out, "}\n");
     t->done = 1;
 }
 
@@ -1363,7 +1325,7 @@ static void write_source(importer *im, resolved *res) {
     for (size_t i = 0; i < im->nentries; i++) {
         entry *e = &im->entries[i];
         if (e->kind == E_COMMENT) {
-            adds(im, e->text);
+            strbuf_puts(im->out, e->text);
         } else if (e->t == NULL || (e->kind == E_POLICY && !res[i].pre && !res[i].cus)) {
             continue;
         } else if (needs_block(e->t)) {
@@ -1457,10 +1419,9 @@ static const jnode *emitted(importer *im, mmec_ctx *child, mmec_format format, s
     if (mmec_emit(child, format, i, MMEC_EMIT_COMPACT, &text, &len) != MMEC_OK)
         mem_fail(im->ctx);
     /* Copied to scratch memory, so an allocation failure from here on leaks nothing. */
-    jmp_buf *oom = im->ctx->oom;
-    im->ctx->oom = NULL;
+    pcall_jmp *armed = mem_disarm(im->ctx);
     char *copy = mem_scratch(im->ctx, len + 1);
-    im->ctx->oom = oom;
+    mem_rearm(im->ctx, armed);
     if (copy)
         memcpy(copy, text, len + 1);
     mmec_buffer_free(child, text);
@@ -1519,10 +1480,10 @@ static mmec_status check_source(importer *im) {
     if (child == NULL)
         mem_fail(im->ctx);
     /* The child unwinds its own allocation failures; ours must not unwind through it. */
-    jmp_buf *oom = im->ctx->oom;
-    im->ctx->oom = NULL;
-    mmec_status st = mmec_compile_string(child, "<import>", im->out ? im->out : "", im->len);
-    im->ctx->oom = oom;
+    pcall_jmp *armed = mem_disarm(im->ctx);
+    mmec_status st = mmec_compile_string(child, "<import>", im->out->data ? im->out->data : "",
+                                         im->out->len);
+    mem_rearm(im->ctx, armed);
     if (st == MMEC_EINTERNAL || im->ctx->out_of_memory)
         mem_fail(im->ctx);
     if (st == MMEC_OK && mmec_policy_count(child) == im->npolicies)
@@ -1538,16 +1499,19 @@ static mmec_status check_source(importer *im) {
     return st;
 }
 
+/* What outlives a throw: the output and the child context, released by mmec_import_string. */
 typedef struct import_arg {
+    mmec_ctx *ctx;
     const char *name, *json;
     size_t len;
     const char *target;
-    char **out;
-    size_t *outlen;
+    strbuf out;
+    hash_table index;
     mmec_ctx *child;
+    mmec_status st;
 } import_arg;
 
-static mmec_status import_fn(mmec_ctx *ctx, import_arg *a) {
+static mmec_status import_source(mmec_ctx *ctx, import_arg *a) {
     ctx->src.name = mem_strdup(ctx, a->name ? a->name : "<string>");
     ctx->src.text = mem_strndup(ctx, a->json, a->len);
     ctx->src.len = a->len;
@@ -1561,6 +1525,8 @@ static mmec_status import_fn(mmec_ctx *ctx, import_arg *a) {
     im.ctx = ctx;
     im.default_target = a->target ? a->target : DEFAULT_TARGET;
     im.child = &a->child;
+    im.out = &a->out;
+    im.index = &a->index;
     jreader r = {ctx, ctx->src.text, a->len, 0, 1, 0, 0};
     if (r.len >= 3 && memcmp(r.s, "\xEF\xBB\xBF", 3) == 0)
         r.pos = 3;
@@ -1589,21 +1555,21 @@ static mmec_status import_fn(mmec_ctx *ctx, import_arg *a) {
                                 sizeof *slot);
         *slot = i;
     }
-    adds(&im, "# Imported from ");
-    adds(&im, one_line(&im, ctx->src.name));
-    adds(&im, " by mmec import.\n");
+    strbuf_puts(im.out, "# Imported from ");
+    strbuf_puts(im.out, one_line(&im, ctx->src.name));
+    strbuf_puts(im.out, " by mmec import.\n");
     write_source(&im, res);
     if (im.failed || ctx->errors)
         return MMEC_EINPUT;
     mmec_status st = check_source(&im);
     if (st != MMEC_OK || ctx->errors)
         return MMEC_EINPUT;
-    *a->out = emit_buffer(ctx, im.len);
-    if (*a->out == NULL)
-        mem_fail(ctx);
-    memcpy(*a->out, im.out, im.len + 1);
-    *a->outlen = im.len;
     return MMEC_OK;
+}
+
+static void import_fn(void *ud) {
+    import_arg *a = ud;
+    a->st = import_source(a->ctx, a);
 }
 
 mmec_status mmec_import_string(mmec_ctx *ctx, const char *name, const char *json, size_t len,
@@ -1613,25 +1579,23 @@ mmec_status mmec_import_string(mmec_ctx *ctx, const char *name, const char *json
     if (ctx->compiled)
         return MMEC_EUSAGE;
     ctx->compiled = 1;
-    import_arg a = {name, json, len, target_name, out, outlen, NULL};
-    jmp_buf jb;
-    ctx->oom = &jb;
-    mmec_status st;
-    if (setjmp(jb) == 0) {
-        st = import_fn(ctx, &a);
-    } else {
+    import_arg a = {ctx, name, json, len, target_name, {0}, {0}, NULL, MMEC_OK};
+    mem_strbuf(ctx, &a.out);
+    hash_init(&a.index, mem_allocator, ctx);
+    if (mem_protect(ctx, import_fn, &a) != 0) {
         mmec_free(a.child);
-        if (*out)
-            mmec_buffer_free(ctx, *out);
-        *out = NULL;
-        *outlen = 0;
-        st = MMEC_EINTERNAL;
+        a.st = MMEC_EINTERNAL;
     }
-    ctx->oom = NULL;
-    if (st != MMEC_OK && *out) {
-        mmec_buffer_free(ctx, *out);
-        *out = NULL;
-        *outlen = 0;
+    if (a.st == MMEC_OK) {
+        *out = emit_buffer(ctx, a.out.len);
+        if (*out == NULL) {
+            a.st = MMEC_EINTERNAL;
+        } else {
+            memcpy(*out, a.out.data, a.out.len + 1);
+            *outlen = a.out.len;
+        }
     }
-    return st;
+    strbuf_free(&a.out);
+    hash_free(&a.index);
+    return a.st;
 }

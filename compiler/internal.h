@@ -3,13 +3,15 @@
 #ifndef MMEC_INTERNAL_H
 #define MMEC_INTERNAL_H
 
-#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hash.h"
 #include "mmec.h"
 #include "model.h"
+#include "protect.h"
+#include "strbuf.h"
 
 #if defined(__GNUC__)
 #define MMEC_PRINTF(a, b) __attribute__((format(printf, a, b)))
@@ -36,8 +38,8 @@ struct mmec_ctx {
     mmec_config cfg;
     arena_block *blocks;       /* the arena: everything a compilation keeps */
     arena_block *scratch;      /* the syntax tree of the statement being checked */
-    jmp_buf *oom;              /* where an allocation failure unwinds to, while compiling */
-    int out_of_memory;
+    pcall_jmp *jmp;            /* the innermost protected call (protect.h), or NULL */
+    int out_of_memory;         /* an allocation failed and was thrown, or failed in the arena */
     src_file src;
     size_t errors, warnings;
     int suppressed;            /* errors beyond max_errors were dropped */
@@ -51,14 +53,31 @@ struct mmec_ctx {
     size_t nhooks, hooks_cap;
 };
 
-/* Memory (mem.c). All allocation of a context goes through cfg.alloc. */
+/* Memory (mem.c). All allocation of a context goes through cfg.alloc.
+ *
+ * Out of memory, the one rule of the library. Inside a protected call of the context
+ * (ctx->jmp non-NULL: mmec_compile_*, the tools run by api_run_tool and api_guard,
+ * mmec_import_*, emit_infra), an allocation failure throws MMEC_EINTERNAL to the innermost
+ * boundary (protect_throw): mem_alloc and its kin never return NULL there, and neither do the
+ * strbufs and hash tables given mem_allocator (mem_strbuf), which throw as well. Outside (no
+ * boundary armed) they return NULL, a strbuf says it by its `failed` flag and a hash table by
+ * returning -1, and the caller checks. A throw skips the frames up to the boundary, so what
+ * those frames own outside the arena (a heap buffer, a cJSON tree, a child context) is kept
+ * where the code after protect_run releases it. Code that must not be unwound through (a Lua
+ * C stack, a child context's compile) disarms the chain around it (mem_disarm/mem_rearm) and
+ * checks ctx->out_of_memory afterwards. */
 
-/* Raw allocation through the context's allocator; NULL on failure. */
+/* Raw allocation through the context's allocator; NULL on failure, never throws. */
 void *mem_raw(mmec_ctx *ctx, void *ptr, size_t old_size, size_t size);
+/* The context's allocator in base_alloc_fn shape (user: the context), for strbufs and hash
+ * tables: a failed growth throws when a protected call is armed, else returns NULL. */
+void *mem_allocator(void *ctx, void *ptr, size_t old_size, size_t size);
+/* An empty strbuf on mem_allocator. */
+void mem_strbuf(mmec_ctx *ctx, strbuf *sb);
 
-/* Arena allocation of `size` zeroed bytes, aligned for any type. On failure it unwinds to the
- * compile entry point when one is armed (ctx->oom: inside mmec_compile_*), else it returns
- * NULL. Freed by mmec_free. */
+/* Arena allocation of `size` zeroed bytes, aligned for any type. On failure it throws when a
+ * protected call is armed, else it returns NULL (and sets ctx->out_of_memory). Freed by
+ * mmec_free. */
 void *mem_alloc(mmec_ctx *ctx, size_t size);
 /* Scratch allocation, like mem_alloc: the syntax tree of one statement, released by
  * mem_scratch_reset once the statement is checked, so a file of a million statements holds
@@ -78,8 +97,20 @@ char *mem_cat(mmec_ctx *ctx, const char *first, ...)
     __attribute__((sentinel))
 #endif
     ;
-/* Unwinds to the compile entry point as an allocation failure; only valid inside a compile. */
+/* Throws MMEC_EINTERNAL to the innermost protected call as an allocation failure (setting
+ * ctx->out_of_memory); only valid while one is armed. */
 MMEC_NORETURN void mem_fail(mmec_ctx *ctx);
+/* Runs fn(ud) as a protected call of the context (nested in any armed one). Returns 0, or
+ * the status of the throw that ended it (MMEC_EINTERNAL for an allocation failure). */
+int mem_protect(mmec_ctx *ctx, void (*fn)(void *), void *ud);
+/* Disarms the context's protected calls (allocation failures then return NULL) and returns
+ * what mem_rearm restores. */
+static inline pcall_jmp *mem_disarm(mmec_ctx *ctx) {
+    pcall_jmp *armed = ctx->jmp;
+    ctx->jmp = NULL;
+    return armed;
+}
+static inline void mem_rearm(mmec_ctx *ctx, pcall_jmp *armed) { ctx->jmp = armed; }
 /* Releases the whole arena. */
 void mem_release(mmec_ctx *ctx);
 

@@ -1,5 +1,6 @@
-/* mem.c: the per-compilation arena. Every allocation of a context goes through its allocator
- * (mmec_config.alloc), so a test can fail the Nth one and a host can cap memory. */
+/* mem.c: the per-compilation arena, and the out-of-memory rule (internal.h). Every
+ * allocation of a context goes through its allocator (mmec_config.alloc), so a test can fail
+ * the Nth one and a host can cap memory. */
 #include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -17,13 +18,7 @@ struct arena_block {
 };
 
 void *mmec_default_alloc(void *user, void *ptr, size_t old_size, size_t size) {
-    (void)user;
-    (void)old_size;
-    if (size == 0) {
-        free(ptr);
-        return NULL;
-    }
-    return realloc(ptr, size);
+    return base_default_alloc(user, ptr, old_size, size);
 }
 
 void *mem_raw(mmec_ctx *ctx, void *ptr, size_t old_size, size_t size) {
@@ -32,9 +27,23 @@ void *mem_raw(mmec_ctx *ctx, void *ptr, size_t old_size, size_t size) {
 
 void mem_fail(mmec_ctx *ctx) {
     ctx->out_of_memory = 1;
-    assert(ctx->oom != NULL);    /* only code running inside a compile may unwind */
-    longjmp(*ctx->oom, 1);
+    assert(ctx->jmp != NULL);    /* only code running inside a protected call may unwind */
+    protect_throw(ctx->jmp, MMEC_EINTERNAL);
 }
+
+int mem_protect(mmec_ctx *ctx, void (*fn)(void *), void *ud) {
+    return protect_run(&ctx->jmp, fn, ud);
+}
+
+void *mem_allocator(void *user, void *ptr, size_t old_size, size_t size) {
+    mmec_ctx *ctx = user;
+    void *p = ctx->cfg.alloc(ctx->cfg.alloc_user, ptr, old_size, size);
+    if (p == NULL && size != 0 && ctx->jmp != NULL)
+        mem_fail(ctx);
+    return p;
+}
+
+void mem_strbuf(mmec_ctx *ctx, strbuf *sb) { strbuf_init(sb, mem_allocator, ctx); }
 
 static void *block_alloc(mmec_ctx *ctx, arena_block **head, size_t size) {
     const size_t align = sizeof(max_align_t);
@@ -67,7 +76,7 @@ static void *block_alloc(mmec_ctx *ctx, arena_block **head, size_t size) {
 static void *arena_alloc(mmec_ctx *ctx, arena_block **head, size_t size) {
     void *p = block_alloc(ctx, head, size ? size : 1);
     if (p == NULL) {
-        if (ctx->oom)
+        if (ctx->jmp)
             mem_fail(ctx);
         ctx->out_of_memory = 1;
         return NULL;

@@ -425,7 +425,8 @@ static int caller_line(lua_State *L) {
 }
 
 /* Upvalue 1: the severity. report.error(msg [, field]). Delivers the diagnostic at once:
- * ctx->oom is disarmed while Lua runs, so diag_* cannot unwind through this frame. */
+ * the context's protected calls are disarmed while Lua runs, so diag_* cannot unwind through
+ * this frame. */
 static int l_report(lua_State *L) {
     sandbox *sb = sandbox_of(L);
     check_run *run = sandbox_host(sb);
@@ -654,7 +655,6 @@ static int call(check_run *run, sandbox *sb, lua_CFunction f, const policy *p, s
  * (`fill`), or its check function over every policy. */
 static int run_file(mmec_ctx *ctx, const char *path, const char *src, size_t len,
                     const hook_limits *lim, int fill) {
-    jmp_buf *armed = ctx->oom;
     size_t errors = ctx->errors;
     check_run run;
     memset(&run, 0, sizeof run);
@@ -665,7 +665,7 @@ static int run_file(mmec_ctx *ctx, const char *path, const char *src, size_t len
     run.path = path;
     /* From here on an allocation failure sets ctx->out_of_memory instead of unwinding: a
      * longjmp must not cross the Lua C stack. The line table is built now, outside Lua. */
-    ctx->oom = NULL;
+    pcall_jmp *armed = mem_disarm(ctx);
     if (ctx->src.text != NULL)
         (void)diag_line_of(ctx, 0);
     sandbox *sb = sandbox_open(path, lim, ctx->cfg.alloc, ctx->cfg.alloc_user, &run);
@@ -703,14 +703,18 @@ static int run_file(mmec_ctx *ctx, const char *path, const char *src, size_t len
         diag_report(ctx, MMEC_WARNING, "hook", SPAN_NONE,
                     "%s: %zu more reports were dropped (at most %d per hook file)", path,
                     run.dropped, HOOK_MAX_REPORTS);
-done:
+done:;
+    /* Lua raised outside every lua_pcall: a bug, reported above as the hook's error. */
+    int panicked = sb != NULL && sandbox_stopped(sb) == SANDBOX_STOP_PANIC;
     sandbox_close(sb);
-    ctx->oom = armed;
+    mem_rearm(ctx, armed);
     if (ctx->out_of_memory) {
         if (armed != NULL)
             mem_fail(ctx);
         return MMEC_EINTERNAL;
     }
+    if (panicked)
+        return MMEC_EINTERNAL;
     return ctx->errors > errors ? MMEC_EINPUT : MMEC_OK;
 }
 

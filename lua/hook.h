@@ -59,10 +59,10 @@ void hook_limits_init(hook_limits *lim);
  * whose message keeps the hook's "path:line:"; the remaining policies are skipped. `lim` may
  * be NULL (defaults). Call it after checking, when the model is complete.
  *
- * Never unwinds through Lua: ctx->oom is disarmed while Lua runs and, if memory ran out, the
- * unwinding happens after the state is closed. Returns MMEC_OK (nothing reported as error),
- * MMEC_EINPUT (errors reported) or MMEC_EINTERNAL (out of memory, when ctx->oom is not
- * armed). */
+ * Never unwinds through Lua: the context's protected calls are disarmed while Lua runs and,
+ * if memory ran out, the throw happens after the state is closed. Returns MMEC_OK (nothing
+ * reported as error), MMEC_EINPUT (errors reported) or MMEC_EINTERNAL (out of memory, when no
+ * protected call is armed). */
 int hook_run_checks(mmec_ctx *ctx, const char *path, const char *src, size_t len,
                     const hook_limits *lim);
 

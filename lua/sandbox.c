@@ -15,6 +15,7 @@
 #include <lua.h>
 #include <lualib.h>
 
+#include "protect.h"
 #include "sandbox.h"
 
 /* Instructions between two ticks of the count hook: small enough that the deadline and the
@@ -45,6 +46,7 @@ struct sandbox {
     int failed;               /* the last operation failed; `err` holds why */
     char err[MSGMAX];
     char stopmsg[MSGMAX];     /* why the sandbox stopped, once it has */
+    pcall_jmp *jmp;           /* the boundary the panic function unwinds to (protect.h) */
     char name[];              /* "@path": the chunk name; the path is name + 1 */
 };
 
@@ -313,11 +315,50 @@ static int msgh(lua_State *L) {
     return 1;
 }
 
+/* Lua calls the panic function for an error raised outside every lua_pcall (Lua 5.4 manual
+ * §4.4 and lua_atpanic), after resetting the thread (ldo.c luaD_throw), with the error object
+ * on top. In mmec that is a bug of the host code: user code runs only inside lua_pcall, and
+ * what the host does around it (pushing arguments, setting the stack top) should not raise.
+ * The function unwinds to the sandbox's own boundary (protect.h), which every entry that
+ * touches the state arms (sandbox_unprotected): that entry then fails with an internal error
+ * in sandbox_error and the SANDBOX_STOP_PANIC stop, and the state is never run again, only
+ * closed. The hook runner turns it into a diagnostic and MMEC_EINTERNAL. It never prints and
+ * never exits the host. Without a boundary (a Lua API call outside every sandbox entry: a bug
+ * in the bug), abort() is the last resort, as returning would make Lua abort anyway. */
 int sandbox_panic(lua_State *L) {
+    sandbox *sb = sandbox_of(L);
+    /* A string is read in place; anything else would need converting, which allocates. */
     const char *msg = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "(no message)";
-    fprintf(stderr, "mmec: internal error: unprotected Lua error: %s\n", msg);
-    fflush(stderr);
-    exit(70);
+    char what[MSGMAX];
+    snprintf(what, sizeof what, "%s: internal error: unprotected Lua error: %s",
+             sandbox_path(sb), msg);
+    sandbox_clean_text(sb->stopmsg, sizeof sb->stopmsg, what, strlen(what));
+    sb->stop = SANDBOX_STOP_PANIC;
+    if (sb->jmp != NULL)
+        protect_throw(sb->jmp, 1);
+    abort();
+}
+
+typedef struct raw_call {
+    lua_State *L;
+    void (*fn)(lua_State *, void *);
+    void *ud;
+} raw_call;
+
+static void run_raw(void *p) {
+    raw_call *r = p;
+    r->fn(r->L, r->ud);
+}
+
+int sandbox_unprotected(sandbox *sb, void (*fn)(lua_State *L, void *ud), void *ud) {
+    raw_call r = {sb->L, fn, ud};
+    if (sb->L == NULL || sb->stop == SANDBOX_STOP_PANIC)
+        return -1;
+    if (protect_run(&sb->jmp, run_raw, &r) != 0) {
+        fail_msg(sb, sb->stopmsg, strlen(sb->stopmsg));
+        return -1;
+    }
+    return 0;
 }
 
 /* ----------------------------------------------------------------------------------------
@@ -1015,11 +1056,31 @@ static int stopped_fail(sandbox *sb) {
     return 1;
 }
 
+typedef struct load_arg {
+    sandbox *sb;
+    const char *src;
+    size_t len;
+    int rc;
+} load_arg;
+
+static int load(sandbox *sb, const char *src, size_t len);
+
+static void load_raw(lua_State *L, void *ud) {
+    load_arg *a = ud;
+    (void)L;
+    a->rc = load(a->sb, a->src, a->len);
+}
+
 int sandbox_load(sandbox *sb, const char *src, size_t len) {
-    lua_State *L = sb->L;
+    load_arg a = {sb, src, len, -1};
     sb->failed = 0;
     if (stopped_fail(sb))
         return -1;
+    return sandbox_unprotected(sb, load_raw, &a) != 0 ? -1 : a.rc;
+}
+
+static int load(sandbox *sb, const char *src, size_t len) {
+    lua_State *L = sb->L;
     char size[32];
     if (len > sb->lim.source) {
         format_size(size, sizeof size, sb->lim.source);
@@ -1056,14 +1117,34 @@ int sandbox_load(sandbox *sb, const char *src, size_t len) {
     return -1;
 }
 
+typedef struct call_arg {
+    sandbox *sb;
+    lua_CFunction f;
+    int nargs;
+    int rc;
+} call_arg;
+
+static int call(sandbox *sb, lua_CFunction f, int nargs);
+
+static void call_raw(lua_State *L, void *ud) {
+    call_arg *a = ud;
+    (void)L;
+    a->rc = call(a->sb, a->f, a->nargs);
+}
+
 int sandbox_call(sandbox *sb, lua_CFunction f, int nargs) {
-    lua_State *L = sb->L;
     sb->failed = 0;
     if (stopped_fail(sb)) {
-        if (L != NULL)
-            lua_pop(L, nargs);
+        if (sb->L != NULL && sb->stop != SANDBOX_STOP_PANIC)
+            lua_pop(sb->L, nargs);
         return -1;
     }
+    call_arg a = {sb, f, nargs, -1};
+    return sandbox_unprotected(sb, call_raw, &a) != 0 ? -1 : a.rc;
+}
+
+static int call(sandbox *sb, lua_CFunction f, int nargs) {
+    lua_State *L = sb->L;
     int base = lua_gettop(L) - nargs;
     if (!lua_checkstack(L, 3)) {
         lua_pop(L, nargs);

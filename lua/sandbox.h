@@ -7,9 +7,10 @@
  * runner (hook.c) and the Lua module build on it; nothing outside lua/ sees lua.h.
  *
  * No global mutable state: everything lives in the sandbox (reachable from the lua_State
- * through its allocator's user pointer), so two sandboxes on two threads share nothing. The one
- * exception is the panic handler (sandbox_panic), which exits the process with status 70; it
- * can only run on a bug in mmec, since every host->Lua interaction is protected. */
+ * through its allocator's user pointer), so two sandboxes on two threads share nothing. Nothing
+ * here prints or exits: an error Lua raises outside every lua_pcall (a bug in mmec, since every
+ * host->Lua interaction is protected) unwinds to the sandbox entry that was running
+ * (sandbox_panic), which fails with an internal error. */
 #ifndef MMEC_SANDBOX_H
 #define MMEC_SANDBOX_H
 
@@ -27,7 +28,8 @@ typedef enum sandbox_stop {
     SANDBOX_STOP_INSTRUCTIONS,
     SANDBOX_STOP_TIMEOUT,
     SANDBOX_STOP_MEMORY,
-    SANDBOX_STOP_CLOSING
+    SANDBOX_STOP_CLOSING,
+    SANDBOX_STOP_PANIC           /* Lua raised an error outside every lua_pcall: a bug */
 } sandbox_stop;
 
 typedef struct sandbox sandbox;
@@ -102,9 +104,15 @@ void sandbox_open_reserve(lua_State *L);
 /* Bytes the state holds now (for tests and the bench). */
 size_t sandbox_memory(const sandbox *sb);
 
-/* The panic function installed on every state: writes the message to stderr and exits with
- * status 70. It is the only exit in the library and runs only on a bug in mmec (a Lua error
- * outside a protected call). */
+/* Runs fn(L, ud), which may use the Lua API outside any lua_pcall, with the sandbox's panic
+ * boundary armed (sandbox_call and sandbox_load run inside it too). Returns 0; or -1 when Lua
+ * raised an error outside every lua_pcall (or the sandbox had already panicked): then
+ * sandbox_error says "path: internal error: unprotected Lua error: ...", the sandbox is
+ * stopped (SANDBOX_STOP_PANIC) and may only be closed. */
+int sandbox_unprotected(sandbox *sb, void (*fn)(lua_State *L, void *ud), void *ud);
+
+/* The panic function installed on every state: unwinds to the boundary of
+ * sandbox_unprotected; abort() only if none is armed. Never prints, never exits. */
 int sandbox_panic(lua_State *L);
 
 #endif

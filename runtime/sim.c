@@ -687,75 +687,62 @@ const char *sim_metric_label(const policy *p) {
     return p->name ? p->name : "metric";
 }
 
-/* A bounded appender with snprintf's contract: counts what it could not store. */
-typedef struct out {
-    char *buf;
-    size_t cap, len;
-} out;
+/* Numbers in reasons: two decimals at most, '.' whatever the locale. */
+static void put_num(strbuf *o, double v) { strbuf_num(o, v, 2); }
 
-static void put(out *o, const char *s) {
-    for (; *s; s++, o->len++)
-        if (o->len + 1 < o->cap)
-            o->buf[o->len] = *s;
-}
+static void put_int(strbuf *o, int64_t v) { put_num(o, (double)v); }
 
-static void put_num(out *o, double v) {
-    char tmp[48];
-    strbuf_fmt_num(tmp, sizeof tmp, v, 2);
-    put(o, tmp);
-}
-
-static void put_int(out *o, int64_t v) { put_num(o, (double)v); }
-
-static void put_datapoints(out *o, const sim_decision *d) {
-    put(o, " for ");
+static void put_datapoints(strbuf *o, const sim_decision *d) {
+    strbuf_puts(o, " for ");
     put_int(o, d->breaching);
     if (d->breaching != d->window) {
-        put(o, " of ");
+        strbuf_puts(o, " of ");
         put_int(o, d->window);
     }
-    put(o, d->breaching == 1 && d->window == 1 ? " datapoint" : " datapoints");
+    strbuf_puts(o, d->breaching == 1 && d->window == 1 ? " datapoint" : " datapoints");
 }
 
 size_t sim_reason(const target *tgt, const sim_decision *d, char *buf, size_t cap) {
-    out o = {buf, cap, 0};
+    /* A fixed strbuf: snprintf's contract, the length of the whole reason returned. */
+    strbuf sb, *o = &sb;
+    strbuf_init_fixed(o, buf, cap);
     const policy *p = d->policy >= 0 && (size_t)d->policy < tgt->npolicies
                           ? tgt->policies[d->policy] : NULL;
     const char *label = p ? sim_metric_label(p) : "";
     double m = p ? d->metric[d->policy] : NAN;
     double tv = p ? p->target_value : 0;
     if (d->sched) {
-        put(&o, "schedule");
+        strbuf_puts(o, "schedule");
         if (d->sched->name) {
-            put(&o, " ");
-            put(&o, d->sched->name);
+            strbuf_puts(o, " ");
+            strbuf_puts(o, d->sched->name);
         }
-        put(&o, ": min ");
-        put_int(&o, d->sched_min_before);
-        put(&o, " -> ");
-        put_int(&o, d->min);
-        put(&o, ", max ");
-        put_int(&o, d->sched_max_before);
-        put(&o, " -> ");
-        put_int(&o, d->max);
+        strbuf_puts(o, ": min ");
+        put_int(o, d->sched_min_before);
+        strbuf_puts(o, " -> ");
+        put_int(o, d->min);
+        strbuf_puts(o, ", max ");
+        put_int(o, d->sched_max_before);
+        strbuf_puts(o, " -> ");
+        put_int(o, d->max);
         if (d->why == SIM_WHY_SCHEDULE && d->desired != d->desired_before) {
-            put(&o, ", capacity ");
-            put_int(&o, d->desired_before);
-            put(&o, " -> ");
-            put_int(&o, d->desired);
+            strbuf_puts(o, ", capacity ");
+            put_int(o, d->desired_before);
+            strbuf_puts(o, " -> ");
+            put_int(o, d->desired);
         }
         if (d->why != SIM_WHY_SCHEDULE && d->why != SIM_WHY_STEADY)
-            put(&o, "; ");
+            strbuf_puts(o, "; ");
     }
     switch (d->why) {
     case SIM_WHY_STEADY:
     case SIM_WHY_SCHEDULE:
         break;
     case SIM_WHY_MISSING:
-        put(&o, "no datapoint: INSUFFICIENT_DATA, no scaling");
+        strbuf_puts(o, "no datapoint: INSUFFICIENT_DATA, no scaling");
         break;
     case SIM_WHY_NO_CAPACITY:
-        put(&o, "no capacity in service publishes the metric: INSUFFICIENT_DATA");
+        strbuf_puts(o, "no capacity in service publishes the metric: INSUFFICIENT_DATA");
         break;
     case SIM_WHY_OUT:
     case SIM_WHY_IN:
@@ -763,52 +750,52 @@ size_t sim_reason(const target *tgt, const sim_decision *d, char *buf, size_t ca
     case SIM_WHY_AT_MIN: {
         int out_ = d->why == SIM_WHY_OUT || d->why == SIM_WHY_AT_MAX;
         if (d->why == SIM_WHY_AT_MAX || d->why == SIM_WHY_AT_MIN) {
-            put(&o, out_ ? "held at max " : "held at min ");
-            put_int(&o, out_ ? d->max : d->min);
+            strbuf_puts(o, out_ ? "held at max " : "held at min ");
+            put_int(o, out_ ? d->max : d->min);
         } else {
-            put(&o, out_ ? "scale out " : "scale in ");
+            strbuf_puts(o, out_ ? "scale out " : "scale in ");
             /* The capacity the policies acted on: after any scheduled action of this step. */
-            put_int(&o, d->from);
-            put(&o, " -> ");
-            put_int(&o, d->desired);
+            put_int(o, d->from);
+            strbuf_puts(o, " -> ");
+            put_int(o, d->desired);
         }
-        put(&o, ": ");
-        put(&o, label);
-        put(&o, " ");
-        put_num(&o, m);
+        strbuf_puts(o, ": ");
+        strbuf_puts(o, label);
+        strbuf_puts(o, " ");
+        put_num(o, m);
         if (out_) {
-            put(&o, " > ");
-            put_num(&o, tv);
+            strbuf_puts(o, " > ");
+            put_num(o, tv);
         } else {
-            put(&o, " < ");
-            put_num(&o, d->threshold);
-            put(&o, " (");
-            put_num(&o, d->threshold / tv);
-            put(&o, " x ");
-            put_num(&o, tv);
-            put(&o, ")");
+            strbuf_puts(o, " < ");
+            put_num(o, d->threshold);
+            strbuf_puts(o, " (");
+            put_num(o, d->threshold / tv);
+            strbuf_puts(o, " x ");
+            put_num(o, tv);
+            strbuf_puts(o, ")");
         }
-        put_datapoints(&o, d);
+        put_datapoints(o, d);
         if (d->want != d->desired) {
-            put(&o, ", wants ");
-            put_int(&o, d->want);
+            strbuf_puts(o, ", wants ");
+            put_int(o, d->want);
         }
         if (d->why == SIM_WHY_IN && tgt->npolicies > 1)
-            put(&o, "; every scale-in policy agrees");
+            strbuf_puts(o, "; every scale-in policy agrees");
         break;
     }
     case SIM_WHY_OUT_COVERED:
-        put(&o, "no scale out: ");
-        put(&o, label);
-        put(&o, " ");
-        put_num(&o, m);
-        put(&o, " > ");
-        put_num(&o, tv);
-        put(&o, " wants ");
-        put_int(&o, d->want);
-        put(&o, ", ");
-        put_int(&o, d->from);
-        put(&o, " already requested in the scale-out cooldown");
+        strbuf_puts(o, "no scale out: ");
+        strbuf_puts(o, label);
+        strbuf_puts(o, " ");
+        put_num(o, m);
+        strbuf_puts(o, " > ");
+        put_num(o, tv);
+        strbuf_puts(o, " wants ");
+        put_int(o, d->want);
+        strbuf_puts(o, ", ");
+        put_int(o, d->from);
+        strbuf_puts(o, " already requested in the scale-out cooldown");
         break;
     case SIM_WHY_IN_COOLDOWN: {
         tm_civil tm;
@@ -819,46 +806,44 @@ size_t sim_reason(const target *tgt, const sim_decision *d, char *buf, size_t ca
         hhmm[2] = ':';
         hhmm[3] = (char)('0' + tm.minute / 10);
         hhmm[4] = (char)('0' + tm.minute % 10);
-        put(&o, "no scale in: scale-in cooldown until ");
-        put(&o, hhmm);
-        put(&o, "Z");
+        strbuf_puts(o, "no scale in: scale-in cooldown until ");
+        strbuf_puts(o, hhmm);
+        strbuf_puts(o, "Z");
         break;
     }
     case SIM_WHY_IN_ROUNDING:
-        put(&o, "no scale in: ");
-        put(&o, label);
-        put(&o, " ");
-        put_num(&o, m);
-        put(&o, " would pass ");
-        put_num(&o, tv);
-        put(&o, " with one unit fewer");
+        strbuf_puts(o, "no scale in: ");
+        strbuf_puts(o, label);
+        strbuf_puts(o, " ");
+        put_num(o, m);
+        strbuf_puts(o, " would pass ");
+        put_num(o, tv);
+        strbuf_puts(o, " with one unit fewer");
         break;
     case SIM_WHY_IN_DISAGREE:
-        put(&o, "no scale in: policy ");
-        put(&o, p && p->name ? p->name : label);
-        put(&o, " does not agree (");
-        put(&o, label);
-        put(&o, " ");
-        put_num(&o, m);
-        put(&o, " not < ");
-        put_num(&o, d->threshold);
-        put(&o, ")");
+        strbuf_puts(o, "no scale in: policy ");
+        strbuf_puts(o, p && p->name ? p->name : label);
+        strbuf_puts(o, " does not agree (");
+        strbuf_puts(o, label);
+        strbuf_puts(o, " ");
+        put_num(o, m);
+        strbuf_puts(o, " not < ");
+        put_num(o, d->threshold);
+        strbuf_puts(o, ")");
         break;
     case SIM_WHY_IN_DISABLED:
-        put(&o, "no scale in: scale-in disabled on policy ");
-        put(&o, p && p->name ? p->name : label);
+        strbuf_puts(o, "no scale in: scale-in disabled on policy ");
+        strbuf_puts(o, p && p->name ? p->name : label);
         break;
     case SIM_WHY_HOOK:
-        put(&o, "decide hook: ");
-        put_int(&o, d->desired_before);
-        put(&o, " -> ");
-        put_int(&o, d->desired);
+        strbuf_puts(o, "decide hook: ");
+        put_int(o, d->desired_before);
+        strbuf_puts(o, " -> ");
+        put_int(o, d->desired);
         break;
     case SIM_WHY_HOOK_FAILED:
-        put(&o, "decide hook failed: the policies' decision stands");
+        strbuf_puts(o, "decide hook failed: the policies' decision stands");
         break;
     }
-    if (cap > 0)
-        buf[o.len < cap ? o.len : cap - 1] = '\0';
-    return o.len;
+    return o->len;
 }

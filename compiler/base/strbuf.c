@@ -1,33 +1,57 @@
-/* strbuf.c: growable text buffers and locale-independent formatting for the runtime's
- * reports (see strbuf.h). */
+/* strbuf.c: growable or fixed text buffers and locale-independent formatting (strbuf.h). */
 #include "strbuf.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "tm.h"
 
-void strbuf_init(strbuf *sb, mmec_alloc_fn alloc, void *alloc_user) {
+void strbuf_init(strbuf *sb, base_alloc_fn alloc, void *alloc_user) {
     sb->data = NULL;
     sb->len = sb->cap = 0;
     sb->failed = 0;
-    sb->alloc = alloc ? alloc : mmec_default_alloc;
+    sb->fixed = 0;
+    sb->alloc = alloc ? alloc : base_default_alloc;
     sb->alloc_user = alloc_user;
+}
+
+void strbuf_init_fixed(strbuf *sb, char *buf, size_t cap) {
+    strbuf_init(sb, NULL, NULL);
+    sb->fixed = 1;
+    sb->data = cap ? buf : NULL;
+    sb->cap = cap;
+    if (cap)
+        buf[0] = '\0';
 }
 
 void strbuf_free(strbuf *sb) {
     if (!sb)
         return;
-    if (sb->data)
+    if (sb->data && !sb->fixed)
         sb->alloc(sb->alloc_user, sb->data, sb->cap, 0);
+    if (sb->fixed) {
+        strbuf_reset(sb);
+        return;
+    }
     sb->data = NULL;
     sb->len = sb->cap = 0;
     sb->failed = 0;
 }
 
+void strbuf_reset(strbuf *sb) { strbuf_truncate(sb, 0); }
+
+void strbuf_truncate(strbuf *sb, size_t len) {
+    if (len >= sb->len)
+        return;
+    sb->len = len;
+    if (sb->data && len < sb->cap)
+        sb->data[len] = '\0';
+}
+
 char *strbuf_take(strbuf *sb, size_t *len, size_t *cap) {
-    char *d = sb->failed ? NULL : sb->data;
+    char *d = sb->failed || sb->fixed ? NULL : sb->data;
     if (len)
         *len = d ? sb->len : 0;
     if (cap)
@@ -40,48 +64,93 @@ char *strbuf_take(strbuf *sb, size_t *len, size_t *cap) {
     return d;
 }
 
-/* Room for `n` more bytes and the NUL; 0 after a failure. */
-static int reserve(strbuf *sb, size_t n) {
+/* Marks the buffer failed and releases its text, so that the inline appends, finding no
+ * room, come to strbuf_put_slow and drop what they write. */
+static int fail(strbuf *sb) {
+    if (sb->data)
+        sb->alloc(sb->alloc_user, sb->data, sb->cap, 0);
+    sb->data = NULL;
+    sb->len = sb->cap = 0;
+    sb->failed = 1;
+    return 0;
+}
+
+int strbuf_reserve(strbuf *sb, size_t n) {
     if (sb->failed)
         return 0;
-    if (sb->len + n + 1 <= sb->cap)
+    if (n < SIZE_MAX - sb->len && sb->len + n + 1 <= sb->cap)
         return 1;
-    size_t cap = sb->cap ? sb->cap : 256;
-    while (cap < sb->len + n + 1) {
-        if (cap > SIZE_MAX / 2) {
-            sb->failed = 1;
-            return 0;
-        }
-        cap *= 2;
-    }
-    char *d = sb->alloc(sb->alloc_user, sb->data, sb->cap, cap);
-    if (!d) {
-        sb->failed = 1;
+    if (sb->fixed)
         return 0;
-    }
+    if (n >= SIZE_MAX / 2 - sb->len)
+        return fail(sb);
+    size_t cap = sb->cap ? sb->cap : 256;
+    while (cap < sb->len + n + 1)
+        cap *= 2;
+    char *d = sb->alloc(sb->alloc_user, sb->data, sb->cap, cap);
+    if (!d)
+        return fail(sb);
     sb->data = d;
     sb->cap = cap;
     return 1;
 }
 
-void strbuf_put(strbuf *sb, const char *s, size_t n) {
-    if (!reserve(sb, n))
+void strbuf_put_slow(strbuf *sb, const char *s, size_t n) {
+    if (sb->fixed) {
+        /* snprintf's contract: store what fits before the NUL, count it all. */
+        if (sb->len + 1 < sb->cap) {
+            size_t room = sb->cap - 1 - sb->len;
+            memcpy(sb->data + sb->len, s, n < room ? n : room);
+            sb->data[sb->len + (n < room ? n : room)] = '\0';
+        }
+        sb->len += n;
+        return;
+    }
+    if (!strbuf_reserve(sb, n))
         return;
     memcpy(sb->data + sb->len, s, n);
     sb->len += n;
     sb->data[sb->len] = '\0';
 }
 
-void strbuf_puts(strbuf *sb, const char *s) { strbuf_put(sb, s, strlen(s)); }
-
-void strbuf_putc(strbuf *sb, char c) { strbuf_put(sb, &c, 1); }
-
 void strbuf_pad(strbuf *sb, char c, size_t n) {
-    if (!reserve(sb, n))
+    if (sb->fixed || !strbuf_reserve(sb, n)) {
+        for (; n > 0; n--)
+            strbuf_putc(sb, c);
         return;
+    }
     memset(sb->data + sb->len, c, n);
     sb->len += n;
     sb->data[sb->len] = '\0';
+}
+
+void strbuf_vprintf(strbuf *sb, const char *fmt, va_list ap) {
+    if (sb->failed)
+        return;
+    /* Straight into the room left; a second pass only when it was too small. */
+    size_t room = sb->len < sb->cap ? sb->cap - sb->len : 0;
+    char none[1];
+    va_list again;
+    va_copy(again, ap);
+    int n = vsnprintf(room ? sb->data + sb->len : none, room ? room : 1, fmt, ap);
+    if (n < 0) {
+        va_end(again);
+        return;
+    }
+    if ((size_t)n < room || sb->fixed) {
+        sb->len += (size_t)n;
+    } else if (strbuf_reserve(sb, (size_t)n)) {
+        vsnprintf(sb->data + sb->len, (size_t)n + 1, fmt, again);
+        sb->len += (size_t)n;
+    }
+    va_end(again);
+}
+
+void strbuf_printf(strbuf *sb, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    strbuf_vprintf(sb, fmt, ap);
+    va_end(ap);
 }
 
 /* Decimal digits of `v` into the end of `tmp[24]`; returns the first digit. */

@@ -449,7 +449,7 @@ static int64_t be64(const unsigned char *p) {
     return (int64_t)((uint64_t)be32(p) << 32 | be32(p + 4));
 }
 
-static void zone_init(tm_zone *z, tm_alloc_fn alloc, void *user) {
+static void zone_init(tm_zone *z, base_alloc_fn alloc, void *user) {
     memset(z, 0, sizeof *z);
     z->alloc = alloc;
     z->alloc_user = user;
@@ -511,7 +511,7 @@ static size_t block_size(const unsigned char *h, size_t tsz) {
     return tcnt * tsz + tcnt + types * 6 + chars + leap * (tsz + 4) + isstd + isut;
 }
 
-int tm_zone_parse(tm_zone *z, const unsigned char *b, size_t len, tm_alloc_fn alloc,
+int tm_zone_parse(tm_zone *z, const unsigned char *b, size_t len, base_alloc_fn alloc,
                   void *alloc_user) {
     zone_init(z, alloc, alloc_user);
     if (len < 44 || memcmp(b, "TZif", 4) != 0)
@@ -542,7 +542,7 @@ static int is_utc(const char *name) {
     return !name || strcmp(name, "UTC") == 0 || strcmp(name, "Etc/UTC") == 0;
 }
 
-int tm_zone_load(tm_zone *z, const char *name, tm_alloc_fn alloc, void *alloc_user) {
+int tm_zone_load(tm_zone *z, const char *name, base_alloc_fn alloc, void *alloc_user) {
     zone_init(z, alloc, alloc_user);
     if (is_utc(name))
         return TM_OK;

@@ -9,9 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* realloc-like: `size` 0 frees `ptr` (of `old_size` bytes) and returns NULL. The same shape
- * as the library's allocator, so a context's allocator can be passed as it is. */
-typedef void *(*tm_alloc_fn)(void *user, void *ptr, size_t old_size, size_t size);
+#include "alloc.h"
+
 
 /* ---- civil dates --------------------------------------------------------------------------- */
 
@@ -111,7 +110,7 @@ typedef struct tm_zone {
     int32_t first;                 /* the offset before the first transition (type 0) */
     int has_rule;                  /* `rule` gives the times after the last transition */
     tm_posix rule;
-    tm_alloc_fn alloc;
+    base_alloc_fn alloc;
     void *alloc_user;
 } tm_zone;
 
@@ -137,9 +136,9 @@ void tm_zone_suggest(const char *name, char *out, size_t cap);
 
 /* Loads zone `name` from tm_zone_dir() (NULL, "UTC" and "Etc/UTC": UTC without a file).
  * `alloc` may not be NULL. Returns TM_OK or a TM_E code; `z` is then empty. */
-int tm_zone_load(tm_zone *z, const char *name, tm_alloc_fn alloc, void *alloc_user);
+int tm_zone_load(tm_zone *z, const char *name, base_alloc_fn alloc, void *alloc_user);
 /* The same from the `len` bytes of a TZif file in memory. */
-int tm_zone_parse(tm_zone *z, const unsigned char *b, size_t len, tm_alloc_fn alloc,
+int tm_zone_parse(tm_zone *z, const unsigned char *b, size_t len, base_alloc_fn alloc,
                   void *alloc_user);
 /* Releases what a load allocated; `z` is UTC again. */
 void tm_zone_free(tm_zone *z);

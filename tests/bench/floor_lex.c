@@ -12,6 +12,26 @@
 #include "scale.tab.h"
 #include "scale.lex.h"
 
+typedef struct lex_run {
+    mmec_ctx *ctx;
+    long tokens;
+} lex_run;
+
+/* Every token of the source, counted, inside a protected call as a compile scans. */
+static void lex_all(void *ud) {
+    lex_run *r = ud;
+    parse_state ps;
+    memset(&ps, 0, sizeof ps);
+    ps.ctx = r->ctx;
+    yyscan_t scanner;
+    scale_lex_init_extra(&ps, &scanner);
+    SCALE_STYPE val;
+    SCALE_LTYPE loc;
+    while (scale_lex(&val, &loc, scanner) != 0)
+        r->tokens++;
+    scale_lex_destroy(scanner);
+}
+
 int main(int argc, char **argv) {
     if (argc != 2)
         return 2;
@@ -31,21 +51,10 @@ int main(int argc, char **argv) {
     ctx->src.name = argv[1];
     ctx->src.text = text;
     ctx->src.len = (size_t)size;
-    jmp_buf jb;
-    ctx->oom = &jb;
-    if (setjmp(jb))
+    lex_run r = {ctx, 0};
+    if (mem_protect(ctx, lex_all, &r) != 0)
         return 70;
-    parse_state ps;
-    memset(&ps, 0, sizeof ps);
-    ps.ctx = ctx;
-    yyscan_t scanner;
-    scale_lex_init_extra(&ps, &scanner);
-    SCALE_STYPE val;
-    SCALE_LTYPE loc;
-    long tokens = 0;
-    while (scale_lex(&val, &loc, scanner) != 0)
-        tokens++;
-    scale_lex_destroy(scanner);
+    long tokens = r.tokens;
     printf("%ld tokens\n", tokens);
     mmec_free(ctx);
     free(text);

@@ -363,18 +363,23 @@ static void *fail_alloc(void *user, void *ptr, size_t old_size, size_t size) {
     return p;
 }
 
-/* Runs the hook with ctx->oom armed, as a compile would; 1 when it unwound. */
-static int run_armed(mmec_ctx *ctx, const char *hook) {
-    jmp_buf jb;
-    ctx->oom = &jb;
-    if (setjmp(jb) != 0) {
-        ctx->oom = NULL;
-        return 1;
-    }
-    int rc = hook_run_checks(ctx, "hooks/x.lua", hook, strlen(hook), NULL);
+typedef struct armed_run {
+    mmec_ctx *ctx;
+    const char *hook;
+} armed_run;
+
+static void run_hook(void *ud) {
+    armed_run *a = ud;
+    int rc = hook_run_checks(a->ctx, "hooks/x.lua", a->hook, strlen(a->hook), NULL);
     assert_true(rc == MMEC_OK || rc == MMEC_EINPUT);
-    ctx->oom = NULL;
-    return 0;
+}
+
+/* Runs the hook inside a protected call, as a compile would; 1 when it unwound. */
+static int run_armed(mmec_ctx *ctx, const char *hook) {
+    armed_run a = {ctx, hook};
+    int st = mem_protect(ctx, run_hook, &a);
+    assert_true(ctx->jmp == NULL);
+    return st != 0;
 }
 
 static void allocation_failures_unwind_after_lua_is_closed(void **state) {

@@ -14,7 +14,10 @@
 
 #include <cmocka.h>
 
+#include <lua.h>
+
 #include "hook.h"
+#include "sandbox.h"
 
 typedef struct counter {
     size_t now, peak;
@@ -249,6 +252,69 @@ static void state_setup_is_cheap(void **state) {
     assert_true(setup_us < 2000);
 }
 
+/* Raises an error with the Lua API outside every lua_pcall, as a bug in the host would. */
+static void raise_unprotected(lua_State *L, void *ud) {
+    int *reached = ud;
+    lua_pushstring(L, "boom");
+    lua_error(L);
+    *reached = 1;    /* never: lua_error does not return */
+}
+
+static void push_one(lua_State *L, void *ud) {
+    (void)ud;
+    lua_pushinteger(L, 1);
+    lua_pop(L, 1);
+}
+
+static int noop(lua_State *L) {
+    (void)L;
+    return 0;
+}
+
+/* The panic path: the error unwinds to the sandbox's boundary instead of printing and exiting;
+ * the entry fails with an internal error, the sandbox stays stopped, and closing it leaks
+ * nothing. */
+static void panic_unwinds_to_the_sandbox(void **state) {
+    (void)state;
+    counter c = {0, 0, -1};
+    sandbox *sb = sandbox_open("hooks/panic.lua", NULL, count_alloc, &c, NULL);
+    assert_non_null(sb);
+    int reached = 0;
+    assert_int_equal(sandbox_unprotected(sb, push_one, NULL), 0);
+    assert_int_equal(sandbox_unprotected(sb, raise_unprotected, &reached), -1);
+    assert_int_equal(reached, 0);
+    assert_int_equal(sandbox_stopped(sb), SANDBOX_STOP_PANIC);
+    assert_non_null(sandbox_error(sb));
+    assert_string_equal(sandbox_error(sb),
+                        "hooks/panic.lua: internal error: unprotected Lua error: boom");
+    /* Stopped for good: every later entry fails at once with the same message. */
+    assert_int_equal(sandbox_call(sb, noop, 0), -1);
+    assert_string_equal(sandbox_error(sb),
+                        "hooks/panic.lua: internal error: unprotected Lua error: boom");
+    assert_int_equal(sandbox_load(sb, "return 1", 8), -1);
+    assert_int_equal(sandbox_unprotected(sb, push_one, NULL), -1);
+    sandbox_close(sb);
+    assert_int_equal(c.now, 0);
+}
+
+/* A second sandbox is untouched by the first one's panic, and works. */
+static void panic_is_per_sandbox(void **state) {
+    (void)state;
+    counter c = {0, 0, -1};
+    sandbox *a = sandbox_open("hooks/a.lua", NULL, count_alloc, &c, NULL);
+    sandbox *b = sandbox_open("hooks/b.lua", NULL, count_alloc, &c, NULL);
+    assert_non_null(a);
+    assert_non_null(b);
+    int reached = 0;
+    assert_int_equal(sandbox_unprotected(a, raise_unprotected, &reached), -1);
+    assert_int_equal(sandbox_load(b, "return 1", 8), 0);
+    assert_int_equal(sandbox_call(b, noop, 1), 0);
+    assert_int_equal(sandbox_stopped(b), SANDBOX_RUNNING);
+    sandbox_close(a);
+    sandbox_close(b);
+    assert_int_equal(c.now, 0);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(custom_limits_name_themselves),
@@ -256,6 +322,8 @@ int main(void) {
         cmocka_unit_test(two_threads_share_nothing_and_agree),
         cmocka_unit_test(allocation_failures_leak_nothing),
         cmocka_unit_test(state_setup_is_cheap),
+        cmocka_unit_test(panic_unwinds_to_the_sandbox),
+        cmocka_unit_test(panic_is_per_sandbox),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

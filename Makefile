@@ -39,8 +39,9 @@ DEPCFLAGS = $(eval DEPCFLAGS := $$(shell $(PKG_CONFIG) --cflags $(DEPS) 2>/dev/n
 DEPLIBS   = $(eval DEPLIBS := $$(shell $(PKG_CONFIG) --libs $(DEPS) 2>/dev/null) -lm -lpthread)$(DEPLIBS)
 CMOCKA    = $(eval CMOCKA := $$(shell $(PKG_CONFIG) --cflags --libs cmocka 2>/dev/null))$(CMOCKA)
 CFLAGS    ?=
+INCLUDES   = -I$(B)/gen -Igrammar -Icompiler -Icompiler/model -Icompiler/base -Iruntime -Ilua
 ALLCFLAGS  = -std=c11 -D_POSIX_C_SOURCE=200809L $(OPT) $(WARN) $(SANFLAGS) -fPIC \
-             -fvisibility=hidden -DMMEC_BUILDING -I$(B)/gen -Igrammar -Icompiler -Icompiler/model -Icompiler/base -Iruntime -Ilua \
+             -fvisibility=hidden -DMMEC_BUILDING $(INCLUDES) \
              $(DEPCFLAGS) $(CFLAGS) -MMD -MP
 ALLLDFLAGS := $(SANFLAGS) $(LDFLAGS)
 
@@ -87,6 +88,11 @@ $(B)/gen/scale.lex.c $(B)/gen/scale.lex.h: grammar/scale.l | deps-check
 
 $(B)/obj/gen/scale.tab.o: $(B)/gen/scale.lex.h
 $(B)/obj/gen/scale.lex.o: $(B)/gen/scale.tab.h
+
+# The command line runs the library through mmec.h alone, as an embedder does: its objects see
+# compiler/ and nothing below it, where every header but mmec.h includes one that is not found,
+# so an include of the library's internals fails the build.
+$(B)/obj/compiler/cli/%.o: INCLUDES = -Icompiler
 
 $(B)/obj/%.o: %.c | $(B)/gen/scale.tab.h $(B)/gen/scale.lex.h
 	@mkdir -p $(dir $@)

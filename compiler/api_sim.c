@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "emit.h"
-#include "hook.h"
+#include "hookrun.h"
 #include "internal.h"
 #include "report.h"
 #include "schedule_expand.h"

@@ -5,6 +5,7 @@
 
 #include "hook.h"
 #include "internal.h"
+#include "sim.h"
 
 /* Runs every hook mmec_add_hook named, then every `hook "FILE"` statement of the source, over
  * the checked model. Call it inside a compile (ctx->oom armed), after a check without error.
@@ -21,5 +22,12 @@ int hook_run_checks(mmec_ctx *ctx, const char *path, const char *src, size_t len
                     const hook_limits *lim);
 int hook_run_fills(mmec_ctx *ctx, const char *path, const char *src, size_t len,
                    const hook_limits *lim);
+
+/* The decide hook as the runtime's sim_decide_fn (runtime/sim.h), `user` being the
+ * hook_decider (hook_sim.c): maps the simulator's state (metric and target of the first
+ * policy; alarm_high when any policy's high alarm is in ALARM, alarm_low when every policy's
+ * low alarm is) and returns 1 with *desired set, 0 to keep, -1 when the hook failed. The
+ * runtime and the hooks meet here, above both. */
+int hook_sim_decide(void *user, const sim_hook_state *st, int32_t *desired);
 
 #endif

@@ -137,11 +137,4 @@ const char *hook_decide_error(const hook_decider *d);
 /* Accepts NULL. */
 void hook_decide_close(hook_decider *d);
 
-/* The decide hook as the runtime's sim_decide_fn (runtime/sim.h), `user` being the
- * hook_decider: maps the simulator's state (metric and target of the first policy; alarm_high
- * when any policy's high alarm is in ALARM, alarm_low when every policy's low alarm is) and
- * returns 1 with *desired set, 0 to keep, -1 when the hook failed. */
-struct sim_hook_state;
-int hook_sim_decide(void *user, const struct sim_hook_state *st, int32_t *desired);
-
 #endif

@@ -61,7 +61,10 @@ typedef void (*mmec_diagnostic_fn)(const mmec_diagnostic *d, void *user);
 
 /* The allocator every allocation of a context goes through (Lua's lua_Alloc shape): size 0
  * frees `ptr` and returns NULL; otherwise it returns a block of `size` bytes holding the old
- * contents, or NULL on failure (the old block is then untouched). */
+ * contents, or NULL on failure (the old block is then untouched). Shrinking a block (`ptr` not
+ * NULL, 0 < size <= old_size) must not fail: Lua hooks' states rely on it as Lua does (the
+ * sandbox keeps the larger block when a shrink fails, and later frees it with the smaller
+ * size). */
 typedef void *(*mmec_alloc_fn)(void *user, void *ptr, size_t old_size, size_t size);
 
 /* The default allocator (realloc and free), for a host that wraps it. */

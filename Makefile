@@ -137,11 +137,13 @@ $(B)/mmec.pc: Makefile
 $(B)/tests/%: tests/unit/%.c $(B)/libmmec.a
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(ALLCFLAGS) -fvisibility=default $< $(filter %.o,$^) -o $@ $(B)/libmmec.a \
-	    $(ALLLDFLAGS) $(CMOCKA) $(DEPLIBS)
+	$(Q)$(CC) $(ALLCFLAGS) $(TEST_INCLUDES) -fvisibility=default $< $(filter %.o,$^) -o $@ \
+	    $(B)/libmmec.a $(ALLLDFLAGS) $(CMOCKA) $(DEPLIBS)
 
-# A unit test of a piece of the command line links that piece.
+# A unit test of a piece of the command line links that piece and sees its header, cli.h
+# (TEST_INCLUDES is used by this recipe only, so the objects it depends on are built as ever).
 $(B)/tests/test_watchdog: $(B)/obj/compiler/cli/cli_watchdog.o
+$(B)/tests/test_watchdog: TEST_INCLUDES = -Icompiler/cli
 
 test check: all $(UNIT_BIN)
 	@MMEC_BUILD=$(B) SANITIZE=$(SANITIZE) bash tests/run

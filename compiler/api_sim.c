@@ -166,9 +166,10 @@ mmec_status mmec_trace_read(mmec_ctx *ctx, const char *name, const char *text, s
     mmec_trace *t = mem_raw(ctx, NULL, 0, sizeof *t);
     trace_error err;
     if (t == NULL) {
-        snprintf(err.message, sizeof err.message, "%s: out of memory", name);
+        snprintf(err.message, sizeof err.message, "%.*s: out of memory",
+                 (int)(sizeof err.message - sizeof ": out of memory"), name);
         err.line = err.col = 0;
-        err.what = strlen(name) + 2;
+        err.what = strlen(err.message) - strlen("out of memory");
         report_trace_error(ctx, &err, name, text, len, 1);
         return MMEC_EINTERNAL;
     }

@@ -35,7 +35,7 @@ typedef struct hook_limits {
     void *print_user;
     /* Called with the seconds a call may last at most (its timeout, doubled, plus one second)
      * before every call into Lua, and with 0 after it: the command line arms its watchdog
-     * (cli_watchdog_arm in compiler/cli_watchdog.c) with it. NULL: not called. */
+     * (cli_watchdog_arm in compiler/cli/cli_watchdog.c) with it. NULL: not called. */
     void (*watch_fn)(void *user, double seconds);
     void *watch_user;
 } hook_limits;

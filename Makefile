@@ -39,8 +39,9 @@ DEPCFLAGS = $(eval DEPCFLAGS := $$(shell $(PKG_CONFIG) --cflags $(DEPS) 2>/dev/n
 DEPLIBS   = $(eval DEPLIBS := $$(shell $(PKG_CONFIG) --libs $(DEPS) 2>/dev/null) -lm -lpthread)$(DEPLIBS)
 CMOCKA    = $(eval CMOCKA := $$(shell $(PKG_CONFIG) --cflags --libs cmocka 2>/dev/null))$(CMOCKA)
 CFLAGS    ?=
+INCLUDES   = -I$(B)/gen -Igrammar -Icompiler -Icompiler/model -Icompiler/base -Iruntime -Ilua
 ALLCFLAGS  = -std=c11 -D_POSIX_C_SOURCE=200809L $(OPT) $(WARN) $(SANFLAGS) -fPIC \
-             -fvisibility=hidden -DMMEC_BUILDING -I$(B)/gen -Igrammar -Icompiler -Icompiler/model -Icompiler/base -Iruntime -Ilua \
+             -fvisibility=hidden -DMMEC_BUILDING $(INCLUDES) \
              $(DEPCFLAGS) $(CFLAGS) -MMD -MP
 ALLLDFLAGS := $(SANFLAGS) $(LDFLAGS)
 
@@ -88,6 +89,11 @@ $(B)/gen/scale.lex.c $(B)/gen/scale.lex.h: grammar/scale.l | deps-check
 $(B)/obj/gen/scale.tab.o: $(B)/gen/scale.lex.h
 $(B)/obj/gen/scale.lex.o: $(B)/gen/scale.tab.h
 
+# The command line runs the library through mmec.h alone, as an embedder does: its objects see
+# compiler/ and nothing below it, where every header but mmec.h includes one that is not found,
+# so an include of the library's internals fails the build.
+$(B)/obj/compiler/cli/%.o: INCLUDES = -Icompiler
+
 $(B)/obj/%.o: %.c | $(B)/gen/scale.tab.h $(B)/gen/scale.lex.h
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
@@ -131,11 +137,13 @@ $(B)/mmec.pc: Makefile
 $(B)/tests/%: tests/unit/%.c $(B)/libmmec.a
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(ALLCFLAGS) -fvisibility=default $< $(filter %.o,$^) -o $@ $(B)/libmmec.a \
-	    $(ALLLDFLAGS) $(CMOCKA) $(DEPLIBS)
+	$(Q)$(CC) $(ALLCFLAGS) $(TEST_INCLUDES) -fvisibility=default $< $(filter %.o,$^) -o $@ \
+	    $(B)/libmmec.a $(ALLLDFLAGS) $(CMOCKA) $(DEPLIBS)
 
-# A unit test of a piece of the command line links that piece.
+# A unit test of a piece of the command line links that piece and sees its header, cli.h
+# (TEST_INCLUDES is used by this recipe only, so the objects it depends on are built as ever).
 $(B)/tests/test_watchdog: $(B)/obj/compiler/cli/cli_watchdog.o
+$(B)/tests/test_watchdog: TEST_INCLUDES = -Icompiler/cli
 
 test check: all $(UNIT_BIN)
 	@MMEC_BUILD=$(B) SANITIZE=$(SANITIZE) bash tests/run

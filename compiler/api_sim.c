@@ -1,22 +1,293 @@
-/* api_sim.c: the runtime's step API in mmec.h (mmec_sim_*), thin wrappers over runtime/sim.h
- * for programs that embed the interpreter: the target of a compiled policy, one datapoint per
- * call, the decision copied out. No state beyond the mmec_sim itself. */
+/* api_sim.c: the runtime in mmec.h for programs that embed it (and for `mmec simulate`): the
+ * compiled model's scalable targets (mmec_target_*), metric traces read from memory
+ * (mmec_trace_*, runtime/trace.h), simulations of one target (mmec_sim_*, runtime/sim.h) with
+ * their scheduled actions (runtime/schedule_expand.h) and decide hook (lua/hook.h), and the
+ * reports of a run (runtime/report.h) handed out as buffers. Nothing here prints; every
+ * allocation goes through the context's allocator; the state is the handles' own. */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "emit.h"
+#include "hookrun.h"
 #include "internal.h"
+#include "report.h"
+#include "schedule_expand.h"
 #include "sim.h"
+#include "strbuf.h"
+#include "trace.h"
 
 _Static_assert((int)MMEC_SIM_SCALE_OUT == (int)SIM_ACTION_SCALE_OUT &&
                    (int)MMEC_SIM_SCALE_IN == (int)SIM_ACTION_SCALE_IN &&
                    (int)MMEC_SIM_CLAMP == (int)SIM_ACTION_CLAMP &&
                    (int)MMEC_SIM_SCHEDULE == (int)SIM_ACTION_SCHEDULE,
                "mmec_sim_action follows sim_action");
+_Static_assert(MMEC_SIM_MAX_POLICIES == SIM_MAX_POLICIES, "one policy limit");
+_Static_assert(MMEC_SIM_MAX_CAPACITY == HOOK_MAX_CAPACITY, "one capacity limit");
+_Static_assert((int)MMEC_TRACE_CSV == (int)TRACE_CSV && (int)MMEC_TRACE_JSON == (int)TRACE_JSON,
+               "mmec_trace_format follows trace_format");
+
+/* ---- scalable targets ------------------------------------------------------------------------ */
+
+/* The model of a compile that succeeded, or NULL. */
+static const model *compiled_model(const mmec_ctx *ctx) {
+    return ctx->compiled && !ctx->errors && !ctx->out_of_memory ? &ctx->model : NULL;
+}
+
+size_t mmec_target_count(const mmec_ctx *ctx) {
+    const model *m = compiled_model(ctx);
+    return m ? m->ntargets : 0;
+}
+
+const char *mmec_target_name(const mmec_ctx *ctx, size_t t) {
+    return t < mmec_target_count(ctx) ? ctx->model.targets[t]->resource_id : NULL;
+}
+
+/* Whether `name` designates `t`: its ResourceId, its (endpoint or component) name, or
+ * "endpoint/variant". */
+static int target_matches(const target *t, const char *name) {
+    if (t->resource_id && strcmp(t->resource_id, name) == 0)
+        return 1;
+    if (!t->name || strcmp(t->name, name) == 0)
+        return t->name != NULL;
+    size_t n = strlen(t->name);
+    return t->variant && strncmp(t->name, name, n) == 0 && name[n] == '/' &&
+           strcmp(name + n + 1, t->variant) == 0;
+}
+
+size_t mmec_target_find(const mmec_ctx *ctx, const char *name) {
+    size_t n = mmec_target_count(ctx);
+    for (size_t t = 0; name && t < n; t++)
+        if (target_matches(ctx->model.targets[t], name))
+            return t;
+    return (size_t)-1;
+}
+
+size_t mmec_policy_target(const mmec_ctx *ctx, size_t i) {
+    const model *m = compiled_model(ctx);
+    if (!m || i >= m->npolicies)
+        return (size_t)-1;
+    for (size_t t = 0; t < m->ntargets; t++)
+        if (m->targets[t] == m->policies[i]->target)
+            return t;
+    return (size_t)-1;
+}
+
+size_t mmec_target_policy_count(const mmec_ctx *ctx, size_t t) {
+    return t < mmec_target_count(ctx) ? ctx->model.targets[t]->npolicies : 0;
+}
+
+size_t mmec_target_schedule_count(const mmec_ctx *ctx, size_t t) {
+    return t < mmec_target_count(ctx) ? ctx->model.targets[t]->nschedules : 0;
+}
+
+/* ---- traces ---------------------------------------------------------------------------------- */
+
+struct mmec_trace {
+    mmec_ctx *ctx;
+    trace tr;
+};
+
+void mmec_trace_options_init(mmec_trace_options *opt) {
+    memset(opt, 0, sizeof *opt);
+    opt->format = MMEC_TRACE_AUTO;
+}
+
+/* The runtime's options for `opt` (NULL: the defaults), in the context's allocator. */
+static trace_options trace_opts(const mmec_ctx *ctx, const mmec_trace_options *opt) {
+    trace_options t;
+    trace_options_init(&t);
+    if (opt) {
+        t.format = (trace_format)opt->format;
+        t.statistic = opt->statistic;
+        t.id = opt->id;
+        t.value_column = opt->value_column;
+        t.capacity_column = opt->capacity_column;
+    }
+    t.alloc = ctx->cfg.alloc;
+    t.alloc_user = ctx->cfg.alloc_user;
+    return t;
+}
+
+/* Reports the trace error `err` as a diagnostic as GCC shows one: "name:line:col: error:
+ * what", the line and a caret under the field at the column. `text` starts at line
+ * `first_line` of the trace (1 for a whole trace; the line itself for a line reader). */
+static void report_trace_error(mmec_ctx *ctx, const trace_error *err, const char *name,
+                               const char *text, size_t len, unsigned first_line) {
+    if (!ctx->cfg.on_diagnostic)
+        return;
+    mmec_diagnostic d;
+    memset(&d, 0, sizeof d);
+    d.severity = MMEC_ERROR;
+    d.file = name;
+    d.message = err->message + err->what;
+    d.code = "trace";
+    d.line = err->line;
+    d.col = err->col;
+    if (err->line >= first_line && text) {
+        const char *s = text, *end = text + len;
+        for (unsigned l = first_line; l < err->line && s < end; l++) {
+            const char *nl = memchr(s, '\n', (size_t)(end - s));
+            s = nl ? nl + 1 : end;
+        }
+        const char *nl = memchr(s, '\n', (size_t)(end - s));
+        size_t n = nl ? (size_t)(nl - s) : (size_t)(end - s);
+        if (n && s[n - 1] == '\r')
+            n--;
+        if (d.col > n + 1)
+            d.col = (unsigned)n + 1;
+        /* The span: the field at the column, up to the next comma, or the quoted string. */
+        unsigned e = d.col;
+        int quoted = e - 1 < n && s[e - 1] == '"';
+        e += quoted;
+        while (e - 1 < n && s[e - 1] != ',' && s[e - 1] != '"')
+            e++;
+        e += quoted && e - 1 < n;
+        d.end_col = e > d.col ? e : d.col + 1;
+        d.source_line = s;
+        d.source_line_len = n;
+        d.offset = (size_t)(s - text) + d.col - 1;
+        d.length = d.end_col - d.col;
+    }
+    ctx->cfg.on_diagnostic(&d, ctx->cfg.diagnostic_user);
+}
+
+/* Whether the trace error is an allocation failure (trace.h: "name: out of memory"). */
+static int trace_oom(const trace_error *err) {
+    return err->line == 0 && strstr(err->message, "out of memory") != NULL;
+}
+
+mmec_status mmec_trace_read(mmec_ctx *ctx, const char *name, const char *text, size_t len,
+                            const mmec_trace_options *opt, mmec_trace **out) {
+    *out = NULL;
+    if (name == NULL || (text == NULL && len > 0))
+        return MMEC_EUSAGE;
+    trace_options topt = trace_opts(ctx, opt);
+    mmec_trace *t = mem_raw(ctx, NULL, 0, sizeof *t);
+    trace_error err;
+    if (t == NULL) {
+        snprintf(err.message, sizeof err.message, "%.*s: out of memory",
+                 (int)(sizeof err.message - sizeof ": out of memory"), name);
+        err.line = err.col = 0;
+        err.what = strlen(err.message) - strlen("out of memory");
+        report_trace_error(ctx, &err, name, text, len, 1);
+        return MMEC_EINTERNAL;
+    }
+    t->ctx = ctx;
+    if (trace_read(name, text ? text : "", len, &topt, &t->tr, &err) != 0) {
+        report_trace_error(ctx, &err, name, text, len, 1);
+        mmec_trace_free(t);
+        return trace_oom(&err) ? MMEC_EINTERNAL : MMEC_EINPUT;
+    }
+    *out = t;
+    return MMEC_OK;
+}
+
+size_t mmec_trace_count(const mmec_trace *t) { return t ? t->tr.n : 0; }
+
+mmec_status mmec_trace_get(const mmec_trace *t, size_t k, mmec_trace_point *pt) {
+    if (t == NULL || k >= t->tr.n)
+        return MMEC_EUSAGE;
+    pt->time = t->tr.time[k];
+    pt->value = t->tr.present[k] ? t->tr.value[k] : NAN;
+    pt->capacity = t->tr.capacity[k];
+    return MMEC_OK;
+}
+
+void mmec_trace_free(mmec_trace *t) {
+    if (t == NULL)
+        return;
+    trace_free(&t->tr);
+    mem_raw(t->ctx, t, sizeof *t, 0);
+}
+
+struct mmec_trace_reader {
+    mmec_ctx *ctx;
+    trace_csv csv;
+    char *strings;              /* the copies of the name and column names */
+    size_t strings_size;
+};
+
+/* Copies `s` (may be NULL) to *at, advancing it; returns the copy. */
+static const char *copy_into(char **at, const char *s) {
+    if (s == NULL)
+        return NULL;
+    size_t n = strlen(s) + 1;
+    memcpy(*at, s, n);
+    const char *copy = *at;
+    *at += n;
+    return copy;
+}
+
+mmec_trace_reader *mmec_trace_reader_new(mmec_ctx *ctx, const char *name,
+                                         const mmec_trace_options *opt) {
+    if (name == NULL)
+        return NULL;
+    const char *value = opt ? opt->value_column : NULL;
+    const char *capacity = opt ? opt->capacity_column : NULL;
+    size_t size = strlen(name) + 1 + (value ? strlen(value) + 1 : 0) +
+                  (capacity ? strlen(capacity) + 1 : 0);
+    mmec_trace_reader *r = mem_raw(ctx, NULL, 0, sizeof *r);
+    char *strings = r ? mem_raw(ctx, NULL, 0, size) : NULL;
+    if (strings == NULL) {
+        mem_raw(ctx, r, sizeof *r, 0);
+        return NULL;
+    }
+    r->ctx = ctx;
+    r->strings = strings;
+    r->strings_size = size;
+    char *at = strings;
+    const char *name_copy = copy_into(&at, name);
+    trace_options topt = trace_opts(ctx, NULL);
+    topt.value_column = copy_into(&at, value);
+    topt.capacity_column = copy_into(&at, capacity);
+    trace_csv_init(&r->csv, name_copy, &topt);
+    return r;
+}
+
+mmec_status mmec_trace_reader_line(mmec_trace_reader *r, const char *line, size_t len,
+                                   mmec_trace_point *pt, int *got) {
+    *got = 0;
+    trace_point p;
+    trace_error err;
+    int rc = trace_csv_line(&r->csv, line, len, &p, &err);
+    if (rc < 0) {
+        report_trace_error(r->ctx, &err, r->csv.name, line, len, err.line);
+        return MMEC_EINPUT;
+    }
+    if (rc > 0) {
+        pt->time = p.time;
+        pt->value = p.present ? p.value : NAN;
+        pt->capacity = p.capacity;
+        *got = 1;
+    }
+    return MMEC_OK;
+}
+
+void mmec_trace_reader_free(mmec_trace_reader *r) {
+    if (r == NULL)
+        return;
+    mem_raw(r->ctx, r->strings, r->strings_size, 0);
+    mem_raw(r->ctx, r, sizeof *r, 0);
+}
+
+/* ---- simulations ----------------------------------------------------------------------------- */
 
 struct mmec_sim {
     mmec_ctx *ctx;
+    const target *tgt;
+    mmec_sim_options opt;
+    sim_config cfg;             /* what the sim is built from (schedule and hook included) */
     sim *s;
     const sim_decision *last;   /* NULL before the first step */
+    hook_decider *hook;         /* mmec_sim_decide's, or NULL */
+    char *hook_name;            /* its name, for messages (hook_name_size bytes) */
+    size_t hook_name_size;
+    sim_schedule *sched;        /* mmec_sim_run's scheduled actions (sched_cap entries) */
+    size_t sched_cap;
+    report_timeline tl;         /* options.record */
+    report_summary sum;
+    char error[2048];           /* mmec_sim_error's, "" when none */
 };
 
 void mmec_sim_options_init(mmec_sim_options *opt) {
@@ -26,38 +297,131 @@ void mmec_sim_options_init(mmec_sim_options *opt) {
     opt->initial_capacity = -1;
 }
 
-mmec_sim *mmec_sim_new(mmec_ctx *ctx, size_t index, const mmec_sim_options *opt) {
+/* (Re)builds the sim from m->cfg, before the first step, and starts its records. Returns
+ * MMEC_OK or MMEC_EINTERNAL (the options were checked: only memory fails here). */
+static mmec_status build(mmec_sim *m) {
+    if (m->opt.record)
+        report_timeline_free(&m->tl);
+    sim_free(m->s);
+    m->s = sim_new(&m->cfg, m->tgt);
+    if (m->s == NULL)
+        return MMEC_EINTERNAL;
+    if (m->opt.record) {
+        report_timeline_init(&m->tl, m->s);
+        if (m->tl.failed)
+            return MMEC_EINTERNAL;
+    }
+    report_summary_init(&m->sum, m->s, m->opt.oscillation_window);
+    return MMEC_OK;
+}
+
+/* Whether the options are within what a simulation takes. */
+static int options_valid(const mmec_sim_options *o) {
+    return (o->input == MMEC_SIM_DEMAND || o->input == MMEC_SIM_METRIC) &&
+           o->warmup <= INT32_MAX && o->initial_capacity <= MMEC_SIM_MAX_CAPACITY &&
+           o->period >= 0 && o->period <= 86400 && o->oscillation_window <= INT32_MAX;
+}
+
+mmec_status mmec_sim_open(mmec_ctx *ctx, size_t t, const mmec_sim_options *opt,
+                          mmec_sim **out) {
+    *out = NULL;
     mmec_sim_options o;
     if (opt)
         o = *opt;
     else
         mmec_sim_options_init(&o);
-    if (!ctx->compiled || ctx->errors || index >= ctx->model.npolicies)
-        return NULL;
-    if ((o.input != MMEC_SIM_DEMAND && o.input != MMEC_SIM_METRIC) || o.warmup > INT32_MAX ||
-        o.initial_capacity > INT32_MAX || o.period < 0 || o.period > 86400)
-        return NULL;
-    sim_config cfg;
-    sim_config_init(&cfg);
-    cfg.alloc = ctx->cfg.alloc;
-    cfg.alloc_user = ctx->cfg.alloc_user;
-    cfg.input = o.input == MMEC_SIM_METRIC ? SIM_INPUT_METRIC : SIM_INPUT_DEMAND;
-    if (o.warmup >= 0)
-        cfg.warmup = (int32_t)o.warmup;
-    cfg.initial_capacity = o.initial_capacity >= 0 ? (int32_t)o.initial_capacity : -1;
-    cfg.period = (int32_t)o.period;
-
+    if (t >= mmec_target_count(ctx) || !options_valid(&o))
+        return MMEC_EUSAGE;
+    const target *tgt = ctx->model.targets[t];
+    if (tgt->npolicies == 0 || tgt->npolicies > SIM_MAX_POLICIES)
+        return MMEC_EINPUT;
     mmec_sim *m = mem_raw(ctx, NULL, 0, sizeof *m);
     if (m == NULL)
-        return NULL;
+        return MMEC_EINTERNAL;
+    memset(m, 0, sizeof *m);
     m->ctx = ctx;
-    m->last = NULL;
-    m->s = sim_new(&cfg, ctx->model.policies[index]->target);
-    if (m->s == NULL) {
-        mem_raw(ctx, m, sizeof *m, 0);
-        return NULL;
+    m->tgt = tgt;
+    m->opt = o;
+    sim_config_init(&m->cfg);
+    m->cfg.alloc = ctx->cfg.alloc;
+    m->cfg.alloc_user = ctx->cfg.alloc_user;
+    m->cfg.input = o.input == MMEC_SIM_METRIC ? SIM_INPUT_METRIC : SIM_INPUT_DEMAND;
+    if (o.warmup >= 0)
+        m->cfg.warmup = (int32_t)o.warmup;
+    m->cfg.initial_capacity = o.initial_capacity >= 0 ? (int32_t)o.initial_capacity : -1;
+    m->cfg.period = (int32_t)o.period;
+    if (build(m) != MMEC_OK) {
+        mmec_sim_free(m);
+        return MMEC_EINTERNAL;
     }
-    return m;
+    *out = m;
+    return MMEC_OK;
+}
+
+mmec_sim *mmec_sim_new(mmec_ctx *ctx, size_t i, const mmec_sim_options *opt) {
+    mmec_sim *s;
+    size_t t = mmec_policy_target(ctx, i);
+    return t != (size_t)-1 && mmec_sim_open(ctx, t, opt, &s) == MMEC_OK ? s : NULL;
+}
+
+mmec_status mmec_sim_decide(mmec_sim *s, const char *name, const char *src, size_t len) {
+    s->error[0] = '\0';
+    if (s->last != NULL || s->hook != NULL || name == NULL || (src == NULL && len > 0))
+        return MMEC_EUSAGE;
+    const mmec_config *c = &s->ctx->cfg;
+    hook_limits lim;
+    hook_limits_init(&lim);
+    if (c->hook_memory)
+        lim.memory = c->hook_memory;
+    if (c->hook_instructions)
+        lim.instructions = c->hook_instructions;
+    if (c->hook_timeout_ms)
+        lim.timeout_ms = c->hook_timeout_ms;
+    lim.print_fn = s->opt.hook_print;
+    lim.print_user = s->opt.hook_user;
+    lim.watch_fn = c->hook_watch;
+    lim.watch_user = c->hook_user;
+    size_t size = strlen(name) + 1;
+    s->hook_name = mem_raw(s->ctx, NULL, 0, size);
+    if (s->hook_name == NULL)
+        return MMEC_EINTERNAL;
+    memcpy(s->hook_name, name, size);
+    s->hook_name_size = size;
+    s->hook = hook_decide_open(s->hook_name, src ? src : "", len, &lim, c->alloc,
+                               c->alloc_user);
+    if (s->hook == NULL)
+        return MMEC_EINTERNAL;
+    const char *why = hook_decide_error(s->hook);
+    if (why != NULL) {
+        snprintf(s->error, sizeof s->error, "%s: error: decide hook failed: %s", name, why);
+        return MMEC_EINPUT;
+    }
+    s->cfg.decide = hook_sim_decide;
+    s->cfg.decide_user = s->hook;
+    return build(s);
+}
+
+/* The decision of a step just made, `d`: a decide hook that failed makes the step fail (its
+ * decision is not what the hook meant; the hook's error lasts only until its next call);
+ * otherwise it is counted and recorded. */
+static mmec_status settle(mmec_sim *m, const sim_decision *d) {
+    m->last = d;
+    if (d->why == SIM_WHY_HOOK_FAILED && m->hook) {
+        const char *why = hook_decide_error(m->hook);
+        char at[32];
+        strbuf t;
+        strbuf_init(&t, m->ctx->cfg.alloc, m->ctx->cfg.alloc_user);
+        strbuf_time(&t, d->time);
+        snprintf(at, sizeof at, "%s", t.failed || !t.data ? "?" : t.data);
+        strbuf_free(&t);
+        snprintf(m->error, sizeof m->error, "%s: error: decide hook failed at %s: %s",
+                 m->hook_name, at, why ? why : "unknown error");
+        return MMEC_EINPUT;
+    }
+    report_summary_add(&m->sum, d);
+    if (m->opt.record && report_timeline_add(&m->tl, d) != 0)
+        return MMEC_EINTERNAL;
+    return MMEC_OK;
 }
 
 static void copy_out(const sim_decision *d, mmec_sim_decision *out) {
@@ -83,18 +447,89 @@ static void copy_out(const sim_decision *d, mmec_sim_decision *out) {
 
 mmec_status mmec_sim_step_observed(mmec_sim *s, long long time, double value, double capacity,
                                    mmec_sim_decision *out) {
+    s->error[0] = '\0';
     const sim_decision *d = sim_step_at_capacity(s->s, (int64_t)time, value, capacity,
                                                  !isnan(value));
     if (d == NULL)
         return MMEC_EUSAGE;
-    s->last = d;
+    mmec_status st = settle(s, d);
     if (out)
         copy_out(d, out);
-    return MMEC_OK;
+    return st;
 }
 
 mmec_status mmec_sim_step(mmec_sim *s, long long time, double value, mmec_sim_decision *out) {
     return mmec_sim_step_observed(s, time, value, NAN, out);
+}
+
+/* Sorts by time, keeping the order of equal times (a stable merge sort; `tmp` holds n). */
+static void sort_schedules(sim_schedule *a, sim_schedule *tmp, size_t n) {
+    for (size_t w = 1; w < n; w *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * w) {
+            size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+            size_t i = lo, j = mid, k = lo;
+            while (i < mid || j < hi)
+                tmp[k++] = j >= hi || (i < mid && a[i].time <= a[j].time) ? a[i++] : a[j++];
+        }
+        memcpy(a, tmp, n * sizeof *a);
+    }
+}
+
+/* The firings of the target's scheduled actions in [from, to] (plus each one's last before
+ * `from`, so that the bounds at the start are right), sorted by time, into m->cfg. */
+static mmec_status resolve_schedules(mmec_sim *m, int64_t from, int64_t to) {
+    size_t n = 0;
+    for (size_t i = 0; i < m->tgt->nschedules; i++) {
+        char err[256];
+        const schedule *sc = m->tgt->schedules[i];
+        int rc = schedule_expand(m->ctx, sc, from, to, &m->sched, &n, &m->sched_cap, err,
+                                 sizeof err);
+        if (rc == -2)
+            return MMEC_EINTERNAL;
+        if (rc != 0) {
+            snprintf(m->error, sizeof m->error, "schedule %s (%s): %s", sc->name,
+                     sc->expression, err);
+            return MMEC_EINPUT;
+        }
+    }
+    if (n > 1) {
+        sim_schedule *tmp = mem_raw(m->ctx, NULL, 0, n * sizeof *tmp);
+        if (!tmp)
+            return MMEC_EINTERNAL;
+        sort_schedules(m->sched, tmp, n);
+        mem_raw(m->ctx, tmp, n * sizeof *tmp, 0);
+    }
+    m->cfg.schedule = m->sched;
+    m->cfg.nschedule = n;
+    return MMEC_OK;
+}
+
+mmec_status mmec_sim_run(mmec_sim *s, mmec_trace *t) {
+    s->error[0] = '\0';
+    if (s->last != NULL || s->sched != NULL || t == NULL || t->ctx != s->ctx)
+        return MMEC_EUSAGE;
+    trace *tr = &t->tr;
+    if (tr->n > 0 && s->tgt->nschedules > 0) {
+        mmec_status st = resolve_schedules(s, tr->time[0], tr->time[tr->n - 1]);
+        if (st == MMEC_OK)
+            st = build(s);
+        if (st != MMEC_OK)
+            return st;
+    }
+    if (trace_step(tr) != sim_period(s->s) && trace_resample(tr, sim_period(s->s)) != 0)
+        return MMEC_EINTERNAL;
+    for (size_t k = 0; k < tr->n; k++) {
+        const sim_decision *d =
+            sim_step_at_capacity(s->s, tr->time[k], tr->value[k], tr->capacity[k], tr->present[k]);
+        if (!d)
+            continue;   /* the readers give increasing times; nothing to do otherwise */
+        mmec_status st = settle(s, d);
+        if (st != MMEC_OK)
+            return st;
+        if (s->opt.progress)
+            s->opt.progress(s->opt.progress_user, k, tr->n);
+    }
+    return MMEC_OK;
 }
 
 size_t mmec_sim_reason(const mmec_sim *s, char *buf, size_t cap) {
@@ -103,14 +538,55 @@ size_t mmec_sim_reason(const mmec_sim *s, char *buf, size_t cap) {
             buf[0] = '\0';
         return 0;
     }
-    return sim_reason(sim_target(s->s), s->last, buf, cap);
+    return sim_reason(s->tgt, s->last, buf, cap);
 }
 
+const char *mmec_sim_error(const mmec_sim *s) { return s->error[0] ? s->error : NULL; }
+
 long mmec_sim_period(const mmec_sim *s) { return sim_period(s->s); }
+
+mmec_status mmec_sim_report(mmec_sim *s, mmec_sim_report_kind kind, int flags, char **out,
+                            size_t *len) {
+    *out = NULL;
+    *len = 0;
+    int timeline = kind == MMEC_REPORT_TABLE || kind == MMEC_REPORT_CSV ||
+                   kind == MMEC_REPORT_JSON || kind == MMEC_REPORT_SVG;
+    if (kind > MMEC_REPORT_TABLE_ROW || (timeline && !s->opt.record) ||
+        (kind == MMEC_REPORT_TABLE_ROW && s->last == NULL))
+        return MMEC_EUSAGE;
+    if (timeline && s->tl.failed)
+        return MMEC_EINTERNAL;
+    strbuf sb;
+    strbuf_init(&sb, s->ctx->cfg.alloc, s->ctx->cfg.alloc_user);
+    switch (kind) {
+    case MMEC_REPORT_TABLE: report_table(&s->tl, &sb); break;
+    case MMEC_REPORT_CSV: report_csv(&s->tl, &sb); break;
+    case MMEC_REPORT_JSON: report_json(&s->tl, (flags & MMEC_REPORT_NOT_SCALED) != 0, &sb); break;
+    case MMEC_REPORT_SVG: report_svg(&s->tl, NULL, &sb); break;
+    case MMEC_REPORT_SUMMARY: report_summary_render(&s->sum, &sb); break;
+    case MMEC_REPORT_TABLE_HEADER: report_table_header(s->tgt, &sb); break;
+    case MMEC_REPORT_TABLE_ROW: report_table_row(s->tgt, s->last, &sb); break;
+    }
+    mmec_status st = MMEC_EINTERNAL;
+    if (!sb.failed && (*out = emit_buffer(s->ctx, sb.len)) != NULL) {
+        if (sb.len)
+            memcpy(*out, sb.data, sb.len);
+        (*out)[sb.len] = '\0';
+        *len = sb.len;
+        st = MMEC_OK;
+    }
+    strbuf_free(&sb);
+    return st;
+}
 
 void mmec_sim_free(mmec_sim *s) {
     if (s == NULL)
         return;
+    if (s->opt.record)
+        report_timeline_free(&s->tl);
     sim_free(s->s);
+    hook_decide_close(s->hook);
+    mem_raw(s->ctx, s->hook_name, s->hook_name_size, 0);
+    mem_raw(s->ctx, s->sched, s->sched_cap * sizeof *s->sched, 0);
     mem_raw(s->ctx, s, sizeof *s, 0);
 }

@@ -416,31 +416,6 @@ static ast_tok keep_tok(checker *c, const ast_tok *t) {
     return k;
 }
 
-/* The open fields: the name hooks use (the policy view's field) and the words of messages. */
-static const struct { open_field field; const char *key, *words; } open_fields[] = {
-    {OPEN_TARGET_VALUE, "target_value", "target value"},
-    {OPEN_SCALE_IN_COOLDOWN, "scale_in_cooldown", "scale-in cooldown"},
-    {OPEN_SCALE_OUT_COOLDOWN, "scale_out_cooldown", "scale-out cooldown"},
-};
-
-open_field open_field_at(size_t i) {
-    return i < sizeof open_fields / sizeof open_fields[0] ? open_fields[i].field : 0;
-}
-
-const char *open_field_key(open_field f) {
-    for (size_t i = 0; i < sizeof open_fields / sizeof open_fields[0]; i++)
-        if (open_fields[i].field == f)
-            return open_fields[i].key;
-    return "";
-}
-
-const char *open_field_words(open_field f) {
-    for (size_t i = 0; i < sizeof open_fields / sizeof open_fields[0]; i++)
-        if (open_fields[i].field == f)
-            return open_fields[i].words;
-    return "";
-}
-
 /* Records the value `field` of `p`, written '?' at `loc`, as open. */
 static open_value *add_open(checker *c, policy *p, open_field field, span loc) {
     open_value *o = mem_alloc(c->ctx, sizeof *o);

@@ -20,11 +20,6 @@ int check_end(checker *c);
  * written in place of the '?': reports what is wrong at the '?' (with a note naming
  * o->by_path:o->by_line) and returns 0, or sets the policy's field and returns 1. */
 int check_open_value(mmec_ctx *ctx, open_value *o);
-/* The fields a source may leave open: the i-th (0 past the last), the name a hook gives it
- * (target_value, scale_in_cooldown, ...) and the words of a message (target value, ...). */
-open_field open_field_at(size_t i);
-const char *open_field_key(open_field f);
-const char *open_field_words(open_field f);
 /* Releases what a checker holds outside the arena, after an allocation failure unwound. */
 void check_abort(mmec_ctx *ctx);
 

@@ -12,17 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alarms.h"
 #include "catalog.h"
 #include "check.h"
 #include "emit.h"
 #include "internal.h"
-
-/* Observed target-tracking alarms (AWS.md §4.1 RP-DELAY; §7 aws/copilot-cli#4233). */
-#define HIGH_DATAPOINTS 3      /* AlarmHigh: 3 datapoints of 60 s above the target */
-#define LOW_DATAPOINTS 15      /* AlarmLow: 15 datapoints of 60 s below 0.9 x target */
-#define LOW_FACTOR 0.9
-#define PERIOD 60              /* one-minute granularity (AWS.md §4.1, UG-TT) */
-#define HIRES_PERIOD 10        /* SageMaker high-resolution metrics: every 10 s (SM-DEF) */
 #define DEFAULT_COOLDOWN 300   /* SageMaker targets (AWS.md §4.3, §6.6) */
 
 /* What the explainer writes into. The buffers and the index live in mmec_explain's frame,
@@ -183,17 +177,19 @@ static void explain_alarms(text *o, const policy *p) {
          * datapoints of their alarms are unconfirmed. */
         para(o, 6, "AlarmHigh: %s > %g on datapoints of %d seconds (a high-resolution metric): "
                    "scale-out. With %d datapoints as for standard metrics, that is %s*.",
-             metric, p->target_value, HIRES_PERIOD, HIGH_DATAPOINTS,
-             say_duration(ctx, (long)HIGH_DATAPOINTS * HIRES_PERIOD));
+             metric, p->target_value, ALARM_HIRES_PERIOD, ALARM_HIGH_DATAPOINTS,
+             say_duration(ctx, (long)ALARM_HIGH_DATAPOINTS * ALARM_HIRES_PERIOD));
     else
         para(o, 6, "AlarmHigh: %s > %g for %d datapoints of 1 minute (%s*): scale-out.", metric,
-             p->target_value, HIGH_DATAPOINTS, say_duration(ctx, (long)HIGH_DATAPOINTS * PERIOD));
+             p->target_value, ALARM_HIGH_DATAPOINTS,
+             say_duration(ctx, (long)ALARM_HIGH_DATAPOINTS * ALARM_PERIOD));
     if (p->disable_scale_in)
         para(o, 6, "No scale-in: the policy never removes capacity (DisableScaleIn).");
     else
         para(o, 6, "AlarmLow: %s < %g (%g x %g) for %d datapoints of 1 minute (%s*): scale-in%s.",
-             metric, p->target_value * LOW_FACTOR, LOW_FACTOR, p->target_value, LOW_DATAPOINTS,
-             say_duration(ctx, (long)LOW_DATAPOINTS * PERIOD),
+             metric, p->target_value * ALARM_LOW_RATIO, ALARM_LOW_RATIO, p->target_value,
+             ALARM_LOW_DATAPOINTS,
+             say_duration(ctx, (long)ALARM_LOW_DATAPOINTS * ALARM_PERIOD),
              p->high_resolution ? ", as slow as for standard metrics" : "");
 }
 
@@ -201,7 +197,8 @@ static void explain_timing(text *o, const policy *p) {
     mmec_ctx *ctx = o->ctx;
     long out = p->has_scale_out_cooldown ? p->scale_out_cooldown : DEFAULT_COOLDOWN;
     long in = p->has_scale_in_cooldown ? p->scale_in_cooldown : DEFAULT_COOLDOWN;
-    long first_out = (long)HIGH_DATAPOINTS * (p->high_resolution ? HIRES_PERIOD : PERIOD);
+    long first_out =
+        (long)ALARM_HIGH_DATAPOINTS * (p->high_resolution ? ALARM_HIRES_PERIOD : ALARM_PERIOD);
     para(o, 4, "Earliest scaling:");
     /* AWS.md §4.3 (UG-TT "Define cooldown periods"). */
     para(o, 6, "Scale-out %s* after the metric rises above %g; the next one %s later (the "
@@ -211,7 +208,8 @@ static void explain_timing(text *o, const policy *p) {
     if (!p->disable_scale_in)
         para(o, 6, "Scale-in %s* after the metric falls below %g; the next one %s later (the "
                    "scale-in cooldown%s). A scale-out ends that wait.",
-             say_duration(ctx, (long)LOW_DATAPOINTS * PERIOD), p->target_value * LOW_FACTOR,
+             say_duration(ctx, (long)ALARM_LOW_DATAPOINTS * ALARM_PERIOD),
+             p->target_value * ALARM_LOW_RATIO,
              say_duration(ctx, in), p->has_scale_in_cooldown ? "" : ", by default");
 }
 
@@ -437,7 +435,7 @@ static mmec_status explain_fn(mmec_ctx *ctx, void *arg) {
         para(o, 0, "\n* Observed, not documented by AWS: users see target tracking alarm after "
                    "%d one-minute datapoints above the target and %d below %g x the target. "
                    "For high-resolution metrics AWS documents only the 10-second period.",
-             HIGH_DATAPOINTS, LOW_DATAPOINTS, LOW_FACTOR);
+             ALARM_HIGH_DATAPOINTS, ALARM_LOW_DATAPOINTS, ALARM_LOW_RATIO);
     return MMEC_OK;
 }
 

@@ -1,6 +1,7 @@
 /* hookrun.c: the check hooks of a compilation. The files mmec_add_hook named and the files
  * the source's `hook "FILE"` statements name are read here and handed to the hook runner
- * (lua/hook.c), which runs each in a fresh sandbox over the checked model. */
+ * (lua/hook.c), which runs each in a fresh sandbox over the checked model and reports through
+ * the context's diagnostics (hook_model). */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -9,7 +10,6 @@
 
 #include "ast.h"
 #include "check.h"
-#include "hook.h"
 #include "hookrun.h"
 
 mmec_status mmec_add_hook(mmec_ctx *ctx, const char *path) {
@@ -101,6 +101,50 @@ static const char *resolve(mmec_ctx *ctx, const ast_item *h) {
     if (slash == NULL)
         return mem_strndup(ctx, h->a.s, h->a.len);
     return mem_printf(ctx, "%.*s/%.*s", (int)(slash - name), name, (int)h->a.len, h->a.s);
+}
+
+#if defined(__GNUC__)
+static void report_hook(void *user, mmec_severity sev, span loc, const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
+#endif
+
+/* The hook runner's diagnostics (hook_model.report): the context's, code "hook". With
+ * the protected calls disarmed (run_hook), an allocation failure here marks the context out of memory
+ * instead of unwinding. */
+static void report_hook(void *user, mmec_severity sev, span loc, const char *fmt, va_list ap) {
+    diag_vreport(user, sev, sev == MMEC_NOTE ? "note" : "hook", loc, fmt, ap);
+}
+
+/* One hook file's pass over the model. A longjmp must not cross the Lua C stack: allocation
+ * failures set ctx->out_of_memory while Lua runs (the line table the diagnostics need is
+ * built first, outside Lua), and unwind once the state is closed. */
+static int run_hook(mmec_ctx *ctx, const char *path, const char *src, size_t len,
+                    const hook_limits *lim, int fill) {
+    pcall_jmp *armed = mem_disarm(ctx);
+    size_t errors = ctx->errors;
+    if (ctx->src.text != NULL)
+        (void)diag_line_of(ctx, 0);
+    hook_model hm = {&ctx->model, report_hook, ctx, ctx->cfg.alloc, ctx->cfg.alloc_user};
+    int rc = fill ? hook_fill(&hm, path, src, len, lim) : hook_check(&hm, path, src, len, lim);
+    mem_rearm(ctx, armed);
+    if (rc == MMEC_EINTERNAL)
+        ctx->out_of_memory = 1;
+    if (ctx->out_of_memory) {
+        if (armed != NULL)
+            mem_fail(ctx);
+        return MMEC_EINTERNAL;
+    }
+    return ctx->errors > errors ? MMEC_EINPUT : MMEC_OK;
+}
+
+int hook_run_checks(mmec_ctx *ctx, const char *path, const char *src, size_t len,
+                    const hook_limits *lim) {
+    return run_hook(ctx, path, src, len, lim, 0);
+}
+
+int hook_run_fills(mmec_ctx *ctx, const char *path, const char *src, size_t len,
+                   const hook_limits *lim) {
+    return run_hook(ctx, path, src, len, lim, 1);
 }
 
 /* A hook file of the compilation, read. */

@@ -135,8 +135,6 @@ void diag_plain(mmec_ctx *ctx, mmec_severity sev, const char *code, const char *
 /* The 1-based line of byte offset `off` in the current source. */
 unsigned diag_line_of(mmec_ctx *ctx, uint32_t off);
 
-/* A span that covers nothing, for diagnostics about the file as a whole. */
-#define SPAN_NONE ((span){UINT32_MAX, UINT32_MAX})
 static inline span span_join(span a, span b) {
     return (span){a.start < b.start ? a.start : b.start, a.end > b.end ? a.end : b.end};
 }

@@ -61,7 +61,10 @@ typedef void (*mmec_diagnostic_fn)(const mmec_diagnostic *d, void *user);
 
 /* The allocator every allocation of a context goes through (Lua's lua_Alloc shape): size 0
  * frees `ptr` and returns NULL; otherwise it returns a block of `size` bytes holding the old
- * contents, or NULL on failure (the old block is then untouched). */
+ * contents, or NULL on failure (the old block is then untouched). Shrinking a block (`ptr` not
+ * NULL, 0 < size <= old_size) must not fail: Lua hooks' states rely on it as Lua does (the
+ * sandbox keeps the larger block when a shrink fails, and later frees it with the smaller
+ * size). */
 typedef void *(*mmec_alloc_fn)(void *user, void *ptr, size_t old_size, size_t size);
 
 /* The default allocator (realloc and free), for a host that wraps it. */
@@ -192,7 +195,8 @@ MMEC_API int mmec_format_is_whole(mmec_format format);
  * context. */
 MMEC_API const char *mmec_emit_name(const mmec_ctx *ctx, mmec_format format, size_t i);
 
-/* Releases a buffer from mmec_emit or mmec_diagnostic_render. Accepts NULL. */
+/* Releases a buffer the library handed out (mmec_emit, mmec_explain, mmec_format_source,
+ * mmec_import_string, mmec_sim_report). Accepts NULL. */
 MMEC_API void mmec_buffer_free(mmec_ctx *ctx, char *buf);
 
 /* The format named `name` ("policy", "request", "target", "schedule", "cli",
@@ -210,14 +214,109 @@ MMEC_API size_t mmec_diagnostic_render(const mmec_diagnostic *d, int color, char
 /* The name of a severity: "note", "warning", "error". */
 MMEC_API const char *mmec_severity_name(mmec_severity s);
 
+/* ---- Scalable targets ------------------------------------------------------------------------
+ * The targets of a successful compile, indexed in the order MMEC_FORMAT_TARGET emits them. */
+
+/* How many scalable targets the source defines; 0 when the compile failed. */
+MMEC_API size_t mmec_target_count(const mmec_ctx *ctx);
+/* The target's ResourceId ("endpoint/checkout/variant/AllTraffic"), or NULL for a bad index.
+ * Lives as long as the context. */
+MMEC_API const char *mmec_target_name(const mmec_ctx *ctx, size_t t);
+/* The first target `name` designates: its ResourceId, its endpoint or inference component
+ * name, or "endpoint/variant"; (size_t)-1 when none does. */
+MMEC_API size_t mmec_target_find(const mmec_ctx *ctx, const char *name);
+/* The target of policy `i` (an index as for mmec_policy_name), or (size_t)-1. */
+MMEC_API size_t mmec_policy_target(const mmec_ctx *ctx, size_t i);
+/* How many scaling policies and scheduled actions target `t` has; 0 for a bad index. */
+MMEC_API size_t mmec_target_policy_count(const mmec_ctx *ctx, size_t t);
+MMEC_API size_t mmec_target_schedule_count(const mmec_ctx *ctx, size_t t);
+
+/* ---- Metric traces ---------------------------------------------------------------------------
+ * Datapoints for a simulation, read from memory: CSV (a header naming timestamp, value and
+ * optionally capacity columns; ISO-8601 or epoch timestamps) or the JSON that `aws cloudwatch
+ * get-metric-data` and `get-metric-statistics` print. A trace's memory comes from the
+ * context's allocator: free it before the context. */
+
+typedef struct mmec_trace mmec_trace;
+
+typedef enum mmec_trace_format {
+    MMEC_TRACE_AUTO = 0,   /* JSON when the first non-blank byte is '{', else CSV */
+    MMEC_TRACE_CSV,
+    MMEC_TRACE_JSON
+} mmec_trace_format;
+
+typedef struct mmec_trace_options {
+    mmec_trace_format format;
+    /* get-metric-statistics: Average, Sum, Minimum, Maximum, SampleCount or an extended
+     * statistic (p99); NULL: the one statistic the datapoints carry. */
+    const char *statistic;
+    /* get-metric-data: the MetricDataResults entry whose Id or Label this is; NULL: the only
+     * one (an error when there are several). */
+    const char *id;
+    /* CSV: the value and capacity columns by header name; NULL: "value" (else the second
+     * column) and "capacity" (optional). */
+    const char *value_column, *capacity_column;
+} mmec_trace_options;
+
+/* One datapoint: `value` NaN when the period has none; `capacity` (what the value was
+ * observed at) NaN when the trace does not say. */
+typedef struct mmec_trace_point {
+    long long time;        /* seconds since the epoch, UTC */
+    double value;
+    double capacity;
+} mmec_trace_point;
+
+/* Fills `opt` with the defaults. */
+MMEC_API void mmec_trace_options_init(mmec_trace_options *opt);
+
+/* Reads `len` bytes of `text` named `name` (for messages) into a new trace in `*out`, released
+ * with mmec_trace_free. Timestamps must increase. `opt` may be NULL; it is read during the
+ * call only. Returns MMEC_OK; MMEC_EINPUT when the text is not a trace: the reason is
+ * reported through the context's diagnostics callback as one error with code "trace", located
+ * in `text` (file `name`, line, column, the source line; line 0 when no line is to blame);
+ * MMEC_EINTERNAL when memory runs out (also reported, without a line). `*out` is NULL on
+ * failure. Trace errors are not counted by mmec_error_count. The context need not have
+ * compiled anything. */
+MMEC_API mmec_status mmec_trace_read(mmec_ctx *ctx, const char *name, const char *text,
+                                     size_t len, const mmec_trace_options *opt,
+                                     mmec_trace **out);
+/* The number of datapoints. */
+MMEC_API size_t mmec_trace_count(const mmec_trace *t);
+/* Datapoint `k` into `*pt`: MMEC_OK, or MMEC_EUSAGE for a bad index. */
+MMEC_API mmec_status mmec_trace_get(const mmec_trace *t, size_t k, mmec_trace_point *pt);
+/* Accepts NULL. */
+MMEC_API void mmec_trace_free(mmec_trace *t);
+
+/* CSV one line at a time, as datapoints arrive (`mmec simulate --follow`). Only the CSV
+ * options (value_column, capacity_column) apply; `name` and `opt` are copied. NULL when memory
+ * runs out. */
+typedef struct mmec_trace_reader mmec_trace_reader;
+MMEC_API mmec_trace_reader *mmec_trace_reader_new(mmec_ctx *ctx, const char *name,
+                                                  const mmec_trace_options *opt);
+/* Reads one line (`len` bytes, without its newline). Returns MMEC_OK with `*got` 1 and `*pt`
+ * filled for a datapoint, `*got` 0 for the header, a comment ('#') or a blank line; or
+ * MMEC_EINPUT after reporting the error as mmec_trace_read does (the source line being this
+ * line). The reader may go on with the next line. */
+MMEC_API mmec_status mmec_trace_reader_line(mmec_trace_reader *r, const char *line, size_t len,
+                                            mmec_trace_point *pt, int *got);
+/* Accepts NULL. */
+MMEC_API void mmec_trace_reader_free(mmec_trace_reader *r);
+
 /* ---- The runtime: replaying datapoints through the compiled policies ----------------------
  * A simulation interprets the checked policies of one scalable target as Application Auto
  * Scaling would (alarms, proportional capacity, cooldowns, several policies combined, min/max
- * clamping, warm-up), one datapoint per call, and says what it decided and why. It reads the
- * context's model: the context must outlive it. All its memory comes from the context's
- * allocator, allocated by mmec_sim_new; stepping allocates nothing. */
+ * clamping, scheduled actions, warm-up, an optional Lua decide hook), one datapoint per
+ * evaluation, and says what it decided and why. It reads the context's model: the context
+ * must outlive it. All its memory comes from the context's allocator: the simulation's state
+ * is allocated when it is opened; stepping allocates only to record the decisions
+ * (options.record) and nothing else. Two simulations share nothing. */
 
 typedef struct mmec_sim mmec_sim;
+
+/* At most this many policies on one simulated target (UG-Q: 50 per scalable target). */
+#define MMEC_SIM_MAX_POLICIES 50
+/* The largest capacity a simulation takes (initial capacity, a decide hook's answer). */
+#define MMEC_SIM_MAX_CAPACITY 1000000
 
 /* What a step's value means. */
 typedef enum mmec_sim_input {
@@ -225,11 +324,27 @@ typedef enum mmec_sim_input {
     MMEC_SIM_METRIC = 1    /* a per-capacity metric, observed at the capacity given to the step */
 } mmec_sim_input;
 
+/* Where mmec_sim_run reports its progress: `done` datapoints of `total` evaluated. */
+typedef void (*mmec_sim_progress_fn)(void *user, size_t done, size_t total);
+
 typedef struct mmec_sim_options {
     mmec_sim_input input;
     long warmup;           /* seconds before new capacity serves; < 0: the default (300) */
     long initial_capacity; /* capacity in service at the start; < 0: the target's minimum */
     long period;           /* evaluation period in seconds; 0: 60 (10 for high resolution) */
+    /* Non-zero: every decision is kept, for the timeline reports (table, CSV, JSON, SVG);
+     * otherwise only the summary is, in constant memory. */
+    int record;
+    /* Seconds: a scale-out this soon after a scale-in counts as an oscillation in the
+     * summary; <= 0: 1800. */
+    long oscillation_window;
+    /* A decide hook's print output (mmec_sim_decide), with the hook's name; NULL: dropped.
+     * Its limits are the context's hook limits (mmec_config), and hook_watch is called around
+     * its calls as for check hooks. */
+    mmec_hook_print_fn hook_print;
+    void *hook_user;
+    mmec_sim_progress_fn progress;   /* mmec_sim_run: after each datapoint; NULL: none */
+    void *progress_user;
 } mmec_sim_options;
 
 typedef enum mmec_sim_action {
@@ -257,14 +372,44 @@ typedef struct mmec_sim_decision {
 /* Fills `opt` with the defaults. */
 MMEC_API void mmec_sim_options_init(mmec_sim_options *opt);
 
-/* A simulation of the scalable target of policy `policy` (an index as for mmec_policy_name),
- * with all the policies on that target. `opt` may be NULL. Returns NULL when the compile
- * failed, `policy` is out of range, an option is out of range, or memory runs out. */
+/* A new simulation of scalable target `t` (an index as for mmec_target_name) with all its
+ * policies, in `*out` (NULL on failure), released with mmec_sim_free. `opt` may be NULL (the
+ * defaults); it is copied. Returns MMEC_OK; MMEC_EUSAGE when the compile failed, `t` is out of
+ * range or an option is; MMEC_EINPUT when the target has no policy or more than
+ * MMEC_SIM_MAX_POLICIES (nothing is reported: mmec_target_policy_count says how many);
+ * MMEC_EINTERNAL when memory runs out. */
+MMEC_API mmec_status mmec_sim_open(mmec_ctx *ctx, size_t t, const mmec_sim_options *opt,
+                                   mmec_sim **out);
+
+/* mmec_sim_open for the target of policy `policy` (an index as for mmec_policy_name). Returns
+ * NULL when mmec_sim_open fails. */
 MMEC_API mmec_sim *mmec_sim_new(mmec_ctx *ctx, size_t policy, const mmec_sim_options *opt);
 
+/* Loads `len` bytes of Lua source `src` named `name` as the simulation's decide hook: its
+ * chunk returns a table whose decide(state) function runs at every evaluation, after the
+ * policies decided, and may replace the desired capacity (docs/language.md#hooks). It runs
+ * in the sandbox of check hooks, with the context's hook limits. Call it before the first
+ * step. Returns MMEC_OK; MMEC_EINPUT when the hook fails to load (mmec_sim_error says why);
+ * MMEC_EUSAGE after a step or a second time; MMEC_EINTERNAL when memory runs out. */
+MMEC_API mmec_status mmec_sim_decide(mmec_sim *s, const char *name, const char *src,
+                                     size_t len);
+
+/* Replays every datapoint of `trace` (which must come from the same context) through a
+ * simulation that has not stepped yet: the target's scheduled actions are resolved over the
+ * trace's time range (their cron or rate expression in their time zone), the trace is
+ * re-bucketed in place to one datapoint per evaluation period when its spacing differs
+ * (the mean of a period's values), then each datapoint is evaluated as by mmec_sim_step.
+ * Returns MMEC_OK; MMEC_EINPUT when a scheduled action cannot be resolved or the decide hook
+ * failed at a datapoint (the run stops there; mmec_sim_error says why); MMEC_EUSAGE after a
+ * step; MMEC_EINTERNAL when memory runs out. */
+MMEC_API mmec_status mmec_sim_run(mmec_sim *s, mmec_trace *t);
+
 /* Evaluates one datapoint: `value` at `time` (seconds since the epoch, increasing; NaN: no
- * datapoint, which never scales). Fills `*out` (may be NULL). Returns MMEC_OK, or MMEC_EUSAGE
- * when `time` is not after the previous step's (nothing changes then). */
+ * datapoint, which never scales). Fills `*out` (may be NULL). Scheduled actions are not
+ * applied (mmec_sim_run resolves them over a known range). Returns MMEC_OK; MMEC_EUSAGE when
+ * `time` is not after the previous step's (nothing changes then); MMEC_EINPUT when the decide
+ * hook failed at this evaluation (the policies' decision stands and is recorded; mmec_sim_error
+ * says why); MMEC_EINTERNAL when recording the decision ran out of memory. */
 MMEC_API mmec_status mmec_sim_step(mmec_sim *s, long long time, double value,
                                    mmec_sim_decision *out);
 /* The same with the capacity `value` was observed at (MMEC_SIM_METRIC; <= 0 or NaN: not
@@ -277,11 +422,42 @@ MMEC_API mmec_status mmec_sim_step_observed(mmec_sim *s, long long time, double 
  * length of the whole text. */
 MMEC_API size_t mmec_sim_reason(const mmec_sim *s, char *buf, size_t cap);
 
+/* Why the last call returning MMEC_EINPUT failed, as one line without a program name
+ * ("hook.lua: error: decide hook failed at 2026-01-01T00:05:00Z: hook.lua:3: ..."), or NULL.
+ * Owned by the simulation; valid until its next call. */
+MMEC_API const char *mmec_sim_error(const mmec_sim *s);
+
 /* The evaluation period in seconds. */
 MMEC_API long mmec_sim_period(const mmec_sim *s);
 
+/* What mmec_sim_report renders. Deterministic text, whatever the locale. */
+typedef enum mmec_sim_report_kind {
+    MMEC_REPORT_TABLE = 0,   /* a "# model:" line, a header, one line per decision */
+    MMEC_REPORT_CSV,         /* time,demand,metric:<policy>...,capacity,...,action,reason */
+    MMEC_REPORT_JSON,        /* {"ScalingActivities": [...]}, DescribeScalingActivities-shaped */
+    MMEC_REPORT_SVG,         /* a chart of demand, metric, target and capacity over time */
+    MMEC_REPORT_SUMMARY,     /* totals: evaluations, scalings, oscillations, capacity-hours */
+    MMEC_REPORT_TABLE_HEADER,   /* the table's header line alone */
+    MMEC_REPORT_TABLE_ROW    /* the table's line of the last decision */
+} mmec_sim_report_kind;
+
+/* Report flags. */
+enum {
+    MMEC_REPORT_NOT_SCALED = 1   /* JSON: also the activities held at min or max, with their
+                                  * NotScaledReasons (IncludeNotScaledActivities) */
+};
+
+/* Renders the decisions so far as `kind` into a new buffer (NUL-terminated, `*len` bytes
+ * without the NUL) that the caller owns and releases with mmec_buffer_free on the context.
+ * TABLE, CSV, JSON and SVG need options.record. Returns MMEC_OK; MMEC_EUSAGE for a bad kind,
+ * a timeline report without record, or TABLE_ROW before the first step; MMEC_EINTERNAL when
+ * memory runs out, now or while recording (then *out is NULL). */
+MMEC_API mmec_status mmec_sim_report(mmec_sim *s, mmec_sim_report_kind kind, int flags,
+                                     char **out, size_t *len);
+
 /* Releases the simulation. Accepts NULL. */
 MMEC_API void mmec_sim_free(mmec_sim *s);
+
 /* Imports `len` bytes of AWS JSON named `name` (a TargetTrackingScalingPolicyConfiguration,
  * PutScalingPolicy, RegisterScalableTarget or PutScheduledAction requests, describe-* output or
  * a CloudFormation template; several JSON values may follow one another) as .scale source,

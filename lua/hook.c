@@ -9,10 +9,8 @@
 #include <lauxlib.h>
 #include <lua.h>
 
-#include "check.h"
 #include "hook.h"
 #include "instances.h"
-#include "internal.h"
 #include "sandbox.h"
 
 #define MSGMAX 512
@@ -27,12 +25,14 @@ typedef struct hook_host {
 
 typedef struct check_run {
     hook_host h;
-    mmec_ctx *ctx;
+    const hook_model *hm;
     const policy *pol;        /* the policy being checked or filled; NULL between calls */
     open_value *open;         /* the first open value of the policy being filled */
     const char *path;         /* the hook file, as the caller named it (outlives the run) */
     int policy_meta, target_meta;   /* the views' metatables (registry references) */
     size_t reports, dropped;
+    size_t errors;            /* errors reported */
+    int out_of_memory;
 } check_run;
 
 struct hook_decider {
@@ -424,9 +424,22 @@ static int caller_line(lua_State *L) {
     return 0;
 }
 
-/* Upvalue 1: the severity. report.error(msg [, field]). Delivers the diagnostic at once:
- * the context's protected calls are disarmed while Lua runs, so diag_* cannot unwind through
- * this frame. */
+#if defined(__GNUC__)
+static void report(check_run *run, mmec_severity sev, span loc, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+#endif
+
+/* A diagnostic through the compiler's callback, which never unwinds (hook_model). */
+static void report(check_run *run, mmec_severity sev, span loc, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    run->hm->report(run->hm->report_user, sev, loc, fmt, ap);
+    va_end(ap);
+    run->errors += sev == MMEC_ERROR;
+}
+
+/* Upvalue 1: the severity. report.error(msg [, field]). Delivers the diagnostic at once: the
+ * compiler's callback does not unwind through this frame. */
 static int l_report(lua_State *L) {
     sandbox *sb = sandbox_of(L);
     check_run *run = sandbox_host(sb);
@@ -460,8 +473,8 @@ static int l_report(lua_State *L) {
     char text[MSGMAX];
     sandbox_clean_text(text, sizeof text, msg, len);
     int line = caller_line(L);
-    diag_report(run->ctx, sev, "hook", loc, "%s", text);
-    diag_note(run->ctx, loc, "reported by %s:%d", sandbox_path(sb), line);
+    report(run, sev, loc, "%s", text);
+    report(run, MMEC_NOTE, loc, "reported by %s:%d", sandbox_path(sb), line);
     return 0;
 }
 
@@ -636,8 +649,8 @@ static int run_fill(lua_State *L) {
     return 0;
 }
 
-/* One protected call `f` about policy `p`; a failure is reported at `at` (or marks the
- * context out of memory) and returns -1: the file's run ends. */
+/* One protected call `f` about policy `p`; a failure is reported at `at` (or marks the run
+ * out of memory) and returns -1: the file's run ends. */
 static int call(check_run *run, sandbox *sb, lua_CFunction f, const policy *p, span at) {
     run->pol = p;
     int rc = sandbox_call(sb, f, 0);
@@ -645,46 +658,42 @@ static int call(check_run *run, sandbox *sb, lua_CFunction f, const policy *p, s
     if (rc == 0)
         return 0;
     if (sandbox_out_of_memory(sb))
-        run->ctx->out_of_memory = 1;
+        run->out_of_memory = 1;
     else
-        diag_report(run->ctx, MMEC_ERROR, "hook", at, "%s", sandbox_error(sb));
+        report(run, MMEC_ERROR, at, "%s", sandbox_error(sb));
     return -1;
 }
 
 /* One hook file over the model: its fill function over the open values no hook filled yet
  * (`fill`), or its check function over every policy. */
-static int run_file(mmec_ctx *ctx, const char *path, const char *src, size_t len,
+static int run_file(const hook_model *hm, const char *path, const char *src, size_t len,
                     const hook_limits *lim, int fill) {
-    size_t errors = ctx->errors;
     check_run run;
     memset(&run, 0, sizeof run);
     run.h.want_check = 1;
     run.h.check_ref = run.h.decide_ref = run.h.report_ref = run.h.fill_ref = LUA_NOREF;
     run.policy_meta = run.target_meta = LUA_NOREF;
-    run.ctx = ctx;
+    run.hm = hm;
     run.path = path;
-    /* From here on an allocation failure sets ctx->out_of_memory instead of unwinding: a
-     * longjmp must not cross the Lua C stack. The line table is built now, outside Lua. */
-    pcall_jmp *armed = mem_disarm(ctx);
-    if (ctx->src.text != NULL)
-        (void)diag_line_of(ctx, 0);
-    sandbox *sb = sandbox_open(path, lim, ctx->cfg.alloc, ctx->cfg.alloc_user, &run);
+    const model *m = hm->model;
+    sandbox *sb = sandbox_open(path, lim, hm->alloc ? hm->alloc : mmec_default_alloc,
+                               hm->alloc_user, &run);
     if (sb == NULL) {
-        ctx->out_of_memory = 1;
+        run.out_of_memory = 1;
         goto done;
     }
     if (sandbox_load(sb, src, len) != 0 || sandbox_call(sb, run_chunk, 1) != 0) {
         if (sandbox_out_of_memory(sb))
-            ctx->out_of_memory = 1;
+            run.out_of_memory = 1;
         else
-            diag_report(ctx, MMEC_ERROR, "hook", SPAN_NONE, "%s", sandbox_error(sb));
+            report(&run, MMEC_ERROR, SPAN_NONE, "%s", sandbox_error(sb));
         goto done;
     }
     if ((fill ? run.h.fill_ref : run.h.check_ref) == LUA_NOREF)
         goto done;
     if (fill) {
         /* A call per policy with a value still open; its open values are consecutive. */
-        for (open_value *o = ctx->model.opens, *next; o != NULL; o = next) {
+        for (open_value *o = m->opens, *next; o != NULL; o = next) {
             int open = 0;
             for (next = o; next != NULL && next->policy == o->policy; next = next->next)
                 open |= !next->filled;
@@ -693,39 +702,31 @@ static int run_file(mmec_ctx *ctx, const char *path, const char *src, size_t len
                 break;
         }
     } else {
-        for (size_t i = 0; i < ctx->model.npolicies; i++) {
-            const policy *p = ctx->model.policies[i];
+        for (size_t i = 0; i < m->npolicies; i++) {
+            const policy *p = m->policies[i];
             if (call(&run, sb, run_check, p, p->loc) != 0)
                 break;
         }
     }
     if (run.dropped)
-        diag_report(ctx, MMEC_WARNING, "hook", SPAN_NONE,
-                    "%s: %zu more reports were dropped (at most %d per hook file)", path,
-                    run.dropped, HOOK_MAX_REPORTS);
+        report(&run, MMEC_WARNING, SPAN_NONE,
+               "%s: %zu more reports were dropped (at most %d per hook file)", path,
+               run.dropped, HOOK_MAX_REPORTS);
 done:;
     /* Lua raised outside every lua_pcall: a bug, reported above as the hook's error. */
     int panicked = sb != NULL && sandbox_stopped(sb) == SANDBOX_STOP_PANIC;
     sandbox_close(sb);
-    mem_rearm(ctx, armed);
-    if (ctx->out_of_memory) {
-        if (armed != NULL)
-            mem_fail(ctx);
-        return MMEC_EINTERNAL;
-    }
-    if (panicked)
-        return MMEC_EINTERNAL;
-    return ctx->errors > errors ? MMEC_EINPUT : MMEC_OK;
+    return run.out_of_memory || panicked ? MMEC_EINTERNAL : run.errors ? MMEC_EINPUT : MMEC_OK;
 }
 
-int hook_run_checks(mmec_ctx *ctx, const char *path, const char *src, size_t len,
-                    const hook_limits *lim) {
-    return run_file(ctx, path, src, len, lim, 0);
+int hook_check(const hook_model *hm, const char *path, const char *src, size_t len,
+               const hook_limits *lim) {
+    return run_file(hm, path, src, len, lim, 0);
 }
 
-int hook_run_fills(mmec_ctx *ctx, const char *path, const char *src, size_t len,
-                   const hook_limits *lim) {
-    return run_file(ctx, path, src, len, lim, 1);
+int hook_fill(const hook_model *hm, const char *path, const char *src, size_t len,
+              const hook_limits *lim) {
+    return run_file(hm, path, src, len, lim, 1);
 }
 
 /* ----------------------------------------------------------------------------------------

@@ -1,16 +1,19 @@
 /* hook.h: Lua hooks as the compiler and the runtime call them, without Lua's types.
  *
- * Check hooks run after the checker over the checked model (hook_run_checks) and report
- * diagnostics at the policies' locations. Decide hooks run in the runtime, once per evaluation
- * (hook_decide_*). Both run in the sandbox of lua/sandbox.c; this header includes no Lua
- * header, so compiler/ and runtime/ may include it. */
+ * Check hooks run after the checker over the checked model (hook_check, hook_fill) and report
+ * diagnostics at the policies' locations through the compiler's callback (hook_model): this
+ * layer sees the model (model.h), never the compilation context. Decide hooks run in the
+ * runtime, once per evaluation (hook_decide_*). Both run in the sandbox of lua/sandbox.c; this
+ * header includes no Lua header, so compiler/ and runtime/ may include it. */
 #ifndef MMEC_HOOK_H
 #define MMEC_HOOK_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "mmec.h"
+#include "model.h"
 
 /* Where a hook's print output goes: `len` bytes of `text` (one print call, with its newline,
  * possibly cut at the print limit) from the hook `path`. The library never prints itself: the
@@ -32,7 +35,7 @@ typedef struct hook_limits {
     void *print_user;
     /* Called with the seconds a call may last at most (its timeout, doubled, plus one second)
      * before every call into Lua, and with 0 after it: the command line arms its watchdog
-     * (cli_watchdog_arm in compiler/cli_watchdog.c) with it. NULL: not called. */
+     * (cli_watchdog_arm in compiler/cli/cli_watchdog.c) with it. NULL: not called. */
     void (*watch_fn)(void *user, double seconds);
     void *watch_user;
 } hook_limits;
@@ -49,34 +52,44 @@ typedef struct hook_limits {
 /* Fills `lim` with the defaults (the sizes above, no print sink). */
 void hook_limits_init(hook_limits *lim);
 
-/* Runs the check hook `path` (`len` bytes of Lua source `src`) over ctx->model: loads it in a
+/* What a check or fill run works on, given by the compiler (compiler/hookrun.c): the checked
+ * model, where its diagnostics go and the allocator of the hook's Lua state. */
+typedef struct hook_model {
+    model *model;               /* read by check, its open values written by fill */
+    /* A diagnostic at `loc` (a span of the source the model was checked from; SPAN_NONE for
+     * none) with printf-style `fmt`: errors and warnings are the hook's ("hook" code), a note
+     * belongs to the report before it. It must not unwind (longjmp) through the caller: Lua's
+     * C stack is live. */
+    void (*report)(void *user, mmec_severity sev, span loc, const char *fmt, va_list ap);
+    void *report_user;
+    mmec_alloc_fn alloc;        /* NULL: realloc/free */
+    void *alloc_user;
+} hook_model;
+
+/* Runs the check hook `path` (`len` bytes of Lua source `src`) over hm->model: loads it in a
  * fresh sandbox; the chunk returns a table whose `check` function (a file may have `fill`
- * instead, see hook_run_fills; a file with neither is an error) is called as
+ * instead, see hook_fill; a file with neither is an error) is called as
  * check(policy, target, report) for every policy in source order, with read-only views of the
  * policy and its target. Each report.error/report.warning becomes a diagnostic at the policy
- * ("hook" code) followed by a note "reported by path:line". A hook that fails to load, errors
- * or breaks a limit becomes one error (at the policy it was checking, else without location)
- * whose message keeps the hook's "path:line:"; the remaining policies are skipped. `lim` may
- * be NULL (defaults). Call it after checking, when the model is complete.
- *
- * Never unwinds through Lua: the context's protected calls are disarmed while Lua runs and,
- * if memory ran out, the throw happens after the state is closed. Returns MMEC_OK (nothing
- * reported as error), MMEC_EINPUT (errors reported) or MMEC_EINTERNAL (out of memory, when no
- * protected call is armed). */
-int hook_run_checks(mmec_ctx *ctx, const char *path, const char *src, size_t len,
-                    const hook_limits *lim);
+ * followed by a note "reported by path:line". A hook that fails to load, errors or breaks a
+ * limit becomes one error (at the policy it was checking, else without location) whose
+ * message keeps the hook's "path:line:"; the remaining policies are skipped. `lim` may be NULL
+ * (defaults). Call it after checking, when the model is complete. Returns MMEC_OK (no error
+ * reported), MMEC_EINPUT (errors reported) or MMEC_EINTERNAL (memory ran out: the run ended,
+ * the state is closed). */
+int hook_check(const hook_model *hm, const char *path, const char *src, size_t len,
+               const hook_limits *lim);
 
 /* Runs the fill function of the hook `path` over the target values the source leaves open
- * ('?', ctx->model.opens) that no earlier hook filled: in a fresh sandbox, as
- * fill(policy, target) with the views of hook_run_checks (the policy's target_value nil), in
+ * ('?', hm->model->opens) that no earlier hook filled: in a fresh sandbox, as
+ * fill(policy, target) with the views of hook_check (the policy's target_value nil), in
  * source order. A table { target_value = N }, N a finite number, fills the open value
- * (filled, value, by_path = path, by_line = where fill is defined) for hookrun.c to check as
- * if N were written there (check_open_value); nil or {} leaves it open. Anything else the
- * hook returns, an error or a broken limit is one error at the '?' and ends the file's run.
- * A file without `fill` does nothing here. `path` must outlive ctx. Returns as
- * hook_run_checks. */
-int hook_run_fills(mmec_ctx *ctx, const char *path, const char *src, size_t len,
-                   const hook_limits *lim);
+ * (filled, value, by_path = path, by_line = where fill is defined) for the compiler to check
+ * as if N were written there; nil or {} leaves it open. Anything else the hook returns, an
+ * error or a broken limit is one error at the '?' and ends the file's run. A file without
+ * `fill` does nothing here. `path` must outlive the model. Returns as hook_check. */
+int hook_fill(const hook_model *hm, const char *path, const char *src, size_t len,
+              const hook_limits *lim);
 
 /* What a decide hook sees at one evaluation: decide(state), state being a fresh table with
  * these fields (metric is nil when it is NaN: no datapoint in the period). */
@@ -123,12 +136,5 @@ const char *hook_decide_error(const hook_decider *d);
 
 /* Accepts NULL. */
 void hook_decide_close(hook_decider *d);
-
-/* The decide hook as the runtime's sim_decide_fn (runtime/sim.h), `user` being the
- * hook_decider: maps the simulator's state (metric and target of the first policy; alarm_high
- * when any policy's high alarm is in ALARM, alarm_low when every policy's low alarm is) and
- * returns 1 with *desired set, 0 to keep, -1 when the hook failed. */
-struct sim_hook_state;
-int hook_sim_decide(void *user, const struct sim_hook_state *st, int32_t *desired);
 
 #endif

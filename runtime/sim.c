@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alarms.h"
 #include "catalog.h"
 #include "strbuf.h"
 #include "tm.h"
@@ -63,19 +64,19 @@ struct sim {
 void sim_config_init(sim_config *cfg) {
     memset(cfg, 0, sizeof *cfg);
     cfg->period = 0;
-    /* Observed target-tracking alarms (RP-DELAY; copilot-cli#4233; AWS.md §4.1, §7):
-     * AlarmHigh 3 of 3 one-minute datapoints > target, AlarmLow 15 of 15 < 0.9 × target. */
-    cfg->high_breaching = 3;
-    cfg->high_window = 3;
-    cfg->low_breaching = 15;
-    cfg->low_window = 15;
-    cfg->low_ratio = 0.9;
+    /* Observed target-tracking alarms (alarms.h: RP-DELAY; copilot-cli#4233; AWS.md §4.1,
+     * §7): AlarmHigh 3 of 3 one-minute datapoints > target, AlarmLow 15 of 15 < 0.9 × target. */
+    cfg->high_breaching = ALARM_HIGH_DATAPOINTS;
+    cfg->high_window = ALARM_HIGH_DATAPOINTS;
+    cfg->low_breaching = ALARM_LOW_DATAPOINTS;
+    cfg->low_window = ALARM_LOW_DATAPOINTS;
+    cfg->low_ratio = ALARM_LOW_RATIO;
     /* High resolution: scale out "much more quickly", scale in "at the same speed as
      * standard metrics" (SM-DEF, AWS.md §4.1): 30 s up, 15 min down. Counts UNCONFIRMED. */
-    cfg->hires_high_breaching = 3;
-    cfg->hires_high_window = 3;
-    cfg->hires_low_breaching = 90;
-    cfg->hires_low_window = 90;
+    cfg->hires_high_breaching = ALARM_HIRES_HIGH_DATAPOINTS;
+    cfg->hires_high_window = ALARM_HIRES_HIGH_DATAPOINTS;
+    cfg->hires_low_breaching = ALARM_HIRES_LOW_DATAPOINTS;
+    cfg->hires_low_window = ALARM_HIRES_LOW_DATAPOINTS;
     cfg->warmup = 300;           /* see sim.h: SM-ZERO "several minutes", AWS.md §4.3, §4.7 */
     cfg->initial_capacity = -1;
     cfg->default_min = 1;
@@ -173,7 +174,7 @@ sim *sim_new(const sim_config *cfg, const target *tgt) {
     for (size_t i = 0; i < s->np; i++)
         any_hires |= tgt->policies[i]->high_resolution != 0;
     /* UG-TT: one-minute granularity; SM-DEF: 10 s for the high-resolution types (§4.1). */
-    s->period = c.period > 0 ? c.period : any_hires ? 10 : 60;
+    s->period = c.period > 0 ? c.period : any_hires ? ALARM_HIRES_PERIOD : ALARM_PERIOD;
 
     size_t n = s->np;
     if (!ALLOC_ARRAY(s, s->target_value, n) || !ALLOC_ARRAY(s, s->low_value, n) ||
@@ -204,7 +205,7 @@ sim *sim_new(const sim_config *cfg, const target *tgt) {
         s->in_cooldown[i] = p->has_scale_in_cooldown ? p->scale_in_cooldown : 300;
         /* DisableScaleIn: the policy never removes capacity (BC, UG-TT; AWS.md §4.4). */
         s->scale_in[i] = p->disable_scale_in ? 0 : 1;
-        int32_t pp = p->high_resolution ? 10 : 60;
+        int32_t pp = p->high_resolution ? ALARM_HIRES_PERIOD : ALARM_PERIOD;
         int hm = p->high_resolution ? c.hires_high_breaching : c.high_breaching;
         int hn = p->high_resolution ? c.hires_high_window : c.high_window;
         int lm = p->high_resolution ? c.hires_low_breaching : c.low_breaching;
@@ -381,27 +382,33 @@ static void apply_schedule(sim *s, int64_t now) {
     }
 }
 
-const sim_decision *sim_step_each(sim *s, int64_t time, const double *values,
-                                  const uint8_t *present, double capacity) {
-    sim_decision *d = &s->d;
+/* Counts the periods between the last step and `time` as missing datapoints (UG-TT:
+ * INSUFFICIENT_DATA). Returns -1 when `time` is not after the last step. */
+static int advance_clock(sim *s, int64_t time) {
     if (s->last_time != NO_TIME) {
         if (time <= s->last_time)
-            return NULL;
-        /* Periods without a datapoint are missing datapoints (UG-TT: INSUFFICIENT_DATA). */
+            return -1;
         int64_t missed = (time - s->last_time + s->period / 2) / s->period - 1;
         if (missed > 0)
             push_missing(s, missed);
     }
     s->last_time = time;
+    return 0;
+}
 
-    /* 1. Warm-up over: the capacity serves. */
+/* Phase 1: capacity whose warm-up is over by `time` joins the capacity in service. */
+static void serve_warmed(sim *s, int64_t time) {
     while (s->pend_len > 0 && s->pend_time[s->pend_head] <= time) {
         s->in_service += s->pend_n[s->pend_head];
         s->pending -= s->pend_n[s->pend_head];
         s->pend_head = s->pend_head + 1 == s->pend_cap ? 0 : s->pend_head + 1;
         s->pend_len--;
     }
+}
 
+/* The decision of this step before anything is decided: the state it starts from. */
+static void start_decision(sim *s, int64_t time) {
+    sim_decision *d = &s->d;
     d->time = time;
     d->capacity = s->in_service;
     d->pending = s->pending;
@@ -415,16 +422,23 @@ const sim_decision *sim_step_each(sim *s, int64_t time, const double *values,
     d->threshold = 0;
     d->sched = NULL;
     d->above_target = 0;
+}
 
-    /* 2. Scheduled actions. */
-    if (s->sched_next < s->cfg.nschedule)
-        apply_schedule(s, time);
+/* What phase 3 saw beside the alarm states: a policy without a datapoint, and whether that was
+ * because nothing is in service to publish the metric. */
+typedef struct observed {
+    int any_missing, no_capacity;
+} observed;
 
-    /* 3. Metrics and alarms. */
+/* Phase 3: each policy's metric this period (derived from the load and the capacity in
+ * service, capped at its ceiling), pushed into its alarm windows; the alarm states follow. */
+static observed observe_alarms(sim *s, const double *values, const uint8_t *present,
+                               double capacity) {
+    sim_decision *d = &s->d;
     s->ring_pos = (s->ring_pos + 1) & s->ring_mask;
     const double serving = (double)s->in_service;
     const int have_capacity = isfinite(capacity) && capacity > 0;
-    int any_missing = 0, no_capacity = 0;
+    observed ob = {0, 0};
     double demand = NAN;
     for (size_t i = 0; i < s->np; i++) {
         double v = values[i], m, load;
@@ -437,7 +451,7 @@ const sim_decision *sim_step_each(sim *s, int64_t time, const double *values,
             /* AWS.md §3.4: metric ≈ load / capacity. Nothing in service publishes nothing:
              * the alarms see no data (AWS.md §4.7: TT cannot scale out from zero). */
             if (s->in_service <= 0) {
-                no_capacity |= ok;
+                ob.no_capacity |= ok;
                 ok = 0;
             }
             m = load / serving;
@@ -454,7 +468,7 @@ const sim_decision *sim_step_each(sim *s, int64_t time, const double *values,
             d->above_target |= flag & 1;
         } else {
             m = NAN;
-            any_missing = 1;
+            ob.any_missing = 1;
         }
         s->metric[i] = m;
         uint8_t *r = s->ring + i * s->ring_size;
@@ -471,16 +485,29 @@ const sim_decision *sim_step_each(sim *s, int64_t time, const double *values,
     }
     d->demand = demand;
     d->present = present[0] != 0;
+    return ob;
+}
 
-    /* 4. The policies' proposals. */
-    const int32_t cur = s->desired;
-    d->from = cur;
-    int32_t out_to = -1, in_to = -1;
-    int out_pol = -1, in_pol = -1, covered_pol = -1;
-    int32_t covered_want = 0;
-    size_t n_enabled = 0, n_agree = 0;
-    int cooldown_pol = -1, rounding_pol = -1, disagree_pol = -1, disabled_pol = -1;
-    int32_t rounding_want = 0;
+/* What each policy proposes at one evaluation (phase 4), gathered before they are combined:
+ * the largest scale-out and scale-in, and the first policy behind each reason for not
+ * scaling, -1 when none. */
+typedef struct proposals {
+    int32_t out_to, in_to;
+    int out_pol, in_pol;
+    int covered_pol;              /* high alarm, the capacity already requested covers it */
+    int32_t covered_want;
+    size_t n_enabled, n_agree;    /* policies that may scale in; those ready to */
+    int cooldown_pol, rounding_pol, disagree_pol, disabled_pol;
+    int32_t rounding_want;
+} proposals;
+
+/* Phase 4a: each policy's proposal from its alarms, the desired capacity `cur` and the
+ * cooldowns running at `time`. */
+static void gather_proposals(const sim *s, int64_t time, int32_t cur, proposals *pr) {
+    *pr = (proposals){.out_to = -1, .in_to = -1, .out_pol = -1, .in_pol = -1,
+                      .covered_pol = -1, .cooldown_pol = -1, .rounding_pol = -1,
+                      .disagree_pol = -1, .disabled_pol = -1};
+    const double serving = (double)s->in_service;
     for (size_t i = 0; i < s->np; i++) {
         const double m = s->metric[i];
         if (s->high[i] == SIM_ALARM_ALARM) {
@@ -495,55 +522,60 @@ const sim_decision *sim_step_each(sim *s, int64_t time, const double *values,
             int32_t want = ceil_capacity(base * m / s->target_value[i]);
             if (want > cur) {
                 /* The largest capacity wins (UG-TT; AWS.md §4.5). */
-                if (want > out_to) {
-                    out_to = want;
-                    out_pol = (int)i;
+                if (want > pr->out_to) {
+                    pr->out_to = want;
+                    pr->out_pol = (int)i;
                 }
-            } else if (covered_pol < 0) {
-                covered_pol = (int)i;
-                covered_want = want;
+            } else if (pr->covered_pol < 0) {
+                pr->covered_pol = (int)i;
+                pr->covered_want = want;
             }
         }
         if (!s->scale_in[i]) {
-            if (s->low[i] == SIM_ALARM_ALARM && disabled_pol < 0)
-                disabled_pol = (int)i;
+            if (s->low[i] == SIM_ALARM_ALARM && pr->disabled_pol < 0)
+                pr->disabled_pol = (int)i;
             continue;
         }
-        n_enabled++;
+        pr->n_enabled++;
         if (s->low[i] != SIM_ALARM_ALARM) {
-            if (disagree_pol < 0)
-                disagree_pol = (int)i;
+            if (pr->disagree_pol < 0)
+                pr->disagree_pol = (int)i;
             continue;
         }
         /* Scale-in cooldown: blocked until it expires (UG-TT, AWS.md §4.3). */
         if (s->last_in != NO_TIME && time < s->last_in + s->in_cooldown[i]) {
-            if (cooldown_pol < 0)
-                cooldown_pol = (int)i;
+            if (pr->cooldown_pol < 0)
+                pr->cooldown_pol = (int)i;
             continue;
         }
         /* ceil keeps the metric at or under the target after removal: AWS does not scale in
          * when removing a unit would bring the metric back above the target (UG-TT, §4.2). */
         int32_t want = ceil_capacity((double)cur * m / s->target_value[i]);
         if (want >= cur) {
-            if (rounding_pol < 0) {
-                rounding_pol = (int)i;
-                rounding_want = want;
+            if (pr->rounding_pol < 0) {
+                pr->rounding_pol = (int)i;
+                pr->rounding_want = want;
             }
             continue;
         }
-        n_agree++;
-        if (want > in_to) {
-            in_to = want;
-            in_pol = (int)i;
+        pr->n_agree++;
+        if (want > pr->in_to) {
+            pr->in_to = want;
+            pr->in_pol = (int)i;
         }
     }
+}
 
+/* Phase 4b: the proposals combined into the capacity the policies set, from `cur`, with the
+ * action and the reason (and the policy behind it) recorded in the decision. */
+static int32_t combine_proposals(sim *s, const proposals *pr, int32_t cur, observed ob) {
+    sim_decision *d = &s->d;
     int32_t to = cur;
-    if (out_pol >= 0) {
+    if (pr->out_pol >= 0) {
         /* Scale out if any policy is ready to (UG-TT, BC; AWS.md §4.5), clamped to max. */
-        d->policy = out_pol;
-        d->want = out_to;
-        to = clamp(s, out_to);
+        d->policy = pr->out_pol;
+        d->want = pr->out_to;
+        to = clamp(s, pr->out_to);
         if (to > cur) {
             d->action = SIM_ACTION_SCALE_OUT;
             d->why = SIM_WHY_OUT;
@@ -551,16 +583,16 @@ const sim_decision *sim_step_each(sim *s, int64_t time, const double *values,
             d->action = SIM_ACTION_CLAMP;
             d->why = SIM_WHY_AT_MAX;
         }
-    } else if (covered_pol >= 0) {
-        d->policy = covered_pol;
-        d->want = covered_want;
+    } else if (pr->covered_pol >= 0) {
+        d->policy = pr->covered_pol;
+        d->want = pr->covered_want;
         d->why = SIM_WHY_OUT_COVERED;
-    } else if (n_enabled > 0 && n_agree == n_enabled) {
+    } else if (pr->n_enabled > 0 && pr->n_agree == pr->n_enabled) {
         /* Scale in only if every policy with scale-in enabled is ready to; the largest
          * capacity wins (UG-TT, BC; AWS.md §4.5). Clamped to min. */
-        d->policy = in_pol;
-        d->want = in_to;
-        to = clamp(s, in_to);
+        d->policy = pr->in_pol;
+        d->want = pr->in_to;
+        to = clamp(s, pr->in_to);
         if (to < cur) {
             d->action = SIM_ACTION_SCALE_IN;
             d->why = SIM_WHY_IN;
@@ -568,67 +600,80 @@ const sim_decision *sim_step_each(sim *s, int64_t time, const double *values,
             d->action = SIM_ACTION_CLAMP;
             d->why = SIM_WHY_AT_MIN;
         }
-    } else if (cooldown_pol >= 0) {
-        d->policy = cooldown_pol;
+    } else if (pr->cooldown_pol >= 0) {
+        d->policy = pr->cooldown_pol;
         d->why = SIM_WHY_IN_COOLDOWN;
-        d->until = s->last_in + s->in_cooldown[cooldown_pol];
-    } else if (rounding_pol >= 0) {
-        d->policy = rounding_pol;
-        d->want = rounding_want;
+        d->until = s->last_in + s->in_cooldown[pr->cooldown_pol];
+    } else if (pr->rounding_pol >= 0) {
+        d->policy = pr->rounding_pol;
+        d->want = pr->rounding_want;
         d->why = SIM_WHY_IN_ROUNDING;
-    } else if (n_agree > 0 && disagree_pol >= 0) {
-        d->policy = disagree_pol;
-        d->want = in_to;
+    } else if (pr->n_agree > 0 && pr->disagree_pol >= 0) {
+        d->policy = pr->disagree_pol;
+        d->want = pr->in_to;
         d->why = SIM_WHY_IN_DISAGREE;
-    } else if (disabled_pol >= 0) {
-        d->policy = disabled_pol;
+    } else if (pr->disabled_pol >= 0) {
+        d->policy = pr->disabled_pol;
         d->why = SIM_WHY_IN_DISABLED;
-    } else if (any_missing && !d->sched) {
-        d->why = no_capacity ? SIM_WHY_NO_CAPACITY : SIM_WHY_MISSING;
+    } else if (ob.any_missing && !d->sched) {
+        d->why = ob.no_capacity ? SIM_WHY_NO_CAPACITY : SIM_WHY_MISSING;
     }
-    if (d->policy >= 0) {
-        size_t i = (size_t)d->policy;
-        int low = d->why == SIM_WHY_IN || d->why == SIM_WHY_AT_MIN || d->why == SIM_WHY_IN_COOLDOWN ||
-                  d->why == SIM_WHY_IN_ROUNDING || d->why == SIM_WHY_IN_DISAGREE ||
-                  d->why == SIM_WHY_IN_DISABLED;
-        if (low) {
-            d->breaching = s->low_count[i];
-            d->window = s->low_n[i];
-            d->threshold = s->low_value[i];
-        } else {
-            d->breaching = s->high_count[i];
-            d->window = s->high_n[i];
-            d->threshold = s->target_value[i];
+    return to;
+}
+
+/* Phase 4c: the alarm behind the reason (its breaching count, window and threshold), for
+ * sim_reason: the low alarm for the scale-in reasons, the high alarm otherwise. */
+static void record_alarm(sim *s) {
+    sim_decision *d = &s->d;
+    if (d->policy < 0)
+        return;
+    size_t i = (size_t)d->policy;
+    int low = d->why == SIM_WHY_IN || d->why == SIM_WHY_AT_MIN || d->why == SIM_WHY_IN_COOLDOWN ||
+              d->why == SIM_WHY_IN_ROUNDING || d->why == SIM_WHY_IN_DISAGREE ||
+              d->why == SIM_WHY_IN_DISABLED;
+    if (low) {
+        d->breaching = s->low_count[i];
+        d->window = s->low_n[i];
+        d->threshold = s->low_value[i];
+    } else {
+        d->breaching = s->high_count[i];
+        d->window = s->high_n[i];
+        d->threshold = s->target_value[i];
+    }
+}
+
+/* Phase 5: the decide hook sees what the policies decided (`to`, from `cur`) and may replace
+ * it; returns the capacity to set. A failed hook leaves the policies' decision. */
+static int32_t ask_decide_hook(sim *s, int64_t time, int32_t cur, int32_t to) {
+    sim_decision *d = &s->d;
+    sim_hook_state st = {
+        .time = time, .demand = d->demand, .present = d->present, .npolicies = s->np,
+        .metric = s->metric, .target_value = s->target_value, .high = s->high,
+        .low = s->low, .capacity = s->in_service, .pending = s->pending,
+        .desired_before = d->desired_before, .desired = to, .min = s->min, .max = s->max,
+        .action = d->action};
+    int32_t repl = to;
+    int rc = s->cfg.decide(s->cfg.decide_user, &st, &repl);
+    if (rc < 0) {
+        d->why = SIM_WHY_HOOK_FAILED;
+    } else if (rc > 0) {
+        repl = clamp(s, repl);
+        if (repl != to) {
+            to = repl;
+            d->why = SIM_WHY_HOOK;
+            d->action = to > cur   ? SIM_ACTION_SCALE_OUT
+                        : to < cur ? SIM_ACTION_SCALE_IN
+                        : d->sched ? SIM_ACTION_SCHEDULE
+                                   : SIM_ACTION_NONE;
         }
     }
+    return to;
+}
 
-    /* 5. The decide hook may replace the decision. */
-    if (s->cfg.decide) {
-        sim_hook_state st = {
-            .time = time, .demand = demand, .present = d->present, .npolicies = s->np,
-            .metric = s->metric, .target_value = s->target_value, .high = s->high,
-            .low = s->low, .capacity = s->in_service, .pending = s->pending,
-            .desired_before = d->desired_before, .desired = to, .min = s->min, .max = s->max,
-            .action = d->action};
-        int32_t repl = to;
-        int rc = s->cfg.decide(s->cfg.decide_user, &st, &repl);
-        if (rc < 0) {
-            d->why = SIM_WHY_HOOK_FAILED;
-        } else if (rc > 0) {
-            repl = clamp(s, repl);
-            if (repl != to) {
-                to = repl;
-                d->why = SIM_WHY_HOOK;
-                d->action = to > cur   ? SIM_ACTION_SCALE_OUT
-                            : to < cur ? SIM_ACTION_SCALE_IN
-                            : d->sched ? SIM_ACTION_SCHEDULE
-                                       : SIM_ACTION_NONE;
-            }
-        }
-    }
-
-    /* 6. Apply. A scale-out starts the scale-out cooldown and ends the scale-in cooldown; a
-     * scale-in starts the scale-in cooldown (UG-TT, AWS.md §4.3). */
+/* Phase 6: the desired capacity becomes `to`. A scale-out starts the scale-out cooldown and
+ * ends the scale-in cooldown; a scale-in starts the scale-in cooldown (UG-TT, AWS.md §4.3). */
+static void apply_desired(sim *s, int64_t time, int32_t cur, int32_t to) {
+    sim_decision *d = &s->d;
     if (to > cur) {
         s->last_out = time;
         s->last_in = NO_TIME;
@@ -639,7 +684,27 @@ const sim_decision *sim_step_each(sim *s, int64_t time, const double *values,
     d->desired = s->desired;
     d->min = s->min;
     d->max = s->max;
-    return d;
+}
+
+const sim_decision *sim_step_each(sim *s, int64_t time, const double *values,
+                                  const uint8_t *present, double capacity) {
+    if (advance_clock(s, time) != 0)
+        return NULL;
+    serve_warmed(s, time);
+    start_decision(s, time);
+    if (s->sched_next < s->cfg.nschedule)
+        apply_schedule(s, time);
+    observed ob = observe_alarms(s, values, present, capacity);
+    const int32_t cur = s->desired;
+    s->d.from = cur;
+    proposals pr;
+    gather_proposals(s, time, cur, &pr);
+    int32_t to = combine_proposals(s, &pr, cur, ob);
+    record_alarm(s);
+    if (s->cfg.decide)
+        to = ask_decide_hook(s, time, cur, to);
+    apply_desired(s, time, cur, to);
+    return &s->d;
 }
 
 const sim_decision *sim_step_at_capacity(sim *s, int64_t time, double value, double capacity,

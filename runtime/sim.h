@@ -8,7 +8,8 @@
  * One sim per scalable target. The step function is allocation-free: sim_new allocates all a
  * run needs. A sim keeps no global state; two sims on two threads share nothing.
  *
- * Wiring `mmec simulate FILE --trace T` (the CLI, compiler/main.c), per target of the model:
+ * A run as mmec_sim_run wires it (compiler/api_sim.c, behind mmec.h's mmec_trace_* and
+ * mmec_sim_*, which `mmec simulate FILE --trace T` calls), per target of the model:
  *
  *     trace tr; trace_error err; trace_options topt;
  *     trace_options_init(&topt);                       // --statistic, --id, --input
@@ -35,8 +36,8 @@
  *     if (out.failed) -> out of memory; else write out.data, out.len
  *     strbuf_free(&out); report_timeline_free(&tl); sim_free(s); trace_free(&tr);
  *
- * `--follow` is the same loop fed line by line (trace_csv_line), printing each decision with
- * report_table_row as it is made. */
+ * `--follow` is the same loop fed line by line (trace_csv_line, mmec_trace_reader_line),
+ * printing each decision with report_table_row as it is made. */
 #ifndef MMEC_SIM_H
 #define MMEC_SIM_H
 

@@ -9,7 +9,6 @@
 #include <time.h>
 
 #include "cli.h"
-#include "hook.h"
 
 /* "--name VALUE" or "--name=VALUE": the value, or NULL when missing or empty. */
 static const char *value_of(int argc, char **argv, int *i, size_t namelen) {

@@ -1,9 +1,9 @@
 /* cli_simulate.c: `mmec simulate FILE.scale --trace TRACE`: compiles the policies, replays a
- * metric trace through the policies of one scalable target (runtime/sim.h) and writes the
- * timeline (table, CSV or DescribeScalingActivities-shaped JSON), the summary and an SVG chart.
- * `--follow` is the same interpreter fed line by line from standard input, printing each
- * decision as it is made. Outputs are written atomically (cli_out_*): a run that fails leaves
- * them untouched. */
+ * metric trace through the policies of one scalable target and writes the timeline (table,
+ * CSV or DescribeScalingActivities-shaped JSON), the summary and an SVG chart. `--follow` is
+ * the same interpreter fed line by line from standard input, printing each decision as it is
+ * made. Everything runs through mmec.h (mmec_trace_*, mmec_sim_*), as an embedder would run
+ * it. Outputs are written atomically (cli_out_*): a run that fails leaves them untouched. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -14,13 +14,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "hook.h"
-#include "internal.h"
-#include "report.h"
-#include "schedule_expand.h"
-#include "sim.h"
-#include "strbuf.h"
-#include "trace.h"
+#include "mmec.h"
 
 static const char HELP[] =
     "Usage: mmec simulate FILE.scale --trace TRACE [options]\n"
@@ -66,10 +60,10 @@ typedef enum out_kind { OUT_TABLE, OUT_CSV, OUT_JSON } out_kind;
 typedef struct sim_opts {
     const char *file, *trace, *output, *plot, *policy, *target, *decide;
     const char *statistic, *id, *value_column, *capacity_column;
-    sim_input input;
-    int32_t warmup;            /* < 0: the default */
-    int32_t initial;           /* < 0: the default */
-    int64_t window;
+    mmec_sim_input input;
+    long warmup;               /* < 0: the default */
+    long initial;              /* < 0: the default */
+    long window;
     out_kind kind;
     int follow, color, quiet, werror, not_scaled;
 } sim_opts;
@@ -77,7 +71,7 @@ typedef struct sim_opts {
 /* ---- arguments ---------------------------------------------------------------------------- */
 
 /* "90", "90s", "5m", "1h" in seconds, at most a day; -1 when it is not one. */
-static int64_t parse_duration(const char *s) {
+static long parse_duration(const char *s) {
     char *end;
     errno = 0;
     long v = strtol(s, &end, 10);
@@ -92,16 +86,16 @@ static int64_t parse_duration(const char *s) {
         mult = 3600, end++;
     if (*end || v > 86400 / mult)
         return -1;
-    return (int64_t)v * mult;
+    return v * mult;
 }
 
-static int parse_count(const char *s, int32_t *out) {
+static int parse_count(const char *s, long *out) {
     char *end;
     errno = 0;
     long v = strtol(s, &end, 10);
-    if (end == s || *end || errno || v < 0 || v > HOOK_MAX_CAPACITY || s[0] == '+')
+    if (end == s || *end || errno || v < 0 || v > MMEC_SIM_MAX_CAPACITY || s[0] == '+')
         return -1;
-    *out = (int32_t)v;
+    *out = v;
     return 0;
 }
 
@@ -189,16 +183,16 @@ static int parse_args(int argc, char **argv, sim_opts *o) {
             o->capacity_column = v;
         } else if ((v = opt_value(argc, argv, &i, "--input", &missing))) {
             if (strcmp(v, "demand") == 0)
-                o->input = SIM_INPUT_DEMAND;
+                o->input = MMEC_SIM_DEMAND;
             else if (strcmp(v, "metric") == 0)
-                o->input = SIM_INPUT_METRIC;
+                o->input = MMEC_SIM_METRIC;
             else
                 return cli_usage_error("--input is demand or metric, not '%s'", v), EXIT_USAGE;
         } else if ((v = opt_value(argc, argv, &i, "--warmup", &missing))) {
-            int64_t d = parse_duration(v);
+            long d = parse_duration(v);
             if (d < 0)
                 return cli_usage_error("--warmup: bad duration '%s'", v), EXIT_USAGE;
-            o->warmup = (int32_t)d;
+            o->warmup = d;
         } else if ((v = opt_value(argc, argv, &i, "--oscillation-window", &missing))) {
             o->window = parse_duration(v);
             if (o->window <= 0)
@@ -304,48 +298,6 @@ static int read_all(const char *path, char **text, size_t *len) {
     return 0;
 }
 
-/* The trace error as GCC prints a diagnostic: "name:line:col: error: what", the line and a
- * caret under the column, through the library's renderer. `text` starts at line
- * `first_line` of the trace (1 for a whole file; the line itself with --follow). */
-static void print_trace_error(const trace_error *err, const char *name, const char *text,
-                              size_t len, unsigned first_line, int color) {
-    mmec_diagnostic d;
-    memset(&d, 0, sizeof d);
-    d.severity = MMEC_ERROR;
-    d.file = name;
-    d.message = err->message + err->what;
-    d.code = "trace";
-    d.line = err->line;
-    d.col = err->col;
-    if (err->line >= first_line && text) {
-        const char *s = text, *end = text + len;
-        for (unsigned l = first_line; l < err->line && s < end; l++) {
-            const char *nl = memchr(s, '\n', (size_t)(end - s));
-            s = nl ? nl + 1 : end;
-        }
-        const char *nl = memchr(s, '\n', (size_t)(end - s));
-        size_t n = nl ? (size_t)(nl - s) : (size_t)(end - s);
-        if (n && s[n - 1] == '\r')
-            n--;
-        if (d.col > n + 1)
-            d.col = (unsigned)n + 1;
-        /* The span: the field at the column, up to the next comma, or the quoted string. */
-        unsigned e = d.col;
-        int quoted = e - 1 < n && s[e - 1] == '"';
-        e += quoted;
-        while (e - 1 < n && s[e - 1] != ',' && s[e - 1] != '"')
-            e++;
-        e += quoted && e - 1 < n;
-        d.end_col = e > d.col ? e : d.col + 1;
-        d.source_line = s;
-        d.source_line_len = n;
-        d.offset = (size_t)(s - text) + d.col - 1;
-        d.length = d.end_col - d.col;
-    }
-    cli_reporter r = {color};
-    cli_print_diagnostic(&d, &r);
-}
-
 /* A decide hook's print output, on stderr with the hook's name. */
 static void hook_print(void *user, const char *path, const char *text, size_t len) {
     (void)user;
@@ -354,80 +306,71 @@ static void hook_print(void *user, const char *path, const char *text, size_t le
 
 /* ---- the target --------------------------------------------------------------------------- */
 
-static int target_matches(const target *t, const char *name) {
-    if (t->resource_id && strcmp(t->resource_id, name) == 0)
-        return 1;
-    if (!t->name || strcmp(t->name, name) == 0)
-        return t->name != NULL;
-    size_t n = strlen(t->name);
-    return t->variant && strncmp(t->name, name, n) == 0 && name[n] == '/' &&
-           strcmp(name + n + 1, t->variant) == 0;
+static void list_targets(const mmec_ctx *ctx) {
+    for (size_t k = 0; k < mmec_target_count(ctx); k++)
+        fprintf(stderr, "  %s\n", mmec_target_name(ctx, k));
 }
 
-static void list_targets(const model *m) {
-    for (size_t k = 0; k < m->ntargets; k++)
-        fprintf(stderr, "  %s\n", m->targets[k]->resource_id);
-}
-
-/* The scalable target chosen by --policy/--target, or the only one. NULL after a message. */
-static const target *choose_target(mmec_ctx *ctx, const sim_opts *o, int *rc) {
-    const model *m = &ctx->model;
+/* The index of the scalable target chosen by --policy/--target, or the only one with
+ * policies; (size_t)-1 after a message, with the exit code in *rc. */
+static size_t choose_target(const mmec_ctx *ctx, const sim_opts *o, int *rc) {
+    const size_t none = (size_t)-1;
     *rc = EXIT_USAGE;
     if (o->policy) {
         size_t i = mmec_policy_find(ctx, o->policy);
-        if (i != (size_t)-1)
-            return m->policies[i]->target;
+        if (i != none)
+            return mmec_policy_target(ctx, i);
         fprintf(stderr, "mmec: %s has no policy named '%s'; its policies are:\n", o->file,
                 o->policy);
-        for (size_t k = 0; k < m->npolicies; k++)
-            fprintf(stderr, "  %s\n", m->policies[k]->name);
-        return NULL;
+        for (size_t k = 0; k < mmec_policy_count(ctx); k++)
+            fprintf(stderr, "  %s\n", mmec_policy_name(ctx, k));
+        return none;
     }
     if (o->target) {
-        for (size_t k = 0; k < m->ntargets; k++)
-            if (target_matches(m->targets[k], o->target))
-                return m->targets[k];
+        size_t t = mmec_target_find(ctx, o->target);
+        if (t != none)
+            return t;
         fprintf(stderr, "mmec: %s has no scalable target '%s'; its targets are:\n", o->file,
                 o->target);
-        list_targets(m);
-        return NULL;
+        list_targets(ctx);
+        return none;
     }
-    size_t with_policies = 0;
-    const target *only = NULL;
-    for (size_t k = 0; k < m->ntargets; k++)
-        if (m->targets[k]->npolicies) {
+    size_t with_policies = 0, only = none;
+    for (size_t k = 0; k < mmec_target_count(ctx); k++)
+        if (mmec_target_policy_count(ctx, k)) {
             with_policies++;
-            only = m->targets[k];
+            only = k;
         }
     if (with_policies == 1)
         return only;
     if (with_policies == 0) {
         fprintf(stderr, "mmec: %s has no scaling policy to simulate\n", o->file);
         *rc = EXIT_INPUT;
-        return NULL;
+        return none;
     }
     fprintf(stderr, "mmec: %s has %zu scalable targets; choose one with --target NAME or "
                     "--policy NAME:\n", o->file, with_policies);
-    list_targets(m);
-    return NULL;
+    list_targets(ctx);
+    return none;
 }
 
 /* ---- the run ------------------------------------------------------------------------------ */
 
-/* A progress bar on stderr, for long traces on a terminal only. */
+/* A progress bar on stderr, for long traces on a terminal only (mmec_sim_progress_fn). */
 typedef struct progress {
-    int on;
+    int started, on;
     size_t total, next, step;
 } progress;
 
-static void progress_init(progress *p, size_t total) {
-    p->on = total >= 100000 && isatty(STDERR_FILENO);
-    p->total = total;
-    p->step = total / 100 ? total / 100 : 1;
-    p->next = 0;
-}
-
-static void progress_tick(progress *p, size_t done) {
+static void progress_tick(void *user, size_t done, size_t total) {
+    progress *p = user;
+    if (!p->started) {
+        p->started = 1;
+        p->on = total >= 100000 && isatty(STDERR_FILENO);
+        p->total = total;
+        p->step = total / 100 ? total / 100 : 1;
+        p->next = 0;
+    }
     if (!p->on || done < p->next)
         return;
     p->next = done + p->step;
@@ -441,17 +384,30 @@ static void progress_done(const progress *p) {
         fprintf(stderr, "\r%*s\r", 60, "");
 }
 
-/* Writes `sb` to `path` (NULL: standard output) atomically. Returns an exit code. The
- * outputs are opened only once the run has succeeded, one at a time (cli_out keeps one
- * temporary file pending), so a run that fails leaves them untouched. */
-static int write_output(const char *path, const strbuf *sb) {
+/* A rendered report (mmec_sim_report), released with mmec_buffer_free. */
+typedef struct text {
+    char *s;
+    size_t len;
+} text;
+
+/* A piece of an output. */
+typedef struct piece {
+    const char *s;
+    size_t len;
+} piece;
+
+/* Writes the `n` pieces of `parts` to `path` (NULL: standard output) atomically. Returns an
+ * exit code. The outputs are opened only once the run has succeeded, one at a time (cli_out
+ * keeps one temporary file pending), so a run that fails leaves them untouched. */
+static int write_output(const char *path, const piece *parts, size_t n) {
     static cli_out out;
     char err[512];
     if (cli_out_open(&out, path, err, sizeof err) != 0) {
         fprintf(stderr, "mmec: %s\n", err);
         return EXIT_IO;
     }
-    cli_out_write(&out, sb->data ? sb->data : "", sb->len);
+    for (size_t k = 0; k < n; k++)
+        cli_out_write(&out, parts[k].s ? parts[k].s : "", parts[k].len);
     if (cli_out_commit(&out, err, sizeof err) != 0) {
         fprintf(stderr, "mmec: %s\n", err);
         return EXIT_IO;
@@ -459,206 +415,97 @@ static int write_output(const char *path, const strbuf *sb) {
     return EXIT_OK;
 }
 
-/* Renders the timeline, summary and chart, and commits the outputs. */
-static int finish(const sim_opts *o, const report_timeline *tl, const report_summary *sum) {
-    strbuf text, summary, svg;
-    strbuf_init(&text, NULL, NULL);
-    strbuf_init(&summary, NULL, NULL);
-    strbuf_init(&svg, NULL, NULL);
+/* Renders the timeline (the table, CSV or JSON; nothing for a --follow table, printed as it
+ * went), the summary and the chart, and commits the outputs: a table is followed by a blank
+ * line and the summary; after CSV or JSON the summary goes to stderr. */
+static int finish(const sim_opts *o, mmec_ctx *ctx, mmec_sim *s) {
+    text main = {NULL, 0}, summary = {NULL, 0}, svg = {NULL, 0};
+    mmec_status st = MMEC_OK;
     if (o->kind == OUT_CSV)
-        report_csv(tl, &text);
+        st = mmec_sim_report(s, MMEC_REPORT_CSV, 0, &main.s, &main.len);
     else if (o->kind == OUT_JSON)
-        report_json(tl, o->not_scaled, &text);
+        st = mmec_sim_report(s, MMEC_REPORT_JSON, o->not_scaled ? MMEC_REPORT_NOT_SCALED : 0,
+                             &main.s, &main.len);
     else if (!o->follow)
-        report_table(tl, &text);
-    report_summary_render(sum, &summary);
-    if (o->kind == OUT_TABLE) {
-        strbuf_putc(&text, '\n');
-        strbuf_put(&text, summary.data, summary.len);
-    }
-    if (o->plot)
-        report_svg(tl, NULL, &svg);
+        st = mmec_sim_report(s, MMEC_REPORT_TABLE, 0, &main.s, &main.len);
+    if (st == MMEC_OK)
+        st = mmec_sim_report(s, MMEC_REPORT_SUMMARY, 0, &summary.s, &summary.len);
+    if (st == MMEC_OK && o->plot)
+        st = mmec_sim_report(s, MMEC_REPORT_SVG, 0, &svg.s, &svg.len);
     int rc = EXIT_OK;
-    if (text.failed || summary.failed || svg.failed || tl->failed) {
+    if (st != MMEC_OK) {
         fputs("mmec: out of memory\n", stderr);
         rc = EXIT_INTERNAL;
     } else {
+        piece chart[1] = {{svg.s, svg.len}};
+        piece table[3] = {{main.s, main.len}, {"\n", 1}, {summary.s, summary.len}};
         if (o->plot)
-            rc = write_output(o->plot, &svg);
+            rc = write_output(o->plot, chart, 1);
         if (rc == EXIT_OK)
-            rc = write_output(o->output, &text);
+            rc = write_output(o->output, table, o->kind == OUT_TABLE ? 3 : 1);
         if (rc == EXIT_OK && o->kind != OUT_TABLE && !o->quiet)
-            fwrite(summary.data, 1, summary.len, stderr);
+            fwrite(summary.s, 1, summary.len, stderr);
     }
-    strbuf_free(&text);
-    strbuf_free(&summary);
-    strbuf_free(&svg);
+    mmec_buffer_free(ctx, main.s);
+    mmec_buffer_free(ctx, summary.s);
+    mmec_buffer_free(ctx, svg.s);
     return rc;
 }
 
-/* A decide hook that failed makes the run invalid: its decisions are not what the hook meant.
- * Checked at each decision (the hook's error lasts only until its next call); `d` NULL checks
- * the hook as loaded. */
-static int hook_failed(const sim_opts *o, hook_decider *hd, const sim_decision *d) {
-    if (!hd || (d && d->why != SIM_WHY_HOOK_FAILED))
-        return 0;
-    const char *why = hook_decide_error(hd);
-    if (!d && !why)
-        return 0;
-    fprintf(stderr, "mmec: %s: error: decide hook failed", o->decide);
-    if (d) {
-        strbuf at;
-        strbuf_init(&at, NULL, NULL);
-        strbuf_time(&at, d->time);
-        fprintf(stderr, " at %s", at.failed ? "?" : at.data);
-        strbuf_free(&at);
+/* The exit code of a failed run, after its message. */
+static int run_failed(mmec_status st, const mmec_sim *s) {
+    if (st == MMEC_EINPUT && mmec_sim_error(s)) {
+        fprintf(stderr, "mmec: %s\n", mmec_sim_error(s));
+        return EXIT_INPUT;
     }
-    fprintf(stderr, ": %s\n", why ? why : "unknown error");
-    return 1;
+    fputs("mmec: out of memory\n", stderr);
+    return EXIT_INTERNAL;
 }
 
-/* Sorts by time, keeping the file's order for equal times (a stable merge sort; `tmp` holds n). */
-static void sort_schedules(sim_schedule *a, sim_schedule *tmp, size_t n) {
-    for (size_t w = 1; w < n; w *= 2) {
-        for (size_t lo = 0; lo < n; lo += 2 * w) {
-            size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
-            size_t i = lo, j = mid, k = lo;
-            while (i < mid || j < hi)
-                tmp[k++] = j >= hi || (i < mid && a[i].time <= a[j].time) ? a[i++] : a[j++];
-        }
-        memcpy(a, tmp, n * sizeof *a);
-    }
-}
-
-/* The firings of the target's scheduled actions in [from, to] (plus each one's last before
- * `from`, so the bounds at the start are right), sorted by time into *out (NULL when none).
- * Returns an exit code. */
-static int expand_schedules(mmec_ctx *ctx, const target *tgt, int64_t from, int64_t to,
-                            sim_schedule **out, size_t *n, size_t *cap) {
-    for (size_t i = 0; i < tgt->nschedules; i++) {
-        char err[256];
-        const schedule *sc = tgt->schedules[i];
-        int rc = schedule_expand(ctx, sc, from, to, out, n, cap, err, sizeof err);
-        if (rc == -2)
-            return EXIT_INTERNAL;   /* reported by the caller */
-        if (rc != 0) {
-            fprintf(stderr, "mmec: schedule %s (%s): %s\n", sc->name, sc->expression, err);
-            return EXIT_INPUT;
-        }
-    }
-    if (*n > 1) {
-        sim_schedule *tmp = mem_raw(ctx, NULL, 0, *n * sizeof *tmp);
-        if (!tmp)
-            return EXIT_INTERNAL;
-        sort_schedules(*out, tmp, *n);
-        mem_raw(ctx, tmp, *n * sizeof *tmp, 0);
-    }
-    return EXIT_OK;
-}
-
-/* Every datapoint of `tr` through `s`, then the reports `o` asks for. */
-static int replay(const sim_opts *o, sim *s, trace *tr, hook_decider *hd) {
-    int rc = EXIT_OK;
-    report_timeline tl;
-    report_timeline_init(&tl, s);
-    report_summary sum;
-    report_summary_init(&sum, s, o->window);
-    progress bar;
-    progress_init(&bar, tr->n);
-    for (size_t k = 0; k < tr->n; k++) {
-        const sim_decision *d =
-            sim_step_at_capacity(s, tr->time[k], tr->value[k], tr->capacity[k], tr->present[k]);
-        if (!d)
-            continue;   /* the readers give increasing times; nothing to do otherwise */
-        if (hook_failed(o, hd, d)) {
-            rc = EXIT_INPUT;
-            break;
-        }
-        report_summary_add(&sum, d);
-        report_timeline_add(&tl, d);
-        progress_tick(&bar, k);
-    }
-    progress_done(&bar);
-    if (rc == EXIT_OK)
-        rc = finish(o, &tl, &sum);
-    report_timeline_free(&tl);
-    return rc;
-}
-
-/* The whole trace at once. The simulator is built here, once the trace's times are known, so
- * that the scheduled actions can be expanded over them. */
-static int run_trace(const sim_opts *o, mmec_ctx *ctx, const target *tgt, sim_config *sc,
-                     hook_decider *hd) {
-    char *text;
+/* The whole trace at once: read, replayed (mmec_sim_run resolves the scheduled actions over
+ * the trace's range), reported. */
+static int run_trace(const sim_opts *o, mmec_ctx *ctx, mmec_sim *s, const progress *bar) {
+    char *src;
     size_t len;
-    if (read_all(o->trace, &text, &len) != 0)
+    if (read_all(o->trace, &src, &len) != 0)
         return EXIT_IO;
     const char *name = strcmp(o->trace, "-") == 0 ? "<stdin>" : o->trace;
-    trace_options topt;
-    trace_options_init(&topt);
+    mmec_trace_options topt;
+    mmec_trace_options_init(&topt);
     topt.statistic = o->statistic;
     topt.id = o->id;
     topt.value_column = o->value_column;
     topt.capacity_column = o->capacity_column;
-    trace tr;
-    trace_error err;
-    if (trace_read(name, text, len, &topt, &tr, &err) != 0) {
-        print_trace_error(&err, name, text, len, 1, o->color);
-        trace_free(&tr);
-        free(text);
-        return strstr(err.message, "out of memory") && err.line == 0 ? EXIT_INTERNAL
-                                                                     : EXIT_INPUT;
-    }
-    free(text);
-    sim_schedule *sched = NULL;
-    size_t nsched = 0, cap = 0;
-    int rc = tr.n ? expand_schedules(ctx, tgt, tr.time[0], tr.time[tr.n - 1], &sched, &nsched,
-                                     &cap)
-                  : EXIT_OK;
-    sc->schedule = sched;
-    sc->nschedule = nsched;
-    sim *s = rc == EXIT_OK ? sim_new(sc, tgt) : NULL;
-    if (rc == EXIT_OK && !s)
-        rc = EXIT_INTERNAL;
-    if (rc == EXIT_OK && trace_step(&tr) != sim_period(s) &&
-        trace_resample(&tr, sim_period(s)) != 0)
-        rc = EXIT_INTERNAL;
-    if (rc == EXIT_INTERNAL)
-        fputs("mmec: out of memory\n", stderr);
-    if (rc == EXIT_OK)
-        rc = replay(o, s, &tr, hd);
-    sim_free(s);
-    mem_raw(ctx, sched, cap * sizeof *sched, 0);
-    trace_free(&tr);
+    mmec_trace *tr;
+    mmec_status st = mmec_trace_read(ctx, name, src, len, &topt, &tr);
+    free(src);
+    if (st != MMEC_OK)
+        return cli_exit_for(st);   /* reported as a diagnostic */
+    st = mmec_sim_run(s, tr);
+    progress_done(bar);
+    int rc = st == MMEC_OK ? finish(o, ctx, s) : run_failed(st, s);
+    mmec_trace_free(tr);
     return rc;
 }
 
-
 /* Datapoints from standard input as they arrive, each decision printed and flushed. */
-static int run_follow(const sim_opts *o, const sim_config *sc, const target *tgt,
-                      hook_decider *hd) {
-    sim *s = sim_new(sc, tgt);
-    if (s == NULL) {
+static int run_follow(const sim_opts *o, mmec_ctx *ctx, mmec_sim *s) {
+    mmec_trace_options topt;
+    mmec_trace_options_init(&topt);
+    topt.value_column = o->value_column;
+    topt.capacity_column = o->capacity_column;
+    mmec_trace_reader *rd = mmec_trace_reader_new(ctx, "<stdin>", &topt);
+    text row = {NULL, 0};
+    if (!rd || mmec_sim_report(s, MMEC_REPORT_TABLE_HEADER, 0, &row.s, &row.len) != MMEC_OK) {
+        mmec_trace_reader_free(rd);
         fputs("mmec: out of memory\n", stderr);
         return EXIT_INTERNAL;
     }
-    int rc = EXIT_OK;
-    trace_options topt;
-    trace_options_init(&topt);
-    topt.value_column = o->value_column;
-    topt.capacity_column = o->capacity_column;
-    trace_csv rd;
-    trace_csv_init(&rd, "<stdin>", &topt);
-    report_timeline tl;
-    report_timeline_init(&tl, s);
-    report_summary sum;
-    report_summary_init(&sum, s, o->window);
-    strbuf row;
-    strbuf_init(&row, NULL, NULL);
-    report_table_header(tgt, &row);
-    fwrite(row.data, 1, row.len, stdout);
+    fwrite(row.s, 1, row.len, stdout);
     fflush(stdout);
+    mmec_buffer_free(ctx, row.s);
 
+    int rc = EXIT_OK;
     char *line = NULL;
     size_t cap = 0;
     ssize_t n;
@@ -666,63 +513,63 @@ static int run_follow(const sim_opts *o, const sim_config *sc, const target *tgt
         size_t len = (size_t)n;
         if (len && line[len - 1] == '\n')
             len--;
-        trace_point pt;
-        trace_error err;
-        int got = trace_csv_line(&rd, line, len, &pt, &err);
-        if (got < 0) {
-            print_trace_error(&err, "<stdin>", line, len, err.line, o->color);
-            rc = EXIT_INPUT;
+        mmec_trace_point pt;
+        int got;
+        if (mmec_trace_reader_line(rd, line, len, &pt, &got) != MMEC_OK) {
+            rc = EXIT_INPUT;   /* reported as a diagnostic */
             break;
         }
-        if (got == 0)
+        if (!got)
             continue;
-        const sim_decision *d = sim_step_at_capacity(s, pt.time, pt.value, pt.capacity,
-                                                     pt.present);
-        if (!d)
-            continue;
-        if (hook_failed(o, hd, d)) {
-            rc = EXIT_INPUT;
+        mmec_status st = mmec_sim_step_observed(s, pt.time, pt.value, pt.capacity, NULL);
+        if (st == MMEC_EUSAGE)
+            continue;   /* the reader gives increasing times; nothing to do otherwise */
+        if (st != MMEC_OK) {
+            rc = run_failed(st, s);
             break;
         }
-        report_summary_add(&sum, d);
-        if (o->plot)
-            report_timeline_add(&tl, d);
-        row.len = 0;
-        report_table_row(tgt, d, &row);
-        if (row.failed || fwrite(row.data, 1, row.len, stdout) != row.len || fflush(stdout)) {
+        st = mmec_sim_report(s, MMEC_REPORT_TABLE_ROW, 0, &row.s, &row.len);
+        if (st != MMEC_OK || fwrite(row.s, 1, row.len, stdout) != row.len || fflush(stdout)) {
             fprintf(stderr, "mmec: cannot write the decisions: %s\n",
-                    row.failed ? "out of memory" : strerror(errno));
-            rc = row.failed ? EXIT_INTERNAL : EXIT_IO;
+                    st != MMEC_OK ? "out of memory" : strerror(errno));
+            rc = st != MMEC_OK ? EXIT_INTERNAL : EXIT_IO;
         }
+        mmec_buffer_free(ctx, row.s);
     }
     free(line);
-    strbuf_free(&row);
+    mmec_trace_reader_free(rd);
     if (rc == EXIT_OK)
-        rc = finish(o, &tl, &sum);
-    report_timeline_free(&tl);
-    sim_free(s);
+        rc = finish(o, ctx, s);
     return rc;
 }
 
-/* Opens the --decide hook. Returns an exit code; *hd is NULL without --decide. */
-static int open_hook(const sim_opts *o, hook_decider **hd) {
-    *hd = NULL;
-    if (!o->decide)
-        return EXIT_OK;
-    char *src;
-    size_t len;
-    if (read_all(o->decide, &src, &len) != 0)
+/* Opens the simulation of target `t`, with the --decide hook when there is one. Returns an
+ * exit code; *s is NULL unless it is EXIT_OK. */
+static int open_sim(const sim_opts *o, mmec_ctx *ctx, size_t t, progress *bar, mmec_sim **s) {
+    mmec_sim_options so;
+    mmec_sim_options_init(&so);
+    so.input = o->input;
+    so.warmup = o->warmup;
+    so.initial_capacity = o->initial;
+    so.oscillation_window = o->window;
+    so.record = !o->follow || o->plot != NULL;
+    so.hook_print = hook_print;
+    so.progress = progress_tick;
+    so.progress_user = bar;
+    char *src = NULL;
+    size_t len = 0;
+    if (o->decide && read_all(o->decide, &src, &len) != 0)
         return EXIT_IO;
-    hook_limits lim;
-    hook_limits_init(&lim);
-    lim.print_fn = hook_print;
-    *hd = hook_decide_open(o->decide, src, len, &lim, NULL, NULL);
+    mmec_status st = mmec_sim_open(ctx, t, &so, s);
+    if (st == MMEC_OK && o->decide)
+        st = mmec_sim_decide(*s, o->decide, src, len);
     free(src);
-    if (!*hd) {
-        fputs("mmec: out of memory\n", stderr);
-        return EXIT_INTERNAL;
-    }
-    return hook_failed(o, *hd, NULL) ? EXIT_INPUT : EXIT_OK;
+    if (st == MMEC_OK)
+        return EXIT_OK;
+    int rc = *s ? run_failed(st, *s) : (fputs("mmec: out of memory\n", stderr), EXIT_INTERNAL);
+    mmec_sim_free(*s);
+    *s = NULL;
+    return rc;
 }
 
 int cli_simulate(int argc, char **argv) {
@@ -746,38 +593,29 @@ int cli_simulate(int argc, char **argv) {
     }
     rc = cli_exit_for(mmec_compile_file(ctx, strcmp(o.file, "-") == 0 ? "/dev/stdin" : o.file));
     cli_print_count(o.quiet, mmec_error_count(ctx), mmec_warning_count(ctx));
-    const target *tgt = rc == EXIT_OK ? choose_target(ctx, &o, &rc) : NULL;
-    hook_decider *hd = NULL;
-    if (tgt && (tgt->npolicies == 0 || tgt->npolicies > SIM_MAX_POLICIES)) {
+    size_t t = rc == EXIT_OK ? choose_target(ctx, &o, &rc) : (size_t)-1;
+    size_t np = mmec_target_policy_count(ctx, t);
+    if (t != (size_t)-1 && (np == 0 || np > MMEC_SIM_MAX_POLICIES)) {
         fprintf(stderr, "mmec: %s: the target %s has %zu policies; a simulation takes 1 to %d\n",
-                o.file, tgt->resource_id, tgt->npolicies, SIM_MAX_POLICIES);
+                o.file, mmec_target_name(ctx, t), np, MMEC_SIM_MAX_POLICIES);
         rc = EXIT_INPUT;
-        tgt = NULL;
+        t = (size_t)-1;
     }
-    if (tgt)
-        rc = open_hook(&o, &hd);
-    if (tgt && rc == EXIT_OK) {
-        sim_config sc;
-        sim_config_init(&sc);
-        sc.input = o.input;
-        if (o.warmup >= 0)
-            sc.warmup = o.warmup;
-        sc.initial_capacity = o.initial;
-        if (hd) {
-            sc.decide = hook_sim_decide;
-            sc.decide_user = hd;
-        }
-        if (!o.follow) {
-            rc = run_trace(&o, ctx, tgt, &sc, hd);
-        } else {
-            if (tgt->nschedules > 0 && !o.quiet)
-                fprintf(stderr, "mmec: note: --follow does not apply the %zu scheduled actions "
-                        "of %s (the trace's range is not known in advance)\n",
-                        tgt->nschedules, tgt->resource_id);
-            rc = run_follow(&o, &sc, tgt, hd);
-        }
+    progress bar = {0, 0, 0, 0, 0};
+    mmec_sim *s = NULL;
+    if (t != (size_t)-1)
+        rc = open_sim(&o, ctx, t, &bar, &s);
+    if (s && !o.follow) {
+        rc = run_trace(&o, ctx, s, &bar);
+    } else if (s) {
+        size_t nsched = mmec_target_schedule_count(ctx, t);
+        if (nsched > 0 && !o.quiet)
+            fprintf(stderr, "mmec: note: --follow does not apply the %zu scheduled actions "
+                    "of %s (the trace's range is not known in advance)\n",
+                    nsched, mmec_target_name(ctx, t));
+        rc = run_follow(&o, ctx, s);
     }
-    hook_decide_close(hd);
+    mmec_sim_free(s);
     mmec_free(ctx);
     if ((fflush(stdout) != 0 || ferror(stdout)) && rc == EXIT_OK)
         rc = EXIT_IO;

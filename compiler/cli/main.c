@@ -233,47 +233,54 @@ static int shared_file_name(mmec_ctx *ctx, mmec_format fmt, size_t first, size_t
     return found;
 }
 
-static int cmd_compile(const options *o, const char *file) {
-    mmec_format fmt = MMEC_FORMAT_POLICY;
+/* What `mmec [compile]` emits and where, from its options and then from the compiled source. */
+typedef struct emit_plan {
+    mmec_format fmt;
+    const char *out;            /* -o, NULL for standard output */
+    size_t olen;
+    int to_dir;                 /* one file per document in the folder `out` */
+    size_t first, last;         /* the documents [first, last) of `fmt` */
+} emit_plan;
+
+/* Phase 1: the format and the output the options ask for, checked before compiling. Returns
+ * EXIT_OK, or EXIT_USAGE after saying why. */
+static int plan_output(const options *o, const char *file, emit_plan *p) {
+    memset(p, 0, sizeof *p);
+    p->fmt = MMEC_FORMAT_POLICY;
     if (o->format) {
-        fmt = mmec_format_from_name(o->format);
-        if (fmt == MMEC_FORMAT_COUNT) {
+        p->fmt = mmec_format_from_name(o->format);
+        if (p->fmt == MMEC_FORMAT_COUNT) {
             cli_usage_error("unknown format '%s' (policy, request, target, schedule, cli, "
                             "cloudformation, terraform)", o->format);
             return EXIT_USAGE;
         }
     }
-    const char *out = o->output && strcmp(o->output, "-") != 0 ? o->output : NULL;
-    if (out && cli_same_file(out, file)) {
+    p->out = o->output && strcmp(o->output, "-") != 0 ? o->output : NULL;
+    if (p->out && cli_same_file(p->out, file)) {
         cli_usage_error("refusing to write the output over the input '%s'", file);
         return EXIT_USAGE;
     }
-    if (o->check && out == NULL) {
+    if (o->check && p->out == NULL) {
         cli_usage_error("--check compares with the files -o names: give -o FILE or -o DIR/");
         return EXIT_USAGE;
     }
-    int policies = fmt == MMEC_FORMAT_POLICY || fmt == MMEC_FORMAT_REQUEST;
-    if (o->policy && !policies) {
+    if (o->policy && p->fmt != MMEC_FORMAT_POLICY && p->fmt != MMEC_FORMAT_REQUEST) {
         cli_usage_error("--policy applies to the policy and request formats");
         return EXIT_USAGE;
     }
-    size_t olen = out ? strlen(out) : 0;
-    int to_dir = out && (out[olen - 1] == '/' || cli_is_dir(out));
+    p->olen = p->out ? strlen(p->out) : 0;
+    p->to_dir = p->out && (p->out[p->olen - 1] == '/' || cli_is_dir(p->out));
+    return EXIT_OK;
+}
 
-    cli_diag_sink *r = o->rep;
-    mmec_ctx *ctx = new_ctx(o, r);
-    if (ctx == NULL)
-        return EXIT_INTERNAL;
-    int rc = cli_exit_for(mmec_compile_file(ctx, file));
-    cli_hook_done();
+/* Phase 3: the documents to emit (--policy, or all of the format) and whether they fit the
+ * output: one JSON document per file unless a format is named, one file name per document in
+ * a folder. Returns EXIT_OK, or an exit code after the count line and the reason. */
+static int choose_documents(const options *o, const char *file, mmec_ctx *ctx, emit_plan *p) {
     size_t warnings = mmec_warning_count(ctx);
-    if (rc != EXIT_OK) {
-        cli_print_count(o->quiet, mmec_error_count(ctx), warnings);
-        mmec_free(ctx);
-        return rc;
-    }
-
-    size_t n = mmec_emit_count(ctx, fmt), first = 0, last = n;
+    size_t n = mmec_emit_count(ctx, p->fmt);
+    p->first = 0;
+    p->last = n;
     if (o->policy) {
         size_t i = mmec_policy_find(ctx, o->policy);
         if (i == (size_t)-1) {
@@ -282,72 +289,73 @@ static int cmd_compile(const options *o, const char *file) {
                     o->policy);
             for (size_t k = 0; k < n; k++)
                 fprintf(stderr, "  %s\n", mmec_policy_name(ctx, k));
-            mmec_free(ctx);
             return EXIT_USAGE;
         }
-        first = i;
-        last = i + 1;
+        p->first = i;
+        p->last = i + 1;
     }
-    if (last == first) {
+    if (p->last == p->first) {
         cli_print_count(o->quiet, 0, warnings);
         fprintf(stderr, "mmec: %s has no %s to emit\n", file,
-                fmt == MMEC_FORMAT_TARGET ? "scalable target"
-                : fmt == MMEC_FORMAT_SCHEDULE ? "scheduled action" : "scaling policy");
-        mmec_free(ctx);
+                p->fmt == MMEC_FORMAT_TARGET ? "scalable target"
+                : p->fmt == MMEC_FORMAT_SCHEDULE ? "scheduled action" : "scaling policy");
         return EXIT_INPUT;
     }
-    if (last - first > 1 && !to_dir && o->format == NULL) {
+    if (p->last - p->first > 1 && !p->to_dir && o->format == NULL) {
         cli_print_count(o->quiet, 0, warnings);
         fprintf(stderr,
                 "mmec: %s has %zu policies, and one JSON file holds one policy configuration.\n"
                 "Choose one of:\n"
                 "  --policy NAME   emit one of them (",
-                file, last - first);
-        for (size_t k = first; k < last; k++)
-            fprintf(stderr, "%s%s", k > first ? ", " : "", mmec_policy_name(ctx, k));
+                file, p->last - p->first);
+        for (size_t k = p->first; k < p->last; k++)
+            fprintf(stderr, "%s%s", k > p->first ? ", " : "", mmec_policy_name(ctx, k));
         fprintf(stderr, ")\n"
                         "  -o DIR/         one file per policy\n"
                         "  -f policy       all of them as JSON Lines, one object per line\n");
-        mmec_free(ctx);
         return EXIT_USAGE;
     }
-
-    if (to_dir && !mmec_format_is_whole(fmt)) {
+    if (p->to_dir && !mmec_format_is_whole(p->fmt)) {
         char dup[600];
-        int shared = shared_file_name(ctx, fmt, first, last, dup, sizeof dup);
+        int shared = shared_file_name(ctx, p->fmt, p->first, p->last, dup, sizeof dup);
         if (shared != 0) {
             cli_print_count(o->quiet, 0, warnings);
             if (shared < 0)
                 fputs("mmec: out of memory\n", stderr);
             else
                 fprintf(stderr, "mmec: two documents would be written to %s in '%s': give "
-                        "them distinct names, or use JSON Lines (-o FILE)\n", dup, out);
-            mmec_free(ctx);
+                        "them distinct names, or use JSON Lines (-o FILE)\n", dup, p->out);
             return shared < 0 ? EXIT_INTERNAL : EXIT_USAGE;
         }
     }
-    int compact = last - first > 1 && !to_dir;
+    return EXIT_OK;
+}
+
+/* Phase 4: emits the documents and writes them (or with --check compares them): one file each
+ * in a folder, else one output streamed to standard output or to a temporary file renamed
+ * over -o at the end. Prints the count line. Returns an exit code. */
+static int write_documents(const options *o, mmec_ctx *ctx, const emit_plan *p) {
+    const char *out = p->out;
+    int compact = p->last - p->first > 1 && !p->to_dir;
     char err[512];
-    rc = EXIT_OK;
-    if (to_dir && !o->check && !cli_is_dir(out) && mkdir(out, 0777) != 0) {
-        cli_print_count(o->quiet, 0, warnings);
+    if (p->to_dir && !o->check && !cli_is_dir(out) && mkdir(out, 0777) != 0) {
+        cli_print_count(o->quiet, 0, mmec_warning_count(ctx));
         fprintf(stderr, "mmec: cannot create the folder '%s': %s\n", out, strerror(errno));
-        mmec_free(ctx);
         return EXIT_IO;
     }
-    /* One output: streamed to standard output or to a temporary file renamed at the end. */
     static cli_out single;
-    if (!to_dir && !o->check && cli_out_open(&single, out, err, sizeof err) != 0) {
-        cli_print_count(o->quiet, 0, warnings);
+    if (!p->to_dir && !o->check && cli_out_open(&single, out, err, sizeof err) != 0) {
+        cli_print_count(o->quiet, 0, mmec_warning_count(ctx));
         fprintf(stderr, "mmec: %s\n", err);
-        mmec_free(ctx);
         return EXIT_IO;
     }
+    int rc = EXIT_OK;
     size_t stale = 0, files = 0;
-    for (size_t i = first; i < last && rc == EXIT_OK; i++) {
+    for (size_t i = p->first; i < p->last && rc == EXIT_OK; i++) {
         char *text;
         size_t len;
-        mmec_status st = mmec_emit(ctx, fmt, i, compact ? MMEC_EMIT_COMPACT : 0, &text, &len);
+        mmec_status st = mmec_emit(ctx, p->fmt, i, compact ? MMEC_EMIT_COMPACT : 0, &text,
+                                   &len);
         if (st != MMEC_OK) {
             if (st == MMEC_EINTERNAL)
                 fputs("mmec: out of memory\n", stderr);
@@ -355,20 +363,21 @@ static int cmd_compile(const options *o, const char *file) {
             break;
         }
         char path[4096];
-        if (to_dir) {
+        if (p->to_dir) {
             char name[600];
-            if (mmec_format_is_whole(fmt))
-                snprintf(name, sizeof name, "%s", whole_file_name(fmt));
+            if (mmec_format_is_whole(p->fmt))
+                snprintf(name, sizeof name, "%s", whole_file_name(p->fmt));
             else
-                file_name_for(mmec_emit_name(ctx, fmt, i), name, sizeof name);
-            snprintf(path, sizeof path, "%s%s%s", out, out[olen - 1] == '/' ? "" : "/", name);
+                file_name_for(mmec_emit_name(ctx, p->fmt, i), name, sizeof name);
+            snprintf(path, sizeof path, "%s%s%s", out, out[p->olen - 1] == '/' ? "" : "/",
+                     name);
         }
         files++;
-        rc = deliver(o, &single, to_dir ? path : NULL, text, len, &stale);
+        rc = deliver(o, &single, p->to_dir ? path : NULL, text, len, &stale);
         mmec_buffer_free(ctx, text);
     }
     cli_print_count(o->quiet, mmec_error_count(ctx), mmec_warning_count(ctx));
-    if (!to_dir && !o->check) {
+    if (!p->to_dir && !o->check) {
         if (rc != EXIT_OK && rc != EXIT_IO)
             cli_out_abort(&single, NULL, 0);
         else if (cli_out_commit(&single, err, sizeof err) != 0) {
@@ -381,6 +390,27 @@ static int cmd_compile(const options *o, const char *file) {
                         "--check to regenerate them\n", stale, files);
         rc = EXIT_INPUT;
     }
+    return rc;
+}
+
+/* `mmec [compile] FILE`: the output planned from the options (1), the source compiled (2), the
+ * documents chosen (3), emitted and written (4). */
+static int cmd_compile(const options *o, const char *file) {
+    emit_plan plan;
+    int rc = plan_output(o, file, &plan);
+    if (rc != EXIT_OK)
+        return rc;
+    mmec_ctx *ctx = new_ctx(o, o->rep);
+    if (ctx == NULL)
+        return EXIT_INTERNAL;
+    rc = cli_exit_for(mmec_compile_file(ctx, file));
+    cli_hook_done();
+    if (rc != EXIT_OK)
+        cli_print_count(o->quiet, mmec_error_count(ctx), mmec_warning_count(ctx));
+    else
+        rc = choose_documents(o, file, ctx, &plan);
+    if (rc == EXIT_OK)
+        rc = write_documents(o, ctx, &plan);
     mmec_free(ctx);
     return rc;
 }

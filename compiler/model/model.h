@@ -14,6 +14,9 @@ typedef struct span {
     uint32_t start, end;
 } span;
 
+/* A span that covers nothing, for diagnostics about the file as a whole. */
+#define SPAN_NONE ((span){UINT32_MAX, UINT32_MAX})
+
 /* What kind of SageMaker resource a scalable target is (AWS.md §1.7). */
 typedef enum target_kind {
     TARGET_VARIANT,      /* endpoint/<ep>/variant/<v>, sagemaker:variant:DesiredInstanceCount */
@@ -64,6 +67,13 @@ typedef enum open_field {
     OPEN_SCALE_IN_COOLDOWN = 2,
     OPEN_SCALE_OUT_COOLDOWN = 4
 } open_field;
+
+/* The fields a source may leave open (model.c): the i-th (0 past the last), the name a hook
+ * gives it (target_value, scale_in_cooldown, ...) and the words of a message (target value,
+ * ...). */
+open_field open_field_at(size_t i);
+const char *open_field_key(open_field f);
+const char *open_field_words(open_field f);
 
 struct ast_metric;
 typedef struct open_value {

@@ -23,6 +23,7 @@
 #include <lualib.h>
 
 #include "hook.h"
+#include "hookrun.h"
 #include "report.h"
 #include "sim.h"
 

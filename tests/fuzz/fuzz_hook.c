@@ -11,6 +11,7 @@
 #include "check.h"
 #include "fuzz.h"
 #include "hook.h"
+#include "hookrun.h"
 #include "internal.h"
 #include "mmec.h"
 #include "sim.h"

@@ -22,6 +22,7 @@
 #include <cmocka.h>
 
 #include "hook.h"
+#include "hookrun.h"
 #include "mmec.h"
 #include "report.h"
 #include "sim.h"

@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "hook.h"
+#include "hookrun.h"
 #include "mmec.h"
 #include "sim.h"
 #include "strbuf.h"

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "hook.h"
+#include "hookrun.h"
 #include "internal.h"
 #include "mmec.h"
 

@@ -28,6 +28,7 @@
 #include <cmocka.h>
 
 #include "hook.h"
+#include "hookrun.h"
 #include "mmec.h"
 
 /* The wall-clock deadline (1 s) is shared with whatever else the machine runs, and under

@@ -1,11 +1,11 @@
-/* hook_sim.c: a decide hook plugged into the runtime (runtime/sim.h's sim_decide_fn). Kept
- * apart from hook.c so that the Lua side and the simulator's types meet in one small file. */
+/* hook_sim.c: a decide hook plugged into the runtime (runtime/sim.h's sim_decide_fn). In the
+ * compiler's layer, above both: lua/ does not see the simulator's types, nor runtime/ the
+ * hooks'. */
 #include <math.h>
 
-#include "hook.h"
-#include "sim.h"
+#include "hookrun.h"
 
-int hook_sim_decide(void *user, const struct sim_hook_state *st, int32_t *desired) {
+int hook_sim_decide(void *user, const sim_hook_state *st, int32_t *desired) {
     hook_decider *d = user;
     hook_state hs = {
         .time = st->time, .demand = st->present ? st->demand : NAN,

@@ -482,7 +482,7 @@ static mmec_status resolve_schedules(mmec_sim *m, int64_t from, int64_t to) {
     for (size_t i = 0; i < m->tgt->nschedules; i++) {
         char err[256];
         const schedule *sc = m->tgt->schedules[i];
-        int rc = schedule_expand(m->ctx, sc, from, to, &m->sched, &n, &m->sched_cap, err,
+        int rc = schedule_expand(m->ctx->cfg.alloc, m->ctx->cfg.alloc_user, sc, from, to, &m->sched, &n, &m->sched_cap, err,
                                  sizeof err);
         if (rc == -2)
             return MMEC_EINTERNAL;

@@ -22,8 +22,8 @@ static int out_of_memory(char *err, size_t len) {
     return -2;
 }
 
-static int zone_load(mmec_ctx *ctx, const char *tz, tm_zone *z, char *err, size_t errlen) {
-    switch (tm_zone_load(z, tz, ctx->cfg.alloc, ctx->cfg.alloc_user)) {
+static int zone_load(base_alloc_fn alloc, void *alloc_user, const char *tz, tm_zone *z, char *err, size_t errlen) {
+    switch (tm_zone_load(z, tz, alloc, alloc_user)) {
     case TM_OK:
         return 0;
     case TM_ENAME:
@@ -40,10 +40,10 @@ static int zone_load(mmec_ctx *ctx, const char *tz, tm_zone *z, char *err, size_
     }
 }
 
-int schedule_utc_offset(mmec_ctx *ctx, const char *tz, int64_t t, int32_t *offset, char *err,
+int schedule_utc_offset(base_alloc_fn alloc, void *alloc_user, const char *tz, int64_t t, int32_t *offset, char *err,
                         size_t errlen) {
     tm_zone z;
-    int rc = zone_load(ctx, tz, &z, err, errlen);
+    int rc = zone_load(alloc, alloc_user, tz, &z, err, errlen);
     if (rc != 0)
         return rc;
     *offset = tm_zone_offset(&z, t);
@@ -54,7 +54,8 @@ int schedule_utc_offset(mmec_ctx *ctx, const char *tz, int64_t t, int32_t *offse
 /* ---- output ---- */
 
 typedef struct emit {
-    mmec_ctx *ctx;
+    base_alloc_fn alloc;
+    void *alloc_user;
     const schedule *s;
     sim_schedule **out;
     size_t *n, *cap;
@@ -67,7 +68,7 @@ typedef struct emit {
 static int push(emit *e, sim_schedule ss) {
     if (*e->n == *e->cap) {
         size_t nc = *e->cap ? *e->cap * 2 : 16;
-        sim_schedule *p = mem_raw(e->ctx, *e->out, *e->cap * sizeof *p, nc * sizeof *p);
+        sim_schedule *p = e->alloc(e->alloc_user, *e->out, *e->cap * sizeof *p, nc * sizeof *p);
         if (!p)
             return -1;
         *e->out = p;
@@ -150,17 +151,17 @@ static void bound(const char *s, int64_t *t) {
         *t = tm_iso_utc(&iso);
 }
 
-int schedule_expand(mmec_ctx *ctx, const schedule *s, int64_t from, int64_t to,
+int schedule_expand(base_alloc_fn alloc, void *alloc_user, const schedule *s, int64_t from, int64_t to,
                     sim_schedule **out, size_t *n, size_t *cap, char *err, size_t errlen) {
     cron_expr c;
     cron_err why = cron_parse(s->expression, strlen(s->expression), &c);
     if (why != CRON_OK)
         return bad_expression(why, s->expression, err, errlen);
     tm_zone z;
-    int rc = zone_load(ctx, s->timezone, &z, err, errlen);
+    int rc = zone_load(alloc, alloc_user, s->timezone, &z, err, errlen);
     if (rc != 0)
         return rc;
-    emit e = {ctx, s, out, n, cap, from, to, INT64_MIN, INT64_MAX, 0, {0, 0, 0, NULL}};
+    emit e = {alloc, alloc_user, s, out, n, cap, from, to, INT64_MIN, INT64_MAX, 0, {0, 0, 0, NULL}};
     size_t start = *n;
     bound(s->start_time, &e.lo);
     bound(s->end_time, &e.hi);

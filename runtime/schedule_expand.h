@@ -9,20 +9,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "internal.h"
+#include "alloc.h"
 #include "model.h"
 #include "sim.h"
 
-/* Appends to `*out` (capacity `*cap`, count `*n`, grown with mem_realloc) one sim_schedule for
+/* Appends to `*out` (capacity `*cap`, count `*n`, grown through `alloc`) one sim_schedule for
  * each firing of `s` in [from, to] plus the last firing before `from` (within a year), in time
  * order. Returns 0, or -1 with a message in `err`, -2 when memory ran out (the array is left
  * valid). */
-int schedule_expand(mmec_ctx *ctx, const schedule *s, int64_t from, int64_t to,
+int schedule_expand(base_alloc_fn alloc, void *alloc_user, const schedule *s, int64_t from, int64_t to,
                     sim_schedule **out, size_t *n, size_t *cap, char *err, size_t errlen);
 
 /* The UTC offset in seconds of zone `tz` (NULL: UTC) at `t`; -1 with `err` on failure (-2:
  * out of memory). */
-int schedule_utc_offset(mmec_ctx *ctx, const char *tz, int64_t t, int32_t *offset, char *err,
+int schedule_utc_offset(base_alloc_fn alloc, void *alloc_user, const char *tz, int64_t t, int32_t *offset, char *err,
                         size_t errlen);
 
 #endif

@@ -23,17 +23,12 @@
 #define OCT31 1793404800
 
 typedef struct run {
-    mmec_ctx *ctx;
     sim_schedule *out;
     size_t n, cap;
     char err[256];
 } run;
 
 static int expand(run *r, const char *expr, const char *tz, int64_t from, int64_t to) {
-    mmec_config cfg;
-    mmec_config_init(&cfg);
-    if (!r->ctx)
-        r->ctx = mmec_new(&cfg);
     schedule s = {0};
     s.name = "s";
     s.expression = expr;
@@ -41,12 +36,11 @@ static int expand(run *r, const char *expr, const char *tz, int64_t from, int64_
     s.min_capacity = 4;
     s.max_capacity = -1;
     r->n = 0;
-    return schedule_expand(r->ctx, &s, from, to, &r->out, &r->n, &r->cap, r->err, sizeof r->err);
+    return schedule_expand(base_default_alloc, NULL, &s, from, to, &r->out, &r->n, &r->cap, r->err, sizeof r->err);
 }
 
 static void done(run *r) {
     free(r->out);   /* the default allocator is malloc/realloc/free */
-    mmec_free(r->ctx);
 }
 
 static void paris_daily_0800_across_spring_forward(void **state) {
@@ -132,7 +126,7 @@ static void rate_and_at(void **state) {
     s.min_capacity = 2;
     s.max_capacity = 3;
     r.n = 0;
-    assert_int_equal(schedule_expand(r.ctx, &s, MAR28, MAR28 + 3 * DAY, &r.out, &r.n, &r.cap,
+    assert_int_equal(schedule_expand(base_default_alloc, NULL, &s, MAR28, MAR28 + 3 * DAY, &r.out, &r.n, &r.cap,
                                      r.err, sizeof r.err), 0);
     assert_int_equal(r.n, 3);   /* 03-27 10:00 (before), 03-28 and 03-29 10:00; ended after */
     assert_int_equal(r.out[0].time, MAR28 - DAY + 10 * HOUR);
@@ -228,20 +222,17 @@ static void day_specials(void **state) {
 static void offsets_in_2027(void **state) {
     (void)state;
     run r = {0};
-    mmec_config cfg;
-    mmec_config_init(&cfg);
-    r.ctx = mmec_new(&cfg);
     int32_t off;
-    assert_int_equal(schedule_utc_offset(r.ctx, "Europe/Paris", 1814400000 /* 2027-07-01 */, &off, r.err, 256), 0);
+    assert_int_equal(schedule_utc_offset(base_default_alloc, NULL, "Europe/Paris", 1814400000 /* 2027-07-01 */, &off, r.err, 256), 0);
     assert_int_equal(off, 7200);
-    assert_int_equal(schedule_utc_offset(r.ctx, "Europe/Paris", 1798761600 /* 2027-01-01 */, &off, r.err, 256), 0);
+    assert_int_equal(schedule_utc_offset(base_default_alloc, NULL, "Europe/Paris", 1798761600 /* 2027-01-01 */, &off, r.err, 256), 0);
     assert_int_equal(off, 3600);
-    assert_int_equal(schedule_utc_offset(r.ctx, "America/New_York", 1814400000, &off, r.err, 256), 0);
+    assert_int_equal(schedule_utc_offset(base_default_alloc, NULL, "America/New_York", 1814400000, &off, r.err, 256), 0);
     assert_int_equal(off, -4 * HOUR);
-    assert_int_equal(schedule_utc_offset(r.ctx, "America/New_York", 1798761600, &off, r.err, 256), 0);
+    assert_int_equal(schedule_utc_offset(base_default_alloc, NULL, "America/New_York", 1798761600, &off, r.err, 256), 0);
     assert_int_equal(off, -5 * HOUR);
     /* A zone without transitions keeps its one offset (Etc/GMT+5 is UTC-5, POSIX's sign). */
-    assert_int_equal(schedule_utc_offset(r.ctx, "Etc/GMT+5", 1814400000, &off, r.err, 256), 0);
+    assert_int_equal(schedule_utc_offset(base_default_alloc, NULL, "Etc/GMT+5", 1814400000, &off, r.err, 256), 0);
     assert_int_equal(off, -5 * HOUR);
     done(&r);
 }

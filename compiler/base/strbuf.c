@@ -112,14 +112,19 @@ void strbuf_put_slow(strbuf *sb, const char *s, size_t n) {
 }
 
 void strbuf_pad(strbuf *sb, char c, size_t n) {
-    if (sb->fixed || !strbuf_reserve(sb, n)) {
-        for (; n > 0; n--)
-            strbuf_putc(sb, c);
+    size_t k = n;
+    if (sb->fixed) {
+        /* Store what fits before the NUL, count it all. */
+        size_t room = sb->len + 1 < sb->cap ? sb->cap - 1 - sb->len : 0;
+        k = n < room ? n : room;
+    } else if (!strbuf_reserve(sb, n)) {
         return;
     }
-    memset(sb->data + sb->len, c, n);
+    if (k > 0) {
+        memset(sb->data + sb->len, c, k);
+        sb->data[sb->len + k] = '\0';
+    }
     sb->len += n;
-    sb->data[sb->len] = '\0';
 }
 
 void strbuf_vprintf(strbuf *sb, const char *fmt, va_list ap) {

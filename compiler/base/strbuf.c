@@ -82,7 +82,8 @@ int strbuf_reserve(strbuf *sb, size_t n) {
         return 0;
     if (n >= SIZE_MAX / 2 - sb->len)
         return fail(sb);
-    size_t cap = sb->cap ? sb->cap : 256;
+    /* The first block holds what is asked for exactly (at least 256 bytes); then doubling. */
+    size_t cap = sb->cap ? sb->cap : n + 1 > 256 ? n + 1 : 256;
     while (cap < sb->len + n + 1)
         cap *= 2;
     char *d = sb->alloc(sb->alloc_user, sb->data, sb->cap, cap);

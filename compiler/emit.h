@@ -42,9 +42,9 @@ mmec_status emit_need_capacity(mmec_ctx *ctx, const target *t, const char *forma
 char *emit_buffer(mmec_ctx *ctx, size_t len);
 /* Output written where it is handed out, without a copy (a template can be tens of
  * megabytes): emit_begin starts `sb` (on mem_allocator) with room for the size header
- * mmec_buffer_free reads; emit_take hands the text after it to the caller as a buffer
+ * mmec_buffer_free reads and `hint` bytes of text; emit_take hands the text after it to the caller as a buffer
  * emit_buffer could have made, or returns NULL (and releases `sb`) when `sb` failed. */
-void emit_begin(mmec_ctx *ctx, strbuf *sb);
+void emit_begin(mmec_ctx *ctx, strbuf *sb, size_t hint);
 char *emit_take(strbuf *sb, size_t *len);
 
 #endif

@@ -601,7 +601,7 @@ mmec_status emit_infra(mmec_ctx *ctx, mmec_format format, char **out, size_t *le
     memset(&in, 0, sizeof in);
     in.ctx = ctx;
     in.source = base_name(ctx->src.name ? ctx->src.name : "<string>");
-    emit_begin(ctx, &in.sb);
+    emit_begin(ctx, &in.sb, 4096);
     for (size_t i = 0; i < 3; i++)
         hash_init(&in.ids[i], mem_allocator, ctx);
     build_arg b = {&in, format};

@@ -155,8 +155,9 @@ void mmec_buffer_free(mmec_ctx *ctx, char *buf) {
     mem_raw(ctx, h, h[0], 0);
 }
 
-void emit_begin(mmec_ctx *ctx, strbuf *sb) {
+void emit_begin(mmec_ctx *ctx, strbuf *sb, size_t hint) {
     mem_strbuf(ctx, sb);
+    strbuf_reserve(sb, sizeof(size_t) + hint);    /* one allocation for most texts */
     size_t header = 0;
     strbuf_put(sb, (const char *)&header, sizeof header);
 }
@@ -258,16 +259,16 @@ mmec_status emit_json_text(mmec_ctx *ctx, cJSON *root, int flags, char **out, si
     if (root == NULL)
         return MMEC_EINTERNAL;
     strbuf sb;
-    emit_begin(ctx, &sb);
-    strbuf_reserve(&sb, 1024);
     int ok;
     if (flags & MMEC_EMIT_COMPACT) {
         char *s = cJSON_PrintUnformatted(root);
         ok = s != NULL;
-        if (s)
-            strbuf_puts(&sb, s);
+        size_t n = s ? strlen(s) : 0;
+        emit_begin(ctx, &sb, n + 1);
+        strbuf_put(&sb, s ? s : "", n);
         cJSON_free(s);
     } else {
+        emit_begin(ctx, &sb, 1000);
         ok = pretty(&sb, root, 0);
     }
     cJSON_Delete(root);

@@ -446,7 +446,7 @@ mmec_status mmec_explain(mmec_ctx *ctx, char **out, size_t *len) {
         return MMEC_EUSAGE;
     strbuf text_out, para_buf;
     hash_table opens;
-    emit_begin(ctx, &text_out);
+    emit_begin(ctx, &text_out, 4096);
     mem_strbuf(ctx, &para_buf);
     hash_init(&opens, mem_allocator, ctx);
     text o = {ctx, &text_out, &para_buf, &opens};

@@ -413,7 +413,7 @@ mmec_status mmec_format_source(mmec_ctx *ctx, const char *name, const char *src,
     *out = NULL;
     *outlen = 0;
     fmt_arg a;
-    emit_begin(ctx, &a.out);
+    emit_begin(ctx, &a.out, 4096);
     mem_strbuf(ctx, &a.code);
     mmec_status st = api_run_tool(ctx, name, src, len, format_fn, &a);
     strbuf_free(&a.code);

@@ -58,7 +58,8 @@ const char *util_closest(const char *word, size_t wlen, const void *candidates, 
     return best;
 }
 
-/* FNV-1a over the resource id and the dimension: a file may name a million targets. */
+/* FNV-1a over the resource id and the dimension (the key of the checker's and the importer's
+ * hash tables): a file may name a million targets. */
 uint32_t util_target_hash(const char *resource_id, const char *dim) {
     uint64_t h = 1469598103934665603ull;
     for (const char *p = resource_id; *p; p++)
@@ -66,11 +67,6 @@ uint32_t util_target_hash(const char *resource_id, const char *dim) {
     h = (h ^ 0xff) * 1099511628211ull;
     for (const char *p = dim; *p; p++)
         h = (h ^ (unsigned char)*p) * 1099511628211ull;
-    /* FNV's low bits mix poorly; finish with MurmurHash3's fmix64 before masking. */
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdull;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ull;
-    h ^= h >> 33;
-    return (uint32_t)h;
+    /* FNV's low bits mix poorly; finish with MurmurHash3's fmix64 before the table masks. */
+    return hash_mix64(h);
 }

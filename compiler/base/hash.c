@@ -53,7 +53,7 @@ int hash_reserve(hash_table *t, size_t n) {
     return 0;
 }
 
-int hash_add(hash_table *t, uint32_t h, void *item) {
+int hash_add_slow(hash_table *t, uint32_t h, void *item) {
     if (hash_reserve(t, t->n + 1) != 0)
         return -1;
     place(t->slots, t->cap, h, item);

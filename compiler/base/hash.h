@@ -54,10 +54,23 @@ static inline void *hash_find(const hash_table *t, uint32_t h, hash_eq_fn eq, co
     }
 }
 
+/* The add that must grow the table first. */
+int hash_add_slow(hash_table *t, uint32_t h, void *item);
+
 /* Adds `item` (non-NULL) under hash `h`, the caller having checked that no equal item is
  * there. Returns 0, or -1 when memory ran out growing the table (the table is then as it
- * was, without `item`). */
-int hash_add(hash_table *t, uint32_t h, void *item);
+ * was, without `item`). Inline while there is room: a compile adds a target per statement. */
+static inline int hash_add(hash_table *t, uint32_t h, void *item) {
+    if (t->n + 1 > t->cap / 2)
+        return hash_add_slow(t, h, item);
+    size_t mask = t->cap - 1, i = h & mask;
+    while (t->slots[i].item != NULL)
+        i = (i + 1) & mask;
+    t->slots[i].hash = h;
+    t->slots[i].item = item;
+    t->n++;
+    return 0;
+}
 
 /* Removes the item hash_find would return and returns it, or NULL when there is none. */
 void *hash_remove(hash_table *t, uint32_t h, hash_eq_fn eq, const void *key);

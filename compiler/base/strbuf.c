@@ -84,7 +84,8 @@ int strbuf_reserve(strbuf *sb, size_t n) {
         return 0;
     if (n >= SIZE_MAX / 2 - sb->len)
         return fail(sb);
-    size_t cap = sb->cap ? sb->cap : 256;
+    /* The first block holds what is asked for exactly (at least 256 bytes); then doubling. */
+    size_t cap = sb->cap ? sb->cap : n + 1 > 256 ? n + 1 : 256;
     while (cap < sb->len + n + 1)
         cap *= 2;
     char *d = sb->alloc(sb->alloc_user, sb->data, sb->cap, cap);
@@ -114,14 +115,19 @@ void strbuf_put_slow(strbuf *sb, const char *s, size_t n) {
 }
 
 void strbuf_pad(strbuf *sb, char c, size_t n) {
-    if (sb->fixed || !strbuf_reserve(sb, n)) {
-        for (; n > 0; n--)
-            strbuf_putc(sb, c);
+    size_t k = n;
+    if (sb->fixed) {
+        /* Store what fits before the NUL, count it all. */
+        size_t room = sb->len + 1 < sb->cap ? sb->cap - 1 - sb->len : 0;
+        k = n < room ? n : room;
+    } else if (!strbuf_reserve(sb, n)) {
         return;
     }
-    memset(sb->data + sb->len, c, n);
+    if (k > 0) {
+        memset(sb->data + sb->len, c, k);
+        sb->data[sb->len + k] = '\0';
+    }
     sb->len += n;
-    sb->data[sb->len] = '\0';
 }
 
 void strbuf_vprintf(strbuf *sb, const char *fmt, va_list ap) {

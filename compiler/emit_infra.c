@@ -341,39 +341,26 @@ typedef struct hcl_attr {
     const char *value;             /* as written: a quoted string, a number, a reference */
 } hcl_attr;
 
-/* A quoted HCL string: JSON's escapes, plus ${ and %{ doubled so they stay literal. Sized
- * first, then written once into the arena. */
+/* A quoted HCL string: JSON's escapes, plus ${ and %{ doubled so they stay literal. Written
+ * once into the arena, through a fixed strbuf sized for the worst case (every byte \u00XX). */
 static const char *hcl_str(infra *in, const char *s) {
-    size_t n = 2;
-    for (const char *p = s; *p; p++) {
-        unsigned char c = (unsigned char)*p;
-        n += c == '"' || c == '\\' || c == '\n' || c == '\t' || c == '\r' ? 2
-           : c < 0x20 ? 6 : (c == '$' || c == '%') && p[1] == '{' ? 2 : 1;
+    size_t cap = 6 * strlen(s) + 3;
+    char *out = arena(in, cap);
+    strbuf sb;
+    strbuf_init_fixed(&sb, out, cap);
+    strbuf_putc(&sb, '"');
+    for (const char *p = s;;) {
+        const char *q = p;
+        while (*q && !((*q == '$' || *q == '%') && q[1] == '{'))
+            q++;
+        strbuf_json_escape(&sb, p, (size_t)(q - p));
+        if (*q == '\0')
+            break;
+        strbuf_put(&sb, q, 1);
+        strbuf_put(&sb, q, 1);
+        p = q + 1;
     }
-    char *out = arena(in, n + 1), *o = out;
-    *o++ = '"';
-    for (const char *p = s; *p; p++) {
-        unsigned char c = (unsigned char)*p;
-        if (c == '"' || c == '\\') {
-            *o++ = '\\';
-            *o++ = (char)c;
-        } else if (c == '\n' || c == '\t' || c == '\r') {
-            *o++ = '\\';
-            *o++ = c == '\n' ? 'n' : c == '\t' ? 't' : 'r';
-        } else if (c < 0x20) {
-            static const char hex[] = "0123456789abcdef";
-            memcpy(o, "\\u00", 4);
-            o[4] = hex[c >> 4];
-            o[5] = hex[c & 15];
-            o += 6;
-        } else {
-            if ((c == '$' || c == '%') && p[1] == '{')
-                *o++ = (char)c;
-            *o++ = (char)c;
-        }
-    }
-    *o++ = '"';
-    *o = '\0';
+    strbuf_putc(&sb, '"');
     return out;
 }
 

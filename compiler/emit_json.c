@@ -2,6 +2,7 @@
  * PutScalingPolicy, RegisterScalableTarget and PutScheduledAction requests (BC shapes, AWS.md
  * §1.1-1.5). Builds a cJSON tree top-down, each child owned by its parent from birth, and
  * frees it once. The infrastructure emitters (emit_infra.c) reuse these trees. */
+#include <limits.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -196,7 +197,7 @@ static int plain_string(strbuf *sb, const char *s) {
 }
 
 /* A leaf (string, number, boolean) as cJSON prints it: by cJSON itself, or by a fast path
- * that prints the same bytes. 0 when memory ran out in cJSON. */
+ * that prints the same bytes. 0 when memory ran out. */
 static int leaf(strbuf *sb, const cJSON *item) {
     /* Fast paths that print what cJSON prints: plain strings, and whole numbers, which
      * cJSON prints with "%d" when the value equals its int. */
@@ -206,17 +207,19 @@ static int leaf(strbuf *sb, const cJSON *item) {
         strbuf_int(sb, item->valueint);
         return 1;
     }
-    char small[256];
-    if (cJSON_PrintPreallocated((cJSON *)(uintptr_t)item, small, (int)sizeof small, 0)) {
-        strbuf_puts(sb, small);
-        return 1;
+    /* cJSON prints into the buffer's own room, given twice the room until it fits: no
+     * temporary text that a throw out of strbuf_reserve could strand. */
+    for (size_t room = 256; room <= INT_MAX / 2; room *= 2) {
+        if (!strbuf_reserve(sb, room))
+            return 0;
+        char *at = sb->data + sb->len;
+        if (cJSON_PrintPreallocated((cJSON *)(uintptr_t)item, at, (int)room, 0)) {
+            sb->len += strlen(at);
+            return 1;
+        }
+        *at = '\0';
     }
-    char *big = cJSON_PrintUnformatted(item);
-    if (big == NULL)
-        return 0;
-    strbuf_puts(sb, big);
-    cJSON_free(big);
-    return 1;
+    return 0;
 }
 
 /* Pretty-prints `item` with two spaces per level, as the AWS documentation lays JSON out.

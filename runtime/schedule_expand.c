@@ -112,10 +112,11 @@ static int expand_cron(emit *e, const tm_zone *z, const cron_expr *c, char *err,
         for (int h = 0; h < 24; h++) {
             if (!(c->hours >> h & 1))
                 continue;
-            for (int mi = 0; mi < 60; mi++)
-                if (c->minutes >> mi & 1 &&
-                    emit_time(e, tm_zone_to_utc_cached(z, &zc, day * 86400 + h * 3600 + mi * 60)) != 0)
+            for (int mi = 0; mi < 60; mi++) {
+                int64_t local = day * 86400 + h * 3600 + mi * 60;
+                if (c->minutes >> mi & 1 && emit_time(e, tm_zone_to_utc_cached(z, &zc, local)) != 0)
                     return out_of_memory(err, errlen);
+            }
         }
     }
     return 0;

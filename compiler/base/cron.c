@@ -290,7 +290,8 @@ uint32_t cron_month_days(const cron_expr *c, int year, int month) {
 int64_t cron_next(const cron_expr *c, int64_t t) {
     if (c->kind != CRON_CRON)
         return CRON_NEVER;
-    int64_t lo = tm_epoch(CRON_YEAR_LO, 1, 1, 0, 0, 0), hi = tm_epoch(CRON_YEAR_HI + 1, 1, 1, 0, 0, 0);
+    int64_t lo = tm_epoch(CRON_YEAR_LO, 1, 1, 0, 0, 0);
+    int64_t hi = tm_epoch(CRON_YEAR_HI + 1, 1, 1, 0, 0, 0);
     if (t >= hi)
         return CRON_NEVER;
     t = t < lo ? lo : tm_floor_div(t + 59, 60) * 60;   /* the next whole minute */

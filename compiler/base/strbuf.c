@@ -264,25 +264,35 @@ void strbuf_time(strbuf *sb, int64_t t) {
     strbuf_putc(sb, 'Z');
 }
 
-void strbuf_json_string(strbuf *sb, const char *s) {
+void strbuf_json_escape(strbuf *sb, const char *s, size_t n) {
     static const char hex[] = "0123456789abcdef";
-    strbuf_putc(sb, '"');
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        switch (*p) {
+    const unsigned char *p = (const unsigned char *)s, *end = p + n;
+    while (p < end) {
+        /* The run that needs no escape, in one append. */
+        const unsigned char *q = p;
+        while (q < end && *q >= 0x20 && *q != '"' && *q != '\\')
+            q++;
+        strbuf_put(sb, (const char *)p, (size_t)(q - p));
+        if (q == end)
+            break;
+        switch (*q) {
         case '"': strbuf_put(sb, "\\\"", 2); break;
         case '\\': strbuf_put(sb, "\\\\", 2); break;
         case '\n': strbuf_put(sb, "\\n", 2); break;
         case '\t': strbuf_put(sb, "\\t", 2); break;
         case '\r': strbuf_put(sb, "\\r", 2); break;
-        default:
-            if (*p < 0x20) {
-                char e[6] = {'\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15]};
-                strbuf_put(sb, e, 6);
-            } else {
-                strbuf_putc(sb, (char)*p);
-            }
+        default: {
+            char e[6] = {'\\', 'u', '0', '0', hex[*q >> 4], hex[*q & 15]};
+            strbuf_put(sb, e, 6);
         }
+        }
+        p = q + 1;
     }
+}
+
+void strbuf_json_string(strbuf *sb, const char *s) {
+    strbuf_putc(sb, '"');
+    strbuf_json_escape(sb, s, strlen(s));
     strbuf_putc(sb, '"');
 }
 

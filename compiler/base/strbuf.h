@@ -88,6 +88,9 @@ void strbuf_num(strbuf *sb, double v, int decimals);
 void strbuf_time(strbuf *sb, int64_t t);
 /* A JSON string literal (quotes and escapes) of the NUL-terminated `s`. */
 void strbuf_json_string(strbuf *sb, const char *s);
+/* The `n` bytes of `s` escaped as inside a JSON string literal (RFC 8259 §7): '"', '\\' and
+ * the control characters, \n, \t and \r by name, the others as \u00XX. */
+void strbuf_json_escape(strbuf *sb, const char *s, size_t n);
 /* `s` with &, <, >, " escaped for XML text and attributes. */
 void strbuf_xml(strbuf *sb, const char *s);
 

@@ -223,7 +223,8 @@ static void posix_rules(void **state) {
     /* daylight time all year (RFC 8536 3.3.1's example) */
     assert_int_equal(posix_at("EST5EDT,0/0,J365/25", 1767225600), -4 * HOUR);
     assert_int_equal(posix_at("EST5EDT,0/0,J365/25", 1767225600 + 180 * DAY), -4 * HOUR);
-    assert_int_equal(posix_at("EST5EDT,0/0,J365/25", 1767225600 + 364 * DAY + 23 * HOUR), -4 * HOUR);
+    assert_int_equal(posix_at("EST5EDT,0/0,J365/25", 1767225600 + 364 * DAY + 23 * HOUR),
+                     -4 * HOUR);
     /* Jn never counts February 29, n does: in 2028 J60 is March 1, 59 is February 29 */
     assert_int_equal(posix_at("AAA0BBB,J60/0,J300/0", 1835481600 - 1), 0);
     assert_int_equal(posix_at("AAA0BBB,J60/0,J300/0", 1835481600), HOUR);

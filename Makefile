@@ -131,11 +131,12 @@ $(B)/mmec.pc: Makefile
 $(B)/tests/%: tests/unit/%.c $(B)/libmmec.a
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(ALLCFLAGS) -fvisibility=default $< $(filter %.o,$^) -o $@ $(B)/libmmec.a \
+	$(Q)$(CC) $(ALLCFLAGS) $(TEST_CFLAGS) -fvisibility=default $< $(filter %.o,$^) -o $@ $(B)/libmmec.a \
 	    $(ALLLDFLAGS) $(CMOCKA) $(DEPLIBS)
 
-# A unit test of a piece of the command line links that piece.
+# A unit test of a piece of the command line links that piece and sees its header (cli.h).
 $(B)/tests/test_watchdog: $(B)/obj/compiler/cli/cli_watchdog.o
+$(B)/tests/test_watchdog: TEST_CFLAGS := -Icompiler/cli
 
 test check: all $(UNIT_BIN)
 	@MMEC_BUILD=$(B) SANITIZE=$(SANITIZE) bash tests/run

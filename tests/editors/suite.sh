@@ -20,8 +20,8 @@ for f in "$root"/examples/*.scale "$root"/tests/golden/*/*.scale; do
     case ${f##*/} in utf16-source.scale|unterminated-string.scale) continue ;; esac
     files+=("$f")
 done
-# Two cases per file (Vim, TextMate), then 17 checks.
-echo "1..$(( 2 * ${#files[@]} + 17 ))"
+# Two cases per file (Vim, TextMate), then 15 checks.
+echo "1..$(( 2 * ${#files[@]} + 15 ))"
 if ! command -v node >/dev/null || ! [ -d "$here/node_modules/vscode-textmate" ]; then
     (cd "$here" && npm ci --silent --no-audit --no-fund >/dev/null 2>&1)
 fi

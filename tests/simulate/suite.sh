@@ -18,6 +18,10 @@ cd "$root"
 
 pass() { echo "ok - simulate/$1"; }
 fail() { echo "not ok - simulate/$1: $2"; }
+# The plan: the golden cases, one per scenario trace, one per JSON golden output, 22 checks.
+ncases=$(grep -cv '^\(#.*\)\?$' "$here/cases")
+scenarios=(tests/runtime/*.csv) jsons=("$here"/golden/*json.out)
+echo "1..$(( ncases + ${#scenarios[@]} + ${#jsons[@]} + 22 ))"
 
 # ---- 1. golden cases ------------------------------------------------------------------------
 while read -r name args; do
@@ -125,10 +129,12 @@ scenario_actions() {
     }' "$1"
 }
 
-for csv in tests/runtime/*.csv; do
+for csv in "${scenarios[@]}"; do
     name=$(basename "$csv" .csv)
     if ! scenario_scale "$csv" > "$tmp/gen"; then
-        continue   # not expressible in the language: tests/unit/test_scenarios.c runs it
+        # Not expressible in the language: tests/unit/test_scenarios.c runs it.
+        echo "ok - simulate/scenario/$name # SKIP not expressible in .scale (test_scenarios.c runs it)"
+        continue
     fi
     read -r -a opts < "$tmp/gen"
     tail -n +2 "$tmp/gen" > "$tmp/$name.scale"
@@ -274,6 +280,8 @@ if command -v script >/dev/null 2>&1; then
     script -qc "'$mmec' simulate -q $pol --trace '$tmp/long.csv' --csv -o '$tmp/long.out'" "$tmp/typescript" >/dev/null 2>&1
     if tr '\r' '\n' < "$tmp/typescript" | grep -q 'simulating \[#*  *\] *[0-9]*%'; then pass progress-on-terminal
     else fail progress-on-terminal "no progress bar under script(1)"; fi
+else
+    echo "ok - simulate/progress-on-terminal # SKIP script(1) is missing"
 fi
 
 # Warnings about the policies: printed, exit 0; errors with --werror.
@@ -289,11 +297,20 @@ rc2=$?
 # first, one record per change of the desired capacity.
 py=/usr/bin/python3
 [ -x $py ] || py=python3
-for g in "$here"/golden/*json.out; do
-    if "$py" tests/aws/validate.py --shape DescribeScalingActivitiesResponse "$g" > "$tmp/v" 2>&1; then
+k=0
+: > "$tmp/v.list"
+for g in "${jsons[@]}"; do
+    k=$((k + 1))
+    printf 'v%s\tDescribeScalingActivitiesResponse\t%s\n' "$k" "$g" >> "$tmp/v.list"
+done
+"$py" tests/aws/validate.py --each "$tmp/v.list" "$tmp" || echo "# validate.py --each failed"
+k=0
+for g in "${jsons[@]}"; do
+    k=$((k + 1))
+    if [ "$(cat "$tmp/v$k.rc" 2>/dev/null)" = 0 ]; then
         pass "json-model/$(basename "$g" .out)"
     else
-        fail "json-model/$(basename "$g" .out)" "$(head -3 "$tmp/v")"
+        fail "json-model/$(basename "$g" .out)" "$(head -3 "$tmp/v$k.out" 2>/dev/null)"
     fi
 done
 "$mmec" simulate -q $pol --trace $spike --json -o "$tmp/s.json"

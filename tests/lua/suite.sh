@@ -8,7 +8,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${MMEC_BUILD:-build}
 case "$build" in /*) ;; *) build="$root/$build" ;; esac
 if [ ! -f "$build/mmec.so" ] || ! command -v lua5.4 > /dev/null; then
-    echo "1..1"; echo "ok - lua module # SKIP $build/mmec.so or lua5.4 missing"; exit 0
+    echo "1..1"; echo "not ok - lua module: $build/mmec.so or lua5.4 is missing (make all; make deps)"; exit 1
 fi
 if [ "${SANITIZE:-}" = 1 ] && ! LUA_CPATH="$build/?.so" lua5.4 -e 'require "mmec"' 2>/dev/null; then
     echo "1..1"; echo "ok - lua module # SKIP under ASan (lua5.4 cannot load an instrumented module)"; exit 0

@@ -3,7 +3,7 @@
 # read-only folder, a closed stdout and a reader exiting after one byte): a file that cannot
 # grow (RLIMIT_FSIZE: the "no space" of a regular file), unwritable diagnostics, a missing
 # folder, and mmec killed with SIGKILL at random moments while writing a 5 MB output (40
-# runs, more until 10 kills have landed before the end of a run). The output file must always be the old content or the new, never a mix; a run that
+# runs, 100 in the slow tier, more until 10 kills have landed before the end of a run). The output file must always be the old content or the new, never a mix; a run that
 # fails removes its temporary file. A SIGKILL cannot be caught, so a killed run may leave its
 # temporary file `.NAME.XXXXXX` beside the target (docs/hardening.md); the loop counts them.
 set -u
@@ -53,8 +53,8 @@ rc=$?
 [ ! -e nodir ] && pass missing-folder-not-created || fail missing-folder-not-created "nodir exists"
 
 # SIGKILL at random moments while writing. The delay spans 0 to 1.2 times a full run, so
-# most kills land before the rename and some after it. 40 runs, and more (up to 200) until 10
-# kills have landed: how many land depends on how fast the machine runs mmec at the moment,
+# most kills land before the rename and some after it. 40 runs (100 in the slow tier,
+# MMEC_TEST_SLOW=1), and more (up to 200) until 10 kills have landed: how many land depends on how fast the machine runs mmec at the moment,
 # which the first run only estimates. Not under valgrind (tests/valgrind.sh sets
 # MMEC_SKIP_KILL_LOOP): a kill there would test valgrind, not mmec.
 if [ -n "${MMEC_SKIP_KILL_LOOP:-}" ]; then
@@ -69,8 +69,10 @@ run_ms=$(( ($(date +%s%N) - start) / 1000000 ))
 cp ref-a.json out.json
 killed=0 completed=0 left=0 mixed=0 stray=0
 RANDOM=7
+runs=40
+[ "${MMEC_TEST_SLOW:-}" = 1 ] && runs=100
 i=0
-while [ $i -lt 40 ] || { [ $killed -lt 10 ] && [ $i -lt 200 ]; }; do
+while [ $i -lt $runs ] || { [ $killed -lt 10 ] && [ $i -lt 200 ]; }; do
     i=$((i + 1))
     src=a.scale
     [ $((i % 2)) = 0 ] && src=b.scale

@@ -1,9 +1,10 @@
-# install-soname-links: `make install` installed libmmec.so (a file named for the linker) but
-# not libmmec.so.0, the soname a program linked against it asks for at run time, so programs
-# built against an installed mmec did not start. It now installs libmmec.so.0 and
-# libmmec.so -> libmmec.so.0. Here: make install into a scratch DESTDIR, then embed.c linked
-# against the installed copy (its header and library only) must run. (Failed before the fix:
-# no lib/libmmec.so.0.)
+# install-soname-links: when the build folder got libmmec.so.0 (soname-link-in-build), the
+# install had to keep giving programs built against an installed mmec the file their loader
+# asks for: lib/libmmec.so.0 a file, lib/libmmec.so -> libmmec.so.0 for the linker. Here: make
+# install into a scratch DESTDIR, then embed.c linked against the installed copy (its header
+# and library only) must run. (Checked on the Makefile before that change: it passes there
+# too, its install recipe already wrote both; this case guards the installed layout, and
+# fails when either name is missing or the program cannot start.)
 set -u
 d=$(mktemp -d)
 make -s -C "$MMEC_SOURCE_DIR" install DESTDIR="$d/root" PREFIX=/usr B="$MMEC_BUILD" > "$d/log" 2>&1 ||

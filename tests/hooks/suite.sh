@@ -140,7 +140,7 @@ expect "a source on standard input finds its hooks from the current folder" 1 - 
 has "standard input: org-rules.lua ran" "reported by org-rules.lua:" "$tmp/err"
 mkfifo "$tmp/fifo.lua"
 expect "a FIFO given as hook is refused at once" 1 - -- \
-    timeout 5 "$mmec" check --hook "$tmp/fifo.lua" "$tmp/two.scale"
+    timeout 60 "$mmec" check --hook "$tmp/fifo.lua" "$tmp/two.scale"
 has "FIFO: not a regular file" "cannot read the hook '$tmp/fifo.lua': not a regular file" "$tmp/err"
 expect "a folder given as hook is refused" 1 - -- "$mmec" check --hook "$tmp" "$tmp/two.scale"
 printf 'hook ""\nscale a on cpu avg 50%%\n' > "$tmp/empty.scale"

@@ -186,17 +186,18 @@ if [ $rc = 0 ] && cmp -s "$tmp/follow" "$tmp/whole"; then pass follow-pipe
 else fail follow-pipe "exit $rc or output differs"; diff "$tmp/whole" "$tmp/follow" | head -5 | sed 's/^/#   /'; fi
 
 # --follow decides as datapoints arrive: each decision is read back before the next is sent.
+# (The 60 s waits only catch a decision that never comes: each takes milliseconds.)
 live_ok=1
 coproc LIVE { "$mmec" simulate $pol --follow --warmup 0 2>/dev/null; }
 live_pid=$LIVE_PID
 # Own copies of the pipe ends: bash closes the coproc's when it exits.
 exec {to}>&"${LIVE[1]}" {from}<&"${LIVE[0]}"
 eval "exec ${LIVE[1]}>&- ${LIVE[0]}<&-"
-read -r -t 10 header <&"$from" || live_ok=0
+read -r -t 60 header <&"$from" || live_ok=0
 echo "timestamp,value" >&"$to"
 for k in 0 1 2 3; do
     echo "2026-01-01T00:0$k:00Z,300" >&"$to"
-    if ! read -r -t 10 line <&"$from"; then live_ok=0; break; fi
+    if ! read -r -t 60 line <&"$from"; then live_ok=0; break; fi
     case $k:$line in
         2:*scale-out*"1 -> 5"*) ;;
         2:*) live_ok=0 ;;
@@ -205,7 +206,7 @@ for k in 0 1 2 3; do
     esac
 done
 exec {to}>&-
-timeout 10 cat <&"$from" > "$tmp/live-rest"
+timeout 60 cat <&"$from" > "$tmp/live-rest"
 exec {from}<&-
 wait "$live_pid" 2>/dev/null
 grep -q "^summary for endpoint/my-endpoint" "$tmp/live-rest" || live_ok=0

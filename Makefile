@@ -61,7 +61,7 @@ ifeq ($(V),1)
 Q :=
 endif
 
-.PHONY: all test check bench install uninstall clean deps-check deps example
+.PHONY: all test check test-all bench install uninstall clean deps-check deps example
 all: deps-check $(B)/mmec $(B)/libmmec.a $(B)/libmmec.so $(B)/mmec.pc $(B)/mmec.so
 
 # Installs the Debian packages the build and the tests need (as root; names them otherwise).
@@ -145,8 +145,16 @@ $(B)/tests/%: tests/unit/%.c $(B)/libmmec.a
 $(B)/tests/test_watchdog: $(B)/obj/compiler/cli/cli_watchdog.o
 $(B)/tests/test_watchdog: TEST_INCLUDES = -Icompiler/cli
 
+# The fast suite (tests/run: every suite, several at a time; docs/testing.md).
 test check: all $(UNIT_BIN)
-	@MMEC_BUILD=$(B) SANITIZE=$(SANITIZE) bash tests/run
+	@MMEC_BUILD=$(B) SANITIZE=$(SANITIZE) MMEC_TEST_SLOW=$(MMEC_TEST_SLOW) bash tests/run
+
+# The whole suite, what CI runs: the fast suite with its slow tier, under the sanitizers, and a
+# smoke run of each fuzz target. Each step is a make of its own (its own build folder).
+test-all: deps-check
+	$(Q)$(MAKE) --no-print-directory test MMEC_TEST_SLOW=1
+	$(Q)$(MAKE) --no-print-directory SANITIZE=1 test
+	$(Q)$(MAKE) --no-print-directory fuzz FUZZ_TIME=10
 
 BENCH_BIN := $(patsubst tests/bench/%.c,$(B)/bench/%,$(filter-out $(EXCLUDE),$(wildcard tests/bench/*.c)))
 

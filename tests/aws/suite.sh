@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # tests/aws/suite.sh: AWS conformance. First proves the validator can fail (test_validate.sh),
-# then compiles every golden case and every example in each JSON format and validates all of
-# it with botocore's ParamValidator against the newest service model, plus the model's enums,
-# maximums and patterns (tests/aws/validate.py).
+# then compiles every golden case and every example in each JSON format and validates each
+# output with botocore's ParamValidator against the newest service model, plus the model's
+# enums, maximums and patterns (tests/aws/validate.py, one process for all: one TAP line each).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -11,29 +11,34 @@ python=${PYTHON:-/usr/bin/python3}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-sh "$here/test_validate.sh" | grep -E '^(ok|not ok)' | sed 's/^\(ok\|not ok\) - /&validator: /'
+# The validator's own cases first (their plan is theirs), then one case per output file.
+sh "$here/test_validate.sh" > "$tmp/validator"
+n_validator=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$tmp/validator")
 
 n=0
+: > "$tmp/list"
 for src in "$root"/tests/golden/*/*.scale $(find "$root/examples" -name '*.scale' 2>/dev/null); do
     for fmt in policy request target schedule; do
+        shape=TargetTrackingScalingPolicyConfiguration
+        [ "$fmt" = request ] && shape=PutScalingPolicy
+        [ "$fmt" = target ] && shape=RegisterScalableTarget
+        [ "$fmt" = schedule ] && shape=PutScheduledAction
         # Only sources that compile; a failing case has nothing to validate.
-        if "$mmec" -q -f "$fmt" "$src" -o "$tmp/out.$n.$fmt.json" 2>/dev/null; then
-            [ -s "$tmp/out.$n.$fmt.json" ] && echo "${src#$root/} -f $fmt" >> "$tmp/index"
+        if "$mmec" -q -f "$fmt" "$src" -o "$tmp/out.$n.json" 2>/dev/null && [ -s "$tmp/out.$n.json" ]; then
+            printf '%s\t%s\t%s\n' "$n" "$shape" "$tmp/out.$n.json" >> "$tmp/list"
+            printf '%s\t%s\n' "$n" "${src#$root/} -f $fmt" >> "$tmp/names"
+            n=$((n + 1))
         fi
     done
-    n=$((n + 1))
 done
-for fmt in policy request target schedule; do
-    shape=TargetTrackingScalingPolicyConfiguration
-    [ "$fmt" = request ] && shape=PutScalingPolicy
-    [ "$fmt" = target ] && shape=RegisterScalableTarget
-    [ "$fmt" = schedule ] && shape=PutScheduledAction
-    files=("$tmp"/out.*."$fmt".json)
-    count=$(grep -c -- "-f $fmt\$" "$tmp/index")
-    if "$python" "$here/validate.py" --shape "$shape" "${files[@]}" > "$tmp/report.$fmt" 2>&1; then
-        echo "ok - aws model accepts all $count '$fmt' outputs ($(tail -n 1 "$tmp/report.$fmt"))"
+echo "1..$(( ${n_validator:-0} + n ))"
+grep -E '^(ok|not ok)|^#' "$tmp/validator" | sed 's/^\(ok\|not ok\) - /&validator: /'
+"$python" "$here/validate.py" --each "$tmp/list" "$tmp" || echo "# validate.py --each failed"
+while IFS=$'\t' read -r id name; do
+    if [ "$(cat "$tmp/$id.rc" 2>/dev/null)" = 0 ]; then
+        echo "ok - aws model accepts $name ($(tail -n 1 "$tmp/$id.out"))"
     else
-        echo "not ok - aws model rejects '$fmt' outputs"
-        head -40 "$tmp/report.$fmt" | sed 's/^/#   /'
+        echo "not ok - aws model rejects $name"
+        head -20 "$tmp/$id.out" 2>/dev/null | sed 's/^/#   /'
     fi
-done
+done < "$tmp/names"

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Prove that tests/aws/validate.py accepts good Application Auto Scaling JSON and rejects bad JSON
 # with the right message. Fixtures are in tests/aws/fixtures; run from anywhere.
-# Prints `ok - name` / `not ok - name`, then `N passed, N failed`; exits 1 on any failure.
+# Prints a TAP plan, `ok - name` / `not ok - name`, then `N passed, N failed`; exits 1 on any
+# failure.
 
 here=$(cd "$(dirname "$0")" && pwd)
 PYTHON=${PYTHON:-/usr/bin/python3}
@@ -9,23 +10,20 @@ VALIDATE="$here/validate.py"
 FIX="$here/fixtures"
 pass=0
 fail=0
-out=$(mktemp)
-trap 'rm -f "$out"' EXIT
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
 
-# check NAME WANT_RC EXPECTED_SUBSTRING SHAPE FILE...
+# check NAME WANT_RC EXPECTED_SUBSTRING SHAPE FILE...: a validation to run; all of them run in
+# one Python process (validate.py --each) once listed, then each is judged on its own.
+n=0
+: > "$tmp/list"
+: > "$tmp/want"
 check() {
     name=$1 want=$2 expect=$3 shape=$4
     shift 4
-    "$PYTHON" "$VALIDATE" --shape "$shape" "$@" >"$out" 2>&1
-    rc=$?
-    if [ "$rc" -eq "$want" ] && grep -qF -- "$expect" "$out"; then
-        pass=$((pass + 1))
-        echo "ok - $name"
-    else
-        fail=$((fail + 1))
-        echo "not ok - $name (exit $rc, want $want; expected: $expect)"
-        sed 's/^/#   /' "$out"
-    fi
+    n=$((n + 1))
+    { printf '%s\t%s' "$n" "$shape"; printf '\t%s' "$@"; printf '\n'; } >> "$tmp/list"
+    printf '%s\t%s\t%s\t%s\n' "$n" "$want" "$expect" "$name" >> "$tmp/want"
 }
 
 # --- valid documents (AWS.md 2.3 examples 2-4, and requests around them) ---
@@ -87,14 +85,22 @@ check "unknown --shape is a usage error" 2 \
 
 # Every invalid fixture, validated with shape auto, must produce at least one problem.
 for f in "$FIX"/invalid-*; do
-    n=$(basename "$f")
-    "$PYTHON" "$VALIDATE" --shape auto "$f" >"$out" 2>&1
-    if [ $? -eq 1 ]; then
-        pass=$((pass + 1)); echo "ok - $n fails"
-    else
-        fail=$((fail + 1)); echo "not ok - $n fails"; sed 's/^/#   /' "$out"
-    fi
+    check "$(basename "$f") fails" 1 "validated" auto "$f"
 done
+
+echo "1..$n"
+"$PYTHON" "$VALIDATE" --each "$tmp/list" "$tmp" || echo "# validate.py --each failed"
+while IFS=$(printf '\t') read -r id want expect name; do
+    rc=$(cat "$tmp/$id.rc" 2>/dev/null || echo missing)
+    if [ "$rc" = "$want" ] && grep -qF -- "$expect" "$tmp/$id.out"; then
+        pass=$((pass + 1))
+        echo "ok - $name"
+    else
+        fail=$((fail + 1))
+        echo "not ok - $name (exit $rc, want $want; expected: $expect)"
+        sed 's/^/#   /' "$tmp/$id.out" 2>/dev/null
+    fi
+done < "$tmp/want"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

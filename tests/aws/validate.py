@@ -2,6 +2,8 @@
 """Validate JSON documents against the Application Auto Scaling service model.
 
 Usage: validate.py --shape SHAPE FILE...
+       validate.py --each LIST OUTDIR
+
 
 SHAPE is an operation whose input is checked (PutScalingPolicy, RegisterScalableTarget,
 PutScheduledAction, ...), a shape name of the model (TargetTrackingScalingPolicyConfiguration,
@@ -19,6 +21,11 @@ the Debian botocore's own); run with Debian's /usr/bin/python3 (python3-botocore
 Output: one line per problem, `FILE[:LINE]: path.to.member: problem`, then
 `validated N documents, M problems`.  Exit status 0 iff there is no problem, 1 if there is one,
 2 on a usage error.
+
+--each runs many validations in this one process (Python, botocore and the model load once,
+which costs far more than validating): each line of LIST is "ID<TAB>SHAPE<TAB>FILE..." and is
+validated as `validate.py --shape SHAPE FILE...` would be, its output written to OUTDIR/ID.out
+and its exit status to OUTDIR/ID.rc.
 """
 
 import argparse
@@ -274,6 +281,9 @@ def validate_document(doc, shape_arg, model):
 
 
 def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--each"]:
+        return each(*argv[1:])
     ap = argparse.ArgumentParser(
         description="Validate JSON against the Application Auto Scaling service model.")
     ap.add_argument("--shape", required=True,
@@ -282,7 +292,7 @@ def main(argv=None):
     ap.add_argument("files", nargs="+", metavar="FILE")
     args = ap.parse_args(argv)
 
-    model = load_model(args.model)
+    model = _models.get(args.model) or _models.setdefault(args.model, load_model(args.model))
     if args.shape != "auto" and resolve_shape(model, args.shape) is None:
         ap.error("unknown operation or shape: %s" % args.shape)
 
@@ -298,6 +308,28 @@ def main(argv=None):
         print(p)
     print("validated %d documents, %d problems" % (ndocs, len(problems)))
     return 1 if problems else 0
+
+
+_models = {}   # path -> ServiceModel, loaded once per process
+
+
+def each(listing, outdir):
+    import contextlib
+    import io
+    with open(listing, encoding="utf-8") as f:
+        jobs = [l.rstrip("\n").split("\t") for l in f if l.strip()]
+    for ident, shape, *files in jobs:
+        buf = io.StringIO()
+        with contextlib.redirect_stdout(buf), contextlib.redirect_stderr(buf):
+            try:
+                rc = main(["--shape", shape] + files)
+            except SystemExit as e:       # argparse's usage errors
+                rc = e.code if isinstance(e.code, int) else 2
+        with open(os.path.join(outdir, ident + ".out"), "w", encoding="utf-8") as out:
+            out.write(buf.getvalue())
+        with open(os.path.join(outdir, ident + ".rc"), "w", encoding="utf-8") as out:
+            out.write("%d\n" % rc)
+    return 0
 
 
 if __name__ == "__main__":

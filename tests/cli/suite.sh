@@ -6,6 +6,7 @@ mmec=${MMEC:?MMEC is not set (run through make test)}
 tmp=$(mktemp -d)
 trap 'chmod -R u+w "$tmp"; rm -rf "$tmp"' EXIT
 cd "$tmp"
+echo "1..52"
 
 pass() { echo "ok - cli/$1"; }
 fail() { echo "not ok - cli/$1: $2"; [ -f err ] && head -5 err | sed 's/^/#   /'; }
@@ -98,6 +99,7 @@ if [ "$(id -u)" != 0 ]; then
 else
     # root writes anywhere: a path through a regular file fails instead
     expect unwritable-path 74 "$mmec" one.scale -o one.scale.d/x/p.json
+    [ ! -e one.scale.d ] && pass unwritable-path-nothing-created || fail unwritable-path-nothing-created "one.scale.d exists"
 fi
 expect device-full 74 sh -c "'$mmec' one.scale > /dev/full"
 expect stdout-closed 74 sh -c "'$mmec' one.scale >&-"

@@ -21,24 +21,23 @@ for doc in "$root/docs/language.md" "$root/README.md" "$root/docs/tools.md"; do
         inblock { print > file }' "$doc"
 done
 
-# What a compile says, without locations (which move when the layout changes).
-outcome() {   # file, args... -> stdout: exit status, JSON, messages
-    local f=$1; shift
-    "$mmec" -f request "$@" "$f" > "$tmp/json" 2> "$tmp/err"
-    echo "rc=$?"
-    cat "$tmp/json"
-    sed -n 's/^[^ ]*: \(error\|warning\|note\): /\1: /p' "$tmp/err" | sort
-}
-
+# Each file: fmt, and fmt of that (idempotent); then what the input and its formatted copy
+# compile to (exit status, JSON, messages without locations, which move when the layout
+# changes) and their comments are compared by one Python process for all files, once all ran.
+planned=0
+i=0
+: > "$tmp/list"
 for src in "$root"/examples/*.scale "$root"/tests/golden/*/*.scale "$tmp"/docs/*.scale \
            "$here"/cases/*.scale; do
     [ -f "$src" ] || continue
     id=${src#$root/}; id=${id#$tmp/}
-    "$mmec" fmt "$src" > "$tmp/f1.scale" 2> "$tmp/f1.err"
+    i=$((i + 1))
+    "$mmec" fmt "$src" > "$tmp/f1.$i.scale" 2> "$tmp/f1.err"
     rc=$?
     if [ "$rc" != 0 ]; then
+        planned=$((planned + 1))
         # Refused: only for a syntax error (the same file fails to compile), with nothing on stdout.
-        if [ "$rc" = 1 ] && [ ! -s "$tmp/f1.scale" ] && grep -q ': error: ' "$tmp/f1.err" &&
+        if [ "$rc" = 1 ] && [ ! -s "$tmp/f1.$i.scale" ] && grep -q ': error: ' "$tmp/f1.err" &&
            ! "$mmec" check "$src" > /dev/null 2>&1; then
             echo "ok - fmt refuses $id"
         else
@@ -46,25 +45,68 @@ for src in "$root"/examples/*.scale "$root"/tests/golden/*/*.scale "$tmp"/docs/*
         fi
         continue
     fi
-    "$mmec" fmt "$tmp/f1.scale" > "$tmp/f2.scale" 2>&1
-    if cmp -s "$tmp/f1.scale" "$tmp/f2.scale"; then echo "ok - fmt idempotent $id"; else
-        echo "not ok - fmt idempotent $id"; diff -u "$tmp/f1.scale" "$tmp/f2.scale" | head -20 | sed 's/^/#   /'; fi
+    planned=$((planned + 3))
+    "$mmec" fmt "$tmp/f1.$i.scale" > "$tmp/f2.scale" 2>&1
+    if cmp -s "$tmp/f1.$i.scale" "$tmp/f2.scale"; then echo "ok - fmt idempotent $id"; else
+        echo "not ok - fmt idempotent $id"; diff -u "$tmp/f1.$i.scale" "$tmp/f2.scale" | head -20 | sed 's/^/#   /'; fi
     args=()
     base=${src%.scale}
     [ -f "$base.args" ] && read -r -a args < "$base.args"
     args=("${args[@]/#-f*/}")
-    a=$(cd "$(dirname "$src")" && outcome "$src" ${args[@]+"${args[@]}"})
-    b=$(cd "$(dirname "$src")" && outcome "$tmp/f1.scale" ${args[@]+"${args[@]}"})
-    if [ "$a" = "$b" ]; then echo "ok - fmt keeps meaning $id"; else
-        echo "not ok - fmt keeps meaning $id"; diff <(echo "$a") <(echo "$b") | head -20 | sed 's/^/#   /'; fi
-    # Every comment of the input is in the output, in the same order.
-    if [ "$(grep -o '#.*' "$src" | grep -v '"' | sed 's/[[:space:]]*$//')" = \
-         "$(grep -o '#.*' "$tmp/f1.scale" | grep -v '"' | sed 's/[[:space:]]*$//')" ]; then
-        echo "ok - fmt keeps comments $id"; else echo "not ok - fmt keeps comments $id"; fi
+    (cd "${src%/*}" && exec "$mmec" -f request ${args[@]+"${args[@]}"} "$src" > "$tmp/a.$i.json" 2> "$tmp/a.$i.err")
+    ra=$?
+    (cd "${src%/*}" && exec "$mmec" -f request ${args[@]+"${args[@]}"} "$tmp/f1.$i.scale" > "$tmp/b.$i.json" 2> "$tmp/b.$i.err")
+    rb=$?
+    printf '%s\t%s\t%s\t%s\t%s\n' "$id" "$src" "$i" "$ra" "$rb" >> "$tmp/list"
 done
+python3 - "$tmp" "$tmp/list" <<'PY'
+import re, sys
+tmp = sys.argv[1]
+
+def read(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+def messages(path):
+    # sed -n 's/^[^ ]*: \(error\|warning\|note\): /\1: /p' | sort
+    out = []
+    for line in read(path).split(b"\n"):
+        m = re.match(rb"^[^ ]*: (error|warning|note): (.*)$", line)
+        if m:
+            out.append(m.group(1) + b": " + m.group(2))
+    return sorted(out)
+
+def comments(path):
+    # grep -o '#.*' | grep -v '"' | sed 's/[[:space:]]*$//'
+    out = []
+    for line in read(path).split(b"\n"):
+        k = line.find(b"#")
+        if k >= 0 and b'"' not in line[k:]:
+            out.append(line[k:].rstrip(b" \t\r\v\f"))
+    return out
+
+for entry in open(sys.argv[2], encoding="utf-8"):
+    ident, src, i, ra, rb = entry.rstrip("\n").split("\t")
+    a = (ra, read("%s/a.%s.json" % (tmp, i)), messages("%s/a.%s.err" % (tmp, i)))
+    b = (rb, read("%s/b.%s.json" % (tmp, i)), messages("%s/b.%s.err" % (tmp, i)))
+    if a == b:
+        print("ok - fmt keeps meaning %s" % ident)
+    else:
+        print("not ok - fmt keeps meaning %s" % ident)
+        for what, x, y in (("exit status", a[0], b[0]), ("JSON", a[1], b[1]), ("messages", a[2], b[2])):
+            if x != y:
+                print("#   %s: %r\n#   became %r" % (what, x, y))
+    if comments(src) == comments("%s/f1.%s.scale" % (tmp, i)):
+        print("ok - fmt keeps comments %s" % ident)
+    else:
+        print("not ok - fmt keeps comments %s" % ident)
+PY
 
 # Golden layouts of messy input.
-for src in "$here"/cases/*.scale; do
+golden=("$here"/cases/*.scale)
+planned=$((planned + ${#golden[@]} + 18))
+[ -f "$tmp/docs/tools-01.scale" ] && planned=$((planned + 2))
+for src in "${golden[@]}"; do
     name=$(basename "$src" .scale)
     (cd "$here/cases" && "$mmec" fmt "$name.scale") > "$tmp/out" 2>&1
     if cmp -s "$tmp/out" "$here/cases/$name.out"; then echo "ok - fmt golden $name"; else
@@ -124,3 +166,4 @@ if [ -f "$tmp/docs/tools-01.scale" ]; then
     "$mmec" check "$tmp/docs/tools-01.scale" > /dev/null 2>&1
     check "docs/tools.md example compiles" [ $? = 0 ]
 fi
+echo "1..$planned"

@@ -9,6 +9,10 @@ set -u
 cd "$(dirname "$0")/../.."
 build=${MMEC_BUILD:-build}
 status=0
+# The plan: one case per regression input (files not starting with a dot), one per corpus.
+shopt -s nullglob
+inputs=(tests/fuzz/regressions/*/[!.]*) corpora=(tests/fuzz/corpus/*/)
+echo "1..$(( ${#inputs[@]} + ${#corpora[@]} ))"
 for dir in tests/fuzz/regressions/*/; do
     t=$(basename "$dir")
     bin=$build/fuzz/replay_$t
@@ -32,10 +36,11 @@ for dir in tests/fuzz/corpus/*/; do
     out=$("$bin" "${dir%/}" 2>&1)
     rc=$?
     n=$(grep -c '^ok - ' <<<"$out")
-    if [ "$rc" -eq 0 ]; then
+    files=("$dir"[!.]*)
+    if [ "$rc" -eq 0 ] && [ "$n" -eq ${#files[@]} ]; then
         echo "ok - fuzz corpus $t ($n inputs)"
     else
-        echo "not ok - fuzz corpus $t: replay exited with $rc after $n inputs (rerun: $bin ${dir%/})"
+        echo "not ok - fuzz corpus $t: replay exited with $rc after $n of ${#files[@]} inputs (rerun: $bin ${dir%/})"
         tail -n 5 <<<"$out" | sed 's/^/#   /'
         status=1
     fi

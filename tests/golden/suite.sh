@@ -12,13 +12,15 @@ mmec=${MMEC:?MMEC is not set (run through make test)}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-for src in "$here"/*/*.scale; do
-    dir=$(dirname "$src")
-    name=$(basename "$src" .scale)
-    case_id="golden/$(basename "$dir")/$name"
+srcs=("$here"/*/*.scale)
+echo "1..${#srcs[@]}"
+for src in "${srcs[@]}"; do
+    dir=${src%/*}
+    name=${src##*/}; name=${name%.scale}
+    case_id="golden/${dir##*/}/$name"
     args=()
     [ -f "$dir/$name.args" ] && read -r -a args < "$dir/$name.args"
-    (cd "$dir" && "$mmec" "${args[@]}" "$name.scale" >"$tmp/out" 2>"$tmp/err")
+    (cd "$dir" && exec "$mmec" "${args[@]}" "$name.scale" >"$tmp/out" 2>"$tmp/err")
     rc=$?
     if [ "${MMEC_UPDATE:-}" = 1 ]; then
         if [ -s "$tmp/out" ]; then
@@ -33,7 +35,7 @@ for src in "$here"/*/*.scale; do
     expect_err=/dev/null
     [ -f "$dir/$name.err" ] && expect_err="$dir/$name.err"
     want_rc=0
-    [ -f "$dir/$name.rc" ] && want_rc=$(cat "$dir/$name.rc")
+    [ -f "$dir/$name.rc" ] && read -r want_rc < "$dir/$name.rc"
     problems=""
     [ "$rc" = "$want_rc" ] || problems+=" exit status $rc, expected $want_rc;"
     cmp -s "$tmp/out" "$expect_out" || problems+=" stdout differs;"

@@ -13,6 +13,7 @@ case "$build" in /*) ;; *) build="$root/$build" ;; esac
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$root"
+echo "1..61"
 
 # expect NAME RC [STDERR-FILE | -] -- COMMAND...: runs COMMAND, checks its exit status and,
 # given a file, that stderr equals it.
@@ -112,7 +113,10 @@ expect "--hook-timeout 200ms stops a spin" 1 - -- \
     "$tmp/two.scale"
 ms=$(( ($(date +%s%N) - start) / 1000000 ))
 has "--hook-timeout: the limit is named" "hook exceeded its time limit (200 ms)" "$tmp/err"
-if [ "$ms" -lt 1500 ]; then echo "ok - hooks: --hook-timeout 200ms took $ms ms"; else
+# The exit status and the message above say the deadline, not the instruction budget (1e11:
+# minutes of work), stopped the spin. This bound only catches a deadline that never fires, so
+# it is wide: a loaded or slow machine takes far longer than 200 ms to start and stop mmec.
+if [ "$ms" -lt 30000 ]; then echo "ok - hooks: --hook-timeout 200ms stopped the spin ($ms ms)"; else
     echo "not ok - hooks: --hook-timeout 200ms took $ms ms"; fi
 expect "--hook-timeout 1s is accepted" 0 - -- \
     "$mmec" check -q --hook-timeout 1s --hook examples/hooks/org-rules.lua examples/hooks/org.scale
@@ -136,7 +140,7 @@ expect "a source on standard input finds its hooks from the current folder" 1 - 
 has "standard input: org-rules.lua ran" "reported by org-rules.lua:" "$tmp/err"
 mkfifo "$tmp/fifo.lua"
 expect "a FIFO given as hook is refused at once" 1 - -- \
-    timeout 5 "$mmec" check --hook "$tmp/fifo.lua" "$tmp/two.scale"
+    timeout 60 "$mmec" check --hook "$tmp/fifo.lua" "$tmp/two.scale"
 has "FIFO: not a regular file" "cannot read the hook '$tmp/fifo.lua': not a regular file" "$tmp/err"
 expect "a folder given as hook is refused" 1 - -- "$mmec" check --hook "$tmp" "$tmp/two.scale"
 printf 'hook ""\nscale a on cpu avg 50%%\n' > "$tmp/empty.scale"
@@ -150,9 +154,13 @@ if grep -q "hook" "$tmp/err"; then echo "not ok - hooks: a failed check ran the 
 # The code-generation script, through the Lua module (not under ASan: an instrumented mmec.so
 # cannot be loaded by lua5.4).
 if [ "${SANITIZE:-}" = 1 ] && ! LUA_CPATH="$build/?.so" lua5.4 -e 'require "mmec"' 2>/dev/null; then
-    echo "ok - hooks: generate.lua # SKIP under ASan (lua5.4 cannot load an instrumented module)"
+    for k in 1 2 3 4 5 6 7 8; do
+        echo "ok - hooks: generate.lua ($k of 8) # SKIP under ASan (lua5.4 cannot load an instrumented module)"
+    done
 elif ! command -v lua5.4 > /dev/null || [ ! -f "$build/mmec.so" ]; then
-    echo "not ok - hooks: generate.lua needs lua5.4 and $build/mmec.so"
+    for k in 1 2 3 4 5 6 7 8; do
+        echo "not ok - hooks: generate.lua ($k of 8) needs lua5.4 and $build/mmec.so"
+    done
 else
     mkdir -p "$tmp/gen"
     expect "generate.lua: 51 endpoints generated and checked" 0 - -- \

@@ -5,8 +5,9 @@
 #     exit with NAME.rc (0 when absent). Every NAME.out must compile.
 #  2. Round trip: every golden JSON (tests/golden/*/*.json, policy and request outputs) is
 #     imported and compiled again with the same format: the result must equal it byte for byte.
-#     The request output of every golden .scale that compiles round-trips the same way, and
-#     so do the scheduled actions of the infrastructure examples (-f schedule).
+#     The request output of every golden .scale that compiles round-trips the same way (its
+#     scheduled actions when it has no policy), and so do the scheduled actions of the
+#     infrastructure examples (-f schedule).
 #  3. The command line: -o writes atomically, nothing is written on errors, usage errors.
 # MMEC_UPDATE=1 rewrites the expectations of part 1 (review the diff!).
 set -u
@@ -18,7 +19,19 @@ check() {   # name, condition status
     if [ "$2" -eq 0 ]; then echo "ok - import/$1"; else echo "not ok - import/$1"; fi
 }
 
-for src in "$here"/*.json; do
+# The plan: the cases of part 1, the round trips of part 2 (each golden .scale file without
+# .rc compiles: its requests, or its scheduled actions, make a round trip), and 18 checks.
+schedules=() requests=()
+for json in "$here"/../infra/golden/*.schedule; do
+    [ -s "$json" ] && [ ! -f "$json.rc" ] && schedules+=("$json")
+done
+for src in "$here"/../golden/*/*.scale; do
+    [ -f "${src%.scale}.rc" ] || requests+=("$src")
+done
+cases=("$here"/*.json) goldjson=("$here"/../golden/*/*.json)
+echo "1..$(( ${#cases[@]} + ${#goldjson[@]} + ${#schedules[@]} + ${#requests[@]} + 18 ))"
+
+for src in "${cases[@]}"; do
     name=$(basename "$src" .json)
     (cd "$here" && "$mmec" import "$name.json" >"$tmp/out" 2>"$tmp/err")
     rc=$?
@@ -51,12 +64,16 @@ for src in "$here"/*.json; do
 done
 
 # The format mmec wrote a JSON file in: pretty (one document) or JSON Lines of configurations,
-# of PutScalingPolicy requests, or of PutScheduledAction requests.
+# of PutScalingPolicy requests, or of PutScheduledAction requests. (Bash only: this runs for
+# every round trip, and each process started costs more than the check.)
 format_args() {
-    if grep -q '"ScheduledActionName"' "$1"; then echo "-f schedule"
-    elif [ "$(head -n 1 "$1")" = "{" ]; then
-        if grep -q '"PolicyName"' "$1"; then echo "-f request"; fi
-    elif grep -q '"PolicyName"' "$1"; then echo "-f request"
+    local first= text=
+    IFS= read -r first < "$1"
+    IFS= read -r -d '' text < "$1"
+    if [[ $text == *'"ScheduledActionName"'* ]]; then echo "-f schedule"
+    elif [ "$first" = "{" ]; then
+        if [[ $text == *'"PolicyName"'* ]]; then echo "-f request"; fi
+    elif [[ $text == *'"PolicyName"'* ]]; then echo "-f request"
     else echo "-f policy"; fi
 }
 round_trip() {   # case name, JSON file
@@ -79,22 +96,29 @@ round_trip() {   # case name, JSON file
 }
 golden=$here/../golden
 for json in "$golden"/*/*.json; do
-    round_trip "golden/$(basename "$(dirname "$json")")/$(basename "$json" .json)" "$json"
+    area=${json%/*}; area=${area##*/}; name=${json##*/}
+    round_trip "golden/$area/${name%.json}" "$json"
 done
 # The scheduled actions of the infrastructure examples (tests/infra/golden/*.schedule).
-for json in "$here"/../infra/golden/*.schedule; do
-    [ -s "$json" ] && [ ! -f "$json.rc" ] || continue
-    round_trip "infra/$(basename "$json")" "$json"
+for json in "${schedules[@]}"; do
+    round_trip "infra/${json##*/}" "$json"
 done
 n=0
-for src in "$golden"/*/*.scale; do
-    dir=$(dirname "$src"); name=$(basename "$src" .scale)
-    [ -f "$dir/$name.rc" ] && continue
-    (cd "$dir" && "$mmec" -q -f request "$name.scale" >"$tmp/req.json" 2>/dev/null) || continue
-    [ -s "$tmp/req.json" ] || continue
-    cp "$tmp/req.json" "$tmp/request-$name.json"
-    round_trip "request/$(basename "$dir")/$name" "$tmp/request-$name.json"
-    n=$((n + 1))
+for src in "${requests[@]}"; do
+    dir=${src%/*}; name=${src##*/}; name=${name%.scale}
+    (cd "$dir" && exec "$mmec" -q -f request "$name.scale" >"$tmp/request-$name.json" 2>/dev/null)
+    if [ -s "$tmp/request-$name.json" ]; then
+        round_trip "request/${dir##*/}/$name" "$tmp/request-$name.json"
+        n=$((n + 1))
+        continue
+    fi
+    # A source without scaling policies: its scheduled actions make the round trip.
+    (cd "$dir" && exec "$mmec" -q -f schedule "$name.scale" >"$tmp/request-$name.json" 2>/dev/null)
+    if [ -s "$tmp/request-$name.json" ]; then
+        round_trip "schedule/${dir##*/}/$name" "$tmp/request-$name.json"
+    else
+        echo "not ok - import/round-trip/request/${dir##*/}/$name: neither policies nor scheduled actions (and no .rc)"
+    fi
 done
 [ "$n" -gt 5 ]; check "round-trip/request-count ($n golden request outputs)" $?
 
@@ -126,7 +150,7 @@ check "cli/endpoint-option" $?
 "$mmec" import --werror "$here/step-scaling.json" >/dev/null 2>&1; [ $? = 1 ]
 check "cli/werror" $?
 # Hostile input: deep nesting, a huge string, a lone surrogate, an empty file.
-python3 -c 'print("[" * 100000)' > deep.json
+awk 'BEGIN { s = "["; while (length(s) < 100000) s = s s; print substr(s, 1, 100000) }' > deep.json
 "$mmec" import deep.json >/dev/null 2>err; [ $? = 1 ] && grep -q "nested too deeply" err
 check "hostile/deep-nesting" $?
 : > empty.json
@@ -135,31 +159,22 @@ check "hostile/empty" $?
 printf '{"TargetValue": 5, "PredefinedMetricSpecification": {"PredefinedMetricType": "\\ud800"}}' > sur.json
 "$mmec" import sur.json >/dev/null 2>err; [ $? = 1 ] && grep -q "sur.json:1:.*surrogate" err
 check "hostile/lone-surrogate" $?
-python3 -c 'import json; print(json.dumps({"TargetValue": 5, "CustomizedMetricSpecification": {"MetricName": "x" * 300000, "Namespace": "N", "Statistic": "Average"}}))' > big.json
+awk 'BEGIN { s = "x"; while (length(s) < 300000) s = s s
+    printf "{\"TargetValue\": 5, \"CustomizedMetricSpecification\": {\"MetricName\": \"%s\", \"Namespace\": \"N\", \"Statistic\": \"Average\"}}\n", substr(s, 1, 300000) }' > big.json
 "$mmec" import big.json >/dev/null 2>err; [ $? = 1 ] && grep -q "1 to 255" err
 check "hostile/long-metric-name" $?
 printf '{"TargetValue": 5, "CustomizedMetricSpecification": {"MetricName": "M", "Namespace": "N", "Statistic": "Average", "Dimensions": [{"Name": "a b", "Value": "x\\u0001y"}]}}' > ctl.json
 "$mmec" import ctl.json >/dev/null 2>err; [ $? = 1 ] && grep -q "control character" err
 check "hostile/control-character" $?
-python3 -c 'import sys; sys.stdout.write("{" + ",".join(["\"TargetValue\": 1"] * 200000) + "}")' > dups.json
+awk 'BEGIN { printf "{"; for (i = 0; i < 200000; i++) printf "%s\"TargetValue\": 1", i ? "," : ""; printf "}" }' > dups.json
 timeout 60 "$mmec" import dups.json >/dev/null 2>err; [ $? = 1 ] && [ "$(grep -c 'given twice' err)" = 1 ]
 check "hostile/many-duplicate-keys" $?
 # Many targets and findings: the index of targets and the located findings stay fast.
-python3 - > many.json <<'PY'
-import json
-for i in range(5000):
-    print(json.dumps({"ServiceNamespace": "sagemaker", "ResourceId": "inference-component/ic-%d" % i,
-                      "ScalableDimension": "sagemaker:inference-component:DesiredCopyCount",
-                      "MinCapacity": 1, "MaxCapacity": 4}))
-    print(json.dumps({"ServiceNamespace": "sagemaker", "ResourceId": "inference-component/ic-%d" % i,
-                      "ScalableDimension": "sagemaker:inference-component:DesiredCopyCount",
-                      "PolicyType": "TargetTrackingScaling", "PolicyName": "mem",
-                      "TargetTrackingScalingPolicyConfiguration": {"TargetValue": 70,
-                      "CustomizedMetricSpecification": {"MetricName": "MemoryUtilizationNormalized",
-                      "Namespace": "/aws/sagemaker/InferenceComponents", "Statistic": "Average",
-                      "Unit": "Percent", "Dimensions": [{"Name": "InferenceComponentName",
-                      "Value": "ic-%d" % i}]}}}))
-PY
+awk 'BEGIN { for (i = 0; i < 5000; i++) {
+    t = "{\"ServiceNamespace\": \"sagemaker\", \"ResourceId\": \"inference-component/ic-" i "\", \"ScalableDimension\": \"sagemaker:inference-component:DesiredCopyCount\""
+    print t ", \"MinCapacity\": 1, \"MaxCapacity\": 4}"
+    print t ", \"PolicyType\": \"TargetTrackingScaling\", \"PolicyName\": \"mem\", \"TargetTrackingScalingPolicyConfiguration\": {\"TargetValue\": 70, \"CustomizedMetricSpecification\": {\"MetricName\": \"MemoryUtilizationNormalized\", \"Namespace\": \"/aws/sagemaker/InferenceComponents\", \"Statistic\": \"Average\", \"Unit\": \"Percent\", \"Dimensions\": [{\"Name\": \"InferenceComponentName\", \"Value\": \"ic-" i "\"}]}}}"
+} }' > many.json
 timeout 120 "$mmec" import -q many.json -o many.scale 2>err && [ "$(grep -c '^component ic-' many.scale)" = 5000 ] &&
     [ "$(grep -c 'warning: MemoryUtilizationNormalized may not scale well' err)" = 5000 ] &&
     grep -q '^many.json:10000:' err

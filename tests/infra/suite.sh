@@ -10,8 +10,11 @@
 #     says what the requests say; the Terraform file, parsed back by HashiCorp's parser
 #     (@cdktf/hcl2json), says what the requests say field by field and is laid out as
 #     HashiCorp's formatter lays it (@cdktf/hcl-tools; versions pinned in package-lock.json,
-#     installed here with `npm ci`); the cli script, run for real by Debian's awscli against
-#     a local stand-in server (aws_server.py), sends exactly the request JSON.
+#     installed here with `npm ci`); the cli script, run with a stand-in `aws` that records
+#     each command line, whose calls Debian's awscli then makes for real (awscli.clidriver, in
+#     one process: aws_batch.py) against a local stand-in server (aws_server.py), sends
+#     exactly the request JSON.
+# Each checker runs once for all examples (Python, node and awscli start slowly).
 # Debian's awscli (2.9.19) carries an older service model (AWS.md §0, BC-old). Its client-side
 # validation checks members and types, not enum values, so it accepts every member mmec
 # sends today (the run fails on an unknown one) and passes the newer SageMaker dimensions and
@@ -31,6 +34,14 @@ formats="target schedule cli cloudformation terraform"
 
 # 1. Golden files.
 examples=$(cd "$root/examples" && find . -name '*.scale' | sed 's|^\./||' | sort)
+# The examples that deploy: their golden target and schedule outputs compile (no .rc).
+deploy=()
+for ex in $examples; do
+    base=$(echo "${ex%.scale}" | sed 's|/|__|g')
+    [ -f "$here/golden/$base.target.rc" ] || [ -f "$here/golden/$base.schedule.rc" ] || deploy+=("$ex")
+done
+nformats=$(echo $formats | wc -w)
+echo "1..$(( $(echo $examples | wc -w) * nformats + 4 + 7 * ${#deploy[@]} ))"
 for ex in $examples; do
     base=$(echo "${ex%.scale}" | sed 's|/|__|g')
     for fmt in $formats; do
@@ -83,7 +94,8 @@ else
     echo "not ok - --check: exit $r1/$r2/$r3/$r4, expected 1/1/0/2"
     cat "$tmp/c1" "$tmp/c2" "$tmp/c3" | sed 's/^/#   /' | head -10
 fi
-[ ! -e "$tmp/tree/autoscaling.tf" ] || echo "not ok - --check wrote a file"
+if [ ! -e "$tmp/tree/autoscaling.tf" ]; then echo "ok - --check writes no file"; else
+    echo "not ok - --check wrote a file"; fi
 
 # A folder output never writes two documents to one file.
 printf 'endpoint a { capacity 1..2\n schedule daily 08:00 capacity 1..3 name peak }\n' >"$tmp/dup.scale"
@@ -96,7 +108,7 @@ else
     sed 's/^/#   /' "$tmp/dup.err" | head -5
 fi
 
-# 3. Real consumers.
+# 3. Real consumers: 7 cases per example that deploys.
 hcl=no
 if [ -d "$here/node_modules/@cdktf/hcl2json" ] ||
    (cd "$here" && npm ci --no-audit --no-fund >"$tmp/npm.log" 2>&1); then
@@ -104,75 +116,114 @@ if [ -d "$here/node_modules/@cdktf/hcl2json" ] ||
 fi
 aws=/usr/bin/aws    # Debian's awscli (.ci/deps), not another aws on PATH
 if [ -x "$aws" ]; then
+    # The stand-in aws: records its command line (NUL-separated) as $MMEC_AWS_CALLS/N.
     mkdir -p "$tmp/bin"
-    printf '#!/bin/sh\nexec %s --endpoint-url "$MMEC_TEST_ENDPOINT" "$@"\n' "$aws" >"$tmp/bin/aws"
+    cat > "$tmp/bin/aws" <<'SH'
+#!/bin/sh
+i=$(cat "$MMEC_AWS_CALLS/.n" 2>/dev/null || echo 0)
+printf '%s\0' "$@" > "$MMEC_AWS_CALLS/$i"
+echo $((i + 1)) > "$MMEC_AWS_CALLS/.n"
+SH
     chmod +x "$tmp/bin/aws"
     : >"$tmp/record.jsonl"
     "$python" "$here/aws_server.py" "$tmp/record.jsonl" "$tmp/port" &
     server=$!
-    for _ in $(seq 50); do [ -s "$tmp/port" ] && break; sleep 0.1; done
+    for _ in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.1; done
 fi
 
+: > "$tmp/validate.list"; : > "$tmp/verify.list"; : > "$tmp/verify2.list"; : > "$tmp/aws.list"
+tf_args=() done_ex=() jsonl=()
 n=0
-for ex in $examples; do
+for ex in "${deploy[@]}"; do
     src=$root/examples/$ex
-    d=$tmp/ex$n; n=$((n + 1)); mkdir -p "$d"
+    d=$tmp/ex$n; n=$((n + 1)); mkdir -p "$d/calls"
     ok=1
-    for fmt in target request schedule; do
-        "$mmec" -q -f "$fmt" -o "$d/$fmt.jsonl" "$src" 2>/dev/null || ok=0
+    for fmt in target request schedule cloudformation terraform cli; do
+        "$mmec" -q -f "$fmt" -o "$d/$fmt.out" "$src" 2>>"$d/err" || ok=0
     done
-    [ $ok = 1 ] || continue     # a source that does not deploy (golden files cover it)
-    # One request per line, also when there is one (then mmec indents it).
-    for fmt in target request schedule; do
-        "$python" -c 'import json, sys
-t = open(sys.argv[1]).read()
-try:
-    docs = [json.loads(t)] if t.strip() else []
-except ValueError:
-    docs = [json.loads(l) for l in t.splitlines() if l.strip()]
-open(sys.argv[1], "w").write("".join(json.dumps(d) + "\n" for d in docs))' "$d/$fmt.jsonl"
-    done
-    for pair in "target RegisterScalableTarget" "schedule PutScheduledAction"; do
-        set -- $pair
-        if [ ! -s "$d/$1.jsonl" ]; then continue; fi
-        if "$python" "$root/tests/aws/validate.py" --shape "$2" "$d/$1.jsonl" >"$d/v" 2>&1; then
-            echo "ok - infra/$ex: aws model accepts the $2 requests ($(tail -n 1 "$d/v"))"
-        else
-            echo "not ok - infra/$ex: aws model rejects the $2 requests"
-            sed 's/^/#   /' "$d/v" | head -10
-        fi
-    done
-    reqs=("$d/target.jsonl" "$d/request.jsonl" "$d/schedule.jsonl")
-    "$mmec" -q -f cloudformation -o "$d/template.json" "$src" &&
-        "$python" "$here/verify.py" cfn "$d/template.json" "${reqs[@]}" | sed "s|cloudformation [^:]*:|cloudformation $ex:|"
-    "$mmec" -q -f terraform -o "$d/main.tf" "$src"
-    if [ $hcl = yes ]; then
-        if (cd "$here" && node tf_check.js "$d/main.tf" "$d/parsed.json") >"$d/fmt" 2>&1; then
-            echo "ok - terraform $ex: laid out as HashiCorp's formatter lays it"
-        else
-            echo "not ok - terraform $ex: HashiCorp's formatter changes it"
-            sed 's/^/#   /' "$d/fmt" | head -5
-        fi
-        [ -s "$d/parsed.json" ] &&
-            "$python" "$here/verify.py" tf "$d/parsed.json" "${reqs[@]}" | sed "s|terraform [^:]*:|terraform $ex:|"
-    else
-        echo "ok - terraform $ex # SKIP npm ci could not install @cdktf/hcl2json ($(tail -n 1 "$tmp/npm.log"))"
+    if [ $ok = 0 ]; then
+        for k in 1 2 3 4 5 6 7; do
+            echo "not ok - infra/$ex: does not compile to every format (case $k of 7)"
+        done
+        sed 's/^/#   /' "$d/err" | head -5
+        continue
     fi
+    done_ex+=("$ex:$d")
+    for fmt in target request schedule; do mv "$d/$fmt.out" "$d/$fmt.jsonl"; jsonl+=("$d/$fmt.jsonl"); done
+    mv "$d/cloudformation.out" "$d/template.json"; mv "$d/terraform.out" "$d/main.tf"; mv "$d/cli.out" "$d/deploy.sh"
+    printf '%s\t%s\t%s\n' "t$n" RegisterScalableTarget "$d/target.jsonl" >> "$tmp/validate.list"
+    printf '%s\t%s\t%s\n' "s$n" PutScheduledAction "$d/schedule.jsonl" >> "$tmp/validate.list"
+    reqs=$(printf '%s\t%s\t%s' "$d/target.jsonl" "$d/request.jsonl" "$d/schedule.jsonl")
+    printf 'cfn\t%s\t%s\t%s\n' "$d/template.json" "$reqs" "$ex" >> "$tmp/verify.list"
+    printf 'tf\t%s\t%s\t%s\n' "$d/parsed.json" "$reqs" "$ex" >> "$tmp/verify2.list"
+    printf 'bodies\t%s\t%s\t%s\n' "$d/record.jsonl" "$reqs" "$ex" >> "$tmp/verify2.list"
+    tf_args+=("$ex" "$d/main.tf" "$d/parsed.json")
     if [ -n "$server" ]; then
-        "$mmec" -q -f cli -o "$d/deploy.sh" "$src"
-        : >"$tmp/record.jsonl"
-        if env -i PATH="$tmp/bin:/usr/bin:/bin" HOME="$d" MMEC_TEST_ENDPOINT="http://127.0.0.1:$(cat "$tmp/port")" \
-               AWS_ACCESS_KEY_ID=AKIDMMECTEST AWS_SECRET_ACCESS_KEY=mmec-test-secret \
-               AWS_DEFAULT_REGION=eu-west-1 AWS_CONFIG_FILE="$d/none" \
-               AWS_SHARED_CREDENTIALS_FILE="$d/none" AWS_PAGER= \
-               sh "$d/deploy.sh" >"$d/cli.out" 2>&1; then
-            cp "$tmp/record.jsonl" "$d/record.jsonl"
-            "$python" "$here/verify.py" bodies "$d/record.jsonl" "${reqs[@]}" | sed "s|cli [^:]*:|cli $ex:|"
-        else
-            echo "not ok - cli $ex: the script failed under Debian's awscli"
-            sed 's/^/#   /' "$d/cli.out" | tail -10
-        fi
-    else
-        echo "not ok - cli $ex: Debian's awscli is missing ($aws; apt-get install awscli)"
+        # The script as a user runs it, each aws call recorded, then made by awscli below.
+        env -i PATH="$tmp/bin:/usr/bin:/bin" HOME="$d" MMEC_AWS_CALLS="$d/calls" \
+            sh "$d/deploy.sh" >"$d/script.out" 2>&1
+        echo $? > "$d/script.rc"
+        printf '%s\t%s\t%s\n' "$d/calls" "$d/record.jsonl" "$d/cli.out" >> "$tmp/aws.list"
     fi
 done
+
+# One request per line, also when there is one (then mmec indents it).
+[ ${#jsonl[@]} -gt 0 ] && "$python" -c 'import json, sys
+for path in sys.argv[1:]:
+    t = open(path).read()
+    try:
+        docs = [json.loads(t)] if t.strip() else []
+    except ValueError:
+        docs = [json.loads(l) for l in t.splitlines() if l.strip()]
+    open(path, "w").write("".join(json.dumps(d) + "\n" for d in docs))' "${jsonl[@]}"
+
+"$python" "$root/tests/aws/validate.py" --each "$tmp/validate.list" "$tmp" || echo "# validate.py --each failed"
+n=0
+for e in "${done_ex[@]}"; do
+    ex=${e%%:*}; n=$((n + 1))
+    for pair in "t$n RegisterScalableTarget" "s$n PutScheduledAction"; do
+        set -- $pair
+        if [ "$(cat "$tmp/$1.rc" 2>/dev/null)" = 0 ]; then
+            echo "ok - infra/$ex: aws model accepts the $2 requests ($(tail -n 1 "$tmp/$1.out"))"
+        else
+            echo "not ok - infra/$ex: aws model rejects the $2 requests"
+            sed 's/^/#   /' "$tmp/$1.out" 2>/dev/null | head -10
+        fi
+    done
+done
+[ -s "$tmp/verify.list" ] && "$python" "$here/verify.py" --batch "$tmp/verify.list"
+
+if [ ${#done_ex[@]} -gt 0 ] && [ $hcl = yes ]; then
+    (cd "$here" && node tf_check.js "${tf_args[@]}") 2>"$tmp/node.err"
+elif [ ${#done_ex[@]} -gt 0 ]; then
+    for e in "${done_ex[@]}"; do
+        echo "ok - terraform ${e%%:*} # SKIP npm ci could not install @cdktf/hcl2json ($(tail -n 1 "$tmp/npm.log"))"
+    done
+fi
+if [ -n "$server" ] && [ -s "$tmp/aws.list" ]; then
+    env -i PATH="/usr/bin:/bin" HOME="$tmp" AWS_ACCESS_KEY_ID=AKIDMMECTEST \
+        AWS_SECRET_ACCESS_KEY=mmec-test-secret AWS_DEFAULT_REGION=eu-west-1 \
+        AWS_CONFIG_FILE="$tmp/none" AWS_SHARED_CREDENTIALS_FILE="$tmp/none" AWS_PAGER= \
+        "$python" "$here/aws_batch.py" "http://127.0.0.1:$(cat "$tmp/port")" "$tmp/record.jsonl" "$tmp/aws.list" \
+        > "$tmp/aws.err" 2>&1 || sed 's/^/#   /' "$tmp/aws.err"
+fi
+# HashiCorp's parse (when there is one) and what the aws CLI sent: one process.
+: > "$tmp/verify3.list"
+while IFS=$'\t' read -r mode path t p s ex; do
+    d=$(dirname "$path")
+    if [ "$mode" = tf ] && [ $hcl != yes ]; then
+        echo "ok - terraform $ex: parse # SKIP npm ci could not install @cdktf/hcl2json"
+    elif [ "$mode" = tf ] && [ ! -s "$path" ]; then
+        echo "not ok - terraform $ex: HashiCorp's parser wrote nothing"
+        sed 's/^/#   /' "$tmp/node.err" | head -5
+    elif [ "$mode" = bodies ] && [ -z "$server" ]; then
+        echo "not ok - cli $ex: Debian's awscli is missing ($aws; apt-get install awscli)"
+    elif [ "$mode" = bodies ] && { [ "$(cat "$d/script.rc")" != 0 ] || ! tail -n 1 "$d/cli.out" | grep -q '^status 0 '; }; then
+        echo "not ok - cli $ex: the script failed under Debian's awscli"
+        cat "$d/script.out" "$d/cli.out" 2>/dev/null | sed 's/^/#   /' | tail -10
+    else
+        printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$mode" "$path" "$t" "$p" "$s" "$ex" >> "$tmp/verify3.list"
+    fi
+done < "$tmp/verify2.list"
+[ -s "$tmp/verify3.list" ] && "$python" "$here/verify.py" --batch "$tmp/verify3.list"
+exit 0

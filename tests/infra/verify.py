@@ -11,8 +11,13 @@
       references to its target resolved, compared field by field with the request JSON.
   verify.py bodies RECORDED.jsonl TARGETS.jsonl POLICIES.jsonl SCHEDULES.jsonl
       What the aws CLI sent (recorded by aws_server.py) equals the request JSON, in order.
+  verify.py --batch LIST
+      Each line of LIST is "MODE<TAB>PATH<TAB>TARGETS<TAB>POLICIES<TAB>SCHEDULES<TAB>LABEL": the
+      checks above, one after the other in this one process (Python and the schemas load
+      once), LABEL naming the case in place of PATH.
 
-Prints `ok - ...` / `not ok - ...` lines (TAP); exits 1 when one is not ok.
+Prints `ok - ...` / `not ok - ...` lines (TAP), always as many per check (cfn 2, tf 1,
+bodies 1) so that a suite can plan them; exits 1 when one is not ok.
 """
 
 import datetime
@@ -33,8 +38,14 @@ TYPES = {
 failed = False
 
 
+LINES = {"cfn": 2, "tf": 1, "bodies": 1}   # TAP lines per check
+label = None                               # the name of the case being checked (--batch)
+
+
 def report(ok, name, detail=""):
     global failed
+    if label is not None:
+        name = re.sub(r"^(\S+) [^:]*:", lambda m: "%s %s:" % (m.group(1), label), name, count=1)
     print("%s - %s" % ("ok" if ok else "not ok", name))
     if not ok:
         failed = True
@@ -272,14 +283,38 @@ def check_bodies(path, targets, policies, schedules):
            % (os.path.basename(os.path.dirname(path)), len(recorded)), "\n".join(problems))
 
 
-def main(argv):
-    mode, path = argv[1], argv[2]
+def check(mode, path, files):
+    """Runs one check; prints exactly LINES[mode] TAP lines, whatever goes wrong."""
+    printed = [0]
+    real = globals()["report"]
+
+    def counting(ok, name, detail=""):
+        printed[0] += 1
+        real(ok, name, detail)
+
+    globals()["report"] = counting
     try:
-        t, p, s = requests(*argv[3:6])
+        t, p, s = requests(*files)
         {"cfn": check_cfn, "tf": check_tf, "bodies": check_bodies}[mode](path, t, p, s)
     except (KeyError, TypeError, ValueError, AssertionError, OSError) as e:
-        report(False, "%s %s: cannot be read as mmec writes it" % (mode, path),
-               "%s: %s" % (type(e).__name__, e))
+        while printed[0] < LINES.get(mode, 1):
+            counting(False, "%s %s: cannot be read as mmec writes it" % (mode, path),
+                     "%s: %s" % (type(e).__name__, e))
+    finally:
+        globals()["report"] = real
+
+
+def main(argv):
+    global label
+    if argv[1] == "--batch":
+        with open(argv[2], encoding="utf-8") as f:
+            for line in f:
+                if not line.strip():
+                    continue
+                mode, path, t, p, s, label = line.rstrip("\n").split("\t")
+                check(mode, path, (t, p, s))
+    else:
+        check(argv[1], argv[2], argv[3:6])
     return 1 if failed else 0
 
 

@@ -1,20 +1,25 @@
 #!/usr/bin/env bash
 # tests/inputs/suite.sh: hostile inputs (tests/inputs/gen.py writes them). Each must give
-# located diagnostics and exit 1 (never a crash), in well under a second of CPU, with a bounded
-# stderr, and must leave an existing output file byte for byte as it was.
+# located diagnostics and exit 1 (never a crash), with a bounded stderr, must leave an existing
+# output file byte for byte as it was, and must not blow up: its CPU time is printed, and bounded
+# only very widely (20 s; the slowest takes about 0.25 s), since CPU time grows with the load
+# of the machine; the bound catches a quadratic or worse blow-up, which on these inputs (a
+# 1 MiB token, deep nesting) takes hours.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 mmec=${MMEC:?MMEC is not set (run through make test)}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-python3 "$here/gen.py" "$tmp/in" || { echo "not ok - inputs: generator failed"; exit 1; }
-# Sanitizer builds are slower; the bound is for the optimised build.
-limit_ms=1000
-[ "${SANITIZE:-}" = 1 ] && limit_ms=5000
+python3 "$here/gen.py" "$tmp/in" || { echo "1..1"; echo "not ok - inputs: generator failed"; exit 1; }
+ins=("$tmp"/in/*.scale)
+echo "1..${#ins[@]}"
+# Sanitizer builds are several times slower.
+limit_ms=20000
+[ "${SANITIZE:-}" = 1 ] && limit_ms=120000
 printf 'previous output\n' > "$tmp/keep.json"
 cp "$tmp/keep.json" "$tmp/orig.json"
 
-for f in "$tmp"/in/*.scale; do
+for f in "${ins[@]}"; do
     name=$(basename "$f" .scale)
     # CPU time (GNU time): what mmec spends, which other processes on the machine do not
     # inflate as they do wall time.

@@ -1,6 +1,7 @@
 -- tests/lua/test_module.lua: the Lua module (require "mmec") from a plain lua5.4, one TAP
 -- line per check. Run by tests/lua/suite.sh with LUA_CPATH pointing at the build.
 local mmec = require "mmec"
+print("1..24")   -- the TAP plan: the number of check() calls below
 
 local function check(name, cond)
   print((cond and "ok" or "not ok") .. " - lua module: " .. name)

@@ -98,7 +98,10 @@ static void custom_limits_name_themselves(void **state) {
     assert_int_equal(decide_once("local s = string.rep('a', 1500) return { decide = "
                                  "function() while true do s:find('a-b') end end }",
                                  &lim, &cap, err, sizeof err), HOOK_FAILED);
-    assert_true(now_s() - t0 < 0.5);
+    /* The message says the deadline stopped it; without one these calls would run for hours
+     * before the instruction budget. The wall time only catches a deadline that never fires,
+     * so its bound is wide: a loaded machine or a sanitizer build stretches 50 ms a lot. */
+    assert_true(now_s() - t0 < 30.0);
     assert_string_equal(err, "hooks/t.lua:1: hook exceeded its time limit (50 ms)");
 
     hook_limits_init(&lim);
@@ -220,8 +223,9 @@ static void allocation_failures_leak_nothing(void **state) {
     assert_true(failed > 0);
 }
 
-/* The cost of a state: printed for the bench and the report; bounded loosely so that a
- * sanitizer build passes. */
+/* The cost of a state: its time is printed for the bench and the report, not bounded (a bound
+ * of 2 ms failed under ASan on a loaded machine: time depends on the machine); its memory,
+ * which does not, is bounded: a state with the libraries loaded stays under 64 KiB. */
 static void state_setup_is_cheap(void **state) {
     (void)state;
     const char *src = "return { decide = function(s) return s.desired end }";
@@ -249,7 +253,7 @@ static void state_setup_is_cheap(void **state) {
     hook_decide_close(d);
     printf("# state setup (open, load, run the chunk, close): %.1f us, %.1f KiB; "
            "decide call: %.2f us\n", setup_us, (double)peak / 1024, call_us);
-    assert_true(setup_us < 2000);
+    assert_true(peak < 64 * 1024);
 }
 
 /* Raises an error with the Lua API outside every lua_pcall, as a bug in the host would. */

@@ -93,6 +93,8 @@ $(B)/obj/gen/scale.lex.o: $(B)/gen/scale.tab.h
 # compiler/ and nothing below it, where every header but mmec.h includes one that is not found,
 # so an include of the library's internals fails the build.
 $(B)/obj/compiler/cli/%.o: INCLUDES = -Icompiler
+# So does the Lua module, the other front end.
+$(B)/obj/lua/luamod.o: INCLUDES = -Icompiler
 
 $(B)/obj/%.o: %.c | $(B)/gen/scale.tab.h $(B)/gen/scale.lex.h
 	@mkdir -p $(dir $@)

@@ -1173,7 +1173,9 @@ static int needs_block(const itarget *t) {
 }
 
 /* Seconds since the epoch of an ISO 8601 instant as AWS writes them: YYYY-MM-DDThh:mm:ss, an
- * optional fraction, then Z, +hh:mm or -hh:mm (or nothing: UTC). 0 when it is none. */
+ * optional fraction, then Z, +hh:mm or -hh:mm (or nothing: UTC). 0 when it is none (an
+ * impossible date such as 2029-02-29 or offset such as +01:75 included: written as text, the
+ * checker then points at it). */
 static int iso_seconds(const char *s, size_t len, long long *out, int *fraction) {
     tm_iso iso;
     if (tm_iso_parse(s, len, TM_ISO_AWS, &iso) != 0)

@@ -1,4 +1,4 @@
-/* test_catalog.c: the catalogue (compiler/catalog.c, compiler/instances.c) against the AWS
+/* test_catalog.c: the catalogue (compiler/model/catalog.c, compiler/model/instances.c) against the AWS
  * service model kept in tests/aws/: every enum value mmec knows is the model's, and every
  * table a lookup searches is in the order the search needs. White-box: includes the internal
  * header. */

@@ -1,4 +1,4 @@
-/* test_watchdog.c: the command line's last resort (compiler/cli_watchdog.c), in a child process: armed,
+/* test_watchdog.c: the command line's last resort (compiler/cli/cli_watchdog.c), in a child process: armed,
  * it ends a call stuck past every limit with status 70, a message on stderr and the pending
  * temporary output removed; disarmed (seconds 0), it never fires. */
 #include <errno.h>

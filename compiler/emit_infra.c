@@ -40,6 +40,7 @@ typedef struct infra {
     const char *source;            /* the source file's base name */
     cJSON *tree;                   /* the tree being printed, and the text of one, which a */
     char *json;                    /* throw would strand: emit_infra releases them */
+    strbuf scratch;                /* one HCL string before its arena copy */
 } infra;
 
 static void *arena(infra *in, size_t size) { return mem_alloc(in->ctx, size); }
@@ -341,27 +342,25 @@ typedef struct hcl_attr {
     const char *value;             /* as written: a quoted string, a number, a reference */
 } hcl_attr;
 
-/* A quoted HCL string: JSON's escapes, plus ${ and %{ doubled so they stay literal. Written
- * once into the arena, through a fixed strbuf sized for the worst case (every byte \u00XX). */
+/* A quoted HCL string: JSON's escapes, plus ${ and %{ doubled so they stay literal. Built in
+ * the scratch buffer, then copied into the arena at its exact size. */
 static const char *hcl_str(infra *in, const char *s) {
-    size_t cap = 6 * strlen(s) + 3;
-    char *out = arena(in, cap);
-    strbuf sb;
-    strbuf_init_fixed(&sb, out, cap);
-    strbuf_putc(&sb, '"');
+    strbuf *sb = &in->scratch;
+    strbuf_reset(sb);
+    strbuf_putc(sb, '"');
     for (const char *p = s;;) {
         const char *q = p;
         while (*q && !((*q == '$' || *q == '%') && q[1] == '{'))
             q++;
-        strbuf_json_escape(&sb, p, (size_t)(q - p));
+        strbuf_json_escape(sb, p, (size_t)(q - p));
         if (*q == '\0')
             break;
-        strbuf_put(&sb, q, 1);
-        strbuf_put(&sb, q, 1);
+        strbuf_put(sb, q, 1);
+        strbuf_put(sb, q, 1);
         p = q + 1;
     }
-    strbuf_putc(&sb, '"');
-    return out;
+    strbuf_putc(sb, '"');
+    return mem_strndup(in->ctx, sb->data, sb->len);
 }
 
 /* A number exactly as the JSON formats print it (cJSON's shortest round-trip form). */
@@ -589,6 +588,7 @@ mmec_status emit_infra(mmec_ctx *ctx, mmec_format format, char **out, size_t *le
     in.ctx = ctx;
     in.source = base_name(ctx->src.name ? ctx->src.name : "<string>");
     emit_begin(ctx, &in.sb, 4096);
+    mem_strbuf(ctx, &in.scratch);
     for (size_t i = 0; i < 3; i++)
         hash_init(&in.ids[i], mem_allocator, ctx);
     build_arg b = {&in, format};
@@ -598,6 +598,7 @@ mmec_status emit_infra(mmec_ctx *ctx, mmec_format format, char **out, size_t *le
     ctx->out_of_memory = 0;
     cJSON_Delete(in.tree);
     cJSON_free(in.json);
+    strbuf_free(&in.scratch);
     for (size_t i = 0; i < 3; i++)
         hash_free(&in.ids[i]);
     if (thrown) {

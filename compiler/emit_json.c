@@ -261,19 +261,23 @@ mmec_status emit_json_text(mmec_ctx *ctx, cJSON *root, int flags, char **out, si
     *len = 0;
     if (root == NULL)
         return MMEC_EINTERNAL;
-    strbuf sb;
-    int ok;
     if (flags & MMEC_EMIT_COMPACT) {
+        /* cJSON's text, copied once into a buffer of its exact size. */
         char *s = cJSON_PrintUnformatted(root);
-        ok = s != NULL;
+        cJSON_Delete(root);
         size_t n = s ? strlen(s) : 0;
-        emit_begin(ctx, &sb, n + 1);
-        strbuf_put(&sb, s ? s : "", n);
+        *out = s ? emit_buffer(ctx, n + 1) : NULL;
+        if (*out) {
+            memcpy(*out, s, n);
+            memcpy(*out + n, "\n", 2);
+            *len = n + 1;
+        }
         cJSON_free(s);
-    } else {
-        emit_begin(ctx, &sb, 1000);
-        ok = pretty(&sb, root, 0);
+        return *out ? MMEC_OK : MMEC_EINTERNAL;
     }
+    strbuf sb;
+    emit_begin(ctx, &sb, 1000);
+    int ok = pretty(&sb, root, 0);
     cJSON_Delete(root);
     strbuf_putc(&sb, '\n');
     if (!ok) {

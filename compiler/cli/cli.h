@@ -38,6 +38,9 @@ void cli_print_diagnostic(const mmec_diagnostic *d, void *user);
 void cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Whether stderr gets colour when --color is not given (NO_COLOR, TERM=dumb, a terminal). */
 int cli_auto_color(void);
+/* Whether `arg` is a colour option of every command: --color and --color=always set `*color`
+ * to 1, --color=never to 0, --color=auto to -1 (cli_auto_color decides later). */
+int cli_color_option(const char *arg, int *color);
 /* The closing "N errors, N warnings" line, unless quiet or both are zero. */
 void cli_print_count(int quiet, size_t errors, size_t warnings);
 int cli_exit_for(mmec_status st);

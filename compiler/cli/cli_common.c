@@ -35,6 +35,18 @@ void cli_usage_error(const char *fmt, ...) {
     fputs("\nTry 'mmec --help' for more information.\n", stderr);
 }
 
+int cli_color_option(const char *arg, int *color) {
+    if (strcmp(arg, "--color") == 0 || strcmp(arg, "--color=always") == 0)
+        *color = 1;
+    else if (strcmp(arg, "--color=never") == 0)
+        *color = 0;
+    else if (strcmp(arg, "--color=auto") == 0)
+        *color = -1;
+    else
+        return 0;
+    return 1;
+}
+
 int cli_auto_color(void) {
     const char *nc = getenv("NO_COLOR");
     const char *term = getenv("TERM");

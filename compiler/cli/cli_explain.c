@@ -41,12 +41,8 @@ int cli_explain_main(int argc, char **argv) {
             werror = 1;
         } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
             quiet = 1;
-        } else if (strcmp(a, "--color") == 0 || strcmp(a, "--color=always") == 0) {
-            color = 1;
-        } else if (strcmp(a, "--color=never") == 0) {
-            color = 0;
-        } else if (strcmp(a, "--color=auto") == 0) {
-            color = -1;
+        } else if (cli_color_option(a, &color)) {
+            ;   /* --color[=always|never|auto] */
         } else {
             cli_usage_error("explain: unknown option '%s'", a);
             return EXIT_USAGE;

@@ -132,12 +132,8 @@ int cli_fmt_main(int argc, char **argv) {
             mode = mode == MODE_CHECK ? -1 : MODE_WRITE;
         else if (strcmp(a, "--check") == 0)
             mode = mode == MODE_WRITE ? -1 : MODE_CHECK;
-        else if (strcmp(a, "--color") == 0 || strcmp(a, "--color=always") == 0)
-            color = 1;
-        else if (strcmp(a, "--color=never") == 0)
-            color = 0;
-        else if (strcmp(a, "--color=auto") == 0)
-            color = -1;
+        else if (cli_color_option(a, &color))
+            ;   /* --color[=always|never|auto] */
         else {
             cli_usage_error("fmt: unknown option '%s'", a);
             rc = EXIT_USAGE;

@@ -82,12 +82,8 @@ int cli_import(int argc, char **argv) {
             werror = 1;
         } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
             quiet = 1;
-        } else if (strcmp(a, "--color") == 0 || strcmp(a, "--color=always") == 0) {
-            color = 1;
-        } else if (strcmp(a, "--color=never") == 0) {
-            color = 0;
-        } else if (strcmp(a, "--color=auto") == 0) {
-            color = -1;
+        } else if (cli_color_option(a, &color)) {
+            ;   /* --color[=always|never|auto] */
         } else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
             slot = &output;
         } else if (strncmp(a, "--output=", 9) == 0) {

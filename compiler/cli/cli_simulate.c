@@ -148,12 +148,8 @@ static int parse_args(int argc, char **argv, sim_opts *o) {
             o->quiet = 1;
         } else if (strcmp(a, "--werror") == 0) {
             o->werror = 1;
-        } else if (strcmp(a, "--color") == 0 || strcmp(a, "--color=always") == 0) {
-            o->color = 1;
-        } else if (strcmp(a, "--color=never") == 0) {
-            o->color = 0;
-        } else if (strcmp(a, "--color=auto") == 0) {
-            o->color = -1;
+        } else if (cli_color_option(a, &o->color)) {
+            ;   /* --color[=always|never|auto] */
         } else if (strcmp(a, "-o") == 0 || (v = opt_value(argc, argv, &i, "--output", &missing))) {
             if (a[1] != '-') {
                 if (i + 1 >= argc)

@@ -485,12 +485,8 @@ int main(int argc, char **argv) {
             o.werror = 1;
         } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
             o.quiet = 1;
-        } else if (strcmp(a, "--color") == 0 || strcmp(a, "--color=always") == 0) {
-            o.color = 1;
-        } else if (strcmp(a, "--color=never") == 0) {
-            o.color = 0;
-        } else if (strcmp(a, "--color=auto") == 0) {
-            o.color = -1;
+        } else if (cli_color_option(a, &o.color)) {
+            ;   /* --color[=always|never|auto] */
         } else if (strncmp(a, "--diagnostics=", 14) == 0) {
             if ((rep.format = cli_diag_format(a + 14)) < 0) {
                 cli_usage_error("unknown diagnostics format '%s' (text, json, sarif)", a + 14);

@@ -134,6 +134,12 @@ static void report_trace_error(mmec_ctx *ctx, const trace_error *err, const char
         size_t n = nl ? (size_t)(nl - s) : (size_t)(end - s);
         if (n && s[n - 1] == '\r')
             n--;
+        /* A UTF-8 byte order mark is no character of the first line: the reader counts its
+         * columns from after it (as diag.c does for sources), so the line shown starts there. */
+        if (err->line == 1 && s == text && n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
+            s += 3;
+            n -= 3;
+        }
         if (d.col > n + 1)
             d.col = (unsigned)n + 1;
         /* The span: the field at the column, up to the next comma, or the quoted string. */

@@ -15,7 +15,10 @@ static void build_lines(mmec_ctx *ctx) {
     if (s->line_starts == NULL)
         return;
     size_t k = 0;
-    s->line_starts[k++] = 0;
+    /* A UTF-8 byte order mark is no character of the first line: columns count from after it,
+     * and the source line shown starts after it (offsets still count it). */
+    int bom = s->len >= 3 && memcmp(s->text, "\xEF\xBB\xBF", 3) == 0;
+    s->line_starts[k++] = bom ? 3 : 0;
     for (size_t i = 0; i < s->len; i++)
         if (s->text[i] == '\n')
             s->line_starts[k++] = (uint32_t)(i + 1);
@@ -83,6 +86,11 @@ void diag_vreport(mmec_ctx *ctx, mmec_severity sev, const char *code, span loc,
             loc.end = (uint32_t)s->len;
         size_t li = line_index(s, loc.start);
         size_t ls = s->line_starts[li];
+        if (loc.start < ls) {      /* inside the byte order mark: the line's first column */
+            loc.start = (uint32_t)ls;
+            if (loc.end < loc.start)
+                loc.end = loc.start;
+        }
         size_t le = li + 1 < s->nlines ? s->line_starts[li + 1] - 1 : s->len;
         if (le > ls && s->text[le - 1] == '\r')
             le--;

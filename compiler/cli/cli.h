@@ -67,6 +67,11 @@ int cli_out_commit(cli_out *o, char *err, size_t errlen);
 /* Drops a file output: removes the temporary file, leaves the target untouched. Returns -1. */
 int cli_out_abort(cli_out *o, char *err, size_t errlen);
 
+/* Reads `fd` to its end into a malloc'd buffer of `*len` bytes and a NUL. Returns 0, or an
+ * errno value with nothing allocated: EFBIG past `max` bytes, ENOMEM, or read's error. Prints
+ * nothing: each command says what failed in its own words. */
+int cli_read_fd(int fd, size_t max, char **text, size_t *len);
+
 /* Replaces `path` atomically with `len` bytes of `data`. Returns 0, or -1 with errno set and
  * a message in `err`; the old file is then untouched and no temporary file is left. */
 int cli_write_atomic(const char *path, const char *data, size_t len, char *err, size_t errlen);

@@ -39,37 +39,14 @@ static char *read_all(const char *path, size_t *len) {
         fprintf(stderr, "mmec: cannot open '%s': %s\n", path, strerror(errno));
         return NULL;
     }
-    size_t n = 0, cap = 65536;
-    char *buf = malloc(cap);
-    for (;;) {
-        if (buf == NULL)
-            break;
-        if (n == cap) {
-            char *grown = realloc(buf, cap * 2);
-            if (grown == NULL) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = grown;
-            cap *= 2;
-        }
-        ssize_t r = read(fd, buf + n, cap - n);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            fprintf(stderr, "mmec: cannot read '%s': %s\n", path, strerror(errno));
-            free(buf);
-            buf = NULL;
-            break;
-        }
-        if (r == 0)
-            break;
-        n += (size_t)r;
-    }
+    char *buf = NULL;
+    int err = cli_read_fd(fd, (size_t)1 << 34, &buf, len);
     if (fd != STDIN_FILENO)
         close(fd);
-    *len = n;
+    if (err == EFBIG || err == ENOMEM)
+        fprintf(stderr, "mmec: '%s' is too large to read\n", path);
+    else if (err)
+        fprintf(stderr, "mmec: cannot read '%s': %s\n", path, strerror(err));
     return buf;
 }
 

@@ -2,9 +2,11 @@
  * mmec_import_string. Findings are printed against the JSON file; the output is written only
  * when the import succeeded, atomically. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "mmec.h"
@@ -33,39 +35,19 @@ static const char IMPORT_HELP[] =
 
 /* Reads `path` ("-": standard input) whole. Returns NULL with a message printed. */
 static char *read_all(const char *path, size_t *len) {
-    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    if (f == NULL) {
+    int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
         fprintf(stderr, "mmec: cannot open '%s': %s\n", path, strerror(errno));
         return NULL;
     }
-    size_t cap = 65536, n = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        if (n == cap) {
-            char *nb = cap > MAX_JSON ? NULL : realloc(buf, cap * 2);
-            if (nb == NULL) {
-                fprintf(stderr, "mmec: '%s' is larger than %u bytes\n", path, MAX_JSON);
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-        size_t r = fread(buf + n, 1, cap - n, f);
-        n += r;
-        if (r == 0) {
-            if (ferror(f)) {
-                fprintf(stderr, "mmec: cannot read '%s': %s\n", path, strerror(errno));
-                free(buf);
-                buf = NULL;
-            }
-            break;
-        }
-    }
-    if (f != stdin)
-        fclose(f);
-    *len = n;
+    char *buf = NULL;
+    int err = cli_read_fd(fd, MAX_JSON, &buf, len);
+    if (fd != STDIN_FILENO)
+        close(fd);
+    if (err == EFBIG || err == ENOMEM)
+        fprintf(stderr, "mmec: '%s' is larger than %u bytes\n", path, MAX_JSON);
+    else if (err)
+        fprintf(stderr, "mmec: cannot read '%s': %s\n", path, strerror(err));
     return buf;
 }
 

@@ -200,3 +200,41 @@ int cli_is_dir(const char *path) {
     struct stat st;
     return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
+
+int cli_read_fd(int fd, size_t max, char **text, size_t *len) {
+    size_t cap = 65536, n = 0;
+    char *buf = malloc(cap + 1);
+    if (buf == NULL)
+        return ENOMEM;
+    for (;;) {
+        if (n == cap) {
+            if (cap >= max) {
+                free(buf);
+                return EFBIG;
+            }
+            size_t nc = cap > max / 2 ? max : cap * 2;
+            char *grown = realloc(buf, nc + 1);
+            if (grown == NULL) {
+                free(buf);
+                return ENOMEM;
+            }
+            buf = grown;
+            cap = nc;
+        }
+        ssize_t r = read(fd, buf + n, cap - n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            int err = errno;
+            free(buf);
+            return err;
+        }
+        if (r == 0)
+            break;
+        n += (size_t)r;
+    }
+    buf[n] = '\0';
+    *text = buf;
+    *len = n;
+    return 0;
+}

@@ -254,44 +254,14 @@ static int read_all(const char *path, char **text, size_t *len) {
             close(fd);
         return -1;
     }
-    size_t cap = 65536, n = 0;
-    char *buf = malloc(cap + 1);
-    for (;;) {
-        if (buf && n == cap) {
-            char *nb = cap < ((size_t)1 << 34) ? realloc(buf, cap * 2 + 1) : NULL;
-            if (!nb) {
-                free(buf);
-                buf = NULL;
-            } else {
-                buf = nb;
-                cap *= 2;
-            }
-        }
-        if (!buf) {
-            fprintf(stderr, "mmec: '%s' is too large to read\n", path);
-            break;
-        }
-        ssize_t r = read(fd, buf + n, cap - n);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            fprintf(stderr, "mmec: cannot read '%s': %s\n", path, strerror(errno));
-            free(buf);
-            buf = NULL;
-            break;
-        }
-        if (r == 0)
-            break;
-        n += (size_t)r;
-    }
+    int err = cli_read_fd(fd, (size_t)1 << 34, text, len);
     if (fd != STDIN_FILENO)
         close(fd);
-    if (!buf)
-        return -1;
-    buf[n] = '\0';
-    *text = buf;
-    *len = n;
-    return 0;
+    if (err == EFBIG || err == ENOMEM)
+        fprintf(stderr, "mmec: '%s' is too large to read\n", path);
+    else if (err)
+        fprintf(stderr, "mmec: cannot read '%s': %s\n", path, strerror(err));
+    return err ? -1 : 0;
 }
 
 /* A decide hook's print output, on stderr with the hook's name. */

@@ -33,6 +33,94 @@ typedef struct dimension {
 struct catalog_metric;
 struct catalog_instance;
 
+/* One query of a metric-math specification: a TargetTrackingMetricDataQuery of a
+ * target-tracking policy's CustomizedMetricSpecification.Metrics, or a MetricDataQuery of a
+ * step policy's alarm (PutMetricAlarm Metrics). Exactly one of `expression` and `metric_name`
+ * is set (AWS.md §1.3; UG-MM). The queries of one specification are in the order emitted:
+ * the definitions an expression uses, then the expression that returns data, last. */
+typedef struct metric_query {
+    const char *id;                /* [a-z][A-Za-z0-9_]*, unique in its specification */
+    span loc;                      /* the `let` (or the policy's `math` string) */
+    const char *expression;        /* a CloudWatch metric math expression, or NULL */
+    const char *metric_name;       /* a metric: MetricStat.Metric */
+    const char *namespace_;
+    dimension *dims;
+    uint32_t ndims;
+    const char *stat;              /* MetricStat.Stat: Average, Sum, p99, ... */
+    const char *unit;              /* NULL: omitted */
+    const struct catalog_metric *metric;   /* catalogue entry, NULL when not catalogued */
+    int32_t period;                /* alarms: MetricStat.Period, seconds; 0 in target tracking */
+    uint8_t return_data;           /* the one query whose value the policy or alarm uses */
+} metric_query;
+
+/* CloudWatch ComparisonOperator values a step policy's alarm takes (cloudwatch model). */
+typedef enum alarm_compare {
+    CMP_GT,                        /* GreaterThanThreshold */
+    CMP_GE,                        /* GreaterThanOrEqualToThreshold */
+    CMP_LT,                        /* LessThanThreshold */
+    CMP_LE                         /* LessThanOrEqualToThreshold */
+} alarm_compare;
+
+/* The CloudWatch alarm that invokes a step policy (PutMetricAlarm; AWS.md §8). Application
+ * Auto Scaling does not create it: mmec emits it beside the policy, its AlarmActions being the
+ * policy's ARN. A single metric (metric_name ...) or math (queries), never both. */
+typedef struct cw_alarm {
+    const char *name;              /* AlarmName */
+    span loc;                      /* the alarm's metric, comparison and threshold */
+    const char *metric_name;       /* single metric; NULL with math */
+    const char *namespace_;
+    dimension *dims;
+    uint32_t ndims;
+    const char *statistic;         /* Statistic (SampleCount|Average|Sum|Minimum|Maximum), or NULL */
+    const char *extended_statistic;    /* ExtendedStatistic (p99, ...), or NULL */
+    const char *unit;              /* NULL: omitted */
+    const struct catalog_metric *metric;   /* catalogue entry of the single metric, or NULL */
+    metric_query *queries;         /* math: Metrics */
+    uint32_t nqueries;
+    alarm_compare compare;
+    double threshold;              /* as emitted (percent scaled per unit like a target value) */
+    int32_t period;                /* seconds (single metric; with math each MetricStat's) */
+    int32_t evaluation_periods;    /* M of `for N of M` */
+    int32_t datapoints_to_alarm;   /* N */
+    const char *treat_missing_data;    /* breaching|notBreaching|ignore|missing, NULL: omitted */
+} cw_alarm;
+
+/* StepScalingPolicyConfiguration.AdjustmentType (AWS.md §1.4). */
+typedef enum adjustment_type {
+    ADJ_CHANGE,                    /* ChangeInCapacity: `add N` / `remove N` */
+    ADJ_PERCENT,                   /* PercentChangeInCapacity: `add N%` / `remove N%` */
+    ADJ_EXACT                      /* ExactCapacity: `set N` */
+} adjustment_type;
+
+/* One StepAdjustment. The bounds are offsets from the alarm's threshold, as AWS takes them
+ * (mmec computes them from the metric values the source writes); an absent bound is null,
+ * that is -infinity for the lower and +infinity for the upper (AWS.md §1.4). */
+typedef struct step_adjustment {
+    span loc;                      /* the step's line */
+    double lower, upper;           /* MetricIntervalLowerBound / UpperBound */
+    uint8_t has_lower, has_upper;
+    int32_t adjustment;            /* ScalingAdjustment */
+} step_adjustment;
+
+/* A step scaling policy: its configuration and the alarm that invokes it. */
+typedef struct step_config {
+    adjustment_type adjustment_type;
+    step_adjustment *steps;        /* in order of their bounds, lowest first */
+    uint32_t nsteps;
+    int32_t min_adjustment_magnitude;  /* PercentChangeInCapacity only */
+    int32_t cooldown;              /* seconds */
+    const char *aggregation;       /* MetricAggregationType Average|Minimum|Maximum, NULL: omitted */
+    uint8_t has_min_adjustment_magnitude, has_cooldown;
+    uint8_t from_zero;             /* made by `scale from zero` (SM-ZERO; async page) */
+    cw_alarm alarm;
+} step_config;
+
+/* PolicyType (AWS.md §1.1). */
+typedef enum policy_type {
+    POLICY_TARGET_TRACKING,        /* TargetTrackingScaling */
+    POLICY_STEP                    /* StepScaling: `step` or `scale from zero` */
+} policy_type;
+
 typedef struct policy {
     const char *name;              /* PolicyName, explicit or derived */
     span loc;                      /* the `scale` statement */
@@ -49,7 +137,16 @@ typedef struct policy {
     double target_value;           /* as emitted (percent scaled per unit, ratios as 0..1) */
     int32_t scale_in_cooldown, scale_out_cooldown;   /* seconds */
     uint32_t ndims;
+    /* Target tracking with metric math (CustomizedMetricSpecification.Metrics): then the
+     * single-metric fields above (metric_name ... unit) are NULL. */
+    metric_query *queries;
+    uint32_t nqueries;
+    /* POLICY_STEP: the configuration and its alarm; the fields above that describe a metric
+     * (metric, metric_name, namespace_, dims, statistic, unit) then repeat the alarm's single
+     * metric, for the readers that name it, and target_value and the cooldowns are unused. */
+    step_config *step;
     /* Flags, packed: a file may hold a million policies. */
+    uint8_t type;                  /* policy_type */
     uint8_t predefined;            /* 1: PredefinedMetricSpecification; 0: Customized */
     uint8_t has_scale_in_cooldown, has_scale_out_cooldown;
     uint8_t disable_scale_in;
@@ -110,6 +207,8 @@ typedef struct target {
     span loc;
     const struct catalog_instance *instance;   /* NULL when not declared or unknown */
     int from_block;                /* defined by a block (not only by one-line policies) */
+    int is_async;                  /* an `async` block: an asynchronous endpoint's variant
+                                      (TARGET_VARIANT's resource and dimension) */
     int has_capacity;
     int32_t min_capacity, max_capacity;
     policy **policies;

@@ -116,6 +116,12 @@ static void metric_table_is_sorted_for_its_search(void **state) {
         assert_non_null(m->source);
         if (m->unit)
             assert_non_null(catalog_unit_find(m->unit, strlen(m->unit)));
+        /* Published somewhere, and by the targets its dimensions name. */
+        assert_true(m->on != 0 && (m->on & ~(unsigned)(ON_VARIANT | ON_ASYNC | ON_SERVERLESS |
+                                                       ON_COMPONENT)) == 0);
+        assert_true((m->dims == DIMS_COMPONENT) == (m->on == ON_COMPONENT));
+        if (m->dims == DIMS_ENDPOINT)
+            assert_int_equal(m->on, ON_ASYNC);
     }
 }
 
@@ -126,6 +132,17 @@ static void keyword_metrics_exist_in_the_catalogue(void **state) {
         if (i > 0)
             assert_true(strcmp(catalog_keywords[i - 1].word, k->word) < 0);
         assert_ptr_equal(catalog_keyword_find(k->word, strlen(k->word)), k);
+        if (k->kind == KW_ASYNC) {
+            /* `backlog N per instance`: a target-tracking metric of asynchronous endpoints. */
+            const catalog_metric *m = catalog_metric_find(k->endpoint_metric, k->namespace_);
+            assert_non_null(m);
+            assert_int_equal(m->on, ON_ASYNC);
+            assert_int_equal(m->use, USE_GOOD);
+            assert_true((m->stats & k->stat) != 0);
+            assert_non_null(k->per);
+            continue;
+        }
+        assert_null(k->namespace_);
         if (k->kind != KW_UTILIZATION)
             continue;
         assert_non_null(catalog_metric_find(k->endpoint_metric, "/aws/sagemaker/Endpoints"));

@@ -290,6 +290,58 @@ static void publishers_are_the_pages_lists(void **state) {
                      DIMS_ENDPOINT);
 }
 
+/* docs/metrics.md lists the catalogue: one row per metric, formatted here, so that the page
+ * cannot drift from the table the checker applies. MMEC_PRINT_METRIC_ROWS=1 prints the rows
+ * (to regenerate the page's table after a change to the catalogue). */
+static void metric_row(const catalog_metric *m, char *out, size_t size) {
+    static const char *const dims[] = {
+        [DIMS_VARIANT] = "EndpointName, VariantName", [DIMS_COMPONENT] = "InferenceComponentName",
+        [DIMS_NONE] = "-", [DIMS_ENDPOINT] = "EndpointName"};
+    static const char *const use[] = {[USE_GOOD] = "yes", [USE_WEAK] = "warning",
+                                      [USE_BAD] = "refused"};
+    char stats[80] = "";
+    for (unsigned bit = STAT_AVERAGE; bit <= STAT_SAMPLECOUNT; bit <<= 1)
+        if (m->stats & bit)
+            snprintf(stats + strlen(stats), sizeof stats - strlen(stats), "%s%s",
+                     stats[0] ? ", " : "", catalog_stat_name(bit));
+    snprintf(out, size, "| `%s` | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |", m->name,
+             m->namespace_, dims[m->dims], m->unit ? m->unit : "-", stats,
+             m->on & ON_VARIANT ? "yes" : "-", m->on & ON_ASYNC ? "yes" : "-",
+             m->on & ON_SERVERLESS ? "yes" : "-", m->on & ON_COMPONENT ? "yes" : "-",
+             use[m->use], m->source);
+}
+
+static void metrics_page_lists_the_catalogue(void **state) {
+    (void)state;
+    const char *root = getenv("MMEC_SOURCE_DIR");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/docs/metrics.md", root ? root : ".");
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    static char page[1 << 16];
+    size_t n = fread(page, 1, sizeof page - 1, f);
+    fclose(f);
+    page[n] = '\0';
+    if (getenv("MMEC_PRINT_METRIC_ROWS")) {
+        for (size_t i = 0; i < catalog_metric_count; i++) {
+            char row[1024];
+            metric_row(&catalog_metrics[i], row, sizeof row);
+            printf("%s\n", row);
+        }
+    }
+    size_t rows = 0;
+    for (const char *l = page; (l = strstr(l, "\n| `")) != NULL; l++)
+        rows++;
+    for (size_t i = 0; i < catalog_metric_count; i++) {
+        char row[1024], line[1030];
+        metric_row(&catalog_metrics[i], row, sizeof row);
+        snprintf(line, sizeof line, "\n%s\n", row);
+        if (strstr(page, line) == NULL)
+            fail_msg("docs/metrics.md lacks the row\n%s", row);
+    }
+    assert_int_equal(rows, catalog_metric_count);
+}
+
 static void statistic_words_map_to_the_enum(void **state) {
     (void)state;
     assert_int_equal(catalog_stat_from_word("avg", 3), STAT_AVERAGE);
@@ -309,6 +361,7 @@ int main(void) {
         cmocka_unit_test(instance_table_is_sorted_and_found),
         cmocka_unit_test(statistic_words_map_to_the_enum),
         cmocka_unit_test(publishers_are_the_pages_lists),
+        cmocka_unit_test(metrics_page_lists_the_catalogue),
     };
     return cmocka_run_group_tests_name("catalog", tests, load_model, free_model);
 }

@@ -265,15 +265,30 @@ static const char *check_date(mmec_ctx *ctx, const ast_tok *t) {
                       d.c.hour, d.c.minute, d.c.second);
 }
 
-/* ScheduledActionName: 1..256 characters, none of ':', '/', '|' or control characters, no
- * leading or trailing space (BC pattern). */
+/* The code point at s[*i] of valid UTF-8 (the source was checked, and a string's escapes
+ * add only ASCII), advancing *i. */
+static uint32_t next_code_point(const char *s, size_t len, size_t *i) {
+    unsigned char c = (unsigned char)s[(*i)++];
+    int more = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
+    uint32_t cp = more == 3 ? c & 0x07u : more == 2 ? c & 0x0Fu : more == 1 ? c & 0x1Fu : c;
+    for (; more > 0 && *i < len; more--)
+        cp = cp << 6 | ((unsigned char)s[(*i)++] & 0x3Fu);
+    return cp;
+}
+
+/* ScheduledActionName: 1..256 characters, none of ':', '/', '|' or the control characters
+ * U+0000..U+001F and U+007F..U+009F, no leading or trailing space (BC pattern). The pattern and
+ * the length are the service's (Java) strings: code points, counted in UTF-16 units, not the
+ * bytes of their UTF-8 ("€" is E2 82 AC, whose 0x82 is no control character). */
 static int check_action_name(mmec_ctx *ctx, const ast_tok *t, const char *suffix) {
-    size_t len = t->len + strlen(suffix);
-    int ok = len >= 1 && len <= 256 && t->len > 0 && t->s[0] != ' ' && t->s[t->len - 1] != ' ';
-    for (size_t i = 0; ok && i < t->len; i++) {
-        unsigned char c = (unsigned char)t->s[i];
-        ok = !(c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == ':' || c == '/' || c == '|');
+    size_t units = strlen(suffix);
+    int ok = t->len > 0 && t->s[0] != ' ' && t->s[t->len - 1] != ' ';
+    for (size_t i = 0; ok && i < t->len;) {
+        uint32_t cp = next_code_point(t->s, t->len, &i);
+        units += cp > 0xFFFF ? 2 : 1;
+        ok = !(cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == ':' || cp == '/' || cp == '|');
     }
+    ok = ok && units >= 1 && units <= 256;
     if (!ok)
         diag_error(ctx, "schedule-name", t->loc,
                    "invalid scheduled action name: 1 to 256 characters%s, without ':', '/', "

@@ -13,9 +13,10 @@
 
 #define MAX_STEPS 20               /* step adjustments per policy (UG-Q) */
 #define DEFAULT_PERIOD 60          /* `every` left out: one minute */
-#define MAX_WINDOW 86400           /* Period x EvaluationPeriods: at most one day, CloudWatch's
-                                      evaluation range (PutMetricAlarm EvaluationPeriods doc,
-                                      cloudwatch model) */
+/* Period x EvaluationPeriods: at most one day for periods under an hour, else seven days
+ * (PutMetricAlarm Period doc, cloudwatch model). */
+#define MAX_WINDOW_SHORT 86400
+#define MAX_WINDOW_LONG 604800
 #define MAX_ALARM_DIMS 30          /* PutMetricAlarm Dimensions (cloudwatch model) */
 #define MAX_ALARM_NAME 255         /* AlarmName 1..255 (cloudwatch model) */
 #define SAGEMAKER_NS "AWS/SageMaker"
@@ -120,10 +121,13 @@ static int alarm_datapoints(checker *c, const ast_item *it, int32_t period, cw_a
                    "evaluated (DatapointsToAlarm <= EvaluationPeriods)", n, m);
         return 0;
     }
-    if ((int64_t)m * period > MAX_WINDOW) {
+    int64_t window = period < 3600 ? MAX_WINDOW_SHORT : MAX_WINDOW_LONG;
+    if ((int64_t)m * period > window) {
         diag_error(c->ctx, "alarm-window", it->loc,
-                   "%d periods of %d seconds is more than one day: CloudWatch evaluates an "
-                   "alarm over at most 86400 seconds (Period x EvaluationPeriods)", m, period);
+                   "%d periods of %d seconds is more than %s: CloudWatch evaluates an alarm "
+                   "over at most %lld seconds%s (Period x EvaluationPeriods)", m, period,
+                   period < 3600 ? "one day" : "seven days", (long long)window,
+                   period < 3600 ? " when its period is under an hour" : "");
         return 0;
     }
     a->datapoints_to_alarm = n;

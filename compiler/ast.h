@@ -151,6 +151,7 @@ typedef struct ast_step_policy {
     ast_item *options;         /* ITEM_EVERY ... ITEM_MIN_CHANGE, ITEM_COOLDOWN, ITEM_NAME */
     ast_step *steps;           /* source order */
     int braces;                /* the steps were written in braces */
+    int broken;                /* a step line had a syntax error: the steps are not checked */
     span steps_loc;            /* the braces, or the one step */
 } ast_step_policy;
 

@@ -299,6 +299,17 @@ static int aws_step_rules(checker *c, const draft *d, uint32_t n, double thr) {
         open_lower += !d[i].s.has_lower;
         open_upper += !d[i].s.has_upper;
     }
+    if (open_lower > 1 || open_upper > 1) {
+        int lower = open_lower > 1;
+        const step_adjustment *second = NULL;
+        for (uint32_t i = 0, seen = 0; i < n && !second; i++)
+            if (lower ? !d[i].s.has_lower : !d[i].s.has_upper)
+                second = ++seen == 2 ? &d[i].s : NULL;
+        diag_error(ctx, "step-bounds", second->loc,
+                   "a second step open %s: at most one step leaves its %s bound open "
+                   "(AWS.md §1.4)", lower ? "downward" : "upward", lower ? "lower" : "upper");
+        return 0;
+    }
     for (uint32_t i = 0; i + 1 < n && ok; i++) {
         const step_adjustment *a = &d[i].s, *b = &d[i + 1].s;
         if (!a->has_upper || !b->has_lower || a->upper > b->lower) {
@@ -528,7 +539,7 @@ void check_step(checker *c, target *t, const ast_step_policy *s) {
     }
     ok = ok && check_metric_value(c, p, &s->metric, &s->metric.value, s->metric.percent,
                                   &a->threshold);
-    ok = ok && build_steps(c, p, s, a->threshold, sc);
+    ok = ok && !s->broken && build_steps(c, p, s, a->threshold, sc);
     if (ok && o.min_change)
         ok = min_change(c, o.min_change, sc);
     if (!step_name(c, p, s, o.name) || !ok)

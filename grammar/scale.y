@@ -167,7 +167,7 @@ static void scale_error(span *loc, yyscan_t scanner, parse_state *ps, const char
 
 %code requires {
 typedef struct ast_list { ast_item *head, *tail; } ast_list;
-typedef struct ast_steps { ast_step *head, *tail; span loc; int braces; } ast_steps;
+typedef struct ast_steps { ast_step *head, *tail; span loc; int braces, broken; } ast_steps;
 typedef struct ast_cmp { alarm_compare op; } ast_cmp;
 typedef struct ast_dims { ast_dim *head, *tail; } ast_dims;
 typedef struct ast_words { ast_word *head, *tail; span loc; } ast_words;
@@ -274,7 +274,7 @@ step
                                      $$->compare = $4.op; $$->compare_loc = @4;
                                      $$->options = list_add($7, $9.head).head;
                                      $$->steps = $8.head; $$->steps_loc = $8.loc;
-                                     $$->braces = $8.braces; }
+                                     $$->braces = $8.braces; $$->broken = $8.broken; }
     ;
 
 on_opt
@@ -322,7 +322,7 @@ step_opt
 /* One adjustment for the whole breach, or one step per line in braces. */
 step_body
     : adjust                       { $$.head = $$.tail = step_new(ps, @$, 0, none(), none(), $1);
-                                     $$.loc = @$; $$.braces = 0; }
+                                     $$.loc = @$; $$.braces = 0; $$.broken = 0; }
     | "{"                          { ps->step_brace = @1; ps->in_steps = 1; }
       step_list "}"                { ps->in_steps = 0; $$ = $3; $$.loc = span_join(@1, @4);
                                      $$.braces = 1; }
@@ -336,12 +336,12 @@ step_list
     ;
 
 step_lines
-    : %empty                       { $$ = (ast_steps){NULL, NULL, {0, 0}, 0}; }
+    : %empty                       { $$ = (ast_steps){NULL, NULL, {0, 0}, 0, 0}; }
     | step_lines NL                { $$ = $1; }
     | step_lines step_line NL      { $$ = $1;
                                      if ($$.tail) $$.tail->next = $2; else $$.head = $2;
                                      $$.tail = $2; }
-    | step_lines error NL          { $$ = $1; yyerrok; }
+    | step_lines error NL          { $$ = $1; $$.broken = 1; yyerrok; }
     ;
 
 /* `[LOWER] .. [UPPER] ADJUST`, an open end left out. */

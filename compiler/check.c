@@ -17,11 +17,6 @@
 #define MAX_POLICIES 50            /* per scalable target (UG-Q, not adjustable) */
 #define MAX_TARGET_VALUE 2.348542582773833e108   /* 2^360 (BC, MetricScale doc) */
 
-/* The async metric a `backlog` keyword names (async-inference-monitor.html; AWS.md §8): an
- * asynchronous endpoint's queue per instance, tracked as its Average with the EndpointName
- * dimension only (async-inference-autoscale.html). */
-#define BACKLOG_METRIC "ApproximateBacklogSizePerInstance"
-#define SAGEMAKER_NS "AWS/SageMaker"
 
 /* A token quoted for a message: escaped and cut so a megabyte-long token stays one line. */
 static const char *quote(checker *c, const ast_tok *t) {
@@ -231,12 +226,27 @@ static void published_dims(checker *c, policy *p, metric_dims dims) {
     } else if (dims == DIMS_VARIANT) {
         check_add_dim(c, p, "EndpointName", t->name);
         check_add_dim(c, p, "VariantName", t->variant ? t->variant : DEFAULT_VARIANT);
+    } else if (dims == DIMS_ENDPOINT) {
+        check_add_dim(c, p, "EndpointName", t->name);
     }
 }
 
 static const char *kind_word(target_kind k) {
     return k == TARGET_VARIANT ? "an endpoint" : k == TARGET_COMPONENT ? "an inference component"
                                                                        : "a serverless endpoint";
+}
+
+/* A catalogued metric the target does not publish: an error, its policy or alarm would never
+ * receive data (SM-MON, SM-SLS, SM-ASYNC-MON: catalog_publishes). Returns 1 when reported. */
+static int not_published(checker *c, const policy *p, span at) {
+    const target *t = p->target;
+    if (p->metric == NULL || catalog_publishes(p->metric, t))
+        return 0;
+    diag_error(c->ctx, "not-published", at, "%s %s does not publish %s (%s): a %s on it would "
+               "never receive data", t->is_async ? "an asynchronous endpoint" : kind_word(t->kind),
+               t->resource_id, p->metric->name, p->metric->source,
+               c->alarm ? "step policy's alarm" : "policy");
+    return 1;
 }
 
 /* `model NAME`: the per-model dimension of the SageMaker page's examples (SM-MMEAS). */
@@ -519,7 +529,7 @@ int check_open_value(mmec_ctx *ctx, open_value *o) {
                            "metric at this value", text);
     } else if (m.custom) {
         custom_value(&c, p, &m, v);
-    } else if (tok_is(&m.word, "backlog")) {
+    } else if (catalog_keyword_find(m.word.s, m.word.len)->kind == KW_ASYNC) {
         p->target_value = v;
     } else if (p->predefined) {
         const catalog_keyword *kw = catalog_keyword_find(m.word.s, m.word.len);
@@ -647,6 +657,8 @@ static void check_predefined(checker *c, policy *p, const ast_metric *am,
                    "rejects other pairings)", pd->type, kind_word(t->kind), pd->dimension,
                    t->dimension);
         pairing_hint(c, t, am, pd);
+    } else {
+        not_published(c, p, am->word.loc);
     }
     if (model_tok && model_tok->s)
         diag_error(ctx, "per-model-metric", model_tok->loc,
@@ -683,12 +695,15 @@ static void check_utilization(checker *c, policy *p, const ast_metric *am,
                    "inference components publish no %s metric (SM-MON)", kw->word);
         return;
     }
-    const char *ns = t->kind == TARGET_COMPONENT ? "/aws/sagemaker/InferenceComponents"
-                                                 : "/aws/sagemaker/Endpoints";
+    const char *ns = kw->namespace_ ? kw->namespace_
+                     : t->kind == TARGET_COMPONENT ? "/aws/sagemaker/InferenceComponents"
+                                                   : "/aws/sagemaker/Endpoints";
     p->metric = catalog_metric_find(name, ns);
     p->metric_name = name;
     p->namespace_ = ns;
     p->unit = p->metric->unit;
+    if (not_published(c, p, am->word.loc))
+        return;
     published_dims(c, p, p->metric->dims);
     check_use(c, p, am->word.loc);
     if (am->stat.s == NULL) {
@@ -722,43 +737,45 @@ static void check_utilization(checker *c, policy *p, const ast_metric *am,
         check_percent_target(c, p, am, kw, v);
 }
 
-/* `backlog N per instance`, `backlog avg N`: ApproximateBacklogSizePerInstance of an
- * asynchronous endpoint, a CustomizedMetricSpecification in AWS/SageMaker with the
- * EndpointName dimension only and Statistic Average, as async-inference-autoscale.html writes
- * it (no Unit). */
-static void check_backlog(checker *c, policy *p, const ast_metric *am) {
+/* `backlog N per instance`, `backlog avg N`: an asynchronous endpoint's metric (KW_ASYNC:
+ * ApproximateBacklogSizePerInstance), a CustomizedMetricSpecification with the EndpointName
+ * dimension only and the keyword's statistic, as SM-ASYNC writes it (no Unit). */
+static void check_async_keyword(checker *c, policy *p, const ast_metric *am,
+                                const catalog_keyword *kw) {
     mmec_ctx *ctx = c->ctx;
     target *t = p->target;
     if (!t->is_async) {
         diag_error(ctx, "metric-pairing", am->word.loc,
-                   "only asynchronous endpoints publish %s (async-inference-monitor.html): "
-                   "declare the endpoint with 'async %s { ... }'", BACKLOG_METRIC, t->name);
+                   "only asynchronous endpoints publish %s (SM-ASYNC-MON): declare the endpoint "
+                   "with 'async %s { ... }'", kw->endpoint_metric, t->name);
         return;
     }
-    p->metric_name = BACKLOG_METRIC;
-    p->namespace_ = SAGEMAKER_NS;
-    p->metric = catalog_metric_find(BACKLOG_METRIC, SAGEMAKER_NS);
+    p->metric_name = kw->endpoint_metric;
+    p->namespace_ = kw->namespace_;
+    p->metric = catalog_metric_find(kw->endpoint_metric, kw->namespace_);
     check_add_dim(c, p, "EndpointName", t->name);
     if (c->alarm && am->stat.s)
         return (void)check_stat(c, p, am);
-    if (am->stat.s && !tok_is(&am->stat, "avg") && !tok_is(&am->stat, "average")) {
+    if (am->stat.s && catalog_stat_from_word(am->stat.s, am->stat.len) != kw->stat) {
         diag_error(ctx, "statistic", am->stat.loc,
-                   "the backlog per instance is tracked as its average (async-inference-"
-                   "autoscale.html): write 'backlog avg N' or 'backlog N per instance'");
+                   "%s is tracked as its %s (SM-ASYNC): write '%s %s N' or '%s N per %s'",
+                   kw->endpoint_metric, catalog_stat_name(kw->stat), kw->word,
+                   kw->stat == STAT_MAXIMUM ? "max" : kw->stat == STAT_MINIMUM ? "min" : "avg",
+                   kw->word, kw->per);
         return;
     }
-    p->statistic = "Average";
-    if (am->per.s && !tok_is(&am->per, "instance")) {
-        diag_error(ctx, "per-unit", am->per.loc,
-                   "the backlog is counted per instance: write 'per instance'");
+    p->statistic = catalog_stat_name(kw->stat);
+    if (am->per.s && !tok_is(&am->per, kw->per)) {
+        diag_error(ctx, "per-unit", am->per.loc, "'%s' is counted per %s: write 'per %s'",
+                   kw->word, kw->per, kw->per);
         return;
     }
     if (c->alarm)
         return;
     if (am->stat.s == NULL && am->per.s == NULL) {
         diag_error(ctx, "per-unit", am->value.loc,
-                   "'backlog' needs what it is counted per: write 'backlog %s per instance'",
-                   quote(c, &am->value));
+                   "'%s' needs what it is counted per: write '%s %s per %s'", kw->word, kw->word,
+                   quote(c, &am->value), kw->per);
         return;
     }
     if (am->open) {
@@ -776,7 +793,7 @@ static void check_backlog(checker *c, policy *p, const ast_metric *am) {
     if (am->percent) {
         diag_error(ctx, "target-unit", am->value.loc,
                    "%s is a count of requests, not a percentage: write %s without '%%'",
-                   BACKLOG_METRIC, quote(c, &am->value));
+                   kw->endpoint_metric, quote(c, &am->value));
         return;
     }
     p->target_value = v;
@@ -786,13 +803,22 @@ static void check_backlog(checker *c, policy *p, const ast_metric *am) {
  * or the utilization form. */
 static void check_keyword_metric(checker *c, policy *p, const ast_metric *am,
                                  const ast_tok *model_tok) {
-    if (tok_is(&am->word, "backlog")) {
-        check_backlog(c, p, am);
-        return;
-    }
     const catalog_keyword *kw = catalog_keyword_find(am->word.s, am->word.len);
     if (kw == NULL) {
         unknown_metric(c, am);
+        return;
+    }
+    if (kw->kind == KW_ASYNC) {
+        check_async_keyword(c, p, am, kw);
+        return;
+    }
+    /* `backlog`: an asynchronous endpoint's queue, which no other target has (SM-ASYNC-MON). */
+    if (kw->kind == KW_ASYNC && !catalog_publishes(catalog_metric_find(kw->endpoint_metric,
+                                                                       kw->namespace_),
+                                                   p->target)) {
+        diag_error(c->ctx, "metric-pairing", am->word.loc,
+                   "'%s' (%s) is published by asynchronous endpoints only, not by %s "
+                   "(SM-ASYNC-MON)", kw->word, kw->endpoint_metric, kind_word(p->target->kind));
         return;
     }
     double v = 0;
@@ -847,6 +873,8 @@ static void check_custom_metric(checker *c, policy *p, const ast_metric *am,
                        "%s is published for %s, not for %s", p->metric->name,
                        wants_component ? "inference components" : "endpoint variants",
                        kind_word(t->kind));
+        else
+            not_published(c, p, am->word.loc);
     }
     if (!check_stat(c, p, am))
         return;
@@ -1335,7 +1363,7 @@ static void block_policies(checker *c, const ast_target *at, target *t,
 /* Target tracking scales in to zero but cannot scale out of it (SM-ZERO, UG-TT): a block with
  * a minimum of 0 and target tracking needs the step policy that scales out from zero, which
  * `scale from zero` writes (an asynchronous endpoint's target tracking waits for the backlog
- * to pass its target: async-inference-autoscale.html). */
+ * to pass its target: SM-ASYNC). */
 static void warn_from_zero(checker *c, const ast_target *at, const target *t,
                            const ast_item *capacity) {
     mmec_ctx *ctx = c->ctx;
@@ -1349,9 +1377,9 @@ static void warn_from_zero(checker *c, const ast_target *at, const target *t,
         return;
     if (t->is_async) {
         diag_warning(ctx, "scale-from-zero", capacity->a.loc,
-                     "with a minimum of 0, target tracking scales %s out of zero only once the "
-                     "backlog passes its target; scaling out on the first request needs a step "
-                     "scaling policy on HasBacklogWithoutCapacity (async-inference-autoscale)",
+                     "with a minimum of 0, target tracking scales %s out of zero late (on the "
+                     "backlog, once it passes the target) or never; scaling out on the first "
+                     "request needs a step scaling policy on HasBacklogWithoutCapacity (SM-ASYNC)",
                      t->resource_id);
     } else {
         diag_warning(ctx, "scale-from-zero", capacity->a.loc,
@@ -1515,12 +1543,12 @@ int check_metric_value(checker *c, policy *p, const ast_metric *am, const ast_to
         custom_value(c, p, &m, x);
     } else if (kw && kw->kind == KW_UTILIZATION) {
         check_percent_target(c, p, &m, kw, x);
-    } else if (kw) {
+    } else if (kw && kw->kind == KW_PREDEFINED) {
         const catalog_predefined *pd =
             catalog_predefined_for(kw->word, am->per.s ? tokstr(c, &am->per) : NULL);
         if (pd)
             predefined_value(c, p, &m, pd, x);
-    } else if (percent) {    /* math, backlog: counts */
+    } else if (percent) {    /* math, the async counts */
         diag_error(ctx, "target-unit", v->loc, "%s has no unit of percent: write %s without '%%'",
                    am->math ? "a metric-math expression" : p->metric_name, quote(c, v));
     }

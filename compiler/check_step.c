@@ -552,20 +552,23 @@ void check_step(checker *c, target *t, const ast_step_policy *s) {
  *
  * Inference components (SM-ZERO; AWS.md §4.7, §8): ChangeInCapacity +1 from lower bound 0,
  * MetricAggregationType Maximum, Cooldown 60, on an alarm over NoCapacityInvocationFailures
- * (AWS/SageMaker, InferenceComponentName, Sum, Period 60, 1 of 1, GreaterThanThreshold 1 as
- * the page's example). Asynchronous endpoints (async-inference-autoscale.html; AWS.md §8):
- * ChangeInCapacity +1 from lower bound 0 on an alarm over HasBacklogWithoutCapacity
- * (AWS/SageMaker, EndpointName, Average, Period 60, 1 of 1, GreaterThanOrEqualToThreshold 1). */
+ * (AWS/SageMaker, InferenceComponentName, Sum, Period 60, 1 of 1, GreaterThanThreshold 1).
+ * Asynchronous endpoints (SM-ASYNC, the page's HasBacklogWithoutCapacity-ScalingPolicy):
+ * ChangeInCapacity +1 from lower bound 0, MetricAggregationType Average, Cooldown 300, on an
+ * alarm over HasBacklogWithoutCapacity (AWS/SageMaker, EndpointName, Average, Period 60, 2 of
+ * 2, GreaterThanOrEqualToThreshold 1, TreatMissingData missing). */
 typedef struct zero_pair {
     const char *metric, *dimension, *statistic, *aggregation;
     alarm_compare compare;
-    int32_t cooldown;              /* 0: left to AWS's default */
+    int32_t cooldown;
+    int32_t datapoints, periods;
+    const char *treat_missing_data;
 } zero_pair;
 
 static const zero_pair component_zero = {NO_CAPACITY, "InferenceComponentName", "Sum",
-                                         "Maximum", CMP_GT, 60};
-static const zero_pair async_zero = {BACKLOG_NO_CAPACITY, "EndpointName", "Average", NULL,
-                                     CMP_GE, 0};
+                                         "Maximum", CMP_GT, 60, 1, 1, NULL};
+static const zero_pair async_zero = {BACKLOG_NO_CAPACITY, "EndpointName", "Average", "Average",
+                                     CMP_GE, 300, 2, 2, "missing"};
 
 /* `scale from zero` where it does not apply: why. */
 static int zero_applies(checker *c, const target *t, const ast_item *it) {
@@ -578,8 +581,7 @@ static int zero_applies(checker *c, const target *t, const ast_item *it) {
         return 1;
     diag_error(c->ctx, "scale-from-zero", it->loc,
                "%s cannot scale from zero: only inference components (SM-ZERO) and "
-               "asynchronous endpoints (async-inference-autoscale.html) take a minimum "
-               "capacity of 0", t->kind == TARGET_SERVERLESS ? "a serverless endpoint"
+               "asynchronous endpoints (SM-ASYNC) take a minimum capacity of 0", t->kind == TARGET_SERVERLESS ? "a serverless endpoint"
                                                              : "an endpoint variant");
     diag_note(c->ctx, it->loc, t->kind == TARGET_SERVERLESS
                                    ? "a serverless endpoint scales its provisioned concurrency"
@@ -635,10 +637,8 @@ void check_from_zero(checker *c, target *t, const ast_item *it) {
     step_config *sc = mem_alloc(ctx, sizeof *sc);
     cw_alarm *a = &sc->alarm;
     const ast_item *name = NULL;
-    if (z->cooldown) {
-        sc->cooldown = z->cooldown;
-        sc->has_cooldown = 1;
-    }
+    sc->cooldown = z->cooldown;
+    sc->has_cooldown = 1;
     if (!zero_options(c, it->options, sc, &name))
         return;
     p->target = t;
@@ -663,7 +663,9 @@ void check_from_zero(checker *c, target *t, const ast_item *it) {
     a->compare = z->compare;
     a->threshold = 1;
     a->period = DEFAULT_PERIOD;
-    a->evaluation_periods = a->datapoints_to_alarm = 1;
+    a->evaluation_periods = z->periods;
+    a->datapoints_to_alarm = z->datapoints;
+    a->treat_missing_data = z->treat_missing_data;
     if (name) {
         if (!check_policy_name(c, &name->a))
             return;

@@ -683,13 +683,16 @@ static void check_utilization(checker *c, policy *p, const ast_metric *am,
                               int have_value, double v) {
     mmec_ctx *ctx = c->ctx;
     target *t = p->target;
-    if (t->kind == TARGET_SERVERLESS) {
+    const char *name = t->kind == TARGET_COMPONENT ? kw->component_metric : kw->endpoint_metric;
+    /* SM-SLS's exhaustive list gives a serverless endpoint MemoryUtilization and none of the
+     * other instance metrics: the keyword follows the catalogue, as `metric "..."` does. */
+    if (t->kind == TARGET_SERVERLESS &&
+        !catalog_publishes(catalog_metric_find(name, "/aws/sagemaker/Endpoints"), t)) {
         diag_error(ctx, "metric-pairing", am->word.loc,
                    "a serverless endpoint has no instances and publishes no %s metric (SM-SLS); "
                    "scale it on 'provisioned-concurrency N%%'", kw->word);
         return;
     }
-    const char *name = t->kind == TARGET_COMPONENT ? kw->component_metric : kw->endpoint_metric;
     if (name == NULL) {
         diag_error(ctx, "metric-pairing", am->word.loc,
                    "inference components publish no %s metric (SM-MON)", kw->word);
@@ -809,6 +812,10 @@ static void check_keyword_metric(checker *c, policy *p, const ast_metric *am,
         return;
     }
     if (kw->kind == KW_ASYNC) {
+        if (model_tok && model_tok->s)
+            diag_error(c->ctx, "per-model-metric", model_tok->loc,
+                       "'model' does not apply to %s: it is published with EndpointName only "
+                       "(SM-ASYNC-MON)", kw->endpoint_metric);
         check_async_keyword(c, p, am, kw);
         return;
     }
@@ -897,6 +904,16 @@ static void check_custom_metric(checker *c, policy *p, const ast_metric *am,
         p->unit = u;
     } else if (p->metric) {
         p->unit = p->metric->unit;
+    }
+    if (am->dims && model_tok && model_tok->s) {
+        /* `model` would replace the written dimensions with EndpointName and ModelName: say
+         * so instead of dropping them. */
+        diag_error(ctx, "per-model-metric", model_tok->loc,
+                   "'model' and 'dimensions' both give the metric's dimensions: write "
+                   "ModelName = \"%s\" in the dimensions, or remove one of them",
+                   quote(c, model_tok));
+        diag_note(ctx, am->dims_loc, "the dimensions are written here");
+        return;
     }
     if (am->dims) {
         for (const ast_dim *d = am->dims; d; d = d->next) {
@@ -1044,6 +1061,18 @@ static void check_math_target(checker *c, policy *p, const ast_metric *am) {
     p->target_value = v;
 }
 
+/* A block's `model` is the default of its utilization policies (docs/language.md): the
+ * utilization keywords, and `metric "..."` written without dimensions. A predefined metric
+ * takes no dimensions, and a policy that writes its dimensions has chosen them all. */
+static const ast_tok *block_model(const ast_metric *am, const ast_tok *dflt) {
+    if (dflt == NULL || am->math)
+        return NULL;
+    if (am->custom)
+        return am->dims ? NULL : dflt;
+    const catalog_keyword *kw = catalog_keyword_find(am->word.s, am->word.len);
+    return kw && kw->kind == KW_UTILIZATION ? dflt : NULL;
+}
+
 static void check_scale(checker *c, target *t, const ast_scale *s, const defaults *def) {
     mmec_ctx *ctx = c->ctx;
     policy *p = mem_alloc(ctx, sizeof *p);
@@ -1051,7 +1080,7 @@ static void check_scale(checker *c, target *t, const ast_scale *s, const default
     p->loc = s->loc;
     p->metric_loc = s->metric.word.loc;
 
-    const ast_tok *model_tok = s->model.s ? &s->model : def->model;
+    const ast_tok *model_tok = s->model.s ? &s->model : block_model(&s->metric, def->model);
     if (s->metric.math)
         check_math_target(c, p, &s->metric);
     else if (s->metric.custom)
@@ -1196,6 +1225,26 @@ static void add_target(checker *c, target *t, target *replaces) {
         mem_fail(c->ctx);
 }
 
+/* The variant `rid` already registered under the other dimension of an endpoint variant: an
+ * instance-based variant (DesiredInstanceCount) and a serverless one (DesiredProvisionedConcurrency)
+ * share the resource id, but a production variant has either an InstanceType or a
+ * ServerlessConfig (SMM ProductionVariant), never both. Reports it at `loc`; 1 when it clashed. */
+static int kind_clash(checker *c, const char *rid, target_kind kind, span loc) {
+    if (kind == TARGET_COMPONENT)
+        return 0;
+    target_kind other = kind == TARGET_SERVERLESS ? TARGET_VARIANT : TARGET_SERVERLESS;
+    const target *prev = find_target(c, rid, catalog_dimension_of(other));
+    if (prev == NULL)
+        return 0;
+    diag_error(c->ctx, "redefinition", loc, "%s is already %s: one endpoint variant is either "
+               "instance-based or serverless, not both (SMM ProductionVariant)", rid,
+               other == TARGET_SERVERLESS ? "a serverless endpoint's variant"
+               : prev->is_async ? "an asynchronous endpoint's variant"
+                                : "an instance-based endpoint's variant");
+    diag_note(c->ctx, prev->loc, "first defined here");
+    return 1;
+}
+
 /* The one-line form: `scale NAME [variant V] [model M] on ...`. Several lines naming the same
  * endpoint variant add policies to one scalable target. */
 static void check_oneline(checker *c, const ast_target *at) {
@@ -1215,6 +1264,8 @@ static void check_oneline(checker *c, const ast_target *at) {
     memcpy(rid + n, vs, vn), n += vn;
     rid[n] = '\0';
     target *t = find_target(c, rid, catalog_dimension_of(TARGET_VARIANT));
+    if (t == NULL && kind_clash(c, rid, TARGET_VARIANT, s->loc))
+        return;
     if (t == NULL) {
         const char *variant = s->variant.s ? tokstr(c, &s->variant) : DEFAULT_VARIANT;
         t = new_target(c, TARGET_VARIANT, tokstr(c, &s->target), variant, s->loc);
@@ -1259,9 +1310,20 @@ static target *block_target(checker *c, const ast_target *at, target_kind kind, 
     target *prev = find_target(c, t->resource_id, t->dimension);
     t->from_block = 1;
     t->is_async = is_async;
+    if (prev == NULL && kind_clash(c, t->resource_id, kind, at->loc))
+        return NULL;
     if (prev == NULL) {
         add_target(c, t, NULL);
         return t;
+    }
+    if (prev->from_block && prev->is_async != is_async) {
+        /* `endpoint e` and `async e`: one variant, asynchronous or not (SM-ASYNC-MON: the
+         * two publish different metrics). */
+        diag_error(ctx, "redefinition", at->loc, "%s is already %s endpoint's variant: an "
+                   "endpoint is either asynchronous or not, not both", t->resource_id,
+                   prev->is_async ? "an asynchronous" : "an instance-based (real-time)");
+        diag_note(ctx, prev->loc, "first defined here");
+        return NULL;
     }
     if (prev->from_block) {
         diag_error(ctx, "redefinition", at->loc, "%s is defined twice", t->resource_id);

@@ -102,7 +102,11 @@ const catalog_metric catalog_metrics[] = {
     {"RequestDownloadLatency", SMNS, "Microseconds", STAT_ALL, USE_BAD, LATENCY, PER_NONE, 0, DIMS_VARIANT, "SM-ASYNC-MON", ON_ASYNC},
     {"ResponseUploadFailures", SMNS, "Count", STAT_SUM, USE_BAD, ERRORS, PER_NONE, 0, DIMS_VARIANT, "SM-ASYNC-MON", ON_ASYNC},
     {"ResponseUploadLatency", SMNS, "Microseconds", STAT_ALL, USE_BAD, LATENCY, PER_NONE, 0, DIMS_VARIANT, "SM-ASYNC-MON", ON_ASYNC},
-    {"ServerlessConcurrentExecutionsUtilization", SMNS, "None", PCTSTATS, USE_GOOD, NULL, PER_NONE, 0, DIMS_VARIANT, "SM-SLS", ON_SERVERLESS},
+    {"ServerlessConcurrentExecutionsUtilization", SMNS, "None", PCTSTATS, USE_BAD,
+     "it divides the concurrent executions by the endpoint's maximum concurrency (SM-SLS), "
+     "which provisioned concurrency does not change, so it does not fall as capacity is "
+     "added; scale on 'provisioned-concurrency N%'",
+     PER_NONE, 0, DIMS_VARIANT, "SM-SLS", ON_SERVERLESS},
     {"ServerlessProvisionedConcurrencyExecutions", SMNS, "Count", STAT_ALL, USE_BAD,
      "a count of executions is a total, not a ratio to the provisioned concurrency; scale on "
      "'provisioned-concurrency N%'", PER_NONE, 0, DIMS_VARIANT, "SM-SLS", ON_SERVERLESS},

@@ -812,10 +812,6 @@ static void check_keyword_metric(checker *c, policy *p, const ast_metric *am,
         return;
     }
     if (kw->kind == KW_ASYNC) {
-        if (model_tok && model_tok->s)
-            diag_error(c->ctx, "per-model-metric", model_tok->loc,
-                       "'model' does not apply to %s: it is published with EndpointName only "
-                       "(SM-ASYNC-MON)", kw->endpoint_metric);
         check_async_keyword(c, p, am, kw);
         return;
     }

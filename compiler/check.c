@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "ast.h"
 #include "catalog.h"
@@ -837,26 +838,179 @@ static void check_keyword_metric(checker *c, policy *p, const ast_metric *am,
         check_utilization(c, p, am, model_tok, kw, have_value, v);
 }
 
+/* A CloudWatch string's length as the services count it (Java strings: UTF-16 units, not the
+ * bytes of its UTF-8), or -1 when it holds a character outside BC's pattern for metric names,
+ * namespaces and dimensions ([\u0020-\uD7FF\uE000-\uFFFD\uD800\uDC00-\uDBFF\uDFFF\r\n\t]*).
+ * The source is valid UTF-8 (checked by the scanner; escapes add ASCII only). */
+static long cw_length(const ast_tok *t) {
+    long units = 0;
+    for (uint32_t i = 0; i < t->len;) {
+        unsigned char ch = (unsigned char)t->s[i++];
+        int more = ch >= 0xF0 ? 3 : ch >= 0xE0 ? 2 : ch >= 0xC0 ? 1 : 0;
+        uint32_t cp = more == 3 ? ch & 0x07u : more == 2 ? ch & 0x0Fu : more == 1 ? ch & 0x1Fu : ch;
+        for (; more > 0 && i < t->len; more--)
+            cp = cp << 6 | ((unsigned char)t->s[i++] & 0x3Fu);
+        if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0xFFFE || cp == 0xFFFF)
+            return -1;
+        units += cp > 0xFFFF ? 2 : 1;
+    }
+    return units;
+}
+
+/* A metric name, namespace or dimension part within 1..max characters of BC's pattern
+ * (TargetTrackingMetric*, and the cloudwatch model's MetricName, Namespace, DimensionName and
+ * DimensionValue, which the alarms use). Returns 0 after reporting it. */
+static int cw_string_ok(checker *c, const ast_tok *t, long max, const char *what) {
+    long n = cw_length(t);
+    if (n < 0) {
+        diag_error(c->ctx, "metric-name", t->loc, "%s '%s' has a control character CloudWatch "
+                   "does not accept (BC TargetTrackingMetric pattern)", what, quote(c, t));
+        return 0;
+    }
+    if (n < 1 || n > max) {
+        diag_error(c->ctx, "metric-name", t->loc, "%s is %s; CloudWatch takes 1 to %ld "
+                   "characters (BC, CW-PMA)", what,
+                   n ? mem_printf(c->ctx, "%ld characters long", n) : "empty", max);
+        return 0;
+    }
+    return 1;
+}
+
+/* Whether `ns` is a namespace SageMaker owns: AWS/SageMaker or /aws/sagemaker/... Metrics
+ * there are SageMaker's (SM-MON), so an unknown name there is a typo, not a custom metric. */
+static int sagemaker_namespace(const char *ns) {
+    return strcmp(ns, "AWS/SageMaker") == 0 || strncmp(ns, "/aws/sagemaker/", 15) == 0;
+}
+
+/* A namespace that differs from a catalogued one in its case or its leading '/' only
+ * ("aws/sagemaker/Endpoints"): the catalogued one, or NULL. CloudWatch namespaces are compared
+ * exactly, so the metric would be another, empty one. */
+static const char *near_namespace(const char *ns) {
+    const char *a = ns[0] == '/' ? ns + 1 : ns;
+    for (size_t i = 0; i < catalog_metric_count; i++) {
+        const char *known = catalog_metrics[i].namespace_;
+        const char *b = known[0] == '/' ? known + 1 : known;
+        if (strcmp(ns, known) != 0 && strcasecmp(a, b) == 0)
+            return known;
+    }
+    return NULL;
+}
+
+/* `metric "X" in "NS"` with NS SageMaker's and X not catalogued in it: in another of
+ * SageMaker's namespaces, or unknown (with the closest catalogued name). */
+static void unknown_sagemaker_metric(checker *c, const policy *p, const ast_metric *am) {
+    mmec_ctx *ctx = c->ctx;
+    const catalog_metric *cm = catalog_metric_by_name(p->metric_name);
+    if (cm) {
+        diag_error(ctx, "metric-namespace", am->namespace_.loc,
+                   "SageMaker publishes %s in \"%s\", not \"%s\" (%s)", cm->name,
+                   cm->namespace_, p->namespace_, cm->source);
+        return;
+    }
+    for (size_t i = 0; i < catalog_metric_count; i++)
+        if (strcmp(catalog_metrics[i].name, p->metric_name) == 0) {
+            diag_error(ctx, "metric-namespace", am->namespace_.loc,
+                       "SageMaker does not publish %s in \"%s\" (docs/metrics.md lists where it "
+                       "does)", p->metric_name, p->namespace_);
+            return;
+        }
+    diag_error(ctx, "unknown-metric", am->word.loc,
+               "SageMaker publishes no metric \"%s\" in \"%s\" (SM-MON, SM-SLS, SM-ASYNC-MON)",
+               quote(c, &am->word), p->namespace_);
+    const char *best = util_closest(am->word.s, am->word.len, catalog_metrics,
+                                    catalog_metric_count, sizeof catalog_metrics[0]);
+    if (best) {
+        const catalog_metric *b = NULL;
+        for (size_t i = 0; i < catalog_metric_count && b == NULL; i++)
+            if (strcmp(catalog_metrics[i].name, best) == 0 &&
+                strcmp(catalog_metrics[i].namespace_, p->namespace_) == 0)
+                b = &catalog_metrics[i];
+        if (b)
+            diag_note(ctx, am->word.loc, "did you mean \"%s\"?", best);
+        else
+            diag_note(ctx, am->word.loc, "did you mean \"%s\"? (SageMaker publishes it in "
+                      "\"%s\")", best, catalog_metric_by_name(best)
+                                           ? catalog_metric_by_name(best)->namespace_
+                                           : "another namespace");
+    }
+}
+
+/* Written dimensions of a catalogued metric against those SageMaker publishes it with for this
+ * target, compared as a set: CloudWatch identifies a metric by its namespace, name and
+ * dimension set, in any order (CW-PMA Dimensions). */
+static void published_dims_written(checker *c, const policy *p, const ast_metric *am) {
+    const target *t = p->target;
+    const char *names[2] = {"EndpointName", "VariantName"};
+    const char *values[2] = {t->name, t->variant ? t->variant : DEFAULT_VARIANT};
+    size_t n = 2;
+    const char *want = "EndpointName, VariantName";
+    if (p->metric->dims == DIMS_COMPONENT) {
+        names[0] = "InferenceComponentName";
+        n = 1;
+        want = "InferenceComponentName";
+    } else if (p->metric->dims == DIMS_ENDPOINT) {
+        n = 1;
+        want = "EndpointName";
+    }
+    size_t found = 0;
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; j < p->ndims; j++) {
+            if (strcmp(p->dims[j].name, names[i]) != 0)
+                continue;
+            found++;
+            if (strcmp(p->dims[j].value, values[i]) != 0)
+                diag_warning(c->ctx, "dimension", am->dims_loc,
+                             "%s = \"%s\" is not this target's (%s): the policy of %s would "
+                             "follow another resource's %s", names[i], p->dims[j].value,
+                             values[i], t->resource_id, p->metric->name);
+        }
+    }
+    if (found != n || p->ndims != n)
+        diag_warning(c->ctx, "dimension", am->dims_loc,
+                     "SageMaker publishes %s with the dimensions %s only: a policy on "
+                     "other dimensions never receives data (%s)",
+                     p->metric->name, want, p->metric->source);
+}
+
 static void check_custom_metric(checker *c, policy *p, const ast_metric *am,
                                 const ast_tok *model_tok) {
     mmec_ctx *ctx = c->ctx;
-    if (am->word.len == 0 || am->word.len > 255) {
+    if (am->word.len == 0) {
         diag_error(ctx, "metric-name", am->word.loc,
                    "a metric name is 1 to 255 characters long (BC TargetTrackingMetric)");
         return;
     }
+    if (!cw_string_ok(c, &am->word, 255, "a metric name"))
+        return;
     p->metric_name = tokstr(c, &am->word);
     if (am->namespace_.s) {
+        if (!cw_string_ok(c, &am->namespace_, 255, "a namespace"))
+            return;
+        if (am->namespace_.s[0] == ':') {    /* cloudwatch model Namespace: [^:].* */
+            diag_error(ctx, "metric-namespace", am->namespace_.loc,
+                       "a namespace cannot start with ':' (CW-PMA Namespace)");
+            return;
+        }
         p->namespace_ = tokstr(c, &am->namespace_);
         p->metric = catalog_metric_find(p->metric_name, p->namespace_);
-        /* A SageMaker metric name in another AWS namespace is a mistake; in a namespace of
-         * the user's own it is just a custom metric. */
+        /* A name SageMaker does not publish in its own namespace is a mistake (the policy
+         * would follow a metric that never exists); elsewhere it is a custom metric. */
         const catalog_metric *cm = catalog_metric_by_name(p->metric_name);
         int aws_ns = strncmp(p->namespace_, "AWS/", 4) == 0 || strncmp(p->namespace_, "/aws/", 5) == 0;
-        if (p->metric == NULL && cm && aws_ns)
+        const char *near = near_namespace(p->namespace_);
+        if (p->metric == NULL && sagemaker_namespace(p->namespace_)) {
+            unknown_sagemaker_metric(c, p, am);
+            return;
+        } else if (p->metric == NULL && cm && aws_ns) {
             diag_error(ctx, "metric-namespace", am->namespace_.loc,
                        "SageMaker publishes %s in \"%s\", not \"%s\" (%s)", cm->name,
                        cm->namespace_, p->namespace_, cm->source);
+        } else if (near) {
+            diag_warning(ctx, "metric-namespace", am->namespace_.loc,
+                         "\"%s\" is not SageMaker's namespace \"%s\": CloudWatch compares "
+                         "namespaces exactly, so this metric is another one, which SageMaker "
+                         "never publishes (SM-MON)", p->namespace_, near);
+        }
     } else {
         p->metric = catalog_metric_by_name(p->metric_name);
         if (p->metric == NULL) {
@@ -912,34 +1066,22 @@ static void check_custom_metric(checker *c, policy *p, const ast_metric *am,
         return;
     }
     if (am->dims) {
+        size_t count = 0;
         for (const ast_dim *d = am->dims; d; d = d->next) {
-            if (d->name.len == 0 || d->name.len > 255 || d->value.len == 0 || d->value.len > 1024) {
-                diag_error(ctx, "dimension", span_join(d->name.loc, d->value.loc),
-                           "a dimension name is 1 to 255 characters and its value 1 to 1024 "
-                           "(BC MetricDimension)");
+            if (!cw_string_ok(c, &d->name, 255, "a dimension name") ||
+                !cw_string_ok(c, &d->value, 1024, "a dimension value"))
                 return;
-            }
             for (const ast_dim *e = am->dims; e != d; e = e->next)
                 if (e->name.len == d->name.len && memcmp(e->name.s, d->name.s, d->name.len) == 0)
                     diag_error(ctx, "dimension", d->name.loc, "dimension '%s' given twice",
                                quote(c, &d->name));
+            if (++count == 31)    /* cloudwatch model Dimensions: max 30 */
+                diag_error(ctx, "dimension", d->name.loc, "more than 30 dimensions: a "
+                           "CloudWatch metric has at most 30 (CW-PMA Dimensions)");
             check_add_dim(c, p, tokstr(c, &d->name), tokstr(c, &d->value));
         }
-        if (p->metric && p->metric->dims != DIMS_NONE) {
-            int ok = 1;
-            const char *want = p->metric->dims == DIMS_COMPONENT ? "InferenceComponentName"
-                                                                 : "EndpointName, VariantName";
-            if (p->metric->dims == DIMS_COMPONENT)
-                ok = p->ndims == 1 && strcmp(p->dims[0].name, "InferenceComponentName") == 0;
-            else
-                ok = p->ndims == 2 && strcmp(p->dims[0].name, "EndpointName") == 0 &&
-                     strcmp(p->dims[1].name, "VariantName") == 0;
-            if (!ok)
-                diag_warning(ctx, "dimension", am->dims_loc,
-                             "SageMaker publishes %s with the dimensions %s only: a policy on "
-                             "other dimensions never receives data (%s)",
-                             p->metric->name, want, p->metric->source);
-        }
+        if (p->metric && p->metric->dims != DIMS_NONE)
+            published_dims_written(c, p, am);
     } else if (p->metric) {
         published_dims(c, p, p->metric->dims);
     }

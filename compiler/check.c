@@ -850,7 +850,7 @@ static long cw_length(const ast_tok *t) {
         uint32_t cp = more == 3 ? ch & 0x07u : more == 2 ? ch & 0x0Fu : more == 1 ? ch & 0x1Fu : ch;
         for (; more > 0 && i < t->len; more--)
             cp = cp << 6 | ((unsigned char)t->s[i++] & 0x3Fu);
-        if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0xFFFE || cp == 0xFFFF)
+        if (cp == 0xFFFE || cp == 0xFFFF)    /* control characters: refused by the scanner */
             return -1;
         units += cp > 0xFFFF ? 2 : 1;
     }
@@ -863,8 +863,8 @@ static long cw_length(const ast_tok *t) {
 static int cw_string_ok(checker *c, const ast_tok *t, long max, const char *what) {
     long n = cw_length(t);
     if (n < 0) {
-        diag_error(c->ctx, "metric-name", t->loc, "%s '%s' has a control character CloudWatch "
-                   "does not accept (BC TargetTrackingMetric pattern)", what, quote(c, t));
+        diag_error(c->ctx, "metric-name", t->loc, "%s '%s' has a noncharacter (U+FFFE or U+FFFF) "
+                   "CloudWatch does not accept (BC TargetTrackingMetric pattern)", what, quote(c, t));
         return 0;
     }
     if (n < 1 || n > max) {

@@ -886,9 +886,11 @@ static int sagemaker_namespace(const char *ns) {
  * ("aws/sagemaker/Endpoints"): the catalogued one, or NULL. CloudWatch namespaces are compared
  * exactly, so the metric would be another, empty one. */
 static const char *near_namespace(const char *ns) {
+    static const char *const namespaces[] = {"AWS/SageMaker", "/aws/sagemaker/Endpoints",
+                                             "/aws/sagemaker/InferenceComponents"};
     const char *a = ns[0] == '/' ? ns + 1 : ns;
-    for (size_t i = 0; i < catalog_metric_count; i++) {
-        const char *known = catalog_metrics[i].namespace_;
+    for (size_t i = 0; i < sizeof namespaces / sizeof namespaces[0]; i++) {
+        const char *known = namespaces[i];
         const char *b = known[0] == '/' ? known + 1 : known;
         if (strcmp(ns, known) != 0 && strcasecmp(a, b) == 0)
             return known;
@@ -998,14 +1000,14 @@ static void check_custom_metric(checker *c, policy *p, const ast_metric *am,
         const catalog_metric *cm = catalog_metric_by_name(p->metric_name);
         int aws_ns = strncmp(p->namespace_, "AWS/", 4) == 0 || strncmp(p->namespace_, "/aws/", 5) == 0;
         const char *near = near_namespace(p->namespace_);
-        if (p->metric == NULL && sagemaker_namespace(p->namespace_)) {
+        if (p->metric == NULL && near == NULL && sagemaker_namespace(p->namespace_)) {
             unknown_sagemaker_metric(c, p, am);
             return;
         } else if (p->metric == NULL && cm && aws_ns) {
             diag_error(ctx, "metric-namespace", am->namespace_.loc,
                        "SageMaker publishes %s in \"%s\", not \"%s\" (%s)", cm->name,
                        cm->namespace_, p->namespace_, cm->source);
-        } else if (near) {
+        } else if (near) {    /* before the unknown-metric rule: the namespace is wrong */
             diag_warning(ctx, "metric-namespace", am->namespace_.loc,
                          "\"%s\" is not SageMaker's namespace \"%s\": CloudWatch compares "
                          "namespaces exactly, so this metric is another one, which SageMaker "

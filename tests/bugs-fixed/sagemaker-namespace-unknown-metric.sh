@@ -37,6 +37,9 @@ run no-slash 0 '"Namespace":"aws/sagemaker/Endpoints"' \
     'scale e on metric "CPUUtilization" in "aws/sagemaker/Endpoints" avg 50'
 run case 0 - 'is not SageMaker.s namespace "AWS/SageMaker"' \
     'scale e on metric "InvocationsPerInstance" in "aws/sagemaker" sum 50'
+run components-case 0 - 'is not SageMaker.s namespace "/aws/sagemaker/InferenceComponents"' \
+    'component c { capacity 1..2
+    scale on metric "CPUUtilizationNormalized" in "/aws/sagemaker/inferencecomponents" avg 50 }'
 run reordered 0 '"Dimensions":\[{"Name":"VariantName","Value":"AllTraffic"},{"Name":"EndpointName","Value":"e"}\]' - \
     'scale e on metric "CPUUtilization" in "/aws/sagemaker/Endpoints" avg 50 dimensions { VariantName = "AllTraffic", EndpointName = "e" }'
 quiet reordered

@@ -1404,7 +1404,7 @@ static void check_oneline(checker *c, const ast_target *at) {
     memcpy(rid + n, vs, vn), n += vn;
     rid[n] = '\0';
     target *t = find_target(c, rid, catalog_dimension_of(TARGET_VARIANT));
-    if (t == NULL && kind_clash(c, rid, TARGET_VARIANT, s->loc))
+    if (t == NULL && c->serverless_seen && kind_clash(c, rid, TARGET_VARIANT, s->loc))
         return;
     if (t == NULL) {
         const char *variant = s->variant.s ? tokstr(c, &s->variant) : DEFAULT_VARIANT;
@@ -1450,6 +1450,7 @@ static target *block_target(checker *c, const ast_target *at, target_kind kind, 
     target *prev = find_target(c, t->resource_id, t->dimension);
     t->from_block = 1;
     t->is_async = is_async;
+    c->serverless_seen |= kind == TARGET_SERVERLESS;
     if (prev == NULL && kind_clash(c, t->resource_id, kind, at->loc))
         return NULL;
     if (prev == NULL) {

@@ -26,6 +26,9 @@ struct checker {
     /* A value checked again (a step's bound after its threshold): no repeated warnings. */
     int quiet;
     struct let_def *lets;          /* the `let` definitions of the block being checked */
+    /* A serverless block was seen: only then can a new one-line target clash with one
+     * (kind_clash), so the one-line hot path skips that lookup otherwise. */
+    int serverless_seen;
 };
 
 /* Defaults a block gives its policies. */

@@ -839,8 +839,9 @@ static void check_keyword_metric(checker *c, policy *p, const ast_metric *am,
 }
 
 /* A CloudWatch string's length as the services count it (Java strings: UTF-16 units, not the
- * bytes of its UTF-8), or -1 when it holds a character outside BC's pattern for metric names,
- * namespaces and dimensions ([\u0020-\uD7FF\uE000-\uFFFD\uD800\uDC00-\uDBFF\uDFFF\r\n\t]*).
+ * bytes of its UTF-8), or -1 when it holds U+FFFE or U+FFFF, outside BC's pattern for metric
+ * names, namespaces and dimensions ([\u0020-\uD7FF\uE000-\uFFFD\uD800\uDC00-\uDBFF\uDFFF\r\n\t]*;
+ * the control characters it also excludes are refused by the scanner).
  * The source is valid UTF-8 (checked by the scanner; escapes add ASCII only). */
 static long cw_length(const ast_tok *t) {
     long units = 0;
@@ -850,7 +851,7 @@ static long cw_length(const ast_tok *t) {
         uint32_t cp = more == 3 ? ch & 0x07u : more == 2 ? ch & 0x0Fu : more == 1 ? ch & 0x1Fu : ch;
         for (; more > 0 && i < t->len; more--)
             cp = cp << 6 | ((unsigned char)t->s[i++] & 0x3Fu);
-        if (cp == 0xFFFE || cp == 0xFFFF)    /* control characters: refused by the scanner */
+        if (cp == 0xFFFE || cp == 0xFFFF)
             return -1;
         units += cp > 0xFFFF ? 2 : 1;
     }

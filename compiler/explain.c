@@ -483,7 +483,7 @@ static void explain_step_alarm(text *o, const policy *p) {
          a->metric_name ? per_core_phrase(ctx, a->metric, p->target, a->threshold) : "",
          datapoints_phrase(ctx, a));
     if (a->metric_name)
-        para(o, 6, "%s is read%s.", a->metric_name,
+        para(o, 6, "CloudWatch reads %s%s.", a->metric_name,
              where_phrase(ctx, a->namespace_, a->dims, a->ndims, a->unit));
     else if (a->nqueries > 1)
         para(o, 6, "where:");

@@ -454,8 +454,9 @@ static const char *alarm_subject(mmec_ctx *ctx, const cw_alarm *a) {
                       r->expression ? r->expression : r->metric_name);
 }
 
-/* How CloudWatch treats missing datapoints (TreatMissingData; CloudWatch user guide,
- * "Configuring how CloudWatch alarms treat missing data"). */
+/* How CloudWatch treats missing datapoints (PutMetricAlarm TreatMissingData, cloudwatch model:
+ * "missing" when omitted; CloudWatch user guide, "Configuring how CloudWatch alarms treat
+ * missing data"). */
 static const char *missing_phrase(const char *how) {
     if (strcmp(how, "breaching") == 0)
         return "Missing datapoints count as breaching the threshold (TreatMissingData "
@@ -466,8 +467,9 @@ static const char *missing_phrase(const char *how) {
     if (strcmp(how, "ignore") == 0)
         return "Missing datapoints are ignored (TreatMissingData ignore): the alarm keeps its "
                "state.";
-    return "When every datapoint of the evaluation range is missing, the alarm goes to "
-           "INSUFFICIENT_DATA and the policy does nothing (TreatMissingData missing).";
+    return "Missing datapoints are left out of the evaluation (TreatMissingData missing, "
+           "CloudWatch's default); when all of them are missing, the alarm goes to "
+           "INSUFFICIENT_DATA and the policy does nothing.";
 }
 
 /* The alarm: mmec writes it beside the policy (AWS.md §8), Application Auto Scaling neither

@@ -228,11 +228,12 @@ static void explain_target(text *o, const target *t) {
              t->npolicies);
     else if (t->npolicies > 1 && nsteps < t->npolicies)
         /* AWS.md §4.5 and §8 (BC PutScalingPolicy doc). */
-        para(o, 2, "With %zu policies, %zu of them step scaling: target tracking scales out when "
-                   "any of its policies asks to and scales in only when every one that may scale "
-                   "in asks to; a step policy acts whenever its alarm fires, and its scale-in is "
-                   "not blocked by target tracking; the largest capacity wins.",
-             t->npolicies, nsteps);
+        para(o, 2, "With %zu policies, %zu of them step scaling:%s a step policy acts whenever its "
+                   "alarm fires, and its scale-in is not blocked by target tracking; the largest "
+                   "capacity wins.", t->npolicies, nsteps,
+             t->npolicies - nsteps > 1 ? " target tracking scales out when any of its policies "
+                                         "asks to and scales in only when every one that may "
+                                         "scale in asks to;" : "");
     else if (t->npolicies > 1)
         /* AWS.md §8 (BC PutScalingPolicy doc). */
         para(o, 2, "With %zu step policies, each acts whenever its alarm fires; when several act "

@@ -12,7 +12,7 @@
  * and documents: the alarm in words, each step as the capacity change it makes at which metric
  * values, the cooldown and the aggregation, and how the policy meets target tracking on the
  * same target. Scale from zero follows SM-ZERO and the asynchronous-inference autoscaling page
- * (ASYNC below: https://docs.aws.amazon.com/sagemaker/latest/dg/async-inference-autoscale.html). */
+ * (SM-ASYNC in docs/sources.md). */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -176,7 +176,7 @@ static size_t count_steps(const target *t, int *from_zero) {
     return n;
 }
 
-/* A target that may have no capacity: what happens at 0 (SM-ZERO; ASYNC). */
+/* A target that may have no capacity: what happens at 0 (SM-ZERO; SM-ASYNC). */
 static void explain_zero(text *o, const target *t, int from_zero) {
     if (!t->has_capacity || t->min_capacity != 0 || t->npolicies == 0)
         return;
@@ -186,10 +186,31 @@ static void explain_zero(text *o, const target *t, int from_zero) {
     else if (t->is_async)
         para(o, 2, "It may scale in to 0 instances. Requests that arrive then wait in the queue, "
                    "and without `scale from zero` it starts scaling out only once the backlog "
-                   "exceeds the target-tracking value (ASYNC).");
+                   "exceeds the target-tracking value (SM-ASYNC).");
     else if (t->kind == TARGET_COMPONENT)
         para(o, 2, "It may scale in to 0 copies, and nothing here scales it out again: target "
                    "tracking cannot scale out from 0 (SM-ZERO); add `scale from zero`.");
+}
+
+/* How several policies on one target combine. */
+static void explain_several(text *o, const target *t, size_t nsteps) {
+    if (t->npolicies > 1 && nsteps == 0)
+        /* AWS.md §4.5 (UG-TT). */
+        para(o, 2, "With %zu policies it scales out when any of them asks to and scales in only "
+                   "when every one that may scale in asks to; the largest capacity wins.",
+             t->npolicies);
+    else if (t->npolicies > 1 && nsteps < t->npolicies)
+        /* AWS.md §4.5 and §8 (BC PutScalingPolicy doc). */
+        para(o, 2, "With %zu policies, %zu of them step scaling:%s a step policy acts whenever its "
+                   "alarm fires, and its scale-in is not blocked by target tracking; the largest "
+                   "capacity wins.", t->npolicies, nsteps,
+             t->npolicies - nsteps > 1 ? " target tracking scales out when any of its policies "
+                                         "asks to and scales in only when every one that may "
+                                         "scale in asks to;" : "");
+    else if (t->npolicies > 1)
+        /* AWS.md §8 (BC PutScalingPolicy doc). */
+        para(o, 2, "With %zu step policies, each acts whenever its alarm fires; when several act "
+                   "at once, the largest capacity wins.", t->npolicies);
 }
 
 static void explain_target(text *o, const target *t) {
@@ -221,23 +242,7 @@ static void explain_target(text *o, const target *t) {
         para(o, 2, "Capacity: not declared in this file; the scalable target must already be "
                    "registered (RegisterScalableTarget) with a MinCapacity and MaxCapacity.");
     explain_zero(o, t, from_zero);
-    if (t->npolicies > 1 && nsteps == 0)
-        /* AWS.md §4.5 (UG-TT). */
-        para(o, 2, "With %zu policies it scales out when any of them asks to and scales in only "
-                   "when every one that may scale in asks to; the largest capacity wins.",
-             t->npolicies);
-    else if (t->npolicies > 1 && nsteps < t->npolicies)
-        /* AWS.md §4.5 and §8 (BC PutScalingPolicy doc). */
-        para(o, 2, "With %zu policies, %zu of them step scaling:%s a step policy acts whenever its "
-                   "alarm fires, and its scale-in is not blocked by target tracking; the largest "
-                   "capacity wins.", t->npolicies, nsteps,
-             t->npolicies - nsteps > 1 ? " target tracking scales out when any of its policies "
-                                         "asks to and scales in only when every one that may "
-                                         "scale in asks to;" : "");
-    else if (t->npolicies > 1)
-        /* AWS.md §8 (BC PutScalingPolicy doc). */
-        para(o, 2, "With %zu step policies, each acts whenever its alarm fires; when several act "
-                   "at once, the largest capacity wins.", t->npolicies);
+    explain_several(o, t, nsteps);
 }
 
 static const char *metric_phrase(mmec_ctx *ctx, const policy *p) {
@@ -455,9 +460,8 @@ static const char *alarm_subject(mmec_ctx *ctx, const cw_alarm *a) {
                       r->expression ? r->expression : r->metric_name);
 }
 
-/* How CloudWatch treats missing datapoints (PutMetricAlarm TreatMissingData, cloudwatch model:
- * "missing" when omitted; CloudWatch user guide, "Configuring how CloudWatch alarms treat
- * missing data"). */
+/* How CloudWatch treats missing datapoints (CW-PMA: TreatMissingData, "missing" when omitted;
+ * CloudWatch user guide, "Configuring how CloudWatch alarms treat missing data"). */
 static const char *missing_phrase(const char *how) {
     if (strcmp(how, "breaching") == 0)
         return "Missing datapoints count as breaching the threshold (TreatMissingData "
@@ -611,11 +615,11 @@ static void explain_mix(text *o, const policy *p) {
                              "may then scale out again: the two can fight." : "");
 }
 
-/* `scale from zero` (SM-ZERO for inference components; ASYNC for asynchronous endpoints). */
+/* `scale from zero` (SM-ZERO for inference components; SM-ASYNC for asynchronous endpoints). */
 static void explain_from_zero(text *o, const policy *p) {
     const target *t = p->target;
     if (t->is_async)
-        para(o, 4, "Scale from zero (ASYNC): requests that arrive while the endpoint has no "
+        para(o, 4, "Scale from zero (SM-ASYNC): requests that arrive while the endpoint has no "
                    "instance wait in its queue, and HasBacklogWithoutCapacity becomes 1; this "
                    "alarm then adds an instance, which SageMaker provisions while the requests "
                    "keep waiting. Without it the endpoint would scale out from 0 only once the "

@@ -303,10 +303,9 @@ static const char *where_phrase(mmec_ctx *ctx, const char *ns, const dimension *
 static const char *query_phrase(mmec_ctx *ctx, const metric_query *q) {
     if (q->expression)
         return mem_printf(ctx, "%s = %s", q->id, q->expression);
-    return mem_printf(ctx, "%s = %s of %s%s%s%s", q->id, stat_phrase(ctx, q->stat),
-                      q->metric_name, where_phrase(ctx, q->namespace_, q->dims, q->ndims, q->unit),
-                      q->period ? " over " : "",
-                      q->period ? say_duration(ctx, q->period) : "");
+    return mem_printf(ctx, "%s = %s%s%s of %s%s", q->id, stat_phrase(ctx, q->stat),
+                      q->period ? " over " : "", q->period ? say_duration(ctx, q->period) : "",
+                      q->metric_name, where_phrase(ctx, q->namespace_, q->dims, q->ndims, q->unit));
 }
 
 /* The definitions an expression uses, one paragraph each. */

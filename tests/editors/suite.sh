@@ -14,7 +14,8 @@ trap 'rm -rf "$tmp"' EXIT
 check() { if [ "$2" -eq 0 ]; then echo "ok - editors/$1"; else echo "not ok - editors/$1"; fi; }
 
 files=()
-for f in "$root"/examples/*.scale "$root"/tests/golden/*/*.scale "$here"/cases/*.scale; do
+for f in "$root"/examples/*.scale "$root"/tests/golden/*/*.scale "$root"/tests/golden/next/*/*.scale \
+         "$here"/cases/*.scale; do
     # Not text an editor highlights token by token: a UTF-16 file, and an unterminated string
     # (an editor ends it at the line's end; the compiler reports it and resynchronises).
     case ${f##*/} in utf16-source.scale|unterminated-string.scale) continue ;; esac

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # tests/fmt/suite.sh: `mmec fmt`. Every .scale file the repository holds (examples, golden
-# inputs, the ```scale blocks of the docs) is stable under fmt: fmt of fmt is unchanged, and
-# the formatted file compiles to the same JSON (or fails with the same messages) as the input;
-# a file with a syntax error is refused and left alone. Then golden cases of messy input
+# inputs with tests/golden/next, the ```scale blocks of the docs) is stable under fmt: fmt of
+# fmt is unchanged, and the formatted file compiles to the same JSON (or fails with the same
+# messages) and explains the same as the input; a file with a syntax error is refused and left
+# alone. Then golden cases of messy input
 # (cases/NAME.scale formatted must equal cases/NAME.out), and the -w and --check modes.
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -16,7 +17,7 @@ mkdir -p "$tmp/docs"
 for doc in "$root/docs/language.md" "$root/README.md" "$root/docs/tools.md"; do
     [ -f "$doc" ] || continue
     awk -v dir="$tmp/docs" -v base="$(basename "$doc" .md)" '
-        /^```scale( error)?$/ { n++; file = sprintf("%s/%s-%02d.scale", dir, base, n); inblock = 1; printf "" > file; next }
+        /^```scale( error| next)?$/ { n++; file = sprintf("%s/%s-%02d.scale", dir, base, n); inblock = 1; printf "" > file; next }
         inblock && /^```$/ { inblock = 0; close(file); next }
         inblock { print > file }' "$doc"
 done
@@ -27,7 +28,8 @@ done
 planned=0
 i=0
 : > "$tmp/list"
-for src in "$root"/examples/*.scale "$root"/tests/golden/*/*.scale "$tmp"/docs/*.scale \
+for src in "$root"/examples/*.scale "$root"/tests/golden/*/*.scale "$root"/tests/golden/next/*/*.scale \
+           "$tmp"/docs/*.scale \
            "$here"/cases/*.scale; do
     [ -f "$src" ] || continue
     id=${src#$root/}; id=${id#$tmp/}

@@ -101,7 +101,8 @@ typedef enum sim_why {
     SIM_WHY_AT_MIN,          /* wanted less than min */
     SIM_WHY_SCHEDULE,        /* a scheduled action changed min/max */
     SIM_WHY_HOOK,            /* the decide hook replaced the decision */
-    SIM_WHY_HOOK_FAILED      /* the decide hook failed; the policies' decision stands */
+    SIM_WHY_HOOK_FAILED,     /* the decide hook failed; the policies' decision stands */
+    SIM_WHY_STEP_NONE        /* a step policy's alarm is in ALARM, but no step holds the value */
 } sim_why;
 
 /* What the decide hook sees at one evaluation: the decision the policies made. Arrays have
@@ -198,6 +199,11 @@ typedef struct sim_decision {
     const sim_schedule *sched;    /* the scheduled action applied at this step, or NULL */
     int32_t sched_min_before, sched_max_before;
     int above_target;             /* some policy's metric is above its target */
+    /* A step policy behind `why`: its MetricAggregationType over the alarm's datapoints and
+     * the step that value selects (-1: none). `breaching`/`window` are then its alarm's
+     * breaching datapoints and EvaluationPeriods, `threshold` its Threshold. */
+    double step_value;
+    int step;
 } sim_decision;
 
 typedef struct sim sim;

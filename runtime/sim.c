@@ -95,6 +95,8 @@ typedef struct step_state {
     uint8_t *flags;           /* ring of CWALARM_* flags, ring_mask + 1 entries */
     double *vals;             /* the alarm datapoints' values, same ring */
     size_t ring_mask, pos;    /* pos: the newest */
+    int none_in_range;        /* missing datapoints among the last `range` */
+    int breach_in_m;          /* breaching datapoints among the last `m` */
     int breaching;            /* breaching datapoints at the last evaluation */
     int invoked;              /* this step ended a period with the alarm in ALARM */
     double agg;               /* the policy's MetricAggregationType over the datapoints */
@@ -267,6 +269,7 @@ static int step_init(sim *s, size_t i, const policy *p) {
     st->ring_mask = size - 1;
     if (!ALLOC_ARRAY(s, st->flags, size) || !ALLOC_ARRAY(s, st->vals, size))
         return -1;
+    st->none_in_range = st->range;   /* the ring starts empty: every datapoint missing */
     return 0;
 }
 
@@ -591,16 +594,26 @@ static int breaches(const cw_alarm *a, double x) {
     }
 }
 
+/* Pushes an alarm datapoint into the ring, keeping the counts of the two windows. */
+static void step_push(step_state *st, uint8_t flag, double x) {
+    st->pos = (st->pos + 1) & st->ring_mask;
+    st->breach_in_m -= st->flags[(st->pos - (size_t)st->m) & st->ring_mask] == CWALARM_BREACH;
+    st->none_in_range -= st->flags[(st->pos - (size_t)st->range) & st->ring_mask] == CWALARM_NONE;
+    st->flags[st->pos] = flag;
+    st->vals[st->pos] = x;
+    st->breach_in_m += flag == CWALARM_BREACH;
+    st->none_in_range += flag == CWALARM_NONE;
+}
+
 /* Ends the alarm period being accumulated: its datapoint (or a missing one) enters the ring. */
 static void step_close(step_state *st) {
-    st->pos = (st->pos + 1) & st->ring_mask;
     double x = NAN;
     if (st->acc_n > 0)
         x = st->stat == AGG_AVG ? st->acc / st->acc_n : st->stat == AGG_COUNT ? st->acc_n : st->acc;
-    st->vals[st->pos] = x;
-    st->flags[st->pos] = isnan(x)                       ? CWALARM_NONE
-                         : breaches(&st->cfg->alarm, x) ? CWALARM_BREACH
-                                                        : CWALARM_OK;
+    step_push(st, isnan(x)                       ? CWALARM_NONE
+                  : breaches(&st->cfg->alarm, x) ? CWALARM_BREACH
+                                                 : CWALARM_OK,
+              x);
     st->last_bucket = st->bucket;
     st->bucket = NO_TIME;
     st->acc = 0;
@@ -611,14 +624,18 @@ static void step_close(step_state *st) {
 static void step_skip(step_state *st, int64_t k) {
     if (k > st->range)
         k = st->range;
-    for (int64_t j = 0; j < k; j++) {
-        st->pos = (st->pos + 1) & st->ring_mask;
-        st->flags[st->pos] = CWALARM_NONE;
-        st->vals[st->pos] = NAN;
-    }
+    for (int64_t j = 0; j < k; j++)
+        step_push(st, CWALARM_NONE, NAN);
 }
 
 static void step_evaluate(step_state *st) {
+    if (st->none_in_range == 0) {
+        /* No datapoint missing in the range: the last M decide (cwalarm_evaluate's first
+         * case, without walking them). */
+        st->breaching = st->breach_in_m;
+        st->state = st->breach_in_m >= st->n ? SIM_ALARM_ALARM : SIM_ALARM_OK;
+        return;
+    }
     st->state = (uint8_t)cwalarm_evaluate(st->flags, st->ring_mask, st->pos, st->range, st->m,
                                           st->n, (cwalarm_missing)st->missing, st->state,
                                           &st->breaching);
@@ -649,7 +666,7 @@ static void step_observe(sim *s, size_t i, int64_t time, double x, int ok) {
             st->acc = x;
         st->acc_n++;
     }
-    if (floor_div(time + s->period, st->alarm_period) != b) {
+    if (st->per == 1 || floor_div(time + s->period, st->alarm_period) != b) {
         step_close(st);
         step_evaluate(st);
         /* While the alarm is in ALARM the policy is invoked at each evaluation: actions other

@@ -14,12 +14,15 @@
 #include "sim.h"
 
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "alarms.h"
 #include "catalog.h"
 #include "cwalarm.h"
+#include "mathexpr.h"
 #include "stepscale.h"
 #include "strbuf.h"
 #include "tm.h"
@@ -65,15 +68,32 @@ struct sim {
      * entries (used for the step policies only), NULL when the target has none. */
     struct step_state *step;
     uint8_t *source;          /* per policy: where its metric comes from (SRC_*) */
+    int32_t *column;          /* per policy: SRC_COLUMN's column */
+    struct sim_math *math;    /* per policy: SRC_MATH's queries; NULL when no policy has math */
+    const double *cols;       /* the named columns of this step (sim_step_columns), or NULL */
     int any_step;
     sim_decision d;
 };
+
+/* A policy's metric math (its queries, model.h metric_query): each query's value at this
+ * step, from a trace column, from the trace's value, or from its compiled expression. */
+typedef struct sim_math {
+    size_t nq;
+    const metric_query *q;
+    int32_t *col;             /* per query: the column it reads, -1: none */
+    mexpr *expr;              /* per query: its expression (ops NULL for a metric) */
+    double *val;              /* per query: this step's value, NaN missing */
+    uint32_t *order;          /* the queries in an order where each follows what it uses */
+    size_t ret;               /* the query that returns data */
+} sim_math;
 
 /* Where a policy's metric comes from at each evaluation. */
 enum {
     SRC_LOAD = 0,             /* the trace's value: load / capacity, or a per-capacity metric */
     SRC_NO_CAPACITY,          /* NoCapacityInvocationFailures: the load that found no capacity */
-    SRC_BACKLOG_NO_CAPACITY   /* HasBacklogWithoutCapacity: 1 while load waits for capacity */
+    SRC_BACKLOG_NO_CAPACITY,  /* HasBacklogWithoutCapacity: 1 while load waits for capacity */
+    SRC_COLUMN,               /* a named column of the trace, replayed as observed */
+    SRC_MATH                  /* metric math over columns and the trace's value */
 };
 
 /* A step policy's alarm and cooldown (AWS.md §4.6, §8). The alarm's datapoints are the sim's
@@ -163,6 +183,19 @@ static int32_t in_steps(int m, int32_t policy_period, int32_t period) {
             (s)->cfg.alloc((s)->cfg.alloc_user, (p), sizeof *(p) * (n), 0);               \
     } while (0)
 
+static void math_free(sim *s, sim_math *m) {
+    if (m->expr)
+        for (size_t k = 0; k < m->nq; k++) {
+            FREE_ARRAY(s, m->expr[k].ops, m->expr[k].cap);
+            FREE_ARRAY(s, m->expr[k].stack, m->expr[k].cap);
+            FREE_ARRAY(s, m->expr[k].state, m->expr[k].cap);
+        }
+    FREE_ARRAY(s, m->expr, m->nq);
+    FREE_ARRAY(s, m->col, m->nq);
+    FREE_ARRAY(s, m->val, m->nq);
+    FREE_ARRAY(s, m->order, m->nq);
+}
+
 static void free_arrays(sim *s) {
     size_t n = s->np;
     FREE_ARRAY(s, s->target_value, n);
@@ -192,6 +225,11 @@ static void free_arrays(sim *s) {
         }
     FREE_ARRAY(s, s->step, n);
     FREE_ARRAY(s, s->source, n);
+    FREE_ARRAY(s, s->column, n);
+    if (s->math)
+        for (size_t i = 0; i < n; i++)
+            math_free(s, &s->math[i]);
+    FREE_ARRAY(s, s->math, n);
 }
 
 /* The statistic of an alarm over a period of several sim datapoints: Sum adds them, Minimum
@@ -275,7 +313,158 @@ static int step_init(sim *s, size_t i, const policy *p) {
 
 static int valid_window(int m, int n) { return n >= 1 && n <= MAX_WINDOW && m >= 1 && m <= n; }
 
-sim *sim_new(const sim_config *cfg, const target *tgt) {
+/* The named column `name` of the run (sim_config.columns), or -1. */
+static int32_t column_named(const sim *s, const char *name) {
+    for (size_t k = 0; name && k < s->cfg.ncolumns; k++)
+        if (s->cfg.columns[k] && strcmp(s->cfg.columns[k], name) == 0)
+            return (int32_t)k;
+    return -1;
+}
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 4, 5)))
+#endif
+static void set_error(char *err, size_t cap, const policy *p, const char *fmt, ...) {
+    if (!err || !cap)
+        return;
+    int n = snprintf(err, cap, "policy %s: ", p->name ? p->name : "?");
+    if (n < 0 || (size_t)n >= cap)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err + n, cap - (size_t)n, fmt, ap);
+    va_end(ap);
+}
+
+typedef struct resolve_ctx {
+    const sim_math *m;
+} resolve_ctx;
+
+/* A query's id in an expression: its index among the policy's queries. */
+static int resolve_id(void *user, const char *id, size_t len) {
+    const sim_math *m = ((resolve_ctx *)user)->m;
+    for (size_t k = 0; k < m->nq; k++)
+        if (m->q[k].id && strlen(m->q[k].id) == len && memcmp(m->q[k].id, id, len) == 0)
+            return (int)k;
+    return -1;
+}
+
+/* Orders the queries so that each expression follows the queries it reads (depth first);
+ * -1 on a cycle. `mark`: 0 new, 1 in progress, 2 done. */
+static int order_query(sim_math *m, size_t k, uint8_t *mark, size_t *n) {
+    if (mark[k] == 2)
+        return 0;
+    if (mark[k] == 1)
+        return -1;
+    mark[k] = 1;
+    if (m->expr[k].ops)
+        for (size_t j = 0; j < m->expr[k].nops; j++)
+            if (mexpr_input(&m->expr[k], j) >= 0 &&
+                order_query(m, (size_t)mexpr_input(&m->expr[k], j), mark, n) != 0)
+                return -1;
+    mark[k] = 2;
+    m->order[(*n)++] = (uint32_t)k;
+    return 0;
+}
+
+/* Sets up policy `p`'s metric math (`q`, `nq` queries): columns bound by query id, then by
+ * metric name; expressions compiled. -1 with `err` set when an expression is refused, or
+ * memory runs out (err empty). */
+static int math_init(sim *s, sim_math *m, const policy *p, const metric_query *q, size_t nq,
+                     char *err, size_t errcap) {
+    m->nq = nq;
+    m->q = q;
+    if (!ALLOC_ARRAY(s, m->col, nq) || !ALLOC_ARRAY(s, m->expr, nq) ||
+        !ALLOC_ARRAY(s, m->val, nq) || !ALLOC_ARRAY(s, m->order, nq))
+        return -1;
+    m->ret = nq - 1;
+    for (size_t k = 0; k < nq; k++) {
+        m->col[k] = column_named(s, q[k].id);
+        if (m->col[k] < 0 && !q[k].expression)
+            m->col[k] = column_named(s, q[k].metric_name);
+        if (q[k].return_data)
+            m->ret = k;
+        m->val[k] = NAN;
+    }
+    for (size_t k = 0; k < nq; k++) {
+        if (!q[k].expression)
+            continue;
+        mexpr *e = &m->expr[k];
+        e->cap = strlen(q[k].expression) + 1;
+        if (!ALLOC_ARRAY(s, e->ops, e->cap) || !ALLOC_ARRAY(s, e->stack, e->cap) ||
+            !ALLOC_ARRAY(s, e->state, e->cap))
+            return -1;
+        char why[200];
+        resolve_ctx rc = {m};
+        if (mexpr_compile(e, q[k].expression, resolve_id, &rc, why, sizeof why) != 0) {
+            set_error(err, errcap, p, "metric math \"%s\": %s", q[k].expression, why);
+            return -1;
+        }
+    }
+    uint8_t mark[256] = {0};
+    size_t n = 0;
+    if (nq > sizeof mark) {
+        set_error(err, errcap, p, "metric math: more than %zu queries", sizeof mark);
+        return -1;
+    }
+    for (size_t k = 0; k < nq; k++)
+        if (order_query(m, k, mark, &n) != 0) {
+            set_error(err, errcap, p, "metric math: the expressions use one another in a cycle");
+            return -1;
+        }
+    return 0;
+}
+
+/* The metric queries of `p`: a target-tracking policy's or its step alarm's. */
+static const metric_query *queries_of(const policy *p, size_t *n) {
+    if (p->type == POLICY_STEP && p->step) {
+        *n = p->step->alarm.nqueries;
+        return p->step->alarm.queries;
+    }
+    *n = p->nqueries;
+    return p->queries;
+}
+
+/* Where policy `i`'s metric comes from, once the run's columns are known: metric math, a
+ * column named as its policy or CloudWatch metric, or the trace's value (source_of). */
+static int bind_sources(sim *s, char *err, size_t errcap) {
+    int any_math = 0;
+    for (size_t i = 0; i < s->np; i++) {
+        size_t nq;
+        any_math |= queries_of(s->tgt->policies[i], &nq) != NULL && nq > 0;
+    }
+    if (any_math && !ALLOC_ARRAY(s, s->math, s->np))
+        return -1;
+    for (size_t i = 0; i < s->np; i++) {
+        const policy *p = s->tgt->policies[i];
+        size_t nq;
+        const metric_query *q = queries_of(p, &nq);
+        if (q && nq > 0) {
+            s->source[i] = SRC_MATH;
+            if (math_init(s, &s->math[i], p, q, nq, err, errcap) != 0)
+                return -1;
+            continue;
+        }
+        const char *metric = p->type == POLICY_STEP && p->step ? p->step->alarm.metric_name
+                                                               : p->metric_name;
+        int32_t k = column_named(s, p->name);
+        if (k < 0)
+            k = column_named(s, metric);
+        if (k >= 0) {
+            s->source[i] = SRC_COLUMN;
+            s->column[i] = k;
+        } else {
+            s->source[i] = source_of(p);
+        }
+    }
+    return 0;
+}
+
+sim *sim_new(const sim_config *cfg, const target *tgt) { return sim_open(cfg, tgt, NULL, 0); }
+
+sim *sim_open(const sim_config *cfg, const target *tgt, char *err, size_t errcap) {
+    if (err && errcap)
+        err[0] = '\0';
     sim_config c;
     if (cfg)
         c = *cfg;
@@ -318,7 +507,8 @@ sim *sim_new(const sim_config *cfg, const target *tgt) {
         !ALLOC_ARRAY(s, s->high_count, n) || !ALLOC_ARRAY(s, s->low_count, n) ||
         !ALLOC_ARRAY(s, s->high, n) || !ALLOC_ARRAY(s, s->low, n) ||
         !ALLOC_ARRAY(s, s->scale_in, n) || !ALLOC_ARRAY(s, s->values, n) ||
-        !ALLOC_ARRAY(s, s->present, n) || !ALLOC_ARRAY(s, s->source, n))
+        !ALLOC_ARRAY(s, s->present, n) || !ALLOC_ARRAY(s, s->source, n) ||
+        !ALLOC_ARRAY(s, s->column, n) || bind_sources(s, err, errcap) != 0)
         goto fail;
     for (size_t i = 0; i < n; i++)
         s->any_step |= tgt->policies[i]->type == POLICY_STEP;
@@ -328,7 +518,6 @@ sim *sim_new(const sim_config *cfg, const target *tgt) {
     int32_t widest = 1;
     for (size_t i = 0; i < n; i++) {
         const policy *p = tgt->policies[i];
-        s->source[i] = source_of(p);
         if (p->type == POLICY_STEP) {
             if (!p->step || step_init(s, i, p) != 0 || !isfinite(p->step->alarm.threshold))
                 goto fail;
@@ -344,7 +533,8 @@ sim *sim_new(const sim_config *cfg, const target *tgt) {
         s->target_value[i] = p->target_value;
         /* AlarmLow threshold: 0.9 × target (observed; AWS.md §4.1, §7). */
         s->low_value[i] = p->target_value * c.low_ratio;
-        s->ceiling[i] = c.metric_ceiling > 0   ? c.metric_ceiling
+        s->ceiling[i] = s->source[i] >= SRC_COLUMN ? 0
+                        : c.metric_ceiling > 0 ? c.metric_ceiling
                         : c.metric_ceiling < 0 ? 0
                                                : catalog_ceiling(tgt, p);
         /* Cooldown defaults: 300 s for SageMaker variants, inference components and
@@ -680,6 +870,32 @@ static void step_observe(sim *s, size_t i, int64_t time, double x, int ok) {
     s->metric[i] = ok ? x : NAN;
 }
 
+/* Policy `i`'s metric math at this step: each query in order, a metric from its column or
+ * else from the trace's value as a single metric is (load / capacity in service, or the
+ * observed per-capacity value), an expression from the queries it reads. */
+static double math_value(sim *s, size_t i, double v, int present, int have_capacity,
+                         double capacity) {
+    sim_math *m = &s->math[i];
+    for (size_t j = 0; j < m->nq; j++) {
+        size_t k = m->order[j];
+        double x;
+        if (m->expr[k].ops)
+            x = mexpr_eval(&m->expr[k], m->val, (double)s->period);
+        else if (m->col[k] >= 0)
+            x = s->cols ? s->cols[m->col[k]] : NAN;
+        else if (!present)
+            x = NAN;
+        else if (s->cfg.input == SIM_INPUT_METRIC && !have_capacity)
+            x = v;
+        else if (s->in_service > 0)
+            x = (s->cfg.input == SIM_INPUT_METRIC ? v * capacity : v) / (double)s->in_service;
+        else
+            x = NAN;
+        m->val[k] = x;
+    }
+    return m->val[m->ret];
+}
+
 /* Phase 3: each policy's metric this period (derived from the load and the capacity in
  * service, capped at its ceiling), pushed into its alarm windows; the alarm states follow. */
 static observed observe_alarms(sim *s, int64_t time, const double *values, const uint8_t *present,
@@ -693,7 +909,13 @@ static observed observe_alarms(sim *s, int64_t time, const double *values, const
     for (size_t i = 0; i < s->np; i++) {
         double v = values[i], m, load;
         int ok = present[i] && isfinite(v);
-        if (s->source[i] != SRC_LOAD) {
+        if (s->source[i] >= SRC_COLUMN) {
+            /* Read from the trace's named columns, as observed (docs/simulate.md). */
+            load = s->cfg.input == SIM_INPUT_METRIC ? v * (have_capacity ? capacity : serving) : v;
+            m = s->source[i] == SRC_COLUMN ? (s->cols ? s->cols[s->column[i]] : NAN)
+                                           : math_value(s, i, v, ok, have_capacity, capacity);
+            ok = isfinite(m);
+        } else if (s->source[i] != SRC_LOAD) {
             /* Published by the endpoint whatever its capacity: the load that found none
              * (NoCapacityInvocationFailures, a Sum: SM-ZERO), or 1 while requests wait for
              * capacity (HasBacklogWithoutCapacity: async-inference-monitor). */
@@ -1117,6 +1339,14 @@ const sim_decision *sim_step_at_capacity(sim *s, int64_t time, double value, dou
         s->present[i] = p;
     }
     return sim_step_each(s, time, s->values, s->present, capacity);
+}
+
+const sim_decision *sim_step_columns(sim *s, int64_t time, double value, double capacity,
+                                     int present, const double *cols) {
+    s->cols = cols;
+    const sim_decision *d = sim_step_at_capacity(s, time, value, capacity, present);
+    s->cols = NULL;
+    return d;
 }
 
 const sim_decision *sim_step(sim *s, int64_t time, double value, int present) {

@@ -170,6 +170,14 @@ typedef struct sim_config {
     size_t nschedule;
     sim_decide_fn decide;
     void *decide_user;
+    /* The names of the trace's named columns (CSV columns beside time, value and capacity),
+     * whose values sim_step_columns takes. A policy's metric is the column named as the
+     * policy or as its CloudWatch metric (its alarm's, for a step policy), replayed as
+     * observed; a metric of a policy's metric math is the column named as its query id (the
+     * `let` name) or as its metric. Anything else comes from the trace's value as before
+     * (docs/simulate.md). Read, not copied. */
+    const char *const *columns;
+    size_t ncolumns;
     mmec_alloc_fn alloc;          /* NULL: realloc/free */
     void *alloc_user;
 } sim_config;
@@ -216,6 +224,10 @@ void sim_config_init(sim_config *cfg);
  * policies or more than SIM_MAX_POLICIES, or when a parameter is out of range (a window of 0
  * or above 4096, breaching > window, a period <= 0). */
 sim *sim_new(const sim_config *cfg, const target *tgt);
+/* The same, saying in `err` (at most `errcap` bytes, "" when the reason is memory or a
+ * parameter) why it returned NULL when a policy's metric math cannot be simulated:
+ * "policy P: metric math \"SEARCH(...)\": function 'SEARCH' is not simulated". */
+sim *sim_open(const sim_config *cfg, const target *tgt, char *err, size_t errcap);
 /* Releases the sim. Accepts NULL. */
 void sim_free(sim *s);
 
@@ -229,6 +241,10 @@ const sim_decision *sim_step(sim *s, int64_t time, double value, int present);
  * known). */
 const sim_decision *sim_step_at_capacity(sim *s, int64_t time, double value, double capacity,
                                          int present);
+/* The same with this step's named columns (`cols`: sim_config.ncolumns values, NaN for a
+ * missing one; NULL: all missing). */
+const sim_decision *sim_step_columns(sim *s, int64_t time, double value, double capacity,
+                                     int present, const double *cols);
 /* The general form: one value per policy (`values[i]`, `present[i]`), for traces that carry a
  * series per policy. */
 const sim_decision *sim_step_each(sim *s, int64_t time, const double *values,

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "cwalarm.h"
+#include "mathexpr.h"
 #include "sim.h"
 #include "stepscale.h"
 
@@ -500,6 +501,167 @@ static void exact_capacity_is_clamped(void **state) {
     sim_free(s);
 }
 
+
+/* ---- metric math (CW-MM) ------------------------------------------------------------------- */
+
+typedef struct ids {
+    const char *names[4];
+} ids;
+
+static int resolve(void *user, const char *id, size_t len) {
+    const ids *x = user;
+    for (int k = 0; k < 4 && x->names[k]; k++)
+        if (strlen(x->names[k]) == len && memcmp(x->names[k], id, len) == 0)
+            return k;
+    return -1;
+}
+
+typedef struct compiled {
+    mexpr e;
+    mexpr_op ops[128];
+    double stack[128], st[128];
+    char err[200];
+} compiled;
+
+static int compile(compiled *c, const char *text) {
+    static ids names = {{"metric1", "metric2", "metric3", "m1"}};
+    memset(c, 0, sizeof *c);
+    c->e.ops = c->ops;
+    c->e.stack = c->stack;
+    c->e.state = c->st;
+    c->e.cap = 128;
+    return mexpr_compile(&c->e, text, resolve, &names, c->err, sizeof c->err);
+}
+
+#define M NAN
+
+/* Evaluates `text` over the series (one per input, `n` points) and compares with `want`. */
+static void series_is(const char *text, const double in[][5], size_t n, const double *want) {
+    compiled c;
+    if (compile(&c, text) != 0)
+        fail_msg("%s: %s", text, c.err);
+    for (size_t k = 0; k < n; k++) {
+        double x[4] = {in[0][k], in[1][k], in[2][k], in[3][k]};
+        double got = mexpr_eval(&c.e, x, 60);
+        if (!(isnan(want[k]) ? isnan(got) : got == want[k]))
+            fail_msg("%s at %zu: got %g, expected %g", text, k, got, want[k]);
+    }
+}
+
+/* CW-MM's examples of comparison and logical operators, and of IF. */
+static void math_follows_the_documented_examples(void **state) {
+    (void)state;
+    const double cmp[4][5] = {{30, 20, 0, 0}, {20, M, 20, M}, {0}, {0}};
+    series_is("(metric1 < metric2)", cmp, 4, (double[]){0, 0, 1, 0});
+    series_is("(metric1 >= 30)", cmp, 4, (double[]){1, 0, 0, 0});
+    series_is("(metric1 > 15 AND metric2 > 15)", cmp, 4, (double[]){1, 0, 0, 0});
+    series_is("metric1 > 15 && metric2 > 15 || metric1 == 0", cmp, 4, (double[]){1, 0, 1, 1});
+    const double iff[4][5] = {{1, 1, 0, 0, M}, {30, M, 0, 0, 30}, {0, 0, 20, M, 20}, {0}};
+    series_is("IF(metric1, metric2, metric3)", iff, 5, (double[]){30, 0, 20, M, M});
+    series_is("IF(metric1, 5, metric3)", iff, 5, (double[]){5, 5, 20, M, M});
+    series_is("IF(metric1, metric2, 5)", iff, 5, (double[]){30, 0, 5, 5, M});
+    series_is("IF(metric1, metric2)", iff, 5, (double[]){30, 0, M, M, M});
+    /* Missing values count as 0 between two series; a division by zero drops the point. */
+    const double ar[4][5] = {{10, M, 6, M, 8}, {2, 4, 0, M, 4}, {0}, {0}};
+    series_is("metric1 + metric2", ar, 5, (double[]){12, 4, 6, M, 12});
+    series_is("metric1 / metric2", ar, 5, (double[]){5, 0, M, M, 2});
+    series_is("metric1 * 2 - 1", ar, 5, (double[]){19, M, 11, M, 15});
+    series_is("-metric2 ^ 2 + 100", ar, 5, (double[]){96, 84, 100, M, 84});
+    series_is("MAX([metric1, metric2])", ar, 5, (double[]){10, 4, 6, M, 8});
+    series_is("AVG([metric1, metric2])", ar, 5, (double[]){6, 2, 3, M, 6});
+    series_is("FILL(metric1, 0)", ar, 5, (double[]){10, 0, 6, 0, 8});
+    series_is("FILL(metric1, REPEAT)", ar, 5, (double[]){10, 10, 6, 6, 8});
+    series_is("DIFF(metric1)", ar, 5, (double[]){M, M, -4, M, 2});
+    series_is("RATE(metric1)", ar, 5, (double[]){M, M, -4.0 / 120, M, 2.0 / 120});
+    series_is("metric1 / PERIOD(metric1)", ar, 5, (double[]){10.0 / 60, M, 0.1, M, 8.0 / 60});
+    series_is("CEIL(ABS(metric2 - 4.5)) + FLOOR(0.5e1)", ar, 5, (double[]){8, 6, 10, M, 6});
+}
+
+/* What a datapoint at a time cannot evaluate is refused, naming it. */
+static void math_refuses_what_it_cannot_simulate(void **state) {
+    (void)state;
+    compiled c;
+    assert_int_equal(compile(&c, "SEARCH('{AWS/SageMaker} Invocations', 'Sum')"), -1);
+    assert_string_equal(c.err, "function 'SEARCH' is not simulated");
+    assert_int_equal(compile(&c, "m1 / MAX(m1)"), -1);
+    assert_string_equal(c.err, "MAX of one time series is a scalar over the whole queried range: "
+                               "not simulated (MAX([a, b]) of an array is)");
+    assert_int_equal(compile(&c, "FILL(m1, LINEAR)"), -1);
+    assert_string_equal(c.err, "FILL(x, LINEAR) is not simulated: it needs the datapoint after "
+                               "the gap");
+    assert_int_equal(compile(&c, "m1 + backlog"), -1);
+    assert_string_equal(c.err, "unknown id 'backlog' at column 6");
+    assert_int_equal(compile(&c, "ANOMALY_DETECTION_BAND(m1)"), -1);
+    assert_string_equal(c.err, "function 'ANOMALY_DETECTION_BAND' is not simulated");
+    assert_int_equal(compile(&c, "(m1 + 1"), -1);
+    assert_string_equal(c.err, "')' expected at column 8");
+    assert_int_equal(compile(&c, "m1 +"), -1);
+    assert_int_equal(compile(&c, "STDDEV([m1, metric1])"), -1);
+    assert_string_equal(c.err, "function 'STDDEV' is not simulated");
+}
+
+/* A step alarm on math over two named trace columns: `backlog / workers` > 5 (the ids bind to
+ * the columns named as them), and a policy whose math cannot be simulated is refused by
+ * sim_open, naming the function. */
+static void math_over_named_columns(void **state) {
+    (void)state;
+    fixture f;
+    fixture_init(&f);
+    metric_query q[3] = {
+        {.id = "backlog", .metric_name = "ApproximateBacklogSize", .stat = "Average", .period = 60},
+        {.id = "workers", .metric_name = "Workers", .stat = "Average", .period = 60},
+        {.id = "e1", .expression = "backlog / workers", .return_data = 1},
+    };
+    step_config *c = add_step(&f, "queue", CMP_GT, 5, ADJ_CHANGE, 1, 1);
+    c->alarm.metric_name = NULL;
+    f.pol[0].metric_name = NULL;
+    c->alarm.queries = q;
+    c->alarm.nqueries = 3;
+    add_bound(c, 5, NAN, 2);
+    const char *names[] = {"workers", "backlog"};
+    f.cfg.columns = names;
+    f.cfg.ncolumns = 2;
+    char err[200];
+    sim *s = sim_open(&f.cfg, &f.tgt, err, sizeof err);
+    assert_non_null(s);
+    const double cols1[] = {4, 12};    /* 3 per worker */
+    const double cols2[] = {4, 40};    /* 10 per worker */
+    const sim_decision *d = sim_step_columns(s, T0, NAN, NAN, 0, cols1);
+    assert_true(d->metric[0] == 3);
+    assert_int_equal(d->desired, 1);
+    d = sim_step_columns(s, T0 + 60, NAN, NAN, 0, cols2);
+    assert_true(d->metric[0] == 10);
+    assert_int_equal(d->desired, 3);
+    sim_free(s);
+
+    q[2].expression = "backlog / SEARCH('x', 'Sum')";
+    assert_null(sim_open(&f.cfg, &f.tgt, err, sizeof err));
+    assert_string_equal(err, "policy queue: metric math \"backlog / SEARCH('x', 'Sum')\": "
+                             "function 'SEARCH' is not simulated");
+}
+
+/* A single metric reads the column named as its CloudWatch metric, as observed. */
+static void single_metric_reads_its_column(void **state) {
+    (void)state;
+    fixture f;
+    fixture_init(&f);
+    f.cfg.input = SIM_INPUT_DEMAND;
+    step_config *c = add_step(&f, "latency", CMP_GT, 500, ADJ_CHANGE, 1, 1);
+    c->alarm.metric_name = "ModelLatency";
+    f.pol[0].metric_name = "ModelLatency";
+    add_bound(c, 500, NAN, 1);
+    const char *names[] = {"ModelLatency"};
+    f.cfg.columns = names;
+    f.cfg.ncolumns = 1;
+    sim *s = sim_open(&f.cfg, &f.tgt, NULL, 0);
+    const double lat[] = {900};
+    const sim_decision *d = sim_step_columns(s, T0, 100, NAN, 1, lat);
+    assert_true(d->metric[0] == 900);
+    assert_true(d->demand == 100);
+    assert_int_equal(d->desired, 2);
+    sim_free(s);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(alarm_three_of_three_as_documented),
@@ -517,6 +679,10 @@ int main(void) {
         cmocka_unit_test(step_scale_in_is_not_blocked_by_target_tracking),
         cmocka_unit_test(scale_from_zero_then_target_tracking),
         cmocka_unit_test(exact_capacity_is_clamped),
+        cmocka_unit_test(math_follows_the_documented_examples),
+        cmocka_unit_test(math_refuses_what_it_cannot_simulate),
+        cmocka_unit_test(math_over_named_columns),
+        cmocka_unit_test(single_metric_reads_its_column),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

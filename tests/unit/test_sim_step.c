@@ -16,8 +16,10 @@
 
 #include "cwalarm.h"
 #include "mathexpr.h"
+#include "report.h"
 #include "sim.h"
 #include "stepscale.h"
+#include "strbuf.h"
 
 #define T0 1767225600   /* 2026-01-01T00:00:00Z, a multiple of 300 */
 
@@ -662,6 +664,44 @@ static void single_metric_reads_its_column(void **state) {
     sim_free(s);
 }
 
+/* The reports of a run with a step policy: the model line states its alarm and the assumed
+ * evaluation range; the table shows LOW for a `<` alarm in ALARM; the activity's cause is the
+ * policy's own alarm (named as the policy), not a target-tracking one. */
+static void reports_name_the_step_alarm(void **state) {
+    (void)state;
+    fixture f;
+    fixture_init(&f);
+    f.tgt.dimension = "sagemaker:variant:DesiredInstanceCount";
+    step_config *c = add_step(&f, "ep-cpu-step-in", CMP_LT, 20, ADJ_CHANGE, 2, 3);
+    c->alarm.treat_missing_data = "notBreaching";
+    add_bound(c, NAN, 20, -1);
+    f.cfg.initial_capacity = 4;
+    sim *s = sim_new(&f.cfg, &f.tgt);
+    report_timeline tl;
+    report_timeline_init(&tl, s);
+    for (int k = 0; k < 3; k++)
+        assert_int_equal(report_timeline_add(&tl, sim_step(s, T0 + 60 * k, 10, 1)), 0);
+    strbuf out;
+    strbuf_init(&out, NULL, NULL);
+    report_table(&tl, &out);
+    assert_false(out.failed);
+    assert_non_null(strstr(out.data, "; step alarms ep-cpu-step-in 2 of 3 every 1m missing data "
+                                      "notBreaching (evaluation range M + 2 datapoints: assumed)"));
+    assert_non_null(strstr(out.data, "LOW"));
+    assert_non_null(strstr(out.data, "scale in 4 -> 3: step policy ep-cpu-step-in: "
+                                      "CPUUtilization 10 < 20 for 2 of 3 datapoints, step ..20 "
+                                      "remove 1"));
+    strbuf_free(&out);
+    strbuf_init(&out, NULL, NULL);
+    report_json(&tl, 0, &out);
+    assert_non_null(strstr(out.data, "\"Cause\": \"monitor alarm ep-cpu-step-in in state ALARM "
+                                      "triggered policy ep-cpu-step-in\""));
+    assert_null(strstr(out.data, "TargetTracking-"));
+    strbuf_free(&out);
+    report_timeline_free(&tl);
+    sim_free(s);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(alarm_three_of_three_as_documented),
@@ -683,6 +723,7 @@ int main(void) {
         cmocka_unit_test(math_refuses_what_it_cannot_simulate),
         cmocka_unit_test(math_over_named_columns),
         cmocka_unit_test(single_metric_reads_its_column),
+        cmocka_unit_test(reports_name_the_step_alarm),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

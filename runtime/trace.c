@@ -105,32 +105,17 @@ int trace_parse_time(const char *s, size_t len, int64_t *t) {
 
 /* ---- the growable trace ------------------------------------------------------------------ */
 
-/* Grows the named columns with the datapoints (`nc` rows). */
-static int grow_cols(trace *t, size_t nc) {
-    if (t->ncols == 0)
-        return 0;
-    double *c = t->alloc(t->alloc_user, NULL, 0, nc * t->ncols * sizeof *c);
-    if (!c)
-        return -1;
-    if (t->n)
-        memcpy(c, t->cols, t->n * t->ncols * sizeof *c);
-    if (t->cols)
-        t->alloc(t->alloc_user, t->cols, t->cap * t->ncols * sizeof *c, 0);
-    t->cols = c;
-    return 0;
-}
-
 static int grow(trace *t) {
     if (t->n < t->cap)
         return 0;
     size_t nc = t->cap ? t->cap * 2 : 256;
-    if (grow_cols(t, nc) != 0)
-        return -1;
     int64_t *tm = t->alloc(t->alloc_user, NULL, 0, nc * sizeof *tm);
     double *v = t->alloc(t->alloc_user, NULL, 0, nc * sizeof *v);
     double *c = t->alloc(t->alloc_user, NULL, 0, nc * sizeof *c);
     uint8_t *p = t->alloc(t->alloc_user, NULL, 0, nc * sizeof *p);
-    if (!tm || !v || !c || !p) {
+    /* The named columns grow with the datapoints: nc rows of ncols. */
+    double *cols = t->ncols ? t->alloc(t->alloc_user, NULL, 0, nc * t->ncols * sizeof *cols) : NULL;
+    if (!tm || !v || !c || !p || (t->ncols && !cols)) {
         if (tm)
             t->alloc(t->alloc_user, tm, nc * sizeof *tm, 0);
         if (v)
@@ -139,6 +124,8 @@ static int grow(trace *t) {
             t->alloc(t->alloc_user, c, nc * sizeof *c, 0);
         if (p)
             t->alloc(t->alloc_user, p, nc * sizeof *p, 0);
+        if (cols)
+            t->alloc(t->alloc_user, cols, nc * t->ncols * sizeof *cols, 0);
         return -1;
     }
     if (t->n) {
@@ -146,14 +133,17 @@ static int grow(trace *t) {
         memcpy(v, t->value, t->n * sizeof *v);
         memcpy(c, t->capacity, t->n * sizeof *c);
         memcpy(p, t->present, t->n * sizeof *p);
+        if (cols)
+            memcpy(cols, t->cols, t->n * t->ncols * sizeof *cols);
     }
     size_t n = t->n;
-    trace_free(t);
+    trace_free(t);   /* the old arrays, at the old capacity */
     t->n = n;
     t->time = tm;
     t->value = v;
     t->capacity = c;
     t->present = p;
+    t->cols = cols;
     t->cap = nc;
     return 0;
 }

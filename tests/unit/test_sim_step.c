@@ -20,6 +20,7 @@
 #include "sim.h"
 #include "stepscale.h"
 #include "strbuf.h"
+#include "trace.h"
 
 #define T0 1767225600   /* 2026-01-01T00:00:00Z, a multiple of 300 */
 
@@ -702,6 +703,43 @@ static void reports_name_the_step_alarm(void **state) {
     sim_free(s);
 }
 
+/* A CSV trace keeps its other columns by name through growth (more rows than the first
+ * allocation) and resampling (the mean of each column in a period, like the value); an empty
+ * field is missing; a bad number names its column. */
+static void trace_keeps_named_columns(void **state) {
+    (void)state;
+    strbuf csv;
+    strbuf_init(&csv, NULL, NULL);
+    strbuf_puts(&csv, "timestamp,value,backlog,capacity,workers\n");
+    for (int k = 0; k < 600; k++) {
+        char line[96];
+        snprintf(line, sizeof line, "%d,%d,%d,2,%s\n", T0 + 30 * k, k, 2 * k, k % 2 ? "" : "4");
+        strbuf_puts(&csv, line);
+    }
+    assert_false(csv.failed);
+    trace t;
+    trace_error err;
+    assert_int_equal(trace_read("q.csv", csv.data, csv.len, NULL, &t, &err), 0);
+    assert_int_equal(t.n, 600);
+    assert_int_equal(t.ncols, 2);
+    assert_string_equal(t.col_names[0], "backlog");
+    assert_string_equal(t.col_names[1], "workers");
+    assert_true(t.cols[599 * 2] == 1198);
+    assert_true(isnan(t.cols[599 * 2 + 1]));
+    assert_int_equal(trace_resample(&t, 60), 0);
+    assert_int_equal(t.n, 300);
+    assert_string_equal(t.col_names[0], "backlog");
+    assert_true(t.cols[0] == 1);              /* (0 + 2) / 2 */
+    assert_true(t.cols[1] == 4);              /* the one value of the minute */
+    assert_true(t.cols[299 * 2] == 1197);
+    trace_free(&t);
+    strbuf_free(&csv);
+    const char *bad = "timestamp,value,backlog\n1767225600,1,x2\n";
+    assert_int_equal(trace_read("q.csv", bad, strlen(bad), NULL, &t, &err), -1);
+    assert_string_equal(err.message, "q.csv:2: bad value 'x2' in column backlog");
+    trace_free(&t);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(alarm_three_of_three_as_documented),
@@ -724,6 +762,7 @@ int main(void) {
         cmocka_unit_test(math_over_named_columns),
         cmocka_unit_test(single_metric_reads_its_column),
         cmocka_unit_test(reports_name_the_step_alarm),
+        cmocka_unit_test(trace_keeps_named_columns),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

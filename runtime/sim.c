@@ -116,6 +116,7 @@ typedef struct step_state {
     double *vals;             /* the alarm datapoints' values, same ring */
     size_t ring_mask, pos;    /* pos: the newest */
     int none_in_range;        /* missing datapoints among the last `range` */
+    int pushed;               /* alarm datapoints so far, up to `m` */
     int breach_in_m;          /* breaching datapoints among the last `m` */
     int breaching;            /* breaching datapoints at the last evaluation */
     int invoked;              /* this step ended a period with the alarm in ALARM */
@@ -793,6 +794,8 @@ static void step_push(step_state *st, uint8_t flag, double x) {
     st->vals[st->pos] = x;
     st->breach_in_m += flag == CWALARM_BREACH;
     st->none_in_range += flag == CWALARM_NONE;
+    if (st->pushed < st->m)
+        st->pushed++;
 }
 
 /* Ends the alarm period being accumulated: its datapoint (or a missing one) enters the ring. */
@@ -819,6 +822,11 @@ static void step_skip(step_state *st, int64_t k) {
 }
 
 static void step_evaluate(step_state *st) {
+    /* Before the trace has covered M periods the alarm has no evaluation window: the periods
+     * before the trace are unknown, not missing (treating them as breaching would set the
+     * alarm off at the first datapoint), so it stays INSUFFICIENT_DATA. */
+    if (st->pushed < st->m)
+        return;
     if (st->none_in_range == 0) {
         /* No datapoint missing in the range: the last M decide (cwalarm_evaluate's first
          * case, without walking them). */
@@ -941,9 +949,11 @@ static observed observe_alarms(sim *s, int64_t time, const double *values, const
         if (i == 0)
             demand = present[i] ? load : NAN;
         if (s->step && s->step[i].cfg) {
-            if (!ok)
-                ob.any_missing = 1;
             step_observe(s, i, time, m, ok);
+            /* A step alarm may decide without this datapoint (its missing-data treatment, the
+             * other datapoints of its range): only INSUFFICIENT_DATA stops it. */
+            if (s->step[i].state == SIM_ALARM_INSUFFICIENT)
+                ob.any_missing = 1;
             continue;
         }
         uint8_t flag = 0;
@@ -1436,6 +1446,13 @@ static void put_step_alarm(strbuf *o, const policy *p, const sim_decision *d) {
     strbuf_puts(o, "step policy ");
     strbuf_puts(o, p->name ? p->name : "");
     strbuf_puts(o, ": ");
+    if (isnan(d->step_value)) {
+        /* In ALARM by the missing-data treatment alone: no datapoint to choose a step. */
+        strbuf_puts(o, "alarm in ALARM");
+        put_datapoints(o, d);
+        strbuf_puts(o, " (missing data treated as breaching), no datapoint to choose a step");
+        return;
+    }
     strbuf_puts(o, sim_metric_label(p));
     strbuf_puts(o, " ");
     put_num(o, d->step_value);

@@ -952,7 +952,7 @@ static observed observe_alarms(sim *s, int64_t time, const double *values, const
             step_observe(s, i, time, m, ok);
             /* A step alarm may decide without this datapoint (its missing-data treatment, the
              * other datapoints of its range): only INSUFFICIENT_DATA stops it. */
-            if (s->step[i].state == SIM_ALARM_INSUFFICIENT)
+            if (!ok && s->step[i].state == SIM_ALARM_INSUFFICIENT)
                 ob.any_missing = 1;
             continue;
         }

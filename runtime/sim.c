@@ -1,13 +1,17 @@
-/* sim.c: the target-tracking interpreter over one scalable target (see sim.h). The runtime's
- * core: trace readers feed it datapoints, the report module renders its decisions.
+/* sim.c: the interpreter of Application Auto Scaling over one scalable target (see sim.h). The
+ * runtime's core: trace readers feed it datapoints, the report module renders its decisions.
  *
- * The model, per evaluation period (AWS.md §4; each rule is cited where it is coded):
+ * The model, per evaluation period (AWS.md §4, §8; each rule is cited where it is coded):
  *   1. warm-up: capacity whose warm-up has ended joins the in-service capacity;
  *   2. scheduled actions due by now move min/max, and with them the desired capacity;
- *   3. each policy's metric is derived (load / in-service capacity, capped) and pushed into
- *      its alarm windows; alarm states follow;
- *   4. the policies' proposals combine: any may scale out, all must agree to scale in, the
- *      largest capacity wins; cooldowns and min/max apply;
+ *   3. each policy's metric is derived (load / in-service capacity, capped; a named column of
+ *      the trace; metric math, mathexpr.c; the no-capacity metrics of scale from zero) and
+ *      pushed into its alarm windows; alarm states follow (a step policy's CloudWatch alarm:
+ *      its period, N of M and missing-data treatment, cwalarm.c);
+ *   4. the policies' proposals combine: target tracking's any may scale out, all must agree
+ *      to scale in; a step policy invoked by its alarm proposes its step (stepscale.c) under
+ *      its cooldown; the largest capacity wins, for scale-out and for scale-in, and a step
+ *      scale-in is not blocked by target tracking; cooldowns and min/max apply;
  *   5. the decide hook may replace the decision;
  *   6. the new desired capacity is applied: added capacity starts warming up, removed capacity
  *      leaves at once (warming capacity first). */

@@ -1,8 +1,10 @@
-/* sim.h: the target-tracking interpreter. It replays datapoints through the checked policies
- * of one scalable target (model.h) as Application Auto Scaling would run them: alarms counting
- * breaching datapoints, proportional desired capacity, cooldowns, several policies combined,
- * min/max clamping, scheduled min/max changes, a warm-up before new capacity serves, and an
- * optional decide hook. The rules and their sources are AWS.md §4 and §7; each is cited where
+/* sim.h: the interpreter of Application Auto Scaling. It replays datapoints through the
+ * checked policies of one scalable target (model.h) as Application Auto Scaling would run them:
+ * target tracking's alarms counting breaching datapoints and its proportional desired capacity;
+ * step scaling with its CloudWatch alarm (period, N of M, missing data), steps, percent rounding
+ * and cooldown; scale from zero; metric math over the trace's named columns; cooldowns, several
+ * policies combined, min/max clamping, scheduled min/max changes, a warm-up before new capacity
+ * serves, and an optional decide hook. The rules and their sources are AWS.md §4 and §7; each is cited where
  * it is coded (sim.c).
  *
  * One sim per scalable target. The step function is allocation-free: sim_new allocates all a

@@ -486,6 +486,7 @@ int parse_source(mmec_ctx *ctx, checker *chk) {
         mem_fail(ctx);
     ctx->scanner = scanner;
     ps.read_pos = ps.base;
+    ctx->scan_reads = 0;
     size_t before = ctx->errors;
     int rc = scale_parse(scanner, &ps);
     parse_abort(ctx);

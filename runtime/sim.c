@@ -1046,24 +1046,30 @@ static void step_propose(sim *s, size_t i, int64_t time, int32_t cur, proposals 
     /* Cooldown: 300 s when not given (BC StepScalingPolicyConfiguration; AWS.md §1.4). */
     int32_t cooldown = c->has_cooldown ? c->cooldown : 300;
     int in_cd = st->last_time != NO_TIME && time < st->last_time + cooldown;
-    int32_t base = in_cd && st->last_dir > 0 ? st->last_from : cur;
-    int32_t want = stepscale_apply(c, &c->steps[k], base);
-    if (want > cur) {
-        if (want > pr->step_out_to) {
-            pr->step_out_to = want;
-            pr->step_out_pol = (int)i;
+    /* The step's direction: its adjustment's sign; ExactCapacity's against the capacity. */
+    int32_t adj = c->steps[k].adjustment;
+    int dir = c->adjustment_type == ADJ_EXACT ? (adj > cur) - (adj < cur) : (adj > 0) - (adj < 0);
+    if (dir > 0) {
+        int32_t base = in_cd && st->last_dir > 0 ? st->last_from : cur;
+        int32_t want = stepscale_apply(c, &c->steps[k], base);
+        if (want > cur) {
+            if (want > pr->step_out_to) {
+                pr->step_out_to = want;
+                pr->step_out_pol = (int)i;
+            }
+        } else if (pr->step_covered_pol < 0) {
+            pr->step_covered_pol = (int)i;
+            pr->step_covered_want = want;
         }
-    } else if (want < cur) {
+    } else if (dir < 0) {
+        int32_t want = stepscale_apply(c, &c->steps[k], cur);
         if (in_cd) {
             if (pr->step_cooldown_pol < 0)
                 pr->step_cooldown_pol = (int)i;
-        } else if (want > pr->step_in_to) {
+        } else if (want < cur && want > pr->step_in_to) {
             pr->step_in_to = want;
             pr->step_in_pol = (int)i;
         }
-    } else if (pr->step_covered_pol < 0) {
-        pr->step_covered_pol = (int)i;
-        pr->step_covered_want = want;
     }
 }
 
@@ -1393,6 +1399,12 @@ const char *sim_alarm_name(sim_alarm a) {
 const char *sim_metric_label(const policy *p) {
     if (p->metric_name)
         return p->metric_name;
+    /* Metric math: the expression whose value the policy uses. */
+    const metric_query *q = p->type == POLICY_STEP && p->step ? p->step->alarm.queries : p->queries;
+    size_t nq = p->type == POLICY_STEP && p->step ? p->step->alarm.nqueries : p->nqueries;
+    for (size_t k = nq; k-- > 0;)
+        if (q[k].return_data && q[k].expression)
+            return q[k].expression;
     if (p->predefined_type)
         return p->predefined_type;
     return p->name ? p->name : "metric";

@@ -295,6 +295,11 @@ static void cooldown_counts_the_earlier_increase(void **state) {
     sim_reason(&f.tgt, d, buf, sizeof buf);
     assert_string_equal(buf, "no scale out: step policy cpu: CPUUtilization 65 > 50 for 1 "
                              "datapoint, step 60.. add 3 wants 8, 8 already set in its cooldown");
+    /* The smaller step again within the cooldown: 5 + 2 is covered too, not a scale-in. */
+    d = sim_step(s, T0 + 150, 55, 1);
+    assert_int_equal(d->desired, 8);
+    assert_int_equal(d->why, SIM_WHY_OUT_COVERED);
+    assert_int_equal(d->want, 7);
     /* 300 s after the last scaling activity (60 s) the cooldown is over: +3 from 8. */
     for (int64_t t = T0 + 180; t < T0 + 360; t += 60)
         assert_int_equal(sim_step(s, t, 65, 1)->desired, 8);

@@ -535,7 +535,11 @@ static int open_sim(const sim_opts *o, mmec_ctx *ctx, size_t t, progress *bar, m
     free(src);
     if (st == MMEC_OK)
         return EXIT_OK;
-    int rc = *s ? run_failed(st, *s) : (fputs("mmec: out of memory\n", stderr), EXIT_INTERNAL);
+    /* Without a simulation: a policy it cannot run (reported by the diagnostics callback), or
+     * memory. */
+    int rc = *s                   ? run_failed(st, *s)
+             : st == MMEC_EINPUT ? EXIT_INPUT
+                                 : (fputs("mmec: out of memory\n", stderr), EXIT_INTERNAL);
     mmec_sim_free(*s);
     *s = NULL;
     return rc;

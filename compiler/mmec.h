@@ -305,9 +305,11 @@ MMEC_API void mmec_trace_reader_free(mmec_trace_reader *r);
 
 /* ---- The runtime: replaying datapoints through the compiled policies ----------------------
  * A simulation interprets the checked policies of one scalable target as Application Auto
- * Scaling would (alarms, proportional capacity, cooldowns, several policies combined, min/max
- * clamping, scheduled actions, warm-up, an optional Lua decide hook), one datapoint per
- * evaluation, and says what it decided and why. It reads the context's model: the context
+ * Scaling would (target tracking's alarms and proportional capacity; step scaling with its
+ * CloudWatch alarm: Period, N of M datapoints, TreatMissingData, the step a breach selects,
+ * percent rounding, its cooldown; scale from zero; metric math; cooldowns, several policies
+ * combined, min/max clamping, scheduled actions, warm-up, an optional Lua decide hook), one
+ * datapoint per evaluation, and says what it decided and why (docs/simulate.md). It reads the context's model: the context
  * must outlive it. All its memory comes from the context's allocator: the simulation's state
  * is allocated when it is opened; stepping allocates only to record the decisions
  * (options.record) and nothing else. Two simulations share nothing. */
@@ -377,8 +379,10 @@ MMEC_API void mmec_sim_options_init(mmec_sim_options *opt);
  * policies, in `*out` (NULL on failure), released with mmec_sim_free. `opt` may be NULL (the
  * defaults); it is copied. Returns MMEC_OK; MMEC_EUSAGE when the compile failed, `t` is out of
  * range or an option is; MMEC_EINPUT when the target has no policy or more than
- * MMEC_SIM_MAX_POLICIES (nothing is reported: mmec_target_policy_count says how many);
- * MMEC_EINTERNAL when memory runs out. */
+ * MMEC_SIM_MAX_POLICIES (nothing is reported: mmec_target_policy_count says how many), or when
+ * a policy's metric math cannot be evaluated a datapoint at a time (a function such as SEARCH or
+ * the MAX of one series: reported through the diagnostics callback as one error with code
+ * "simulate", which mmec_error_count does not count); MMEC_EINTERNAL when memory runs out. */
 MMEC_API mmec_status mmec_sim_open(mmec_ctx *ctx, size_t t, const mmec_sim_options *opt,
                                    mmec_sim **out);
 
@@ -396,7 +400,9 @@ MMEC_API mmec_status mmec_sim_decide(mmec_sim *s, const char *name, const char *
                                      size_t len);
 
 /* Replays every datapoint of `trace` (which must come from the same context) through a
- * simulation that has not stepped yet: the target's scheduled actions are resolved over the
+ * simulation that has not stepped yet: the trace's named CSV columns (beside time, value and
+ * capacity) feed the policies, CloudWatch metrics and metric-math ids named as them
+ * (docs/simulate.md), the target's scheduled actions are resolved over the
  * trace's time range (their cron or rate expression in their time zone), the trace is
  * re-bucketed in place to one datapoint per evaluation period when its spacing differs
  * (the mean of a period's values), then each datapoint is evaluated as by mmec_sim_step.

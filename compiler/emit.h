@@ -5,7 +5,7 @@
 
 #include "internal.h"
 
-/* Emits `p` in `format` (policy or request JSON). Returns MMEC_OK with *out and *len set, or
+/* Emits `p` in `format` (policy, request or, for a step policy, alarm JSON). Returns MMEC_OK with *out and *len set, or
  * MMEC_EINTERNAL when memory runs out (*out is then NULL). */
 mmec_status emit_json_policy(mmec_ctx *ctx, mmec_format format, const policy *p, int flags,
                              char **out, size_t *len);
@@ -19,6 +19,13 @@ struct cJSON *emit_json_request(const policy *p);
 struct cJSON *emit_json_target(const target *t);
 struct cJSON *emit_json_action(const schedule *s);
 struct cJSON *emit_json_schedule(const schedule *s);
+/* PutMetricAlarm for step policy `p`'s alarm. `actions` (the AlarmActions array, or NULL:
+ * left out) is owned by the call: added to the tree, or deleted when memory runs out. */
+struct cJSON *emit_json_alarm(const policy *p, struct cJSON *actions);
+/* PolicyType of `p` ("StepScaling", "TargetTrackingScaling") and the member that holds its
+ * configuration (StepScalingPolicyConfiguration, TargetTrackingScalingPolicyConfiguration). */
+const char *emit_policy_type(const policy *p);
+const char *emit_config_key(const policy *p);
 /* Adds `item` (which may be NULL: memory ran out making it) to `obj` under `key`. Adding
  * copies the key, which can fail too; then, or when `item` is NULL, `item` is deleted and 0
  * returned, and `obj` is as it was. */

@@ -4,20 +4,117 @@
  * frees it once. The infrastructure emitters (emit_infra.c) reuse these trees. */
 #include <limits.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
 
 #include "emit.h"
 
-/* Key order follows the AWS documentation's examples (SM-MMEAS). */
+/* Dimensions: [{Name, Value}, ...] under `key` of `obj`; nothing when there are none. */
+static int add_dims(cJSON *obj, const char *key, const dimension *dims, size_t n) {
+    if (n == 0)
+        return 1;
+    cJSON *list = cJSON_AddArrayToObject(obj, key);
+    if (list == NULL)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        cJSON *d = cJSON_CreateObject();
+        if (d == NULL)
+            return 0;
+        cJSON_AddItemToArray(list, d);
+        if (!cJSON_AddStringToObject(d, "Name", dims[i].name) ||
+            !cJSON_AddStringToObject(d, "Value", dims[i].value))
+            return 0;
+    }
+    return 1;
+}
+
+/* Metric-math queries under "Metrics": TargetTrackingMetricDataQuery (AWS.md §1.3; UG-MM) or,
+ * when a query has a Period, the alarm's MetricDataQuery (PutMetricAlarm). Each is {Id,
+ * Expression | MetricStat {Metric {MetricName, Namespace, Dimensions}, Period?, Stat, Unit?},
+ * ReturnData}, in the key order of the UG-MM examples. */
+static int add_queries(cJSON *obj, const metric_query *q, size_t n) {
+    cJSON *list = cJSON_AddArrayToObject(obj, "Metrics");
+    if (list == NULL)
+        return 0;
+    for (size_t i = 0; i < n; i++, q++) {
+        cJSON *e = cJSON_CreateObject();
+        if (e == NULL)
+            return 0;
+        cJSON_AddItemToArray(list, e);
+        if (!cJSON_AddStringToObject(e, "Id", q->id))
+            return 0;
+        if (q->expression) {
+            if (!cJSON_AddStringToObject(e, "Expression", q->expression))
+                return 0;
+        } else {
+            cJSON *stat = cJSON_AddObjectToObject(e, "MetricStat");
+            cJSON *m = stat ? cJSON_AddObjectToObject(stat, "Metric") : NULL;
+            if (m == NULL || !cJSON_AddStringToObject(m, "MetricName", q->metric_name) ||
+                !cJSON_AddStringToObject(m, "Namespace", q->namespace_) ||
+                !add_dims(m, "Dimensions", q->dims, q->ndims) ||
+                (q->period > 0 && !cJSON_AddNumberToObject(stat, "Period", q->period)) ||
+                !cJSON_AddStringToObject(stat, "Stat", q->stat) ||
+                (q->unit && !cJSON_AddStringToObject(stat, "Unit", q->unit)))
+                return 0;
+        }
+        if (!cJSON_AddBoolToObject(e, "ReturnData", q->return_data != 0))
+            return 0;
+    }
+    return 1;
+}
+
+/* StepScalingPolicyConfiguration (AWS.md §1.4), keys in the order of the UG-STEP and SM-ZERO
+ * examples: AdjustmentType, MetricAggregationType, Cooldown, MinAdjustmentMagnitude,
+ * StepAdjustments. A bound left open is omitted (null: -infinity below, +infinity above). */
+static cJSON *step_config_json(const step_config *c) {
+    static const char *const types[] = {"ChangeInCapacity", "PercentChangeInCapacity",
+                                        "ExactCapacity"};
+    cJSON *root = cJSON_CreateObject();
+    if (root == NULL)
+        return NULL;
+    cJSON *steps;
+    if (!cJSON_AddStringToObject(root, "AdjustmentType", types[c->adjustment_type]) ||
+        (c->aggregation && !cJSON_AddStringToObject(root, "MetricAggregationType", c->aggregation)) ||
+        (c->has_cooldown && !cJSON_AddNumberToObject(root, "Cooldown", c->cooldown)) ||
+        (c->has_min_adjustment_magnitude &&
+         !cJSON_AddNumberToObject(root, "MinAdjustmentMagnitude", c->min_adjustment_magnitude)) ||
+        (steps = cJSON_AddArrayToObject(root, "StepAdjustments")) == NULL)
+        goto fail;
+    for (uint32_t i = 0; i < c->nsteps; i++) {
+        const step_adjustment *s = &c->steps[i];
+        cJSON *e = cJSON_CreateObject();
+        if (e == NULL)
+            goto fail;
+        cJSON_AddItemToArray(steps, e);
+        if ((s->has_lower && !cJSON_AddNumberToObject(e, "MetricIntervalLowerBound", s->lower)) ||
+            (s->has_upper && !cJSON_AddNumberToObject(e, "MetricIntervalUpperBound", s->upper)) ||
+            !cJSON_AddNumberToObject(e, "ScalingAdjustment", s->adjustment))
+            goto fail;
+    }
+    return root;
+fail:
+    cJSON_Delete(root);
+    return NULL;
+}
+
+/* Key order follows the AWS documentation's examples (SM-MMEAS). A step policy's document is
+ * its StepScalingPolicyConfiguration. */
 cJSON *emit_json_config(const policy *p) {
+    if (p->type == POLICY_STEP)
+        return step_config_json(p->step);
     cJSON *root = cJSON_CreateObject();
     if (root == NULL)
         return NULL;
     if (!cJSON_AddNumberToObject(root, "TargetValue", p->target_value))
         goto fail;
-    if (p->predefined) {
+    if (p->nqueries > 0) {
+        /* Metric math: Metrics alone, no MetricName, Namespace or Statistic (AWS.md §1.3). */
+        cJSON *spec = cJSON_AddObjectToObject(root, "CustomizedMetricSpecification");
+        if (spec == NULL || !add_queries(spec, p->queries, p->nqueries))
+            goto fail;
+    } else if (p->predefined) {
         cJSON *spec = cJSON_AddObjectToObject(root, "PredefinedMetricSpecification");
         if (spec == NULL || !cJSON_AddStringToObject(spec, "PredefinedMetricType", p->predefined_type))
             goto fail;
@@ -26,20 +123,8 @@ cJSON *emit_json_config(const policy *p) {
         if (spec == NULL || !cJSON_AddStringToObject(spec, "MetricName", p->metric_name) ||
             !cJSON_AddStringToObject(spec, "Namespace", p->namespace_))
             goto fail;
-        if (p->ndims > 0) {
-            cJSON *dims = cJSON_AddArrayToObject(spec, "Dimensions");
-            if (dims == NULL)
-                goto fail;
-            for (size_t i = 0; i < p->ndims; i++) {
-                cJSON *d = cJSON_CreateObject();
-                if (d == NULL)
-                    goto fail;
-                cJSON_AddItemToArray(dims, d);
-                if (!cJSON_AddStringToObject(d, "Name", p->dims[i].name) ||
-                    !cJSON_AddStringToObject(d, "Value", p->dims[i].value))
-                    goto fail;
-            }
-        }
+        if (!add_dims(spec, "Dimensions", p->dims, p->ndims))
+            goto fail;
         if (!cJSON_AddStringToObject(spec, "Statistic", p->statistic))
             goto fail;
         if (p->unit && !cJSON_AddStringToObject(spec, "Unit", p->unit))
@@ -73,14 +158,74 @@ cJSON *emit_json_request(const policy *p) {
         !cJSON_AddStringToObject(root, "ServiceNamespace", "sagemaker") ||
         !cJSON_AddStringToObject(root, "ResourceId", t->resource_id) ||
         !cJSON_AddStringToObject(root, "ScalableDimension", t->dimension) ||
-        !cJSON_AddStringToObject(root, "PolicyType", "TargetTrackingScaling"))
+        !cJSON_AddStringToObject(root, "PolicyType", emit_policy_type(p)))
         goto fail;
-    if (!emit_json_add(root, "TargetTrackingScalingPolicyConfiguration", emit_json_config(p)))
+    if (!emit_json_add(root, emit_config_key(p), emit_json_config(p)))
         goto fail;
     return root;
 fail:
     cJSON_Delete(root);
     return NULL;
+}
+
+const char *emit_policy_type(const policy *p) {
+    return p->type == POLICY_STEP ? "StepScaling" : "TargetTrackingScaling";
+}
+
+const char *emit_config_key(const policy *p) {
+    return p->type == POLICY_STEP ? "StepScalingPolicyConfiguration"
+                                  : "TargetTrackingScalingPolicyConfiguration";
+}
+
+/* PutMetricAlarm of a step policy's alarm (cloudwatch model; AWS.md §8), keys in the order
+ * of the design's contract: AlarmName, AlarmDescription, ActionsEnabled, [AlarmActions],
+ * MetricName, Namespace, Statistic | ExtendedStatistic, Dimensions, Period, Unit,
+ * EvaluationPeriods, DatapointsToAlarm, Threshold, ComparisonOperator, TreatMissingData,
+ * Metrics. With math the single-metric members and the top-level Period are left out: each
+ * MetricStat carries its own Period. */
+cJSON *emit_json_alarm(const policy *p, cJSON *actions) {
+    static const char *const cmp[] = {"GreaterThanThreshold", "GreaterThanOrEqualToThreshold",
+                                      "LessThanThreshold", "LessThanOrEqualToThreshold"};
+    const cw_alarm *a = &p->step->alarm;
+    cJSON *root = cJSON_CreateObject();
+    if (root == NULL) {
+        cJSON_Delete(actions);
+        return NULL;
+    }
+    /* AlarmDescription (1024 at most in the cloudwatch model): policy names are 256 at
+     * most and SageMaker's resource ids far below the rest. */
+    char desc[4096];
+    snprintf(desc, sizeof desc, "Invokes step scaling policy %s of %s", p->name,
+             p->target->resource_id);
+    int ok = cJSON_AddStringToObject(root, "AlarmName", a->name) &&
+             cJSON_AddStringToObject(root, "AlarmDescription", desc) &&
+             cJSON_AddTrueToObject(root, "ActionsEnabled");
+    /* `actions` is ours: added (or deleted by emit_json_add when that fails), or deleted. */
+    if (actions != NULL && ok)
+        ok = emit_json_add(root, "AlarmActions", actions);
+    else
+        cJSON_Delete(actions);
+    if (ok && a->nqueries == 0)
+        ok = cJSON_AddStringToObject(root, "MetricName", a->metric_name) &&
+             cJSON_AddStringToObject(root, "Namespace", a->namespace_) &&
+             (a->extended_statistic
+                  ? cJSON_AddStringToObject(root, "ExtendedStatistic", a->extended_statistic) != NULL
+                  : cJSON_AddStringToObject(root, "Statistic", a->statistic) != NULL) &&
+             add_dims(root, "Dimensions", a->dims, a->ndims) &&
+             cJSON_AddNumberToObject(root, "Period", a->period) &&
+             (a->unit == NULL || cJSON_AddStringToObject(root, "Unit", a->unit));
+    ok = ok && cJSON_AddNumberToObject(root, "EvaluationPeriods", a->evaluation_periods) &&
+         cJSON_AddNumberToObject(root, "DatapointsToAlarm", a->datapoints_to_alarm) &&
+         cJSON_AddNumberToObject(root, "Threshold", a->threshold) &&
+         cJSON_AddStringToObject(root, "ComparisonOperator", cmp[a->compare]) &&
+         (a->treat_missing_data == NULL ||
+          cJSON_AddStringToObject(root, "TreatMissingData", a->treat_missing_data)) &&
+         (a->nqueries == 0 || add_queries(root, a->queries, a->nqueries));
+    if (!ok) {
+        cJSON_Delete(root);
+        return NULL;
+    }
+    return root;
 }
 
 /* The members every request about a scalable target starts with. */
@@ -291,6 +436,7 @@ mmec_status emit_json_text(mmec_ctx *ctx, cJSON *root, int flags, char **out, si
 mmec_status emit_json_policy(mmec_ctx *ctx, mmec_format format, const policy *p, int flags,
                              char **out, size_t *len) {
     return emit_json_text(ctx, format == MMEC_FORMAT_REQUEST ? emit_json_request(p)
+                               : format == MMEC_FORMAT_ALARM ? emit_json_alarm(p, NULL)
                                                              : emit_json_config(p),
                           flags, out, len);
 }

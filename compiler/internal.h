@@ -49,6 +49,8 @@ struct mmec_ctx {
     model model;
     void *scanner;             /* the live flex scanner, destroyed when unwinding */
     struct checker *checker;   /* the live checker, released when unwinding */
+    const policy **alarms;     /* the step policies, whose alarms MMEC_FORMAT_ALARM emits, */
+    size_t nalarms;            /* in source order (api.c, after a successful compile) */
     const char **hooks;        /* mmec_add_hook's paths (arena copies) */
     size_t nhooks, hooks_cap;
 };

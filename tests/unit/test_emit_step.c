@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
 #include <cmocka.h>
 
 #include "internal.h"
@@ -42,7 +43,8 @@ static void add_policy(mmec_ctx *ctx, target *t, policy *p) {
     p->target = t;
     if (p->type == POLICY_STEP) {
         const policy **a = mem_alloc(ctx, (ctx->nalarms + 1) * sizeof *a);
-        memcpy(a, ctx->alarms, ctx->nalarms * sizeof *a);
+        if (ctx->nalarms)
+            memcpy(a, ctx->alarms, ctx->nalarms * sizeof *a);
         a[ctx->nalarms++] = p;
         ctx->alarms = a;
     }
@@ -277,6 +279,48 @@ static void whole_files_wire_each_alarm_to_its_policy(void **state) {
     mmec_free(ctx);
 }
 
+static long cjson_left;       /* allocations cJSON may still make; negative: unlimited */
+
+static void *cjson_malloc(size_t n) {
+    if (cjson_left == 0)
+        return NULL;
+    if (cjson_left > 0)
+        cjson_left--;
+    return malloc(n);
+}
+
+/* cJSON failing at each of its allocations in turn, in every format and document: the
+ * emitters return MMEC_EINTERNAL with no buffer, own every tree they were handed (an
+ * AlarmActions array included: nothing leaks under ASan) and succeed once cJSON has enough. */
+static void every_cjson_allocation_failure_ends_cleanly(void **state) {
+    (void)state;
+    mmec_ctx *ctx = built();
+    cJSON_Hooks hooks = {cjson_malloc, free};
+    cJSON_InitHooks(&hooks);
+    for (int f = 0; f < MMEC_FORMAT_COUNT; f++) {
+        for (size_t i = 0; i < mmec_emit_count(ctx, (mmec_format)f); i++) {
+            int done = 0;
+            for (long n = 0; n < 5000 && !done; n++) {
+                cjson_left = n;
+                char *out = (char *)1;
+                size_t len;
+                mmec_status st = mmec_emit(ctx, (mmec_format)f, i, 0, &out, &len);
+                if (st == MMEC_OK)
+                    done = 1;
+                else {
+                    assert_int_equal(st, MMEC_EINTERNAL);
+                    assert_null(out);
+                }
+                mmec_buffer_free(ctx, st == MMEC_OK ? out : NULL);
+            }
+            assert_true(done);
+        }
+    }
+    cjson_left = -1;
+    cJSON_InitHooks(NULL);
+    mmec_free(ctx);
+}
+
 /* The documents of the model written to $MMEC_EMIT_STEP_OUT, for tests/infra, which hands
  * them to botocore, the CloudFormation schemas and HashiCorp's parser (registered only when
  * the variable is set). */
@@ -311,6 +355,7 @@ int main(void) {
         cmocka_unit_test(sm_zero_pair_as_the_page_writes_it),
         cmocka_unit_test(math_alarm_and_math_target_tracking),
         cmocka_unit_test(whole_files_wire_each_alarm_to_its_policy),
+        cmocka_unit_test(every_cjson_allocation_failure_ends_cleanly),
     };
     const struct CMUnitTest writer[] = {
         cmocka_unit_test(writes_the_documents_for_the_consumers),

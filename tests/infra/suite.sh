@@ -49,7 +49,7 @@ for ex in $examples; do
     [ -f "$here/golden/$base.target.rc" ] || [ -f "$here/golden/$base.schedule.rc" ] || deploy+=("$ex")
 done
 nformats=$(echo $formats | wc -w)
-echo "1..$(( $(echo $examples | wc -w) * nformats + 4 + 8 * ${#deploy[@]} + 8 + 4 ))"
+echo "1..$(( $(echo $examples | wc -w) * nformats + 5 + 8 * ${#deploy[@]} + 8 + 4 ))"
 for ex in $examples; do
     base=$(echo "${ex%.scale}" | sed 's|/|__|g')
     for fmt in $formats; do
@@ -83,6 +83,17 @@ if (MMEC=$mmec "$root/examples/infra/generate.sh" --check) >"$tmp/stale" 2>&1; t
 else
     echo "not ok - examples/infra/generated is stale: run MMEC=$mmec examples/infra/generate.sh"
     sed 's/^/#   /' "$tmp/stale" | head -20
+fi
+
+# Every JSON file of the generated trees (-o DIR/: targets, policies, schedules, alarms, the
+# CloudFormation template) passes the aws models, each file's shape told by its members.
+find "$root/examples/infra/generated" -name '*.json' | sort > "$tmp/tree.files"
+if [ -s "$tmp/tree.files" ] &&
+   xargs "$python" "$root/tests/aws/validate.py" --shape auto < "$tmp/tree.files" > "$tmp/tree.out" 2>&1; then
+    echo "ok - examples/infra/generated: every JSON file passes the aws models ($(tail -n 1 "$tmp/tree.out"))"
+else
+    echo "not ok - examples/infra/generated: a JSON file fails the aws models"
+    sed 's/^/#   /' "$tmp/tree.out" | head -10
 fi
 
 # --check itself: a stale tree fails with a summary, a missing -o is a usage error.

@@ -18,9 +18,11 @@ n_validator=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$tmp/validator")
 n=0
 : > "$tmp/list"
 for src in "$root"/tests/golden/*/*.scale $(find "$root/examples" -name '*.scale' 2>/dev/null); do
-    for fmt in policy request target schedule; do
-        shape=TargetTrackingScalingPolicyConfiguration
+    for fmt in policy request target schedule alarm; do
+        # -f policy: a target-tracking or a step configuration, each line told by its members.
+        shape=auto
         [ "$fmt" = request ] && shape=PutScalingPolicy
+        [ "$fmt" = alarm ] && shape=PutMetricAlarm
         [ "$fmt" = target ] && shape=RegisterScalableTarget
         [ "$fmt" = schedule ] && shape=PutScheduledAction
         # Only sources that compile; a failing case has nothing to validate.

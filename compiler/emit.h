@@ -36,6 +36,9 @@ mmec_status emit_json_text(mmec_ctx *ctx, struct cJSON *root, int flags, char **
  * first line not indented). 0 when memory ran out (in cJSON, or in `sb`, which has then
  * failed). */
 int emit_json_pretty(strbuf *sb, const struct cJSON *item, int depth);
+/* Appends `item` to `sb` in the compact form cJSON_PrintUnformatted prints, byte for byte; 0
+ * as emit_json_pretty. */
+int emit_json_compact(strbuf *sb, const struct cJSON *item);
 
 /* The whole-file formats (emit_infra.c): cli, cloudformation, terraform. Reports a target
  * without a capacity (CloudFormation, Terraform and a new registration need one) as an error

@@ -38,9 +38,10 @@ typedef struct infra {
                                       Terraform: one per resource type */
     const char **target_id;        /* per target, in model order */
     const char *source;            /* the source file's base name */
-    cJSON *tree;                   /* the tree being printed, and the text of one, which a */
-    char *json;                    /* throw would strand: emit_infra releases them */
-    strbuf scratch;                /* one HCL string before its arena copy */
+    cJSON *tree;                   /* the tree being printed, which a throw would strand:
+                                      emit_infra releases it */
+    strbuf scratch;                /* one HCL string before its arena copy, or one request's
+                                      compact JSON before it is quoted */
 } infra;
 
 static void *arena(infra *in, size_t size) { return mem_alloc(in->ctx, size); }
@@ -134,21 +135,25 @@ static void sh_command(infra *in, const char *lead, const char *service, const c
     strbuf *sb = &in->sb;
     if (body == NULL)
         mem_fail(in->ctx);
-    in->json = cJSON_PrintUnformatted(body);
+    /* The compact JSON in the scratch buffer (reused: no allocation per request), then
+     * quoted into the script. */
+    in->tree = body;
+    strbuf_reset(&in->scratch);
+    int ok = emit_json_compact(&in->scratch, body) && strbuf_reserve(&in->scratch, 1);
+    in->tree = NULL;
     cJSON_Delete(body);
-    if (in->json == NULL)
+    if (!ok)
         mem_fail(in->ctx);
+    in->scratch.data[in->scratch.len] = '\0';
     strbuf_puts(sb, lead);
     strbuf_puts(sb, "aws ");
     strbuf_puts(sb, service);
     strbuf_putc(sb, ' ');
     strbuf_puts(sb, op);
     strbuf_puts(sb, " --cli-input-json ");
-    sh_quote(sb, in->json);
+    sh_quote(sb, in->scratch.data);
     strbuf_puts(sb, tail);
     strbuf_putc(sb, '\n');
-    cJSON_free(in->json);
-    in->json = NULL;
 }
 
 static void sh_call(infra *in, const char *op, cJSON *body) {
@@ -843,7 +848,6 @@ mmec_status emit_infra(mmec_ctx *ctx, mmec_format format, char **out, size_t *le
      * emit (with memory to spare) may still run. */
     ctx->out_of_memory = 0;
     cJSON_Delete(in.tree);
-    cJSON_free(in.json);
     strbuf_free(&in.scratch);
     for (size_t i = 0; i < 4; i++)
         hash_free(&in.ids[i]);

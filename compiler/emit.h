@@ -26,9 +26,9 @@ struct cJSON *emit_json_alarm(const policy *p, struct cJSON *actions);
  * configuration (StepScalingPolicyConfiguration, TargetTrackingScalingPolicyConfiguration). */
 const char *emit_policy_type(const policy *p);
 const char *emit_config_key(const policy *p);
-/* Adds `item` (which may be NULL: memory ran out making it) to `obj` under `key`. Adding
- * copies the key, which can fail too; then, or when `item` is NULL, `item` is deleted and 0
- * returned, and `obj` is as it was. */
+/* Adds `item` (which may be NULL: memory ran out making it) to `obj` under `key`, which is
+ * not copied: a string that outlives the tree (a literal). When `item` is NULL, or the add
+ * fails, `item` is deleted and 0 returned, and `obj` is as it was. */
 int emit_json_add(struct cJSON *obj, const char *key, struct cJSON *item);
 mmec_status emit_json_text(mmec_ctx *ctx, struct cJSON *root, int flags, char **out,
                            size_t *len);

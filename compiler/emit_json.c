@@ -11,11 +11,33 @@
 
 #include "emit.h"
 
+/* Members added under constant keys (every key here is a string literal): cJSON then keeps
+ * the pointer instead of a copy, one allocation and one free fewer per member of every
+ * document. Each returns the member, or NULL when memory ran out (the item is then freed). */
+static cJSON *add(cJSON *obj, const char *key, cJSON *item) {
+    if (item != NULL && cJSON_AddItemToObjectCS(obj, key, item))
+        return item;
+    cJSON_Delete(item);
+    return NULL;
+}
+
+static cJSON *add_string(cJSON *obj, const char *key, const char *v) {
+    return add(obj, key, cJSON_CreateString(v));
+}
+
+static cJSON *add_number(cJSON *obj, const char *key, double v) {
+    return add(obj, key, cJSON_CreateNumber(v));
+}
+
+static cJSON *add_object(cJSON *obj, const char *key) { return add(obj, key, cJSON_CreateObject()); }
+static cJSON *add_array(cJSON *obj, const char *key) { return add(obj, key, cJSON_CreateArray()); }
+static cJSON *add_bool(cJSON *obj, const char *key, int v) { return add(obj, key, cJSON_CreateBool(v)); }
+
 /* Dimensions: [{Name, Value}, ...] under `key` of `obj`; nothing when there are none. */
 static int add_dims(cJSON *obj, const char *key, const dimension *dims, size_t n) {
     if (n == 0)
         return 1;
-    cJSON *list = cJSON_AddArrayToObject(obj, key);
+    cJSON *list = add_array(obj, key);
     if (list == NULL)
         return 0;
     for (size_t i = 0; i < n; i++) {
@@ -23,8 +45,8 @@ static int add_dims(cJSON *obj, const char *key, const dimension *dims, size_t n
         if (d == NULL)
             return 0;
         cJSON_AddItemToArray(list, d);
-        if (!cJSON_AddStringToObject(d, "Name", dims[i].name) ||
-            !cJSON_AddStringToObject(d, "Value", dims[i].value))
+        if (!add_string(d, "Name", dims[i].name) ||
+            !add_string(d, "Value", dims[i].value))
             return 0;
     }
     return 1;
@@ -35,7 +57,7 @@ static int add_dims(cJSON *obj, const char *key, const dimension *dims, size_t n
  * Expression | MetricStat {Metric {MetricName, Namespace, Dimensions}, Period?, Stat, Unit?},
  * ReturnData}, in the key order of the UG-MM examples. */
 static int add_queries(cJSON *obj, const metric_query *q, size_t n) {
-    cJSON *list = cJSON_AddArrayToObject(obj, "Metrics");
+    cJSON *list = add_array(obj, "Metrics");
     if (list == NULL)
         return 0;
     for (size_t i = 0; i < n; i++, q++) {
@@ -43,23 +65,23 @@ static int add_queries(cJSON *obj, const metric_query *q, size_t n) {
         if (e == NULL)
             return 0;
         cJSON_AddItemToArray(list, e);
-        if (!cJSON_AddStringToObject(e, "Id", q->id))
+        if (!add_string(e, "Id", q->id))
             return 0;
         if (q->expression) {
-            if (!cJSON_AddStringToObject(e, "Expression", q->expression))
+            if (!add_string(e, "Expression", q->expression))
                 return 0;
         } else {
-            cJSON *stat = cJSON_AddObjectToObject(e, "MetricStat");
-            cJSON *m = stat ? cJSON_AddObjectToObject(stat, "Metric") : NULL;
-            if (m == NULL || !cJSON_AddStringToObject(m, "MetricName", q->metric_name) ||
-                !cJSON_AddStringToObject(m, "Namespace", q->namespace_) ||
+            cJSON *stat = add_object(e, "MetricStat");
+            cJSON *m = stat ? add_object(stat, "Metric") : NULL;
+            if (m == NULL || !add_string(m, "MetricName", q->metric_name) ||
+                !add_string(m, "Namespace", q->namespace_) ||
                 !add_dims(m, "Dimensions", q->dims, q->ndims) ||
-                (q->period > 0 && !cJSON_AddNumberToObject(stat, "Period", q->period)) ||
-                !cJSON_AddStringToObject(stat, "Stat", q->stat) ||
-                (q->unit && !cJSON_AddStringToObject(stat, "Unit", q->unit)))
+                (q->period > 0 && !add_number(stat, "Period", q->period)) ||
+                !add_string(stat, "Stat", q->stat) ||
+                (q->unit && !add_string(stat, "Unit", q->unit)))
                 return 0;
         }
-        if (!cJSON_AddBoolToObject(e, "ReturnData", q->return_data != 0))
+        if (!add_bool(e, "ReturnData", q->return_data != 0))
             return 0;
     }
     return 1;
@@ -75,12 +97,12 @@ static cJSON *step_config_json(const step_config *c) {
     if (root == NULL)
         return NULL;
     cJSON *steps;
-    if (!cJSON_AddStringToObject(root, "AdjustmentType", types[c->adjustment_type]) ||
-        (c->aggregation && !cJSON_AddStringToObject(root, "MetricAggregationType", c->aggregation)) ||
-        (c->has_cooldown && !cJSON_AddNumberToObject(root, "Cooldown", c->cooldown)) ||
+    if (!add_string(root, "AdjustmentType", types[c->adjustment_type]) ||
+        (c->aggregation && !add_string(root, "MetricAggregationType", c->aggregation)) ||
+        (c->has_cooldown && !add_number(root, "Cooldown", c->cooldown)) ||
         (c->has_min_adjustment_magnitude &&
-         !cJSON_AddNumberToObject(root, "MinAdjustmentMagnitude", c->min_adjustment_magnitude)) ||
-        (steps = cJSON_AddArrayToObject(root, "StepAdjustments")) == NULL)
+         !add_number(root, "MinAdjustmentMagnitude", c->min_adjustment_magnitude)) ||
+        (steps = add_array(root, "StepAdjustments")) == NULL)
         goto fail;
     for (uint32_t i = 0; i < c->nsteps; i++) {
         const step_adjustment *s = &c->steps[i];
@@ -88,9 +110,9 @@ static cJSON *step_config_json(const step_config *c) {
         if (e == NULL)
             goto fail;
         cJSON_AddItemToArray(steps, e);
-        if ((s->has_lower && !cJSON_AddNumberToObject(e, "MetricIntervalLowerBound", s->lower)) ||
-            (s->has_upper && !cJSON_AddNumberToObject(e, "MetricIntervalUpperBound", s->upper)) ||
-            !cJSON_AddNumberToObject(e, "ScalingAdjustment", s->adjustment))
+        if ((s->has_lower && !add_number(e, "MetricIntervalLowerBound", s->lower)) ||
+            (s->has_upper && !add_number(e, "MetricIntervalUpperBound", s->upper)) ||
+            !add_number(e, "ScalingAdjustment", s->adjustment))
             goto fail;
     }
     return root;
@@ -107,34 +129,34 @@ cJSON *emit_json_config(const policy *p) {
     cJSON *root = cJSON_CreateObject();
     if (root == NULL)
         return NULL;
-    if (!cJSON_AddNumberToObject(root, "TargetValue", p->target_value))
+    if (!add_number(root, "TargetValue", p->target_value))
         goto fail;
     if (p->nqueries > 0) {
         /* Metric math: Metrics alone, no MetricName, Namespace or Statistic (AWS.md §1.3). */
-        cJSON *spec = cJSON_AddObjectToObject(root, "CustomizedMetricSpecification");
+        cJSON *spec = add_object(root, "CustomizedMetricSpecification");
         if (spec == NULL || !add_queries(spec, p->queries, p->nqueries))
             goto fail;
     } else if (p->predefined) {
-        cJSON *spec = cJSON_AddObjectToObject(root, "PredefinedMetricSpecification");
-        if (spec == NULL || !cJSON_AddStringToObject(spec, "PredefinedMetricType", p->predefined_type))
+        cJSON *spec = add_object(root, "PredefinedMetricSpecification");
+        if (spec == NULL || !add_string(spec, "PredefinedMetricType", p->predefined_type))
             goto fail;
     } else {
-        cJSON *spec = cJSON_AddObjectToObject(root, "CustomizedMetricSpecification");
-        if (spec == NULL || !cJSON_AddStringToObject(spec, "MetricName", p->metric_name) ||
-            !cJSON_AddStringToObject(spec, "Namespace", p->namespace_))
+        cJSON *spec = add_object(root, "CustomizedMetricSpecification");
+        if (spec == NULL || !add_string(spec, "MetricName", p->metric_name) ||
+            !add_string(spec, "Namespace", p->namespace_))
             goto fail;
         if (!add_dims(spec, "Dimensions", p->dims, p->ndims))
             goto fail;
-        if (!cJSON_AddStringToObject(spec, "Statistic", p->statistic))
+        if (!add_string(spec, "Statistic", p->statistic))
             goto fail;
-        if (p->unit && !cJSON_AddStringToObject(spec, "Unit", p->unit))
+        if (p->unit && !add_string(spec, "Unit", p->unit))
             goto fail;
     }
-    if (p->has_scale_in_cooldown && !cJSON_AddNumberToObject(root, "ScaleInCooldown", p->scale_in_cooldown))
+    if (p->has_scale_in_cooldown && !add_number(root, "ScaleInCooldown", p->scale_in_cooldown))
         goto fail;
-    if (p->has_scale_out_cooldown && !cJSON_AddNumberToObject(root, "ScaleOutCooldown", p->scale_out_cooldown))
+    if (p->has_scale_out_cooldown && !add_number(root, "ScaleOutCooldown", p->scale_out_cooldown))
         goto fail;
-    if (p->disable_scale_in && !cJSON_AddTrueToObject(root, "DisableScaleIn"))
+    if (p->disable_scale_in && !add_bool(root, "DisableScaleIn", 1))
         goto fail;
     return root;
 fail:
@@ -143,10 +165,7 @@ fail:
 }
 
 int emit_json_add(cJSON *obj, const char *key, cJSON *item) {
-    if (item != NULL && cJSON_AddItemToObject(obj, key, item))
-        return 1;
-    cJSON_Delete(item);
-    return 0;
+    return add(obj, key, item) != NULL;
 }
 
 cJSON *emit_json_request(const policy *p) {
@@ -154,11 +173,11 @@ cJSON *emit_json_request(const policy *p) {
     if (root == NULL)
         return NULL;
     const target *t = p->target;
-    if (!cJSON_AddStringToObject(root, "PolicyName", p->name) ||
-        !cJSON_AddStringToObject(root, "ServiceNamespace", "sagemaker") ||
-        !cJSON_AddStringToObject(root, "ResourceId", t->resource_id) ||
-        !cJSON_AddStringToObject(root, "ScalableDimension", t->dimension) ||
-        !cJSON_AddStringToObject(root, "PolicyType", emit_policy_type(p)))
+    if (!add_string(root, "PolicyName", p->name) ||
+        !add_string(root, "ServiceNamespace", "sagemaker") ||
+        !add_string(root, "ResourceId", t->resource_id) ||
+        !add_string(root, "ScalableDimension", t->dimension) ||
+        !add_string(root, "PolicyType", emit_policy_type(p)))
         goto fail;
     if (!emit_json_add(root, emit_config_key(p), emit_json_config(p)))
         goto fail;
@@ -197,29 +216,29 @@ cJSON *emit_json_alarm(const policy *p, cJSON *actions) {
     char desc[4096];
     snprintf(desc, sizeof desc, "Invokes step scaling policy %s of %s", p->name,
              p->target->resource_id);
-    int ok = cJSON_AddStringToObject(root, "AlarmName", a->name) &&
-             cJSON_AddStringToObject(root, "AlarmDescription", desc) &&
-             cJSON_AddTrueToObject(root, "ActionsEnabled");
+    int ok = add_string(root, "AlarmName", a->name) &&
+             add_string(root, "AlarmDescription", desc) &&
+             add_bool(root, "ActionsEnabled", 1);
     /* `actions` is ours: added (or deleted by emit_json_add when that fails), or deleted. */
     if (actions != NULL && ok)
         ok = emit_json_add(root, "AlarmActions", actions);
     else
         cJSON_Delete(actions);
     if (ok && a->nqueries == 0)
-        ok = cJSON_AddStringToObject(root, "MetricName", a->metric_name) &&
-             cJSON_AddStringToObject(root, "Namespace", a->namespace_) &&
+        ok = add_string(root, "MetricName", a->metric_name) &&
+             add_string(root, "Namespace", a->namespace_) &&
              (a->extended_statistic
-                  ? cJSON_AddStringToObject(root, "ExtendedStatistic", a->extended_statistic) != NULL
-                  : cJSON_AddStringToObject(root, "Statistic", a->statistic) != NULL) &&
+                  ? add_string(root, "ExtendedStatistic", a->extended_statistic) != NULL
+                  : add_string(root, "Statistic", a->statistic) != NULL) &&
              add_dims(root, "Dimensions", a->dims, a->ndims) &&
-             cJSON_AddNumberToObject(root, "Period", a->period) &&
-             (a->unit == NULL || cJSON_AddStringToObject(root, "Unit", a->unit));
-    ok = ok && cJSON_AddNumberToObject(root, "EvaluationPeriods", a->evaluation_periods) &&
-         cJSON_AddNumberToObject(root, "DatapointsToAlarm", a->datapoints_to_alarm) &&
-         cJSON_AddNumberToObject(root, "Threshold", a->threshold) &&
-         cJSON_AddStringToObject(root, "ComparisonOperator", cmp[a->compare]) &&
+             add_number(root, "Period", a->period) &&
+             (a->unit == NULL || add_string(root, "Unit", a->unit));
+    ok = ok && add_number(root, "EvaluationPeriods", a->evaluation_periods) &&
+         add_number(root, "DatapointsToAlarm", a->datapoints_to_alarm) &&
+         add_number(root, "Threshold", a->threshold) &&
+         add_string(root, "ComparisonOperator", cmp[a->compare]) &&
          (a->treat_missing_data == NULL ||
-          cJSON_AddStringToObject(root, "TreatMissingData", a->treat_missing_data)) &&
+          add_string(root, "TreatMissingData", a->treat_missing_data)) &&
          (a->nqueries == 0 || add_queries(root, a->queries, a->nqueries));
     if (!ok) {
         cJSON_Delete(root);
@@ -230,9 +249,9 @@ cJSON *emit_json_alarm(const policy *p, cJSON *actions) {
 
 /* The members every request about a scalable target starts with. */
 static int target_members(cJSON *root, const target *t) {
-    return cJSON_AddStringToObject(root, "ServiceNamespace", "sagemaker") &&
-           cJSON_AddStringToObject(root, "ResourceId", t->resource_id) &&
-           cJSON_AddStringToObject(root, "ScalableDimension", t->dimension);
+    return add_string(root, "ServiceNamespace", "sagemaker") &&
+           add_string(root, "ResourceId", t->resource_id) &&
+           add_string(root, "ScalableDimension", t->dimension);
 }
 
 /* RegisterScalableTarget (BC §1.5). The caller has checked that the target has a capacity. */
@@ -241,8 +260,8 @@ cJSON *emit_json_target(const target *t) {
     if (root == NULL)
         return NULL;
     if (!target_members(root, t) ||
-        !cJSON_AddNumberToObject(root, "MinCapacity", t->min_capacity) ||
-        !cJSON_AddNumberToObject(root, "MaxCapacity", t->max_capacity)) {
+        !add_number(root, "MinCapacity", t->min_capacity) ||
+        !add_number(root, "MaxCapacity", t->max_capacity)) {
         cJSON_Delete(root);
         return NULL;
     }
@@ -254,8 +273,8 @@ cJSON *emit_json_action(const schedule *s) {
     cJSON *a = cJSON_CreateObject();
     if (a == NULL)
         return NULL;
-    if ((s->min_capacity >= 0 && !cJSON_AddNumberToObject(a, "MinCapacity", s->min_capacity)) ||
-        (s->max_capacity >= 0 && !cJSON_AddNumberToObject(a, "MaxCapacity", s->max_capacity))) {
+    if ((s->min_capacity >= 0 && !add_number(a, "MinCapacity", s->min_capacity)) ||
+        (s->max_capacity >= 0 && !add_number(a, "MaxCapacity", s->max_capacity))) {
         cJSON_Delete(a);
         return NULL;
     }
@@ -268,14 +287,14 @@ cJSON *emit_json_schedule(const schedule *s) {
     cJSON *root = cJSON_CreateObject();
     if (root == NULL)
         return NULL;
-    if (!cJSON_AddStringToObject(root, "ServiceNamespace", "sagemaker") ||
-        !cJSON_AddStringToObject(root, "ScheduledActionName", s->name) ||
-        !cJSON_AddStringToObject(root, "ResourceId", s->target->resource_id) ||
-        !cJSON_AddStringToObject(root, "ScalableDimension", s->target->dimension) ||
-        !cJSON_AddStringToObject(root, "Schedule", s->expression) ||
-        (s->timezone && !cJSON_AddStringToObject(root, "Timezone", s->timezone)) ||
-        (s->start_time && !cJSON_AddStringToObject(root, "StartTime", s->start_time)) ||
-        (s->end_time && !cJSON_AddStringToObject(root, "EndTime", s->end_time)))
+    if (!add_string(root, "ServiceNamespace", "sagemaker") ||
+        !add_string(root, "ScheduledActionName", s->name) ||
+        !add_string(root, "ResourceId", s->target->resource_id) ||
+        !add_string(root, "ScalableDimension", s->target->dimension) ||
+        !add_string(root, "Schedule", s->expression) ||
+        (s->timezone && !add_string(root, "Timezone", s->timezone)) ||
+        (s->start_time && !add_string(root, "StartTime", s->start_time)) ||
+        (s->end_time && !add_string(root, "EndTime", s->end_time)))
         goto fail;
     if (!emit_json_add(root, "ScalableTargetAction", emit_json_action(s)))
         goto fail;
@@ -331,10 +350,18 @@ static void indent(strbuf *sb, int depth) {
 /* A string exactly as cJSON prints it when nothing in it needs an escape (cJSON escapes only
  * '"', '\\' and control characters); 0 when something does. */
 static int plain_string(strbuf *sb, const char *s) {
+    /* 1 for the bytes that end the scan: NUL, the other control characters, '"' and '\\';
+     * one load per byte of the name-heavy texts of the whole-file formats. */
+    static const unsigned char stop[256] = {
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+        ['"'] = 1, ['\\'] = 1,
+    };
     size_t n = 0;
-    for (; s[n]; n++)
-        if (s[n] == '"' || s[n] == '\\' || (unsigned char)s[n] < 0x20)
-            return 0;
+    while (!stop[(unsigned char)s[n]])
+        n++;
+    if (s[n] != '\0')
+        return 0;
     strbuf_putc(sb, '"');
     strbuf_put(sb, s, n);
     strbuf_putc(sb, '"');

@@ -435,8 +435,23 @@ static const char *hcl_str(infra *in, const char *s) {
     return mem_strndup(in->ctx, sb->data, sb->len);
 }
 
-/* A number exactly as the JSON formats print it (cJSON's shortest round-trip form). */
+static const char *hcl_int(infra *in, int32_t v) {
+    /* By hand rather than by printf: a Terraform file has several integers per resource. */
+    char buf[16], *p = buf + sizeof buf;
+    uint32_t u = v < 0 ? 0u - (uint32_t)v : (uint32_t)v;
+    do
+        *--p = (char)('0' + u % 10);
+    while ((u /= 10) != 0);
+    if (v < 0)
+        *--p = '-';
+    return mem_strndup(in->ctx, p, (size_t)(buf + sizeof buf - p));
+}
+
+/* A number exactly as the JSON formats print it (cJSON's shortest round-trip form; a whole
+ * number in int range as cJSON prints it, with "%d"). */
 static const char *hcl_num(infra *in, double v) {
+    if (v >= -2147483648.0 && v <= 2147483647.0 && v == (double)(int32_t)v)
+        return hcl_int(in, (int32_t)v);
     cJSON item;
     memset(&item, 0, sizeof item);
     item.type = cJSON_Number;
@@ -448,7 +463,6 @@ static const char *hcl_num(infra *in, double v) {
     return mem_strdup(in->ctx, buf);
 }
 
-static const char *hcl_int(infra *in, int32_t v) { return mem_printf(in->ctx, "%d", v); }
 
 static void indent(strbuf *sb, int depth) { strbuf_pad(sb, ' ', (size_t)depth * 2); }
 
@@ -680,10 +694,12 @@ static void tf_alarm(infra *in, const policy *p, const char *pn) {
     strbuf_puts(sb, "\" {\n");
     hcl_attr a[] = {
         {"alarm_name", hcl_str(in, al->name)},
-        {"alarm_description", hcl_str(in, mem_printf(in->ctx, "Invokes step scaling policy %s "
-                                                     "of %s", p->name, p->target->resource_id))},
+        {"alarm_description", hcl_str(in, mem_cat(in->ctx, "Invokes step scaling policy ",
+                                                  p->name, " of ", p->target->resource_id,
+                                                  (char *)NULL))},
         {"actions_enabled", "true"},
-        {"alarm_actions", mem_printf(in->ctx, "[aws_appautoscaling_policy.%s.arn]", pn)},
+        {"alarm_actions", mem_cat(in->ctx, "[aws_appautoscaling_policy.", pn, ".arn]",
+                                  (char *)NULL)},
         {"metric_name", single ? hcl_str(in, al->metric_name) : NULL},
         {"namespace", single ? hcl_str(in, al->namespace_) : NULL},
         {"statistic", single && al->statistic && !al->extended_statistic

@@ -49,7 +49,7 @@ for ex in $examples; do
     [ -f "$here/golden/$base.target.rc" ] || [ -f "$here/golden/$base.schedule.rc" ] || deploy+=("$ex")
 done
 nformats=$(echo $formats | wc -w)
-echo "1..$(( $(echo $examples | wc -w) * nformats + 5 + 8 * ${#deploy[@]} + 8 + 4 ))"
+echo "1..$(( $(echo $examples | wc -w) * nformats + 6 + 8 * ${#deploy[@]} + 8 + 4 ))"
 for ex in $examples; do
     base=$(echo "${ex%.scale}" | sed 's|/|__|g')
     for fmt in $formats; do
@@ -115,6 +115,22 @@ else
 fi
 if [ ! -e "$tmp/tree/autoscaling.tf" ]; then echo "ok - --check writes no file"; else
     echo "not ok - --check wrote a file"; fi
+
+# --check over a tree of alarms (-f alarm -o DIR/, one ALARMNAME.json each): an edited alarm
+# and a missing one are found, the tree as generated passes.
+cp -r "$root/examples/infra/generated/queue/alarms" "$tmp/alarms"
+qsrc=$root/examples/infra/scaling/queue.scale
+"$mmec" -q -f alarm -o "$tmp/alarms/" --check "$qsrc" 2>"$tmp/a0"; a0=$?
+sed -i 's/"Threshold": 1,/"Threshold": 2,/' "$tmp/alarms/summarize-scale-from-zero.json"
+rm "$tmp/alarms/frontend-cpu-step-out.json"
+"$mmec" -q -f alarm -o "$tmp/alarms/" --check "$qsrc" 2>"$tmp/a1"; a1=$?
+if [ $a0 = 0 ] && [ $a1 = 1 ] && grep -q 'summarize-scale-from-zero.json: differs' "$tmp/a1" &&
+   grep -q 'frontend-cpu-step-out.json: missing' "$tmp/a1" && [ ! -e "$tmp/alarms/frontend-cpu-step-out.json" ]; then
+    echo "ok - --check -f alarm -o DIR/: an edited and a missing alarm file are stale, nothing written"
+else
+    echo "not ok - --check -f alarm -o DIR/: exit $a0/$a1, expected 0/1"
+    cat "$tmp/a0" "$tmp/a1" | sed 's/^/#   /' | head -10
+fi
 
 # A folder output never writes two documents to one file.
 printf 'endpoint a { capacity 1..2\n schedule daily 08:00 capacity 1..3 name peak }\n' >"$tmp/dup.scale"

@@ -287,6 +287,7 @@ static void put_resource(infra *in, const char *id, const char *type, cJSON *pro
     /* Type first, as templates are written. */
     cJSON *t = cJSON_DetachItemFromObject(r, "Type");
     cJSON_InsertItemInArray(r, 0, t);
+    in->tree = r;    /* the text's growth below may throw: emit_infra releases the tree */
     strbuf_puts(&in->sb, first ? "\n    \"" : ",\n    \"");
     strbuf_puts(&in->sb, id);    /* alphanumeric: nothing to escape */
     put_json(in, "\": ", r, 2);
@@ -398,10 +399,12 @@ static void emit_cfn(infra *in) {
             const char *id = unique(in, &in->ids[0], camel(in, p->name, "Policy"));
             put_resource(in, id, "AWS::ApplicationAutoScaling::ScalingPolicy",
                          policy_props(p, in->target_id[ti]), 0);
-            /* A step policy's alarm right after it: the Ref orders them too. */
-            if (p->type == POLICY_STEP)
-                put_resource(in, unique(in, &in->ids[0], camel(in, id, "Alarm")),
-                             "AWS::CloudWatch::Alarm", alarm_props(p, id), 0);
+            /* A step policy's alarm right after it: the Ref orders them too. Its id first:
+             * the arena may throw, and a tree already built would be stranded. */
+            if (p->type == POLICY_STEP) {
+                const char *aid = unique(in, &in->ids[0], camel(in, id, "Alarm"));
+                put_resource(in, aid, "AWS::CloudWatch::Alarm", alarm_props(p, id), 0);
+            }
         }
     }
     strbuf_puts(&in->sb, m->ntargets ? "\n  }\n}\n" : "}\n}\n");

@@ -79,6 +79,21 @@ static int check_encoding(mmec_ctx *ctx) {
     return 1;
 }
 
+/* The step policies, indexed as MMEC_FORMAT_ALARM emits their alarms. */
+static void collect_alarms(mmec_ctx *ctx) {
+    const model *m = &ctx->model;
+    size_t n = 0;
+    for (size_t i = 0; i < m->npolicies; i++)
+        n += m->policies[i]->type == POLICY_STEP;
+    ctx->nalarms = 0;
+    if (n == 0)
+        return;
+    ctx->alarms = mem_alloc(ctx, n * sizeof *ctx->alarms);
+    for (size_t i = 0; i < m->npolicies; i++)
+        if (m->policies[i]->type == POLICY_STEP)
+            ctx->alarms[ctx->nalarms++] = m->policies[i];
+}
+
 /* Parses and checks ctx->src, inside the caller's protected call. */
 static mmec_status compile_source(mmec_ctx *ctx) {
     if (ctx->src.len > ctx->cfg.max_input || ctx->src.len >= UINT32_MAX) {
@@ -93,6 +108,8 @@ static mmec_status compile_source(mmec_ctx *ctx) {
     check_end(chk);
     if (ctx->errors == 0)
         hookrun_all(ctx);
+    if (ctx->errors == 0)
+        collect_alarms(ctx);
     diag_summarize_dropped(ctx);
     return ctx->errors ? MMEC_EINPUT : MMEC_OK;
 }
@@ -268,7 +285,7 @@ size_t mmec_policy_find(const mmec_ctx *ctx, const char *name) {
 }
 
 static const char *const format_names[MMEC_FORMAT_COUNT] = {
-    "policy", "request", "target", "schedule", "cli", "cloudformation", "terraform"};
+    "policy", "request", "target", "schedule", "cli", "cloudformation", "terraform", "alarm"};
 
 mmec_format mmec_format_from_name(const char *name) {
     for (int i = 0; i < MMEC_FORMAT_COUNT; i++)
@@ -294,7 +311,8 @@ size_t mmec_emit_count(const mmec_ctx *ctx, mmec_format format) {
     if (mmec_format_is_whole(format))
         return 1;
     return format == MMEC_FORMAT_TARGET ? ctx->model.ntargets
-         : format == MMEC_FORMAT_SCHEDULE ? ctx->model.nschedules : ctx->model.npolicies;
+         : format == MMEC_FORMAT_SCHEDULE ? ctx->model.nschedules
+         : format == MMEC_FORMAT_ALARM ? ctx->nalarms : ctx->model.npolicies;
 }
 
 const char *mmec_emit_name(const mmec_ctx *ctx, mmec_format format, size_t i) {
@@ -302,6 +320,7 @@ const char *mmec_emit_name(const mmec_ctx *ctx, mmec_format format, size_t i) {
         return NULL;
     return format == MMEC_FORMAT_TARGET ? ctx->model.targets[i]->resource_id
          : format == MMEC_FORMAT_SCHEDULE ? ctx->model.schedules[i]->name
+         : format == MMEC_FORMAT_ALARM ? ctx->alarms[i]->step->alarm.name
                                           : ctx->model.policies[i]->name;
 }
 
@@ -320,5 +339,7 @@ mmec_status mmec_emit(mmec_ctx *ctx, mmec_format format, size_t i, int flags, ch
     }
     if (format == MMEC_FORMAT_SCHEDULE)
         return emit_json_text(ctx, emit_json_schedule(ctx->model.schedules[i]), flags, out, len);
-    return emit_json_policy(ctx, format, ctx->model.policies[i], flags, out, len);
+    return emit_json_policy(ctx, format, format == MMEC_FORMAT_ALARM ? ctx->alarms[i]
+                                                                     : ctx->model.policies[i],
+                            flags, out, len);
 }

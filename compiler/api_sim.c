@@ -304,12 +304,18 @@ void mmec_sim_options_init(mmec_sim_options *opt) {
 }
 
 /* (Re)builds the sim from m->cfg, before the first step, and starts its records. Returns
- * MMEC_OK or MMEC_EINTERNAL (the options were checked: only memory fails here). */
+ * MMEC_OK; MMEC_EINPUT when a policy's metric math cannot be simulated (m->error says why);
+ * MMEC_EINTERNAL when memory runs out (the options were checked). */
 static mmec_status build(mmec_sim *m) {
     if (m->opt.record)
         report_timeline_free(&m->tl);
     sim_free(m->s);
-    m->s = sim_new(&m->cfg, m->tgt);
+    char why[sizeof m->error - 32];
+    m->s = sim_open(&m->cfg, m->tgt, why, sizeof why);
+    if (m->s == NULL && why[0]) {
+        snprintf(m->error, sizeof m->error, "error: %s", why);
+        return MMEC_EINPUT;
+    }
     if (m->s == NULL)
         return MMEC_EINTERNAL;
     if (m->opt.record) {
@@ -356,9 +362,21 @@ mmec_status mmec_sim_open(mmec_ctx *ctx, size_t t, const mmec_sim_options *opt,
         m->cfg.warmup = (int32_t)o.warmup;
     m->cfg.initial_capacity = o.initial_capacity >= 0 ? (int32_t)o.initial_capacity : -1;
     m->cfg.period = (int32_t)o.period;
-    if (build(m) != MMEC_OK) {
+    mmec_status st = build(m);
+    if (st == MMEC_EINPUT && ctx->cfg.on_diagnostic) {
+        /* A policy the simulator cannot run (its metric math): reported as a trace error is,
+         * without counting among the compilation's errors. */
+        mmec_diagnostic d;
+        memset(&d, 0, sizeof d);
+        d.severity = MMEC_ERROR;
+        d.file = ctx->src.name;
+        d.message = m->error + strlen("error: ");
+        d.code = "simulate";
+        ctx->cfg.on_diagnostic(&d, ctx->cfg.diagnostic_user);
+    }
+    if (st != MMEC_OK) {
         mmec_sim_free(m);
-        return MMEC_EINTERNAL;
+        return st;
     }
     *out = m;
     return MMEC_OK;
@@ -515,8 +533,14 @@ mmec_status mmec_sim_run(mmec_sim *s, mmec_trace *t) {
     if (s->last != NULL || s->sched != NULL || t == NULL || t->ctx != s->ctx)
         return MMEC_EUSAGE;
     trace *tr = &t->tr;
-    if (tr->n > 0 && s->tgt->nschedules > 0) {
-        mmec_status st = resolve_schedules(s, tr->time[0], tr->time[tr->n - 1]);
+    if ((tr->n > 0 && s->tgt->nschedules > 0) || tr->ncols > 0) {
+        mmec_status st = MMEC_OK;
+        if (tr->n > 0 && s->tgt->nschedules > 0)
+            st = resolve_schedules(s, tr->time[0], tr->time[tr->n - 1]);
+        /* The trace's named columns, for the policies and metric-math ids named as them
+         * (sim.h). The trace outlives the run: its names are read, not copied. */
+        s->cfg.columns = tr->col_names;
+        s->cfg.ncolumns = tr->ncols;
         if (st == MMEC_OK)
             st = build(s);
         if (st != MMEC_OK)
@@ -525,8 +549,9 @@ mmec_status mmec_sim_run(mmec_sim *s, mmec_trace *t) {
     if (trace_step(tr) != sim_period(s->s) && trace_resample(tr, sim_period(s->s)) != 0)
         return MMEC_EINTERNAL;
     for (size_t k = 0; k < tr->n; k++) {
-        const sim_decision *d =
-            sim_step_at_capacity(s->s, tr->time[k], tr->value[k], tr->capacity[k], tr->present[k]);
+        const double *cols = tr->ncols ? tr->cols + k * tr->ncols : NULL;
+        const sim_decision *d = sim_step_columns(s->s, tr->time[k], tr->value[k],
+                                                 tr->capacity[k], tr->present[k], cols);
         if (!d)
             continue;   /* the readers give increasing times; nothing to do otherwise */
         mmec_status st = settle(s, d);

@@ -5,7 +5,7 @@
 
 #include "internal.h"
 
-/* Emits `p` in `format` (policy or request JSON). Returns MMEC_OK with *out and *len set, or
+/* Emits `p` in `format` (policy, request or, for a step policy, alarm JSON). Returns MMEC_OK with *out and *len set, or
  * MMEC_EINTERNAL when memory runs out (*out is then NULL). */
 mmec_status emit_json_policy(mmec_ctx *ctx, mmec_format format, const policy *p, int flags,
                              char **out, size_t *len);
@@ -19,9 +19,16 @@ struct cJSON *emit_json_request(const policy *p);
 struct cJSON *emit_json_target(const target *t);
 struct cJSON *emit_json_action(const schedule *s);
 struct cJSON *emit_json_schedule(const schedule *s);
-/* Adds `item` (which may be NULL: memory ran out making it) to `obj` under `key`. Adding
- * copies the key, which can fail too; then, or when `item` is NULL, `item` is deleted and 0
- * returned, and `obj` is as it was. */
+/* PutMetricAlarm for step policy `p`'s alarm. `actions` (the AlarmActions array, or NULL:
+ * left out) is owned by the call: added to the tree, or deleted when memory runs out. */
+struct cJSON *emit_json_alarm(const policy *p, struct cJSON *actions);
+/* PolicyType of `p` ("StepScaling", "TargetTrackingScaling") and the member that holds its
+ * configuration (StepScalingPolicyConfiguration, TargetTrackingScalingPolicyConfiguration). */
+const char *emit_policy_type(const policy *p);
+const char *emit_config_key(const policy *p);
+/* Adds `item` (which may be NULL: memory ran out making it) to `obj` under `key`, which is
+ * not copied: a string that outlives the tree (a literal). When `item` is NULL, or the add
+ * fails, `item` is deleted and 0 returned, and `obj` is as it was. */
 int emit_json_add(struct cJSON *obj, const char *key, struct cJSON *item);
 mmec_status emit_json_text(mmec_ctx *ctx, struct cJSON *root, int flags, char **out,
                            size_t *len);
@@ -29,6 +36,9 @@ mmec_status emit_json_text(mmec_ctx *ctx, struct cJSON *root, int flags, char **
  * first line not indented). 0 when memory ran out (in cJSON, or in `sb`, which has then
  * failed). */
 int emit_json_pretty(strbuf *sb, const struct cJSON *item, int depth);
+/* Appends `item` to `sb` in the compact form cJSON_PrintUnformatted prints, byte for byte; 0
+ * as emit_json_pretty. */
+int emit_json_compact(strbuf *sb, const struct cJSON *item);
 
 /* The whole-file formats (emit_infra.c): cli, cloudformation, terraform. Reports a target
  * without a capacity (CloudFormation, Terraform and a new registration need one) as an error

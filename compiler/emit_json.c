@@ -4,52 +4,159 @@
  * frees it once. The infrastructure emitters (emit_infra.c) reuse these trees. */
 #include <limits.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
 
 #include "emit.h"
 
-/* Key order follows the AWS documentation's examples (SM-MMEAS). */
-cJSON *emit_json_config(const policy *p) {
+/* Members added under constant keys (every key here is a string literal): cJSON then keeps
+ * the pointer instead of a copy, one allocation and one free fewer per member of every
+ * document. Each returns the member, or NULL when memory ran out (the item is then freed). */
+static cJSON *add(cJSON *obj, const char *key, cJSON *item) {
+    if (item != NULL && cJSON_AddItemToObjectCS(obj, key, item))
+        return item;
+    cJSON_Delete(item);
+    return NULL;
+}
+
+static cJSON *add_string(cJSON *obj, const char *key, const char *v) {
+    return add(obj, key, cJSON_CreateString(v));
+}
+
+static cJSON *add_number(cJSON *obj, const char *key, double v) {
+    return add(obj, key, cJSON_CreateNumber(v));
+}
+
+static cJSON *add_object(cJSON *obj, const char *key) { return add(obj, key, cJSON_CreateObject()); }
+static cJSON *add_array(cJSON *obj, const char *key) { return add(obj, key, cJSON_CreateArray()); }
+static cJSON *add_bool(cJSON *obj, const char *key, int v) { return add(obj, key, cJSON_CreateBool(v)); }
+
+/* Dimensions: [{Name, Value}, ...] under `key` of `obj`; nothing when there are none. */
+static int add_dims(cJSON *obj, const char *key, const dimension *dims, size_t n) {
+    if (n == 0)
+        return 1;
+    cJSON *list = add_array(obj, key);
+    if (list == NULL)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        cJSON *d = cJSON_CreateObject();
+        if (d == NULL)
+            return 0;
+        cJSON_AddItemToArray(list, d);
+        if (!add_string(d, "Name", dims[i].name) ||
+            !add_string(d, "Value", dims[i].value))
+            return 0;
+    }
+    return 1;
+}
+
+/* Metric-math queries under "Metrics": TargetTrackingMetricDataQuery (AWS.md §1.3; UG-MM) or,
+ * when a query has a Period, the alarm's MetricDataQuery (PutMetricAlarm). Each is {Id,
+ * Expression | MetricStat {Metric {MetricName, Namespace, Dimensions}, Period?, Stat, Unit?},
+ * ReturnData}, in the key order of the UG-MM examples. */
+static int add_queries(cJSON *obj, const metric_query *q, size_t n) {
+    cJSON *list = add_array(obj, "Metrics");
+    if (list == NULL)
+        return 0;
+    for (size_t i = 0; i < n; i++, q++) {
+        cJSON *e = cJSON_CreateObject();
+        if (e == NULL)
+            return 0;
+        cJSON_AddItemToArray(list, e);
+        if (!add_string(e, "Id", q->id))
+            return 0;
+        if (q->expression) {
+            if (!add_string(e, "Expression", q->expression))
+                return 0;
+        } else {
+            cJSON *stat = add_object(e, "MetricStat");
+            cJSON *m = stat ? add_object(stat, "Metric") : NULL;
+            if (m == NULL || !add_string(m, "MetricName", q->metric_name) ||
+                !add_string(m, "Namespace", q->namespace_) ||
+                !add_dims(m, "Dimensions", q->dims, q->ndims) ||
+                (q->period > 0 && !add_number(stat, "Period", q->period)) ||
+                !add_string(stat, "Stat", q->stat) ||
+                (q->unit && !add_string(stat, "Unit", q->unit)))
+                return 0;
+        }
+        if (!add_bool(e, "ReturnData", q->return_data != 0))
+            return 0;
+    }
+    return 1;
+}
+
+/* StepScalingPolicyConfiguration (AWS.md §1.4), keys in the order of the UG-STEP and SM-ZERO
+ * examples: AdjustmentType, MetricAggregationType, Cooldown, MinAdjustmentMagnitude,
+ * StepAdjustments. A bound left open is omitted (null: -infinity below, +infinity above). */
+static cJSON *step_config_json(const step_config *c) {
+    static const char *const types[] = {"ChangeInCapacity", "PercentChangeInCapacity",
+                                        "ExactCapacity"};
     cJSON *root = cJSON_CreateObject();
     if (root == NULL)
         return NULL;
-    if (!cJSON_AddNumberToObject(root, "TargetValue", p->target_value))
+    cJSON *steps;
+    if (!add_string(root, "AdjustmentType", types[c->adjustment_type]) ||
+        (c->aggregation && !add_string(root, "MetricAggregationType", c->aggregation)) ||
+        (c->has_cooldown && !add_number(root, "Cooldown", c->cooldown)) ||
+        (c->has_min_adjustment_magnitude &&
+         !add_number(root, "MinAdjustmentMagnitude", c->min_adjustment_magnitude)) ||
+        (steps = add_array(root, "StepAdjustments")) == NULL)
         goto fail;
-    if (p->predefined) {
-        cJSON *spec = cJSON_AddObjectToObject(root, "PredefinedMetricSpecification");
-        if (spec == NULL || !cJSON_AddStringToObject(spec, "PredefinedMetricType", p->predefined_type))
+    for (uint32_t i = 0; i < c->nsteps; i++) {
+        const step_adjustment *s = &c->steps[i];
+        cJSON *e = cJSON_CreateObject();
+        if (e == NULL)
             goto fail;
-    } else {
-        cJSON *spec = cJSON_AddObjectToObject(root, "CustomizedMetricSpecification");
-        if (spec == NULL || !cJSON_AddStringToObject(spec, "MetricName", p->metric_name) ||
-            !cJSON_AddStringToObject(spec, "Namespace", p->namespace_))
-            goto fail;
-        if (p->ndims > 0) {
-            cJSON *dims = cJSON_AddArrayToObject(spec, "Dimensions");
-            if (dims == NULL)
-                goto fail;
-            for (size_t i = 0; i < p->ndims; i++) {
-                cJSON *d = cJSON_CreateObject();
-                if (d == NULL)
-                    goto fail;
-                cJSON_AddItemToArray(dims, d);
-                if (!cJSON_AddStringToObject(d, "Name", p->dims[i].name) ||
-                    !cJSON_AddStringToObject(d, "Value", p->dims[i].value))
-                    goto fail;
-            }
-        }
-        if (!cJSON_AddStringToObject(spec, "Statistic", p->statistic))
-            goto fail;
-        if (p->unit && !cJSON_AddStringToObject(spec, "Unit", p->unit))
+        cJSON_AddItemToArray(steps, e);
+        if ((s->has_lower && !add_number(e, "MetricIntervalLowerBound", s->lower)) ||
+            (s->has_upper && !add_number(e, "MetricIntervalUpperBound", s->upper)) ||
+            !add_number(e, "ScalingAdjustment", s->adjustment))
             goto fail;
     }
-    if (p->has_scale_in_cooldown && !cJSON_AddNumberToObject(root, "ScaleInCooldown", p->scale_in_cooldown))
+    return root;
+fail:
+    cJSON_Delete(root);
+    return NULL;
+}
+
+/* Key order follows the AWS documentation's examples (SM-MMEAS). A step policy's document is
+ * its StepScalingPolicyConfiguration. */
+cJSON *emit_json_config(const policy *p) {
+    if (p->type == POLICY_STEP)
+        return step_config_json(p->step);
+    cJSON *root = cJSON_CreateObject();
+    if (root == NULL)
+        return NULL;
+    if (!add_number(root, "TargetValue", p->target_value))
         goto fail;
-    if (p->has_scale_out_cooldown && !cJSON_AddNumberToObject(root, "ScaleOutCooldown", p->scale_out_cooldown))
+    if (p->nqueries > 0) {
+        /* Metric math: Metrics alone, no MetricName, Namespace or Statistic (AWS.md §1.3). */
+        cJSON *spec = add_object(root, "CustomizedMetricSpecification");
+        if (spec == NULL || !add_queries(spec, p->queries, p->nqueries))
+            goto fail;
+    } else if (p->predefined) {
+        cJSON *spec = add_object(root, "PredefinedMetricSpecification");
+        if (spec == NULL || !add_string(spec, "PredefinedMetricType", p->predefined_type))
+            goto fail;
+    } else {
+        cJSON *spec = add_object(root, "CustomizedMetricSpecification");
+        if (spec == NULL || !add_string(spec, "MetricName", p->metric_name) ||
+            !add_string(spec, "Namespace", p->namespace_))
+            goto fail;
+        if (!add_dims(spec, "Dimensions", p->dims, p->ndims))
+            goto fail;
+        if (!add_string(spec, "Statistic", p->statistic))
+            goto fail;
+        if (p->unit && !add_string(spec, "Unit", p->unit))
+            goto fail;
+    }
+    if (p->has_scale_in_cooldown && !add_number(root, "ScaleInCooldown", p->scale_in_cooldown))
         goto fail;
-    if (p->disable_scale_in && !cJSON_AddTrueToObject(root, "DisableScaleIn"))
+    if (p->has_scale_out_cooldown && !add_number(root, "ScaleOutCooldown", p->scale_out_cooldown))
+        goto fail;
+    if (p->disable_scale_in && !add_bool(root, "DisableScaleIn", 1))
         goto fail;
     return root;
 fail:
@@ -58,10 +165,7 @@ fail:
 }
 
 int emit_json_add(cJSON *obj, const char *key, cJSON *item) {
-    if (item != NULL && cJSON_AddItemToObject(obj, key, item))
-        return 1;
-    cJSON_Delete(item);
-    return 0;
+    return add(obj, key, item) != NULL;
 }
 
 cJSON *emit_json_request(const policy *p) {
@@ -69,13 +173,13 @@ cJSON *emit_json_request(const policy *p) {
     if (root == NULL)
         return NULL;
     const target *t = p->target;
-    if (!cJSON_AddStringToObject(root, "PolicyName", p->name) ||
-        !cJSON_AddStringToObject(root, "ServiceNamespace", "sagemaker") ||
-        !cJSON_AddStringToObject(root, "ResourceId", t->resource_id) ||
-        !cJSON_AddStringToObject(root, "ScalableDimension", t->dimension) ||
-        !cJSON_AddStringToObject(root, "PolicyType", "TargetTrackingScaling"))
+    if (!add_string(root, "PolicyName", p->name) ||
+        !add_string(root, "ServiceNamespace", "sagemaker") ||
+        !add_string(root, "ResourceId", t->resource_id) ||
+        !add_string(root, "ScalableDimension", t->dimension) ||
+        !add_string(root, "PolicyType", emit_policy_type(p)))
         goto fail;
-    if (!emit_json_add(root, "TargetTrackingScalingPolicyConfiguration", emit_json_config(p)))
+    if (!emit_json_add(root, emit_config_key(p), emit_json_config(p)))
         goto fail;
     return root;
 fail:
@@ -83,11 +187,71 @@ fail:
     return NULL;
 }
 
+const char *emit_policy_type(const policy *p) {
+    return p->type == POLICY_STEP ? "StepScaling" : "TargetTrackingScaling";
+}
+
+const char *emit_config_key(const policy *p) {
+    return p->type == POLICY_STEP ? "StepScalingPolicyConfiguration"
+                                  : "TargetTrackingScalingPolicyConfiguration";
+}
+
+/* PutMetricAlarm of a step policy's alarm (cloudwatch model; AWS.md §8), keys in the order
+ * of the design's contract: AlarmName, AlarmDescription, ActionsEnabled, [AlarmActions],
+ * MetricName, Namespace, Statistic | ExtendedStatistic, Dimensions, Period, Unit,
+ * EvaluationPeriods, DatapointsToAlarm, Threshold, ComparisonOperator, TreatMissingData,
+ * Metrics. With math the single-metric members and the top-level Period are left out: each
+ * MetricStat carries its own Period. */
+cJSON *emit_json_alarm(const policy *p, cJSON *actions) {
+    static const char *const cmp[] = {"GreaterThanThreshold", "GreaterThanOrEqualToThreshold",
+                                      "LessThanThreshold", "LessThanOrEqualToThreshold"};
+    const cw_alarm *a = &p->step->alarm;
+    cJSON *root = cJSON_CreateObject();
+    if (root == NULL) {
+        cJSON_Delete(actions);
+        return NULL;
+    }
+    /* AlarmDescription (1024 at most in the cloudwatch model): policy names are 256 at
+     * most and SageMaker's resource ids far below the rest. */
+    char desc[4096];
+    snprintf(desc, sizeof desc, "Invokes step scaling policy %s of %s", p->name,
+             p->target->resource_id);
+    int ok = add_string(root, "AlarmName", a->name) &&
+             add_string(root, "AlarmDescription", desc) &&
+             add_bool(root, "ActionsEnabled", 1);
+    /* `actions` is ours: added (or deleted by emit_json_add when that fails), or deleted. */
+    if (actions != NULL && ok)
+        ok = emit_json_add(root, "AlarmActions", actions);
+    else
+        cJSON_Delete(actions);
+    if (ok && a->nqueries == 0)
+        ok = add_string(root, "MetricName", a->metric_name) &&
+             add_string(root, "Namespace", a->namespace_) &&
+             (a->extended_statistic
+                  ? add_string(root, "ExtendedStatistic", a->extended_statistic) != NULL
+                  : add_string(root, "Statistic", a->statistic) != NULL) &&
+             add_dims(root, "Dimensions", a->dims, a->ndims) &&
+             add_number(root, "Period", a->period) &&
+             (a->unit == NULL || add_string(root, "Unit", a->unit));
+    ok = ok && add_number(root, "EvaluationPeriods", a->evaluation_periods) &&
+         add_number(root, "DatapointsToAlarm", a->datapoints_to_alarm) &&
+         add_number(root, "Threshold", a->threshold) &&
+         add_string(root, "ComparisonOperator", cmp[a->compare]) &&
+         (a->treat_missing_data == NULL ||
+          add_string(root, "TreatMissingData", a->treat_missing_data)) &&
+         (a->nqueries == 0 || add_queries(root, a->queries, a->nqueries));
+    if (!ok) {
+        cJSON_Delete(root);
+        return NULL;
+    }
+    return root;
+}
+
 /* The members every request about a scalable target starts with. */
 static int target_members(cJSON *root, const target *t) {
-    return cJSON_AddStringToObject(root, "ServiceNamespace", "sagemaker") &&
-           cJSON_AddStringToObject(root, "ResourceId", t->resource_id) &&
-           cJSON_AddStringToObject(root, "ScalableDimension", t->dimension);
+    return add_string(root, "ServiceNamespace", "sagemaker") &&
+           add_string(root, "ResourceId", t->resource_id) &&
+           add_string(root, "ScalableDimension", t->dimension);
 }
 
 /* RegisterScalableTarget (BC §1.5). The caller has checked that the target has a capacity. */
@@ -96,8 +260,8 @@ cJSON *emit_json_target(const target *t) {
     if (root == NULL)
         return NULL;
     if (!target_members(root, t) ||
-        !cJSON_AddNumberToObject(root, "MinCapacity", t->min_capacity) ||
-        !cJSON_AddNumberToObject(root, "MaxCapacity", t->max_capacity)) {
+        !add_number(root, "MinCapacity", t->min_capacity) ||
+        !add_number(root, "MaxCapacity", t->max_capacity)) {
         cJSON_Delete(root);
         return NULL;
     }
@@ -109,8 +273,8 @@ cJSON *emit_json_action(const schedule *s) {
     cJSON *a = cJSON_CreateObject();
     if (a == NULL)
         return NULL;
-    if ((s->min_capacity >= 0 && !cJSON_AddNumberToObject(a, "MinCapacity", s->min_capacity)) ||
-        (s->max_capacity >= 0 && !cJSON_AddNumberToObject(a, "MaxCapacity", s->max_capacity))) {
+    if ((s->min_capacity >= 0 && !add_number(a, "MinCapacity", s->min_capacity)) ||
+        (s->max_capacity >= 0 && !add_number(a, "MaxCapacity", s->max_capacity))) {
         cJSON_Delete(a);
         return NULL;
     }
@@ -123,14 +287,14 @@ cJSON *emit_json_schedule(const schedule *s) {
     cJSON *root = cJSON_CreateObject();
     if (root == NULL)
         return NULL;
-    if (!cJSON_AddStringToObject(root, "ServiceNamespace", "sagemaker") ||
-        !cJSON_AddStringToObject(root, "ScheduledActionName", s->name) ||
-        !cJSON_AddStringToObject(root, "ResourceId", s->target->resource_id) ||
-        !cJSON_AddStringToObject(root, "ScalableDimension", s->target->dimension) ||
-        !cJSON_AddStringToObject(root, "Schedule", s->expression) ||
-        (s->timezone && !cJSON_AddStringToObject(root, "Timezone", s->timezone)) ||
-        (s->start_time && !cJSON_AddStringToObject(root, "StartTime", s->start_time)) ||
-        (s->end_time && !cJSON_AddStringToObject(root, "EndTime", s->end_time)))
+    if (!add_string(root, "ServiceNamespace", "sagemaker") ||
+        !add_string(root, "ScheduledActionName", s->name) ||
+        !add_string(root, "ResourceId", s->target->resource_id) ||
+        !add_string(root, "ScalableDimension", s->target->dimension) ||
+        !add_string(root, "Schedule", s->expression) ||
+        (s->timezone && !add_string(root, "Timezone", s->timezone)) ||
+        (s->start_time && !add_string(root, "StartTime", s->start_time)) ||
+        (s->end_time && !add_string(root, "EndTime", s->end_time)))
         goto fail;
     if (!emit_json_add(root, "ScalableTargetAction", emit_json_action(s)))
         goto fail;
@@ -186,10 +350,18 @@ static void indent(strbuf *sb, int depth) {
 /* A string exactly as cJSON prints it when nothing in it needs an escape (cJSON escapes only
  * '"', '\\' and control characters); 0 when something does. */
 static int plain_string(strbuf *sb, const char *s) {
+    /* 1 for the bytes that end the scan: NUL, the other control characters, '"' and '\\';
+     * one load per byte of the name-heavy texts of the whole-file formats. */
+    static const unsigned char stop[256] = {
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+        ['"'] = 1, ['\\'] = 1,
+    };
     size_t n = 0;
-    for (; s[n]; n++)
-        if (s[n] == '"' || s[n] == '\\' || (unsigned char)s[n] < 0x20)
-            return 0;
+    while (!stop[(unsigned char)s[n]])
+        n++;
+    if (s[n] != '\0')
+        return 0;
     strbuf_putc(sb, '"');
     strbuf_put(sb, s, n);
     strbuf_putc(sb, '"');
@@ -252,6 +424,37 @@ static int pretty(strbuf *sb, const cJSON *item, int depth) {
     return 1;
 }
 
+/* The compact form, byte for byte what cJSON_PrintUnformatted prints, written straight into
+ * `sb` with the leaves' fast paths (no buffer of cJSON's own, whole numbers without
+ * printf/sscanf): the cli script prints four requests per endpoint this way. */
+static int compact(strbuf *sb, const cJSON *item) {
+    if (!cJSON_IsObject(item) && !cJSON_IsArray(item))
+        return leaf(sb, item);
+    int obj = cJSON_IsObject(item);
+    strbuf_putc(sb, obj ? '{' : '[');
+    for (const cJSON *c = item->child; c; c = c->next) {
+        if (obj) {
+            cJSON key;
+            memset(&key, 0, sizeof key);
+            key.type = cJSON_String;
+            key.valuestring = c->string;
+            if (!leaf(sb, &key))
+                return 0;
+            strbuf_putc(sb, ':');
+        }
+        if (!compact(sb, c))
+            return 0;
+        if (c->next)
+            strbuf_putc(sb, ',');
+    }
+    strbuf_putc(sb, obj ? '}' : ']');
+    return 1;
+}
+
+int emit_json_compact(strbuf *sb, const cJSON *item) {
+    return compact(sb, item) && !sb->failed;
+}
+
 int emit_json_pretty(strbuf *sb, const cJSON *item, int depth) {
     return pretty(sb, item, depth) && !sb->failed;
 }
@@ -291,6 +494,7 @@ mmec_status emit_json_text(mmec_ctx *ctx, cJSON *root, int flags, char **out, si
 mmec_status emit_json_policy(mmec_ctx *ctx, mmec_format format, const policy *p, int flags,
                              char **out, size_t *len) {
     return emit_json_text(ctx, format == MMEC_FORMAT_REQUEST ? emit_json_request(p)
+                               : format == MMEC_FORMAT_ALARM ? emit_json_alarm(p, NULL)
                                                              : emit_json_config(p),
                           flags, out, len);
 }

@@ -52,6 +52,8 @@ struct mmec_ctx {
     size_t scan_reads;         /* refills of the scanner's buffer in the last parse: its work
                                   on long tokens, which tests/unit/test_scanner.c bounds */
     struct checker *checker;   /* the live checker, released when unwinding */
+    const policy **alarms;     /* the step policies, whose alarms MMEC_FORMAT_ALARM emits, */
+    size_t nalarms;            /* in source order (api.c, after a successful compile) */
     const char **hooks;        /* mmec_add_hook's paths (arena copies) */
     size_t nhooks, hooks_cap;
 };

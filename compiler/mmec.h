@@ -102,7 +102,8 @@ typedef struct mmec_ctx mmec_ctx;
 
 /* Output formats. */
 typedef enum mmec_format {
-    MMEC_FORMAT_POLICY = 0,   /* TargetTrackingScalingPolicyConfiguration JSON */
+    MMEC_FORMAT_POLICY = 0,   /* TargetTrackingScalingPolicyConfiguration JSON, or a step
+                                 policy's StepScalingPolicyConfiguration */
     MMEC_FORMAT_REQUEST,      /* PutScalingPolicy request JSON (--cli-input-json) */
     MMEC_FORMAT_TARGET,       /* RegisterScalableTarget request JSON, one per scalable target */
     MMEC_FORMAT_SCHEDULE,     /* PutScheduledAction request JSON, one per scheduled action */
@@ -110,6 +111,12 @@ typedef enum mmec_format {
     MMEC_FORMAT_CLI,          /* a POSIX sh script of aws CLI calls */
     MMEC_FORMAT_CLOUDFORMATION,  /* a CloudFormation template (JSON) */
     MMEC_FORMAT_TERRAFORM,    /* Terraform HCL */
+    /* One document per step scaling policy (after the whole-file formats, so the values
+     * above keep their numbers). */
+    MMEC_FORMAT_ALARM,        /* PutMetricAlarm request JSON of the CloudWatch alarm that
+                                 invokes a step policy, without AlarmActions (the policy's
+                                 ARN exists once it is put; cli, cloudformation and
+                                 terraform wire it) */
     MMEC_FORMAT_COUNT
 } mmec_format;
 
@@ -184,7 +191,8 @@ MMEC_API mmec_status mmec_format_source(mmec_ctx *ctx, const char *name, const c
 MMEC_API mmec_status mmec_explain(mmec_ctx *ctx, char **out, size_t *len);
 /* The number of documents mmec_emit makes in `format` after a successful compile: one per
  * policy (policy, request), per scalable target (target), per scheduled action (schedule),
- * and 1 for the whole-file formats (cli, cloudformation, terraform), whose index is 0. 0 when
+ * per step scaling policy (alarm: the policies that have an alarm, in source order), and 1
+ * for the whole-file formats (cli, cloudformation, terraform), whose index is 0. 0 when
  * the compile failed or the format is unknown. For target, cli, cloudformation and terraform,
  * mmec_emit reports a target without a capacity as an error (through the diagnostics
  * callback) and returns MMEC_EINPUT. */
@@ -192,7 +200,7 @@ MMEC_API size_t mmec_emit_count(const mmec_ctx *ctx, mmec_format format);
 /* Non-zero for the whole-file formats. */
 MMEC_API int mmec_format_is_whole(mmec_format format);
 /* The name of document `i` of `format`: the PolicyName, the target's ResourceId, the
- * ScheduledActionName; NULL for a whole-file format or a bad index. Lives as long as the
+ * ScheduledActionName, the AlarmName; NULL for a whole-file format or a bad index. Lives as long as the
  * context. */
 MMEC_API const char *mmec_emit_name(const mmec_ctx *ctx, mmec_format format, size_t i);
 
@@ -201,7 +209,7 @@ MMEC_API const char *mmec_emit_name(const mmec_ctx *ctx, mmec_format format, siz
 MMEC_API void mmec_buffer_free(mmec_ctx *ctx, char *buf);
 
 /* The format named `name` ("policy", "request", "target", "schedule", "cli",
- * "cloudformation", "terraform"), or MMEC_FORMAT_COUNT. */
+ * "cloudformation", "terraform", "alarm"), or MMEC_FORMAT_COUNT. */
 MMEC_API mmec_format mmec_format_from_name(const char *name);
 MMEC_API const char *mmec_format_name(mmec_format format);
 
@@ -305,9 +313,11 @@ MMEC_API void mmec_trace_reader_free(mmec_trace_reader *r);
 
 /* ---- The runtime: replaying datapoints through the compiled policies ----------------------
  * A simulation interprets the checked policies of one scalable target as Application Auto
- * Scaling would (alarms, proportional capacity, cooldowns, several policies combined, min/max
- * clamping, scheduled actions, warm-up, an optional Lua decide hook), one datapoint per
- * evaluation, and says what it decided and why. It reads the context's model: the context
+ * Scaling would (target tracking's alarms and proportional capacity; step scaling with its
+ * CloudWatch alarm: Period, N of M datapoints, TreatMissingData, the step a breach selects,
+ * percent rounding, its cooldown; scale from zero; metric math; cooldowns, several policies
+ * combined, min/max clamping, scheduled actions, warm-up, an optional Lua decide hook), one
+ * datapoint per evaluation, and says what it decided and why (docs/simulate.md). It reads the context's model: the context
  * must outlive it. All its memory comes from the context's allocator: the simulation's state
  * is allocated when it is opened; stepping allocates only to record the decisions
  * (options.record) and nothing else. Two simulations share nothing. */
@@ -377,8 +387,10 @@ MMEC_API void mmec_sim_options_init(mmec_sim_options *opt);
  * policies, in `*out` (NULL on failure), released with mmec_sim_free. `opt` may be NULL (the
  * defaults); it is copied. Returns MMEC_OK; MMEC_EUSAGE when the compile failed, `t` is out of
  * range or an option is; MMEC_EINPUT when the target has no policy or more than
- * MMEC_SIM_MAX_POLICIES (nothing is reported: mmec_target_policy_count says how many);
- * MMEC_EINTERNAL when memory runs out. */
+ * MMEC_SIM_MAX_POLICIES (nothing is reported: mmec_target_policy_count says how many), or when
+ * a policy's metric math cannot be evaluated a datapoint at a time (a function such as SEARCH or
+ * the MAX of one series: reported through the diagnostics callback as one error with code
+ * "simulate", which mmec_error_count does not count); MMEC_EINTERNAL when memory runs out. */
 MMEC_API mmec_status mmec_sim_open(mmec_ctx *ctx, size_t t, const mmec_sim_options *opt,
                                    mmec_sim **out);
 
@@ -396,7 +408,9 @@ MMEC_API mmec_status mmec_sim_decide(mmec_sim *s, const char *name, const char *
                                      size_t len);
 
 /* Replays every datapoint of `trace` (which must come from the same context) through a
- * simulation that has not stepped yet: the target's scheduled actions are resolved over the
+ * simulation that has not stepped yet: the trace's named CSV columns (beside time, value and
+ * capacity) feed the policies, CloudWatch metrics and metric-math ids named as them
+ * (docs/simulate.md), the target's scheduled actions are resolved over the
  * trace's time range (their cron or rate expression in their time zone), the trace is
  * re-bucketed in place to one datapoint per evaluation period when its spacing differs
  * (the mean of a period's values), then each datapoint is evaluated as by mmec_sim_step.

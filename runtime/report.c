@@ -161,7 +161,29 @@ void report_assumptions(const report_timeline *tl, strbuf *out) {
         strbuf_int(out, c->hires_low_window);
         strbuf_puts(out, " 10 s datapoints)");
     }
-    strbuf_puts(out, " -- observed AWS behaviour, not documented; warm-up ");
+    strbuf_puts(out, " -- observed AWS behaviour, not documented");
+    /* Step policies: their own alarms, as written; the evaluation range is CW-ALARM's example
+     * (M + 2), an assumption (cwalarm.h). */
+    int steps = 0;
+    for (size_t i = 0; i < tl->np; i++) {
+        const policy *p = tl->tgt->policies[i];
+        if (p->type != POLICY_STEP || !p->step)
+            continue;
+        const cw_alarm *a = &p->step->alarm;
+        strbuf_puts(out, steps++ ? ", " : "; step alarms ");
+        strbuf_puts(out, p->name ? p->name : "?");
+        strbuf_puts(out, " ");
+        strbuf_int(out, a->datapoints_to_alarm > 0 ? a->datapoints_to_alarm : 1);
+        strbuf_puts(out, " of ");
+        strbuf_int(out, a->evaluation_periods > 0 ? a->evaluation_periods : 1);
+        strbuf_puts(out, " every ");
+        put_duration(out, a->period > 0 ? a->period : 60);
+        strbuf_puts(out, " missing data ");
+        strbuf_puts(out, a->treat_missing_data ? a->treat_missing_data : "missing");
+    }
+    if (steps)
+        strbuf_puts(out, " (evaluation range M + 2 datapoints: assumed)");
+    strbuf_puts(out, "; warm-up ");
     put_duration(out, c->warmup);
     strbuf_puts(out, c->input == SIM_INPUT_METRIC ? "; trace values are per-capacity metrics\n"
                                                   : "; trace values are total demand\n");
@@ -395,6 +417,12 @@ static void put_cli_time(strbuf *out, int64_t t) {
     strbuf_puts(out, "+00:00\"");
 }
 
+/* The horizontal line a policy's metric is drawn against: its target value, or a step
+ * policy's alarm threshold. */
+static double line_value(const policy *p) {
+    return p->type == POLICY_STEP && p->step ? p->step->alarm.threshold : p->target_value;
+}
+
 static const char *unit_words(const target *tgt) {
     switch (tgt->kind) {
     case TARGET_COMPONENT: return "copy count";
@@ -466,6 +494,12 @@ void report_json(const report_timeline *tl, int not_scaled, strbuf *out) {
             strbuf_puts(&pieces, " was triggered");
         } else if (d.why == SIM_WHY_HOOK) {
             strbuf_puts(&pieces, "decide hook replaced the policies' decision (simulated)");
+        } else if (p && p->type == POLICY_STEP && p->step) {
+            /* A step policy's alarm is the one mmec emits beside it, named as the policy. */
+            strbuf_puts(&pieces, "monitor alarm ");
+            strbuf_puts(&pieces, p->step->alarm.name ? p->step->alarm.name : (p->name ? p->name : ""));
+            strbuf_puts(&pieces, " in state ALARM triggered policy ");
+            strbuf_puts(&pieces, p->name ? p->name : "");
         } else if (p) {
             int high = d.action == SIM_ACTION_SCALE_OUT || d.why == SIM_WHY_AT_MAX;
             strbuf_puts(&pieces, "monitor alarm TargetTracking-");
@@ -922,7 +956,7 @@ void report_svg(const report_timeline *tl, const report_svg_options *opt, strbuf
     /* Metric panel: 0 to the largest metric or target, with headroom. */
     double vmax = 0;
     for (size_t i = 0; i < tl->np; i++)
-        vmax = fmax(vmax, tgt->policies[i]->target_value);
+        vmax = fmax(vmax, line_value(tgt->policies[i]));
     for (size_t k = 0; k < tl->n * tl->np; k++)
         if (!isnan(tl->metric[k]))
             vmax = fmax(vmax, tl->metric[k]);
@@ -942,8 +976,19 @@ void report_svg(const report_timeline *tl, const report_svg_options *opt, strbuf
         strbuf_puts(&s2, "stroke=\"");
         strbuf_puts(&s2, color);
         strbuf_puts(&s2, "\" stroke-dasharray=\"6 4\"");
-        hline(out, fm.x0, fm.x1, fy(&fm, p->target_value), piece(out, &s2));
+        hline(out, fm.x0, fm.x1, fy(&fm, line_value(p)), piece(out, &s2));
         strbuf_free(&s2);
+        if (p->type == POLICY_STEP && p->step) {
+            /* A step policy: its alarm's threshold, dashed. */
+            double ly = fm.y0 + 16 + 16.0 * (double)i;
+            strbuf_puts(&s2, sim_metric_label(p));
+            strbuf_puts(&s2, " (step alarm threshold ");
+            strbuf_num(&s2, p->step->alarm.threshold, 2);
+            strbuf_puts(&s2, ", dashed)");
+            legend(out, fm.x0 + 10, ly, color, NULL, piece(out, &s2));
+            strbuf_free(&s2);
+            continue;
+        }
         strbuf_puts(&s2, "stroke=\"");
         strbuf_puts(&s2, color);
         strbuf_puts(&s2, "\" stroke-dasharray=\"2 3\" stroke-opacity=\"0.7\"");

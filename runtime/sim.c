@@ -1,24 +1,33 @@
-/* sim.c: the target-tracking interpreter over one scalable target (see sim.h). The runtime's
- * core: trace readers feed it datapoints, the report module renders its decisions.
+/* sim.c: the interpreter of Application Auto Scaling over one scalable target (see sim.h). The
+ * runtime's core: trace readers feed it datapoints, the report module renders its decisions.
  *
- * The model, per evaluation period (AWS.md §4; each rule is cited where it is coded):
+ * The model, per evaluation period (AWS.md §4, §8; each rule is cited where it is coded):
  *   1. warm-up: capacity whose warm-up has ended joins the in-service capacity;
  *   2. scheduled actions due by now move min/max, and with them the desired capacity;
- *   3. each policy's metric is derived (load / in-service capacity, capped) and pushed into
- *      its alarm windows; alarm states follow;
- *   4. the policies' proposals combine: any may scale out, all must agree to scale in, the
- *      largest capacity wins; cooldowns and min/max apply;
+ *   3. each policy's metric is derived (load / in-service capacity, capped; a named column of
+ *      the trace; metric math, mathexpr.c; the no-capacity metrics of scale from zero) and
+ *      pushed into its alarm windows; alarm states follow (a step policy's CloudWatch alarm:
+ *      its period, N of M and missing-data treatment, cwalarm.c);
+ *   4. the policies' proposals combine: target tracking's any may scale out, all must agree
+ *      to scale in; a step policy invoked by its alarm proposes its step (stepscale.c) under
+ *      its cooldown; the largest capacity wins, for scale-out and for scale-in, and a step
+ *      scale-in is not blocked by target tracking; cooldowns and min/max apply;
  *   5. the decide hook may replace the decision;
  *   6. the new desired capacity is applied: added capacity starts warming up, removed capacity
  *      leaves at once (warming capacity first). */
 #include "sim.h"
 
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "alarms.h"
 #include "catalog.h"
+#include "cwalarm.h"
+#include "mathexpr.h"
+#include "stepscale.h"
 #include "strbuf.h"
 #include "tm.h"
 
@@ -58,8 +67,71 @@ struct sim {
 
     double *values;           /* sim_step's broadcast scratch */
     uint8_t *present;
+
+    /* Step scaling policies (POLICY_STEP), each with its CloudWatch alarm; `step` has np
+     * entries (used for the step policies only), NULL when the target has none. */
+    struct step_state *step;
+    uint8_t *source;          /* per policy: where its metric comes from (SRC_*) */
+    int32_t *column;          /* per policy: SRC_COLUMN's column */
+    struct sim_math *math;    /* per policy: SRC_MATH's queries; NULL when no policy has math */
+    const double *cols;       /* the named columns of this step (sim_step_columns), or NULL */
+    int any_step;
     sim_decision d;
 };
+
+/* A policy's metric math (its queries, model.h metric_query): each query's value at this
+ * step, from a trace column, from the trace's value, or from its compiled expression. */
+typedef struct sim_math {
+    size_t nq;
+    const metric_query *q;
+    int32_t *col;             /* per query: the column it reads, -1: none */
+    mexpr *expr;              /* per query: its expression (ops NULL for a metric) */
+    double *val;              /* per query: this step's value, NaN missing */
+    uint32_t *order;          /* the queries in an order where each follows what it uses */
+    size_t ret;               /* the query that returns data */
+} sim_math;
+
+/* Where a policy's metric comes from at each evaluation. */
+enum {
+    SRC_LOAD = 0,             /* the trace's value: load / capacity, or a per-capacity metric */
+    SRC_NO_CAPACITY,          /* NoCapacityInvocationFailures: the load that found no capacity */
+    SRC_BACKLOG_NO_CAPACITY,  /* HasBacklogWithoutCapacity: 1 while load waits for capacity */
+    SRC_COLUMN,               /* a named column of the trace, replayed as observed */
+    SRC_MATH                  /* metric math over columns and the trace's value */
+};
+
+/* A step policy's alarm and cooldown (AWS.md §4.6, §8). The alarm's datapoints are the sim's
+ * datapoints aggregated over its Period by its statistic; it is evaluated when a period ends,
+ * and while it is in ALARM the policy is invoked, once per period (CW-ACT, AWS.md §4.1). */
+typedef struct step_state {
+    const step_config *cfg;
+    int32_t per;              /* sim datapoints per alarm datapoint */
+    int64_t alarm_period;     /* seconds: per × the sim's period */
+    int m, n, range;          /* EvaluationPeriods, DatapointsToAlarm, evaluation range */
+    uint8_t missing;          /* cwalarm_missing */
+    uint8_t stat;             /* AGG_*: how a period's datapoints make the alarm's */
+    uint8_t upward;           /* `>`/`>=`: the state shows as the high alarm */
+    uint8_t state;            /* sim_alarm */
+    int64_t bucket;           /* the alarm period being accumulated, NO_TIME between */
+    int64_t last_bucket;      /* the last one evaluated, NO_TIME before the first */
+    double acc;               /* the period's aggregate so far (sum, min or max) */
+    int32_t acc_n;            /* its datapoints */
+    uint8_t *flags;           /* ring of CWALARM_* flags, ring_mask + 1 entries */
+    double *vals;             /* the alarm datapoints' values, same ring */
+    size_t ring_mask, pos;    /* pos: the newest */
+    int none_in_range;        /* missing datapoints among the last `range` */
+    int pushed;               /* alarm datapoints so far, up to `m` */
+    int breach_in_m;          /* breaching datapoints among the last `m` */
+    int breaching;            /* breaching datapoints at the last evaluation */
+    int invoked;              /* this step ended a period with the alarm in ALARM */
+    double agg;               /* the policy's MetricAggregationType over the datapoints */
+    int64_t last_time;        /* this policy's last scaling activity, NO_TIME when none */
+    int32_t last_from;        /* the capacity it started from */
+    int8_t last_dir;          /* +1 out, -1 in */
+} step_state;
+
+/* How an alarm period's datapoints make the alarm's datapoint (its Statistic). */
+enum { AGG_AVG = 0, AGG_SUM, AGG_MIN, AGG_MAX, AGG_COUNT };
 
 void sim_config_init(sim_config *cfg) {
     memset(cfg, 0, sizeof *cfg);
@@ -116,6 +188,19 @@ static int32_t in_steps(int m, int32_t policy_period, int32_t period) {
             (s)->cfg.alloc((s)->cfg.alloc_user, (p), sizeof *(p) * (n), 0);               \
     } while (0)
 
+static void math_free(sim *s, sim_math *m) {
+    if (m->expr)
+        for (size_t k = 0; k < m->nq; k++) {
+            FREE_ARRAY(s, m->expr[k].ops, m->expr[k].cap);
+            FREE_ARRAY(s, m->expr[k].stack, m->expr[k].cap);
+            FREE_ARRAY(s, m->expr[k].state, m->expr[k].cap);
+        }
+    FREE_ARRAY(s, m->expr, m->nq);
+    FREE_ARRAY(s, m->col, m->nq);
+    FREE_ARRAY(s, m->val, m->nq);
+    FREE_ARRAY(s, m->order, m->nq);
+}
+
 static void free_arrays(sim *s) {
     size_t n = s->np;
     FREE_ARRAY(s, s->target_value, n);
@@ -138,11 +223,253 @@ static void free_arrays(sim *s) {
     FREE_ARRAY(s, s->ring, n * s->ring_size);
     FREE_ARRAY(s, s->pend_time, s->pend_cap);
     FREE_ARRAY(s, s->pend_n, s->pend_cap);
+    if (s->step)
+        for (size_t i = 0; i < n; i++) {
+            FREE_ARRAY(s, s->step[i].flags, s->step[i].ring_mask + 1);
+            FREE_ARRAY(s, s->step[i].vals, s->step[i].ring_mask + 1);
+        }
+    FREE_ARRAY(s, s->step, n);
+    FREE_ARRAY(s, s->source, n);
+    FREE_ARRAY(s, s->column, n);
+    if (s->math)
+        for (size_t i = 0; i < n; i++)
+            math_free(s, &s->math[i]);
+    FREE_ARRAY(s, s->math, n);
+}
+
+/* The statistic of an alarm over a period of several sim datapoints: Sum adds them, Minimum
+ * and Maximum take theirs, SampleCount counts; a percentile takes the maximum (the sim has one
+ * value per datapoint, not the samples: an approximation docs/simulate.md states). */
+static uint8_t agg_of(const char *stat) {
+    if (!stat)
+        return AGG_AVG;
+    if (strcmp(stat, "Sum") == 0)
+        return AGG_SUM;
+    if (strcmp(stat, "Minimum") == 0)
+        return AGG_MIN;
+    if (strcmp(stat, "Maximum") == 0)
+        return AGG_MAX;
+    if (strcmp(stat, "SampleCount") == 0)
+        return AGG_COUNT;
+    if (stat[0] == 'p' || stat[0] == 'P')
+        return AGG_MAX;
+    return AGG_AVG;
+}
+
+/* Where a policy's metric comes from (SRC_*): the two metrics SageMaker publishes when a
+ * target has no capacity (SM-ZERO: NoCapacityInvocationFailures; async-inference-monitor:
+ * HasBacklogWithoutCapacity) are derived from the load and the capacity in service. */
+static uint8_t source_of(const policy *p) {
+    const char *name = p->step ? p->step->alarm.metric_name : p->metric_name;
+    if (name && strcmp(name, "NoCapacityInvocationFailures") == 0)
+        return SRC_NO_CAPACITY;
+    if (name && strcmp(name, "HasBacklogWithoutCapacity") == 0)
+        return SRC_BACKLOG_NO_CAPACITY;
+    return SRC_LOAD;
+}
+
+/* The alarm's Period: its own, or with metric math its queries' (CloudWatch: every metric of
+ * an alarm's math uses the same period, CW-ALARM); 60 when none is given. */
+static int32_t alarm_period(const cw_alarm *a) {
+    if (a->period > 0)
+        return a->period;
+    for (uint32_t q = 0; q < a->nqueries; q++)
+        if (a->queries[q].period > 0)
+            return a->queries[q].period;
+    return ALARM_PERIOD;
+}
+
+/* Sets up step policy `i`'s alarm state; -1 when its alarm is out of range or memory runs
+ * out. The alarm's datapoints are whole sim periods: a Period shorter than the sim's takes one
+ * sim datapoint each. */
+static int step_init(sim *s, size_t i, const policy *p) {
+    step_state *st = &s->step[i];
+    const step_config *c = p->step;
+    const cw_alarm *a = &c->alarm;
+    int m = a->evaluation_periods > 0 ? a->evaluation_periods : 1;
+    int n = a->datapoints_to_alarm > 0 ? a->datapoints_to_alarm : m;
+    int mode = cwalarm_missing_parse(a->treat_missing_data);
+    /* PutMetricAlarm: DatapointsToAlarm 1..EvaluationPeriods; Period × EvaluationPeriods at
+     * most a day (CW-ALARM), so at most 8,640 datapoints of 10 s. */
+    if (n < 1 || n > m || m > 8640 || mode < 0)
+        return -1;
+    int32_t pp = alarm_period(a);
+    st->cfg = c;
+    st->per = pp > s->period ? (pp + s->period - 1) / s->period : 1;
+    st->alarm_period = (int64_t)st->per * s->period;
+    st->m = m;
+    st->n = n;
+    st->range = m + CWALARM_EXTRA;
+    st->missing = (uint8_t)mode;
+    st->stat = a->nqueries ? AGG_AVG : agg_of(a->statistic ? a->statistic : a->extended_statistic);
+    st->upward = a->compare == CMP_GT || a->compare == CMP_GE;
+    st->state = SIM_ALARM_INSUFFICIENT;   /* a new alarm's state (CW-ALARM) */
+    st->bucket = st->last_bucket = st->last_time = NO_TIME;
+    st->agg = NAN;
+    size_t size = 1;
+    while (size < (size_t)st->range)
+        size *= 2;
+    st->ring_mask = size - 1;
+    if (!ALLOC_ARRAY(s, st->flags, size) || !ALLOC_ARRAY(s, st->vals, size))
+        return -1;
+    st->none_in_range = st->range;   /* the ring starts empty: every datapoint missing */
+    return 0;
 }
 
 static int valid_window(int m, int n) { return n >= 1 && n <= MAX_WINDOW && m >= 1 && m <= n; }
 
-sim *sim_new(const sim_config *cfg, const target *tgt) {
+/* The named column `name` of the run (sim_config.columns), or -1. */
+static int32_t column_named(const sim *s, const char *name) {
+    for (size_t k = 0; name && k < s->cfg.ncolumns; k++)
+        if (s->cfg.columns[k] && strcmp(s->cfg.columns[k], name) == 0)
+            return (int32_t)k;
+    return -1;
+}
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 4, 5)))
+#endif
+static void set_error(char *err, size_t cap, const policy *p, const char *fmt, ...) {
+    if (!err || !cap)
+        return;
+    int n = snprintf(err, cap, "policy %s: ", p->name ? p->name : "?");
+    if (n < 0 || (size_t)n >= cap)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err + n, cap - (size_t)n, fmt, ap);
+    va_end(ap);
+}
+
+typedef struct resolve_ctx {
+    const sim_math *m;
+} resolve_ctx;
+
+/* A query's id in an expression: its index among the policy's queries. */
+static int resolve_id(void *user, const char *id, size_t len) {
+    const sim_math *m = ((resolve_ctx *)user)->m;
+    for (size_t k = 0; k < m->nq; k++)
+        if (m->q[k].id && strlen(m->q[k].id) == len && memcmp(m->q[k].id, id, len) == 0)
+            return (int)k;
+    return -1;
+}
+
+/* Orders the queries so that each expression follows the queries it reads (depth first);
+ * -1 on a cycle. `mark`: 0 new, 1 in progress, 2 done. */
+static int order_query(sim_math *m, size_t k, uint8_t *mark, size_t *n) {
+    if (mark[k] == 2)
+        return 0;
+    if (mark[k] == 1)
+        return -1;
+    mark[k] = 1;
+    if (m->expr[k].ops)
+        for (size_t j = 0; j < m->expr[k].nops; j++)
+            if (mexpr_input(&m->expr[k], j) >= 0 &&
+                order_query(m, (size_t)mexpr_input(&m->expr[k], j), mark, n) != 0)
+                return -1;
+    mark[k] = 2;
+    m->order[(*n)++] = (uint32_t)k;
+    return 0;
+}
+
+/* Sets up policy `p`'s metric math (`q`, `nq` queries): columns bound by query id, then by
+ * metric name; expressions compiled. -1 with `err` set when an expression is refused, or
+ * memory runs out (err empty). */
+static int math_init(sim *s, sim_math *m, const policy *p, const metric_query *q, size_t nq,
+                     char *err, size_t errcap) {
+    m->nq = nq;
+    m->q = q;
+    if (!ALLOC_ARRAY(s, m->col, nq) || !ALLOC_ARRAY(s, m->expr, nq) ||
+        !ALLOC_ARRAY(s, m->val, nq) || !ALLOC_ARRAY(s, m->order, nq))
+        return -1;
+    m->ret = nq - 1;
+    for (size_t k = 0; k < nq; k++) {
+        m->col[k] = column_named(s, q[k].id);
+        if (m->col[k] < 0 && !q[k].expression)
+            m->col[k] = column_named(s, q[k].metric_name);
+        if (q[k].return_data)
+            m->ret = k;
+        m->val[k] = NAN;
+    }
+    for (size_t k = 0; k < nq; k++) {
+        if (!q[k].expression)
+            continue;
+        mexpr *e = &m->expr[k];
+        e->cap = strlen(q[k].expression) + 1;
+        if (!ALLOC_ARRAY(s, e->ops, e->cap) || !ALLOC_ARRAY(s, e->stack, e->cap) ||
+            !ALLOC_ARRAY(s, e->state, e->cap))
+            return -1;
+        char why[200];
+        resolve_ctx rc = {m};
+        if (mexpr_compile(e, q[k].expression, resolve_id, &rc, why, sizeof why) != 0) {
+            set_error(err, errcap, p, "metric math \"%s\": %s", q[k].expression, why);
+            return -1;
+        }
+    }
+    uint8_t mark[256] = {0};
+    size_t n = 0;
+    if (nq > sizeof mark) {
+        set_error(err, errcap, p, "metric math: more than %zu queries", sizeof mark);
+        return -1;
+    }
+    for (size_t k = 0; k < nq; k++)
+        if (order_query(m, k, mark, &n) != 0) {
+            set_error(err, errcap, p, "metric math: the expressions use one another in a cycle");
+            return -1;
+        }
+    return 0;
+}
+
+/* The metric queries of `p`: a target-tracking policy's or its step alarm's. */
+static const metric_query *queries_of(const policy *p, size_t *n) {
+    if (p->type == POLICY_STEP && p->step) {
+        *n = p->step->alarm.nqueries;
+        return p->step->alarm.queries;
+    }
+    *n = p->nqueries;
+    return p->queries;
+}
+
+/* Where policy `i`'s metric comes from, once the run's columns are known: metric math, a
+ * column named as its policy or CloudWatch metric, or the trace's value (source_of). */
+static int bind_sources(sim *s, char *err, size_t errcap) {
+    int any_math = 0;
+    for (size_t i = 0; i < s->np; i++) {
+        size_t nq;
+        any_math |= queries_of(s->tgt->policies[i], &nq) != NULL && nq > 0;
+    }
+    if (any_math && !ALLOC_ARRAY(s, s->math, s->np))
+        return -1;
+    for (size_t i = 0; i < s->np; i++) {
+        const policy *p = s->tgt->policies[i];
+        size_t nq;
+        const metric_query *q = queries_of(p, &nq);
+        if (q && nq > 0) {
+            s->source[i] = SRC_MATH;
+            if (math_init(s, &s->math[i], p, q, nq, err, errcap) != 0)
+                return -1;
+            continue;
+        }
+        const char *metric = p->type == POLICY_STEP && p->step ? p->step->alarm.metric_name
+                                                               : p->metric_name;
+        int32_t k = column_named(s, p->name);
+        if (k < 0)
+            k = column_named(s, metric);
+        if (k >= 0) {
+            s->source[i] = SRC_COLUMN;
+            s->column[i] = k;
+        } else {
+            s->source[i] = source_of(p);
+        }
+    }
+    return 0;
+}
+
+sim *sim_new(const sim_config *cfg, const target *tgt) { return sim_open(cfg, tgt, NULL, 0); }
+
+sim *sim_open(const sim_config *cfg, const target *tgt, char *err, size_t errcap) {
+    if (err && errcap)
+        err[0] = '\0';
     sim_config c;
     if (cfg)
         c = *cfg;
@@ -185,18 +512,34 @@ sim *sim_new(const sim_config *cfg, const target *tgt) {
         !ALLOC_ARRAY(s, s->high_count, n) || !ALLOC_ARRAY(s, s->low_count, n) ||
         !ALLOC_ARRAY(s, s->high, n) || !ALLOC_ARRAY(s, s->low, n) ||
         !ALLOC_ARRAY(s, s->scale_in, n) || !ALLOC_ARRAY(s, s->values, n) ||
-        !ALLOC_ARRAY(s, s->present, n))
+        !ALLOC_ARRAY(s, s->present, n) || !ALLOC_ARRAY(s, s->source, n) ||
+        !ALLOC_ARRAY(s, s->column, n) || bind_sources(s, err, errcap) != 0)
+        goto fail;
+    for (size_t i = 0; i < n; i++)
+        s->any_step |= tgt->policies[i]->type == POLICY_STEP;
+    if (s->any_step && !ALLOC_ARRAY(s, s->step, n))
         goto fail;
 
     int32_t widest = 1;
     for (size_t i = 0; i < n; i++) {
         const policy *p = tgt->policies[i];
+        if (p->type == POLICY_STEP) {
+            if (!p->step || step_init(s, i, p) != 0 || !isfinite(p->step->alarm.threshold))
+                goto fail;
+            /* The alarm's threshold stands where a target value stands (hook state, table). */
+            s->target_value[i] = p->step->alarm.threshold;
+            s->low_value[i] = p->step->alarm.threshold;
+            s->metric[i] = NAN;
+            s->high[i] = s->low[i] = SIM_ALARM_INSUFFICIENT;
+            continue;
+        }
         if (!(p->target_value > 0) || !isfinite(p->target_value))
             goto fail;
         s->target_value[i] = p->target_value;
         /* AlarmLow threshold: 0.9 × target (observed; AWS.md §4.1, §7). */
         s->low_value[i] = p->target_value * c.low_ratio;
-        s->ceiling[i] = c.metric_ceiling > 0   ? c.metric_ceiling
+        s->ceiling[i] = s->source[i] >= SRC_COLUMN ? 0
+                        : c.metric_ceiling > 0 ? c.metric_ceiling
                         : c.metric_ceiling < 0 ? 0
                                                : catalog_ceiling(tgt, p);
         /* Cooldown defaults: 300 s for SageMaker variants, inference components and
@@ -422,6 +765,8 @@ static void start_decision(sim *s, int64_t time) {
     d->threshold = 0;
     d->sched = NULL;
     d->above_target = 0;
+    d->step = -1;
+    d->step_value = NAN;
 }
 
 /* What phase 3 saw beside the alarm states: a policy without a datapoint, and whether that was
@@ -430,9 +775,142 @@ typedef struct observed {
     int any_missing, no_capacity;
 } observed;
 
+static int64_t floor_div(int64_t a, int64_t b) {
+    return a / b - (a % b != 0 && (a < 0) != (b < 0));
+}
+
+/* Whether the alarm's datapoint `x` breaches its threshold (ComparisonOperator). */
+static int breaches(const cw_alarm *a, double x) {
+    switch (a->compare) {
+    case CMP_GT: return x > a->threshold;
+    case CMP_GE: return x >= a->threshold;
+    case CMP_LT: return x < a->threshold;
+    default: return x <= a->threshold;
+    }
+}
+
+/* Pushes an alarm datapoint into the ring, keeping the counts of the two windows. */
+static void step_push(step_state *st, uint8_t flag, double x) {
+    st->pos = (st->pos + 1) & st->ring_mask;
+    st->breach_in_m -= st->flags[(st->pos - (size_t)st->m) & st->ring_mask] == CWALARM_BREACH;
+    st->none_in_range -= st->flags[(st->pos - (size_t)st->range) & st->ring_mask] == CWALARM_NONE;
+    st->flags[st->pos] = flag;
+    st->vals[st->pos] = x;
+    st->breach_in_m += flag == CWALARM_BREACH;
+    st->none_in_range += flag == CWALARM_NONE;
+    if (st->pushed < st->m)
+        st->pushed++;
+}
+
+/* Ends the alarm period being accumulated: its datapoint (or a missing one) enters the ring. */
+static void step_close(step_state *st) {
+    double x = NAN;
+    if (st->acc_n > 0)
+        x = st->stat == AGG_AVG ? st->acc / st->acc_n : st->stat == AGG_COUNT ? st->acc_n : st->acc;
+    step_push(st, isnan(x)                       ? CWALARM_NONE
+                  : breaches(&st->cfg->alarm, x) ? CWALARM_BREACH
+                                                 : CWALARM_OK,
+              x);
+    st->last_bucket = st->bucket;
+    st->bucket = NO_TIME;
+    st->acc = 0;
+    st->acc_n = 0;
+}
+
+/* Pushes `k` missing alarm datapoints (periods the trace skipped). */
+static void step_skip(step_state *st, int64_t k) {
+    if (k > st->range)
+        k = st->range;
+    for (int64_t j = 0; j < k; j++)
+        step_push(st, CWALARM_NONE, NAN);
+}
+
+static void step_evaluate(step_state *st) {
+    /* Before the trace has covered M periods the alarm has no evaluation window: the periods
+     * before the trace are unknown, not missing (treating them as breaching would set the
+     * alarm off at the first datapoint), so it stays INSUFFICIENT_DATA. */
+    if (st->pushed < st->m)
+        return;
+    if (st->none_in_range == 0) {
+        /* No datapoint missing in the range: the last M decide (cwalarm_evaluate's first
+         * case, without walking them). */
+        st->breaching = st->breach_in_m;
+        st->state = st->breach_in_m >= st->n ? SIM_ALARM_ALARM : SIM_ALARM_OK;
+        return;
+    }
+    st->state = (uint8_t)cwalarm_evaluate(st->flags, st->ring_mask, st->pos, st->range, st->m,
+                                          st->n, (cwalarm_missing)st->missing, st->state,
+                                          &st->breaching);
+}
+
+/* Step policy `i`'s metric `x` (`ok` 0: missing) at `time` enters its alarm period; when the
+ * period ends the alarm is evaluated, and in ALARM it invokes the policy (`invoked`). */
+static void step_observe(sim *s, size_t i, int64_t time, double x, int ok) {
+    step_state *st = &s->step[i];
+    st->invoked = 0;
+    int64_t b = floor_div(time, st->alarm_period);
+    if (st->bucket != NO_TIME && st->bucket != b) {
+        step_close(st);       /* a period the trace left before its end */
+        step_evaluate(st);
+    }
+    if (st->last_bucket != NO_TIME && b > st->last_bucket + 1 && st->bucket == NO_TIME) {
+        step_skip(st, b - st->last_bucket - 1);
+        st->last_bucket = b - 1;
+        step_evaluate(st);
+    }
+    st->bucket = b;
+    if (ok) {
+        if (st->acc_n == 0)
+            st->acc = st->stat == AGG_SUM || st->stat == AGG_AVG ? 0 : x;
+        if (st->stat == AGG_SUM || st->stat == AGG_AVG)
+            st->acc += x;
+        else if (st->stat == AGG_MIN ? x < st->acc : x > st->acc)
+            st->acc = x;
+        st->acc_n++;
+    }
+    if (st->per == 1 || floor_div(time + s->period, st->alarm_period) != b) {
+        step_close(st);
+        step_evaluate(st);
+        /* While the alarm is in ALARM the policy is invoked at each evaluation: actions other
+         * than Auto Scaling's happen on transitions only (CW-ACT, AWS.md §4.1). */
+        st->invoked = st->state == SIM_ALARM_ALARM;
+    }
+    /* The state in the decision: the high column for `>`/`>=` alarms, the low for `<`/`<=`. */
+    uint8_t other = st->state == SIM_ALARM_INSUFFICIENT ? SIM_ALARM_INSUFFICIENT : SIM_ALARM_OK;
+    s->high[i] = st->upward ? st->state : other;
+    s->low[i] = st->upward ? other : st->state;
+    s->metric[i] = ok ? x : NAN;
+}
+
+/* Policy `i`'s metric math at this step: each query in order, a metric from its column or
+ * else from the trace's value as a single metric is (load / capacity in service, or the
+ * observed per-capacity value), an expression from the queries it reads. */
+static double math_value(sim *s, size_t i, double v, int present, int have_capacity,
+                         double capacity) {
+    sim_math *m = &s->math[i];
+    for (size_t j = 0; j < m->nq; j++) {
+        size_t k = m->order[j];
+        double x;
+        if (m->expr[k].ops)
+            x = mexpr_eval(&m->expr[k], m->val, (double)s->period);
+        else if (m->col[k] >= 0)
+            x = s->cols ? s->cols[m->col[k]] : NAN;
+        else if (!present)
+            x = NAN;
+        else if (s->cfg.input == SIM_INPUT_METRIC && !have_capacity)
+            x = v;
+        else if (s->in_service > 0)
+            x = (s->cfg.input == SIM_INPUT_METRIC ? v * capacity : v) / (double)s->in_service;
+        else
+            x = NAN;
+        m->val[k] = x;
+    }
+    return m->val[m->ret];
+}
+
 /* Phase 3: each policy's metric this period (derived from the load and the capacity in
  * service, capped at its ceiling), pushed into its alarm windows; the alarm states follow. */
-static observed observe_alarms(sim *s, const double *values, const uint8_t *present,
+static observed observe_alarms(sim *s, int64_t time, const double *values, const uint8_t *present,
                                double capacity) {
     sim_decision *d = &s->d;
     s->ring_pos = (s->ring_pos + 1) & s->ring_mask;
@@ -443,7 +921,21 @@ static observed observe_alarms(sim *s, const double *values, const uint8_t *pres
     for (size_t i = 0; i < s->np; i++) {
         double v = values[i], m, load;
         int ok = present[i] && isfinite(v);
-        if (s->cfg.input == SIM_INPUT_METRIC && !have_capacity) {
+        if (s->source[i] >= SRC_COLUMN) {
+            /* Read from the trace's named columns, as observed (docs/simulate.md). */
+            load = s->cfg.input == SIM_INPUT_METRIC ? v * (have_capacity ? capacity : serving) : v;
+            m = s->source[i] == SRC_COLUMN ? (s->cols ? s->cols[s->column[i]] : NAN)
+                                           : math_value(s, i, v, ok, have_capacity, capacity);
+            ok = isfinite(m);
+        } else if (s->source[i] != SRC_LOAD) {
+            /* Published by the endpoint whatever its capacity: the load that found none
+             * (NoCapacityInvocationFailures, a Sum: SM-ZERO), or 1 while requests wait for
+             * capacity (HasBacklogWithoutCapacity: async-inference-monitor). */
+            load = s->cfg.input == SIM_INPUT_METRIC ? v * (have_capacity ? capacity : serving) : v;
+            m = s->in_service > 0 ? 0
+                : s->source[i] == SRC_NO_CAPACITY ? load
+                                                  : (load > 0 ? 1 : 0);
+        } else if (s->cfg.input == SIM_INPUT_METRIC && !have_capacity) {
             m = v;                       /* replayed as observed */
             load = v * serving;
         } else {
@@ -460,6 +952,14 @@ static observed observe_alarms(sim *s, const double *values, const uint8_t *pres
             m = s->ceiling[i];
         if (i == 0)
             demand = present[i] ? load : NAN;
+        if (s->step && s->step[i].cfg) {
+            step_observe(s, i, time, m, ok);
+            /* A step alarm may decide without this datapoint (its missing-data treatment, the
+             * other datapoints of its range): only INSUFFICIENT_DATA stops it. */
+            if (!ok && s->step[i].state == SIM_ALARM_INSUFFICIENT)
+                ob.any_missing = 1;
+            continue;
+        }
         uint8_t flag = 0;
         if (ok) {
             /* AlarmHigh GreaterThanThreshold target; AlarmLow LessThanThreshold
@@ -499,17 +999,96 @@ typedef struct proposals {
     size_t n_enabled, n_agree;    /* policies that may scale in; those ready to */
     int cooldown_pol, rounding_pol, disagree_pol, disabled_pol;
     int32_t rounding_want;
+    /* Step policies invoked this evaluation (AWS.md §4.6): the largest scale-out and the
+     * largest scale-in capacity, and the first behind each reason for not scaling. */
+    int32_t step_out_to, step_in_to, step_covered_want;
+    int step_out_pol, step_in_pol, step_covered_pol, step_cooldown_pol, step_none_pol;
 } proposals;
+
+/* The MetricAggregationType (null: Average, AWS.md §1.4) of the alarm datapoints that decided
+ * its state: the M most recent real ones of the evaluation range; NaN when there are none. */
+static double step_aggregate(const step_state *st) {
+    const char *t = st->cfg->aggregation;
+    int mode = !t ? AGG_AVG : strcmp(t, "Minimum") == 0 ? AGG_MIN
+                            : strcmp(t, "Maximum") == 0 ? AGG_MAX : AGG_AVG;
+    double acc = 0;
+    int got = 0;
+    for (int age = 0; age < st->range && got < st->m; age++) {
+        double x = st->vals[(st->pos - (size_t)age) & st->ring_mask];
+        if (st->flags[(st->pos - (size_t)age) & st->ring_mask] == CWALARM_NONE)
+            continue;
+        if (got == 0 || mode == AGG_AVG)
+            acc = got == 0 ? x : acc + x;
+        else if (mode == AGG_MIN ? x < acc : x > acc)
+            acc = x;
+        got++;
+    }
+    if (got == 0)
+        return NAN;
+    return mode == AGG_AVG ? acc / got : acc;
+}
+
+/* Phase 4a for step policy `i`, invoked by its alarm: the step its breach selects and the
+ * capacity that asks for, from the desired capacity `cur`, under its cooldown (UG-STEP, AWS.md
+ * §4.6): during the cooldown after its scale-out, the capacity that scale-out added counts as
+ * part of the current capacity (the step applies to the capacity it started from, and only a
+ * larger result adds the difference); a scale-in waits until the cooldown ends. */
+static void step_propose(sim *s, size_t i, int64_t time, int32_t cur, proposals *pr) {
+    step_state *st = &s->step[i];
+    const step_config *c = st->cfg;
+    st->agg = step_aggregate(st);
+    int k = stepscale_find(c, st->agg - c->alarm.threshold);
+    if (k < 0) {
+        if (pr->step_none_pol < 0)
+            pr->step_none_pol = (int)i;
+        return;
+    }
+    /* Cooldown: 300 s when not given (BC StepScalingPolicyConfiguration; AWS.md §1.4). */
+    int32_t cooldown = c->has_cooldown ? c->cooldown : 300;
+    int in_cd = st->last_time != NO_TIME && time < st->last_time + cooldown;
+    /* The step's direction: its adjustment's sign; ExactCapacity's against the capacity. */
+    int32_t adj = c->steps[k].adjustment;
+    int dir = c->adjustment_type == ADJ_EXACT ? (adj > cur) - (adj < cur) : (adj > 0) - (adj < 0);
+    if (dir > 0) {
+        int32_t base = in_cd && st->last_dir > 0 ? st->last_from : cur;
+        int32_t want = stepscale_apply(c, &c->steps[k], base);
+        if (want > cur) {
+            if (want > pr->step_out_to) {
+                pr->step_out_to = want;
+                pr->step_out_pol = (int)i;
+            }
+        } else if (pr->step_covered_pol < 0) {
+            pr->step_covered_pol = (int)i;
+            pr->step_covered_want = want;
+        }
+    } else if (dir < 0) {
+        int32_t want = stepscale_apply(c, &c->steps[k], cur);
+        if (in_cd) {
+            if (pr->step_cooldown_pol < 0)
+                pr->step_cooldown_pol = (int)i;
+        } else if (want < cur && want > pr->step_in_to) {
+            pr->step_in_to = want;
+            pr->step_in_pol = (int)i;
+        }
+    }
+}
 
 /* Phase 4a: each policy's proposal from its alarms, the desired capacity `cur` and the
  * cooldowns running at `time`. */
-static void gather_proposals(const sim *s, int64_t time, int32_t cur, proposals *pr) {
+static void gather_proposals(sim *s, int64_t time, int32_t cur, proposals *pr) {
     *pr = (proposals){.out_to = -1, .in_to = -1, .out_pol = -1, .in_pol = -1,
                       .covered_pol = -1, .cooldown_pol = -1, .rounding_pol = -1,
-                      .disagree_pol = -1, .disabled_pol = -1};
+                      .disagree_pol = -1, .disabled_pol = -1, .step_out_to = -1,
+                      .step_in_to = -1, .step_out_pol = -1, .step_in_pol = -1,
+                      .step_covered_pol = -1, .step_cooldown_pol = -1, .step_none_pol = -1};
     const double serving = (double)s->in_service;
     for (size_t i = 0; i < s->np; i++) {
         const double m = s->metric[i];
+        if (s->step && s->step[i].cfg) {
+            if (s->step[i].invoked)
+                step_propose(s, i, time, cur, pr);
+            continue;
+        }
         if (s->high[i] == SIM_ALARM_ALARM) {
             /* Scale-out cooldown: the capacity the initiating scale-out added counts toward
              * the next one, which happens only if larger (UG-TT, AWS.md §4.3): during the
@@ -571,11 +1150,28 @@ static void gather_proposals(const sim *s, int64_t time, int32_t cur, proposals 
 static int32_t combine_proposals(sim *s, const proposals *pr, int32_t cur, observed ob) {
     sim_decision *d = &s->d;
     int32_t to = cur;
-    if (pr->out_pol >= 0) {
+    /* Step and target-tracking policies together: the one that provides the largest capacity
+     * wins, for scale-out and for scale-in; a step scale-in is not blocked by target tracking
+     * (BC PutScalingPolicy; AWS.md §4.5, §8). */
+    int out_pol = pr->out_pol, in_pol = -1;
+    int32_t out_to = pr->out_to, in_to = -1;
+    if (pr->step_out_pol >= 0 && pr->step_out_to > out_to) {
+        out_pol = pr->step_out_pol;
+        out_to = pr->step_out_to;
+    }
+    if (out_pol < 0 && pr->step_in_pol >= 0) {
+        in_pol = pr->step_in_pol;
+        in_to = pr->step_in_to;
+        if (pr->n_enabled > 0 && pr->n_agree == pr->n_enabled && pr->in_to > in_to) {
+            in_pol = pr->in_pol;
+            in_to = pr->in_to;
+        }
+    }
+    if (out_pol >= 0) {
         /* Scale out if any policy is ready to (UG-TT, BC; AWS.md §4.5), clamped to max. */
-        d->policy = pr->out_pol;
-        d->want = pr->out_to;
-        to = clamp(s, pr->out_to);
+        d->policy = out_pol;
+        d->want = out_to;
+        to = clamp(s, out_to);
         if (to > cur) {
             d->action = SIM_ACTION_SCALE_OUT;
             d->why = SIM_WHY_OUT;
@@ -583,6 +1179,13 @@ static int32_t combine_proposals(sim *s, const proposals *pr, int32_t cur, obser
             d->action = SIM_ACTION_CLAMP;
             d->why = SIM_WHY_AT_MAX;
         }
+    } else if (in_pol >= 0) {
+        /* A step policy scales in (with target tracking's agreement or without it). */
+        d->policy = in_pol;
+        d->want = in_to;
+        to = clamp(s, in_to);
+        d->action = to < cur ? SIM_ACTION_SCALE_IN : SIM_ACTION_CLAMP;
+        d->why = to < cur ? SIM_WHY_IN : SIM_WHY_AT_MIN;
     } else if (pr->covered_pol >= 0) {
         d->policy = pr->covered_pol;
         d->want = pr->covered_want;
@@ -615,6 +1218,18 @@ static int32_t combine_proposals(sim *s, const proposals *pr, int32_t cur, obser
     } else if (pr->disabled_pol >= 0) {
         d->policy = pr->disabled_pol;
         d->why = SIM_WHY_IN_DISABLED;
+    } else if (pr->step_covered_pol >= 0) {
+        d->policy = pr->step_covered_pol;
+        d->want = pr->step_covered_want;
+        d->why = SIM_WHY_OUT_COVERED;
+    } else if (pr->step_cooldown_pol >= 0) {
+        const step_state *st = &s->step[pr->step_cooldown_pol];
+        d->policy = pr->step_cooldown_pol;
+        d->why = SIM_WHY_IN_COOLDOWN;
+        d->until = st->last_time + (st->cfg->has_cooldown ? st->cfg->cooldown : 300);
+    } else if (pr->step_none_pol >= 0) {
+        d->policy = pr->step_none_pol;
+        d->why = SIM_WHY_STEP_NONE;
     } else if (ob.any_missing && !d->sched) {
         d->why = ob.no_capacity ? SIM_WHY_NO_CAPACITY : SIM_WHY_MISSING;
     }
@@ -628,6 +1243,15 @@ static void record_alarm(sim *s) {
     if (d->policy < 0)
         return;
     size_t i = (size_t)d->policy;
+    if (s->step && s->step[i].cfg) {
+        const step_state *st = &s->step[i];
+        d->breaching = st->breaching;
+        d->window = st->m;
+        d->threshold = st->cfg->alarm.threshold;
+        d->step_value = st->agg;
+        d->step = stepscale_find(st->cfg, st->agg - st->cfg->alarm.threshold);
+        return;
+    }
     int low = d->why == SIM_WHY_IN || d->why == SIM_WHY_AT_MIN || d->why == SIM_WHY_IN_COOLDOWN ||
               d->why == SIM_WHY_IN_ROUNDING || d->why == SIM_WHY_IN_DISAGREE ||
               d->why == SIM_WHY_IN_DISABLED;
@@ -680,6 +1304,26 @@ static void apply_desired(sim *s, int64_t time, int32_t cur, int32_t to) {
     } else if (to < cur) {
         s->last_in = time;
     }
+    if (s->step && to != cur) {
+        /* A scale-out ends the scale-in cooldowns of the step policies (UG-STEP); the step
+         * policy that scaled starts its own cooldown from here. */
+        for (size_t i = 0; to > cur && i < s->np; i++)
+            if (s->step[i].last_dir < 0)
+                s->step[i].last_time = NO_TIME;
+        if (d->policy >= 0 && s->step[d->policy].cfg &&
+            (d->why == SIM_WHY_OUT || d->why == SIM_WHY_IN)) {
+            step_state *st = &s->step[d->policy];
+            /* A larger scale-out within its cooldown keeps the capacity the cooldown began
+             * from: what it added still counts as part of the current capacity (UG-STEP). */
+            int32_t cd = st->cfg->has_cooldown ? st->cfg->cooldown : 300;
+            int within = st->last_time != NO_TIME && time < st->last_time + cd &&
+                         st->last_dir > 0 && to > cur;
+            if (!within)
+                st->last_from = cur;
+            st->last_time = time;
+            st->last_dir = to > cur ? 1 : -1;
+        }
+    }
     set_desired(s, to, time);
     d->desired = s->desired;
     d->min = s->min;
@@ -694,7 +1338,7 @@ const sim_decision *sim_step_each(sim *s, int64_t time, const double *values,
     start_decision(s, time);
     if (s->sched_next < s->cfg.nschedule)
         apply_schedule(s, time);
-    observed ob = observe_alarms(s, values, present, capacity);
+    observed ob = observe_alarms(s, time, values, present, capacity);
     const int32_t cur = s->desired;
     s->d.from = cur;
     proposals pr;
@@ -715,6 +1359,14 @@ const sim_decision *sim_step_at_capacity(sim *s, int64_t time, double value, dou
         s->present[i] = p;
     }
     return sim_step_each(s, time, s->values, s->present, capacity);
+}
+
+const sim_decision *sim_step_columns(sim *s, int64_t time, double value, double capacity,
+                                     int present, const double *cols) {
+    s->cols = cols;
+    const sim_decision *d = sim_step_at_capacity(s, time, value, capacity, present);
+    s->cols = NULL;
+    return d;
 }
 
 const sim_decision *sim_step(sim *s, int64_t time, double value, int present) {
@@ -747,6 +1399,12 @@ const char *sim_alarm_name(sim_alarm a) {
 const char *sim_metric_label(const policy *p) {
     if (p->metric_name)
         return p->metric_name;
+    /* Metric math: the expression whose value the policy uses. */
+    const metric_query *q = p->type == POLICY_STEP && p->step ? p->step->alarm.queries : p->queries;
+    size_t nq = p->type == POLICY_STEP && p->step ? p->step->alarm.nqueries : p->nqueries;
+    for (size_t k = nq; k-- > 0;)
+        if (q[k].return_data && q[k].expression)
+            return q[k].expression;
     if (p->predefined_type)
         return p->predefined_type;
     return p->name ? p->name : "metric";
@@ -765,6 +1423,66 @@ static void put_datapoints(strbuf *o, const sim_decision *d) {
         put_int(o, d->window);
     }
     strbuf_puts(o, d->breaching == 1 && d->window == 1 ? " datapoint" : " datapoints");
+}
+
+static const char *compare_word(alarm_compare c) {
+    switch (c) {
+    case CMP_GT: return " > ";
+    case CMP_GE: return " >= ";
+    case CMP_LT: return " < ";
+    default: return " <= ";
+    }
+}
+
+/* A step in the words of the language: its range in metric values (the bounds are offsets
+ * from the threshold) and its adjustment, "80..90 add 1", "..20 remove 10%", "set 4". */
+static void put_step(strbuf *o, const step_config *c, int k) {
+    const step_adjustment *st = &c->steps[k];
+    if (st->has_lower)
+        put_num(o, st->lower + c->alarm.threshold);
+    strbuf_puts(o, "..");
+    if (st->has_upper)
+        put_num(o, st->upper + c->alarm.threshold);
+    int32_t a = st->adjustment;
+    if (c->adjustment_type == ADJ_EXACT) {
+        strbuf_puts(o, " set ");
+        put_int(o, a);
+        return;
+    }
+    strbuf_puts(o, a < 0 ? " remove " : " add ");
+    put_int(o, a < 0 ? -(int64_t)a : a);
+    if (c->adjustment_type == ADJ_PERCENT)
+        strbuf_puts(o, "%");
+}
+
+/* ": CPUUtilization 85 > 80 for 3 of 5 datapoints, step 80..90 add 1": what a step policy's
+ * alarm saw (its MetricAggregationType over the datapoints) and the step it selects. */
+static void put_step_alarm(strbuf *o, const policy *p, const sim_decision *d) {
+    const step_config *c = p->step;
+    strbuf_puts(o, "step policy ");
+    strbuf_puts(o, p->name ? p->name : "");
+    strbuf_puts(o, ": ");
+    if (isnan(d->step_value)) {
+        /* In ALARM by the missing-data treatment alone: no datapoint to choose a step. */
+        strbuf_puts(o, "alarm in ALARM");
+        put_datapoints(o, d);
+        strbuf_puts(o, " (missing data treated as breaching), no datapoint to choose a step");
+        return;
+    }
+    strbuf_puts(o, sim_metric_label(p));
+    strbuf_puts(o, " ");
+    put_num(o, d->step_value);
+    strbuf_puts(o, compare_word(c->alarm.compare));
+    put_num(o, c->alarm.threshold);
+    put_datapoints(o, d);
+    if (d->step >= 0 && (uint32_t)d->step < c->nsteps) {
+        strbuf_puts(o, ", step ");
+        put_step(o, c, d->step);
+    } else {
+        strbuf_puts(o, ", no step holds ");
+        put_num(o, d->step_value - c->alarm.threshold);
+        strbuf_puts(o, " from the threshold");
+    }
 }
 
 size_t sim_reason(const target *tgt, const sim_decision *d, char *buf, size_t cap) {
@@ -809,11 +1527,35 @@ size_t sim_reason(const target *tgt, const sim_decision *d, char *buf, size_t ca
     case SIM_WHY_NO_CAPACITY:
         strbuf_puts(o, "no capacity in service publishes the metric: INSUFFICIENT_DATA");
         break;
+    case SIM_WHY_STEP_NONE:
+        if (p && p->step) {
+            strbuf_puts(o, "no scaling: ");
+            put_step_alarm(o, p, d);
+        }
+        break;
     case SIM_WHY_OUT:
     case SIM_WHY_IN:
     case SIM_WHY_AT_MAX:
     case SIM_WHY_AT_MIN: {
         int out_ = d->why == SIM_WHY_OUT || d->why == SIM_WHY_AT_MAX;
+        if (p && p->step) {
+            if (d->why == SIM_WHY_AT_MAX || d->why == SIM_WHY_AT_MIN) {
+                strbuf_puts(o, out_ ? "held at max " : "held at min ");
+                put_int(o, out_ ? d->max : d->min);
+            } else {
+                strbuf_puts(o, out_ ? "scale out " : "scale in ");
+                put_int(o, d->from);
+                strbuf_puts(o, " -> ");
+                put_int(o, d->desired);
+            }
+            strbuf_puts(o, ": ");
+            put_step_alarm(o, p, d);
+            if (d->want != d->desired) {
+                strbuf_puts(o, ", wants ");
+                put_int(o, d->want);
+            }
+            break;
+        }
         if (d->why == SIM_WHY_AT_MAX || d->why == SIM_WHY_AT_MIN) {
             strbuf_puts(o, out_ ? "held at max " : "held at min ");
             put_int(o, out_ ? d->max : d->min);
@@ -850,6 +1592,18 @@ size_t sim_reason(const target *tgt, const sim_decision *d, char *buf, size_t ca
         break;
     }
     case SIM_WHY_OUT_COVERED:
+        if (p && p->step) {
+            /* UG-STEP: during the cooldown the earlier increase counts as part of the
+             * current capacity. */
+            strbuf_puts(o, "no scale out: ");
+            put_step_alarm(o, p, d);
+            strbuf_puts(o, " wants ");
+            put_int(o, d->want);
+            strbuf_puts(o, ", ");
+            put_int(o, d->from);
+            strbuf_puts(o, " already set in its cooldown");
+            break;
+        }
         strbuf_puts(o, "no scale out: ");
         strbuf_puts(o, label);
         strbuf_puts(o, " ");

@@ -1,8 +1,10 @@
-/* sim.h: the target-tracking interpreter. It replays datapoints through the checked policies
- * of one scalable target (model.h) as Application Auto Scaling would run them: alarms counting
- * breaching datapoints, proportional desired capacity, cooldowns, several policies combined,
- * min/max clamping, scheduled min/max changes, a warm-up before new capacity serves, and an
- * optional decide hook. The rules and their sources are AWS.md §4 and §7; each is cited where
+/* sim.h: the interpreter of Application Auto Scaling. It replays datapoints through the
+ * checked policies of one scalable target (model.h) as Application Auto Scaling would run them:
+ * target tracking's alarms counting breaching datapoints and its proportional desired capacity;
+ * step scaling with its CloudWatch alarm (period, N of M, missing data), steps, percent rounding
+ * and cooldown; scale from zero; metric math over the trace's named columns; cooldowns, several
+ * policies combined, min/max clamping, scheduled min/max changes, a warm-up before new capacity
+ * serves, and an optional decide hook. The rules and their sources are AWS.md §4 and §7; each is cited where
  * it is coded (sim.c).
  *
  * One sim per scalable target. The step function is allocation-free: sim_new allocates all a
@@ -101,7 +103,8 @@ typedef enum sim_why {
     SIM_WHY_AT_MIN,          /* wanted less than min */
     SIM_WHY_SCHEDULE,        /* a scheduled action changed min/max */
     SIM_WHY_HOOK,            /* the decide hook replaced the decision */
-    SIM_WHY_HOOK_FAILED      /* the decide hook failed; the policies' decision stands */
+    SIM_WHY_HOOK_FAILED,     /* the decide hook failed; the policies' decision stands */
+    SIM_WHY_STEP_NONE        /* a step policy's alarm is in ALARM, but no step holds the value */
 } sim_why;
 
 /* What the decide hook sees at one evaluation: the decision the policies made. Arrays have
@@ -169,6 +172,14 @@ typedef struct sim_config {
     size_t nschedule;
     sim_decide_fn decide;
     void *decide_user;
+    /* The names of the trace's named columns (CSV columns beside time, value and capacity),
+     * whose values sim_step_columns takes. A policy's metric is the column named as the
+     * policy or as its CloudWatch metric (its alarm's, for a step policy), replayed as
+     * observed; a metric of a policy's metric math is the column named as its query id (the
+     * `let` name) or as its metric. Anything else comes from the trace's value as before
+     * (docs/simulate.md). Read, not copied. */
+    const char *const *columns;
+    size_t ncolumns;
     mmec_alloc_fn alloc;          /* NULL: realloc/free */
     void *alloc_user;
 } sim_config;
@@ -198,6 +209,11 @@ typedef struct sim_decision {
     const sim_schedule *sched;    /* the scheduled action applied at this step, or NULL */
     int32_t sched_min_before, sched_max_before;
     int above_target;             /* some policy's metric is above its target */
+    /* A step policy behind `why`: its MetricAggregationType over the alarm's datapoints and
+     * the step that value selects (-1: none). `breaching`/`window` are then its alarm's
+     * breaching datapoints and EvaluationPeriods, `threshold` its Threshold. */
+    double step_value;
+    int step;
 } sim_decision;
 
 typedef struct sim sim;
@@ -210,6 +226,10 @@ void sim_config_init(sim_config *cfg);
  * policies or more than SIM_MAX_POLICIES, or when a parameter is out of range (a window of 0
  * or above 4096, breaching > window, a period <= 0). */
 sim *sim_new(const sim_config *cfg, const target *tgt);
+/* The same, saying in `err` (at most `errcap` bytes, "" when the reason is memory or a
+ * parameter) why it returned NULL when a policy's metric math cannot be simulated:
+ * "policy P: metric math \"SEARCH(...)\": function 'SEARCH' is not simulated". */
+sim *sim_open(const sim_config *cfg, const target *tgt, char *err, size_t errcap);
 /* Releases the sim. Accepts NULL. */
 void sim_free(sim *s);
 
@@ -223,6 +243,10 @@ const sim_decision *sim_step(sim *s, int64_t time, double value, int present);
  * known). */
 const sim_decision *sim_step_at_capacity(sim *s, int64_t time, double value, double capacity,
                                          int present);
+/* The same with this step's named columns (`cols`: sim_config.ncolumns values, NaN for a
+ * missing one; NULL: all missing). */
+const sim_decision *sim_step_columns(sim *s, int64_t time, double value, double capacity,
+                                     int present, const double *cols);
 /* The general form: one value per policy (`values[i]`, `present[i]`), for traces that carry a
  * series per policy. */
 const sim_decision *sim_step_each(sim *s, int64_t time, const double *values,

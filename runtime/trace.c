@@ -113,7 +113,9 @@ static int grow(trace *t) {
     double *v = t->alloc(t->alloc_user, NULL, 0, nc * sizeof *v);
     double *c = t->alloc(t->alloc_user, NULL, 0, nc * sizeof *c);
     uint8_t *p = t->alloc(t->alloc_user, NULL, 0, nc * sizeof *p);
-    if (!tm || !v || !c || !p) {
+    /* The named columns grow with the datapoints: nc rows of ncols. */
+    double *cols = t->ncols ? t->alloc(t->alloc_user, NULL, 0, nc * t->ncols * sizeof *cols) : NULL;
+    if (!tm || !v || !c || !p || (t->ncols && !cols)) {
         if (tm)
             t->alloc(t->alloc_user, tm, nc * sizeof *tm, 0);
         if (v)
@@ -122,6 +124,8 @@ static int grow(trace *t) {
             t->alloc(t->alloc_user, c, nc * sizeof *c, 0);
         if (p)
             t->alloc(t->alloc_user, p, nc * sizeof *p, 0);
+        if (cols)
+            t->alloc(t->alloc_user, cols, nc * t->ncols * sizeof *cols, 0);
         return -1;
     }
     if (t->n) {
@@ -129,21 +133,27 @@ static int grow(trace *t) {
         memcpy(v, t->value, t->n * sizeof *v);
         memcpy(c, t->capacity, t->n * sizeof *c);
         memcpy(p, t->present, t->n * sizeof *p);
+        if (cols)
+            memcpy(cols, t->cols, t->n * t->ncols * sizeof *cols);
     }
     size_t n = t->n;
-    trace_free(t);
+    trace_free(t);   /* the old arrays, at the old capacity */
     t->n = n;
     t->time = tm;
     t->value = v;
     t->capacity = c;
     t->present = p;
+    t->cols = cols;
     t->cap = nc;
     return 0;
 }
 
-static int push(trace *t, int64_t time, double value, double capacity, int present) {
+static int push(trace *t, int64_t time, double value, double capacity, int present,
+                const double *cols) {
     if (grow(t) != 0)
         return -1;
+    for (size_t c = 0; c < t->ncols; c++)
+        t->cols[t->n * t->ncols + c] = cols ? cols[c] : NAN;
     t->time[t->n] = time;
     t->value[t->n] = present ? value : NAN;
     t->capacity[t->n] = capacity;
@@ -165,6 +175,9 @@ void trace_free(trace *t) {
         t->alloc(t->alloc_user, t->capacity, t->cap * sizeof *t->capacity, 0);
     if (t->present)
         t->alloc(t->alloc_user, t->present, t->cap * sizeof *t->present, 0);
+    if (t->cols)
+        t->alloc(t->alloc_user, t->cols, t->cap * t->ncols * sizeof *t->cols, 0);
+    t->cols = NULL;
     t->time = NULL;
     t->value = t->capacity = NULL;
     t->present = NULL;
@@ -191,10 +204,15 @@ int trace_resample(trace *t, int32_t period) {
     r.alloc = t->alloc;
     r.alloc_user = t->alloc_user;
     memcpy(r.label, t->label, sizeof r.label);
+    r.ncols = t->ncols;
+    memcpy(r.col_name, t->col_name, sizeof r.col_name);
     size_t k = 0;
     for (int64_t b = first; b <= last; b++) {
         double sum = 0, cap = NAN;
         size_t cnt = 0;
+        /* The named columns: each the mean of its values in the bucket, like the value. */
+        double csum[TRACE_MAX_COLUMNS] = {0}, cmean[TRACE_MAX_COLUMNS];
+        size_t ccnt[TRACE_MAX_COLUMNS] = {0};
         while (k < t->n && floor_div(t->time[k], period) == b) {
             if (t->present[k]) {
                 sum += t->value[k];
@@ -202,9 +220,18 @@ int trace_resample(trace *t, int32_t period) {
             }
             if (!isnan(t->capacity[k]))
                 cap = t->capacity[k];
+            for (size_t c = 0; c < t->ncols; c++) {
+                double x = t->cols[k * t->ncols + c];
+                if (!isnan(x)) {
+                    csum[c] += x;
+                    ccnt[c]++;
+                }
+            }
             k++;
         }
-        if (push(&r, b * period, cnt ? sum / (double)cnt : NAN, cap, cnt > 0) != 0) {
+        for (size_t c = 0; c < t->ncols; c++)
+            cmean[c] = ccnt[c] ? csum[c] / (double)ccnt[c] : NAN;
+        if (push(&r, b * period, cnt ? sum / (double)cnt : NAN, cap, cnt > 0, cmean) != 0) {
             trace_free(&r);
             return -1;
         }
@@ -212,7 +239,13 @@ int trace_resample(trace *t, int32_t period) {
     r.has_capacity = t->has_capacity;
     trace_free(t);
     *t = r;
+    trace_name_columns(t);
     return 0;
+}
+
+void trace_name_columns(trace *t) {
+    for (size_t c = 0; c < TRACE_MAX_COLUMNS; c++)
+        t->col_names[c] = c < t->ncols ? t->col_name[c] : NULL;
 }
 
 /* ---- CSV --------------------------------------------------------------------------------- */
@@ -389,6 +422,26 @@ int trace_csv_line(trace_csv *r, const char *line, size_t len, trace_point *pt,
             if (r->capacity_name && r->capacity_col < 0)
                 return fail(err, r->name, r->line, "no column named '%s' in the header",
                             r->capacity_name);
+            /* The other columns, by name: what a metric or a metric-math id may read. */
+            for (int k = 0; k < n; k++) {
+                if (k == r->time_col || k == r->value_col || k == r->capacity_col ||
+                    f[k].len == 0)
+                    continue;
+                if (r->ncols == TRACE_MAX_COLUMNS)
+                    return fail_at(err, r->name, r->line, COL(f[k]),
+                                   "more than %d named columns", TRACE_MAX_COLUMNS);
+                if (f[k].len >= sizeof r->col_name[0])
+                    return fail_at(err, r->name, r->line, COL(f[k]),
+                                   "column name longer than %zu bytes",
+                                   sizeof r->col_name[0] - 1);
+                memcpy(r->col_name[r->ncols], f[k].s, f[k].len);
+                r->col_name[r->ncols][f[k].len] = '\0';
+                for (int j = 0; j < r->ncols; j++)
+                    if (strcmp(r->col_name[j], r->col_name[r->ncols]) == 0)
+                        return fail_at(err, r->name, r->line, COL(f[k]),
+                                       "column '%s' twice in the header", r->col_name[j]);
+                r->col_field[r->ncols++] = k;
+            }
             size_t ln = f[r->value_col].len < sizeof r->label - 1 ? f[r->value_col].len
                                                                    : sizeof r->label - 1;
             memcpy(r->label, f[r->value_col].s, ln);
@@ -422,6 +475,13 @@ int trace_csv_line(trace_csv *r, const char *line, size_t len, trace_point *pt,
             return fail_at(err, r->name, r->line, COL(fc), "bad capacity '%s'",
                            shown(fc.s, fc.len, sh));
     }
+    for (int c = 0; c < r->ncols; c++) {
+        pt->cols[c] = NAN;
+        int k = r->col_field[c];
+        if (k < n && f[k].len > 0 && parse_number(f[k].s, f[k].len, &pt->cols[c]) != 0)
+            return fail_at(err, r->name, r->line, COL(f[k]), "bad value '%s' in column %s",
+                           shown(f[k].s, f[k].len, sh), r->col_name[c]);
+    }
     r->has_last = 1;
     r->last_time = pt->time;
     r->last_line = r->line;
@@ -440,7 +500,12 @@ static int read_csv(const char *name, const char *text, size_t len, const trace_
         int rc = trace_csv_line(&r, text + i, end - i, &pt, err);
         if (rc < 0)
             return -1;
-        if (rc > 0 && push(out, pt.time, pt.value, pt.capacity, pt.present) != 0)
+        if (rc > 0 && out->n == 0 && r.ncols > 0) {
+            out->ncols = (size_t)r.ncols;
+            memcpy(out->col_name, r.col_name, sizeof out->col_name);
+            trace_name_columns(out);
+        }
+        if (rc > 0 && push(out, pt.time, pt.value, pt.capacity, pt.present, pt.cols) != 0)
             return fail(err, name, 0, "out of memory");
         i = end + 1;
     }
@@ -520,7 +585,7 @@ static int sort_and_push(const char *name, const char *text, size_t len, pair *p
             return fail_pos(err, name, pos_of_string(text, len, p[k].stamp, 2),
                         "duplicate timestamp '%s'", p[k].stamp);
     for (size_t k = 0; k < n; k++)
-        if (push(out, p[k].time, p[k].value, NAN, 1) != 0)
+        if (push(out, p[k].time, p[k].value, NAN, 1, NULL) != 0)
             return fail(err, name, 0, "out of memory");
     return 0;
 }

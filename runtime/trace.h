@@ -12,8 +12,13 @@
 
 #include "mmec.h"
 
+/* At most this many named columns (a CSV header's columns beside time, value and capacity). */
+#define TRACE_MAX_COLUMNS 16
+
 /* Datapoints in time order. value[k] is NaN and present[k] 0 for a missing datapoint;
- * capacity[k] is NaN where the trace gives none (has_capacity 0: nowhere). */
+ * capacity[k] is NaN where the trace gives none (has_capacity 0: nowhere). A CSV trace with a
+ * header also keeps its other columns, by name: cols[k × ncols + c] is column c at datapoint
+ * k (NaN: empty), for the metrics and metric-math ids that name them (sim.h). */
 typedef struct trace {
     size_t n, cap;
     int64_t *time;          /* seconds since the epoch, UTC */
@@ -22,6 +27,10 @@ typedef struct trace {
     uint8_t *present;
     int has_capacity;
     char label[128];        /* the series' label (JSON Label, CSV value column), may be "" */
+    size_t ncols;
+    char col_name[TRACE_MAX_COLUMNS][64];
+    const char *col_names[TRACE_MAX_COLUMNS];   /* pointers to col_name, for sim_config */
+    double *cols;
     mmec_alloc_fn alloc;
     void *alloc_user;
 } trace;
@@ -75,6 +84,9 @@ void trace_free(trace *t);
  * or -1 when memory runs out (the trace is then unchanged). */
 int trace_resample(trace *t, int32_t period);
 
+/* Points col_names at the column names (after the trace was moved or copied). */
+void trace_name_columns(trace *t);
+
 /* The smallest spacing between consecutive datapoints, in seconds; 0 with fewer than two. */
 int64_t trace_step(const trace *t);
 
@@ -94,12 +106,16 @@ typedef struct trace_csv {
     unsigned last_line;
     const char *value_name, *capacity_name;
     char label[128];
+    int ncols;                                  /* named columns of the header */
+    int col_field[TRACE_MAX_COLUMNS];
+    char col_name[TRACE_MAX_COLUMNS][64];
 } trace_csv;
 
 typedef struct trace_point {
     int64_t time;
     double value, capacity;   /* NaN when missing / not given */
     int present;
+    double cols[TRACE_MAX_COLUMNS];   /* the named columns (trace_csv.ncols), NaN when empty */
 } trace_point;
 
 /* Starts a reader; `opt` may be NULL (only the column names are used). */

@@ -20,12 +20,15 @@ static const char HELP[] =
     "Usage: mmec simulate FILE.scale --trace TRACE [options]\n"
     "       mmec simulate FILE.scale --follow [options] < datapoints\n"
     "\n"
-    "Replays a metric trace through the target-tracking policies of one scalable target as\n"
-    "Application Auto Scaling would run them, and shows what it decides and why.\n"
+    "Replays a metric trace through the policies of one scalable target (target tracking,\n"
+    "step scaling with its CloudWatch alarms, scale from zero) as Application Auto Scaling\n"
+    "would run them, and shows what it decides and why.\n"
     "\n"
     "Input:\n"
-    "      --trace TRACE       CSV (timestamp,value[,capacity]) or the JSON of 'aws cloudwatch\n"
-    "                          get-metric-data' / 'get-metric-statistics' ('-': standard input)\n"
+    "      --trace TRACE       CSV (timestamp,value[,capacity][,NAME...]) or the JSON of 'aws\n"
+    "                          cloudwatch get-metric-data' / 'get-metric-statistics' ('-':\n"
+    "                          standard input); a column NAME feeds the policy, metric or\n"
+    "                          metric-math id named NAME\n"
     "      --input KIND        what a value means: demand (total load on the target, the\n"
     "                          default) or metric (a per-instance metric, observed at the\n"
     "                          capacity of the capacity column when there is one)\n"
@@ -532,7 +535,11 @@ static int open_sim(const sim_opts *o, mmec_ctx *ctx, size_t t, progress *bar, m
     free(src);
     if (st == MMEC_OK)
         return EXIT_OK;
-    int rc = *s ? run_failed(st, *s) : (fputs("mmec: out of memory\n", stderr), EXIT_INTERNAL);
+    /* Without a simulation: a policy it cannot run (reported by the diagnostics callback), or
+     * memory. */
+    int rc = *s                   ? run_failed(st, *s)
+             : st == MMEC_EINPUT ? EXIT_INPUT
+                                 : (fputs("mmec: out of memory\n", stderr), EXIT_INTERNAL);
     mmec_sim_free(*s);
     *s = NULL;
     return rc;

@@ -58,12 +58,16 @@ static const char HELP[] =
     "\n"
     "Options:\n"
     "  -o, --output OUT  write to OUT ('-' or no -o: standard output); OUT ending in '/' or\n"
-    "                    naming a folder gets one file per policy, NAME.json\n"
+    "                    naming a folder gets one file per document, NAME.json (alarms:\n"
+    "                    ALARMNAME.json)\n"
     "  -f, --format FMT  policy   TargetTrackingScalingPolicyConfiguration (default), for\n"
     "                             put-scaling-policy --target-tracking-scaling-policy-configuration\n"
+    "                             (a step policy: its StepScalingPolicyConfiguration)\n"
     "                    request  the whole PutScalingPolicy request, for --cli-input-json\n"
     "                    target   RegisterScalableTarget requests, one per scalable target\n"
     "                    schedule PutScheduledAction requests, one per scheduled action\n"
+    "                    alarm    PutMetricAlarm requests, one per step policy, without\n"
+    "                             AlarmActions (give --alarm-actions the policy's ARN)\n"
     "                    With -f and several documents, one JSON object per line (JSON Lines).\n"
     "                    Whole-file formats, one document for everything in FILE:\n"
     "                    cli             a POSIX sh script of aws CLI calls (deploy.sh)\n"
@@ -92,8 +96,9 @@ static const char COMPILE_HELP[] =
     "Options:\n"
     "  -o, --output OUT  write to OUT ('-' or no -o: standard output); OUT ending in '/' or\n"
     "                    naming a folder gets one file per policy, NAME.json\n"
-    "  -f, --format FMT  policy (default) or request; with -f and several policies, JSON Lines\n"
-    "      --policy NAME emit only the policy named NAME\n"
+    "  -f, --format FMT  policy (default), request or alarm (a step policy's PutMetricAlarm);\n"
+    "                    with -f and several documents, JSON Lines\n"
+    "      --policy NAME emit only the policy named NAME (with -f alarm: its alarm)\n"
     "      --werror      treat warnings as errors\n"
     "      --color[=WHEN] colour diagnostics: auto (default; honours NO_COLOR), always, never\n"
     "      --diagnostics=FORMAT  text (default), json or sarif: one document on standard error\n"
@@ -236,6 +241,16 @@ static int shared_file_name(mmec_ctx *ctx, mmec_format fmt, size_t first, size_t
     return found;
 }
 
+/* The index of the alarm (MMEC_FORMAT_ALARM) of the step policy named `policy`: its alarm
+ * is named after it unless the policy's `name` named both, so the names are compared; -1
+ * when the policy has no alarm. */
+static size_t alarm_of(mmec_ctx *ctx, const char *policy) {
+    for (size_t k = 0; k < mmec_emit_count(ctx, MMEC_FORMAT_ALARM); k++)
+        if (strcmp(mmec_emit_name(ctx, MMEC_FORMAT_ALARM, k), policy) == 0)
+            return k;
+    return (size_t)-1;
+}
+
 /* What --check gathers: the text of a single output, the file names of a folder output. */
 typedef struct check_acc {
     char *text;
@@ -306,8 +321,8 @@ static int plan_output(const options *o, const char *file, emit_plan *p) {
     if (o->format) {
         p->fmt = mmec_format_from_name(o->format);
         if (p->fmt == MMEC_FORMAT_COUNT) {
-            cli_usage_error("unknown format '%s' (policy, request, target, schedule, cli, "
-                            "cloudformation, terraform)", o->format);
+            cli_usage_error("unknown format '%s' (policy, request, target, schedule, alarm, "
+                            "cli, cloudformation, terraform)", o->format);
             return EXIT_USAGE;
         }
     }
@@ -320,8 +335,9 @@ static int plan_output(const options *o, const char *file, emit_plan *p) {
         cli_usage_error("--check compares with the files -o names: give -o FILE or -o DIR/");
         return EXIT_USAGE;
     }
-    if (o->policy && p->fmt != MMEC_FORMAT_POLICY && p->fmt != MMEC_FORMAT_REQUEST) {
-        cli_usage_error("--policy applies to the policy and request formats");
+    if (o->policy && p->fmt != MMEC_FORMAT_POLICY && p->fmt != MMEC_FORMAT_REQUEST &&
+        p->fmt != MMEC_FORMAT_ALARM) {
+        cli_usage_error("--policy applies to the policy, request and alarm formats");
         return EXIT_USAGE;
     }
     p->olen = p->out ? strlen(p->out) : 0;
@@ -339,11 +355,18 @@ static int choose_documents(const options *o, const char *file, mmec_ctx *ctx, e
     p->last = n;
     if (o->policy) {
         size_t i = mmec_policy_find(ctx, o->policy);
+        if (i != (size_t)-1 && p->fmt == MMEC_FORMAT_ALARM &&
+            (i = alarm_of(ctx, o->policy)) == (size_t)-1) {
+            cli_print_count(o->quiet, 0, warnings);
+            fprintf(stderr, "mmec: the policy '%s' of %s is not a step policy: it has no alarm "
+                            "to emit (target tracking creates its own)\n", o->policy, file);
+            return EXIT_USAGE;
+        }
         if (i == (size_t)-1) {
             cli_print_count(o->quiet, 0, warnings);
             fprintf(stderr, "mmec: %s has no policy named '%s'; its policies are:\n", file,
                     o->policy);
-            for (size_t k = 0; k < n; k++)
+            for (size_t k = 0; k < mmec_policy_count(ctx); k++)
                 fprintf(stderr, "  %s\n", mmec_policy_name(ctx, k));
             return EXIT_USAGE;
         }
@@ -354,7 +377,9 @@ static int choose_documents(const options *o, const char *file, mmec_ctx *ctx, e
         cli_print_count(o->quiet, 0, warnings);
         fprintf(stderr, "mmec: %s has no %s to emit\n", file,
                 p->fmt == MMEC_FORMAT_TARGET ? "scalable target"
-                : p->fmt == MMEC_FORMAT_SCHEDULE ? "scheduled action" : "scaling policy");
+                : p->fmt == MMEC_FORMAT_SCHEDULE ? "scheduled action"
+                : p->fmt == MMEC_FORMAT_ALARM ? "step scaling policy (so no alarm)"
+                                              : "scaling policy");
         return EXIT_INPUT;
     }
     if (p->last - p->first > 1 && !p->to_dir && o->format == NULL) {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # tests/aws/suite.sh: AWS conformance. First proves the validator can fail (test_validate.sh),
-# then compiles every golden case and every example in each JSON format and validates each
+# then compiles every golden case (tests/golden/next/ included) and every example in each JSON
+# format (policy, request, target, schedule, alarm) and validates each
 # output with botocore's ParamValidator against the newest service model, plus the model's
 # enums, maximums and patterns (tests/aws/validate.py, one process for all: one TAP line each).
 set -u
@@ -17,10 +18,13 @@ n_validator=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$tmp/validator")
 
 n=0
 : > "$tmp/list"
-for src in "$root"/tests/golden/*/*.scale $(find "$root/examples" -name '*.scale' 2>/dev/null); do
-    for fmt in policy request target schedule; do
-        shape=TargetTrackingScalingPolicyConfiguration
+for src in "$root"/tests/golden/*/*.scale "$root"/tests/golden/next/*/*.scale \
+           $(find "$root/examples" -name '*.scale' 2>/dev/null); do
+    for fmt in policy request target schedule alarm; do
+        # -f policy: a target-tracking or a step configuration, each line told by its members.
+        shape=auto
         [ "$fmt" = request ] && shape=PutScalingPolicy
+        [ "$fmt" = alarm ] && shape=PutMetricAlarm
         [ "$fmt" = target ] && shape=RegisterScalableTarget
         [ "$fmt" = schedule ] && shape=PutScheduledAction
         # Only sources that compile; a failing case has nothing to validate.

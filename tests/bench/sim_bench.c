@@ -99,6 +99,58 @@ int main(void) {
     }
     report("1000 endpoints x week", endpoints * week, now() - t);
 
+    /* Step scaling: the same year through one step policy (InvocationsPerInstance > 70, 3 of 5
+     * datapoints, three steps, cooldown 300) alone, then two (a scale-in one, < 40 for 15 of
+     * 15, remove 10 %) beside the target-tracking policy (the largest capacity wins). Their ratio to "year, 1 policy" above, measured
+     * in this run, is what docs/benchmarks.md reports. */
+    step_adjustment steps[3] = {
+        {.has_lower = 1, .lower = 0, .has_upper = 1, .upper = 20, .adjustment = 1},
+        {.has_lower = 1, .lower = 20, .has_upper = 1, .upper = 40, .adjustment = 2},
+        {.has_lower = 1, .lower = 40, .adjustment = 4},
+    };
+    step_adjustment in_steps[1] = {{.has_upper = 1, .upper = 0, .adjustment = -10}};
+    step_config out = {.adjustment_type = ADJ_CHANGE, .steps = steps, .nsteps = 3,
+                       .alarm = {.metric_name = "InvocationsPerInstance", .statistic = "Average",
+                                 .compare = CMP_GT, .threshold = 70, .period = 60,
+                                 .evaluation_periods = 5, .datapoints_to_alarm = 3}};
+    step_config in = {.adjustment_type = ADJ_PERCENT, .steps = in_steps, .nsteps = 1,
+                      .has_cooldown = 1, .cooldown = 600,
+                      .alarm = {.metric_name = "InvocationsPerInstance", .statistic = "Average",
+                                .compare = CMP_LT, .threshold = 40, .period = 60,
+                                .evaluation_periods = 15, .datapoints_to_alarm = 15}};
+    policy sp_out = {.name = "step-out", .type = POLICY_STEP, .step = &out,
+                     .metric_name = "InvocationsPerInstance"};
+    policy sp_in = {.name = "step-in", .type = POLICY_STEP, .step = &in,
+                    .metric_name = "InvocationsPerInstance"};
+    policy *step_pols[3] = {&sp_out, &sp_in, &pol};
+    target stgt = tgt;
+    stgt.policies = step_pols;
+    /* Best of 5 of each, interleaved with the target-tracking baseline (the same year, one
+     * policy), so that the ratio compares runs under the same load. */
+    double best[3] = {1e9, 1e9, 1e9};
+    for (int rep = 0; rep < 5; rep++)
+        for (int kind = 0; kind < 3; kind++) {
+            stgt.npolicies = kind == 2 ? 3 : 1;
+            sim *ss = sim_new(&cfg, kind == 0 ? &tgt : &stgt);
+            if (!ss)
+                return 1;
+            report_summary sum;
+            report_summary_init(&sum, ss, 1800);
+            t = now();
+            for (size_t k = 0; k < year; k++)
+                report_summary_add(&sum, sim_step(ss, T0 + 60 * (int64_t)k, v[k], 1));
+            double dt = now() - t;
+            if (dt < best[kind])
+                best[kind] = dt;
+            events += (int64_t)(sum.scale_outs + sum.scale_ins);
+            sim_free(ss);
+        }
+    report("year, 1 policy (best of 5)", year, best[0]);
+    report("year, 1 step policy (best of 5)", year, best[1]);
+    report("year, 2 step policies + target tracking (best of 5)", year, best[2]);
+    printf("step/target-tracking: %.2f (1 step policy), %.2f (2 step + 1 target tracking)\n",
+           best[0] / best[1], best[0] / best[2]);
+
     /* The step alone, without the summary: the interpreter's own cost. */
     sim *s = sim_new(&cfg, &tgt);
     int32_t acc = 0;

@@ -13,12 +13,20 @@
 #     installed here with `npm ci`); the cli script, run with a stand-in `aws` that records
 #     each command line, whose calls Debian's awscli then makes for real (awscli.clidriver, in
 #     one process: aws_batch.py) against a local stand-in server (aws_server.py), sends
-#     exactly the request JSON.
+#     exactly the request JSON; a step policy's alarm (-f alarm) is put right after it,
+#     with the ARN put-scaling-policy printed as its AlarmActions;
+#  4. a model with step policies, their alarms and metric math, built by hand in
+#     tests/unit/test_emit_step.c (written out by it with MMEC_EMIT_STEP_OUT), through the
+#     same consumers; and its cli script stops at the first failing call (the stand-in aws
+#     made to fail), under dash and under bash --posix.
 # Each checker runs once for all examples (Python, node and awscli start slowly).
 # Debian's awscli (2.9.19) carries an older service model (AWS.md §0, BC-old). Its client-side
-# validation checks members and types, not enum values, so it accepts every member mmec
-# sends today (the run fails on an unknown one) and passes the newer SageMaker dimensions and
-# metric types through unchecked; the newest model checks those (tests/aws, and above).
+# validation checks members and types, not enum values, so it passes the newer SageMaker
+# dimensions and metric types through unchecked; the newest model checks those (tests/aws, and
+# above). That older model has no metric math (CustomizedMetricSpecification.Metrics came with
+# botocore 1.29.91, BC-CL), so awscli runs here with the newest Application Auto Scaling model
+# of tests/aws put first on its AWS_DATA_PATH, as a newer aws CLI would have it; the run still
+# fails on a member that model does not know.
 # Timestamps are compared as instants: the JSON protocol sends StartTime/EndTime as epoch
 # seconds where mmec's --cli-input-json has ISO 8601.
 set -u
@@ -41,7 +49,7 @@ for ex in $examples; do
     [ -f "$here/golden/$base.target.rc" ] || [ -f "$here/golden/$base.schedule.rc" ] || deploy+=("$ex")
 done
 nformats=$(echo $formats | wc -w)
-echo "1..$(( $(echo $examples | wc -w) * nformats + 4 + 7 * ${#deploy[@]} ))"
+echo "1..$(( $(echo $examples | wc -w) * nformats + 6 + 8 * ${#deploy[@]} + 8 + 4 ))"
 for ex in $examples; do
     base=$(echo "${ex%.scale}" | sed 's|/|__|g')
     for fmt in $formats; do
@@ -77,6 +85,17 @@ else
     sed 's/^/#   /' "$tmp/stale" | head -20
 fi
 
+# Every JSON file of the generated trees (-o DIR/: targets, policies, schedules, alarms, the
+# CloudFormation template) passes the aws models, each file's shape told by its members.
+find "$root/examples/infra/generated" -name '*.json' | sort > "$tmp/tree.files"
+if [ -s "$tmp/tree.files" ] &&
+   xargs "$python" "$root/tests/aws/validate.py" --shape auto < "$tmp/tree.files" > "$tmp/tree.out" 2>&1; then
+    echo "ok - examples/infra/generated: every JSON file passes the aws models ($(tail -n 1 "$tmp/tree.out"))"
+else
+    echo "not ok - examples/infra/generated: a JSON file fails the aws models"
+    sed 's/^/#   /' "$tmp/tree.out" | head -10
+fi
+
 # --check itself: a stale tree fails with a summary, a missing -o is a usage error.
 cp -r "$root/examples/infra/generated/chat" "$tmp/tree"
 src=$root/examples/infra/scaling/chat.scale
@@ -96,6 +115,22 @@ else
 fi
 if [ ! -e "$tmp/tree/autoscaling.tf" ]; then echo "ok - --check writes no file"; else
     echo "not ok - --check wrote a file"; fi
+
+# --check over a tree of alarms (-f alarm -o DIR/, one ALARMNAME.json each): an edited alarm
+# and a missing one are found, the tree as generated passes.
+cp -r "$root/examples/infra/generated/queue/alarms" "$tmp/alarms"
+qsrc=$root/examples/infra/scaling/queue.scale
+"$mmec" -q -f alarm -o "$tmp/alarms/" --check "$qsrc" 2>"$tmp/a0"; a0=$?
+sed -i 's/"Threshold": 1,/"Threshold": 2,/' "$tmp/alarms/summarize-scale-from-zero.json"
+rm "$tmp/alarms/frontend-cpu-step-out.json"
+"$mmec" -q -f alarm -o "$tmp/alarms/" --check "$qsrc" 2>"$tmp/a1"; a1=$?
+if [ $a0 = 0 ] && [ $a1 = 1 ] && grep -q 'summarize-scale-from-zero.json: differs' "$tmp/a1" &&
+   grep -q 'frontend-cpu-step-out.json: missing' "$tmp/a1" && [ ! -e "$tmp/alarms/frontend-cpu-step-out.json" ]; then
+    echo "ok - --check -f alarm -o DIR/: an edited and a missing alarm file are stale, nothing written"
+else
+    echo "not ok - --check -f alarm -o DIR/: exit $a0/$a1, expected 0/1"
+    cat "$tmp/a0" "$tmp/a1" | sed 's/^/#   /' | head -10
+fi
 
 # A folder output never writes two documents to one file.
 printf 'endpoint a { capacity 1..2\n schedule daily 08:00 capacity 1..3 name peak }\n' >"$tmp/dup.scale"
@@ -123,6 +158,15 @@ if [ -x "$aws" ]; then
 i=$(cat "$MMEC_AWS_CALLS/.n" 2>/dev/null || echo 0)
 printf '%s\0' "$@" > "$MMEC_AWS_CALLS/$i"
 echo $((i + 1)) > "$MMEC_AWS_CALLS/.n"
+# Call number MMEC_AWS_FAIL_AT (0-based) fails as the aws CLI does (exit 254).
+if [ "${MMEC_AWS_FAIL_AT:-}" = "$i" ]; then
+    echo "An error occurred (ValidationException) when calling $2: made to fail" >&2
+    exit 254
+fi
+# put-scaling-policy --query PolicyARN --output text prints the policy's ARN.
+case " $* " in *" put-scaling-policy "*"--query PolicyARN"*)
+    echo "arn:aws:autoscaling:us-east-1:123456789012:scalingPolicy:00000000-0000-0000-0000-000000000000:resource/sagemaker/test" ;;
+esac
 SH
     chmod +x "$tmp/bin/aws"
     : >"$tmp/record.jsonl"
@@ -141,22 +185,28 @@ for ex in "${deploy[@]}"; do
     for fmt in target request schedule cloudformation terraform cli; do
         "$mmec" -q -f "$fmt" -o "$d/$fmt.out" "$src" 2>>"$d/err" || ok=0
     done
+    # The alarms: none (and -f alarm says so) in a file without a step policy.
+    if ! "$mmec" -q -f alarm -o "$d/alarm.out" "$src" 2>"$d/alarm.err"; then
+        if grep -q 'has no step scaling policy' "$d/alarm.err"; then : > "$d/alarm.out"
+        else ok=0; cat "$d/alarm.err" >> "$d/err"; fi
+    fi
     if [ $ok = 0 ]; then
-        for k in 1 2 3 4 5 6 7; do
-            echo "not ok - infra/$ex: does not compile to every format (case $k of 7)"
+        for k in 1 2 3 4 5 6 7 8; do
+            echo "not ok - infra/$ex: does not compile to every format (case $k of 8)"
         done
         sed 's/^/#   /' "$d/err" | head -5
         continue
     fi
     done_ex+=("$ex:$d")
-    for fmt in target request schedule; do mv "$d/$fmt.out" "$d/$fmt.jsonl"; jsonl+=("$d/$fmt.jsonl"); done
+    for fmt in target request schedule alarm; do mv "$d/$fmt.out" "$d/$fmt.jsonl"; jsonl+=("$d/$fmt.jsonl"); done
     mv "$d/cloudformation.out" "$d/template.json"; mv "$d/terraform.out" "$d/main.tf"; mv "$d/cli.out" "$d/deploy.sh"
     printf '%s\t%s\t%s\n' "t$n" RegisterScalableTarget "$d/target.jsonl" >> "$tmp/validate.list"
     printf '%s\t%s\t%s\n' "s$n" PutScheduledAction "$d/schedule.jsonl" >> "$tmp/validate.list"
+    [ -s "$d/alarm.jsonl" ] && printf '%s\t%s\t%s\n' "a$n" PutMetricAlarm "$d/alarm.jsonl" >> "$tmp/validate.list"
     reqs=$(printf '%s\t%s\t%s' "$d/target.jsonl" "$d/request.jsonl" "$d/schedule.jsonl")
-    printf 'cfn\t%s\t%s\t%s\n' "$d/template.json" "$reqs" "$ex" >> "$tmp/verify.list"
-    printf 'tf\t%s\t%s\t%s\n' "$d/parsed.json" "$reqs" "$ex" >> "$tmp/verify2.list"
-    printf 'bodies\t%s\t%s\t%s\n' "$d/record.jsonl" "$reqs" "$ex" >> "$tmp/verify2.list"
+    printf 'cfn\t%s\t%s\t%s\t%s\n' "$d/template.json" "$reqs" "$ex" "$d/alarm.jsonl" >> "$tmp/verify.list"
+    printf 'tf\t%s\t%s\t%s\t%s\n' "$d/parsed.json" "$reqs" "$ex" "$d/alarm.jsonl" >> "$tmp/verify2.list"
+    printf 'bodies\t%s\t%s\t%s\t%s\n' "$d/record.jsonl" "$reqs" "$ex" "$d/alarm.jsonl" >> "$tmp/verify2.list"
     tf_args+=("$ex" "$d/main.tf" "$d/parsed.json")
     if [ -n "$server" ]; then
         # The script as a user runs it, each aws call recorded, then made by awscli below.
@@ -166,6 +216,62 @@ for ex in "${deploy[@]}"; do
         printf '%s\t%s\t%s\n' "$d/calls" "$d/record.jsonl" "$d/cli.out" >> "$tmp/aws.list"
     fi
 done
+
+# 4. The hand-built model of tests/unit/test_emit_step.c: step policies (the SM-ZERO pair, a
+# metric-math alarm), target tracking on an expression; 8 cases, then 4 of a failing call.
+hand=$tmp/hand
+unit=${MMEC_UNIT_DIR:-$(dirname "$mmec")/tests}/test_emit_step
+mkdir -p "$hand/calls"
+hand_ok=no
+if [ -x "$unit" ] && MMEC_EMIT_STEP_OUT=$hand "$unit" >"$hand/unit.out" 2>&1 &&
+   [ -s "$hand/alarm.jsonl" ] && [ -s "$hand/deploy.sh" ]; then
+    hand_ok=yes
+    label="hand-built step model"
+    printf '%s\t%s\t%s\n' hr PutScalingPolicy "$hand/request.jsonl" >> "$tmp/validate.list"
+    printf '%s\t%s\t%s\n' ha PutMetricAlarm "$hand/alarm.jsonl" >> "$tmp/validate.list"
+    printf '%s\t%s\t%s\n' ht RegisterScalableTarget "$hand/target.jsonl" >> "$tmp/validate.list"
+    reqs=$(printf '%s\t%s\t%s' "$hand/target.jsonl" "$hand/request.jsonl" "$hand/schedule.jsonl")
+    printf 'cfn\t%s\t%s\t%s\t%s\n' "$hand/template.json" "$reqs" "$label" "$hand/alarm.jsonl" >> "$tmp/verify.list"
+    printf 'tf\t%s\t%s\t%s\t%s\n' "$hand/parsed.json" "$reqs" "$label" "$hand/alarm.jsonl" >> "$tmp/verify2.list"
+    printf 'bodies\t%s\t%s\t%s\t%s\n' "$hand/record.jsonl" "$reqs" "$label" "$hand/alarm.jsonl" >> "$tmp/verify2.list"
+    tf_args+=("$label" "$hand/main.tf" "$hand/parsed.json")
+    if [ -n "$server" ]; then
+        env -i PATH="$tmp/bin:/usr/bin:/bin" HOME="$hand" MMEC_AWS_CALLS="$hand/calls" \
+            sh "$hand/deploy.sh" >"$hand/script.out" 2>&1
+        echo $? > "$hand/script.rc"
+        printf '%s\t%s\t%s\n' "$hand/calls" "$hand/record.jsonl" "$hand/cli.out" >> "$tmp/aws.list"
+    fi
+else
+    for k in 1 2 3 4 5 6 7 8; do
+        echo "not ok - hand-built step model: $unit did not write the documents (case $k of 8)"
+    done
+    sed 's/^/#   /' "$hand/unit.out" 2>/dev/null | tail -5
+fi
+
+# The script stops at the first failing call: the put-scaling-policy of the first step
+# policy (call k, 0-based), so no alarm is put for it, or that alarm's put-metric-alarm.
+if [ $hand_ok = yes ]; then
+    k=$(grep -E '^(arn=\$\()?aws ' "$hand/deploy.sh" | grep -n '^arn=' | head -n 1 | cut -d: -f1)
+    k=$((k - 1))
+    for run in "sh policy $k" "bash policy $k" "sh alarm $((k + 1))" "bash alarm $((k + 1))"; do
+        set -- $run
+        c=$tmp/fail-$1-$2; mkdir -p "$c"
+        shell=(sh); [ "$1" = bash ] && shell=(bash --posix)
+        env -i PATH="$tmp/bin:/usr/bin:/bin" HOME="$c" MMEC_AWS_CALLS="$c" MMEC_AWS_FAIL_AT="$3" \
+            "${shell[@]}" "$hand/deploy.sh" >"$c/out" 2>&1
+        rc=$?
+        made=$(cat "$c/.n" 2>/dev/null || echo 0)
+        last=$(tr '\0' ' ' < "$c/$3" 2>/dev/null | cut -c1-60)
+        if [ "$rc" != 0 ] && [ "$made" = $(($3 + 1)) ]; then
+            echo "ok - cli script under ${shell[*]}: a failing $2 call ($last...) stops it (exit $rc, $made calls)"
+        else
+            echo "not ok - cli script under ${shell[*]}: $2 call $3 made to fail: exit $rc, $made calls made (expected non-zero, $(($3 + 1)))"
+            sed 's/^/#   /' "$c/out" | head -5
+        fi
+    done
+else
+    for k in 1 2 3 4; do echo "not ok - cli script stops at a failing call: no hand-built script (case $k of 4)"; done
+fi
 
 # One request per line, also when there is one (then mmec indents it).
 [ ${#jsonl[@]} -gt 0 ] && "$python" -c 'import json, sys
@@ -190,18 +296,48 @@ for e in "${done_ex[@]}"; do
             sed 's/^/#   /' "$tmp/$1.out" 2>/dev/null | head -10
         fi
     done
+    # An example without a step policy has no alarm in any format.
+    d=${e#*:}
+    if [ -s "$d/alarm.jsonl" ]; then
+        if [ "$(cat "$tmp/a$n.rc" 2>/dev/null)" = 0 ]; then
+            echo "ok - infra/$ex: aws model accepts the PutMetricAlarm requests ($(tail -n 1 "$tmp/a$n.out"))"
+        else
+            echo "not ok - infra/$ex: aws model rejects the PutMetricAlarm requests"
+            sed 's/^/#   /' "$tmp/a$n.out" 2>/dev/null | head -10
+        fi
+    elif ! grep -q 'AWS::CloudWatch::Alarm' "$d/template.json" && ! grep -q 'aws_cloudwatch_metric_alarm' "$d/main.tf" &&
+         ! grep -q 'put-metric-alarm' "$d/deploy.sh" && ! grep -q '"StepScaling"' "$d/request.jsonl"; then
+        echo "ok - infra/$ex: no step policy, and no alarm in any format"
+    else
+        echo "not ok - infra/$ex: -f alarm emits no alarm, but a format has a step policy or an alarm"
+    fi
 done
+if [ $hand_ok = yes ]; then
+    for pair in "hr PutScalingPolicy" "ha PutMetricAlarm" "ht RegisterScalableTarget"; do
+        set -- $pair
+        if [ "$(cat "$tmp/$1.rc" 2>/dev/null)" = 0 ]; then
+            echo "ok - hand-built step model: aws model accepts the $2 requests ($(tail -n 1 "$tmp/$1.out"))"
+        else
+            echo "not ok - hand-built step model: aws model rejects the $2 requests"
+            sed 's/^/#   /' "$tmp/$1.out" 2>/dev/null | head -10
+        fi
+    done
+fi
 [ -s "$tmp/verify.list" ] && "$python" "$here/verify.py" --batch "$tmp/verify.list"
 
-if [ ${#done_ex[@]} -gt 0 ] && [ $hcl = yes ]; then
+if [ ${#tf_args[@]} -gt 0 ] && [ $hcl = yes ]; then
     (cd "$here" && node tf_check.js "${tf_args[@]}") 2>"$tmp/node.err"
 elif [ ${#done_ex[@]} -gt 0 ]; then
     for e in "${done_ex[@]}"; do
         echo "ok - terraform ${e%%:*} # SKIP npm ci could not install @cdktf/hcl2json ($(tail -n 1 "$tmp/npm.log"))"
     done
+    [ $hand_ok = yes ] && echo "ok - terraform hand-built step model # SKIP npm ci could not install @cdktf/hcl2json"
 fi
 if [ -n "$server" ] && [ -s "$tmp/aws.list" ]; then
-    env -i PATH="/usr/bin:/bin" HOME="$tmp" AWS_ACCESS_KEY_ID=AKIDMMECTEST \
+    mkdir -p "$tmp/awsdata/application-autoscaling/2016-02-06"
+    cp "$root/tests/aws/application-autoscaling-2016-02-06.json" \
+        "$tmp/awsdata/application-autoscaling/2016-02-06/service-2.json"
+    env -i PATH="/usr/bin:/bin" HOME="$tmp" AWS_ACCESS_KEY_ID=AKIDMMECTEST AWS_DATA_PATH="$tmp/awsdata" \
         AWS_SECRET_ACCESS_KEY=mmec-test-secret AWS_DEFAULT_REGION=eu-west-1 \
         AWS_CONFIG_FILE="$tmp/none" AWS_SHARED_CREDENTIALS_FILE="$tmp/none" AWS_PAGER= \
         "$python" "$here/aws_batch.py" "http://127.0.0.1:$(cat "$tmp/port")" "$tmp/record.jsonl" "$tmp/aws.list" \
@@ -209,7 +345,7 @@ if [ -n "$server" ] && [ -s "$tmp/aws.list" ]; then
 fi
 # HashiCorp's parse (when there is one) and what the aws CLI sent: one process.
 : > "$tmp/verify3.list"
-while IFS=$'\t' read -r mode path t p s ex; do
+while IFS=$'\t' read -r mode path t p s ex alarms; do
     d=$(dirname "$path")
     if [ "$mode" = tf ] && [ $hcl != yes ]; then
         echo "ok - terraform $ex: parse # SKIP npm ci could not install @cdktf/hcl2json"
@@ -222,7 +358,7 @@ while IFS=$'\t' read -r mode path t p s ex; do
         echo "not ok - cli $ex: the script failed under Debian's awscli"
         cat "$d/script.out" "$d/cli.out" 2>/dev/null | sed 's/^/#   /' | tail -10
     else
-        printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$mode" "$path" "$t" "$p" "$s" "$ex" >> "$tmp/verify3.list"
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$mode" "$path" "$t" "$p" "$s" "$ex" "$alarms" >> "$tmp/verify3.list"
     fi
 done < "$tmp/verify2.list"
 [ -s "$tmp/verify3.list" ] && "$python" "$here/verify.py" --batch "$tmp/verify3.list"

@@ -1,20 +1,26 @@
 #!/usr/bin/python3
 """Checks mmec's infrastructure formats against their real consumers' rules.
 
-  verify.py cfn TEMPLATE.json TARGETS.jsonl POLICIES.jsonl SCHEDULES.jsonl
+  verify.py cfn TEMPLATE.json TARGETS.jsonl POLICIES.jsonl SCHEDULES.jsonl [ALARMS.jsonl]
       Every resource's Properties against the CloudFormation resource schemas (tests/aws/
       cloudformation, python3-jsonschema), plus the schemas' requiredXor and dependentRequired
       (CloudFormation extensions jsonschema does not know), each policy's ScalingTargetId a Ref
       to a ScalableTarget of the template; then the template says what the request JSON says.
-  verify.py tf PARSED.json TARGETS.jsonl POLICIES.jsonl SCHEDULES.jsonl
+      Each AWS::CloudWatch::Alarm is a PutMetricAlarm request of ALARMS (`mmec -f alarm`)
+      plus AlarmActions, a Ref to the step policy it invokes (named as the alarm).
+  verify.py tf PARSED.json TARGETS.jsonl POLICIES.jsonl SCHEDULES.jsonl [ALARMS.jsonl]
       PARSED is HashiCorp's parse of the .tf file (@cdktf/hcl2json); every resource, its
-      references to its target resolved, compared field by field with the request JSON.
-  verify.py bodies RECORDED.jsonl TARGETS.jsonl POLICIES.jsonl SCHEDULES.jsonl
-      What the aws CLI sent (recorded by aws_server.py) equals the request JSON, in order.
+      references to its target resolved, compared field by field with the request JSON;
+      each aws_cloudwatch_metric_alarm's alarm_actions the ARN of its step policy.
+  verify.py bodies RECORDED.jsonl TARGETS.jsonl POLICIES.jsonl SCHEDULES.jsonl [ALARMS.jsonl]
+      What the aws CLI sent (recorded by aws_server.py) equals the request JSON, in order:
+      each step policy followed by its alarm, whose AlarmActions is the ARN the policy's
+      put-scaling-policy printed (the query parameters Debian's botocore makes of the
+      PutMetricAlarm request, compared with what it sent).
   verify.py --batch LIST
-      Each line of LIST is "MODE<TAB>PATH<TAB>TARGETS<TAB>POLICIES<TAB>SCHEDULES<TAB>LABEL": the
-      checks above, one after the other in this one process (Python and the schemas load
-      once), LABEL naming the case in place of PATH.
+      Each line of LIST is "MODE<TAB>PATH<TAB>TARGETS<TAB>POLICIES<TAB>SCHEDULES<TAB>LABEL"
+      [<TAB>ALARMS]: the checks above, one after the other in this one process (Python and
+      the schemas load once), LABEL naming the case in place of PATH.
 
 Prints `ok - ...` / `not ok - ...` lines (TAP), always as many per check (cfn 2, tf 1,
 bodies 1) so that a suite can plan them; exits 1 when one is not ok.
@@ -33,7 +39,12 @@ SCHEMAS = os.path.join(HERE, "..", "aws", "cloudformation")
 TYPES = {
     "AWS::ApplicationAutoScaling::ScalableTarget": "aws-applicationautoscaling-scalabletarget.json",
     "AWS::ApplicationAutoScaling::ScalingPolicy": "aws-applicationautoscaling-scalingpolicy.json",
+    "AWS::CloudWatch::Alarm": "aws-cloudwatch-alarm.json",
 }
+# The ARN aws_server.py answers put-scaling-policy with, which the stand-in aws prints too.
+POLICY_ARN = ("arn:aws:autoscaling:us-east-1:123456789012:scalingPolicy:"
+              "00000000-0000-0000-0000-000000000000:resource/sagemaker/test")
+CONFIG_KEYS = ("TargetTrackingScalingPolicyConfiguration", "StepScalingPolicyConfiguration")
 
 failed = False
 
@@ -58,8 +69,8 @@ def lines(path):
         return [json.loads(l) for l in f if l.strip()]
 
 
-def requests(targets, policies, schedules):
-    return lines(targets), lines(policies), lines(schedules)
+def requests(targets, policies, schedules, alarms=None):
+    return lines(targets), lines(policies), lines(schedules), lines(alarms) if alarms else []
 
 
 def key(resource_id, dimension):
@@ -103,7 +114,7 @@ def same(a, b):
         sorted(json.dumps(x, sort_keys=True) for x in b)
 
 
-def check_cfn(path, targets, policies, schedules):
+def check_cfn(path, targets, policies, schedules, alarms):
     with open(path, encoding="utf-8") as f:
         tpl = json.load(f)
     schemas = {t: json.load(open(os.path.join(SCHEMAS, f), encoding="utf-8"))
@@ -153,13 +164,37 @@ def check_cfn(path, targets, policies, schedules):
             problems.append("%s: ScalingTargetId is not a Ref to a ScalableTarget" % lid)
             continue
         t = by_target[ref]
-        got.append(dict(PolicyName=p["PolicyName"], ServiceNamespace=t["ServiceNamespace"],
-                        ResourceId=t["ResourceId"], ScalableDimension=t["ScalableDimension"],
-                        PolicyType=p.get("PolicyType"),
-                        TargetTrackingScalingPolicyConfiguration=
-                        p["TargetTrackingScalingPolicyConfiguration"]))
+        req = dict(PolicyName=p["PolicyName"], ServiceNamespace=t["ServiceNamespace"],
+                   ResourceId=t["ResourceId"], ScalableDimension=t["ScalableDimension"],
+                   PolicyType=p.get("PolicyType"))
+        req.update({k: p[k] for k in CONFIG_KEYS if k in p})
+        got.append(req)
     if not same(got, policies):
         problems.append("scaling policies differ from the PutScalingPolicy requests")
+    # Each alarm: a PutMetricAlarm request, its AlarmActions a Ref to its step policy.
+    got, invoked = [], []
+    for lid, r in res.items():
+        if r["Type"] != "AWS::CloudWatch::Alarm":
+            continue
+        a = dict(r["Properties"])
+        actions = a.pop("AlarmActions", None)
+        ref = actions[0].get("Ref") if isinstance(actions, list) and len(actions) == 1 and \
+            isinstance(actions[0], dict) else None
+        pol = res.get(ref, {})
+        if pol.get("Type") != "AWS::ApplicationAutoScaling::ScalingPolicy" or \
+                pol["Properties"].get("PolicyType") != "StepScaling" or \
+                pol["Properties"].get("PolicyName") != a.get("AlarmName"):
+            problems.append("%s: AlarmActions %s is not [Ref to its step policy]" % (lid, actions))
+        if list(res).index(lid) < list(res).index(ref) if ref in res else False:
+            problems.append("%s comes before the policy it invokes" % lid)
+        invoked.append(ref)
+        got.append(a)
+    steps = [lid for lid, r in res.items() if r["Type"].endswith("ScalingPolicy") and
+             r["Properties"].get("PolicyType") == "StepScaling"]
+    if sorted(invoked) != sorted(steps):
+        problems.append("step policies %s, invoked by alarms %s" % (steps, invoked))
+    if not same(got, alarms):
+        problems.append("alarms differ from the PutMetricAlarm requests:\n%s\n%s" % (got, alarms))
     report(not problems, "cloudformation %s: template equals the request JSON"
            % os.path.basename(os.path.dirname(path) or path), "\n".join(problems))
 
@@ -175,9 +210,93 @@ def only(blocks):
     return blocks[0]
 
 
+def tf_dims(block):
+    return [{"Name": d["name"], "Value": d["value"]} for d in block]
+
+
+def tf_tt_query(q):
+    out = {"Id": q["id"]}
+    if "expression" in q:
+        out["Expression"] = q["expression"]
+    else:
+        st = only(q["metric_stat"])
+        m = only(st["metric"])
+        metric = {"MetricName": m["metric_name"], "Namespace": m["namespace"]}
+        if "dimensions" in m:
+            metric["Dimensions"] = tf_dims(m["dimensions"])
+        out["MetricStat"] = {"Metric": metric, "Stat": st["stat"]}
+        if "unit" in st:
+            out["MetricStat"]["Unit"] = st["unit"]
+    out["ReturnData"] = q["return_data"]
+    return out
+
+
+def tf_step_config(c):
+    out = {"AdjustmentType": c["adjustment_type"]}
+    for tf, aws in (("metric_aggregation_type", "MetricAggregationType"),
+                    ("cooldown", "Cooldown"),
+                    ("min_adjustment_magnitude", "MinAdjustmentMagnitude")):
+        if tf in c:
+            out[aws] = c[tf]
+    steps = []
+    for s in c.get("step_adjustment", []):
+        step = {}
+        for tf, aws in (("metric_interval_lower_bound", "MetricIntervalLowerBound"),
+                        ("metric_interval_upper_bound", "MetricIntervalUpperBound"),
+                        ("scaling_adjustment", "ScalingAdjustment")):
+            if tf in s:
+                step[aws] = s[tf]
+        steps.append(step)
+    out["StepAdjustments"] = steps
+    return out
+
+
+def tf_alarm(a):
+    """An aws_cloudwatch_metric_alarm as the PutMetricAlarm request it makes."""
+    out = {}
+    for tf, aws in (("alarm_name", "AlarmName"), ("alarm_description", "AlarmDescription"),
+                    ("actions_enabled", "ActionsEnabled"), ("metric_name", "MetricName"),
+                    ("namespace", "Namespace"), ("statistic", "Statistic"),
+                    ("extended_statistic", "ExtendedStatistic")):
+        if tf in a:
+            out[aws] = a[tf]
+    if "dimensions" in a:
+        out["Dimensions"] = [{"Name": k, "Value": v} for k, v in a["dimensions"].items()]
+    for tf, aws in (("period", "Period"), ("unit", "Unit"),
+                    ("evaluation_periods", "EvaluationPeriods"),
+                    ("datapoints_to_alarm", "DatapointsToAlarm"), ("threshold", "Threshold"),
+                    ("comparison_operator", "ComparisonOperator"),
+                    ("treat_missing_data", "TreatMissingData")):
+        if tf in a:
+            out[aws] = a[tf]
+    if "metric_query" in a:
+        qs = []
+        for q in a["metric_query"]:
+            e = {"Id": q["id"]}
+            if "expression" in q:
+                e["Expression"] = q["expression"]
+            else:
+                m = only(q["metric"])
+                metric = {"MetricName": m["metric_name"], "Namespace": m["namespace"]}
+                if "dimensions" in m:
+                    metric["Dimensions"] = [{"Name": k, "Value": v}
+                                            for k, v in m["dimensions"].items()]
+                e["MetricStat"] = {"Metric": metric, "Period": m["period"], "Stat": m["stat"]}
+                if "unit" in m:
+                    e["MetricStat"]["Unit"] = m["unit"]
+            e["ReturnData"] = q["return_data"]
+            qs.append(e)
+        out["Metrics"] = qs
+    return out
+
+
 def tf_config(c):
     out = {"TargetValue": c["target_value"]}
-    if "predefined_metric_specification" in c:
+    if "customized_metric_specification" in c and \
+            "metrics" in only(c["customized_metric_specification"]):
+        s = only(c["customized_metric_specification"])
+        out["CustomizedMetricSpecification"] = {"Metrics": [tf_tt_query(q) for q in s["metrics"]]}
+    elif "predefined_metric_specification" in c:
         s = only(c["predefined_metric_specification"])
         out["PredefinedMetricSpecification"] = {"PredefinedMetricType": s["predefined_metric_type"]}
     else:
@@ -197,7 +316,7 @@ def tf_config(c):
     return out
 
 
-def check_tf(path, targets, policies, schedules):
+def check_tf(path, targets, policies, schedules, alarms):
     with open(path, encoding="utf-8") as f:
         parsed = json.load(f)
     res = parsed.get("resource", {})
@@ -217,17 +336,39 @@ def check_tf(path, targets, policies, schedules):
     if not same(got_t, targets):
         problems.append("targets differ:\n%s\n%s" % (got_t, targets))
     got_p = []
-    for name, b in res.get("aws_appautoscaling_policy", {}).items():
-        p = only(b)
-        got_p.append(dict(PolicyName=p["name"],
-                          ServiceNamespace=resolve(p["service_namespace"], "service_namespace"),
-                          ResourceId=resolve(p["resource_id"], "resource_id"),
-                          ScalableDimension=resolve(p["scalable_dimension"], "scalable_dimension"),
-                          PolicyType=p.get("policy_type"),
-                          TargetTrackingScalingPolicyConfiguration=tf_config(
-                              only(p["target_tracking_scaling_policy_configuration"]))))
+    pols = {name: only(b) for name, b in res.get("aws_appautoscaling_policy", {}).items()}
+    for name, p in pols.items():
+        req = dict(PolicyName=p["name"],
+                   ServiceNamespace=resolve(p["service_namespace"], "service_namespace"),
+                   ResourceId=resolve(p["resource_id"], "resource_id"),
+                   ScalableDimension=resolve(p["scalable_dimension"], "scalable_dimension"),
+                   PolicyType=p.get("policy_type"))
+        if "step_scaling_policy_configuration" in p:
+            req["StepScalingPolicyConfiguration"] = tf_step_config(
+                only(p["step_scaling_policy_configuration"]))
+        else:
+            req["TargetTrackingScalingPolicyConfiguration"] = tf_config(
+                only(p["target_tracking_scaling_policy_configuration"]))
+        got_p.append(req)
     if not same(got_p, policies):
         problems.append("policies differ:\n%s\n%s" % (got_p, policies))
+    got_a, invoked = [], []
+    for name, b in res.get("aws_cloudwatch_metric_alarm", {}).items():
+        a = only(b)
+        m = re.match(r"^\$\{aws_appautoscaling_policy\.([A-Za-z0-9_-]+)\.arn\}$",
+                     str((a.get("alarm_actions") or [None])[0]))
+        pol = pols.get(m.group(1)) if m else None
+        if len(a.get("alarm_actions", [])) != 1 or pol is None or \
+                pol.get("policy_type") != "StepScaling" or pol["name"] != a.get("alarm_name"):
+            problems.append("%s: alarm_actions %s is not [its step policy's arn]"
+                            % (name, a.get("alarm_actions")))
+        invoked.append(m.group(1) if m else None)
+        got_a.append(tf_alarm(a))
+    steps = [n for n, p in pols.items() if p.get("policy_type") == "StepScaling"]
+    if sorted(map(str, invoked)) != sorted(steps):
+        problems.append("step policies %s, invoked by alarms %s" % (steps, invoked))
+    if not same(got_a, alarms):
+        problems.append("alarms differ:\n%s\n%s" % (got_a, alarms))
     got_s = []
     for name, b in res.get("aws_appautoscaling_scheduled_action", {}).items():
         s = only(b)
@@ -261,11 +402,36 @@ def iso(value):
     return value
 
 
-def check_bodies(path, targets, policies, schedules):
+_query = {}
+
+
+def query_params(op, body):
+    """The form Debian's botocore sends for CloudWatch request `body` (query protocol)."""
+    if not _query:
+        import botocore.serialize
+        import botocore.session
+        _query["model"] = botocore.session.get_session().get_service_model("cloudwatch")
+        _query["ser"] = botocore.serialize.create_serializer("query")
+    req = _query["ser"].serialize_to_request(body, _query["model"].operation_model(op))
+    form = {k: str(v) for k, v in req["body"].items()}
+    form.pop("Action", None)
+    form.pop("Version", None)
+    return form
+
+
+def check_bodies(path, targets, policies, schedules, alarms):
     recorded = lines(path)
-    want = ([("RegisterScalableTarget", r) for r in targets] +
-            [("PutScalingPolicy", r) for r in policies] +
-            [("PutScheduledAction", r) for r in schedules])
+    queue = list(alarms)
+    want = [("RegisterScalableTarget", r) for r in targets]
+    for r in policies:
+        want.append(("PutScalingPolicy", r))
+        if r.get("PolicyType") == "StepScaling" and queue:
+            a = dict(queue.pop(0))
+            a["AlarmActions"] = [POLICY_ARN]    # what put-scaling-policy printed
+            want.append(("PutMetricAlarm", a))
+    if queue:
+        want += [("PutMetricAlarm (no step policy before it)", a) for a in queue]
+    want += [("PutScheduledAction", r) for r in schedules]
     problems = []
     if len(recorded) != len(want):
         problems.append("%d calls recorded, %d requests" % (len(recorded), len(want)))
@@ -274,6 +440,8 @@ def check_bodies(path, targets, policies, schedules):
         for k in ("StartTime", "EndTime"):
             if k in got:
                 got[k] = iso(got[k])
+        if op == "PutMetricAlarm":
+            body = query_params(op, body)
         if rec["operation"] != op:
             problems.append("call %d: %s, expected %s" % (n + 1, rec["operation"], op))
         elif got != body:
@@ -294,8 +462,8 @@ def check(mode, path, files):
 
     globals()["report"] = counting
     try:
-        t, p, s = requests(*files)
-        {"cfn": check_cfn, "tf": check_tf, "bodies": check_bodies}[mode](path, t, p, s)
+        t, p, s, a = requests(*files)
+        {"cfn": check_cfn, "tf": check_tf, "bodies": check_bodies}[mode](path, t, p, s, a)
     except (KeyError, TypeError, ValueError, AssertionError, OSError) as e:
         while printed[0] < LINES.get(mode, 1):
             counting(False, "%s %s: cannot be read as mmec writes it" % (mode, path),
@@ -311,10 +479,10 @@ def main(argv):
             for line in f:
                 if not line.strip():
                     continue
-                mode, path, t, p, s, label = line.rstrip("\n").split("\t")
-                check(mode, path, (t, p, s))
+                mode, path, t, p, s, label, *a = line.rstrip("\n").split("\t")
+                check(mode, path, (t, p, s) + tuple(a[:1]))
     else:
-        check(argv[1], argv[2], argv[3:6])
+        check(argv[1], argv[2], argv[3:7])
     return 1 if failed else 0
 
 

@@ -576,6 +576,45 @@ static void every_allocation_failure_is_survived(void **state) {
     free(text);
 }
 
+/* Step policies through mmec.h: the trace's named column feeds the step alarms (the golden run
+ * of tests/simulate/step.scale: 6 scaling events, the second step policy's scale-in at 00:17);
+ * a policy whose metric math cannot be simulated is refused when the simulation opens, as one
+ * error with code "simulate" that is not counted among the compilation's errors. */
+static void step_policies_and_refused_math(void **state) {
+    (void)state;
+    seen s = {0};
+    mmec_ctx *ctx = compiled("tests/simulate/step.scale", &s, NULL);
+    mmec_trace *t = trace_of(ctx, "tests/simulate/step.csv", NULL);
+    mmec_sim_options opt;
+    mmec_sim_options_init(&opt);
+    opt.warmup = 0;
+    mmec_sim *sim;
+    assert_int_equal(mmec_sim_open(ctx, 0, &opt, &sim), MMEC_OK);
+    assert_int_equal(mmec_sim_run(sim, t), MMEC_OK);
+    char *sum;
+    size_t n;
+    assert_int_equal(mmec_sim_report(sim, MMEC_REPORT_SUMMARY, 0, &sum, &n), MMEC_OK);
+    assert_non_null(strstr(sum, "scaling events      6 (4 out, 2 in, 0 scheduled)"));
+    mmec_buffer_free(ctx, sum);
+    mmec_sim_free(sim);
+    mmec_trace_free(t);
+    mmec_free(ctx);
+
+    memset(&s, 0, sizeof s);
+    ctx = compiled("tests/simulate/math-refused.scale", &s, NULL);
+    assert_int_equal(s.n, 0);
+    assert_int_equal(mmec_sim_open(ctx, 0, NULL, &sim), MMEC_EINPUT);
+    assert_null(sim);
+    assert_int_equal(s.n, 1);
+    assert_string_equal(s.code, "simulate");
+    assert_string_equal(s.file, "tests/simulate/math-refused.scale");
+    assert_string_equal(s.message, "policy batch-math-step-out: metric math \"depth / MAX(depth)\": "
+                                   "MAX of one time series is a scalar over the whole queried "
+                                   "range: not simulated (MAX([a, b]) of an array is)");
+    assert_int_equal(mmec_error_count(ctx), 0);
+    mmec_free(ctx);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(spike_reports_match_the_command_line),
@@ -586,6 +625,7 @@ int main(void) {
         cmocka_unit_test(targets_and_their_errors),
         cmocka_unit_test(misuse_and_failing_hooks),
         cmocka_unit_test(every_allocation_failure_is_survived),
+        cmocka_unit_test(step_policies_and_refused_math),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -572,20 +572,30 @@ static void read_policy(importer *im, const jnode *o, itarget *t) {
     if (t == NULL && !sagemaker_only(im, o))
         return;
     const jnode *type = import_member(im, o, "PolicyType", J_STR, 0);
-    if (type && strcmp(type->s, "TargetTrackingScaling") != 0) {
-        import_warning(im, "import-skipped", type->loc,
-                     "left out: a %s policy has no .scale form (target tracking only)", type->s);
+    int step = type && strcmp(type->s, "StepScaling") == 0;
+    if (type && !step && strcmp(type->s, "TargetTrackingScaling") != 0) {
+        /* PredictiveScaling: not a SageMaker policy type (AWS.md §1.6). */
+        import_error(im, "import-unsupported", type->loc,
+                     "a %s policy has no .scale form (target tracking and step scaling)", type->s);
+        im->failed = 1;
         return;
     }
     if (t == NULL && (t = request_target(im, o)) == NULL)
         return;
-    const jnode *cfg = import_member(im, o, "TargetTrackingScalingPolicyConfiguration", J_OBJ, 1);
+    const jnode *cfg = import_member(im, o, step ? "StepScalingPolicyConfiguration"
+                                                 : "TargetTrackingScalingPolicyConfiguration",
+                                     J_OBJ, 1);
     if (cfg == NULL)
         return;
     entry *e = import_entry(im, E_POLICY, o->loc);
     e->t = t;
     e->cfg = cfg;
     e->name = import_member(im, o, "PolicyName", J_STR, 0);
+    e->step = step;
+    e->arn = import_member(im, o, "PolicyARN", J_STR, 0);
+    e->alarm_refs = import_member(im, o, "Alarms", J_ARR, 0);
+    if (step)
+        t->block = 1;      /* a step statement is written in its target's block */
 }
 
 /* `s` for a comment: a line end or other control character would end the comment (or be
@@ -673,6 +683,10 @@ static void read_cfn(importer *im, const jnode *o) {
     for (const jnode *r = im->cfn_resources ? im->cfn_resources->child : NULL; r; r = r->next) {
         const jnode *type = import_member(im, r, "Type", J_STR, 0);
         const jnode *props = import_member(im, r, "Properties", J_OBJ, 0);
+        if (type && props && strcmp(type->s, "AWS::CloudWatch::Alarm") == 0) {
+            import_read_alarm(im, props, r->key);
+            continue;
+        }
         if (type == NULL || strncmp(type->s, "AWS::ApplicationAutoScaling::", 29) != 0)
             continue;
         if (props == NULL) {
@@ -700,7 +714,10 @@ static void read_cfn(importer *im, const jnode *o) {
             } else if (!sagemaker_only(im, props) || (t = request_target(im, props)) == NULL) {
                 continue;
             }
+            size_t before = im->nentries;
             read_policy(im, props, t);
+            if (im->nentries > before)
+                im->entries[before].logical_id = r->key;
         }
     }
 }
@@ -715,6 +732,10 @@ static void read_document(importer *im, const jnode *o) {
     }
     if (import_get(im, o, "Resources"))
         read_cfn(im, o);
+    else if (import_get(im, o, "MetricAlarms"))
+        import_read_alarms(im, o);
+    else if (import_get(im, o, "AlarmName"))
+        import_read_alarm(im, o, NULL);
     else if (import_get(im, o, "ScalingPolicies"))
         read_list(im, o, "ScalingPolicies", read_policy);
     else if (import_get(im, o, "ScalableTargets"))
@@ -725,6 +746,12 @@ static void read_document(importer *im, const jnode *o) {
         read_policy(im, o, NULL);
     else if (import_get(im, o, "TargetValue"))
         import_entry(im, E_POLICY, o->loc)->cfg = o;
+    else if (import_get(im, o, "StepAdjustments") || import_get(im, o, "AdjustmentType")) {
+        import_error(im, "import-no-alarm", o->loc, "a StepScalingPolicyConfiguration alone names "
+                     "neither its target nor its alarm: import the PutScalingPolicy request "
+                     "(mmec -f request) with the alarm that invokes it (mmec -f alarm)");
+        im->failed = 1;
+    }
     else if (import_get(im, o, "Schedule") || import_get(im, o, "ScheduledActionName"))
         read_scheduled(im, o, NULL);
     else if (import_get(im, o, "ResourceId"))
@@ -733,8 +760,8 @@ static void read_document(importer *im, const jnode *o) {
         import_error(im, "import-shape", o->loc,
                    "not a document mmec import knows: expected a "
                    "TargetTrackingScalingPolicyConfiguration, a PutScalingPolicy, "
-                   "RegisterScalableTarget or PutScheduledAction request, describe-* output or a "
-                   "CloudFormation template");
+                   "RegisterScalableTarget, PutScheduledAction or PutMetricAlarm request, "
+                   "describe-* output or a CloudFormation template");
         im->failed = 1;
     }
 }
@@ -929,25 +956,29 @@ static void write_metric(importer *im, entry *e, itarget *t, const jnode *pre, c
         import_name(im, unit->s);
         import_mark(im, at, unit->loc);
     }
-    if (dims && dims->child) {
-        size_t all = im->out->len;
-        strbuf_puts(im->out, " dimensions {");
-        for (const jnode *d = dims->child; d; d = d->next) {
-            const jnode *n = import_get(im, d, "Name"), *v = import_get(im, d, "Value");
-            at = im->out->len;
-            strbuf_puts(im->out, d == dims->child ? " " : ", ");
-            import_name(im, n->s);
-            strbuf_puts(im->out, " = ");
-            if (!import_string(im, v->s, v->slen)) {
-                import_error(im, "import-value", v->loc,
-                           "a control character in a dimension value cannot be written in .scale");
-                im->failed = 1;
-            }
-            import_mark(im, at, d->loc);
+    import_dimensions(im, dims);
+}
+
+void import_dimensions(importer *im, const jnode *dims) {
+    if (dims == NULL || dims->child == NULL)
+        return;
+    size_t all = im->out->len;
+    strbuf_puts(im->out, " dimensions {");
+    for (const jnode *d = dims->child; d; d = d->next) {
+        const jnode *n = import_get(im, d, "Name"), *v = import_get(im, d, "Value");
+        size_t at = im->out->len;
+        strbuf_puts(im->out, d == dims->child ? " " : ", ");
+        import_name(im, n->s);
+        strbuf_puts(im->out, " = ");
+        if (!import_string(im, v->s, v->slen)) {
+            import_error(im, "import-value", v->loc,
+                         "a control character in a dimension value cannot be written in .scale");
+            im->failed = 1;
         }
-        strbuf_puts(im->out, " }");
-        import_mark(im, all, dims->loc);
+        import_mark(im, at, d->loc);
     }
+    strbuf_puts(im->out, " }");
+    import_mark(im, all, dims->loc);
 }
 
 /* Checks the configuration's shape and values the language cannot even write. */
@@ -994,11 +1025,20 @@ static int valid_config(importer *im, const jnode *cfg, const jnode **pre, const
     static const char *const ck[] = {"MetricName", "Namespace", "Dimensions", "Statistic", "Unit",
                                      "Metrics"};
     import_check_keys(im, *cus, ck, 6);
-    if (import_get(im, *cus, "Metrics")) {
-        import_error(im, "import-unsupported", import_get(im, *cus, "Metrics")->key_loc,
-                   "metric math (Metrics) has no .scale form");
-        im->failed = 1;
-        return 0;
+    const jnode *metrics = import_member(im, *cus, "Metrics", J_ARR, 0);
+    if (metrics) {
+        /* Metric math: the queries alone (UG-MM), written as `let` lines and `math "EXPR"`. */
+        static const char *const single[] = {"MetricName", "Namespace", "Dimensions",
+                                             "Statistic", "Unit"};
+        for (size_t i = 0; i < 5; i++)
+            if (import_get(im, *cus, single[i])) {
+                import_error(im, "import-unsupported", import_get(im, *cus, single[i])->key_loc,
+                             "%s beside Metrics: a specification is one metric or metric math",
+                             single[i]);
+                im->failed = 1;
+                return 0;
+            }
+        return import_metrics_valid(im, metrics, 0) && tv;
     }
     int ok = import_member(im, *cus, "MetricName", J_STR, 1) && import_member(im, *cus, "Namespace", J_STR, 1) &&
              tv;
@@ -1023,7 +1063,7 @@ static int valid_config(importer *im, const jnode *cfg, const jnode **pre, const
 }
 
 /* What the compiler derives as the PolicyName: then `name` can be left out. */
-static const char *derived_name(importer *im, const itarget *t, const char *word) {
+const char *import_derived_name(importer *im, const itarget *t, const char *word) {
     char metric[128];
     size_t n = 0;
     for (const char *s = word; *s && n < 100; s++)
@@ -1036,31 +1076,53 @@ static const char *derived_name(importer *im, const itarget *t, const char *word
 
 /* The target and metric of a policy entry, resolved before anything is written. */
 typedef struct resolved {
+    int ok;                        /* the entry is written */
     const jnode *pre, *cus;
     const catalog_predefined *pd;
     const char *model;
+    const jnode *metrics;          /* target tracking on metric math: the queries */
 } resolved;
+
+/* The dimensions of a math specification's first metric, which name its target. */
+static const jnode *first_query_dims(importer *im, const jnode *metrics) {
+    for (const jnode *q = metrics->child; q; q = q->next) {
+        const jnode *m = import_get(im, import_get(im, q, "MetricStat"), "Metric");
+        if (m)
+            return import_get(im, m, "Dimensions");
+    }
+    return NULL;
+}
 
 static int resolve(importer *im, entry *e, resolved *r) {
     memset(r, 0, sizeof *r);
+    if (e->step)      /* its target is the request's; its alarm was paired before */
+        return import_step_valid(im, e) && e->alarm && e->t;
     if (!valid_config(im, e->cfg, &r->pre, &r->cus))
         return 0;
     if (r->pre && (r->pd = predefined(im, import_get(im, r->pre, "PredefinedMetricType"))) == NULL)
         return 0;
-    const jnode *dims = r->cus ? import_get(im, r->cus, "Dimensions") : NULL;
+    r->metrics = r->cus ? import_get(im, r->cus, "Metrics") : NULL;
+    const jnode *dims = r->metrics ? first_query_dims(im, r->metrics)
+                      : r->cus ? import_get(im, r->cus, "Dimensions") : NULL;
     if (e->t == NULL)
         e->t = bare_target(im, e->cfg, r->pd, dims, &r->model);
     else if (e->t->kind == TARGET_VARIANT && dims) {
         const char *ep = NULL, *m = NULL;
-        if (import_dims_are(im, dims, "EndpointName", &ep, "ModelName", &m) && streq(ep, e->t->name))
+        if (!r->metrics && import_dims_are(im, dims, "EndpointName", &ep, "ModelName", &m) &&
+            streq(ep, e->t->name))
             r->model = m;
     }
+    if (e->t && r->metrics)
+        e->t->block = 1;      /* its `let` lines are the block's */
     return e->t != NULL;
 }
 
 /* One policy: `scale ...` on one line, or inside its target's block. */
 static void write_policy(importer *im, entry *e, const resolved *r, int in_block) {
     itarget *t = e->t;
+    const jnode *ret = r->metrics ? import_write_lets(im, t, r->metrics, 0) : NULL;
+    if (r->metrics && ret == NULL)
+        return;
     size_t line = im->out->len;
     strbuf_puts(im->out, in_block ? "    scale" : "scale ");
     if (!in_block) {
@@ -1078,7 +1140,20 @@ static void write_policy(importer *im, entry *e, const resolved *r, int in_block
         import_mark(im, at, dims->child->next->loc);
     }
     const char *word = NULL;
-    write_metric(im, e, t, r->pre, r->cus, r->pd, r->model, &word);
+    if (ret) {
+        const jnode *expr = import_get(im, ret, "Expression"), *id = import_get(im, ret, "Id");
+        const jnode *tv = import_get(im, e->cfg, "TargetValue");
+        size_t at = im->out->len;
+        strbuf_puts(im->out, " on math ");
+        import_string(im, expr ? expr->s : id->s, expr ? expr->slen : id->slen);
+        import_mark(im, at, expr ? expr->loc : id->loc);
+        at = im->out->len;
+        strbuf_printf(im->out, " %s", import_number(im, tv->num));
+        import_mark(im, at, tv->loc);
+        word = "math";
+    } else {
+        write_metric(im, e, t, r->pre, r->cus, r->pd, r->model, &word);
+    }
     const jnode *in = import_get(im, e->cfg, "ScaleInCooldown"), *out = import_get(im, e->cfg, "ScaleOutCooldown");
     if (in || out) {
         size_t at = im->out->len;
@@ -1099,7 +1174,7 @@ static void write_policy(importer *im, entry *e, const resolved *r, int in_block
         strbuf_puts(im->out, " no scale-in");
         import_mark(im, at, dis->loc);
     }
-    if (e->name && strcmp(e->name->s, derived_name(im, t, word)) != 0) {
+    if (e->name && strcmp(e->name->s, import_derived_name(im, t, word)) != 0) {
         size_t at = im->out->len;
         strbuf_puts(im->out, " name ");
         if (!import_string(im, e->name->s, e->name->slen)) {
@@ -1115,7 +1190,7 @@ static void write_policy(importer *im, entry *e, const resolved *r, int in_block
 }
 
 static int needs_block(const itarget *t) {
-    return t->kind != TARGET_VARIANT || t->has_capacity || t->nsched_idx;
+    return t->kind != TARGET_VARIANT || t->has_capacity || t->nsched_idx || t->block || t->is_async;
 }
 
 /* Seconds since the epoch of an ISO 8601 instant as AWS writes them: YYYY-MM-DDThh:mm:ss, an
@@ -1235,7 +1310,7 @@ static void write_schedule(importer *im, entry *e, size_t nth) {
 static void write_block(importer *im, itarget *t, resolved *res) {
     static const char *const kw[] = {"endpoint", "component", "serverless"};
     size_t at = im->out->len;
-    strbuf_printf(im->out, "\n%s ", kw[t->kind]);
+    strbuf_printf(im->out, "\n%s ", t->is_async ? "async" : kw[t->kind]);
     import_name(im, t->name);
     strbuf_puts(im->out, " {\n");
     import_mark(im, at, t->loc);
@@ -1261,7 +1336,14 @@ static void write_block(importer *im, itarget *t, resolved *res) {
     }
     for (size_t k = 0; k < t->npolicies; k++) {
         size_t i = t->policies[k];
-        write_policy(im, &im->entries[i], &res[i], 1);
+        entry *e = &im->entries[i];
+        if (!e->step) {
+            write_policy(im, e, &res[i], 1);
+            continue;
+        }
+        import_write_step(im, e);
+        e->order = im->npolicies++;
+        e->alarm_order = im->nalarms_written++;
     }
     for (size_t k = 0; k < t->nsched_idx; k++)
         write_schedule(im, &im->entries[t->sched_idx[k]], k);
@@ -1274,7 +1356,7 @@ static void write_source(importer *im, resolved *res) {
         entry *e = &im->entries[i];
         if (e->kind == E_COMMENT) {
             strbuf_puts(im->out, e->text);
-        } else if (e->t == NULL || (e->kind == E_POLICY && !res[i].pre && !res[i].cus)) {
+        } else if (e->t == NULL || (e->kind == E_POLICY && !res[i].ok)) {
             continue;
         } else if (needs_block(e->t)) {
             if (!e->t->done)
@@ -1319,7 +1401,7 @@ static void forward(const mmec_diagnostic *d, void *user) {
     import_report(im, d->severity, d->code, at, "%s", d->message ? d->message : "");
 }
 
-static int jequal(const jnode *a, const jnode *b) {
+int import_jequal(const jnode *a, const jnode *b) {
     if (a == NULL || b == NULL)
         return a == b;
     if (a->type != b->type)
@@ -1331,7 +1413,7 @@ static int jequal(const jnode *a, const jnode *b) {
     case J_STR: return a->slen == b->slen && memcmp(a->s, b->s, a->slen) == 0;
     case J_ARR:
         for (a = a->child, b = b->child; a && b; a = a->next, b = b->next)
-            if (!jequal(a, b))
+            if (!import_jequal(a, b))
                 return 0;
         return a == b;
     case J_OBJ: {
@@ -1340,7 +1422,7 @@ static int jequal(const jnode *a, const jnode *b) {
             const jnode *m = b->child;
             while (m && strcmp(m->key, c->key) != 0)
                 m = m->next;
-            if (!jequal(c, m))
+            if (!import_jequal(c, m))
                 return 0;
         }
         for (const jnode *c = b->child; c; c = c->next)
@@ -1390,7 +1472,7 @@ static void compare_members(importer *im, mmec_ctx *child, const entry *e, mmec_
         const jnode *have = child_named(got, keys[k]);
         if (want && want->type == J_BOOL && !want->boolean && have == NULL)
             continue;      /* "DisableScaleIn": false is the default */
-        if (jequal(want, have))
+        if (import_jequal(want, have))
             continue;
         if (have)
             import_warning(im, "import-differs", want ? want->loc : e->cfg->loc,
@@ -1405,8 +1487,15 @@ static void compare_members(importer *im, mmec_ctx *child, const entry *e, mmec_
 
 /* A policy: every member of its configuration. */
 static void compare(importer *im, mmec_ctx *child, const entry *e) {
-    compare_members(im, child, e, MMEC_FORMAT_POLICY, known_keys,
-                    sizeof known_keys / sizeof known_keys[0], "policy");
+    static const char *const step_keys[] = {"AdjustmentType", "StepAdjustments",
+                                            "MinAdjustmentMagnitude", "Cooldown",
+                                            "MetricAggregationType"};
+    if (e->step)
+        compare_members(im, child, e, MMEC_FORMAT_POLICY, step_keys,
+                        sizeof step_keys / sizeof step_keys[0], "step policy");
+    else
+        compare_members(im, child, e, MMEC_FORMAT_POLICY, known_keys,
+                        sizeof known_keys / sizeof known_keys[0], "policy");
 }
 
 /* A scheduled action: the members the language writes (StartTime and EndTime were converted
@@ -1538,19 +1627,24 @@ static mmec_status import_source(mmec_ctx *ctx, import_arg *a) {
         ok &= read_input(&im, k);
     if (!ok)
         return MMEC_EINPUT;
+    import_match_alarms(&im);
     resolved *res = mem_alloc(ctx, (im.nentries + 1) * sizeof *res);
     for (size_t i = 0; i < im.nentries; i++) {
         entry *e = &im.entries[i];
         if (e->kind != E_POLICY)
             continue;
-        if (!resolve(&im, e, &res[i])) {
-            res[i].pre = res[i].cus = NULL;
+        if (!resolve(&im, e, &res[i]))
             continue;
-        }
+        res[i].ok = 1;
         size_t *slot = mem_push(ctx, &e->t->policies, &e->t->npolicies, &e->t->cap_policies,
                                 sizeof *slot);
         *slot = i;
     }
+    /* An endpoint variant whose policies use the asynchronous metrics is an `async` block. */
+    for (size_t i = 0; i < im.nentries; i++)
+        if (res[i].ok && im.entries[i].t->kind == TARGET_VARIANT && !im.entries[i].t->is_async &&
+            import_uses_async(&im, &im.entries[i]))
+            im.entries[i].t->is_async = 1;
     strbuf_puts(im.out, "# Imported from ");
     strbuf_puts(im.out, input_names(&im));
     strbuf_puts(im.out, " by mmec import.\n");

@@ -172,6 +172,8 @@ int import_dims_are(importer *im, const jnode *dims, const char *n1, const char 
 void import_dimensions(importer *im, const jnode *dims);
 /* What the compiler derives as a policy's name from `word` (a metric's keyword or name). */
 const char *import_derived_name(importer *im, const itarget *t, const char *word);
+/* Whether two JSON values are equal (members in any order). */
+int import_jequal(const jnode *a, const jnode *b);
 
 /* import_step.c: step scaling policies and their alarms. */
 

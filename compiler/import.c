@@ -292,9 +292,10 @@ void import_mark(importer *im, size_t start, span json) {
 }
 
 static const char *const keywords[] = {
-    "capacity", "component", "cooldown", "dimensions", "endpoint", "hook", "in", "instance",
-    "metric", "model", "name", "no", "on", "out", "per", "scale", "scale-in", "schedule",
-    "serverless", "unit", "variant"};
+    "add", "aggregate", "async", "capacity", "component", "cooldown", "dimensions", "endpoint",
+    "every", "for", "from", "hook", "in", "instance", "let", "math", "metric", "min-change",
+    "missing-data", "model", "name", "no", "of", "on", "out", "per", "remove", "scale",
+    "scale-in", "schedule", "serverless", "set", "step", "unit", "variant"};
 
 /* A string literal of the language; 0 when `s` holds a character it cannot write. */
 int import_string(importer *im, const char *s, size_t n) {

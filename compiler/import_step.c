@@ -85,14 +85,14 @@ static const jnode *whole(importer *im, const jnode *o, const char *key, double 
     return v;
 }
 
-/* One of the strings of `values`, or an error at it. */
-static int one_of(importer *im, const jnode *v, const char *const *values, size_t n,
-                  const char *what) {
-    for (size_t i = 0; v && i < n; i++)
+/* One of the three strings of `values`, or an error at it. */
+static int one_of(importer *im, const jnode *v, const char *const *values, const char *what) {
+    for (size_t i = 0; v && i < 3; i++)
         if (strcmp(v->s, values[i]) == 0)
             return 1;
     if (v) {
-        import_error(im, "import-value", v->loc, "'%s' is not a %s", v->s, what);
+        import_error(im, "import-value", v->loc, "%s is %s, %s or %s, not '%s'", what, values[0],
+                     values[1], values[2], v->s);
         im->failed = 1;
     }
     return 0;
@@ -106,9 +106,9 @@ int import_step_valid(importer *im, entry *e) {
     const jnode *cfg = e->cfg;
     import_check_keys(im, cfg, step_keys, sizeof step_keys / sizeof step_keys[0]);
     const jnode *type = import_member(im, cfg, "AdjustmentType", J_STR, 1);
-    int ok = one_of(im, type, adjustment_types, 3, "AdjustmentType (BC AdjustmentType)");
+    int ok = one_of(im, type, adjustment_types, "AdjustmentType (BC)");
     const jnode *agg = import_member(im, cfg, "MetricAggregationType", J_STR, 0);
-    if (agg && !one_of(im, agg, aggregations, 3, "MetricAggregationType (BC)"))
+    if (agg && !one_of(im, agg, aggregations, "MetricAggregationType (BC)"))
         ok = 0;
     ok &= whole(im, cfg, "Cooldown", 0, "BC Cooldown") || !import_get(im, cfg, "Cooldown");
     ok &= whole(im, cfg, "MinAdjustmentMagnitude", 0, "BC MinAdjustmentMagnitude") ||
@@ -231,46 +231,42 @@ static int described(importer *im, const ialarm *a, const entry *e) {
            strcmp(desc->s + pl + nl + 4, e->t->resource_id) == 0;
 }
 
+/* Whether action `x` invokes a scaling policy: its ARN, or a template's reference. */
+static int scaling_action(const jnode *x) {
+    return x->type == J_OBJ || (x->type == J_STR && strstr(x->s, ":scalingPolicy:"));
+}
+
 static void match_one(importer *im, ialarm *a) {
     const jnode *actions = import_get(im, a->o, "AlarmActions");
     int scaling = 0;
-    if (actions && actions->type == J_ARR) {
+    for (const jnode *x = actions && actions->type == J_ARR ? actions->child : NULL; x; x = x->next)
+        scaling |= scaling_action(x);
+    if (scaling) {
         for (const jnode *x = actions->child; x; x = x->next) {
             entry *e = NULL;
-            if (x->type == J_OBJ) {
-                e = policy_of_ref(im, x);
-                if (e == NULL) {
-                    import_error(im, "import-intrinsic", x->loc, "this action must name a "
-                                 "ScalingPolicy resource of the template ({\"Ref\": ...} or "
-                                 "{\"Fn::GetAtt\": [..., \"Arn\"]})");
-                    im->failed = 1;
-                    continue;
-                }
-            } else if (x->type == J_STR && strstr(x->s, ":scalingPolicy:")) {
-                e = policy_of_arn(im, x->s);
-                if (e == NULL) {
-                    import_warning(im, "import-skipped", x->loc, "left out: this alarm invokes a "
-                                   "scaling policy that is not in the input");
-                    scaling = 1;
-                    continue;
-                }
-            } else {
+            if (!scaling_action(x)) {
                 import_warning(im, "import-skipped", x->loc, "left out: .scale writes the alarm "
                                "of a step policy with that policy as its only action");
-                continue;
+            } else if (x->type == J_OBJ && (e = policy_of_ref(im, x)) == NULL) {
+                import_error(im, "import-intrinsic", x->loc, "this action must name a "
+                             "ScalingPolicy resource of the template ({\"Ref\": ...} or "
+                             "{\"Fn::GetAtt\": [..., \"Arn\"]})");
+                im->failed = 1;
+            } else if (x->type == J_STR && (e = policy_of_arn(im, x->s)) == NULL) {
+                import_warning(im, "import-skipped", x->loc, "left out: this alarm invokes a "
+                               "scaling policy that is not in the input");
             }
-            scaling = 1;
-            pair(im, a, e, x->loc);
+            if (e)
+                pair(im, a, e, x->loc);
         }
-        if (scaling)
-            return;
+        return;
     }
+    if (a->policy)
+        return;
     /* No scaling action (mmec -f alarm leaves AlarmActions out: the policy's ARN is known only
      * once it is deployed): the step policy of the same name, unless the description mmec
      * writes names another one. */
-    if (a->name == NULL || a->policy)
-        return;
-    for (size_t i = 0; i < im->nentries; i++) {
+    for (size_t i = 0; a->name && i < im->nentries; i++) {
         entry *e = &im->entries[i];
         if (e->kind == E_POLICY && e->step && e->alarm == NULL && e->name && e->t &&
             strcmp(e->name->s, a->name->s) == 0 && described(im, a, e)) {
@@ -278,6 +274,9 @@ static void match_one(importer *im, ialarm *a) {
             return;
         }
     }
+    import_warning(im, "import-skipped", a->name ? a->name->loc : a->o->loc,
+                   "left out: alarm '%s' invokes no step scaling policy of the input",
+                   a->name ? a->name->s : a->logical_id);
 }
 
 void import_match_alarms(importer *im) {
@@ -297,12 +296,6 @@ void import_match_alarms(importer *im) {
     }
     for (size_t k = 0; k < im->nalarms; k++)
         match_one(im, &im->alarms[k]);
-    for (size_t k = 0; k < im->nalarms; k++) {
-        ialarm *a = &im->alarms[k];
-        if (a->policy == NULL && import_get(im, a->o, "AlarmActions") == NULL && a->name)
-            import_warning(im, "import-skipped", a->name->loc, "left out: alarm '%s' invokes no "
-                           "step scaling policy of the input", a->name->s);
-    }
     for (size_t i = 0; i < im->nentries; i++) {
         entry *e = &im->entries[i];
         if (e->kind != E_POLICY || !e->step || e->alarm || e->t == NULL)
@@ -806,11 +799,151 @@ static int write_alarm_metric(importer *im, entry *e, const jnode *a, int *perce
     return name != NULL;
 }
 
+/* ---- `scale from zero` ---- */
+
+static const char *const adjustment_names[] = {"ChangeInCapacity", "PercentChangeInCapacity",
+                                               "ExactCapacity"};
+static const char *const compare_names[] = {"GreaterThanThreshold",
+                                            "GreaterThanOrEqualToThreshold", "LessThanThreshold",
+                                            "LessThanOrEqualToThreshold"};
+
+/* Whether member `key` of `o` is the number `v` (absent: `has` is 0). */
+static int num_is(importer *im, const jnode *o, const char *key, int has, double v) {
+    const jnode *x = import_get(im, o, key);
+    if (x && x->type == J_NULL)
+        x = NULL;
+    return x ? has && x->type == J_NUM && x->num == v : !has;
+}
+
+/* Whether member `key` of `o` is the string `v` (absent: v is NULL). */
+static int str_is(importer *im, const jnode *o, const char *key, const char *v) {
+    const jnode *x = import_get(im, o, key);
+    return x ? v && x->type == J_STR && strcmp(x->s, v) == 0 : v == NULL;
+}
+
+/* Whether the policy and its alarm are the pair `sc` (Cooldown and the names aside). */
+static int same_pair(importer *im, const jnode *cfg, const jnode *a, const step_config *sc) {
+    const cw_alarm *w = &sc->alarm;
+    const jnode *steps = import_get(im, cfg, "StepAdjustments"), *s = steps->child;
+    for (uint32_t i = 0; i < sc->nsteps; i++, s = s->next) {
+        const step_adjustment *st = &sc->steps[i];
+        if (s == NULL || !num_is(im, s, "MetricIntervalLowerBound", st->has_lower, st->lower) ||
+            !num_is(im, s, "MetricIntervalUpperBound", st->has_upper, st->upper) ||
+            !num_is(im, s, "ScalingAdjustment", 1, st->adjustment))
+            return 0;
+    }
+    if (s || !str_is(im, cfg, "AdjustmentType", adjustment_names[sc->adjustment_type]) ||
+        !str_is(im, cfg, "MetricAggregationType", sc->aggregation) ||
+        !num_is(im, cfg, "MinAdjustmentMagnitude", sc->has_min_adjustment_magnitude,
+                sc->min_adjustment_magnitude))
+        return 0;
+    const jnode *dims = import_get(im, a, "Dimensions"), *d = dims ? dims->child : NULL;
+    for (uint32_t i = 0; i < w->ndims; i++, d = d->next)
+        if (d == NULL || !str_is(im, d, "Name", w->dims[i].name) ||
+            !str_is(im, d, "Value", w->dims[i].value))
+            return 0;
+    const jnode *n = import_get(im, a, "DatapointsToAlarm");
+    return d == NULL && w->nqueries == 0 && !import_get(im, a, "Metrics") &&
+           str_is(im, a, "MetricName", w->metric_name) &&
+           str_is(im, a, "Namespace", w->namespace_) &&
+           str_is(im, a, "Statistic", w->statistic) &&
+           str_is(im, a, "ExtendedStatistic", w->extended_statistic) &&
+           str_is(im, a, "Unit", w->unit) && num_is(im, a, "Period", 1, w->period) &&
+           num_is(im, a, "EvaluationPeriods", 1, w->evaluation_periods) &&
+           (n ? num_is(im, a, "DatapointsToAlarm", 1, w->datapoints_to_alarm)
+              : w->datapoints_to_alarm == w->evaluation_periods) &&
+           num_is(im, a, "Threshold", 1, w->threshold) &&
+           str_is(im, a, "ComparisonOperator", compare_names[w->compare]) &&
+           str_is(im, a, "TreatMissingData", w->treat_missing_data);
+}
+
+/* The documented pair is what the compiler makes of `scale from zero` on this target (SM-ZERO
+ * for an inference component, async-inference-autoscale.html for an asynchronous endpoint):
+ * compiled here in a context of its own and compared with the policy and its alarm, so that
+ * the import and the compiler cannot disagree on the pair. Returns the name the compiler
+ * derives for it and sets *cooldown to the pair's, or NULL when the policy is not the pair. */
+static const char *from_zero(importer *im, const entry *e, const jnode **cooldown) {
+    const itarget *t = e->t;
+    const jnode *a = e->alarm->o, *mn = import_get(im, a, "MetricName");
+    if (mn == NULL || mn->type != J_STR ||
+        !((t->kind == TARGET_COMPONENT && strcmp(mn->s, "NoCapacityInvocationFailures") == 0) ||
+          (t->is_async && strcmp(mn->s, "HasBacklogWithoutCapacity") == 0)))
+        return NULL;
+    strbuf src, *out = im->out;
+    mem_strbuf(im->ctx, &src);
+    im->out = &src;      /* the names written as the import writes them */
+    strbuf_puts(&src, t->is_async ? "async " : "component ");
+    import_name(im, t->name);
+    strbuf_puts(&src, " {\n");
+    if (t->variant) {
+        strbuf_puts(&src, "    variant ");
+        import_name(im, t->variant);
+        strbuf_puts(&src, "\n");
+    }
+    strbuf_puts(&src, "    capacity 0..1\n    scale from zero\n}\n");
+    im->out = out;
+    mmec_config cfg = im->ctx->cfg;
+    cfg.on_diagnostic = NULL;
+    cfg.werror = 0;
+    mmec_ctx *probe = *im->child = mmec_new(&cfg);
+    if (probe == NULL)
+        mem_fail(im->ctx);
+    pcall_jmp *armed = mem_disarm(im->ctx);
+    mmec_status st = mmec_compile_string(probe, "<scale from zero>", src.data, src.len);
+    mem_rearm(im->ctx, armed);
+    strbuf_free(&src);
+    if (st == MMEC_EINTERNAL)
+        mem_fail(im->ctx);
+    const char *name = NULL;
+    const policy *p = st == MMEC_OK && probe->model.npolicies == 1 ? probe->model.policies[0] : NULL;
+    if (p && p->step && same_pair(im, e->cfg, a, p->step)) {
+        const jnode *cd = import_get(im, e->cfg, "Cooldown");
+        if (cd ? !(p->step->has_cooldown && cd->num == p->step->cooldown) : !p->step->has_cooldown)
+            *cooldown = cd;
+        if (cd || !p->step->has_cooldown)
+            name = mem_strdup(im->ctx, p->name);
+    }
+    mmec_free(probe);
+    *im->child = NULL;
+    return name;
+}
+
+/* `scale from zero [cooldown D] [name NAME]`. */
+static void write_from_zero(importer *im, entry *e, const char *derived, const jnode *cooldown) {
+    size_t line = im->out->len;
+    strbuf_puts(im->out, "    scale from zero");
+    if (cooldown) {
+        size_t at = im->out->len;
+        strbuf_puts(im->out, " cooldown ");
+        import_duration(im, cooldown->num);
+        import_mark(im, at, cooldown->loc);
+    }
+    if (e->name && strcmp(e->name->s, derived) != 0) {
+        size_t at = im->out->len;
+        strbuf_puts(im->out, " name ");
+        import_string(im, e->name->s, e->name->slen);
+        import_mark(im, at, e->name->loc);
+    }
+    if (e->alarm->name && e->name && strcmp(e->alarm->name->s, e->name->s) != 0)
+        import_warning(im, "import-differs", e->alarm->name->loc, "the imported alarm is named "
+                       "after its policy, '%s' (.scale names a step policy's alarm after it)",
+                       e->name->s);
+    strbuf_puts(im->out, "\n");
+    import_mark(im, line, e->loc);
+    e->written_step = 1;
+}
+
 void import_write_step(importer *im, entry *e) {
     const ialarm *al = e->alarm;
     const jnode *a = al->o, *cfg = e->cfg;
     if (!alarm_extras(im, a))
         return;
+    const jnode *zero_cooldown = NULL;
+    const char *zero = from_zero(im, e, &zero_cooldown);
+    if (zero) {
+        write_from_zero(im, e, zero, zero_cooldown);
+        return;
+    }
     const jnode *cmp = import_member(im, a, "ComparisonOperator", J_STR, 1);
     const jnode *thr = import_member(im, a, "Threshold", J_NUM, 1);
     const jnode *type = import_get(im, cfg, "AdjustmentType");
@@ -946,9 +1079,14 @@ static int known_let(importer *im, itarget *t, const jnode *q, const jnode *id) 
     for (size_t i = 0; i < t->nlets; i++) {
         if (strcmp(t->lets[i], id->s) != 0)
             continue;
+        /* The same expression, or the same metric, statistic and unit (an alarm's period is
+         * its `every`, not the definition's). */
         const jnode *d = t->let_defs[i];
+        const jnode *ma = import_get(im, d, "MetricStat"), *mb = import_get(im, q, "MetricStat");
         if (import_jequal(import_get(im, d, "Expression"), import_get(im, q, "Expression")) &&
-            import_jequal(import_get(im, d, "MetricStat"), import_get(im, q, "MetricStat")))
+            import_jequal(import_get(im, ma, "Metric"), import_get(im, mb, "Metric")) &&
+            import_jequal(import_get(im, ma, "Stat"), import_get(im, mb, "Stat")) &&
+            import_jequal(import_get(im, ma, "Unit"), import_get(im, mb, "Unit")))
             return 1;
         import_error(im, "math-id", id->loc, "id '%s' is defined differently by another policy "
                      "of this target: .scale ids are the block's", id->s);

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # tests/import/suite.sh: `mmec import`.
-#  1. Cases: for each tests/import/NAME.json, `mmec import NAME.json` (run in this folder) must
+#  1. Cases: for each tests/import/NAME.json, `mmec import NAME.json [alarms/NAME.json]` (run
+#     in this folder; the second file when it exists: the alarms of its step policies) must
 #     print NAME.out on stdout (none when absent), NAME.err on stderr (none when absent) and
 #     exit with NAME.rc (0 when absent). Every NAME.out must compile.
 #  2. Round trip: every golden JSON (tests/golden/*/*.json, policy and request outputs) is
 #     imported and compiled again with the same format: the result must equal it byte for byte.
 #     The request output of every golden .scale that compiles round-trips the same way (its
-#     scheduled actions when it has no policy), and so do the scheduled actions of the
-#     infrastructure examples (-f schedule).
+#     scheduled actions when it has no policy), with its alarms (-f alarm) when it has step
+#     policies: both files are imported together and both must come back; and so do the
+#     scheduled actions of the infrastructure examples (-f schedule).
 #  3. The command line: -o writes atomically, nothing is written on errors, usage errors.
 # MMEC_UPDATE=1 rewrites the expectations of part 1 (review the diff!).
 set -u
@@ -20,7 +22,7 @@ check() {   # name, condition status
 }
 
 # The plan: the cases of part 1, the round trips of part 2 (each golden .scale file without
-# .rc compiles: its requests, or its scheduled actions, make a round trip), and 18 checks.
+# .rc compiles: its requests, or its scheduled actions, make a round trip), and 20 checks.
 schedules=() requests=()
 for json in "$here"/../infra/golden/*.schedule; do
     [ -s "$json" ] && [ ! -f "$json.rc" ] && schedules+=("$json")
@@ -29,11 +31,13 @@ for src in "$here"/../golden/*/*.scale; do
     [ -f "${src%.scale}.rc" ] || requests+=("$src")
 done
 cases=("$here"/*.json) goldjson=("$here"/../golden/*/*.json)
-echo "1..$(( ${#cases[@]} + ${#goldjson[@]} + ${#schedules[@]} + ${#requests[@]} + 18 ))"
+echo "1..$(( ${#cases[@]} + ${#goldjson[@]} + ${#schedules[@]} + ${#requests[@]} + 20 ))"
 
 for src in "${cases[@]}"; do
     name=$(basename "$src" .json)
-    (cd "$here" && "$mmec" import "$name.json" >"$tmp/out" 2>"$tmp/err")
+    alarms=()
+    [ -f "$here/alarms/$name.json" ] && alarms=("alarms/$name.json")
+    (cd "$here" && "$mmec" import "$name.json" ${alarms[@]+"${alarms[@]}"} >"$tmp/out" 2>"$tmp/err")
     rc=$?
     if [ "${MMEC_UPDATE:-}" = 1 ]; then
         if [ -s "$tmp/out" ]; then cp "$tmp/out" "$here/$name.out"; else rm -f "$here/$name.out"; fi
@@ -56,7 +60,7 @@ for src in "${cases[@]}"; do
         echo "ok - import/$name"
     else
         echo "not ok - import/$name:$problems"
-        echo "#   rerun: (cd ${here#$PWD/} && $mmec import $name.json)"
+        echo "#   rerun: (cd ${here#$PWD/} && $mmec import $name.json ${alarms[*]-})"
         diff -u "$exp_out" "$tmp/out" | head -20 | sed 's/^/#   /'
         diff -u "$exp_err" "$tmp/err" | head -20 | sed 's/^/#   /'
         sed 's/^/#   /' "$tmp/check.err" 2>/dev/null | head -5
@@ -147,8 +151,14 @@ check "cli/help" $?
 check "cli/stdin" $?
 "$mmec" import --endpoint prod-ep "$golden/design/example1-invocations.json" 2>/dev/null | grep -q '^scale prod-ep on invocations 70 per instance$'
 check "cli/endpoint-option" $?
-"$mmec" import --werror "$here/step-scaling.json" >/dev/null 2>&1; [ $? = 1 ]
+"$mmec" import --werror "$here/describe-policies.json" >/dev/null 2>&1; [ $? = 1 ]
 check "cli/werror" $?
+# Several inputs: a step policy in one file, its alarm in another; standard input once.
+"$mmec" import "$here/step-arn-name.json" - < "$here/alarms/step-arn-name.json" 2>/dev/null |
+    grep -q '^    step on metric "QueueDepth" in "Custom/Batch" sum'
+check "cli/two-inputs" $?
+"$mmec" import - - < "$here/step-arn-name.json" >/dev/null 2>err; [ $? = 2 ] && grep -q "can be read once" err
+check "cli/stdin-once" $?
 # Hostile input: deep nesting, a huge string, a lone surrogate, an empty file.
 awk 'BEGIN { s = "["; while (length(s) < 100000) s = s s; print substr(s, 1, 100000) }' > deep.json
 "$mmec" import deep.json >/dev/null 2>err; [ $? = 1 ] && grep -q "nested too deeply" err

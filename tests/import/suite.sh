@@ -22,7 +22,7 @@ check() {   # name, condition status
 }
 
 # The plan: the cases of part 1, the round trips of part 2 (each golden .scale file without
-# .rc compiles: its requests, or its scheduled actions, make a round trip), and 20 checks.
+# .rc compiles: its requests, or its scheduled actions, make a round trip), and 21 checks.
 schedules=() requests=()
 for json in "$here"/../infra/golden/*.schedule; do
     [ -s "$json" ] && [ ! -f "$json.rc" ] && schedules+=("$json")
@@ -31,7 +31,7 @@ for src in "$here"/../golden/*/*.scale; do
     [ -f "${src%.scale}.rc" ] || requests+=("$src")
 done
 cases=("$here"/*.json) goldjson=("$here"/../golden/*/*.json)
-echo "1..$(( ${#cases[@]} + ${#goldjson[@]} + ${#schedules[@]} + ${#requests[@]} + 20 ))"
+echo "1..$(( ${#cases[@]} + ${#goldjson[@]} + ${#schedules[@]} + ${#requests[@]} + 21 ))"
 
 for src in "${cases[@]}"; do
     name=$(basename "$src" .json)
@@ -98,6 +98,24 @@ round_trip() {   # case name, JSON file
         diff -u "$2" "$tmp/rt.json" | head -20 | sed 's/^/#   /'
     fi
 }
+# A request output with its alarms (-f alarm): both imported together, both must come back.
+round_trip_alarms() {   # case name, requests JSON, alarms JSON
+    if ! "$mmec" import -q "$2" "$3" -o "$tmp/rt.scale" 2>"$tmp/rt.err"; then
+        echo "not ok - import/round-trip/$1: the import failed"
+        sed 's/^/#   /' "$tmp/rt.err" | head -10
+        return
+    fi
+    "$mmec" -q -f request "$tmp/rt.scale" >"$tmp/rt.json" 2>"$tmp/rt.err"
+    "$mmec" -q -f alarm "$tmp/rt.scale" >"$tmp/rt-alarm.json" 2>>"$tmp/rt.err"
+    if cmp -s "$tmp/rt.json" "$2" && cmp -s "$tmp/rt-alarm.json" "$3"; then
+        echo "ok - import/round-trip/$1"
+    else
+        echo "not ok - import/round-trip/$1: compile(import(json)) differs"
+        echo "#   rerun: $mmec import $2 $3"
+        diff -u "$2" "$tmp/rt.json" | head -20 | sed 's/^/#   /'
+        diff -u "$3" "$tmp/rt-alarm.json" | head -20 | sed 's/^/#   /'
+    fi
+}
 golden=$here/../golden
 for json in "$golden"/*/*.json; do
     area=${json%/*}; area=${area##*/}; name=${json##*/}
@@ -107,12 +125,18 @@ done
 for json in "${schedules[@]}"; do
     round_trip "infra/${json##*/}" "$json"
 done
-n=0
+n=0 steps=0
 for src in "${requests[@]}"; do
     dir=${src%/*}; name=${src##*/}; name=${name%.scale}
     (cd "$dir" && exec "$mmec" -q -f request "$name.scale" >"$tmp/request-$name.json" 2>/dev/null)
     if [ -s "$tmp/request-$name.json" ]; then
-        round_trip "request/${dir##*/}/$name" "$tmp/request-$name.json"
+        (cd "$dir" && exec "$mmec" -q -f alarm "$name.scale" >"$tmp/alarm-$name.json" 2>/dev/null)
+        if [ -s "$tmp/alarm-$name.json" ]; then
+            round_trip_alarms "request/${dir##*/}/$name" "$tmp/request-$name.json" "$tmp/alarm-$name.json"
+            steps=$((steps + 1))
+        else
+            round_trip "request/${dir##*/}/$name" "$tmp/request-$name.json"
+        fi
         n=$((n + 1))
         continue
     fi
@@ -125,6 +149,7 @@ for src in "${requests[@]}"; do
     fi
 done
 [ "$n" -gt 5 ]; check "round-trip/request-count ($n golden request outputs)" $?
+[ "$steps" -gt 2 ]; check "round-trip/alarm-count ($steps golden outputs with step policies and their alarms)" $?
 
 # The command line.
 cd "$tmp" || exit 1
@@ -135,7 +160,7 @@ check "cli/output-file" $?
 echo "keep me" > kept.scale
 "$mmec" import "$here/sagemaker-page.json" -o kept.scale 2>/dev/null
 rc=$?
-[ "$rc" = 1 ] && [ "$(cat kept.scale)" = "keep me" ] && [ -z "$(ls -A | grep -v -e '^in.json$' -e '^out.scale$' -e '^kept.scale$' -e '^rt' -e '^req' -e '^request-' -e '^imported' -e '^check' -e '^out$' -e '^err$')" ]
+[ "$rc" = 1 ] && [ "$(cat kept.scale)" = "keep me" ] && [ -z "$(ls -A | grep -v -e '^in.json$' -e '^out.scale$' -e '^kept.scale$' -e '^rt' -e '^req' -e '^request-' -e '^alarm-' -e '^imported' -e '^check' -e '^out$' -e '^err$')" ]
 check "cli/nothing-written-on-error" $?
 "$mmec" import >/dev/null 2>err; [ $? = 2 ] && grep -q "no input file" err
 check "cli/no-input" $?

@@ -1121,7 +1121,7 @@ static int resolve(importer *im, entry *e, resolved *r) {
 /* One policy: `scale ...` on one line, or inside its target's block. */
 static void write_policy(importer *im, entry *e, const resolved *r, int in_block) {
     itarget *t = e->t;
-    const jnode *ret = r->metrics ? import_write_lets(im, t, r->metrics, 0) : NULL;
+    const jnode *ret = r->metrics ? import_write_lets(im, t, r->metrics) : NULL;
     if (r->metrics && ret == NULL)
         return;
     size_t line = im->out->len;

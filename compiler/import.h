@@ -193,8 +193,8 @@ int import_uses_async(importer *im, const entry *e);
 void import_write_step(importer *im, entry *e);
 /* The `let` lines of a math specification's queries (Metrics) and the returning expression,
  * which the caller writes as `math "EXPR"`; NULL when they cannot be written. */
-const jnode *import_write_lets(importer *im, itarget *t, const jnode *metrics, int alarm);
-/* Checks Metrics (TargetTrackingMetricDataQuery or MetricDataQuery items). */
+const jnode *import_write_lets(importer *im, itarget *t, const jnode *metrics);
+/* Checks Metrics: TargetTrackingMetricDataQuery items, or (`alarm`) MetricDataQuery items. */
 int import_metrics_valid(importer *im, const jnode *metrics, int alarm);
 /* Compares the compiled alarm of a step policy with its JSON. */
 void import_compare_alarm(importer *im, mmec_ctx *child, const entry *e);

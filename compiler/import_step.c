@@ -320,21 +320,20 @@ static const char *const async_metrics[] = {
     "HasBacklogWithoutCapacity", "TimeInBacklog", "TotalProcessingTime", "InvocationsProcessed",
     "InvocationFailures"};
 
-static int async_metric(importer *im, const jnode *name, const jnode *ns) {
+static int async_metric(const jnode *name, const jnode *ns) {
     if (name == NULL || ns == NULL || name->type != J_STR || ns->type != J_STR ||
         strcmp(ns->s, "AWS/SageMaker") != 0)
         return 0;
     for (size_t i = 0; i < sizeof async_metrics / sizeof async_metrics[0]; i++)
         if (strcmp(name->s, async_metrics[i]) == 0)
             return 1;
-    (void)im;
     return 0;
 }
 
 static int async_queries(importer *im, const jnode *metrics) {
     for (const jnode *q = metrics && metrics->type == J_ARR ? metrics->child : NULL; q; q = q->next) {
         const jnode *m = import_get(im, import_get(im, q, "MetricStat"), "Metric");
-        if (async_metric(im, import_get(im, m, "MetricName"), import_get(im, m, "Namespace")))
+        if (async_metric(import_get(im, m, "MetricName"), import_get(im, m, "Namespace")))
             return 1;
     }
     return 0;
@@ -345,7 +344,7 @@ int import_uses_async(importer *im, const entry *e) {
                              : import_get(im, e->cfg, "CustomizedMetricSpecification");
     if (o == NULL || o->type != J_OBJ)
         return 0;
-    return async_metric(im, import_get(im, o, "MetricName"), import_get(im, o, "Namespace")) ||
+    return async_metric(import_get(im, o, "MetricName"), import_get(im, o, "Namespace")) ||
            async_queries(im, import_get(im, o, "Metrics"));
 }
 
@@ -752,7 +751,7 @@ static int write_alarm_metric(importer *im, entry *e, const jnode *a, int *perce
     if (metrics) {
         if (!import_metrics_valid(im, metrics, 1))
             return 0;
-        const jnode *ret = import_write_lets(im, t, metrics, 1);
+        const jnode *ret = import_write_lets(im, t, metrics);
         if (ret == NULL)
             return 0;
         const jnode *expr = import_get(im, ret, "Expression");
@@ -998,7 +997,8 @@ void import_write_step(importer *im, entry *e) {
 
 static const char *const query_keys[] = {"Id", "MetricStat", "Expression", "Label", "ReturnData",
                                          "Period", "AccountId"};
-static const char *const stat_keys[] = {"Metric", "Period", "Stat", "Unit"};
+/* MetricStat (cloudwatch) has a Period; TargetTrackingMetricStat (BC) has not. */
+static const char *const stat_keys[] = {"Metric", "Stat", "Unit", "Period"};
 static const char *const metric_keys[] = {"MetricName", "Namespace", "Dimensions"};
 
 /* An id .scale writes: [a-z][A-Za-z0-9_]* (UG-MM: the first character lowercase). */
@@ -1026,7 +1026,7 @@ int import_metrics_valid(importer *im, const jnode *metrics, int alarm) {
             ok = 0;
             continue;
         }
-        import_check_keys(im, q, query_keys, alarm ? 7 : 5);
+        import_check_keys(im, q, query_keys, alarm ? 7 : 5);   /* BC: the first five */
         const jnode *id = import_member(im, q, "Id", J_STR, 1);
         if (id && !good_id(id->s)) {
             import_error(im, "math-id", id->loc, "Id '%s' is not a .scale id: a lowercase letter "
@@ -1044,7 +1044,7 @@ int import_metrics_valid(importer *im, const jnode *metrics, int alarm) {
             ok = 0;
         }
         if (ms) {
-            import_check_keys(im, ms, stat_keys, alarm ? 4 : 4);
+            import_check_keys(im, ms, stat_keys, alarm ? 4 : 3);
             const jnode *m = import_member(im, ms, "Metric", J_OBJ, 1);
             if (m)
                 import_check_keys(im, m, metric_keys, 3);
@@ -1097,10 +1097,9 @@ static int known_let(importer *im, itarget *t, const jnode *q, const jnode *id) 
     return 0;
 }
 
-const jnode *import_write_lets(importer *im, itarget *t, const jnode *metrics, int alarm) {
+const jnode *import_write_lets(importer *im, itarget *t, const jnode *metrics) {
     const jnode *ret = returning(im, metrics);
     int ok = 1;
-    (void)alarm;
     for (const jnode *q = metrics->child; q; q = q->next) {
         const jnode *id = import_get(im, q, "Id"), *expr = import_get(im, q, "Expression");
         if (q == ret && expr)

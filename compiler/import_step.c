@@ -461,11 +461,32 @@ static const char *decimal_sum(importer *im, const char *a, const char *b) {
     return out;
 }
 
-/* The text of the metric value bound + threshold: the decimal sum of their shortest texts,
- * so that value − threshold, computed in decimal, is the bound again. */
+/* The text of the metric value bound + threshold, which the compiler turns back into the
+ * bound as value − threshold (in doubles, check_step.c's read_bound). Among the doubles near
+ * the sum, those whose difference with the threshold is the bound exactly, the one with the
+ * shortest text; the decimal sum of the two shortest texts when it is one of them (0.2 + 0.1
+ * is 0.3, not 0.30000000000000004) or when none is: then no value written in .scale gives
+ * this bound back, and the comparison after compiling reports the difference. */
 static const char *value_text(importer *im, double threshold, double bound) {
-    const char *s = decimal_sum(im, import_number(im, threshold), import_number(im, bound));
-    return s ? s : import_number(im, threshold + bound);
+    const char *dec = decimal_sum(im, import_number(im, threshold), import_number(im, bound));
+    const char *best = NULL;
+    double x0 = threshold + bound;
+    for (int dir = -1; dir <= 1; dir += 2) {
+        double x = x0;
+        for (int k = 0; k < 64 && isfinite(x); k++, x = nextafter(x, dir * INFINITY)) {
+            if (dir > 0 && k == 0)
+                continue;      /* x0 itself is looked at going down */
+            if (x - threshold != bound)
+                continue;
+            const char *t = import_number(im, x);
+            if (best == NULL || strlen(t) < strlen(best))
+                best = t;
+        }
+    }
+    if (dec && (best == NULL || (strtod(dec, NULL) - threshold == bound &&
+                                 strlen(dec) <= strlen(best))))
+        return dec;
+    return best ? best : import_number(im, x0);
 }
 
 /* ---- Writing `step` ---- */

@@ -1462,21 +1462,57 @@ static const jnode *emitted(importer *im, mmec_ctx *child, mmec_format format, s
     return jvalue(r, 0);
 }
 
-/* Compares what entry `e` compiles to (item e->order of `format`) with the JSON it came from,
+/* Member `key` of `o`, a null one as absent. */
+static const jnode *present(const jnode *o, const char *key) {
+    const jnode *v = child_named(o, key);
+    return v && v->type == J_NULL ? NULL : v;
+}
+
+/* Two StepAdjustments alike: the same steps in any order (CFN: insertionOrder false; mmec
+ * writes them lowest first), a null bound as an absent one. */
+static int same_steps(const jnode *a, const jnode *b) {
+    static const char *const keys[] = {"MetricIntervalLowerBound", "MetricIntervalUpperBound",
+                                       "ScalingAdjustment"};
+    if (a == NULL || b == NULL || a->type != J_ARR || b->type != J_ARR)
+        return import_jequal(a, b);
+    size_t na = 0, nb = 0;
+    for (const jnode *x = a->child; x; x = x->next, na++) {
+        const jnode *y = b->child;
+        for (; y; y = y->next) {
+            size_t k = 0;
+            while (k < 3 && import_jequal(present(x, keys[k]), present(y, keys[k])))
+                k++;
+            if (k == 3)
+                break;
+        }
+        if (y == NULL)
+            return 0;
+    }
+    for (const jnode *y = b->child; y; y = y->next)
+        nb++;
+    return na == nb;
+}
+
+/* Compares document `index` of `format` as compiled with `json`, the JSON it came from,
  * member by member over `keys`; `noun` names it in the warnings. */
-static void compare_members(importer *im, mmec_ctx *child, const entry *e, mmec_format format,
-                            const char *const *keys, size_t nkeys, const char *noun) {
+static void compare_members(importer *im, mmec_ctx *child, const jnode *json, size_t index,
+                            mmec_format format, const char *const *keys, size_t nkeys,
+                            const char *noun) {
     jreader r;
-    const jnode *got = emitted(im, child, format, e->order, &r);
+    const jnode *got = emitted(im, child, format, index, &r);
     for (size_t k = 0; got && k < nkeys; k++) {
-        const jnode *want = child_named(e->cfg, keys[k]);
+        const jnode *want = child_named(json, keys[k]);
         const jnode *have = child_named(got, keys[k]);
         if (want && want->type == J_BOOL && !want->boolean && have == NULL)
             continue;      /* "DisableScaleIn": false is the default */
-        if (import_jequal(want, have))
+        if (want == NULL && have && strcmp(keys[k], "DatapointsToAlarm") == 0 &&
+            import_jequal(have, child_named(got, "EvaluationPeriods")))
+            continue;      /* CloudWatch's default: as many as EvaluationPeriods */
+        if (strcmp(keys[k], "StepAdjustments") == 0 ? same_steps(want, have)
+                                                    : import_jequal(want, have))
             continue;
         if (have)
-            import_warning(im, "import-differs", want ? want->loc : e->cfg->loc,
+            import_warning(im, "import-differs", want ? want->loc : json->loc,
                          "the imported %s compiles to a different %s: %.*s", noun, keys[k],
                          (int)(have->loc.end - have->loc.start), r.s + have->loc.start);
         else
@@ -1492,10 +1528,10 @@ static void compare(importer *im, mmec_ctx *child, const entry *e) {
                                             "MinAdjustmentMagnitude", "Cooldown",
                                             "MetricAggregationType"};
     if (e->step)
-        compare_members(im, child, e, MMEC_FORMAT_POLICY, step_keys,
+        compare_members(im, child, e->cfg, e->order, MMEC_FORMAT_POLICY, step_keys,
                         sizeof step_keys / sizeof step_keys[0], "step policy");
     else
-        compare_members(im, child, e, MMEC_FORMAT_POLICY, known_keys,
+        compare_members(im, child, e->cfg, e->order, MMEC_FORMAT_POLICY, known_keys,
                         sizeof known_keys / sizeof known_keys[0], "policy");
 }
 
@@ -1504,8 +1540,8 @@ static void compare(importer *im, mmec_ctx *child, const entry *e) {
 static void compare_schedule(importer *im, mmec_ctx *child, const entry *e) {
     static const char *const keys[] = {"ScheduledActionName", "Schedule", "Timezone",
                                        "ScalableTargetAction"};
-    compare_members(im, child, e, MMEC_FORMAT_SCHEDULE, keys, sizeof keys / sizeof keys[0],
-                    "scheduled action");
+    compare_members(im, child, e->cfg, e->order, MMEC_FORMAT_SCHEDULE, keys,
+                    sizeof keys / sizeof keys[0], "scheduled action");
 }
 
 static mmec_status check_source(importer *im) {

@@ -1535,6 +1535,17 @@ static void compare(importer *im, mmec_ctx *child, const entry *e) {
                         sizeof known_keys / sizeof known_keys[0], "policy");
 }
 
+/* A step policy's alarm: the members the language writes (its name was compared when it was
+ * written; a template may leave it to CloudFormation). */
+static void compare_alarm(importer *im, mmec_ctx *child, const entry *e, mmec_format format) {
+    static const char *const keys[] = {"MetricName", "Namespace", "Statistic",
+                                       "ExtendedStatistic", "Dimensions", "Period", "Unit",
+                                       "EvaluationPeriods", "DatapointsToAlarm", "Threshold",
+                                       "ComparisonOperator", "TreatMissingData", "Metrics"};
+    compare_members(im, child, e->alarm->o, e->alarm_order, format, keys,
+                    sizeof keys / sizeof keys[0], "alarm");
+}
+
 /* A scheduled action: the members the language writes (StartTime and EndTime were converted
  * to UTC, and are compared as such by being written from them). */
 static void compare_schedule(importer *im, mmec_ctx *child, const entry *e) {
@@ -1564,6 +1575,12 @@ static mmec_status check_source(importer *im) {
         for (size_t i = 0; i < im->nentries; i++)
             if (im->entries[i].kind == E_POLICY && im->entries[i].t && im->entries[i].cfg)
                 compare(im, child, &im->entries[i]);
+    mmec_format alarms = mmec_format_from_name("alarm");
+    if (st == MMEC_OK && alarms != MMEC_FORMAT_COUNT &&
+        mmec_emit_count(child, alarms) == im->nalarms_written)
+        for (size_t i = 0; i < im->nentries; i++)
+            if (im->entries[i].kind == E_POLICY && im->entries[i].written_step)
+                compare_alarm(im, child, &im->entries[i], alarms);
     if (st == MMEC_OK && mmec_emit_count(child, MMEC_FORMAT_SCHEDULE) == im->nschedules)
         for (size_t i = 0; i < im->nentries; i++)
             if (im->entries[i].kind == E_SCHEDULE && im->entries[i].t->done)

@@ -196,8 +196,6 @@ void import_write_step(importer *im, entry *e);
 const jnode *import_write_lets(importer *im, itarget *t, const jnode *metrics);
 /* Checks Metrics: TargetTrackingMetricDataQuery items, or (`alarm`) MetricDataQuery items. */
 int import_metrics_valid(importer *im, const jnode *metrics, int alarm);
-/* Compares the compiled alarm of a step policy with its JSON. */
-void import_compare_alarm(importer *im, mmec_ctx *child, const entry *e);
 
 static inline int streq(const char *a, const char *b) { return a && b && strcmp(a, b) == 0; }
 

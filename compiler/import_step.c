@@ -615,13 +615,24 @@ static void write_adjust(importer *im, const char *type, const jnode *adj) {
     import_mark(im, at, adj->loc);
 }
 
+/* A metric value as .scale writes it; a negative one has no form (the language's numbers
+ * have no sign: a target value, a capacity, a duration never needed one). */
+static void write_value(importer *im, const char *text, int percent, span loc, const char *what) {
+    if (text[0] == '-') {
+        import_error(im, "import-value", loc, "%s is the metric value %s: .scale writes no "
+                     "negative values", what, text);
+        im->failed = 1;
+    }
+    size_t at = im->out->len;
+    strbuf_printf(im->out, "%s%s", text, percent ? "%" : "");
+    import_mark(im, at, loc);
+}
+
 /* A bound as a metric value, or nothing for a null one. */
 static void write_bound(importer *im, const jnode *b, double threshold, int percent) {
-    if (b == NULL || b->type != J_NUM)
-        return;
-    size_t at = im->out->len;
-    strbuf_printf(im->out, "%s%s", value_text(im, threshold, b->num), percent ? "%" : "");
-    import_mark(im, at, b->loc);
+    if (b && b->type == J_NUM)
+        write_value(im, value_text(im, threshold, b->num), percent, b->loc,
+                    "this bound plus the threshold");
 }
 
 static double lower_of(importer *im, const jnode *s) {
@@ -984,9 +995,9 @@ void import_write_step(importer *im, entry *e) {
     if (!write_alarm_metric(im, e, a, &percent, &word, &period, &line))
         return;
     size_t at = im->out->len;
-    strbuf_printf(im->out, " %s %s%s", compare_ops[op][1], import_number(im, thr->num),
-                  percent ? "%" : "");
-    import_mark(im, at, span_join(cmp->loc, thr->loc));
+    strbuf_printf(im->out, " %s ", compare_ops[op][1]);
+    import_mark(im, at, cmp->loc);
+    write_value(im, import_number(im, thr->num), percent, thr->loc, "the threshold");
     write_alarm_options(im, a, period);
     int single = one_step(im, cfg, above);
     if (single) {

@@ -85,6 +85,12 @@ static const jnode *whole(importer *im, const jnode *o, const char *key, double 
     return v;
 }
 
+/* Number `key` of `o` (a template's "10" read as 10), or NULL when absent or null. */
+static const jnode *number(importer *im, const jnode *o, const char *key) {
+    const jnode *v = import_get(im, o, key);
+    return v && v->type != J_NULL ? import_member(im, o, key, J_NUM, 0) : NULL;
+}
+
 /* One of the three strings of `values`, or an error at it. */
 static int one_of(importer *im, const jnode *v, const char *const *values, const char *what) {
     for (size_t i = 0; v && i < 3; i++)
@@ -594,12 +600,8 @@ static int one_step(importer *im, const jnode *cfg, int above) {
     const jnode *steps = import_get(im, cfg, "StepAdjustments");
     if (steps->child == NULL || steps->child->next)
         return 0;
-    const jnode *lo = import_get(im, steps->child, "MetricIntervalLowerBound");
-    const jnode *hi = import_get(im, steps->child, "MetricIntervalUpperBound");
-    if (lo && lo->type == J_NULL)
-        lo = NULL;
-    if (hi && hi->type == J_NULL)
-        hi = NULL;
+    const jnode *lo = number(im, steps->child, "MetricIntervalLowerBound");
+    const jnode *hi = number(im, steps->child, "MetricIntervalUpperBound");
     return above ? lo && lo->num == 0 && hi == NULL : hi && hi->num == 0 && lo == NULL;
 }
 
@@ -636,8 +638,8 @@ static void write_bound(importer *im, const jnode *b, double threshold, int perc
 }
 
 static double lower_of(importer *im, const jnode *s) {
-    const jnode *b = import_get(im, s, "MetricIntervalLowerBound");
-    return b && b->type == J_NUM ? b->num : -INFINITY;
+    const jnode *b = number(im, s, "MetricIntervalLowerBound");
+    return b ? b->num : -INFINITY;
 }
 
 static int by_lower(const void *x, const void *y) {
@@ -665,11 +667,11 @@ static void write_steps(importer *im, const jnode *cfg, const char *type, double
         const jnode *s = order[k].s;
         size_t line = im->out->len;
         strbuf_puts(im->out, "        ");
-        write_bound(im, import_get(im, s, "MetricIntervalLowerBound"), threshold, percent);
+        write_bound(im, number(im, s, "MetricIntervalLowerBound"), threshold, percent);
         strbuf_puts(im->out, "..");
-        write_bound(im, import_get(im, s, "MetricIntervalUpperBound"), threshold, percent);
+        write_bound(im, number(im, s, "MetricIntervalUpperBound"), threshold, percent);
         strbuf_puts(im->out, " ");
-        write_adjust(im, type, import_get(im, s, "ScalingAdjustment"));
+        write_adjust(im, type, number(im, s, "ScalingAdjustment"));
         strbuf_puts(im->out, "\n");
         import_mark(im, line, s->loc);
     }
@@ -718,8 +720,8 @@ static void write_alarm_options(importer *im, const jnode *a, const jnode *perio
 /* The policy's options: aggregate, min-change, cooldown. */
 static void write_policy_options(importer *im, const jnode *cfg) {
     const jnode *agg = import_get(im, cfg, "MetricAggregationType");
-    const jnode *mag = import_get(im, cfg, "MinAdjustmentMagnitude");
-    const jnode *cd = import_get(im, cfg, "Cooldown");
+    const jnode *mag = number(im, cfg, "MinAdjustmentMagnitude");
+    const jnode *cd = number(im, cfg, "Cooldown");
     size_t at;
     if (agg) {
         at = im->out->len;
@@ -840,10 +842,8 @@ static const char *const compare_names[] = {"GreaterThanThreshold",
 
 /* Whether member `key` of `o` is the number `v` (absent: `has` is 0). */
 static int num_is(importer *im, const jnode *o, const char *key, int has, double v) {
-    const jnode *x = import_get(im, o, key);
-    if (x && x->type == J_NULL)
-        x = NULL;
-    return x ? has && x->type == J_NUM && x->num == v : !has;
+    const jnode *x = number(im, o, key);
+    return x ? has && x->num == v : !has;
 }
 
 /* Whether member `key` of `o` is the string `v` (absent: v is NULL). */
@@ -928,7 +928,7 @@ static const char *from_zero(importer *im, const entry *e, const jnode **cooldow
     const char *name = NULL;
     const policy *p = st == MMEC_OK && probe->model.npolicies == 1 ? probe->model.policies[0] : NULL;
     if (p && p->step && same_pair(im, e->cfg, a, p->step)) {
-        const jnode *cd = import_get(im, e->cfg, "Cooldown");
+        const jnode *cd = number(im, e->cfg, "Cooldown");
         if (cd ? !(p->step->has_cooldown && cd->num == p->step->cooldown) : !p->step->has_cooldown)
             *cooldown = cd;
         if (cd || !p->step->has_cooldown)
@@ -1002,8 +1002,8 @@ void import_write_step(importer *im, entry *e) {
     int single = one_step(im, cfg, above);
     if (single) {
         strbuf_puts(im->out, " ");
-        write_adjust(im, type->s, import_get(im, import_get(im, cfg, "StepAdjustments")->child,
-                                             "ScalingAdjustment"));
+        write_adjust(im, type->s, number(im, import_get(im, cfg, "StepAdjustments")->child,
+                                        "ScalingAdjustment"));
     }
     write_policy_options(im, cfg);
     const char *derived = mem_cat(im->ctx, import_derived_name(im, e->t, word),

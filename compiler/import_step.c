@@ -842,8 +842,12 @@ static const char *const compare_names[] = {"GreaterThanThreshold",
 
 /* Whether member `key` of `o` is the number `v` (absent: `has` is 0). */
 static int num_is(importer *im, const jnode *o, const char *key, int has, double v) {
-    const jnode *x = number(im, o, key);
-    return x ? has && x->num == v : !has;
+    const jnode *x = import_get(im, o, key);
+    if (x == NULL || x->type == J_NULL)
+        return !has;
+    char *end = NULL;
+    double n = x->type == J_NUM ? x->num : x->type == J_STR && im->cfn ? strtod(x->s, &end) : NAN;
+    return has && n == v && (end == NULL || *end == '\0');
 }
 
 /* Whether member `key` of `o` is the string `v` (absent: v is NULL). */

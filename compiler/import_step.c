@@ -783,6 +783,16 @@ static int write_alarm_metric(importer *im, entry *e, const jnode *a, int *perce
     const jnode *metrics = import_member(im, a, "Metrics", J_ARR, 0);
     *period = whole(im, a, "Period", 1, "cloudwatch Period");
     if (metrics) {
+        static const char *const single[] = {"MetricName", "Namespace", "Statistic",
+                                             "ExtendedStatistic", "Dimensions", "Unit"};
+        for (size_t i = 0; i < sizeof single / sizeof single[0]; i++)
+            if (import_get(im, a, single[i])) {
+                import_error(im, "import-unsupported", import_get(im, a, single[i])->key_loc,
+                             "%s beside Metrics: an alarm is on one metric or on metric math",
+                             single[i]);
+                im->failed = 1;
+                return 0;
+            }
         if (!import_metrics_valid(im, metrics, 1))
             return 0;
         const jnode *ret = import_write_lets(im, t, metrics);

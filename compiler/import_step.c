@@ -914,19 +914,21 @@ static const char *from_zero(importer *im, const entry *e, const jnode **cooldow
         !((t->kind == TARGET_COMPONENT && strcmp(mn->s, "NoCapacityInvocationFailures") == 0) ||
           (t->is_async && strcmp(mn->s, "HasBacklogWithoutCapacity") == 0)))
         return NULL;
-    strbuf src, *out = im->out;
-    mem_strbuf(im->ctx, &src);
-    im->out = &src;      /* the names written as the import writes them */
-    strbuf_puts(&src, t->is_async ? "async " : "component ");
+    /* Written at the end of the output, the names as the import writes them, then copied
+     * into the arena and taken off (the output is released on unwinding, so nothing leaks). */
+    size_t end = im->out->len;
+    strbuf_puts(im->out, t->is_async ? "async " : "component ");
     import_name(im, t->name);
-    strbuf_puts(&src, " {\n");
+    strbuf_puts(im->out, " {\n");
     if (t->variant) {
-        strbuf_puts(&src, "    variant ");
+        strbuf_puts(im->out, "    variant ");
         import_name(im, t->variant);
-        strbuf_puts(&src, "\n");
+        strbuf_puts(im->out, "\n");
     }
-    strbuf_puts(&src, "    capacity 0..1\n    scale from zero\n}\n");
-    im->out = out;
+    strbuf_puts(im->out, "    capacity 0..1\n    scale from zero\n}\n");
+    size_t len = im->out->len - end;
+    const char *src = mem_strndup(im->ctx, im->out->data + end, len);
+    strbuf_truncate(im->out, end);
     mmec_config cfg = im->ctx->cfg;
     cfg.on_diagnostic = NULL;
     cfg.werror = 0;
@@ -934,9 +936,8 @@ static const char *from_zero(importer *im, const entry *e, const jnode **cooldow
     if (probe == NULL)
         mem_fail(im->ctx);
     pcall_jmp *armed = mem_disarm(im->ctx);
-    mmec_status st = mmec_compile_string(probe, "<scale from zero>", src.data, src.len);
+    mmec_status st = mmec_compile_string(probe, "<scale from zero>", src, len);
     mem_rearm(im->ctx, armed);
-    strbuf_free(&src);
     if (st == MMEC_EINTERNAL)
         mem_fail(im->ctx);
     const char *name = NULL;

@@ -93,6 +93,36 @@ static const char STEP_SCALE[] =
     "    }\n"
     "}\n";
 
+/* The pair `scale from zero` compiles to (the importer compiles it to recognise it) and a
+ * target-tracking policy on metric math (`let` lines). */
+static const char ZERO_AND_MATH[] =
+    "{\"PolicyName\":\"ic-scale-from-zero\",\"ServiceNamespace\":\"sagemaker\","
+    "\"ResourceId\":\"inference-component/ic\","
+    "\"ScalableDimension\":\"sagemaker:inference-component:DesiredCopyCount\","
+    "\"PolicyType\":\"StepScaling\",\"StepScalingPolicyConfiguration\":"
+    "{\"AdjustmentType\":\"ChangeInCapacity\",\"StepAdjustments\":[{\"MetricIntervalLowerBound\":0,"
+    "\"ScalingAdjustment\":1}],\"Cooldown\":60,\"MetricAggregationType\":\"Maximum\"}}\n"
+    "{\"AlarmName\":\"ic-scale-from-zero\",\"MetricName\":\"NoCapacityInvocationFailures\","
+    "\"Namespace\":\"AWS/SageMaker\",\"Statistic\":\"Sum\",\"Dimensions\":[{\"Name\":"
+    "\"InferenceComponentName\",\"Value\":\"ic\"}],\"Period\":60,\"EvaluationPeriods\":1,"
+    "\"DatapointsToAlarm\":1,\"Threshold\":1,\"ComparisonOperator\":\"GreaterThanThreshold\"}\n"
+    "{\"PolicyName\":\"ic-math\",\"ServiceNamespace\":\"sagemaker\","
+    "\"ResourceId\":\"inference-component/ic\","
+    "\"ScalableDimension\":\"sagemaker:inference-component:DesiredCopyCount\","
+    "\"PolicyType\":\"TargetTrackingScaling\",\"TargetTrackingScalingPolicyConfiguration\":"
+    "{\"TargetValue\":5,\"CustomizedMetricSpecification\":{\"Metrics\":[{\"Id\":\"m1\","
+    "\"MetricStat\":{\"Metric\":{\"MetricName\":\"Invocations\",\"Namespace\":\"AWS/SageMaker\","
+    "\"Dimensions\":[{\"Name\":\"InferenceComponentName\",\"Value\":\"ic\"}]},\"Stat\":\"Sum\"},"
+    "\"ReturnData\":false},{\"Id\":\"e1\",\"Expression\":\"m1 / 60\",\"ReturnData\":true}]}}}\n";
+static const char ZERO_AND_MATH_SCALE[] =
+    "# Imported from z.json by mmec import.\n"
+    "\n"
+    "component ic {\n"
+    "    scale from zero\n"
+    "    let m1 = metric \"Invocations\" in \"AWS/SageMaker\" sum dimensions { InferenceComponentName = \"ic\" }\n"
+    "    scale on math \"m1 / 60\" 5 name \"ic-math\"\n"
+    "}\n";
+
 static void a_step_policy_and_its_alarm_in_two_inputs(void **state) {
     (void)state;
     mmec_ctx *ctx = mmec_new(NULL);
@@ -182,9 +212,10 @@ static void every_allocation_failure_ends_cleanly(void **state) {
     assert_true(succeeded);
 }
 
-/* The same with two inputs and a step policy (the alarm pairing, the decimal values). */
+/* The same with two inputs and a step policy (the alarm pairing, the metric values), and
+ * with `scale from zero` (a context compiled inside the import) and metric math: *state
+ * says which. */
 static void every_allocation_failure_of_a_step_import_ends_cleanly(void **state) {
-    (void)state;
     int succeeded = 0;
     for (long n = 0; n < 100000 && !succeeded; n++) {
         failing f = {n, 0};
@@ -197,12 +228,15 @@ static void every_allocation_failure_of_a_step_import_ends_cleanly(void **state)
             continue;
         mmec_import_input in[2] = {{"p.json", STEP_POLICY, strlen(STEP_POLICY)},
                                    {"a.json", STEP_ALARM, strlen(STEP_ALARM)}};
+        mmec_import_input zero = {"z.json", ZERO_AND_MATH, strlen(ZERO_AND_MATH)};
+        int z = *(int *)*state;
         char *out;
         size_t len;
-        mmec_status st = mmec_import_inputs(ctx, in, 2, NULL, &out, &len);
+        mmec_status st = z ? mmec_import_inputs(ctx, &zero, 1, NULL, &out, &len)
+                           : mmec_import_inputs(ctx, in, 2, NULL, &out, &len);
         assert_true(st == MMEC_OK || st == MMEC_EINTERNAL);
         if (st == MMEC_OK) {
-            assert_string_equal(out, STEP_SCALE);
+            assert_string_equal(out, z ? ZERO_AND_MATH_SCALE : STEP_SCALE);
             succeeded = 1;
         } else {
             assert_null(out);
@@ -215,13 +249,15 @@ static void every_allocation_failure_of_a_step_import_ends_cleanly(void **state)
 }
 
 int main(void) {
+    static int step = 0, zero = 1;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(requests_become_a_block),
         cmocka_unit_test(checker_findings_point_into_the_json),
         cmocka_unit_test(every_allocation_failure_ends_cleanly),
         cmocka_unit_test(a_step_policy_and_its_alarm_in_two_inputs),
         cmocka_unit_test(a_finding_is_located_in_its_own_input),
-        cmocka_unit_test(every_allocation_failure_of_a_step_import_ends_cleanly),
+        cmocka_unit_test_prestate(every_allocation_failure_of_a_step_import_ends_cleanly, &step),
+        cmocka_unit_test_prestate(every_allocation_failure_of_a_step_import_ends_cleanly, &zero),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -119,12 +119,13 @@ static void report_hook(void *user, mmec_severity sev, span loc, const char *fmt
  * failures set ctx->out_of_memory while Lua runs (the line table the diagnostics need is
  * built first, outside Lua), and unwind once the state is closed. */
 static int run_hook(mmec_ctx *ctx, const char *path, const char *src, size_t len,
-                    const hook_limits *lim, int fill) {
+                    const hook_limits *lim, int fill, span named_at) {
     pcall_jmp *armed = mem_disarm(ctx);
     size_t errors = ctx->errors;
     if (ctx->src.text != NULL)
         (void)diag_line_of(ctx, 0);
-    hook_model hm = {&ctx->model, report_hook, ctx, ctx->cfg.alloc, ctx->cfg.alloc_user};
+    hook_model hm = {&ctx->model, report_hook, ctx, ctx->cfg.alloc, ctx->cfg.alloc_user,
+                     named_at};
     int rc = fill ? hook_fill(&hm, path, src, len, lim) : hook_check(&hm, path, src, len, lim);
     mem_rearm(ctx, armed);
     if (rc == MMEC_EINTERNAL)
@@ -139,18 +140,19 @@ static int run_hook(mmec_ctx *ctx, const char *path, const char *src, size_t len
 
 int hook_run_checks(mmec_ctx *ctx, const char *path, const char *src, size_t len,
                     const hook_limits *lim) {
-    return run_hook(ctx, path, src, len, lim, 0);
+    return run_hook(ctx, path, src, len, lim, 0, SPAN_NONE);
 }
 
 int hook_run_fills(mmec_ctx *ctx, const char *path, const char *src, size_t len,
                    const hook_limits *lim) {
-    return run_hook(ctx, path, src, len, lim, 1);
+    return run_hook(ctx, path, src, len, lim, 1, SPAN_NONE);
 }
 
 /* A hook file of the compilation, read. */
 typedef struct hook_file {
     const char *path, *src;
     size_t len;
+    span named_at;              /* its `hook` statement, or SPAN_NONE */
 } hook_file;
 
 /* Reads the hook file `path` (named at `loc`) into files[*n] unless reading fails. */
@@ -159,7 +161,7 @@ static void add_file(mmec_ctx *ctx, hook_file *files, size_t *n, const char *pat
     size_t len;
     const char *src = read_hook(ctx, path, loc, lim->source, &len);
     if (src != NULL)
-        files[(*n)++] = (hook_file){path, src, len};
+        files[(*n)++] = (hook_file){path, src, len, loc};
 }
 
 /* The open values once every fill ran: each value a hook computed is checked where its '?'
@@ -213,11 +215,13 @@ void hookrun_all(mmec_ctx *ctx) {
     if (ctx->model.opens != NULL) {
         size_t before = ctx->errors;
         for (size_t i = 0; i < nfiles; i++)
-            (void)hook_run_fills(ctx, files[i].path, files[i].src, files[i].len, &lim);
+            (void)run_hook(ctx, files[i].path, files[i].src, files[i].len, &lim, 1,
+                           files[i].named_at);
         settle_open_values(ctx, ctx->errors > before);
         if (ctx->errors > before)
             return;
     }
     for (size_t i = 0; i < nfiles; i++)
-        (void)hook_run_checks(ctx, files[i].path, files[i].src, files[i].len, &lim);
+        (void)run_hook(ctx, files[i].path, files[i].src, files[i].len, &lim, 0,
+                       files[i].named_at);
 }

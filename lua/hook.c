@@ -686,7 +686,7 @@ static int run_file(const hook_model *hm, const char *path, const char *src, siz
         if (sandbox_out_of_memory(sb))
             run.out_of_memory = 1;
         else
-            report(&run, MMEC_ERROR, SPAN_NONE, "%s", sandbox_error(sb));
+            report(&run, MMEC_ERROR, hm->named_at, "%s", sandbox_error(sb));
         goto done;
     }
     if ((fill ? run.h.fill_ref : run.h.check_ref) == LUA_NOREF)

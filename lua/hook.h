@@ -64,6 +64,10 @@ typedef struct hook_model {
     void *report_user;
     mmec_alloc_fn alloc;        /* NULL: realloc/free */
     void *alloc_user;
+    /* Where the source named the hook file (its `hook "FILE"` statement), or SPAN_NONE (a
+     * file named on the command line): a file that fails to load or to run its chunk is
+     * reported there, as a file that cannot be read is. */
+    span named_at;
 } hook_model;
 
 /* Runs the check hook `path` (`len` bytes of Lua source `src`) over hm->model: loads it in a

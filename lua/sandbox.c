@@ -118,6 +118,49 @@ static void fail_msg(sandbox *sb, const char *s, size_t len) {
     sb->failed = 1;
 }
 
+/* The hook's name as Lua writes it in the positions of its messages: luaO_chunkid of the
+ * chunk name "@path" (lobject.c), the whole path when it fits in LUA_IDSIZE, else "..." and
+ * its last LUA_IDSIZE - 4 bytes. */
+static const char *lua_short_src(const sandbox *sb, char out[LUA_IDSIZE]) {
+    const char *path = sandbox_path(sb);
+    size_t n = strlen(sb->name);     /* with the '@', as luaO_chunkid counts it */
+    if (n <= LUA_IDSIZE)
+        return path;
+    memcpy(out, "...", 3);
+    memcpy(out + 3, path + n - (LUA_IDSIZE - 3), LUA_IDSIZE - 3);   /* with the NUL */
+    return out;
+}
+
+/* Whether `m` starts with `prefix` and a ':'. */
+static int starts_at(const char *m, size_t len, const char *prefix) {
+    size_t pl = strlen(prefix);
+    return len > pl && memcmp(m, prefix, pl) == 0 && m[pl] == ':';
+}
+
+/* Records a Lua error message as the hook's error, naming the hook by its whole path: Lua
+ * positions its messages with a shortened name ("...end/of/the/path.lua:3:"), and a few have
+ * no position at all ("C stack overflow" raised in a C function or by the parser, "error in
+ * error handling", error(x, 0)): with several hooks, the report must still say which failed. */
+static void fail_lua(sandbox *sb, const char *m, size_t len) {
+    char shortbuf[LUA_IDSIZE], msg[sizeof sb->err];
+    const char *path = sandbox_path(sb);
+    const char *src = lua_short_src(sb, shortbuf);
+    if (starts_at(m, len, path)) {
+        fail_msg(sb, m, len);
+        return;
+    }
+    /* The message is cut at sizeof msg anyway: never pass more to %.*s. */
+    const char *sep = ": ";
+    if (starts_at(m, len, src)) {
+        m += strlen(src);
+        len -= strlen(src);
+        sep = "";
+    }
+    int n = snprintf(msg, sizeof msg, "%s%s%.*s", path, sep,
+                     (int)(len < sizeof msg ? len : sizeof msg), m);
+    fail_msg(sb, msg, n < 0 ? 0 : (size_t)n < sizeof msg ? (size_t)n : sizeof msg - 1);
+}
+
 #if defined(__GNUC__)
 static void fail(sandbox *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 #else
@@ -302,9 +345,18 @@ static int msgh(lua_State *L) {
     sandbox *sb = sandbox_of(L);
     sb->limit = sb->lim.memory + RESERVE;
     int t = lua_type(L, 1);
-    if (t == LUA_TSTRING)
-        return 1;
     int line = current_line(L);
+    if (t == LUA_TSTRING) {
+        /* A message without the hook's position gets the line running when it was raised
+         * (fail_lua then names the file). */
+        char shortbuf[LUA_IDSIZE];
+        size_t len;
+        const char *m = lua_tolstring(L, 1, &len);
+        if (line > 0 && !starts_at(m, len, lua_short_src(sb, shortbuf)) &&
+            !starts_at(m, len, sandbox_path(sb)))
+            lua_pushfstring(L, "%s:%d: %s", sandbox_path(sb), line, m);
+        return 1;
+    }
     const char *what = t == LUA_TNUMBER ? lua_tostring(L, 1) : NULL;
     if (what == NULL)
         what = lua_pushfstring(L, "(error object is a %s value)", lua_typename(L, t));
@@ -790,15 +842,27 @@ static uint64_t range_len(lua_Integer i, lua_Integer j) {
 
 enum { TAB_CONCAT, TAB_INSERT, TAB_REMOVE, TAB_MOVE, TAB_UNPACK, TAB_SORT };
 
+/* Argument `i` as the integer the original function will take: Lua converts a float with an
+ * integral value (1.0, 1e15) and a numeric string ('1e15') as it converts an integer
+ * (lua_tointegerx, as luaL_checkinteger does), so a charge must be taken for all three forms,
+ * or a count written 1e15 escapes the budget. 0 when the argument is not such a number (the
+ * original then raises its own error before looping). */
+static int arg_integer(lua_State *L, int i, lua_Integer *out) {
+    int isnum = 0;
+    *out = lua_tointegerx(L, i, &isnum);
+    return isnum;
+}
+
 /* table.concat/insert/remove/move/unpack/sort loop in C over a range the hook chooses (a
  * __len may claim 1e15 elements): charge the range before the loop runs. Upvalue 2 is the
  * TAB_ kind. Bad arguments are left to the original, for its messages. */
 static int l_table(lua_State *L) {
     int kind = (int)lua_tointeger(L, lua_upvalueindex(2));
     uint64_t work = 0;
+    lua_Integer a, b;
     if (kind == TAB_MOVE) {
-        if (lua_isinteger(L, 2) && lua_isinteger(L, 3))
-            work = range_len(lua_tointeger(L, 2), lua_tointeger(L, 3));
+        if (arg_integer(L, 2, &a) && arg_integer(L, 3, &b))
+            work = range_len(a, b);
     } else if (lua_type(L, 1) == LUA_TTABLE || (kind == TAB_UNPACK && !lua_isnone(L, 1))) {
         switch (kind) {
         case TAB_CONCAT:
@@ -811,9 +875,9 @@ static int l_table(lua_State *L) {
             break;
         }
         case TAB_INSERT:
-            if (lua_gettop(L) == 3 && lua_isinteger(L, 2)) {
+            if (lua_gettop(L) == 3 && arg_integer(L, 2, &a)) {
                 lua_Integer e = luaL_len(L, 1);
-                work = e < LUA_MAXINTEGER ? range_len(lua_tointeger(L, 2), e) : UINT64_MAX;
+                work = e < LUA_MAXINTEGER ? range_len(a, e) : UINT64_MAX;
             }
             break;
         case TAB_REMOVE: {
@@ -1106,7 +1170,7 @@ static int load(sandbox *sb, const char *src, size_t len) {
     else if (st != LUA_ERRMEM && lua_type(L, -1) == LUA_TSTRING) {
         size_t ml;
         const char *m = lua_tolstring(L, -1, &ml);
-        fail_msg(sb, m, ml);
+        fail_lua(sb, m, ml);
         lua_pop(L, 1);
         return -1;
     } else {
@@ -1172,7 +1236,7 @@ static int call(sandbox *sb, lua_CFunction f, int nargs) {
         } else if (lua_type(L, -1) == LUA_TSTRING) {
             size_t ml;
             const char *m = lua_tolstring(L, -1, &ml);
-            fail_msg(sb, m, ml);
+            fail_lua(sb, m, ml);
         } else {
             fail(sb, "%s: error in error handling", sandbox_path(sb));
         }

@@ -905,6 +905,19 @@ static void write_metric(importer *im, entry *e, itarget *t, const jnode *pre, c
     const jnode *name = import_get(im, cus, "MetricName"), *ns = import_get(im, cus, "Namespace");
     const jnode *stat = import_get(im, cus, "Statistic"), *unit = import_get(im, cus, "Unit");
     const jnode *dims = import_get(im, cus, "Dimensions");
+    if (import_is_backlog(im, t, cus) && strcmp(stat->s, "Average") == 0) {
+        at = im->out->len;
+        strbuf_puts(im->out, "backlog");
+        import_mark(im, at, name->loc);
+        *word = "backlog";
+        at = im->out->len;
+        strbuf_printf(im->out, " %s", import_number(im, tv->num));
+        import_mark(im, at, tv->loc);
+        at = im->out->len;
+        strbuf_puts(im->out, " per instance");
+        import_mark(im, at, stat->loc);
+        return;
+    }
     /* The keyword form when it compiles to exactly this specification. */
     const catalog_keyword *kw = NULL;
     const char *ns_want = t->kind == TARGET_COMPONENT ? "/aws/sagemaker/InferenceComponents"

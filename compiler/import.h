@@ -189,6 +189,10 @@ void import_match_alarms(importer *im);
 /* Whether a target-tracking configuration's metric or a step policy's alarm uses a metric
  * only asynchronous endpoints publish. */
 int import_uses_async(importer *im, const entry *e);
+/* Whether a CustomizedMetricSpecification or an alarm's metric is what `backlog` compiles to
+ * on this (asynchronous) target: ApproximateBacklogSizePerInstance, AWS/SageMaker, the
+ * EndpointName dimension alone, no Unit (async-inference-autoscale.html). */
+int import_is_backlog(importer *im, const itarget *t, const jnode *spec);
 /* A step policy in its target's block: `step ...` or `scale from zero ...`. */
 void import_write_step(importer *im, entry *e);
 /* The `let` lines of a math specification's queries (Metrics) and the returning expression,

@@ -567,9 +567,22 @@ static void write_general(importer *im, const jnode *m, const jnode *stat, const
     import_dimensions(im, dims);
 }
 
-/* The keyword of a utilization metric when the alarm's metric is exactly what it compiles to
- * on this target (namespace, dimensions and unit filled in as for target tracking). */
-static const catalog_keyword *alarm_keyword(importer *im, const itarget *t, const jnode *a) {
+int import_is_backlog(importer *im, const itarget *t, const jnode *spec) {
+    const jnode *name = import_get(im, spec, "MetricName"), *ns = import_get(im, spec, "Namespace");
+    const char *ep = NULL;
+    return t->is_async && name && ns && name->type == J_STR && ns->type == J_STR &&
+           strcmp(name->s, "ApproximateBacklogSizePerInstance") == 0 &&
+           strcmp(ns->s, "AWS/SageMaker") == 0 && import_get(im, spec, "Unit") == NULL &&
+           import_dims_are(im, import_get(im, spec, "Dimensions"), "EndpointName", &ep, NULL,
+                           NULL) && streq(ep, t->name);
+}
+
+/* The keyword of the alarm's metric when it is exactly what the keyword compiles to on this
+ * target: a utilization metric (namespace, dimensions and unit filled in as for target
+ * tracking; its values take '%') or an asynchronous endpoint's backlog per instance. */
+static const char *alarm_keyword(importer *im, const itarget *t, const jnode *a, int *percent) {
+    if (import_is_backlog(im, t, a))
+        return "backlog";
     const jnode *name = import_get(im, a, "MetricName"), *ns = import_get(im, a, "Namespace");
     const jnode *unit = import_get(im, a, "Unit"), *dims = import_get(im, a, "Dimensions");
     if (t->kind == TARGET_SERVERLESS || !name || !ns || !unit || name->type != J_STR ||
@@ -588,8 +601,10 @@ static const catalog_keyword *alarm_keyword(importer *im, const itarget *t, cons
         const catalog_keyword *k = &catalog_keywords[i];
         const char *m = t->kind == TARGET_COMPONENT ? k->component_metric : k->endpoint_metric;
         const catalog_metric *cm = m ? catalog_metric_find(m, ns_want) : NULL;
-        if (k->kind == KW_UTILIZATION && streq(m, name->s) && cm && streq(cm->unit, unit->s))
-            return k;
+        if (k->kind == KW_UTILIZATION && streq(m, name->s) && cm && streq(cm->unit, unit->s)) {
+            *percent = 1;
+            return k->word;
+        }
     }
     return NULL;
 }
@@ -821,19 +836,18 @@ static int write_alarm_metric(importer *im, entry *e, const jnode *a, int *perce
     }
     *line = im->out->len;
     strbuf_puts(im->out, "    step on ");
-    const catalog_keyword *kw = alarm_keyword(im, t, a);
+    const char *kw = alarm_keyword(im, t, a, percent);
     const char *w = stat_of(im, stat ? stat : ext);
     if (w == NULL)
         return 0;
     if (kw) {
         size_t at = im->out->len;
-        strbuf_puts(im->out, kw->word);
+        strbuf_puts(im->out, kw);
         import_mark(im, at, import_get(im, a, "MetricName")->loc);
         at = im->out->len;
         strbuf_printf(im->out, " %s", w);
         import_mark(im, at, (stat ? stat : ext)->loc);
-        *percent = 1;
-        *word = kw->word;
+        *word = kw;
         return 1;
     }
     write_general(im, a, stat ? stat : ext, unit);

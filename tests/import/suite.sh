@@ -8,8 +8,9 @@
 #     imported and compiled again with the same format: the result must equal it byte for byte.
 #     The request output of every golden .scale that compiles round-trips the same way (its
 #     scheduled actions when it has no policy), with its alarms (-f alarm) when it has step
-#     policies: both files are imported together and both must come back; and so do the
-#     scheduled actions of the infrastructure examples (-f schedule).
+#     policies: both files are imported together and both must come back; so do the sources
+#     of tests/import/sources/ (step policies of every shape, scale from zero, async blocks,
+#     metric math) and the scheduled actions of the infrastructure examples (-f schedule).
 #  3. The command line: -o writes atomically, nothing is written on errors, usage errors.
 # MMEC_UPDATE=1 rewrites the expectations of part 1 (review the diff!).
 set -u
@@ -27,7 +28,7 @@ schedules=() requests=()
 for json in "$here"/../infra/golden/*.schedule; do
     [ -s "$json" ] && [ ! -f "$json.rc" ] && schedules+=("$json")
 done
-for src in "$here"/../golden/*/*.scale; do
+for src in "$here"/../golden/*/*.scale "$here"/sources/*.scale; do
     [ -f "${src%.scale}.rc" ] || requests+=("$src")
 done
 cases=("$here"/*.json) goldjson=("$here"/../golden/*/*.json)

@@ -5,6 +5,7 @@
 #define _XOPEN_SOURCE 700   /* realpath */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,55 @@ static char pending_tmp[4096];
 
 const char *cli_pending_tmp(void) {
     return pending_tmp[0] ? pending_tmp : NULL;
+}
+
+/* The signals that end a run from outside (Ctrl-C, kill, a closed terminal): each removes the
+ * temporary file being written, then ends the process as the signal would have (the default
+ * action, raised again), so the shell still sees 128 + N. Async-signal-safe only: unlink,
+ * sigaction, raise. */
+static const int stop_signals[] = {SIGINT, SIGTERM, SIGHUP};
+
+static void on_stop(int sig) {
+    if (pending_tmp[0] != '\0')
+        unlink(pending_tmp);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = SIG_DFL;
+    sigemptyset(&sa.sa_mask);
+    sigaction(sig, &sa, NULL);
+    raise(sig);
+}
+
+/* Blocks (or unblocks) the stop signals while pending_tmp changes, so that the handler never
+ * reads a half-written name, nor removes a file already renamed over the target. */
+static void hold_stops(int hold, sigset_t *saved) {
+    if (hold) {
+        sigset_t set;
+        sigemptyset(&set);
+        for (size_t i = 0; i < sizeof stop_signals / sizeof stop_signals[0]; i++)
+            sigaddset(&set, stop_signals[i]);
+        sigprocmask(SIG_BLOCK, &set, saved);
+    } else {
+        sigprocmask(SIG_SETMASK, saved, NULL);
+    }
+}
+
+/* Installs on_stop for the stop signals a process does not ignore (a signal ignored by the
+ * parent, as nohup does for SIGHUP, stays ignored). Once per process. */
+static void catch_stops(void) {
+    static int installed;
+    if (installed)
+        return;
+    installed = 1;
+    for (size_t i = 0; i < sizeof stop_signals / sizeof stop_signals[0]; i++) {
+        struct sigaction old, sa;
+        if (sigaction(stop_signals[i], NULL, &old) != 0 || old.sa_handler == SIG_IGN)
+            continue;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_stop;
+        sigemptyset(&sa.sa_mask);
+        sigaction(stop_signals[i], &sa, NULL);
+    }
 }
 
 int cli_out_open(cli_out *o, const char *path, char *err, size_t errlen) {
@@ -74,15 +124,21 @@ int cli_out_open(cli_out *o, const char *path, char *err, size_t errlen) {
     const char *base = slash ? slash + 1 : path;
     size_t blen = plen - dlen;
     /* DIR/.BASE.XXXXXX; the length was checked above. */
+    catch_stops();
+    sigset_t saved;
+    hold_stops(1, &saved);
     memcpy(pending_tmp, path, dlen);
     pending_tmp[dlen] = '.';
     memcpy(pending_tmp + dlen + 1, base, blen);
     memcpy(pending_tmp + dlen + 1 + blen, ".XXXXXX", 8);
     int fd = mkstemp(pending_tmp);
+    int mkerr = errno;
+    if (fd < 0)
+        pending_tmp[0] = '\0';
+    hold_stops(0, &saved);
     if (fd < 0) {
         snprintf(err, errlen, "cannot create a temporary file beside '%s': %s", path,
-                 strerror(errno));
-        pending_tmp[0] = '\0';
+                 strerror(mkerr));
         return -1;
     }
     /* mkstemp creates 0600: give the file the mode the target has, or what the umask allows. */
@@ -152,11 +208,15 @@ int cli_out_commit(cli_out *o, char *err, size_t errlen) {
         return cli_out_abort(o, err, errlen);
     int fd = o->fd;
     o->fd = -1;
+    sigset_t saved;
+    hold_stops(1, &saved);
     if (close(fd) != 0 || rename(pending_tmp, o->real[0] ? o->real : o->path) != 0) {
         o->failed = errno;
+        hold_stops(0, &saved);
         return cli_out_abort(o, err, errlen);
     }
     pending_tmp[0] = '\0';
+    hold_stops(0, &saved);
     return 0;
 }
 
@@ -173,8 +233,11 @@ int cli_out_abort(cli_out *o, char *err, size_t errlen) {
     if (o->fd >= 0)
         close(o->fd);
     o->fd = -1;
+    sigset_t mask;
+    hold_stops(1, &mask);
     unlink(pending_tmp);
     pending_tmp[0] = '\0';
+    hold_stops(0, &mask);
     if (err)
         snprintf(err, errlen, "cannot write '%s': %s", o->path, strerror(saved));
     errno = saved;

@@ -1,0 +1,41 @@
+# signal-removes-temp-file: SIGINT or SIGTERM while mmec wrote its output left the temporary
+# file `.NAME.XXXXXX` beside the output (the output itself stayed intact). The command line now
+# removes it on SIGINT, SIGTERM and SIGHUP, then ends as the signal would (exit 128 + N).
+# The write is held at its fsync by a preloaded stand-in (stall-fsync.c) that marks the moment:
+# the signal always arrives with the temporary file written and not yet renamed, on any
+# machine. Checked to fail before the fix (the temporary file stayed, for each signal).
+set -u
+set -m     # background jobs get the default SIGINT, not the ignored one of a script
+d=${TMPDIR:-/tmp}/sig
+mkdir -p "$d"
+cc -shared -fPIC -O2 tests/bugs-fixed/stall-fsync.c -o "$d/stall-fsync.so" -ldl || exit 1
+export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
+printf 'scale e on cpu avg 50%%\n' > "$d/p.scale"
+fail=0
+for sig in INT TERM HUP; do
+    rm -rf "$d/out" && mkdir "$d/out"
+    printf 'the previous output\n' > "$d/out/policy.json"
+    rm -f "$d/mark"
+    STALL_MARK="$d/mark" LD_PRELOAD="$d/stall-fsync.so" "$MMEC" "$d/p.scale" \
+        -o "$d/out/policy.json" 2>"$d/stderr" &
+    pid=$!
+    # Wait for the mark: bounded by a count, not by the machine's speed (a hang ends here).
+    n=0
+    while [ ! -e "$d/mark" ] && [ $n -lt 6000 ] && kill -0 $pid 2>/dev/null; do
+        sleep 0.05; n=$((n + 1))
+    done
+    if [ ! -e "$d/mark" ]; then
+        echo "SIG$sig: mmec never reached its fsync"; cat "$d/stderr"; kill -KILL $pid; fail=1
+        continue
+    fi
+    kill -$sig $pid
+    wait $pid
+    rc=$?
+    want=$((128 + $(kill -l $sig)))
+    left=$(cd "$d/out" && ls -A | grep -v '^policy\.json$')
+    [ $rc = $want ] || { echo "SIG$sig: exit $rc, expected $want"; fail=1; }
+    [ -z "$left" ] || { echo "SIG$sig: left behind: $left"; fail=1; }
+    [ "$(cat "$d/out/policy.json")" = "the previous output" ] ||
+        { echo "SIG$sig: the existing output changed"; fail=1; }
+done
+exit $fail

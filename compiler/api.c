@@ -15,6 +15,7 @@
 
 #define DEFAULT_MAX_INPUT (64u * 1024u * 1024u)
 #define DEFAULT_MAX_ERRORS 20
+#define DEFAULT_MAX_WARNINGS 100
 
 
 void mmec_config_init(mmec_config *cfg) {
@@ -22,6 +23,7 @@ void mmec_config_init(mmec_config *cfg) {
     cfg->alloc = mmec_default_alloc;
     cfg->max_input = DEFAULT_MAX_INPUT;
     cfg->max_errors = DEFAULT_MAX_ERRORS;
+    cfg->max_warnings = DEFAULT_MAX_WARNINGS;
 }
 
 mmec_ctx *mmec_new(const mmec_config *cfg) {
@@ -36,6 +38,8 @@ mmec_ctx *mmec_new(const mmec_config *cfg) {
         c.max_input = DEFAULT_MAX_INPUT;
     if (c.max_errors == 0)
         c.max_errors = DEFAULT_MAX_ERRORS;
+    if (c.max_warnings == 0)
+        c.max_warnings = DEFAULT_MAX_WARNINGS;
     mmec_ctx *ctx = c.alloc(c.alloc_user, NULL, 0, sizeof *ctx);
     if (ctx == NULL)
         return NULL;
@@ -89,10 +93,7 @@ static mmec_status compile_source(mmec_ctx *ctx) {
     check_end(chk);
     if (ctx->errors == 0)
         hookrun_all(ctx);
-    if (ctx->suppressed)
-        diag_plain(ctx, MMEC_NOTE, "too-many-errors",
-                   "%zu more errors not shown (the limit is %zu)",
-                   ctx->errors - ctx->cfg.max_errors, ctx->cfg.max_errors);
+    diag_summarize_dropped(ctx);
     return ctx->errors ? MMEC_EINPUT : MMEC_OK;
 }
 

@@ -235,6 +235,8 @@ static void published_dims(checker *c, policy *p, metric_dims dims) {
     } else if (dims == DIMS_VARIANT) {
         add_dim(c, p, "EndpointName", t->name);
         add_dim(c, p, "VariantName", t->variant ? t->variant : DEFAULT_VARIANT);
+    } else if (dims == DIMS_ENDPOINT) {
+        add_dim(c, p, "EndpointName", t->name);
     }
 }
 
@@ -628,8 +630,9 @@ static void check_utilization(checker *c, policy *p, const ast_metric *am,
                    "inference components publish no %s metric (SM-MON)", kw->word);
         return;
     }
-    const char *ns = t->kind == TARGET_COMPONENT ? "/aws/sagemaker/InferenceComponents"
-                                                 : "/aws/sagemaker/Endpoints";
+    const char *ns = kw->namespace_ ? kw->namespace_
+                     : t->kind == TARGET_COMPONENT ? "/aws/sagemaker/InferenceComponents"
+                                                   : "/aws/sagemaker/Endpoints";
     p->metric = catalog_metric_find(name, ns);
     p->metric_name = name;
     p->namespace_ = ns;
@@ -670,6 +673,15 @@ static void check_keyword_metric(checker *c, policy *p, const ast_metric *am,
     const catalog_keyword *kw = catalog_keyword_find(am->word.s, am->word.len);
     if (kw == NULL) {
         unknown_metric(c, am);
+        return;
+    }
+    /* `backlog`: an asynchronous endpoint's queue, which no other target has (SM-ASYNC-MON). */
+    if (kw->kind == KW_ASYNC && !catalog_publishes(catalog_metric_find(kw->endpoint_metric,
+                                                                       kw->namespace_),
+                                                   p->target)) {
+        diag_error(c->ctx, "metric-pairing", am->word.loc,
+                   "'%s' (%s) is published by asynchronous endpoints only, not by %s "
+                   "(SM-ASYNC-MON)", kw->word, kw->endpoint_metric, kind_word(p->target->kind));
         return;
     }
     double v = 0;

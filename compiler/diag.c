@@ -46,27 +46,45 @@ unsigned diag_line_of(mmec_ctx *ctx, uint32_t off) {
     return (unsigned)line_index(&ctx->src, off) + 1;
 }
 
-static void deliver(mmec_ctx *ctx, mmec_diagnostic *d) {
-    if (d->severity == MMEC_WARNING && ctx->cfg.werror)
-        d->severity = MMEC_ERROR;
-    if (d->severity == MMEC_ERROR) {
-        if (ctx->errors >= ctx->cfg.max_errors) {
-            ctx->suppressed = 1;
-            ctx->errors++;
-            return;
-        }
-        ctx->errors++;
-    } else if (d->severity == MMEC_WARNING) {
-        ctx->warnings++;
-    } else if (ctx->suppressed && d->code != NULL && strcmp(d->code, "too-many-errors") != 0) {
-        return;    /* the note of a dropped error */
+/* Counts a diagnostic and says whether it is shown: errors beyond max_errors and warnings
+ * beyond max_warnings are counted, not shown, and so are the notes that belong to them (as
+ * compilers cap their output: clang's -ferror-limit). Decided before the message is
+ * formatted, so that a million dropped diagnostics cost neither time nor memory. */
+static int admit(mmec_ctx *ctx, mmec_severity *sev, const char *code) {
+    if (*sev == MMEC_WARNING && ctx->cfg.werror)
+        *sev = MMEC_ERROR;
+    if (*sev == MMEC_ERROR) {
+        ctx->dropping = ctx->errors++ >= ctx->cfg.max_errors;
+        ctx->suppressed |= ctx->dropping;
+    } else if (*sev == MMEC_WARNING) {
+        ctx->dropping = ctx->warnings++ >= ctx->cfg.max_warnings;
+    } else if (code != NULL && strcmp(code, "too-many-errors") == 0) {
+        return 1;
     }
+    return !ctx->dropping;
+}
+
+void diag_summarize_dropped(mmec_ctx *ctx) {
+    ctx->dropping = 0;
+    if (ctx->errors > ctx->cfg.max_errors)
+        diag_plain(ctx, MMEC_NOTE, "too-many-errors",
+                   "%zu more errors not shown (the limit is %zu)",
+                   ctx->errors - ctx->cfg.max_errors, ctx->cfg.max_errors);
+    if (ctx->warnings > ctx->cfg.max_warnings)
+        diag_plain(ctx, MMEC_NOTE, "too-many-warnings",
+                   "%zu more warnings not shown (the limit is %zu)",
+                   ctx->warnings - ctx->cfg.max_warnings, ctx->cfg.max_warnings);
+}
+
+static void deliver(mmec_ctx *ctx, mmec_diagnostic *d) {
     if (ctx->cfg.on_diagnostic)
         ctx->cfg.on_diagnostic(d, ctx->cfg.diagnostic_user);
 }
 
 void diag_vreport(mmec_ctx *ctx, mmec_severity sev, const char *code, span loc,
                   const char *fmt, va_list ap) {
+    if (!admit(ctx, &sev, code))
+        return;
     mmec_diagnostic d;
     memset(&d, 0, sizeof d);
     d.severity = sev;

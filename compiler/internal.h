@@ -43,6 +43,7 @@ struct mmec_ctx {
     src_file src;
     size_t errors, warnings;
     int suppressed;            /* errors beyond max_errors were dropped */
+    int dropping;              /* the last error or warning was dropped: so are its notes */
     span last_loc;             /* of the last error or warning, for its notes */
     int compiled;              /* mmec_compile_* ran */
     struct ast_file *ast;
@@ -132,6 +133,8 @@ void diag_vreport(mmec_ctx *ctx, mmec_severity sev, const char *code, span loc,
 /* A diagnostic without a location (I/O errors, limits). */
 void diag_plain(mmec_ctx *ctx, mmec_severity sev, const char *code, const char *fmt, ...)
     MMEC_PRINTF(4, 5);
+/* Notes at the end of a compilation: how many errors and warnings the limits dropped. */
+void diag_summarize_dropped(mmec_ctx *ctx);
 /* The 1-based line of byte offset `off` in the current source. */
 unsigned diag_line_of(mmec_ctx *ctx, uint32_t off);
 

@@ -86,7 +86,8 @@ typedef struct mmec_config {
     void *diagnostic_user;
     int werror;                   /* non-zero: warnings are reported as errors */
     size_t max_input;             /* largest source accepted, bytes (default 64 MiB) */
-    size_t max_errors;            /* stop reporting after this many errors (default 100) */
+    size_t max_errors;            /* stop reporting after this many errors (default 20) */
+    size_t max_warnings;          /* stop reporting after this many warnings (default 100) */
     /* Lua check hooks (mmec_add_hook, `hook "FILE"`): limits per hook file and per call; 0
      * means the default. */
     size_t hook_memory;           /* bytes one hook's state may hold (default 64 MiB) */

@@ -217,13 +217,21 @@ static int m_emit(lua_State *L) {
     luaL_setmetatable(L, BUFFER);
     lua_pushvalue(L, 1);
     lua_setiuservalue(L, -2, 1);
-    size_t len = 0;
+    size_t len = 0, before = c->n;
     mmec_status st = mmec_emit(c->ctx, format, (size_t)(i - 1),
                                compact ? MMEC_EMIT_COMPACT : 0, &b->buf, &len);
     if (st == MMEC_EINTERNAL)
         return luaL_error(L, "mmec: out of memory");
-    if (st != MMEC_OK)
+    if (st != MMEC_OK) {
+        /* The reason is the error the emit reported (e.g. a target without capacity). */
+        const char *why = NULL;
+        for (size_t k = before; k < c->n; k++)
+            if (c->diags[k].severity == MMEC_ERROR && c->diags[k].message)
+                why = c->diags[k].message;
+        if (why)
+            return luaL_error(L, "mmec: cannot emit policy %I as %s: %s", i, fname, why);
         return luaL_error(L, "mmec: cannot emit policy %I as %s", i, fname);
+    }
     lua_pushlstring(L, b->buf, len);     /* may raise: the box still owns the buffer */
     mmec_buffer_free(b->ctx, b->buf);
     b->buf = NULL;

@@ -25,6 +25,9 @@ typedef struct options {
     int check;                 /* --check: compare with the files on disk, write nothing */
 } options;
 
+
+/* How many policy names the message that asks to choose one lists. */
+#define CHOOSE_NAMES 10
 /* The hook options of compile and check. */
 #define HOOK_OPTIONS \
     "      --hook FILE   run the Lua check hook FILE over every checked policy (repeatable;\n" \
@@ -308,8 +311,12 @@ static int choose_documents(const options *o, const char *file, mmec_ctx *ctx, e
                 "Choose one of:\n"
                 "  --policy NAME   emit one of them (",
                 file, p->last - p->first);
-        for (size_t k = p->first; k < p->last; k++)
+        /* The first names only: a file of 100,000 policies must not print them all. */
+        size_t shown = p->last - p->first > CHOOSE_NAMES ? CHOOSE_NAMES : p->last - p->first;
+        for (size_t k = p->first; k < p->first + shown; k++)
             fprintf(stderr, "%s%s", k > p->first ? ", " : "", mmec_policy_name(ctx, k));
+        if (p->last - p->first > shown)
+            fprintf(stderr, ", and %zu more", p->last - p->first - shown);
         fprintf(stderr, ")\n"
                         "  -o DIR/         one file per policy\n"
                         "  -f policy       all of them as JSON Lines, one object per line\n");

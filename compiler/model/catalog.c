@@ -9,6 +9,11 @@
 #define ICNS "/aws/sagemaker/InferenceComponents"
 #define SMNS "AWS/SageMaker"
 #define PCTSTATS (STAT_AVERAGE | STAT_MINIMUM | STAT_MAXIMUM)
+/* Who publishes what (catalog_publishes): the host-level instance metrics reach instance-based
+ * and asynchronous endpoints' variants (SM-MON, SM-ASYNC-MON "host-level metrics"); the common
+ * invocation metrics every kind of endpoint (SM-MON, SM-ASYNC-MON, SM-SLS). */
+#define HOST (ON_VARIANT | ON_ASYNC)
+#define EVERY_ENDPOINT (ON_VARIANT | ON_ASYNC | ON_SERVERLESS)
 
 static const char LATENCY[] =
     "a latency does not fall in proportion as capacity is added, so target tracking cannot "
@@ -17,81 +22,116 @@ static const char ERRORS[] =
     "an error count does not describe how busy the endpoint is (UG-TT)";
 static const char RESERVATION[] =
     "a reservation measures what inference components reserve, not the load on them";
+static const char QUEUE_AGE[] =
+    "the time a request waits grows with the queue but does not fall in proportion as "
+    "instances are added; scale on 'backlog N per instance' (SM-ASYNC)";
 static const char MEMORY[] =
     "memory in use often stays high after instances are added (a loaded model keeps its "
     "memory), so the policy may never scale in";
 
 /* Sorted by (name, namespace) for catalog_metric_find. SM-MON unless noted; ranges per unit
- * from RP-CPU ("0-3200% ... 32 vCPUs", "GPUUtilization 0-400%" for 4 GPUs). */
+ * from RP-CPU ("0-3200% ... 32 vCPUs", "GPUUtilization 0-400%" for 4 GPUs). The asynchronous
+ * endpoints' metrics, units and statistics are SM-ASYNC-MON's table ("an exhaustive list":
+ * Invocations, InvocationsPerInstance and OverheadLatency are not published for them); the page
+ * spells one `InvocationsProcesssed`, catalogued as InvocationsProcessed, the name alarms use.
+ * HasBacklogWithoutCapacity is named by SM-ASYNC (its alarm: Average, EndpointName) but its unit
+ * and statistics are in no page we could read: every statistic is accepted. */
 const catalog_metric catalog_metrics[] = {
-    {"CPUReservation", EPNS, PCT, PCTSTATS, USE_BAD, RESERVATION, PER_NONE, 100, DIMS_VARIANT, "SM-MON"},
-    {"CPUUtilization", EPNS, PCT, PCTSTATS, USE_GOOD, NULL, PER_VCPU, 100, DIMS_VARIANT, "SM-MON, RP-CPU"},
-    {"CPUUtilizationNormalized", EPNS, PCT, PCTSTATS, USE_GOOD, NULL, PER_NONE, 100, DIMS_VARIANT, "SM-MON"},
-    {"CPUUtilizationNormalized", ICNS, PCT, PCTSTATS, USE_GOOD, NULL, PER_NONE, 100, DIMS_COMPONENT, "SM-MON"},
-    {"ConcurrentRequestsPerCopy", SMNS, NULL, STAT_MINIMUM | STAT_MAXIMUM, USE_GOOD, NULL, PER_NONE, 0, DIMS_COMPONENT, "SM-MON"},
-    {"ConcurrentRequestsPerModel", SMNS, NULL, STAT_MINIMUM | STAT_MAXIMUM, USE_GOOD, NULL, PER_NONE, 0, DIMS_VARIANT, "SM-MON"},
+    {"ApproximateAgeOfOldestRequest", SMNS, "Seconds", PCTSTATS, USE_BAD, QUEUE_AGE, PER_NONE, 0, DIMS_ENDPOINT, "SM-ASYNC-MON", ON_ASYNC},
+    {"ApproximateBacklogSize", SMNS, "Count", PCTSTATS, USE_BAD,
+     "the whole queue does not fall as instances are added; scale on 'backlog N per instance' "
+     "(ApproximateBacklogSizePerInstance) instead (SM-ASYNC)",
+     PER_NONE, 0, DIMS_ENDPOINT, "SM-ASYNC-MON", ON_ASYNC},
+    {"ApproximateBacklogSizePerInstance", SMNS, "Count", PCTSTATS, USE_GOOD, NULL, PER_NONE, 0, DIMS_ENDPOINT, "SM-ASYNC-MON, SM-ASYNC", ON_ASYNC},
+    {"CPUReservation", EPNS, PCT, PCTSTATS, USE_BAD, RESERVATION, PER_NONE, 100, DIMS_VARIANT, "SM-MON", HOST},
+    {"CPUUtilization", EPNS, PCT, PCTSTATS, USE_GOOD, NULL, PER_VCPU, 100, DIMS_VARIANT, "SM-MON, RP-CPU", HOST},
+    {"CPUUtilizationNormalized", EPNS, PCT, PCTSTATS, USE_GOOD, NULL, PER_NONE, 100, DIMS_VARIANT, "SM-MON", HOST},
+    {"CPUUtilizationNormalized", ICNS, PCT, PCTSTATS, USE_GOOD, NULL, PER_NONE, 100, DIMS_COMPONENT, "SM-MON", ON_COMPONENT},
+    {"ConcurrentRequestsPerCopy", SMNS, NULL, STAT_MINIMUM | STAT_MAXIMUM, USE_GOOD, NULL, PER_NONE, 0, DIMS_COMPONENT, "SM-MON", ON_COMPONENT},
+    {"ConcurrentRequestsPerModel", SMNS, NULL, STAT_MINIMUM | STAT_MAXIMUM, USE_GOOD, NULL, PER_NONE, 0, DIMS_VARIANT, "SM-MON", ON_VARIANT},
     {"DiskUtilization", EPNS, PCT, PCTSTATS, USE_BAD,
      "disk use does not fall as instances are added: each instance has its own disk",
-     PER_NONE, 100, DIMS_VARIANT, "SM-MON"},
-    {"ExplanationsPerInstance", SMNS, NULL, STAT_SUM, USE_GOOD, NULL, PER_NONE, 0, DIMS_VARIANT, "SM-DEF"},
-    {"GPUMemoryUtilization", EPNS, PCT, PCTSTATS, USE_WEAK, MEMORY, PER_GPU, 100, DIMS_VARIANT, "SM-MON"},
-    {"GPUMemoryUtilizationNormalized", EPNS, PCT, PCTSTATS, USE_WEAK, MEMORY, PER_NONE, 100, DIMS_VARIANT, "SM-MON"},
-    {"GPUMemoryUtilizationNormalized", ICNS, PCT, PCTSTATS, USE_WEAK, MEMORY, PER_NONE, 100, DIMS_COMPONENT, "SM-MON"},
-    {"GPUReservation", EPNS, PCT, PCTSTATS, USE_BAD, RESERVATION, PER_NONE, 100, DIMS_VARIANT, "SM-MON"},
-    {"GPUUtilization", EPNS, PCT, PCTSTATS, USE_GOOD, NULL, PER_GPU, 100, DIMS_VARIANT, "SM-MON, RP-CPU"},
-    {"GPUUtilizationNormalized", EPNS, PCT, PCTSTATS, USE_GOOD, NULL, PER_NONE, 100, DIMS_VARIANT, "SM-MON"},
-    {"GPUUtilizationNormalized", ICNS, PCT, PCTSTATS, USE_GOOD, NULL, PER_NONE, 100, DIMS_COMPONENT, "SM-MON"},
-    {"Invocation4XXErrors", SMNS, "None", STAT_AVERAGE | STAT_SUM, USE_BAD, ERRORS, PER_NONE, 0, DIMS_VARIANT, "SM-MON"},
-    {"Invocation5XXErrors", SMNS, "None", STAT_AVERAGE | STAT_SUM, USE_BAD, ERRORS, PER_NONE, 0, DIMS_VARIANT, "SM-MON"},
-    {"InvocationModelErrors", SMNS, "None", STAT_AVERAGE | STAT_SUM, USE_BAD, ERRORS, PER_NONE, 0, DIMS_VARIANT, "SM-MON"},
+     PER_NONE, 100, DIMS_VARIANT, "SM-MON", HOST},
+    {"ExpiredRequests", SMNS, "Count", STAT_SUM, USE_BAD, ERRORS, PER_NONE, 0, DIMS_VARIANT, "SM-ASYNC-MON", ON_ASYNC},
+    {"ExplanationsPerInstance", SMNS, NULL, STAT_SUM, USE_GOOD, NULL, PER_NONE, 0, DIMS_VARIANT, "SM-DEF", ON_VARIANT},
+    {"GPUMemoryUtilization", EPNS, PCT, PCTSTATS, USE_WEAK, MEMORY, PER_GPU, 100, DIMS_VARIANT, "SM-MON", HOST},
+    {"GPUMemoryUtilizationNormalized", EPNS, PCT, PCTSTATS, USE_WEAK, MEMORY, PER_NONE, 100, DIMS_VARIANT, "SM-MON", HOST},
+    {"GPUMemoryUtilizationNormalized", ICNS, PCT, PCTSTATS, USE_WEAK, MEMORY, PER_NONE, 100, DIMS_COMPONENT, "SM-MON", ON_COMPONENT},
+    {"GPUReservation", EPNS, PCT, PCTSTATS, USE_BAD, RESERVATION, PER_NONE, 100, DIMS_VARIANT, "SM-MON", HOST},
+    {"GPUUtilization", EPNS, PCT, PCTSTATS, USE_GOOD, NULL, PER_GPU, 100, DIMS_VARIANT, "SM-MON, RP-CPU", HOST},
+    {"GPUUtilizationNormalized", EPNS, PCT, PCTSTATS, USE_GOOD, NULL, PER_NONE, 100, DIMS_VARIANT, "SM-MON", HOST},
+    {"GPUUtilizationNormalized", ICNS, PCT, PCTSTATS, USE_GOOD, NULL, PER_NONE, 100, DIMS_COMPONENT, "SM-MON", ON_COMPONENT},
+    {"HasBacklogWithoutCapacity", SMNS, NULL, STAT_ALL, USE_BAD,
+     "it is the scale-from-zero trigger of a step scaling policy (1 while requests wait and no "
+     "instance runs), not a load that capacity brings down (SM-ASYNC)",
+     PER_NONE, 0, DIMS_ENDPOINT, "SM-ASYNC", ON_ASYNC},
+    {"Invocation4XXErrors", SMNS, "None", STAT_AVERAGE | STAT_SUM, USE_BAD, ERRORS, PER_NONE, 0, DIMS_VARIANT, "SM-MON", EVERY_ENDPOINT},
+    {"Invocation5XXErrors", SMNS, "None", STAT_AVERAGE | STAT_SUM, USE_BAD, ERRORS, PER_NONE, 0, DIMS_VARIANT, "SM-MON", EVERY_ENDPOINT},
+    {"InvocationFailures", SMNS, "Count", STAT_SUM, USE_BAD, ERRORS, PER_NONE, 0, DIMS_VARIANT, "SM-ASYNC-MON", ON_ASYNC},
+    {"InvocationModelErrors", SMNS, "None", STAT_AVERAGE | STAT_SUM, USE_BAD, ERRORS, PER_NONE, 0, DIMS_VARIANT, "SM-MON", ON_VARIANT},
     {"Invocations", SMNS, "None", STAT_SUM, USE_BAD,
      "a total over all instances does not fall as capacity is added; scale on "
      "'invocations N per instance' (InvocationsPerInstance) instead",
-     PER_NONE, 0, DIMS_VARIANT, "SM-MON, UG-TT"},
-    {"InvocationsPerCopy", SMNS, NULL, STAT_SUM, USE_GOOD, NULL, PER_NONE, 0, DIMS_COMPONENT, "SM-MON"},
-    {"InvocationsPerInstance", SMNS, "None", STAT_SUM, USE_GOOD, NULL, PER_NONE, 0, DIMS_VARIANT, "SM-MON"},
+     PER_NONE, 0, DIMS_VARIANT, "SM-MON, UG-TT", ON_VARIANT | ON_SERVERLESS},
+    {"InvocationsPerCopy", SMNS, NULL, STAT_SUM, USE_GOOD, NULL, PER_NONE, 0, DIMS_COMPONENT, "SM-MON", ON_COMPONENT},
+    {"InvocationsPerInstance", SMNS, "None", STAT_SUM, USE_GOOD, NULL, PER_NONE, 0, DIMS_VARIANT, "SM-MON", ON_VARIANT},
+    {"InvocationsProcessed", SMNS, "Count", STAT_SUM, USE_BAD,
+     "a total over all instances does not fall as capacity is added; scale on 'backlog N per "
+     "instance' (ApproximateBacklogSizePerInstance) instead (SM-ASYNC)",
+     PER_NONE, 0, DIMS_VARIANT, "SM-ASYNC-MON", ON_ASYNC},
     {"LoadedModelCount", EPNS, "None", STAT_ALL, USE_BAD,
-     "it counts the models loaded on an instance, not the load on it", PER_NONE, 0, DIMS_VARIANT, "SM-MME"},
-    {"MemoryReservation", EPNS, PCT, PCTSTATS, USE_BAD, RESERVATION, PER_NONE, 100, DIMS_VARIANT, "SM-MON"},
-    {"MemoryUtilization", EPNS, PCT, PCTSTATS, USE_WEAK, MEMORY, PER_NONE, 100, DIMS_VARIANT, "SM-MON"},
-    {"MemoryUtilizationNormalized", ICNS, PCT, PCTSTATS, USE_WEAK, MEMORY, PER_NONE, 100, DIMS_COMPONENT, "SM-MON"},
+     "it counts the models loaded on an instance, not the load on it", PER_NONE, 0, DIMS_VARIANT, "SM-MME", ON_VARIANT},
+    {"MemoryReservation", EPNS, PCT, PCTSTATS, USE_BAD, RESERVATION, PER_NONE, 100, DIMS_VARIANT, "SM-MON", HOST},
+    {"MemoryUtilization", EPNS, PCT, PCTSTATS, USE_WEAK, MEMORY, PER_NONE, 100, DIMS_VARIANT, "SM-MON", HOST | ON_SERVERLESS},
+    {"MemoryUtilizationNormalized", ICNS, PCT, PCTSTATS, USE_WEAK, MEMORY, PER_NONE, 100, DIMS_COMPONENT, "SM-MON", ON_COMPONENT},
     {"ModelCacheHit", SMNS, "None", STAT_AVERAGE | STAT_SUM | STAT_SAMPLECOUNT, USE_BAD,
-     "a cache hit ratio does not describe how busy the endpoint is", PER_NONE, 0, DIMS_VARIANT, "SM-MME"},
-    {"ModelDownloadingTime", SMNS, "Microseconds", STAT_ALL, USE_BAD, LATENCY, PER_NONE, 0, DIMS_VARIANT, "SM-MME"},
-    {"ModelLatency", SMNS, "Microseconds", STAT_ALL, USE_BAD, LATENCY, PER_NONE, 0, DIMS_VARIANT, "SM-MON, UG-TT"},
-    {"ModelLoadingTime", SMNS, "Microseconds", STAT_ALL, USE_BAD, LATENCY, PER_NONE, 0, DIMS_VARIANT, "SM-MME"},
-    {"ModelLoadingWaitTime", SMNS, "Microseconds", STAT_ALL, USE_BAD, LATENCY, PER_NONE, 0, DIMS_VARIANT, "SM-MME"},
+     "a cache hit ratio does not describe how busy the endpoint is", PER_NONE, 0, DIMS_VARIANT, "SM-MME", ON_VARIANT},
+    {"ModelDownloadingTime", SMNS, "Microseconds", STAT_ALL, USE_BAD, LATENCY, PER_NONE, 0, DIMS_VARIANT, "SM-MME", ON_VARIANT},
+    {"ModelLatency", SMNS, "Microseconds", STAT_ALL, USE_BAD, LATENCY, PER_NONE, 0, DIMS_VARIANT, "SM-MON, UG-TT", EVERY_ENDPOINT},
+    {"ModelLoadingTime", SMNS, "Microseconds", STAT_ALL, USE_BAD, LATENCY, PER_NONE, 0, DIMS_VARIANT, "SM-MME", ON_VARIANT},
+    {"ModelLoadingWaitTime", SMNS, "Microseconds", STAT_ALL, USE_BAD, LATENCY, PER_NONE, 0, DIMS_VARIANT, "SM-MME", ON_VARIANT},
     {"ModelSetupTime", SMNS, "Microseconds", STAT_AVERAGE | STAT_MINIMUM | STAT_MAXIMUM | STAT_SAMPLECOUNT,
-     USE_BAD, LATENCY, PER_NONE, 0, DIMS_VARIANT, "SM-SLS"},
-    {"ModelUnloadingTime", SMNS, "Microseconds", STAT_ALL, USE_BAD, LATENCY, PER_NONE, 0, DIMS_VARIANT, "SM-MME"},
+     USE_BAD, LATENCY, PER_NONE, 0, DIMS_VARIANT, "SM-SLS", ON_SERVERLESS},
+    {"ModelUnloadingTime", SMNS, "Microseconds", STAT_ALL, USE_BAD, LATENCY, PER_NONE, 0, DIMS_VARIANT, "SM-MME", ON_VARIANT},
     {"NoCapacityInvocationFailures", SMNS, NULL, STAT_SUM, USE_BAD,
      "it is the scale-from-zero trigger of a step scaling policy, not a target-tracking metric (SM-ZERO)",
-     PER_NONE, 0, DIMS_COMPONENT, "SM-ZERO"},
-    {"OverheadLatency", SMNS, "Microseconds", STAT_ALL & ~STAT_SAMPLECOUNT, USE_BAD, LATENCY, PER_NONE, 0, DIMS_VARIANT, "SM-MON"},
-    {"ServerlessConcurrentExecutionsUtilization", SMNS, "None", PCTSTATS, USE_GOOD, NULL, PER_NONE, 0, DIMS_VARIANT, "SM-SLS"},
+     PER_NONE, 0, DIMS_COMPONENT, "SM-ZERO", ON_COMPONENT},
+    {"NotificationFailures", SMNS, "Count", STAT_SUM, USE_BAD, ERRORS, PER_NONE, 0, DIMS_VARIANT, "SM-ASYNC-MON", ON_ASYNC},
+    {"OverheadLatency", SMNS, "Microseconds", STAT_ALL & ~STAT_SAMPLECOUNT, USE_BAD, LATENCY, PER_NONE, 0, DIMS_VARIANT, "SM-MON", ON_VARIANT | ON_SERVERLESS},
+    {"RequestDownloadFailures", SMNS, "Count", STAT_SUM, USE_BAD, ERRORS, PER_NONE, 0, DIMS_VARIANT, "SM-ASYNC-MON", ON_ASYNC},
+    {"RequestDownloadLatency", SMNS, "Microseconds", STAT_ALL, USE_BAD, LATENCY, PER_NONE, 0, DIMS_VARIANT, "SM-ASYNC-MON", ON_ASYNC},
+    {"ResponseUploadFailures", SMNS, "Count", STAT_SUM, USE_BAD, ERRORS, PER_NONE, 0, DIMS_VARIANT, "SM-ASYNC-MON", ON_ASYNC},
+    {"ResponseUploadLatency", SMNS, "Microseconds", STAT_ALL, USE_BAD, LATENCY, PER_NONE, 0, DIMS_VARIANT, "SM-ASYNC-MON", ON_ASYNC},
+    {"ServerlessConcurrentExecutionsUtilization", SMNS, "None", PCTSTATS, USE_GOOD, NULL, PER_NONE, 0, DIMS_VARIANT, "SM-SLS", ON_SERVERLESS},
     {"ServerlessProvisionedConcurrencyExecutions", SMNS, "Count", STAT_ALL, USE_BAD,
      "a count of executions is a total, not a ratio to the provisioned concurrency; scale on "
-     "'provisioned-concurrency N%'", PER_NONE, 0, DIMS_VARIANT, "SM-SLS"},
+     "'provisioned-concurrency N%'", PER_NONE, 0, DIMS_VARIANT, "SM-SLS", ON_SERVERLESS},
     {"ServerlessProvisionedConcurrencyInvocations", SMNS, "Count", STAT_ALL, USE_BAD,
      "a count of invocations is a total, not a ratio to the provisioned concurrency",
-     PER_NONE, 0, DIMS_VARIANT, "SM-SLS"},
+     PER_NONE, 0, DIMS_VARIANT, "SM-SLS", ON_SERVERLESS},
     {"ServerlessProvisionedConcurrencySpilloverInvocations", SMNS, "Count", STAT_ALL, USE_BAD,
      "spillover invocations count overflow, which does not fall in proportion to capacity",
-     PER_NONE, 0, DIMS_VARIANT, "SM-SLS"},
-    {"ServerlessProvisionedConcurrencyUtilization", SMNS, "None", PCTSTATS, USE_GOOD, NULL, PER_NONE, 1, DIMS_VARIANT, "SM-SLS, AWS.md 7"},
+     PER_NONE, 0, DIMS_VARIANT, "SM-SLS", ON_SERVERLESS},
+    {"ServerlessProvisionedConcurrencyUtilization", SMNS, "None", PCTSTATS, USE_GOOD, NULL, PER_NONE, 1, DIMS_VARIANT, "SM-SLS, AWS.md 7", ON_SERVERLESS},
+    {"TimeInBacklog", SMNS, "Microseconds", STAT_ALL, USE_BAD, QUEUE_AGE, PER_NONE, 0, DIMS_VARIANT, "SM-ASYNC-MON", ON_ASYNC},
+    {"TotalProcessingTime", SMNS, "Milliseconds", STAT_ALL, USE_BAD, LATENCY, PER_NONE, 0, DIMS_VARIANT, "SM-ASYNC-MON", ON_ASYNC},
 };
 const size_t catalog_metric_count = sizeof catalog_metrics / sizeof catalog_metrics[0];
 
-/* Sorted by word. */
+/* Sorted by word. `backlog`: the metric SM-ASYNC's target-tracking example tracks,
+ * CustomizedMetricSpecification ApproximateBacklogSizePerInstance in AWS/SageMaker, dimension
+ * EndpointName, Statistic Average; published by asynchronous endpoints only (SM-ASYNC-MON). */
 const catalog_keyword catalog_keywords[] = {
-    {"concurrency", KW_PREDEFINED, NULL, NULL, PER_NONE},
-    {"cpu", KW_UTILIZATION, "CPUUtilization", "CPUUtilizationNormalized", PER_VCPU},
-    {"disk", KW_UTILIZATION, "DiskUtilization", NULL, PER_NONE},
-    {"gpu", KW_UTILIZATION, "GPUUtilization", "GPUUtilizationNormalized", PER_GPU},
-    {"gpu-memory", KW_UTILIZATION, "GPUMemoryUtilization", "GPUMemoryUtilizationNormalized", PER_GPU},
-    {"invocations", KW_PREDEFINED, NULL, NULL, PER_NONE},
-    {"memory", KW_UTILIZATION, "MemoryUtilization", "MemoryUtilizationNormalized", PER_NONE},
-    {"provisioned-concurrency", KW_PREDEFINED, NULL, NULL, PER_NONE},
+    {"backlog", KW_ASYNC, "ApproximateBacklogSizePerInstance", NULL, PER_NONE, SMNS, "instance",
+     STAT_AVERAGE},
+    {"concurrency", KW_PREDEFINED, NULL, NULL, PER_NONE, NULL, NULL, 0},
+    {"cpu", KW_UTILIZATION, "CPUUtilization", "CPUUtilizationNormalized", PER_VCPU, NULL, NULL, 0},
+    {"disk", KW_UTILIZATION, "DiskUtilization", NULL, PER_NONE, NULL, NULL, 0},
+    {"gpu", KW_UTILIZATION, "GPUUtilization", "GPUUtilizationNormalized", PER_GPU, NULL, NULL, 0},
+    {"gpu-memory", KW_UTILIZATION, "GPUMemoryUtilization", "GPUMemoryUtilizationNormalized", PER_GPU, NULL, NULL, 0},
+    {"invocations", KW_PREDEFINED, NULL, NULL, PER_NONE, NULL, NULL, 0},
+    {"memory", KW_UTILIZATION, "MemoryUtilization", "MemoryUtilizationNormalized", PER_NONE, NULL, NULL, 0},
+    {"provisioned-concurrency", KW_PREDEFINED, NULL, NULL, PER_NONE, NULL, NULL, 0},
 };
 const size_t catalog_keyword_count = sizeof catalog_keywords / sizeof catalog_keywords[0];
 
@@ -296,6 +336,16 @@ const char *catalog_stat_words(unsigned stats) {
     case STAT_ALL & ~STAT_SAMPLECOUNT: return "'avg', 'min', 'max' or 'sum'";
     }
     return "'avg', 'min', 'max', 'sum' or 'count'";
+}
+
+int catalog_publishes(const catalog_metric *m, const target *t) {
+    unsigned bit;
+    switch (t->kind) {
+    case TARGET_COMPONENT: bit = ON_COMPONENT; break;
+    case TARGET_SERVERLESS: bit = ON_SERVERLESS; break;
+    default: bit = t->is_async ? ON_ASYNC : ON_VARIANT; break;
+    }
+    return (m->on & bit) != 0;
 }
 
 const char *catalog_dimension_of(target_kind kind) {

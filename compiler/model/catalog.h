@@ -38,8 +38,21 @@ typedef enum metric_per {
 typedef enum metric_dims {
     DIMS_VARIANT,     /* EndpointName, VariantName */
     DIMS_COMPONENT,   /* InferenceComponentName */
-    DIMS_NONE
+    DIMS_NONE,
+    DIMS_ENDPOINT     /* EndpointName only: an asynchronous endpoint's queue metrics, which
+                         belong to the endpoint, not to a variant (SM-ASYNC-MON) */
 } metric_dims;
+
+/* Which targets publish a metric, as a bit set: a metric a target does not publish never
+ * reaches its alarms. Instance-based endpoint variants (`endpoint`), asynchronous endpoints'
+ * variants (`async`: SM-ASYNC-MON's list is exhaustive, and includes the host-level instance
+ * metrics), serverless endpoints (SM-SLS's list is exhaustive) and inference components. */
+enum {
+    ON_VARIANT = 1,
+    ON_ASYNC = 2,
+    ON_SERVERLESS = 4,
+    ON_COMPONENT = 8
+};
 
 typedef struct catalog_metric {
     const char *name;          /* CloudWatch MetricName */
@@ -52,12 +65,15 @@ typedef struct catalog_metric {
     double max;                /* the range's top per unit (100 for percent), 0: unbounded */
     metric_dims dims;
     const char *source;
+    unsigned on;               /* ON_* bits: the targets that publish it */
 } catalog_metric;
 
 /* A language keyword for a metric: `cpu`, `invocations`, ... */
 typedef enum keyword_kind {
     KW_PREDEFINED,    /* resolved by its `per` word to a predefined metric type */
-    KW_UTILIZATION    /* a /aws/sagemaker/{Endpoints,InferenceComponents} metric */
+    KW_UTILIZATION,   /* a /aws/sagemaker/{Endpoints,InferenceComponents} metric */
+    KW_ASYNC          /* an asynchronous endpoint's metric: `endpoint_metric` in `namespace_`,
+                         dimension EndpointName only (SM-ASYNC, SM-ASYNC-MON) */
 } keyword_kind;
 
 typedef struct catalog_keyword {
@@ -66,6 +82,12 @@ typedef struct catalog_keyword {
     const char *endpoint_metric;    /* KW_UTILIZATION: metric name for endpoint variants */
     const char *component_metric;   /* KW_UTILIZATION: metric name for inference components */
     metric_per per_unit;            /* which `per` word it takes: gpu, cpu, or none */
+    const char *namespace_;         /* KW_ASYNC: the metric's namespace; NULL otherwise (the
+                                       namespace follows the target's kind) */
+    const char *per;                /* KW_ASYNC: the `per` word it is written with
+                                       (`backlog 5 per instance`); NULL otherwise */
+    unsigned stat;                  /* KW_ASYNC: the statistic of `backlog N per instance`
+                                       (STAT_AVERAGE, SM-ASYNC); 0 otherwise */
 } catalog_keyword;
 
 /* A predefined metric type (MetricType enum, BC) and what it means for SageMaker. */
@@ -107,6 +129,11 @@ unsigned catalog_stat_from_word(const char *word, size_t len);
 const char *catalog_stat_name(unsigned bit);
 /* The language words for a set of statistics, e.g. "'min' or 'max'" (static text). */
 const char *catalog_stat_words(unsigned stats);
+
+/* Whether target `t` publishes metric `m` (its `on` bits against t's kind and is_async): 1 or 0.
+ * A metric a target does not publish is an error in a policy or an alarm on that target: its
+ * alarm would never receive data. */
+int catalog_publishes(const catalog_metric *m, const target *t);
 
 /* The ScalableDimension of a target kind (AWS.md §1.6). */
 const char *catalog_dimension_of(target_kind kind);

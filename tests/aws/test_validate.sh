@@ -39,8 +39,24 @@ check "PutScheduledAction request (auto)" 0 "validated 1 documents, 0 problems" 
     auto "$FIX/valid-scheduled-action.json"
 check "JSON Lines, shape auto" 0 "validated 2 documents, 0 problems" \
     auto "$FIX/valid-lines-auto.jsonl"
-check "all valid fixtures together (auto)" 0 "validated 7 documents, 0 problems" \
+check "all valid fixtures together (auto)" 0 "validated 14 documents, 0 problems" \
     auto "$FIX"/valid-*
+
+# --- step scaling and its alarm: the pages' own pairs (SM-ZERO, SM-ASYNC) ---
+check "SM-ZERO step policy (PutScalingPolicy, StepScaling)" 0 "validated 1 documents, 0 problems" \
+    PutScalingPolicy "$FIX/valid-zero-step-policy.json"
+check "SM-ZERO alarm on NoCapacityInvocationFailures (PutMetricAlarm)" 0 \
+    "validated 1 documents, 0 problems" PutMetricAlarm "$FIX/valid-zero-alarm.json"
+check "SM-ASYNC step policy HasBacklogWithoutCapacity-ScalingPolicy" 0 \
+    "validated 1 documents, 0 problems" PutScalingPolicy "$FIX/valid-async-step-policy.json"
+check "SM-ASYNC alarm on HasBacklogWithoutCapacity (cloudwatch:PutMetricAlarm)" 0 \
+    "validated 1 documents, 0 problems" cloudwatch:PutMetricAlarm "$FIX/valid-async-alarm.json"
+check "SM-ASYNC StepScalingPolicyConfiguration alone" 0 "validated 1 documents, 0 problems" \
+    StepScalingPolicyConfiguration "$FIX/valid-async-step-config.json"
+check "metric-math alarm, one query returning data" 0 "validated 1 documents, 0 problems" \
+    PutMetricAlarm "$FIX/valid-math-alarm.json"
+check "SM-ASYNC pair as CloudFormation, the alarm's action a Ref to the policy" 0 \
+    "validated 1 documents, 0 problems" AWS::CloudWatch::Alarm "$FIX/valid-async-pair-cfn.json"
 
 # --- invalid documents ---
 check "example 1: InvocationsPerInstance is not a MetricType (enum)" 1 \
@@ -82,6 +98,67 @@ check "shape auto cannot classify a document" 1 \
 check "unknown --shape is a usage error" 2 \
     'unknown operation or shape: NoSuchShape' \
     NoSuchShape "$FIX/valid-example2-cpu.json"
+
+check "alarm Period 90 (10, 20, 30 or a multiple of 60)" 1 \
+    'Period: invalid value 90: a period is 10, 20, 30 or a multiple of 60 seconds' \
+    PutMetricAlarm "$FIX/invalid-alarm-period-90.json"
+check "alarm 60 s x 1441 periods (over a day)" 1 \
+    'Period 60 x EvaluationPeriods 1441 = 86460 s: an alarm evaluates at most 86400 s' \
+    PutMetricAlarm "$FIX/invalid-alarm-window.json"
+check "alarm 3 datapoints of 2 periods" 1 \
+    'DatapointsToAlarm: 3 datapoints out of 2 periods' \
+    PutMetricAlarm "$FIX/invalid-alarm-datapoints.json"
+check "alarm ComparisonOperator GreaterThan (enum)" 1 \
+    'ComparisonOperator: invalid value "GreaterThan": not one of the ComparisonOperator enum' \
+    PutMetricAlarm "$FIX/invalid-alarm-comparison.json"
+check "alarm with Statistic and ExtendedStatistic" 1 \
+    'Statistic: an alarm on MetricName takes either Statistic or ExtendedStatistic, not both' \
+    PutMetricAlarm "$FIX/invalid-alarm-extended-and-statistic.json"
+check "alarm TreatMissingData NotBreaching" 1 \
+    'TreatMissingData: invalid value "NotBreaching"' \
+    PutMetricAlarm "$FIX/invalid-alarm-treat-missing.json"
+check "alarm with Metrics and MetricName" 1 \
+    'an alarm names either MetricName or Metrics, not both' \
+    PutMetricAlarm "$FIX/invalid-alarm-metrics-and-name.json"
+check "math alarm with two queries returning data" 1 \
+    'Metrics: 2 queries return data: exactly one must' \
+    PutMetricAlarm "$FIX/invalid-alarm-math-two-return.json"
+check "alarm with 31 dimensions (max 30)" 1 \
+    'Dimensions: invalid length: 31 exceeds the maximum 30' \
+    PutMetricAlarm "$FIX/invalid-alarm-dimensions-31.json"
+check "256-character AlarmName (max 255)" 1 \
+    'AlarmName: invalid length: 256 exceeds the maximum 255' \
+    PutMetricAlarm "$FIX/invalid-alarm-name-too-long.json"
+check "percentile p101" 1 \
+    'ExtendedStatistic: invalid value "p101": a percentile is p0.0 to p100' \
+    PutMetricAlarm "$FIX/invalid-alarm-percentile.json"
+check "AdjustmentType ChangeCapacity (enum)" 1 \
+    'AdjustmentType: invalid value "ChangeCapacity": not one of the AdjustmentType enum' \
+    PutScalingPolicy "$FIX/invalid-step-adjustment-type.json"
+check "MetricAggregationType Sum (enum: Average, Minimum, Maximum)" 1 \
+    'MetricAggregationType: invalid value "Sum": not one of the MetricAggregationType enum' \
+    PutScalingPolicy "$FIX/invalid-step-aggregation-sum.json"
+check "21 step adjustments (UG-Q: 20)" 1 \
+    'StepAdjustments: 21 step adjustments: a policy has at most 20' \
+    PutScalingPolicy "$FIX/invalid-step-21-steps.json"
+check "step configuration under PolicyType TargetTrackingScaling" 1 \
+    'PolicyType: StepScalingPolicyConfiguration needs PolicyType StepScaling' \
+    PutScalingPolicy "$FIX/invalid-step-policytype.json"
+check "step without ScalingAdjustment (required, botocore)" 1 \
+    'StepAdjustments[0].ScalingAdjustment: Missing required parameter' \
+    PutScalingPolicy "$FIX/invalid-step-missing-adjustment.json"
+check "CloudFormation alarm with Metrics and MetricName (requiredXor)" 1 \
+    "requiredXor ['Metrics', 'MetricName']: exactly one must be present" \
+    AWS::CloudWatch::Alarm "$FIX/invalid-alarm-cfn-metrics-and-name.json"
+check "CloudFormation alarm with Metrics and Period (dependentExcluded)" 1 \
+    'Properties.Metrics: excludes Period (dependentExcluded)' \
+    AWS::CloudWatch::Alarm "$FIX/invalid-alarm-cfn-metrics-and-name.json"
+check "CloudFormation alarm action Ref to no resource" 1 \
+    'AlarmActions[0]: Ref to "NoSuchPolicy", which the template does not define' \
+    AWS::CloudWatch::Alarm "$FIX/invalid-alarm-cfn-dangling-ref.json"
+check "CloudFormation alarm Period \"60\" (schema type)" 1 \
+    "Properties.Period: '60' is not of type 'integer'" \
+    AWS::CloudWatch::Alarm "$FIX/invalid-alarm-cfn-period-string.json"
 
 # Every invalid fixture, validated with shape auto, must produce at least one problem.
 for f in "$FIX"/invalid-*; do

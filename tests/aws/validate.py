@@ -1,22 +1,37 @@
 #!/usr/bin/python3
-"""Validate JSON documents against the Application Auto Scaling service model.
+"""Validate JSON documents against the Application Auto Scaling and CloudWatch service models
+and the CloudFormation resource schemas.
 
 Usage: validate.py --shape SHAPE FILE...
        validate.py --each LIST OUTDIR
 
 
 SHAPE is an operation whose input is checked (PutScalingPolicy, RegisterScalableTarget,
-PutScheduledAction, ...), a shape name of the model (TargetTrackingScalingPolicyConfiguration,
-...), or `auto` (picked per document from its members).  Each FILE holds one JSON value, or JSON
+PutScheduledAction, ...; PutMetricAlarm of the CloudWatch model), a shape name of a model
+(TargetTrackingScalingPolicyConfiguration, StepScalingPolicyConfiguration, ...; the Application
+Auto Scaling model is searched first, `cloudwatch:NAME` names a CloudWatch shape), a
+CloudFormation resource type (AWS::CloudWatch::Alarm, AWS::ApplicationAutoScaling::ScalingPolicy,
+AWS::ApplicationAutoScaling::ScalableTarget: the document is a resource {"Type", "Properties"},
+its Properties alone, or a template whose Resources of those types are each checked), or `auto`
+(picked per document from its members).  Each FILE holds one JSON value, or JSON
 Lines (one value per non-empty line) when the whole file is not one JSON value.
 
 Two passes per document: botocore's own ParamValidator (required and unknown members, Python
 types, `min`), then a walk of the document against the same shape for what botocore leaves out
 (enum membership, `max`, `pattern`, integers that are bools, doubles that are bools or not
-finite).  Duplicate object keys are rejected too.
+finite).  Duplicate object keys are rejected too.  Then the rules the models state in their
+documentation, not in their shapes (see `rules` below): a step scaling policy's 1 to 20 steps
+(UG-Q) and its AdjustmentType; a PutMetricAlarm request's Period (10, 20, 30 or a multiple of
+60), Period x EvaluationPeriods (at most 1 day below a 1-hour period, else 7 days),
+DatapointsToAlarm <= EvaluationPeriods, MetricName xor Metrics, Statistic xor ExtendedStatistic,
+TreatMissingData's values, and the metric-math queries' limits (20 queries, 10 metrics, 10
+expressions, one ReturnData true).  CloudFormation documents: the resource schema
+(python3-jsonschema, Draft 7) plus the CloudFormation extensions requiredXor, dependentRequired
+and dependentExcluded; `{"Ref": ID}` resolves to a string when ID is a resource of the template.
 
-The model is the copy beside this script (application-autoscaling-2016-02-06.json, newer than
-the Debian botocore's own); run with Debian's /usr/bin/python3 (python3-botocore).
+The models are the copies beside this script (application-autoscaling-2016-02-06.json and
+cloudwatch-2010-08-01.json, newer than the Debian botocore's own); run with Debian's
+/usr/bin/python3 (python3-botocore, python3-jsonschema).
 
 Output: one line per problem, `FILE[:LINE]: path.to.member: problem`, then
 `validated N documents, M problems`.  Exit status 0 iff there is no problem, 1 if there is one,
@@ -40,20 +55,25 @@ import botocore.validate
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MODEL = os.path.join(HERE, "application-autoscaling-2016-02-06.json")
+CW_MODEL = os.path.join(HERE, "cloudwatch-2010-08-01.json")
+CFN_DIR = os.path.join(HERE, "cloudformation")
+CFN_TYPES = {
+    "AWS::ApplicationAutoScaling::ScalableTarget": "aws-applicationautoscaling-scalabletarget.json",
+    "AWS::ApplicationAutoScaling::ScalingPolicy": "aws-applicationautoscaling-scalingpolicy.json",
+    "AWS::CloudWatch::Alarm": "aws-cloudwatch-alarm.json",
+}
 
 ROOT = "(document)"
 
 
 # --- the model -------------------------------------------------------------------------------
 
-def load_model(path=MODEL):
+def load_model(path=MODEL, service="application-autoscaling"):
     with open(path, encoding="utf-8") as f:
-        return botocore.model.ServiceModel(json.load(f),
-                                           service_name="application-autoscaling")
+        return botocore.model.ServiceModel(json.load(f), service_name=service)
 
 
-def resolve_shape(model, name):
-    """The input shape of operation `name`, else the shape called `name`, else None."""
+def shape_in(model, name):
     if name in model.operation_names:
         return model.operation_model(name).input_shape
     try:
@@ -62,9 +82,35 @@ def resolve_shape(model, name):
         return None
 
 
+def resolve_shape(model, name):
+    """The input shape of operation `name`, else the shape called `name`: in the Application Auto
+    Scaling model `model`, then in the CloudWatch model (`cloudwatch:NAME`: there only); None
+    when neither has it."""
+    if name.startswith("cloudwatch:"):
+        return shape_in(cloudwatch_model(), name[len("cloudwatch:"):])
+    found = shape_in(model, name)
+    return found if found is not None else shape_in(cloudwatch_model(), name)
+
+
+_cw_model = []
+
+
+def cloudwatch_model():
+    if not _cw_model:
+        _cw_model.append(load_model(CW_MODEL, "cloudwatch"))
+    return _cw_model[0]
+
+
 def auto_shape_name(doc):
     if not isinstance(doc, dict):
         return None
+    if doc.get("Type") in CFN_TYPES:
+        return doc["Type"]
+    if isinstance(doc.get("Resources"), dict):
+        types = {r.get("Type") for r in doc["Resources"].values() if isinstance(r, dict)}
+        return "AWS::CloudFormation::Template" if types & set(CFN_TYPES) else None
+    if "AlarmName" in doc:
+        return "PutMetricAlarm"
     if "PolicyName" in doc and "ServiceNamespace" in doc:
         return "PutScalingPolicy"
     if "ScheduledActionName" in doc:
@@ -73,6 +119,8 @@ def auto_shape_name(doc):
         return "RegisterScalableTarget"
     if "TargetValue" in doc:
         return "TargetTrackingScalingPolicyConfiguration"
+    if "StepAdjustments" in doc or "AdjustmentType" in doc:
+        return "StepScalingPolicyConfiguration"
     return None
 
 
@@ -263,6 +311,237 @@ def check_string(s, shape, path, out):
                         % (json.dumps(s), shape.name, java)))
 
 
+# --- pass 3: rules the models state in their documentation ----------------------------------
+
+# StepAdjustments per step scaling policy: 20 (UG-Q, "Step adjustments per scaling policy");
+# the model gives the list no maximum.
+MAX_STEPS = 20
+# PutMetricAlarm (CW-PMA, the cloudwatch model's member docs).
+ALARM_PERIODS_BELOW_60 = (10, 20, 30)
+ONE_DAY, SEVEN_DAYS = 86400, 604800
+TREAT_MISSING = ("breaching", "notBreaching", "ignore", "missing")
+ANOMALY_OPERATORS = ("LessThanLowerOrGreaterThanUpperThreshold", "LessThanLowerThreshold",
+                     "GreaterThanUpperThreshold")
+MAX_QUERIES, MAX_QUERY_METRICS, MAX_QUERY_EXPRESSIONS = 20, 10, 10
+PERCENTILE = re.compile(r"p(\d+(?:\.\d+)?)")
+
+
+def step_rules(cfg, path, out):
+    """StepScalingPolicyConfiguration: AdjustmentType and 1..20 StepAdjustments are required for
+    a new policy (model docs of both members; UG-Q); MinAdjustmentMagnitude applies to
+    PercentChangeInCapacity only (its model doc)."""
+    if not isinstance(cfg, dict):
+        return
+    if "AdjustmentType" not in cfg:
+        out.append((join(path, "AdjustmentType"), "a new step scaling policy needs its "
+                    "AdjustmentType (model doc)"))
+    steps = cfg.get("StepAdjustments")
+    if not isinstance(steps, list) or not steps:
+        out.append((join(path, "StepAdjustments"), "a new step scaling policy needs at least "
+                    "one step adjustment (model doc)"))
+    elif len(steps) > MAX_STEPS:
+        out.append((join(path, "StepAdjustments"), "%d step adjustments: a policy has at most "
+                    "%d (UG-Q)" % (len(steps), MAX_STEPS)))
+    if "MinAdjustmentMagnitude" in cfg and cfg.get("AdjustmentType") != "PercentChangeInCapacity":
+        out.append((join(path, "MinAdjustmentMagnitude"), "applies to PercentChangeInCapacity "
+                    "only (model doc)"))
+
+
+def policy_rules(doc, out):
+    """PutScalingPolicy: each policy type with its own configuration (model doc of each)."""
+    kind = doc.get("PolicyType")
+    if "StepScalingPolicyConfiguration" in doc:
+        if kind != "StepScaling":
+            out.append(("PolicyType", "StepScalingPolicyConfiguration needs PolicyType "
+                        "StepScaling, not %s" % json.dumps(kind)))
+        step_rules(doc["StepScalingPolicyConfiguration"], "StepScalingPolicyConfiguration", out)
+    elif kind == "StepScaling":
+        out.append(("StepScalingPolicyConfiguration", "PolicyType StepScaling needs a "
+                    "StepScalingPolicyConfiguration (model doc)"))
+    if "TargetTrackingScalingPolicyConfiguration" in doc and kind != "TargetTrackingScaling":
+        out.append(("PolicyType", "TargetTrackingScalingPolicyConfiguration needs PolicyType "
+                    "TargetTrackingScaling, not %s" % json.dumps(kind)))
+
+
+def period_rules(period, evaluations, path, out):
+    if not isinstance(period, int) or isinstance(period, bool) or period < 1:
+        return
+    if period not in ALARM_PERIODS_BELOW_60 and period % 60 != 0:
+        out.append((path, "invalid value %d: a period is 10, 20, 30 or a multiple of 60 "
+                    "seconds (CW-PMA)" % period))
+    if isinstance(evaluations, int) and not isinstance(evaluations, bool):
+        limit = ONE_DAY if period < 3600 else SEVEN_DAYS
+        if period * evaluations > limit:
+            out.append((path, "Period %d x EvaluationPeriods %d = %d s: an alarm evaluates at "
+                        "most %d s (%s; CW-PMA)" % (period, evaluations, period * evaluations,
+                                                    limit, "1 day below a 1-hour period"
+                                                    if limit == ONE_DAY else "7 days")))
+
+
+def alarm_rules(doc, out):
+    """PutMetricAlarm beyond its shapes (CW-PMA: the member docs of the cloudwatch model)."""
+    if "EvaluationCriteria" in doc:
+        return                          # a PromQL alarm: none of the rules below apply
+    for member in ("EvaluationPeriods", "ComparisonOperator"):
+        if member not in doc:
+            out.append((member, "a metric alarm needs %s (CW-PMA; required by "
+                        "AWS::CloudWatch::Alarm)" % member))
+    evaluations = doc.get("EvaluationPeriods")
+    points = doc.get("DatapointsToAlarm")
+    if isinstance(points, int) and isinstance(evaluations, int) and points > evaluations:
+        out.append(("DatapointsToAlarm", "%d datapoints out of %d periods: M out of N needs "
+                    "M <= N (CW-PMA)" % (points, evaluations)))
+    tmd = doc.get("TreatMissingData")
+    if isinstance(tmd, str) and tmd not in TREAT_MISSING:
+        out.append(("TreatMissingData", "invalid value %s: one of %s (CW-PMA)"
+                    % (json.dumps(tmd), ", ".join(TREAT_MISSING))))
+    anomaly = doc.get("ComparisonOperator") in ANOMALY_OPERATORS
+    if anomaly != ("ThresholdMetricId" in doc):
+        out.append(("ComparisonOperator", "%s is for anomaly detection alarms, which name a "
+                    "ThresholdMetricId (CW-PMA)" % doc.get("ComparisonOperator")
+                    if anomaly else "ThresholdMetricId needs an anomaly detection operator"))
+    if "Threshold" not in doc and "ThresholdMetricId" not in doc:
+        out.append(("Threshold", "a static-threshold alarm needs its Threshold (CW-PMA)"))
+    has_name, has_metrics = "MetricName" in doc, "Metrics" in doc
+    if has_name == has_metrics:
+        out.append((ROOT, "an alarm names either MetricName or Metrics, not %s (CW-PMA)"
+                    % ("both" if has_name else "neither")))
+    if has_metrics:
+        for member in ("Namespace", "MetricName", "Dimensions", "Period", "Unit", "Statistic",
+                       "ExtendedStatistic"):
+            if member in doc:
+                out.append((member, "not with Metrics: each query carries its own (CW-PMA)"))
+        query_rules(doc["Metrics"], evaluations, out)
+        return
+    if has_name:
+        if ("Statistic" in doc) == ("ExtendedStatistic" in doc):
+            out.append(("Statistic", "an alarm on MetricName takes either Statistic or "
+                        "ExtendedStatistic, not %s (CW-PMA)"
+                        % ("both" if "Statistic" in doc else "neither")))
+        if "Period" not in doc:
+            out.append(("Period", "a static-threshold alarm on MetricName needs its Period "
+                        "(CW-PMA)"))
+    ext = doc.get("ExtendedStatistic")
+    if isinstance(ext, str):
+        m = PERCENTILE.fullmatch(ext)
+        if ext.startswith("p") and (m is None or float(m.group(1)) > 100):
+            out.append(("ExtendedStatistic", "invalid value %s: a percentile is p0.0 to p100 "
+                        "(CW-PMA)" % json.dumps(ext)))
+    period_rules(doc.get("Period"), evaluations, "Period", out)
+
+
+def query_rules(queries, evaluations, out):
+    """PutMetricAlarm Metrics: up to 20 queries, 10 MetricStat and 10 Expression, each one of
+    the two, exactly one returning data (ReturnData defaults to true) (MetricDataQuery doc)."""
+    if not isinstance(queries, list):
+        return
+    stats = [q for q in queries if isinstance(q, dict) and "MetricStat" in q]
+    exprs = [q for q in queries if isinstance(q, dict) and "Expression" in q]
+    if len(queries) > MAX_QUERIES or len(stats) > MAX_QUERY_METRICS or \
+            len(exprs) > MAX_QUERY_EXPRESSIONS:
+        out.append(("Metrics", "%d queries (%d metrics, %d expressions): at most %d, %d and %d "
+                    "(CW-PMA)" % (len(queries), len(stats), len(exprs), MAX_QUERIES,
+                                  MAX_QUERY_METRICS, MAX_QUERY_EXPRESSIONS)))
+    returning = 0
+    for i, q in enumerate(queries):
+        if not isinstance(q, dict):
+            continue
+        where = "Metrics[%d]" % i
+        if ("MetricStat" in q) == ("Expression" in q):
+            out.append((where, "a query has either MetricStat or Expression (CW-PMA)"))
+        if q.get("ReturnData", True) is not False:
+            returning += 1
+        stat = q.get("MetricStat")
+        if isinstance(stat, dict):
+            period_rules(stat.get("Period"), evaluations, where + ".MetricStat.Period", out)
+    if queries and returning != 1:
+        out.append(("Metrics", "%d queries return data: exactly one must (the others "
+                    "ReturnData false; CW-PMA)" % returning))
+
+
+RULES = {
+    "PutScalingPolicy": policy_rules,
+    "StepScalingPolicyConfiguration": lambda doc, out: step_rules(doc, "", out),
+    "PutMetricAlarm": alarm_rules,
+}
+
+
+# --- CloudFormation resources -----------------------------------------------------------------
+
+_cfn_schemas = {}
+
+
+def cfn_schema(kind):
+    if kind not in _cfn_schemas:
+        with open(os.path.join(CFN_DIR, CFN_TYPES[kind]), encoding="utf-8") as f:
+            _cfn_schemas[kind] = json.load(f)
+    return _cfn_schemas[kind]
+
+
+def resolve_refs(value, resources, path, out):
+    """`{"Ref": ID}` of a resource of the template as the string CloudFormation resolves it to
+    (a ScalingPolicy's Ref is its ARN); a Ref to no resource is a problem."""
+    if isinstance(value, dict):
+        if list(value) == ["Ref"]:
+            if resources is None or value["Ref"] not in resources:
+                out.append((path or ROOT, "Ref to %s, which the template does not define"
+                            % json.dumps(value["Ref"])))
+            return "resolved-ref-" + str(value["Ref"])
+        return {k: resolve_refs(v, resources, join(path, k), out) for k, v in value.items()}
+    if isinstance(value, list):
+        return [resolve_refs(v, resources, "%s[%d]" % (path, i), out)
+                for i, v in enumerate(value)]
+    return value
+
+
+def cfn_problems(kind, props, resources, path, out):
+    """One resource's Properties against its schema, with the CloudFormation extensions
+    (requiredXor, dependentRequired, dependentExcluded) jsonschema does not know."""
+    import jsonschema
+    schema = cfn_schema(kind)
+    props = resolve_refs(props, resources, path, out)
+    body = {k: v for k, v in schema.items()
+            if k in ("properties", "definitions", "required", "additionalProperties")}
+    body["type"] = "object"
+    for e in jsonschema.Draft7Validator(body).iter_errors(props):
+        where = join(path, ".".join(str(p) for p in e.absolute_path))
+        out.append((where or ROOT, e.message))
+    if not isinstance(props, dict):
+        return
+    group = schema.get("requiredXor")
+    if group and sum(p in props for p in group) != 1:
+        out.append((path or ROOT, "requiredXor %s: exactly one must be present" % group))
+    for member, needs in schema.get("dependentRequired", {}).items():
+        if member in props:
+            out += [(join(path, member), "needs %s (dependentRequired)" % n)
+                    for n in needs if n not in props]
+    for member, excluded in schema.get("dependentExcluded", {}).items():
+        if member in props:
+            out += [(join(path, member), "excludes %s (dependentExcluded)" % x)
+                    for x in excluded if x in props]
+
+
+def cfn_document(kind, doc, out):
+    if kind == "AWS::CloudFormation::Template" or (isinstance(doc, dict) and "Resources" in doc):
+        resources = doc.get("Resources") if isinstance(doc, dict) else None
+        if not isinstance(resources, dict):
+            out.append((ROOT, "a template needs its Resources"))
+            return
+        for lid, r in resources.items():
+            if isinstance(r, dict) and r.get("Type") in CFN_TYPES and \
+                    (kind == "AWS::CloudFormation::Template" or r.get("Type") == kind):
+                cfn_problems(r["Type"], r.get("Properties", {}), resources,
+                             "Resources.%s.Properties" % lid, out)
+        return
+    if isinstance(doc, dict) and "Type" in doc:
+        if doc["Type"] != kind:
+            out.append(("Type", "%s, not %s" % (json.dumps(doc["Type"]), kind)))
+            return
+        cfn_problems(kind, doc.get("Properties", {}), None, "Properties", out)
+        return
+    cfn_problems(kind, doc, None, "", out)
+
+
 # --- driver ---------------------------------------------------------------------------------
 
 def validate_document(doc, shape_arg, model):
@@ -274,9 +553,15 @@ def validate_document(doc, shape_arg, model):
         if name is None:
             out.append((ROOT, "--shape auto: cannot tell which request or shape this is"))
             return out
+    if name in CFN_TYPES or name == "AWS::CloudFormation::Template":
+        cfn_document(name, doc.value, out)
+        return out
     shape = resolve_shape(model, name)
     out.extend(botocore_problems(doc.value, shape))
     walk(doc.value, shape, "", out)
+    rule = RULES.get(name.split(":")[-1] if name.startswith("cloudwatch:") else name)
+    if rule and isinstance(doc.value, dict):
+        rule(doc.value, out)
     return out
 
 
@@ -293,7 +578,8 @@ def main(argv=None):
     args = ap.parse_args(argv)
 
     model = _models.get(args.model) or _models.setdefault(args.model, load_model(args.model))
-    if args.shape != "auto" and resolve_shape(model, args.shape) is None:
+    if args.shape != "auto" and args.shape not in CFN_TYPES and \
+            resolve_shape(model, args.shape) is None:
         ap.error("unknown operation or shape: %s" % args.shape)
 
     problems = []

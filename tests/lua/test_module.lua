@@ -1,7 +1,7 @@
 -- tests/lua/test_module.lua: the Lua module (require "mmec") from a plain lua5.4, one TAP
 -- line per check. Run by tests/lua/suite.sh with LUA_CPATH pointing at the build.
 local mmec = require "mmec"
-print("1..24")   -- the TAP plan: the number of check() calls below
+print("1..25")   -- the TAP plan: the number of check() calls below
 
 local function check(name, cond)
   print((cond and "ok" or "not ok") .. " - lua module: " .. name)
@@ -32,6 +32,12 @@ check("emit of a failed compilation returns nil, message", none == nil and type(
 check("an unknown format is an argument error",
   select(2, pcall(c.emit, c, "yaml", 1)):find("unknown format 'yaml'", 1, true) ~= nil)
 check("an index out of range is an argument error", not pcall(c.emit, c, "policy", 2))
+-- Regression (lua-emit-error-keeps-reason): a format the compilation cannot give raised
+-- "cannot emit policy 1 as terraform" and kept the reason in :diagnostics() only.
+local nocap = mmec.compile("scale e on cpu avg 50%\n")
+local _, why = pcall(nocap.emit, nocap, "terraform")
+check("an emit error carries its reason",
+  tostring(why):find("cannot emit policy 1 as terraform: endpoint/e/variant/AllTraffic has no capacity", 1, true) ~= nil)
 check("compile needs a string", not pcall(mmec.compile))
 check("methods check their self", not pcall(c.policies, {}))
 local r, e = mmec.compile_file("/nonexistent/x.scale")

@@ -319,21 +319,14 @@ void import_match_alarms(importer *im) {
 
 /* ---- Asynchronous endpoints ---- */
 
-/* The metrics only an asynchronous endpoint publishes (async-inference-monitor.html), in
- * AWS/SageMaker with the dimension EndpointName. */
-static const char *const async_metrics[] = {
-    "ApproximateBacklogSize", "ApproximateBacklogSizePerInstance", "ApproximateAgeOfOldestRequest",
-    "HasBacklogWithoutCapacity", "TimeInBacklog", "TotalProcessingTime", "InvocationsProcessed",
-    "InvocationFailures"};
-
+/* Whether a metric is one only an asynchronous endpoint publishes (the catalogue's ON_ASYNC
+ * without ON_VARIANT: ApproximateBacklogSizePerInstance, HasBacklogWithoutCapacity, ...;
+ * SM-ASYNC-MON). */
 static int async_metric(const jnode *name, const jnode *ns) {
-    if (name == NULL || ns == NULL || name->type != J_STR || ns->type != J_STR ||
-        strcmp(ns->s, "AWS/SageMaker") != 0)
+    if (name == NULL || ns == NULL || name->type != J_STR || ns->type != J_STR)
         return 0;
-    for (size_t i = 0; i < sizeof async_metrics / sizeof async_metrics[0]; i++)
-        if (strcmp(name->s, async_metrics[i]) == 0)
-            return 1;
-    return 0;
+    const catalog_metric *m = catalog_metric_find(name->s, ns->s);
+    return m && (m->on & ON_ASYNC) && !(m->on & ON_VARIANT);
 }
 
 static int async_queries(importer *im, const jnode *metrics) {

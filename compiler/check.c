@@ -9,7 +9,7 @@
 
 #include "ast.h"
 #include "catalog.h"
-#include "check.h"
+#include "check_int.h"
 #include "internal.h"
 #include "schedule.h"
 
@@ -17,23 +17,6 @@
 #define MAX_POLICIES 50            /* per scalable target (UG-Q, not adjustable) */
 #define MAX_TARGET_VALUE 2.348542582773833e108   /* 2^360 (BC, MetricScale doc) */
 
-struct checker {
-    mmec_ctx *ctx;
-    model *m;
-    size_t cap_targets, cap_policies;
-    hash_table index;              /* the targets by (resource id, dimension); the checker's
-                                      alone, outside the arena, freed by check_end (or
-                                      check_abort when memory runs out) */
-    size_t errors_before;
-    size_t cap_schedules;
-    sched_draft *pending, **pending_tail;   /* one-line schedules, attached by check_end */
-};
-
-/* Defaults a block gives its policies. */
-typedef struct defaults {
-    const ast_cooldown *cooldown;
-    const ast_tok *model;
-} defaults;
 
 /* A token quoted for a message: escaped and cut so a megabyte-long token stays one line. */
 static const char *quote(checker *c, const ast_tok *t) {
@@ -87,7 +70,7 @@ static int check_sagemaker_name(checker *c, const ast_tok *t, const char *what) 
 }
 
 /* PolicyName: 1..256 printable ASCII characters (BC: pattern \p{Print}+). */
-static int check_policy_name(checker *c, const ast_tok *t) {
+static int policy_name_ok(checker *c, const ast_tok *t) {
     if (t->len == 0 || t->len > 256) {
         diag_error(c->ctx, "invalid-policy-name", t->loc,
                    "policy name must be 1 to 256 characters long, not %u", t->len);
@@ -218,7 +201,15 @@ static int parse_number(checker *c, const ast_tok *t, double *out) {
     return 1;
 }
 
-static void add_dim(checker *c, policy *p, const char *name, const char *value) {
+/* The helpers above, for the checker's other files (check_int.h). */
+const char *check_quote(checker *c, const ast_tok *t) { return quote(c, t); }
+char *check_tokstr(checker *c, const ast_tok *t) { return tokstr(c, t); }
+int check_tok_is(const ast_tok *t, const char *s) { return tok_is(t, s); }
+int check_duration(checker *c, const ast_tok *t, int32_t *out) { return parse_duration(c, t, out); }
+int check_number(checker *c, const ast_tok *t, double *out) { return parse_number(c, t, out); }
+int check_policy_name(checker *c, const ast_tok *t) { return policy_name_ok(c, t); }
+
+void check_add_dim(checker *c, policy *p, const char *name, const char *value) {
     dimension *d = mem_alloc(c->ctx, (p->ndims + 1) * sizeof *d);
     if (p->ndims)
         memcpy(d, p->dims, p->ndims * sizeof *d);
@@ -231,12 +222,12 @@ static void add_dim(checker *c, policy *p, const char *name, const char *value) 
 static void published_dims(checker *c, policy *p, metric_dims dims) {
     target *t = p->target;
     if (dims == DIMS_COMPONENT) {
-        add_dim(c, p, "InferenceComponentName", t->name);
+        check_add_dim(c, p, "InferenceComponentName", t->name);
     } else if (dims == DIMS_VARIANT) {
-        add_dim(c, p, "EndpointName", t->name);
-        add_dim(c, p, "VariantName", t->variant ? t->variant : DEFAULT_VARIANT);
+        check_add_dim(c, p, "EndpointName", t->name);
+        check_add_dim(c, p, "VariantName", t->variant ? t->variant : DEFAULT_VARIANT);
     } else if (dims == DIMS_ENDPOINT) {
-        add_dim(c, p, "EndpointName", t->name);
+        check_add_dim(c, p, "EndpointName", t->name);
     }
 }
 
@@ -245,12 +236,25 @@ static const char *kind_word(target_kind k) {
                                                                        : "a serverless endpoint";
 }
 
+/* A catalogued metric the target does not publish: an error, its policy or alarm would never
+ * receive data (SM-MON, SM-SLS, SM-ASYNC-MON: catalog_publishes). Returns 1 when reported. */
+static int not_published(checker *c, const policy *p, span at) {
+    const target *t = p->target;
+    if (p->metric == NULL || catalog_publishes(p->metric, t))
+        return 0;
+    diag_error(c->ctx, "not-published", at, "%s %s does not publish %s (%s): a %s on it would "
+               "never receive data", t->is_async ? "an asynchronous endpoint" : kind_word(t->kind),
+               t->resource_id, p->metric->name, p->metric->source,
+               c->alarm ? "step policy's alarm" : "policy");
+    return 1;
+}
+
 /* `model NAME`: the per-model dimension of the SageMaker page's examples (SM-MMEAS). */
 static void apply_model(checker *c, policy *p, const ast_tok *model_tok) {
     p->model_name = tokstr(c, model_tok);
     p->ndims = 0;
-    add_dim(c, p, "EndpointName", p->target->name);
-    add_dim(c, p, "ModelName", p->model_name);
+    check_add_dim(c, p, "EndpointName", p->target->name);
+    check_add_dim(c, p, "ModelName", p->model_name);
     diag_warning(c->ctx, "per-model-metric", model_tok->loc,
                  "SageMaker publishes no per-model metrics, so a policy on %s with a ModelName "
                  "dimension never receives data and never scales (SM-MME)", p->metric_name);
@@ -323,7 +327,7 @@ static int check_percent_target(checker *c, policy *p, const ast_metric *am,
         if (inst || cm->per == PER_NONE)
             return 0;
     }
-    if (units > 1 && unit_word && v <= 100) {
+    if (units > 1 && unit_word && v <= 100 && !c->quiet) {
         diag_warning(c->ctx, "per-unit-missing", am->value.loc,
                      "on %s %s ranges from 0 to %g%% (%u %ss): a target of %g%% is %g%% per %s",
                      inst->name, cm->name, top, units, unit_word, v, v / units, unit_word);
@@ -335,9 +339,35 @@ static int check_percent_target(checker *c, policy *p, const ast_metric *am,
     return 1;
 }
 
+/* An alarm's ExtendedStatistic written as a percentile: p0 to p100, at most two decimals
+ * (PutMetricAlarm ExtendedStatistic, cloudwatch model: p(\d{1,2}(\.\d{0,2})?|100)). */
+static int is_percentile(const ast_tok *t) {
+    if (t->len < 2 || t->s[0] != 'p')
+        return 0;
+    uint32_t i = 1, digits = 0, decimals = 0;
+    while (i < t->len && t->s[i] >= '0' && t->s[i] <= '9')
+        i++, digits++;
+    if (i < t->len && t->s[i] == '.') {
+        i++;
+        while (i < t->len && t->s[i] >= '0' && t->s[i] <= '9')
+            i++, decimals++;
+        if (decimals == 0)
+            return 0;
+    }
+    if (i != t->len || digits == 0 || decimals > 2)
+        return 0;
+    if (digits == 3)
+        return decimals == 0 && memcmp(t->s + 1, "100", 3) == 0;
+    return digits <= 2;
+}
+
 /* The statistic of a custom or utilization metric. */
 static int check_stat(checker *c, policy *p, const ast_metric *am) {
     unsigned bit = catalog_stat_from_word(am->stat.s, am->stat.len);
+    if (bit == 0 && c->alarm && is_percentile(&am->stat)) {
+        p->statistic = tokstr(c, &am->stat);
+        return 1;
+    }
     if (bit == 0) {
         static const char *const words[] = {"avg", "min", "max", "sum", "count"};
         if (am->stat.len > 1 && (am->stat.s[0] == 'p' || am->stat.s[0] == 'P') &&
@@ -378,7 +408,9 @@ static int check_stat(checker *c, policy *p, const ast_metric *am) {
 
 static void check_use(checker *c, const policy *p, span at) {
     const catalog_metric *cm = p->metric;
-    if (cm == NULL || cm->use == USE_GOOD)
+    /* "not a utilization metric" is target tracking's rule alone: an alarm may watch any
+     * published metric (latency, errors). */
+    if (cm == NULL || cm->use == USE_GOOD || c->alarm)
         return;
     if (cm->use == USE_BAD)
         diag_error(c->ctx, "not-utilization", at,
@@ -497,6 +529,8 @@ int check_open_value(mmec_ctx *ctx, open_value *o) {
                            "metric at this value", text);
     } else if (m.custom) {
         custom_value(&c, p, &m, v);
+    } else if (catalog_keyword_find(m.word.s, m.word.len)->kind == KW_ASYNC) {
+        p->target_value = v;
     } else if (p->predefined) {
         const catalog_keyword *kw = catalog_keyword_find(m.word.s, m.word.len);
         const catalog_predefined *pd =
@@ -556,6 +590,31 @@ static void pairing_hint(checker *c, const target *t, const ast_metric *am,
                                 "instance' or 'concurrency N per model'");
 }
 
+/* A predefined keyword in an alarm: the CloudWatch metric behind the type (UG-MON), with its
+ * published dimensions and the statistic written, or the metric's only (or largest) one. */
+static void alarm_predefined(checker *c, policy *p, const ast_metric *am,
+                             const catalog_predefined *pd) {
+    p->predefined = 0;
+    p->predefined_type = NULL;
+    p->high_resolution = 0;
+    const catalog_metric *cm = p->metric;
+    if (cm == NULL) {
+        diag_error(c->ctx, "metric-pairing", am->word.loc,
+                   "%s has no CloudWatch metric an alarm can watch", pd->type);
+        return;
+    }
+    p->namespace_ = cm->namespace_;
+    published_dims(c, p, cm->dims);
+    if (am->stat.s) {
+        check_stat(c, p, am);
+        return;
+    }
+    unsigned bit = cm->stats & STAT_SUM         ? STAT_SUM
+                   : cm->stats & STAT_MAXIMUM   ? STAT_MAXIMUM
+                                                : STAT_AVERAGE;
+    p->statistic = catalog_stat_name(bit);
+}
+
 /* `invocations N per instance`, `concurrency N per model`, `provisioned-concurrency N%`: a
  * PredefinedMetricSpecification, its unit word, its pairing with the target's dimension (SM-DEF),
  * then its value (`have_value`: `v` was read and is positive). */
@@ -575,7 +634,7 @@ static void check_predefined(checker *c, policy *p, const ast_metric *am,
                    kw->word, quote(c, &am->value), hint);
         return;
     }
-    if (am->stat.s)
+    if (am->stat.s && !c->alarm)
         diag_error(ctx, "statistic", am->stat.loc,
                    "'%s' is a predefined metric and takes no statistic", kw->word);
     const catalog_predefined *pd = catalog_predefined_for(kw->word, per);
@@ -598,11 +657,17 @@ static void check_predefined(checker *c, policy *p, const ast_metric *am,
                    "rejects other pairings)", pd->type, kind_word(t->kind), pd->dimension,
                    t->dimension);
         pairing_hint(c, t, am, pd);
+    } else {
+        not_published(c, p, am->word.loc);
     }
     if (model_tok && model_tok->s)
         diag_error(ctx, "per-model-metric", model_tok->loc,
                    "'model' does not apply to %s: a predefined metric takes no dimensions",
                    pd->type);
+    if (c->alarm) {
+        alarm_predefined(c, p, am, pd);
+        return;
+    }
     if (am->open)
         defer_value(c, p, am);
     else if (have_value)
@@ -637,6 +702,8 @@ static void check_utilization(checker *c, policy *p, const ast_metric *am,
     p->metric_name = name;
     p->namespace_ = ns;
     p->unit = p->metric->unit;
+    if (not_published(c, p, am->word.loc))
+        return;
     published_dims(c, p, p->metric->dims);
     check_use(c, p, am->word.loc);
     if (am->stat.s == NULL) {
@@ -647,6 +714,8 @@ static void check_utilization(checker *c, policy *p, const ast_metric *am,
     }
     if (!check_stat(c, p, am))
         return;
+    if (c->alarm && am->per.s && t->kind != TARGET_COMPONENT)
+        return;    /* the threshold's `per`, read with the value */
     if (t->kind == TARGET_COMPONENT && am->per.s) {
         diag_error(ctx, "per-unit", am->per.loc,
                    "%s is already relative to what each copy reserves; remove 'per %s'",
@@ -660,10 +729,74 @@ static void check_utilization(checker *c, policy *p, const ast_metric *am,
         else
             apply_model(c, p, model_tok);
     }
+    if (c->alarm)
+        return;
     if (am->open)
         defer_value(c, p, am);
     else if (have_value)
         check_percent_target(c, p, am, kw, v);
+}
+
+/* `backlog N per instance`, `backlog avg N`: an asynchronous endpoint's metric (KW_ASYNC:
+ * ApproximateBacklogSizePerInstance), a CustomizedMetricSpecification with the EndpointName
+ * dimension only and the keyword's statistic, as SM-ASYNC writes it (no Unit). */
+static void check_async_keyword(checker *c, policy *p, const ast_metric *am,
+                                const catalog_keyword *kw) {
+    mmec_ctx *ctx = c->ctx;
+    target *t = p->target;
+    if (!t->is_async) {
+        diag_error(ctx, "metric-pairing", am->word.loc,
+                   "only asynchronous endpoints publish %s (SM-ASYNC-MON): declare the endpoint "
+                   "with 'async %s { ... }'", kw->endpoint_metric, t->name);
+        return;
+    }
+    p->metric_name = kw->endpoint_metric;
+    p->namespace_ = kw->namespace_;
+    p->metric = catalog_metric_find(kw->endpoint_metric, kw->namespace_);
+    check_add_dim(c, p, "EndpointName", t->name);
+    if (c->alarm && am->stat.s)
+        return (void)check_stat(c, p, am);
+    if (am->stat.s && catalog_stat_from_word(am->stat.s, am->stat.len) != kw->stat) {
+        diag_error(ctx, "statistic", am->stat.loc,
+                   "%s is tracked as its %s (SM-ASYNC): write '%s %s N' or '%s N per %s'",
+                   kw->endpoint_metric, catalog_stat_name(kw->stat), kw->word,
+                   kw->stat == STAT_MAXIMUM ? "max" : kw->stat == STAT_MINIMUM ? "min" : "avg",
+                   kw->word, kw->per);
+        return;
+    }
+    p->statistic = catalog_stat_name(kw->stat);
+    if (am->per.s && !tok_is(&am->per, kw->per)) {
+        diag_error(ctx, "per-unit", am->per.loc, "'%s' is counted per %s: write 'per %s'",
+                   kw->word, kw->per, kw->per);
+        return;
+    }
+    if (c->alarm)
+        return;
+    if (am->stat.s == NULL && am->per.s == NULL) {
+        diag_error(ctx, "per-unit", am->value.loc,
+                   "'%s' needs what it is counted per: write '%s %s per %s'", kw->word, kw->word,
+                   quote(c, &am->value), kw->per);
+        return;
+    }
+    if (am->open) {
+        defer_value(c, p, am);
+        return;
+    }
+    double v = 0;
+    if (!parse_number(c, &am->value, &v))
+        return;
+    if (v <= 0) {
+        diag_error(ctx, "target-range", am->value.loc,
+                   "target must be greater than 0: target tracking holds the metric at this value");
+        return;
+    }
+    if (am->percent) {
+        diag_error(ctx, "target-unit", am->value.loc,
+                   "%s is a count of requests, not a percentage: write %s without '%%'",
+                   kw->endpoint_metric, quote(c, &am->value));
+        return;
+    }
+    p->target_value = v;
 }
 
 /* A metric written as a keyword: which keyword, its target value read once, then the predefined
@@ -673,6 +806,10 @@ static void check_keyword_metric(checker *c, policy *p, const ast_metric *am,
     const catalog_keyword *kw = catalog_keyword_find(am->word.s, am->word.len);
     if (kw == NULL) {
         unknown_metric(c, am);
+        return;
+    }
+    if (kw->kind == KW_ASYNC) {
+        check_async_keyword(c, p, am, kw);
         return;
     }
     /* `backlog`: an asynchronous endpoint's queue, which no other target has (SM-ASYNC-MON). */
@@ -685,7 +822,7 @@ static void check_keyword_metric(checker *c, policy *p, const ast_metric *am,
         return;
     }
     double v = 0;
-    int have_value = !am->open && parse_number(c, &am->value, &v);
+    int have_value = !c->alarm && !am->open && parse_number(c, &am->value, &v);
     if (have_value && v <= 0) {
         diag_error(c->ctx, "target-range", am->value.loc,
                    "target must be greater than 0: target tracking holds the metric at this value");
@@ -736,6 +873,8 @@ static void check_custom_metric(checker *c, policy *p, const ast_metric *am,
                        "%s is published for %s, not for %s", p->metric->name,
                        wants_component ? "inference components" : "endpoint variants",
                        kind_word(t->kind));
+        else
+            not_published(c, p, am->word.loc);
     }
     if (!check_stat(c, p, am))
         return;
@@ -771,7 +910,7 @@ static void check_custom_metric(checker *c, policy *p, const ast_metric *am,
                 if (e->name.len == d->name.len && memcmp(e->name.s, d->name.s, d->name.len) == 0)
                     diag_error(ctx, "dimension", d->name.loc, "dimension '%s' given twice",
                                quote(c, &d->name));
-            add_dim(c, p, tokstr(c, &d->name), tokstr(c, &d->value));
+            check_add_dim(c, p, tokstr(c, &d->name), tokstr(c, &d->value));
         }
         if (p->metric && p->metric->dims != DIMS_NONE) {
             int ok = 1;
@@ -793,6 +932,8 @@ static void check_custom_metric(checker *c, policy *p, const ast_metric *am,
     }
     if (model_tok && model_tok->s)
         apply_model(c, p, model_tok);
+    if (c->alarm)
+        return;
     double v = 0;
     if (am->open) {
         defer_value(c, p, am);
@@ -832,10 +973,12 @@ static void custom_value(checker *c, policy *p, const ast_metric *am, double v) 
 }
 
 /* A deterministic PolicyName: the resource, the variant when not the default, the metric. */
-static const char *derive_name(checker *c, const policy *p, const ast_metric *am) {
+const char *check_derive_name(checker *c, const policy *p, const ast_metric *am) {
     const target *t = p->target;
     char metric[128];
-    if (!am->custom) {
+    if (am->math) {
+        memcpy(metric, "math", 5);
+    } else if (!am->custom) {
         size_t n = am->word.len < sizeof metric - 1 ? am->word.len : sizeof metric - 1;
         memcpy(metric, am->word.s, n);
         metric[n] = '\0';
@@ -859,6 +1002,10 @@ static int str_eq(const char *a, const char *b) {
 /* Whether two policies track the same metric: two target-tracking policies on one target must
  * differ in it (UG-TT, "provided that each of them uses a different metric"). */
 static int same_metric(const policy *p, const policy *q) {
+    if (p->nqueries || q->nqueries)    /* math: the expressions, as written */
+        return p->nqueries && q->nqueries &&
+               strcmp(p->queries[p->nqueries - 1].expression,
+                      q->queries[q->nqueries - 1].expression) == 0;
     if (p->predefined || q->predefined)
         return p->predefined && q->predefined && strcmp(p->predefined_type, q->predefined_type) == 0;
     if (!str_eq(p->metric_name, q->metric_name) || !str_eq(p->namespace_, q->namespace_) ||
@@ -870,6 +1017,33 @@ static int same_metric(const policy *p, const policy *q) {
     return 1;
 }
 
+/* `math "EXPR" VALUE`: target tracking on a metric-math expression, its queries in
+ * CustomizedMetricSpecification.Metrics (AWS.md §1.3, UG-MM). */
+static void check_math_target(checker *c, policy *p, const ast_metric *am) {
+    if (!check_math(c, p->target, am, 0, &p->queries, &p->nqueries))
+        return;
+    if (am->open) {
+        diag_error(c->ctx, "open-value", am->value.loc,
+                   "a metric-math target cannot be left open: write its value");
+        return;
+    }
+    double v = 0;
+    if (!parse_number(c, &am->value, &v))
+        return;
+    if (v <= 0) {
+        diag_error(c->ctx, "target-range", am->value.loc,
+                   "target must be greater than 0: target tracking holds the metric at this value");
+        return;
+    }
+    if (am->percent) {
+        diag_error(c->ctx, "target-unit", am->value.loc,
+                   "a metric-math expression has no unit: write %s without '%%'",
+                   quote(c, &am->value));
+        return;
+    }
+    p->target_value = v;
+}
+
 static void check_scale(checker *c, target *t, const ast_scale *s, const defaults *def) {
     mmec_ctx *ctx = c->ctx;
     policy *p = mem_alloc(ctx, sizeof *p);
@@ -878,7 +1052,9 @@ static void check_scale(checker *c, target *t, const ast_scale *s, const default
     p->metric_loc = s->metric.word.loc;
 
     const ast_tok *model_tok = s->model.s ? &s->model : def->model;
-    if (s->metric.custom)
+    if (s->metric.math)
+        check_math_target(c, p, &s->metric);
+    else if (s->metric.custom)
         check_custom_metric(c, p, &s->metric, model_tok);
     else
         check_keyword_metric(c, p, &s->metric, model_tok);
@@ -920,36 +1096,45 @@ static void check_scale(checker *c, target *t, const ast_scale *s, const default
                          "('no scale-in')");
     }
     if (seen_name) {
-        if (check_policy_name(c, &seen_name->a))
+        if (policy_name_ok(c, &seen_name->a))
             p->name = tokstr(c, &seen_name->a);
     }
     if (p->name == NULL)
-        p->name = derive_name(c, p, &s->metric);
+        p->name = check_derive_name(c, p, &s->metric);
+    p->metric_loc = s->metric.loc;    /* for a duplicate metric's message; the word after */
+    int added = check_add_policy(c, p, seen_name ? seen_name->a.loc : s->loc, seen_name != NULL);
+    p->metric_loc = s->metric.word.loc;
+    (void)added;
+}
 
-    /* One policy per metric and per name on a scalable target. */
+int check_add_policy(checker *c, policy *p, span name_loc, int named) {
+    mmec_ctx *ctx = c->ctx;
+    target *t = p->target;
+    /* One policy per name on a scalable target, and one target-tracking policy per metric. */
     for (size_t i = 0; i < t->npolicies; i++) {
         policy *q = t->policies[i];
         if (strcmp(q->name, p->name) == 0) {
-            diag_error(ctx, "duplicate-policy", seen_name ? seen_name->a.loc : s->loc,
+            diag_error(ctx, "duplicate-policy", name_loc,
                        "a second policy named '%s' on %s", p->name, t->resource_id);
             diag_note(ctx, q->loc, "the first is here%s",
-                      seen_name ? "" : "; give one of them a 'name \"...\"'");
-            return;
+                      named ? "" : "; give one of them a 'name \"...\"'");
+            return 0;
         }
-        if (same_metric(p, q)) {
-            diag_error(ctx, "duplicate-metric", s->metric.loc,
+        if (p->type == POLICY_TARGET_TRACKING && q->type == POLICY_TARGET_TRACKING &&
+            same_metric(p, q)) {
+            diag_error(ctx, "duplicate-metric", p->metric_loc,
                        "a second target-tracking policy on %s for %s: each policy of a "
                        "scalable target needs its own metric (UG-TT)",
                        p->predefined ? p->predefined_type : p->metric_name, t->resource_id);
             diag_note(ctx, q->loc, "the first is here");
-            return;
+            return 0;
         }
     }
     if (t->npolicies == MAX_POLICIES) {
-        diag_error(ctx, "too-many-policies", s->loc,
+        diag_error(ctx, "too-many-policies", p->loc,
                    "more than %d scaling policies on %s (UG-Q: 50 per scalable target)",
                    MAX_POLICIES, t->resource_id);
-        return;
+        return 0;
     }
     size_t cap = t->npolicies;    /* exact-size growth: targets hold few policies */
     policy **grown = mem_alloc(ctx, (cap + 1) * sizeof *grown);
@@ -960,6 +1145,7 @@ static void check_scale(checker *c, target *t, const ast_scale *s, const default
     policy **slot = mem_push(ctx, &c->m->policies, &c->m->npolicies, &c->cap_policies,
                              sizeof *slot);
     *slot = p;
+    return 1;
 }
 
 
@@ -1045,8 +1231,8 @@ typedef const ast_item *block_settings[ITEM_HOOK + 1];
 static void block_settings_of(checker *c, const ast_target *at, block_settings seen) {
     memset(seen, 0, sizeof(block_settings));
     for (const ast_item *it = at->items; it; it = it->next) {
-        if (it->kind == ITEM_SCALE || it->kind == ITEM_SCHEDULE)
-            continue;
+        if (it->kind == ITEM_SCALE || it->kind > ITEM_HOOK)
+            continue;    /* statements: policies, schedules, definitions */
         if (seen[it->kind]) {
             diag_error(c->ctx, "duplicate", it->loc, "this setting is given twice in the block");
             diag_note(c->ctx, seen[it->kind]->loc, "first given here");
@@ -1058,7 +1244,7 @@ static void block_settings_of(checker *c, const ast_target *at, block_settings s
 
 /* The block's scalable target, added to the model: a new one, or the one the one-line policies
  * before it made, whose policies it takes over. NULL when the block defines a target twice. */
-static target *block_target(checker *c, const ast_target *at, target_kind kind,
+static target *block_target(checker *c, const ast_target *at, target_kind kind, int is_async,
                             const block_settings seen) {
     mmec_ctx *ctx = c->ctx;
     const char *variant = NULL;
@@ -1072,6 +1258,7 @@ static target *block_target(checker *c, const ast_target *at, target_kind kind,
     target *t = new_target(c, kind, tokstr(c, &at->name), variant, at->loc);
     target *prev = find_target(c, t->resource_id, t->dimension);
     t->from_block = 1;
+    t->is_async = is_async;
     if (prev == NULL) {
         add_target(c, t, NULL);
         return t;
@@ -1126,7 +1313,7 @@ static void block_capacity(checker *c, target *t, const ast_item *it) {
                    t->resource_id);
         ok = 0;
     }
-    if (ok && lo == 0 && t->kind == TARGET_VARIANT)
+    if (ok && lo == 0 && t->kind == TARGET_VARIANT && !t->is_async)
         diag_warning(ctx, "scale-to-zero", it->a.loc,
                      "scaling to zero is documented for inference components only (SM-ZERO); "
                      "SageMaker may reject a minimum of 0 instances for an endpoint variant "
@@ -1148,7 +1335,14 @@ static void block_policies(checker *c, const ast_target *at, target *t,
         diag_error(ctx, "not-applicable", seen[ITEM_MODEL]->loc, "'model' applies to endpoints only");
         def.model = NULL;
     }
+    c->lets = NULL;
     for (const ast_item *it = at->items; it; it = it->next) {
+        if (it->kind == ITEM_STEP)
+            check_step(c, t, it->step);
+        else if (it->kind == ITEM_FROM_ZERO)
+            check_from_zero(c, t, it);
+        else if (it->kind == ITEM_LET)
+            check_let(c, t, it->let);
         if (it->kind != ITEM_SCALE)
             continue;
         if (it->scale->target.s) {
@@ -1163,20 +1357,55 @@ static void block_policies(checker *c, const ast_target *at, target *t,
         }
         check_scale(c, t, it->scale, &def);
     }
+    c->lets = NULL;
 }
 
-/* A block: `endpoint`, `component` or `serverless` NAME { settings, policies, schedules }.
+/* Target tracking scales in to zero but cannot scale out of it (SM-ZERO, UG-TT): a block with
+ * a minimum of 0 and target tracking needs the step policy that scales out from zero, which
+ * `scale from zero` writes (an asynchronous endpoint's target tracking waits for the backlog
+ * to pass its target: SM-ASYNC). */
+static void warn_from_zero(checker *c, const ast_target *at, const target *t,
+                           const ast_item *capacity) {
+    mmec_ctx *ctx = c->ctx;
+    int tracking = 0;
+    for (size_t i = 0; i < t->npolicies; i++) {
+        if (check_is_from_zero(t->policies[i]))
+            return;
+        tracking |= t->policies[i]->type == POLICY_TARGET_TRACKING;
+    }
+    if (!tracking)
+        return;
+    if (t->is_async) {
+        diag_warning(ctx, "scale-from-zero", capacity->a.loc,
+                     "with a minimum of 0, target tracking scales %s out of zero late (on the "
+                     "backlog, once it passes the target) or never; scaling out on the first "
+                     "request needs a step scaling policy on HasBacklogWithoutCapacity (SM-ASYNC)",
+                     t->resource_id);
+    } else {
+        diag_warning(ctx, "scale-from-zero", capacity->a.loc,
+                     "with a minimum of 0, target tracking can scale %s in to zero but never "
+                     "out of it again; scaling out from zero needs a step scaling policy on "
+                     "NoCapacityInvocationFailures (SM-ZERO)", t->resource_id);
+        if (t->kind != TARGET_COMPONENT)
+            return;
+    }
+    diag_note(ctx, capacity->a.loc, "add 'scale from zero' to the block at line %u",
+              diag_line_of(ctx, at->loc.start));
+}
+
+/* A block: `endpoint`, `component`, `serverless` or `async` NAME { settings, policies, schedules }.
  * Settings first, each at most once; then the policies, which read them; then the schedules. */
 static void check_block(checker *c, const ast_target *at) {
     mmec_ctx *ctx = c->ctx;
     target_kind kind = at->kind == AST_COMPONENT ? TARGET_COMPONENT
                      : at->kind == AST_SERVERLESS ? TARGET_SERVERLESS : TARGET_VARIANT;
+    int is_async = at->kind == AST_ASYNC;
     const char *what = kind == TARGET_COMPONENT ? "inference component" : "endpoint";
     if (!check_sagemaker_name(c, &at->name, what))
         return;
     block_settings seen;
     block_settings_of(c, at, seen);
-    target *t = block_target(c, at, kind, seen);
+    target *t = block_target(c, at, kind, is_async, seen);
     if (t == NULL)
         return;
     if (seen[ITEM_INSTANCE])
@@ -1191,12 +1420,9 @@ static void check_block(checker *c, const ast_target *at) {
         if (it->kind == ITEM_SCHEDULE && schedule_build(ctx, it->schedule, &d))
             schedule_attach(ctx, c->m, &c->cap_schedules, t, &d);
     }
-    /* Target tracking scales in to zero but cannot scale out of it (SM-ZERO, UG-TT). */
-    if (t->has_capacity && t->min_capacity == 0 && t->npolicies > 0 && seen[ITEM_CAPACITY])
-        diag_warning(ctx, "scale-from-zero", seen[ITEM_CAPACITY]->a.loc,
-                     "with a minimum of 0, target tracking can scale %s in to zero but never "
-                     "out of it again; scaling out from zero needs a step scaling policy on "
-                     "NoCapacityInvocationFailures (SM-ZERO)", t->resource_id);
+    if (t->has_capacity && t->min_capacity == 0 && seen[ITEM_CAPACITY])
+        warn_from_zero(c, at, t, seen[ITEM_CAPACITY]);
+    check_fights(c, t);
 }
 
 checker *check_begin(mmec_ctx *ctx) {
@@ -1285,4 +1511,48 @@ int check_end(checker *c) {
     if (ctx->errors == 0 && c->m->npolicies == 0 && c->m->ntargets == 0)
         diag_warning(ctx, "empty", SPAN_NONE, "no scalable target or scaling policy in the file");
     return ctx->errors == c->errors_before ? 0 : 1;
+}
+
+int check_alarm_metric(checker *c, policy *p, const ast_metric *am) {
+    size_t before = c->ctx->errors;
+    c->alarm = 1;
+    if (am->custom)
+        check_custom_metric(c, p, am, NULL);
+    else
+        check_keyword_metric(c, p, am, NULL);
+    c->alarm = 0;
+    return c->ctx->errors == before && p->metric_name != NULL;
+}
+
+int check_metric_value(checker *c, policy *p, const ast_metric *am, const ast_tok *v,
+                       int percent, double *out) {
+    mmec_ctx *ctx = c->ctx;
+    double x = 0;
+    if (!parse_number(c, v, &x))
+        return 0;
+    ast_metric m = *am;
+    m.value = *v;
+    m.percent = percent;
+    m.open = 0;
+    size_t before = ctx->errors;
+    double saved = p->target_value;
+    p->target_value = x;
+    const catalog_keyword *kw = am->custom || am->math ? NULL
+                                : catalog_keyword_find(am->word.s, am->word.len);
+    if (am->custom) {
+        custom_value(c, p, &m, x);
+    } else if (kw && kw->kind == KW_UTILIZATION) {
+        check_percent_target(c, p, &m, kw, x);
+    } else if (kw && kw->kind == KW_PREDEFINED) {
+        const catalog_predefined *pd =
+            catalog_predefined_for(kw->word, am->per.s ? tokstr(c, &am->per) : NULL);
+        if (pd)
+            predefined_value(c, p, &m, pd, x);
+    } else if (percent) {    /* math, the async counts */
+        diag_error(ctx, "target-unit", v->loc, "%s has no unit of percent: write %s without '%%'",
+                   am->math ? "a metric-math expression" : p->metric_name, quote(c, v));
+    }
+    *out = p->target_value;
+    p->target_value = saved;
+    return ctx->errors == before;
 }

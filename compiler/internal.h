@@ -49,6 +49,8 @@ struct mmec_ctx {
     struct ast_file *ast;
     model model;
     void *scanner;             /* the live flex scanner, destroyed when unwinding */
+    size_t scan_reads;         /* refills of the scanner's buffer in the last parse: its work
+                                  on long tokens, which tests/unit/test_scanner.c bounds */
     struct checker *checker;   /* the live checker, released when unwinding */
     const char **hooks;        /* mmec_add_hook's paths (arena copies) */
     size_t nhooks, hooks_cap;

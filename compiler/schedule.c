@@ -58,6 +58,21 @@ static void cron_field_error(mmec_ctx *ctx, const ast_tok *t, const cron_expr *c
                   k == CRON_DOM ? ", L, LW and nW" : "");
 }
 
+/* rate(1 minutes), rate(5 hour): AWS's rate expressions take the singular unit with 1 and
+ * the plural above ("rate(1 hours) and rate(5 hour) aren't valid": EB-RATE). Application Auto
+ * Scaling's own documentation (BC) lists the six units without saying whether it refuses a
+ * mismatch: a warning, with the form AWS documents. */
+static void rate_number(mmec_ctx *ctx, const ast_tok *t, const cron_expr *c) {
+    const char *u = t->s + c->unit_off;
+    int plural = u[c->unit_len - 1] == 's';    /* then N is 1: the singular is wanted */
+    int base = (int)c->unit_len - plural;      /* the unit without its 's' */
+    span at = sub(t, c->unit_off, c->unit_len);
+    diag_warning(ctx, "schedule-rate-unit", at,
+                 "AWS's rate expressions take the singular unit with 1 and the plural above "
+                 "(EB-RATE: rate(1 hours) and rate(5 hour) are not valid)");
+    diag_note(ctx, at, plural ? "write '%.*s'" : "write '%.*ss'", base, u);
+}
+
 /* "at(...)", "rate(...)" or "cron(...)", as BC's PutScheduledAction documents them: cron has
  * six fields and '?' in exactly one of the two day fields (UG scheduled-scaling-using-cron).
  * The parser (cron.h) says what is wrong and where; every invalid cron field is reported. */
@@ -67,6 +82,8 @@ static int check_expression(mmec_ctx *ctx, const ast_tok *t) {
     span body = sub(t, c.body_off, c.body_len);
     switch (e) {
     case CRON_OK:
+        if (c.kind == CRON_RATE && c.rate_number)
+            rate_number(ctx, t, &c);
         return 1;
     case CRON_E_FORM:
         diag_error(ctx, "schedule-expression", t->loc,
@@ -207,8 +224,19 @@ static const char *check_timezone(mmec_ctx *ctx, const ast_tok *t) {
     char *name = mem_strndup(ctx, t->s, t->len);
     if (tm_zone_name_ok(t->s, t->len) && strlen(name) == t->len) {
         char *path = mem_printf(ctx, "%s/%s", tm_zone_dir(), name);
-        if (tm_is_tzif(path))
+        if (tm_is_tzif(path)) {
+            /* BC (PutScheduledAction Timezone): "the canonical names of the IANA time
+             * zones"; a backward-compatible link is not one. */
+            char canonical[256];
+            if (tm_zone_link(name, canonical, sizeof canonical)) {
+                diag_warning(ctx, "timezone-link", t->loc,
+                             "'%s' is an old name that tzdata keeps as a link to '%s'; AWS "
+                             "takes the canonical names of IANA time zones (BC)", name,
+                             canonical);
+                diag_note(ctx, t->loc, "write 'in %s'", canonical);
+            }
             return name;
+        }
     }
     diag_error(ctx, "timezone", t->loc, "unknown time zone '%.*s'", t->len > 60 ? 60 : (int)t->len,
                t->s);
@@ -237,15 +265,30 @@ static const char *check_date(mmec_ctx *ctx, const ast_tok *t) {
                       d.c.hour, d.c.minute, d.c.second);
 }
 
-/* ScheduledActionName: 1..256 characters, none of ':', '/', '|' or control characters, no
- * leading or trailing space (BC pattern). */
+/* The code point at s[*i] of valid UTF-8 (the source was checked, and a string's escapes
+ * add only ASCII), advancing *i. */
+static uint32_t next_code_point(const char *s, size_t len, size_t *i) {
+    unsigned char c = (unsigned char)s[(*i)++];
+    int more = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
+    uint32_t cp = more == 3 ? c & 0x07u : more == 2 ? c & 0x0Fu : more == 1 ? c & 0x1Fu : c;
+    for (; more > 0 && *i < len; more--)
+        cp = cp << 6 | ((unsigned char)s[(*i)++] & 0x3Fu);
+    return cp;
+}
+
+/* ScheduledActionName: 1..256 characters, none of ':', '/', '|' or the control characters
+ * U+0000..U+001F and U+007F..U+009F, no leading or trailing space (BC pattern). The pattern and
+ * the length are the service's (Java) strings: code points, counted in UTF-16 units, not the
+ * bytes of their UTF-8 ("€" is E2 82 AC, whose 0x82 is no control character). */
 static int check_action_name(mmec_ctx *ctx, const ast_tok *t, const char *suffix) {
-    size_t len = t->len + strlen(suffix);
-    int ok = len >= 1 && len <= 256 && t->len > 0 && t->s[0] != ' ' && t->s[t->len - 1] != ' ';
-    for (size_t i = 0; ok && i < t->len; i++) {
-        unsigned char c = (unsigned char)t->s[i];
-        ok = !(c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == ':' || c == '/' || c == '|');
+    size_t units = strlen(suffix);
+    int ok = t->len > 0 && t->s[0] != ' ' && t->s[t->len - 1] != ' ';
+    for (size_t i = 0; ok && i < t->len;) {
+        uint32_t cp = next_code_point(t->s, t->len, &i);
+        units += cp > 0xFFFF ? 2 : 1;
+        ok = !(cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == ':' || cp == '/' || cp == '|');
     }
+    ok = ok && units >= 1 && units <= 256;
     if (!ok)
         diag_error(ctx, "schedule-name", t->loc,
                    "invalid scheduled action name: 1 to 256 characters%s, without ':', '/', "

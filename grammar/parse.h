@@ -17,6 +17,8 @@ typedef struct parse_state {
     int eof_nl;            /* the separator before the end of input was sent */
     span open_brace;       /* the '{' of the block being parsed, for "to close" notes */
     int in_block;
+    span step_brace;       /* the '{' of the steps of a `step` statement being parsed */
+    int in_steps;
     int line_has_error;    /* a lexical error was reported on this line: no syntax error too */
     checker *chk;          /* NULL: keep the whole tree in ctx->ast */
 } parse_state;

@@ -64,8 +64,7 @@ static ast_item *item_tok(parse_state *ps, ast_item_kind kind, span loc, ast_tok
     return it;
 }
 
-/* The target value of `m`, as the `value` rule passed it on. */
-enum { VALUE_PERCENT = 1, VALUE_OPEN = 2 };
+/* The target value of `m`, as the `value` rule passed it on (VALUE_* of ast.h). */
 static void set_value(ast_metric *m, ast_tok v) {
     m->percent = (v.quoted & VALUE_PERCENT) != 0;
     m->open = (v.quoted & VALUE_OPEN) != 0;
@@ -117,6 +116,49 @@ static ast_cooldown *cooldown_new(parse_state *ps, ast_tok in, ast_tok out, span
     return c;
 }
 
+/* A keyword's text as a token, where a keyword is written as a word (`from` of a schedule, a
+ * `let` id). */
+static ast_tok word_at(parse_state *ps, span loc) {
+    ast_tok t = none();
+    t.s = ps->ctx->src.text + loc.start;
+    t.len = loc.end - loc.start;
+    t.loc = loc;
+    return t;
+}
+
+static ast_item *option_tok(parse_state *ps, ast_item_kind kind, span loc, ast_tok a, ast_tok b) {
+    ast_item *it = item_tok(ps, kind, loc, a);
+    it->b = b;
+    return it;
+}
+
+static ast_step *step_new(parse_state *ps, span loc, int range, ast_tok lower, ast_tok upper,
+                          ast_adjust adj) {
+    ast_step *st = ast_alloc(ps, sizeof *st);
+    st->loc = loc;
+    st->range = range;
+    st->lower = lower;
+    st->upper = upper;
+    st->adjust = adj;
+    return st;
+}
+
+static ast_adjust adjust_of(ast_tok verb, ast_tok n, int percent, span loc) {
+    ast_adjust a;
+    a.verb = verb;
+    a.n = n;
+    a.percent = percent;
+    a.loc = loc;
+    return a;
+}
+
+static ast_metric *metric_new(parse_state *ps, ast_metric *m, span loc) {
+    if (m == NULL)
+        m = ast_alloc(ps, sizeof *m);
+    m->loc = loc;
+    return m;
+}
+
 static void scale_error(span *loc, yyscan_t scanner, parse_state *ps, const char *msg) {
     (void)scanner;
     diag_error(ps->ctx, "syntax", *loc, "%s", msg);
@@ -125,6 +167,8 @@ static void scale_error(span *loc, yyscan_t scanner, parse_state *ps, const char
 
 %code requires {
 typedef struct ast_list { ast_item *head, *tail; } ast_list;
+typedef struct ast_steps { ast_step *head, *tail; span loc; int braces, broken; } ast_steps;
+typedef struct ast_cmp { alarm_compare op; } ast_cmp;
 typedef struct ast_dims { ast_dim *head, *tail; } ast_dims;
 typedef struct ast_words { ast_word *head, *tail; span loc; } ast_words;
 }
@@ -135,7 +179,11 @@ typedef struct ast_words { ast_word *head, *tail; span loc; } ast_words;
        ENDPOINT "endpoint" HOOK "hook" IN "in" INSTANCE "instance" METRIC "metric"
        MODEL "model" NAME "name_" NO "no" ON "on" OUT "out" PER "per" SCALE "scale"
        SCALE_IN "scale-in" SCHEDULE "schedule" SERVERLESS "serverless" UNIT "unit" VARIANT "variant"
+       ADD "add" AGGREGATE "aggregate" ASYNC "async" EVERY "every" FOR "for" FROM "from"
+       LET "let" MATH "math" MIN_CHANGE "min-change" MISSING_DATA "missing-data" OF "of"
+       REMOVE "remove" SET "set" STEP "step"
 %token LBRACE "{" RBRACE "}" EQ "=" COMMA "," DOTDOT ".." NL "end of line"
+       GT ">" GE ">=" LT "<" LE "<="
 
 %type <ast_tok> name value duration per_opt
 %type <ast_list> items options block
@@ -149,6 +197,16 @@ typedef struct ast_words { ast_word *head, *tail; span loc; } ast_words;
 %type <ast_words> days
 %type <ast_list> sched_opts
 %type <ast_item *> sched_opt
+%type <ast_step_policy *> step
+%type <ast_metric *> alarm_metric
+%type <ast_cmp> cmp
+%type <ast_list> step_opts
+%type <ast_item *> step_opt
+%type <ast_steps> step_body step_lines step_list
+%type <ast_step *> step_line
+%type <ast_adjust> adjust
+%type <ast_tok> bound let_id keyword
+%type <ast_let *> let
 
 %%
 
@@ -177,6 +235,7 @@ kind
     : ENDPOINT                     { $$ = AST_ENDPOINT; }
     | COMPONENT                    { $$ = AST_COMPONENT; }
     | SERVERLESS                   { $$ = AST_SERVERLESS; }
+    | ASYNC                        { $$ = AST_ASYNC; }
     ;
 
 block
@@ -200,6 +259,145 @@ item
     | COOLDOWN cooldown            { $$ = item_new(ps, ITEM_COOLDOWN, @$); $$->cooldown = *$2; }
     | scale                        { $$ = item_new(ps, ITEM_SCALE, @$); $$->scale = $1; }
     | schedule                     { $$ = item_new(ps, ITEM_SCHEDULE, @$); $$->schedule = $1; }
+    | step                         { $$ = item_new(ps, ITEM_STEP, @$); $$->step = $1; }
+    | SCALE FROM name options      { $$ = item_tok(ps, ITEM_FROM_ZERO, @$, $3);
+                                     $$->options = $4.head; }
+    | let                          { $$ = item_new(ps, ITEM_LET, @$); $$->let = $1; }
+    ;
+
+/* `step [on] METRIC CMP THRESHOLD OPTIONS (STEPS | ADJUST) OPTIONS` */
+step
+    : STEP on_opt alarm_metric cmp value per_opt step_opts step_body step_opts
+                                   { $$ = ast_alloc(ps, sizeof *$$); $$->loc = @$;
+                                     $$->metric = *$3; set_value(&$$->metric, $5);
+                                     $$->metric.per = $6; $$->metric.loc = span_join(@3, @5);
+                                     $$->compare = $4.op; $$->compare_loc = @4;
+                                     $$->options = list_add($7, $9.head).head;
+                                     $$->steps = $8.head; $$->steps_loc = $8.loc;
+                                     $$->braces = $8.braces; $$->broken = $8.broken; }
+    ;
+
+on_opt
+    : %empty
+    | ON
+    ;
+
+/* A metric as a target-tracking policy writes it, without its value. */
+alarm_metric
+    : WORD                         { $$ = metric_new(ps, NULL, @$); $$->word = $1; }
+    | WORD WORD                    { $$ = metric_new(ps, NULL, @$); $$->word = $1; $$->stat = $2; }
+    | METRIC STRING WORD custom_opts
+                                   { $$ = metric_new(ps, $4, @$); $$->custom = 1; $$->word = $2;
+                                     $$->stat = $3; }
+    | METRIC STRING IN name WORD custom_opts
+                                   { $$ = metric_new(ps, $6, @$); $$->custom = 1; $$->word = $2;
+                                     $$->namespace_ = $4; $$->stat = $5; }
+    | MATH STRING                  { $$ = metric_new(ps, NULL, @$); $$->math = 1; $$->word = $2; }
+    ;
+
+cmp
+    : ">"                          { $$.op = CMP_GT; }
+    | ">="                         { $$.op = CMP_GE; }
+    | "<"                          { $$.op = CMP_LT; }
+    | "<="                         { $$.op = CMP_LE; }
+    ;
+
+step_opts
+    : %empty                       { $$ = (ast_list){NULL, NULL}; }
+    | step_opts step_opt           { $$ = list_add($1, $2); }
+    ;
+
+step_opt
+    : EVERY duration               { $$ = item_tok(ps, ITEM_EVERY, @$, $2); }
+    | FOR NUMBER                   { $$ = option_tok(ps, ITEM_FOR, @$, $2, none()); }
+    | FOR NUMBER OF NUMBER         { $$ = option_tok(ps, ITEM_FOR, @$, $2, $4); }
+    | MISSING_DATA name            { $$ = item_tok(ps, ITEM_MISSING_DATA, @$, $2); }
+    | COOLDOWN duration            { $$ = item_new(ps, ITEM_COOLDOWN, @$);
+                                     $$->cooldown = *cooldown_new(ps, $2, $2, @$); }
+    | AGGREGATE name               { $$ = item_tok(ps, ITEM_AGGREGATE, @$, $2); }
+    | MIN_CHANGE NUMBER            { $$ = item_tok(ps, ITEM_MIN_CHANGE, @$, $2); }
+    | NAME name                    { $$ = item_tok(ps, ITEM_NAME, @$, $2); }
+    ;
+
+/* One adjustment for the whole breach, or one step per line in braces. */
+step_body
+    : adjust                       { $$.head = $$.tail = step_new(ps, @$, 0, none(), none(), $1);
+                                     $$.loc = @$; $$.braces = 0; $$.broken = 0; }
+    | "{"                          { ps->step_brace = @1; ps->in_steps = 1; }
+      step_list "}"                { ps->in_steps = 0; $$ = $3; $$.loc = span_join(@1, @4);
+                                     $$.braces = 1; }
+    ;
+
+step_list
+    : step_lines                   { $$ = $1; }
+    | step_lines step_line         { $$ = $1;
+                                     if ($$.tail) $$.tail->next = $2; else $$.head = $2;
+                                     $$.tail = $2; }
+    ;
+
+step_lines
+    : %empty                       { $$ = (ast_steps){NULL, NULL, {0, 0}, 0, 0}; }
+    | step_lines NL                { $$ = $1; }
+    | step_lines step_line NL      { $$ = $1;
+                                     if ($$.tail) $$.tail->next = $2; else $$.head = $2;
+                                     $$.tail = $2; }
+    | step_lines error NL          { $$ = $1; $$.broken = 1; yyerrok; }
+    ;
+
+/* `[LOWER] .. [UPPER] ADJUST`, an open end left out. */
+step_line
+    : bound ".." bound adjust      { $$ = step_new(ps, @$, 1, $1, $3, $4); }
+    | bound ".." adjust            { $$ = step_new(ps, @$, 1, $1, none(), $3); }
+    | ".." bound adjust            { $$ = step_new(ps, @$, 1, none(), $2, $3); }
+    | ".." adjust                  { $$ = step_new(ps, @$, 1, none(), none(), $2); }
+    ;
+
+bound
+    : NUMBER                       { $$ = $1; }
+    | PERCENT                      { $$ = $1; $$.quoted = VALUE_PERCENT; }
+    ;
+
+adjust
+    : ADD NUMBER                   { $$ = adjust_of(word_at(ps, @1), $2, 0, @$); }
+    | ADD PERCENT                  { $$ = adjust_of(word_at(ps, @1), $2, 1, @$); }
+    | REMOVE NUMBER                { $$ = adjust_of(word_at(ps, @1), $2, 0, @$); }
+    | REMOVE PERCENT               { $$ = adjust_of(word_at(ps, @1), $2, 1, @$); }
+    | SET NUMBER                   { $$ = adjust_of(word_at(ps, @1), $2, 0, @$); }
+    | SET PERCENT                  { $$ = adjust_of(word_at(ps, @1), $2, 1, @$); }
+    ;
+
+/* `let ID = METRIC` or `let ID = "EXPR"`. The id may be a keyword (`let capacity = ...`):
+ * after `let` nothing else can come. */
+let
+    : LET let_id "=" alarm_metric  { $$ = ast_alloc(ps, sizeof *$$); $$->loc = @$; $$->id = $2;
+                                     $$->metric = *$4; }
+    | LET let_id "=" STRING        { $$ = ast_alloc(ps, sizeof *$$); $$->loc = @$; $$->id = $2;
+                                     $$->expr = $4; }
+    ;
+
+let_id
+    : WORD                         { $$ = $1; }
+    | STRING                       { $$ = $1; }
+    | keyword                      { $$ = $1; }
+    ;
+
+keyword
+    : CAPACITY { $$ = word_at(ps, @1); } | COMPONENT { $$ = word_at(ps, @1); }
+    | COOLDOWN { $$ = word_at(ps, @1); } | DIMENSIONS { $$ = word_at(ps, @1); }
+    | ENDPOINT { $$ = word_at(ps, @1); } | HOOK { $$ = word_at(ps, @1); }
+    | IN { $$ = word_at(ps, @1); } | INSTANCE { $$ = word_at(ps, @1); }
+    | METRIC { $$ = word_at(ps, @1); } | MODEL { $$ = word_at(ps, @1); }
+    | NAME { $$ = word_at(ps, @1); } | NO { $$ = word_at(ps, @1); }
+    | ON { $$ = word_at(ps, @1); } | OUT { $$ = word_at(ps, @1); }
+    | PER { $$ = word_at(ps, @1); } | SCALE { $$ = word_at(ps, @1); }
+    | SCHEDULE { $$ = word_at(ps, @1); } | SERVERLESS { $$ = word_at(ps, @1); }
+    | UNIT { $$ = word_at(ps, @1); } | VARIANT { $$ = word_at(ps, @1); }
+    | ADD { $$ = word_at(ps, @1); } | AGGREGATE { $$ = word_at(ps, @1); }
+    | ASYNC { $$ = word_at(ps, @1); } | EVERY { $$ = word_at(ps, @1); }
+    | FOR { $$ = word_at(ps, @1); } | FROM { $$ = word_at(ps, @1); }
+    | LET { $$ = word_at(ps, @1); } | MATH { $$ = word_at(ps, @1); }
+    | OF { $$ = word_at(ps, @1); } | REMOVE { $$ = word_at(ps, @1); }
+    | SET { $$ = word_at(ps, @1); } | STEP { $$ = word_at(ps, @1); }
     ;
 
 /* `schedule WHEN OPTIONS` in a block; the top-level form names its target first. */
@@ -234,6 +432,7 @@ sched_opt
     | CAPACITY NUMBER              { $$ = item_tok(ps, ITEM_CAPACITY, @$, $2); $$->b = $2; }
     | NAME name                    { $$ = item_tok(ps, ITEM_NAME, @$, $2); }
     | WORD name                    { $$ = item_tok(ps, ITEM_BOUND, @$, $1); $$->b = $2; }
+    | FROM name                    { $$ = item_tok(ps, ITEM_BOUND, @$, word_at(ps, @1)); $$->b = $2; }
     ;
 
 scale
@@ -266,6 +465,8 @@ metric
     | METRIC STRING IN name WORD value custom_opts
                                    { $$ = $7; $$->custom = 1; $$->word = $2; $$->namespace_ = $4;
                                      $$->stat = $5; set_value($$, $6); $$->loc = @$; }
+    | MATH STRING value            { $$ = ast_alloc(ps, sizeof *$$); $$->math = 1; $$->word = $2;
+                                     set_value($$, $3); $$->loc = @$; }
     ;
 
 /* A target value; `quoted` carries VALUE_PERCENT and VALUE_OPEN until set_value takes them. */
@@ -345,7 +546,7 @@ name
  * mean" for a misspelt keyword, and point at the '{' an unfinished block opened. */
 static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner, parse_state *ps) {
     (void)scanner;
-    enum { MAX = 12 };
+    enum { MAX = 16 };
     yysymbol_kind_t expected[MAX];
     int n = yypcontext_expected_tokens(yyctx, expected, MAX);
     yysymbol_kind_t got = yypcontext_token(yyctx);
@@ -428,8 +629,8 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner, pa
         const char *cands[MAX];
         size_t nc = 0;
         for (int i = 0; i < n; i++) {
-            const char *kw[32];
-            size_t nkw = lex_keyword_names(kw, 32);
+            const char *kw[64];
+            size_t nkw = lex_keyword_names(kw, 64);
             for (size_t j = 0; j < nkw; j++)
                 if (strcmp(kw[j], yysymbol_name(expected[i])) == 0 ||
                     (expected[i] == YYSYMBOL_NAME && strcmp(kw[j], "name") == 0))
@@ -457,7 +658,10 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner, pa
     if (got == YYSYMBOL_OPEN || got == YYSYMBOL_OPEN_PERCENT)
         diag_note(ctx, loc, "only a target value or a cooldown can be left open with '?', for "
                             "a hook to compute");
-    if (got == YYSYMBOL_YYEOF && ps->in_block)
+    if (got == YYSYMBOL_YYEOF && ps->in_steps)
+        diag_note(ctx, ps->step_brace, "to close '{' at line %u",
+                  diag_line_of(ctx, ps->step_brace.start));
+    else if (got == YYSYMBOL_YYEOF && ps->in_block)
         diag_note(ctx, ps->open_brace, "to close '{' at line %u",
                   diag_line_of(ctx, ps->open_brace.start));
     return 0;
@@ -486,6 +690,7 @@ int parse_source(mmec_ctx *ctx, checker *chk) {
         mem_fail(ctx);
     ctx->scanner = scanner;
     ps.read_pos = ps.base;
+    ctx->scan_reads = 0;
     size_t before = ctx->errors;
     int rc = scale_parse(scanner, &ps);
     parse_abort(ctx);

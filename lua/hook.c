@@ -63,18 +63,18 @@ struct hook_decider {
  * make_readonly view with its own metatable. */
 static const char views_key = 0;
 #define VIEW_META "mmec.view"
-enum { VIEW_POLICY = 1, VIEW_TARGET, VIEW_DIMS, VIEW_OPEN };
+enum { VIEW_POLICY = 1, VIEW_TARGET, VIEW_DIMS, VIEW_OPEN, VIEW_STEP };
 
 /* The fields of the two views; the enums index the name lists. */
 enum {
     P_NAME, P_METRIC, P_PREDEFINED_TYPE, P_NAMESPACE, P_STATISTIC, P_UNIT, P_MODEL,
     P_DIMENSIONS, P_TARGET_VALUE, P_SCALE_IN_COOLDOWN, P_SCALE_OUT_COOLDOWN,
-    P_DISABLE_SCALE_IN, P_HIGH_RESOLUTION, P_OPEN
+    P_DISABLE_SCALE_IN, P_HIGH_RESOLUTION, P_OPEN, P_TYPE, P_STEP
 };
 static const char *const policy_view_fields[] = {
     "name", "metric", "predefined_type", "namespace", "statistic", "unit", "model",
     "dimensions", "target_value", "scale_in_cooldown", "scale_out_cooldown",
-    "disable_scale_in", "high_resolution", "open", NULL
+    "disable_scale_in", "high_resolution", "open", "type", "step", NULL
 };
 enum {
     T_NAME, T_KIND, T_VARIANT, T_RESOURCE_ID, T_SCALABLE_DIMENSION, T_INSTANCE, T_GPUS,
@@ -259,6 +259,61 @@ static void build_open(lua_State *L, const policy *p) {
             set_bool(L, open_field_key(f), 1);
 }
 
+static void set_number(lua_State *L, const char *k, double v) {
+    push_number(L, v);
+    lua_setfield(L, -2, k);
+}
+
+/* A step policy's configuration and its alarm (model.h step_config), as the AWS names say
+ * them: adjustment_type "ChangeInCapacity", steps {lower, upper, adjustment} with the bounds
+ * offsets from the threshold (nil when open), cooldown and min_adjustment_magnitude nil when
+ * not written, aggregation, from_zero, alarm {name, metric, namespace, statistic (or the
+ * percentile), comparison "GreaterThanThreshold", threshold, period, evaluation_periods,
+ * datapoints_to_alarm, treat_missing_data}. */
+static void build_step(lua_State *L, const policy *p) {
+    static const char *const adjustment_types[] = {"ChangeInCapacity", "PercentChangeInCapacity",
+                                                   "ExactCapacity"};
+    static const char *const comparisons[] = {"GreaterThanThreshold", "GreaterThanOrEqualToThreshold",
+                                              "LessThanThreshold", "LessThanOrEqualToThreshold"};
+    const step_config *sc = p->step;
+    const cw_alarm *a = &sc->alarm;
+    lua_createtable(L, 0, 8);
+    set_string(L, "adjustment_type", adjustment_types[sc->adjustment_type]);
+    lua_createtable(L, (int)sc->nsteps, 0);
+    for (uint32_t i = 0; i < sc->nsteps; i++) {
+        const step_adjustment *st = &sc->steps[i];
+        lua_createtable(L, 0, 3);
+        if (st->has_lower)
+            set_number(L, "lower", st->lower);
+        if (st->has_upper)
+            set_number(L, "upper", st->upper);
+        set_int(L, "adjustment", st->adjustment);
+        make_view(L);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    make_view(L);
+    lua_setfield(L, -2, "steps");
+    if (sc->has_cooldown)
+        set_int(L, "cooldown", sc->cooldown);
+    if (sc->has_min_adjustment_magnitude)
+        set_int(L, "min_adjustment_magnitude", sc->min_adjustment_magnitude);
+    set_string(L, "aggregation", sc->aggregation);
+    set_bool(L, "from_zero", sc->from_zero);
+    lua_createtable(L, 0, 10);
+    set_string(L, "name", a->name);
+    set_string(L, "metric", a->metric_name);
+    set_string(L, "namespace", a->namespace_);
+    set_string(L, "statistic", a->statistic ? a->statistic : a->extended_statistic);
+    set_string(L, "comparison", comparisons[a->compare]);
+    set_number(L, "threshold", a->threshold);
+    set_int(L, "period", a->period);
+    set_int(L, "evaluation_periods", a->evaluation_periods);
+    set_int(L, "datapoints_to_alarm", a->datapoints_to_alarm);
+    set_string(L, "treat_missing_data", a->treat_missing_data);
+    make_view(L);
+    lua_setfield(L, -2, "alarm");
+}
+
 /* An integer field, nil when the model does not have it. */
 static void push_int_or_nil(lua_State *L, int has, lua_Integer v) {
     if (has)
@@ -299,6 +354,15 @@ static void push_policy_field(lua_State *L, const policy *p, int f) {
         else
             lua_pushnil(L);
         return;
+    case P_TYPE:
+        lua_pushstring(L, p->type == POLICY_STEP ? "step" : "target-tracking");
+        return;
+    case P_STEP:
+        if (p->step)
+            push_lazy(L, VIEW_STEP, p, build_step);
+        else
+            lua_pushnil(L);
+        return;
     }
     lua_pushnil(L);
 }
@@ -320,7 +384,7 @@ static void push_target_field(lua_State *L, const target *t, int f) {
     const catalog_instance *in = t->instance;
     switch (f) {
     case T_NAME: push_string_or_nil(L, t->name); return;
-    case T_KIND: lua_pushstring(L, kind_name(t->kind)); return;
+    case T_KIND: lua_pushstring(L, t->is_async ? "async" : kind_name(t->kind)); return;
     case T_VARIANT: push_string_or_nil(L, t->variant); return;
     case T_RESOURCE_ID: push_string_or_nil(L, t->resource_id); return;
     case T_SCALABLE_DIMENSION: push_string_or_nil(L, t->dimension); return;
@@ -552,7 +616,7 @@ static void push_call(lua_State *L, check_run *run, int ref) {
         run->policy_meta = new_view_meta(L, VIEW_POLICY, policy_view_fields);
         run->target_meta = new_view_meta(L, VIEW_TARGET, target_view_fields);
     }
-    lua_createtable(L, VIEW_OPEN, 0);   /* this call's views; the last call's become garbage */
+    lua_createtable(L, VIEW_STEP, 0);   /* this call's views; the last call's become garbage */
     int views = lua_gettop(L);
     lua_pushvalue(L, views);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &views_key);

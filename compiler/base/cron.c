@@ -204,6 +204,9 @@ static cron_err parse_rate(const char *s, cron_expr *c) {
     for (size_t k = 0; n >= 1 && k < sizeof units / sizeof units[0]; k++)
         if (ulen == strlen(units[k].unit) && memcmp(sp + 1, units[k].unit, ulen) == 0) {
             c->rate = n * units[k].secs;
+            c->rate_number = (n == 1) != (k % 2 == 0);    /* even k: the singular */
+            c->unit_off = (size_t)(sp + 1 - s);
+            c->unit_len = ulen;
             return CRON_OK;
         }
     return CRON_E_RATE;

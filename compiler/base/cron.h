@@ -53,6 +53,9 @@ typedef struct cron_expr {
 
     int64_t at;                    /* at: the wall time, in seconds as if it were UTC */
     int64_t rate;                  /* rate: the period in seconds */
+    int rate_number;               /* rate: 1 when N is 1 with a plural unit, or N > 1 with
+                                      a singular one (rate(1 minutes), rate(5 hour)) */
+    size_t unit_off, unit_len;     /* rate: the unit's bytes */
 
     uint64_t minutes;              /* cron: bit i allows minute i */
     uint32_t hours;                /* bit i: hour i */

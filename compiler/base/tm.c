@@ -1,4 +1,5 @@
 /* tm.c: civil dates, the ISO-8601 parser, POSIX TZ strings and TZif zones (see tm.h). */
+#define _XOPEN_SOURCE 700   /* realpath, lstat */
 #include "tm.h"
 
 #include <dirent.h>
@@ -7,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* ---- civil dates --------------------------------------------------------------------------- */
@@ -375,6 +377,68 @@ int tm_is_tzif(const char *path) {
     ssize_t r = read(fd, magic, 4);
     close(fd);
     return r == 4 && memcmp(magic, "TZif", 4) == 0;
+}
+
+/* The link `name` of tzdata.zi's "L TARGET NAME" lines, its target into `out`. */
+static int zi_link(const char *dir, const char *name, char *out, size_t cap) {
+    char path[4096];
+    if ((size_t)snprintf(path, sizeof path, "%s/tzdata.zi", dir) >= sizeof path)
+        return 0;
+    FILE *f = fopen(path, "r");
+    if (f == NULL)
+        return 0;
+    char line[512];
+    int found = 0;
+    size_t nl = strlen(name);
+    while (!found && fgets(line, sizeof line, f) != NULL) {
+        if (line[0] != 'L' || line[1] != ' ')
+            continue;
+        char *target = line + 2, *sp = strchr(target, ' ');
+        if (sp == NULL)
+            continue;
+        char *link = sp + 1;
+        size_t ll = strcspn(link, "\r\n");
+        if (ll == nl && memcmp(link, name, nl) == 0 && (size_t)(sp - target) < cap) {
+            memcpy(out, target, (size_t)(sp - target));
+            out[sp - target] = '\0';
+            found = 1;
+        }
+    }
+    fclose(f);
+    return found;
+}
+
+int tm_zone_link(const char *name, char *out, size_t cap) {
+    if (cap == 0 || strcmp(name, "UTC") == 0 || strncmp(name, "Etc/", 4) == 0)
+        return 0;
+    out[0] = '\0';
+    const char *dir = tm_zone_dir();
+    char path[4096];
+    if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, name) >= sizeof path)
+        return 0;
+    struct stat st;
+    if (lstat(path, &st) != 0)
+        return 0;
+    int found = 0;
+    if (S_ISLNK(st.st_mode)) {
+        /* The link's target, as a name under the zone folder. */
+        char *real = realpath(path, NULL), *rdir = realpath(dir, NULL);
+        size_t dl = rdir ? strlen(rdir) : 0;
+        if (real && rdir && strncmp(real, rdir, dl) == 0 && real[dl] == '/' &&
+            strlen(real + dl + 1) < cap) {
+            memcpy(out, real + dl + 1, strlen(real + dl + 1) + 1);
+            found = strcmp(out, name) != 0;
+        }
+        free(real);
+        free(rdir);
+    } else if (S_ISREG(st.st_mode) && st.st_nlink > 1) {
+        found = zi_link(dir, name, out, cap);
+    }
+    if (found && (strcmp(out, "UTC") == 0 || strncmp(out, "Etc/", 4) == 0))
+        found = 0;    /* Zulu, UCT, Universal, GMT: UTC by another name */
+    if (!found)
+        out[0] = '\0';
+    return found;
 }
 
 /* The entry of folder `dir` equal to `name` ignoring case, copied to `out`. */

@@ -134,6 +134,11 @@ int tm_is_tzif(const char *path);
  * its area (Paris: Europe/Paris), into `out`; empty when there is none. */
 void tm_zone_suggest(const char *name, char *out, size_t cap);
 
+/* When zone `name` is a link (tzdata's backward-compatible names: US/Pacific, GB, Asia/Calcutta),
+ * writes the zone it links to into `out` and returns 1; 0 for a zone of its own. A link is a
+ * symbolic link in tm_zone_dir() (Debian), or a hard link listed as "L TARGET NAME" in its
+ * tzdata.zi. UTC and the Etc/ zones are not reported. */
+int tm_zone_link(const char *name, char *out, size_t cap);
 /* Loads zone `name` from tm_zone_dir() (NULL, "UTC" and "Etc/UTC": UTC without a file).
  * `alloc` may not be NULL. Returns TM_OK or a TM_E code; `z` is then empty. */
 int tm_zone_load(tm_zone *z, const char *name, base_alloc_fn alloc, void *alloc_user);

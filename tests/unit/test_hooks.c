@@ -171,7 +171,7 @@ static void views_behave_as_read_only_tables(void **state) {
                         "variant=AllTraffic vcpus=48");
     assert_string_equal(s.message[before + 2],
                         "dimensions disable_scale_in high_resolution metric name namespace "
-                        "statistic target_value");
+                        "statistic target_value type");
     mmec_free(ctx);
 }
 

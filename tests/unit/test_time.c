@@ -522,6 +522,70 @@ static void damaged_files(void **state) {
     assert_int_equal(tm_zone_parse(&z, bad, len - 1, std_alloc, NULL), TM_EFORMAT);
 }
 
+/* Links (zone-link-warned): a symbolic link and a hard link listed in tzdata.zi report the
+ * zone they link to; a zone of its own, UTC's other names and a missing name do not. */
+static void zone_links(void **state) {
+    (void)state;
+    char dir[] = "/tmp/mmec-tzlinks-XXXXXX", path[256], out[64];
+    assert_non_null(mkdtemp(dir));
+    const char *old = getenv("TZDIR");
+    char saved[4096] = "";
+    if (old)
+        snprintf(saved, sizeof saved, "%s", old);
+    setenv("TZDIR", dir, 1);
+    static const char *const folders[] = {"Area", "Old", "US", "Etc"};
+    for (size_t i = 0; i < 4; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, folders[i]);
+        assert_int_equal(mkdir(path, 0700), 0);
+    }
+    static const char *const files[] = {"Area/City", "Etc/UTC", "Area/Alone"};
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+        FILE *f = fopen(path, "w");
+        assert_non_null(f);
+        fputs("TZif", f);
+        fclose(f);
+    }
+    char a[256], b[256];
+    snprintf(a, sizeof a, "%s/Area/City", dir);
+    snprintf(b, sizeof b, "%s/Old/Name", dir);
+    assert_int_equal(link(a, b), 0);                       /* hard link, listed below */
+    snprintf(b, sizeof b, "%s/US/Pacific", dir);
+    assert_int_equal(symlink("../Area/City", b), 0);       /* symbolic link */
+    snprintf(a, sizeof a, "%s/Etc/UTC", dir);
+    snprintf(b, sizeof b, "%s/Zulu", dir);
+    assert_int_equal(symlink("Etc/UTC", b), 0);
+    snprintf(path, sizeof path, "%s/tzdata.zi", dir);
+    FILE *zi = fopen(path, "w");
+    assert_non_null(zi);
+    fputs("# version test\nZ Area/City 0 - X\nL Area/City Old/Name\nL Etc/UTC Zulu\n", zi);
+    fclose(zi);
+
+    assert_int_equal(tm_zone_link("US/Pacific", out, sizeof out), 1);
+    assert_string_equal(out, "Area/City");
+    assert_int_equal(tm_zone_link("Old/Name", out, sizeof out), 1);
+    assert_string_equal(out, "Area/City");
+    assert_int_equal(tm_zone_link("Area/City", out, sizeof out), 0);    /* nlink 2, not listed */
+    assert_int_equal(tm_zone_link("Area/Alone", out, sizeof out), 0);
+    assert_int_equal(tm_zone_link("Zulu", out, sizeof out), 0);
+    assert_int_equal(tm_zone_link("UTC", out, sizeof out), 0);
+    assert_int_equal(tm_zone_link("Nowhere/Else", out, sizeof out), 0);
+    char tiny[4];
+    assert_int_equal(tm_zone_link("US/Pacific", tiny, sizeof tiny), 0);   /* does not fit */
+
+    static const char *const rm[] = {"US/Pacific", "Old/Name", "Zulu", "tzdata.zi", "Area/City",
+                                     "Area/Alone", "Etc/UTC", "Area", "Old", "US", "Etc"};
+    for (size_t i = 0; i < sizeof rm / sizeof rm[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, rm[i]);
+        assert_int_equal(remove(path), 0);
+    }
+    assert_int_equal(rmdir(dir), 0);
+    if (saved[0])
+        setenv("TZDIR", saved, 1);
+    else
+        unsetenv("TZDIR");
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(civil_round_trips),
@@ -531,6 +595,7 @@ int main(void) {
         cmocka_unit_test(system_zones),
         cmocka_unit_test(spans_and_cache),
         cmocka_unit_test(damaged_files),
+        cmocka_unit_test(zone_links),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1460,8 +1460,11 @@ static const jnode *emitted(importer *im, mmec_ctx *child, mmec_format format, s
                             jreader *r) {
     char *text;
     size_t len;
-    if (mmec_emit(child, format, i, MMEC_EMIT_COMPACT, &text, &len) != MMEC_OK)
+    mmec_status st = mmec_emit(child, format, i, MMEC_EMIT_COMPACT, &text, &len);
+    if (st == MMEC_EINTERNAL)
         mem_fail(im->ctx);
+    if (st != MMEC_OK)      /* reported by the emitter: nothing to compare with */
+        return NULL;
     /* Copied to scratch memory, so an allocation failure from here on leaks nothing. */
     pcall_jmp *armed = mem_disarm(im->ctx);
     char *copy = mem_scratch(im->ctx, len + 1);

@@ -526,8 +526,30 @@ static const char *stat_of(importer *im, const jnode *v) {
     return w;
 }
 
-/* `metric "NAME" in "NS" STAT [unit U] [dimensions {...}]` of a Metric with its statistic. */
-static void write_general(importer *im, const jnode *m, const jnode *stat, const jnode *unit) {
+/* Whether `dims` are the dimensions the compiler fills in for catalogued metric `cm` on
+ * target `t` when none are written (check.c's published_dims). */
+static int published(importer *im, const itarget *t, const catalog_metric *cm, const jnode *dims) {
+    const char *a = NULL, *b = NULL;
+    switch (cm ? cm->dims : DIMS_NONE) {
+    case DIMS_COMPONENT:
+        return import_dims_are(im, dims, "InferenceComponentName", &a, NULL, NULL) &&
+               streq(a, t->name);
+    case DIMS_VARIANT:
+        return import_dims_are(im, dims, "EndpointName", &a, "VariantName", &b) &&
+               streq(a, t->name) && streq(b, t->variant ? t->variant : "AllTraffic");
+    case DIMS_ENDPOINT:
+        return import_dims_are(im, dims, "EndpointName", &a, NULL, NULL) && streq(a, t->name);
+    case DIMS_NONE:
+        break;
+    }
+    return 0;
+}
+
+/* `metric "NAME" in "NS" STAT [unit U] [dimensions {...}]` of a Metric with its statistic;
+ * the dimensions left out when they are those a catalogued metric is published with on
+ * this target, which the compiler fills in. */
+static void write_general(importer *im, const itarget *t, const jnode *m, const jnode *stat,
+                          const jnode *unit) {
     const jnode *name = import_member(im, m, "MetricName", J_STR, 1);
     const jnode *ns = import_member(im, m, "Namespace", J_STR, 1);
     const jnode *dims = import_member(im, m, "Dimensions", J_ARR, 0);
@@ -557,7 +579,8 @@ static void write_general(importer *im, const jnode *m, const jnode *stat, const
         if (d->type != J_OBJ || !import_member(im, d, "Name", J_STR, 1) ||
             !import_member(im, d, "Value", J_STR, 1))
             return;
-    import_dimensions(im, dims);
+    if (!published(im, t, catalog_metric_find(name->s, ns->s), dims))
+        import_dimensions(im, dims);
 }
 
 int import_is_backlog(importer *im, const itarget *t, const jnode *spec) {
@@ -843,7 +866,7 @@ static int write_alarm_metric(importer *im, entry *e, const jnode *a, int *perce
         *word = kw;
         return 1;
     }
-    write_general(im, a, stat ? stat : ext, unit);
+    write_general(im, t, a, stat ? stat : ext, unit);
     const jnode *name = import_get(im, a, "MetricName");
     *word = name && name->type == J_STR ? name->s : "metric";
     return name != NULL;
@@ -1171,7 +1194,7 @@ const jnode *import_write_lets(importer *im, itarget *t, const jnode *metrics) {
             import_mark(im, at, expr->loc);
         } else {
             const jnode *ms = import_get(im, q, "MetricStat");
-            write_general(im, import_get(im, ms, "Metric"), import_get(im, ms, "Stat"),
+            write_general(im, t, import_get(im, ms, "Metric"), import_get(im, ms, "Stat"),
                           import_get(im, ms, "Unit"));
         }
         strbuf_puts(im->out, "\n");

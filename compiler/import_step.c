@@ -546,8 +546,8 @@ static int published(importer *im, const itarget *t, const catalog_metric *cm, c
 }
 
 /* `metric "NAME" in "NS" STAT [unit U] [dimensions {...}]` of a Metric with its statistic;
- * the dimensions left out when they are those a catalogued metric is published with on
- * this target, which the compiler fills in. */
+ * the unit and the dimensions left out when they are those a catalogued metric is published
+ * with on this target, which the compiler fills in. */
 static void write_general(importer *im, const itarget *t, const jnode *m, const jnode *stat,
                           const jnode *unit) {
     const jnode *name = import_member(im, m, "MetricName", J_STR, 1);
@@ -569,7 +569,8 @@ static void write_general(importer *im, const itarget *t, const jnode *m, const 
         strbuf_printf(im->out, " %s", w);
         import_mark(im, at, stat->loc);
     }
-    if (unit) {
+    const catalog_metric *cm = catalog_metric_find(name->s, ns->s);
+    if (unit && !(cm && unit->type == J_STR && streq(cm->unit, unit->s))) {
         at = im->out->len;
         strbuf_puts(im->out, " unit ");
         import_name(im, unit->s);
@@ -579,7 +580,7 @@ static void write_general(importer *im, const itarget *t, const jnode *m, const 
         if (d->type != J_OBJ || !import_member(im, d, "Name", J_STR, 1) ||
             !import_member(im, d, "Value", J_STR, 1))
             return;
-    if (!published(im, t, catalog_metric_find(name->s, ns->s), dims))
+    if (!published(im, t, cm, dims))
         import_dimensions(im, dims);
 }
 

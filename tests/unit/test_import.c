@@ -111,7 +111,7 @@ static const char ZERO_AND_MATH[] =
     "\"ScalableDimension\":\"sagemaker:inference-component:DesiredCopyCount\","
     "\"PolicyType\":\"TargetTrackingScaling\",\"TargetTrackingScalingPolicyConfiguration\":"
     "{\"TargetValue\":5,\"CustomizedMetricSpecification\":{\"Metrics\":[{\"Id\":\"m1\","
-    "\"MetricStat\":{\"Metric\":{\"MetricName\":\"Invocations\",\"Namespace\":\"AWS/SageMaker\","
+    "\"MetricStat\":{\"Metric\":{\"MetricName\":\"InvocationsPerCopy\",\"Namespace\":\"AWS/SageMaker\","
     "\"Dimensions\":[{\"Name\":\"InferenceComponentName\",\"Value\":\"ic\"}]},\"Stat\":\"Sum\"},"
     "\"ReturnData\":false},{\"Id\":\"e1\",\"Expression\":\"m1 / 60\",\"ReturnData\":true}]}}}\n";
 static const char ZERO_AND_MATH_SCALE[] =
@@ -119,8 +119,8 @@ static const char ZERO_AND_MATH_SCALE[] =
     "\n"
     "component ic {\n"
     "    scale from zero\n"
-    "    let m1 = metric \"Invocations\" in \"AWS/SageMaker\" sum dimensions { InferenceComponentName = \"ic\" }\n"
-    "    scale on math \"m1 / 60\" 5 name \"ic-math\"\n"
+    "    let m1 = metric \"InvocationsPerCopy\" in \"AWS/SageMaker\" sum\n"
+    "    scale on math \"m1 / 60\" 5\n"
     "}\n";
 
 static void a_step_policy_and_its_alarm_in_two_inputs(void **state) {

@@ -23,7 +23,7 @@ check() {   # name, condition status
 }
 
 # The plan: the cases of part 1, the round trips of part 2 (each golden .scale file without
-# .rc compiles: its requests, or its scheduled actions, make a round trip), and 21 checks.
+# .rc compiles: its requests, or its scheduled actions, make a round trip), and 22 checks.
 schedules=() requests=()
 for json in "$here"/../infra/golden/*.schedule; do
     [ -s "$json" ] && [ ! -f "$json.rc" ] && schedules+=("$json")
@@ -32,7 +32,7 @@ for src in "$here"/../golden/*/*.scale "$here"/sources/*.scale; do
     [ -f "${src%.scale}.rc" ] || requests+=("$src")
 done
 cases=("$here"/*.json) goldjson=("$here"/../golden/*/*.json)
-echo "1..$(( ${#cases[@]} + ${#goldjson[@]} + ${#schedules[@]} + ${#requests[@]} + 21 ))"
+echo "1..$(( ${#cases[@]} + ${#goldjson[@]} + ${#schedules[@]} + ${#requests[@]} + 22 ))"
 
 for src in "${cases[@]}"; do
     name=$(basename "$src" .json)
@@ -151,6 +151,14 @@ for src in "${requests[@]}"; do
 done
 [ "$n" -gt 5 ]; check "round-trip/request-count ($n golden request outputs)" $?
 [ "$steps" -ge 2 ]; check "round-trip/alarm-count ($steps golden outputs with step policies and their alarms)" $?
+# The step policies of a CloudFormation template: each alarm's AlarmActions is a Ref to its
+# policy. Imported, they compile to the requests and alarms of the source it came from.
+steps_src=$here/sources/steps.scale
+"$mmec" -q -f cloudformation "$steps_src" >"$tmp/steps.cfn.json" 2>/dev/null &&
+    "$mmec" import -q "$tmp/steps.cfn.json" -o "$tmp/steps.cfn.scale" 2>/dev/null &&
+    cmp -s <("$mmec" -q -f request "$tmp/steps.cfn.scale" 2>/dev/null) <("$mmec" -q -f request "$steps_src" 2>/dev/null) &&
+    cmp -s <("$mmec" -q -f alarm "$tmp/steps.cfn.scale" 2>/dev/null) <("$mmec" -q -f alarm "$steps_src" 2>/dev/null)
+check "round-trip/cloudformation-step-policies" $?
 
 # The command line.
 cd "$tmp" || exit 1

@@ -169,7 +169,7 @@ check "cli/output-file" $?
 echo "keep me" > kept.scale
 "$mmec" import "$here/sagemaker-page.json" -o kept.scale 2>/dev/null
 rc=$?
-[ "$rc" = 1 ] && [ "$(cat kept.scale)" = "keep me" ] && [ -z "$(ls -A | grep -v -e '^in.json$' -e '^out.scale$' -e '^kept.scale$' -e '^rt' -e '^req' -e '^request-' -e '^alarm-' -e '^imported' -e '^check' -e '^out$' -e '^err$')" ]
+[ "$rc" = 1 ] && [ "$(cat kept.scale)" = "keep me" ] && [ -z "$(ls -A | grep -v -e '^in.json$' -e '^out.scale$' -e '^kept.scale$' -e '^rt' -e '^req' -e '^request-' -e '^alarm-' -e '^steps\.' -e '^imported' -e '^check' -e '^out$' -e '^err$')" ]
 check "cli/nothing-written-on-error" $?
 "$mmec" import >/dev/null 2>err; [ $? = 2 ] && grep -q "no input file" err
 check "cli/no-input" $?

@@ -133,23 +133,38 @@ static ast_item *option_tok(parse_state *ps, ast_item_kind kind, span loc, ast_t
 }
 
 static ast_step *step_new(parse_state *ps, span loc, int range, ast_tok lower, ast_tok upper,
-                          ast_adjust adj) {
+                          const ast_adjust *adj) {
     ast_step *st = ast_alloc(ps, sizeof *st);
     st->loc = loc;
     st->range = range;
     st->lower = lower;
     st->upper = upper;
-    st->adjust = adj;
+    st->adjust = *adj;
     return st;
 }
 
-static ast_adjust adjust_of(ast_tok verb, ast_tok n, int percent, span loc) {
-    ast_adjust a;
-    a.verb = verb;
-    a.n = n;
-    a.percent = percent;
-    a.loc = loc;
+static ast_adjust *adjust_of(parse_state *ps, ast_tok verb, ast_tok n, int percent, span loc) {
+    ast_adjust *a = ast_alloc(ps, sizeof *a);
+    a->verb = verb;
+    a->n = n;
+    a->percent = percent;
+    a->loc = loc;
     return a;
+}
+
+/* The steps of a `step` statement, built in place: the semantic values stay pointers, so the
+ * parser's stack entries keep their size (every shift copies one). */
+static ast_steps *steps_new(parse_state *ps) {
+    return ast_alloc(ps, sizeof(ast_steps));
+}
+
+static ast_steps *steps_add(ast_steps *l, ast_step *st) {
+    if (l->tail)
+        l->tail->next = st;
+    else
+        l->head = st;
+    l->tail = st;
+    return l;
 }
 
 static ast_metric *metric_new(parse_state *ps, ast_metric *m, span loc) {
@@ -202,9 +217,9 @@ typedef struct ast_words { ast_word *head, *tail; span loc; } ast_words;
 %type <ast_cmp> cmp
 %type <ast_list> step_opts
 %type <ast_item *> step_opt
-%type <ast_steps> step_body step_lines step_list
+%type <ast_steps *> step_body step_lines step_list
 %type <ast_step *> step_line
-%type <ast_adjust> adjust
+%type <ast_adjust *> adjust
 %type <ast_tok> bound let_id keyword
 %type <ast_let *> let
 
@@ -273,8 +288,8 @@ step
                                      $$->metric.per = $6; $$->metric.loc = span_join(@3, @5);
                                      $$->compare = $4.op; $$->compare_loc = @4;
                                      $$->options = list_add($7, $9.head).head;
-                                     $$->steps = $8.head; $$->steps_loc = $8.loc;
-                                     $$->braces = $8.braces; $$->broken = $8.broken; }
+                                     $$->steps = $8->head; $$->steps_loc = $8->loc;
+                                     $$->braces = $8->braces; $$->broken = $8->broken; }
     ;
 
 on_opt
@@ -321,27 +336,24 @@ step_opt
 
 /* One adjustment for the whole breach, or one step per line in braces. */
 step_body
-    : adjust                       { $$.head = $$.tail = step_new(ps, @$, 0, none(), none(), $1);
-                                     $$.loc = @$; $$.braces = 0; $$.broken = 0; }
+    : adjust                       { $$ = steps_add(steps_new(ps),
+                                                      step_new(ps, @$, 0, none(), none(), $1));
+                                     $$->loc = @$; }
     | "{"                          { ps->step_brace = @1; ps->in_steps = 1; }
-      step_list "}"                { ps->in_steps = 0; $$ = $3; $$.loc = span_join(@1, @4);
-                                     $$.braces = 1; }
+      step_list "}"                { ps->in_steps = 0; $$ = $3; $$->loc = span_join(@1, @4);
+                                     $$->braces = 1; }
     ;
 
 step_list
     : step_lines                   { $$ = $1; }
-    | step_lines step_line         { $$ = $1;
-                                     if ($$.tail) $$.tail->next = $2; else $$.head = $2;
-                                     $$.tail = $2; }
+    | step_lines step_line         { $$ = steps_add($1, $2); }
     ;
 
 step_lines
-    : %empty                       { $$ = (ast_steps){NULL, NULL, {0, 0}, 0, 0}; }
+    : %empty                       { $$ = steps_new(ps); }
     | step_lines NL                { $$ = $1; }
-    | step_lines step_line NL      { $$ = $1;
-                                     if ($$.tail) $$.tail->next = $2; else $$.head = $2;
-                                     $$.tail = $2; }
-    | step_lines error NL          { $$ = $1; $$.broken = 1; yyerrok; }
+    | step_lines step_line NL      { $$ = steps_add($1, $2); }
+    | step_lines error NL          { $$ = $1; $$->broken = 1; yyerrok; }
     ;
 
 /* `[LOWER] .. [UPPER] ADJUST`, an open end left out. */
@@ -358,12 +370,12 @@ bound
     ;
 
 adjust
-    : ADD NUMBER                   { $$ = adjust_of(word_at(ps, @1), $2, 0, @$); }
-    | ADD PERCENT                  { $$ = adjust_of(word_at(ps, @1), $2, 1, @$); }
-    | REMOVE NUMBER                { $$ = adjust_of(word_at(ps, @1), $2, 0, @$); }
-    | REMOVE PERCENT               { $$ = adjust_of(word_at(ps, @1), $2, 1, @$); }
-    | SET NUMBER                   { $$ = adjust_of(word_at(ps, @1), $2, 0, @$); }
-    | SET PERCENT                  { $$ = adjust_of(word_at(ps, @1), $2, 1, @$); }
+    : ADD NUMBER                   { $$ = adjust_of(ps, word_at(ps, @1), $2, 0, @$); }
+    | ADD PERCENT                  { $$ = adjust_of(ps, word_at(ps, @1), $2, 1, @$); }
+    | REMOVE NUMBER                { $$ = adjust_of(ps, word_at(ps, @1), $2, 0, @$); }
+    | REMOVE PERCENT               { $$ = adjust_of(ps, word_at(ps, @1), $2, 1, @$); }
+    | SET NUMBER                   { $$ = adjust_of(ps, word_at(ps, @1), $2, 0, @$); }
+    | SET PERCENT                  { $$ = adjust_of(ps, word_at(ps, @1), $2, 1, @$); }
     ;
 
 /* `let ID = METRIC` or `let ID = "EXPR"`. The id may be a keyword (`let capacity = ...`):

@@ -117,5 +117,10 @@ int cli_explain_main(int argc, char **argv);   /* cli_explain.c */
  * these, or -1 when the file cannot be read (errno set). */
 enum { CLI_CHECK_SAME = 0, CLI_CHECK_MISSING = 1, CLI_CHECK_DIFFERS = 2 };
 int cli_check_file(const char *path, const char *data, size_t len);
+/* --check with -o DIR/ of a one-file-per-document format: the `*.json` files of `dir` that are
+ * not among the `n` sorted file names the run would write (a policy removed from the source
+ * leaves its old file) are stale too. Prints each as "  PATH: no longer generated" and returns
+ * how many; (size_t)-1 when the folder cannot be read (errno set). */
+size_t cli_check_orphans(const char *dir, char *const *names, size_t n);
 
 #endif

@@ -3,6 +3,7 @@
  * target only when all of it was written (Redis rdbSave), so a failed run leaves an existing
  * file byte for byte as it was and leaves no temporary file behind. */
 #define _XOPEN_SOURCE 700   /* realpath */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -300,4 +301,52 @@ int cli_read_fd(int fd, size_t max, char **text, size_t *len) {
     *text = buf;
     *len = n;
     return 0;
+}
+
+static int cmp_name(const void *a, const void *b) {
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+size_t cli_check_orphans(const char *dir, char *const *names, size_t n) {
+    DIR *d = opendir(dir);
+    if (d == NULL)
+        return errno == ENOENT ? 0 : (size_t)-1;
+    char **orphans = NULL;
+    size_t found = 0, cap = 0, dl = strlen(dir);
+    int failed = 0;
+    struct dirent *e;
+    while (!failed && (e = readdir(d)) != NULL) {
+        const char *name = e->d_name;
+        size_t len = strlen(name);
+        if (len <= 5 || name[0] == '.' || strcmp(name + len - 5, ".json") != 0 ||
+            bsearch(&name, names, n, sizeof *names, cmp_name) != NULL)
+            continue;
+        if (found == cap) {
+            cap = cap ? 2 * cap : 8;
+            char **grown = realloc(orphans, cap * sizeof *grown);
+            failed = grown == NULL;
+            if (grown)
+                orphans = grown;
+        }
+        if (!failed && (orphans[found] = strdup(name)) != NULL)
+            found++;
+        else
+            failed = 1;
+    }
+    closedir(d);
+    /* In name order: readdir's order is the file system's. */
+    if (found)
+        qsort(orphans, found, sizeof *orphans, cmp_name);
+    const char *sep = dl > 0 && dir[dl - 1] == '/' ? "" : "/";
+    for (size_t i = 0; i < found; i++) {
+        if (!failed)
+            fprintf(stderr, "  %s%s%s: no longer generated (remove it)\n", dir, sep, orphans[i]);
+        free(orphans[i]);
+    }
+    free(orphans);
+    if (failed) {
+        errno = ENOMEM;
+        return (size_t)-1;
+    }
+    return found;
 }

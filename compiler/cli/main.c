@@ -236,6 +236,59 @@ static int shared_file_name(mmec_ctx *ctx, mmec_format fmt, size_t first, size_t
     return found;
 }
 
+/* What --check gathers: the text of a single output, the file names of a folder output. */
+typedef struct check_acc {
+    char *text;
+    size_t len, cap;
+    char **names;
+    size_t nnames, names_cap;
+} check_acc;
+
+static int acc_text(check_acc *a, const char *text, size_t len) {
+    if (a->len + len + 1 > a->cap) {
+        size_t cap = a->cap ? a->cap : 4096;
+        while (cap < a->len + len + 1)
+            cap *= 2;
+        char *grown = realloc(a->text, cap);
+        if (grown == NULL) {
+            fputs("mmec: out of memory\n", stderr);
+            return EXIT_INTERNAL;
+        }
+        a->text = grown;
+        a->cap = cap;
+    }
+    memcpy(a->text + a->len, text, len);
+    a->len += len;
+    a->text[a->len] = '\0';
+    return EXIT_OK;
+}
+
+static int acc_name(check_acc *a, const char *name) {
+    if (a->nnames == a->names_cap) {
+        size_t cap = a->names_cap ? 2 * a->names_cap : 16;
+        char **grown = realloc(a->names, cap * sizeof *grown);
+        if (grown == NULL) {
+            fputs("mmec: out of memory\n", stderr);
+            return EXIT_INTERNAL;
+        }
+        a->names = grown;
+        a->names_cap = cap;
+    }
+    if ((a->names[a->nnames] = strdup(name)) == NULL) {
+        fputs("mmec: out of memory\n", stderr);
+        return EXIT_INTERNAL;
+    }
+    a->nnames++;
+    return EXIT_OK;
+}
+
+static void acc_free(check_acc *a) {
+    for (size_t i = 0; i < a->nnames; i++)
+        free(a->names[i]);
+    free(a->names);
+    free(a->text);
+}
+
 /* What `mmec [compile]` emits and where, from its options and then from the compiled source. */
 typedef struct emit_plan {
     mmec_format fmt;
@@ -358,6 +411,9 @@ static int write_documents(const options *o, mmec_ctx *ctx, const emit_plan *p) 
     }
     int rc = EXIT_OK;
     size_t stale = 0, files = 0;
+    /* --check: one output file is compared whole (JSON Lines: all its lines at once); a
+     * folder's file names are kept to find the files no longer generated. */
+    check_acc acc = {0};
     for (size_t i = p->first; i < p->last && rc == EXIT_OK; i++) {
         char *text;
         size_t len;
@@ -379,10 +435,32 @@ static int write_documents(const options *o, mmec_ctx *ctx, const emit_plan *p) 
             snprintf(path, sizeof path, "%s%s%s", out, out[p->olen - 1] == '/' ? "" : "/",
                      name);
         }
-        files++;
-        rc = deliver(o, &single, p->to_dir ? path : NULL, text, len, &stale);
+        if (o->check && !p->to_dir) {
+            rc = acc_text(&acc, text, len);
+        } else {
+            files++;
+            rc = deliver(o, &single, p->to_dir ? path : NULL, text, len, &stale);
+            if (rc == EXIT_OK && o->check && !mmec_format_is_whole(p->fmt))
+                rc = acc_name(&acc, strrchr(path, '/') + 1);
+        }
         mmec_buffer_free(ctx, text);
     }
+    if (rc == EXIT_OK && o->check && !p->to_dir) {
+        files++;
+        rc = deliver(o, &single, NULL, acc.text ? acc.text : "", acc.len, &stale);
+    }
+    if (rc == EXIT_OK && o->check && p->to_dir && !mmec_format_is_whole(p->fmt)) {
+        qsort(acc.names, acc.nnames, sizeof *acc.names, by_string);
+        size_t orphans = cli_check_orphans(out, acc.names, acc.nnames);
+        if (orphans == (size_t)-1) {
+            fprintf(stderr, "mmec: cannot read the folder '%s': %s\n", out, strerror(errno));
+            rc = EXIT_IO;
+        } else {
+            stale += orphans;
+            files += orphans;
+        }
+    }
+    acc_free(&acc);
     cli_print_count(o->quiet, mmec_error_count(ctx), mmec_warning_count(ctx));
     if (!p->to_dir && !o->check) {
         if (rc != EXIT_OK && rc != EXIT_IO)

@@ -1,6 +1,13 @@
 /* fuzz_parse.c: the scanner and the parser alone (grammar/scale.l, grammar/scale.y), the
  * syntax tree kept whole (no checker). Oracles: no crash, leak or undefined behaviour; every
- * diagnostic well formed; an allocation failure never happens (inputs are small). */
+ * diagnostic well formed; an allocation failure never happens (inputs are small).
+ *
+ * Long tokens: an input whose first byte is 0xFF stands for the rest with its middle byte
+ * repeated LONG_RUN times, so that names, strings, comments, numbers and blanks far longer
+ * than the scanner's buffer (16 KiB) are fuzzed with the code that grows and refills it; the
+ * scanner's refills of such a parse stay logarithmic (tests/unit/test_scanner.c's bound). */
+#include <string.h>
+
 #include "fuzz.h"
 #include "internal.h"
 #include "parse.h"
@@ -11,13 +18,32 @@ typedef struct parse_run {
     size_t size;
 } parse_run;
 
+#define LONG_RUN (256u << 10)
+
 static void parse_it(void *ud) {
     parse_run *r = ud;
     r->ctx->src.name = "fuzz.scale";
-    r->ctx->src.text = mem_strndup(r->ctx, (const char *)r->data, r->size);
-    r->ctx->src.len = r->size;
+    int longer = r->size > 1 && r->data[0] == 0xFF;
+    if (longer) {
+        const uint8_t *d = r->data + 1;
+        size_t n = r->size - 1, mid = n / 2;
+        char *text = mem_alloc(r->ctx, n + LONG_RUN + 1);
+        memcpy(text, d, mid);
+        memset(text + mid, d[mid], LONG_RUN);
+        memcpy(text + mid + LONG_RUN, d + mid, n - mid);
+        text[n + LONG_RUN] = '\0';
+        r->ctx->src.text = text;
+        r->ctx->src.len = n + LONG_RUN;
+    } else {
+        r->ctx->src.text = mem_strndup(r->ctx, (const char *)r->data, r->size);
+        r->ctx->src.len = r->size;
+    }
     int rc = parse_source(r->ctx, NULL);
     FUZZ_ASSERT(rc == 0 || r->ctx->errors > 0);
+    /* One token of LONG_RUN bytes takes about log2(LONG_RUN / 16 KiB) refills, and every 16 KiB
+     * of short tokens one: 64 is far above either and far below the 8 KiB refills of old. */
+    if (longer)
+        FUZZ_ASSERT(r->ctx->scan_reads <= 64);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {

@@ -6,7 +6,13 @@
  * The alarm figures are the ones AWS.md records, and the text says how sure each is: AWS
  * documents neither the datapoint counts nor the 0.9 factor; they are what users observe
  * (AWS.md §4.1 RP-DELAY, §7). The update and delete notes come from the SageMaker developer
- * guide pages named beside them. */
+ * guide pages named beside them.
+ *
+ * Step policies (AWS.md §1.4, §4.6, §8) are explained from their own alarm, which mmec writes
+ * and documents: the alarm in words, each step as the capacity change it makes at which metric
+ * values, the cooldown and the aggregation, and how the policy meets target tracking on the
+ * same target. Scale from zero follows SM-ZERO and the asynchronous-inference autoscaling page
+ * (SM-ASYNC in docs/sources.md). */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +23,8 @@
 #include "check.h"
 #include "emit.h"
 #include "internal.h"
-#define DEFAULT_COOLDOWN 300   /* SageMaker targets (AWS.md §4.3, §6.6) */
+#define DEFAULT_COOLDOWN 300   /* SageMaker targets (AWS.md §4.3, §6.6); a step policy's
+                                  Cooldown when left out (UG-STEP; BC) */
 
 /* What the explainer writes into. The buffers and the index live in mmec_explain's frame,
  * outside the protected call, which releases them however the call ends. */
@@ -114,10 +121,107 @@ static const char *unit_of(const target *t) {
     return "units";
 }
 
+/* `n` units of the target's capacity: "1 instance", "3 copies". */
+static const char *count_of(mmec_ctx *ctx, const target *t, long n) {
+    if (n == 1 || n == -1) {
+        const char *one = t->kind == TARGET_VARIANT ? "instance"
+                          : t->kind == TARGET_COMPONENT ? "copy"
+                                                        : "unit of provisioned concurrency";
+        return mem_printf(ctx, "%ld %s", n, one);
+    }
+    return mem_printf(ctx, "%ld %s", n, unit_of(t));
+}
+
+/* The query whose value a specification uses (the last one, ReturnData true). */
+static const metric_query *returned(const metric_query *q, uint32_t n) {
+    for (uint32_t i = n; i-- > 0;)
+        if (q[i].return_data)
+            return &q[i];
+    return n ? &q[n - 1] : NULL;
+}
+
+static int is_step(const policy *p) { return p->type == POLICY_STEP && p->step; }
+
+/* Whether a step policy can lower the capacity: a negative step, or an exact capacity set
+ * when the metric is low (`<`/`<=`: the alarm of a scale-in). */
+static int step_scales_in(const policy *p) {
+    const step_config *c = p->step;
+    if (c->adjustment_type == ADJ_EXACT)
+        return c->alarm.compare == CMP_LT || c->alarm.compare == CMP_LE;
+    for (uint32_t i = 0; i < c->nsteps; i++)
+        if (c->steps[i].adjustment < 0)
+            return 1;
+    return 0;
+}
+
+static int step_scales_out(const policy *p) {
+    const step_config *c = p->step;
+    if (c->adjustment_type == ADJ_EXACT)
+        return !step_scales_in(p);
+    for (uint32_t i = 0; i < c->nsteps; i++)
+        if (c->steps[i].adjustment > 0)
+            return 1;
+    return 0;
+}
+
+/* How many of the target's policies are step policies, and whether one scales from zero. */
+static size_t count_steps(const target *t, int *from_zero) {
+    size_t n = 0;
+    *from_zero = 0;
+    for (size_t i = 0; i < t->npolicies; i++)
+        if (is_step(t->policies[i])) {
+            n++;
+            *from_zero |= t->policies[i]->step->from_zero;
+        }
+    return n;
+}
+
+/* A target that may have no capacity: what happens at 0 (SM-ZERO; SM-ASYNC). */
+static void explain_zero(text *o, const target *t, int from_zero) {
+    if (!t->has_capacity || t->min_capacity != 0 || t->npolicies == 0)
+        return;
+    if (from_zero)
+        para(o, 2, "It may scale in to 0 %s; `scale from zero` below scales it out again.",
+             unit_of(t));
+    else if (t->is_async)
+        para(o, 2, "It may scale in to 0 instances. Requests that arrive then wait in the queue, "
+                   "and without `scale from zero` it starts scaling out only once the backlog "
+                   "exceeds the target-tracking value (SM-ASYNC).");
+    else if (t->kind == TARGET_COMPONENT)
+        para(o, 2, "It may scale in to 0 copies, and nothing here scales it out again: target "
+                   "tracking cannot scale out from 0 (SM-ZERO); add `scale from zero`.");
+}
+
+/* How several policies on one target combine. */
+static void explain_several(text *o, const target *t, size_t nsteps) {
+    if (t->npolicies > 1 && nsteps == 0)
+        /* AWS.md §4.5 (UG-TT). */
+        para(o, 2, "With %zu policies it scales out when any of them asks to and scales in only "
+                   "when every one that may scale in asks to; the largest capacity wins.",
+             t->npolicies);
+    else if (t->npolicies > 1 && nsteps < t->npolicies)
+        /* AWS.md §4.5 and §8 (BC PutScalingPolicy doc). */
+        para(o, 2, "With %zu policies, %zu of them step scaling:%s a step policy acts whenever its "
+                   "alarm fires, and its scale-in is not blocked by target tracking; the largest "
+                   "capacity wins.", t->npolicies, nsteps,
+             t->npolicies - nsteps > 1 ? " target tracking scales out when any of its policies "
+                                         "asks to and scales in only when every one that may "
+                                         "scale in asks to;" : "");
+    else if (t->npolicies > 1)
+        /* AWS.md §8 (BC PutScalingPolicy doc). */
+        para(o, 2, "With %zu step policies, each acts whenever its alarm fires; when several act "
+                   "at once, the largest capacity wins.", t->npolicies);
+}
+
 static void explain_target(text *o, const target *t) {
+    int from_zero;
+    size_t nsteps = count_steps(t, &from_zero);
     switch (t->kind) {
     case TARGET_VARIANT:
-        put(o, "Endpoint %s, variant %s\n", t->name, t->variant);
+        if (t->is_async)
+            put(o, "Asynchronous endpoint %s, variant %s\n", t->name, t->variant);
+        else
+            put(o, "Endpoint %s, variant %s\n", t->name, t->variant);
         break;
     case TARGET_COMPONENT:
         put(o, "Inference component %s\n", t->name);
@@ -137,26 +241,27 @@ static void explain_target(text *o, const target *t) {
     else
         para(o, 2, "Capacity: not declared in this file; the scalable target must already be "
                    "registered (RegisterScalableTarget) with a MinCapacity and MaxCapacity.");
-    if (t->npolicies > 1)
-        /* AWS.md §4.5 (UG-TT). */
-        para(o, 2, "With %zu policies it scales out when any of them asks to and scales in only "
-                   "when every one that may scale in asks to; the largest capacity wins.",
-             t->npolicies);
+    explain_zero(o, t, from_zero);
+    explain_several(o, t, nsteps);
 }
 
 static const char *metric_phrase(mmec_ctx *ctx, const policy *p) {
     const char *what = p->metric_name ? p->metric_name : p->predefined_type;
+    if (p->nqueries && !p->metric_name) {
+        const metric_query *r = returned(p->queries, p->nqueries);
+        return mem_printf(ctx, "%s = %s (metric math, CustomizedMetricSpecification.Metrics; "
+                               "UG-MM)", r->id, r->expression ? r->expression : r->metric_name);
+    }
     if (p->predefined)
         return mem_printf(ctx, "%s (predefined metric type %s)", what, p->predefined_type);
     return mem_printf(ctx, "%s (%s, namespace %s%s%s)", what, p->statistic, p->namespace_,
                       p->unit ? ", unit " : "", p->unit ? p->unit : "");
 }
 
-/* What the target value means when CloudWatch sums a percentage over vCPUs or GPUs
+/* What a value of metric `m` means when CloudWatch sums a percentage over vCPUs or GPUs
  * (AWS.md §3.1, RP-CPU). */
-static const char *value_phrase(mmec_ctx *ctx, const policy *p) {
-    const target *t = p->target;
-    const catalog_metric *m = p->metric;
+static const char *per_core_phrase(mmec_ctx *ctx, const catalog_metric *m, const target *t,
+                                   double value) {
     if (m == NULL || m->per == PER_NONE)
         return "";
     unsigned n = !t->instance ? 0 : m->per == PER_GPU ? t->instance->gpus : t->instance->vcpus;
@@ -165,12 +270,65 @@ static const char *value_phrase(mmec_ctx *ctx, const policy *p) {
         return mem_printf(ctx, " (CloudWatch adds up the %ss of an instance: 100%% is one %s "
                                "fully busy)", unit, unit);
     return mem_printf(ctx, " (%g%% per %s on the %u %ss of an %s; CloudWatch adds them up, 0 to "
-                           "%u%%)", p->target_value / n, unit, n, unit, t->instance->name, 100 * n);
+                           "%u%%)", value / n, unit, n, unit, t->instance->name, 100 * n);
+}
+
+static const char *value_phrase(mmec_ctx *ctx, const policy *p) {
+    return per_core_phrase(ctx, p->metric, p->target, p->target_value);
+}
+
+/* A statistic in words: "the average", "the p99". */
+static const char *stat_phrase(mmec_ctx *ctx, const char *stat) {
+    static const char *const names[][2] = {{"Average", "average"}, {"Minimum", "minimum"},
+                                           {"Maximum", "maximum"}, {"Sum", "sum"},
+                                           {"SampleCount", "sample count"}};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(stat, names[i][0]) == 0)
+            return mem_printf(ctx, "the %s", names[i][1]);
+    return mem_printf(ctx, "the %s", stat);   /* an extended statistic: p99, p99.9 */
+}
+
+/* " in NAMESPACE with NAME = VALUE, ...": where CloudWatch reads a metric. Built in the arena
+ * (no buffer of its own that a throw would strand). */
+static const char *where_phrase(mmec_ctx *ctx, const char *ns, const dimension *d, uint32_t n,
+                                const char *unit) {
+    const char *r = mem_printf(ctx, " in %s", ns ? ns : "(no namespace)");
+    for (uint32_t i = 0; i < n; i++)
+        r = mem_printf(ctx, "%s%s%s = %s", r, i ? ", " : " with ", d[i].name, d[i].value);
+    return unit ? mem_printf(ctx, "%s, unit %s", r, unit) : r;
+}
+
+/* One query of a metric-math specification: "backlog = the average of ApproximateBacklogSize
+ * in AWS/SageMaker with EndpointName = q", or "ratio = backlog / capacity". */
+static const char *query_phrase(mmec_ctx *ctx, const metric_query *q) {
+    if (q->expression)
+        return mem_printf(ctx, "%s = %s", q->id, q->expression);
+    return mem_printf(ctx, "%s = %s%s%s of %s%s", q->id, stat_phrase(ctx, q->stat),
+                      q->period ? " over " : "", q->period ? say_duration(ctx, q->period) : "",
+                      q->metric_name, where_phrase(ctx, q->namespace_, q->dims, q->ndims, q->unit));
+}
+
+/* The definitions an expression uses, one paragraph each. */
+static void explain_queries(text *o, int indent, const metric_query *q, uint32_t n) {
+    const metric_query *r = returned(q, n);
+    for (uint32_t i = 0; i < n; i++)
+        if (&q[i] != r)
+            para(o, indent, "%s", query_phrase(o->ctx, &q[i]));
+}
+
+/* The name of what a target-tracking policy tracks, in its alarms' lines. */
+static const char *tracked_name(const policy *p) {
+    if (p->metric_name)
+        return p->metric_name;
+    if (p->predefined_type)
+        return p->predefined_type;
+    const metric_query *r = returned(p->queries, p->nqueries);
+    return r ? r->id : "the metric";
 }
 
 static void explain_alarms(text *o, const policy *p) {
     mmec_ctx *ctx = o->ctx;
-    const char *metric = p->metric_name ? p->metric_name : p->predefined_type;
+    const char *metric = tracked_name(p);
     para(o, 4, "Alarms target tracking creates and owns (do not edit them):");
     if (p->high_resolution)
         /* SM-DEF via AWS.md §4.1: 10-second metrics scale out much faster; the period and
@@ -228,6 +386,264 @@ static void explain_no_effect(text *o, const policy *p) {
         para(o, 6, "The policy itself: capacity %d..%d leaves nothing to scale.",
              (int)t->min_capacity, (int)t->max_capacity);
     }
+}
+
+/* ---- step policies ------------------------------------------------------------------------ */
+
+/* A value of an alarm's metric as people read it: "80%" for a percent metric, "500 ms" for a
+ * latency CloudWatch publishes in microseconds (only when exact), "0.7 (70%)" for a ratio. */
+static const char *say_value(mmec_ctx *ctx, const cw_alarm *a, double v) {
+    const catalog_metric *m = a->metric_name ? a->metric : NULL;
+    const char *unit = a->unit ? a->unit : m ? m->unit : NULL;
+    if (m && m->max == 1)
+        return mem_printf(ctx, "%g (%g%%)", v, v * 100);
+    if (unit == NULL || strcmp(unit, "None") == 0 || strcmp(unit, "Count") == 0)
+        return mem_printf(ctx, "%g", v);
+    if (strcmp(unit, "Percent") == 0)
+        return mem_printf(ctx, "%g%%", v);
+    if (strcmp(unit, "Microseconds") == 0 && v != 0 && v == 1000 * (double)(long long)(v / 1000))
+        return mem_printf(ctx, "%g ms", v / 1000);
+    if (strcmp(unit, "Microseconds") == 0)
+        return mem_printf(ctx, "%g microseconds", v);
+    if (strcmp(unit, "Milliseconds") == 0)
+        return mem_printf(ctx, "%g ms", v);
+    if (strcmp(unit, "Seconds") == 0)
+        return mem_printf(ctx, "%g %s", v, v == 1 ? "second" : "seconds");
+    return mem_printf(ctx, "%g %s", v, unit);
+}
+
+static const char *compare_words(alarm_compare c) {
+    switch (c) {
+    case CMP_GT: return "above";
+    case CMP_GE: return "at or above";
+    case CMP_LT: return "below";
+    case CMP_LE: return "at or below";
+    }
+    return "beyond";
+}
+
+/* The alarm's period: its own, or with math that of its metrics (each MetricStat has one). */
+static int32_t alarm_period(const cw_alarm *a) {
+    for (uint32_t i = 0; a->period == 0 && i < a->nqueries; i++)
+        if (a->queries[i].period)
+            return a->queries[i].period;
+    return a->period ? a->period : 60;
+}
+
+/* "for 3 of 5 minutes", "for 2 minutes in a row", "for 1 of 3 periods of 30 seconds". */
+static const char *datapoints_phrase(mmec_ctx *ctx, const cw_alarm *a) {
+    int n = a->datapoints_to_alarm, m = a->evaluation_periods;
+    int32_t period = alarm_period(a);
+    if (period == 60 && n == m)
+        return n == 1 ? "for 1 minute" : mem_printf(ctx, "for %d minutes in a row", n);
+    if (period == 60)
+        return mem_printf(ctx, "for %d of %d minutes", n, m);
+    const char *per = say_duration(ctx, period);
+    if (n == m)
+        return n == 1 ? mem_printf(ctx, "for one period of %s", per)
+                      : mem_printf(ctx, "for %d periods of %s in a row", n, per);
+    return mem_printf(ctx, "for %d of %d periods of %s", n, m, per);
+}
+
+/* What the alarm watches: "the p99 of ModelLatency", or "e1 = backlog / capacity". */
+static const char *alarm_subject(mmec_ctx *ctx, const cw_alarm *a) {
+    if (a->metric_name)
+        return mem_printf(ctx, "%s of %s", stat_phrase(ctx, a->extended_statistic
+                                                                 ? a->extended_statistic
+                                                                 : a->statistic),
+                          a->metric_name);
+    const metric_query *r = returned(a->queries, a->nqueries);
+    if (r == NULL)
+        return "its metric";
+    return mem_printf(ctx, "the value of %s = %s", r->id,
+                      r->expression ? r->expression : r->metric_name);
+}
+
+/* How CloudWatch treats missing datapoints (CW-PMA: TreatMissingData, "missing" when omitted;
+ * CloudWatch user guide, "Configuring how CloudWatch alarms treat missing data"). */
+static const char *missing_phrase(const char *how) {
+    if (strcmp(how, "breaching") == 0)
+        return "Missing datapoints count as breaching the threshold (TreatMissingData "
+               "breaching): no data keeps the alarm firing.";
+    if (strcmp(how, "notBreaching") == 0)
+        return "Missing datapoints count as within the threshold (TreatMissingData "
+               "notBreaching).";
+    if (strcmp(how, "ignore") == 0)
+        return "Missing datapoints are ignored (TreatMissingData ignore): the alarm keeps its "
+               "state.";
+    return "Missing datapoints are left out of the evaluation (TreatMissingData missing, "
+           "CloudWatch's default); when all of them are missing, the alarm goes to "
+           "INSUFFICIENT_DATA and the policy does nothing.";
+}
+
+/* The alarm: mmec writes it beside the policy (AWS.md §8), Application Auto Scaling neither
+ * creates nor owns it. */
+static void explain_step_alarm(text *o, const policy *p) {
+    mmec_ctx *ctx = o->ctx;
+    const cw_alarm *a = &p->step->alarm;
+    int32_t period = alarm_period(a);
+    para(o, 4, "Alarm %s (a CloudWatch alarm mmec writes beside the policy; its action invokes "
+               "the policy): in ALARM when %s over %s is %s %s%s %s.", a->name,
+         alarm_subject(ctx, a), say_duration(ctx, period), compare_words(a->compare),
+         say_value(ctx, a, a->threshold),
+         a->metric_name ? per_core_phrase(ctx, a->metric, p->target, a->threshold) : "",
+         datapoints_phrase(ctx, a));
+    if (a->metric_name)
+        para(o, 6, "CloudWatch reads %s%s.", a->metric_name,
+             where_phrase(ctx, a->namespace_, a->dims, a->ndims, a->unit));
+    else if (a->nqueries > 1)
+        para(o, 6, "where:");
+    if (!a->metric_name)
+        explain_queries(o, 8, a->queries, a->nqueries);
+    if (a->treat_missing_data)
+        para(o, 6, "%s", missing_phrase(a->treat_missing_data));
+    /* UG-STEP: the adjustments continue for further breaches until the alarm returns to OK;
+     * CW-ACT: Auto Scaling actions repeat while the alarm stays in ALARM. */
+    para(o, 6, "It goes into ALARM at the earliest %s after the metric crosses %s; while it "
+               "stays there, the policy is applied again at each evaluation (within the "
+               "cooldown below), until the alarm returns to OK.",
+         say_duration(ctx, (long)a->datapoints_to_alarm * period),
+         say_value(ctx, a, a->threshold));
+}
+
+/* The metric values of one step: "from 80% to 90%", "90% and above", "20% and below". The
+ * bounds are offsets from the threshold (AWS.md §1.4). */
+static const char *range_phrase(mmec_ctx *ctx, const cw_alarm *a, const step_adjustment *s) {
+    if (s->has_lower && s->has_upper)
+        return mem_printf(ctx, "from %s to %s", say_value(ctx, a, a->threshold + s->lower),
+                          say_value(ctx, a, a->threshold + s->upper));
+    if (s->has_lower)
+        return mem_printf(ctx, "%s and above", say_value(ctx, a, a->threshold + s->lower));
+    if (s->has_upper)
+        return mem_printf(ctx, "%s and below", say_value(ctx, a, a->threshold + s->upper));
+    return "any value";
+}
+
+/* A step's capacity change. A percentage is rounded toward zero, and a change between -1 and
+ * 1 becomes -1 or 1; MinAdjustmentMagnitude raises the smallest change (UG-STEP; AWS.md
+ * §4.6). */
+static const char *adjust_phrase(mmec_ctx *ctx, const policy *p, const step_adjustment *s) {
+    const step_config *c = p->step;
+    const target *t = p->target;
+    int v = s->adjustment;
+    switch (c->adjustment_type) {
+    case ADJ_CHANGE:
+        if (v == 0)
+            return "no change";
+        return mem_printf(ctx, "%s %s", v > 0 ? "add" : "remove", count_of(ctx, t, v < 0 ? -v : v));
+    case ADJ_PERCENT: {
+        if (v == 0)
+            return "no change";
+        long least = c->has_min_adjustment_magnitude && c->min_adjustment_magnitude > 1
+                         ? c->min_adjustment_magnitude : 1;
+        return mem_printf(ctx, "%s %d%% of the current capacity, rounded toward zero, at least "
+                               "%s%s", v > 0 ? "add" : "remove", v < 0 ? -v : v,
+                          count_of(ctx, t, least),
+                          c->has_min_adjustment_magnitude ? " (min-change)" : "");
+    }
+    case ADJ_EXACT:
+        return mem_printf(ctx, "set the capacity to exactly %s", count_of(ctx, t, v));
+    }
+    return "";
+}
+
+static const char *adjustment_type_name(adjustment_type t) {
+    return t == ADJ_PERCENT ? "PercentChangeInCapacity"
+           : t == ADJ_EXACT ? "ExactCapacity" : "ChangeInCapacity";
+}
+
+static const char *aggregation_words(const char *agg) {
+    if (agg == NULL || strcmp(agg, "Average") == 0)
+        return "average";
+    return strcmp(agg, "Minimum") == 0 ? "minimum" : "maximum";
+}
+
+static void explain_steps(text *o, const policy *p) {
+    mmec_ctx *ctx = o->ctx;
+    const step_config *c = p->step;
+    const target *t = p->target;
+    /* AWS.md §4.6 (UG-STEP): MetricAggregationType over the most recent datapoints, Average
+     * when left out (BC). */
+    para(o, 4, "Each time, Application Auto Scaling takes the %s of the alarm's most recent "
+               "datapoints (MetricAggregationType%s) and applies the step it falls in (%s):",
+         aggregation_words(c->aggregation), c->aggregation ? "" : ", by default",
+         adjustment_type_name(c->adjustment_type));
+    for (uint32_t i = 0; i < c->nsteps; i++)
+        para(o, 6, "%s: %s", range_phrase(ctx, &c->alarm, &c->steps[i]),
+             adjust_phrase(ctx, p, &c->steps[i]));
+    if (c->nsteps > 1)
+        /* AWS.md §1.4: above the threshold lower bounds are inclusive and upper exclusive,
+         * below it the other way round. */
+        para(o, 4, "A value on the bound between two steps takes the upper step above the "
+                   "threshold and the lower step below it.");
+    if (t->has_capacity)
+        para(o, 4, "The result stays within %d..%d %s.", (int)t->min_capacity,
+             (int)t->max_capacity, unit_of(t));
+}
+
+/* UG-STEP (BC StepScalingPolicyConfiguration.Cooldown doc). */
+static void explain_step_cooldown(text *o, const policy *p) {
+    mmec_ctx *ctx = o->ctx;
+    const step_config *c = p->step;
+    long cd = c->has_cooldown ? c->cooldown : DEFAULT_COOLDOWN;
+    const char *how = c->has_cooldown ? "" : " (the default when left out)";
+    if (step_scales_out(p))
+        para(o, 4, "Cooldown %s%s: after a scale-out, the alarm firing again within it adds "
+                   "only what a larger step asks beyond the capacity just added, which counts "
+                   "as part of the current capacity.", say_duration(ctx, cd), how);
+    if (step_scales_in(p))
+        para(o, 4, "Cooldown %s%s: after a scale-in, further scale-ins wait until it ends; a "
+                   "scale-out by another alarm during it happens at once and ends it.",
+             say_duration(ctx, cd), how);
+}
+
+/* Target tracking on the same target: the largest capacity wins, and a step scale-in is not
+ * blocked by target tracking, which may scale out again (AWS.md §8, BC PutScalingPolicy doc). */
+static void explain_mix(text *o, const policy *p) {
+    const target *t = p->target;
+    const char *names = NULL;
+    for (size_t i = 0; i < t->npolicies; i++)
+        if (!is_step(t->policies[i]))
+            names = names ? mem_printf(o->ctx, "%s, %s", names, t->policies[i]->name)
+                          : t->policies[i]->name;
+    if (names == NULL)
+        return;
+    para(o, 4, "Target tracking scales this target too (%s): when both act, the largest "
+               "capacity wins.%s", names,
+         step_scales_in(p) ? " This policy's scale-in is not blocked by target tracking, which "
+                             "may then scale out again: the two can fight." : "");
+}
+
+/* `scale from zero` (SM-ZERO for inference components; SM-ASYNC for asynchronous endpoints). */
+static void explain_from_zero(text *o, const policy *p) {
+    const target *t = p->target;
+    if (t->is_async)
+        para(o, 4, "Scale from zero (SM-ASYNC): requests that arrive while the endpoint has no "
+                   "instance wait in its queue, and HasBacklogWithoutCapacity becomes 1; this "
+                   "alarm then adds an instance, which SageMaker provisions while the requests "
+                   "keep waiting. Without it the endpoint would scale out from 0 only once the "
+                   "backlog exceeds the target-tracking value.");
+    else
+        para(o, 4, "Scale from zero (SM-ZERO): target tracking scales in to 0 copies but cannot "
+                   "scale out from 0. A request that no copy can serve fails and counts in "
+                   "NoCapacityInvocationFailures; this alarm then adds a copy, for which the "
+                   "endpoint provisions an instance (its ManagedInstanceScaling MinInstanceCount "
+                   "must be 0). Provisioning takes several minutes, and invocations fail "
+                   "meanwhile: clients should retry.");
+}
+
+static void explain_step_policy(text *o, const policy *p) {
+    put(o, "\n  Step policy %s (line %u)\n", p->name, diag_line_of(o->ctx, p->loc.start));
+    if (p->step->from_zero)
+        explain_from_zero(o, p);
+    explain_step_alarm(o, p);
+    explain_steps(o, p);
+    explain_step_cooldown(o, p);
+    explain_mix(o, p);
+    const target *t = p->target;
+    if (t->has_capacity && t->min_capacity == t->max_capacity)
+        para(o, 4, "Settings with no effect: the policy itself: capacity %d..%d leaves nothing "
+                   "to scale.", (int)t->min_capacity, (int)t->max_capacity);
 }
 
 /* ---- scheduled actions ------------------------------------------------------------------- */
@@ -393,6 +809,14 @@ static void explain_deployment(text *o, const target *t) {
                    "RetainAllVariantProperties to true in UpdateEndpoint to keep the instance "
                    "count scaling reached rather than the new configuration's "
                    "InitialInstanceCount.");
+    int from_zero;
+    if (count_steps(t, &from_zero))
+        /* AWS.md §8: Application Auto Scaling neither creates nor owns a step policy's alarm;
+         * AlarmActions takes the policy's ARN, known once the policy exists. */
+        para(o, 4, "Each step policy's alarm is a CloudWatch resource of its own: create it after "
+                   "the policy, with the policy's ARN in AlarmActions (-f cli, -f cloudformation "
+                   "and -f terraform wire it; -f alarm writes the PutMetricAlarm request without "
+                   "AlarmActions), and delete it with the policy.");
     /* https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-delete-with-scaling.html */
     para(o, 4, "Deleting the %s deregisters its scalable target only if the caller is allowed "
                "DeregisterScalableTarget; otherwise delete the policies and deregister the "
@@ -400,10 +824,18 @@ static void explain_deployment(text *o, const target *t) {
 }
 
 static void explain_policy(text *o, const policy *p) {
+    if (is_step(p)) {
+        explain_step_policy(o, p);
+        return;
+    }
     put(o, "\n  Policy %s (line %u)\n", p->name, diag_line_of(o->ctx, p->loc.start));
     para(o, 4, "Keeps %s near %g%s: adds %s while it is above and removes them while it is "
                "well below.", metric_phrase(o->ctx, p), p->target_value,
          value_phrase(o->ctx, p), unit_of(p->target));
+    if (p->nqueries > 1 && !p->metric_name) {
+        para(o, 4, "where:");
+        explain_queries(o, 6, p->queries, p->nqueries);
+    }
     for (const open_value *v = first_open(o, p); v && v->policy == p;
          v = v->next)
         if (v->filled)
@@ -429,7 +861,10 @@ static mmec_status explain_fn(mmec_ctx *ctx, void *arg) {
         put(o, "\n");
         explain_deployment(o, t);
     }
-    if (m->npolicies)
+    size_t tracking = 0;
+    for (size_t i = 0; i < m->npolicies; i++)
+        tracking += !is_step(m->policies[i]);
+    if (tracking)
         /* AWS.md §4.1 (RP-DELAY) and §7 (aws/copilot-cli#4233, terraform-provider-aws#42553);
          * high resolution: §4.1 (SM-DEF). */
         para(o, 0, "\n* Observed, not documented by AWS: users see target tracking alarm after "

@@ -7,6 +7,10 @@
  * lines at the start or end of a file or block go. Trailing comments of neighbouring lines are
  * aligned, as gofmt does, so a commented block reads as a table.
  *
+ * A step policy prints its options in one order (for, every, missing-data, aggregate, cooldown,
+ * min-change, name): before the '{' of its steps, or after the adjustment of the one-step form.
+ * Its steps go one a line with their adjustments aligned in a column.
+ *
  * The layout depends only on the tree and the comments, never on how the input was spaced,
  * which is what makes fmt of fmt a no-op. */
 #include <string.h>
@@ -207,6 +211,11 @@ static void put_value(fmt *f, const ast_metric *m) {
 }
 
 static void put_metric(fmt *f, const ast_metric *m) {
+    if (m->math) {
+        put_word(f, "math ", m->word);
+        put_value(f, m);
+        return;
+    }
     if (m->custom) {
         put_word(f, "metric ", m->word);
         if (m->namespace_.s)
@@ -226,6 +235,28 @@ static void put_metric(fmt *f, const ast_metric *m) {
         put_word(f, " per ", m->per);
 }
 
+/* A metric without its value, as a step alarm and a `let` write it: a custom metric's unit
+ * and dimensions come before the comparison. */
+static void put_alarm_metric(fmt *f, const ast_metric *m) {
+    if (m->math) {
+        put_word(f, "math ", m->word);
+        return;
+    }
+    if (!m->custom) {
+        put_tok(f, m->word);
+        if (m->stat.s)
+            put_word(f, " ", m->stat);
+        return;
+    }
+    put_word(f, "metric ", m->word);
+    if (m->namespace_.s)
+        put_word(f, " in ", m->namespace_);
+    put_word(f, " ", m->stat);
+    if (m->unit.s)
+        put_word(f, " unit ", m->unit);
+    put_dims(f, m);
+}
+
 /* `cooldown 5m` when one duration was written for both, else `in` before `out`. */
 static void put_cooldown(fmt *f, const ast_cooldown *c) {
     puts_(f, "cooldown");
@@ -239,6 +270,18 @@ static void put_cooldown(fmt *f, const ast_cooldown *c) {
         put_duration(f, " out ", c->out);
 }
 
+/* The options of `scale` and `scale from zero`, in the order written. */
+static void put_options(fmt *f, const ast_item *o) {
+    for (; o; o = o->next) {
+        switch (o->kind) {
+        case ITEM_COOLDOWN: puts_(f, " "); put_cooldown(f, &o->cooldown); break;
+        case ITEM_NO_SCALE_IN: puts_(f, " no scale-in"); break;
+        case ITEM_NAME: put_word(f, " name ", o->a); break;
+        default: break;   /* the grammar puts no other item among a policy's options */
+        }
+    }
+}
+
 static void put_scale(fmt *f, const ast_scale *s) {
     puts_(f, "scale");
     if (s->target.s)
@@ -249,14 +292,7 @@ static void put_scale(fmt *f, const ast_scale *s) {
         put_word(f, " model ", s->model);
     puts_(f, " on ");
     put_metric(f, &s->metric);
-    for (const ast_item *o = s->options; o; o = o->next) {
-        switch (o->kind) {
-        case ITEM_COOLDOWN: puts_(f, " "); put_cooldown(f, &o->cooldown); break;
-        case ITEM_NO_SCALE_IN: puts_(f, " no scale-in"); break;
-        case ITEM_NAME: put_word(f, " name ", o->a); break;
-        default: break;   /* the grammar puts no other item among a policy's options */
-        }
-    }
+    put_options(f, s->options);
 }
 
 /* `schedule [TARGET] WHEN OPTIONS`: days joined by commas with no spaces, a window's times
@@ -290,6 +326,121 @@ static void put_schedule(fmt *f, const ast_schedule *s) {
     }
 }
 
+/* A step option, with the space before it. */
+static void put_step_option(fmt *f, const ast_item *o) {
+    switch (o->kind) {
+    case ITEM_FOR:
+        put_word(f, " for ", o->a);
+        if (o->b.s)
+            put_word(f, " of ", o->b);
+        break;
+    case ITEM_EVERY: put_duration(f, " every ", o->a); break;
+    case ITEM_MISSING_DATA: put_word(f, " missing-data ", o->a); break;
+    case ITEM_AGGREGATE: put_word(f, " aggregate ", o->a); break;
+    case ITEM_COOLDOWN: put_duration(f, " cooldown ", o->cooldown.in); break;
+    case ITEM_MIN_CHANGE: put_word(f, " min-change ", o->a); break;
+    case ITEM_NAME: put_word(f, " name ", o->a); break;
+    default: break;       /* the grammar puts no other item among a step's options */
+    }
+}
+
+/* The options of a step policy in their canonical order; a repeated one (an error the checker
+ * reports) stays beside its twin. */
+static void put_step_options(fmt *f, const ast_item *options) {
+    static const ast_item_kind order[] = {ITEM_FOR, ITEM_EVERY, ITEM_MISSING_DATA,
+                                          ITEM_AGGREGATE, ITEM_COOLDOWN, ITEM_MIN_CHANGE,
+                                          ITEM_NAME};
+    for (size_t k = 0; k < sizeof order / sizeof order[0]; k++)
+        for (const ast_item *o = options; o; o = o->next)
+            if (o->kind == order[k])
+                put_step_option(f, o);
+}
+
+/* A number as written, with the '%' the scanner left out of it. */
+static void put_number(fmt *f, ast_tok t, int percent) {
+    strbuf_put(f->code, t.s, t.len);
+    if (percent)
+        puts_(f, "%");
+}
+
+static void put_adjust(fmt *f, const ast_adjust *a) {
+    strbuf_put(f->code, a->verb.s, a->verb.len);
+    puts_(f, " ");
+    put_number(f, a->n, a->percent);
+}
+
+/* `80%..90%`, `90%..`, `..20%`: the range of a step, without spaces. */
+static size_t put_range(fmt *f, const ast_step *st) {
+    size_t before = f->code->len;
+    if (st->lower.s)
+        put_number(f, st->lower, (st->lower.quoted & VALUE_PERCENT) != 0);
+    puts_(f, "..");
+    if (st->upper.s)
+        put_number(f, st->upper, (st->upper.quoted & VALUE_PERCENT) != 0);
+    return f->code->len - before;
+}
+
+/* The width of a step's range, to align the adjustments of a block in one column. */
+static size_t range_width(const ast_step *st) {
+    return st->lower.len + (st->lower.quoted & VALUE_PERCENT ? 1 : 0) + 2 + st->upper.len +
+           (st->upper.quoted & VALUE_PERCENT ? 1 : 0);
+}
+
+#define STEP_GAP 3         /* spaces between the widest range and the adjustments */
+
+/* The steps in braces, one a line, the adjustments in one column. */
+static void put_steps(fmt *f, const ast_step_policy *sp) {
+    size_t width = 0;
+    for (const ast_step *st = sp->steps; st; st = st->next)
+        if (range_width(st) > width)
+            width = range_width(st);
+    puts_(f, " {");
+    end_line(f, sp->steps_loc.start + 1);
+    f->opened = 1;
+    f->indent++;
+    for (const ast_step *st = sp->steps; st; st = st->next) {
+        begin(f, st->loc.start);
+        size_t w = put_range(f, st);
+        strbuf_pad(f->code, ' ', width + STEP_GAP - w);
+        put_adjust(f, &st->adjust);
+        end_line(f, st->loc.end);
+    }
+    begin_close(f, sp->steps_loc.end - 1);
+    puts_(f, "}");
+}
+
+/* `step on METRIC CMP THRESHOLD`, then the adjustment and the options, or the options and the
+ * steps in braces. */
+static void put_step(fmt *f, const ast_step_policy *sp) {
+    static const char *const cmp[] = {" > ", " >= ", " < ", " <= "};
+    puts_(f, "step on ");
+    put_alarm_metric(f, &sp->metric);
+    puts_(f, cmp[sp->compare]);
+    put_number(f, sp->metric.value, sp->metric.percent);
+    if (sp->metric.per.s)
+        put_word(f, " per ", sp->metric.per);
+    if (!sp->braces) {
+        if (sp->steps) {
+            puts_(f, " ");
+            put_adjust(f, &sp->steps->adjust);
+        }
+        put_step_options(f, sp->options);
+        return;
+    }
+    put_step_options(f, sp->options);
+    put_steps(f, sp);
+}
+
+static void put_let(fmt *f, const ast_let *l) {
+    put_word(f, "let ", l->id);
+    if (l->expr.s) {
+        put_word(f, " = ", l->expr);
+        return;
+    }
+    puts_(f, " = ");
+    put_alarm_metric(f, &l->metric);
+}
+
 static void put_item(fmt *f, const ast_item *it) {
     begin(f, it->loc.start);
     switch (it->kind) {
@@ -305,12 +456,18 @@ static void put_item(fmt *f, const ast_item *it) {
     case ITEM_SCALE: put_scale(f, it->scale); break;
     case ITEM_HOOK: put_word(f, "hook ", it->a); break;
     case ITEM_SCHEDULE: put_schedule(f, it->schedule); break;
+    case ITEM_STEP: put_step(f, it->step); break;
+    case ITEM_FROM_ZERO:
+        put_word(f, "scale from ", it->a);
+        put_options(f, it->options);
+        break;
+    case ITEM_LET: put_let(f, it->let); break;
     default: break;       /* options only follow a policy's metric or a schedule */
     }
     end_line(f, it->loc.end);
 }
 
-static const char *const kind_words[] = {"endpoint", "component", "serverless"};
+static const char *const kind_words[] = {"endpoint", "component", "serverless", "async"};
 
 static void put_target(fmt *f, const ast_target *t) {
     begin(f, t->loc.start);

@@ -10,13 +10,17 @@ tokenizer that follows grammar/scale.l. Usage (one process for many files: Pytho
 import re
 import sys
 
-STATEMENT = {"scale", "endpoint", "component", "serverless", "hook", "schedule"}
+STATEMENT = {"scale", "endpoint", "component", "serverless", "hook", "schedule", "async", "step",
+             "let"}
 KEYWORD = {"capacity", "cooldown", "dimensions", "in", "instance", "metric", "model", "name",
-           "no", "on", "out", "per", "unit", "variant", "scale-in", "from", "until"}
+           "no", "on", "out", "per", "unit", "variant", "scale-in", "from", "until", "every",
+           "for", "of", "missing-data", "aggregate", "min-change", "add", "remove", "set", "math"}
 METRIC = {"invocations", "concurrency", "provisioned-concurrency", "cpu", "gpu", "memory",
-          "gpu-memory", "disk"}
+          "gpu-memory", "disk", "backlog"}
 STAT = {"avg", "min", "max", "sum", "count", "average", "minimum", "maximum", "Average",
         "Minimum", "Maximum", "Sum", "SampleCount"}
+# A percentile of a step policy's alarm (ExtendedStatistic): p99, p99.9.
+PERCENTILE = re.compile(r"p[0-9]+(?:\.[0-9]+)?")
 # Days of a schedule (compiler/schedule.c day_set: any case), times of day, dates, and time
 # zones (grammar/scale.l ZONE: a word with a slash; UTC and GMT are zones too).
 DAY = r"(?:sun|mon|tue|wed|thu|fri|sat|sunday|monday|tuesday|wednesday|thursday|friday|saturday)"
@@ -31,6 +35,7 @@ TOKEN = re.compile(r'''(?P<comment>\#.*)
   |(?P<number>[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?%?(?![A-Za-z_-]))
   |(?P<word>[A-Za-z_0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*)
   |(?P<open>\?%?)
+  |(?P<operator>[<>]=?)
   |(?P<other>.)''', re.X)
 
 
@@ -47,6 +52,8 @@ def kind_of(m):
         return "zone"
     if DAYS.fullmatch(w):
         return "day"
+    if PERCENTILE.fullmatch(w):
+        return "stat"
     for kind, words in (("statement", STATEMENT), ("keyword", KEYWORD), ("metric", METRIC),
                         ("stat", STAT)):
         if w in words:
@@ -73,14 +80,15 @@ def positions(path, out):
 VIM = {"comment": "scaleComment", "string": "scaleString", "number": ("scaleNumber", "scaleDuration"),
        "statement": "scaleStatement", "keyword": "scaleKeyword", "metric": "scaleMetric",
        "stat": "scaleStat", "name": "", "time": "scaleTime", "date": "scaleDate",
-       "day": "scaleDay", "zone": "scaleZone", "open": "scaleOpen"}
+       "day": "scaleDay", "zone": "scaleZone", "open": "scaleOpen", "operator": "scaleOperator"}
 TM = {"comment": "comment.line.number-sign.scale", "string": "string.quoted.double.scale",
       "number": ("constant.numeric.scale", "constant.numeric.duration.scale"),
       "statement": "keyword.control.scale", "keyword": "keyword.other.scale",
       "metric": "support.type.metric.scale", "stat": "support.function.statistic.scale",
       "name": "variable.other.name.scale", "time": "constant.numeric.time.scale",
       "date": "constant.numeric.date.scale", "day": "constant.language.day.scale",
-      "zone": "constant.other.timezone.scale", "open": "constant.language.open.scale"}
+      "zone": "constant.other.timezone.scale", "open": "constant.language.open.scale",
+      "operator": "keyword.operator.comparison.scale"}
 
 
 def compare(which, expect, got, skip_first=False):

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # tests/editors/suite.sh: the editor and shell files of docs/.
-#  - Vim: docs/vim is put on 'runtimepath'; each example and golden .scale must be detected as
+#  - Vim: docs/vim is put on 'runtimepath'; each example, golden and cases/ .scale must be detected as
 #    filetype scale and every token start must carry the syntax group expect.py names.
 #  - TextMate: the same positions through vscode-textmate + vscode-oniguruma (pinned in
 #    package-lock.json; installed here with `npm ci` when node_modules is missing).
@@ -14,7 +14,8 @@ trap 'rm -rf "$tmp"' EXIT
 check() { if [ "$2" -eq 0 ]; then echo "ok - editors/$1"; else echo "not ok - editors/$1"; fi; }
 
 files=()
-for f in "$root"/examples/*.scale "$root"/tests/golden/*/*.scale; do
+for f in "$root"/examples/*.scale "$root"/tests/golden/*/*.scale "$root"/tests/golden/next/*/*.scale \
+         "$here"/cases/*.scale; do
     # Not text an editor highlights token by token: a UTF-16 file, and an unterminated string
     # (an editor ends it at the line's end; the compiler reports it and resynchronises).
     case ${f##*/} in utf16-source.scale|unterminated-string.scale) continue ;; esac

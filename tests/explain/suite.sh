@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # tests/explain/suite.sh: `mmec explain` golden tests. For every example, every golden input
-# that compiles (design and language areas) and cases/*.scale, the explanation must equal
+# that compiles (design and language areas; next/language counts as language, so its
+# expectations stay when its files move there) and cases/*.scale, the explanation must equal
 # expected/AREA-NAME.out. MMEC_UPDATE=1 rewrites the expectations (review the diff!).
 # Then errors, usage and help.
 set -u
@@ -13,7 +14,8 @@ trap 'rm -rf "$tmp"' EXIT
 # The inputs that compile (those with an .rc do not), one case each, then 5 checks.
 srcs=()
 for src in "$root"/examples/*.scale "$root"/tests/golden/design/*.scale \
-           "$root"/tests/golden/language/*.scale "$here"/cases/*.scale; do
+           "$root"/tests/golden/language/*.scale "$root"/tests/golden/next/language/*.scale \
+           "$here"/cases/*.scale; do
     [ -f "${src%.scale}.rc" ] || srcs+=("$src")
 done
 echo "1..$(( ${#srcs[@]} + 5 ))"

@@ -9,10 +9,15 @@ endif
 syn case match
 syn iskeyword @,48-57,_,45
 
-syn keyword scaleStatement scale endpoint component serverless hook schedule
+syn keyword scaleStatement scale endpoint component serverless hook schedule async step let
 syn keyword scaleKeyword capacity cooldown dimensions in instance metric model name no on out per unit variant scale-in from until
-syn keyword scaleMetric invocations concurrency provisioned-concurrency cpu gpu memory gpu-memory disk
+syn keyword scaleKeyword every for of missing-data aggregate min-change add remove set math
+syn keyword scaleMetric invocations concurrency provisioned-concurrency cpu gpu memory gpu-memory disk backlog
 syn keyword scaleStat avg min max sum count average minimum maximum Average Minimum Maximum Sum SampleCount
+" A percentile of a step policy's alarm (p99, p99.9), not the p3 of ml.p3.2xlarge.
+syn match scaleStat "\.\@1<!\<p\d\+\(\.\d\+\)\=\>\.\@!"
+" The comparisons of a step policy's alarm.
+syn match scaleOperator "[<>]=\="
 syn match scaleDuration "\<\(\d\+[smhd]\)\+\>"
 syn match scaleNumber "\<\d\+\(\.\d\+\)\=\([eE][+-]\=\d\+\)\=\(%\|\>\)"
 " A target value left open for a hook's fill to compute.
@@ -40,6 +45,7 @@ hi def link scaleDuration Number
 hi def link scaleNumber Number
 hi def link scaleOpen Special
 hi def link scaleRange Operator
+hi def link scaleOperator Operator
 hi def link scaleDay Constant
 hi def link scaleTime Number
 hi def link scaleDate Number

@@ -7,12 +7,14 @@
  * checker is reported against the JSON that produced the offending token. A small JSON reader
  * of its own keeps each value's byte span, which cJSON does not. */
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "catalog.h"
 #include "emit.h"
+#include "import.h"
 #include "internal.h"
 #include "strbuf.h"
 #include "tm.h"
@@ -21,30 +23,33 @@
 #define DEFAULT_VARIANT "AllTraffic"
 #define DEFAULT_TARGET "my-endpoint"
 
+/* ---- Diagnostics in several inputs ---- */
+
+/* The inputs lie one after another in one buffer, and every span is an offset into it; the
+ * diagnostics module knows one file, so a diagnostic is reported with the file that holds
+ * its span made the context's source for the time of the report (its line table kept). */
+void import_report(importer *im, mmec_severity sev, const char *code, span loc,
+                   const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    if (im->nfiles < 2 || loc.start == UINT32_MAX) {
+        diag_vreport(im->ctx, sev, code, loc, fmt, ap);
+        va_end(ap);
+        return;
+    }
+    size_t k = im->nfiles - 1;
+    while (k > 0 && im->files[k].base > loc.start)
+        k--;
+    src_file saved = im->ctx->src;
+    uint32_t base = im->files[k].base;
+    im->ctx->src = im->files[k].src;
+    diag_vreport(im->ctx, sev, code, (span){loc.start - base, loc.end - base}, fmt, ap);
+    im->files[k].src = im->ctx->src;
+    im->ctx->src = saved;
+    va_end(ap);
+}
+
 /* ---- The located JSON reader ---- */
-
-typedef enum jtype { J_NULL, J_BOOL, J_NUM, J_STR, J_ARR, J_OBJ } jtype;
-
-typedef struct jnode {
-    jtype type;
-    span loc;                  /* the value */
-    span key_loc;              /* the member's key, inside an object */
-    const char *key;           /* decoded member key, inside an object */
-    const char *s;             /* decoded string; a number's text */
-    size_t slen;
-    double num;
-    int boolean;
-    struct jnode *child, *next;
-} jnode;
-
-typedef struct jreader {
-    mmec_ctx *ctx;
-    const char *s;
-    size_t len, pos;
-    int report;                /* report errors (the input), or fail quietly (our own output) */
-    int failed;
-    int scratch;               /* nodes in scratch memory, released after each comparison */
-} jreader;
 
 static void *jalloc(jreader *r, size_t n) {
     return r->scratch ? mem_scratch(r->ctx, n) : mem_alloc(r->ctx, n);
@@ -52,7 +57,7 @@ static void *jalloc(jreader *r, size_t n) {
 
 static void jfail(jreader *r, size_t at, const char *msg) {
     if (!r->failed && r->report)
-        diag_error(r->ctx, "json-syntax", ((span){(uint32_t)at, (uint32_t)at + 1}), "%s", msg);
+        import_error(r->im, "json-syntax", ((span){(uint32_t)at, (uint32_t)at + 1}), "%s", msg);
     r->failed = 1;
 }
 
@@ -268,7 +273,7 @@ static jnode *jvalue(jreader *r, int depth) {
             jfail(r, r->pos, "expected a JSON value");
             /* `AWSTemplateFormatVersion: ...` or `Resources:`: a template written in YAML. */
             if (depth == 0 && r->report && ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')))
-                diag_note(r->ctx, ((span){(uint32_t)r->pos, (uint32_t)r->pos + 1}),
+                import_note(r->im, ((span){(uint32_t)r->pos, (uint32_t)r->pos + 1}),
                           "mmec import reads JSON; convert a YAML template to JSON first");
         }
     }
@@ -278,65 +283,8 @@ static jnode *jvalue(jreader *r, int depth) {
 
 /* ---- The import ---- */
 
-typedef struct itarget {
-    target_kind kind;
-    const char *name, *variant;    /* variant NULL: AllTraffic */
-    const char *resource_id, *dimension;
-    span loc;
-    int has_capacity;
-    double min, max;
-    span min_loc, max_loc;
-    int done;                      /* its block was written */
-    size_t *policies;              /* indexes of its policy entries, in order */
-    size_t npolicies, cap_policies;
-    size_t *sched_idx;             /* indexes of its scheduled-action entries, in order (they
-                                      need a block) */
-    size_t nsched_idx, cap_sched_idx;
-} itarget;
-
-typedef enum entry_kind { E_POLICY, E_TARGET, E_COMMENT, E_SCHEDULE } entry_kind;
-
-typedef struct entry {
-    entry_kind kind;
-    itarget *t;
-    const jnode *cfg;              /* E_POLICY: the TargetTrackingScalingPolicyConfiguration;
-                                      E_SCHEDULE: the scheduled action */
-    const jnode *name;             /* E_POLICY: PolicyName, or NULL; E_SCHEDULE: its name */
-    const char *text;              /* E_COMMENT */
-    span loc;
-    size_t order;                  /* its index among the compiled policies or actions */
-} entry;
-
-/* A stretch of the generated source and the JSON it came from. */
-typedef struct segment {
-    uint32_t start, end;
-    span json;
-} segment;
-
-typedef struct importer {
-    mmec_ctx *ctx;
-    const char *default_target;
-    int cfn;                       /* reading a CloudFormation template */
-    const jnode *cfn_resources;
-    itarget **targets;
-    size_t ntargets, cap_targets;
-    hash_table *index;             /* the targets by resource id and dimension (in the caller's
-                                      frame, like `out`) */
-    entry *entries;
-    size_t nentries, cap_entries;
-    strbuf *out;                   /* the generated source (in the caller's frame: a throw
-                                      leaves it to mmec_import_string to release) */
-    segment *segs;
-    size_t nsegs, cap_segs;
-    size_t npolicies, nschedules;
-    mmec_ctx **child;              /* the checking context while it lives, freed on unwinding */
-    const jnode **dups;            /* duplicate keys reported */
-    size_t ndups, cap_dups;
-    int failed;                    /* an error was reported by the importer itself */
-} importer;
-
 /* Records that the source from `start` to the end so far came from `json`. */
-static void mark(importer *im, size_t start, span json) {
+void import_mark(importer *im, size_t start, span json) {
     segment *g = mem_push(im->ctx, &im->segs, &im->nsegs, &im->cap_segs, sizeof *g);
     g->start = (uint32_t)start;
     g->end = (uint32_t)im->out->len;
@@ -344,12 +292,13 @@ static void mark(importer *im, size_t start, span json) {
 }
 
 static const char *const keywords[] = {
-    "capacity", "component", "cooldown", "dimensions", "endpoint", "hook", "in", "instance",
-    "metric", "model", "name", "no", "on", "out", "per", "scale", "scale-in", "schedule",
-    "serverless", "unit", "variant"};
+    "add", "aggregate", "async", "capacity", "component", "cooldown", "dimensions", "endpoint",
+    "every", "for", "from", "hook", "in", "instance", "let", "math", "metric", "min-change",
+    "missing-data", "model", "name", "no", "of", "on", "out", "per", "remove", "scale",
+    "scale-in", "schedule", "serverless", "set", "step", "unit", "variant"};
 
 /* A string literal of the language; 0 when `s` holds a character it cannot write. */
-static int add_string(importer *im, const char *s, size_t n) {
+int import_string(importer *im, const char *s, size_t n) {
     strbuf_puts(im->out, "\"");
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
@@ -371,7 +320,7 @@ static int add_string(importer *im, const char *s, size_t n) {
 }
 
 /* A name as a bare word when the scanner reads it back as one, else as a string. */
-static int add_name(importer *im, const char *s) {
+int import_name(importer *im, const char *s) {
     size_t n = strlen(s);
     int bare = n > 0 && ((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z') || s[0] == '_');
     for (size_t i = 0; bare && i < n; i++) {
@@ -385,12 +334,12 @@ static int add_name(importer *im, const char *s) {
         strbuf_put(im->out, s, n);
         return 1;
     }
-    return add_string(im, s, n);
+    return import_string(im, s, n);
 }
 
 /* The shortest decimal text strtod reads back as `v`: plain digits when they are short
  * enough (70, 0.7), an exponent otherwise (1e+300). */
-static const char *number_text(importer *im, double v) {
+const char *import_number(importer *im, double v) {
     char buf[64];
     if (v >= 1e-6 && v < 1e15)
         for (int dec = 0; dec <= 17; dec++) {
@@ -407,7 +356,7 @@ static const char *number_text(importer *im, double v) {
 }
 
 /* Seconds as a duration: 0, or d/h/m/s parts. */
-static void add_duration(importer *im, double secs) {
+void import_duration(importer *im, double secs) {
     if (secs == 0) {
         strbuf_puts(im->out, "0");
         return;
@@ -421,7 +370,7 @@ static void add_duration(importer *im, double secs) {
         }
 }
 
-/* Whether the duplicate key `c` was reported already (get() may look a key up many times). */
+/* Whether the duplicate key `c` was reported already (import_get() may look a key up many times). */
 static int reported(importer *im, const jnode *c) {
     for (size_t i = 0; i < im->ndups; i++)
         if (im->dups[i] == c)
@@ -432,7 +381,7 @@ static int reported(importer *im, const jnode *c) {
 }
 
 /* Member `key` of object `o`, or NULL; a key given twice is reported once. */
-static const jnode *get(importer *im, const jnode *o, const char *key) {
+const jnode *import_get(importer *im, const jnode *o, const char *key) {
     if (o == NULL || o->type != J_OBJ)
         return NULL;
     const jnode *found = NULL;
@@ -440,9 +389,9 @@ static const jnode *get(importer *im, const jnode *o, const char *key) {
         if (strcmp(c->key, key) == 0) {
             if (found) {      /* the second is reported, once; the import fails */
                 if (!reported(im, c)) {
-                    diag_error(im->ctx, "json-duplicate-key", c->key_loc,
+                    import_error(im, "json-duplicate-key", c->key_loc,
                                "\"%s\" is given twice in this object", key);
-                    diag_note(im->ctx, found->key_loc, "first given here");
+                    import_note(im, found->key_loc, "first given here");
                 }
                 im->failed = 1;
                 return found;
@@ -452,7 +401,7 @@ static const jnode *get(importer *im, const jnode *o, const char *key) {
     return found;
 }
 
-static const char *type_name(jtype t) {
+const char *import_type_name(jtype t) {
     static const char *const names[] = {"null", "a boolean", "a number", "a string", "an array",
                                         "an object"};
     return names[t];
@@ -460,8 +409,8 @@ static const char *type_name(jtype t) {
 
 /* Member `key` of `o` when it is of type `want`; reports a wrong type, and a missing member
  * when `required`. */
-static const jnode *member(importer *im, const jnode *o, const char *key, jtype want, int required) {
-    const jnode *v = get(im, o, key);
+const jnode *import_member(importer *im, const jnode *o, const char *key, jtype want, int required) {
+    const jnode *v = import_get(im, o, key);
     if (v && im->cfn && want == J_NUM && v->type == J_STR && v->slen > 0) {
         /* CloudFormation takes numbers written as strings ("MinCapacity": "1"). */
         char *end;
@@ -476,26 +425,24 @@ static const jnode *member(importer *im, const jnode *o, const char *key, jtype 
     }
     if (v && im->cfn && v->type == J_OBJ && v->child && v->child->next == NULL &&
         (strcmp(v->child->key, "Ref") == 0 || strncmp(v->child->key, "Fn::", 4) == 0)) {
-        diag_error(im->ctx, "import-intrinsic", v->loc,
+        import_error(im, "import-intrinsic", v->loc,
                    "%s is computed by CloudFormation (%s): mmec import needs its value written "
                    "out", key, v->child->key);
         im->failed = 1;
         return NULL;
     }
     if (v && v->type != want) {
-        diag_error(im->ctx, "import-type", v->loc, "%s must be %s, not %s", key,
-                   type_name(want), type_name(v->type));
+        import_error(im, "import-type", v->loc, "%s must be %s, not %s", key,
+                   import_type_name(want), import_type_name(v->type));
         im->failed = 1;
         return NULL;
     }
     if (v == NULL && required) {
-        diag_error(im->ctx, "import-missing", o->loc, "this object has no \"%s\"", key);
+        import_error(im, "import-missing", o->loc, "this object has no \"%s\"", key);
         im->failed = 1;
     }
     return v;
 }
-
-static int streq(const char *a, const char *b) { return a && b && strcmp(a, b) == 0; }
 
 /* A target's key in the index. */
 typedef struct target_key {
@@ -509,7 +456,7 @@ static int same_target(const void *item, const void *key) {
 }
 
 /* The target a ResourceId and ScalableDimension name (AWS.md §1.6), created on first use. */
-static itarget *target_of(importer *im, const char *rid, const char *dim, span loc) {
+itarget *import_target_of(importer *im, const char *rid, const char *dim, span loc) {
     uint32_t h = util_target_hash(rid, dim);
     itarget *found = hash_find(im->index, h, same_target, &(target_key){rid, dim});
     if (found)
@@ -537,7 +484,7 @@ static itarget *target_of(importer *im, const char *rid, const char *dim, span l
         if (!streq(dim, catalog_dimension_of(TARGET_COMPONENT)))
             goto bad_dim;
     } else {
-        diag_error(im->ctx, "import-resource", loc,
+        import_error(im, "import-resource", loc,
                    "ResourceId '%s' is not a SageMaker endpoint variant "
                    "(endpoint/NAME/variant/VARIANT) or inference component "
                    "(inference-component/NAME)", rid);
@@ -552,13 +499,13 @@ static itarget *target_of(importer *im, const char *rid, const char *dim, span l
     *slot = nt;
     return nt;
 bad_dim:
-    diag_error(im->ctx, "import-resource", loc,
+    import_error(im, "import-resource", loc,
                "ScalableDimension '%s' does not go with ResourceId '%s' (AWS.md §1.6)", dim, rid);
     im->failed = 1;
     return NULL;
 }
 
-static entry *add_entry(importer *im, entry_kind kind, span loc) {
+entry *import_entry(importer *im, entry_kind kind, span loc) {
     entry *e = mem_push(im->ctx, &im->entries, &im->nentries, &im->cap_entries, sizeof *e);
     e->kind = kind;
     e->loc = loc;
@@ -567,9 +514,9 @@ static entry *add_entry(importer *im, entry_kind kind, span loc) {
 
 /* ServiceNamespace, when given, must be sagemaker: other services are left out. */
 static int sagemaker_only(importer *im, const jnode *o) {
-    const jnode *ns = member(im, o, "ServiceNamespace", J_STR, 0);
+    const jnode *ns = import_member(im, o, "ServiceNamespace", J_STR, 0);
     if (ns && strcmp(ns->s, "sagemaker") != 0) {
-        diag_warning(im->ctx, "import-skipped", ns->loc,
+        import_warning(im, "import-skipped", ns->loc,
                      "left out: mmec scales SageMaker endpoints, not ServiceNamespace '%s'", ns->s);
         return 0;
     }
@@ -578,18 +525,18 @@ static int sagemaker_only(importer *im, const jnode *o) {
 
 /* The target of a request-shaped object (ResourceId + ScalableDimension), or NULL. */
 static itarget *request_target(importer *im, const jnode *o) {
-    const jnode *rid = member(im, o, "ResourceId", J_STR, 1);
-    const jnode *dim = member(im, o, "ScalableDimension", J_STR, 1);
+    const jnode *rid = import_member(im, o, "ResourceId", J_STR, 1);
+    const jnode *dim = import_member(im, o, "ScalableDimension", J_STR, 1);
     if (rid == NULL || dim == NULL)
         return NULL;
-    return target_of(im, rid->s, dim->s, rid->loc);
+    return import_target_of(im, rid->s, dim->s, rid->loc);
 }
 
 /* A capacity: a whole number from 0 to 2^31-1, or an error at it. */
 static int whole_capacity(importer *im, const jnode *v) {
     if (v->num >= 0 && v->num == floor(v->num) && v->num <= 2147483647)
         return 1;
-    diag_error(im->ctx, "capacity-integer", v->loc,
+    import_error(im, "capacity-integer", v->loc,
                "a capacity is a whole number from 0 to 2147483647 (BC ResourceCapacity)");
     im->failed = 1;
     return 0;
@@ -598,17 +545,17 @@ static int whole_capacity(importer *im, const jnode *v) {
 static void read_register(importer *im, const jnode *o, itarget *t) {
     if (t == NULL && (!sagemaker_only(im, o) || (t = request_target(im, o)) == NULL))
         return;
-    const jnode *lo = member(im, o, "MinCapacity", J_NUM, 0);
-    const jnode *hi = member(im, o, "MaxCapacity", J_NUM, 0);
+    const jnode *lo = import_member(im, o, "MinCapacity", J_NUM, 0);
+    const jnode *hi = import_member(im, o, "MaxCapacity", J_NUM, 0);
     if (lo == NULL && hi == NULL)
         return;
     if (lo == NULL || hi == NULL) {
-        diag_warning(im->ctx, "import-capacity", (lo ? lo : hi)->loc,
+        import_warning(im, "import-capacity", (lo ? lo : hi)->loc,
                      "left out: a capacity needs both MinCapacity and MaxCapacity");
         return;
     }
     if (t->has_capacity) {
-        diag_warning(im->ctx, "import-capacity", lo->loc,
+        import_warning(im, "import-capacity", lo->loc,
                      "left out: %s is registered a second time", t->resource_id);
         return;
     }
@@ -619,27 +566,37 @@ static void read_register(importer *im, const jnode *o, itarget *t) {
     t->max = hi->num;
     t->min_loc = lo->loc;
     t->max_loc = hi->loc;
-    add_entry(im, E_TARGET, o->loc)->t = t;
+    import_entry(im, E_TARGET, o->loc)->t = t;
 }
 
 static void read_policy(importer *im, const jnode *o, itarget *t) {
     if (t == NULL && !sagemaker_only(im, o))
         return;
-    const jnode *type = member(im, o, "PolicyType", J_STR, 0);
-    if (type && strcmp(type->s, "TargetTrackingScaling") != 0) {
-        diag_warning(im->ctx, "import-skipped", type->loc,
-                     "left out: a %s policy has no .scale form (target tracking only)", type->s);
+    const jnode *type = import_member(im, o, "PolicyType", J_STR, 0);
+    int step = type && strcmp(type->s, "StepScaling") == 0;
+    if (type && !step && strcmp(type->s, "TargetTrackingScaling") != 0) {
+        /* PredictiveScaling: not a SageMaker policy type (AWS.md §1.6). */
+        import_error(im, "import-unsupported", type->loc,
+                     "a %s policy has no .scale form (target tracking and step scaling)", type->s);
+        im->failed = 1;
         return;
     }
     if (t == NULL && (t = request_target(im, o)) == NULL)
         return;
-    const jnode *cfg = member(im, o, "TargetTrackingScalingPolicyConfiguration", J_OBJ, 1);
+    const jnode *cfg = import_member(im, o, step ? "StepScalingPolicyConfiguration"
+                                                 : "TargetTrackingScalingPolicyConfiguration",
+                                     J_OBJ, 1);
     if (cfg == NULL)
         return;
-    entry *e = add_entry(im, E_POLICY, o->loc);
+    entry *e = import_entry(im, E_POLICY, o->loc);
     e->t = t;
     e->cfg = cfg;
-    e->name = member(im, o, "PolicyName", J_STR, 0);
+    e->name = import_member(im, o, "PolicyName", J_STR, 0);
+    e->step = step;
+    e->arn = import_member(im, o, "PolicyARN", J_STR, 0);
+    e->alarm_refs = import_member(im, o, "Alarms", J_ARR, 0);
+    if (step)
+        t->block = 1;      /* a step statement is written in its target's block */
 }
 
 /* `s` for a comment: a line end or other control character would end the comment (or be
@@ -660,17 +617,17 @@ static void read_scheduled(importer *im, const jnode *o, itarget *t) {
         return;
     if (t == NULL && (t = request_target(im, o)) == NULL)
         return;
-    const jnode *name = member(im, o, "ScheduledActionName", J_STR, 1);
-    const jnode *sched = member(im, o, "Schedule", J_STR, 1);
-    const jnode *act = member(im, o, "ScalableTargetAction", J_OBJ, 0);
-    const jnode *lo = member(im, act, "MinCapacity", J_NUM, 0);
-    const jnode *hi = member(im, act, "MaxCapacity", J_NUM, 0);
-    const jnode *tz = member(im, o, "Timezone", J_STR, 0);
+    const jnode *name = import_member(im, o, "ScheduledActionName", J_STR, 1);
+    const jnode *sched = import_member(im, o, "Schedule", J_STR, 1);
+    const jnode *act = import_member(im, o, "ScalableTargetAction", J_OBJ, 0);
+    const jnode *lo = import_member(im, act, "MinCapacity", J_NUM, 0);
+    const jnode *hi = import_member(im, act, "MaxCapacity", J_NUM, 0);
+    const jnode *tz = import_member(im, o, "Timezone", J_STR, 0);
     if (name == NULL || sched == NULL || (lo && !whole_capacity(im, lo)) ||
         (hi && !whole_capacity(im, hi)))
         return;
     if (lo && hi) {
-        entry *e = add_entry(im, E_SCHEDULE, o->loc);
+        entry *e = import_entry(im, E_SCHEDULE, o->loc);
         e->t = t;
         e->cfg = o;
         e->name = name;
@@ -679,26 +636,26 @@ static void read_scheduled(importer *im, const jnode *o, itarget *t) {
         *slot = im->nentries - 1;
         return;
     }
-    const char *range = lo ? mem_printf(im->ctx, " sets the minimum capacity to %s", number_text(im, lo->num))
-                      : hi ? mem_printf(im->ctx, " sets the maximum capacity to %s", number_text(im, hi->num))
+    const char *range = lo ? mem_printf(im->ctx, " sets the minimum capacity to %s", import_number(im, lo->num))
+                      : hi ? mem_printf(im->ctx, " sets the maximum capacity to %s", import_number(im, hi->num))
                            : " sets no capacity";
     char *text = mem_printf(im->ctx,
         "# scheduled action %s on %s: %s%s%s%s\n"
         "# (not imported: a schedule statement sets both the minimum and the maximum)\n",
         one_line(im, name->s), one_line(im, t->resource_id), one_line(im, sched->s),
         tz ? " in " : "", one_line(im, tz ? tz->s : ""), range);
-    add_entry(im, E_COMMENT, o->loc)->text = text;
-    diag_warning(im->ctx, "import-schedule", act ? act->loc : o->loc,
+    import_entry(im, E_COMMENT, o->loc)->text = text;
+    import_warning(im, "import-schedule", act ? act->loc : o->loc,
                  "scheduled action '%s' is written as a comment: a .scale schedule sets both "
                  "MinCapacity and MaxCapacity", name->s);
 }
 
 static void read_list(importer *im, const jnode *o, const char *key,
                       void (*fn)(importer *, const jnode *, itarget *)) {
-    const jnode *list = member(im, o, key, J_ARR, 1);
+    const jnode *list = import_member(im, o, key, J_ARR, 1);
     for (const jnode *c = list ? list->child : NULL; c; c = c->next) {
         if (c->type != J_OBJ) {
-            diag_error(im->ctx, "import-type", c->loc, "an item of %s must be an object", key);
+            import_error(im, "import-type", c->loc, "an item of %s must be an object", key);
             im->failed = 1;
             continue;
         }
@@ -708,11 +665,11 @@ static void read_list(importer *im, const jnode *o, const char *key,
 
 /* The ScalableTarget resource a CloudFormation ScalingTargetId names with {"Ref": ...}. */
 static itarget *cfn_target_ref(importer *im, const jnode *ref) {
-    const jnode *name = ref->type == J_OBJ ? get(im, ref, "Ref") : NULL;
-    const jnode *res = name && name->type == J_STR ? get(im, im->cfn_resources, name->s) : NULL;
-    const jnode *props = res ? get(im, res, "Properties") : NULL;
+    const jnode *name = ref->type == J_OBJ ? import_get(im, ref, "Ref") : NULL;
+    const jnode *res = name && name->type == J_STR ? import_get(im, im->cfn_resources, name->s) : NULL;
+    const jnode *props = res ? import_get(im, res, "Properties") : NULL;
     if (props == NULL) {
-        diag_error(im->ctx, "import-intrinsic", ref->loc,
+        import_error(im, "import-intrinsic", ref->loc,
                    "ScalingTargetId must be {\"Ref\": \"ScalableTargetResource\"} naming a "
                    "resource of this template");
         im->failed = 1;
@@ -723,14 +680,18 @@ static itarget *cfn_target_ref(importer *im, const jnode *ref) {
 
 static void read_cfn(importer *im, const jnode *o) {
     im->cfn = 1;
-    im->cfn_resources = member(im, o, "Resources", J_OBJ, 1);
+    im->cfn_resources = import_member(im, o, "Resources", J_OBJ, 1);
     for (const jnode *r = im->cfn_resources ? im->cfn_resources->child : NULL; r; r = r->next) {
-        const jnode *type = member(im, r, "Type", J_STR, 0);
-        const jnode *props = member(im, r, "Properties", J_OBJ, 0);
+        const jnode *type = import_member(im, r, "Type", J_STR, 0);
+        const jnode *props = import_member(im, r, "Properties", J_OBJ, 0);
+        if (type && props && strcmp(type->s, "AWS::CloudWatch::Alarm") == 0) {
+            import_read_alarm(im, props, r->key);
+            continue;
+        }
         if (type == NULL || strncmp(type->s, "AWS::ApplicationAutoScaling::", 29) != 0)
             continue;
         if (props == NULL) {
-            diag_error(im->ctx, "import-missing", r->loc, "resource %s has no Properties", r->key);
+            import_error(im, "import-missing", r->loc, "resource %s has no Properties", r->key);
             im->failed = 1;
             continue;
         }
@@ -741,20 +702,23 @@ static void read_cfn(importer *im, const jnode *o) {
             if (t == NULL)
                 continue;
             read_register(im, props, t);
-            const jnode *acts = member(im, props, "ScheduledActions", J_ARR, 0);
+            const jnode *acts = import_member(im, props, "ScheduledActions", J_ARR, 0);
             for (const jnode *a = acts ? acts->child : NULL; a; a = a->next)
                 if (a->type == J_OBJ)
                     read_scheduled(im, a, t);
         } else if (strcmp(type->s + 29, "ScalingPolicy") == 0) {
-            const jnode *ref = get(im, props, "ScalingTargetId");
+            const jnode *ref = import_get(im, props, "ScalingTargetId");
             itarget *t = NULL;
-            if (ref && get(im, props, "ResourceId") == NULL) {
+            if (ref && import_get(im, props, "ResourceId") == NULL) {
                 if ((t = cfn_target_ref(im, ref)) == NULL)
                     continue;
             } else if (!sagemaker_only(im, props) || (t = request_target(im, props)) == NULL) {
                 continue;
             }
+            size_t before = im->nentries;
             read_policy(im, props, t);
+            if (im->nentries > before)
+                im->entries[before].logical_id = r->key;
         }
     }
 }
@@ -762,40 +726,50 @@ static void read_cfn(importer *im, const jnode *o) {
 /* One top-level JSON value: which document it is, by the members only it has. */
 static void read_document(importer *im, const jnode *o) {
     if (o->type != J_OBJ) {
-        diag_error(im->ctx, "import-shape", o->loc, "expected a JSON object, not %s",
-                   type_name(o->type));
+        import_error(im, "import-shape", o->loc, "expected a JSON object, not %s",
+                   import_type_name(o->type));
         im->failed = 1;
         return;
     }
-    if (get(im, o, "Resources"))
+    if (import_get(im, o, "Resources"))
         read_cfn(im, o);
-    else if (get(im, o, "ScalingPolicies"))
+    else if (import_get(im, o, "MetricAlarms"))
+        import_read_alarms(im, o);
+    else if (import_get(im, o, "AlarmName"))
+        import_read_alarm(im, o, NULL);
+    else if (import_get(im, o, "ScalingPolicies"))
         read_list(im, o, "ScalingPolicies", read_policy);
-    else if (get(im, o, "ScalableTargets"))
+    else if (import_get(im, o, "ScalableTargets"))
         read_list(im, o, "ScalableTargets", read_register);
-    else if (get(im, o, "ScheduledActions"))
+    else if (import_get(im, o, "ScheduledActions"))
         read_list(im, o, "ScheduledActions", read_scheduled);
-    else if (get(im, o, "TargetTrackingScalingPolicyConfiguration") || get(im, o, "PolicyType"))
+    else if (import_get(im, o, "TargetTrackingScalingPolicyConfiguration") || import_get(im, o, "PolicyType"))
         read_policy(im, o, NULL);
-    else if (get(im, o, "TargetValue"))
-        add_entry(im, E_POLICY, o->loc)->cfg = o;
-    else if (get(im, o, "Schedule") || get(im, o, "ScheduledActionName"))
+    else if (import_get(im, o, "TargetValue"))
+        import_entry(im, E_POLICY, o->loc)->cfg = o;
+    else if (import_get(im, o, "StepAdjustments") || import_get(im, o, "AdjustmentType")) {
+        import_error(im, "import-no-alarm", o->loc, "a StepScalingPolicyConfiguration alone names "
+                     "neither its target nor its alarm: import the PutScalingPolicy request "
+                     "(mmec -f request) with the alarm that invokes it (mmec -f alarm)");
+        im->failed = 1;
+    }
+    else if (import_get(im, o, "Schedule") || import_get(im, o, "ScheduledActionName"))
         read_scheduled(im, o, NULL);
-    else if (get(im, o, "ResourceId"))
+    else if (import_get(im, o, "ResourceId"))
         read_register(im, o, NULL);
     else {
-        diag_error(im->ctx, "import-shape", o->loc,
+        import_error(im, "import-shape", o->loc,
                    "not a document mmec import knows: expected a "
                    "TargetTrackingScalingPolicyConfiguration, a PutScalingPolicy, "
-                   "RegisterScalableTarget or PutScheduledAction request, describe-* output or a "
-                   "CloudFormation template");
+                   "RegisterScalableTarget, PutScheduledAction or PutMetricAlarm request, "
+                   "describe-* output or a CloudFormation template");
         im->failed = 1;
     }
 }
 
 /* ---- Writing .scale ---- */
 
-static const char *stat_word(const char *stat) {
+const char *import_stat_word(const char *stat) {
     static const char *const map[][2] = {{"Average", "avg"}, {"Minimum", "min"}, {"Maximum", "max"},
                                          {"Sum", "sum"}, {"SampleCount", "count"}};
     for (size_t i = 0; i < 5; i++)
@@ -805,7 +779,7 @@ static const char *stat_word(const char *stat) {
 }
 
 /* A dimension's value when `dims` is exactly the named dimensions in this order. */
-static int dims_are(importer *im, const jnode *dims, const char *n1, const char **v1,
+int import_dims_are(importer *im, const jnode *dims, const char *n1, const char **v1,
                     const char *n2, const char **v2) {
     const jnode *d = dims ? dims->child : NULL;
     const char *names[2] = {n1, n2};
@@ -813,7 +787,7 @@ static int dims_are(importer *im, const jnode *dims, const char *n1, const char 
     for (int i = 0; i < 2 && names[i]; i++, d = d->next) {
         if (d == NULL)
             return 0;
-        const jnode *n = get(im, d, "Name"), *v = get(im, d, "Value");
+        const jnode *n = import_get(im, d, "Name"), *v = import_get(im, d, "Value");
         if (!n || !v || n->type != J_STR || v->type != J_STR || strcmp(n->s, names[i]) != 0)
             return 0;
         *vals[i] = v->s;
@@ -826,17 +800,17 @@ static const char *known_keys[] = {"TargetValue", "PredefinedMetricSpecification
                                    "ScaleOutCooldown", "DisableScaleIn"};
 
 /* Unknown members of a configuration: AWS rejects them, and mmec would drop them. */
-static void check_keys(importer *im, const jnode *cfg, const char *const *keys, size_t n) {
+void import_check_keys(importer *im, const jnode *cfg, const char *const *keys, size_t n) {
     for (const jnode *c = cfg->child; c; c = c->next) {
         size_t i = 0;
         while (i < n && strcmp(c->key, keys[i]) != 0)
             i++;
         if (i < n)
             continue;
-        diag_error(im->ctx, "import-unknown-key", c->key_loc, "unknown member \"%s\"", c->key);
+        import_error(im, "import-unknown-key", c->key_loc, "unknown member \"%s\"", c->key);
         const char *best = util_closest(c->key, strlen(c->key), keys, n, sizeof keys[0]);
         if (best)
-            diag_note(im->ctx, c->key_loc, "did you mean \"%s\"?", best);
+            import_note(im, c->key_loc, "did you mean \"%s\"?", best);
         im->failed = 1;
     }
 }
@@ -846,7 +820,7 @@ static const catalog_predefined *predefined(importer *im, const jnode *type) {
     const catalog_predefined *pd = catalog_predefined_find(type->s);
     if (pd)
         return pd;
-    diag_error(im->ctx, "unknown-metric", type->loc,
+    import_error(im, "unknown-metric", type->loc,
                "'%s' is not a predefined metric type of SageMaker", type->s);
     /* The SageMaker page writes the metric's name; the type prefixes it (SM-DEF). */
     const char *best = NULL;
@@ -860,7 +834,7 @@ static const catalog_predefined *predefined(importer *im, const jnode *type) {
         best = util_closest(type->s, type->slen, catalog_predefined_types,
                             catalog_predefined_count, sizeof catalog_predefined_types[0]);
     if (best)
-        diag_note(im->ctx, type->loc, "did you mean '%s'?", best);
+        import_note(im, type->loc, "did you mean '%s'?", best);
     im->failed = 1;
     return NULL;
 }
@@ -868,7 +842,7 @@ static const catalog_predefined *predefined(importer *im, const jnode *type) {
 /* The value of dimension `name` anywhere in `dims`, or NULL. */
 static const char *first_dim(importer *im, const jnode *dims, const char *name) {
     for (const jnode *d = dims ? dims->child : NULL; d; d = d->next) {
-        const jnode *n = get(im, d, "Name"), *v = get(im, d, "Value");
+        const jnode *n = import_get(im, d, "Name"), *v = import_get(im, d, "Value");
         if (n && v && n->type == J_STR && v->type == J_STR && strcmp(n->s, name) == 0)
             return v->s;
     }
@@ -880,10 +854,10 @@ static itarget *bare_target(importer *im, const jnode *cfg, const catalog_predef
                             const jnode *dims, const char **model_out) {
     const char *ep = NULL, *v = NULL, *ic = NULL, *m = NULL;
     target_kind kind = TARGET_VARIANT;
-    if (dims_are(im, dims, "EndpointName", &ep, "VariantName", &v)) {
-    } else if (dims_are(im, dims, "EndpointName", &ep, "ModelName", &m)) {
+    if (import_dims_are(im, dims, "EndpointName", &ep, "VariantName", &v)) {
+    } else if (import_dims_are(im, dims, "EndpointName", &ep, "ModelName", &m)) {
         *model_out = m;
-    } else if (dims_are(im, dims, "InferenceComponentName", &ic, NULL, NULL)) {
+    } else if (import_dims_are(im, dims, "InferenceComponentName", &ic, NULL, NULL)) {
         kind = TARGET_COMPONENT;
     } else if (pd) {
         kind = streq(pd->dimension, catalog_dimension_of(TARGET_COMPONENT)) ? TARGET_COMPONENT
@@ -895,42 +869,55 @@ static itarget *bare_target(importer *im, const jnode *cfg, const catalog_predef
     const char *name = ep ? ep : ic;
     if (name == NULL) {
         name = im->default_target;
-        diag_warning(im->ctx, "import-no-target", cfg->loc,
+        import_warning(im, "import-no-target", cfg->loc,
                      "the configuration names no %s: the imported source uses '%s'",
                      kind == TARGET_COMPONENT ? "inference component" : "endpoint", name);
     }
     const char *rid = kind == TARGET_COMPONENT
         ? mem_printf(im->ctx, "inference-component/%s", name)
         : mem_printf(im->ctx, "endpoint/%s/variant/%s", name, v ? v : DEFAULT_VARIANT);
-    return target_of(im, rid, catalog_dimension_of(kind), cfg->loc);
+    return import_target_of(im, rid, catalog_dimension_of(kind), cfg->loc);
 }
 
 /* The metric part of a `scale` statement, from "on" on; sets *derived to the name the
  * compiler derives for it. */
 static void write_metric(importer *im, entry *e, itarget *t, const jnode *pre, const jnode *cus,
                          const catalog_predefined *pd, const char *model_name, const char **word) {
-    const jnode *tv = get(im, e->cfg, "TargetValue");
+    const jnode *tv = import_get(im, e->cfg, "TargetValue");
     size_t at;
     strbuf_puts(im->out, " on ");
     if (pd) {
         at = im->out->len;
         strbuf_puts(im->out, pd->keyword);
-        mark(im, at, get(im, pre, "PredefinedMetricType")->loc);
+        import_mark(im, at, import_get(im, pre, "PredefinedMetricType")->loc);
         *word = pd->keyword;
         strbuf_puts(im->out, " ");
         at = im->out->len;
-        strbuf_puts(im->out, number_text(im, tv->num));
-        mark(im, at, tv->loc);
+        strbuf_puts(im->out, import_number(im, tv->num));
+        import_mark(im, at, tv->loc);
         if (pd->per) {
             at = im->out->len;
             strbuf_printf(im->out, " per %s", pd->per);
-            mark(im, at, get(im, pre, "PredefinedMetricType")->loc);
+            import_mark(im, at, import_get(im, pre, "PredefinedMetricType")->loc);
         }
         return;
     }
-    const jnode *name = get(im, cus, "MetricName"), *ns = get(im, cus, "Namespace");
-    const jnode *stat = get(im, cus, "Statistic"), *unit = get(im, cus, "Unit");
-    const jnode *dims = get(im, cus, "Dimensions");
+    const jnode *name = import_get(im, cus, "MetricName"), *ns = import_get(im, cus, "Namespace");
+    const jnode *stat = import_get(im, cus, "Statistic"), *unit = import_get(im, cus, "Unit");
+    const jnode *dims = import_get(im, cus, "Dimensions");
+    if (import_is_backlog(im, t, cus) && strcmp(stat->s, "Average") == 0) {
+        at = im->out->len;
+        strbuf_puts(im->out, "backlog");
+        import_mark(im, at, name->loc);
+        *word = "backlog";
+        at = im->out->len;
+        strbuf_printf(im->out, " %s", import_number(im, tv->num));
+        import_mark(im, at, tv->loc);
+        at = im->out->len;
+        strbuf_puts(im->out, " per instance");
+        import_mark(im, at, stat->loc);
+        return;
+    }
     /* The keyword form when it compiles to exactly this specification. */
     const catalog_keyword *kw = NULL;
     const char *ns_want = t->kind == TARGET_COMPONENT ? "/aws/sagemaker/InferenceComponents"
@@ -943,141 +930,154 @@ static void write_metric(importer *im, entry *e, itarget *t, const jnode *pre, c
     }
     const char *a = NULL, *b = NULL;
     int dims_ok = t->kind == TARGET_COMPONENT
-        ? dims_are(im, dims, "InferenceComponentName", &a, NULL, NULL) && streq(a, t->name)
-        : model_name ? dims_are(im, dims, "EndpointName", &a, "ModelName", &b) && streq(a, t->name)
-                : dims_are(im, dims, "EndpointName", &a, "VariantName", &b) && streq(a, t->name) &&
+        ? import_dims_are(im, dims, "InferenceComponentName", &a, NULL, NULL) && streq(a, t->name)
+        : model_name ? import_dims_are(im, dims, "EndpointName", &a, "ModelName", &b) && streq(a, t->name)
+                : import_dims_are(im, dims, "EndpointName", &a, "VariantName", &b) && streq(a, t->name) &&
                       streq(b, t->variant ? t->variant : DEFAULT_VARIANT);
     const catalog_metric *cm = kw ? catalog_metric_find(name->s, ns_want) : NULL;
     if (kw && cm && streq(ns->s, ns_want) && unit && cm->unit && streq(unit->s, cm->unit) && dims_ok &&
-        stat_word(stat->s)) {
+        import_stat_word(stat->s)) {
         at = im->out->len;
         strbuf_puts(im->out, kw->word);
-        mark(im, at, name->loc);
+        import_mark(im, at, name->loc);
         *word = kw->word;
         at = im->out->len;
-        strbuf_printf(im->out, " %s", stat_word(stat->s));
-        mark(im, at, stat->loc);
+        strbuf_printf(im->out, " %s", import_stat_word(stat->s));
+        import_mark(im, at, stat->loc);
         at = im->out->len;
-        strbuf_printf(im->out, " %s%%", number_text(im, tv->num));
-        mark(im, at, tv->loc);
+        strbuf_printf(im->out, " %s%%", import_number(im, tv->num));
+        import_mark(im, at, tv->loc);
         return;
     }
     at = im->out->len;
     strbuf_puts(im->out, "metric ");
-    add_string(im, name->s, name->slen);
-    mark(im, at, name->loc);
+    import_string(im, name->s, name->slen);
+    import_mark(im, at, name->loc);
     *word = name->s;
     at = im->out->len;
     strbuf_puts(im->out, " in ");
-    add_string(im, ns->s, ns->slen);
-    mark(im, at, ns->loc);
+    import_string(im, ns->s, ns->slen);
+    import_mark(im, at, ns->loc);
     at = im->out->len;
-    strbuf_printf(im->out, " %s", stat_word(stat->s));
-    mark(im, at, stat->loc);
+    strbuf_printf(im->out, " %s", import_stat_word(stat->s));
+    import_mark(im, at, stat->loc);
     at = im->out->len;
-    strbuf_printf(im->out, " %s", number_text(im, tv->num));
-    mark(im, at, tv->loc);
+    strbuf_printf(im->out, " %s", import_number(im, tv->num));
+    import_mark(im, at, tv->loc);
     if (unit) {
         at = im->out->len;
         strbuf_puts(im->out, " unit ");
-        add_name(im, unit->s);
-        mark(im, at, unit->loc);
+        import_name(im, unit->s);
+        import_mark(im, at, unit->loc);
     }
-    if (dims && dims->child) {
-        size_t all = im->out->len;
-        strbuf_puts(im->out, " dimensions {");
-        for (const jnode *d = dims->child; d; d = d->next) {
-            const jnode *n = get(im, d, "Name"), *v = get(im, d, "Value");
-            at = im->out->len;
-            strbuf_puts(im->out, d == dims->child ? " " : ", ");
-            add_name(im, n->s);
-            strbuf_puts(im->out, " = ");
-            if (!add_string(im, v->s, v->slen)) {
-                diag_error(im->ctx, "import-value", v->loc,
-                           "a control character in a dimension value cannot be written in .scale");
-                im->failed = 1;
-            }
-            mark(im, at, d->loc);
+    import_dimensions(im, dims);
+}
+
+void import_dimensions(importer *im, const jnode *dims) {
+    if (dims == NULL || dims->child == NULL)
+        return;
+    size_t all = im->out->len;
+    strbuf_puts(im->out, " dimensions {");
+    for (const jnode *d = dims->child; d; d = d->next) {
+        const jnode *n = import_get(im, d, "Name"), *v = import_get(im, d, "Value");
+        size_t at = im->out->len;
+        strbuf_puts(im->out, d == dims->child ? " " : ", ");
+        import_name(im, n->s);
+        strbuf_puts(im->out, " = ");
+        if (!import_string(im, v->s, v->slen)) {
+            import_error(im, "import-value", v->loc,
+                         "a control character in a dimension value cannot be written in .scale");
+            im->failed = 1;
         }
-        strbuf_puts(im->out, " }");
-        mark(im, all, dims->loc);
+        import_mark(im, at, d->loc);
     }
+    strbuf_puts(im->out, " }");
+    import_mark(im, all, dims->loc);
 }
 
 /* Checks the configuration's shape and values the language cannot even write. */
 static int valid_config(importer *im, const jnode *cfg, const jnode **pre, const jnode **cus) {
-    check_keys(im, cfg, known_keys, sizeof known_keys / sizeof known_keys[0]);
-    const jnode *tv = member(im, cfg, "TargetValue", J_NUM, 1);
-    *pre = member(im, cfg, "PredefinedMetricSpecification", J_OBJ, 0);
-    *cus = member(im, cfg, "CustomizedMetricSpecification", J_OBJ, 0);
+    import_check_keys(im, cfg, known_keys, sizeof known_keys / sizeof known_keys[0]);
+    const jnode *tv = import_member(im, cfg, "TargetValue", J_NUM, 1);
+    *pre = import_member(im, cfg, "PredefinedMetricSpecification", J_OBJ, 0);
+    *cus = import_member(im, cfg, "CustomizedMetricSpecification", J_OBJ, 0);
     const char *cd[2] = {"ScaleInCooldown", "ScaleOutCooldown"};
     for (int i = 0; i < 2; i++) {
-        const jnode *c = member(im, cfg, cd[i], J_NUM, 0);
+        const jnode *c = import_member(im, cfg, cd[i], J_NUM, 0);
         if (c && (c->num < 0 || c->num != floor(c->num) || c->num > 2147483647)) {
-            diag_error(im->ctx, "duration-range", c->loc,
+            import_error(im, "duration-range", c->loc,
                        "%s is a whole number of seconds from 0 to 2147483647 (BC Cooldown)", cd[i]);
             im->failed = 1;
         }
     }
-    member(im, cfg, "DisableScaleIn", J_BOOL, 0);
+    import_member(im, cfg, "DisableScaleIn", J_BOOL, 0);
     if (tv && !isfinite(tv->num)) {
-        diag_error(im->ctx, "target-range", tv->loc, "target is out of range: AWS takes finite "
+        import_error(im, "target-range", tv->loc, "target is out of range: AWS takes finite "
                    "numbers up to 2^360");
         im->failed = 1;
     } else if (tv && tv->num <= 0) {
-        diag_error(im->ctx, "target-range", tv->loc,
+        import_error(im, "target-range", tv->loc,
                    "target must be greater than 0: target tracking holds the metric at this value");
         im->failed = 1;
     }
     if (!*pre == !*cus) {
-        diag_error(im->ctx, "import-missing", cfg->loc, "a configuration needs one of "
+        import_error(im, "import-missing", cfg->loc, "a configuration needs one of "
                    "PredefinedMetricSpecification and CustomizedMetricSpecification");
         im->failed = 1;
         return 0;
     }
     if (*pre) {
         static const char *const pk[] = {"PredefinedMetricType", "ResourceLabel"};
-        check_keys(im, *pre, pk, 2);
-        if (get(im, *pre, "ResourceLabel")) {
-            diag_error(im->ctx, "import-unknown-key", get(im, *pre, "ResourceLabel")->key_loc,
+        import_check_keys(im, *pre, pk, 2);
+        if (import_get(im, *pre, "ResourceLabel")) {
+            import_error(im, "import-unknown-key", import_get(im, *pre, "ResourceLabel")->key_loc,
                        "ResourceLabel applies to load balancer metrics, not SageMaker's");
             im->failed = 1;
         }
-        return member(im, *pre, "PredefinedMetricType", J_STR, 1) != NULL && tv;
+        return import_member(im, *pre, "PredefinedMetricType", J_STR, 1) != NULL && tv;
     }
     static const char *const ck[] = {"MetricName", "Namespace", "Dimensions", "Statistic", "Unit",
                                      "Metrics"};
-    check_keys(im, *cus, ck, 6);
-    if (get(im, *cus, "Metrics")) {
-        diag_error(im->ctx, "import-unsupported", get(im, *cus, "Metrics")->key_loc,
-                   "metric math (Metrics) has no .scale form");
-        im->failed = 1;
-        return 0;
+    import_check_keys(im, *cus, ck, 6);
+    const jnode *metrics = import_member(im, *cus, "Metrics", J_ARR, 0);
+    if (metrics) {
+        /* Metric math: the queries alone (UG-MM), written as `let` lines and `math "EXPR"`. */
+        static const char *const single[] = {"MetricName", "Namespace", "Dimensions",
+                                             "Statistic", "Unit"};
+        for (size_t i = 0; i < 5; i++)
+            if (import_get(im, *cus, single[i])) {
+                import_error(im, "import-unsupported", import_get(im, *cus, single[i])->key_loc,
+                             "%s beside Metrics: a specification is one metric or metric math",
+                             single[i]);
+                im->failed = 1;
+                return 0;
+            }
+        return import_metrics_valid(im, metrics, 0) && tv;
     }
-    int ok = member(im, *cus, "MetricName", J_STR, 1) && member(im, *cus, "Namespace", J_STR, 1) &&
+    int ok = import_member(im, *cus, "MetricName", J_STR, 1) && import_member(im, *cus, "Namespace", J_STR, 1) &&
              tv;
-    const jnode *stat = member(im, *cus, "Statistic", J_STR, 1);
-    member(im, *cus, "Unit", J_STR, 0);
-    if (stat && stat_word(stat->s) == NULL) {
-        diag_error(im->ctx, "statistic", stat->loc, "unknown statistic '%s': expected Average, "
+    const jnode *stat = import_member(im, *cus, "Statistic", J_STR, 1);
+    import_member(im, *cus, "Unit", J_STR, 0);
+    if (stat && import_stat_word(stat->s) == NULL) {
+        import_error(im, "statistic", stat->loc, "unknown statistic '%s': expected Average, "
                    "Minimum, Maximum, Sum or SampleCount (BC MetricStatistic)", stat->s);
         im->failed = 1;
         ok = 0;
     }
-    const jnode *dims = member(im, *cus, "Dimensions", J_ARR, 0);
+    const jnode *dims = import_member(im, *cus, "Dimensions", J_ARR, 0);
     for (const jnode *d = dims ? dims->child : NULL; d; d = d->next) {
         if (d->type != J_OBJ) {
-            diag_error(im->ctx, "import-type", d->loc, "a dimension must be an object");
+            import_error(im, "import-type", d->loc, "a dimension must be an object");
             im->failed = 1;
             return 0;
         }
-        ok &= member(im, d, "Name", J_STR, 1) && member(im, d, "Value", J_STR, 1);
+        ok &= import_member(im, d, "Name", J_STR, 1) && import_member(im, d, "Value", J_STR, 1);
     }
     return ok && stat;
 }
 
 /* What the compiler derives as the PolicyName: then `name` can be left out. */
-static const char *derived_name(importer *im, const itarget *t, const char *word) {
+const char *import_derived_name(importer *im, const itarget *t, const char *word) {
     char metric[128];
     size_t n = 0;
     for (const char *s = word; *s && n < 100; s++)
@@ -1090,86 +1090,121 @@ static const char *derived_name(importer *im, const itarget *t, const char *word
 
 /* The target and metric of a policy entry, resolved before anything is written. */
 typedef struct resolved {
+    int ok;                        /* the entry is written */
     const jnode *pre, *cus;
     const catalog_predefined *pd;
     const char *model;
+    const jnode *metrics;          /* target tracking on metric math: the queries */
 } resolved;
+
+/* The dimensions of a math specification's first metric, which name its target. */
+static const jnode *first_query_dims(importer *im, const jnode *metrics) {
+    for (const jnode *q = metrics->child; q; q = q->next) {
+        const jnode *m = import_get(im, import_get(im, q, "MetricStat"), "Metric");
+        if (m)
+            return import_get(im, m, "Dimensions");
+    }
+    return NULL;
+}
 
 static int resolve(importer *im, entry *e, resolved *r) {
     memset(r, 0, sizeof *r);
+    if (e->step)      /* its target is the request's; its alarm was paired before */
+        return import_step_valid(im, e) && e->alarm && e->t;
     if (!valid_config(im, e->cfg, &r->pre, &r->cus))
         return 0;
-    if (r->pre && (r->pd = predefined(im, get(im, r->pre, "PredefinedMetricType"))) == NULL)
+    if (r->pre && (r->pd = predefined(im, import_get(im, r->pre, "PredefinedMetricType"))) == NULL)
         return 0;
-    const jnode *dims = r->cus ? get(im, r->cus, "Dimensions") : NULL;
+    r->metrics = r->cus ? import_get(im, r->cus, "Metrics") : NULL;
+    const jnode *dims = r->metrics ? first_query_dims(im, r->metrics)
+                      : r->cus ? import_get(im, r->cus, "Dimensions") : NULL;
     if (e->t == NULL)
         e->t = bare_target(im, e->cfg, r->pd, dims, &r->model);
     else if (e->t->kind == TARGET_VARIANT && dims) {
         const char *ep = NULL, *m = NULL;
-        if (dims_are(im, dims, "EndpointName", &ep, "ModelName", &m) && streq(ep, e->t->name))
+        if (!r->metrics && import_dims_are(im, dims, "EndpointName", &ep, "ModelName", &m) &&
+            streq(ep, e->t->name))
             r->model = m;
     }
+    if (e->t && r->metrics)
+        e->t->block = 1;      /* its `let` lines are the block's */
     return e->t != NULL;
 }
 
 /* One policy: `scale ...` on one line, or inside its target's block. */
 static void write_policy(importer *im, entry *e, const resolved *r, int in_block) {
     itarget *t = e->t;
+    const jnode *ret = r->metrics ? import_write_lets(im, t, r->metrics) : NULL;
+    if (r->metrics && ret == NULL)
+        return;
     size_t line = im->out->len;
     strbuf_puts(im->out, in_block ? "    scale" : "scale ");
     if (!in_block) {
-        add_name(im, t->name);
+        import_name(im, t->name);
         if (t->variant && strcmp(t->variant, DEFAULT_VARIANT) != 0) {
             strbuf_puts(im->out, " variant ");
-            add_name(im, t->variant);
+            import_name(im, t->variant);
         }
     }
     if (r->model) {
         size_t at = im->out->len;
         strbuf_puts(im->out, " model ");
-        add_name(im, r->model);
-        const jnode *dims = get(im, r->cus, "Dimensions");
-        mark(im, at, dims->child->next->loc);
+        import_name(im, r->model);
+        const jnode *dims = import_get(im, r->cus, "Dimensions");
+        import_mark(im, at, dims->child->next->loc);
     }
     const char *word = NULL;
-    write_metric(im, e, t, r->pre, r->cus, r->pd, r->model, &word);
-    const jnode *in = get(im, e->cfg, "ScaleInCooldown"), *out = get(im, e->cfg, "ScaleOutCooldown");
+    if (ret) {
+        const jnode *expr = import_get(im, ret, "Expression"), *id = import_get(im, ret, "Id");
+        const jnode *tv = import_get(im, e->cfg, "TargetValue");
+        size_t at = im->out->len;
+        strbuf_puts(im->out, " on math ");
+        import_string(im, expr ? expr->s : id->s, expr ? expr->slen : id->slen);
+        import_mark(im, at, expr ? expr->loc : id->loc);
+        at = im->out->len;
+        strbuf_printf(im->out, " %s", import_number(im, tv->num));
+        import_mark(im, at, tv->loc);
+        word = "math";
+    } else {
+        write_metric(im, e, t, r->pre, r->cus, r->pd, r->model, &word);
+    }
+    const jnode *in = import_get(im, e->cfg, "ScaleInCooldown"), *out = import_get(im, e->cfg, "ScaleOutCooldown");
     if (in || out) {
         size_t at = im->out->len;
         strbuf_puts(im->out, " cooldown");
         if (in) {
             strbuf_puts(im->out, " in ");
-            add_duration(im, in->num);
+            import_duration(im, in->num);
         }
         if (out) {
             strbuf_puts(im->out, " out ");
-            add_duration(im, out->num);
+            import_duration(im, out->num);
         }
-        mark(im, at, in ? in->loc : out->loc);
+        import_mark(im, at, in ? in->loc : out->loc);
     }
-    const jnode *dis = get(im, e->cfg, "DisableScaleIn");
+    const jnode *dis = import_get(im, e->cfg, "DisableScaleIn");
     if (dis && dis->boolean) {
         size_t at = im->out->len;
         strbuf_puts(im->out, " no scale-in");
-        mark(im, at, dis->loc);
+        import_mark(im, at, dis->loc);
     }
-    if (e->name && strcmp(e->name->s, derived_name(im, t, word)) != 0) {
+    if (e->name && strcmp(e->name->s, import_derived_name(im, t, word)) != 0) {
         size_t at = im->out->len;
         strbuf_puts(im->out, " name ");
-        if (!add_string(im, e->name->s, e->name->slen)) {
-            diag_error(im->ctx, "invalid-policy-name", e->name->loc,
+        if (!import_string(im, e->name->s, e->name->slen)) {
+            import_error(im, "invalid-policy-name", e->name->loc,
                        "policy name '%s' has a character AWS does not accept", e->name->s);
             im->failed = 1;
         }
-        mark(im, at, e->name->loc);
+        import_mark(im, at, e->name->loc);
     }
     strbuf_puts(im->out, "\n");
-    mark(im, line, e->loc);
+    import_mark(im, line, e->loc);
     e->order = im->npolicies++;
 }
 
 static int needs_block(const itarget *t) {
-    return t->kind != TARGET_VARIANT || t->has_capacity || t->nsched_idx;
+    return t->kind != TARGET_VARIANT || t->has_capacity || t->nsched_idx || t->block || t->is_async;
 }
 
 /* Seconds since the epoch of an ISO 8601 instant as AWS writes them: YYYY-MM-DDThh:mm:ss, an
@@ -1196,13 +1231,13 @@ static void add_bound(importer *im, const jnode *v) {
         fraction = v->num != floor(v->num);
     } else if (v->type != J_STR || !iso_seconds(v->s, v->slen, &secs, &fraction)) {
         if (v->type == J_STR)
-            add_string(im, v->s, v->slen);
+            import_string(im, v->s, v->slen);
         else
             strbuf_puts(im->out, "\"\"");
         return;
     }
     if (fraction)
-        diag_warning(im->ctx, "import-differs", v->loc,
+        import_warning(im, "import-differs", v->loc,
                      "a fraction of a second is dropped: .scale dates are whole seconds");
     tm_civil tm;
     tm_split(secs, &tm);
@@ -1224,7 +1259,7 @@ static void add_zone(importer *im, const char *z) {
     if (bare)
         strbuf_puts(im->out, z);
     else
-        add_name(im, z);
+        import_name(im, z);
 }
 
 /* One scheduled action, its target's `nth` (from 0): `schedule "EXPR" capacity MIN..MAX
@@ -1233,29 +1268,29 @@ static void add_zone(importer *im, const char *z) {
 static void write_schedule(importer *im, entry *e, size_t nth) {
     itarget *t = e->t;
     const jnode *o = e->cfg;
-    const jnode *sched = get(im, o, "Schedule"), *act = get(im, o, "ScalableTargetAction");
-    const jnode *lo = get(im, act, "MinCapacity"), *hi = get(im, act, "MaxCapacity");
-    const jnode *tz = get(im, o, "Timezone");
-    const jnode *from = get(im, o, "StartTime"), *until = get(im, o, "EndTime");
+    const jnode *sched = import_get(im, o, "Schedule"), *act = import_get(im, o, "ScalableTargetAction");
+    const jnode *lo = import_get(im, act, "MinCapacity"), *hi = import_get(im, act, "MaxCapacity");
+    const jnode *tz = import_get(im, o, "Timezone");
+    const jnode *from = import_get(im, o, "StartTime"), *until = import_get(im, o, "EndTime");
     size_t line = im->out->len, at = im->out->len;
     strbuf_puts(im->out, "    schedule ");
-    if (!add_string(im, sched->s, sched->slen)) {
-        diag_error(im->ctx, "import-value", sched->loc,
+    if (!import_string(im, sched->s, sched->slen)) {
+        import_error(im, "import-value", sched->loc,
                    "a control character in a schedule cannot be written in .scale");
         im->failed = 1;
     }
-    mark(im, at, sched->loc);
+    import_mark(im, at, sched->loc);
     at = im->out->len;
     if (lo->num == hi->num)
-        strbuf_printf(im->out, " capacity %s", number_text(im, lo->num));
+        strbuf_printf(im->out, " capacity %s", import_number(im, lo->num));
     else
-        strbuf_printf(im->out, " capacity %s..%s", number_text(im, lo->num), number_text(im, hi->num));
-    mark(im, at, act->loc);
+        strbuf_printf(im->out, " capacity %s..%s", import_number(im, lo->num), import_number(im, hi->num));
+    import_mark(im, at, act->loc);
     if (tz) {
         at = im->out->len;
         strbuf_puts(im->out, " in ");
         add_zone(im, tz->s);
-        mark(im, at, tz->loc);
+        import_mark(im, at, tz->loc);
     }
     const jnode *bound[2] = {from, until};
     for (int k = 0; k < 2; k++) {
@@ -1264,7 +1299,7 @@ static void write_schedule(importer *im, entry *e, size_t nth) {
         at = im->out->len;
         strbuf_puts(im->out, k ? " until " : " from ");
         add_bound(im, bound[k]);
-        mark(im, at, bound[k]->loc);
+        import_mark(im, at, bound[k]->loc);
     }
     const char *derived = t->variant && strcmp(t->variant, DEFAULT_VARIANT) != 0
         ? mem_printf(im->ctx, "%s-%s-schedule-%zu", t->name, t->variant, nth + 1)
@@ -1272,16 +1307,16 @@ static void write_schedule(importer *im, entry *e, size_t nth) {
     if (strcmp(e->name->s, derived) != 0) {
         at = im->out->len;
         strbuf_puts(im->out, " name ");
-        if (!add_name(im, e->name->s)) {
-            diag_error(im->ctx, "schedule-name", e->name->loc,
+        if (!import_name(im, e->name->s)) {
+            import_error(im, "schedule-name", e->name->loc,
                        "scheduled action name '%s' has a character AWS does not accept",
                        e->name->s);
             im->failed = 1;
         }
-        mark(im, at, e->name->loc);
+        import_mark(im, at, e->name->loc);
     }
     strbuf_puts(im->out, "\n");
-    mark(im, line, e->loc);
+    import_mark(im, line, e->loc);
     e->order = im->nschedules++;
 }
 
@@ -1289,33 +1324,40 @@ static void write_schedule(importer *im, entry *e, size_t nth) {
 static void write_block(importer *im, itarget *t, resolved *res) {
     static const char *const kw[] = {"endpoint", "component", "serverless"};
     size_t at = im->out->len;
-    strbuf_printf(im->out, "\n%s ", kw[t->kind]);
-    add_name(im, t->name);
+    strbuf_printf(im->out, "\n%s ", t->is_async ? "async" : kw[t->kind]);
+    import_name(im, t->name);
     strbuf_puts(im->out, " {\n");
-    mark(im, at, t->loc);
+    import_mark(im, at, t->loc);
     if (t->variant && strcmp(t->variant, DEFAULT_VARIANT) != 0) {
         at = im->out->len;
         strbuf_puts(im->out, "    variant ");
-        add_name(im, t->variant);
+        import_name(im, t->variant);
         strbuf_puts(im->out, "\n");
-        mark(im, at, t->loc);
+        import_mark(im, at, t->loc);
     }
     if (t->has_capacity) {
         size_t line = im->out->len;
         strbuf_puts(im->out, "    capacity ");
         at = im->out->len;
-        strbuf_puts(im->out, number_text(im, t->min));
-        mark(im, at, t->min_loc);
+        strbuf_puts(im->out, import_number(im, t->min));
+        import_mark(im, at, t->min_loc);
         strbuf_puts(im->out, "..");
         at = im->out->len;
-        strbuf_puts(im->out, number_text(im, t->max));
-        mark(im, at, t->max_loc);
+        strbuf_puts(im->out, import_number(im, t->max));
+        import_mark(im, at, t->max_loc);
         strbuf_puts(im->out, "\n");
-        mark(im, line, span_join(t->min_loc, t->max_loc));
+        import_mark(im, line, span_join(t->min_loc, t->max_loc));
     }
     for (size_t k = 0; k < t->npolicies; k++) {
         size_t i = t->policies[k];
-        write_policy(im, &im->entries[i], &res[i], 1);
+        entry *e = &im->entries[i];
+        if (!e->step) {
+            write_policy(im, e, &res[i], 1);
+            continue;
+        }
+        import_write_step(im, e);
+        e->order = im->npolicies++;
+        e->alarm_order = im->nalarms_written++;
     }
     for (size_t k = 0; k < t->nsched_idx; k++)
         write_schedule(im, &im->entries[t->sched_idx[k]], k);
@@ -1328,7 +1370,7 @@ static void write_source(importer *im, resolved *res) {
         entry *e = &im->entries[i];
         if (e->kind == E_COMMENT) {
             strbuf_puts(im->out, e->text);
-        } else if (e->t == NULL || (e->kind == E_POLICY && !res[i].pre && !res[i].cus)) {
+        } else if (e->t == NULL || (e->kind == E_POLICY && !res[i].ok)) {
             continue;
         } else if (needs_block(e->t)) {
             if (!e->t->done)
@@ -1370,10 +1412,10 @@ static span json_of(const importer *im, size_t off) {
 static void forward(const mmec_diagnostic *d, void *user) {
     importer *im = user;
     span at = d->line ? json_of(im, d->offset) : SPAN_NONE;
-    diag_report(im->ctx, d->severity, d->code, at, "%s", d->message ? d->message : "");
+    import_report(im, d->severity, d->code, at, "%s", d->message ? d->message : "");
 }
 
-static int jequal(const jnode *a, const jnode *b) {
+int import_jequal(const jnode *a, const jnode *b) {
     if (a == NULL || b == NULL)
         return a == b;
     if (a->type != b->type)
@@ -1385,7 +1427,7 @@ static int jequal(const jnode *a, const jnode *b) {
     case J_STR: return a->slen == b->slen && memcmp(a->s, b->s, a->slen) == 0;
     case J_ARR:
         for (a = a->child, b = b->child; a && b; a = a->next, b = b->next)
-            if (!jequal(a, b))
+            if (!import_jequal(a, b))
                 return 0;
         return a == b;
     case J_OBJ: {
@@ -1394,7 +1436,7 @@ static int jequal(const jnode *a, const jnode *b) {
             const jnode *m = b->child;
             while (m && strcmp(m->key, c->key) != 0)
                 m = m->next;
-            if (!jequal(c, m))
+            if (!import_jequal(c, m))
                 return 0;
         }
         for (const jnode *c = b->child; c; c = c->next)
@@ -1418,8 +1460,11 @@ static const jnode *emitted(importer *im, mmec_ctx *child, mmec_format format, s
                             jreader *r) {
     char *text;
     size_t len;
-    if (mmec_emit(child, format, i, MMEC_EMIT_COMPACT, &text, &len) != MMEC_OK)
+    mmec_status st = mmec_emit(child, format, i, MMEC_EMIT_COMPACT, &text, &len);
+    if (st == MMEC_EINTERNAL)
         mem_fail(im->ctx);
+    if (st != MMEC_OK)      /* reported by the emitter: nothing to compare with */
+        return NULL;
     /* Copied to scratch memory, so an allocation failure from here on leaks nothing. */
     pcall_jmp *armed = mem_disarm(im->ctx);
     char *copy = mem_scratch(im->ctx, len + 1);
@@ -1429,29 +1474,65 @@ static const jnode *emitted(importer *im, mmec_ctx *child, mmec_format format, s
     mmec_buffer_free(child, text);
     if (copy == NULL)
         mem_fail(im->ctx);
-    *r = (jreader){im->ctx, copy, len, 0, 0, 0, 1};
+    *r = (jreader){im->ctx, copy, len, 0, 0, 0, 1, NULL};
     return jvalue(r, 0);
 }
 
-/* Compares what entry `e` compiles to (item e->order of `format`) with the JSON it came from,
+/* Member `key` of `o`, a null one as absent. */
+static const jnode *present(const jnode *o, const char *key) {
+    const jnode *v = child_named(o, key);
+    return v && v->type == J_NULL ? NULL : v;
+}
+
+/* Two StepAdjustments alike: the same steps in any order (CFN: insertionOrder false; mmec
+ * writes them lowest first), a null bound as an absent one. */
+static int same_steps(const jnode *a, const jnode *b) {
+    static const char *const keys[] = {"MetricIntervalLowerBound", "MetricIntervalUpperBound",
+                                       "ScalingAdjustment"};
+    if (a == NULL || b == NULL || a->type != J_ARR || b->type != J_ARR)
+        return import_jequal(a, b);
+    size_t na = 0, nb = 0;
+    for (const jnode *x = a->child; x; x = x->next, na++) {
+        const jnode *y = b->child;
+        for (; y; y = y->next) {
+            size_t k = 0;
+            while (k < 3 && import_jequal(present(x, keys[k]), present(y, keys[k])))
+                k++;
+            if (k == 3)
+                break;
+        }
+        if (y == NULL)
+            return 0;
+    }
+    for (const jnode *y = b->child; y; y = y->next)
+        nb++;
+    return na == nb;
+}
+
+/* Compares document `index` of `format` as compiled with `json`, the JSON it came from,
  * member by member over `keys`; `noun` names it in the warnings. */
-static void compare_members(importer *im, mmec_ctx *child, const entry *e, mmec_format format,
-                            const char *const *keys, size_t nkeys, const char *noun) {
+static void compare_members(importer *im, mmec_ctx *child, const jnode *json, size_t index,
+                            mmec_format format, const char *const *keys, size_t nkeys,
+                            const char *noun) {
     jreader r;
-    const jnode *got = emitted(im, child, format, e->order, &r);
+    const jnode *got = emitted(im, child, format, index, &r);
     for (size_t k = 0; got && k < nkeys; k++) {
-        const jnode *want = child_named(e->cfg, keys[k]);
+        const jnode *want = child_named(json, keys[k]);
         const jnode *have = child_named(got, keys[k]);
         if (want && want->type == J_BOOL && !want->boolean && have == NULL)
             continue;      /* "DisableScaleIn": false is the default */
-        if (jequal(want, have))
+        if (want == NULL && have && strcmp(keys[k], "DatapointsToAlarm") == 0 &&
+            import_jequal(have, child_named(got, "EvaluationPeriods")))
+            continue;      /* CloudWatch's default: as many as EvaluationPeriods */
+        if (strcmp(keys[k], "StepAdjustments") == 0 ? same_steps(want, have)
+                                                    : import_jequal(want, have))
             continue;
         if (have)
-            diag_warning(im->ctx, "import-differs", want ? want->loc : e->cfg->loc,
+            import_warning(im, "import-differs", want ? want->loc : json->loc,
                          "the imported %s compiles to a different %s: %.*s", noun, keys[k],
                          (int)(have->loc.end - have->loc.start), r.s + have->loc.start);
         else
-            diag_warning(im->ctx, "import-differs", want->loc,
+            import_warning(im, "import-differs", want->loc,
                          "the imported %s compiles without %s", noun, keys[k]);
     }
     mem_scratch_reset(im->ctx);
@@ -1459,8 +1540,26 @@ static void compare_members(importer *im, mmec_ctx *child, const entry *e, mmec_
 
 /* A policy: every member of its configuration. */
 static void compare(importer *im, mmec_ctx *child, const entry *e) {
-    compare_members(im, child, e, MMEC_FORMAT_POLICY, known_keys,
-                    sizeof known_keys / sizeof known_keys[0], "policy");
+    static const char *const step_keys[] = {"AdjustmentType", "StepAdjustments",
+                                            "MinAdjustmentMagnitude", "Cooldown",
+                                            "MetricAggregationType"};
+    if (e->step)
+        compare_members(im, child, e->cfg, e->order, MMEC_FORMAT_POLICY, step_keys,
+                        sizeof step_keys / sizeof step_keys[0], "step policy");
+    else
+        compare_members(im, child, e->cfg, e->order, MMEC_FORMAT_POLICY, known_keys,
+                        sizeof known_keys / sizeof known_keys[0], "policy");
+}
+
+/* A step policy's alarm: the members the language writes (its name was compared when it was
+ * written; a template may leave it to CloudFormation). */
+static void compare_alarm(importer *im, mmec_ctx *child, const entry *e, mmec_format format) {
+    static const char *const keys[] = {"MetricName", "Namespace", "Statistic",
+                                       "ExtendedStatistic", "Dimensions", "Period", "Unit",
+                                       "EvaluationPeriods", "DatapointsToAlarm", "Threshold",
+                                       "ComparisonOperator", "TreatMissingData", "Metrics"};
+    compare_members(im, child, e->alarm->o, e->alarm_order, format, keys,
+                    sizeof keys / sizeof keys[0], "alarm");
 }
 
 /* A scheduled action: the members the language writes (StartTime and EndTime were converted
@@ -1468,8 +1567,8 @@ static void compare(importer *im, mmec_ctx *child, const entry *e) {
 static void compare_schedule(importer *im, mmec_ctx *child, const entry *e) {
     static const char *const keys[] = {"ScheduledActionName", "Schedule", "Timezone",
                                        "ScalableTargetAction"};
-    compare_members(im, child, e, MMEC_FORMAT_SCHEDULE, keys, sizeof keys / sizeof keys[0],
-                    "scheduled action");
+    compare_members(im, child, e->cfg, e->order, MMEC_FORMAT_SCHEDULE, keys,
+                    sizeof keys / sizeof keys[0], "scheduled action");
 }
 
 static mmec_status check_source(importer *im) {
@@ -1492,6 +1591,12 @@ static mmec_status check_source(importer *im) {
         for (size_t i = 0; i < im->nentries; i++)
             if (im->entries[i].kind == E_POLICY && im->entries[i].t && im->entries[i].cfg)
                 compare(im, child, &im->entries[i]);
+    mmec_format alarms = mmec_format_from_name("alarm");
+    if (st == MMEC_OK && alarms != MMEC_FORMAT_COUNT &&
+        mmec_emit_count(child, alarms) == im->nalarms_written)
+        for (size_t i = 0; i < im->nentries; i++)
+            if (im->entries[i].kind == E_POLICY && im->entries[i].written_step)
+                compare_alarm(im, child, &im->entries[i], alarms);
     if (st == MMEC_OK && mmec_emit_count(child, MMEC_FORMAT_SCHEDULE) == im->nschedules)
         for (size_t i = 0; i < im->nentries; i++)
             if (im->entries[i].kind == E_SCHEDULE && im->entries[i].t->done)
@@ -1504,8 +1609,8 @@ static mmec_status check_source(importer *im) {
 /* What outlives a throw: the output and the child context, released by mmec_import_string. */
 typedef struct import_arg {
     mmec_ctx *ctx;
-    const char *name, *json;
-    size_t len;
+    const mmec_import_input *inputs;
+    size_t ninputs;
     const char *target;
     strbuf out;
     hash_table index;
@@ -1513,15 +1618,71 @@ typedef struct import_arg {
     mmec_status st;
 } import_arg;
 
-static mmec_status import_source(mmec_ctx *ctx, import_arg *a) {
-    ctx->src.name = mem_strdup(ctx, a->name ? a->name : "<string>");
-    ctx->src.text = mem_strndup(ctx, a->json, a->len);
-    ctx->src.len = a->len;
-    if (a->len > ctx->cfg.max_input || a->len >= UINT32_MAX) {
-        diag_plain(ctx, MMEC_ERROR, "too-large", "the input is %zu bytes, more than the limit of %zu",
-                   a->len, ctx->cfg.max_input);
-        return MMEC_EINPUT;
+/* The inputs copied into one buffer, one after another, each a file of its own for the
+ * diagnostics; the first is the context's source. 0 when they are too large. */
+static int load_inputs(mmec_ctx *ctx, importer *im, const import_arg *a) {
+    size_t total = 0;
+    for (size_t k = 0; k < a->ninputs; k++) {
+        total += a->inputs[k].len;
+        if (a->inputs[k].len > ctx->cfg.max_input || total > ctx->cfg.max_input ||
+            total >= UINT32_MAX) {
+            ctx->src.name = mem_strdup(ctx, a->inputs[k].name ? a->inputs[k].name : "<string>");
+            diag_plain(ctx, MMEC_ERROR, "too-large",
+                       "the input is %zu bytes, more than the limit of %zu", total,
+                       ctx->cfg.max_input);
+            return 0;
+        }
     }
+    char *all = mem_alloc(ctx, total + 1);
+    im->files = mem_alloc(ctx, (a->ninputs ? a->ninputs : 1) * sizeof *im->files);
+    im->nfiles = a->ninputs;
+    size_t at = 0;
+    for (size_t k = 0; k < a->ninputs; k++) {
+        if (a->inputs[k].len)
+            memcpy(all + at, a->inputs[k].json, a->inputs[k].len);
+        ifile *f = &im->files[k];
+        f->src.name = mem_strdup(ctx, a->inputs[k].name ? a->inputs[k].name : "<string>");
+        f->src.text = all + at;
+        f->src.len = a->inputs[k].len;
+        f->base = (uint32_t)at;
+        at += a->inputs[k].len;
+    }
+    all[at] = '\0';
+    ctx->src = im->files[0].src;
+    return 1;
+}
+
+/* The JSON values of input `k`, each read as a document; 0 after a syntax error. */
+static int read_input(importer *im, size_t k) {
+    const ifile *f = &im->files[k];
+    jreader r = {im->ctx, f->src.text - f->base, f->base + f->src.len, f->base, 1, 0, 0, im};
+    if (f->src.len >= 3 && memcmp(f->src.text, "\xEF\xBB\xBF", 3) == 0)
+        r.pos += 3;
+    size_t docs = 0;
+    for (jskip(&r); r.pos < r.len && !r.failed; jskip(&r), docs++) {
+        const jnode *v = jvalue(&r, 0);
+        if (v)
+            read_document(im, v);
+    }
+    if (r.failed)
+        return 0;
+    if (docs == 0) {
+        import_error(im, "json-syntax", ((span){f->base, f->base}), "the file holds no JSON value");
+        return 0;
+    }
+    return 1;
+}
+
+/* The names of the inputs for the first comment: "a.json", "a.json and b.json", ... */
+static const char *input_names(importer *im) {
+    const char *s = one_line(im, im->files[0].src.name);
+    for (size_t k = 1; k < im->nfiles; k++)
+        s = mem_cat(im->ctx, s, k + 1 == im->nfiles ? " and " : ", ",
+                    one_line(im, im->files[k].src.name), (const char *)NULL);
+    return s;
+}
+
+static mmec_status import_source(mmec_ctx *ctx, import_arg *a) {
     importer im;
     memset(&im, 0, sizeof im);
     im.ctx = ctx;
@@ -1529,36 +1690,33 @@ static mmec_status import_source(mmec_ctx *ctx, import_arg *a) {
     im.child = &a->child;
     im.out = &a->out;
     im.index = &a->index;
-    jreader r = {ctx, ctx->src.text, a->len, 0, 1, 0, 0};
-    if (r.len >= 3 && memcmp(r.s, "\xEF\xBB\xBF", 3) == 0)
-        r.pos = 3;
-    size_t docs = 0;
-    for (jskip(&r); r.pos < r.len && !r.failed; jskip(&r), docs++) {
-        const jnode *v = jvalue(&r, 0);
-        if (v)
-            read_document(&im, v);
-    }
-    if (r.failed)
+    if (!load_inputs(ctx, &im, a))
         return MMEC_EINPUT;
-    if (docs == 0) {
-        diag_error(ctx, "json-syntax", ((span){0, 0}), "the file holds no JSON value");
+    int ok = 1;
+    for (size_t k = 0; k < im.nfiles; k++)
+        ok &= read_input(&im, k);
+    if (!ok)
         return MMEC_EINPUT;
-    }
+    import_match_alarms(&im);
     resolved *res = mem_alloc(ctx, (im.nentries + 1) * sizeof *res);
     for (size_t i = 0; i < im.nentries; i++) {
         entry *e = &im.entries[i];
         if (e->kind != E_POLICY)
             continue;
-        if (!resolve(&im, e, &res[i])) {
-            res[i].pre = res[i].cus = NULL;
+        if (!resolve(&im, e, &res[i]))
             continue;
-        }
+        res[i].ok = 1;
         size_t *slot = mem_push(ctx, &e->t->policies, &e->t->npolicies, &e->t->cap_policies,
                                 sizeof *slot);
         *slot = i;
     }
+    /* An endpoint variant whose policies use the asynchronous metrics is an `async` block. */
+    for (size_t i = 0; i < im.nentries; i++)
+        if (res[i].ok && im.entries[i].t->kind == TARGET_VARIANT && !im.entries[i].t->is_async &&
+            import_uses_async(&im, &im.entries[i]))
+            im.entries[i].t->is_async = 1;
     strbuf_puts(im.out, "# Imported from ");
-    strbuf_puts(im.out, one_line(&im, ctx->src.name));
+    strbuf_puts(im.out, input_names(&im));
     strbuf_puts(im.out, " by mmec import.\n");
     write_source(&im, res);
     if (im.failed || ctx->errors)
@@ -1574,14 +1732,14 @@ static void import_fn(void *ud) {
     a->st = import_source(a->ctx, a);
 }
 
-mmec_status mmec_import_string(mmec_ctx *ctx, const char *name, const char *json, size_t len,
+mmec_status mmec_import_inputs(mmec_ctx *ctx, const mmec_import_input *inputs, size_t n,
                                const char *target_name, char **out, size_t *outlen) {
     *out = NULL;
     *outlen = 0;
-    if (ctx->compiled)
+    if (ctx->compiled || n == 0 || inputs == NULL)
         return MMEC_EUSAGE;
     ctx->compiled = 1;
-    import_arg a = {ctx, name, json, len, target_name, {0}, {0}, NULL, MMEC_OK};
+    import_arg a = {ctx, inputs, n, target_name, {0}, {0}, NULL, MMEC_OK};
     mem_strbuf(ctx, &a.out);
     hash_init(&a.index, mem_allocator, ctx);
     if (mem_protect(ctx, import_fn, &a) != 0) {
@@ -1600,4 +1758,10 @@ mmec_status mmec_import_string(mmec_ctx *ctx, const char *name, const char *json
     strbuf_free(&a.out);
     hash_free(&a.index);
     return a.st;
+}
+
+mmec_status mmec_import_string(mmec_ctx *ctx, const char *name, const char *json, size_t len,
+                               const char *target_name, char **out, size_t *outlen) {
+    mmec_import_input in = {name, json, len};
+    return mmec_import_inputs(ctx, &in, 1, target_name, out, outlen);
 }

@@ -483,6 +483,21 @@ MMEC_API void mmec_sim_free(mmec_sim *s);
 MMEC_API mmec_status mmec_import_string(mmec_ctx *ctx, const char *name, const char *json,
                                         size_t len, const char *target, char **out, size_t *len_out);
 
+/* One JSON input of mmec_import_inputs: its name (for the diagnostics) and its text. */
+typedef struct mmec_import_input {
+    const char *name;
+    const char *json;
+    size_t len;
+} mmec_import_input;
+
+/* Imports `n` JSON inputs as one (mmec_import_string's documents, also the CloudWatch alarms
+ * that invoke step scaling policies: describe-alarms output or PutMetricAlarm requests, in
+ * any of the inputs): the scaling policies of one file and the alarms of another become one
+ * source. A finding is located in the input it comes from. */
+MMEC_API mmec_status mmec_import_inputs(mmec_ctx *ctx, const mmec_import_input *inputs,
+                                        size_t n, const char *target, char **out,
+                                        size_t *len_out);
+
 #ifdef __cplusplus
 }
 #endif

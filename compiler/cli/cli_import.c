@@ -1,6 +1,7 @@
-/* cli_import.c: `mmec import FILE.json [-o OUT.scale]`: AWS JSON to .scale source, through
- * mmec_import_string. Findings are printed against the JSON file; the output is written only
- * when the import succeeded, atomically. */
+/* cli_import.c: `mmec import FILE.json... [-o OUT.scale]`: AWS JSON to .scale source, through
+ * mmec_import_inputs. Several files are read as one (the scaling policies in one, the
+ * CloudWatch alarms of the step policies in another). Findings are printed against the JSON
+ * file they are in; the output is written only when the import succeeded, atomically. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -14,15 +15,17 @@
 #define MAX_JSON (64u * 1024u * 1024u)
 
 static const char IMPORT_HELP[] =
-    "Usage: mmec import FILE.json [-o OUT.scale] [--endpoint NAME] [--werror]\n"
+    "Usage: mmec import FILE.json [ALARMS.json...] [-o OUT.scale] [--endpoint NAME] [--werror]\n"
     "\n"
     "Turns AWS Application Auto Scaling JSON into .scale source: a\n"
     "TargetTrackingScalingPolicyConfiguration, PutScalingPolicy, RegisterScalableTarget and\n"
     "PutScheduledAction requests, the output of describe-scaling-policies,\n"
     "describe-scalable-targets and describe-scheduled-actions, a CloudFormation template's\n"
     "AWS::ApplicationAutoScaling resources, or several of them one after another (JSON Lines).\n"
+    "A step scaling policy needs the CloudWatch alarm that invokes it: describe-alarms output,\n"
+    "PutMetricAlarm requests (mmec -f alarm) or the template's AWS::CloudWatch::Alarm, in the\n"
+    "same file or in another one: several files are read as one.\n"
     "The source is checked as 'mmec check' would, and findings point into the JSON.\n"
-    "Scheduled actions become comments: .scale has no schedule statement yet.\n"
     "\n"
     "Options:\n"
     "  -o, --output OUT  write to OUT ('-' or no -o: standard output)\n"
@@ -51,8 +54,61 @@ static char *read_all(const char *path, size_t *len) {
     return buf;
 }
 
+/* Reads every input; frees what was read and returns 0 when one cannot be. */
+static int read_inputs(const char **files, size_t n, mmec_import_input *in, char **bufs) {
+    for (size_t k = 0; k < n; k++) {
+        in[k].name = strcmp(files[k], "-") == 0 ? "<stdin>" : files[k];
+        in[k].json = bufs[k] = read_all(files[k], &in[k].len);
+        if (bufs[k] == NULL) {
+            while (k-- > 0)
+                free(bufs[k]);
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Imports the inputs and writes the source. */
+static int run(const mmec_import_input *in, size_t n, const char *output, const char *endpoint,
+               int werror, int quiet, int color) {
+    cli_reporter r = {color < 0 ? cli_auto_color() : color};
+    mmec_config cfg;
+    mmec_config_init(&cfg);
+    cfg.on_diagnostic = cli_print_diagnostic;
+    cfg.diagnostic_user = &r;
+    cfg.werror = werror;
+    mmec_ctx *ctx = mmec_new(&cfg);
+    if (ctx == NULL) {
+        fputs("mmec: out of memory\n", stderr);
+        return EXIT_INTERNAL;
+    }
+    char *text = NULL;
+    size_t tlen = 0;
+    int rc = cli_exit_for(mmec_import_inputs(ctx, in, n, endpoint, &text, &tlen));
+    cli_print_count(quiet, mmec_error_count(ctx), mmec_warning_count(ctx));
+    if (rc == EXIT_OK) {
+        static cli_out out;
+        char err[512];
+        if (cli_out_open(&out, output, err, sizeof err) != 0) {
+            fprintf(stderr, "mmec: %s\n", err);
+            rc = EXIT_IO;
+        } else {
+            cli_out_write(&out, text, tlen);
+            if (cli_out_commit(&out, err, sizeof err) != 0) {
+                fprintf(stderr, "mmec: %s\n", err);
+                rc = EXIT_IO;
+            }
+        }
+    }
+    mmec_buffer_free(ctx, text);
+    mmec_free(ctx);
+    return rc;
+}
+
 int cli_import(int argc, char **argv) {
-    const char *file = NULL, *output = NULL, *endpoint = NULL;
+    const char *output = NULL, *endpoint = NULL;
+    const char *files[64];
+    size_t nfiles = 0, nstdin = 0;
     int werror = 0, quiet = 0, color = -1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -79,11 +135,12 @@ int cli_import(int argc, char **argv) {
         } else if (a[0] == '-' && a[1] != '\0') {
             cli_usage_error("import: unknown option '%s'", a);
             return EXIT_USAGE;
-        } else if (file == NULL) {
-            file = a;
-        } else {
-            cli_usage_error("import takes one input file");
+        } else if (nfiles == sizeof files / sizeof files[0]) {
+            cli_usage_error("import takes at most %zu input files", sizeof files / sizeof files[0]);
             return EXIT_USAGE;
+        } else {
+            nstdin += strcmp(a, "-") == 0;
+            files[nfiles++] = a;
         }
         if (slot) {
             if (i + 1 >= argc || argv[i + 1][0] == '\0') {
@@ -93,53 +150,27 @@ int cli_import(int argc, char **argv) {
             *slot = argv[++i];
         }
     }
-    if (file == NULL) {
+    if (nfiles == 0) {
         cli_usage_error("import: no input file");
+        return EXIT_USAGE;
+    }
+    if (nstdin > 1) {
+        cli_usage_error("import: standard input ('-') can be read once");
         return EXIT_USAGE;
     }
     if (output && strcmp(output, "-") == 0)
         output = NULL;
-    if (output && cli_same_file(output, file)) {
-        cli_usage_error("refusing to write the output over the input '%s'", file);
-        return EXIT_USAGE;
-    }
-    size_t len;
-    char *json = read_all(file, &len);
-    if (json == NULL)
-        return EXIT_IO;
-    cli_reporter r = {color < 0 ? cli_auto_color() : color};
-    mmec_config cfg;
-    mmec_config_init(&cfg);
-    cfg.on_diagnostic = cli_print_diagnostic;
-    cfg.diagnostic_user = &r;
-    cfg.werror = werror;
-    mmec_ctx *ctx = mmec_new(&cfg);
-    if (ctx == NULL) {
-        free(json);
-        fputs("mmec: out of memory\n", stderr);
-        return EXIT_INTERNAL;
-    }
-    char *text = NULL;
-    size_t tlen = 0;
-    int rc = cli_exit_for(mmec_import_string(ctx, strcmp(file, "-") == 0 ? "<stdin>" : file,
-                                             json, len, endpoint, &text, &tlen));
-    free(json);
-    cli_print_count(quiet, mmec_error_count(ctx), mmec_warning_count(ctx));
-    if (rc == EXIT_OK) {
-        static cli_out out;
-        char err[512];
-        if (cli_out_open(&out, output, err, sizeof err) != 0) {
-            fprintf(stderr, "mmec: %s\n", err);
-            rc = EXIT_IO;
-        } else {
-            cli_out_write(&out, text, tlen);
-            if (cli_out_commit(&out, err, sizeof err) != 0) {
-                fprintf(stderr, "mmec: %s\n", err);
-                rc = EXIT_IO;
-            }
+    for (size_t k = 0; output && k < nfiles; k++)
+        if (cli_same_file(output, files[k])) {
+            cli_usage_error("refusing to write the output over the input '%s'", files[k]);
+            return EXIT_USAGE;
         }
-    }
-    mmec_buffer_free(ctx, text);
-    mmec_free(ctx);
+    mmec_import_input in[sizeof files / sizeof files[0]];
+    char *bufs[sizeof files / sizeof files[0]];
+    if (!read_inputs(files, nfiles, in, bufs))
+        return EXIT_IO;
+    int rc = run(in, nfiles, output, endpoint, werror, quiet, color);
+    for (size_t k = 0; k < nfiles; k++)
+        free(bufs[k]);
     return rc;
 }

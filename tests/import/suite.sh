@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # tests/import/suite.sh: `mmec import`.
-#  1. Cases: for each tests/import/NAME.json, `mmec import NAME.json` (run in this folder) must
+#  1. Cases: for each tests/import/NAME.json, `mmec import NAME.json [alarms/NAME.json]` (run
+#     in this folder; the second file when it exists: the alarms of its step policies) must
 #     print NAME.out on stdout (none when absent), NAME.err on stderr (none when absent) and
 #     exit with NAME.rc (0 when absent). Every NAME.out must compile.
 #  2. Round trip: every golden JSON (tests/golden/*/*.json, policy and request outputs) is
 #     imported and compiled again with the same format: the result must equal it byte for byte.
 #     The request output of every golden .scale that compiles round-trips the same way (its
-#     scheduled actions when it has no policy), and so do the scheduled actions of the
-#     infrastructure examples (-f schedule).
+#     scheduled actions when it has no policy), with its alarms (-f alarm) when it has step
+#     policies: both files are imported together and both must come back; so do the sources
+#     of tests/import/sources/ (step policies of every shape, scale from zero, async blocks,
+#     metric math) and the scheduled actions of the infrastructure examples (-f schedule).
 #  3. The command line: -o writes atomically, nothing is written on errors, usage errors.
 # MMEC_UPDATE=1 rewrites the expectations of part 1 (review the diff!).
 set -u
@@ -20,20 +23,22 @@ check() {   # name, condition status
 }
 
 # The plan: the cases of part 1, the round trips of part 2 (each golden .scale file without
-# .rc compiles: its requests, or its scheduled actions, make a round trip), and 18 checks.
+# .rc compiles: its requests, or its scheduled actions, make a round trip), and 22 checks.
 schedules=() requests=()
 for json in "$here"/../infra/golden/*.schedule; do
     [ -s "$json" ] && [ ! -f "$json.rc" ] && schedules+=("$json")
 done
-for src in "$here"/../golden/*/*.scale; do
+for src in "$here"/../golden/*/*.scale "$here"/sources/*.scale; do
     [ -f "${src%.scale}.rc" ] || requests+=("$src")
 done
 cases=("$here"/*.json) goldjson=("$here"/../golden/*/*.json)
-echo "1..$(( ${#cases[@]} + ${#goldjson[@]} + ${#schedules[@]} + ${#requests[@]} + 18 ))"
+echo "1..$(( ${#cases[@]} + ${#goldjson[@]} + ${#schedules[@]} + ${#requests[@]} + 22 ))"
 
 for src in "${cases[@]}"; do
     name=$(basename "$src" .json)
-    (cd "$here" && "$mmec" import "$name.json" >"$tmp/out" 2>"$tmp/err")
+    alarms=()
+    [ -f "$here/alarms/$name.json" ] && alarms=("alarms/$name.json")
+    (cd "$here" && "$mmec" import "$name.json" ${alarms[@]+"${alarms[@]}"} >"$tmp/out" 2>"$tmp/err")
     rc=$?
     if [ "${MMEC_UPDATE:-}" = 1 ]; then
         if [ -s "$tmp/out" ]; then cp "$tmp/out" "$here/$name.out"; else rm -f "$here/$name.out"; fi
@@ -56,7 +61,7 @@ for src in "${cases[@]}"; do
         echo "ok - import/$name"
     else
         echo "not ok - import/$name:$problems"
-        echo "#   rerun: (cd ${here#$PWD/} && $mmec import $name.json)"
+        echo "#   rerun: (cd ${here#$PWD/} && $mmec import $name.json ${alarms[*]-})"
         diff -u "$exp_out" "$tmp/out" | head -20 | sed 's/^/#   /'
         diff -u "$exp_err" "$tmp/err" | head -20 | sed 's/^/#   /'
         sed 's/^/#   /' "$tmp/check.err" 2>/dev/null | head -5
@@ -94,6 +99,24 @@ round_trip() {   # case name, JSON file
         diff -u "$2" "$tmp/rt.json" | head -20 | sed 's/^/#   /'
     fi
 }
+# A request output with its alarms (-f alarm): both imported together, both must come back.
+round_trip_alarms() {   # case name, requests JSON, alarms JSON
+    if ! "$mmec" import -q "$2" "$3" -o "$tmp/rt.scale" 2>"$tmp/rt.err"; then
+        echo "not ok - import/round-trip/$1: the import failed"
+        sed 's/^/#   /' "$tmp/rt.err" | head -10
+        return
+    fi
+    "$mmec" -q -f request "$tmp/rt.scale" >"$tmp/rt.json" 2>"$tmp/rt.err"
+    "$mmec" -q -f alarm "$tmp/rt.scale" >"$tmp/rt-alarm.json" 2>>"$tmp/rt.err"
+    if cmp -s "$tmp/rt.json" "$2" && cmp -s "$tmp/rt-alarm.json" "$3"; then
+        echo "ok - import/round-trip/$1"
+    else
+        echo "not ok - import/round-trip/$1: compile(import(json)) differs"
+        echo "#   rerun: $mmec import $2 $3"
+        diff -u "$2" "$tmp/rt.json" | head -20 | sed 's/^/#   /'
+        diff -u "$3" "$tmp/rt-alarm.json" | head -20 | sed 's/^/#   /'
+    fi
+}
 golden=$here/../golden
 for json in "$golden"/*/*.json; do
     area=${json%/*}; area=${area##*/}; name=${json##*/}
@@ -103,12 +126,18 @@ done
 for json in "${schedules[@]}"; do
     round_trip "infra/${json##*/}" "$json"
 done
-n=0
+n=0 steps=0
 for src in "${requests[@]}"; do
     dir=${src%/*}; name=${src##*/}; name=${name%.scale}
     (cd "$dir" && exec "$mmec" -q -f request "$name.scale" >"$tmp/request-$name.json" 2>/dev/null)
     if [ -s "$tmp/request-$name.json" ]; then
-        round_trip "request/${dir##*/}/$name" "$tmp/request-$name.json"
+        (cd "$dir" && exec "$mmec" -q -f alarm "$name.scale" >"$tmp/alarm-$name.json" 2>/dev/null)
+        if [ -s "$tmp/alarm-$name.json" ]; then
+            round_trip_alarms "request/${dir##*/}/$name" "$tmp/request-$name.json" "$tmp/alarm-$name.json"
+            steps=$((steps + 1))
+        else
+            round_trip "request/${dir##*/}/$name" "$tmp/request-$name.json"
+        fi
         n=$((n + 1))
         continue
     fi
@@ -121,6 +150,15 @@ for src in "${requests[@]}"; do
     fi
 done
 [ "$n" -gt 5 ]; check "round-trip/request-count ($n golden request outputs)" $?
+[ "$steps" -ge 2 ]; check "round-trip/alarm-count ($steps golden outputs with step policies and their alarms)" $?
+# The step policies of a CloudFormation template: each alarm's AlarmActions is a Ref to its
+# policy. Imported, they compile to the requests and alarms of the source it came from.
+steps_src=$here/sources/steps.scale
+"$mmec" -q -f cloudformation "$steps_src" >"$tmp/steps.cfn.json" 2>/dev/null &&
+    "$mmec" import -q "$tmp/steps.cfn.json" -o "$tmp/steps.cfn.scale" 2>/dev/null &&
+    cmp -s <("$mmec" -q -f request "$tmp/steps.cfn.scale" 2>/dev/null) <("$mmec" -q -f request "$steps_src" 2>/dev/null) &&
+    cmp -s <("$mmec" -q -f alarm "$tmp/steps.cfn.scale" 2>/dev/null) <("$mmec" -q -f alarm "$steps_src" 2>/dev/null)
+check "round-trip/cloudformation-step-policies" $?
 
 # The command line.
 cd "$tmp" || exit 1
@@ -131,7 +169,7 @@ check "cli/output-file" $?
 echo "keep me" > kept.scale
 "$mmec" import "$here/sagemaker-page.json" -o kept.scale 2>/dev/null
 rc=$?
-[ "$rc" = 1 ] && [ "$(cat kept.scale)" = "keep me" ] && [ -z "$(ls -A | grep -v -e '^in.json$' -e '^out.scale$' -e '^kept.scale$' -e '^rt' -e '^req' -e '^request-' -e '^imported' -e '^check' -e '^out$' -e '^err$')" ]
+[ "$rc" = 1 ] && [ "$(cat kept.scale)" = "keep me" ] && [ -z "$(ls -A | grep -v -e '^in.json$' -e '^out.scale$' -e '^kept.scale$' -e '^rt' -e '^req' -e '^request-' -e '^alarm-' -e '^steps\.' -e '^imported' -e '^check' -e '^out$' -e '^err$')" ]
 check "cli/nothing-written-on-error" $?
 "$mmec" import >/dev/null 2>err; [ $? = 2 ] && grep -q "no input file" err
 check "cli/no-input" $?
@@ -147,8 +185,14 @@ check "cli/help" $?
 check "cli/stdin" $?
 "$mmec" import --endpoint prod-ep "$golden/design/example1-invocations.json" 2>/dev/null | grep -q '^scale prod-ep on invocations 70 per instance$'
 check "cli/endpoint-option" $?
-"$mmec" import --werror "$here/step-scaling.json" >/dev/null 2>&1; [ $? = 1 ]
+"$mmec" import --werror "$here/describe-policies.json" >/dev/null 2>&1; [ $? = 1 ]
 check "cli/werror" $?
+# Several inputs: a step policy in one file, its alarm in another; standard input once.
+"$mmec" import "$here/step-arn-name.json" - < "$here/alarms/step-arn-name.json" 2>/dev/null |
+    grep -q '^    step on metric "QueueDepth" in "Custom/Batch" sum'
+check "cli/two-inputs" $?
+"$mmec" import - - < "$here/step-arn-name.json" >/dev/null 2>err; [ $? = 2 ] && grep -q "can be read once" err
+check "cli/stdin-once" $?
 # Hostile input: deep nesting, a huge string, a lone surrogate, an empty file.
 awk 'BEGIN { s = "["; while (length(s) < 100000) s = s s; print substr(s, 1, 100000) }' > deep.json
 "$mmec" import deep.json >/dev/null 2>err; [ $? = 1 ] && grep -q "nested too deeply" err

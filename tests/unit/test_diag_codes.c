@@ -70,7 +70,8 @@ static char *read_all(const char *path, size_t *len) {
  * for diag_report and diag_plain a severity, then the code as a string literal. */
 static void codes_in_source(codes *c, const char *path) {
     static const char *const calls[] = {"diag_error(", "diag_warning(", "diag_report(",
-                                        "diag_plain(", "lex_error("};
+                                        "diag_plain(", "lex_error(", "import_error(",
+                                        "import_warning(", "import_report("};
     size_t len;
     char *text = read_all(path, &len);
     if (text == NULL)
@@ -81,6 +82,7 @@ static void codes_in_source(codes *c, const char *path) {
                 continue;
             const char *q = p + strlen(calls[k]);
             int commas = strncmp(calls[k], "diag_report", 11) == 0 ||
+                         strncmp(calls[k], "import_report", 13) == 0 ||
                          strncmp(calls[k], "diag_plain", 10) == 0 ? 2 : 1;
             while (*q && *q != ';' && *q != '{' && commas > 0)
                 commas -= *q++ == ',';
@@ -153,7 +155,8 @@ static void compile_tree(codes *seen, const char *dir) {
     closedir(d);
 }
 
-/* Every .json of `dir` through the importer (tests/import/ compares its diagnostics). */
+/* Every .json of `dir` through the importer (tests/import/ compares its diagnostics), with
+ * its alarms (alarms/NAME.json) as a second input when it has them. */
 static void import_dir(codes *seen, const char *dir) {
     DIR *d = opendir(dir);
     assert_non_null(d);
@@ -164,15 +167,18 @@ static void import_dir(codes *seen, const char *dir) {
             continue;
         char path[8192];
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        FILE *f = fopen(path, "rb");
-        assert_non_null(f);
-        static char json[1 << 20];
-        size_t len = fread(json, 1, sizeof json, f);
-        fclose(f);
+        char alarms[8192];
+        snprintf(alarms, sizeof alarms, "%s/alarms/%s", dir, e->d_name);
+        size_t len, alen = 0;
+        char *json = read_all(path, &len), *ajson = read_all(alarms, &alen);
+        assert_non_null(json);
+        mmec_import_input in[2] = {{path, json, len}, {alarms, ajson, alen}};
         mmec_ctx *ctx = context(seen, 0);
         char *out = NULL;
         size_t out_len = 0;
-        mmec_import_string(ctx, path, json, len, NULL, &out, &out_len);
+        mmec_import_inputs(ctx, in, ajson ? 2 : 1, NULL, &out, &out_len);
+        free(json);
+        free(ajson);
         mmec_buffer_free(ctx, out);
         mmec_free(ctx);
     }

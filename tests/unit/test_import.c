@@ -1,5 +1,6 @@
-/* test_import.c: mmec_import_string through mmec.h: the source it writes, diagnostics located
- * in the JSON, and allocation failures at every point (no leak, no half-written output). */
+/* test_import.c: mmec_import_string and mmec_import_inputs through mmec.h: the source they
+ * write, diagnostics located in the JSON (in the input that holds it), and allocation failures
+ * at every point (no leak, no half-written output). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -53,6 +54,7 @@ static void requests_become_a_block(void **state) {
 typedef struct seen {
     unsigned line, col;
     char code[64];
+    char file[64];
     int n;
 } seen;
 
@@ -62,7 +64,98 @@ static void record(const mmec_diagnostic *d, void *user) {
         s->line = d->line;
         s->col = d->col;
         strncpy(s->code, d->code, sizeof s->code - 1);
+        strncpy(s->file, d->file ? d->file : "", sizeof s->file - 1);
     }
+}
+
+/* A step policy in one input, the alarm that invokes it (by the policy's ARN) in another. */
+static const char STEP_POLICY[] =
+    "{\"PolicyName\":\"q\",\"ServiceNamespace\":\"sagemaker\","
+    "\"ResourceId\":\"endpoint/ep/variant/AllTraffic\","
+    "\"ScalableDimension\":\"sagemaker:variant:DesiredInstanceCount\","
+    "\"PolicyType\":\"StepScaling\",\"StepScalingPolicyConfiguration\":"
+    "{\"AdjustmentType\":\"ChangeInCapacity\",\"StepAdjustments\":[{\"MetricIntervalLowerBound\":0,"
+    "\"MetricIntervalUpperBound\":0.1,\"ScalingAdjustment\":1},{\"MetricIntervalLowerBound\":0.1,"
+    "\"ScalingAdjustment\":2}]}}\n";
+static const char STEP_ALARM[] =
+    "{\"MetricAlarms\":[{\"AlarmName\":\"q\",\"AlarmActions\":[\"arn:aws:autoscaling:us-east-1:"
+    "123456789012:scalingPolicy:0:resource/sagemaker/endpoint/ep/variant/AllTraffic:"
+    "policyName/q\"],\"MetricName\":\"Depth\",\"Namespace\":\"Q\",\"Statistic\":\"Sum\","
+    "\"Period\":60,\"EvaluationPeriods\":1,\"Threshold\":0.2,"
+    "\"ComparisonOperator\":\"GreaterThanThreshold\"}]}\n";
+static const char STEP_SCALE[] =
+    "# Imported from p.json and a.json by mmec import.\n"
+    "\n"
+    "endpoint ep {\n"
+    "    step on metric \"Depth\" in \"Q\" sum > 0.2 name \"q\" {\n"
+    "        0.2..0.3 add 1\n"
+    "        0.3.. add 2\n"
+    "    }\n"
+    "}\n";
+
+/* The pair `scale from zero` compiles to (the importer compiles it to recognise it) and a
+ * target-tracking policy on metric math (`let` lines). */
+static const char ZERO_AND_MATH[] =
+    "{\"PolicyName\":\"ic-scale-from-zero\",\"ServiceNamespace\":\"sagemaker\","
+    "\"ResourceId\":\"inference-component/ic\","
+    "\"ScalableDimension\":\"sagemaker:inference-component:DesiredCopyCount\","
+    "\"PolicyType\":\"StepScaling\",\"StepScalingPolicyConfiguration\":"
+    "{\"AdjustmentType\":\"ChangeInCapacity\",\"StepAdjustments\":[{\"MetricIntervalLowerBound\":0,"
+    "\"ScalingAdjustment\":1}],\"Cooldown\":60,\"MetricAggregationType\":\"Maximum\"}}\n"
+    "{\"AlarmName\":\"ic-scale-from-zero\",\"MetricName\":\"NoCapacityInvocationFailures\","
+    "\"Namespace\":\"AWS/SageMaker\",\"Statistic\":\"Sum\",\"Dimensions\":[{\"Name\":"
+    "\"InferenceComponentName\",\"Value\":\"ic\"}],\"Period\":60,\"EvaluationPeriods\":1,"
+    "\"DatapointsToAlarm\":1,\"Threshold\":1,\"ComparisonOperator\":\"GreaterThanThreshold\"}\n"
+    "{\"PolicyName\":\"ic-math\",\"ServiceNamespace\":\"sagemaker\","
+    "\"ResourceId\":\"inference-component/ic\","
+    "\"ScalableDimension\":\"sagemaker:inference-component:DesiredCopyCount\","
+    "\"PolicyType\":\"TargetTrackingScaling\",\"TargetTrackingScalingPolicyConfiguration\":"
+    "{\"TargetValue\":5,\"CustomizedMetricSpecification\":{\"Metrics\":[{\"Id\":\"m1\","
+    "\"MetricStat\":{\"Metric\":{\"MetricName\":\"InvocationsPerCopy\",\"Namespace\":\"AWS/SageMaker\","
+    "\"Dimensions\":[{\"Name\":\"InferenceComponentName\",\"Value\":\"ic\"}]},\"Stat\":\"Sum\"},"
+    "\"ReturnData\":false},{\"Id\":\"e1\",\"Expression\":\"m1 / 60\",\"ReturnData\":true}]}}}\n";
+static const char ZERO_AND_MATH_SCALE[] =
+    "# Imported from z.json by mmec import.\n"
+    "\n"
+    "component ic {\n"
+    "    scale from zero\n"
+    "    let m1 = metric \"InvocationsPerCopy\" in \"AWS/SageMaker\" sum\n"
+    "    scale on math \"m1 / 60\" 5\n"
+    "}\n";
+
+static void a_step_policy_and_its_alarm_in_two_inputs(void **state) {
+    (void)state;
+    mmec_ctx *ctx = mmec_new(NULL);
+    mmec_import_input in[2] = {{"p.json", STEP_POLICY, strlen(STEP_POLICY)},
+                               {"a.json", STEP_ALARM, strlen(STEP_ALARM)}};
+    char *out;
+    size_t len;
+    assert_int_equal(mmec_import_inputs(ctx, in, 2, NULL, &out, &len), MMEC_OK);
+    assert_string_equal(out, STEP_SCALE);
+    mmec_buffer_free(ctx, out);
+    mmec_free(ctx);
+}
+
+static void a_finding_is_located_in_its_own_input(void **state) {
+    (void)state;
+    static const char bad_alarm[] = "\n\n  {\"MetricAlarms\": 3}\n";
+    seen s = {0, 0, "", "", 0};
+    mmec_config cfg;
+    mmec_config_init(&cfg);
+    cfg.on_diagnostic = record;
+    cfg.diagnostic_user = &s;
+    mmec_ctx *ctx = mmec_new(&cfg);
+    mmec_import_input in[2] = {{"p.json", STEP_POLICY, strlen(STEP_POLICY)},
+                               {"a.json", bad_alarm, strlen(bad_alarm)}};
+    char *out;
+    size_t len;
+    assert_int_equal(mmec_import_inputs(ctx, in, 2, NULL, &out, &len), MMEC_EINPUT);
+    assert_null(out);
+    assert_string_equal(s.file, "a.json");
+    assert_string_equal(s.code, "import-type");
+    assert_int_equal(s.line, 3);
+    assert_int_equal(s.col, 20);
+    mmec_free(ctx);
 }
 
 static void checker_findings_point_into_the_json(void **state) {
@@ -73,7 +166,7 @@ static void checker_findings_point_into_the_json(void **state) {
         "\"/aws/sagemaker/Endpoints\",\n    \"Statistic\": \"Average\", \"Dimensions\": "
         "[{\"Name\": \"EndpointName\", \"Value\": \"ep\"}, {\"Name\": \"VariantName\", "
         "\"Value\": \"AllTraffic\"}]\n  }\n}\n";
-    seen s = {0, 0, "", 0};
+    seen s = {0, 0, "", "", 0};
     mmec_config cfg;
     mmec_config_init(&cfg);
     cfg.on_diagnostic = record;
@@ -119,11 +212,52 @@ static void every_allocation_failure_ends_cleanly(void **state) {
     assert_true(succeeded);
 }
 
+/* The same with two inputs and a step policy (the alarm pairing, the metric values), and
+ * with `scale from zero` (a context compiled inside the import) and metric math: *state
+ * says which. */
+static void every_allocation_failure_of_a_step_import_ends_cleanly(void **state) {
+    int succeeded = 0;
+    for (long n = 0; n < 100000 && !succeeded; n++) {
+        failing f = {n, 0};
+        mmec_config cfg;
+        mmec_config_init(&cfg);
+        cfg.alloc = failing_alloc;
+        cfg.alloc_user = &f;
+        mmec_ctx *ctx = mmec_new(&cfg);
+        if (ctx == NULL)
+            continue;
+        mmec_import_input in[2] = {{"p.json", STEP_POLICY, strlen(STEP_POLICY)},
+                                   {"a.json", STEP_ALARM, strlen(STEP_ALARM)}};
+        mmec_import_input zero = {"z.json", ZERO_AND_MATH, strlen(ZERO_AND_MATH)};
+        int z = *(int *)*state;
+        char *out;
+        size_t len;
+        mmec_status st = z ? mmec_import_inputs(ctx, &zero, 1, NULL, &out, &len)
+                           : mmec_import_inputs(ctx, in, 2, NULL, &out, &len);
+        assert_true(st == MMEC_OK || st == MMEC_EINTERNAL);
+        if (st == MMEC_OK) {
+            assert_string_equal(out, z ? ZERO_AND_MATH_SCALE : STEP_SCALE);
+            succeeded = 1;
+        } else {
+            assert_null(out);
+        }
+        mmec_buffer_free(ctx, out);
+        mmec_free(ctx);
+        assert_int_equal(f.live, 0);
+    }
+    assert_true(succeeded);
+}
+
 int main(void) {
+    static int step = 0, zero = 1;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(requests_become_a_block),
         cmocka_unit_test(checker_findings_point_into_the_json),
         cmocka_unit_test(every_allocation_failure_ends_cleanly),
+        cmocka_unit_test(a_step_policy_and_its_alarm_in_two_inputs),
+        cmocka_unit_test(a_finding_is_located_in_its_own_input),
+        cmocka_unit_test_prestate(every_allocation_failure_of_a_step_import_ends_cleanly, &step),
+        cmocka_unit_test_prestate(every_allocation_failure_of_a_step_import_ends_cleanly, &zero),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

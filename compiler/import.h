@@ -1,0 +1,206 @@
+/* import.h: what the two files of `mmec import` share (import.c: the located JSON reader,
+ * targets, target-tracking policies, scheduled actions, the check of what was written;
+ * import_step.c: step scaling policies with their CloudWatch alarms, `scale from zero`,
+ * metric math). Private to the library. */
+#ifndef MMEC_IMPORT_H
+#define MMEC_IMPORT_H
+
+#include <stddef.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* ---- The located JSON reader ---- */
+
+typedef enum jtype { J_NULL, J_BOOL, J_NUM, J_STR, J_ARR, J_OBJ } jtype;
+
+typedef struct jnode {
+    jtype type;
+    span loc;                  /* the value */
+    span key_loc;              /* the member's key, inside an object */
+    const char *key;           /* decoded member key, inside an object */
+    const char *s;             /* decoded string; a number's text */
+    size_t slen;
+    double num;
+    int boolean;
+    struct jnode *child, *next;
+} jnode;
+
+struct importer;
+
+typedef struct jreader {
+    mmec_ctx *ctx;
+    const char *s;
+    size_t len, pos;
+    int report;                /* report errors (the input), or fail quietly (our own output) */
+    int failed;
+    int scratch;               /* nodes in scratch memory, released after each comparison */
+    struct importer *im;       /* reading an input: errors are located in its file */
+} jreader;
+
+/* ---- The import ---- */
+
+typedef struct itarget {
+    target_kind kind;
+    const char *name, *variant;    /* variant NULL: AllTraffic */
+    const char *resource_id, *dimension;
+    span loc;
+    int has_capacity;
+    double min, max;
+    span min_loc, max_loc;
+    int done;                      /* its block was written */
+    int is_async;                  /* a variant whose policies use the asynchronous metrics */
+    int block;                     /* needs a block: a step policy or a `let` */
+    size_t *policies;              /* indexes of its policy entries, in order */
+    size_t npolicies, cap_policies;
+    size_t *sched_idx;             /* indexes of its scheduled-action entries, in order (they
+                                      need a block) */
+    size_t nsched_idx, cap_sched_idx;
+    const char **lets;             /* the `let` ids written in its block, and what they hold */
+    const jnode **let_defs;
+    size_t nlets, cap_lets, cap_let_defs;
+} itarget;
+
+typedef enum entry_kind { E_POLICY, E_TARGET, E_COMMENT, E_SCHEDULE } entry_kind;
+
+struct ialarm;
+
+typedef struct entry {
+    entry_kind kind;
+    itarget *t;
+    const jnode *cfg;              /* E_POLICY: the TargetTrackingScalingPolicyConfiguration
+                                      (or StepScalingPolicyConfiguration: `step`);
+                                      E_SCHEDULE: the scheduled action */
+    const jnode *name;             /* E_POLICY: PolicyName, or NULL; E_SCHEDULE: its name */
+    const char *text;              /* E_COMMENT */
+    span loc;
+    size_t order;                  /* its index among the compiled policies or actions */
+    /* Step scaling policies. */
+    int step;                      /* PolicyType StepScaling */
+    const jnode *arn;              /* PolicyARN (describe-scaling-policies), or NULL */
+    const jnode *alarm_refs;       /* describe-scaling-policies' Alarms [{AlarmName, AlarmARN}] */
+    const char *logical_id;        /* the template's resource name */
+    struct ialarm *alarm;          /* the alarm that invokes it */
+    size_t alarm_order;            /* its index among the compiled alarms */
+    int written_step;              /* written as `step` or `scale from zero` */
+} entry;
+
+/* A CloudWatch alarm: an item of describe-alarms' MetricAlarms, a PutMetricAlarm request or
+ * the Properties of a template's AWS::CloudWatch::Alarm. */
+typedef struct ialarm {
+    const jnode *o;
+    const jnode *name;             /* AlarmName, or NULL (a template may leave it out) */
+    const char *logical_id;        /* the template's resource name, or NULL */
+    entry *policy;                 /* the step policy it invokes, once matched */
+} ialarm;
+
+/* A stretch of the generated source and the JSON it came from. */
+typedef struct segment {
+    uint32_t start, end;
+    span json;
+} segment;
+
+/* One input file: its text lies in the importer's one buffer at `base`, so that a span of any
+ * file is an offset into that buffer; a diagnostic is located in its own file. */
+typedef struct ifile {
+    src_file src;
+    uint32_t base;
+} ifile;
+
+typedef struct importer {
+    mmec_ctx *ctx;
+    const char *default_target;
+    int cfn;                       /* reading a CloudFormation template */
+    const jnode *cfn_resources;
+    itarget **targets;
+    size_t ntargets, cap_targets;
+    hash_table *index;             /* the targets by resource id and dimension (in the caller's
+                                      frame, like `out`) */
+    entry *entries;
+    size_t nentries, cap_entries;
+    ialarm *alarms;
+    size_t nalarms, cap_alarms;
+    strbuf *out;                   /* the generated source (in the caller's frame: a throw
+                                      leaves it to mmec_import_string to release) */
+    segment *segs;
+    size_t nsegs, cap_segs;
+    size_t npolicies, nschedules, nalarms_written;
+    mmec_ctx **child;              /* the checking context while it lives, freed on unwinding */
+    const jnode **dups;            /* duplicate keys reported */
+    size_t ndups, cap_dups;
+    ifile *files;                  /* the inputs, by base */
+    size_t nfiles;
+    int failed;                    /* an error was reported by the importer itself */
+} importer;
+
+/* Diagnostics located in the input file that holds `loc`. */
+void import_report(importer *im, mmec_severity sev, const char *code, span loc,
+                   const char *fmt, ...) MMEC_PRINTF(5, 6);
+#define import_error(im, code, loc, ...) import_report(im, MMEC_ERROR, code, loc, __VA_ARGS__)
+#define import_warning(im, code, loc, ...) import_report(im, MMEC_WARNING, code, loc, __VA_ARGS__)
+#define import_note(im, loc, ...) import_report(im, MMEC_NOTE, "note", loc, __VA_ARGS__)
+
+/* Member `key` of object `o`, or NULL; a key given twice is reported once. */
+const jnode *import_get(importer *im, const jnode *o, const char *key);
+/* Member `key` of `o` when it is of type `want`; reports a wrong type, and a missing member
+ * when `required`. */
+const jnode *import_member(importer *im, const jnode *o, const char *key, jtype want,
+                           int required);
+const char *import_type_name(jtype t);
+/* Unknown members of an object: AWS rejects them, and mmec would drop them. */
+void import_check_keys(importer *im, const jnode *o, const char *const *keys, size_t n);
+/* The target a ResourceId and ScalableDimension name, created on first use. */
+itarget *import_target_of(importer *im, const char *rid, const char *dim, span loc);
+entry *import_entry(importer *im, entry_kind kind, span loc);
+
+/* Records that the source from `start` to the end so far came from `json`. */
+void import_mark(importer *im, size_t start, span json);
+/* A string literal of the language; 0 when `s` holds a character it cannot write. */
+int import_string(importer *im, const char *s, size_t n);
+/* A name as a bare word when the scanner reads it back as one, else as a string. */
+int import_name(importer *im, const char *s);
+/* The shortest decimal text strtod reads back as `v`. */
+const char *import_number(importer *im, double v);
+/* Seconds as a duration: 0, or d/h/m/s parts. */
+void import_duration(importer *im, double secs);
+/* avg, min, max, sum, count for a CloudWatch statistic, or NULL. */
+const char *import_stat_word(const char *stat);
+/* A dimension's value when `dims` is exactly the named dimensions in this order. */
+int import_dims_are(importer *im, const jnode *dims, const char *n1, const char **v1,
+                    const char *n2, const char **v2);
+/* ` dimensions { N = "V", ... }` of a Dimensions list; 0 when a value cannot be written. */
+void import_dimensions(importer *im, const jnode *dims);
+/* What the compiler derives as a policy's name from `word` (a metric's keyword or name). */
+const char *import_derived_name(importer *im, const itarget *t, const char *word);
+/* Whether two JSON values are equal (members in any order). */
+int import_jequal(const jnode *a, const jnode *b);
+
+/* import_step.c: step scaling policies and their alarms. */
+
+/* A describe-alarms output ({"MetricAlarms": [...]}), a PutMetricAlarm request, or (`t` set
+ * by the template reader, `logical_id` its resource name) a template's alarm. */
+void import_read_alarms(importer *im, const jnode *o);
+void import_read_alarm(importer *im, const jnode *o, const char *logical_id);
+/* Checks a StepScalingPolicyConfiguration's shape; 0 when it cannot be written. */
+int import_step_valid(importer *im, entry *e);
+/* Pairs each step policy with the alarm that invokes it; a step policy without one is an
+ * error at the policy. */
+void import_match_alarms(importer *im);
+/* Whether a target-tracking configuration's metric or a step policy's alarm uses a metric
+ * only asynchronous endpoints publish. */
+int import_uses_async(importer *im, const entry *e);
+/* Whether a CustomizedMetricSpecification or an alarm's metric is what `backlog` compiles to
+ * on this (asynchronous) target: ApproximateBacklogSizePerInstance, AWS/SageMaker, the
+ * EndpointName dimension alone, no Unit (async-inference-autoscale.html). */
+int import_is_backlog(importer *im, const itarget *t, const jnode *spec);
+/* A step policy in its target's block: `step ...` or `scale from zero ...`. */
+void import_write_step(importer *im, entry *e);
+/* The `let` lines of a math specification's queries (Metrics) and the returning expression,
+ * which the caller writes as `math "EXPR"`; NULL when they cannot be written. */
+const jnode *import_write_lets(importer *im, itarget *t, const jnode *metrics);
+/* Checks Metrics: TargetTrackingMetricDataQuery items, or (`alarm`) MetricDataQuery items. */
+int import_metrics_valid(importer *im, const jnode *metrics, int alarm);
+
+static inline int streq(const char *a, const char *b) { return a && b && strcmp(a, b) == 0; }
+
+#endif

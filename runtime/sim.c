@@ -1538,24 +1538,6 @@ size_t sim_reason(const target *tgt, const sim_decision *d, char *buf, size_t ca
     case SIM_WHY_AT_MAX:
     case SIM_WHY_AT_MIN: {
         int out_ = d->why == SIM_WHY_OUT || d->why == SIM_WHY_AT_MAX;
-        if (p && p->step) {
-            if (d->why == SIM_WHY_AT_MAX || d->why == SIM_WHY_AT_MIN) {
-                strbuf_puts(o, out_ ? "held at max " : "held at min ");
-                put_int(o, out_ ? d->max : d->min);
-            } else {
-                strbuf_puts(o, out_ ? "scale out " : "scale in ");
-                put_int(o, d->from);
-                strbuf_puts(o, " -> ");
-                put_int(o, d->desired);
-            }
-            strbuf_puts(o, ": ");
-            put_step_alarm(o, p, d);
-            if (d->want != d->desired) {
-                strbuf_puts(o, ", wants ");
-                put_int(o, d->want);
-            }
-            break;
-        }
         if (d->why == SIM_WHY_AT_MAX || d->why == SIM_WHY_AT_MIN) {
             strbuf_puts(o, out_ ? "held at max " : "held at min ");
             put_int(o, out_ ? d->max : d->min);
@@ -1567,6 +1549,14 @@ size_t sim_reason(const target *tgt, const sim_decision *d, char *buf, size_t ca
             put_int(o, d->desired);
         }
         strbuf_puts(o, ": ");
+        if (p && p->step) {
+            put_step_alarm(o, p, d);
+            if (d->want != d->desired) {
+                strbuf_puts(o, ", wants ");
+                put_int(o, d->want);
+            }
+            break;
+        }
         strbuf_puts(o, label);
         strbuf_puts(o, " ");
         put_num(o, m);

@@ -1764,6 +1764,19 @@ static void resolve_schedule(checker *c, sched_draft *d) {
             t = t ? t : found[k];
         }
     if (count == 0) {
+        const target *line = NULL;      /* another variant of NAME, made by one-liners */
+        for (size_t i = 0; i < c->m->ntargets && line == NULL; i++)
+            if (given(c->m->targets[i]->oneline_on) && strcmp(c->m->targets[i]->name, n) == 0)
+                line = c->m->targets[i];
+        if (line) {
+            diag_error(ctx, "schedule-target", d->target_loc, "endpoint '%s' has no %s variant "
+                       "in the file, and a schedule outside a block is for that one", n,
+                       DEFAULT_VARIANT);
+            diag_note(ctx, line->loc, "the one-line policies of %s define its variant "
+                      "%s: write them as a block, 'endpoint %s { variant %s ... }', with the "
+                      "schedule in it", n, line->variant, n, line->variant);
+            return;
+        }
         diag_error(ctx, "schedule-target", d->target_loc,
                    "no endpoint, inference component or serverless endpoint named '%s' in the "
                    "file", n);

@@ -269,12 +269,18 @@ static const char *const policy_fields[] = {
 static int get_field(lua_State *L, int spec, const char *key, int types) {
     lua_pushstring(L, key);
     int t = lua_rawget(L, spec);
-    if (t != LUA_TNIL && !(types & (1 << t)))
-        luaL_error(L, "mmec.policy: '%s' must be %s, not %s", key,
-                   types == 1 << LUA_TSTRING ? "a string"
-                   : types == 1 << LUA_TBOOLEAN ? "a boolean"
-                   : types == (1 << LUA_TNUMBER | 1 << LUA_TSTRING) ? "a number or a string"
-                   : "a number, a string or a table", luaL_typename(L, -1));
+    if (t != LUA_TNIL && !(types & (1 << t))) {
+        static const int order[] = {LUA_TNUMBER, LUA_TSTRING, LUA_TBOOLEAN, LUA_TTABLE};
+        const char *names[4];
+        int n = 0;
+        for (int i = 0; i < 4; i++)
+            if (types & (1 << order[i]))
+                names[n++] = order[i] == LUA_TNUMBER ? "a number" : order[i] == LUA_TSTRING
+                             ? "a string" : order[i] == LUA_TBOOLEAN ? "a boolean" : "a table";
+        luaL_error(L, "mmec.policy: '%s' must be %s%s%s%s%s, not %s", key, names[0],
+                   n == 3 ? ", " : n == 2 ? " or " : "", n >= 2 ? names[1] : "",
+                   n == 3 ? " or " : "", n == 3 ? names[2] : "", luaL_typename(L, -1));
+    }
     return t;
 }
 

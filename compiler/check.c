@@ -1638,7 +1638,8 @@ static void warn_from_zero(checker *c, const ast_target *at, const target *t,
 static void check_oneline(checker *c, const ast_target *at) {
     const ast_scale *s = at->scale;
     block_settings seen;
-    memset(seen, 0, sizeof seen);
+    if (s->settings)
+        memset(seen, 0, sizeof seen);
     for (const ast_item *it = s->settings; it; it = it->next) {
         if (seen[it->kind]) {
             diag_error(c->ctx, "duplicate", it->loc, "this setting is given twice on the line");
@@ -1670,9 +1671,12 @@ static void check_oneline(checker *c, const ast_target *at) {
         t->oneline_on = s->on_loc;
         add_target(c, t, NULL);
     }
-    if (seen[ITEM_INSTANCE])
-        set_instance(c, t, seen[ITEM_INSTANCE]);
-    int capacity = seen[ITEM_CAPACITY] && set_capacity(c, t, seen[ITEM_CAPACITY]);
+    int capacity = 0;
+    if (s->settings) {
+        if (seen[ITEM_INSTANCE])
+            set_instance(c, t, seen[ITEM_INSTANCE]);
+        capacity = seen[ITEM_CAPACITY] && set_capacity(c, t, seen[ITEM_CAPACITY]);
+    }
     defaults def = {NULL, NULL};
     check_scale(c, t, s, &def);
     if (capacity && t->min_capacity == 0)

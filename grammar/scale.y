@@ -469,14 +469,16 @@ sched_opt
     ;
 
 scale
-    : SCALE name settings ON metric options
+    : SCALE name ON metric options { $$ = scale_new(ps, @$, $2, NULL, @3, $4, $5.head); }
+    | SCALE name settings ON metric options
                                    { $$ = scale_new(ps, @$, $2, $3.head, @4, $5, $6.head); }
     | SCALE ON metric options      { $$ = scale_new(ps, @$, none(), NULL, @2, $3, $4.head); }
     ;
 
-/* The settings of the one-line form, before `on`: what a block sets for its target. */
+/* The settings of the one-line form, before `on`: what a block sets for its target (a list
+ * of one or more, so that a line without settings costs no reduction more). */
 settings
-    : %empty                       { $$ = (ast_list){NULL, NULL}; }
+    : setting                      { $$ = list_add((ast_list){NULL, NULL}, $1); }
     | settings setting             { $$ = list_add($1, $2); }
     ;
 

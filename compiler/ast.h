@@ -116,11 +116,15 @@ typedef struct ast_schedule {
     ast_item *options;         /* ITEM_TIMEZONE, ITEM_CAPACITY, ITEM_NAME, ITEM_BOUND */
 } ast_schedule;
 
-/* `scale [NAME] [variant V] [model M] on METRIC OPTIONS` */
+/* `scale [NAME SETTINGS] on METRIC OPTIONS`; SETTINGS, of the one-line form only, are
+ * `variant V`, `model M`, `instance TYPE` and `capacity MIN..MAX` in any order. */
 typedef struct ast_scale {
     span loc;
     ast_tok target;            /* the endpoint name of the one-line form */
-    ast_tok variant, model;
+    ast_tok variant, model;    /* the first `variant` and `model` among the settings */
+    ast_item *settings;        /* ITEM_VARIANT, ITEM_MODEL, ITEM_INSTANCE, ITEM_CAPACITY, as
+                                  written (the checker refuses a repeated one) */
+    span on_loc;               /* the `on` keyword: where a one-liner's settings end */
     ast_metric metric;
     ast_item *options;         /* cooldown, no scale-in, name */
 } ast_scale;

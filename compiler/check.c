@@ -40,6 +40,11 @@ static const char *quote(checker *c, const ast_tok *t) {
     return mem_strndup(c->ctx, buf, n);
 }
 
+/* A location that was recorded (not SPAN_NONE). */
+static int given(span loc) {
+    return loc.start != SPAN_NONE.start;
+}
+
 static char *tokstr(checker *c, const ast_tok *t) {
     return mem_strndup(c->ctx, t->s, t->len);
 }
@@ -288,9 +293,11 @@ static int check_percent_target(checker *c, policy *p, const ast_metric *am,
             return 0;
         }
         if (inst == NULL) {
+            int line = given(p->target->oneline_on);
             diag_error(c->ctx, "per-unit", am->per.loc,
-                       "'per %s' needs the instance type: add 'instance ml.TYPE' to the endpoint",
-                       want);
+                       "'per %s' needs the instance type: add 'instance ml.TYPE' to %s", want,
+                       line ? "its line" : "the endpoint");
+            check_note_setting(c->ctx, p->target, "instance ml.TYPE");
             return 0;
         }
         if (units == 0) {
@@ -317,11 +324,13 @@ static int check_percent_target(checker *c, policy *p, const ast_metric *am,
             diag_error(c->ctx, "target-range", am->value.loc,
                        "target %g%% is above the top of %s on %s: 0 to %g%% (%u %ss)", v,
                        cm->name, inst->name, top, units, unit_word);
-        else if (cm->per != PER_NONE)
+        else if (cm->per != PER_NONE) {
             diag_warning(c->ctx, "target-range", am->value.loc,
                          "target %g%% is above 100%%: %s is counted per %s, add 'instance "
                          "ml.TYPE' so mmec can check the range", v, cm->name,
                          cm->per == PER_GPU ? "GPU" : "vCPU");
+            check_note_setting(c->ctx, p->target, "instance ml.TYPE");
+        }
         else
             diag_error(c->ctx, "target-range", am->value.loc,
                        "target %g%% is above 100%%, the top of %s", v, cm->name);
@@ -1346,6 +1355,7 @@ static target *new_target(checker *c, target_kind kind, const char *name, const 
                          ? mem_cat(c->ctx, "inference-component/", name, (char *)NULL)
                          : mem_cat(c->ctx, "endpoint/", name, "/variant/", t->variant, (char *)NULL);
     t->loc = loc;
+    t->instance_loc = t->capacity_loc = t->oneline_on = SPAN_NONE;
     return t;
 }
 
@@ -1384,36 +1394,6 @@ static int kind_clash(checker *c, const char *rid, target_kind kind, span loc) {
                                 : "an instance-based endpoint's variant");
     diag_note(c->ctx, prev->loc, "first defined here");
     return 1;
-}
-
-/* The one-line form: `scale NAME [variant V] [model M] on ...`. Several lines naming the same
- * endpoint variant add policies to one scalable target. */
-static void check_oneline(checker *c, const ast_target *at) {
-    const ast_scale *s = at->scale;
-    int ok = check_sagemaker_name(c, &s->target, "endpoint");
-    if (s->variant.s)
-        ok &= check_sagemaker_name(c, &s->variant, "variant");
-    if (!ok)
-        return;
-    /* Names are at most 63 bytes (checked above): the resource id fits. */
-    char rid[160];
-    const char *vs = s->variant.s ? s->variant.s : DEFAULT_VARIANT;
-    size_t vn = s->variant.s ? s->variant.len : strlen(DEFAULT_VARIANT), n = 0;
-    memcpy(rid + n, "endpoint/", 9), n += 9;
-    memcpy(rid + n, s->target.s, s->target.len), n += s->target.len;
-    memcpy(rid + n, "/variant/", 9), n += 9;
-    memcpy(rid + n, vs, vn), n += vn;
-    rid[n] = '\0';
-    target *t = find_target(c, rid, catalog_dimension_of(TARGET_VARIANT));
-    if (t == NULL && c->serverless_seen && kind_clash(c, rid, TARGET_VARIANT, s->loc))
-        return;
-    if (t == NULL) {
-        const char *variant = s->variant.s ? tokstr(c, &s->variant) : DEFAULT_VARIANT;
-        t = new_target(c, TARGET_VARIANT, tokstr(c, &s->target), variant, s->loc);
-        add_target(c, t, NULL);
-    }
-    defaults def = {NULL, NULL};
-    check_scale(c, t, s, &def);
 }
 
 /* A block's settings, by kind (ITEM_SCALE and ITEM_SCHEDULE are not settings). */
@@ -1472,7 +1452,14 @@ static target *block_target(checker *c, const ast_target *at, target_kind kind, 
         diag_note(ctx, prev->loc, "first defined here");
         return NULL;
     }
-    /* One-line policies came first: the block takes them over. */
+    /* One-line policies came first: the block takes them over, with the settings their
+     * lines gave (the block's own must then agree). */
+    t->instance = prev->instance;
+    t->instance_loc = prev->instance_loc;
+    t->has_capacity = prev->has_capacity;
+    t->min_capacity = prev->min_capacity;
+    t->max_capacity = prev->max_capacity;
+    t->capacity_loc = prev->capacity_loc;
     t->policies = prev->policies;
     t->npolicies = prev->npolicies;
     for (size_t i = 0; i < t->npolicies; i++)
@@ -1481,8 +1468,37 @@ static target *block_target(checker *c, const ast_target *at, target_kind kind, 
     return t;
 }
 
+/* A setting given again to a target that has it (one-line policies of one target, a block
+ * after them): the same value is no news, another one is an error. */
+static void setting_conflict(checker *c, const target *t, span loc, span first, const char *what) {
+    mmec_ctx *ctx = c->ctx;
+    diag_error(ctx, "redefinition", loc, "%s of %s differs from the one given at line %u",
+               what, t->resource_id, diag_line_of(ctx, first.start));
+    diag_note(ctx, first, "first given here");
+}
+
+/* A policy of `t` checked before its instance type was given (an earlier one-line policy)
+ * had its CPU or GPU target checked without it: say so, once. */
+static void warn_checked_without(checker *c, const target *t, const ast_item *item) {
+    for (size_t i = 0; i < t->npolicies; i++) {
+        const policy *p = t->policies[i];
+        if (p->metric == NULL || p->metric->per == PER_NONE)
+            continue;
+        int gpu = p->metric->per == PER_GPU;
+        diag_warning(c->ctx, "setting-late", item->loc,
+                     "the policy at line %u was checked before this instance type was given: "
+                     "its %s target was not checked against the %u %ss of %s",
+                     diag_line_of(c->ctx, p->loc.start), p->metric->name,
+                     gpu ? t->instance->gpus : t->instance->vcpus, gpu ? "GPU" : "vCPU",
+                     t->instance->name);
+        diag_note(c->ctx, p->loc, "give 'instance %s' on this line, the first of %s",
+                  quote(c, &item->a), t->resource_id);
+        return;
+    }
+}
+
 /* `instance ml.TYPE`: an endpoint variant's instance type, from the catalogue. */
-static void block_instance(checker *c, target *t, const ast_item *item) {
+static void set_instance(checker *c, target *t, const ast_item *item) {
     mmec_ctx *ctx = c->ctx;
     const ast_tok *it = &item->a;
     if (t->kind != TARGET_VARIANT) {
@@ -1490,6 +1506,14 @@ static void block_instance(checker *c, target *t, const ast_item *item) {
                    kind_word(t->kind));
         return;
     }
+    if (given(t->instance_loc)) {
+        span f = t->instance_loc;
+        if (f.end - f.start != it->loc.end - it->loc.start ||
+            memcmp(ctx->src.text + f.start, ctx->src.text + it->loc.start, f.end - f.start) != 0)
+            setting_conflict(c, t, it->loc, f, "instance type");
+        return;
+    }
+    t->instance_loc = it->loc;
     t->instance = catalog_instance_find(tokstr(c, it));
     if (t->instance == NULL) {
         diag_error(ctx, "unknown-instance", it->loc,
@@ -1498,11 +1522,14 @@ static void block_instance(checker *c, target *t, const ast_item *item) {
                                         catalog_instance_count, sizeof catalog_instances[0]);
         if (best)
             diag_note(ctx, it->loc, "did you mean '%s'?", best);
+        return;
     }
+    warn_checked_without(c, t, item);
 }
 
-/* `capacity MIN..MAX`: RegisterScalableTarget's MinCapacity and MaxCapacity. */
-static void block_capacity(checker *c, target *t, const ast_item *it) {
+/* `capacity MIN..MAX`: RegisterScalableTarget's MinCapacity and MaxCapacity. Returns 1 when
+ * it gave `t` its capacity, 0 when it was already given or is wrong. */
+static int set_capacity(checker *c, target *t, const ast_item *it) {
     mmec_ctx *ctx = c->ctx;
     int32_t lo = 0, hi = 0;
     int ok = parse_count(c, &it->a, &lo);
@@ -1517,6 +1544,11 @@ static void block_capacity(checker *c, target *t, const ast_item *it) {
                    t->resource_id);
         ok = 0;
     }
+    if (ok && t->has_capacity) {
+        if (lo != t->min_capacity || hi != t->max_capacity)
+            setting_conflict(c, t, it->loc, t->capacity_loc, "capacity");
+        return 0;
+    }
     if (ok && lo == 0 && t->kind == TARGET_VARIANT && !t->is_async)
         diag_warning(ctx, "scale-to-zero", it->a.loc,
                      "scaling to zero is documented for inference components only (SM-ZERO); "
@@ -1526,7 +1558,9 @@ static void block_capacity(checker *c, target *t, const ast_item *it) {
         t->has_capacity = 1;
         t->min_capacity = lo;
         t->max_capacity = hi;
+        t->capacity_loc = it->loc;
     }
+    return ok;
 }
 
 /* The block's `scale on ...` policies, with the block's cooldown and model as their defaults. */
@@ -1632,6 +1666,58 @@ static void block_stack_link(checker *c, target *t, const ast_item *it) {
     t->stack_id = tokstr(c, id);
 }
 
+/* The one-line form: `scale NAME SETTINGS on ...`, SETTINGS `variant V`, `model M`, `instance
+ * TYPE`, `capacity MIN..MAX`, each at most once. Several lines naming the same endpoint
+ * variant add policies to one scalable target; a setting another line (or a block) gave it
+ * must be given the same. `model` is the policy's own, as a block's policy writes it. */
+static void check_oneline(checker *c, const ast_target *at) {
+    const ast_scale *s = at->scale;
+    block_settings seen;
+    if (s->settings)
+        memset(seen, 0, sizeof seen);
+    for (const ast_item *it = s->settings; it; it = it->next) {
+        if (seen[it->kind]) {
+            diag_error(c->ctx, "duplicate", it->loc, "this setting is given twice on the line");
+            diag_note(c->ctx, seen[it->kind]->loc, "first given here");
+            continue;
+        }
+        seen[it->kind] = it;
+    }
+    int ok = check_sagemaker_name(c, &s->target, "endpoint");
+    if (s->variant.s)
+        ok &= check_sagemaker_name(c, &s->variant, "variant");
+    if (!ok)
+        return;
+    /* Names are at most 63 bytes (checked above): the resource id fits. */
+    char rid[160];
+    const char *vs = s->variant.s ? s->variant.s : DEFAULT_VARIANT;
+    size_t vn = s->variant.s ? s->variant.len : strlen(DEFAULT_VARIANT), n = 0;
+    memcpy(rid + n, "endpoint/", 9), n += 9;
+    memcpy(rid + n, s->target.s, s->target.len), n += s->target.len;
+    memcpy(rid + n, "/variant/", 9), n += 9;
+    memcpy(rid + n, vs, vn), n += vn;
+    rid[n] = '\0';
+    target *t = find_target(c, rid, catalog_dimension_of(TARGET_VARIANT));
+    if (t == NULL && c->serverless_seen && kind_clash(c, rid, TARGET_VARIANT, s->loc))
+        return;
+    if (t == NULL) {
+        const char *variant = s->variant.s ? tokstr(c, &s->variant) : DEFAULT_VARIANT;
+        t = new_target(c, TARGET_VARIANT, tokstr(c, &s->target), variant, s->loc);
+        t->oneline_on = s->on_loc;
+        add_target(c, t, NULL);
+    }
+    int capacity = 0;
+    if (s->settings) {
+        if (seen[ITEM_INSTANCE])
+            set_instance(c, t, seen[ITEM_INSTANCE]);
+        capacity = seen[ITEM_CAPACITY] && set_capacity(c, t, seen[ITEM_CAPACITY]);
+    }
+    defaults def = {NULL, NULL};
+    check_scale(c, t, s, &def);
+    if (capacity && t->min_capacity == 0)
+        warn_from_zero(c, at, t, seen[ITEM_CAPACITY]);
+}
+
 /* A block: `endpoint`, `component`, `serverless` or `async` NAME { settings, policies, schedules }.
  * Settings first, each at most once; then the policies, which read them; then the schedules. */
 static void check_block(checker *c, const ast_target *at) {
@@ -1650,9 +1736,9 @@ static void check_block(checker *c, const ast_target *at) {
     if (at->items && at->items->kind == ITEM_STACK_LINK)
         block_stack_link(c, t, at->items);
     if (seen[ITEM_INSTANCE])
-        block_instance(c, t, seen[ITEM_INSTANCE]);
+        set_instance(c, t, seen[ITEM_INSTANCE]);
     if (seen[ITEM_CAPACITY])
-        block_capacity(c, t, seen[ITEM_CAPACITY]);
+        set_capacity(c, t, seen[ITEM_CAPACITY]);
     if (seen[ITEM_HOOK])
         diag_error(ctx, "not-applicable", seen[ITEM_HOOK]->loc, "'hook' belongs at the top level");
     block_policies(c, at, t, seen, what);
@@ -1664,6 +1750,22 @@ static void check_block(checker *c, const ast_target *at) {
     if (t->has_capacity && t->min_capacity == 0 && seen[ITEM_CAPACITY])
         warn_from_zero(c, at, t, seen[ITEM_CAPACITY]);
     check_fights(c, t);
+}
+
+const char *check_setting_place(const target *t) {
+    return given(t->oneline_on) ? "its line" : "its block";
+}
+
+void check_note_setting(mmec_ctx *ctx, const target *t, const char *setting) {
+    if (!given(t->oneline_on))
+        return;
+    span on = t->oneline_on;
+    const char *head = ctx->src.text + t->loc.start;
+    int n = (int)(on.start - t->loc.start);
+    if (memchr(head, '\n', (size_t)n))      /* a line continued with '\': no one-line copy */
+        diag_note(ctx, on, "write '%s' before 'on'", setting);
+    else
+        diag_note(ctx, on, "write '%s' before 'on': %.*s%s on ...", setting, n, head, setting);
 }
 
 checker *check_begin(mmec_ctx *ctx) {
@@ -1703,6 +1805,19 @@ static void resolve_schedule(checker *c, sched_draft *d) {
             t = t ? t : found[k];
         }
     if (count == 0) {
+        const target *line = NULL;      /* another variant of NAME, made by one-liners */
+        for (size_t i = 0; i < c->m->ntargets && line == NULL; i++)
+            if (given(c->m->targets[i]->oneline_on) && strcmp(c->m->targets[i]->name, n) == 0)
+                line = c->m->targets[i];
+        if (line) {
+            diag_error(ctx, "schedule-target", d->target_loc, "endpoint '%s' has no %s variant "
+                       "in the file, and a schedule outside a block is for that one", n,
+                       DEFAULT_VARIANT);
+            diag_note(ctx, line->loc, "the one-line policies of %s define its variant "
+                      "%s: write them as a block, 'endpoint %s { variant %s ... }', with the "
+                      "schedule in it", n, line->variant, n, line->variant);
+            return;
+        }
         diag_error(ctx, "schedule-target", d->target_loc,
                    "no endpoint, inference component or serverless endpoint named '%s' in the "
                    "file", n);

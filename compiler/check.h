@@ -20,6 +20,12 @@ int check_end(checker *c);
  * written in place of the '?': reports what is wrong at the '?' (with a note naming
  * o->by_path:o->by_line) and returns 0, or sets the policy's field and returns 1. */
 int check_open_value(mmec_ctx *ctx, open_value *o);
+/* Where a setting of `t` (`capacity`, `instance`) is written, in the form its source used:
+ * "its line" for a target only one-line policies define, "its block" otherwise. */
+const char *check_setting_place(const target *t);
+/* For a target only one-line policies define, a note at the `on` of its first line showing
+ * that line with `setting` written where it goes; nothing for a block. */
+void check_note_setting(mmec_ctx *ctx, const target *t, const char *setting);
 /* Releases what a checker holds outside the arena, after an allocation failure unwound. */
 void check_abort(mmec_ctx *ctx);
 

@@ -10,6 +10,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "check.h"
 #include "emit.h"
 
 /* What a deployment must know and no request says (SM-UPD is SageMaker's "Update or delete
@@ -1159,7 +1160,8 @@ mmec_status emit_need_capacity(mmec_ctx *ctx, const target *t, const char *forma
         return MMEC_OK;
     diag_error(ctx, "no-capacity", t->loc,
                "%s has no capacity, which %s needs to register it: add 'capacity MIN..MAX' "
-               "to its block", t->resource_id, format);
+               "to %s", t->resource_id, format, check_setting_place(t));
+    check_note_setting(ctx, t, "capacity MIN..MAX");
     return MMEC_EINPUT;
 }
 

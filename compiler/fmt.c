@@ -286,10 +286,20 @@ static void put_scale(fmt *f, const ast_scale *s) {
     puts_(f, "scale");
     if (s->target.s)
         put_word(f, " ", s->target);
-    if (s->variant.s)
-        put_word(f, " variant ", s->variant);
-    if (s->model.s)
-        put_word(f, " model ", s->model);
+    /* The one-line form's settings in the order written, as a policy's options are. */
+    for (const ast_item *it = s->settings; it; it = it->next) {
+        switch (it->kind) {
+        case ITEM_VARIANT: put_word(f, " variant ", it->a); break;
+        case ITEM_MODEL: put_word(f, " model ", it->a); break;
+        case ITEM_INSTANCE: put_word(f, " instance ", it->a); break;
+        case ITEM_CAPACITY:
+            put_word(f, " capacity ", it->a);
+            if (it->b.loc.start != it->a.loc.start)
+                put_word(f, "..", it->b);
+            break;
+        default: break;
+        }
+    }
     puts_(f, " on ");
     put_metric(f, &s->metric);
     put_options(f, s->options);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "check.h"
 #include "cron.h"
 #include "schedule.h"
 #include "tm.h"
@@ -444,7 +445,10 @@ void schedule_attach(mmec_ctx *ctx, model *m, size_t *cap, target *t, sched_draf
             diag_error(ctx, "schedule-capacity", d->action[0]->loc,
                        "the window's end returns %s to its own capacity, which is not given",
                        t->resource_id);
-            diag_note(ctx, t->loc, "give it 'capacity MIN..MAX' in its block");
+            if (t->oneline_on.start != SPAN_NONE.start)     /* a one-line target */
+                check_note_setting(ctx, t, "capacity MIN..MAX");
+            else
+                diag_note(ctx, t->loc, "give it 'capacity MIN..MAX' in its block");
             return;
         }
         d->action[1]->min_capacity = t->min_capacity;

@@ -167,6 +167,26 @@ static ast_steps *steps_add(ast_steps *l, ast_step *st) {
     return l;
 }
 
+/* A `scale` statement; the first `variant` and `model` among its settings are also kept
+ * apart, as the checker and the formatter read them. */
+static ast_scale *scale_new(parse_state *ps, span loc, ast_tok name, ast_item *settings,
+                            span on, ast_metric *metric, ast_item *options) {
+    ast_scale *s = ast_alloc(ps, sizeof *s);
+    s->loc = loc;
+    s->target = name;
+    s->settings = settings;
+    s->on_loc = on;
+    s->metric = *metric;
+    s->options = options;
+    for (const ast_item *it = settings; it; it = it->next) {
+        if (it->kind == ITEM_VARIANT && s->variant.s == NULL)
+            s->variant = it->a;
+        else if (it->kind == ITEM_MODEL && s->model.s == NULL)
+            s->model = it->a;
+    }
+    return s;
+}
+
 static ast_metric *metric_new(parse_state *ps, ast_metric *m, span loc) {
     if (m == NULL)
         m = ast_alloc(ps, sizeof *m);
@@ -201,7 +221,8 @@ typedef struct ast_words { ast_word *head, *tail; span loc; } ast_words;
        GT ">" GE ">=" LT "<" LE "<="
 
 %type <ast_tok> name value duration per_opt
-%type <ast_list> items options block
+%type <ast_list> items options block settings
+%type <ast_item *> setting
 %type <ast_dims> dims
 %type <ast_item *> item option stack_link
 %type <ast_scale *> scale
@@ -457,22 +478,25 @@ sched_opt
     ;
 
 scale
-    : SCALE name ON metric options { $$ = ast_alloc(ps, sizeof *$$); $$->loc = @$;
-                                     $$->target = $2; $$->metric = *$4; $$->options = $5.head; }
-    | SCALE name VARIANT name ON metric options
-                                   { $$ = ast_alloc(ps, sizeof *$$); $$->loc = @$;
-                                     $$->target = $2; $$->variant = $4; $$->metric = *$6;
-                                     $$->options = $7.head; }
-    | SCALE name MODEL name ON metric options
-                                   { $$ = ast_alloc(ps, sizeof *$$); $$->loc = @$;
-                                     $$->target = $2; $$->model = $4; $$->metric = *$6;
-                                     $$->options = $7.head; }
-    | SCALE name VARIANT name MODEL name ON metric options
-                                   { $$ = ast_alloc(ps, sizeof *$$); $$->loc = @$;
-                                     $$->target = $2; $$->variant = $4; $$->model = $6;
-                                     $$->metric = *$8; $$->options = $9.head; }
-    | SCALE ON metric options      { $$ = ast_alloc(ps, sizeof *$$); $$->loc = @$;
-                                     $$->target = none(); $$->metric = *$3; $$->options = $4.head; }
+    : SCALE name ON metric options { $$ = scale_new(ps, @$, $2, NULL, @3, $4, $5.head); }
+    | SCALE name settings ON metric options
+                                   { $$ = scale_new(ps, @$, $2, $3.head, @4, $5, $6.head); }
+    | SCALE ON metric options      { $$ = scale_new(ps, @$, none(), NULL, @2, $3, $4.head); }
+    ;
+
+/* The settings of the one-line form, before `on`: what a block sets for its target (a list
+ * of one or more, so that a line without settings costs no reduction more). */
+settings
+    : setting                      { $$ = list_add((ast_list){NULL, NULL}, $1); }
+    | settings setting             { $$ = list_add($1, $2); }
+    ;
+
+setting
+    : VARIANT name                 { $$ = item_tok(ps, ITEM_VARIANT, @$, $2); }
+    | MODEL name                   { $$ = item_tok(ps, ITEM_MODEL, @$, $2); }
+    | INSTANCE name                { $$ = item_tok(ps, ITEM_INSTANCE, @$, $2); }
+    | CAPACITY NUMBER ".." NUMBER  { $$ = item_tok(ps, ITEM_CAPACITY, @$, $2); $$->b = $4; }
+    | CAPACITY NUMBER              { $$ = item_tok(ps, ITEM_CAPACITY, @$, $2); $$->b = $2; }
     ;
 
 metric
@@ -675,6 +699,20 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner, pa
                 break;
             }
         }
+    }
+    /* A setting after a policy's options began: the one-line form takes settings before 'on',
+     * a block on lines of their own. */
+    if (got == YYSYMBOL_CAPACITY || got == YYSYMBOL_INSTANCE || got == YYSYMBOL_VARIANT ||
+        got == YYSYMBOL_MODEL) {
+        int options = 0;
+        for (int i = 0; i < n; i++)
+            options |= expected[i] == YYSYMBOL_NO;
+        if (options && ps->in_block)
+            diag_note(ctx, loc, "'%s' is a setting of the block: write it on a line of its own",
+                      yysymbol_name(got));
+        else if (options)
+            diag_note(ctx, loc, "a one-line policy's settings go before 'on': "
+                                "'scale NAME %s ... on METRIC'", yysymbol_name(got));
     }
     if (got == YYSYMBOL_OPEN || got == YYSYMBOL_OPEN_PERCENT)
         diag_note(ctx, loc, "only a target value or a cooldown can be left open with '?', for "

@@ -211,6 +211,9 @@ typedef struct target {
                                       (TARGET_VARIANT's resource and dimension) */
     int has_capacity;
     int32_t min_capacity, max_capacity;
+    span instance_loc, capacity_loc;   /* where `instance` and `capacity` were given */
+    span oneline_on;               /* defined by one-line policies only: the `on` of the first,
+                                      before which its settings go (SPAN_NONE for a block) */
     policy **policies;
     size_t npolicies;
     schedule **schedules;

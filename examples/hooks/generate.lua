@@ -1,5 +1,7 @@
 -- generate.lua: policies for many endpoints generated from a Lua table with the mmec module,
--- checked against the organisation's rules (org-rules.lua) before anything is written.
+-- checked against the organisation's rules (org-rules.lua) before anything is written. It
+-- builds .scale text (endpoint blocks); fleet.lua does the same with mmec.policy{...}, whose
+-- diagnostics point at the script's own lines instead of the generated text.
 --
 --   LUA_CPATH='build/?.so' lua5.4 examples/hooks/generate.lua [OUT_DIR]
 --

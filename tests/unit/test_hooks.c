@@ -279,7 +279,7 @@ static void computed_values_are_checked_where_the_question_mark_is(void **state)
         "end }\n",
     };
     mmec_ctx *ctx = compile_with_hooks(&s, OPEN, hooks, 1, MMEC_EINPUT);
-    assert_int_equal(s.n, 4);
+    assert_int_equal(s.n, 5);
     assert_int_equal(s.sev[0], MMEC_ERROR);
     assert_string_equal(s.message[0],
                         "the target value is left open ('?') and no hook computed it");
@@ -288,10 +288,13 @@ static void computed_values_are_checked_where_the_question_mark_is(void **state)
     assert_int_equal(s.sev[2], MMEC_WARNING);   /* no instance: 100.5% per GPU is a warning */
     assert_int_equal(s.line[2], 2);
     assert_int_equal(s.col[2], 23);
+    /* The one-liner is told where 'instance' goes on its line. */
+    assert_string_equal(s.message[3], "write 'instance ml.TYPE' before 'on': scale chat "
+                                      "instance ml.TYPE on ...");
     char want[128];
     snprintf(want, sizeof want, "100.5 was computed by /tmp/mmec-test-hooks-%d-0.lua:2",
              (int)getpid());
-    assert_string_equal(s.message[3], want);
+    assert_string_equal(s.message[4], want);
     mmec_free(ctx);
 }
 

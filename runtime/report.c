@@ -568,8 +568,21 @@ void report_summary_init(report_summary *sum, const sim *s, int64_t window) {
 }
 
 void report_summary_add(report_summary *sum, const sim_decision *d) {
-    if (sum->evaluations == 0)
+    if (sum->evaluations == 0) {
         sum->first_time = d->time;
+    } else {
+        /* Periods the trace skipped (a CloudWatch export leaves out a minute without data)
+         * are evaluations without a datapoint, as an empty value is: AWS evaluates every
+         * period, and a missing datapoint is INSUFFICIENT_DATA (UG-TT). They count as missing,
+         * and the capacity held through them counts in the instance-hours. The count rounds
+         * as the sim's alarm windows count the same periods (sim.c advance_clock). */
+        int64_t skipped = (d->time - sum->last_time + sum->period / 2) / sum->period - 1;
+        if (skipped > 0) {
+            sum->evaluations += (size_t)skipped;
+            sum->missing += (size_t)skipped;
+            sum->capacity_seconds += (double)d->desired_before * (double)(skipped * sum->period);
+        }
+    }
     sum->last_time = d->time;
     sum->evaluations++;
     sum->missing += !d->present;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "catalog.h"
 #include "emit.h"
 #include "hookrun.h"
 #include "internal.h"
@@ -86,6 +87,8 @@ size_t mmec_target_schedule_count(const mmec_ctx *ctx, size_t t) {
 struct mmec_trace {
     mmec_ctx *ctx;
     trace tr;
+    char *name;                 /* the trace's name, for messages (name_size bytes) */
+    size_t name_size;
 };
 
 void mmec_trace_options_init(mmec_trace_options *opt) {
@@ -103,6 +106,7 @@ static trace_options trace_opts(const mmec_ctx *ctx, const mmec_trace_options *o
         t.id = opt->id;
         t.value_column = opt->value_column;
         t.capacity_column = opt->capacity_column;
+        t.capacity_id = opt->capacity_id;
     }
     t.alloc = ctx->cfg.alloc;
     t.alloc_user = ctx->cfg.alloc_user;
@@ -179,8 +183,19 @@ mmec_status mmec_trace_read(mmec_ctx *ctx, const char *name, const char *text, s
         report_trace_error(ctx, &err, name, text, len, 1);
         return MMEC_EINTERNAL;
     }
+    memset(t, 0, sizeof *t);
     t->ctx = ctx;
-    if (trace_read(name, text ? text : "", len, &topt, &t->tr, &err) != 0) {
+    t->name_size = strlen(name) + 1;
+    t->name = mem_raw(ctx, NULL, 0, t->name_size);
+    if (t->name)
+        memcpy(t->name, name, t->name_size);
+    if (!t->name || trace_read(name, text ? text : "", len, &topt, &t->tr, &err) != 0) {
+        if (!t->name) {
+            snprintf(err.message, sizeof err.message, "%.*s: out of memory",
+                     (int)(sizeof err.message - sizeof ": out of memory"), name);
+            err.line = err.col = 0;
+            err.what = strlen(err.message) - strlen("out of memory");
+        }
         report_trace_error(ctx, &err, name, text, len, 1);
         mmec_trace_free(t);
         return trace_oom(&err) ? MMEC_EINTERNAL : MMEC_EINPUT;
@@ -204,6 +219,7 @@ void mmec_trace_free(mmec_trace *t) {
     if (t == NULL)
         return;
     trace_free(&t->tr);
+    mem_raw(t->ctx, t->name, t->name_size, 0);
     mem_raw(t->ctx, t, sizeof *t, 0);
 }
 
@@ -528,11 +544,44 @@ static mmec_status resolve_schedules(mmec_sim *m, int64_t from, int64_t to) {
     return MMEC_OK;
 }
 
+/* A trace read as total demand whose values are labelled as a per-capacity metric of the
+ * catalogue (GPUUtilization, InvocationsPerInstance, ...: what a CloudWatch export of the
+ * variant's metric carries) gives a run that means nothing: load = the metric, divided again
+ * by the simulated capacity. Warns at the label (`file`, `line`, `col`; line 0: no place),
+ * with a note on what to do. */
+static void warn_per_instance(const mmec_sim *m, const char *file, const char *label,
+                              unsigned line, unsigned col) {
+    const catalog_metric *cm = label && label[0] ? catalog_metric_by_name(label) : NULL;
+    if (m->cfg.input != SIM_INPUT_DEMAND || !cm || cm->use != USE_GOOD ||
+        !m->ctx->cfg.on_diagnostic)
+        return;
+    char msg[384];
+    snprintf(msg, sizeof msg, "the trace's values are %s, a per-instance metric, but they are "
+             "read as the total demand on the target: the simulated metric is that value "
+             "divided by the simulated capacity", cm->name);
+    mmec_diagnostic d;
+    memset(&d, 0, sizeof d);
+    d.severity = MMEC_WARNING;
+    d.file = file;
+    d.line = line;
+    d.col = line ? col : 0;
+    d.message = msg;
+    d.code = "trace-per-instance";
+    m->ctx->cfg.on_diagnostic(&d, m->ctx->cfg.diagnostic_user);
+    d.severity = MMEC_NOTE;
+    d.message = "read it as a per-instance metric (--input metric): replayed as observed, or "
+                "rederived for the simulated capacity from the capacity it was observed at (a "
+                "capacity column, or a get-metric-data entry with Id \"capacity\", "
+                "docs/simulate.md)";
+    m->ctx->cfg.on_diagnostic(&d, m->ctx->cfg.diagnostic_user);
+}
+
 mmec_status mmec_sim_run(mmec_sim *s, mmec_trace *t) {
     s->error[0] = '\0';
     if (s->last != NULL || s->sched != NULL || t == NULL || t->ctx != s->ctx)
         return MMEC_EUSAGE;
     trace *tr = &t->tr;
+    warn_per_instance(s, t->name, tr->label, tr->label_line, tr->label_col);
     if ((tr->n > 0 && s->tgt->nschedules > 0) || tr->ncols > 0) {
         mmec_status st = MMEC_OK;
         if (tr->n > 0 && s->tgt->nschedules > 0)

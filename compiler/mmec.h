@@ -265,6 +265,11 @@ typedef struct mmec_trace_options {
     /* CSV: the value and capacity columns by header name; NULL: "value" (else the second
      * column) and "capacity" (optional). */
     const char *value_column, *capacity_column;
+    /* get-metric-data: the MetricDataResults entry (Id or Label) holding the capacity the
+     * values were observed at, e.g. a metric math query of the variant's instance count; NULL:
+     * the entry with Id or Label "capacity" when there is one besides the values'. A datapoint
+     * takes the capacity at its timestamp, else the last one before it. */
+    const char *capacity_id;
 } mmec_trace_options;
 
 /* One datapoint: `value` NaN when the period has none; `capacity` (what the value was

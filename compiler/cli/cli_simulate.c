@@ -35,6 +35,8 @@ static const char HELP[] =
     "      --value-column NAME, --capacity-column NAME   CSV columns (value, capacity)\n"
     "      --statistic STAT    get-metric-statistics: the statistic to read (Average, p99, ...)\n"
     "      --id ID             get-metric-data: the MetricDataResults entry (Id or Label)\n"
+    "      --capacity-id ID    get-metric-data: the entry holding the capacity the values were\n"
+    "                          observed at (default: the entry with Id or Label 'capacity')\n"
     "      --follow            read CSV datapoints from standard input as they arrive and print\n"
     "                          each decision as it is made; one datapoint per period\n"
     "Model:\n"
@@ -62,7 +64,7 @@ typedef enum out_kind { OUT_TABLE, OUT_CSV, OUT_JSON } out_kind;
 
 typedef struct sim_opts {
     const char *file, *trace, *output, *plot, *policy, *target, *decide;
-    const char *statistic, *id, *value_column, *capacity_column;
+    const char *statistic, *id, *value_column, *capacity_column, *capacity_id;
     mmec_sim_input input;
     long warmup;               /* < 0: the default */
     long initial;              /* < 0: the default */
@@ -176,6 +178,8 @@ static int parse_args(int argc, char **argv, sim_opts *o) {
             o->statistic = v;
         } else if ((v = opt_value(argc, argv, &i, "--id", &missing))) {
             o->id = v;
+        } else if ((v = opt_value(argc, argv, &i, "--capacity-id", &missing))) {
+            o->capacity_id = v;
         } else if ((v = opt_value(argc, argv, &i, "--value-column", &missing))) {
             o->value_column = v;
         } else if ((v = opt_value(argc, argv, &i, "--capacity-column", &missing))) {
@@ -445,6 +449,7 @@ static int run_trace(const sim_opts *o, mmec_ctx *ctx, mmec_sim *s, const progre
     topt.id = o->id;
     topt.value_column = o->value_column;
     topt.capacity_column = o->capacity_column;
+    topt.capacity_id = o->capacity_id;
     mmec_trace *tr;
     mmec_status st = mmec_trace_read(ctx, name, src, len, &topt, &tr);
     free(src);

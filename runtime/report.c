@@ -314,14 +314,13 @@ static void csv_num(strbuf *out, double v) {
         strbuf_num(out, v, 4);
 }
 
-void report_csv(const report_timeline *tl, strbuf *out) {
-    const target *tgt = tl->tgt;
+void report_csv_header(const target *tgt, strbuf *out) {
     strbuf_puts(out, "time,demand");
     static const char *const prefix[] = {",metric:", ",high:", ",low:"};
     for (int part = 0; part < 3; part++) {
         if (part == 1)
             strbuf_puts(out, ",capacity,pending,desired,min,max");
-        for (size_t i = 0; i < tl->np; i++) {
+        for (size_t i = 0; i < tgt->npolicies; i++) {
             const policy *p = tgt->policies[i];
             char name[200];
             size_t n = strlen(prefix[part]) - 1;
@@ -335,40 +334,48 @@ void report_csv(const report_timeline *tl, strbuf *out) {
         }
     }
     strbuf_puts(out, ",action,reason\n");
+}
+
+void report_csv_row(const target *tgt, const sim_decision *d, strbuf *out) {
     char reason[512];
+    strbuf_time(out, d->time);
+    strbuf_putc(out, ',');
+    csv_num(out, d->demand);
+    for (size_t i = 0; i < d->npolicies; i++) {
+        strbuf_putc(out, ',');
+        csv_num(out, d->metric[i]);
+    }
+    strbuf_putc(out, ',');
+    strbuf_int(out, d->capacity);
+    strbuf_putc(out, ',');
+    strbuf_int(out, d->pending);
+    strbuf_putc(out, ',');
+    strbuf_int(out, d->desired);
+    strbuf_putc(out, ',');
+    strbuf_int(out, d->min);
+    strbuf_putc(out, ',');
+    strbuf_int(out, d->max);
+    for (size_t i = 0; i < d->npolicies; i++) {
+        strbuf_putc(out, ',');
+        strbuf_puts(out, sim_alarm_name(d->high[i]));
+    }
+    for (size_t i = 0; i < d->npolicies; i++) {
+        strbuf_putc(out, ',');
+        strbuf_puts(out, sim_alarm_name(d->low[i]));
+    }
+    strbuf_putc(out, ',');
+    strbuf_puts(out, sim_action_name(d->action));
+    strbuf_putc(out, ',');
+    sim_reason(tgt, d, reason, sizeof reason);
+    csv_field(out, reason);
+    strbuf_putc(out, '\n');
+}
+
+void report_csv(const report_timeline *tl, strbuf *out) {
+    report_csv_header(tl->tgt, out);
     for (size_t k = 0; k < tl->n; k++) {
         sim_decision d = report_timeline_row(tl, k);
-        strbuf_time(out, d.time);
-        strbuf_putc(out, ',');
-        csv_num(out, d.demand);
-        for (size_t i = 0; i < tl->np; i++) {
-            strbuf_putc(out, ',');
-            csv_num(out, d.metric[i]);
-        }
-        strbuf_putc(out, ',');
-        strbuf_int(out, d.capacity);
-        strbuf_putc(out, ',');
-        strbuf_int(out, d.pending);
-        strbuf_putc(out, ',');
-        strbuf_int(out, d.desired);
-        strbuf_putc(out, ',');
-        strbuf_int(out, d.min);
-        strbuf_putc(out, ',');
-        strbuf_int(out, d.max);
-        for (size_t i = 0; i < tl->np; i++) {
-            strbuf_putc(out, ',');
-            strbuf_puts(out, sim_alarm_name(d.high[i]));
-        }
-        for (size_t i = 0; i < tl->np; i++) {
-            strbuf_putc(out, ',');
-            strbuf_puts(out, sim_alarm_name(d.low[i]));
-        }
-        strbuf_putc(out, ',');
-        strbuf_puts(out, sim_action_name(d.action));
-        strbuf_putc(out, ',');
-        sim_reason(tgt, &d, reason, sizeof reason);
-        csv_field(out, reason);
-        strbuf_putc(out, '\n');
+        report_csv_row(tl->tgt, &d, out);
     }
 }
 
@@ -450,24 +457,26 @@ static void json_text(strbuf *out, const char *key, const char *value) {
     strbuf_json_string(out, value);
 }
 
-void report_json(const report_timeline *tl, int not_scaled, strbuf *out) {
-    const target *tgt = tl->tgt;
+int report_json_keeps(const sim_decision *d, const sim_decision *prev, int not_scaled) {
+    /* Not-scaled episodes: a record at the first step of each run of clamps. */
+    int clamp = not_scaled && d->action == SIM_ACTION_CLAMP &&
+                (!prev || prev->action != SIM_ACTION_CLAMP || prev->why != d->why);
+    return clamp ? 2 : d->desired != d->desired_before;
+}
+
+void report_json_begin(strbuf *out) { strbuf_puts(out, "{\n  \"ScalingActivities\": ["); }
+
+void report_json_end(int empty, strbuf *out) { strbuf_puts(out, empty ? "]\n}\n" : "\n  ]\n}\n"); }
+
+void report_json_record(const target *tgt, const sim_config *cfg, const sim_decision *dp,
+                        int first, int keep, strbuf *out) {
     const char *rid = tgt->resource_id ? tgt->resource_id : (tgt->name ? tgt->name : "");
     const char *dim = tgt->dimension ? tgt->dimension : "";
+    const sim_decision d = *dp;
     char text[768];
-    int first = 1;
-    strbuf_puts(out, "{\n  \"ScalingActivities\": [");
-    /* Not-scaled episodes: a record at the first step of each run of clamps. */
-    for (size_t k = tl->n; k-- > 0;) {
-        sim_decision d = report_timeline_row(tl, k);
-        int changed = d.desired != d.desired_before;
-        int clamp = not_scaled && d.action == SIM_ACTION_CLAMP &&
-                    (k == 0 || tl->rows[k - 1].action != SIM_ACTION_CLAMP ||
-                     tl->rows[k - 1].why != d.why);
-        if (!changed && !clamp)
-            continue;
+    int clamp = keep == 2;
+    {
         strbuf_puts(out, first ? "\n    {" : ",\n    {");
-        first = 0;
         json_key(out, "ActivityId", 1);
         strbuf_putc(out, '"');
         put_uuid(out, rid, d.time, d.desired);
@@ -476,7 +485,7 @@ void report_json(const report_timeline *tl, int not_scaled, strbuf *out) {
         json_text(out, "ResourceId", rid);
         json_text(out, "ScalableDimension", dim);
         strbuf pieces;
-        strbuf_init(&pieces, tl->cfg.alloc, tl->cfg.alloc_user);
+        strbuf_init(&pieces, cfg->alloc, cfg->alloc_user);
         strbuf_puts(&pieces, "Setting desired ");
         strbuf_puts(&pieces, unit_words(tgt));
         strbuf_puts(&pieces, " to ");
@@ -514,7 +523,7 @@ void report_json(const report_timeline *tl, int not_scaled, strbuf *out) {
         json_key(out, "StartTime", 0);
         put_cli_time(out, d.time);
         json_key(out, "EndTime", 0);
-        put_cli_time(out, d.time + (d.desired > d.desired_before ? tl->cfg.warmup : 0));
+        put_cli_time(out, d.time + (d.desired > d.desired_before ? cfg->warmup : 0));
         if (clamp) {
             /* NotScaledReasons codes: BC NotScaledReason (AlreadyAtMaxCapacity,
              * AlreadyAtMinCapacity). StatusCode for not-scaled activities UNCONFIRMED. */
@@ -551,7 +560,21 @@ void report_json(const report_timeline *tl, int not_scaled, strbuf *out) {
         }
         strbuf_puts(out, "\n    }");
     }
-    strbuf_puts(out, first ? "]\n}\n" : "\n  ]\n}\n");
+}
+
+void report_json(const report_timeline *tl, int not_scaled, strbuf *out) {
+    int first = 1;
+    report_json_begin(out);
+    for (size_t k = tl->n; k-- > 0;) {
+        sim_decision d = report_timeline_row(tl, k);
+        sim_decision prev = k > 0 ? tl->rows[k - 1] : d;
+        int keep = report_json_keeps(&d, k > 0 ? &prev : NULL, not_scaled);
+        if (!keep)
+            continue;
+        report_json_record(tl->tgt, &tl->cfg, &d, first, keep, out);
+        first = 0;
+    }
+    report_json_end(first, out);
 }
 
 /* ---- summary ----------------------------------------------------------------------------- */

@@ -315,31 +315,22 @@ static int field_is(field f, const char *name) {
  * digits, '.', exponent: strtod is locale-dependent for the decimal point, so check the
  * characters first and reject anything else. */
 static int parse_number(const char *s, size_t len, double *v) {
-    char buf[64];
-    if (len == 0 || len >= sizeof buf)
+    if (len == 0 || len >= 64)
         return -1;
-    for (size_t i = 0; i < len; i++) {
-        char c = s[i];
-        if (!(isdigit((unsigned char)c) || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E'))
-            return -1;
-    }
-    memcpy(buf, s, len);
-    buf[len] = '\0';
-    /* A locale with ',' as its decimal point would stop strtod at '.': parse the mantissa by
-     * hand instead. */
-    const char *p = buf;
+    /* Read in place, by hand: strtod needs a NUL and follows the locale's decimal point. */
+    const char *p = s, *end = s + len;
     int neg = 0;
     if (*p == '+' || *p == '-')
         neg = *p++ == '-';
     double m = 0;
     int any = 0, exp10 = 0;
-    while (isdigit((unsigned char)*p)) {
+    while (p < end && isdigit((unsigned char)*p)) {
         m = m * 10 + (*p++ - '0');
         any = 1;
     }
-    if (*p == '.') {
+    if (p < end && *p == '.') {
         p++;
-        while (isdigit((unsigned char)*p)) {
+        while (p < end && isdigit((unsigned char)*p)) {
             m = m * 10 + (*p++ - '0');
             exp10--;
             any = 1;
@@ -347,12 +338,12 @@ static int parse_number(const char *s, size_t len, double *v) {
     }
     if (!any)
         return -1;
-    if (*p == 'e' || *p == 'E') {
+    if (p < end && (*p == 'e' || *p == 'E')) {
         p++;
         int eneg = 0, e = 0, ed = 0;
-        if (*p == '+' || *p == '-')
+        if (p < end && (*p == '+' || *p == '-'))
             eneg = *p++ == '-';
-        while (isdigit((unsigned char)*p)) {
+        while (p < end && isdigit((unsigned char)*p)) {
             if (e < 10000)
                 e = e * 10 + (*p - '0');
             p++;
@@ -362,13 +353,49 @@ static int parse_number(const char *s, size_t len, double *v) {
             return -1;
         exp10 += eneg ? -e : e;
     }
-    if (*p)
+    if (p != end)
         return -1;
-    double x = exp10 < 0 ? m / pow(10, -exp10) : m * pow(10, exp10);
+    /* 10^k for k <= 22 is exact in a double: the table gives what pow gives, without its
+     * cost (a trace's values are written with a few decimals). */
+    static const double p10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                 1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    int ax = exp10 < 0 ? -exp10 : exp10;
+    double scale = ax <= 22 ? p10[ax] : pow(10, ax);
+    double x = exp10 < 0 ? m / scale : m * scale;
     if (!isfinite(x))
         return -1;
     *v = neg ? -x : x;
     return 0;
+}
+
+static int two_digits(const char *s) {
+    return s[0] >= '0' && s[0] <= '9' && s[1] >= '0' && s[1] <= '9' ? (s[0] - '0') * 10 + (s[1] - '0')
+                                                                   : -1;
+}
+
+/* A CSV timestamp. The common form, YYYY-MM-DDThh:mm:ssZ, takes a short path: the date's
+ * midnight is computed once per date by trace_parse_time and kept, and only the time of day
+ * is read; anything else (and a new date) goes through trace_parse_time. The same instants
+ * either way. */
+static int csv_time(trace_csv *r, const char *s, size_t len, int64_t *t) {
+    int hh, mm, ss;
+    if (len == 20 && s[10] == 'T' && s[13] == ':' && s[16] == ':' && s[19] == 'Z' &&
+        (hh = two_digits(s + 11)) >= 0 && hh <= 23 && (mm = two_digits(s + 14)) >= 0 &&
+        mm <= 59 && (ss = two_digits(s + 17)) >= 0 && ss <= 59) {
+        int64_t tod = hh * 3600 + mm * 60 + ss;
+        if (r->has_date && memcmp(r->date, s, 10) == 0) {
+            *t = r->date_base + tod;
+            return 0;
+        }
+        if (trace_parse_time(s, len, t) != 0)
+            return -1;
+        memcpy(r->date, s, 10);
+        r->date_base = *t - tod;
+        r->has_date = 1;
+        return 0;
+    }
+    return trace_parse_time(s, len, t);
 }
 
 /* The column of field `f` of the line being read, from 1. */
@@ -454,7 +481,7 @@ int trace_csv_line(trace_csv *r, const char *line, size_t len, trace_point *pt,
     if (r->time_col >= n)
         return fail_at(err, r->name, r->line, (unsigned)len + 1, "missing timestamp");
     field ft = f[r->time_col];
-    if (trace_parse_time(ft.s, ft.len, &pt->time) != 0)
+    if (csv_time(r, ft.s, ft.len, &pt->time) != 0)
         return fail_at(err, r->name, r->line, COL(ft), "bad timestamp '%s'",
                        shown(ft.s, ft.len, sh));
     if (r->has_last && pt->time <= r->last_time)

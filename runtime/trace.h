@@ -115,6 +115,9 @@ typedef struct trace_csv {
     char label[128];
     unsigned label_col;                         /* the value column's in the header, 0: none */
     unsigned header_line;
+    int has_date;                               /* the last YYYY-MM-DD read and its midnight */
+    char date[10];
+    int64_t date_base;
     int ncols;                                  /* named columns of the header */
     int col_field[TRACE_MAX_COLUMNS];
     char col_name[TRACE_MAX_COLUMNS][64];

@@ -927,11 +927,15 @@ static mmec_status line_error(mmec_ctx *ctx, const trace_error *err, const char 
     return trace_oom(err) ? MMEC_EINTERNAL : MMEC_EINPUT;
 }
 
-/* The first pass over a CSV trace: every line checked, the range and spacing found. */
+/* The first pass over a CSV trace: the range and spacing found, every line checked when
+ * `check` (a report written as it goes); otherwise only the timestamps are read, and an error
+ * in a value stops the second pass before anything is written (JSON and the summary are
+ * written at the end). */
 static mmec_status scan_csv(mmec_sim *m, liner *l, const char *name, const trace_options *topt,
-                            trace_scan *sc) {
+                            int check, trace_scan *sc) {
     trace_csv r;
     trace_csv_init(&r, name, topt);
+    r.times_only = !check;
     memset(sc, 0, sizeof *sc);
     const char *line;
     size_t len;
@@ -1105,7 +1109,8 @@ mmec_status mmec_sim_stream(mmec_sim *s, const char *name, const mmec_trace_opti
         rc = step_whole(&st, &l, name, opt);
     } else if (rc == MMEC_OK) {
         trace_scan sc;
-        rc = scan_csv(s, &l, name, &topt, &sc);
+        rc = scan_csv(s, &l, name, &topt, kind == MMEC_REPORT_TABLE || kind == MMEC_REPORT_CSV,
+                      &sc);
         if (rc == MMEC_OK && src->rewind(src->user) != 0)
             rc = MMEC_EIO;
         l.start = l.end = 0;

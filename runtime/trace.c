@@ -286,8 +286,8 @@ static int split(const char *line, size_t len, field *f) {
             while (i < len && line[i] != ',')
                 i++;
         } else {
-            while (i < len && line[i] != ',')
-                i++;
+            const char *comma = memchr(line + i, ',', len - i);
+            i = comma ? (size_t)(comma - line) : len;
             end = i;
             while (end > start && (line[end - 1] == ' ' || line[end - 1] == '\t'))
                 end--;
@@ -324,13 +324,13 @@ static int parse_number(const char *s, size_t len, double *v) {
         neg = *p++ == '-';
     double m = 0;
     int any = 0, exp10 = 0;
-    while (p < end && isdigit((unsigned char)*p)) {
+    while (p < end && (unsigned)(*p - '0') < 10u) {
         m = m * 10 + (*p++ - '0');
         any = 1;
     }
     if (p < end && *p == '.') {
         p++;
-        while (p < end && isdigit((unsigned char)*p)) {
+        while (p < end && (unsigned)(*p - '0') < 10u) {
             m = m * 10 + (*p++ - '0');
             exp10--;
             any = 1;
@@ -343,7 +343,7 @@ static int parse_number(const char *s, size_t len, double *v) {
         int eneg = 0, e = 0, ed = 0;
         if (p < end && (*p == '+' || *p == '-'))
             eneg = *p++ == '-';
-        while (p < end && isdigit((unsigned char)*p)) {
+        while (p < end && (unsigned)(*p - '0') < 10u) {
             if (e < 10000)
                 e = e * 10 + (*p - '0');
             p++;
@@ -491,6 +491,12 @@ int trace_csv_line(trace_csv *r, const char *line, size_t len, trace_point *pt,
     pt->value = NAN;
     pt->capacity = NAN;
     pt->present = 0;
+    if (r->times_only) {
+        r->has_last = 1;
+        r->last_time = pt->time;
+        r->last_line = r->line;
+        return 1;
+    }
     if (r->value_col < n && f[r->value_col].len > 0) {
         field fv = f[r->value_col];
         if (parse_number(fv.s, fv.len, &pt->value) != 0)

@@ -115,6 +115,7 @@ typedef struct trace_csv {
     char label[128];
     unsigned label_col;                         /* the value column's in the header, 0: none */
     unsigned header_line;
+    int times_only;                             /* read the timestamps, not the values */
     int has_date;                               /* the last YYYY-MM-DD read and its midnight */
     char date[10];
     int64_t date_base;

@@ -21,7 +21,7 @@ fail() { echo "not ok - simulate/$1: $2"; }
 # The plan: the golden cases, one per scenario trace, one per JSON golden output, 24 checks.
 ncases=$(grep -cv '^\(#.*\)\?$' "$here/cases")
 scenarios=(tests/runtime/*.csv) jsons=("$here"/golden/*json.out)
-echo "1..$(( ncases + ${#scenarios[@]} + ${#jsons[@]} + 24 ))"
+echo "1..$(( ncases + ${#scenarios[@]} + ${#jsons[@]} + 29 ))"
 
 # ---- 1. golden cases ------------------------------------------------------------------------
 while read -r name args; do
@@ -399,3 +399,32 @@ if [ -x "$zic_bin" ]; then
 else
     for day in 2030-01-14 2040-07-16; do echo "ok - simulate/schedule-slim-zone-$day # SKIP no zic"; done
 fi
+
+# ---- 4. streamed runs ------------------------------------------------------------------------
+# Memory independent of the trace's length: the peak RSS of a 4x longer trace within 1 MiB of
+# the 1x one, for the table, the summary, CSV and JSON (a trace of steady load, one scaling
+# event: the JSON keeps its records). GNU time's %M, in KiB; not timing.
+if [ -x /usr/bin/time ]; then
+    awk -v n=40000 'BEGIN { print "timestamp,value"; for (k = 0; k < n; k++) printf "%d,%d\n", 1767225600 + 60 * k, 300 }' > "$tmp/m1.csv"
+    awk -v n=160000 'BEGIN { print "timestamp,value"; for (k = 0; k < n; k++) printf "%d,%d\n", 1767225600 + 60 * k, 300 }' > "$tmp/m4.csv"
+    for kind in table --summary --csv --json; do
+        a=$kind
+        [ "$kind" = table ] && a=
+        # shellcheck disable=SC2086
+        r1=$(/usr/bin/time -f %M "$mmec" simulate -q $pol --trace "$tmp/m1.csv" $a -o "$tmp/m.out" 2>&1 >/dev/null | tail -1)
+        # shellcheck disable=SC2086
+        r4=$(/usr/bin/time -f %M "$mmec" simulate -q $pol --trace "$tmp/m4.csv" $a -o "$tmp/m.out" 2>&1 >/dev/null | tail -1)
+        if [ -n "$r1" ] && [ -n "$r4" ] && [ "$r4" -le $((r1 + 1024)) ]; then pass "bounded-memory-${kind#--}"
+        else fail "bounded-memory-${kind#--}" "peak RSS ${r1} KiB for 40,000 datapoints, ${r4} KiB for 160,000"; fi
+    done
+else
+    for kind in table summary csv json; do echo "ok - simulate/bounded-memory-$kind # SKIP no GNU time"; done
+fi
+
+# Standard output gets the whole report or nothing: a decide hook failing at the 60th
+# evaluation, after 59 rows were rendered, leaves it empty (exit 1, the hook's error).
+printf 'local n = 0\nreturn { decide = function(s) n = n + 1; if n == 60 then error("late") end end }\n' > "$tmp/late.lua"
+"$mmec" simulate $pol --trace $spike --decide "$tmp/late.lua" > "$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ $rc = 1 ] && [ ! -s "$tmp/out" ] && grep -q 'late' "$tmp/err"; then pass stdout-all-or-nothing
+else fail stdout-all-or-nothing "exit $rc, $(wc -c < "$tmp/out") bytes on stdout"; fi

@@ -714,6 +714,7 @@ typedef struct stream {
     mmec_sim *m;
     mmec_sim_report_kind kind;
     int not_scaled;
+    int records;                /* MMEC_REPORT_JSON_RECORDS: each record written as made */
     mmec_write_fn write;
     void *write_user;
     strbuf sb;
@@ -755,6 +756,16 @@ static mmec_status keep_record(stream *st, const sim_decision *d) {
     st->prev_why = d->why;
     if (!keep)
         return MMEC_OK;
+    if (st->records) {
+        /* Rendered now, without the separator before it ("\n    {" starts a first record). */
+        report_json_record(st->m->tgt, &st->kept.cfg, d, 1, keep, &st->sb);
+        if (st->sb.failed)
+            return MMEC_EINTERNAL;
+        if (!st->write_failed && st->write(st->write_user, st->sb.data + 1, st->sb.len - 1) != 0)
+            st->write_failed = 1;
+        strbuf_reset(&st->sb);
+        return MMEC_OK;
+    }
     if (st->kept.n == st->keep_cap) {
         size_t nc = st->keep_cap ? st->keep_cap * 2 : 256;
         uint8_t *k = mem_raw(st->m->ctx, st->keep, st->keep_cap, nc);
@@ -900,7 +911,7 @@ static mmec_status stream_begin(stream *st, const char *name, const trace_scan *
 /* The end of the trace: the last bucket, and the JSON records, newest first. */
 static mmec_status stream_end(stream *st) {
     mmec_status rc = st->resample && st->bucket != INT64_MIN ? bucket_out(st) : MMEC_OK;
-    if (rc == MMEC_OK && st->kind == MMEC_REPORT_JSON) {
+    if (rc == MMEC_OK && st->kind == MMEC_REPORT_JSON && !st->records) {
         report_json_begin(&st->sb);
         for (size_t k = st->kept.n; k-- > 0;) {
             sim_decision d = report_timeline_row(&st->kept, k);
@@ -1066,6 +1077,7 @@ mmec_status mmec_sim_stream(mmec_sim *s, const char *name, const mmec_trace_opti
     st.m = s;
     st.kind = kind;
     st.not_scaled = (flags & MMEC_REPORT_NOT_SCALED) != 0;
+    st.records = kind == MMEC_REPORT_JSON && (flags & MMEC_REPORT_JSON_RECORDS) != 0;
     st.write = write;
     st.write_user = write_user;
     strbuf_init(&st.sb, ctx->cfg.alloc, ctx->cfg.alloc_user);

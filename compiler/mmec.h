@@ -539,6 +539,14 @@ typedef struct mmec_sim_source {
  * why; what was written is not a report); MMEC_EIO when `read`, `rewind` or `write` failed;
  * MMEC_EUSAGE for a simulation that stepped, a bad kind or a NULL argument; MMEC_EINTERNAL
  * when memory runs out. */
+/* A flag of mmec_sim_stream's JSON: each record is written by one call as it is made, oldest
+ * first, as the "    {" ... "    }" lines mmec_sim_report puts in the ScalingActivities array
+ * (no separator, no document around them). The caller writes them newest first, separated
+ * by ",\n", between "{\n  \"ScalingActivities\": [\n" and "\n  ]\n}\n" ("{\n
+ * \"ScalingActivities\": []\n}\n" when there is none), as `mmec simulate --json` does from a
+ * temporary file: memory then stays independent of the number of records too. */
+enum { MMEC_REPORT_JSON_RECORDS = 2 };
+
 MMEC_API mmec_status mmec_sim_stream(mmec_sim *s, const char *name,
                                      const mmec_trace_options *opt,
                                      const mmec_sim_source *src, mmec_sim_report_kind kind,

@@ -511,10 +511,21 @@ static void source_close(source *src) {
 typedef struct sink {
     cli_out *out;
     FILE *spill;
+    /* --json: the records as they are made, oldest first (MMEC_REPORT_JSON_RECORDS), and the
+     * end offset of each, in two unlinked temporary files; written newest first at the end. */
+    FILE *recs, *ends;
+    unsigned long long at;
 } sink;
 
 static int sink_write(void *user, const char *data, size_t len) {
     sink *k = user;
+    if (k->recs) {
+        k->at += len;
+        return fwrite(data, 1, len, k->recs) == len &&
+                       fwrite(&k->at, sizeof k->at, 1, k->ends) == 1
+                   ? 0
+                   : -1;
+    }
     if (k->spill)
         return fwrite(data, 1, len, k->spill) == len ? 0 : -1;
     cli_out_write(k->out, data, len);
@@ -530,6 +541,42 @@ static int sink_unspill(sink *k) {
     while ((n = fread(buf, 1, sizeof buf, k->spill)) > 0)
         cli_out_write(k->out, buf, n);
     return ferror(k->spill) || k->out->failed ? -1 : 0;
+}
+
+/* The JSON document from the records file, newest first. Returns 0, or -1 (errno set). */
+static int sink_json(sink *k) {
+    if (fflush(k->recs) != 0 || fflush(k->ends) != 0)
+        return -1;
+    long n = ftell(k->ends) / (long)sizeof k->at;
+    static const char head[] = "{\n  \"ScalingActivities\": [";
+    cli_out_write(k->out, head, sizeof head - 1);
+    char *buf = NULL;
+    size_t cap = 0;
+    for (long i = n - 1; i >= 0; i--) {
+        unsigned long long se[2] = {0, 0};
+        if (fseek(k->ends, (i - (i > 0)) * (long)sizeof k->at, SEEK_SET) != 0 ||
+            fread(se + (i == 0), sizeof k->at, 1 + (i > 0), k->ends) != 1u + (i > 0))
+            break;
+        size_t len = (size_t)(se[1] - se[0]);
+        if (len > cap) {
+            char *nb = realloc(buf, len);
+            if (!nb)
+                break;
+            buf = nb;
+            cap = len;
+        }
+        if (fseek(k->recs, (long)se[0], SEEK_SET) != 0 || fread(buf, 1, len, k->recs) != len)
+            break;
+        cli_out_write(k->out, i == n - 1 ? "\n" : ",\n", i == n - 1 ? 1 : 2);
+        cli_out_write(k->out, buf, len);
+        if (i == 0)
+            n = -1;   /* every record copied */
+    }
+    free(buf);
+    if (n > 0)
+        return -1;
+    cli_out_write(k->out, n == 0 ? "]\n}\n" : "\n  ]\n}\n", n == 0 ? 4 : 7);
+    return 0;
 }
 
 /* The whole trace, streamed: read in chunks, replayed (scheduled actions resolved over the
@@ -554,8 +601,16 @@ static int run_trace(const sim_opts *o, mmec_ctx *ctx, mmec_sim *s, const progre
         source_close(&src);
         return EXIT_IO;
     }
-    sink k = {&out, NULL};
-    if (!o->output && o->decide && !(k.spill = tmpfile())) {
+    sink k = {&out, NULL, NULL, NULL, 0};
+    if (o->kind == OUT_JSON && (!(k.recs = tmpfile()) || !(k.ends = tmpfile()))) {
+        fprintf(stderr, "mmec: cannot create a temporary file: %s\n", strerror(errno));
+        if (k.recs)
+            fclose(k.recs);
+        source_close(&src);
+        cli_out_abort(&out, err, sizeof err);
+        return EXIT_IO;
+    }
+    if (!o->output && o->decide && o->kind != OUT_JSON && !(k.spill = tmpfile())) {
         fprintf(stderr, "mmec: cannot create a temporary file: %s\n", strerror(errno));
         source_close(&src);
         return EXIT_IO;
@@ -566,12 +621,15 @@ static int run_trace(const sim_opts *o, mmec_ctx *ctx, mmec_sim *s, const progre
                                                         : MMEC_REPORT_TABLE;
     mmec_sim_source in = {source_read, source_rewind, &src};
     mmec_status st = mmec_sim_stream(s, name, &topt, &in, kind,
-                                     o->not_scaled ? MMEC_REPORT_NOT_SCALED : 0, sink_write, &k);
+                                     (o->not_scaled ? MMEC_REPORT_NOT_SCALED : 0) |
+                                         MMEC_REPORT_JSON_RECORDS,
+                                     sink_write, &k);
     progress_done(bar);
     source_close(&src);
     int rc = EXIT_OK;
     text summary = {NULL, 0}, svg = {NULL, 0};
-    if (st == MMEC_EIO && !out.failed && !(k.spill && ferror(k.spill))) {
+    if (st == MMEC_EIO && !out.failed && !(k.spill && ferror(k.spill)) &&
+        !(k.recs && (ferror(k.recs) || ferror(k.ends)))) {
         fprintf(stderr, "mmec: cannot read '%s': %s\n", o->trace, strerror(errno));
         rc = EXIT_IO;
     } else if (st == MMEC_EIO) {
@@ -585,6 +643,10 @@ static int run_trace(const sim_opts *o, mmec_ctx *ctx, mmec_sim *s, const progre
                                                       &svg.len) != MMEC_OK))) {
         fputs("mmec: out of memory\n", stderr);
         rc = EXIT_INTERNAL;
+    }
+    if (rc == EXIT_OK && k.recs && sink_json(&k) != 0 && !out.failed) {
+        fprintf(stderr, "mmec: cannot read back the records: %s\n", strerror(errno));
+        rc = EXIT_IO;
     }
     if (rc == EXIT_OK && k.spill && sink_unspill(&k) != 0 && !out.failed) {
         fprintf(stderr, "mmec: cannot read back the report: %s\n", strerror(errno));
@@ -605,6 +667,10 @@ static int run_trace(const sim_opts *o, mmec_ctx *ctx, mmec_sim *s, const progre
     }
     if (k.spill)
         fclose(k.spill);
+    if (k.recs)
+        fclose(k.recs);
+    if (k.ends)
+        fclose(k.ends);
     if (rc == EXIT_OK && o->plot) {
         piece chart[1] = {{svg.s, svg.len}};
         rc = write_output(o->plot, chart, 1);

@@ -140,6 +140,37 @@ static int out_write(void *user, const char *data, size_t len) {
     return 0;
 }
 
+/* MMEC_REPORT_JSON_RECORDS: the records, one write each, kept to be assembled newest first. */
+typedef struct records {
+    char *rec[4096];
+    size_t n;
+} records;
+
+static int record_write(void *user, const char *data, size_t len) {
+    records *r = user;
+    assert_true(r->n < 4096);
+    assert_true(len > 10 && memcmp(data, "    {", 5) == 0 && memcmp(data + len - 6, "\n    }", 6) == 0);
+    r->rec[r->n] = malloc(len + 1);
+    memcpy(r->rec[r->n], data, len);
+    r->rec[r->n++][len] = '\0';
+    return 0;
+}
+
+/* The document as mmec.h says to assemble it. */
+static char *assemble(records *r) {
+    size_t total = 64;
+    for (size_t i = 0; i < r->n; i++)
+        total += strlen(r->rec[i]) + 2;
+    char *doc = malloc(total);
+    strcpy(doc, r->n ? "{\n  \"ScalingActivities\": [\n" : "{\n  \"ScalingActivities\": []\n}\n");
+    for (size_t i = r->n; i-- > 0;) {
+        strcat(doc, r->rec[i]);
+        strcat(doc, i ? ",\n" : "\n  ]\n}\n");
+        free(r->rec[i]);
+    }
+    return doc;
+}
+
 static char *report(mmec_ctx *ctx, mmec_sim *s, mmec_sim_report_kind kind, int flags) {
     char *r;
     size_t len;
@@ -220,6 +251,32 @@ static void compare(const run_case *rc, size_t chunk, int rewindable, int not_sc
         mmec_sim_free(s);
         mmec_free(ctx);
     }
+    /* JSON records written as they are made, assembled by the caller. */
+    diags g = {0, 0, ""};
+    mmec_ctx *ctx = compiled(rc->policy, &g, NULL);
+    mmec_sim_options opt;
+    mmec_sim_options_init(&opt);
+    opt.input = rc->input;
+    mmec_sim *s;
+    assert_int_equal(mmec_sim_open(ctx, 0, &opt, &s), MMEC_OK);
+    mem_source m = {text, len, 0, chunk, 0, 0};
+    mmec_sim_source src = {mem_read, rewindable ? mem_rewind : NULL, &m};
+    mmec_trace_options topt;
+    mmec_trace_options_init(&topt);
+    topt.capacity_id = rc->capacity_id;
+    records *r = calloc(1, sizeof *r);
+    assert_int_equal(mmec_sim_stream(s, rc->trace, &topt, &src, MMEC_REPORT_JSON,
+                                     (not_scaled ? MMEC_REPORT_NOT_SCALED : 0) |
+                                         MMEC_REPORT_JSON_RECORDS,
+                                     record_write, r),
+                     MMEC_OK);
+    char *doc = assemble(r);
+    if (strcmp(doc, want[2]) != 0)
+        fail_msg("%s: the JSON records assembled differ from the report", rc->trace);
+    free(doc);
+    free(r);
+    mmec_sim_free(s);
+    mmec_free(ctx);
     for (int k = 0; k < 4; k++)
         free(want[k]);
     free(want_summary);

@@ -543,40 +543,75 @@ static int sink_unspill(sink *k) {
     return ferror(k->spill) || k->out->failed ? -1 : 0;
 }
 
-/* The JSON document from the records file, newest first. Returns 0, or -1 (errno set). */
+/* Reads `len` bytes at `off` of `fd`. Returns 0, or -1. */
+static int read_at(int fd, void *buf, size_t len, off_t off) {
+    for (size_t got = 0; got < len;) {
+        ssize_t n = pread(fd, (char *)buf + got, len - got, off + (off_t)got);
+        if (n <= 0 && !(n < 0 && errno == EINTR))
+            return -1;
+        got += n > 0 ? (size_t)n : 0;
+    }
+    return 0;
+}
+
+/* The JSON document from the records file, newest first: the end offsets read backwards 4,096
+ * at a time, and as many consecutive records as fit in 256 KiB read at once. Returns 0, or -1
+ * (errno set). */
 static int sink_json(sink *k) {
     if (fflush(k->recs) != 0 || fflush(k->ends) != 0)
         return -1;
-    long n = ftell(k->ends) / (long)sizeof k->at;
+    int rfd = fileno(k->recs), efd = fileno(k->ends);
+    off_t esize = lseek(efd, 0, SEEK_END);
+    if (esize < 0)
+        return -1;
+    long n = (long)(esize / (off_t)sizeof k->at);
     static const char head[] = "{\n  \"ScalingActivities\": [";
     cli_out_write(k->out, head, sizeof head - 1);
-    char *buf = NULL;
-    size_t cap = 0;
-    for (long i = n - 1; i >= 0; i--) {
-        unsigned long long se[2] = {0, 0};
-        if (fseek(k->ends, (i - (i > 0)) * (long)sizeof k->at, SEEK_SET) != 0 ||
-            fread(se + (i == 0), sizeof k->at, 1 + (i > 0), k->ends) != 1u + (i > 0))
+    enum { BLOCK = 4096 };
+    unsigned long long e[BLOCK + 1];   /* e[0]: the start of the block's first record */
+    size_t cap = 1 << 18;
+    char *buf = malloc(cap);
+    int rc = buf ? 0 : -1;
+    for (long hi = n - 1; rc == 0 && hi >= 0;) {
+        long lo = hi - (BLOCK - 1) > 0 ? hi - (BLOCK - 1) : 0;
+        e[0] = 0;
+        if (read_at(efd, e + (lo == 0), (size_t)(hi - lo + 1 + (lo > 0)) * sizeof *e,
+                    (off_t)(lo - (lo > 0)) * (off_t)sizeof *e) != 0) {
+            rc = -1;
             break;
-        size_t len = (size_t)(se[1] - se[0]);
-        if (len > cap) {
-            char *nb = realloc(buf, len);
-            if (!nb)
-                break;
-            buf = nb;
-            cap = len;
         }
-        if (fseek(k->recs, (long)se[0], SEEK_SET) != 0 || fread(buf, 1, len, k->recs) != len)
-            break;
-        cli_out_write(k->out, i == n - 1 ? "\n" : ",\n", i == n - 1 ? 1 : 2);
-        cli_out_write(k->out, buf, len);
-        if (i == 0)
-            n = -1;   /* every record copied */
+        /* Record r (lo <= r <= hi) spans [e[r - lo], e[r - lo + 1]). */
+        for (long j = hi; rc == 0 && j >= lo;) {
+            long m = j;
+            while (m > lo && e[j - lo + 1] - e[m - 1 - lo] <= cap)
+                m--;
+            size_t len = (size_t)(e[j - lo + 1] - e[m - lo]);
+            if (len > cap) {
+                char *nb = realloc(buf, len);
+                if (!nb) {
+                    rc = -1;
+                    break;
+                }
+                buf = nb;
+                cap = len;
+            }
+            if (read_at(rfd, buf, len, (off_t)e[m - lo]) != 0) {
+                rc = -1;
+                break;
+            }
+            for (long r = j; r >= m; r--) {
+                cli_out_write(k->out, r == n - 1 ? "\n" : ",\n", r == n - 1 ? 1 : 2);
+                cli_out_write(k->out, buf + (e[r - lo] - e[m - lo]),
+                              (size_t)(e[r - lo + 1] - e[r - lo]));
+            }
+            j = m - 1;
+        }
+        hi = lo - 1;
     }
     free(buf);
-    if (n > 0)
-        return -1;
-    cli_out_write(k->out, n == 0 ? "]\n}\n" : "\n  ]\n}\n", n == 0 ? 4 : 7);
-    return 0;
+    if (rc == 0)
+        cli_out_write(k->out, n == 0 ? "]\n}\n" : "\n  ]\n}\n", n == 0 ? 4 : 7);
+    return rc;
 }
 
 /* The whole trace, streamed: read in chunks, replayed (scheduled actions resolved over the

@@ -21,7 +21,7 @@ fail() { echo "not ok - simulate/$1: $2"; }
 # The plan: the golden cases, one per scenario trace, one per JSON golden output, 24 checks.
 ncases=$(grep -cv '^\(#.*\)\?$' "$here/cases")
 scenarios=(tests/runtime/*.csv) jsons=("$here"/golden/*json.out)
-echo "1..$(( ncases + ${#scenarios[@]} + ${#jsons[@]} + 29 ))"
+echo "1..$(( ncases + ${#scenarios[@]} + ${#jsons[@]} + 30 ))"
 
 # ---- 1. golden cases ------------------------------------------------------------------------
 while read -r name args; do
@@ -402,13 +402,13 @@ fi
 
 # ---- 4. streamed runs ------------------------------------------------------------------------
 # Memory independent of the trace's length: the peak RSS of a 4x longer trace within 256 KiB
-# of the 1x one, for the table, the summary, CSV and JSON (a load switching every 40 minutes:
-# 1,000 scaling activities, then 4,000, which a JSON report kept in memory would hold). GNU
+# of the 1x one, for the table, the summary, CSV and JSON (a load switching every 30 minutes:
+# 1,333 scaling activities, then 5,333, which a JSON report kept in memory would hold). GNU
 # time's %M, in KiB; not timing.
 if [ -x /usr/bin/time ]; then
     for n in 1 4; do
         awk -v n=$((n * 40000)) 'BEGIN { print "timestamp,value"; for (k = 0; k < n; k++)
-            printf "%d,%d\n", 1767225600 + 60 * k, 100 + 800 * (int(k / 40) % 2) }' > "$tmp/m$n.csv"
+            printf "%d,%d\n", 1767225600 + 60 * k, 100 + 800 * (int(k / 30) % 2) }' > "$tmp/m$n.csv"
     done
     for kind in table --summary --csv --json; do
         a=$kind
@@ -431,3 +431,17 @@ printf 'local n = 0\nreturn { decide = function(s) n = n + 1; if n == 60 then er
 rc=$?
 if [ $rc = 1 ] && [ ! -s "$tmp/out" ] && grep -q 'late' "$tmp/err"; then pass stdout-all-or-nothing
 else fail stdout-all-or-nothing "exit $rc, $(wc -c < "$tmp/out") bytes on stdout"; fi
+
+# The JSON of the long trace, copied newest first from its temporary file in blocks: every
+# change of the CSV's desired capacity once, newest first.
+"$mmec" simulate -q $pol --trace "$tmp/m4.csv" --json -o "$tmp/m4.json"
+"$mmec" simulate -q $pol --trace "$tmp/m4.csv" --csv -o "$tmp/m4.out"
+if python3 - "$tmp/m4.json" "$tmp/m4.out" <<'PY'
+import csv, json, sys
+acts = json.load(open(sys.argv[1]))["ScalingActivities"]
+rows = [r for r in csv.DictReader(open(sys.argv[2])) if r["action"] in ("scale-out", "scale-in")]
+assert len(acts) == len(rows) > 5000, (len(acts), len(rows))
+for a, r in zip(reversed(acts), rows):
+    assert a["StartTime"].startswith(r["time"][:19]) and a["Description"].endswith(" %s." % r["desired"]), (a, r)
+PY
+then pass long-json-newest-first; else fail long-json-newest-first "records out of order or missing"; fi

@@ -893,7 +893,10 @@ static mmec_status stream_begin(stream *st, const char *name, const trace_scan *
     st->resample = sc->step != st->period;
     st->bucket = INT64_MIN;
     st->ncols = sc->ncols;
-    st->total = sc->n;
+    /* The evaluations to come, for the progress callback: one per bucket when re-bucketed. */
+    st->total = st->resample ? (size_t)(floor_div(sc->last, st->period) -
+                                        floor_div(sc->first, st->period) + 1)
+                             : sc->n;
     if (st->kind == MMEC_REPORT_TABLE || st->kind == MMEC_REPORT_JSON) {
         report_timeline_init(&st->kept, m->s);
         if (st->kept.failed)

@@ -466,9 +466,10 @@ static int source_open(const char *path, source *src) {
     src->spill = NULL;
     src->fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
     struct stat st;
-    if (src->fd < 0 || fstat(src->fd, &st) != 0 || S_ISDIR(st.st_mode)) {
+    int bad = src->fd < 0 || fstat(src->fd, &st) != 0;
+    if (bad || S_ISDIR(st.st_mode)) {
         fprintf(stderr, "mmec: cannot read '%s': %s\n", path,
-                src->fd >= 0 && errno != EBADF ? "it is a directory" : strerror(errno));
+                bad ? strerror(errno) : "it is a directory");
         if (src->fd > STDIN_FILENO)
             close(src->fd);
         return -1;

@@ -402,6 +402,45 @@ static void errors(void **state) {
     free(spike);
 }
 
+/* The progress callback counts evaluations: with a trace coarser than the period (15 min,
+ * re-bucketed to 1 min) `done` runs from 0 to total - 1, one per evaluation. */
+typedef struct prog {
+    size_t calls, last, total;
+} prog;
+
+static void on_progress(void *user, size_t done, size_t total) {
+    prog *p = user;
+    assert_int_equal(done, p->calls);
+    assert_true(done < total);
+    p->calls++;
+    p->last = done;
+    p->total = total;
+}
+
+static void progress_counts_evaluations(void **state) {
+    (void)state;
+    size_t len;
+    char *text = slurp("tests/simulate/schedule-dst.csv", &len);
+    diags g = {0, 0, ""};
+    mmec_ctx *ctx = compiled("tests/simulate/schedule.scale", &g, NULL);
+    prog p = {0, 0, 0};
+    mmec_sim_options opt;
+    mmec_sim_options_init(&opt);
+    opt.progress = on_progress;
+    opt.progress_user = &p;
+    mmec_sim *s;
+    assert_int_equal(mmec_sim_open(ctx, 0, &opt, &s), MMEC_OK);
+    mem_source m = {text, len, 0, 1 << 16, 0, 0};
+    mmec_sim_source src = {mem_read, mem_rewind, &m};
+    assert_int_equal(mmec_sim_stream(s, "dst.csv", NULL, &src, MMEC_REPORT_SUMMARY, 0, NULL, NULL),
+                     MMEC_OK);
+    assert_true(p.calls > 1000);
+    assert_int_equal(p.calls, p.total);
+    mmec_sim_free(s);
+    mmec_free(ctx);
+    free(text);
+}
+
 static void every_allocation_failure_is_survived(void **state) {
     (void)state;
     size_t len;
@@ -445,6 +484,7 @@ int main(void) {
         cmocka_unit_test(chunks_and_sources),
         cmocka_unit_test(fine_trace_and_a_long_line),
         cmocka_unit_test(errors),
+        cmocka_unit_test(progress_counts_evaluations),
         cmocka_unit_test(every_allocation_failure_is_survived),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -4,10 +4,12 @@
  * their scheduled actions (runtime/schedule_expand.h) and decide hook (lua/hook.h), and the
  * reports of a run (runtime/report.h) handed out as buffers. Nothing here prints; every
  * allocation goes through the context's allocator; the state is the handles' own. */
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "catalog.h"
 #include "emit.h"
 #include "hookrun.h"
 #include "internal.h"
@@ -86,6 +88,8 @@ size_t mmec_target_schedule_count(const mmec_ctx *ctx, size_t t) {
 struct mmec_trace {
     mmec_ctx *ctx;
     trace tr;
+    char *name;                 /* the trace's name, for messages (name_size bytes) */
+    size_t name_size;
 };
 
 void mmec_trace_options_init(mmec_trace_options *opt) {
@@ -103,6 +107,7 @@ static trace_options trace_opts(const mmec_ctx *ctx, const mmec_trace_options *o
         t.id = opt->id;
         t.value_column = opt->value_column;
         t.capacity_column = opt->capacity_column;
+        t.capacity_id = opt->capacity_id;
     }
     t.alloc = ctx->cfg.alloc;
     t.alloc_user = ctx->cfg.alloc_user;
@@ -179,8 +184,19 @@ mmec_status mmec_trace_read(mmec_ctx *ctx, const char *name, const char *text, s
         report_trace_error(ctx, &err, name, text, len, 1);
         return MMEC_EINTERNAL;
     }
+    memset(t, 0, sizeof *t);
     t->ctx = ctx;
-    if (trace_read(name, text ? text : "", len, &topt, &t->tr, &err) != 0) {
+    t->name_size = strlen(name) + 1;
+    t->name = mem_raw(ctx, NULL, 0, t->name_size);
+    if (t->name)
+        memcpy(t->name, name, t->name_size);
+    if (!t->name || trace_read(name, text ? text : "", len, &topt, &t->tr, &err) != 0) {
+        if (!t->name) {
+            snprintf(err.message, sizeof err.message, "%.*s: out of memory",
+                     (int)(sizeof err.message - sizeof ": out of memory"), name);
+            err.line = err.col = 0;
+            err.what = strlen(err.message) - strlen("out of memory");
+        }
         report_trace_error(ctx, &err, name, text, len, 1);
         mmec_trace_free(t);
         return trace_oom(&err) ? MMEC_EINTERNAL : MMEC_EINPUT;
@@ -204,6 +220,7 @@ void mmec_trace_free(mmec_trace *t) {
     if (t == NULL)
         return;
     trace_free(&t->tr);
+    mem_raw(t->ctx, t->name, t->name_size, 0);
     mem_raw(t->ctx, t, sizeof *t, 0);
 }
 
@@ -291,6 +308,8 @@ struct mmec_sim {
     size_t hook_name_size;
     sim_schedule *sched;        /* mmec_sim_run's scheduled actions (sched_cap entries) */
     size_t sched_cap;
+    char col_name[TRACE_MAX_COLUMNS][64];   /* mmec_sim_stream's named columns */
+    const char *col_names[TRACE_MAX_COLUMNS];
     report_timeline tl;         /* options.record */
     report_summary sum;
     char error[2048];           /* mmec_sim_error's, "" when none */
@@ -528,11 +547,44 @@ static mmec_status resolve_schedules(mmec_sim *m, int64_t from, int64_t to) {
     return MMEC_OK;
 }
 
+/* A trace read as total demand whose values are labelled as a per-capacity metric of the
+ * catalogue (GPUUtilization, InvocationsPerInstance, ...: what a CloudWatch export of the
+ * variant's metric carries) gives a run that means nothing: load = the metric, divided again
+ * by the simulated capacity. Warns at the label (`file`, `line`, `col`; line 0: no place),
+ * with a note on what to do. */
+static void warn_per_instance(const mmec_sim *m, const char *file, const char *label,
+                              unsigned line, unsigned col) {
+    const catalog_metric *cm = label && label[0] ? catalog_metric_by_name(label) : NULL;
+    if (m->cfg.input != SIM_INPUT_DEMAND || !cm || cm->use != USE_GOOD ||
+        !m->ctx->cfg.on_diagnostic)
+        return;
+    char msg[384];
+    snprintf(msg, sizeof msg, "the trace's values are %s, a per-instance metric, but they are "
+             "read as the total demand on the target: the simulated metric is that value "
+             "divided by the simulated capacity", cm->name);
+    mmec_diagnostic d;
+    memset(&d, 0, sizeof d);
+    d.severity = MMEC_WARNING;
+    d.file = file;
+    d.line = line;
+    d.col = line ? col : 0;
+    d.message = msg;
+    d.code = "trace-per-instance";
+    m->ctx->cfg.on_diagnostic(&d, m->ctx->cfg.diagnostic_user);
+    d.severity = MMEC_NOTE;
+    d.message = "read it as a per-instance metric (--input metric): replayed as observed, or "
+                "rederived for the simulated capacity from the capacity it was observed at (a "
+                "capacity column, or a get-metric-data entry with Id \"capacity\", "
+                "docs/simulate.md)";
+    m->ctx->cfg.on_diagnostic(&d, m->ctx->cfg.diagnostic_user);
+}
+
 mmec_status mmec_sim_run(mmec_sim *s, mmec_trace *t) {
     s->error[0] = '\0';
     if (s->last != NULL || s->sched != NULL || t == NULL || t->ctx != s->ctx)
         return MMEC_EUSAGE;
     trace *tr = &t->tr;
+    warn_per_instance(s, t->name, tr->label, tr->label_line, tr->label_col);
     if ((tr->n > 0 && s->tgt->nschedules > 0) || tr->ncols > 0) {
         mmec_status st = MMEC_OK;
         if (tr->n > 0 && s->tgt->nschedules > 0)
@@ -608,6 +660,489 @@ mmec_status mmec_sim_report(mmec_sim *s, mmec_sim_report_kind kind, int flags, c
     }
     strbuf_free(&sb);
     return st;
+}
+
+/* ---- streamed runs --------------------------------------------------------------------------- */
+
+/* Lines from a source read in chunks: the buffer holds the unread bytes [start, end). */
+typedef struct liner {
+    mmec_ctx *ctx;
+    const mmec_sim_source *src;
+    char *buf;
+    size_t cap, start, end;
+    int eof;
+} liner;
+
+/* The next line (without its newline) in *line and *len: 1, 0 at the end, -1 when the source
+ * failed, -2 when memory ran out (a line longer than the buffer doubles it). */
+static int next_line(liner *l, const char **line, size_t *len) {
+    for (;;) {
+        char *nl = l->end > l->start ? memchr(l->buf + l->start, '\n', l->end - l->start) : NULL;
+        if (nl || (l->eof && l->start < l->end)) {
+            size_t stop = nl ? (size_t)(nl - l->buf) : l->end;
+            *line = l->buf + l->start;
+            *len = stop - l->start;
+            l->start = nl ? stop + 1 : stop;
+            return 1;
+        }
+        if (l->eof)
+            return 0;
+        if (l->start > 0) {
+            memmove(l->buf, l->buf + l->start, l->end - l->start);
+            l->end -= l->start;
+            l->start = 0;
+        }
+        if (l->end == l->cap) {
+            char *nb = mem_raw(l->ctx, l->buf, l->cap, l->cap * 2);
+            if (!nb)
+                return -2;
+            l->buf = nb;
+            l->cap *= 2;
+        }
+        long n = l->src->read(l->src->user, l->buf + l->end, l->cap - l->end);
+        if (n < 0)
+            return -1;
+        if (n == 0)
+            l->eof = 1;
+        l->end += (size_t)n;
+    }
+}
+
+/* A streamed run: the report being rendered, and the bucket being averaged when the trace is
+ * finer than the period (trace_resample's rule, one bucket at a time). */
+typedef struct stream {
+    mmec_sim *m;
+    mmec_sim_report_kind kind;
+    int not_scaled;
+    int records;                /* MMEC_REPORT_JSON_RECORDS: each record written as made */
+    mmec_write_fn write;
+    void *write_user;
+    strbuf sb;
+    int write_failed;
+    size_t done, total;
+    /* JSON: the decisions that give a record, and what each gives (report_json_keeps). */
+    report_timeline kept;
+    uint8_t *keep;
+    size_t keep_cap;
+    int have_prev;
+    sim_action prev_action;
+    sim_why prev_why;
+    /* Re-bucketing. */
+    int resample;
+    int32_t period;
+    int64_t bucket;             /* the bucket being filled, INT64_MIN: none */
+    double sum, cap;
+    size_t cnt, ncols;
+    double csum[TRACE_MAX_COLUMNS];
+    size_t ccnt[TRACE_MAX_COLUMNS];
+} stream;
+
+static void stream_flush(stream *st) {
+    if (st->sb.len && !st->write_failed &&
+        st->write(st->write_user, st->sb.data, st->sb.len) != 0)
+        st->write_failed = 1;
+    strbuf_reset(&st->sb);
+}
+
+/* JSON: keeps decision `d` when it gives a record. */
+static mmec_status keep_record(stream *st, const sim_decision *d) {
+    sim_decision prev;
+    memset(&prev, 0, sizeof prev);
+    prev.action = st->prev_action;
+    prev.why = st->prev_why;
+    int keep = report_json_keeps(d, st->have_prev ? &prev : NULL, st->not_scaled);
+    st->have_prev = 1;
+    st->prev_action = d->action;
+    st->prev_why = d->why;
+    if (!keep)
+        return MMEC_OK;
+    if (st->records) {
+        /* Rendered now, without the separator before it ("\n    {" starts a first record). */
+        report_json_record(st->m->tgt, &st->kept.cfg, d, 1, keep, &st->sb);
+        if (st->sb.failed)
+            return MMEC_EINTERNAL;
+        if (!st->write_failed && st->write(st->write_user, st->sb.data + 1, st->sb.len - 1) != 0)
+            st->write_failed = 1;
+        strbuf_reset(&st->sb);
+        return MMEC_OK;
+    }
+    if (st->kept.n == st->keep_cap) {
+        size_t nc = st->keep_cap ? st->keep_cap * 2 : 256;
+        uint8_t *k = mem_raw(st->m->ctx, st->keep, st->keep_cap, nc);
+        if (!k)
+            return MMEC_EINTERNAL;
+        st->keep = k;
+        st->keep_cap = nc;
+    }
+    st->keep[st->kept.n] = (uint8_t)keep;
+    return report_timeline_add(&st->kept, d) == 0 ? MMEC_OK : MMEC_EINTERNAL;
+}
+
+/* One datapoint of the period into the simulation, its decision into the report. */
+static mmec_status stream_step(stream *st, int64_t time, double value, double capacity,
+                               int present, const double *cols) {
+    mmec_sim *m = st->m;
+    const sim_decision *d = sim_step_columns(m->s, time, value, capacity, present, cols);
+    if (!d)
+        return MMEC_OK;   /* the readers give increasing times; nothing to do otherwise */
+    mmec_status rc = settle(m, d);
+    if (rc != MMEC_OK)
+        return rc;
+    switch (st->kind) {
+    case MMEC_REPORT_TABLE: report_table_row(m->tgt, d, &st->sb); break;
+    case MMEC_REPORT_CSV: report_csv_row(m->tgt, d, &st->sb); break;
+    case MMEC_REPORT_JSON: rc = keep_record(st, d); break;
+    default: break;
+    }
+    if (st->sb.len >= 1 << 16)
+        stream_flush(st);
+    if (st->sb.failed)
+        return MMEC_EINTERNAL;
+    if (st->write_failed)
+        return MMEC_EIO;
+    if (m->opt.progress)
+        m->opt.progress(m->opt.progress_user, st->done++, st->total);
+    return rc;
+}
+
+static int64_t floor_div(int64_t a, int64_t b) { return a / b - (a % b != 0 && (a < 0) != (b < 0)); }
+
+/* Steps the bucket being filled (the mean of its values, its last capacity). */
+static mmec_status bucket_out(stream *st) {
+    double cmean[TRACE_MAX_COLUMNS];
+    for (size_t c = 0; c < st->ncols; c++)
+        cmean[c] = st->ccnt[c] ? st->csum[c] / (double)st->ccnt[c] : NAN;
+    return stream_step(st, st->bucket * st->period, st->cnt ? st->sum / (double)st->cnt : NAN,
+                       st->cap, st->cnt > 0, st->ncols ? cmean : NULL);
+}
+
+static void bucket_start(stream *st, int64_t b) {
+    st->bucket = b;
+    st->sum = 0;
+    st->cap = NAN;
+    st->cnt = 0;
+    for (size_t c = 0; c < st->ncols; c++) {
+        st->csum[c] = 0;
+        st->ccnt[c] = 0;
+    }
+}
+
+/* A datapoint of the trace: stepped as it is, or averaged into its period's bucket; a bucket
+ * is stepped when the next begins, every empty bucket between them as a missing datapoint
+ * (trace_resample). */
+static mmec_status stream_point(stream *st, int64_t time, double value, double capacity,
+                                int present, const double *cols) {
+    if (!st->resample)
+        return stream_step(st, time, present ? value : NAN, capacity, present, cols);
+    int64_t b = floor_div(time, st->period);
+    if (st->bucket != INT64_MIN && b != st->bucket) {
+        mmec_status rc = bucket_out(st);
+        for (int64_t e = st->bucket + 1; rc == MMEC_OK && e < b; e++) {
+            bucket_start(st, e);
+            rc = bucket_out(st);
+        }
+        if (rc != MMEC_OK)
+            return rc;
+        st->bucket = INT64_MIN;
+    }
+    if (st->bucket == INT64_MIN)
+        bucket_start(st, b);
+    if (present) {
+        st->sum += value;
+        st->cnt++;
+    }
+    if (!isnan(capacity))
+        st->cap = capacity;
+    for (size_t c = 0; c < st->ncols; c++) {
+        if (!isnan(cols[c])) {
+            st->csum[c] += cols[c];
+            st->ccnt[c]++;
+        }
+    }
+    return MMEC_OK;
+}
+
+/* What a first pass over a trace finds: its range, its spacing, its columns and label. */
+typedef struct trace_scan {
+    size_t n;
+    int64_t first, last, step;
+    size_t ncols;
+    char label[128];
+    unsigned label_line, label_col;
+} trace_scan;
+
+/* Prepares the simulation for the scanned trace as mmec_sim_run does (the warning about a
+ * per-instance metric, the scheduled actions over its range, its named columns, in m->cfg),
+ * and the stream (re-bucketing when the spacing is not the period), then writes the report's
+ * head. */
+static mmec_status stream_begin(stream *st, const char *name, const trace_scan *sc) {
+    mmec_sim *m = st->m;
+    warn_per_instance(m, name, sc->label, sc->label_line, sc->label_col);
+    if ((sc->n > 0 && m->tgt->nschedules > 0) || sc->ncols > 0) {
+        mmec_status rc = MMEC_OK;
+        if (sc->n > 0 && m->tgt->nschedules > 0)
+            rc = resolve_schedules(m, sc->first, sc->last);
+        m->cfg.columns = m->col_names;
+        m->cfg.ncolumns = sc->ncols;
+        if (rc == MMEC_OK)
+            rc = build(m);
+        if (rc != MMEC_OK)
+            return rc;
+    }
+    st->period = sim_period(m->s);
+    st->resample = sc->step != st->period;
+    st->bucket = INT64_MIN;
+    st->ncols = sc->ncols;
+    /* The evaluations to come, for the progress callback: one per bucket when re-bucketed. */
+    st->total = st->resample ? (size_t)(floor_div(sc->last, st->period) -
+                                        floor_div(sc->first, st->period) + 1)
+                             : sc->n;
+    if (st->kind == MMEC_REPORT_TABLE || st->kind == MMEC_REPORT_JSON) {
+        report_timeline_init(&st->kept, m->s);
+        if (st->kept.failed)
+            return MMEC_EINTERNAL;
+    }
+    if (st->kind == MMEC_REPORT_TABLE) {
+        report_assumptions(&st->kept, &st->sb);
+        report_table_header(m->tgt, &st->sb);
+    } else if (st->kind == MMEC_REPORT_CSV) {
+        report_csv_header(m->tgt, &st->sb);
+    }
+    return st->sb.failed ? MMEC_EINTERNAL : MMEC_OK;
+}
+
+/* The end of the trace: the last bucket, and the JSON records, newest first. */
+static mmec_status stream_end(stream *st) {
+    mmec_status rc = st->resample && st->bucket != INT64_MIN ? bucket_out(st) : MMEC_OK;
+    if (rc == MMEC_OK && st->kind == MMEC_REPORT_JSON && !st->records) {
+        report_json_begin(&st->sb);
+        for (size_t k = st->kept.n; k-- > 0;) {
+            sim_decision d = report_timeline_row(&st->kept, k);
+            report_json_record(st->m->tgt, &st->kept.cfg, &d, k + 1 == st->kept.n, st->keep[k],
+                               &st->sb);
+            if (st->sb.len >= 1 << 16)
+                stream_flush(st);
+        }
+        report_json_end(st->kept.n == 0, &st->sb);
+    }
+    if (rc == MMEC_OK && st->sb.failed)
+        rc = MMEC_EINTERNAL;
+    if (rc == MMEC_OK)
+        stream_flush(st);
+    if (rc == MMEC_OK && st->write_failed)
+        rc = MMEC_EIO;
+    return rc;
+}
+
+/* Reports the CSV reader's error on `line` as mmec_trace_read reports it. */
+static mmec_status line_error(mmec_ctx *ctx, const trace_error *err, const char *name,
+                              const char *line, size_t len) {
+    report_trace_error(ctx, err, name, line, len, err->line);
+    return trace_oom(err) ? MMEC_EINTERNAL : MMEC_EINPUT;
+}
+
+/* The first pass over a CSV trace: the range and spacing found, every line checked when
+ * `check` (a report written as it goes); otherwise only the timestamps are read, and an error
+ * in a value stops the second pass before anything is written (JSON and the summary are
+ * written at the end). */
+static mmec_status scan_csv(mmec_sim *m, liner *l, const char *name, const trace_options *topt,
+                            int check, trace_scan *sc) {
+    trace_csv r;
+    trace_csv_init(&r, name, topt);
+    r.times_only = !check;
+    memset(sc, 0, sizeof *sc);
+    const char *line;
+    size_t len;
+    int got;
+    while ((got = next_line(l, &line, &len)) > 0) {
+        trace_point pt;
+        trace_error err;
+        int rc = trace_csv_line(&r, line, len, &pt, &err);
+        if (rc < 0)
+            return line_error(m->ctx, &err, name, line, len);
+        if (rc == 0)
+            continue;
+        if (sc->n == 0)
+            sc->first = pt.time;
+        else if (pt.time - sc->last < sc->step || sc->step == 0)
+            sc->step = pt.time - sc->last;
+        sc->last = pt.time;
+        sc->n++;
+    }
+    if (got < 0)
+        return got == -1 ? MMEC_EIO : MMEC_EINTERNAL;
+    if (sc->n == 0) {
+        trace_error err = {0, 0, 0, ""};
+        int n = snprintf(err.message, sizeof err.message, "%s: ", name);
+        err.what = n > 0 && (size_t)n < sizeof err.message ? (size_t)n : 0;
+        snprintf(err.message + err.what, sizeof err.message - err.what, "no datapoints");
+        report_trace_error(m->ctx, &err, name, NULL, 0, 1);
+        return MMEC_EINPUT;
+    }
+    sc->ncols = (size_t)r.ncols;
+    for (size_t c = 0; c < sc->ncols; c++) {
+        memcpy(m->col_name[c], r.col_name[c], sizeof m->col_name[c]);
+        m->col_names[c] = m->col_name[c];
+    }
+    memcpy(sc->label, r.label, sizeof sc->label);
+    if (r.label_col) {
+        sc->label_line = r.header_line;
+        sc->label_col = r.label_col;
+    }
+    return MMEC_OK;
+}
+
+/* The second pass: each datapoint stepped and rendered. */
+static mmec_status step_csv(stream *st, liner *l, const char *name, const trace_options *topt) {
+    trace_csv r;
+    trace_csv_init(&r, name, topt);
+    const char *line;
+    size_t len;
+    int got;
+    mmec_status rc = MMEC_OK;
+    while (rc == MMEC_OK && (got = next_line(l, &line, &len)) > 0) {
+        trace_point pt;
+        trace_error err;
+        int k = trace_csv_line(&r, line, len, &pt, &err);
+        if (k < 0)   /* the trace changed since the first pass */
+            return line_error(st->m->ctx, &err, name, line, len);
+        if (k > 0)
+            rc = stream_point(st, pt.time, pt.value, pt.capacity, pt.present,
+                              r.ncols ? pt.cols : NULL);
+    }
+    if (rc == MMEC_OK && got < 0)
+        rc = got == -1 ? MMEC_EIO : MMEC_EINTERNAL;
+    return rc;
+}
+
+/* A trace read whole (JSON, or a source that cannot rewind), stepped from memory. */
+static mmec_status step_whole(stream *st, liner *l, const char *name,
+                              const mmec_trace_options *opt) {
+    /* The rest of the source joins what the liner holds. */
+    while (!l->eof) {
+        if (l->end == l->cap) {
+            char *nb = mem_raw(l->ctx, l->buf, l->cap, l->cap * 2);
+            if (!nb)
+                return MMEC_EINTERNAL;
+            l->buf = nb;
+            l->cap *= 2;
+        }
+        long n = l->src->read(l->src->user, l->buf + l->end, l->cap - l->end);
+        if (n < 0)
+            return MMEC_EIO;
+        l->eof = n == 0;
+        l->end += (size_t)n;
+    }
+    mmec_trace *t;
+    mmec_status rc = mmec_trace_read(st->m->ctx, name, l->buf + l->start, l->end - l->start,
+                                     opt, &t);
+    if (rc != MMEC_OK)
+        return rc;
+    const trace *tr = &t->tr;
+    trace_scan sc;
+    memset(&sc, 0, sizeof sc);
+    sc.n = tr->n;
+    sc.first = tr->time[0];
+    sc.last = tr->time[tr->n - 1];
+    sc.step = trace_step(tr);
+    sc.ncols = tr->ncols;
+    for (size_t c = 0; c < sc.ncols; c++) {
+        memcpy(st->m->col_name[c], tr->col_name[c], sizeof st->m->col_name[c]);
+        st->m->col_names[c] = st->m->col_name[c];
+    }
+    memcpy(sc.label, tr->label, sizeof sc.label);
+    sc.label_line = tr->label_line;
+    sc.label_col = tr->label_col;
+    rc = stream_begin(st, t->name, &sc);
+    for (size_t k = 0; rc == MMEC_OK && k < tr->n; k++)
+        rc = stream_point(st, tr->time[k], tr->value[k], tr->capacity[k], tr->present[k],
+                          tr->ncols ? tr->cols + k * tr->ncols : NULL);
+    if (rc == MMEC_OK)
+        rc = stream_end(st);
+    mmec_trace_free(t);
+    return rc;
+}
+
+mmec_status mmec_sim_stream(mmec_sim *s, const char *name, const mmec_trace_options *opt,
+                            const mmec_sim_source *src, mmec_sim_report_kind kind, int flags,
+                            mmec_write_fn write, void *write_user) {
+    if (s == NULL)
+        return MMEC_EUSAGE;
+    s->error[0] = '\0';
+    if (s->last != NULL || s->sched != NULL || name == NULL || src == NULL || !src->read ||
+        (kind != MMEC_REPORT_TABLE && kind != MMEC_REPORT_CSV && kind != MMEC_REPORT_JSON &&
+         kind != MMEC_REPORT_SUMMARY) ||
+        (kind != MMEC_REPORT_SUMMARY && write == NULL))
+        return MMEC_EUSAGE;
+    mmec_ctx *ctx = s->ctx;
+    stream st;
+    memset(&st, 0, sizeof st);
+    st.m = s;
+    st.kind = kind;
+    st.not_scaled = (flags & MMEC_REPORT_NOT_SCALED) != 0;
+    st.records = kind == MMEC_REPORT_JSON && (flags & MMEC_REPORT_JSON_RECORDS) != 0;
+    st.write = write;
+    st.write_user = write_user;
+    strbuf_init(&st.sb, ctx->cfg.alloc, ctx->cfg.alloc_user);
+    liner l = {ctx, src, NULL, 1 << 16, 0, 0, 0};
+    l.buf = mem_raw(ctx, NULL, 0, l.cap);
+    if (!l.buf)
+        return MMEC_EINTERNAL;
+    trace_options topt = trace_opts(ctx, opt);
+    mmec_status rc = MMEC_OK;
+    /* The format, as mmec_trace_read decides it: JSON when the first byte that is not blank
+     * (after a byte order mark) is '{'. */
+    trace_format f = topt.format;
+    while (f == TRACE_AUTO) {
+        size_t i = l.start;
+        if (l.end - i >= 3 && memcmp(l.buf + i, "\xEF\xBB\xBF", 3) == 0)
+            i += 3;
+        while (i < l.end && isspace((unsigned char)l.buf[i]))
+            i++;
+        if (i < l.end || l.eof) {
+            f = i < l.end && l.buf[i] == '{' ? TRACE_JSON : TRACE_CSV;
+            break;
+        }
+        if (l.end == l.cap) {
+            char *nb = mem_raw(ctx, l.buf, l.cap, l.cap * 2);
+            if (!nb) {
+                rc = MMEC_EINTERNAL;
+                break;
+            }
+            l.buf = nb;
+            l.cap *= 2;
+        }
+        long n = src->read(src->user, l.buf + l.end, l.cap - l.end);
+        if (n < 0) {
+            rc = MMEC_EIO;
+            break;
+        }
+        l.eof = n == 0;
+        l.end += (size_t)n;
+    }
+    if (rc == MMEC_OK && (f == TRACE_JSON || !src->rewind)) {
+        rc = step_whole(&st, &l, name, opt);
+    } else if (rc == MMEC_OK) {
+        trace_scan sc;
+        rc = scan_csv(s, &l, name, &topt, kind == MMEC_REPORT_TABLE || kind == MMEC_REPORT_CSV,
+                      &sc);
+        if (rc == MMEC_OK && src->rewind(src->user) != 0)
+            rc = MMEC_EIO;
+        l.start = l.end = 0;
+        l.eof = 0;
+        if (rc == MMEC_OK)
+            rc = stream_begin(&st, name, &sc);
+        if (rc == MMEC_OK)
+            rc = step_csv(&st, &l, name, &topt);
+        if (rc == MMEC_OK)
+            rc = stream_end(&st);
+    }
+    mem_raw(ctx, l.buf, l.cap, 0);
+    strbuf_free(&st.sb);
+    if (st.kept.cfg.alloc)
+        report_timeline_free(&st.kept);
+    mem_raw(ctx, st.keep, st.keep_cap, 0);
+    return rc;
 }
 
 void mmec_sim_free(mmec_sim *s) {

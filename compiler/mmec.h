@@ -265,6 +265,11 @@ typedef struct mmec_trace_options {
     /* CSV: the value and capacity columns by header name; NULL: "value" (else the second
      * column) and "capacity" (optional). */
     const char *value_column, *capacity_column;
+    /* get-metric-data: the MetricDataResults entry (Id or Label) holding the capacity the
+     * values were observed at, e.g. a metric math query of the variant's instance count; NULL:
+     * the entry with Id or Label "capacity" when there is one besides the values'. A datapoint
+     * takes the capacity at its timestamp, else the last one before it. */
+    const char *capacity_id;
 } mmec_trace_options;
 
 /* One datapoint: `value` NaN when the period has none; `capacity` (what the value was
@@ -554,6 +559,55 @@ MMEC_API mmec_status mmec_cfn_own(mmec_ctx *ctx, const mmec_cfn_resource *res, s
  * mmec_cfn_own). */
 MMEC_API mmec_status mmec_cfn_merge(mmec_ctx *ctx, const char *name, const char *json,
                                     size_t len, char **out, size_t *outlen);
+
+/* ---- Streamed simulation: memory independent of the trace's length -------------------------
+ * mmec_sim_run replays a trace held in memory (mmec_trace_read) and renders its reports from the
+ * recorded timeline (options.record). mmec_sim_stream reads a CSV trace in chunks from `src`
+ * and writes the report through `write` as it steps, keeping only what the simulation's windows
+ * need: the table, CSV and summary in constant memory, JSON in memory proportional to its
+ * records (scaling activities). It reads the trace twice: a first pass checks every line and
+ * finds the trace's range (for the scheduled actions) and spacing (for re-bucketing to the
+ * period), the second steps; so nothing is written for a trace with an error. A JSON trace
+ * (CloudWatch's output) is read whole, as mmec_trace_read reads it. */
+
+/* Reads at most `cap` bytes into `buf`: the count, 0 at the end, -1 on an error. */
+typedef long (*mmec_read_fn)(void *user, char *buf, size_t cap);
+/* Starts reading again from the first byte: 0, or -1 on an error. */
+typedef int (*mmec_rewind_fn)(void *user);
+/* Takes `len` bytes of the report: 0, or -1 to stop the run (MMEC_EIO). */
+typedef int (*mmec_write_fn)(void *user, const char *data, size_t len);
+
+/* Where a streamed trace comes from. Without `rewind` the trace is read into memory once. */
+typedef struct mmec_sim_source {
+    mmec_read_fn read;
+    mmec_rewind_fn rewind;
+    void *user;
+} mmec_sim_source;
+
+/* Replays the trace `src` named `name` (for messages; `opt` as for mmec_trace_read, may be
+ * NULL) through a simulation that has not stepped yet, as mmec_sim_run does (named columns,
+ * scheduled actions over the trace's range, re-bucketing to the period, the warning about a
+ * per-instance metric read as demand), writing `kind` through `write` as it goes: TABLE (the
+ * "# model:" line, the header and one line per decision, byte for byte mmec_sim_report's),
+ * CSV, JSON (with MMEC_REPORT_NOT_SCALED in `flags`), or SUMMARY (nothing is written:
+ * mmec_sim_report gives the summary afterwards, as it does every report when options.record
+ * is set). Returns MMEC_OK; MMEC_EINPUT for a trace error (reported as mmec_trace_read
+ * reports it, before anything is written) or a decide hook that failed (mmec_sim_error says
+ * why; what was written is not a report); MMEC_EIO when `read`, `rewind` or `write` failed;
+ * MMEC_EUSAGE for a simulation that stepped, a bad kind or a NULL argument; MMEC_EINTERNAL
+ * when memory runs out. */
+/* A flag of mmec_sim_stream's JSON: each record is written by one call as it is made, oldest
+ * first, as the "    {" ... "    }" lines mmec_sim_report puts in the ScalingActivities array
+ * (no separator, no document around them). The caller writes them newest first, separated
+ * by ",\n", between "{\n  \"ScalingActivities\": [\n" and "\n  ]\n}\n" ("{\n
+ * \"ScalingActivities\": []\n}\n" when there is none), as `mmec simulate --json` does from a
+ * temporary file: memory then stays independent of the number of records too. */
+enum { MMEC_REPORT_JSON_RECORDS = 2 };
+
+MMEC_API mmec_status mmec_sim_stream(mmec_sim *s, const char *name,
+                                     const mmec_trace_options *opt,
+                                     const mmec_sim_source *src, mmec_sim_report_kind kind,
+                                     int flags, mmec_write_fn write, void *write_user);
 
 #ifdef __cplusplus
 }

@@ -115,6 +115,31 @@ void report_timeline_free(report_timeline *tl) {
 
 /* ---- shared pieces ----------------------------------------------------------------------- */
 
+/* strbuf_time's text (YYYY-MM-DDThh:mm:ssZ) in one append: a row of a long run costs less. */
+static void put_time(strbuf *out, int64_t t) {
+    tm_civil c;
+    tm_split(t, &c);
+    if (c.year < 0 || c.year > 9999) {
+        strbuf_time(out, t);
+        return;
+    }
+    char b[20];
+    int f[6] = {c.year / 100, c.year % 100, c.month, c.day, c.hour, c.minute};
+    for (int i = 0; i < 6; i++) {
+        b[i * 3 - (i > 0)] = (char)('0' + f[i] / 10 % 10);   /* 0, 2, 5, 8, 11, 14 */
+        b[i * 3 - (i > 0) + 1] = (char)('0' + f[i] % 10);
+    }
+    b[4] = '-';
+    b[7] = '-';
+    b[10] = 'T';
+    b[13] = ':';
+    b[16] = ':';
+    b[17] = (char)('0' + c.second / 10 % 10);
+    b[18] = (char)('0' + c.second % 10);
+    b[19] = 'Z';
+    strbuf_put(out, b, sizeof b);
+}
+
 static void put_duration(strbuf *out, int64_t s) {
     if (s >= 3600) {
         strbuf_int(out, s / 3600);
@@ -201,7 +226,18 @@ static const char *alarm_word(uint8_t high, uint8_t low) {
     return "ok";
 }
 
-/* Writes `s` right-aligned in `width` (left-aligned when `left`), then a space. */
+/* Writes the `n` bytes of `s` right-aligned in `width` (left-aligned when `left`), then a
+ * space. */
+static void cell_n(strbuf *out, const char *s, size_t n, size_t width, int left) {
+    if (!left && n < width)
+        strbuf_pad(out, ' ', width - n);
+    strbuf_put(out, s, n);
+    if (left && n < width)
+        strbuf_pad(out, ' ', width - n);
+    strbuf_putc(out, ' ');
+}
+
+/* The same for a string. */
 static void cell(strbuf *out, const char *s, size_t width, int left) {
     size_t n = strlen(s);
     if (!left && n < width)
@@ -216,10 +252,8 @@ static void cell_num(strbuf *out, double v, size_t width) {
     char tmp[48];
     if (isnan(v))
         cell(out, "-", width, 0);
-    else {
-        strbuf_fmt_num(tmp, sizeof tmp, v, 2);
-        cell(out, tmp, width, 0);
-    }
+    else
+        cell_n(out, tmp, strbuf_fmt_num(tmp, sizeof tmp, v, 2), width, 0);
 }
 
 static void cell_int(strbuf *out, int64_t v, size_t width) { cell_num(out, (double)v, width); }
@@ -256,7 +290,7 @@ void report_table_header(const target *tgt, strbuf *out) {
 void report_table_row(const target *tgt, const sim_decision *d, strbuf *out) {
     char tmp[512];
     size_t before = out->len;
-    strbuf_time(out, d->time);
+    put_time(out, d->time);
     if (out->len - before < W_TIME)
         strbuf_pad(out, ' ', W_TIME - (out->len - before));
     strbuf_putc(out, ' ');
@@ -314,14 +348,13 @@ static void csv_num(strbuf *out, double v) {
         strbuf_num(out, v, 4);
 }
 
-void report_csv(const report_timeline *tl, strbuf *out) {
-    const target *tgt = tl->tgt;
+void report_csv_header(const target *tgt, strbuf *out) {
     strbuf_puts(out, "time,demand");
     static const char *const prefix[] = {",metric:", ",high:", ",low:"};
     for (int part = 0; part < 3; part++) {
         if (part == 1)
             strbuf_puts(out, ",capacity,pending,desired,min,max");
-        for (size_t i = 0; i < tl->np; i++) {
+        for (size_t i = 0; i < tgt->npolicies; i++) {
             const policy *p = tgt->policies[i];
             char name[200];
             size_t n = strlen(prefix[part]) - 1;
@@ -335,40 +368,48 @@ void report_csv(const report_timeline *tl, strbuf *out) {
         }
     }
     strbuf_puts(out, ",action,reason\n");
+}
+
+void report_csv_row(const target *tgt, const sim_decision *d, strbuf *out) {
     char reason[512];
+    put_time(out, d->time);
+    strbuf_putc(out, ',');
+    csv_num(out, d->demand);
+    for (size_t i = 0; i < d->npolicies; i++) {
+        strbuf_putc(out, ',');
+        csv_num(out, d->metric[i]);
+    }
+    strbuf_putc(out, ',');
+    strbuf_int(out, d->capacity);
+    strbuf_putc(out, ',');
+    strbuf_int(out, d->pending);
+    strbuf_putc(out, ',');
+    strbuf_int(out, d->desired);
+    strbuf_putc(out, ',');
+    strbuf_int(out, d->min);
+    strbuf_putc(out, ',');
+    strbuf_int(out, d->max);
+    for (size_t i = 0; i < d->npolicies; i++) {
+        strbuf_putc(out, ',');
+        strbuf_puts(out, sim_alarm_name(d->high[i]));
+    }
+    for (size_t i = 0; i < d->npolicies; i++) {
+        strbuf_putc(out, ',');
+        strbuf_puts(out, sim_alarm_name(d->low[i]));
+    }
+    strbuf_putc(out, ',');
+    strbuf_puts(out, sim_action_name(d->action));
+    strbuf_putc(out, ',');
+    sim_reason(tgt, d, reason, sizeof reason);
+    csv_field(out, reason);
+    strbuf_putc(out, '\n');
+}
+
+void report_csv(const report_timeline *tl, strbuf *out) {
+    report_csv_header(tl->tgt, out);
     for (size_t k = 0; k < tl->n; k++) {
         sim_decision d = report_timeline_row(tl, k);
-        strbuf_time(out, d.time);
-        strbuf_putc(out, ',');
-        csv_num(out, d.demand);
-        for (size_t i = 0; i < tl->np; i++) {
-            strbuf_putc(out, ',');
-            csv_num(out, d.metric[i]);
-        }
-        strbuf_putc(out, ',');
-        strbuf_int(out, d.capacity);
-        strbuf_putc(out, ',');
-        strbuf_int(out, d.pending);
-        strbuf_putc(out, ',');
-        strbuf_int(out, d.desired);
-        strbuf_putc(out, ',');
-        strbuf_int(out, d.min);
-        strbuf_putc(out, ',');
-        strbuf_int(out, d.max);
-        for (size_t i = 0; i < tl->np; i++) {
-            strbuf_putc(out, ',');
-            strbuf_puts(out, sim_alarm_name(d.high[i]));
-        }
-        for (size_t i = 0; i < tl->np; i++) {
-            strbuf_putc(out, ',');
-            strbuf_puts(out, sim_alarm_name(d.low[i]));
-        }
-        strbuf_putc(out, ',');
-        strbuf_puts(out, sim_action_name(d.action));
-        strbuf_putc(out, ',');
-        sim_reason(tgt, &d, reason, sizeof reason);
-        csv_field(out, reason);
-        strbuf_putc(out, '\n');
+        report_csv_row(tl->tgt, &d, out);
     }
 }
 
@@ -450,24 +491,26 @@ static void json_text(strbuf *out, const char *key, const char *value) {
     strbuf_json_string(out, value);
 }
 
-void report_json(const report_timeline *tl, int not_scaled, strbuf *out) {
-    const target *tgt = tl->tgt;
+int report_json_keeps(const sim_decision *d, const sim_decision *prev, int not_scaled) {
+    /* Not-scaled episodes: a record at the first step of each run of clamps. */
+    int clamp = not_scaled && d->action == SIM_ACTION_CLAMP &&
+                (!prev || prev->action != SIM_ACTION_CLAMP || prev->why != d->why);
+    return clamp ? 2 : d->desired != d->desired_before;
+}
+
+void report_json_begin(strbuf *out) { strbuf_puts(out, "{\n  \"ScalingActivities\": ["); }
+
+void report_json_end(int empty, strbuf *out) { strbuf_puts(out, empty ? "]\n}\n" : "\n  ]\n}\n"); }
+
+void report_json_record(const target *tgt, const sim_config *cfg, const sim_decision *dp,
+                        int first, int keep, strbuf *out) {
     const char *rid = tgt->resource_id ? tgt->resource_id : (tgt->name ? tgt->name : "");
     const char *dim = tgt->dimension ? tgt->dimension : "";
+    const sim_decision d = *dp;
     char text[768];
-    int first = 1;
-    strbuf_puts(out, "{\n  \"ScalingActivities\": [");
-    /* Not-scaled episodes: a record at the first step of each run of clamps. */
-    for (size_t k = tl->n; k-- > 0;) {
-        sim_decision d = report_timeline_row(tl, k);
-        int changed = d.desired != d.desired_before;
-        int clamp = not_scaled && d.action == SIM_ACTION_CLAMP &&
-                    (k == 0 || tl->rows[k - 1].action != SIM_ACTION_CLAMP ||
-                     tl->rows[k - 1].why != d.why);
-        if (!changed && !clamp)
-            continue;
+    int clamp = keep == 2;
+    {
         strbuf_puts(out, first ? "\n    {" : ",\n    {");
-        first = 0;
         json_key(out, "ActivityId", 1);
         strbuf_putc(out, '"');
         put_uuid(out, rid, d.time, d.desired);
@@ -476,7 +519,7 @@ void report_json(const report_timeline *tl, int not_scaled, strbuf *out) {
         json_text(out, "ResourceId", rid);
         json_text(out, "ScalableDimension", dim);
         strbuf pieces;
-        strbuf_init(&pieces, tl->cfg.alloc, tl->cfg.alloc_user);
+        strbuf_init(&pieces, cfg->alloc, cfg->alloc_user);
         strbuf_puts(&pieces, "Setting desired ");
         strbuf_puts(&pieces, unit_words(tgt));
         strbuf_puts(&pieces, " to ");
@@ -514,7 +557,7 @@ void report_json(const report_timeline *tl, int not_scaled, strbuf *out) {
         json_key(out, "StartTime", 0);
         put_cli_time(out, d.time);
         json_key(out, "EndTime", 0);
-        put_cli_time(out, d.time + (d.desired > d.desired_before ? tl->cfg.warmup : 0));
+        put_cli_time(out, d.time + (d.desired > d.desired_before ? cfg->warmup : 0));
         if (clamp) {
             /* NotScaledReasons codes: BC NotScaledReason (AlreadyAtMaxCapacity,
              * AlreadyAtMinCapacity). StatusCode for not-scaled activities UNCONFIRMED. */
@@ -551,7 +594,21 @@ void report_json(const report_timeline *tl, int not_scaled, strbuf *out) {
         }
         strbuf_puts(out, "\n    }");
     }
-    strbuf_puts(out, first ? "]\n}\n" : "\n  ]\n}\n");
+}
+
+void report_json(const report_timeline *tl, int not_scaled, strbuf *out) {
+    int first = 1;
+    report_json_begin(out);
+    for (size_t k = tl->n; k-- > 0;) {
+        sim_decision d = report_timeline_row(tl, k);
+        sim_decision prev = k > 0 ? tl->rows[k - 1] : d;
+        int keep = report_json_keeps(&d, k > 0 ? &prev : NULL, not_scaled);
+        if (!keep)
+            continue;
+        report_json_record(tl->tgt, &tl->cfg, &d, first, keep, out);
+        first = 0;
+    }
+    report_json_end(first, out);
 }
 
 /* ---- summary ----------------------------------------------------------------------------- */
@@ -568,8 +625,21 @@ void report_summary_init(report_summary *sum, const sim *s, int64_t window) {
 }
 
 void report_summary_add(report_summary *sum, const sim_decision *d) {
-    if (sum->evaluations == 0)
+    if (sum->evaluations == 0) {
         sum->first_time = d->time;
+    } else {
+        /* Periods the trace skipped (a CloudWatch export leaves out a minute without data)
+         * are evaluations without a datapoint, as an empty value is: AWS evaluates every
+         * period, and a missing datapoint is INSUFFICIENT_DATA (UG-TT). They count as missing,
+         * and the capacity held through them counts in the instance-hours. The count rounds
+         * as the sim's alarm windows count the same periods (sim.c advance_clock). */
+        int64_t skipped = (d->time - sum->last_time + sum->period / 2) / sum->period - 1;
+        if (skipped > 0) {
+            sum->evaluations += (size_t)skipped;
+            sum->missing += (size_t)skipped;
+            sum->capacity_seconds += (double)d->desired_before * (double)(skipped * sum->period);
+        }
+    }
     sum->last_time = d->time;
     sum->evaluations++;
     sum->missing += !d->present;

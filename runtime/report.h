@@ -48,11 +48,25 @@ void report_table_row(const target *tgt, const sim_decision *d, strbuf *out);
  * high:<policy>...,low:<policy>...,action,reason. */
 void report_csv(const report_timeline *tl, strbuf *out);
 
+/* The same, one row at a time (a run streamed as it goes). */
+void report_csv_header(const target *tgt, strbuf *out);
+void report_csv_row(const target *tgt, const sim_decision *d, strbuf *out);
+
 /* {"ScalingActivities": [...]}: one record per change of the desired capacity, newest first
  * as DescribeScalingActivities lists them, with a deterministic ActivityId (a hash of the
  * resource, time and capacity). With `not_scaled`, a policy held at min or max also gives a
  * record (once per episode) with NotScaledReasons, as IncludeNotScaledActivities asks. */
 void report_json(const report_timeline *tl, int not_scaled, strbuf *out);
+/* The same in pieces, for a run streamed as it goes, which keeps only the decisions that give
+ * a record: report_json_keeps says whether `d` (after `prev`, NULL for the first) gives one
+ * (0: none, 1: a change of the desired capacity, 2: the start of a not-scaled episode);
+ * report_json_record renders it (`keep` as returned; `first`: the first record written),
+ * newest first between report_json_begin and report_json_end (`empty`: no record). */
+int report_json_keeps(const sim_decision *d, const sim_decision *prev, int not_scaled);
+void report_json_begin(strbuf *out);
+void report_json_record(const target *tgt, const sim_config *cfg, const sim_decision *d,
+                        int first, int keep, strbuf *out);
+void report_json_end(int empty, strbuf *out);
 
 /* Totals of a run, collected while it runs (no timeline needed: the benchmark and
  * summary-only runs use this alone). */

@@ -286,8 +286,8 @@ static int split(const char *line, size_t len, field *f) {
             while (i < len && line[i] != ',')
                 i++;
         } else {
-            while (i < len && line[i] != ',')
-                i++;
+            const char *comma = memchr(line + i, ',', len - i);
+            i = comma ? (size_t)(comma - line) : len;
             end = i;
             while (end > start && (line[end - 1] == ' ' || line[end - 1] == '\t'))
                 end--;
@@ -315,31 +315,22 @@ static int field_is(field f, const char *name) {
  * digits, '.', exponent: strtod is locale-dependent for the decimal point, so check the
  * characters first and reject anything else. */
 static int parse_number(const char *s, size_t len, double *v) {
-    char buf[64];
-    if (len == 0 || len >= sizeof buf)
+    if (len == 0 || len >= 64)
         return -1;
-    for (size_t i = 0; i < len; i++) {
-        char c = s[i];
-        if (!(isdigit((unsigned char)c) || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E'))
-            return -1;
-    }
-    memcpy(buf, s, len);
-    buf[len] = '\0';
-    /* A locale with ',' as its decimal point would stop strtod at '.': parse the mantissa by
-     * hand instead. */
-    const char *p = buf;
+    /* Read in place, by hand: strtod needs a NUL and follows the locale's decimal point. */
+    const char *p = s, *end = s + len;
     int neg = 0;
     if (*p == '+' || *p == '-')
         neg = *p++ == '-';
     double m = 0;
     int any = 0, exp10 = 0;
-    while (isdigit((unsigned char)*p)) {
+    while (p < end && (unsigned)(*p - '0') < 10u) {
         m = m * 10 + (*p++ - '0');
         any = 1;
     }
-    if (*p == '.') {
+    if (p < end && *p == '.') {
         p++;
-        while (isdigit((unsigned char)*p)) {
+        while (p < end && (unsigned)(*p - '0') < 10u) {
             m = m * 10 + (*p++ - '0');
             exp10--;
             any = 1;
@@ -347,12 +338,12 @@ static int parse_number(const char *s, size_t len, double *v) {
     }
     if (!any)
         return -1;
-    if (*p == 'e' || *p == 'E') {
+    if (p < end && (*p == 'e' || *p == 'E')) {
         p++;
         int eneg = 0, e = 0, ed = 0;
-        if (*p == '+' || *p == '-')
+        if (p < end && (*p == '+' || *p == '-'))
             eneg = *p++ == '-';
-        while (isdigit((unsigned char)*p)) {
+        while (p < end && (unsigned)(*p - '0') < 10u) {
             if (e < 10000)
                 e = e * 10 + (*p - '0');
             p++;
@@ -362,13 +353,49 @@ static int parse_number(const char *s, size_t len, double *v) {
             return -1;
         exp10 += eneg ? -e : e;
     }
-    if (*p)
+    if (p != end)
         return -1;
-    double x = exp10 < 0 ? m / pow(10, -exp10) : m * pow(10, exp10);
+    /* 10^k for k <= 22 is exact in a double: the table gives what pow gives, without its
+     * cost (a trace's values are written with a few decimals). */
+    static const double p10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                 1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    int ax = exp10 < 0 ? -exp10 : exp10;
+    double scale = ax <= 22 ? p10[ax] : pow(10, ax);
+    double x = exp10 < 0 ? m / scale : m * scale;
     if (!isfinite(x))
         return -1;
     *v = neg ? -x : x;
     return 0;
+}
+
+static int two_digits(const char *s) {
+    return s[0] >= '0' && s[0] <= '9' && s[1] >= '0' && s[1] <= '9' ? (s[0] - '0') * 10 + (s[1] - '0')
+                                                                   : -1;
+}
+
+/* A CSV timestamp. The common form, YYYY-MM-DDThh:mm:ssZ, takes a short path: the date's
+ * midnight is computed once per date by trace_parse_time and kept, and only the time of day
+ * is read; anything else (and a new date) goes through trace_parse_time. The same instants
+ * either way. */
+static int csv_time(trace_csv *r, const char *s, size_t len, int64_t *t) {
+    int hh, mm, ss;
+    if (len == 20 && s[10] == 'T' && s[13] == ':' && s[16] == ':' && s[19] == 'Z' &&
+        (hh = two_digits(s + 11)) >= 0 && hh <= 23 && (mm = two_digits(s + 14)) >= 0 &&
+        mm <= 59 && (ss = two_digits(s + 17)) >= 0 && ss <= 59) {
+        int64_t tod = hh * 3600 + mm * 60 + ss;
+        if (r->has_date && memcmp(r->date, s, 10) == 0) {
+            *t = r->date_base + tod;
+            return 0;
+        }
+        if (trace_parse_time(s, len, t) != 0)
+            return -1;
+        memcpy(r->date, s, 10);
+        r->date_base = *t - tod;
+        r->has_date = 1;
+        return 0;
+    }
+    return trace_parse_time(s, len, t);
 }
 
 /* The column of field `f` of the line being read, from 1. */
@@ -395,6 +422,7 @@ int trace_csv_line(trace_csv *r, const char *line, size_t len, trace_point *pt,
     int n = split(line, len, f);
     if (!r->header_seen) {
         r->header_seen = 1;
+        r->header_line = r->line;
         int64_t t;
         if (trace_parse_time(f[0].s, f[0].len, &t) != 0) {
             /* The header: find the columns by name. */
@@ -446,13 +474,14 @@ int trace_csv_line(trace_csv *r, const char *line, size_t len, trace_point *pt,
                                                                    : sizeof r->label - 1;
             memcpy(r->label, f[r->value_col].s, ln);
             r->label[ln] = '\0';
+            r->label_col = COL(f[r->value_col]);
             return 0;
         }
     }
     if (r->time_col >= n)
         return fail_at(err, r->name, r->line, (unsigned)len + 1, "missing timestamp");
     field ft = f[r->time_col];
-    if (trace_parse_time(ft.s, ft.len, &pt->time) != 0)
+    if (csv_time(r, ft.s, ft.len, &pt->time) != 0)
         return fail_at(err, r->name, r->line, COL(ft), "bad timestamp '%s'",
                        shown(ft.s, ft.len, sh));
     if (r->has_last && pt->time <= r->last_time)
@@ -462,6 +491,12 @@ int trace_csv_line(trace_csv *r, const char *line, size_t len, trace_point *pt,
     pt->value = NAN;
     pt->capacity = NAN;
     pt->present = 0;
+    if (r->times_only) {
+        r->has_last = 1;
+        r->last_time = pt->time;
+        r->last_line = r->line;
+        return 1;
+    }
     if (r->value_col < n && f[r->value_col].len > 0) {
         field fv = f[r->value_col];
         if (parse_number(fv.s, fv.len, &pt->value) != 0)
@@ -510,6 +545,11 @@ static int read_csv(const char *name, const char *text, size_t len, const trace_
         i = end + 1;
     }
     memcpy(out->label, r.label, sizeof out->label);
+    if (r.label_col) {
+        /* The header is the first line that is neither blank nor a comment. */
+        out->label_col = r.label_col;
+        out->label_line = r.header_line;
+    }
     if (out->n == 0)
         return fail(err, name, 0, "no datapoints");
     return 0;
@@ -590,67 +630,147 @@ static int sort_and_push(const char *name, const char *text, size_t len, pair *p
     return 0;
 }
 
-static int read_metric_data(const char *name, const char *text, size_t len,
-                            const trace_options *opt, const cJSON *results, trace *out,
-                            trace_error *err) {
-    const cJSON *r = NULL, *it;
-    int count = cJSON_GetArraySize(results);
-    if (count == 0)
-        return fail(err, name, 0, "MetricDataResults is empty");
-    if (opt->id) {
-        cJSON_ArrayForEach(it, results) {
-            const cJSON *id = cJSON_GetObjectItemCaseSensitive(it, "Id");
-            const cJSON *label = cJSON_GetObjectItemCaseSensitive(it, "Label");
-            if ((cJSON_IsString(id) && strcmp(id->valuestring, opt->id) == 0) ||
-                (cJSON_IsString(label) && strcmp(label->valuestring, opt->id) == 0)) {
-                r = it;
-                break;
-            }
-        }
-        if (!r)
-            return fail(err, name, 0, "no MetricDataResults entry with Id or Label '%s'", opt->id);
-    } else if (count > 1) {
-        return fail(err, name, 0, "%d MetricDataResults entries: choose one by its Id", count);
-    } else {
-        r = cJSON_GetArrayItem(results, 0);
+/* Whether MetricDataResults entry `it` has Id or Label `name`. */
+static int entry_named(const cJSON *it, const char *name) {
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(it, "Id");
+    const cJSON *label = cJSON_GetObjectItemCaseSensitive(it, "Label");
+    return (cJSON_IsString(id) && strcmp(id->valuestring, name) == 0) ||
+           (cJSON_IsString(label) && strcmp(label->valuestring, name) == 0);
+}
+
+static const cJSON *entry_find(const cJSON *results, const char *name) {
+    const cJSON *it;
+    cJSON_ArrayForEach(it, results) {
+        if (entry_named(it, name))
+            return it;
     }
+    return NULL;
+}
+
+/* The pairs of a MetricDataResults entry, sorted by time, in *out (n entries, the caller
+ * frees n pairs). Returns 0, or -1 after fail. */
+static int entry_pairs(const char *name, const char *text, size_t len, const cJSON *r,
+                       trace *out, pair **pp, int *np, trace_error *err) {
     const cJSON *ts = cJSON_GetObjectItemCaseSensitive(r, "Timestamps");
     const cJSON *vs = cJSON_GetObjectItemCaseSensitive(r, "Values");
-    const cJSON *label = cJSON_GetObjectItemCaseSensitive(r, "Label");
+    *pp = NULL;
+    *np = 0;
     if (!cJSON_IsArray(ts) || !cJSON_IsArray(vs))
         return fail(err, name, 0, "MetricDataResults entry without Timestamps and Values arrays");
     int n = cJSON_GetArraySize(ts);
     if (n != cJSON_GetArraySize(vs))
         return fail(err, name, 0, "%d Timestamps but %d Values", n, cJSON_GetArraySize(vs));
-    if (cJSON_IsString(label)) {
-        snprintf(out->label, sizeof out->label, "%s", label->valuestring);
-    }
     if (n == 0)
         return fail(err, name, 0, "no datapoints");
     pair *p = out->alloc(out->alloc_user, NULL, 0, (size_t)n * sizeof *p);
     if (!p)
         return fail(err, name, 0, "out of memory");
-    int rc = 0, k = 0;
+    *pp = p;
+    *np = n;
+    int k = 0;
     const cJSON *t = ts->child, *v = vs->child;
     for (; t && v; t = t->next, v = v->next, k++) {
         if (json_time(t, &p[k].time) != 0) {
             char sh[48];
             const char *s = cJSON_IsString(t) ? t->valuestring : "?";
-            rc = fail_pos(err, name,
-                          cJSON_IsString(t) ? pos_of_string(text, len, s, 1) : (pos){0, 0},
-                          "bad timestamp '%s'", shown(s, strlen(s), sh));
-            goto done;
+            return fail_pos(err, name,
+                            cJSON_IsString(t) ? pos_of_string(text, len, s, 1) : (pos){0, 0},
+                            "bad timestamp '%s'", shown(s, strlen(s), sh));
         }
         p[k].stamp = cJSON_IsString(t) ? t->valuestring : "";
-        if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble)) {
-            rc = fail(err, name, 0, "Values[%d] is not a number", k);
-            goto done;
-        }
+        if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble))
+            return fail(err, name, 0, "Values[%d] is not a number", k);
         p[k].value = v->valuedouble;
     }
-    rc = sort_and_push(name, text, len, p, (size_t)n, out, err);
-done:
-    out->alloc(out->alloc_user, p, (size_t)n * sizeof *p, 0);
+    qsort(p, (size_t)n, sizeof *p, cmp_pair);
+    for (int j = 1; j < n; j++)
+        if (p[j].time == p[j - 1].time)
+            return fail_pos(err, name, pos_of_string(text, len, p[j].stamp, 2),
+                            "duplicate timestamp '%s'", p[j].stamp);
+    return 0;
+}
+
+/* Where the value of a "Label" key is the string `label` (its opening quote), or {0, 0}
+ * (a label written with escapes is not found). */
+static pos label_pos(const char *text, size_t len, const char *label) {
+    size_t n = strlen(label);
+    for (size_t i = 0; i + 7 <= len; i++) {
+        if (memcmp(text + i, "\"Label\"", 7) != 0)
+            continue;
+        size_t k = i + 7;
+        while (k < len && isspace((unsigned char)text[k]))
+            k++;
+        if (k >= len || text[k] != ':')
+            continue;
+        for (k++; k < len && isspace((unsigned char)text[k]);)
+            k++;
+        if (k + n + 2 <= len && text[k] == '"' && memcmp(text + k + 1, label, n) == 0 &&
+            text[k + 1 + n] == '"')
+            return pos_of(text, len, k);
+    }
+    return (pos){0, 0};
+}
+
+static int read_metric_data(const char *name, const char *text, size_t len,
+                            const trace_options *opt, const cJSON *results, trace *out,
+                            trace_error *err) {
+    const cJSON *r = NULL, *c = NULL;
+    int count = cJSON_GetArraySize(results);
+    if (count == 0)
+        return fail(err, name, 0, "MetricDataResults is empty");
+    /* The capacity's entry: named by capacity_id, else the one called "capacity". */
+    if (opt->capacity_id) {
+        c = entry_find(results, opt->capacity_id);
+        if (!c)
+            return fail(err, name, 0, "no MetricDataResults entry with Id or Label '%s' "
+                        "for the capacity", opt->capacity_id);
+    } else if (count > 1 && (!opt->id || strcmp(opt->id, "capacity") != 0)) {
+        c = entry_find(results, "capacity");
+    }
+    if (opt->id) {
+        r = entry_find(results, opt->id);
+        if (!r)
+            return fail(err, name, 0, "no MetricDataResults entry with Id or Label '%s'", opt->id);
+    } else if (count == 1) {
+        r = cJSON_GetArrayItem(results, 0);
+    } else if (count == 2 && c) {
+        r = cJSON_GetArrayItem(results, 0) == c ? cJSON_GetArrayItem(results, 1)
+                                                : cJSON_GetArrayItem(results, 0);
+    } else {
+        return fail(err, name, 0, "%d MetricDataResults entries: choose one by its Id", count);
+    }
+    if (c == r)
+        return fail(err, name, 0, "the values and the capacity are the same MetricDataResults "
+                    "entry");
+    const cJSON *label = cJSON_GetObjectItemCaseSensitive(r, "Label");
+    if (cJSON_IsString(label)) {
+        snprintf(out->label, sizeof out->label, "%s", label->valuestring);
+        pos lp = label_pos(text, len, label->valuestring);
+        out->label_line = lp.line;
+        out->label_col = lp.col;
+    }
+    pair *p = NULL, *cp = NULL;
+    int n = 0, cn = 0;
+    int rc = entry_pairs(name, text, len, r, out, &p, &n, err);
+    if (rc == 0 && c)
+        rc = entry_pairs(name, text, len, c, out, &cp, &cn, err);
+    /* Each datapoint at the capacity of its timestamp, else the last one before it: the
+     * capacity holds until it changes. */
+    for (int k = 0, j = 0; rc == 0 && k < n; k++) {
+        double capacity = NAN;
+        while (j < cn && cp[j].time <= p[k].time)
+            j++;
+        if (j > 0)
+            capacity = cp[j - 1].value;
+        if (!isnan(capacity) && capacity < 0)
+            rc = fail(err, name, 0, "negative capacity %g", capacity);
+        else if (push(out, p[k].time, p[k].value, capacity, 1, NULL) != 0)
+            rc = fail(err, name, 0, "out of memory");
+    }
+    if (p)
+        out->alloc(out->alloc_user, p, (size_t)n * sizeof *p, 0);
+    if (cp)
+        out->alloc(out->alloc_user, cp, (size_t)cn * sizeof *cp, 0);
     return rc;
 }
 
@@ -661,8 +781,12 @@ static int read_statistics(const char *name, const char *text, size_t len,
     const char *stat = opt->statistic;
     int n = cJSON_GetArraySize(dps);
     const cJSON *label = cJSON_GetObjectItemCaseSensitive(root, "Label");
-    if (cJSON_IsString(label))
+    if (cJSON_IsString(label)) {
         snprintf(out->label, sizeof out->label, "%s", label->valuestring);
+        pos lp = label_pos(text, len, label->valuestring);
+        out->label_line = lp.line;
+        out->label_col = lp.col;
+    }
     if (n == 0)
         return fail(err, name, 0, "no datapoints");
     if (!stat) {

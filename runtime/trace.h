@@ -27,6 +27,7 @@ typedef struct trace {
     uint8_t *present;
     int has_capacity;
     char label[128];        /* the series' label (JSON Label, CSV value column), may be "" */
+    unsigned label_line, label_col;   /* where the label is written (0: nowhere) */
     size_t ncols;
     char col_name[TRACE_MAX_COLUMNS][64];
     const char *col_names[TRACE_MAX_COLUMNS];   /* pointers to col_name, for sim_config */
@@ -62,6 +63,12 @@ typedef struct trace_options {
     /* CSV: the value and capacity columns by header name; NULL: "value" (else the second
      * column) and "capacity" (optional). */
     const char *value_column, *capacity_column;
+    /* get-metric-data: the MetricDataResults entry whose Id or Label this is holds the
+     * capacity the values were observed at (the instance count of the variant, e.g. a metric
+     * math query); NULL: the entry with Id or Label "capacity", when there is one besides the
+     * values' entry. Each datapoint takes the capacity at its timestamp, else the last one
+     * before it. */
+    const char *capacity_id;
     mmec_alloc_fn alloc;    /* NULL: realloc/free */
     void *alloc_user;
 } trace_options;
@@ -106,6 +113,12 @@ typedef struct trace_csv {
     unsigned last_line;
     const char *value_name, *capacity_name;
     char label[128];
+    unsigned label_col;                         /* the value column's in the header, 0: none */
+    unsigned header_line;
+    int times_only;                             /* read the timestamps, not the values */
+    int has_date;                               /* the last YYYY-MM-DD read and its midnight */
+    char date[10];
+    int64_t date_base;
     int ncols;                                  /* named columns of the header */
     int col_field[TRACE_MAX_COLUMNS];
     char col_name[TRACE_MAX_COLUMNS][64];

@@ -35,6 +35,8 @@ static const char HELP[] =
     "      --value-column NAME, --capacity-column NAME   CSV columns (value, capacity)\n"
     "      --statistic STAT    get-metric-statistics: the statistic to read (Average, p99, ...)\n"
     "      --id ID             get-metric-data: the MetricDataResults entry (Id or Label)\n"
+    "      --capacity-id ID    get-metric-data: the entry holding the capacity the values were\n"
+    "                          observed at (default: the entry with Id or Label 'capacity')\n"
     "      --follow            read CSV datapoints from standard input as they arrive and print\n"
     "                          each decision as it is made; one datapoint per period\n"
     "Model:\n"
@@ -47,6 +49,7 @@ static const char HELP[] =
     "  -o, --output FILE       write the timeline to FILE (default: standard output)\n"
     "      --csv               the timeline as CSV (summary on standard error)\n"
     "      --json              as DescribeScalingActivities records (summary on standard error)\n"
+    "      --summary           the summary alone, on standard output (or -o), no timeline\n"
     "      --not-scaled        with --json, also the activities held at min or max, with their\n"
     "                          NotScaledReasons (as --include-not-scaled-activities lists them)\n"
     "      --plot FILE.svg     also draw demand, metric, target and capacity over time\n"
@@ -58,11 +61,11 @@ static const char HELP[] =
     "Durations: 90, 90s, 5m, 1h. Exit status: 0 success, 1 invalid input (policies, trace or\n"
     "hook), 2 usage error, 70 internal error, 74 I/O error.\n";
 
-typedef enum out_kind { OUT_TABLE, OUT_CSV, OUT_JSON } out_kind;
+typedef enum out_kind { OUT_TABLE, OUT_CSV, OUT_JSON, OUT_SUMMARY } out_kind;
 
 typedef struct sim_opts {
     const char *file, *trace, *output, *plot, *policy, *target, *decide;
-    const char *statistic, *id, *value_column, *capacity_column;
+    const char *statistic, *id, *value_column, *capacity_column, *capacity_id;
     mmec_sim_input input;
     long warmup;               /* < 0: the default */
     long initial;              /* < 0: the default */
@@ -143,6 +146,8 @@ static int parse_args(int argc, char **argv, sim_opts *o) {
             o->kind = OUT_CSV;
         } else if (strcmp(a, "--json") == 0) {
             o->kind = OUT_JSON;
+        } else if (strcmp(a, "--summary") == 0) {
+            o->kind = OUT_SUMMARY;
         } else if (strcmp(a, "--not-scaled") == 0) {
             o->not_scaled = 1;
         } else if (strcmp(a, "--follow") == 0) {
@@ -176,6 +181,8 @@ static int parse_args(int argc, char **argv, sim_opts *o) {
             o->statistic = v;
         } else if ((v = opt_value(argc, argv, &i, "--id", &missing))) {
             o->id = v;
+        } else if ((v = opt_value(argc, argv, &i, "--capacity-id", &missing))) {
+            o->capacity_id = v;
         } else if ((v = opt_value(argc, argv, &i, "--value-column", &missing))) {
             o->value_column = v;
         } else if ((v = opt_value(argc, argv, &i, "--capacity-column", &missing))) {
@@ -431,12 +438,189 @@ static int run_failed(mmec_status st, const mmec_sim *s) {
     return EXIT_INTERNAL;
 }
 
-/* The whole trace at once: read, replayed (mmec_sim_run resolves the scheduled actions over
- * the trace's range), reported. */
+/* The trace file, read in chunks (mmec_sim_source): a regular file is read twice (the first
+ * pass checks it and finds its range); anything else (a pipe) is first copied into an unlinked
+ * temporary file, so that memory stays independent of the trace's length. */
+typedef struct source {
+    int fd;
+    FILE *spill;
+} source;
+
+static long source_read(void *user, char *buf, size_t cap) {
+    source *src = user;
+    for (;;) {
+        ssize_t n = read(src->fd, buf, cap);
+        if (n >= 0 || errno != EINTR)
+            return (long)n;
+    }
+}
+
+static int source_rewind(void *user) {
+    source *src = user;
+    return lseek(src->fd, 0, SEEK_SET) == 0 ? 0 : -1;
+}
+
+/* Opens the trace `path` ('-': standard input) as a rewindable source. Returns 0, or -1 after
+ * printing why. */
+static int source_open(const char *path, source *src) {
+    src->spill = NULL;
+    src->fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    int bad = src->fd < 0 || fstat(src->fd, &st) != 0;
+    if (bad || S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "mmec: cannot read '%s': %s\n", path,
+                bad ? strerror(errno) : "it is a directory");
+        if (src->fd > STDIN_FILENO)
+            close(src->fd);
+        return -1;
+    }
+    if (S_ISREG(st.st_mode) && lseek(src->fd, 0, SEEK_CUR) == 0)
+        return 0;
+    /* A pipe or a terminal: copied once into a temporary file. */
+    src->spill = tmpfile();
+    char buf[1 << 16];
+    long n = 0;
+    while (src->spill && (n = source_read(src, buf, sizeof buf)) > 0)
+        if (fwrite(buf, 1, (size_t)n, src->spill) != (size_t)n)
+            break;
+    int err = errno;
+    if (!src->spill || n != 0 || fflush(src->spill) != 0) {
+        fprintf(stderr, "mmec: cannot read '%s': %s\n", path, strerror(err));
+        if (src->spill)
+            fclose(src->spill);
+        if (src->fd > STDIN_FILENO)
+            close(src->fd);
+        return -1;
+    }
+    if (src->fd > STDIN_FILENO)
+        close(src->fd);
+    src->fd = fileno(src->spill);
+    return source_rewind(src);
+}
+
+static void source_close(source *src) {
+    if (src->spill)
+        fclose(src->spill);
+    else if (src->fd > STDIN_FILENO)
+        close(src->fd);
+}
+
+/* Where the report goes as it is rendered: the output (a temporary file committed at the end,
+ * or standard output), or, for standard output under a decide hook (which may fail midway),
+ * an unlinked temporary file copied out once the run succeeded: standard output gets the
+ * whole report or nothing. */
+typedef struct sink {
+    cli_out *out;
+    FILE *spill;
+    /* --json: the records as they are made, oldest first (MMEC_REPORT_JSON_RECORDS), and the
+     * end offset of each, in two unlinked temporary files; written newest first at the end. */
+    FILE *recs, *ends;
+    unsigned long long at;
+} sink;
+
+static int sink_write(void *user, const char *data, size_t len) {
+    sink *k = user;
+    if (k->recs) {
+        k->at += len;
+        return fwrite(data, 1, len, k->recs) == len &&
+                       fwrite(&k->at, sizeof k->at, 1, k->ends) == 1
+                   ? 0
+                   : -1;
+    }
+    if (k->spill)
+        return fwrite(data, 1, len, k->spill) == len ? 0 : -1;
+    cli_out_write(k->out, data, len);
+    return k->out->failed ? -1 : 0;
+}
+
+/* Copies the spilled report to the output. */
+static int sink_unspill(sink *k) {
+    char buf[1 << 16];
+    size_t n;
+    if (fflush(k->spill) != 0 || fseek(k->spill, 0, SEEK_SET) != 0)
+        return -1;
+    while ((n = fread(buf, 1, sizeof buf, k->spill)) > 0)
+        cli_out_write(k->out, buf, n);
+    return ferror(k->spill) || k->out->failed ? -1 : 0;
+}
+
+/* Reads `len` bytes at `off` of `fd`. Returns 0, or -1. */
+static int read_at(int fd, void *buf, size_t len, off_t off) {
+    for (size_t got = 0; got < len;) {
+        ssize_t n = pread(fd, (char *)buf + got, len - got, off + (off_t)got);
+        if (n <= 0 && !(n < 0 && errno == EINTR))
+            return -1;
+        got += n > 0 ? (size_t)n : 0;
+    }
+    return 0;
+}
+
+/* The JSON document from the records file, newest first: the end offsets read backwards 4,096
+ * at a time, and as many consecutive records as fit in 256 KiB read at once. Returns 0, or -1
+ * (errno set). */
+static int sink_json(sink *k) {
+    if (fflush(k->recs) != 0 || fflush(k->ends) != 0)
+        return -1;
+    int rfd = fileno(k->recs), efd = fileno(k->ends);
+    off_t esize = lseek(efd, 0, SEEK_END);
+    if (esize < 0)
+        return -1;
+    long n = (long)(esize / (off_t)sizeof k->at);
+    static const char head[] = "{\n  \"ScalingActivities\": [";
+    cli_out_write(k->out, head, sizeof head - 1);
+    enum { BLOCK = 4096 };
+    unsigned long long e[BLOCK + 1];   /* e[0]: the start of the block's first record */
+    size_t cap = 1 << 18;
+    char *buf = malloc(cap);
+    int rc = buf ? 0 : -1;
+    for (long hi = n - 1; rc == 0 && hi >= 0;) {
+        long lo = hi - (BLOCK - 1) > 0 ? hi - (BLOCK - 1) : 0;
+        e[0] = 0;
+        if (read_at(efd, e + (lo == 0), (size_t)(hi - lo + 1 + (lo > 0)) * sizeof *e,
+                    (off_t)(lo - (lo > 0)) * (off_t)sizeof *e) != 0) {
+            rc = -1;
+            break;
+        }
+        /* Record r (lo <= r <= hi) spans [e[r - lo], e[r - lo + 1]). */
+        for (long j = hi; rc == 0 && j >= lo;) {
+            long m = j;
+            while (m > lo && e[j - lo + 1] - e[m - 1 - lo] <= cap)
+                m--;
+            size_t len = (size_t)(e[j - lo + 1] - e[m - lo]);
+            if (len > cap) {
+                char *nb = realloc(buf, len);
+                if (!nb) {
+                    rc = -1;
+                    break;
+                }
+                buf = nb;
+                cap = len;
+            }
+            if (read_at(rfd, buf, len, (off_t)e[m - lo]) != 0) {
+                rc = -1;
+                break;
+            }
+            for (long r = j; r >= m; r--) {
+                cli_out_write(k->out, r == n - 1 ? "\n" : ",\n", r == n - 1 ? 1 : 2);
+                cli_out_write(k->out, buf + (e[r - lo] - e[m - lo]),
+                              (size_t)(e[r - lo + 1] - e[r - lo]));
+            }
+            j = m - 1;
+        }
+        hi = lo - 1;
+    }
+    free(buf);
+    if (rc == 0)
+        cli_out_write(k->out, n == 0 ? "]\n}\n" : "\n  ]\n}\n", n == 0 ? 4 : 7);
+    return rc;
+}
+
+/* The whole trace, streamed: read in chunks, replayed (scheduled actions resolved over the
+ * trace's range), the table, CSV or JSON rendered as it goes into the output; then the
+ * summary and the chart. A run that fails leaves the outputs as they were. */
 static int run_trace(const sim_opts *o, mmec_ctx *ctx, mmec_sim *s, const progress *bar) {
-    char *src;
-    size_t len;
-    if (read_all(o->trace, &src, &len) != 0)
+    source src;
+    if (source_open(o->trace, &src) != 0)
         return EXIT_IO;
     const char *name = strcmp(o->trace, "-") == 0 ? "<stdin>" : o->trace;
     mmec_trace_options topt;
@@ -445,15 +629,92 @@ static int run_trace(const sim_opts *o, mmec_ctx *ctx, mmec_sim *s, const progre
     topt.id = o->id;
     topt.value_column = o->value_column;
     topt.capacity_column = o->capacity_column;
-    mmec_trace *tr;
-    mmec_status st = mmec_trace_read(ctx, name, src, len, &topt, &tr);
-    free(src);
-    if (st != MMEC_OK)
-        return cli_exit_for(st);   /* reported as a diagnostic */
-    st = mmec_sim_run(s, tr);
+    topt.capacity_id = o->capacity_id;
+    static cli_out out;
+    char err[512];
+    if (cli_out_open(&out, o->output, err, sizeof err) != 0) {
+        fprintf(stderr, "mmec: %s\n", err);
+        source_close(&src);
+        return EXIT_IO;
+    }
+    sink k = {&out, NULL, NULL, NULL, 0};
+    if (o->kind == OUT_JSON && (!(k.recs = tmpfile()) || !(k.ends = tmpfile()))) {
+        fprintf(stderr, "mmec: cannot create a temporary file: %s\n", strerror(errno));
+        if (k.recs)
+            fclose(k.recs);
+        source_close(&src);
+        cli_out_abort(&out, err, sizeof err);
+        return EXIT_IO;
+    }
+    if (!o->output && o->decide && o->kind != OUT_JSON && !(k.spill = tmpfile())) {
+        fprintf(stderr, "mmec: cannot create a temporary file: %s\n", strerror(errno));
+        source_close(&src);
+        return EXIT_IO;
+    }
+    mmec_sim_report_kind kind = o->kind == OUT_CSV    ? MMEC_REPORT_CSV
+                                : o->kind == OUT_JSON ? MMEC_REPORT_JSON
+                                : o->kind == OUT_SUMMARY ? MMEC_REPORT_SUMMARY
+                                                        : MMEC_REPORT_TABLE;
+    mmec_sim_source in = {source_read, source_rewind, &src};
+    mmec_status st = mmec_sim_stream(s, name, &topt, &in, kind,
+                                     (o->not_scaled ? MMEC_REPORT_NOT_SCALED : 0) |
+                                         MMEC_REPORT_JSON_RECORDS,
+                                     sink_write, &k);
     progress_done(bar);
-    int rc = st == MMEC_OK ? finish(o, ctx, s) : run_failed(st, s);
-    mmec_trace_free(tr);
+    source_close(&src);
+    int rc = EXIT_OK;
+    text summary = {NULL, 0}, svg = {NULL, 0};
+    if (st == MMEC_EIO && !out.failed && !(k.spill && ferror(k.spill)) &&
+        !(k.recs && (ferror(k.recs) || ferror(k.ends)))) {
+        fprintf(stderr, "mmec: cannot read '%s': %s\n", o->trace, strerror(errno));
+        rc = EXIT_IO;
+    } else if (st == MMEC_EIO) {
+        rc = EXIT_IO;   /* cli_out_commit below says why */
+    } else if (st != MMEC_OK) {
+        rc = st == MMEC_EINPUT && !mmec_sim_error(s) ? EXIT_INPUT : run_failed(st, s);
+    }
+    if (rc == EXIT_OK && (mmec_sim_report(s, MMEC_REPORT_SUMMARY, 0, &summary.s,
+                                          &summary.len) != MMEC_OK ||
+                          (o->plot && mmec_sim_report(s, MMEC_REPORT_SVG, 0, &svg.s,
+                                                      &svg.len) != MMEC_OK))) {
+        fputs("mmec: out of memory\n", stderr);
+        rc = EXIT_INTERNAL;
+    }
+    if (rc == EXIT_OK && k.recs && sink_json(&k) != 0 && !out.failed) {
+        fprintf(stderr, "mmec: cannot read back the records: %s\n", strerror(errno));
+        rc = EXIT_IO;
+    }
+    if (rc == EXIT_OK && k.spill && sink_unspill(&k) != 0 && !out.failed) {
+        fprintf(stderr, "mmec: cannot read back the report: %s\n", strerror(errno));
+        rc = EXIT_IO;
+    }
+    if (rc == EXIT_OK && (o->kind == OUT_TABLE || o->kind == OUT_SUMMARY)) {
+        if (o->kind == OUT_TABLE)
+            cli_out_write(&out, "\n", 1);
+        cli_out_write(&out, summary.s, summary.len);
+    }
+    if (rc == EXIT_OK || out.failed) {
+        if (cli_out_commit(&out, err, sizeof err) != 0) {
+            fprintf(stderr, "mmec: %s\n", err);
+            rc = EXIT_IO;
+        }
+    } else {
+        cli_out_abort(&out, err, sizeof err);
+    }
+    if (k.spill)
+        fclose(k.spill);
+    if (k.recs)
+        fclose(k.recs);
+    if (k.ends)
+        fclose(k.ends);
+    if (rc == EXIT_OK && o->plot) {
+        piece chart[1] = {{svg.s, svg.len}};
+        rc = write_output(o->plot, chart, 1);
+    }
+    if (rc == EXIT_OK && o->kind != OUT_TABLE && o->kind != OUT_SUMMARY && !o->quiet)
+        fwrite(summary.s, 1, summary.len, stderr);
+    mmec_buffer_free(ctx, summary.s);
+    mmec_buffer_free(ctx, svg.s);
     return rc;
 }
 
@@ -521,7 +782,7 @@ static int open_sim(const sim_opts *o, mmec_ctx *ctx, size_t t, progress *bar, m
     so.warmup = o->warmup;
     so.initial_capacity = o->initial;
     so.oscillation_window = o->window;
-    so.record = !o->follow || o->plot != NULL;
+    so.record = o->plot != NULL;   /* the chart draws the whole run; the rest streams */
     so.hook_print = hook_print;
     so.progress = progress_tick;
     so.progress_user = bar;

@@ -21,7 +21,7 @@ fail() { echo "not ok - simulate/$1: $2"; }
 # The plan: the golden cases, one per scenario trace, one per JSON golden output, 24 checks.
 ncases=$(grep -cv '^\(#.*\)\?$' "$here/cases")
 scenarios=(tests/runtime/*.csv) jsons=("$here"/golden/*json.out)
-echo "1..$(( ncases + ${#scenarios[@]} + ${#jsons[@]} + 24 ))"
+echo "1..$(( ncases + ${#scenarios[@]} + ${#jsons[@]} + 30 ))"
 
 # ---- 1. golden cases ------------------------------------------------------------------------
 while read -r name args; do
@@ -399,3 +399,53 @@ if [ -x "$zic_bin" ]; then
 else
     for day in 2030-01-14 2040-07-16; do echo "ok - simulate/schedule-slim-zone-$day # SKIP no zic"; done
 fi
+
+# ---- 4. streamed runs ------------------------------------------------------------------------
+# Memory independent of the trace's length: the peak RSS of a 4x longer trace within 256 KiB
+# of the 1x one, for the table, the summary, CSV and JSON (a load switching every 30 minutes:
+# 1,333 scaling activities, then 5,333, which a JSON report kept in memory would hold). GNU
+# time's %M, in KiB; not timing. Under ASan, freed blocks wait in its quarantine and count in
+# the RSS: the quarantine is turned off for these runs (the option is ignored otherwise).
+asan_saved=${ASAN_OPTIONS-}
+if [ -x /usr/bin/time ]; then
+    export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=0
+    for n in 1 4; do
+        awk -v n=$((n * 40000)) 'BEGIN { print "timestamp,value"; for (k = 0; k < n; k++)
+            printf "%d,%d\n", 1767225600 + 60 * k, 100 + 800 * (int(k / 30) % 2) }' > "$tmp/m$n.csv"
+    done
+    for kind in table --summary --csv --json; do
+        a=$kind
+        [ "$kind" = table ] && a=
+        # shellcheck disable=SC2086
+        r1=$(/usr/bin/time -f %M "$mmec" simulate -q $pol --trace "$tmp/m1.csv" $a -o "$tmp/m.out" 2>&1 >/dev/null | tail -1)
+        # shellcheck disable=SC2086
+        r4=$(/usr/bin/time -f %M "$mmec" simulate -q $pol --trace "$tmp/m4.csv" $a -o "$tmp/m.out" 2>&1 >/dev/null | tail -1)
+        if [ -n "$r1" ] && [ -n "$r4" ] && [ "$r4" -le $((r1 + 256)) ]; then pass "bounded-memory-${kind#--}"
+        else fail "bounded-memory-${kind#--}" "peak RSS ${r1} KiB for 40,000 datapoints, ${r4} KiB for 160,000"; fi
+    done
+else
+    for kind in table summary csv json; do echo "ok - simulate/bounded-memory-$kind # SKIP no GNU time"; done
+fi
+export ASAN_OPTIONS=$asan_saved
+
+# Standard output gets the whole report or nothing: a decide hook failing at the 60th
+# evaluation, after 59 rows were rendered, leaves it empty (exit 1, the hook's error).
+printf 'local n = 0\nreturn { decide = function(s) n = n + 1; if n == 60 then error("late") end end }\n' > "$tmp/late.lua"
+"$mmec" simulate $pol --trace $spike --decide "$tmp/late.lua" > "$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ $rc = 1 ] && [ ! -s "$tmp/out" ] && grep -q 'late' "$tmp/err"; then pass stdout-all-or-nothing
+else fail stdout-all-or-nothing "exit $rc, $(wc -c < "$tmp/out") bytes on stdout"; fi
+
+# The JSON of the long trace, copied newest first from its temporary file in blocks: every
+# change of the CSV's desired capacity once, newest first.
+"$mmec" simulate -q $pol --trace "$tmp/m4.csv" --json -o "$tmp/m4.json"
+"$mmec" simulate -q $pol --trace "$tmp/m4.csv" --csv -o "$tmp/m4.out"
+if python3 - "$tmp/m4.json" "$tmp/m4.out" <<'PY'
+import csv, json, sys
+acts = json.load(open(sys.argv[1]))["ScalingActivities"]
+rows = [r for r in csv.DictReader(open(sys.argv[2])) if r["action"] in ("scale-out", "scale-in")]
+assert len(acts) == len(rows) > 5000, (len(acts), len(rows))
+for a, r in zip(reversed(acts), rows):
+    assert a["StartTime"].startswith(r["time"][:19]) and a["Description"].endswith(" %s." % r["desired"]), (a, r)
+PY
+then pass long-json-newest-first; else fail long-json-newest-first "records out of order or missing"; fi

@@ -1662,6 +1662,22 @@ static void block_stack_link(checker *c, target *t, const ast_item *it) {
                    quote(c, id));
         return;
     }
+    /* One id stands for one thing: a parameter or a resource, of one name and kind. */
+    for (size_t i = 0; i < c->m->ntargets; i++) {
+        const target *o = c->m->targets[i];
+        if (o == t || o->stack_id == NULL || strlen(o->stack_id) != id->len ||
+            memcmp(o->stack_id, id->s, id->len) != 0)
+            continue;
+        if ((int)o->stack_link != kind || strcmp(o->name, t->name) != 0 ||
+            (o->kind == TARGET_COMPONENT) != (t->kind == TARGET_COMPONENT)) {
+            diag_error(ctx, "redefinition", id->loc, "'%s' already stands for %s %s '%s'",
+                       quote(c, id), o->stack_link == STACK_PARAMETER ? "the parameter of"
+                                                                      : "the resource of",
+                       kind_word(o->kind), o->name);
+            diag_note(ctx, o->loc, "here");
+            return;
+        }
+    }
     t->stack_link = kind;
     t->stack_id = tokstr(c, id);
 }

@@ -39,6 +39,7 @@ typedef struct merger {
     size_t len;
     cJSON *root;                   /* released by mmec_cfn_merge, whatever happens */
     strbuf out;                    /* the merged template */
+    hash_table seen;               /* the keys of one object, to find one given twice */
     mmec_status status;
 } merger;
 
@@ -301,6 +302,25 @@ static void splice(strbuf *sb, const char *s, const jobject *o, const int *drop,
     strbuf_put(sb, s + tail, o->close + 1 - tail);
 }
 
+static int same_key(const void *item, const void *key) { return strcmp(item, key) == 0; }
+
+/* Whether a key of `obj` is given twice (JSON allows it; CloudFormation does not, and
+ * which of the two a reader takes is anyone's guess). */
+static int duplicate_key(merger *g, const cJSON *obj) {
+    hash_table *seen = &g->seen;    /* released by mmec_cfn_merge should this throw */
+    hash_free(seen);
+    hash_init(seen, mem_allocator, g->ctx);
+    int dup = 0;
+    for (const cJSON *c = obj ? obj->child : NULL; c && !dup; c = c->next) {
+        uint32_t h = hash_string(c->string);
+        if (hash_find(seen, h, same_key, c->string))
+            dup = 1;
+        else if (hash_add(seen, h, c->string) != 0)
+            mem_fail(g->ctx);
+    }
+    return dup;
+}
+
 static int key_is(const merger *g, const jmember *m, const char *key) {
     size_t n = strlen(key);
     return m->key + n + 2 <= g->len && g->text[m->key + n + 1] == '"' &&
@@ -366,7 +386,8 @@ static void merge(void *ud) {
     }
     size_t nres = (size_t)cJSON_GetArraySize(rtree);
     size_t npar = ptree ? (size_t)cJSON_GetArraySize(ptree) : 0;
-    if (nres != res.n || npar != par.n) {
+    if (nres != res.n || npar != par.n || duplicate_key(g, g->root) ||
+        duplicate_key(g, rtree) || duplicate_key(g, ptree)) {
         fail(g, "a key is given twice in Resources or Parameters");
         return;
     }
@@ -444,9 +465,11 @@ mmec_status mmec_cfn_merge(mmec_ctx *ctx, const char *name, const char *json, si
     g.len = len;
     g.status = MMEC_OK;
     emit_begin(ctx, &g.out, len + 4096);
+    hash_init(&g.seen, mem_allocator, ctx);
     int thrown = mem_protect(ctx, merge, &g);
     ctx->out_of_memory = 0;
     cJSON_Delete(g.root);
+    hash_free(&g.seen);
     if (thrown || g.status != MMEC_OK) {
         strbuf_free(&g.out);
         return thrown ? MMEC_EINTERNAL : g.status;

@@ -23,7 +23,7 @@ _mmec() {
     if [[ $cur == -* ]]; then
         local opts="--werror --color --quiet -q --help -h"
         case $cmd in
-            compile) opts+=" -o --output -f --format --policy --version" ;;
+            compile) opts+=" -o --output -f --format --policy --into --version" ;;
             import) opts+=" -o --output --endpoint" ;;
         esac
         COMPREPLY=($(compgen -W "$opts" -- "$cur")); return

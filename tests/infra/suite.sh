@@ -49,7 +49,7 @@ for ex in $examples; do
     [ -f "$here/golden/$base.target.rc" ] || [ -f "$here/golden/$base.schedule.rc" ] || deploy+=("$ex")
 done
 nformats=$(echo $formats | wc -w)
-nstack=12    # section 5
+nstack=14    # section 5
 echo "1..$(( $(echo $examples | wc -w) * nformats + 6 + 8 * ${#deploy[@]} + 8 + 4 + nstack ))"
 for ex in $examples; do
     base=$(echo "${ex%.scale}" | sed 's|/|__|g')
@@ -367,7 +367,8 @@ done < "$tmp/verify2.list"
 # 5. Stacks (docs/infra.md): stack/stack.scale (an endpoint the template defines by its name,
 # one `from resource`, one `from parameter`) merged into stack/user.json, a template of the
 # user's (its own parameter, endpoints, a resource named as mmec would name a target), and
-# as Terraform beside the user's aws_sagemaker_endpoint; 12 cases.
+# as Terraform beside the user's aws_sagemaker_endpoint; a template of parameters alone;
+# 14 cases.
 st=$tmp/stack; mkdir -p "$st"; ssrc=$here/stack/stack.scale; user=$here/stack/user.json
 cp "$user" "$st/user.json"
 "$mmec" -q -f cloudformation --into "$st/user.json" -o "$st/merged.json" "$ssrc" 2>"$st/err"; r=$?
@@ -441,6 +442,45 @@ for path in sys.argv[1:]:
     open(path, "w").write("".join(json.dumps(d) + "\n" for d in docs))' "$st"/*.jsonl
 reqs=$(printf '%s\t%s\t%s' "$st/target.jsonl" "$st/request.jsonl" "$st/schedule.jsonl")
 printf 'cfn\t%s\t%s\t%s\t%s\n' "$st/merged.json" "$reqs" "stack merged" "$st/alarm.jsonl" >"$st/verify.list"
+"$python" "$here/verify.py" --batch "$st/verify.list"
+# A template whose names are parameters only, as -f cloudformation writes it alone: the
+# parameters declared once (two variants of one endpoint share theirs), the dimensions that
+# name the endpoint or component Refs to them.
+cat >"$st/params.scale" <<'SCALE'
+endpoint docs from parameter DocsName {
+    capacity 1..2
+    scale on invocations 10 per instance
+    scale on metric "QueueDepth" in "Custom/Docs" avg 5 unit Count dimensions { EndpointName = docs, VariantName = AllTraffic }
+}
+endpoint docs from parameter DocsName {
+    variant blue
+    capacity 1..2
+    scale on invocations 10 per instance
+}
+component docs-ic from parameter DocsIcName {
+    capacity 1..3
+    scale on invocations 5 per copy
+    step on metric "Backlog" in "Custom/Docs" avg dimensions { InferenceComponentName = docs-ic } > 10 add 1
+}
+SCALE
+for fmt in target request schedule alarm cloudformation; do
+    "$mmec" -q -f $fmt -o "$st/p-$fmt.out" "$st/params.scale" 2>>"$st/p.err" || : >"$st/p-$fmt.out"
+done
+"$python" -c 'import json, sys
+for path in sys.argv[1:]:
+    t = open(path).read()
+    try:
+        docs = [json.loads(t)] if t.strip() else []
+    except ValueError:
+        docs = [json.loads(l) for l in t.splitlines() if l.strip()]
+    open(path, "w").write("".join(json.dumps(d) + "\n" for d in docs))' "$st"/p-target.out "$st"/p-request.out "$st"/p-schedule.out "$st"/p-alarm.out
+if [ "$(grep -c '"Ref": "DocsName"' "$st/p-cloudformation.out")" != 1 ] || [ "$(grep -c '"DocsName": {' "$st/p-cloudformation.out")" != 1 ] ||
+   [ "$(grep -c '"Ref": "DocsIcName"' "$st/p-cloudformation.out")" != 1 ]; then
+    echo "# params.scale: expected one Ref to each parameter's dimension and one DocsName declaration"
+    : >"$st/p-cloudformation.out"    # the checks below then fail
+fi
+preqs=$(printf '%s\t%s\t%s' "$st/p-target.out" "$st/p-request.out" "$st/p-schedule.out")
+printf 'cfn\t%s\t%s\t%s\t%s\n' "$st/p-cloudformation.out" "$preqs" "parameters" "$st/p-alarm.out" >"$st/verify.list"
 "$python" "$here/verify.py" --batch "$st/verify.list"
 # Terraform beside the user's endpoint: parsed back by HashiCorp's parser, its names resolved
 # (variables' defaults, the endpoint's name) it says what the requests say, its policies

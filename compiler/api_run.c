@@ -567,7 +567,9 @@ mmec_status mmec_run_fetch_result(mmec_run *r, const char *json, size_t len) {
                 st = bad_json(r, "get-metric-data");
                 break;
             }
-            st = mmec_run_datapoint(r, k, t, vv->valuedouble, NAN);
+            /* Observed at the capacity in service (mmec_run_describe_result), when known. */
+            const run_target *g = &r->tg[k];
+            st = mmec_run_datapoint(r, k, t, vv->valuedouble, g->known ? g->current : NAN);
         }
     }
     cJSON_Delete(j);

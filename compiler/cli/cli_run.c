@@ -379,13 +379,14 @@ static void aws_call(const run_opts *o, const mmec_run_call *c, const char *json
         res->ok = res->code == 0;
         /* The first line of stderr: the aws CLI's error ("An error occurred (ThrottlingException)
          * ... Rate exceeded"). */
-        size_t m = 0;
-        while (eb && m < el && eb[m] != '\n' && m + 1 < sizeof res->err)
-            m++;
-        while (eb && m == 0 && el > 0 && eb[0] == '\n')
-            memmove(eb, eb + 1, el--), m = 0;
+        const char *e = eb ? eb : "";
+        while (*e == '\n' || *e == '\r' || *e == ' ')
+            e++;
+        size_t m = strcspn(e, "\n");
+        if (m > sizeof res->err - 32)
+            m = sizeof res->err - 32;
         snprintf(res->err, sizeof res->err, "exit status %d%s%.*s", res->code, m ? ": " : "",
-                 (int)m, eb ? eb : "");
+                 (int)m, e);
     } else {
         snprintf(res->err, sizeof res->err, "killed by signal %d",
                  WIFSIGNALED(status) ? WTERMSIG(status) : 0);

@@ -53,6 +53,8 @@ typedef struct run_target {
     char pending_id[40];
     /* The evaluation. */
     int stepped;                /* datapoints stepped by the last mmec_run_evaluate */
+    int before;                 /* the simulation's desired capacity before them */
+    long long described;        /* when mmec_run_describe_result last said its state */
     mmec_run_action act;
     char reason[1024], cause[1024], id[40];
 } run_target;
@@ -576,35 +578,27 @@ mmec_status mmec_run_fetch_result(mmec_run *r, const char *json, size_t len) {
     return st;
 }
 
-/* The endpoints and inference components to describe: one call each (targets of one endpoint
- * share it). Index i designates the first target of the i-th distinct one. */
+/* Whether two targets are described by the same call (one endpoint, or one component). */
 static int same_resource(const run_target *a, const run_target *b) {
     return a->component[0] ? strcmp(a->component, b->component) == 0
                            : !b->component[0] && strcmp(a->endpoint, b->endpoint) == 0;
 }
 
-static size_t nth_described(const mmec_run *r, size_t i) {
-    for (size_t k = 0; k < r->n; k++) {
-        size_t j = 0;
-        while (j < k && !same_resource(&r->tg[j], &r->tg[k]))
-            j++;
-        if (j == k && i-- == 0)
-            return k;
-    }
-    return r->n;
+int mmec_run_needs_describe(const mmec_run *r, size_t k, long long now) {
+    if (k >= r->n)
+        return 0;
+    const run_target *g = &r->tg[k];
+    /* Not at every period: the capacity in service is known from the last describe and the
+     * changes made since; a target is described when that is not known, when a change may be
+     * half-applied, and before a change is applied (its status, a capacity set by someone
+     * else), so that a period costs as few calls as its changes need (docs/run.md). */
+    return g->described != now &&
+           (!g->known || g->pending_to > 0 || g->act.verdict == MMEC_RUN_CHANGE);
 }
 
-size_t mmec_run_describe_count(const mmec_run *r) {
-    size_t i = 0;
-    while (nth_described(r, i) < r->n)
-        i++;
-    return i;
-}
-
-mmec_status mmec_run_describe_request(mmec_run *r, size_t i, mmec_run_call *call, char **out,
+mmec_status mmec_run_describe_request(mmec_run *r, size_t k, mmec_run_call *call, char **out,
                                       size_t *len) {
     *out = NULL;
-    size_t k = nth_described(r, i);
     if (k >= r->n)
         return MMEC_EUSAGE;
     const run_target *g = &r->tg[k];
@@ -621,9 +615,9 @@ mmec_status mmec_run_describe_request(mmec_run *r, size_t i, mmec_run_call *call
     return hand_out(r->ctx, j, out, len);
 }
 
-mmec_status mmec_run_describe_result(mmec_run *r, size_t i, const char *json, size_t len) {
+mmec_status mmec_run_describe_result(mmec_run *r, size_t k0, long long now, const char *json,
+                                     size_t len) {
     r->error[0] = '\0';
-    size_t k0 = nth_described(r, i);
     if (k0 >= r->n)
         return MMEC_EUSAGE;
     cJSON *j = cJSON_ParseWithLength(json, len);
@@ -638,6 +632,7 @@ mmec_status mmec_run_describe_result(mmec_run *r, size_t i, const char *json, si
         if (!same_resource(d, g))
             continue;
         copy_name(g->status, sizeof g->status, status, strlen(status));
+        g->described = now;
         double v;
         g->known = 0;
         if (g->component[0]) {
@@ -695,6 +690,8 @@ static void verdict(run_target *g, mmec_run_verdict v, int to) {
     g->act.to = to;
 }
 
+static void govern(mmec_run *r, run_target *g, long long now);
+
 /* Steps the fresh datapoints of g (a whole period without one is stepped as missing, as
  * CloudWatch gives an alarm no datapoint for it) and applies the governor. */
 static mmec_status evaluate_one(mmec_run *r, run_target *g, long long now) {
@@ -734,10 +731,21 @@ static mmec_status evaluate_one(mmec_run *r, run_target *g, long long now) {
         return st;
     if (g->sim && g->stepped)
         mmec_sim_reason(g->sim, g->cause, sizeof g->cause);
-    /* The governor (docs/run.md#safety), each rule in turn. */
+    int desired = g->nhist ? g->hist[g->nhist - 1].desired : -1;
+    g->before = g->stepped ? d.desired_before : desired;
+    govern(r, g, now);
+    return st;
+}
+
+/* The governor (docs/run.md#safety), each rule in turn, over the simulation's last decision
+ * and what is known of the endpoint. */
+static void govern(mmec_run *r, run_target *g, long long now) {
     long long newest = g->nhist ? g->hist[g->nhist - 1].time : 0;
     int desired = g->nhist ? g->hist[g->nhist - 1].desired : -1;
-    int current = g->known ? g->current : g->stepped ? d.desired_before : desired;
+    int current = g->known ? g->current : g->before;
+    g->act.verdict = MMEC_RUN_NONE;
+    g->act.to = -1;
+    g->reason[0] = '\0';
     g->act.desired = desired;
     g->act.from = current;
     g->act.evaluated = g->stepped;
@@ -746,7 +754,7 @@ static mmec_status evaluate_one(mmec_run *r, run_target *g, long long now) {
         snprintf(g->reason, sizeof g->reason,
                  "a change to %d is still being applied (since %lld); not changing it again",
                  g->pending_to, g->pending_time);
-        return st;
+        return;
     }
     if (newest == 0 || now - newest > r->opt.stale || !g->nhist ||
         isnan(g->hist[g->nhist - 1].value)) {
@@ -760,32 +768,32 @@ static mmec_status evaluate_one(mmec_run *r, run_target *g, long long now) {
                      now - newest);
         else
             snprintf(g->reason, sizeof g->reason, "the metric is missing at this period");
-        return st;
+        return;
     }
     int to = desired < g->min ? g->min : desired > g->max ? g->max : desired;
     if (to == current && current >= g->min && current <= g->max)
-        return st;   /* nothing to do */
+        return;   /* nothing to do */
     if (current < g->min || current > g->max)
         to = current < g->min ? g->min : g->max;   /* back within min..max first */
     if (g->status[0] && strcmp(g->status, "InService") != 0) {
         verdict(g, MMEC_RUN_REFUSE, to);
         snprintf(g->reason, sizeof g->reason, "the endpoint is %s: skipped, retried next period",
                  g->status);
-        return st;
+        return;
     }
     if (g->aas && !r->opt.allow_aas) {
         verdict(g, MMEC_RUN_REFUSE, to);
         snprintf(g->reason, sizeof g->reason,
                  "%d Application Auto Scaling policies are attached: they would fight mmec run "
                  "(detach them, or run with --aas suspend)", g->aas);
-        return st;
+        return;
     }
     if (g->last_change && r->opt.cooldown && now - g->last_change < r->opt.cooldown) {
         verdict(g, MMEC_RUN_REFUSE, to);
         snprintf(g->reason, sizeof g->reason,
                  "cooldown: the last change was %lld seconds ago (at most one per %ld)",
                  now - g->last_change, r->opt.cooldown);
-        return st;
+        return;
     }
     long bound = r->opt.max_step;
     int limited = 0;
@@ -800,7 +808,7 @@ static mmec_status evaluate_one(mmec_run *r, run_target *g, long long now) {
     else if (desired != to)
         snprintf(g->reason, sizeof g->reason, "held within %d..%d (desired %d)", g->min, g->max,
                  desired);
-    return st;
+    return;
 }
 
 /* A deterministic ActivityId in the UUID layout: FNV-1a of the resource and the time. */
@@ -834,6 +842,13 @@ mmec_status mmec_run_evaluate(mmec_run *r, long long now) {
             worst = st;
     }
     return worst;
+}
+
+mmec_status mmec_run_govern(mmec_run *r, size_t k) {
+    if (k >= r->n)
+        return MMEC_EUSAGE;
+    govern(r, &r->tg[k], r->now);
+    return MMEC_OK;
 }
 
 mmec_status mmec_run_get_action(const mmec_run *r, size_t k, mmec_run_action *out) {

@@ -575,13 +575,15 @@ MMEC_API size_t mmec_run_fetch_count(const mmec_run *r);
 MMEC_API mmec_status mmec_run_fetch_request(mmec_run *r, size_t i, long long now, char **out,
                                             size_t *len);
 MMEC_API mmec_status mmec_run_fetch_result(mmec_run *r, const char *json, size_t len);
-/* DescribeEndpoint / DescribeInferenceComponent: one call per endpoint or component, for the
- * status and the capacity in service. */
-MMEC_API size_t mmec_run_describe_count(const mmec_run *r);
-MMEC_API mmec_status mmec_run_describe_request(mmec_run *r, size_t i, mmec_run_call *call,
+/* DescribeEndpoint / DescribeInferenceComponent of target k (its answer holds for every
+ * target of that endpoint or component): for the status and the capacity in service. Needed
+ * at time `now` when the capacity is not known, a change may be half-applied, or the last
+ * evaluation wants a change; not otherwise (a period costs no describe when nothing changes). */
+MMEC_API int mmec_run_needs_describe(const mmec_run *r, size_t k, long long now);
+MMEC_API mmec_status mmec_run_describe_request(mmec_run *r, size_t k, mmec_run_call *call,
                                                char **out, size_t *len);
-MMEC_API mmec_status mmec_run_describe_result(mmec_run *r, size_t i, const char *json,
-                                              size_t len);
+MMEC_API mmec_status mmec_run_describe_result(mmec_run *r, size_t k, long long now,
+                                              const char *json, size_t len);
 /* DescribeScalingPolicies of the sagemaker namespace: which targets have policies attached. */
 MMEC_API mmec_status mmec_run_policies_request(mmec_run *r, char **out, size_t *len);
 MMEC_API mmec_status mmec_run_policies_result(mmec_run *r, const char *json, size_t len);
@@ -591,6 +593,8 @@ MMEC_API int mmec_run_aas_policies(const mmec_run *r, size_t k);
  * time `now`. MMEC_EINPUT when a decide hook failed (mmec_run_error; the policies' decision
  * stands), MMEC_EINTERNAL. */
 MMEC_API mmec_status mmec_run_evaluate(mmec_run *r, long long now);
+/* The governor again over target k's last decision, after a describe said more. */
+MMEC_API mmec_status mmec_run_govern(mmec_run *r, size_t k);
 MMEC_API mmec_status mmec_run_get_action(const mmec_run *r, size_t k, mmec_run_action *out);
 /* mmec_sim_report of target k's simulation (TABLE_HEADER, TABLE_ROW, SUMMARY). */
 MMEC_API mmec_status mmec_run_report(mmec_run *r, size_t k, mmec_sim_report_kind kind,

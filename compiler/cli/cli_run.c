@@ -405,6 +405,7 @@ typedef struct runner {
     int aws_failed;            /* some aws call failed in this evaluation */
     int header_done;
     int *suspended;            /* per target: its AAS policies were suspended */
+    int *failed;               /* per target: its describe failed in this evaluation */
 } runner;
 
 static void log_activity(runner *rn, size_t k, const char *status, const char *msg, long long end) {
@@ -500,20 +501,25 @@ static int fetch(runner *rn, long long now, char *why, size_t cap) {
     return 0;
 }
 
-/* Describes every endpoint and component; 0, or -1 when one failed (no change is applied then:
- * its status and capacity are not known). */
-static int describe(runner *rn) {
+/* Describes the targets that need it at `now` (mmec_run_needs_describe); 0, or -1 when a call
+ * failed (those targets' status and capacity are then not known: no change is applied). */
+static int describe(runner *rn, long long now, int *failed) {
     int rc = 0;
-    for (size_t i = 0; i < mmec_run_describe_count(rn->r); i++) {
+    for (size_t k = 0; k < mmec_run_count(rn->r); k++) {
+        if (!mmec_run_needs_describe(rn->r, k, now) || failed[k])
+            continue;
         char *json;
         size_t len;
         mmec_run_call c;
-        if (mmec_run_describe_request(rn->r, i, &c, &json, &len) != MMEC_OK)
+        if (mmec_run_describe_request(rn->r, k, &c, &json, &len) != MMEC_OK)
             return -1;
         aws_result res;
         if (call(rn, &c, json, len, &res) != 0 ||
-            mmec_run_describe_result(rn->r, i, res.out, res.len) != MMEC_OK)
-            rc = -1, rn->aws_failed = 1;
+            mmec_run_describe_result(rn->r, k, now, res.out, res.len) != MMEC_OK) {
+            if (res.ok && !rn->o->quiet)
+                fprintf(stderr, "mmec: %s\n", mmec_run_error(rn->r));
+            rc = -1, rn->aws_failed = 1, failed[k] = 1;
+        }
         free(res.out);
     }
     return rc;
@@ -603,13 +609,16 @@ static int period(runner *rn, long long now, int fetch_metrics) {
     int use_aws = fetch_metrics || o->apply;
     char why[700] = "";
     rn->aws_failed = 0;
-    int described = use_aws ? describe(rn) : -1;
-    if (use_aws)
+    for (size_t k = 0; k < mmec_run_count(rn->r); k++)
+        rn->failed[k] = 0;
+    if (use_aws) {
+        describe(rn, now, rn->failed);
         policies(rn);
+    }
     /* A change a stopped process left pending: applied, or not, as the endpoint says. */
     for (size_t k = 0; k < mmec_run_count(rn->r); k++) {
         int was;
-        if (mmec_run_pending(rn->r, k) && described == 0 &&
+        if (mmec_run_pending(rn->r, k) && use_aws && !rn->failed[k] &&
             mmec_run_reconcile(rn->r, k, &was) == MMEC_OK)
             log_activity(rn, k, was ? "Successful" : "Failed",
                          was ? "found applied after a restart; not applied again"
@@ -624,6 +633,13 @@ static int period(runner *rn, long long now, int fetch_metrics) {
     }
     if (st == MMEC_EINPUT && mmec_run_error(rn->r))
         fprintf(stderr, "mmec: %s\n", mmec_run_error(rn->r));
+    /* Before a change: what the endpoint says now (its status, a capacity someone else set),
+     * and the governor again over it. */
+    if (use_aws) {
+        describe(rn, now, rn->failed);
+        for (size_t k = 0; k < mmec_run_count(rn->r); k++)
+            mmec_run_govern(rn->r, k);
+    }
     for (size_t k = 0; k < mmec_run_count(rn->r); k++) {
         if (rn->only != (size_t)-1 && k != rn->only)
             continue;
@@ -638,7 +654,7 @@ static int period(runner *rn, long long now, int fetch_metrics) {
             if (!o->quiet)
                 fprintf(stderr, "mmec: %s: would set %d -> %d (dry run)\n",
                         mmec_run_resource(rn->r, k), a.from, a.to);
-        } else if (a.verdict == MMEC_RUN_CHANGE && described != 0) {
+        } else if (a.verdict == MMEC_RUN_CHANGE && rn->failed[k]) {
             log_activity(rn, k, "Unfulfilled",
                          "the endpoint could not be described; retried next period", 0);
         } else if (a.verdict == MMEC_RUN_CHANGE) {
@@ -803,7 +819,7 @@ int cli_run(int argc, char **argv) {
     mmec_run *r = NULL;
     if (rc == EXIT_OK)
         rc = open_run(&o, ctx, &r);
-    runner rn = {&o, ctx, r, stderr, (size_t)-1, 0, 0, NULL};
+    runner rn = {&o, ctx, r, stderr, (size_t)-1, 0, 0, NULL, NULL};
     if (rc == EXIT_OK && o.target) {
         rn.only = mmec_run_find(r, o.target);
         if (rn.only == (size_t)-1) {
@@ -829,13 +845,15 @@ int cli_run(int argc, char **argv) {
     }
     if (rc == EXIT_OK) {
         rn.suspended = calloc(mmec_run_count(r), sizeof *rn.suspended);
-        rc = rn.suspended ? load_state(&rn) : EXIT_INTERNAL;
+        rn.failed = calloc(mmec_run_count(r), sizeof *rn.failed);
+        rc = rn.suspended && rn.failed ? load_state(&rn) : EXIT_INTERNAL;
     }
     if (rc == EXIT_OK)
         rc = strcmp(o.metrics, "-") == 0 ? loop_stdin(&rn) : loop_aws(&rn);
     if (rn.log && rn.log != stderr && fclose(rn.log) != 0 && rc == EXIT_OK)
         rc = EXIT_IO;
     free(rn.suspended);
+    free(rn.failed);
     mmec_run_free(r);
     mmec_free(ctx);
     if ((fflush(stdout) != 0 || ferror(stdout)) && rc == EXIT_OK)

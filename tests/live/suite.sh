@@ -30,7 +30,7 @@ nok() { n=$((n + 1)); echo "not ok $n - live/$1: $2"; status=1; }
 check() { # check NAME CONDITION-EXIT-STATUS WHY
     if [ "$2" = 0 ]; then ok "$1"; else nok "$1" "$3"; fi
 }
-echo "1..31"
+echo "1..33"
 
 # A fresh stub: $STUB_DIR with a trace of one datapoint a minute from T0, and a decide hook
 # (want.lua) that asks at minute i for the i-th capacity given: the tests say exactly what the
@@ -111,6 +111,20 @@ grep -q 'update-inference-component-runtime-config {"InferenceComponentName":"ch
     grep -q '"ScalableDimension":"sagemaker:inference-component:DesiredCopyCount"' "$STUB_DIR/log"
 check apply/component-copy-count $? "$(cat "$STUB_DIR/calls" "$STUB_DIR/err" | tail -3)"
 cp "$STUB_DIR/calls" "$tmp/component.calls"
+
+# What a period costs: one get-metric-data for both targets (their two queries), one
+# describe-scaling-policies, and a describe only when the capacity is not known or a change is
+# wanted: none at the quiet periods after the first.
+fresh two 1 1 1
+for m in 0 1 2; do once "$m" tests/live/two.scale; done
+grep ' get-metric-data ' "$STUB_DIR/calls" | head -1 | grep -o '"Id":"m[0-9]*"' | tr '\n' ' ' >"$tmp/ids"
+[ "$(calls get-metric-data)" = 3 ] && [ "$(cat "$tmp/ids")" = '"Id":"m0" "Id":"m1" ' ] &&
+    grep -q '"MetricName":"CPUUtilization","Dimensions":\[{"Name":"EndpointName","Value":"search"},{"Name":"VariantName","Value":"Primary"}\]},"Period":60,"Stat":"Average","Unit":"Percent"' "$STUB_DIR/calls"
+check calls/one-fetch-for-all-targets $? "$(calls get-metric-data) fetches, ids $(cat "$tmp/ids")"
+fresh quiet 1 1 1 1
+for m in 0 1 2 3; do once "$m" "${direct[@]}" --apply; done
+[ "$(calls describe-endpoint)" = 1 ] && [ "$(wc -l <"$STUB_DIR/calls")" = 9 ]
+check calls/quiet-period-costs-two $? "$(cut -d' ' -f2 "$STUB_DIR/calls" | sort | uniq -c | tr '\n' ' ')"
 
 # ---- 3. the governor --------------------------------------------------------------------------
 fresh clamp 50

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # tests/live/suite.sh: `mmec run` against a recording aws stub (tests/live/aws, first in PATH):
 # no network, no credentials, no timing (every evaluation is a --once step or a stdin datapoint
-# at a time the test gives through MMEC_RUN_NOW; the only wait is the timeout test's 1 s).
+# at a time the test gives through MMEC_RUN_NOW; the only wait is the timeout test's 3 s, where
+# the stub sleeps an hour).
 #  1. the same decisions as `mmec simulate`: datapoints on standard input, and the stub serving
 #     get-metric-data from a trace over one --once process per period (each a restart from the
 #     state file), row for row;
@@ -30,7 +31,7 @@ nok() { n=$((n + 1)); echo "not ok $n - live/$1: $2"; status=1; }
 check() { # check NAME CONDITION-EXIT-STATUS WHY
     if [ "$2" = 0 ]; then ok "$1"; else nok "$1" "$3"; fi
 }
-echo "1..33"
+echo "1..35"
 
 # A fresh stub: $STUB_DIR with a trace of one datapoint a minute from T0, and a decide hook
 # (want.lua) that asks at minute i for the i-th capacity given: the tests say exactly what the
@@ -190,10 +191,12 @@ check governor/aas-suspended-first $? "$(cat "$tmp/order")"
 cp "$STUB_DIR/calls" "$tmp/suspend.calls"
 
 # ---- 4. faults --------------------------------------------------------------------------------
-fault() { # fault NAME OPERATION MODE: one --once with that fault on a trace wanting 4
+fault() { # fault NAME OPERATION MODE [OPTION...]: one --once with that fault, wanting 4
     fresh "$1" 4 4
     echo "$2 $3" >"$STUB_DIR/faults"
-    (once 0 "${direct[@]}" --apply --timeout 1s) 2>/dev/null   # (no "Killed" from the shell)
+    shift 3
+    # (a subshell that waits, so that a killed run's "Killed" goes to /dev/null)
+    (once 0 "${direct[@]}" --apply "$@"; exit $?) 2>/dev/null
     frc=$?
 }
 valid_state() { "$py" -c 'import json,sys; json.load(open(sys.argv[1]))' "$STUB_DIR/state"; }
@@ -205,8 +208,8 @@ for f in exit254 exit255 throttle malformed; do
 done
 grep -q 'ThrottlingException.*Rate exceeded' "$tmp/fetch-throttle/log"
 check fault/throttling-logged $? "$(tail -1 "$tmp/fetch-throttle/log")"
-fault fetch-hang get-metric-data hang
-[ "$frc" = 74 ] && grep -q 'timed out after 1s (killed)' "$STUB_DIR/log" && valid_state
+fault fetch-hang get-metric-data hang --timeout 3s
+[ "$frc" = 74 ] && grep -q 'timed out after 3s (killed)' "$STUB_DIR/log" && valid_state
 check fault/hang-killed-at-timeout $? "exit $frc; $(tail -1 "$STUB_DIR/log")"
 
 fault update-fails update-endpoint-weights-and-capacities exit254
@@ -277,4 +280,18 @@ req register-scalable-target rst
 "$py" tests/aws/validate.py --shape DescribeScalingPolicies "$tmp/req.dsp.jsonl" >"$tmp/v.out" 2>&1 &&
     "$py" tests/aws/validate.py --shape RegisterScalableTarget "$tmp/req.rst.jsonl" >>"$tmp/v.out" 2>&1
 check request/application-autoscaling $? "$(tail -3 "$tmp/v.out")"
+# The SageMaker calls, against the inputs of the SageMaker subset model; and that model rejects
+# a broken one (a negative copy count), so that the check can fail.
+ok_sm=0
+for op in UpdateEndpointWeightsAndCapacities:update-endpoint-weights-and-capacities \
+          UpdateInferenceComponentRuntimeConfig:update-inference-component-runtime-config \
+          DescribeEndpoint:describe-endpoint DescribeInferenceComponent:describe-inference-component; do
+    req "${op#*:}" "${op%%:*}"
+    [ -s "$tmp/req.${op%%:*}.jsonl" ] &&
+        "$py" tests/aws/validate.py --shape "sagemaker:${op%%:*}" "$tmp/req.${op%%:*}.jsonl" >>"$tmp/v.sm" 2>&1 || ok_sm=1
+done
+check request/sagemaker $ok_sm "$(grep -v ' 0 problems' "$tmp/v.sm" | head -3)"
+echo '{"InferenceComponentName":"chat","DesiredRuntimeConfig":{"CopyCount":-1}}' >"$tmp/bad.json"
+! "$py" tests/aws/validate.py --shape sagemaker:UpdateInferenceComponentRuntimeConfig "$tmp/bad.json" >/dev/null 2>&1
+check request/sagemaker-model-rejects-a-bad-request $? "a negative CopyCount passed"
 exit $status

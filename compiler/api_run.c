@@ -487,7 +487,7 @@ mmec_status mmec_run_datapoint(mmec_run *r, size_t k, long long time, double val
 }
 
 /* ---- the AWS calls ---------------------------------------------------------------------------
- * GetMetricData takes 500 queries a call (CW-API: MetricDataQueries); one query a target. */
+ * GetMetricData takes 500 queries a call (CW-GMD: MetricDataQueries); one query a target. */
 #define QUERIES_PER_CALL 500
 
 size_t mmec_run_fetch_count(const mmec_run *r) {
@@ -517,14 +517,14 @@ mmec_status mmec_run_fetch_request(mmec_run *r, size_t call, long long now, char
         if (k == r->n)
             break;
         cJSON *q = cJSON_CreateObject();
-        snprintf(id, sizeof id, "m%zu", k);   /* Id: a lower-case letter first (CW-API) */
+        snprintf(id, sizeof id, "m%zu", k);   /* Id: a lower-case letter first (CW-GMD) */
         cJSON_AddStringToObject(q, "Id", id);
         cJSON_AddItemToObject(q, "MetricStat", cJSON_Duplicate(r->tg[k].metric, 1));
         cJSON_AddBoolToObject(q, "ReturnData", 1);
         cJSON_AddItemToArray(qs, q);
     }
-    /* The window: the datapoints a restart may have missed, at most `history` periods back, and
-     * at least the staleness limit (a datapoint older than that is not used). */
+    /* The window: the staleness limit and two periods more, so that a datapoint CloudWatch
+     * publishes late, or one a failed fetch missed, is still stepped at the next period. */
     long long back = r->opt.stale + 2 * r->opt.period;
     iso(now - back, t, sizeof t);
     cJSON_AddStringToObject(j, "StartTime", t);
@@ -877,14 +877,15 @@ mmec_status mmec_run_apply_request(mmec_run *r, size_t k, mmec_run_call *call, c
     cJSON *j = cJSON_CreateObject();
     call->service = "sagemaker";
     if (g->component[0]) {
-        /* The copy count of the component (SM-IC: UpdateInferenceComponentRuntimeConfig). */
+        /* The copy count of the component (SM-UICRC). */
         call->operation = "update-inference-component-runtime-config";
         call->resource = g->component;
         cJSON_AddStringToObject(j, "InferenceComponentName", g->component);
         cJSON *rc = cJSON_AddObjectToObject(j, "DesiredRuntimeConfig");
         cJSON_AddNumberToObject(rc, "CopyCount", g->act.to);
     } else {
-        /* The variant's instance count, what Application Auto Scaling itself calls (SM-AS). */
+        /* The variant's instance count: the call Application Auto Scaling itself makes
+         * (SM-UEWC, AAS-SLR). */
         call->operation = "update-endpoint-weights-and-capacities";
         call->resource = g->endpoint;
         cJSON_AddStringToObject(j, "EndpointName", g->endpoint);

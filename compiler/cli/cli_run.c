@@ -378,7 +378,7 @@ static void aws_call(const run_opts *o, const mmec_run_call *c, const char *json
         res->code = WEXITSTATUS(status);
         res->ok = res->code == 0;
         /* The first line of stderr: the aws CLI's error ("An error occurred (ThrottlingException)
-         * ... Rate exceeded"). */
+         * ... Rate exceeded"; exit status 254 for a service error, 255 for others: CLI-RC). */
         const char *e = eb ? eb : "";
         while (*e == '\n' || *e == '\r' || *e == ' ')
             e++;

@@ -759,7 +759,8 @@ static void govern(mmec_run *r, run_target *g, long long now) {
     if (newest == 0 || now - newest > r->opt.stale || !g->nhist ||
         isnan(g->hist[g->nhist - 1].value)) {
         /* INSUFFICIENT_DATA: an alarm without datapoints does not act (UG-TT, CW-ALARM). */
-        verdict(g, MMEC_RUN_REFUSE, current);
+        verdict(g, MMEC_RUN_REFUSE, desired < 0 ? -1 : desired < g->min ? g->min
+                                         : desired > g->max ? g->max : desired);
         if (newest == 0)
             snprintf(g->reason, sizeof g->reason, "no datapoint of the metric");
         else if (now - newest > r->opt.stale)
@@ -982,8 +983,10 @@ mmec_status mmec_run_activity(mmec_run *r, size_t k, const char *status, const c
     const char *what = g->component[0] ? "copy count" : "desired count";
     if (a->verdict == MMEC_RUN_CHANGE)
         snprintf(buf, sizeof buf, "Setting %s to %d.", what, a->to);
+    else if (a->to >= 0 && a->to != a->from)
+        snprintf(buf, sizeof buf, "Not setting %s to %d.", what, a->to);
     else
-        snprintf(buf, sizeof buf, "Not setting %s to %d.", what, a->to >= 0 ? a->to : a->desired);
+        snprintf(buf, sizeof buf, "Not changing %s.", what);
     cJSON_AddStringToObject(j, "Description", buf);
     iso(r->now, t, sizeof t);
     char head[2200];

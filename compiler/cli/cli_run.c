@@ -283,7 +283,11 @@ static void aws_call(const run_opts *o, const mmec_run_call *c, const char *json
                      aws_result *res) {
     memset(res, 0, sizeof *res);
     res->code = -1;
-    char req[] = "/tmp/mmec-run-XXXXXX";
+    const char *dir = getenv("TMPDIR");
+    char req[4096];
+    if (!dir || !*dir || strlen(dir) >= 4000)
+        dir = "/tmp";
+    snprintf(req, sizeof req, "%s/mmec-run-XXXXXX", dir);
     int fd = mkstemp(req);
     if (fd < 0 || write(fd, json, jlen) != (ssize_t)jlen || close(fd) != 0) {
         snprintf(res->err, sizeof res->err, "cannot write the request: %s", strerror(errno));

@@ -73,22 +73,22 @@ rc=$?
 [ "$rc" = 0 ] && [ "$(wc -l <"$tmp/sim.rows")" -gt 100 ] && cmp -s "$tmp/sim.rows" "$tmp/run.rows"
 check same-as-simulate/stdin $? "exit $rc; $(diff "$tmp/sim.rows" "$tmp/run.rows" | head -5)"
 
-# The stub serves the first 30 datapoints of the spike; one --once a minute, each a new process
+# The stub serves the first 20 datapoints of the spike; one --once a minute, each a new process
 # that rebuilds its simulation from the state. simulate sees the same values, observed at the
 # capacity the stub's endpoint has (1: a dry run changes nothing).
 fresh replay
-sed 1d "$spike" | head -30 | while IFS=, read -r t v; do
+sed 1d "$spike" | head -20 | while IFS=, read -r t v; do
     printf '%s %s %s\n' "$(date -u -d "$t" +%s)" "$t" "${v:--}"
 done >"$STUB_DIR/trace"
-for m in $(seq 0 29); do once "$m" examples/endpoint.scale; done
-{ echo "timestamp,value,capacity"; sed 1d "$spike" | head -30 | sed 's/$/,1/'; } >"$tmp/cap1.csv"
+for m in $(seq 0 19); do once "$m" examples/endpoint.scale; done
+{ echo "timestamp,value,capacity"; sed 1d "$spike" | head -20 | sed 's/$/,1/'; } >"$tmp/cap1.csv"
 "$mmec" simulate examples/endpoint.scale --follow --input metric <"$tmp/cap1.csv" 2>/dev/null |
-    sed '/^$/,$d' | grep -v '^time ' >"$tmp/sim30.rows"
-grep -v '^time ' "$STUB_DIR/out" >"$tmp/run30.rows"
-[ "$(wc -l <"$tmp/run30.rows")" = 30 ] && cmp -s "$tmp/sim30.rows" "$tmp/run30.rows" &&
-    grep -q scale-out "$tmp/run30.rows"
-check same-as-simulate/aws-once-restarts $? "$(diff "$tmp/sim30.rows" "$tmp/run30.rows" | head -5)"
-[ "$(calls get-metric-data)" = 30 ] && [ "$(calls update-endpoint-weights-and-capacities)" = 0 ] &&
+    sed '/^$/,$d' | grep -v '^time ' >"$tmp/sim20.rows"
+grep -v '^time ' "$STUB_DIR/out" >"$tmp/run20.rows"
+[ "$(wc -l <"$tmp/run20.rows")" = 20 ] && cmp -s "$tmp/sim20.rows" "$tmp/run20.rows" &&
+    grep -q scale-out "$tmp/run20.rows"
+check same-as-simulate/aws-once-restarts $? "$(diff "$tmp/sim20.rows" "$tmp/run20.rows" | head -5)"
+[ "$(calls get-metric-data)" = 20 ] && [ "$(calls update-endpoint-weights-and-capacities)" = 0 ] &&
     grep -q '"StatusCode":"Pending".*dry run' "$STUB_DIR/log"
 check dry-run-by-default $? "$(calls get-metric-data) fetches, $(calls update-endpoint-weights-and-capacities) updates"
 cp "$STUB_DIR/log" "$tmp/replay.log"

@@ -359,6 +359,8 @@ mmec_status mmec_run_open(mmec_ctx *ctx, const mmec_run_options *opt, mmec_run *
     return st;
 }
 
+static mmec_status open_sim(mmec_run *r, run_target *g, int base);
+
 mmec_status mmec_run_decide(mmec_run *r, const char *name, const char *src, size_t len) {
     if (r->hook_name || name == NULL || (src == NULL && len > 0))
         return MMEC_EUSAGE;
@@ -375,7 +377,13 @@ mmec_status mmec_run_decide(mmec_run *r, const char *name, const char *src, size
         memcpy(r->hook_src, src, len);
     r->hook_src[len] = '\0';
     r->hook_len = len;
-    return MMEC_OK;
+    /* Loaded once now, so that a hook that does not load is refused before the first period
+     * rather than at it. */
+    run_target *g = &r->tg[0];
+    mmec_status st = open_sim(r, g, g->min);
+    mmec_sim_free(g->sim);
+    g->sim = NULL;
+    return st;
 }
 
 const char *mmec_run_error(const mmec_run *r) { return r && r->error[0] ? r->error : NULL; }

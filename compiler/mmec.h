@@ -554,7 +554,8 @@ MMEC_API void mmec_run_options_init(mmec_run_options *opt);
  * compile failed; MMEC_EINPUT when a target cannot be run (no capacity, not SageMaker, too many
  * policies): `*out` is then a handle for mmec_run_error only, to be freed; MMEC_EINTERNAL. */
 MMEC_API mmec_status mmec_run_open(mmec_ctx *ctx, const mmec_run_options *opt, mmec_run **out);
-/* A decide hook for every target (mmec_sim_decide), before the first datapoint. */
+/* A decide hook for every target (mmec_sim_decide), before the first datapoint: MMEC_EINPUT
+ * when it does not load (mmec_run_error says why). */
 MMEC_API mmec_status mmec_run_decide(mmec_run *r, const char *name, const char *src, size_t len);
 /* Why the last call returning MMEC_EINPUT failed, one line, or NULL. */
 MMEC_API const char *mmec_run_error(const mmec_run *r);

@@ -791,7 +791,9 @@ static int open_run(const run_opts *o, mmec_ctx *ctx, mmec_run **r) {
     }
     st = mmec_run_decide(*r, o->decide, src, len);
     free(src);
-    return st == MMEC_OK ? EXIT_OK : EXIT_INTERNAL;
+    if (st == MMEC_EINPUT)
+        fprintf(stderr, "mmec: %s\n", mmec_run_error(*r));
+    return st == MMEC_OK ? EXIT_OK : st == MMEC_EINPUT ? EXIT_INPUT : EXIT_INTERNAL;
 }
 
 int cli_run(int argc, char **argv) {

@@ -31,7 +31,7 @@ nok() { n=$((n + 1)); echo "not ok $n - live/$1: $2"; status=1; }
 check() { # check NAME CONDITION-EXIT-STATUS WHY
     if [ "$2" = 0 ]; then ok "$1"; else nok "$1" "$3"; fi
 }
-echo "1..35"
+echo "1..36"
 
 # A fresh stub: $STUB_DIR with a trace of one datapoint a minute from T0, and a decide hook
 # (want.lua) that asks at minute i for the i-th capacity given: the tests say exactly what the
@@ -255,6 +255,13 @@ once 0 "${direct[@]}" --apply
 rc=$?
 [ "$rc" = 1 ] && [ "$(cat "$STUB_DIR/state")" = '{"Targets": [' ] && [ ! -f "$STUB_DIR/calls" ]
 check corrupt-state-refused $? "exit $rc"
+
+fresh badhook 4
+echo 'return { decide = function(s) return 1' >"$STUB_DIR/bad.lua"
+once 0 tests/live/direct.scale --decide "$STUB_DIR/bad.lua" --apply
+rc=$?
+[ "$rc" = 1 ] && grep -q "bad.lua" "$STUB_DIR/err" && [ ! -f "$STUB_DIR/calls" ]
+check decide-hook-that-does-not-load-refused $? "exit $rc; $(head -2 "$STUB_DIR/err")"
 
 "$mmec" run examples/endpoint.scale --once >/dev/null 2>&1
 rc1=$?

@@ -608,6 +608,133 @@ MMEC_API mmec_status mmec_sim_stream(mmec_sim *s, const char *name,
                                      const mmec_trace_options *opt,
                                      const mmec_sim_source *src, mmec_sim_report_kind kind,
                                      int flags, mmec_write_fn write, void *write_user);
+/* ---- The runtime against live endpoints (`mmec run`) ----------------------------------------
+ * The targets of a successful compile (those with scaling policies), each interpreted by a
+ * simulation as mmec_sim_* interprets it (MMEC_SIM_METRIC: values of the first policy's metric,
+ * observed at the capacity in service), one evaluation per period, and a safety governor
+ * between what the simulation decides and what is applied: capacity kept within min..max, at
+ * most one change per cooldown, at most max_step a change, no change on a missing or stale
+ * metric, none while the endpoint is updating or a change is still being applied, none while
+ * Application Auto Scaling policies are attached (unless allow_aas). The library builds the
+ * JSON of every aws CLI call (--cli-input-json) and reads their output; the caller runs them.
+ * It keeps the state a restart continues from (mmec_run_state_*). docs/run.md. */
+
+typedef struct mmec_run mmec_run;
+
+typedef struct mmec_run_options {
+    long period;      /* seconds between evaluations; <= 0: 60 */
+    long cooldown;    /* the least time between two changes of a target; < 0: 300; 0: none */
+    long max_step;    /* the largest change one action makes; < 0: 10; 0: no bound */
+    long stale;       /* a metric whose newest datapoint is older (seconds) is missing; <= 0:
+                         three periods */
+    long history;     /* datapoints kept per target to rebuild its simulation; <= 0: 60 */
+    long warmup;      /* as mmec_sim_options; < 0: the default */
+    int allow_aas;    /* non-zero: act on targets that have Application Auto Scaling policies
+                         (the caller suspended them) */
+    mmec_hook_print_fn hook_print;   /* the decide hook's print output; NULL: dropped */
+    void *hook_user;
+} mmec_run_options;
+
+/* What the governor made of an evaluation. */
+typedef enum mmec_run_verdict {
+    MMEC_RUN_NONE = 0,      /* nothing to change */
+    MMEC_RUN_CHANGE,        /* set the capacity to `to` */
+    MMEC_RUN_REFUSE         /* a change (or an evaluation) refused: `reason` says why */
+} mmec_run_verdict;
+
+typedef struct mmec_run_action {
+    size_t target;            /* the index (mmec_run_resource) */
+    mmec_run_verdict verdict;
+    int evaluated;            /* datapoints the simulation stepped in this evaluation */
+    int desired;              /* the simulation's desired capacity; -1: no simulation yet */
+    int from, to;             /* the capacity in service (-1: not known) and the one to set */
+    const char *reason;       /* the governor's words ("" when it let the decision through) */
+    const char *cause;        /* the simulation's reason (mmec_sim_reason), or "" */
+    const char *activity_id;  /* the ActivityId of its log line */
+} mmec_run_action;
+
+/* One aws CLI call: `aws SERVICE OPERATION --cli-input-json JSON`. Static strings, or names
+ * that live as long as the handle. */
+typedef struct mmec_run_call {
+    const char *service, *operation, *resource;
+} mmec_run_call;
+
+MMEC_API void mmec_run_options_init(mmec_run_options *opt);
+/* Opens the run of every target with a policy in `*out`. Returns MMEC_OK; MMEC_EUSAGE when the
+ * compile failed; MMEC_EINPUT when a target cannot be run (no capacity, not SageMaker, too many
+ * policies): `*out` is then a handle for mmec_run_error only, to be freed; MMEC_EINTERNAL. */
+MMEC_API mmec_status mmec_run_open(mmec_ctx *ctx, const mmec_run_options *opt, mmec_run **out);
+/* A decide hook for every target (mmec_sim_decide), before the first datapoint: MMEC_EINPUT
+ * when it does not load (mmec_run_error says why). */
+MMEC_API mmec_status mmec_run_decide(mmec_run *r, const char *name, const char *src, size_t len);
+/* Why the last call returning MMEC_EINPUT failed, one line, or NULL. */
+MMEC_API const char *mmec_run_error(const mmec_run *r);
+MMEC_API size_t mmec_run_count(const mmec_run *r);
+MMEC_API const char *mmec_run_resource(const mmec_run *r, size_t k);
+/* The index of the target `name` designates (as mmec_target_find), or (size_t)-1. */
+MMEC_API size_t mmec_run_find(const mmec_run *r, const char *name);
+MMEC_API void mmec_run_free(mmec_run *r);
+
+/* A datapoint of target k's metric (times increasing; a time not after the newest given is
+ * ignored); `capacity` what it was observed at (NaN: the capacity in service). */
+MMEC_API mmec_status mmec_run_datapoint(mmec_run *r, size_t k, long long time, double value,
+                                        double capacity);
+/* GetMetricData: how many calls a period takes (500 queries a call), the request of call `i`
+ * for the window ending at `now`, and the reading of its output (MMEC_EINPUT: not
+ * get-metric-data output; mmec_run_error says so). */
+MMEC_API size_t mmec_run_fetch_count(const mmec_run *r);
+MMEC_API mmec_status mmec_run_fetch_request(mmec_run *r, size_t i, long long now, char **out,
+                                            size_t *len);
+MMEC_API mmec_status mmec_run_fetch_result(mmec_run *r, const char *json, size_t len);
+/* DescribeEndpoint / DescribeInferenceComponent of target k (its answer holds for every
+ * target of that endpoint or component): for the status and the capacity in service. Needed
+ * at time `now` when the capacity is not known, a change may be half-applied, or the last
+ * evaluation wants a change; not otherwise (a period costs no describe when nothing changes). */
+MMEC_API int mmec_run_needs_describe(const mmec_run *r, size_t k, long long now);
+MMEC_API mmec_status mmec_run_describe_request(mmec_run *r, size_t k, mmec_run_call *call,
+                                               char **out, size_t *len);
+MMEC_API mmec_status mmec_run_describe_result(mmec_run *r, size_t k, long long now,
+                                              const char *json, size_t len);
+/* DescribeScalingPolicies of the sagemaker namespace: which targets have policies attached. */
+MMEC_API mmec_status mmec_run_policies_request(mmec_run *r, char **out, size_t *len);
+MMEC_API mmec_status mmec_run_policies_result(mmec_run *r, const char *json, size_t len);
+MMEC_API int mmec_run_aas_policies(const mmec_run *r, size_t k);
+
+/* Steps every target's new datapoints through its simulation and applies the governor at
+ * time `now`. MMEC_EINPUT when a decide hook failed (mmec_run_error; the policies' decision
+ * stands), MMEC_EINTERNAL. */
+MMEC_API mmec_status mmec_run_evaluate(mmec_run *r, long long now);
+/* The governor again over target k's last decision, after a describe said more. */
+MMEC_API mmec_status mmec_run_govern(mmec_run *r, size_t k);
+MMEC_API mmec_status mmec_run_get_action(const mmec_run *r, size_t k, mmec_run_action *out);
+/* mmec_sim_report of target k's simulation (TABLE_HEADER, TABLE_ROW, SUMMARY). */
+MMEC_API mmec_status mmec_run_report(mmec_run *r, size_t k, mmec_sim_report_kind kind,
+                                     char **out, size_t *len);
+/* The call that applies target k's MMEC_RUN_CHANGE (update-endpoint-weights-and-capacities or
+ * update-inference-component-runtime-config), and the one that suspends its Application Auto
+ * Scaling policies (register-scalable-target with SuspendedState). */
+MMEC_API mmec_status mmec_run_apply_request(mmec_run *r, size_t k, mmec_run_call *call,
+                                            char **out, size_t *len);
+MMEC_API mmec_status mmec_run_suspend_request(mmec_run *r, size_t k, mmec_run_call *call,
+                                              char **out, size_t *len);
+/* Marks target k's change as being applied (save the state before the call), then as ended:
+ * `applied` non-zero when the call succeeded (the cooldown clock starts at its evaluation). */
+MMEC_API mmec_status mmec_run_begin(mmec_run *r, size_t k);
+MMEC_API mmec_status mmec_run_end(mmec_run *r, size_t k, int applied);
+/* After a restart and a describe: ends a change left pending by a process stopped between its
+ * call and the state's update, applied when the endpoint has its capacity. */
+MMEC_API mmec_status mmec_run_reconcile(mmec_run *r, size_t k, int *was_applied);
+MMEC_API int mmec_run_pending(const mmec_run *r, size_t k);
+/* Target k's last action as one DescribeScalingActivities activity (a JSON line): StatusCode
+ * `status` ("Successful", "Failed", "Unfulfilled", "Pending", ...), StatusMessage `message`
+ * (may be NULL), EndTime `end` (0: none). */
+MMEC_API mmec_status mmec_run_activity(mmec_run *r, size_t k, const char *status,
+                                       const char *message, long long end, char **out,
+                                       size_t *len);
+/* The state (JSON): per target its clocks, pending change and kept datapoints; loading it
+ * into a run that has not evaluated rebuilds the simulations. MMEC_EINPUT: not a state file. */
+MMEC_API mmec_status mmec_run_state_save(mmec_run *r, char **out, size_t *len);
+MMEC_API mmec_status mmec_run_state_load(mmec_run *r, const char *json, size_t len);
 
 #ifdef __cplusplus
 }

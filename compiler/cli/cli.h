@@ -107,6 +107,8 @@ int cli_watchdog_arm(double seconds, const char *tmp_path);
 
 /* `mmec simulate ...` (cli_simulate.c): argv[0] is "simulate". Returns the exit code. */
 int cli_simulate(int argc, char **argv);
+/* `mmec run ...` (cli_run.c): argv[0] is "run". Returns the exit code. */
+int cli_run(int argc, char **argv);
 /* `mmec import` (cli_import.c): argv[0] is "import". Returns the exit code. */
 int cli_import(int argc, char **argv);
 /* Subcommands in their own files, called with argv[0] the subcommand's name; each returns

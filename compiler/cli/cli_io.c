@@ -69,7 +69,8 @@ static void hold_stops(int hold, sigset_t *saved) {
 }
 
 /* Installs on_stop for the stop signals a process does not ignore (a signal ignored by the
- * parent, as nohup does for SIGHUP, stays ignored). Once per process. */
+ * parent, as nohup does for SIGHUP, stays ignored) and does not handle itself (`mmec run`
+ * finishes its step on SIGTERM: its writes complete). Once per process. */
 static void catch_stops(void) {
     static int installed;
     if (installed)
@@ -77,7 +78,7 @@ static void catch_stops(void) {
     installed = 1;
     for (size_t i = 0; i < sizeof stop_signals / sizeof stop_signals[0]; i++) {
         struct sigaction old, sa;
-        if (sigaction(stop_signals[i], NULL, &old) != 0 || old.sa_handler == SIG_IGN)
+        if (sigaction(stop_signals[i], NULL, &old) != 0 || old.sa_handler != SIG_DFL)
             continue;
         memset(&sa, 0, sizeof sa);
         sa.sa_handler = on_stop;

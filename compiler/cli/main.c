@@ -45,6 +45,7 @@ static const char HELP[] =
     "       mmec simulate FILE --trace TRACE [options]   (see 'mmec simulate --help')\n"
     "       (compile and check take --hook FILE and the --hook-* limits)\n"
     "       mmec import FILE.json [-o OUT.scale]   (mmec import --help)\n"
+    "       mmec run FILE [--apply] [--once] [options]   (mmec run --help)\n"
     "\n"
     "Compiles a .scale file of auto-scaling policies for SageMaker endpoints into the JSON\n"
     "that AWS Application Auto Scaling accepts, after checking it against what AWS accepts\n"
@@ -56,6 +57,7 @@ static const char HELP[] =
     "  import FILE.json  turn AWS JSON (policies, targets, CloudFormation) into .scale\n"
     "  fmt FILE...       print or rewrite files in the canonical layout\n"
     "  explain FILE      describe each policy in plain words: alarms, timings, notes\n"
+    "  run FILE          apply the policies (and decide hooks) to live endpoints\n"
     "  (mmec COMMAND --help describes each command.)\n"
     "\n"
     "Options:\n"
@@ -583,6 +585,8 @@ int main(int argc, char **argv) {
     signal(SIGPIPE, SIG_IGN);
     if (argc > 1 && strcmp(argv[1], "import") == 0)
         return cli_import(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "run") == 0)
+        return cli_run(argc - 1, argv + 1);
     options o;
     memset(&o, 0, sizeof o);
     o.color = -1;

@@ -6,7 +6,7 @@ _mmec() {
     cmd=compile
     for ((i = 1; i < COMP_CWORD; i++)); do
         case ${COMP_WORDS[i]} in
-            compile|check|import) cmd=${COMP_WORDS[i]}; break ;;
+            compile|check|import|run) cmd=${COMP_WORDS[i]}; break ;;
         esac
     done
     case $prev in
@@ -14,8 +14,14 @@ _mmec() {
             COMPREPLY=($(compgen -W "policy request" -- "$cur")); return ;;
         -o|--output)
             COMPREPLY=($(compgen -f -- "$cur")); return ;;
-        --policy|--endpoint)
+        --policy|--endpoint|--target|--region|--profile|--period|--cooldown|--max-step|--stale|--history|--warmup|--timeout)
             return ;;
+        --state|--log|--decide|--aws)
+            COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --metrics)
+            COMPREPLY=($(compgen -W "aws -" -- "$cur")); return ;;
+        --aas)
+            COMPREPLY=($(compgen -W "refuse suspend" -- "$cur")); return ;;
     esac
     if [[ $cur == --color=* ]]; then
         COMPREPLY=($(compgen -P --color= -W "auto always never" -- "${cur#--color=}")); return
@@ -25,11 +31,12 @@ _mmec() {
         case $cmd in
             compile) opts+=" -o --output -f --format --policy --into --version" ;;
             import) opts+=" -o --output --endpoint" ;;
+            run) opts+=" --apply --once --state --log --metrics --target --aws --region --profile --timeout --aas --decide --period --cooldown --max-step --stale --history --warmup" ;;
         esac
         COMPREPLY=($(compgen -W "$opts" -- "$cur")); return
     fi
     local words=""
-    [ "$COMP_CWORD" -eq 1 ] && words="compile check import"
+    [ "$COMP_CWORD" -eq 1 ] && words="compile check import run"
     local ext=scale
     [ "$cmd" = import ] && ext=json
     COMPREPLY=($(compgen -W "$words" -- "$cur") $(compgen -f -X "!*.$ext" -- "$cur") $(compgen -d -- "$cur"))

@@ -9,7 +9,8 @@ Usage: validate.py --shape SHAPE FILE...
 SHAPE is an operation whose input is checked (PutScalingPolicy, RegisterScalableTarget,
 PutScheduledAction, ...; PutMetricAlarm of the CloudWatch model), a shape name of a model
 (TargetTrackingScalingPolicyConfiguration, StepScalingPolicyConfiguration, ...; the Application
-Auto Scaling model is searched first, `cloudwatch:NAME` names a CloudWatch shape), a
+Auto Scaling model is searched first, `cloudwatch:NAME` names a CloudWatch shape,
+`sagemaker:NAME` one of the SageMaker subset's operations that mmec run calls), a
 CloudFormation resource type (AWS::CloudWatch::Alarm, AWS::ApplicationAutoScaling::ScalingPolicy,
 AWS::ApplicationAutoScaling::ScalableTarget: the document is a resource {"Type", "Properties"},
 its Properties alone, or a template whose Resources of those types are each checked), or `auto`
@@ -56,6 +57,7 @@ import botocore.validate
 HERE = os.path.dirname(os.path.abspath(__file__))
 MODEL = os.path.join(HERE, "application-autoscaling-2016-02-06.json")
 CW_MODEL = os.path.join(HERE, "cloudwatch-2010-08-01.json")
+SM_MODEL = os.path.join(HERE, "sagemaker-2017-07-24-subset.json")
 CFN_DIR = os.path.join(HERE, "cloudformation")
 CFN_TYPES = {
     "AWS::ApplicationAutoScaling::ScalableTarget": "aws-applicationautoscaling-scalabletarget.json",
@@ -88,11 +90,21 @@ def resolve_shape(model, name):
     when neither has it."""
     if name.startswith("cloudwatch:"):
         return shape_in(cloudwatch_model(), name[len("cloudwatch:"):])
+    if name.startswith("sagemaker:"):
+        return shape_in(sagemaker_model(), name[len("sagemaker:"):])
     found = shape_in(model, name)
     return found if found is not None else shape_in(cloudwatch_model(), name)
 
 
 _cw_model = []
+_sm_model = []
+
+
+def sagemaker_model():
+    """The SageMaker operations `mmec run` calls (`sagemaker:NAME`), a subset of the model."""
+    if not _sm_model:
+        _sm_model.append(load_model(SM_MODEL, "sagemaker"))
+    return _sm_model[0]
 
 
 def cloudwatch_model():

@@ -74,7 +74,8 @@ typedef enum ast_item_kind {
     ITEM_FOR,                  /* `for N [of M]`: a, b (absent without `of`) */
     ITEM_MISSING_DATA,         /* `missing-data WORD`: a */
     ITEM_AGGREGATE,            /* `aggregate avg|min|max`: a */
-    ITEM_MIN_CHANGE            /* `min-change N`: a */
+    ITEM_MIN_CHANGE,           /* `min-change N`: a */
+    ITEM_SUSPEND               /* `suspend scale-in scale-out schedules`: words */
 } ast_item_kind;
 
 struct ast_scale;
@@ -93,6 +94,7 @@ typedef struct ast_item {
     struct ast_let *let;               /* ITEM_LET */
     struct ast_item *options;          /* ITEM_FROM_ZERO: cooldown, no scale-in, name */
     struct ast_item *next;
+    struct ast_word *words;            /* ITEM_SUSPEND */
 } ast_item;
 
 /* A word of a list (the days of a schedule). */

@@ -56,6 +56,9 @@ typedef struct itarget {
     size_t *sched_idx;             /* indexes of its scheduled-action entries, in order (they
                                       need a block) */
     size_t nsched_idx, cap_sched_idx;
+    unsigned suspended;            /* SuspendedState: SUSPEND_* bits of the members true */
+    span suspend_loc;
+    int registered;                /* an E_TARGET entry was made for it */
     const char **lets;             /* the `let` ids written in its block, and what they hold */
     const jnode **let_defs;
     size_t nlets, cap_lets, cap_let_defs;

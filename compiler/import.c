@@ -1653,6 +1653,7 @@ typedef struct import_arg {
     hash_table index;
     mmec_ctx *child;
     mmec_status st;
+    int flags;                     /* IMPORT_* */
 } import_arg;
 
 /* The inputs copied into one buffer, one after another, each a file of its own for the
@@ -1727,6 +1728,7 @@ static mmec_status import_source(mmec_ctx *ctx, import_arg *a) {
     im.child = &a->child;
     im.out = &a->out;
     im.index = &a->index;
+    im.for_diff = (a->flags & IMPORT_FOR_DIFF) != 0;
     if (!load_inputs(ctx, &im, a))
         return MMEC_EINPUT;
     int ok = 1;
@@ -1771,12 +1773,17 @@ static void import_fn(void *ud) {
 
 mmec_status mmec_import_inputs(mmec_ctx *ctx, const mmec_import_input *inputs, size_t n,
                                const char *target_name, char **out, size_t *outlen) {
+    return import_run(ctx, inputs, n, target_name, 0, out, outlen);
+}
+
+mmec_status import_run(mmec_ctx *ctx, const mmec_import_input *inputs, size_t n,
+                       const char *target_name, int flags, char **out, size_t *outlen) {
     *out = NULL;
     *outlen = 0;
     if (ctx->compiled || n == 0 || inputs == NULL)
         return MMEC_EUSAGE;
     ctx->compiled = 1;
-    import_arg a = {ctx, inputs, n, target_name, {0}, {0}, NULL, MMEC_OK};
+    import_arg a = {ctx, inputs, n, target_name, {0}, {0}, NULL, MMEC_OK, flags};
     mem_strbuf(ctx, &a.out);
     hash_init(&a.index, mem_allocator, ctx);
     if (mem_protect(ctx, import_fn, &a) != 0) {

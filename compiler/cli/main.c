@@ -43,6 +43,7 @@ static const char HELP[] =
     "       mmec simulate FILE --trace TRACE [options]   (see 'mmec simulate --help')\n"
     "       (compile and check take --hook FILE and the --hook-* limits)\n"
     "       mmec import FILE.json [-o OUT.scale]   (mmec import --help)\n"
+    "       mmec diff FILE DEPLOYED.json... | --from-aws   (mmec diff --help)\n"
     "\n"
     "Compiles a .scale file of auto-scaling policies for SageMaker endpoints into the JSON\n"
     "that AWS Application Auto Scaling accepts, after checking it against what AWS accepts\n"
@@ -52,6 +53,7 @@ static const char HELP[] =
     "  compile FILE      compile (the default command)\n"
     "  check FILE...     report diagnostics only; write nothing\n"
     "  import FILE.json  turn AWS JSON (policies, targets, CloudFormation) into .scale\n"
+    "  diff FILE JSON... compare with what is deployed (describe-* output, or --from-aws)\n"
     "  fmt FILE...       print or rewrite files in the canonical layout\n"
     "  explain FILE      describe each policy in plain words: alarms, timings, notes\n"
     "  (mmec COMMAND --help describes each command.)\n"
@@ -543,6 +545,8 @@ int main(int argc, char **argv) {
     signal(SIGPIPE, SIG_IGN);
     if (argc > 1 && strcmp(argv[1], "import") == 0)
         return cli_import(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "diff") == 0)
+        return cli_diff(argc - 1, argv + 1);
     options o;
     memset(&o, 0, sizeof o);
     o.color = -1;

@@ -1626,7 +1626,8 @@ static mmec_status check_source(importer *im) {
         mem_fail(im->ctx);
     if (st == MMEC_OK && mmec_policy_count(child) == im->npolicies)
         for (size_t i = 0; i < im->nentries; i++)
-            if (im->entries[i].kind == E_POLICY && im->entries[i].t && im->entries[i].cfg)
+            if (im->entries[i].kind == E_POLICY && im->entries[i].t && im->entries[i].cfg &&
+                (!im->entries[i].step || im->entries[i].written_step))
                 compare(im, child, &im->entries[i]);
     mmec_format alarms = mmec_format_from_name("alarm");
     if (st == MMEC_OK && alarms != MMEC_FORMAT_COUNT &&

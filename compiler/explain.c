@@ -811,6 +811,9 @@ static void explain_schedules(text *o, const target *t) {
                    "outside the new range is brought into it at once, cooldowns "
                    "notwithstanding, and %s until the next action.",
              t->npolicies ? "the policies then scale within it" : "stays there (no policy)");
+    if (t->nschedules && (t->suspended & SUSPEND_SCHEDULES))
+        para(o, 4, "Scheduled scaling is suspended (ScheduledScalingSuspended): none of these "
+                   "actions runs until it is resumed (UG-SUSPEND).");
 }
 
 /* Deployment notes, once per target. */

@@ -7,8 +7,8 @@
 #     target-tracking alarms Application Auto Scaling creates included) agree with chat.scale:
 #     exit 0, nothing on stderr, in any order.
 #  3. deployed/drift-*.json: capacity 8 -> 6, scale-in suspended, a policy edited in the console
-#     (target value and a cooldown), one deleted, one added, the step policy's alarm edited by
-#     hand, a scheduled action deleted, a target only deployed; policies in two pages
+#     (target value and a cooldown), one deleted, one added, the step policy edited (a step's
+#     adjustment, a cooldown added) and its alarm edited by hand, a scheduled action deleted, a target only deployed; policies in two pages
 #     (NextToken) of one file, alarms in two files (pages), an unrelated alarm beside them:
 #     exit 1 and expect/drift.out, --json expect/drift.json; a subset compares what it covers.
 #  4. --from-aws runs the four describe commands through stub/aws (first on PATH), with
@@ -35,7 +35,7 @@ compare() {
 }
 
 recordings=(deployed/*.json)
-echo "1..$(( ${#recordings[@]} + 1 + 28 ))"
+echo "1..$(( ${#recordings[@]} + 1 + 30 ))"
 
 # 1. Shapes.
 "$python" shapes.py "${recordings[@]}"
@@ -67,7 +67,9 @@ compare "drifted account: the report" expect/drift.out "$tmp/drift.out"
 for want in "MaxCapacity: 8 -> 6" "SuspendedState.DynamicScalingInSuspended: false -> true" \
             "policy chat-invocations: TargetTrackingScalingPolicyConfiguration.TargetValue: 70 -> 90" \
             "policy chat-gpu: only in the source" "policy chat-manual: only deployed" \
-            "alarm chat-cpu-step-out: Threshold: 80 -> 85"; do
+            "alarm chat-cpu-step-out: Threshold: 80 -> 85" \
+            "policy chat-cpu-step-out: StepScalingPolicyConfiguration.StepAdjustments[1].ScalingAdjustment: 3 -> 2" \
+            "policy chat-cpu-step-out: StepScalingPolicyConfiguration.Cooldown: (not set) -> 120"; do
     grep -qF "$want" "$tmp/drift.out"
     check "drifted account: reports '$want'" $?
 done

@@ -185,13 +185,14 @@ static void compare_trees(differ *d, cJSON *list, const char *kind, const char *
 static void compare_target(differ *d, cJSON *list, const target *s, const target *t) {
     if (s->has_capacity) {
         cJSON *a = cJSON_CreateObject(), *b = cJSON_CreateObject();
-        if (a && b) {
-            cJSON_AddNumberToObject(a, "MinCapacity", s->min_capacity);
-            cJSON_AddNumberToObject(a, "MaxCapacity", s->max_capacity);
-            if (t->has_capacity) {
-                cJSON_AddNumberToObject(b, "MinCapacity", t->min_capacity);
-                cJSON_AddNumberToObject(b, "MaxCapacity", t->max_capacity);
-            }
+        if (a && b &&
+            (!cJSON_AddNumberToObject(a, "MinCapacity", s->min_capacity) ||
+             !cJSON_AddNumberToObject(a, "MaxCapacity", s->max_capacity) ||
+             (t->has_capacity &&
+              (!cJSON_AddNumberToObject(b, "MinCapacity", t->min_capacity) ||
+               !cJSON_AddNumberToObject(b, "MaxCapacity", t->max_capacity))))) {
+            cJSON_Delete(a);
+            a = NULL;      /* compare_trees reports it */
         }
         compare_trees(d, list, "target", NULL, "", a, b);
     }
@@ -280,16 +281,18 @@ static void diff_target(differ *d, cJSON *targets, const target *s, const target
         d->oom = 1;
 }
 
-/* The whole comparison as the --json tree. */
+/* The whole comparison as the --json tree; NULL when memory ran out. */
 static cJSON *compare_models(differ *d) {
     cJSON *root = cJSON_CreateObject();
-    cJSON *compared = cJSON_CreateArray(), *not_compared = cJSON_CreateArray();
-    cJSON *targets = cJSON_CreateArray();
-    if (!root || !compared || !not_compared || !targets) {
+    if (root == NULL)
+        return NULL;
+    /* Every part hangs from the root as soon as it exists: one delete frees it all. */
+    cJSON *agree = cJSON_AddFalseToObject(root, "Agree");
+    cJSON *compared = cJSON_AddArrayToObject(root, "Compared");
+    cJSON *not_compared = cJSON_AddArrayToObject(root, "NotCompared");
+    cJSON *targets = cJSON_AddArrayToObject(root, "Targets");
+    if (!agree || !compared || !not_compared || !targets) {
         cJSON_Delete(root);
-        cJSON_Delete(compared);
-        cJSON_Delete(not_compared);
-        cJSON_Delete(targets);
         return NULL;
     }
     for (size_t i = 0; i < d->src->ntargets; i++)
@@ -297,18 +300,21 @@ static cJSON *compare_models(differ *d) {
     for (size_t i = 0; i < d->dep->ntargets; i++)
         if (find_target(d->src, d->dep->targets[i]) == NULL)
             diff_target(d, targets, NULL, d->dep->targets[i]);
-    for (size_t k = 0; k < sizeof covers / sizeof covers[0]; k++)
-        cJSON_AddItemToArray((d->covered & covers[k].bit) ? compared : not_compared,
-                             cJSON_CreateString(covers[k].key));
-    cJSON *sum = cJSON_CreateObject();
-    if (!cJSON_AddBoolToObject(root, "Agree", d->ndrift == 0) ||
-        !cJSON_AddItemToObject(root, "Compared", compared) ||
-        !cJSON_AddItemToObject(root, "NotCompared", not_compared) ||
-        !cJSON_AddItemToObject(root, "Targets", targets) || sum == NULL ||
-        !cJSON_AddItemToObject(root, "Summary", sum) ||
-        !cJSON_AddNumberToObject(sum, "Targets", (double)d->ntargets) ||
+    for (size_t k = 0; k < sizeof covers / sizeof covers[0]; k++) {
+        cJSON *name = cJSON_CreateString(covers[k].key);
+        if (name == NULL ||
+            !cJSON_AddItemToArray((d->covered & covers[k].bit) ? compared : not_compared, name)) {
+            cJSON_Delete(name);
+            d->oom = 1;
+        }
+    }
+    cJSON *sum = cJSON_AddObjectToObject(root, "Summary");
+    if (sum == NULL || !cJSON_AddNumberToObject(sum, "Targets", (double)d->ntargets) ||
         !cJSON_AddNumberToObject(sum, "Drifted", (double)d->ndrift) ||
-        !cJSON_AddNumberToObject(sum, "Differences", (double)d->ndiff) || d->oom) {
+        !cJSON_AddNumberToObject(sum, "Differences", (double)d->ndiff) ||
+        (d->ndrift == 0 &&
+         !cJSON_ReplaceItemInObjectCaseSensitive(root, "Agree", cJSON_CreateTrue())) ||
+        d->oom) {
         cJSON_Delete(root);
         return NULL;
     }

@@ -77,7 +77,8 @@ typedef enum ast_item_kind {
     ITEM_MIN_CHANGE,           /* `min-change N`: a */
     /* After a block's name: `from resource|parameter ID` (a the word, b the id), put first
      * among the block's items. */
-    ITEM_STACK_LINK
+    ITEM_STACK_LINK,
+    ITEM_SUSPEND               /* `suspend scale-in scale-out schedules`: words */
 } ast_item_kind;
 
 struct ast_scale;
@@ -96,6 +97,7 @@ typedef struct ast_item {
     struct ast_let *let;               /* ITEM_LET */
     struct ast_item *options;          /* ITEM_FROM_ZERO: cooldown, no scale-in, name */
     struct ast_item *next;
+    struct ast_word *words;            /* ITEM_SUSPEND */
 } ast_item;
 
 /* A word of a list (the days of a schedule). */

@@ -1563,6 +1563,44 @@ static int set_capacity(checker *c, target *t, const ast_item *it) {
     return ok;
 }
 
+/* `suspend scale-in scale-out schedules`: RegisterScalableTarget's SuspendedState, one word
+ * per member (BC SuspendedState; UG-SUSPEND). One `suspend` line a block. */
+static void block_suspend(checker *c, target *t, const ast_target *at) {
+    static const char *const words[] = {"scale-in", "scale-out", "schedules"};
+    static const uint8_t bits[] = {SUSPEND_SCALE_IN, SUSPEND_SCALE_OUT, SUSPEND_SCHEDULES};
+    mmec_ctx *ctx = c->ctx;
+    const ast_item *first = NULL;
+    for (const ast_item *it = at->items; it; it = it->next) {
+        if (it->kind != ITEM_SUSPEND)
+            continue;
+        if (first) {
+            diag_error(ctx, "duplicate", it->loc, "this setting is given twice in the block");
+            diag_note(ctx, first->loc, "first given here; write 'suspend' once, with every "
+                      "direction it suspends");
+            continue;
+        }
+        first = it;
+        t->suspend_loc = it->loc;
+        for (const ast_word *w = it->words; w; w = w->next) {
+            size_t k = 0;
+            while (k < 3 && !(strlen(words[k]) == w->t.len &&
+                              memcmp(words[k], w->t.s, w->t.len) == 0))
+                k++;
+            if (k == 3) {
+                diag_error(ctx, "suspend", w->t.loc, "'%s' cannot be suspended: expected "
+                           "scale-in, scale-out or schedules", quote(c, &w->t));
+                const char *best = util_closest(w->t.s, w->t.len, words, 3, sizeof words[0]);
+                if (best)
+                    diag_note(ctx, w->t.loc, "did you mean '%s'?", best);
+            } else if (t->suspended & bits[k]) {
+                diag_error(ctx, "duplicate", w->t.loc, "'%s' is suspended twice", words[k]);
+            } else {
+                t->suspended |= bits[k];
+            }
+        }
+    }
+}
+
 /* The block's `scale on ...` policies, with the block's cooldown and model as their defaults. */
 static void block_policies(checker *c, const ast_target *at, target *t,
                            const block_settings seen, const char *what) {
@@ -1757,6 +1795,7 @@ static void check_block(checker *c, const ast_target *at) {
         set_capacity(c, t, seen[ITEM_CAPACITY]);
     if (seen[ITEM_HOOK])
         diag_error(ctx, "not-applicable", seen[ITEM_HOOK]->loc, "'hook' belongs at the top level");
+    block_suspend(c, t, at);
     block_policies(c, at, t, seen, what);
     for (const ast_item *it = at->items; it; it = it->next) {
         sched_draft d;

@@ -17,6 +17,9 @@ struct cJSON;
 struct cJSON *emit_json_config(const policy *p);
 struct cJSON *emit_json_request(const policy *p);
 struct cJSON *emit_json_target(const target *t);
+/* A target's SuspendedState object (all three members); the caller emits it only when
+ * t->suspended is not 0. */
+struct cJSON *emit_json_suspended(const target *t);
 struct cJSON *emit_json_action(const schedule *s);
 struct cJSON *emit_json_schedule(const schedule *s);
 /* PutMetricAlarm for step policy `p`'s alarm. `actions` (the AlarmActions array, or NULL:

@@ -1137,6 +1137,21 @@ static void emit_tf(infra *in) {
             {"max_capacity", hcl_int(in, t->max_capacity)},
         };
         hcl_attrs(sb, 1, a, sizeof a / sizeof a[0]);
+        if (t->suspended) {
+            /* The provider's suspended_state block: RegisterScalableTarget's SuspendedState. */
+            strbuf_putc(sb, '\n');
+            hcl_open(sb, 1, "suspended_state");
+            hcl_attr su[] = {
+                {"dynamic_scaling_in_suspended",
+                 t->suspended & SUSPEND_SCALE_IN ? "true" : "false"},
+                {"dynamic_scaling_out_suspended",
+                 t->suspended & SUSPEND_SCALE_OUT ? "true" : "false"},
+                {"scheduled_scaling_suspended",
+                 t->suspended & SUSPEND_SCHEDULES ? "true" : "false"},
+            };
+            hcl_attrs(sb, 2, su, 3);
+            hcl_close(sb, 1);
+        }
         strbuf_puts(sb, "}\n");
     }
     /* Policies, then scheduled actions, target by target: each finds its target's name

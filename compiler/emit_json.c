@@ -261,11 +261,27 @@ cJSON *emit_json_target(const target *t) {
         return NULL;
     if (!target_members(root, t) ||
         !add_number(root, "MinCapacity", t->min_capacity) ||
-        !add_number(root, "MaxCapacity", t->max_capacity)) {
+        !add_number(root, "MaxCapacity", t->max_capacity) ||
+        (t->suspended && !add(root, "SuspendedState", emit_json_suspended(t)))) {
         cJSON_Delete(root);
         return NULL;
     }
     return root;
+}
+
+/* SuspendedState (BC SuspendedState): all three members, each true when the block suspends
+ * it, so that registering the target again resumes what the source no longer suspends. */
+cJSON *emit_json_suspended(const target *t) {
+    cJSON *s = cJSON_CreateObject();
+    if (s == NULL)
+        return NULL;
+    if (!add_bool(s, "DynamicScalingInSuspended", (t->suspended & SUSPEND_SCALE_IN) != 0) ||
+        !add_bool(s, "DynamicScalingOutSuspended", (t->suspended & SUSPEND_SCALE_OUT) != 0) ||
+        !add_bool(s, "ScheduledScalingSuspended", (t->suspended & SUSPEND_SCHEDULES) != 0)) {
+        cJSON_Delete(s);
+        return NULL;
+    }
+    return s;
 }
 
 /* ScalableTargetAction: the capacity a scheduled action applies. */

@@ -214,6 +214,25 @@ static void explain_several(text *o, const target *t, size_t nsteps) {
                    "at once, the largest capacity wins.", t->npolicies);
 }
 
+/* SuspendedState: what the target's policies and scheduled actions no longer do (UG-SUSPEND:
+ * a suspended direction stops the policies' scaling activities in that direction, and
+ * suspended scheduled scaling stops the scheduled actions; nothing else changes). */
+static void explain_suspended(text *o, const target *t) {
+    if (!t->suspended)
+        return;
+    const char *what[3];
+    size_t n = 0;
+    if (t->suspended & SUSPEND_SCALE_OUT)
+        what[n++] = "scaling out (DynamicScalingOutSuspended: no policy adds capacity)";
+    if (t->suspended & SUSPEND_SCALE_IN)
+        what[n++] = "scaling in (DynamicScalingInSuspended: no policy removes capacity)";
+    if (t->suspended & SUSPEND_SCHEDULES)
+        what[n++] = "scheduled scaling (ScheduledScalingSuspended: no scheduled action runs)";
+    para(o, 2, "Suspended: %s%s%s%s%s. Resume by removing the 'suspend' line and registering "
+         "the target again.", what[0], n > 1 ? (n > 2 ? ", " : " and ") : "", n > 1 ? what[1] : "",
+         n > 2 ? " and " : "", n > 2 ? what[2] : "");
+}
+
 static void explain_target(text *o, const target *t) {
     int from_zero;
     size_t nsteps = count_steps(t, &from_zero);
@@ -242,6 +261,7 @@ static void explain_target(text *o, const target *t) {
     else
         para(o, 2, "Capacity: not declared in this file; the scalable target must already be "
                    "registered (RegisterScalableTarget) with a MinCapacity and MaxCapacity.");
+    explain_suspended(o, t);
     explain_zero(o, t, from_zero);
     explain_several(o, t, nsteps);
 }
@@ -792,6 +812,9 @@ static void explain_schedules(text *o, const target *t) {
                    "outside the new range is brought into it at once, cooldowns "
                    "notwithstanding, and %s until the next action.",
              t->npolicies ? "the policies then scale within it" : "stays there (no policy)");
+    if (t->nschedules && (t->suspended & SUSPEND_SCHEDULES))
+        para(o, 4, "Scheduled scaling is suspended (ScheduledScalingSuspended): none of these "
+                   "actions runs until it is resumed (UG-SUSPEND).");
 }
 
 /* Deployment notes, once per target. */

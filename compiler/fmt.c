@@ -472,6 +472,11 @@ static void put_item(fmt *f, const ast_item *it) {
         put_options(f, it->options);
         break;
     case ITEM_LET: put_let(f, it->let); break;
+    case ITEM_SUSPEND:     /* the words one space apart, in the order written */
+        puts_(f, "suspend");
+        for (const ast_word *w = it->words; w; w = w->next)
+            put_word(f, " ", w->t);
+        break;
     default: break;       /* options only follow a policy's metric or a schedule */
     }
     end_line(f, it->loc.end);

@@ -295,7 +295,7 @@ static const char *const keywords[] = {
     "add", "aggregate", "async", "capacity", "component", "cooldown", "dimensions", "endpoint",
     "every", "for", "from", "hook", "in", "instance", "let", "math", "metric", "min-change",
     "missing-data", "model", "name", "no", "of", "on", "out", "per", "remove", "scale",
-    "scale-in", "schedule", "serverless", "set", "step", "unit", "variant"};
+    "scale-in", "schedule", "serverless", "set", "step", "suspend", "unit", "variant"};
 
 /* A string literal of the language; 0 when `s` holds a character it cannot write. */
 int import_string(importer *im, const char *s, size_t n) {
@@ -542,9 +542,37 @@ static int whole_capacity(importer *im, const jnode *v) {
     return 0;
 }
 
+/* SuspendedState (BC SuspendedState): the members that are true become `suspend` words. */
+static void read_suspended(importer *im, const jnode *o, itarget *t) {
+    static const char *const keys[] = {"DynamicScalingInSuspended", "DynamicScalingOutSuspended",
+                                       "ScheduledScalingSuspended"};
+    static const unsigned bits[] = {SUSPEND_SCALE_IN, SUSPEND_SCALE_OUT, SUSPEND_SCHEDULES};
+    const jnode *ss = import_member(im, o, "SuspendedState", J_OBJ, 0);
+    if (ss == NULL)
+        return;
+    import_check_keys(im, ss, keys, 3);
+    for (size_t k = 0; k < 3; k++) {
+        const jnode *v = import_member(im, ss, keys[k], J_BOOL, 0);
+        if (v && v->boolean)
+            t->suspended |= bits[k];
+    }
+    if (t->suspended)
+        t->suspend_loc = ss->loc;
+}
+
+/* The target's block is written where its first registration was. */
+static void registered(importer *im, const jnode *o, itarget *t) {
+    if (!t->registered)
+        import_entry(im, E_TARGET, o->loc)->t = t;
+    t->registered = 1;
+}
+
 static void read_register(importer *im, const jnode *o, itarget *t) {
     if (t == NULL && (!sagemaker_only(im, o) || (t = request_target(im, o)) == NULL))
         return;
+    read_suspended(im, o, t);
+    if (t->suspended)
+        registered(im, o, t);
     const jnode *lo = import_member(im, o, "MinCapacity", J_NUM, 0);
     const jnode *hi = import_member(im, o, "MaxCapacity", J_NUM, 0);
     if (lo == NULL && hi == NULL)
@@ -566,7 +594,7 @@ static void read_register(importer *im, const jnode *o, itarget *t) {
     t->max = hi->num;
     t->min_loc = lo->loc;
     t->max_loc = hi->loc;
-    import_entry(im, E_TARGET, o->loc)->t = t;
+    registered(im, o, t);
 }
 
 static void read_policy(importer *im, const jnode *o, itarget *t) {
@@ -1204,7 +1232,8 @@ static void write_policy(importer *im, entry *e, const resolved *r, int in_block
 }
 
 static int needs_block(const itarget *t) {
-    return t->kind != TARGET_VARIANT || t->has_capacity || t->nsched_idx || t->block || t->is_async;
+    return t->kind != TARGET_VARIANT || t->has_capacity || t->nsched_idx || t->block ||
+           t->is_async || t->suspended;
 }
 
 /* Seconds since the epoch of an ISO 8601 instant as AWS writes them: YYYY-MM-DDThh:mm:ss, an
@@ -1347,6 +1376,14 @@ static void write_block(importer *im, itarget *t, resolved *res) {
         import_mark(im, at, t->max_loc);
         strbuf_puts(im->out, "\n");
         import_mark(im, line, span_join(t->min_loc, t->max_loc));
+    }
+    if (t->suspended) {
+        at = im->out->len;
+        strbuf_printf(im->out, "    suspend%s%s%s\n",
+                      t->suspended & SUSPEND_SCALE_IN ? " scale-in" : "",
+                      t->suspended & SUSPEND_SCALE_OUT ? " scale-out" : "",
+                      t->suspended & SUSPEND_SCHEDULES ? " schedules" : "");
+        import_mark(im, at, t->suspend_loc);
     }
     for (size_t k = 0; k < t->npolicies; k++) {
         size_t i = t->policies[k];
@@ -1589,7 +1626,8 @@ static mmec_status check_source(importer *im) {
         mem_fail(im->ctx);
     if (st == MMEC_OK && mmec_policy_count(child) == im->npolicies)
         for (size_t i = 0; i < im->nentries; i++)
-            if (im->entries[i].kind == E_POLICY && im->entries[i].t && im->entries[i].cfg)
+            if (im->entries[i].kind == E_POLICY && im->entries[i].t && im->entries[i].cfg &&
+                (!im->entries[i].step || im->entries[i].written_step))
                 compare(im, child, &im->entries[i]);
     mmec_format alarms = mmec_format_from_name("alarm");
     if (st == MMEC_OK && alarms != MMEC_FORMAT_COUNT &&
@@ -1616,6 +1654,7 @@ typedef struct import_arg {
     hash_table index;
     mmec_ctx *child;
     mmec_status st;
+    int flags;                     /* IMPORT_* */
 } import_arg;
 
 /* The inputs copied into one buffer, one after another, each a file of its own for the
@@ -1690,6 +1729,7 @@ static mmec_status import_source(mmec_ctx *ctx, import_arg *a) {
     im.child = &a->child;
     im.out = &a->out;
     im.index = &a->index;
+    im.for_diff = (a->flags & IMPORT_FOR_DIFF) != 0;
     if (!load_inputs(ctx, &im, a))
         return MMEC_EINPUT;
     int ok = 1;
@@ -1734,12 +1774,17 @@ static void import_fn(void *ud) {
 
 mmec_status mmec_import_inputs(mmec_ctx *ctx, const mmec_import_input *inputs, size_t n,
                                const char *target_name, char **out, size_t *outlen) {
+    return import_run(ctx, inputs, n, target_name, 0, out, outlen);
+}
+
+mmec_status import_run(mmec_ctx *ctx, const mmec_import_input *inputs, size_t n,
+                       const char *target_name, int flags, char **out, size_t *outlen) {
     *out = NULL;
     *outlen = 0;
     if (ctx->compiled || n == 0 || inputs == NULL)
         return MMEC_EUSAGE;
     ctx->compiled = 1;
-    import_arg a = {ctx, inputs, n, target_name, {0}, {0}, NULL, MMEC_OK};
+    import_arg a = {ctx, inputs, n, target_name, {0}, {0}, NULL, MMEC_OK, flags};
     mem_strbuf(ctx, &a.out);
     hash_init(&a.index, mem_allocator, ctx);
     if (mem_protect(ctx, import_fn, &a) != 0) {

@@ -56,6 +56,9 @@ typedef struct itarget {
     size_t *sched_idx;             /* indexes of its scheduled-action entries, in order (they
                                       need a block) */
     size_t nsched_idx, cap_sched_idx;
+    unsigned suspended;            /* SuspendedState: SUSPEND_* bits of the members true */
+    span suspend_loc;
+    int registered;                /* an E_TARGET entry was made for it */
     const char **lets;             /* the `let` ids written in its block, and what they hold */
     const jnode **let_defs;
     size_t nlets, cap_lets, cap_let_defs;
@@ -131,7 +134,17 @@ typedef struct importer {
     ifile *files;                  /* the inputs, by base */
     size_t nfiles;
     int failed;                    /* an error was reported by the importer itself */
+    int for_diff;                  /* IMPORT_FOR_DIFF: reading what is deployed (diff.c) */
+    int saw_alarms;                /* the inputs hold CloudWatch alarms */
 } importer;
+
+/* mmec_import_inputs with flags. IMPORT_FOR_DIFF (mmec diff reads describe-* output of a whole
+ * account): alarms that invoke no step policy of the input are passed over without a warning,
+ * and when the inputs hold no alarm at all the step policies are left out without an error
+ * (their alarms are then not compared). */
+enum { IMPORT_FOR_DIFF = 1 };
+mmec_status import_run(mmec_ctx *ctx, const mmec_import_input *inputs, size_t n,
+                       const char *target, int flags, char **out, size_t *outlen);
 
 /* Diagnostics located in the input file that holds `loc`. */
 void import_report(importer *im, mmec_severity sev, const char *code, span loc,

@@ -736,6 +736,25 @@ MMEC_API mmec_status mmec_run_activity(mmec_run *r, size_t k, const char *status
 MMEC_API mmec_status mmec_run_state_save(mmec_run *r, char **out, size_t *len);
 MMEC_API mmec_status mmec_run_state_load(mmec_run *r, const char *json, size_t len);
 
+/* ---- Drift: a source against what is deployed (mmec diff) -------------------------------
+ * Compiles `len` bytes of source `src` named `name` in `ctx` (once per context, as
+ * mmec_compile_string), imports the `n` deployed JSON inputs (what `aws application-autoscaling
+ * describe-scalable-targets`, `describe-scaling-policies`, `describe-scheduled-actions` and
+ * `aws cloudwatch describe-alarms` print, any subset, pages one after another; or any input
+ * mmec_import_inputs reads) and compares the two per scalable target: what is only in the
+ * source, only deployed, and every member that differs (docs/diff.md). Only what the inputs
+ * cover is compared. Findings of the source and of the import go to the context's callback
+ * and count in mmec_error_count / mmec_warning_count. On MMEC_OK, `*out` holds the report
+ * (words, or JSON with MMEC_DIFF_JSON; released with mmec_buffer_free) and `*drift` is 1 when
+ * the two differ, 0 when they agree. MMEC_EINPUT when the source or the deployed JSON has
+ * errors, MMEC_EUSAGE without inputs or after a compile, MMEC_EINTERNAL when memory runs out. */
+enum {
+    MMEC_DIFF_JSON = 1        /* the report as one JSON document */
+};
+MMEC_API mmec_status mmec_diff(mmec_ctx *ctx, const char *name, const char *src, size_t len,
+                               const mmec_import_input *deployed, size_t n, int flags,
+                               char **out, size_t *len_out, int *drift);
+
 #ifdef __cplusplus
 }
 #endif

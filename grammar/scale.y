@@ -217,6 +217,7 @@ typedef struct ast_words { ast_word *head, *tail; span loc; } ast_words;
        ADD "add" AGGREGATE "aggregate" ASYNC "async" EVERY "every" FOR "for" FROM "from"
        LET "let" MATH "math" MIN_CHANGE "min-change" MISSING_DATA "missing-data" OF "of"
        REMOVE "remove" SET "set" STEP "step"
+%token SUSPEND "suspend"
 %token LBRACE "{" RBRACE "}" EQ "=" COMMA "," DOTDOT ".." NL "end of line"
        GT ">" GE ">=" LT "<" LE "<="
 
@@ -243,6 +244,8 @@ typedef struct ast_words { ast_word *head, *tail; span loc; } ast_words;
 %type <ast_adjust *> adjust
 %type <ast_tok> bound let_id keyword
 %type <ast_let *> let
+%type <ast_words> suspends
+%type <ast_tok> suspend_word
 
 %%
 
@@ -308,6 +311,23 @@ item
     | SCALE FROM name options      { $$ = item_tok(ps, ITEM_FROM_ZERO, @$, $3);
                                      $$->options = $4.head; }
     | let                          { $$ = item_new(ps, ITEM_LET, @$); $$->let = $1; }
+    | SUSPEND suspends             { $$ = item_new(ps, ITEM_SUSPEND, @$); $$->words = $2.head; }
+    ;
+
+/* `suspend scale-in scale-out schedules` (commas allowed): the checker reads the words
+ * (SuspendedState). */
+suspends
+    : suspend_word                 { ast_word *w = ast_alloc(ps, sizeof *w); w->t = $1;
+                                     $$.head = $$.tail = w; $$.loc = @$; }
+    | suspends suspend_word        { ast_word *w = ast_alloc(ps, sizeof *w); w->t = $2;
+                                     $$ = $1; $$.tail->next = w; $$.tail = w; $$.loc = @$; }
+    | suspends "," suspend_word    { ast_word *w = ast_alloc(ps, sizeof *w); w->t = $3;
+                                     $$ = $1; $$.tail->next = w; $$.tail = w; $$.loc = @$; }
+    ;
+
+suspend_word
+    : SCALE_IN                     { $$ = word_at(ps, @1); }
+    | WORD                         { $$ = $1; }
     ;
 
 /* `step [on] METRIC CMP THRESHOLD OPTIONS (STEPS | ADJUST) OPTIONS` */
@@ -440,6 +460,7 @@ keyword
     | LET { $$ = word_at(ps, @1); } | MATH { $$ = word_at(ps, @1); }
     | OF { $$ = word_at(ps, @1); } | REMOVE { $$ = word_at(ps, @1); }
     | SET { $$ = word_at(ps, @1); } | STEP { $$ = word_at(ps, @1); }
+    | SUSPEND { $$ = word_at(ps, @1); }
     ;
 
 /* `schedule WHEN OPTIONS` in a block; the top-level form names its target first. */

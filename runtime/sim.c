@@ -1330,13 +1330,27 @@ static void apply_desired(sim *s, int64_t time, int32_t cur, int32_t to) {
     d->max = s->max;
 }
 
+/* SuspendedState: a suspended direction does not scale (UG-SUSPEND: dynamic scaling in that
+ * direction stops; scheduled actions still move min and max unless they are suspended too).
+ * The policies' wish stays in `want` for the reason. */
+static int32_t hold_suspended(sim *s, int32_t cur, int32_t to) {
+    uint8_t su = s->tgt->suspended;
+    if ((to > cur && (su & SUSPEND_SCALE_OUT)) || (to < cur && (su & SUSPEND_SCALE_IN))) {
+        s->d.want = to;
+        s->d.why = SIM_WHY_SUSPENDED;
+        s->d.action = SIM_ACTION_NONE;
+        return cur;
+    }
+    return to;
+}
+
 const sim_decision *sim_step_each(sim *s, int64_t time, const double *values,
                                   const uint8_t *present, double capacity) {
     if (advance_clock(s, time) != 0)
         return NULL;
     serve_warmed(s, time);
     start_decision(s, time);
-    if (s->sched_next < s->cfg.nschedule)
+    if (s->sched_next < s->cfg.nschedule && !(s->tgt->suspended & SUSPEND_SCHEDULES))
         apply_schedule(s, time);
     observed ob = observe_alarms(s, time, values, present, capacity);
     const int32_t cur = s->desired;
@@ -1344,6 +1358,8 @@ const sim_decision *sim_step_each(sim *s, int64_t time, const double *values,
     proposals pr;
     gather_proposals(s, time, cur, &pr);
     int32_t to = combine_proposals(s, &pr, cur, ob);
+    if (s->tgt->suspended)
+        to = hold_suspended(s, cur, to);
     record_alarm(s);
     if (s->cfg.decide)
         to = ask_decide_hook(s, time, cur, to);
@@ -1652,6 +1668,15 @@ size_t sim_reason(const target *tgt, const sim_decision *d, char *buf, size_t ca
         break;
     case SIM_WHY_HOOK_FAILED:
         strbuf_puts(o, "decide hook failed: the policies' decision stands");
+        break;
+    case SIM_WHY_SUSPENDED:
+        strbuf_puts(o, d->want > d->from ? "no scale out: scale-out suspended "
+                                           "(DynamicScalingOutSuspended), policy "
+                                         : "no scale in: scale-in suspended "
+                                           "(DynamicScalingInSuspended), policy ");
+        strbuf_puts(o, p && p->name ? p->name : label);
+        strbuf_puts(o, " wants ");
+        put_int(o, d->want);
         break;
     }
     return o->len;

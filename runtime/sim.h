@@ -104,7 +104,8 @@ typedef enum sim_why {
     SIM_WHY_SCHEDULE,        /* a scheduled action changed min/max */
     SIM_WHY_HOOK,            /* the decide hook replaced the decision */
     SIM_WHY_HOOK_FAILED,     /* the decide hook failed; the policies' decision stands */
-    SIM_WHY_STEP_NONE        /* a step policy's alarm is in ALARM, but no step holds the value */
+    SIM_WHY_STEP_NONE,       /* a step policy's alarm is in ALARM, but no step holds the value */
+    SIM_WHY_SUSPENDED        /* the policies wanted to scale in a suspended direction */
 } sim_why;
 
 /* What the decide hook sees at one evaluation: the decision the policies made. Arrays have

@@ -111,6 +111,8 @@ int cli_simulate(int argc, char **argv);
 int cli_run(int argc, char **argv);
 /* `mmec import` (cli_import.c): argv[0] is "import". Returns the exit code. */
 int cli_import(int argc, char **argv);
+/* `mmec diff` (cli_diff.c): argv[0] is "diff". Returns 0 (agree), 1 (drift), 2 (errors), 70. */
+int cli_diff(int argc, char **argv);
 /* Subcommands in their own files, called with argv[0] the subcommand's name; each returns
  * the exit status. */
 int cli_fmt_main(int argc, char **argv);       /* cli_fmt.c */

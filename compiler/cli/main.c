@@ -46,6 +46,7 @@ static const char HELP[] =
     "       (compile and check take --hook FILE and the --hook-* limits)\n"
     "       mmec import FILE.json [-o OUT.scale]   (mmec import --help)\n"
     "       mmec run FILE [--apply] [--once] [options]   (mmec run --help)\n"
+    "       mmec diff FILE DEPLOYED.json... | --from-aws   (mmec diff --help)\n"
     "\n"
     "Compiles a .scale file of auto-scaling policies for SageMaker endpoints into the JSON\n"
     "that AWS Application Auto Scaling accepts, after checking it against what AWS accepts\n"
@@ -55,6 +56,7 @@ static const char HELP[] =
     "  compile FILE      compile (the default command)\n"
     "  check FILE...     report diagnostics only; write nothing\n"
     "  import FILE.json  turn AWS JSON (policies, targets, CloudFormation) into .scale\n"
+    "  diff FILE JSON... compare with what is deployed (describe-* output, or --from-aws)\n"
     "  fmt FILE...       print or rewrite files in the canonical layout\n"
     "  explain FILE      describe each policy in plain words: alarms, timings, notes\n"
     "  run FILE          apply the policies (and decide hooks) to live endpoints\n"
@@ -587,6 +589,8 @@ int main(int argc, char **argv) {
         return cli_import(argc - 1, argv + 1);
     if (argc > 1 && strcmp(argv[1], "run") == 0)
         return cli_run(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "diff") == 0)
+        return cli_diff(argc - 1, argv + 1);
     options o;
     memset(&o, 0, sizeof o);
     o.color = -1;

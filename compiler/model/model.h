@@ -224,7 +224,19 @@ typedef struct target {
      * it is. */
     enum { STACK_NONE, STACK_PARAMETER, STACK_RESOURCE } stack_link;
     const char *stack_id;
+    /* `suspend scale-in | scale-out | schedules`: RegisterScalableTarget's SuspendedState
+     * (SUSPEND_* bits; 0: nothing suspended, SuspendedState left out). BC SuspendedState;
+     * UG-SUSPEND. */
+    uint8_t suspended;
+    span suspend_loc;
 } target;
+
+/* The bits of target.suspended, one per member of SuspendedState. */
+enum {
+    SUSPEND_SCALE_IN = 1,          /* DynamicScalingInSuspended */
+    SUSPEND_SCALE_OUT = 2,         /* DynamicScalingOutSuspended */
+    SUSPEND_SCHEDULES = 4          /* ScheduledScalingSuspended */
+};
 
 typedef struct model {
     target **targets;

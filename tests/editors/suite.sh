@@ -21,8 +21,8 @@ for f in "$root"/examples/*.scale "$root"/tests/golden/*/*.scale "$root"/tests/g
     case ${f##*/} in utf16-source.scale|unterminated-string.scale) continue ;; esac
     files+=("$f")
 done
-# Two cases per file (Vim, TextMate), then 15 checks.
-echo "1..$(( 2 * ${#files[@]} + 16 ))"
+# Two cases per file (Vim, TextMate), then 18 checks.
+echo "1..$(( 2 * ${#files[@]} + 18 ))"
 if ! command -v node >/dev/null || ! [ -d "$here/node_modules/vscode-textmate" ]; then
     (cd "$here" && npm ci --silent --no-audit --no-fund >/dev/null 2>&1)
 fi
@@ -62,14 +62,14 @@ for page in mmec.1 mmec-scale.5; do
     [ -n "$out" ] && echo "$out" | sed 's/^/#   /'
 done
 # Every command of `mmec --help` is in the man page.
-for c in compile check import run; do grep -q "^\.BI\? *$c\|^\.B mmec $c\|^\.BI $c " "$root/docs/mmec.1"; check "man/mmec.1-names-$c" $?; done
+for c in compile check import run diff; do grep -q "^\.BI\? *$c\|^\.B mmec $c\|^\.BI $c " "$root/docs/mmec.1"; check "man/mmec.1-names-$c" $?; done
 
 complete_words() {   # the words of a command line; prints COMPREPLY, one per line
     bash -c 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); _mmec; printf "%s\n" "${COMPREPLY[@]}"' \
         _ "$root/docs/completion/mmec.bash" "$@"
 }
 cd "$tmp" && touch a.scale b.json && mkdir -p sub
-[ "$(complete_words mmec "" | sort | tr '\n' ' ')" = "a.scale check compile import run sub " ]
+[ "$(complete_words mmec "" | sort | tr '\n' ' ')" = "a.scale check compile diff import run sub " ]
 check "bash/subcommands-and-scale-files" $?
 [ "$(complete_words mmec -f "" | tr '\n' ' ')" = "policy request " ]
 check "bash/formats" $?
@@ -79,6 +79,10 @@ check "bash/long-option" $?
 check "bash/import-takes-json" $?
 complete_words mmec import --e | grep -qx -- --endpoint && ! complete_words mmec check --e | grep -q endpoint
 check "bash/options-per-command" $?
+[ "$(complete_words mmec diff "" | sort | tr '\n' ' ')" = "a.scale sub " ] &&
+    [ "$(complete_words mmec diff a.scale "" | sort | tr '\n' ' ')" = "b.json sub " ] &&
+    complete_words mmec diff --fr | grep -qx -- --from-aws
+check "bash/diff-takes-scale-then-json" $?
 [ "$(complete_words mmec --color=n)" = "--color=never" ]
 check "bash/color-values" $?
 if command -v zsh >/dev/null; then

@@ -69,13 +69,14 @@ for src in "${cases[@]}"; do
 done
 
 # The format mmec wrote a JSON file in: pretty (one document) or JSON Lines of configurations,
-# of PutScalingPolicy requests, or of PutScheduledAction requests. (Bash only: this runs for
+# of PutScalingPolicy requests, of RegisterScalableTarget requests, or of PutScheduledAction requests. (Bash only: this runs for
 # every round trip, and each process started costs more than the check.)
 format_args() {
     local first= text=
     IFS= read -r first < "$1"
     IFS= read -r -d '' text < "$1"
     if [[ $text == *'"ScheduledActionName"'* ]]; then echo "-f schedule"
+    elif [[ $text != *'"PolicyName"'* && $text == *'"ScalableDimension"'* ]]; then echo "-f target"
     elif [ "$first" = "{" ]; then
         if [[ $text == *'"PolicyName"'* ]]; then echo "-f request"; fi
     elif [[ $text == *'"PolicyName"'* ]]; then echo "-f request"

@@ -456,6 +456,14 @@ def check_tf(path, targets, policies, schedules, alarms):
     got_t = [dict(ServiceNamespace=t["service_namespace"], ResourceId=t["resource_id"],
                   ScalableDimension=t["scalable_dimension"], MinCapacity=t["min_capacity"],
                   MaxCapacity=t["max_capacity"]) for t in tgt.values()]
+    # The suspended_state block (SuspendedState): hcl2json gives a block as a list of one.
+    for got, t in zip(got_t, tgt.values()):
+        if "suspended_state" in t:
+            ss = only(t["suspended_state"])
+            got["SuspendedState"] = {k: ss[a] for a, k in (
+                ("dynamic_scaling_in_suspended", "DynamicScalingInSuspended"),
+                ("dynamic_scaling_out_suspended", "DynamicScalingOutSuspended"),
+                ("scheduled_scaling_suspended", "ScheduledScalingSuspended"))}
     if not same(got_t, targets):
         problems.append("targets differ:\n%s\n%s" % (got_t, targets))
     got_p = []

@@ -11,6 +11,7 @@
 #include <cjson/cJSON.h>
 
 #include "emit.h"
+#include "yaml.h"
 
 /* What a deployment must know and no request says (SM-UPD is SageMaker's "Update or delete
  * endpoints that use automatic scaling", docs.aws.amazon.com/sagemaker/latest/dg/
@@ -42,6 +43,7 @@ typedef struct infra {
                                       emit_infra releases it */
     strbuf scratch;                /* one HCL string before its arena copy, or one request's
                                       compact JSON before it is quoted */
+    int yaml;                      /* CloudFormation written as YAML (yaml_emit.c) */
 } infra;
 
 static void *arena(infra *in, size_t size) { return mem_alloc(in->ctx, size); }
@@ -274,6 +276,20 @@ static void put_json(infra *in, const char *lead, cJSON *item, int depth) {
         mem_fail(in->ctx);
 }
 
+/* YAML: prints `item` (then frees it), a member `key` at `indent` when `key` is set, else
+ * its members at the top level (the template's head). */
+static void put_yaml(infra *in, const char *key, cJSON *item, int indent) {
+    if (item == NULL)
+        mem_fail(in->ctx);
+    in->tree = item;
+    int ok = key ? yaml_emit_member(&in->sb, key, item, indent, YAML_RESOURCE)
+                 : yaml_emit_members(&in->sb, item, 0, YAML_TEMPLATE);
+    in->tree = NULL;
+    cJSON_Delete(item);
+    if (!ok)
+        mem_fail(in->ctx);
+}
+
 /* One resource: `"Id": {"Type": ..., "Properties": ...}` inside Resources. */
 static void put_resource(infra *in, const char *id, const char *type, cJSON *props, int first) {
     cJSON *r = cJSON_CreateObject();
@@ -288,6 +304,8 @@ static void put_resource(infra *in, const char *id, const char *type, cJSON *pro
     cJSON *t = cJSON_DetachItemFromObject(r, "Type");
     cJSON_InsertItemInArray(r, 0, t);
     in->tree = r;    /* the text's growth below may throw: emit_infra releases the tree */
+    if (in->yaml)
+        return put_yaml(in, id, r, 2);
     strbuf_puts(&in->sb, first ? "\n    \"" : ",\n    \"");
     strbuf_puts(&in->sb, id);    /* alphanumeric: nothing to escape */
     put_json(in, "\": ", r, 2);
@@ -382,9 +400,14 @@ static void emit_cfn(infra *in) {
     if (!emit_json_add(head, "Metadata", md) || !ok)
         mem_fail(in->ctx);    /* emit_infra deletes in->tree */
     in->tree = NULL;
-    put_json(in, "", head, 0);
-    strbuf_truncate(&in->sb, in->sb.len - 2);    /* without the closing "\n}" */
-    strbuf_puts(&in->sb, ",\n  \"Resources\": {");
+    if (in->yaml) {
+        put_yaml(in, NULL, head, 0);
+        strbuf_puts(&in->sb, m->ntargets ? "Resources:\n" : "Resources: {}\n");
+    } else {
+        put_json(in, "", head, 0);
+        strbuf_truncate(&in->sb, in->sb.len - 2);    /* without the closing "\n}" */
+        strbuf_puts(&in->sb, ",\n  \"Resources\": {");
+    }
     for (size_t i = 0; i < m->ntargets; i++) {
         const target *t = m->targets[i];
         in->target_id[i] = unique(in, &in->ids[0], camel(in, target_label(in, t),
@@ -407,7 +430,8 @@ static void emit_cfn(infra *in) {
             }
         }
     }
-    strbuf_puts(&in->sb, m->ntargets ? "\n  }\n}\n" : "}\n}\n");
+    if (!in->yaml)
+        strbuf_puts(&in->sb, m->ntargets ? "\n  }\n}\n" : "}\n}\n");
 }
 
 /* --- terraform ------------------------------------------------------------------------------ */
@@ -857,6 +881,7 @@ mmec_status emit_infra(mmec_ctx *ctx, mmec_format format, char **out, size_t *le
     memset(&in, 0, sizeof in);
     in.ctx = ctx;
     in.source = base_name(ctx->src.name ? ctx->src.name : "<string>");
+    in.yaml = format == MMEC_FORMAT_CLOUDFORMATION_YAML;
     emit_begin(ctx, &in.sb, 4096);
     mem_strbuf(ctx, &in.scratch);
     for (size_t i = 0; i < 4; i++)

@@ -117,6 +117,8 @@ typedef enum mmec_format {
                                  invokes a step policy, without AlarmActions (the policy's
                                  ARN exists once it is put; cli, cloudformation and
                                  terraform wire it) */
+    MMEC_FORMAT_CLOUDFORMATION_YAML,  /* the CloudFormation template in YAML, short-form
+                                 intrinsics ("cloudformation-yaml"; a whole-file format) */
     MMEC_FORMAT_COUNT
 } mmec_format;
 
@@ -209,7 +211,7 @@ MMEC_API const char *mmec_emit_name(const mmec_ctx *ctx, mmec_format format, siz
 MMEC_API void mmec_buffer_free(mmec_ctx *ctx, char *buf);
 
 /* The format named `name` ("policy", "request", "target", "schedule", "cli",
- * "cloudformation", "terraform", "alarm"), or MMEC_FORMAT_COUNT. */
+ * "cloudformation", "terraform", "alarm", "cloudformation-yaml"), or MMEC_FORMAT_COUNT. */
 MMEC_API mmec_format mmec_format_from_name(const char *name);
 MMEC_API const char *mmec_format_name(mmec_format format);
 

@@ -11,7 +11,7 @@
 #include <cjson/cJSON.h>
 
 #include "emit.h"
-#include "yaml.h"
+#include "yaml_cfn.h"
 
 /* What a deployment must know and no request says (SM-UPD is SageMaker's "Update or delete
  * endpoints that use automatic scaling", docs.aws.amazon.com/sagemaker/latest/dg/

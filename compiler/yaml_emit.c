@@ -18,7 +18,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "yaml.h"
+#include "yaml_cfn.h"
 
 static void pad(strbuf *sb, int n) {
     static const char spaces[] = "                                ";

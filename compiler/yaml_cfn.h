@@ -1,8 +1,9 @@
-/* yaml.h: CloudFormation templates in YAML (yaml_emit.c writes, yaml_import.c reads). Private
- * to the library. Only yaml_import.c includes libyaml's header: the rest of the library sees
- * the functions below, over mmec's own types (a cJSON tree out, located jnodes in). */
-#ifndef MMEC_YAML_H
-#define MMEC_YAML_H
+/* yaml_cfn.h: CloudFormation templates in YAML (yaml_emit.c writes, yaml_import.c reads).
+ * Private to the library. Only yaml_import.c includes libyaml's header (<yaml.h>, which a
+ * header of this name in compiler/ would shadow, hence yaml_cfn.h): the rest of the library
+ * sees the functions below, over mmec's own types (a cJSON tree out, located jnodes in). */
+#ifndef MMEC_YAML_CFN_H
+#define MMEC_YAML_CFN_H
 
 #include <stddef.h>
 

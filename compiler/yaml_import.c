@@ -442,7 +442,10 @@ static void alias(yreader *r) {
 
 static void syntax_error(yreader *r) {
     const yaml_parser_t *p = &r->parser;
-    uint32_t pos = at(r, p->problem_mark);
+    /* The reader (bad UTF-8) counts bytes, in problem_offset; the others mark characters. */
+    uint32_t pos = p->error == YAML_READER_ERROR
+                 ? (uint32_t)(r->base + (p->problem_offset < r->len ? p->problem_offset : r->len))
+                 : at(r, p->problem_mark);
     span loc = {pos, pos + 1};
     size_t rel = pos - r->base;
     if (rel < r->len && r->text[rel] == '\t') {

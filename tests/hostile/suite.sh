@@ -38,8 +38,13 @@ done < <(awk '
     END { done_file() }' "$here"/lua/*.lua)
 # Hostile YAML (tests/hostile/yaml/*.yaml, each naming on its first line what stderr must
 # say) through `mmec import`, and a 100 MB file: one case each.
+# (A copy of this suite without the yaml/ folder runs its Lua cases alone.)
+shopt -s nullglob
 yamls=("$here"/yaml/*.yaml)
-echo "1..$(( ${#hooks[@]} + ${#yamls[@]} + 1 ))"
+shopt -u nullglob
+nbig=0
+[ ${#yamls[@]} -gt 0 ] && nbig=1
+echo "1..$(( ${#hooks[@]} + ${#yamls[@]} + nbig ))"
 have_time=1
 [ -x /usr/bin/time ] || have_time=0
 # Peak memory of one check: the hook's 64 MiB cap plus the process (far more under ASan).
@@ -134,6 +139,7 @@ for f in "${yamls[@]}"; do
 done
 # 100 MB of YAML (a comment, then one long plain scalar): refused by its size before it is
 # parsed (the command reads at most 64 MiB of an input: exit 74, as for JSON).
+[ $nbig = 0 ] && exit 0
 { printf '# big\nResources: '; head -c $(( 100 << 20 )) /dev/zero | tr '\0' 'x'; } > "$tmp/big.yaml"
 timeout 300 "$mmec" import "$tmp/big.yaml" > /dev/null 2> "$tmp/stderr"
 rc=$?

@@ -41,9 +41,13 @@ static int looks_typed(const char *s, size_t n) {
         "~", "null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE",
         "yes", "Yes", "YES", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF",
         "y", "Y", "n", "N", "<<", "="};
-    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
-        if (strcmp(s, words[i]) == 0)
-            return 1;
+    /* Most strings start with none of the words' or numbers' first characters. */
+    if (strchr("~nNtTfFyYoO<=+-.0123456789", s[0]) == NULL)
+        return 0;
+    if (n <= 5)
+        for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+            if (strcmp(s, words[i]) == 0)
+                return 1;
     size_t i = s[0] == '+' || s[0] == '-' ? 1 : 0;
     if (i >= n || !((s[i] >= '0' && s[i] <= '9') || s[i] == '.'))
         return 0;
@@ -56,24 +60,25 @@ static int looks_typed(const char *s, size_t n) {
     return 1;
 }
 
-/* Whether `s` needs double quotes: a control character, or NEL, LS, PS (line breaks in YAML
- * 1.1) or a byte order mark, which a reader would not keep as they are. */
+/* Whether the byte at s[i] starts NEL, LS, PS (line breaks in YAML 1.1) or a byte order
+ * mark, which a reader would not keep as they are. */
+static int odd_unicode(const unsigned char *s, size_t n, size_t i) {
+    unsigned char c = s[i];
+    return (c == 0xC2 && i + 1 < n && s[i + 1] == 0x85) ||
+           (c == 0xE2 && i + 2 < n && s[i + 1] == 0x80 && (s[i + 2] == 0xA8 || s[i + 2] == 0xA9)) ||
+           (c == 0xEF && i + 2 < n && s[i + 1] == 0xBB && s[i + 2] == 0xBF);
+}
+
+/* Whether `s` needs double quotes: a control character, or odd_unicode. */
 static int needs_escapes(const unsigned char *s, size_t n) {
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = s[i];
-        if (c < 0x20 || c == 0x7F)
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < 0x20 || s[i] == 0x7F || (s[i] >= 0xC2 && odd_unicode(s, n, i)))
             return 1;
-        if (c == 0xC2 && i + 1 < n && s[i + 1] == 0x85)
-            return 1;
-        if (c == 0xE2 && i + 2 < n && s[i + 1] == 0x80 && (s[i + 2] == 0xA8 || s[i + 2] == 0xA9))
-            return 1;
-        if (c == 0xEF && i + 2 < n && s[i + 1] == 0xBB && s[i + 2] == 0xBF)
-            return 1;
-    }
     return 0;
 }
 
-/* Whether `s` may be written plain; `flow` inside [...] (where ",[]{}" end a scalar). */
+/* Whether `s` may be written plain; `flow` inside [...] (where ",[]{}" end a scalar). One
+ * pass over the bytes. */
 static int plain_ok(const char *s, size_t n, int flow) {
     if (n == 0)
         return 0;
@@ -85,13 +90,24 @@ static int plain_ok(const char *s, size_t n, int flow) {
         return 0;
     if (s[n - 1] == ' ' || s[n - 1] == ':')
         return 0;
+    /* 1 for the bytes that need a closer look in a block scalar: control characters, ':',
+       '#', DEL and the first bytes of odd_unicode's characters; one load per byte. */
+    static const unsigned char look[256] = {
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+        [':'] = 1, ['#'] = 1, [0x7F] = 1, [0xC2] = 1, [0xE2] = 1, [0xEF] = 1,
+    };
     for (size_t i = 0; i < n; i++) {
-        char c = s[i];
+        unsigned char c = (unsigned char)s[i];
+        if (!look[c] && !flow)
+            continue;
+        if (c < 0x20 || c == 0x7F || (c >= 0xC2 && odd_unicode((const unsigned char *)s, n, i)))
+            return 0;
         if ((c == ':' && (s[i + 1] == ' ' || flow)) || (c == '#' && i > 0 && s[i - 1] == ' ') ||
-            (flow && strchr(",[]{}?", c) != NULL))
+            (flow && strchr(",[]{}?", c) != NULL && c != '\0'))
             return 0;
     }
-    return !needs_escapes((const unsigned char *)s, n) && !looks_typed(s, n);
+    return !looks_typed(s, n);
 }
 
 static void double_quoted(strbuf *sb, const char *s, size_t n) {

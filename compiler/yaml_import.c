@@ -158,6 +158,8 @@ static int decimal(const char *s) {
 /* Types `v` (a string so far) as YAML 1.2's core schema types a plain scalar. */
 static void resolve_plain(jnode *v) {
     const char *s = v->s;
+    if (s[0] != '\0' && strchr("~nNtTfF+-.0123456789", s[0]) == NULL)
+        return;      /* most scalars: a name, a type, a word */
     static const char *const nulls[] = {"", "~", "null", "Null", "NULL"};
     static const char *const trues[] = {"true", "True", "TRUE"};
     static const char *const falses[] = {"false", "False", "FALSE"};

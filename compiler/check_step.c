@@ -9,6 +9,7 @@
 
 #include "catalog.h"
 #include "check_int.h"
+#include "decimal.h"
 #include "internal.h"
 
 #define MAX_STEPS 20               /* step adjustments per policy (UG-Q) */
@@ -226,14 +227,16 @@ static int read_adjust(checker *c, const ast_adjust *adj, draft *d) {
     return 1;
 }
 
-/* A bound written as a metric value, as an offset from the threshold (AWS.md §1.4). */
+/* A bound written as a metric value, as an offset from the threshold (AWS.md §1.4), taken in
+ * decimal: `0.3..` above a threshold of 0.2 is the offset 0.1 that was meant, not the binary
+ * difference 0.09999999999999998 (decimal.h). */
 static int read_bound(checker *c, policy *p, const ast_metric *am, const ast_tok *t,
                       double threshold, double *out) {
     double v = 0;
     c->quiet = 1;
     int ok = check_metric_value(c, p, am, t, (t->quoted & VALUE_PERCENT) != 0, &v);
     c->quiet = 0;
-    *out = v - threshold;
+    *out = decimal_offset(v, threshold);
     return ok;
 }
 

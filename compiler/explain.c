@@ -21,6 +21,7 @@
 #include "alarms.h"
 #include "catalog.h"
 #include "check.h"
+#include "decimal.h"
 #include "emit.h"
 #include "internal.h"
 #define DEFAULT_COOLDOWN 300   /* SageMaker targets (AWS.md §4.3, §6.6); a step policy's
@@ -507,15 +508,15 @@ static void explain_step_alarm(text *o, const policy *p) {
 }
 
 /* The metric values of one step: "from 80% to 90%", "90% and above", "20% and below". The
- * bounds are offsets from the threshold (AWS.md §1.4). */
+ * bounds are offsets from the threshold (AWS.md §1.4), added in decimal as they were taken. */
 static const char *range_phrase(mmec_ctx *ctx, const cw_alarm *a, const step_adjustment *s) {
     if (s->has_lower && s->has_upper)
-        return mem_printf(ctx, "from %s to %s", say_value(ctx, a, a->threshold + s->lower),
-                          say_value(ctx, a, a->threshold + s->upper));
+        return mem_printf(ctx, "from %s to %s", say_value(ctx, a, decimal_sum(a->threshold, s->lower)),
+                          say_value(ctx, a, decimal_sum(a->threshold, s->upper)));
     if (s->has_lower)
-        return mem_printf(ctx, "%s and above", say_value(ctx, a, a->threshold + s->lower));
+        return mem_printf(ctx, "%s and above", say_value(ctx, a, decimal_sum(a->threshold, s->lower)));
     if (s->has_upper)
-        return mem_printf(ctx, "%s and below", say_value(ctx, a, a->threshold + s->upper));
+        return mem_printf(ctx, "%s and below", say_value(ctx, a, decimal_sum(a->threshold, s->upper)));
     return "any value";
 }
 

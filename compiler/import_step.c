@@ -8,7 +8,7 @@
  * in any of the inputs. Each step policy becomes one `step` statement (or `scale from zero`)
  * in its target's block, the alarm's threshold and the steps' bounds written as metric values:
  * a bound is an offset from the threshold (UG-STEP), so the value written is bound + threshold,
- * added in decimal so that the compiler's value − threshold gives the bound back. Metric math
+ * added in decimal as the compiler takes value − threshold in decimal (decimal.h). Metric math
  * (Metrics) becomes `let` lines and `math "EXPR"`. */
 #include <math.h>
 #include <stdio.h>
@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "catalog.h"
+#include "decimal.h"
 #include "import.h"
 #include "internal.h"
 
@@ -349,125 +350,18 @@ int import_uses_async(importer *im, const entry *e) {
 
 /* ---- Metric values: threshold + bound, in decimal ---- */
 
-/* A decimal number: digits (most significant first, no leading zeros) times 10^exp. */
-typedef struct decimal {
-    int neg;
-    char d[64];
-    int n, exp;
-} decimal;
-
-static int parse_decimal(const char *s, decimal *x) {
-    memset(x, 0, sizeof *x);
-    if (*s == '-') {
-        x->neg = 1;
-        s++;
-    }
-    int point = -1, k = 0;
-    for (; *s && *s != 'e' && *s != 'E'; s++, k++) {
-        if (*s == '.') {
-            point = k--;
-            continue;
-        }
-        if (x->n == 0 && *s == '0') {
-            if (point >= 0)
-                x->exp--;
-            continue;
-        }
-        if (x->n >= (int)sizeof x->d)
-            return 0;
-        x->d[x->n++] = *s;
-        if (point >= 0)
-            x->exp--;
-    }
-    if (*s)
-        x->exp += atoi(s + 1);
-    return 1;
-}
-
-/* The exact decimal sum of two shortest texts, or NULL when the digits do not fit (then the
- * caller writes the double's own text). */
-static const char *decimal_sum(importer *im, const char *a, const char *b) {
-    decimal x, y;
-    if (!parse_decimal(a, &x) || !parse_decimal(b, &y))
-        return NULL;
-    if (x.n == 0)
-        return b;
-    if (y.n == 0)
-        return a;
-    int lo = x.exp < y.exp ? x.exp : y.exp;
-    int hx = x.exp + x.n, hy = y.exp + y.n, hi = (hx > hy ? hx : hy) + 1;
-    if (hi - lo > 120)
-        return NULL;
-    int w = hi - lo, vx[128] = {0}, vy[128] = {0}, r[128] = {0};
-    /* Little-endian digit vectors, aligned at 10^lo. */
-    for (int i = 0; i < x.n; i++)
-        vx[x.exp - lo + x.n - 1 - i] = x.d[i] - '0';
-    for (int i = 0; i < y.n; i++)
-        vy[y.exp - lo + y.n - 1 - i] = y.d[i] - '0';
-    int neg = x.neg;
-    if (x.neg == y.neg) {
-        int carry = 0;
-        for (int i = 0; i < w; i++) {
-            int t = vx[i] + vy[i] + carry;
-            r[i] = t % 10;
-            carry = t / 10;
-        }
-    } else {
-        int cmp = 0;
-        for (int i = w - 1; i >= 0 && cmp == 0; i--)
-            cmp = vx[i] - vy[i];
-        int *big = cmp >= 0 ? vx : vy, *small = cmp >= 0 ? vy : vx;
-        neg = cmp >= 0 ? x.neg : y.neg;
-        int borrow = 0;
-        for (int i = 0; i < w; i++) {
-            int t = big[i] - small[i] - borrow;
-            borrow = t < 0;
-            r[i] = t + (borrow ? 10 : 0);
-        }
-    }
-    int top = w - 1, bot = 0;
-    while (top >= 0 && r[top] == 0)
-        top--;
-    if (top < 0)
-        return "0";
-    while (r[bot] == 0)
-        bot++;
-    /* value = r[top..bot] x 10^(lo + bot); plain digits when short, else an exponent. */
-    strbuf sb;
-    mem_strbuf(im->ctx, &sb);
-    if (neg)
-        strbuf_puts(&sb, "-");
-    int e_top = lo + top;              /* the power of ten of the first digit */
-    if (e_top >= -6 && e_top < 15) {
-        for (int p = e_top > 0 ? e_top : 0; p >= lo + bot || p >= 0; p--) {
-            int i = p - lo;
-            char c = (char)('0' + (i >= 0 && i <= top ? r[i] : 0));
-            strbuf_put(&sb, &c, 1);
-            if (p == 0 && lo + bot < 0)
-                strbuf_puts(&sb, ".");
-        }
-    } else {
-        for (int i = top; i >= bot; i--) {
-            char c = (char)('0' + r[i]);
-            strbuf_put(&sb, &c, 1);
-            if (i == top && top > bot)
-                strbuf_puts(&sb, ".");
-        }
-        strbuf_printf(&sb, "e%+d", e_top);
-    }
-    const char *out = mem_strndup(im->ctx, sb.data, sb.len);
-    strbuf_free(&sb);
-    return out;
-}
-
 /* The text of the metric value bound + threshold, which the compiler turns back into the
- * bound as value − threshold (in doubles, check_step.c's read_bound). Among the doubles near
- * the sum, those whose difference with the threshold is the bound exactly, the one with the
- * shortest text; the decimal sum of the two shortest texts when it is one of them (0.2 + 0.1
- * is 0.3, not 0.30000000000000004) or when none is: then no value written in .scale gives
- * this bound back, and the comparison after compiling reports the difference. */
+ * bound as value − threshold in decimal (check_step.c's read_bound, decimal.h): the exact
+ * decimal sum of the two shortest texts (0.2 + 0.1 is 0.3, not 0.30000000000000004). When
+ * that sum has too many digits to read back as itself, the shortest text among the doubles
+ * near it that give the bound back; when none does, no value written in .scale gives this
+ * bound back, and the comparison after compiling reports the difference. */
 static const char *value_text(importer *im, double threshold, double bound) {
-    const char *dec = decimal_sum(im, import_number(im, threshold), import_number(im, bound));
+    char a[40], b[40], sum[160];
+    decimal_shortest(threshold, a, sizeof a);
+    decimal_shortest(bound, b, sizeof b);
+    if (decimal_add(a, b, 0, sum, sizeof sum) && decimal_offset(strtod(sum, NULL), threshold) == bound)
+        return mem_strdup(im->ctx, sum);
     const char *best = NULL;
     double x0 = threshold + bound;
     for (int dir = -1; dir <= 1; dir += 2) {
@@ -475,16 +369,13 @@ static const char *value_text(importer *im, double threshold, double bound) {
         for (int k = 0; k < 64 && isfinite(x); k++, x = nextafter(x, dir * INFINITY)) {
             if (dir > 0 && k == 0)
                 continue;      /* x0 itself is looked at going down */
-            if (x - threshold != bound)
+            if (decimal_offset(x, threshold) != bound)
                 continue;
             const char *t = import_number(im, x);
             if (best == NULL || strlen(t) < strlen(best))
                 best = t;
         }
     }
-    if (dec && (best == NULL || (strtod(dec, NULL) - threshold == bound &&
-                                 strlen(dec) <= strlen(best))))
-        return dec;
     return best ? best : import_number(im, x0);
 }
 

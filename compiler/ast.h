@@ -74,7 +74,10 @@ typedef enum ast_item_kind {
     ITEM_FOR,                  /* `for N [of M]`: a, b (absent without `of`) */
     ITEM_MISSING_DATA,         /* `missing-data WORD`: a */
     ITEM_AGGREGATE,            /* `aggregate avg|min|max`: a */
-    ITEM_MIN_CHANGE            /* `min-change N`: a */
+    ITEM_MIN_CHANGE,           /* `min-change N`: a */
+    /* After a block's name: `from resource|parameter ID` (a the word, b the id), put first
+     * among the block's items. */
+    ITEM_STACK_LINK
 } ast_item_kind;
 
 struct ast_scale;

@@ -1597,6 +1597,41 @@ static void warn_from_zero(checker *c, const ast_target *at, const target *t,
               diag_line_of(ctx, at->loc.start));
 }
 
+/* `NAME from resource ID` / `NAME from parameter ID`: where a stack (CloudFormation,
+ * Terraform) takes the name. ID is a CloudFormation logical id or parameter name
+ * (alphanumeric, up to 255 characters) or a Terraform name (also '_' and '-'): the
+ * emitter of each format refuses what its format does not take. */
+static void block_stack_link(checker *c, target *t, const ast_item *it) {
+    mmec_ctx *ctx = c->ctx;
+    static const char *const words[] = {"resource", "parameter"};
+    int kind = tok_is(&it->a, "resource") ? STACK_RESOURCE
+             : tok_is(&it->a, "parameter") ? STACK_PARAMETER : STACK_NONE;
+    if (kind == STACK_NONE) {
+        diag_error(ctx, "syntax", it->a.loc, "unexpected '%s' after 'from': write 'from "
+                   "resource ID' or 'from parameter ID'", quote(c, &it->a));
+        const char *best = util_closest(it->a.s, it->a.len, words, 2, sizeof words[0]);
+        if (best)
+            diag_note(ctx, it->a.loc, "did you mean '%s'?", best);
+        return;
+    }
+    const ast_tok *id = &it->b;
+    int ok = id->len >= 1 && id->len <= 255 &&
+             ((id->s[0] >= 'a' && id->s[0] <= 'z') || (id->s[0] >= 'A' && id->s[0] <= 'Z'));
+    for (uint32_t i = 0; ok && i < id->len; i++) {
+        char ch = id->s[i];
+        ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+             ch == '_' || ch == '-';
+    }
+    if (!ok) {
+        diag_error(ctx, "invalid-name", id->loc, "invalid %s id '%s': a letter, then letters, "
+                   "digits, '_' or '-' (up to 255)", kind == STACK_RESOURCE ? "resource" : "parameter",
+                   quote(c, id));
+        return;
+    }
+    t->stack_link = kind;
+    t->stack_id = tokstr(c, id);
+}
+
 /* A block: `endpoint`, `component`, `serverless` or `async` NAME { settings, policies, schedules }.
  * Settings first, each at most once; then the policies, which read them; then the schedules. */
 static void check_block(checker *c, const ast_target *at) {
@@ -1612,6 +1647,8 @@ static void check_block(checker *c, const ast_target *at) {
     target *t = block_target(c, at, kind, is_async, seen);
     if (t == NULL)
         return;
+    if (at->items && at->items->kind == ITEM_STACK_LINK)
+        block_stack_link(c, t, at->items);
     if (seen[ITEM_INSTANCE])
         block_instance(c, t, seen[ITEM_INSTANCE]);
     if (seen[ITEM_CAPACITY])

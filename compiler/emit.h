@@ -44,6 +44,36 @@ int emit_json_compact(strbuf *sb, const struct cJSON *item);
  * without a capacity (CloudFormation, Terraform and a new registration need one) as an error
  * and returns MMEC_EINPUT. */
 mmec_status emit_infra(mmec_ctx *ctx, mmec_format format, char **out, size_t *len);
+/* CloudFormation into a template of the user's (merge.c). What the template holds besides
+ * mmec's own resources: */
+typedef struct cfn_env {
+    const char *const *taken;      /* logical ids of resources mmec does not own */
+    size_t ntaken;
+    const char *const *params;     /* the parameters it declares that mmec did not make */
+    size_t nparams;
+    const char *const *link;       /* per target of the model: the logical id of the
+                                      template's AWS::SageMaker::Endpoint (InferenceComponent)
+                                      of its name, or NULL; NULL: none */
+} cfn_env;
+
+/* ... and what mmec writes there: parameters and resources, each its object's JSON text,
+ * indented as a member of Parameters or Resources is (depth 2), without a newline at the
+ * end. Arena memory. */
+typedef struct cfn_part {
+    const char **ids, **resources;
+    size_t *lens, n, cap;
+    const char **param_ids, **params;
+    size_t *param_lens, nparams, params_cap;
+} cfn_part;
+
+/* Builds the part for `env` (every resource marked as mmec's: Metadata.mmec.Source, the
+ * source's base name). MMEC_EINPUT after reporting what CloudFormation cannot take (a
+ * target without capacity, an id that is not alphanumeric); MMEC_EINTERNAL when memory runs
+ * out. */
+mmec_status emit_cfn_part(mmec_ctx *ctx, const cfn_env *env, cfn_part *out);
+/* The source's base name, which marks mmec's resources in a template. */
+const char *emit_source_name(const mmec_ctx *ctx);
+
 /* MMEC_EINPUT after reporting an error when `t` has no capacity to register. */
 mmec_status emit_need_capacity(mmec_ctx *ctx, const target *t, const char *format);
 

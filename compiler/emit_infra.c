@@ -43,6 +43,13 @@ typedef struct infra {
                                       emit_infra releases it */
     strbuf scratch;                /* one HCL string before its arena copy, or one request's
                                       compact JSON before it is quoted */
+    /* CloudFormation into a template of the user's (emit_cfn_part): the template's resources
+     * and parameters, and the part being built (each resource's text on its own). */
+    const cfn_env *env;
+    cfn_part *part;
+    const char *const *link;       /* per target: the resource it is linked to (the
+                                      template's endpoint of its name, with --into), or NULL */
+    const target *cur;             /* Terraform: the target whose resources are written */
     int yaml;                      /* CloudFormation written as YAML (yaml_emit.c) */
 } infra;
 
@@ -276,13 +283,36 @@ static void put_json(infra *in, const char *lead, cJSON *item, int depth) {
         mem_fail(in->ctx);
 }
 
-/* YAML: prints `item` (then frees it), a member `key` at `indent` when `key` is set, else
- * its members at the top level (the template's head). */
-static void put_yaml(infra *in, const char *key, cJSON *item, int indent) {
+/* Adds `text` (`len` bytes, an arena copy is made) to one of the part's lists. */
+static void part_add(infra *in, const char ***ids, const char ***texts, size_t **lens,
+                     size_t *n, size_t *cap, const char *id, const char *text, size_t len) {
+    if (*n == *cap) {
+        size_t c = *cap ? 2 * *cap : 8;
+        const char **ni = arena(in, c * sizeof *ni), **nt = arena(in, c * sizeof *nt);
+        size_t *nl = arena(in, c * sizeof *nl);
+        if (*n) {
+            memcpy(ni, *ids, *n * sizeof *ni);
+            memcpy(nt, *texts, *n * sizeof *nt);
+            memcpy(nl, *lens, *n * sizeof *nl);
+        }
+        *ids = ni;
+        *texts = nt;
+        *lens = nl;
+        *cap = c;
+    }
+    (*ids)[*n] = id;
+    (*texts)[*n] = mem_strndup(in->ctx, text, len);
+    (*lens)[*n] = len;
+    (*n)++;
+}
+
+/* YAML: prints `item` (then frees it), a member `key` at `indent` whose members are ordered
+ * by `order` when `key` is set, else its members at the top level (the template's head). */
+static void put_yaml(infra *in, const char *key, cJSON *item, int indent, yaml_order order) {
     if (item == NULL)
         mem_fail(in->ctx);
     in->tree = item;
-    int ok = key ? yaml_emit_member(&in->sb, key, item, indent, YAML_RESOURCE)
+    int ok = key ? yaml_emit_member(&in->sb, key, item, indent, order)
                  : yaml_emit_members(&in->sb, item, 0, YAML_TEMPLATE);
     in->tree = NULL;
     cJSON_Delete(item);
@@ -290,25 +320,52 @@ static void put_yaml(infra *in, const char *key, cJSON *item, int indent) {
         mem_fail(in->ctx);
 }
 
-/* One resource: `"Id": {"Type": ..., "Properties": ...}` inside Resources. */
-static void put_resource(infra *in, const char *id, const char *type, cJSON *props, int first) {
-    cJSON *r = cJSON_CreateObject();
-    if (r == NULL || !emit_json_add(r, "Properties", props) ||
-        !cJSON_AddStringToObject(r, "Type", type)) {
+/* Prints `obj` (then frees it) as member `id` of Resources (`params` 0) or Parameters: into
+ * the template, or as a text of its own into the part. */
+static void put_member(infra *in, const char *id, cJSON *obj, int first, int params) {
+    in->tree = obj;    /* the text's growth below may throw: emit_infra releases the tree */
+    if (in->part == NULL && in->yaml)
+        return put_yaml(in, id, obj, 2, params ? YAML_AS_IS : YAML_RESOURCE);
+    if (in->part == NULL) {
+        strbuf_puts(&in->sb, first ? "\n    \"" : ",\n    \"");
+        strbuf_puts(&in->sb, id);    /* an id: letters, digits, '_' and '-', nothing to escape */
+        put_json(in, "\": ", obj, 2);
+        return;
+    }
+    size_t at = in->sb.len;
+    put_json(in, "", obj, 2);
+    cfn_part *pt = in->part;
+    if (params)
+        part_add(in, &pt->param_ids, &pt->params, &pt->param_lens, &pt->nparams,
+                 &pt->params_cap, id, in->sb.data + at, in->sb.len - at);
+    else
+        part_add(in, &pt->ids, &pt->resources, &pt->lens, &pt->n, &pt->cap, id,
+                 in->sb.data + at, in->sb.len - at);
+    strbuf_truncate(&in->sb, at);
+}
+
+/* One resource: `"Id": {"Type": ..., "DependsOn": ..., "Properties": ...}` inside Resources.
+ * `depends` (NULL: none) is the logical id it must wait for. Into a template of the user's,
+ * it carries mmec's mark, Metadata {"mmec": {"Source": FILE}} (with the parameter it made,
+ * "Parameter", on a scalable target): what a later run replaces (emit_cfn_part). */
+static void put_resource(infra *in, const char *id, const char *type, cJSON *props, int first,
+                         const char *depends, const char *param) {
+    cJSON *r = cJSON_CreateObject(), *meta = NULL, *mark = NULL;
+    int ok = r && cJSON_AddStringToObject(r, "Type", type) &&
+             (depends == NULL || cJSON_AddStringToObject(r, "DependsOn", depends));
+    if (ok && in->part) {
+        ok = (meta = cJSON_AddObjectToObject(r, "Metadata")) != NULL &&
+             (mark = cJSON_AddObjectToObject(meta, "mmec")) != NULL &&
+             cJSON_AddStringToObject(mark, "Source", in->source) &&
+             (param == NULL || cJSON_AddStringToObject(mark, "Parameter", param));
+    }
+    if (!ok || !emit_json_add(r, "Properties", props)) {
         cJSON_Delete(r);
-        if (r == NULL)
+        if (!ok)
             cJSON_Delete(props);
         mem_fail(in->ctx);
     }
-    /* Type first, as templates are written. */
-    cJSON *t = cJSON_DetachItemFromObject(r, "Type");
-    cJSON_InsertItemInArray(r, 0, t);
-    in->tree = r;    /* the text's growth below may throw: emit_infra releases the tree */
-    if (in->yaml)
-        return put_yaml(in, id, r, 2);
-    strbuf_puts(&in->sb, first ? "\n    \"" : ",\n    \"");
-    strbuf_puts(&in->sb, id);    /* alphanumeric: nothing to escape */
-    put_json(in, "\": ", r, 2);
+    put_member(in, id, r, first, 0);
 }
 
 static cJSON *target_props(const target *t) {
@@ -334,6 +391,93 @@ static cJSON *target_props(const target *t) {
     }
     cJSON_Delete(props);
     return NULL;
+}
+
+/* A target's name in a stack: `from parameter P` {"Ref": P}; `from resource R` of an
+ * endpoint {"Fn::GetAtt": [R, "EndpointName"]} (an AWS::SageMaker::Endpoint's Ref is its ARN;
+ * EndpointName is one of its attributes: CFN-SM, readOnlyProperties). An inference
+ * component's attributes do not include its name (CFN-SM), so a component linked to its
+ * resource keeps the name as written (and waits for the resource: DependsOn). NULL: the
+ * name as written. */
+static const char *link_of(const infra *in, size_t ti) {
+    const target *t = in->ctx->model.targets[ti];
+    return t->stack_link == STACK_RESOURCE ? t->stack_id : in->link ? in->link[ti] : NULL;
+}
+
+static cJSON *name_ref(const infra *in, size_t ti) {
+    const target *t = in->ctx->model.targets[ti];
+    const char *res = link_of(in, ti);
+    if (t->stack_link == STACK_PARAMETER) {
+        cJSON *r = cJSON_CreateObject();
+        if (r && !cJSON_AddStringToObject(r, "Ref", t->stack_id)) {
+            cJSON_Delete(r);
+            return NULL;
+        }
+        return r;
+    }
+    if (res == NULL || t->kind == TARGET_COMPONENT)
+        return NULL;
+    cJSON *r = cJSON_CreateObject(), *a = r ? cJSON_AddArrayToObject(r, "Fn::GetAtt") : NULL;
+    cJSON *x = a ? cJSON_CreateString(res) : NULL, *y = x ? cJSON_CreateString("EndpointName") : NULL;
+    if (y == NULL) {
+        cJSON_Delete(x);
+        cJSON_Delete(r);
+        return NULL;
+    }
+    cJSON_AddItemToArray(a, x);
+    cJSON_AddItemToArray(a, y);
+    return r;
+}
+
+/* The text of Fn::Sub that makes the ResourceId: the name replaced by ${P} or
+ * ${R.EndpointName}. NULL when the name stays as written. */
+static const char *resource_sub(infra *in, size_t ti) {
+    const target *t = in->ctx->model.targets[ti];
+    const char *res = link_of(in, ti), *var;
+    if (t->stack_link == STACK_PARAMETER)
+        var = t->stack_id;
+    else if (res && t->kind != TARGET_COMPONENT)
+        var = mem_cat(in->ctx, res, ".EndpointName", (char *)NULL);
+    else
+        return NULL;
+    size_t head = strlen(t->resource_id) - strlen(strstr(t->resource_id, "/") + 1);
+    return mem_printf(in->ctx, "%.*s${%s}%s", (int)head, t->resource_id, var,
+                      t->resource_id + head + strlen(t->name));
+}
+
+/* Replaces, in `item`, the value of every dimension that names the target ({"Name":
+ * "EndpointName" or "InferenceComponentName", "Value": NAME}) by the name's reference. 0 when
+ * memory ran out. */
+static int refer_dims(cJSON *item, const target *t, const cJSON *ref) {
+    const char *dim = t->kind == TARGET_COMPONENT ? "InferenceComponentName" : "EndpointName";
+    for (cJSON *c = item ? item->child : NULL; c; c = c->next)
+        if (!refer_dims(c, t, ref))
+            return 0;
+    if (item == NULL || !cJSON_IsObject(item))
+        return 1;
+    const cJSON *n = cJSON_GetObjectItemCaseSensitive(item, "Name");
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(item, "Value");
+    if (cJSON_IsString(n) && strcmp(n->valuestring, dim) == 0 && cJSON_IsString(v) &&
+        strcmp(v->valuestring, t->name) == 0) {
+        cJSON *copy = cJSON_Duplicate(ref, 1);
+        return copy && cJSON_ReplaceItemInObjectCaseSensitive(item, "Value", copy);
+    }
+    return 1;
+}
+
+/* `props` with the target's name as its stack reference, or NULL (props freed) when memory
+ * runs out. */
+static cJSON *refer(infra *in, size_t ti, cJSON *props) {
+    cJSON *ref = props ? name_ref(in, ti) : NULL;
+    if (ref == NULL)
+        return props;
+    int ok = refer_dims(props, in->ctx->model.targets[ti], ref);
+    cJSON_Delete(ref);
+    if (!ok) {
+        cJSON_Delete(props);
+        return NULL;
+    }
+    return props;
 }
 
 static cJSON *policy_props(const policy *p, const char *target_id) {
@@ -369,6 +513,130 @@ static cJSON *alarm_props(const policy *p, const char *policy_id) {
     return emit_json_alarm(p, actions);
 }
 
+/* The parameter of `from parameter P`: a String whose default is the name as written,
+ * constrained as SageMaker names are (SMM EndpointName, InferenceComponentName). */
+static cJSON *param_object(infra *in, const target *t) {
+    const char *what = t->kind == TARGET_COMPONENT ? "inference component" : "endpoint";
+    cJSON *o = cJSON_CreateObject();
+    if (o == NULL || !cJSON_AddStringToObject(o, "Type", "String") ||
+        !cJSON_AddStringToObject(o, "Default", t->name) ||
+        !cJSON_AddStringToObject(o, "AllowedPattern", "^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$") ||
+        !cJSON_AddStringToObject(o, "Description",
+                                 mem_printf(in->ctx, "Name of the SageMaker %s that %s calls "
+                                            "%s", what, in->source, t->name))) {
+        cJSON_Delete(o);
+        return NULL;
+    }
+    return o;
+}
+
+static int env_has(const char *const *ids, size_t n, const char *id) {
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(ids[i], id) == 0)
+            return 1;
+    return 0;
+}
+
+/* The parameters the template gets: one per `from parameter` id, unless the user's template
+ * already declares it (the user's own parameter is then used as it is). */
+static void cfn_params(infra *in, int *first) {
+    const model *m = &in->ctx->model;
+    for (size_t i = 0; i < m->ntargets; i++) {
+        const target *t = m->targets[i];
+        if (t->stack_link != STACK_PARAMETER)
+            continue;
+        int seen = in->env && env_has(in->env->params, in->env->nparams, t->stack_id);
+        for (size_t k = 0; k < i && !seen; k++)
+            seen = m->targets[k]->stack_link == STACK_PARAMETER &&
+                   strcmp(m->targets[k]->stack_id, t->stack_id) == 0;
+        if (seen)
+            continue;
+        if (in->part == NULL)
+            strbuf_puts(&in->sb, !*first ? "" : in->yaml ? "Parameters:\n"
+                                                          : ",\n  \"Parameters\": {");
+        cJSON *o = param_object(in, t);
+        if (o == NULL)
+            mem_fail(in->ctx);
+        put_member(in, t->stack_id, o, *first, 1);
+        *first = 0;
+    }
+    if (!*first && in->part == NULL && !in->yaml)
+        strbuf_puts(&in->sb, "\n  }");
+}
+
+/* Whether the parameter `id` is made by this run (and so marked on its first target). */
+static int param_made_by(const infra *in, size_t ti) {
+    const model *m = &in->ctx->model;
+    const target *t = m->targets[ti];
+    if (t->stack_link != STACK_PARAMETER ||
+        (in->env && env_has(in->env->params, in->env->nparams, t->stack_id)))
+        return 0;
+    for (size_t k = 0; k < ti; k++)
+        if (m->targets[k]->stack_link == STACK_PARAMETER &&
+            strcmp(m->targets[k]->stack_id, t->stack_id) == 0)
+            return 0;
+    return 1;
+}
+
+static cJSON *stack_target_props(infra *in, size_t ti) {
+    cJSON *props = target_props(in->ctx->model.targets[ti]);
+    const char *sub = props ? resource_sub(in, ti) : NULL;
+    if (sub) {
+        cJSON *o = cJSON_CreateObject();
+        if (o == NULL || !cJSON_AddStringToObject(o, "Fn::Sub", sub) ||
+            !cJSON_ReplaceItemInObjectCaseSensitive(props, "ResourceId", o)) {
+            cJSON_Delete(o);
+            cJSON_Delete(props);
+            return NULL;
+        }
+    }
+    return props;
+}
+
+/* The resources, in the order a deployment needs them: each target (DependsOn the endpoint
+ * or component resource it is linked to: its ResourceId alone names it by a string, AWS.md
+ * §5.1), then its policies, each DependsOn the one before it on the same target, so that
+ * CloudFormation puts them one after the other: policies of one target put at once can fail
+ * with ConcurrentUpdateException (TF-17915). */
+static void cfn_resources(infra *in) {
+    const model *m = &in->ctx->model;
+    for (size_t i = 0; i < m->ntargets; i++) {
+        const target *t = m->targets[i];
+        in->target_id[i] = unique(in, &in->ids[0], camel(in, target_label(in, t),
+                                  t->kind == TARGET_COMPONENT ? "ComponentTarget" : "Target"));
+        put_resource(in, in->target_id[i], "AWS::ApplicationAutoScaling::ScalableTarget",
+                     refer(in, i, stack_target_props(in, i)), i == 0, link_of(in, i),
+                     param_made_by(in, i) ? t->stack_id : NULL);
+    }
+    /* Policies target by target, so each finds its target's id without a search. */
+    for (size_t ti = 0; ti < m->ntargets; ti++) {
+        const char *prev = NULL;
+        for (size_t k = 0; k < m->targets[ti]->npolicies; k++) {
+            const policy *p = m->targets[ti]->policies[k];
+            const char *id = unique(in, &in->ids[0], camel(in, p->name, "Policy"));
+            put_resource(in, id, "AWS::ApplicationAutoScaling::ScalingPolicy",
+                         refer(in, ti, policy_props(p, in->target_id[ti])), 0, prev, NULL);
+            prev = id;
+            /* A step policy's alarm right after it: the Ref orders them too. Its id first:
+             * the arena may throw, and a tree already built would be stranded. */
+            if (p->type == POLICY_STEP) {
+                const char *aid = unique(in, &in->ids[0], camel(in, id, "Alarm"));
+                put_resource(in, aid, "AWS::CloudWatch::Alarm",
+                             refer(in, ti, alarm_props(p, id)), 0, NULL, NULL);
+            }
+        }
+    }
+}
+
+/* Every target linked to a resource of the stack: the note that says to add DependsOn by
+ * hand has nothing left to say. */
+static int all_linked(const infra *in) {
+    for (size_t i = 0; i < in->ctx->model.ntargets; i++)
+        if (link_of(in, i) == NULL)
+            return 0;
+    return in->ctx->model.ntargets > 0;
+}
+
 /* The template is printed a resource at a time, so only one resource's tree is ever built. */
 static void emit_cfn(infra *in) {
     const model *m = &in->ctx->model;
@@ -386,7 +654,8 @@ static void emit_cfn(infra *in) {
                             "from %s: %zu scalable targets, %zu scaling policies,%s %zu "
                             "scheduled actions.", MMEC_VERSION, in->source, m->ntargets,
                             m->npolicies, alarms, m->nschedules)) && nl;
-    for (size_t i = 0; ok && i < NNOTES + 1; i++) {
+    size_t nnotes = NNOTES + !all_linked(in);
+    for (size_t i = 0; ok && i < nnotes; i++) {
         cJSON *s = cJSON_CreateString(i < NNOTES ? notes[i]
             : "CloudFormation: ResourceId is a plain string, so CloudFormation does not know a "
               "target needs its endpoint; when the endpoint is in the same stack, add "
@@ -400,38 +669,33 @@ static void emit_cfn(infra *in) {
     if (!emit_json_add(head, "Metadata", md) || !ok)
         mem_fail(in->ctx);    /* emit_infra deletes in->tree */
     in->tree = NULL;
+    int first = 1;
     if (in->yaml) {
-        put_yaml(in, NULL, head, 0);
+        put_yaml(in, NULL, head, 0, YAML_TEMPLATE);
+        cfn_params(in, &first);
         strbuf_puts(&in->sb, m->ntargets ? "Resources:\n" : "Resources: {}\n");
-    } else {
-        put_json(in, "", head, 0);
-        strbuf_truncate(&in->sb, in->sb.len - 2);    /* without the closing "\n}" */
-        strbuf_puts(&in->sb, ",\n  \"Resources\": {");
+        cfn_resources(in);
+        return;
     }
-    for (size_t i = 0; i < m->ntargets; i++) {
-        const target *t = m->targets[i];
-        in->target_id[i] = unique(in, &in->ids[0], camel(in, target_label(in, t),
-                                  t->kind == TARGET_COMPONENT ? "ComponentTarget" : "Target"));
-        put_resource(in, in->target_id[i], "AWS::ApplicationAutoScaling::ScalableTarget",
-                     target_props(t), i == 0);
-    }
-    /* Policies target by target, so each finds its target's id without a search. */
-    for (size_t ti = 0; ti < m->ntargets; ti++) {
-        for (size_t k = 0; k < m->targets[ti]->npolicies; k++) {
-            const policy *p = m->targets[ti]->policies[k];
-            const char *id = unique(in, &in->ids[0], camel(in, p->name, "Policy"));
-            put_resource(in, id, "AWS::ApplicationAutoScaling::ScalingPolicy",
-                         policy_props(p, in->target_id[ti]), 0);
-            /* A step policy's alarm right after it: the Ref orders them too. Its id first:
-             * the arena may throw, and a tree already built would be stranded. */
-            if (p->type == POLICY_STEP) {
-                const char *aid = unique(in, &in->ids[0], camel(in, id, "Alarm"));
-                put_resource(in, aid, "AWS::CloudWatch::Alarm", alarm_props(p, id), 0);
-            }
-        }
-    }
-    if (!in->yaml)
-        strbuf_puts(&in->sb, m->ntargets ? "\n  }\n}\n" : "}\n}\n");
+    put_json(in, "", head, 0);
+    strbuf_truncate(&in->sb, in->sb.len - 2);    /* without the closing "\n}" */
+    cfn_params(in, &first);
+    strbuf_puts(&in->sb, ",\n  \"Resources\": {");
+    cfn_resources(in);
+    strbuf_puts(&in->sb, m->ntargets ? "\n  }\n}\n" : "}\n}\n");
+}
+
+/* The part of a user's template mmec writes (emit_cfn_part): its parameters and resources,
+ * each a text of its own; the ids the template already uses for other things are taken. */
+static void emit_cfn_into(infra *in) {
+    const cfn_env *env = in->env;
+    for (size_t i = 0; i < env->ntaken; i++)
+        unique(in, &in->ids[0], env->taken[i]);
+    for (size_t i = 0; i < env->nparams; i++)
+        unique(in, &in->ids[0], env->params[i]);
+    int first = 1;
+    cfn_params(in, &first);
+    cfn_resources(in);
 }
 
 /* --- terraform ------------------------------------------------------------------------------ */
@@ -533,6 +797,66 @@ static const char *tf_ref(infra *in, const char *target_name, const char *attr) 
     return out;
 }
 
+/* The name of target `t` in Terraform: `var.P` for `from parameter P`,
+ * `aws_sagemaker_endpoint.R.name` for an endpoint `from resource R`; NULL: as written. */
+static const char *tf_name_ref(infra *in, const target *t) {
+    if (t->stack_link == STACK_PARAMETER)
+        return mem_cat(in->ctx, "var.", t->stack_id, (char *)NULL);
+    if (t->stack_link == STACK_RESOURCE && t->kind != TARGET_COMPONENT)
+        return mem_cat(in->ctx, "aws_sagemaker_endpoint.", t->stack_id, ".name", (char *)NULL);
+    return NULL;
+}
+
+/* A dimension's value: the current target's name reference where the dimension names it
+ * (EndpointName, InferenceComponentName), else the string. */
+static const char *tf_dim_value(infra *in, const dimension *d) {
+    const target *t = in->cur;
+    const char *ref = t ? tf_name_ref(in, t) : NULL;
+    if (ref && strcmp(d->name, t->kind == TARGET_COMPONENT ? "InferenceComponentName"
+                                                           : "EndpointName") == 0 &&
+        strcmp(d->value, t->name) == 0)
+        return ref;
+    return hcl_str(in, d->value);
+}
+
+/* A target's resource_id: the string, or with its name interpolated from its reference. */
+static const char *tf_resource_id(infra *in, const target *t) {
+    const char *ref = tf_name_ref(in, t);
+    if (ref == NULL)
+        return hcl_str(in, t->resource_id);
+    size_t head = strlen(t->resource_id) - strlen(strchr(t->resource_id, '/') + 1);
+    /* Names and variants are letters, digits and hyphens: nothing to escape. */
+    return mem_printf(in->ctx, "\"%.*s${%s}%s\"", (int)head, t->resource_id, ref,
+                      t->resource_id + head + strlen(t->name));
+}
+
+/* `variable "P"` of each `from parameter P` (once per id), its default the name written. */
+static void tf_variables(infra *in) {
+    const model *m = &in->ctx->model;
+    for (size_t i = 0; i < m->ntargets; i++) {
+        const target *t = m->targets[i];
+        int seen = t->stack_link != STACK_PARAMETER;
+        for (size_t k = 0; k < i && !seen; k++)
+            seen = m->targets[k]->stack_link == STACK_PARAMETER &&
+                   strcmp(m->targets[k]->stack_id, t->stack_id) == 0;
+        if (seen)
+            continue;
+        strbuf_puts(&in->sb, "\nvariable \"");
+        strbuf_puts(&in->sb, t->stack_id);
+        strbuf_puts(&in->sb, "\" {\n");
+        hcl_attr a[] = {
+            {"type", "string"},
+            {"default", hcl_str(in, t->name)},
+            {"description", hcl_str(in, mem_printf(in->ctx, "Name of the SageMaker %s that %s "
+                                                   "calls %s", t->kind == TARGET_COMPONENT
+                                                   ? "inference component" : "endpoint",
+                                                   in->source, t->name))},
+        };
+        hcl_attrs(&in->sb, 1, a, sizeof a / sizeof a[0]);
+        strbuf_puts(&in->sb, "}\n");
+    }
+}
+
 /* A map attribute `key = { NAME = "VALUE" ... }` of dimensions (aws_cloudwatch_metric_alarm's
  * dimensions), after a blank line: `terraform fmt` aligns no run of attributes across a
  * value of several lines. A name that is not an HCL identifier is quoted. */
@@ -550,7 +874,7 @@ static void tf_dims_map(infra *in, int depth, const dimension *dims, size_t n) {
         for (const char *c = k; ident && *c; c++)
             ident = is_alnum(*c) || *c == '_' || *c == '-';
         a[i].key = ident ? k : hcl_str(in, k);
-        a[i].value = hcl_str(in, dims[i].value);
+        a[i].value = tf_dim_value(in, &dims[i]);
     }
     hcl_attrs(sb, depth + 1, a, n);
     hcl_close(sb, depth);
@@ -620,7 +944,7 @@ static void tf_tt_queries(infra *in, const metric_query *q, size_t n) {
                 strbuf_putc(sb, '\n');
                 hcl_open(sb, 6, "dimensions");
                 hcl_attr d[] = {{"name", hcl_str(in, q->dims[k].name)},
-                                {"value", hcl_str(in, q->dims[k].value)}};
+                                {"value", tf_dim_value(in, &q->dims[k])}};
                 hcl_attrs(sb, 7, d, 2);
                 hcl_close(sb, 6);
             }
@@ -698,7 +1022,7 @@ static void tf_policy_config(infra *in, const policy *p) {
             strbuf_putc(sb, '\n');
             hcl_open(sb, 3, "dimensions");
             hcl_attr d[] = {{"name", hcl_str(in, p->dims[i].name)},
-                            {"value", hcl_str(in, p->dims[i].value)}};
+                            {"value", tf_dim_value(in, &p->dims[i])}};
             hcl_attrs(sb, 4, d, 2);
             hcl_close(sb, 3);
         }
@@ -749,7 +1073,10 @@ static void tf_alarm(infra *in, const policy *p, const char *pn) {
     strbuf_puts(sb, "}\n");
 }
 
-static void tf_policy(infra *in, const policy *p, const char *tn) {
+/* One aws_appautoscaling_policy; `prev` (NULL: none) the policy before it on the same
+ * target, which it depends on: policies of one target put at once can fail with
+ * ConcurrentUpdateException (TF-17915). Returns its resource name. */
+static const char *tf_policy(infra *in, const policy *p, const char *tn, const char *prev) {
     strbuf *sb = &in->sb;
     const char *name = unique(in, &in->ids[1], snake(in, p->name));
     strbuf_puts(sb, "\nresource \"aws_appautoscaling_policy\" \"");
@@ -765,9 +1092,15 @@ static void tf_policy(infra *in, const policy *p, const char *tn) {
     hcl_attrs(sb, 1, a, sizeof a / sizeof a[0]);
     strbuf_putc(sb, '\n');
     tf_policy_config(in, p);
+    if (prev) {
+        strbuf_puts(sb, "\n  depends_on = [aws_appautoscaling_policy.");
+        strbuf_puts(sb, prev);
+        strbuf_puts(sb, "]\n");
+    }
     strbuf_puts(sb, "}\n");
     if (p->type == POLICY_STEP)
         tf_alarm(in, p, name);
+    return name;
 }
 
 static void tf_schedule(infra *in, const schedule *s, const char *tn) {
@@ -805,10 +1138,15 @@ static void emit_tf(infra *in) {
     strbuf_puts(sb, "; edit that file, not this one.\n#\n# Notes:\n");
     for (size_t i = 0; i < NNOTES; i++)
         comment_wrapped(sb, "# - ", notes[i], 92);
-    comment_wrapped(sb, "# - ", "Terraform: resource_id is a plain string, so Terraform does "
-                    "not know a target needs its endpoint; when the endpoint is in the same "
-                    "configuration, add depends_on = [aws_sagemaker_endpoint.NAME] to its "
-                    "aws_appautoscaling_target.", 92);
+    int linked = m->ntargets > 0;
+    for (size_t i = 0; i < m->ntargets; i++)
+        linked &= m->targets[i]->stack_link == STACK_RESOURCE;
+    if (!linked)
+        comment_wrapped(sb, "# - ", "Terraform: resource_id is a plain string, so Terraform "
+                        "does not know a target needs its endpoint; when the endpoint is in "
+                        "the same configuration, add depends_on = "
+                        "[aws_sagemaker_endpoint.NAME] to its aws_appautoscaling_target.", 92);
+    tf_variables(in);
     for (size_t i = 0; i < m->ntargets; i++) {
         const target *t = m->targets[i];
         const char *name = unique(in, &in->ids[0], snake(in, target_label(in, t)));
@@ -818,7 +1156,7 @@ static void emit_tf(infra *in) {
         strbuf_puts(sb, "\" {\n");
         hcl_attr a[] = {
             {"service_namespace", "\"sagemaker\""},
-            {"resource_id", hcl_str(in, t->resource_id)},
+            {"resource_id", tf_resource_id(in, t)},
             {"scalable_dimension", hcl_str(in, t->dimension)},
             {"min_capacity", hcl_int(in, t->min_capacity)},
             {"max_capacity", hcl_int(in, t->max_capacity)},
@@ -828,9 +1166,13 @@ static void emit_tf(infra *in) {
     }
     /* Policies, then scheduled actions, target by target: each finds its target's name
      * without a search. */
-    for (size_t ti = 0; ti < m->ntargets; ti++)
+    for (size_t ti = 0; ti < m->ntargets; ti++) {
+        const char *prev = NULL;
+        in->cur = m->targets[ti];
         for (size_t k = 0; k < m->targets[ti]->npolicies; k++)
-            tf_policy(in, m->targets[ti]->policies[k], in->target_id[ti]);
+            prev = tf_policy(in, m->targets[ti]->policies[k], in->target_id[ti], prev);
+    }
+    in->cur = NULL;
     for (size_t ti = 0; ti < m->ntargets; ti++)
         for (size_t k = 0; k < m->targets[ti]->nschedules; k++)
             tf_schedule(in, m->targets[ti]->schedules[k], in->target_id[ti]);
@@ -847,6 +1189,40 @@ mmec_status emit_need_capacity(mmec_ctx *ctx, const target *t, const char *forma
     return MMEC_EINPUT;
 }
 
+/* CloudFormation ids are alphanumeric: a `from resource` or `from parameter` id that is not
+ * cannot be written there (AWS.md §5.1). */
+static mmec_status cfn_ids_ok(mmec_ctx *ctx) {
+    mmec_status st = MMEC_OK;
+    for (size_t i = 0; i < ctx->model.ntargets; i++) {
+        const target *t = ctx->model.targets[i];
+        for (const char *c = t->stack_id; c && *c; c++)
+            if (!is_alnum(*c)) {
+                diag_error(ctx, "invalid-name", t->loc, "'%s' cannot be a CloudFormation logical "
+                           "id (letters and digits only), which %s needs", t->stack_id,
+                           t->stack_link == STACK_PARAMETER ? "a parameter" : "a reference");
+                st = MMEC_EINPUT;
+                break;
+            }
+    }
+    return st;
+}
+
+/* Terraform's AWS provider has no inference component resource (TF-IC): a component's
+ * `from resource` has nothing to refer to there. */
+static mmec_status tf_links_ok(mmec_ctx *ctx) {
+    mmec_status st = MMEC_OK;
+    for (size_t i = 0; i < ctx->model.ntargets; i++) {
+        const target *t = ctx->model.targets[i];
+        if (t->kind == TARGET_COMPONENT && t->stack_link == STACK_RESOURCE) {
+            diag_error(ctx, "not-applicable", t->loc, "Terraform's AWS provider has no "
+                       "inference component resource for '%s' to refer to (TF-IC): write "
+                       "'from parameter ID', or leave 'from' out", t->stack_id);
+            st = MMEC_EINPUT;
+        }
+    }
+    return st;
+}
+
 typedef struct build_arg {
     infra *in;
     mmec_format format;
@@ -858,7 +1234,17 @@ static void build(void *ud) {
     build_arg *b = ud;
     infra *in = b->in;
     in->target_id = arena(in, (in->ctx->model.ntargets + 1) * sizeof *in->target_id);
-    if (b->format == MMEC_FORMAT_CLI)
+    /* The ids a stack defines beside mmec's: no generated id may take one. */
+    for (size_t i = 0; b->format == MMEC_FORMAT_CLOUDFORMATION && i < in->ctx->model.ntargets; i++)
+        if (in->ctx->model.targets[i]->stack_id)
+            unique(in, &in->ids[0], in->ctx->model.targets[i]->stack_id);
+    if (in->env) {
+        in->link = in->env->link;
+        for (size_t i = 0; in->link && i < in->ctx->model.ntargets; i++)
+            if (in->link[i])
+                unique(in, &in->ids[0], in->link[i]);
+        emit_cfn_into(in);
+    } else if (b->format == MMEC_FORMAT_CLI)
         emit_cli(in);
     else if (b->format == MMEC_FORMAT_TERRAFORM)
         emit_tf(in);
@@ -866,22 +1252,53 @@ static void build(void *ud) {
         emit_cfn(in);
 }
 
+static mmec_status run(mmec_ctx *ctx, mmec_format format, const cfn_env *env, cfn_part *part,
+                       char **out, size_t *len);
+
 mmec_status emit_infra(mmec_ctx *ctx, mmec_format format, char **out, size_t *len) {
+    return run(ctx, format, NULL, NULL, out, len);
+}
+
+const char *emit_source_name(const mmec_ctx *ctx) {
+    return base_name(ctx->src.name ? ctx->src.name : "<string>");
+}
+
+mmec_status emit_cfn_part(mmec_ctx *ctx, const cfn_env *env, cfn_part *part) {
+    memset(part, 0, sizeof *part);
+    char *text = NULL;
+    size_t len = 0;
+    mmec_status st = run(ctx, MMEC_FORMAT_CLOUDFORMATION, env, part, &text, &len);
+    mmec_buffer_free(ctx, text);
+    return st;
+}
+
+static mmec_status run(mmec_ctx *ctx, mmec_format format, const cfn_env *env, cfn_part *part,
+                       char **out, size_t *len) {
     *out = NULL;
     *len = 0;
+    /* CloudFormation in YAML is the same template: the same work, another printer. */
+    int yaml = format == MMEC_FORMAT_CLOUDFORMATION_YAML;
+    if (yaml)
+        format = MMEC_FORMAT_CLOUDFORMATION;
     static const char *const names[] = {"the aws CLI", "CloudFormation", "Terraform"};
     const char *what = names[format == MMEC_FORMAT_CLI ? 0 : format == MMEC_FORMAT_TERRAFORM ? 2 : 1];
     mmec_status st = MMEC_OK;
     for (size_t i = 0; i < ctx->model.ntargets; i++)
         if (emit_need_capacity(ctx, ctx->model.targets[i], what) != MMEC_OK)
             st = MMEC_EINPUT;
+    if (st == MMEC_OK && format == MMEC_FORMAT_CLOUDFORMATION)
+        st = cfn_ids_ok(ctx);
+    if (st == MMEC_OK && format == MMEC_FORMAT_TERRAFORM)
+        st = tf_links_ok(ctx);
     if (st != MMEC_OK)
         return st;
     infra in;
     memset(&in, 0, sizeof in);
     in.ctx = ctx;
-    in.source = base_name(ctx->src.name ? ctx->src.name : "<string>");
-    in.yaml = format == MMEC_FORMAT_CLOUDFORMATION_YAML;
+    in.env = env;
+    in.part = part;
+    in.source = emit_source_name(ctx);
+    in.yaml = yaml;
     emit_begin(ctx, &in.sb, 4096);
     mem_strbuf(ctx, &in.scratch);
     for (size_t i = 0; i < 4; i++)

@@ -798,10 +798,21 @@ static void explain_schedules(text *o, const target *t) {
 static void explain_deployment(text *o, const target *t) {
     const char *what = t->kind == TARGET_COMPONENT ? "inference component" : "endpoint";
     para(o, 2, "Deployment:");
-    /* AWS.md §5.1: the ResourceId is a plain string; nothing orders the resources for you. */
-    para(o, 4, "Register the scalable target after the %s exists: %s names it only by a "
-               "string, so in CloudFormation give the scalable target a DependsOn on the %s.",
-         what, t->resource_id, what);
+    /* AWS.md §5.1: the ResourceId is a plain string; nothing orders the resources for you,
+     * unless the source links the target to its resource (`from resource`). */
+    if (t->stack_link == STACK_RESOURCE && t->kind == TARGET_COMPONENT)
+        para(o, 4, "Register the scalable target after the %s exists: -f cloudformation emits "
+                   "DependsOn %s on the scalable target (from resource %s).", what,
+             t->stack_id, t->stack_id);
+    else if (t->stack_link == STACK_RESOURCE)
+        para(o, 4, "Register the scalable target after the %s exists: -f cloudformation emits "
+                   "DependsOn %s on the scalable target, and in -f terraform its resource_id "
+                   "refers to aws_sagemaker_endpoint.%s (from resource %s).", what,
+             t->stack_id, t->stack_id, t->stack_id);
+    else
+        para(o, 4, "Register the scalable target after the %s exists: %s names it only by a "
+                   "string, so in CloudFormation give the scalable target a DependsOn on the "
+                   "%s.", what, t->resource_id, what);
     if (t->kind == TARGET_VARIANT)
         /* https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-scaling-update.html */
         para(o, 4, "Updating the endpoint: an update that changes this variant's instance type "

@@ -483,11 +483,19 @@ static void put_target(fmt *f, const ast_target *t) {
     }
     puts_(f, kind_words[t->kind]);
     put_word(f, " ", t->name);
+    const ast_item *items = t->items;
+    uint32_t head_end = t->name.loc.end;
+    if (items && items->kind == ITEM_STACK_LINK) {    /* `from resource|parameter ID` */
+        put_word(f, " from ", items->a);
+        put_word(f, " ", items->b);
+        head_end = items->loc.end;
+        items = items->next;
+    }
     puts_(f, " {");
-    end_line(f, brace_after(f, t->name.loc.end) + 1);
+    end_line(f, brace_after(f, head_end) + 1);
     f->opened = 1;
     f->indent++;
-    for (const ast_item *it = t->items; it; it = it->next)
+    for (const ast_item *it = items; it; it = it->next)
         put_item(f, it);
     begin_close(f, t->close_loc.start);
     puts_(f, "}");

@@ -500,6 +500,63 @@ MMEC_API mmec_status mmec_import_inputs(mmec_ctx *ctx, const mmec_import_input *
                                         size_t n, const char *target, char **out,
                                         size_t *len_out);
 
+/* ---- CloudFormation stacks: what mmec owns in a template, and merging into one ------------
+ * `mmec -f cloudformation --into TEMPLATE` writes mmec's resources into a template of the
+ * user's and keeps the rest of it byte for byte (docs/infra.md). Each resource mmec writes
+ * there carries its mark, Metadata {"mmec": {"Source": FILE}} (FILE: the source's base name;
+ * with "Parameter": P on a scalable target whose `from parameter P` made the parameter P).
+ * What a run owns, and so replaces or removes, is exactly what carries the mark of its source
+ * file, and the parameters those resources name. Valid after a successful compile. */
+
+/* One resource of an existing template, as the caller read it (JSON or YAML alike). */
+typedef struct mmec_cfn_resource {
+    const char *id;               /* its logical id */
+    const char *type;             /* Type, or NULL */
+    const char *name;             /* Properties.EndpointName of an AWS::SageMaker::Endpoint,
+                                     InferenceComponentName of an InferenceComponent, or NULL */
+    const char *mmec_source;      /* Metadata.mmec.Source, or NULL */
+    const char *mmec_parameter;   /* Metadata.mmec.Parameter, or NULL */
+} mmec_cfn_resource;
+
+/* What a merge writes and what it takes out. Every pointer lives as long as the context. */
+typedef struct mmec_cfn_owned {
+    const char *source;                  /* the mark's Source */
+    size_t nowned;                       /* the existing resources that are mmec's (indexes */
+    const size_t *owned;                 /* into the caller's list): replaced or removed */
+    size_t nowned_parameters;            /* the existing parameters that are mmec's */
+    const char *const *owned_parameters;
+    size_t nresources;                   /* the resources to write, in order: logical id and */
+    const char *const *resource_ids;     /* the resource's object as JSON, indented as a */
+    const char *const *resources;        /* member of Resources is (two levels: its closing */
+    const size_t *resource_lens;         /* brace at 4 spaces), with no newline at the end */
+    size_t nparameters;                  /* the parameters to write, the same way */
+    const char *const *parameter_ids;
+    const char *const *parameters;
+    const size_t *parameter_lens;
+} mmec_cfn_owned;
+
+/* Computes, for an existing template whose resources are `res` and whose parameter names are
+ * `params`, what mmec owns there and what it writes: a target whose endpoint (inference
+ * component) is a resource of the template of the same name is linked to it (Fn::GetAtt,
+ * DependsOn) as by `from resource`; a generated id that a resource not mmec's has is given
+ * the next free one; a parameter the template declares (not mmec's) is used, not written.
+ * Returns MMEC_OK; MMEC_EINPUT after reporting an error (a `from resource` id the template
+ * does not define, an id CloudFormation does not take); MMEC_EUSAGE before a successful
+ * compile; MMEC_EINTERNAL when memory runs out. */
+MMEC_API mmec_status mmec_cfn_own(mmec_ctx *ctx, const mmec_cfn_resource *res, size_t nres,
+                                  const char *const *params, size_t nparams,
+                                  mmec_cfn_owned *out);
+
+/* Merges mmec's resources into the JSON template `json` (`len` bytes, named `name` in the
+ * diagnostics): mmec_cfn_own's part spliced into the text, in the place of the first
+ * resource (parameter) it owned, else after the last; the rest of the text as it was. Merging
+ * the result again gives the same text. On MMEC_OK, `*out` (`*outlen` bytes plus a NUL) is
+ * released with mmec_buffer_free. MMEC_EINPUT after reporting why the template cannot be
+ * merged into (not a JSON object, no Resources object, a key given twice, or as
+ * mmec_cfn_own). */
+MMEC_API mmec_status mmec_cfn_merge(mmec_ctx *ctx, const char *name, const char *json,
+                                    size_t len, char **out, size_t *outlen);
+
 #ifdef __cplusplus
 }
 #endif

@@ -203,7 +203,7 @@ typedef struct ast_words { ast_word *head, *tail; span loc; } ast_words;
 %type <ast_tok> name value duration per_opt
 %type <ast_list> items options block
 %type <ast_dims> dims
-%type <ast_item *> item option
+%type <ast_item *> item option stack_link
 %type <ast_scale *> scale
 %type <ast_cooldown *> cooldown
 %type <ast_metric *> metric custom_opts
@@ -234,9 +234,11 @@ file
 
 stmt
     : scale                        { target_add(ps, AST_ONELINE, @1, $1->target, NULL, $1, NULL, @1); }
-    | kind name "{"                { ps->open_brace = @3; ps->in_block = 1; }
+    | kind name stack_link "{"     { ps->open_brace = @4; ps->in_block = 1; }
       block "}"                    { ps->in_block = 0;
-                                     target_add(ps, $1, span_join(@1, @2), $2, $5.head, NULL, NULL, @6); }
+                                     ast_item *items = $6.head;
+                                     if ($3) { $3->next = items; items = $3; }
+                                     target_add(ps, $1, span_join(@1, @2), $2, items, NULL, NULL, @7); }
     | SCHEDULE name when sched_opts
                                    { $3->loc = @$; $3->target = $2; $3->options = $4.head;
                                      target_add(ps, AST_SCHEDULE, @$, $2, NULL, NULL, $3, @$); }
@@ -251,6 +253,13 @@ kind
     | COMPONENT                    { $$ = AST_COMPONENT; }
     | SERVERLESS                   { $$ = AST_SERVERLESS; }
     | ASYNC                        { $$ = AST_ASYNC; }
+    ;
+
+/* `from resource ID` / `from parameter ID` after a block's name: where a CloudFormation or
+ * Terraform stack takes the endpoint's name (ITEM_STACK_LINK, first of the block's items). */
+stack_link
+    : %empty                       { $$ = NULL; }
+    | FROM WORD name               { $$ = option_tok(ps, ITEM_STACK_LINK, @$, $2, $3); }
     ;
 
 block

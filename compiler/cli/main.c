@@ -2,6 +2,7 @@
  * diagnostics GCC-style on stderr and writes the output atomically. Exit codes: 0 ok (warnings
  * allowed), 1 invalid input, 2 usage, 70 internal error, 74 I/O error. */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -23,6 +24,7 @@ typedef struct options {
     cli_hooks hooks;           /* --hook FILE..., --hook-memory, ... */
     cli_diag_sink *rep;        /* where diagnostics go (--diagnostics) */
     int check;                 /* --check: compare with the files on disk, write nothing */
+    const char *into;          /* --into TEMPLATE: merge into that CloudFormation template */
 } options;
 
 
@@ -79,6 +81,8 @@ static const char HELP[] =
     "                    terraform       Terraform HCL (autoscaling.tf)\n"
     "      --check       compare with the files OUT names instead of writing them; exit 1\n"
     "                    and list the stale ones when they differ (for CI)\n"
+    "      --into TEMPLATE  with -f cloudformation: TEMPLATE with mmec's resources merged in,\n"
+    "                    the rest kept byte for byte (-o may name TEMPLATE itself)\n"
     "      --policy NAME emit only the policy named NAME\n"
     "      --werror      treat warnings as errors\n"
     "      --color[=WHEN] colour diagnostics: auto (default; honours NO_COLOR), always, never\n"
@@ -353,7 +357,44 @@ static int plan_output(const options *o, const char *file, emit_plan *p) {
     }
     p->olen = p->out ? strlen(p->out) : 0;
     p->to_dir = p->out && (p->out[p->olen - 1] == '/' || cli_is_dir(p->out));
+    if (o->into && p->fmt != MMEC_FORMAT_CLOUDFORMATION) {
+        cli_usage_error("--into merges into a CloudFormation template: give -f cloudformation");
+        return EXIT_USAGE;
+    }
+    if (o->into && p->to_dir) {
+        cli_usage_error("--into writes one template: give -o FILE (it may be '%s' itself)",
+                        o->into);
+        return EXIT_USAGE;
+    }
+    if (o->into && cli_same_file(o->into, file)) {
+        cli_usage_error("--into names the input '%s'", file);
+        return EXIT_USAGE;
+    }
     return EXIT_OK;
+}
+
+/* Document `i` of the plan; with --into, the template --into names with mmec's resources
+ * merged in (read whole first: -o may name the same file, which is replaced only at the
+ * end, atomically). */
+static mmec_status emit_doc(const options *o, mmec_ctx *ctx, const emit_plan *p, size_t i,
+                            int flags, char **text, size_t *len) {
+    if (o->into == NULL)
+        return mmec_emit(ctx, p->fmt, i, flags, text, len);
+    *text = NULL;
+    *len = 0;
+    int fd = open(o->into, O_RDONLY | O_CLOEXEC);
+    char *tpl = NULL;
+    size_t tlen = 0;
+    int err = fd < 0 ? errno : cli_read_fd(fd, (size_t)1 << 30, &tpl, &tlen);
+    if (fd >= 0)
+        close(fd);
+    if (err) {
+        fprintf(stderr, "mmec: cannot read '%s': %s\n", o->into, strerror(err));
+        return MMEC_EIO;
+    }
+    mmec_status st = mmec_cfn_merge(ctx, o->into, tpl, tlen, text, len);
+    free(tpl);
+    return st;
 }
 
 /* Phase 3: the documents to emit (--policy, or all of the format) and whether they fit the
@@ -453,8 +494,7 @@ static int write_documents(const options *o, mmec_ctx *ctx, const emit_plan *p) 
     for (size_t i = p->first; i < p->last && rc == EXIT_OK; i++) {
         char *text;
         size_t len;
-        mmec_status st = mmec_emit(ctx, p->fmt, i, compact ? MMEC_EMIT_COMPACT : 0, &text,
-                                   &len);
+        mmec_status st = emit_doc(o, ctx, p, i, compact ? MMEC_EMIT_COMPACT : 0, &text, &len);
         if (st != MMEC_OK) {
             if (st == MMEC_EINTERNAL)
                 fputs("mmec: out of memory\n", stderr);
@@ -625,6 +665,9 @@ int main(int argc, char **argv) {
             if (a[1] == '-' && a[nl] != '\0' && a[nl] != '=')
                 goto unknown;
             if ((o.format = option_value(argc, argv, &i, a, nl)) == NULL || !*o.format)
+                goto missing;
+        } else if (strncmp(a, "--into", 6) == 0 && (a[6] == '\0' || a[6] == '=')) {
+            if ((o.into = option_value(argc, argv, &i, a, 6)) == NULL || !*o.into)
                 goto missing;
         } else if (strncmp(a, "--policy", 8) == 0 && (a[8] == '\0' || a[8] == '=')) {
             if ((o.policy = option_value(argc, argv, &i, a, 8)) == NULL)

@@ -215,6 +215,12 @@ typedef struct target {
     size_t npolicies;
     schedule **schedules;
     size_t nschedules;
+    /* `NAME from parameter ID` / `NAME from resource ID`: in a CloudFormation template or a
+     * Terraform configuration the name comes from the parameter (variable) ID, or from the
+     * endpoint or inference component resource ID of the same stack; STACK_NONE: written as
+     * it is. */
+    enum { STACK_NONE, STACK_PARAMETER, STACK_RESOURCE } stack_link;
+    const char *stack_id;
 } target;
 
 typedef struct model {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tests/docs/suite.sh: every example in the documentation runs. Each ```scale block of
 # docs/language.md and README.md must compile (mmec check exits 0); each ```scale error
-# block must be rejected (exit 1); ```scale next and ```scale next error blocks, the
+# block must be rejected (exit 1) (docs/infra.md's too); ```scale next and ```scale next error blocks, the
 # statements the formatter does not read yet (step, async, let, math), likewise. Each `mmec ...` command line of README.md's quick start that
 # names a file in examples/ is run as written.
 set -u
@@ -13,7 +13,7 @@ trap 'rm -rf "$tmp"' EXIT
 # The blocks of each document (listed first, so that the plan is known), then the README's
 # commands on the bundled examples.
 : > "$tmp/all"
-for doc in "$root/docs/language.md" "$root/README.md"; do
+for doc in "$root/docs/language.md" "$root/README.md" "$root/docs/infra.md"; do
     [ -f "$doc" ] || continue
     rel=${doc#$root/}
     # A ```lua block followed by a ```scale block (prose between them, no other block) is a

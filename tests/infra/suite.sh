@@ -49,7 +49,8 @@ for ex in $examples; do
     [ -f "$here/golden/$base.target.rc" ] || [ -f "$here/golden/$base.schedule.rc" ] || deploy+=("$ex")
 done
 nformats=$(echo $formats | wc -w)
-echo "1..$(( $(echo $examples | wc -w) * nformats + 6 + 8 * ${#deploy[@]} + 8 + 4 ))"
+nstack=12    # section 5
+echo "1..$(( $(echo $examples | wc -w) * nformats + 6 + 8 * ${#deploy[@]} + 8 + 4 + nstack ))"
 for ex in $examples; do
     base=$(echo "${ex%.scale}" | sed 's|/|__|g')
     for fmt in $formats; do
@@ -362,4 +363,126 @@ while IFS=$'\t' read -r mode path t p s ex alarms; do
     fi
 done < "$tmp/verify2.list"
 [ -s "$tmp/verify3.list" ] && "$python" "$here/verify.py" --batch "$tmp/verify3.list"
+
+# 5. Stacks (docs/infra.md): stack/stack.scale (an endpoint the template defines by its name,
+# one `from resource`, one `from parameter`) merged into stack/user.json, a template of the
+# user's (its own parameter, endpoints, a resource named as mmec would name a target), and
+# as Terraform beside the user's aws_sagemaker_endpoint; 12 cases.
+st=$tmp/stack; mkdir -p "$st"; ssrc=$here/stack/stack.scale; user=$here/stack/user.json
+cp "$user" "$st/user.json"
+"$mmec" -q -f cloudformation --into "$st/user.json" -o "$st/merged.json" "$ssrc" 2>"$st/err"; r=$?
+if [ $r = 0 ]; then
+    "$python" "$here/merge_check.py" "$user" "$st/merged.json"
+else
+    echo "not ok - --into keeps user.json byte for byte: mmec exit $r"; sed 's/^/#   /' "$st/err" | head -5
+fi
+"$mmec" -q -f cloudformation --into "$st/merged.json" -o "$st/merged2.json" "$ssrc" 2>>"$st/err"; r=$?
+if [ $r = 0 ] && cmp -s "$st/merged.json" "$st/merged2.json"; then
+    echo "ok - --into is idempotent: merging the merged template changes nothing"
+else
+    echo "not ok - --into twice: exit $r, the second merge differs"; diff "$st/merged.json" "$st/merged2.json" | head -10 | sed 's/^/#   /'
+fi
+"$mmec" -q -f cloudformation --into "$st/user.json" -o "$st/user.json" "$ssrc" 2>>"$st/err"; r=$?
+if [ $r = 0 ] && cmp -s "$st/user.json" "$st/merged.json" && [ "$(ls "$st" | grep -c user)" = 1 ]; then
+    echo "ok - --into with -o naming the same template replaces it whole, no temporary file left"
+else
+    echo "not ok - --into in place: exit $r"; ls "$st" | sed 's/^/#   /'
+fi
+# --check: up to date (0), then stale once the source changes (1, nothing written).
+sed 's/capacity 1\.\.8/capacity 1..9/' "$ssrc" >"$st/stack.scale"
+cp "$st/merged.json" "$st/before.json"
+"$mmec" -q -f cloudformation --into "$st/merged.json" -o "$st/merged.json" --check "$ssrc" 2>"$st/c0"; c0=$?
+"$mmec" -q -f cloudformation --into "$st/merged.json" -o "$st/merged.json" --check "$st/stack.scale" 2>"$st/c1"; c1=$?
+if [ $c0 = 0 ] && [ $c1 = 1 ] && grep -q 'merged.json: differs' "$st/c1" && cmp -s "$st/merged.json" "$st/before.json"; then
+    echo "ok - --check with --into: 0 when the template is up to date, 1 when the source changed, nothing written"
+else
+    echo "not ok - --check with --into: exit $c0/$c1, expected 0/1"; cat "$st/c0" "$st/c1" | sed 's/^/#   /' | head -5
+fi
+# The source loses a target and a policy: its resources and its parameter leave the template.
+awk '/^endpoint docs/ {skip = 1} !skip; /^}/ {skip = 0}' "$ssrc" | grep -v 'scale on gpu' >"$st/stack.scale"
+"$mmec" -q -f cloudformation --into "$st/merged.json" -o "$st/smaller.json" "$st/stack.scale" 2>"$st/err"; r=$?
+if [ $r = 0 ] && ! grep -q 'Docs\|ChatGpuPolicy' "$st/smaller.json" && grep -q '"ChatCpuStepOutPolicy"' "$st/smaller.json" &&
+   "$python" "$here/merge_check.py" "$user" "$st/smaller.json" >"$st/mc"; then
+    echo "ok - --into removes what the source no longer makes (a target, its policies, its parameter, a policy) and keeps the rest"
+else
+    echo "not ok - --into after the source lost a target: exit $r"; cat "$st/mc" "$st/err" 2>/dev/null | sed 's/^/#   /' | head -5
+fi
+# What cannot be merged: a `from resource` the template does not define, a template that is
+# not a JSON object, a logical id CloudFormation does not take, a component Terraform cannot
+# refer to.
+printf 'endpoint x from resource Nowhere {\n capacity 1..2\n scale on invocations 5 per instance\n}\n' >"$st/nowhere.scale"
+printf 'endpoint x from parameter x_name {\n capacity 1..2\n scale on invocations 5 per instance\n}\n' >"$st/snake.scale"
+printf 'component c from resource C {\n capacity 1..2\n scale on invocations 5 per copy\n}\n' >"$st/comp.scale"
+printf '[1, 2]\n' >"$st/array.json"
+"$mmec" -q -f cloudformation --into "$user" "$st/nowhere.scale" >/dev/null 2>"$st/e1"; e1=$?
+"$mmec" -q -f cloudformation --into "$st/array.json" "$st/comp.scale" >/dev/null 2>"$st/e2"; e2=$?
+"$mmec" -q -f cloudformation "$st/snake.scale" >/dev/null 2>"$st/e3"; e3=$?
+"$mmec" -q -f terraform "$st/comp.scale" >/dev/null 2>"$st/e4"; e4=$?
+"$mmec" -q -f terraform --into "$user" "$st/comp.scale" >/dev/null 2>"$st/e5"; e5=$?
+if [ "$e1$e2$e3$e4$e5" = 11112 ] && grep -q "defines no resource 'Nowhere'" "$st/e1" &&
+   grep -q 'array.json: a template is a JSON object' "$st/e2" && grep -q "'x_name' cannot be a CloudFormation logical id" "$st/e3" &&
+   grep -q 'no inference component resource' "$st/e4" && grep -q -- '--into merges into a CloudFormation template' "$st/e5"; then
+    echo "ok - what cannot be merged or referred to is refused with its reason (exit 1, usage 2)"
+else
+    echo "not ok - refusals: exit $e1/$e2/$e3/$e4/$e5, expected 1/1/1/1/2"; cat "$st"/e[1-5] | sed 's/^/#   /' | head -10
+fi
+# The merged template through the resource schemas and against the requests (the names
+# resolved: parameters' defaults, the endpoint resources' EndpointName), DependsOn checked.
+for fmt in target request schedule alarm; do
+    "$mmec" -q -f $fmt -o "$st/$fmt.jsonl" "$ssrc" 2>/dev/null || : >"$st/$fmt.jsonl"
+done
+"$python" -c 'import json, sys
+for path in sys.argv[1:]:
+    t = open(path).read()
+    try:
+        docs = [json.loads(t)] if t.strip() else []
+    except ValueError:
+        docs = [json.loads(l) for l in t.splitlines() if l.strip()]
+    open(path, "w").write("".join(json.dumps(d) + "\n" for d in docs))' "$st"/*.jsonl
+reqs=$(printf '%s\t%s\t%s' "$st/target.jsonl" "$st/request.jsonl" "$st/schedule.jsonl")
+printf 'cfn\t%s\t%s\t%s\t%s\n' "$st/merged.json" "$reqs" "stack merged" "$st/alarm.jsonl" >"$st/verify.list"
+"$python" "$here/verify.py" --batch "$st/verify.list"
+# Terraform beside the user's endpoint: parsed back by HashiCorp's parser, its names resolved
+# (variables' defaults, the endpoint's name) it says what the requests say, its policies
+# chained; the references are there as such.
+"$mmec" -q -f terraform -o "$st/main.tf" "$ssrc" 2>"$st/err"
+printf '\nresource "aws_sagemaker_endpoint" "SearchEndpoint" {\n  name                 = "search"\n  endpoint_config_name = "search-config"\n}\n' >>"$st/main.tf"
+if [ $hcl = yes ]; then
+    (cd "$here" && node tf_check.js "stack" "$st/main.tf" "$st/parsed.json") 2>"$st/node.err"
+    printf 'tf\t%s\t%s\t%s\t%s\n' "$st/parsed.json" "$reqs" "stack" "$st/alarm.jsonl" >"$st/verify2.list"
+    "$python" "$here/verify.py" --batch "$st/verify2.list"
+    if "$python" - "$st/parsed.json" <<'PY'
+import json, sys
+p = json.load(open(sys.argv[1]))
+r = p["resource"]
+var = p["variable"]["DocsEndpointName"][0]
+tg = {k: v[0] for k, v in r["aws_appautoscaling_target"].items()}
+pol = {k: v[0] for k, v in r["aws_appautoscaling_policy"].items()}
+ok = (var["default"] == "docs" and var["type"] == "${string}" and
+      tg["docs"]["resource_id"] == "endpoint/${var.DocsEndpointName}/variant/AllTraffic" and
+      tg["search"]["resource_id"] == "endpoint/${aws_sagemaker_endpoint.SearchEndpoint.name}/variant/AllTraffic" and
+      tg["chat"]["resource_id"] == "endpoint/chat/variant/AllTraffic" and
+      pol["search_InvocationsPerCopy"]["depends_on"] == ["${aws_appautoscaling_policy.search_invocations}"] and
+      pol["docs_cpu"]["depends_on"] == ["${aws_appautoscaling_policy.docs_invocations}"] and
+      "depends_on" not in pol["chat_invocations"] and
+      {"name": "EndpointName", "value": "${aws_sagemaker_endpoint.SearchEndpoint.name}"} in
+      pol["search_InvocationsPerCopy"]["target_tracking_scaling_policy_configuration"][0]["customized_metric_specification"][0]["dimensions"])
+sys.exit(0 if ok else 1)
+PY
+    then
+        echo "ok - terraform stack: the variable, the references to aws_sagemaker_endpoint and var, the depends_on chain, as parsed"
+    else
+        echo "not ok - terraform stack: references or depends_on missing in HashiCorp's parse"
+        head -c 1500 "$st/parsed.json" | sed 's/^/#   /'
+    fi
+else
+    for k in 1 2 3; do echo "ok - terraform stack # SKIP npm ci could not install @cdktf/hcl2json"; done
+fi
+# The header `from ...` survives mmec fmt.
+if "$mmec" fmt "$ssrc" | grep -q '^endpoint search from resource SearchEndpoint {$' &&
+   "$mmec" fmt "$ssrc" | "$mmec" fmt - | cmp -s - <("$mmec" fmt "$ssrc"); then
+    echo "ok - mmec fmt keeps 'from resource ID' and 'from parameter ID' in the block's header"
+else
+    echo "not ok - mmec fmt of stack.scale"; "$mmec" fmt "$ssrc" 2>&1 | head -12 | sed 's/^/#   /'
+fi
 exit 0

@@ -94,6 +94,78 @@ def cfn_problems(props, schema):
     return out
 
 
+# The SageMaker resources a template of the user's defines beside mmec's: CloudFormation
+# checks what refers to them (Ref, Fn::GetAtt attributes: the schemas' excerpts, CFN-SM).
+SAGEMAKER = {
+    "AWS::SageMaker::Endpoint": "aws-sagemaker-endpoint.excerpt.json",
+    "AWS::SageMaker::InferenceComponent": "aws-sagemaker-inferencecomponent.excerpt.json",
+}
+
+
+def resolve_names(value, tpl, problems):
+    """The stack's names resolved as CloudFormation resolves them for a deployment with the
+    parameters' defaults: {"Ref": PARAM} -> its Default; {"Fn::GetAtt": [R, ATTR]} -> R's
+    property ATTR, ATTR one of R's attributes (its schema's readOnlyProperties);
+    {"Fn::Sub": TEXT} with ${PARAM} and ${R.ATTR} the same. A Ref to a resource stays."""
+    params = tpl.get("Parameters", {})
+    res = tpl.get("Resources", {})
+
+    def attr(rid, name):
+        r = res.get(rid)
+        if r is None:
+            problems.append("Fn::GetAtt of %s, which the template does not define" % rid)
+            return "?"
+        schema = SAGEMAKER.get(r.get("Type"))
+        if schema is None:
+            problems.append("Fn::GetAtt of %s, a %s" % (rid, r.get("Type")))
+            return "?"
+        with open(os.path.join(SCHEMAS, schema), encoding="utf-8") as f:
+            ro = json.load(f)["readOnlyProperties"]
+        if "/properties/" + name not in ro:
+            problems.append("%s is no attribute of %s (%s)" % (name, r.get("Type"), rid))
+        return r.get("Properties", {}).get(name, "?")
+
+    def sub(m):
+        name = m.group(1)
+        if "." in name:
+            return str(attr(*name.split(".", 1)))
+        if name in params:
+            return str(params[name].get("Default"))
+        problems.append("${%s}: no such parameter" % name)
+        return "?"
+
+    if isinstance(value, dict):
+        if list(value) == ["Ref"] and value["Ref"] in params:
+            return params[value["Ref"]].get("Default")
+        if list(value) == ["Fn::GetAtt"]:
+            return attr(*value["Fn::GetAtt"])
+        if list(value) == ["Fn::Sub"] and isinstance(value["Fn::Sub"], str):
+            return re.sub(r"\$\{([A-Za-z0-9.]+)\}", sub, value["Fn::Sub"])
+        return {k: resolve_names(v, tpl, problems) for k, v in value.items()}
+    if isinstance(value, list):
+        return [resolve_names(v, tpl, problems) for v in value]
+    return value
+
+
+def chain_problems(res):
+    """Each policy of a target after the first DependsOn the one before it (TF-17915); a
+    target whose ResourceId names a resource of the template DependsOn that resource."""
+    out = []
+    last = {}
+    for lid, r in res.items():
+        if r.get("Type") == "AWS::ApplicationAutoScaling::ScalingPolicy":
+            t = r["Properties"].get("ScalingTargetId", {}).get("Ref")
+            if r.get("DependsOn") != last.get(t):
+                out.append("%s: DependsOn %r, expected %r" % (lid, r.get("DependsOn"), last.get(t)))
+            last[t] = lid
+        elif r.get("Type") == "AWS::ApplicationAutoScaling::ScalableTarget":
+            rid = r["Properties"].get("ResourceId")
+            m = re.search(r"\$\{([A-Za-z0-9]+)\.", rid["Fn::Sub"]) if isinstance(rid, dict) else None
+            if m and r.get("DependsOn") != m.group(1):
+                out.append("%s: DependsOn %r, expected %r" % (lid, r.get("DependsOn"), m.group(1)))
+    return out
+
+
 def resolve_refs(value, resources, problems):
     """`{"Ref": ID}` of a resource of the template as the string CloudFormation resolves it
     to before it validates a resource (the physical id); a dangling Ref is a problem."""
@@ -119,8 +191,16 @@ def check_cfn(path, targets, policies, schedules, alarms):
         tpl = json.load(f)
     schemas = {t: json.load(open(os.path.join(SCHEMAS, f), encoding="utf-8"))
                for t, f in TYPES.items()}
-    res = tpl.get("Resources", {})
     problems = []
+    chain = chain_problems(tpl.get("Resources", {}))
+    # In a template mmec merged into (--into), the resources marked as mmec's; the user's own
+    # are not mmec's to check.
+    every = tpl.get("Resources", {})
+    merged = any("mmec" in (r.get("Metadata") or {}) for r in every.values())
+    res = resolve_names({k: r for k, r in every.items()
+                         if not merged or "mmec" in (r.get("Metadata") or {})}, tpl, problems)
+    for r in res.values():
+        r.pop("Metadata", None)
     for lid, r in res.items():
         if not re.fullmatch(r"[A-Za-z0-9]{1,255}", lid):
             problems.append("%s: logical id not alphanumeric" % lid)
@@ -133,8 +213,8 @@ def check_cfn(path, targets, policies, schedules, alarms):
     report(not problems, "cloudformation %s: resources valid against the schemas"
            % os.path.basename(os.path.dirname(path) or path), "\n".join(problems))
 
-    # The template says what the requests say.
-    problems = []
+    # The template says what the requests say, its policies chained.
+    problems = chain
     by_target = {}
     for lid, r in res.items():
         if r["Type"].endswith("ScalableTarget"):
@@ -316,12 +396,55 @@ def tf_config(c):
     return out
 
 
+def tf_resolve(value, parsed, problems):
+    """${var.P} as the variable's default, ${aws_sagemaker_endpoint.R.name} as that
+    resource's name: the configuration's names, as Terraform resolves them."""
+    def one(m):
+        kind, name = m.group(1), m.group(2)
+        try:
+            if kind == "var":
+                return only(parsed["variable"][name])["default"]
+            return only(parsed["resource"]["aws_sagemaker_endpoint"][name])["name"]
+        except (KeyError, AssertionError, TypeError):
+            problems.append("${%s.%s...}: not defined in the configuration" % (kind, name))
+            return "?"
+    if isinstance(value, str):
+        return re.sub(r"\$\{(var|aws_sagemaker_endpoint)\.([A-Za-z0-9_-]+)(?:\.name)?\}", one, value)
+    if isinstance(value, dict):
+        return {k: tf_resolve(v, parsed, problems) for k, v in value.items()}
+    if isinstance(value, list):
+        return [tf_resolve(v, parsed, problems) for v in value]
+    return value
+
+
+def tf_chain(pols, tgt, policies):
+    """Each policy of a target after the first depends on the one before it (TF-17915), in
+    the order of the requests (the parse does not keep the file's order)."""
+    def target_of(p):
+        m = REF.match(p.get("resource_id") or "")
+        return tgt.get(m.group(1), {}).get("resource_id") if m else None
+    out, last = [], {}
+    for req in policies:
+        names = [n for n, p in pols.items() if p.get("name") == req["PolicyName"] and
+                 target_of(p) == req["ResourceId"]]
+        if len(names) != 1:
+            out.append("policy %s: %d resources" % (req["PolicyName"], len(names)))
+            continue
+        name, t = names[0], (req["ResourceId"], req["ScalableDimension"])
+        want = ["${aws_appautoscaling_policy.%s}" % last[t]] if t in last else None
+        if pols[name].get("depends_on") != want:
+            out.append("%s: depends_on %r, expected %r" % (name, pols[name].get("depends_on"), want))
+        last[t] = name
+    return out
+
+
 def check_tf(path, targets, policies, schedules, alarms):
     with open(path, encoding="utf-8") as f:
         parsed = json.load(f)
-    res = parsed.get("resource", {})
-    tgt = {name: only(b) for name, b in res.get("aws_appautoscaling_target", {}).items()}
     problems = []
+    res = tf_resolve(parsed.get("resource", {}), parsed, problems)
+    res.pop("aws_sagemaker_endpoint", None)    # the user's, beside mmec's
+    tgt = {name: only(b) for name, b in res.get("aws_appautoscaling_target", {}).items()}
 
     def resolve(value, attr):
         m = REF.match(value) if isinstance(value, str) else None
@@ -337,6 +460,9 @@ def check_tf(path, targets, policies, schedules, alarms):
         problems.append("targets differ:\n%s\n%s" % (got_t, targets))
     got_p = []
     pols = {name: only(b) for name, b in res.get("aws_appautoscaling_policy", {}).items()}
+    problems += tf_chain(pols, tgt, policies)
+    for p in pols.values():
+        p.pop("depends_on", None)
     for name, p in pols.items():
         req = dict(PolicyName=p["name"],
                    ServiceNamespace=resolve(p["service_namespace"], "service_namespace"),

@@ -235,6 +235,14 @@ static void every_code_is_reported_by_a_test(void **state) {
     assert_null(out);
     mmec_free(ctx);
 
+    /* A template that --into cannot merge into (mmec_cfn_merge). */
+    static const char blk[] = "endpoint e {\n capacity 1..2\n scale on invocations 5 per instance\n}\n";
+    ctx = context(&seen, 0);
+    assert_int_equal(mmec_compile_string(ctx, "e.scale", blk, sizeof blk - 1), MMEC_OK);
+    assert_int_equal(mmec_cfn_merge(ctx, "t.json", "[]", 2, &out, &out_len), MMEC_EINPUT);
+    assert_null(out);
+    mmec_free(ctx);
+
     size_t missing = 0;
     for (size_t i = 0; i < used.n; i++) {
         if (!has(&seen, used.name[i])) {

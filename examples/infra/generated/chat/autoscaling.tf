@@ -80,6 +80,8 @@ resource "aws_appautoscaling_policy" "chat_llm_gpu" {
       }
     }
   }
+
+  depends_on = [aws_appautoscaling_policy.chat_llm_invocations]
 }
 
 resource "aws_appautoscaling_policy" "chat_embed_invocations" {
@@ -127,6 +129,8 @@ resource "aws_appautoscaling_policy" "chat_embed_cpu" {
       }
     }
   }
+
+  depends_on = [aws_appautoscaling_policy.chat_embed_invocations]
 }
 
 resource "aws_appautoscaling_scheduled_action" "chat_llm_weekdays_0800_2000_start" {

@@ -81,6 +81,8 @@ resource "aws_appautoscaling_policy" "transcribe_scale_from_zero" {
       scaling_adjustment          = 1
     }
   }
+
+  depends_on = [aws_appautoscaling_policy.transcribe_backlog]
 }
 
 resource "aws_cloudwatch_metric_alarm" "transcribe_scale_from_zero" {
@@ -118,6 +120,8 @@ resource "aws_appautoscaling_policy" "transcribe_failures" {
       scaling_adjustment          = 1
     }
   }
+
+  depends_on = [aws_appautoscaling_policy.transcribe_scale_from_zero]
 }
 
 resource "aws_cloudwatch_metric_alarm" "transcribe_failures" {
@@ -206,6 +210,8 @@ resource "aws_appautoscaling_policy" "summarize_scale_from_zero" {
       scaling_adjustment          = 1
     }
   }
+
+  depends_on = [aws_appautoscaling_policy.summarize_invocations]
 }
 
 resource "aws_cloudwatch_metric_alarm" "summarize_scale_from_zero" {
@@ -264,6 +270,8 @@ resource "aws_appautoscaling_policy" "frontend_cpu_step_out" {
       scaling_adjustment          = 3
     }
   }
+
+  depends_on = [aws_appautoscaling_policy.frontend_invocations]
 }
 
 resource "aws_cloudwatch_metric_alarm" "frontend_cpu_step_out" {

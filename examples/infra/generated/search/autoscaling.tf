@@ -57,6 +57,8 @@ resource "aws_appautoscaling_policy" "search_rerank_concurrency" {
       predefined_metric_type = "SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution"
     }
   }
+
+  depends_on = [aws_appautoscaling_policy.search_rerank_invocations]
 }
 
 resource "aws_appautoscaling_scheduled_action" "weekend_floor" {

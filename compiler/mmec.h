@@ -553,7 +553,9 @@ MMEC_API mmec_status mmec_cfn_own(mmec_ctx *ctx, const mmec_cfn_resource *res, s
  * the result again gives the same text. On MMEC_OK, `*out` (`*outlen` bytes plus a NUL) is
  * released with mmec_buffer_free. MMEC_EINPUT after reporting why the template cannot be
  * merged into (not a JSON object, no Resources object, a key given twice, or as
- * mmec_cfn_own). */
+ * mmec_cfn_own). A YAML template (`name` ending in .yaml or .yml, or text that does not
+ * start like JSON) is merged as YAML, comments kept, its Resources and Parameters block
+ * mappings. */
 MMEC_API mmec_status mmec_cfn_merge(mmec_ctx *ctx, const char *name, const char *json,
                                     size_t len, char **out, size_t *outlen);
 

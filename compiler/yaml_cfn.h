@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 
+#include "mmec.h"
 #include "strbuf.h"
 
 struct cJSON;
@@ -38,5 +39,10 @@ int yaml_is_yaml(const char *name, const char *text, size_t len);
  * alias expansions). */
 int yaml_read(struct importer *im, size_t base, size_t len,
               void (*doc)(struct importer *, const struct jnode *));
+
+/* `mmec -f cloudformation --into TEMPLATE` for a YAML template (yaml_merge.c): mmec_cfn_merge's
+ * contract, the rest of the template kept byte for byte, comments included. */
+mmec_status yaml_merge(mmec_ctx *ctx, const char *name, const char *text, size_t len,
+                       char **out, size_t *outlen);
 
 #endif

@@ -250,7 +250,7 @@ static int flowable(const cJSON *v, int depth) {
     return short_tag(v) != NULL && flowable(v->child, depth + 1);
 }
 
-static void argument(strbuf *sb, const char *tag, const cJSON *arg);
+static void argument(strbuf *sb, const char *tag, const cJSON *arg, int in_flow);
 
 static void flow(strbuf *sb, const cJSON *v) {
     const char *tag;
@@ -270,13 +270,16 @@ static void flow(strbuf *sb, const cJSON *v) {
         strbuf_putc(sb, '!');
         strbuf_puts(sb, tag);
         strbuf_putc(sb, ' ');
-        argument(sb, tag, v->child);
+        argument(sb, tag, v->child, 1);
     }
 }
 
-/* A short intrinsic's argument that fits one line: !GetAtt's dotted form, or flow. */
-static void argument(strbuf *sb, const char *tag, const cJSON *arg) {
-    if (dotted(tag, arg)) {
+/* A short intrinsic's argument that fits one line: !GetAtt's dotted form, a scalar (quoted
+ * as in a flow collection when `in_flow`), or a flow collection. */
+static void argument(strbuf *sb, const char *tag, const cJSON *arg, int in_flow) {
+    if (is_scalar(arg)) {
+        scalar(sb, arg, in_flow);
+    } else if (dotted(tag, arg)) {
         strbuf_puts(sb, arg->child->valuestring);
         strbuf_putc(sb, '.');
         strbuf_puts(sb, arg->child->next->valuestring);
@@ -357,7 +360,7 @@ static void after_key(strbuf *sb, const cJSON *v, int indent, order_kind o) {
         strbuf_puts(sb, tag);
         if (flowable(arg, 0)) {
             strbuf_putc(sb, ' ');
-            argument(sb, tag, arg);
+            argument(sb, tag, arg, 0);
             strbuf_putc(sb, '\n');
         } else if (cJSON_IsArray(arg)) {
             strbuf_putc(sb, '\n');

@@ -336,9 +336,12 @@ static int plan_output(const options *o, const char *file, emit_plan *p) {
         }
     }
     p->out = o->output && strcmp(o->output, "-") != 0 ? o->output : NULL;
-    /* -f cloudformation -o FILE.yaml (or .yml): the template in YAML. */
+    /* -f cloudformation -o FILE.yaml (or .yml): the template in YAML (with --into, the
+     * template's own form, JSON or YAML). */
     size_t n = p->out ? strlen(p->out) : 0;
-    if (p->fmt == MMEC_FORMAT_CLOUDFORMATION &&
+    if (p->fmt == MMEC_FORMAT_CLOUDFORMATION_YAML && o->into)
+        p->fmt = MMEC_FORMAT_CLOUDFORMATION;
+    if (p->fmt == MMEC_FORMAT_CLOUDFORMATION && !o->into &&
         ((n > 5 && strcmp(p->out + n - 5, ".yaml") == 0) ||
          (n > 4 && strcmp(p->out + n - 4, ".yml") == 0)))
         p->fmt = MMEC_FORMAT_CLOUDFORMATION_YAML;

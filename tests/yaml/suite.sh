@@ -13,7 +13,12 @@
 #     diff); with a JSON twin (import/NAME.json, or tests/import/NAME.json) importing both is
 #     the same (check.py);
 #  3. the command line: -o FILE.yaml / .yml choose YAML, -o DIR/ writes template.yaml,
-#     --check, the same bytes twice, the reader chosen by name and by content.
+#     --check, the same bytes twice, the reader chosen by name and by content;
+#  4. --into a YAML template (merge/user.yaml, with comments, blank lines, flow mappings and
+#     a resource that is not mmec's under one of its ids): the user's text kept byte for
+#     byte, the same document as the JSON merge into the same template as JSON (PyYAML),
+#     merging again changes nothing, --check, a source that makes less takes out what it no
+#     longer makes, a flow Resources mapping is refused.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -36,7 +41,7 @@ for y in "${cases[@]}"; do
     n=$(basename "$y" .yaml)
     [ -f "$here/import/$n.json" ] || [ -f "$root/tests/import/$n.json" ] && twins=$((twins + 1))
 done
-echo "1..$(( 4 * ${#sources[@]} + ${#cases[@]} + twins + 6 ))"
+echo "1..$(( 4 * ${#sources[@]} + ${#cases[@]} + twins + 6 + 6 ))"
 
 # 1. Every source: YAML and JSON, the requests, then check.py.
 : > "$tmp/list"
@@ -150,3 +155,47 @@ if [ -s "$tmp/empty.yaml" ] && "$python" "$here/cfn_yaml.py" same "$tmp/empty.ya
 else
     echo "not ok - yaml cli: a template without resources"
 fi
+
+# 4. --into a YAML template.
+cd "$root"
+stack=tests/infra/stack/stack.scale
+user=$here/merge/user.yaml
+"$mmec" -q -f cloudformation --into "$user" -o "$tmp/m1.yaml" "$stack" 2>"$tmp/m.err"; r=$?
+# Every line of the user's is still there, in order (mmec's lines come in between).
+if [ $r = 0 ] && "$python" - "$user" "$tmp/m1.yaml" <<'PY'
+import sys
+user = open(sys.argv[1], encoding="utf-8").read().splitlines()
+merged = iter(open(sys.argv[2], encoding="utf-8").read().splitlines())
+sys.exit(0 if all(any(line == m for m in merged) for line in user) else 1)
+PY
+then echo "ok - yaml into: every line of the user's template kept, in order (comments included)"
+else echo "not ok - yaml into: every line of the user's template kept, in order (exit $r)"; sed 's/^/#   /' "$tmp/m.err" | head -5; fi
+"$python" -c "
+import json, sys; sys.path.insert(0, '$here'); import cfn_yaml
+json.dump(cfn_yaml.load('$user'), open('$tmp/user.json', 'w'), indent=2)"
+"$mmec" -q -f cloudformation --into "$tmp/user.json" -o "$tmp/m1.json" "$stack" 2>/dev/null
+if "$python" "$here/cfn_yaml.py" same "$tmp/m1.yaml" "$tmp/m1.json" 2>/dev/null; then
+    echo "ok - yaml into: the merged YAML is the JSON merge's document (PyYAML)"
+else echo "not ok - yaml into: the merged YAML is the JSON merge's document (PyYAML)"; fi
+"$mmec" -q -f cloudformation --into "$tmp/m1.yaml" -o "$tmp/m2.yaml" "$stack" 2>/dev/null
+if cmp -s "$tmp/m1.yaml" "$tmp/m2.yaml"; then echo "ok - yaml into: merging again changes nothing"
+else echo "not ok - yaml into: merging again changes nothing"; diff "$tmp/m1.yaml" "$tmp/m2.yaml" | head -10 | sed 's/^/#   /'; fi
+"$mmec" -q -f cloudformation --into "$tmp/m1.yaml" -o "$tmp/m1.yaml" --check "$stack" 2>/dev/null; c1=$?
+"$mmec" -q -f cloudformation --into "$user" -o "$user" --check "$stack" 2>/dev/null; c2=$?
+if [ $c1 = 0 ] && [ $c2 = 1 ]; then echo "ok - yaml into: --check (0 when merged, 1 when not)"
+else echo "not ok - yaml into: --check (exits $c1 and $c2)"; fi
+# The same source without its docs endpoint (same file name: the mark is the name): its
+# target, policies and parameter go, the rest stays; as the JSON merge does.
+mkdir -p "$tmp/less"
+awk '/^endpoint docs/ { skip = 1 } !skip { print } skip && /^}/ { skip = 0 }' "$stack" > "$tmp/less/stack.scale"
+"$mmec" -q -f cloudformation --into "$tmp/m1.yaml" -o "$tmp/m3.yaml" "$tmp/less/stack.scale" 2>/dev/null
+"$mmec" -q -f cloudformation --into "$tmp/m1.json" -o "$tmp/m3.json" "$tmp/less/stack.scale" 2>/dev/null
+if ! grep -q "DocsTarget\|DocsEndpointName" "$tmp/m3.yaml" && grep -q "ChatEndpoint" "$tmp/m3.yaml" &&
+   "$python" "$here/cfn_yaml.py" same "$tmp/m3.yaml" "$tmp/m3.json" 2>/dev/null; then
+    echo "ok - yaml into: what the source no longer makes is taken out, as in JSON"
+else echo "not ok - yaml into: what the source no longer makes is taken out, as in JSON"; fi
+printf 'Resources: {Topic: {Type: AWS::SNS::Topic}}\n' > "$tmp/flow.yaml"
+"$mmec" -q -f cloudformation --into "$tmp/flow.yaml" -o "$tmp/flow.out" "$stack" 2>"$tmp/flow.err"; r=$?
+if [ $r = 1 ] && grep -q "flow.yaml:1:12: error: .*block mapping" "$tmp/flow.err" && [ ! -e "$tmp/flow.out" ]; then
+    echo "ok - yaml into: a flow Resources mapping is refused, located"
+else echo "not ok - yaml into: a flow Resources mapping is refused, located (exit $r)"; sed 's/^/#   /' "$tmp/flow.err" | head -3; fi

@@ -18,7 +18,7 @@ CC         ?= cc
 PKG_CONFIG ?= pkg-config
 BISON      ?= bison
 FLEX       ?= flex
-DEPS       := lua5.4 libcjson
+DEPS       := lua5.4 libcjson yaml-0.1
 
 ifeq ($(SANITIZE),1)
 B          ?= build/sanitize
@@ -74,7 +74,7 @@ example: all
 
 # With `make deps ...` every build step waits for deps (also under -j).
 deps-check: $(filter deps,$(MAKECMDGOALS))
-	@$(PKG_CONFIG) --exists $(DEPS) || { echo "missing: $(DEPS) (apt-get install liblua5.4-dev libcjson-dev pkg-config)"; exit 1; }
+	@$(PKG_CONFIG) --exists $(DEPS) || { echo "missing: $(DEPS) (apt-get install liblua5.4-dev libcjson-dev libyaml-dev pkg-config)"; exit 1; }
 
 $(B)/gen/scale.tab.c $(B)/gen/scale.tab.h: grammar/scale.y | deps-check
 	@mkdir -p $(B)/gen
@@ -122,7 +122,7 @@ $(B)/libmmec.so: $(B)/libmmec.so.0
 # The Lua module (require "mmec"): libmmec's objects linked in, liblua left out (the lua5.4
 # interpreter that loads it provides Lua's symbols, and a second copy of Lua in one process
 # breaks it); --exclude-libs keeps the static libraries' symbols out of its exports.
-LUAMOD_LIBS = $(eval LUAMOD_LIBS := $$(shell $(PKG_CONFIG) --libs libcjson 2>/dev/null) -lm -lpthread)$(LUAMOD_LIBS)
+LUAMOD_LIBS = $(eval LUAMOD_LIBS := $$(shell $(PKG_CONFIG) --libs libcjson yaml-0.1 2>/dev/null) -lm -lpthread)$(LUAMOD_LIBS)
 $(B)/mmec.so: $(B)/obj/lua/luamod.o $(B)/libmmec.a
 	@echo "  LD      $@"
 	$(Q)$(CC) -shared -Wl,--exclude-libs,ALL $(ALLLDFLAGS) -o $@ $^ $(LUAMOD_LIBS)
@@ -133,7 +133,7 @@ $(B)/mmec: $(CLI_OBJ) $(B)/libmmec.a
 
 $(B)/mmec.pc: Makefile
 	@mkdir -p $(dir $@)
-	@printf 'prefix=%s\nlibdir=%s\nincludedir=%s\n\nName: mmec\nDescription: compiler of .scale auto-scaling policies for SageMaker endpoints\nVersion: 0.1.0\nRequires.private: lua5.4 libcjson\nLibs: -L$${libdir} -lmmec\nLibs.private: -lm -lpthread\nCflags: -I$${includedir}\n' \
+	@printf 'prefix=%s\nlibdir=%s\nincludedir=%s\n\nName: mmec\nDescription: compiler of .scale auto-scaling policies for SageMaker endpoints\nVersion: 0.1.0\nRequires.private: lua5.4 libcjson yaml-0.1\nLibs: -L$${libdir} -lmmec\nLibs.private: -lm -lpthread\nCflags: -I$${includedir}\n' \
 	    '$(PREFIX)' '$(LIBDIR)' '$(INCLUDEDIR)' > $@
 
 $(B)/tests/%: tests/unit/%.c $(B)/libmmec.a

@@ -285,7 +285,8 @@ size_t mmec_policy_find(const mmec_ctx *ctx, const char *name) {
 }
 
 static const char *const format_names[MMEC_FORMAT_COUNT] = {
-    "policy", "request", "target", "schedule", "cli", "cloudformation", "terraform", "alarm"};
+    "policy", "request", "target", "schedule", "cli", "cloudformation", "terraform", "alarm",
+    "cloudformation-yaml"};
 
 mmec_format mmec_format_from_name(const char *name) {
     for (int i = 0; i < MMEC_FORMAT_COUNT; i++)
@@ -300,7 +301,7 @@ const char *mmec_format_name(mmec_format format) {
 
 int mmec_format_is_whole(mmec_format format) {
     return format == MMEC_FORMAT_CLI || format == MMEC_FORMAT_CLOUDFORMATION ||
-           format == MMEC_FORMAT_TERRAFORM;
+           format == MMEC_FORMAT_TERRAFORM || format == MMEC_FORMAT_CLOUDFORMATION_YAML;
 }
 
 size_t mmec_emit_count(const mmec_ctx *ctx, mmec_format format) {

@@ -12,6 +12,7 @@
 
 #include "check.h"
 #include "emit.h"
+#include "yaml_cfn.h"
 
 /* What a deployment must know and no request says (SM-UPD is SageMaker's "Update or delete
  * endpoints that use automatic scaling", docs.aws.amazon.com/sagemaker/latest/dg/
@@ -50,6 +51,7 @@ typedef struct infra {
     const char *const *link;       /* per target: the resource it is linked to (the
                                       template's endpoint of its name, with --into), or NULL */
     const target *cur;             /* Terraform: the target whose resources are written */
+    int yaml;                      /* CloudFormation written as YAML (yaml_emit.c) */
 } infra;
 
 static void *arena(infra *in, size_t size) { return mem_alloc(in->ctx, size); }
@@ -305,10 +307,26 @@ static void part_add(infra *in, const char ***ids, const char ***texts, size_t *
     (*n)++;
 }
 
+/* YAML: prints `item` (then frees it), a member `key` at `indent` whose members are ordered
+ * by `order` when `key` is set, else its members at the top level (the template's head). */
+static void put_yaml(infra *in, const char *key, cJSON *item, int indent, yaml_order order) {
+    if (item == NULL)
+        mem_fail(in->ctx);
+    in->tree = item;
+    int ok = key ? yaml_emit_member(&in->sb, key, item, indent, order)
+                 : yaml_emit_members(&in->sb, item, 0, YAML_TEMPLATE);
+    in->tree = NULL;
+    cJSON_Delete(item);
+    if (!ok)
+        mem_fail(in->ctx);
+}
+
 /* Prints `obj` (then frees it) as member `id` of Resources (`params` 0) or Parameters: into
  * the template, or as a text of its own into the part. */
 static void put_member(infra *in, const char *id, cJSON *obj, int first, int params) {
     in->tree = obj;    /* the text's growth below may throw: emit_infra releases the tree */
+    if (in->part == NULL && in->yaml)
+        return put_yaml(in, id, obj, 2, params ? YAML_AS_IS : YAML_RESOURCE);
     if (in->part == NULL) {
         strbuf_puts(&in->sb, first ? "\n    \"" : ",\n    \"");
         strbuf_puts(&in->sb, id);    /* an id: letters, digits, '_' and '-', nothing to escape */
@@ -535,14 +553,15 @@ static void cfn_params(infra *in, int *first) {
         if (seen)
             continue;
         if (in->part == NULL)
-            strbuf_puts(&in->sb, *first ? ",\n  \"Parameters\": {" : "");
+            strbuf_puts(&in->sb, !*first ? "" : in->yaml ? "Parameters:\n"
+                                                          : ",\n  \"Parameters\": {");
         cJSON *o = param_object(in, t);
         if (o == NULL)
             mem_fail(in->ctx);
         put_member(in, t->stack_id, o, *first, 1);
         *first = 0;
     }
-    if (!*first && in->part == NULL)
+    if (!*first && in->part == NULL && !in->yaml)
         strbuf_puts(&in->sb, "\n  }");
 }
 
@@ -651,9 +670,16 @@ static void emit_cfn(infra *in) {
     if (!emit_json_add(head, "Metadata", md) || !ok)
         mem_fail(in->ctx);    /* emit_infra deletes in->tree */
     in->tree = NULL;
+    int first = 1;
+    if (in->yaml) {
+        put_yaml(in, NULL, head, 0, YAML_TEMPLATE);
+        cfn_params(in, &first);
+        strbuf_puts(&in->sb, m->ntargets ? "Resources:\n" : "Resources: {}\n");
+        cfn_resources(in);
+        return;
+    }
     put_json(in, "", head, 0);
     strbuf_truncate(&in->sb, in->sb.len - 2);    /* without the closing "\n}" */
-    int first = 1;
     cfn_params(in, &first);
     strbuf_puts(&in->sb, ",\n  \"Resources\": {");
     cfn_resources(in);
@@ -1267,6 +1293,10 @@ static mmec_status run(mmec_ctx *ctx, mmec_format format, const cfn_env *env, cf
                        char **out, size_t *len) {
     *out = NULL;
     *len = 0;
+    /* CloudFormation in YAML is the same template: the same work, another printer. */
+    int yaml = format == MMEC_FORMAT_CLOUDFORMATION_YAML;
+    if (yaml)
+        format = MMEC_FORMAT_CLOUDFORMATION;
     static const char *const names[] = {"the aws CLI", "CloudFormation", "Terraform"};
     const char *what = names[format == MMEC_FORMAT_CLI ? 0 : format == MMEC_FORMAT_TERRAFORM ? 2 : 1];
     mmec_status st = MMEC_OK;
@@ -1285,6 +1315,7 @@ static mmec_status run(mmec_ctx *ctx, mmec_format format, const cfn_env *env, cf
     in.env = env;
     in.part = part;
     in.source = emit_source_name(ctx);
+    in.yaml = yaml;
     emit_begin(ctx, &in.sb, 4096);
     mem_strbuf(ctx, &in.scratch);
     for (size_t i = 0; i < 4; i++)

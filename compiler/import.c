@@ -18,6 +18,7 @@
 #include "internal.h"
 #include "strbuf.h"
 #include "tm.h"
+#include "yaml_cfn.h"
 
 #define MAX_DEPTH 64
 #define DEFAULT_VARIANT "AllTraffic"
@@ -706,9 +707,20 @@ static itarget *cfn_target_ref(importer *im, const jnode *ref) {
     return request_target(im, props);
 }
 
+/* The resources of a template that are not scaling resources, named in one note at its
+ * Resources (the first ten, then how many more). */
+static void note_skipped(importer *im, const jnode *resources, const char *names, size_t n) {
+    if (n > 0)
+        import_note(im, resources->key_loc, "left out %zu resource%s that mmec does not "
+                    "write: %s%s", n, n == 1 ? "" : "s", names,
+                    n > 10 ? mem_printf(im->ctx, ", and %zu more", n - 10) : "");
+}
+
 static void read_cfn(importer *im, const jnode *o) {
     im->cfn = 1;
     im->cfn_resources = import_member(im, o, "Resources", J_OBJ, 1);
+    const char *skipped = "";
+    size_t nskipped = 0;
     for (const jnode *r = im->cfn_resources ? im->cfn_resources->child : NULL; r; r = r->next) {
         const jnode *type = import_member(im, r, "Type", J_STR, 0);
         const jnode *props = import_member(im, r, "Properties", J_OBJ, 0);
@@ -716,8 +728,12 @@ static void read_cfn(importer *im, const jnode *o) {
             import_read_alarm(im, props, r->key);
             continue;
         }
-        if (type == NULL || strncmp(type->s, "AWS::ApplicationAutoScaling::", 29) != 0)
+        if (type == NULL || strncmp(type->s, "AWS::ApplicationAutoScaling::", 29) != 0) {
+            if (nskipped++ < 10)
+                skipped = mem_printf(im->ctx, "%s%s%s (%s)", skipped, nskipped > 1 ? ", " : "",
+                                     r->key, type ? type->s : "no Type");
             continue;
+        }
         if (props == NULL) {
             import_error(im, "import-missing", r->loc, "resource %s has no Properties", r->key);
             im->failed = 1;
@@ -749,6 +765,7 @@ static void read_cfn(importer *im, const jnode *o) {
                 im->entries[before].logical_id = r->key;
         }
     }
+    note_skipped(im, im->cfn_resources, skipped, nskipped);
 }
 
 /* One top-level JSON value: which document it is, by the members only it has. */
@@ -1694,6 +1711,9 @@ static int load_inputs(mmec_ctx *ctx, importer *im, const import_arg *a) {
 /* The JSON values of input `k`, each read as a document; 0 after a syntax error. */
 static int read_input(importer *im, size_t k) {
     const ifile *f = &im->files[k];
+    /* A YAML template (yaml_import.c): by its name's extension, or by its first character. */
+    if (yaml_is_yaml(f->src.name, f->src.text, f->src.len))
+        return yaml_read(im, f->base, f->src.len, read_document);
     jreader r = {im->ctx, f->src.text - f->base, f->base + f->src.len, f->base, 1, 0, 0, im};
     if (f->src.len >= 3 && memcmp(f->src.text, "\xEF\xBB\xBF", 3) == 0)
         r.pos += 3;

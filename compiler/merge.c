@@ -19,6 +19,7 @@
 #include <cjson/cJSON.h>
 
 #include "emit.h"
+#include "yaml_cfn.h"
 
 /* One member of an object in the text: its key's first byte and the byte after its value. */
 typedef struct jmember {
@@ -457,6 +458,9 @@ mmec_status mmec_cfn_merge(mmec_ctx *ctx, const char *name, const char *json, si
     if (ctx == NULL || out == NULL || outlen == NULL || (json == NULL && len) ||
         !ctx->compiled || ctx->errors || ctx->out_of_memory)
         return MMEC_EUSAGE;
+    /* A YAML template (by its name, or its first character): yaml_merge.c. */
+    if (yaml_is_yaml(name, json ? json : "", len))
+        return yaml_merge(ctx, name, json, len, out, outlen);
     merger g;
     memset(&g, 0, sizeof g);
     g.ctx = ctx;

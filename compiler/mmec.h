@@ -117,6 +117,8 @@ typedef enum mmec_format {
                                  invokes a step policy, without AlarmActions (the policy's
                                  ARN exists once it is put; cli, cloudformation and
                                  terraform wire it) */
+    MMEC_FORMAT_CLOUDFORMATION_YAML,  /* the CloudFormation template in YAML, short-form
+                                 intrinsics ("cloudformation-yaml"; a whole-file format) */
     MMEC_FORMAT_COUNT
 } mmec_format;
 
@@ -209,7 +211,7 @@ MMEC_API const char *mmec_emit_name(const mmec_ctx *ctx, mmec_format format, siz
 MMEC_API void mmec_buffer_free(mmec_ctx *ctx, char *buf);
 
 /* The format named `name` ("policy", "request", "target", "schedule", "cli",
- * "cloudformation", "terraform", "alarm"), or MMEC_FORMAT_COUNT. */
+ * "cloudformation", "terraform", "alarm", "cloudformation-yaml"), or MMEC_FORMAT_COUNT. */
 MMEC_API mmec_format mmec_format_from_name(const char *name);
 MMEC_API const char *mmec_format_name(mmec_format format);
 
@@ -556,7 +558,9 @@ MMEC_API mmec_status mmec_cfn_own(mmec_ctx *ctx, const mmec_cfn_resource *res, s
  * the result again gives the same text. On MMEC_OK, `*out` (`*outlen` bytes plus a NUL) is
  * released with mmec_buffer_free. MMEC_EINPUT after reporting why the template cannot be
  * merged into (not a JSON object, no Resources object, a key given twice, or as
- * mmec_cfn_own). */
+ * mmec_cfn_own). A YAML template (`name` ending in .yaml or .yml, or text that does not
+ * start like JSON) is merged as YAML, comments kept, its Resources and Parameters block
+ * mappings. */
 MMEC_API mmec_status mmec_cfn_merge(mmec_ctx *ctx, const char *name, const char *json,
                                     size_t len, char **out, size_t *outlen);
 

@@ -22,6 +22,8 @@ static const char IMPORT_HELP[] =
     "PutScheduledAction requests, the output of describe-scaling-policies,\n"
     "describe-scalable-targets and describe-scheduled-actions, a CloudFormation template's\n"
     "AWS::ApplicationAutoScaling resources, or several of them one after another (JSON Lines).\n"
+    "A template may be YAML (FILE.yaml or FILE.yml; another name is read as YAML when it does\n"
+    "not start like JSON): short-form intrinsics, anchors and aliases; findings point into it.\n"
     "A step scaling policy needs the CloudWatch alarm that invokes it: describe-alarms output,\n"
     "PutMetricAlarm requests (mmec -f alarm) or the template's AWS::CloudWatch::Alarm, in the\n"
     "same file or in another one: several files are read as one.\n"

@@ -55,7 +55,8 @@ static const char HELP[] =
     "Commands:\n"
     "  compile FILE      compile (the default command)\n"
     "  check FILE...     report diagnostics only; write nothing\n"
-    "  import FILE.json  turn AWS JSON (policies, targets, CloudFormation) into .scale\n"
+    "  import FILE.json  turn AWS JSON (policies, targets, CloudFormation, also YAML\n"
+    "                    templates) into .scale\n"
     "  diff FILE JSON... compare with what is deployed (describe-* output, or --from-aws)\n"
     "  fmt FILE...       print or rewrite files in the canonical layout\n"
     "  explain FILE      describe each policy in plain words: alarms, timings, notes\n"
@@ -77,7 +78,10 @@ static const char HELP[] =
     "                    With -f and several documents, one JSON object per line (JSON Lines).\n"
     "                    Whole-file formats, one document for everything in FILE:\n"
     "                    cli             a POSIX sh script of aws CLI calls (deploy.sh)\n"
-    "                    cloudformation  a CloudFormation template, JSON (template.json)\n"
+    "                    cloudformation  a CloudFormation template, JSON (template.json);\n"
+    "                                    YAML when OUT ends in .yaml or .yml\n"
+    "                    cloudformation-yaml  the template in YAML, short-form intrinsic\n"
+    "                                    functions (template.yaml)\n"
     "                    terraform       Terraform HCL (autoscaling.tf)\n"
     "      --check       compare with the files OUT names instead of writing them; exit 1\n"
     "                    and list the stale ones when they differ (for CI)\n"
@@ -185,7 +189,8 @@ static void file_name_for(const char *policy, char *out, size_t cap) {
 /* The file a whole-file format gets in an output folder. */
 static const char *whole_file_name(mmec_format fmt) {
     return fmt == MMEC_FORMAT_CLI ? "deploy.sh"
-         : fmt == MMEC_FORMAT_TERRAFORM ? "autoscaling.tf" : "template.json";
+         : fmt == MMEC_FORMAT_TERRAFORM ? "autoscaling.tf"
+         : fmt == MMEC_FORMAT_CLOUDFORMATION_YAML ? "template.yaml" : "template.json";
 }
 
 /* Writes `text` to `path` (NULL: the single output), or with --check compares it with the
@@ -330,11 +335,20 @@ static int plan_output(const options *o, const char *file, emit_plan *p) {
         p->fmt = mmec_format_from_name(o->format);
         if (p->fmt == MMEC_FORMAT_COUNT) {
             cli_usage_error("unknown format '%s' (policy, request, target, schedule, alarm, "
-                            "cli, cloudformation, terraform)", o->format);
+                            "cli, cloudformation, cloudformation-yaml, terraform)", o->format);
             return EXIT_USAGE;
         }
     }
     p->out = o->output && strcmp(o->output, "-") != 0 ? o->output : NULL;
+    /* -f cloudformation -o FILE.yaml (or .yml): the template in YAML (with --into, the
+     * template's own form, JSON or YAML). */
+    size_t n = p->out ? strlen(p->out) : 0;
+    if (p->fmt == MMEC_FORMAT_CLOUDFORMATION_YAML && o->into)
+        p->fmt = MMEC_FORMAT_CLOUDFORMATION;
+    if (p->fmt == MMEC_FORMAT_CLOUDFORMATION && !o->into &&
+        ((n > 5 && strcmp(p->out + n - 5, ".yaml") == 0) ||
+         (n > 4 && strcmp(p->out + n - 4, ".yml") == 0)))
+        p->fmt = MMEC_FORMAT_CLOUDFORMATION_YAML;
     if (p->out && cli_same_file(p->out, file)) {
         cli_usage_error("refusing to write the output over the input '%s'", file);
         return EXIT_USAGE;

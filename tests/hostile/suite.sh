@@ -36,7 +36,15 @@ done < <(awk '
         if (match($0, /".*"/)) want = substr($0, RSTART + 1, RLENGTH - 2) }
     /^-- generate: big-source/ { big = 1 }
     END { done_file() }' "$here"/lua/*.lua)
-echo "1..${#hooks[@]}"
+# Hostile YAML (tests/hostile/yaml/*.yaml, each naming on its first line what stderr must
+# say) through `mmec import`, and a 100 MB file: one case each.
+# (A copy of this suite without the yaml/ folder runs its Lua cases alone.)
+shopt -s nullglob
+yamls=("$here"/yaml/*.yaml)
+shopt -u nullglob
+nbig=0
+[ ${#yamls[@]} -gt 0 ] && nbig=1
+echo "1..$(( ${#hooks[@]} + ${#yamls[@]} + nbig ))"
 have_time=1
 [ -x /usr/bin/time ] || have_time=0
 # Peak memory of one check: the hook's 64 MiB cap plus the process (far more under ASan).
@@ -92,3 +100,53 @@ for ((k = 0; k < ${#hooks[@]}; k++)); do
         sed 's/^/  | /' "$tmp/stderr" | head -n 5
     fi
 done
+
+# ---- Hostile YAML templates through mmec import -------------------------------------------
+# Each must end in a located error (exit 1, FILE:LINE:COL: error: and the expected text, no
+# output written), under the same peak memory bound: an alias bomb is refused before it is
+# expanded, deep nesting at 64 levels. A hang is caught by the timeout.
+printf 'untouched\n' > "$tmp/out.scale"
+for f in "${yamls[@]}"; do
+    name=${f##*/}
+    want=$(sed -n '1s/^# expect: "\(.*\)"$/\1/p' "$f")
+    if [ $have_time = 1 ]; then
+        /usr/bin/time -f '%M' -o "$tmp/rss" timeout 300 "$mmec" import "$f" -o "$tmp/out.scale" \
+            > /dev/null 2> "$tmp/stderr"
+        rc=$?
+        while read -r line; do rss=$line; done < "$tmp/rss"
+    else
+        timeout 300 "$mmec" import "$f" -o "$tmp/out.scale" > /dev/null 2> "$tmp/stderr"
+        rc=$?
+        rss=
+    fi
+    why=
+    [ "$rc" -ne 1 ] && why="exit status $rc, expected 1"
+    [ -z "$why" ] && [ -z "$want" ] && why="no '# expect: \"...\"' on its first line"
+    [ -z "$why" ] && ! grep -qE "^[^:]+\.yaml:[0-9]+:[0-9]+: error: " "$tmp/stderr" && why="no located error"
+    [ -z "$why" ] && ! grep -qF -- "$want" "$tmp/stderr" && why="stderr lacks: $want"
+    out=
+    read -r out < "$tmp/out.scale"
+    [ -z "$why" ] && [ "$out" != untouched ] && why="output file changed"
+    [ -z "$why" ] && [ $have_time = 0 ] && why="/usr/bin/time (GNU time) is missing; run make deps"
+    [ -z "$why" ] && ! [ "$rss" -le "$max_kb" ] 2>/dev/null && why="peak memory $rss KiB, over $max_kb KiB"
+    if [ -z "$why" ]; then
+        echo "ok - hostile yaml: $name"
+    else
+        echo "not ok - hostile yaml: $name ($why)"
+        echo "  rerun: $mmec import $f"
+        sed 's/^/  | /' "$tmp/stderr" | head -n 5
+    fi
+done
+# 100 MB of YAML (a comment, then one long plain scalar): refused by its size before it is
+# parsed (the command reads at most 64 MiB of an input: exit 74, as for JSON).
+[ $nbig = 0 ] && exit 0
+{ printf '# big\nResources: '; head -c $(( 100 << 20 )) /dev/zero | tr '\0' 'x'; } > "$tmp/big.yaml"
+timeout 300 "$mmec" import "$tmp/big.yaml" > /dev/null 2> "$tmp/stderr"
+rc=$?
+if [ "$rc" -eq 74 ] && grep -q "larger than" "$tmp/stderr"; then
+    echo "ok - hostile yaml: a 100 MB file is refused by its size"
+else
+    echo "not ok - hostile yaml: a 100 MB file is refused by its size (exit $rc)"
+    sed 's/^/  | /' "$tmp/stderr" | head -n 3
+fi
+rm -f "$tmp/big.yaml"

@@ -2,7 +2,8 @@
  * input. The codes are read from the sources (every diag_error, diag_warning, diag_report,
  * diag_plain and lex_error call with a literal code in compiler/, grammar/, lua/, runtime/);
  * the inputs are every .scale of tests/golden/ (whose .err files the golden suite compares)
- * and examples/, every .json of tests/import/ (imported), plus the few conditions only the API can set up: a source over max_input, a
+ * and examples/, every .json of tests/import/ and .yaml of tests/yaml/import/ and
+ * tests/hostile/yaml/ (imported), plus the few conditions only the API can set up: a source over max_input, a
  * missing file, a folder, a failing hook, a scalable target without capacity emitted. A new code without a golden case fails here, naming
  * it. Sources are read from MMEC_SOURCE_DIR (tests/run sets it). */
 #include <ctype.h>
@@ -155,15 +156,16 @@ static void compile_tree(codes *seen, const char *dir) {
     closedir(d);
 }
 
-/* Every .json of `dir` through the importer (tests/import/ compares its diagnostics), with
- * its alarms (alarms/NAME.json) as a second input when it has them. */
-static void import_dir(codes *seen, const char *dir) {
+/* Every file of `dir` ending in `ext` through the importer (tests/import/ and tests/yaml/
+ * compare its diagnostics, tests/hostile/yaml/ the YAML reader's errors), with its alarms
+ * (alarms/NAME.json) as a second input when it has them. */
+static void import_dir(codes *seen, const char *dir, const char *ext) {
     DIR *d = opendir(dir);
     assert_non_null(d);
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
-        size_t n = strlen(e->d_name);
-        if (n <= 5 || strcmp(e->d_name + n - 5, ".json") != 0)
+        size_t n = strlen(e->d_name), el = strlen(ext);
+        if (n <= el || strcmp(e->d_name + n - el, ext) != 0)
             continue;
         char path[8192];
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
@@ -205,7 +207,11 @@ static void every_code_is_reported_by_a_test(void **state) {
     snprintf(path, sizeof path, "%s/examples", source_dir());
     compile_tree(&seen, path);
     snprintf(path, sizeof path, "%s/tests/import", source_dir());
-    import_dir(&seen, path);
+    import_dir(&seen, path, ".json");
+    snprintf(path, sizeof path, "%s/tests/yaml/import", source_dir());
+    import_dir(&seen, path, ".yaml");
+    snprintf(path, sizeof path, "%s/tests/hostile/yaml", source_dir());
+    import_dir(&seen, path, ".yaml");
 
     /* What only the API sets up. */
     static const char src[] = "scale my-endpoint on gpu avg 50%\n";

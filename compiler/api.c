@@ -344,3 +344,95 @@ mmec_status mmec_emit(mmec_ctx *ctx, mmec_format format, size_t i, int flags, ch
                                                                      : ctx->model.policies[i],
                             flags, out, len);
 }
+
+/* ---- Streaming emission: documents handed to a write callback as they are made ----------
+ * Each document is printed into one reused buffer, and the buffer is handed to the callback
+ * whenever it holds STREAM_CHUNK bytes or more: memory for one chunk and one document's tree,
+ * whatever the number of documents. The texts are mmec_emit's, byte for byte. */
+
+#define STREAM_CHUNK (64u * 1024u)
+
+typedef struct stream_arg {
+    mmec_format format;
+    size_t first, last;
+    int flags;
+    mmec_write_fn write;
+    void *user;
+    strbuf sb;                  /* released by the caller, also after a throw */
+    struct cJSON *tree;         /* the document being printed, deleted after a throw */
+} stream_arg;
+
+/* The tree of document `i` of a per-document format (NULL when memory ran out), or
+ * MMEC_EINPUT after reporting a target without a capacity. */
+static mmec_status document_tree(mmec_ctx *ctx, mmec_format format, size_t i,
+                                 struct cJSON **tree) {
+    *tree = NULL;
+    switch (format) {
+    case MMEC_FORMAT_TARGET: {
+        const target *t = ctx->model.targets[i];
+        mmec_status st = emit_need_capacity(ctx, t, "RegisterScalableTarget");
+        if (st != MMEC_OK)
+            return st;
+        *tree = emit_json_target(t);
+        break;
+    }
+    case MMEC_FORMAT_SCHEDULE:
+        *tree = emit_json_schedule(ctx->model.schedules[i]);
+        break;
+    case MMEC_FORMAT_ALARM:
+        *tree = emit_json_alarm(ctx->alarms[i], NULL);
+        break;
+    case MMEC_FORMAT_REQUEST:
+        *tree = emit_json_request(ctx->model.policies[i]);
+        break;
+    default:
+        *tree = emit_json_config(ctx->model.policies[i]);
+        break;
+    }
+    return MMEC_OK;
+}
+
+static mmec_status flush_chunk(stream_arg *a) {
+    if (a->sb.len > 0 && a->write(a->user, a->sb.data, a->sb.len) != 0)
+        return MMEC_EIO;
+    strbuf_reset(&a->sb);
+    return MMEC_OK;
+}
+
+static mmec_status stream_fn(mmec_ctx *ctx, void *arg) {
+    stream_arg *a = arg;
+    if (mmec_format_is_whole(a->format)) {
+        /* A whole-file format is one document: made by its emitter, handed over once. */
+        char *out;
+        size_t len;
+        mmec_status st = emit_infra(ctx, a->format, &out, &len);
+        if (st == MMEC_OK && a->write(a->user, out, len) != 0)
+            st = MMEC_EIO;
+        mmec_buffer_free(ctx, out);
+        return st;
+    }
+    strbuf_reserve(&a->sb, STREAM_CHUNK + 4096);
+    for (size_t i = a->first; i < a->last; i++) {
+        mmec_status st = document_tree(ctx, a->format, i, &a->tree);
+        if (st != MMEC_OK)
+            return st;
+        if (!emit_json_append(&a->sb, &a->tree, a->flags))
+            return MMEC_EINTERNAL;
+        if (a->sb.len >= STREAM_CHUNK && (st = flush_chunk(a)) != MMEC_OK)
+            return st;
+    }
+    return flush_chunk(a);
+}
+
+mmec_status mmec_emit_stream(mmec_ctx *ctx, mmec_format format, size_t first, size_t last,
+                             int flags, mmec_write_fn write, void *user) {
+    size_t n = mmec_emit_count(ctx, format);
+    if (write == NULL || first > last || last > n || (first == last && n == 0))
+        return MMEC_EUSAGE;
+    stream_arg a = {format, first, last, flags, write, user, {0}, NULL};
+    mem_strbuf(ctx, &a.sb);
+    mmec_status st = api_guard(ctx, stream_fn, &a);
+    emit_json_delete(a.tree);
+    strbuf_free(&a.sb);
+    return st;
+}

@@ -6,23 +6,45 @@
 
 #include "internal.h"
 
-static void build_lines(mmec_ctx *ctx) {
+/* Records the line starts up to the first one after `off` (or to the end of the source), so
+ * that the line holding `off` and its end are known. The table grows as diagnostics move
+ * down the file: a diagnostic costs a search (memchr, a word at a time) of the lines since
+ * the last one, not a scan of the whole file. 0 when memory ran out (the table known so far
+ * stays valid); allocation follows mem_alloc's rule. */
+static int lines_to(mmec_ctx *ctx, size_t off) {
     src_file *s = &ctx->src;
-    size_t n = 1;
-    for (size_t i = 0; i < s->len; i++)
-        n += s->text[i] == '\n';
-    s->line_starts = mem_alloc(ctx, n * sizeof *s->line_starts);
-    if (s->line_starts == NULL)
-        return;
-    size_t k = 0;
-    /* A UTF-8 byte order mark is no character of the first line: columns count from after it,
-     * and the source line shown starts after it (offsets still count it). */
-    int bom = s->len >= 3 && memcmp(s->text, "\xEF\xBB\xBF", 3) == 0;
-    s->line_starts[k++] = bom ? 3 : 0;
-    for (size_t i = 0; i < s->len; i++)
-        if (s->text[i] == '\n')
-            s->line_starts[k++] = (uint32_t)(i + 1);
-    s->nlines = n;
+    if (s->line_starts == NULL) {
+        uint32_t *t = mem_alloc(ctx, 256 * sizeof *t);
+        if (t == NULL)
+            return 0;
+        /* A UTF-8 byte order mark is no character of the first line: columns count from
+         * after it, and the source line shown starts after it (offsets still count it). */
+        int bom = s->len >= 3 && memcmp(s->text, "\xEF\xBB\xBF", 3) == 0;
+        t[0] = bom ? 3 : 0;
+        s->line_starts = t;
+        s->lines_cap = 256;
+        s->nlines = 1;
+        s->lines_scanned = 0;
+    }
+    while (s->lines_scanned < s->len && s->line_starts[s->nlines - 1] <= off) {
+        const char *from = s->text + s->lines_scanned;
+        const char *nl = memchr(from, '\n', s->len - s->lines_scanned);
+        if (nl == NULL) {
+            s->lines_scanned = s->len;
+            break;
+        }
+        if (s->nlines == s->lines_cap) {
+            uint32_t *t = mem_alloc(ctx, 2 * s->lines_cap * sizeof *t);
+            if (t == NULL)
+                return 0;
+            memcpy(t, s->line_starts, s->nlines * sizeof *t);
+            s->line_starts = t;
+            s->lines_cap *= 2;
+        }
+        s->lines_scanned = (size_t)(nl - s->text) + 1;
+        s->line_starts[s->nlines++] = (uint32_t)s->lines_scanned;
+    }
+    return 1;
 }
 
 /* Index (0-based) of the line holding `off`. */
@@ -39,9 +61,7 @@ static size_t line_index(const src_file *s, uint32_t off) {
 }
 
 unsigned diag_line_of(mmec_ctx *ctx, uint32_t off) {
-    if (ctx->src.line_starts == NULL)
-        build_lines(ctx);
-    if (ctx->src.line_starts == NULL)
+    if (!lines_to(ctx, off))
         return 0;
     return (unsigned)line_index(&ctx->src, off) + 1;
 }
@@ -92,10 +112,9 @@ void diag_vreport(mmec_ctx *ctx, mmec_severity sev, const char *code, span loc,
     d.file = ctx->src.name;
     d.message = mem_vprintf(ctx, fmt, ap);
     src_file *s = &ctx->src;
-    if (loc.start != UINT32_MAX && s->text != NULL && s->line_starts == NULL)
-        build_lines(ctx);
-    /* Without a line table (memory ran out building it) the diagnostic has no location. */
-    if (loc.start != UINT32_MAX && s->text != NULL && s->line_starts != NULL) {
+    /* Without the lines up to the span (memory ran out recording them) the diagnostic has
+     * no location. */
+    if (loc.start != UINT32_MAX && s->text != NULL && lines_to(ctx, loc.start)) {
         if (loc.start > s->len)
             loc.start = (uint32_t)s->len;
         if (loc.end < loc.start)

@@ -35,6 +35,13 @@ const char *emit_config_key(const policy *p);
 int emit_json_add(struct cJSON *obj, const char *key, struct cJSON *item);
 mmec_status emit_json_text(mmec_ctx *ctx, struct cJSON *root, int flags, char **out,
                            size_t *len);
+/* cJSON_Delete, for the files that do not include cJSON.h. Accepts NULL. */
+void emit_json_delete(struct cJSON *tree);
+/* Appends the text of `*root` (indented, or compact with MMEC_EMIT_COMPACT) and a newline to
+ * `sb`, and deletes the tree, setting `*root` to NULL (when `sb`'s allocator throws, the tree
+ * is left in `*root` for the caller to delete after unwinding). 0 when `*root` was NULL or
+ * memory ran out. */
+int emit_json_append(strbuf *sb, struct cJSON **root, int flags);
 /* Appends `item` to `sb`, indented as it is at nesting `depth` of a larger document (its
  * first line not indented). 0 when memory ran out (in cJSON, or in `sb`, which has then
  * failed). */

@@ -475,31 +475,27 @@ int emit_json_pretty(strbuf *sb, const cJSON *item, int depth) {
     return pretty(sb, item, depth) && !sb->failed;
 }
 
+void emit_json_delete(cJSON *tree) { cJSON_Delete(tree); }
+
+int emit_json_append(strbuf *sb, struct cJSON **root, int flags) {
+    /* The compact form is compact(): the bytes cJSON_PrintUnformatted prints, without its
+     * buffer of its own nor its printf/sscanf round trip for whole numbers. */
+    int ok = *root != NULL &&
+             ((flags & MMEC_EMIT_COMPACT) ? compact(sb, *root) : pretty(sb, *root, 0));
+    cJSON_Delete(*root);
+    *root = NULL;
+    strbuf_putc(sb, '\n');
+    return ok && !sb->failed;
+}
+
 mmec_status emit_json_text(mmec_ctx *ctx, cJSON *root, int flags, char **out, size_t *len) {
     *out = NULL;
     *len = 0;
     if (root == NULL)
         return MMEC_EINTERNAL;
-    if (flags & MMEC_EMIT_COMPACT) {
-        /* cJSON's text, copied once into a buffer of its exact size. */
-        char *s = cJSON_PrintUnformatted(root);
-        cJSON_Delete(root);
-        size_t n = s ? strlen(s) : 0;
-        *out = s ? emit_buffer(ctx, n + 1) : NULL;
-        if (*out) {
-            memcpy(*out, s, n);
-            memcpy(*out + n, "\n", 2);
-            *len = n + 1;
-        }
-        cJSON_free(s);
-        return *out ? MMEC_OK : MMEC_EINTERNAL;
-    }
     strbuf sb;
-    emit_begin(ctx, &sb, 1000);
-    int ok = pretty(&sb, root, 0);
-    cJSON_Delete(root);
-    strbuf_putc(&sb, '\n');
-    if (!ok) {
+    emit_begin(ctx, &sb, (flags & MMEC_EMIT_COMPACT) ? 400 : 1000);
+    if (!emit_json_append(&sb, &root, flags)) {
         strbuf_free(&sb);
         return MMEC_EINTERNAL;
     }

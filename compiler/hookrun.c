@@ -123,7 +123,7 @@ static int run_hook(mmec_ctx *ctx, const char *path, const char *src, size_t len
     pcall_jmp *armed = mem_disarm(ctx);
     size_t errors = ctx->errors;
     if (ctx->src.text != NULL)
-        (void)diag_line_of(ctx, 0);
+        (void)diag_line_of(ctx, (uint32_t)ctx->src.len);    /* every line */
     hook_model hm = {&ctx->model, report_hook, ctx, ctx->cfg.alloc, ctx->cfg.alloc_user,
                      named_at};
     int rc = fill ? hook_fill(&hm, path, src, len, lim) : hook_check(&hm, path, src, len, lim);

@@ -28,8 +28,10 @@ typedef struct source {
     const char *name;
     const char *text;
     size_t len;
-    uint32_t *line_starts;    /* built on the first located diagnostic */
-    size_t nlines;
+    uint32_t *line_starts;    /* built as located diagnostics need them (diag.c) */
+    size_t nlines;            /* the line starts known so far */
+    size_t lines_cap;
+    size_t lines_scanned;     /* the bytes searched for line ends so far */
 } src_file;
 
 struct ast_file;

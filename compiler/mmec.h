@@ -759,6 +759,25 @@ MMEC_API mmec_status mmec_diff(mmec_ctx *ctx, const char *name, const char *src,
                                const mmec_import_input *deployed, size_t n, int flags,
                                char **out, size_t *len_out, int *drift);
 
+/* ---- Streaming emission ---------------------------------------------------------------
+ * For outputs of any size: the documents are handed to a callback as they are made, so an
+ * emission holds one document's tree and one buffer of 64 KiB whatever the number of
+ * documents. */
+
+/* Receives `len` bytes of output (one or more whole documents, or a part of a whole-file
+ * format's one document). Returns 0, or non-zero to stop the emission (which then returns
+ * MMEC_EIO). */
+typedef int (*mmec_write_fn)(void *user, const char *data, size_t len);
+
+/* Emits the documents [first, last) of `format` (0 and mmec_emit_count for all of them), each
+ * exactly as mmec_emit makes it with `flags`, in order, through `write`. Returns MMEC_OK;
+ * MMEC_EUSAGE for a bad range or format, or when the compile failed; MMEC_EINPUT after
+ * reporting a target without a capacity (as mmec_emit); MMEC_EIO when `write` refused;
+ * MMEC_EINTERNAL when memory ran out. What was written before a failure stays written: a
+ * caller that promises all or nothing writes to a temporary file (as the mmec command does). */
+MMEC_API mmec_status mmec_emit_stream(mmec_ctx *ctx, mmec_format format, size_t first,
+                                      size_t last, int flags, mmec_write_fn write, void *user);
+
 #ifdef __cplusplus
 }
 #endif

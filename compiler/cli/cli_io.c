@@ -162,9 +162,48 @@ int cli_out_open(cli_out *o, const char *path, char *err, size_t errlen) {
     return 0;
 }
 
-static void out_flush(cli_out *o) {
-    if (o->failed == 0 && o->n > 0 && write_all(o->fd, o->buf, o->n) != 0)
+/* Standard output's spill: an unnamed temporary file (created, then unlinked at once, so
+ * that no run, even one killed by SIGKILL, leaves it behind). When none can be created the
+ * output goes straight to standard output, as it did before there was a spill. */
+static void start_spill(cli_out *o) {
+    const char *dir = getenv("TMPDIR");
+    char name[4096];
+    if (dir == NULL || *dir == '\0' || strlen(dir) + 24 > sizeof name)
+        dir = "/tmp";
+    snprintf(name, sizeof name, "%s/mmec-stdout.XXXXXX", dir);
+    int fd = mkstemp(name);
+    if (fd >= 0)
+        unlink(name);
+    if (fd == o->fd) {
+        /* Standard output was closed and the spill took its number: copying the spill to
+         * standard output would copy it onto itself. Closed again, the writes fail there. */
+        close(fd);
+        fd = -1;
+    }
+    if (fd < 0) {
+        o->spilling = -1;
+        return;
+    }
+    o->spill_fd = fd;
+    o->spilling = 1;
+}
+
+/* Where buffered text goes: the output's file descriptor, or standard output's spill. */
+static int sink_fd(cli_out *o) {
+    if (o->path == NULL && o->spilling == 0)
+        start_spill(o);
+    return o->spilling == 1 ? o->spill_fd : o->fd;
+}
+
+static void put_all(cli_out *o, const char *data, size_t len) {
+    if (o->failed == 0 && len > 0 && write_all(sink_fd(o), data, len) != 0) {
         o->failed = errno;
+        o->spill_failed = o->spilling == 1;
+    }
+}
+
+static void out_flush(cli_out *o) {
+    put_all(o, o->buf, o->n);
     o->n = 0;
 }
 
@@ -174,8 +213,7 @@ void cli_out_write(cli_out *o, const char *data, size_t len) {
     if (o->n + len > sizeof o->buf) {
         out_flush(o);
         if (len >= sizeof o->buf) {
-            if (o->failed == 0 && write_all(o->fd, data, len) != 0)
-                o->failed = errno;
+            put_all(o, data, len);
             return;
         }
     }
@@ -183,11 +221,46 @@ void cli_out_write(cli_out *o, const char *data, size_t len) {
     o->n += len;
 }
 
+/* Copies the spill to standard output and closes it. */
+static void copy_spill(cli_out *o) {
+    int fd = o->spill_fd;
+    o->spilling = 0;    /* a later write goes to standard output itself */
+    if (o->failed == 0 && lseek(fd, 0, SEEK_SET) != 0) {
+        o->failed = errno;
+        o->spill_failed = 1;
+    }
+    while (o->failed == 0) {
+        ssize_t r = read(fd, o->buf, sizeof o->buf);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            o->failed = errno;
+            o->spill_failed = 1;
+        } else if (r == 0) {
+            break;
+        } else if (write_all(o->fd, o->buf, (size_t)r) != 0) {
+            o->failed = errno;
+        }
+    }
+    close(fd);
+    o->spill_fd = -1;
+}
+
 int cli_out_commit(cli_out *o, char *err, size_t errlen) {
+    if (o->path == NULL && o->spilling != 1) {
+        /* All of it is in the buffer: straight to standard output, no spill. */
+        if (o->failed == 0 && o->n > 0 && write_all(o->fd, o->buf, o->n) != 0)
+            o->failed = errno;
+        o->n = 0;
+    }
     out_flush(o);
     if (o->path == NULL) {
+        if (o->spilling == 1)
+            copy_spill(o);
         if (o->failed) {
-            snprintf(err, errlen, "cannot write to standard output: %s", strerror(o->failed));
+            snprintf(err, errlen, "cannot write %s: %s",
+                     o->spill_failed ? "the temporary copy of standard output"
+                                     : "to standard output", strerror(o->failed));
             errno = o->failed;
             return -1;
         }
@@ -223,8 +296,15 @@ int cli_out_commit(cli_out *o, char *err, size_t errlen) {
 }
 
 int cli_out_abort(cli_out *o, char *err, size_t errlen) {
-    if (o->path == NULL)
+    if (o->path == NULL) {
+        /* Nothing reaches standard output: the buffer and the spill are dropped. */
+        if (o->spilling == 1)
+            close(o->spill_fd);
+        o->spilling = 0;
+        o->spill_fd = -1;
+        o->n = 0;
         return -1;
+    }
     if (o->direct) {
         if (o->fd >= 0)
             close(o->fd);

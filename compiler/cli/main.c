@@ -475,6 +475,13 @@ static int choose_documents(const options *o, const char *file, mmec_ctx *ctx, e
     return EXIT_OK;
 }
 
+/* mmec_emit_stream's writer into the single output. */
+static int write_out(void *user, const char *data, size_t len) {
+    cli_out *out = user;
+    cli_out_write(out, data, len);
+    return out->failed ? -1 : 0;
+}
+
 /* Phase 4: emits the documents and writes them (or with --check compares them): one file each
  * in a folder, else one output streamed to standard output or to a temporary file renamed
  * over -o at the end. Prints the count line. Returns an exit code. */
@@ -498,7 +505,15 @@ static int write_documents(const options *o, mmec_ctx *ctx, const emit_plan *p) 
     /* --check: one output file is compared whole (JSON Lines: all its lines at once); a
      * folder's file names are kept to find the files no longer generated. */
     check_acc acc = {0};
-    for (size_t i = p->first; i < p->last && rc == EXIT_OK; i++) {
+    if (!p->to_dir && !o->check) {
+        /* One output: the documents stream into it as they are made. */
+        mmec_status st = mmec_emit_stream(ctx, p->fmt, p->first, p->last,
+                                          compact ? MMEC_EMIT_COMPACT : 0, write_out, &single);
+        if (st == MMEC_EINTERNAL)
+            fputs("mmec: out of memory\n", stderr);
+        rc = cli_exit_for(st);
+    }
+    for (size_t i = p->first; i < p->last && rc == EXIT_OK && (p->to_dir || o->check); i++) {
         char *text;
         size_t len;
         mmec_status st = emit_doc(o, ctx, p, i, compact ? MMEC_EMIT_COMPACT : 0, &text, &len);

@@ -1,6 +1,7 @@
 /* measure.c: runs a command several times and prints its best wall time and its peak
  * resident set size, for tests/bench/run. Usage: measure RUNS OUTFILE -- COMMAND ARGS...
- * (OUTFILE receives the command's standard output; /dev/null to discard it). */
+ * (OUTFILE receives the command's standard output; /dev/null to discard it; with
+ * MEASURE_STDERR=FILE in the environment, FILE receives its standard error). */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +33,12 @@ int main(int argc, char **argv) {
             int fd = open(argv[2], O_WRONLY | O_CREAT | O_TRUNC, 0644);
             if (fd < 0 || dup2(fd, STDOUT_FILENO) < 0)
                 _exit(127);
+            const char *errfile = getenv("MEASURE_STDERR");
+            if (errfile != NULL) {
+                int efd = open(errfile, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+                if (efd < 0 || dup2(efd, STDERR_FILENO) < 0)
+                    _exit(127);
+            }
             execvp(argv[4], argv + 4);
             _exit(127);
         }

@@ -365,6 +365,151 @@ static void threads_compile_different_programs_at_once(void **state) {
     }
 }
 
+/* What mmec_emit_stream hands its writer: the bytes, and the number of calls. */
+typedef struct sink {
+    char *text;
+    size_t len, cap;
+    int calls;
+    int refuse_after;           /* refuse the call after this many (-1: never) */
+} sink;
+
+static int sink_write(void *user, const char *data, size_t len) {
+    sink *k = user;
+    if (k->refuse_after >= 0 && k->calls >= k->refuse_after)
+        return -1;
+    k->calls++;
+    if (k->len + len + 1 > k->cap) {
+        k->cap = (k->len + len + 1) * 2;
+        k->text = realloc(k->text, k->cap);
+        assert_non_null(k->text);
+    }
+    memcpy(k->text + k->len, data, len);
+    k->len += len;
+    k->text[k->len] = '\0';
+    return 0;
+}
+
+/* The documents [first, last) of `fmt` one by one through mmec_emit, concatenated. */
+static char *emit_each(mmec_ctx *ctx, mmec_format fmt, size_t first, size_t last, int flags) {
+    sink k = {NULL, 0, 0, 0, -1};
+    for (size_t i = first; i < last; i++) {
+        char *text;
+        size_t len;
+        assert_int_equal(mmec_emit(ctx, fmt, i, flags, &text, &len), MMEC_OK);
+        sink_write(&k, text, len);
+        mmec_buffer_free(ctx, text);
+    }
+    return k.text;
+}
+
+static void stream_emits_what_emit_emits(void **state) {
+    (void)state;
+    /* Enough documents for several 64 KiB chunks, with step policies (alarms) and targets
+     * whose numbers are not whole (percent targets per GPU, step bounds). */
+    size_t n = 3000, cap = n * 200, used = 0;
+    char *src = malloc(cap);
+    assert_non_null(src);
+    for (size_t i = 0; i < n; i++)
+        used += (size_t)snprintf(src + used, cap - used,
+                                 i % 3 ? "scale ep-%zu on cpu avg 33.3%% cooldown in 10m out 5m\n"
+                                       : "endpoint ep-%zu { capacity 1..4\n step on cpu max > 80%% "
+                                         "for 3 of 5 { 80%%..90%% add 1; 90%%.. add 3 } }\n", i);
+    mmec_ctx *ctx = mmec_new(NULL);
+    assert_int_equal(mmec_compile_string(ctx, "s.scale", src, used), MMEC_OK);
+    static const mmec_format fmts[] = {MMEC_FORMAT_POLICY, MMEC_FORMAT_REQUEST, MMEC_FORMAT_ALARM};
+    for (size_t f = 0; f < sizeof fmts / sizeof fmts[0]; f++)
+        for (int flags = 0; flags <= MMEC_EMIT_COMPACT; flags++) {
+            size_t count = mmec_emit_count(ctx, fmts[f]);
+            assert_true(count > 0);
+            char *want = emit_each(ctx, fmts[f], 0, count, flags);
+            sink k = {NULL, 0, 0, 0, -1};
+            assert_int_equal(mmec_emit_stream(ctx, fmts[f], 0, count, flags, sink_write, &k),
+                             MMEC_OK);
+            assert_non_null(k.text);
+            assert_string_equal(k.text, want);
+            assert_true(k.calls > 1);           /* chunks, not one buffer of everything */
+            free(k.text);
+            free(want);
+            /* A part of the documents: exactly those. */
+            want = emit_each(ctx, fmts[f], 1, 3, flags);
+            k = (sink){NULL, 0, 0, 0, -1};
+            assert_int_equal(mmec_emit_stream(ctx, fmts[f], 1, 3, flags, sink_write, &k), MMEC_OK);
+            assert_string_equal(k.text, want);
+            free(k.text);
+            free(want);
+        }
+    /* A writer that refuses stops the emission with MMEC_EIO. */
+    sink k = {NULL, 0, 0, 0, 1};
+    assert_int_equal(mmec_emit_stream(ctx, MMEC_FORMAT_REQUEST, 0, n, 0, sink_write, &k),
+                     MMEC_EIO);
+    assert_int_equal(k.calls, 1);
+    free(k.text);
+    /* A bad range or format, no writer. */
+    assert_int_equal(mmec_emit_stream(ctx, MMEC_FORMAT_POLICY, 0, n + 1, 0, sink_write, &k),
+                     MMEC_EUSAGE);
+    assert_int_equal(mmec_emit_stream(ctx, MMEC_FORMAT_POLICY, 2, 1, 0, sink_write, &k),
+                     MMEC_EUSAGE);
+    assert_int_equal(mmec_emit_stream(ctx, MMEC_FORMAT_COUNT, 0, 0, 0, sink_write, &k),
+                     MMEC_EUSAGE);
+    assert_int_equal(mmec_emit_stream(ctx, MMEC_FORMAT_POLICY, 0, 1, 0, NULL, NULL),
+                     MMEC_EUSAGE);
+    mmec_free(ctx);
+    free(src);
+}
+
+/* A target without a capacity: the stream reports it as mmec_emit does, and a failed compile
+ * streams nothing. */
+static void stream_reports_a_target_without_capacity(void **state) {
+    (void)state;
+    seen s;
+    mmec_ctx *ctx = new_collecting(&s, 0);
+    assert_int_equal(mmec_compile_string(ctx, "t.scale", CARD, strlen(CARD)), MMEC_OK);
+    sink k = {NULL, 0, 0, 0, -1};
+    assert_int_equal(mmec_emit_stream(ctx, MMEC_FORMAT_TARGET, 0, 1, 0, sink_write, &k),
+                     MMEC_EINPUT);
+    assert_int_equal(s.n, 1);
+    assert_int_equal(s.sev[0], MMEC_ERROR);
+    assert_int_equal(k.len, 0);
+    mmec_free(ctx);
+    ctx = new_collecting(&s, 0);
+    assert_int_equal(mmec_compile_string(ctx, "t.scale", "scale x on nope\n", 16), MMEC_EINPUT);
+    assert_int_equal(mmec_emit_stream(ctx, MMEC_FORMAT_POLICY, 0, 0, 0, sink_write, &k),
+                     MMEC_EUSAGE);
+    assert_int_equal(k.calls, 0);
+    mmec_free(ctx);
+}
+
+/* Every allocation failure of a streamed emission ends in MMEC_EINTERNAL with every block
+ * returned. */
+static void stream_survives_every_allocation_failure(void **state) {
+    (void)state;
+    static const char src[] = "endpoint a { capacity 1..4\n scale on cpu avg 40%\n"
+                              " step on cpu max > 80% for 3 of 5 { 80%.. add 2 } }\n";
+    int failures = 0;
+    for (long fail = 0;; fail++) {
+        failing f = {-1, 0};
+        mmec_config cfg;
+        mmec_config_init(&cfg);
+        cfg.alloc = failing_alloc;
+        cfg.alloc_user = &f;
+        mmec_ctx *ctx = mmec_new(&cfg);
+        assert_non_null(ctx);
+        assert_int_equal(mmec_compile_string(ctx, "a.scale", src, strlen(src)), MMEC_OK);
+        f.countdown = fail;
+        sink k = {NULL, 0, 0, 0, -1};
+        mmec_status st = mmec_emit_stream(ctx, MMEC_FORMAT_CLOUDFORMATION, 0, 1, 0, sink_write, &k);
+        f.countdown = -1;
+        free(k.text);
+        mmec_free(ctx);
+        assert_int_equal(f.live, 0);
+        if (st == MMEC_OK)
+            break;
+        assert_int_equal(st, MMEC_EINTERNAL);
+        failures++;
+    }
+    assert_true(failures > 0);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(compile_design_card_emits_the_documented_json),
@@ -382,6 +527,9 @@ int main(void) {
         cmocka_unit_test(render_colours_only_when_asked),
         cmocka_unit_test(every_allocation_failure_ends_cleanly),
         cmocka_unit_test(threads_compile_different_programs_at_once),
+        cmocka_unit_test(stream_emits_what_emit_emits),
+        cmocka_unit_test(stream_reports_a_target_without_capacity),
+        cmocka_unit_test(stream_survives_every_allocation_failure),
     };
     return cmocka_run_group_tests_name("api", tests, NULL, NULL);
 }

@@ -1,6 +1,7 @@
 /* test_diag_lines.c: a located diagnostic reported when the line table cannot be built (the
  * allocator refuses it, outside a compile, as when a hook reports) is delivered without a
- * location instead of reading through a NULL table. */
+ * location instead of reading through a NULL table; the table grows only as far down the file
+ * as the diagnostics go, and locates them wherever they point. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -80,9 +81,52 @@ static void no_line_table_means_no_location(void **state) {
     free(src);
 }
 
+/* The line and column of byte `off` through a diagnostic there, with the source line's
+ * length. */
+static void locate(mmec_ctx *ctx, got *seen, uint32_t off, unsigned line, unsigned col) {
+    int before = seen->n;
+    diag_report(ctx, MMEC_WARNING, "test", (span){off, off + 1}, "here");
+    assert_int_equal(seen->n, before + 1);
+    assert_int_equal(seen->line, line);
+    assert_int_equal(seen->col, col);
+    assert_true(seen->has_source);
+}
+
+static void line_table_grows_with_the_diagnostics(void **state) {
+    (void)state;
+    /* 10,000 lines "# 12345678\n" (11 bytes each), then a last line without a newline. */
+    size_t n = 10000, len = 0;
+    char *src = malloc(n * 11 + 64);
+    assert_non_null(src);
+    for (size_t i = 0; i < n; i++)
+        len += (size_t)sprintf(src + len, "# %08zu\n", i);
+    len += (size_t)sprintf(src + len, "scale a on cpu avg 50%%");
+    got seen = {0};
+    mmec_config cfg;
+    mmec_config_init(&cfg);
+    cfg.on_diagnostic = collect;
+    cfg.diagnostic_user = &seen;
+    mmec_ctx *ctx = mmec_new(&cfg);
+    assert_non_null(ctx);
+    assert_int_equal(mmec_compile_string(ctx, "grow.scale", src, len), MMEC_OK);
+    locate(ctx, &seen, 4 * 11 + 2, 5, 3);
+    /* Line 5 needed the lines up to line 6 only: not a scan of the whole file. */
+    assert_true(ctx->src.nlines < 64);
+    assert_true(ctx->src.lines_scanned < 64 * 11);
+    locate(ctx, &seen, 9000 * 11, 9001, 1);
+    locate(ctx, &seen, 2 * 11 + 10, 3, 11);          /* back up the file */
+    locate(ctx, &seen, (uint32_t)(n * 11 + 6), 10001, 7);   /* the last line, no newline */
+    assert_int_equal(diag_line_of(ctx, (uint32_t)(n * 11 - 1)), 10000);
+    assert_int_equal(diag_line_of(ctx, (uint32_t)len), 10001);
+    assert_int_equal(ctx->src.nlines, n + 1);
+    mmec_free(ctx);
+    free(src);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(no_line_table_means_no_location),
+        cmocka_unit_test(line_table_grows_with_the_diagnostics),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -39,7 +39,7 @@ typedef struct ymerge {
 
 static void fail(ymerge *g, span at, const char *msg) {
     src_file saved = g->ctx->src;
-    g->ctx->src = (src_file){g->name, g->text, g->len, NULL, 0};
+    g->ctx->src = (src_file){.name = g->name, .text = g->text, .len = g->len};
     diag_error(g->ctx, "into", at, "%s: %s", g->name, msg);
     g->ctx->src = saved;
     g->status = MMEC_EINPUT;

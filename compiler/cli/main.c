@@ -505,15 +505,17 @@ static int write_documents(const options *o, mmec_ctx *ctx, const emit_plan *p) 
     /* --check: one output file is compared whole (JSON Lines: all its lines at once); a
      * folder's file names are kept to find the files no longer generated. */
     check_acc acc = {0};
-    if (!p->to_dir && !o->check) {
-        /* One output: the documents stream into it as they are made. */
+    int stream = !p->to_dir && !o->check && o->into == NULL;
+    if (stream) {
+        /* One output: the documents stream into it as they are made (--into merges the whole
+         * template first: the loop below). */
         mmec_status st = mmec_emit_stream(ctx, p->fmt, p->first, p->last,
                                           compact ? MMEC_EMIT_COMPACT : 0, write_out, &single);
         if (st == MMEC_EINTERNAL)
             fputs("mmec: out of memory\n", stderr);
         rc = cli_exit_for(st);
     }
-    for (size_t i = p->first; i < p->last && rc == EXIT_OK && (p->to_dir || o->check); i++) {
+    for (size_t i = p->first; i < p->last && rc == EXIT_OK && !stream; i++) {
         char *text;
         size_t len;
         mmec_status st = emit_doc(o, ctx, p, i, compact ? MMEC_EMIT_COMPACT : 0, &text, &len);

@@ -401,8 +401,9 @@ else
 fi
 
 # ---- 4. streamed runs ------------------------------------------------------------------------
-# Memory independent of the trace's length: the peak RSS of a 4x longer trace within 256 KiB
-# of the 1x one, for the table, the summary, CSV and JSON (a load switching every 30 minutes:
+# Memory independent of the trace's length: the peak RSS of a 4x longer trace within 1 MiB of
+# the 1x one (the same run's peak moves by some 300 KiB from one run to the next; the report
+# held in memory, as before streaming, grew by 40 MiB here), for the table, the summary, CSV and JSON (a load switching every 30 minutes:
 # 1,333 scaling activities, then 5,333, which a JSON report kept in memory would hold). GNU
 # time's %M, in KiB; not timing. Under ASan, freed blocks wait in its quarantine and count in
 # the RSS: the quarantine is turned off for these runs (the option is ignored otherwise).
@@ -420,7 +421,7 @@ if [ -x /usr/bin/time ]; then
         r1=$(/usr/bin/time -f %M "$mmec" simulate -q $pol --trace "$tmp/m1.csv" $a -o "$tmp/m.out" 2>&1 >/dev/null | tail -1)
         # shellcheck disable=SC2086
         r4=$(/usr/bin/time -f %M "$mmec" simulate -q $pol --trace "$tmp/m4.csv" $a -o "$tmp/m.out" 2>&1 >/dev/null | tail -1)
-        if [ -n "$r1" ] && [ -n "$r4" ] && [ "$r4" -le $((r1 + 256)) ]; then pass "bounded-memory-${kind#--}"
+        if [ -n "$r1" ] && [ -n "$r4" ] && [ "$r4" -le $((r1 + 1024)) ]; then pass "bounded-memory-${kind#--}"
         else fail "bounded-memory-${kind#--}" "peak RSS ${r1} KiB for 40,000 datapoints, ${r4} KiB for 160,000"; fi
     done
 else

@@ -78,6 +78,12 @@ int cli_out_abort(cli_out *o, char *err, size_t errlen);
  * errno value with nothing allocated: EFBIG past `max` bytes, ENOMEM, or read's error. Prints
  * nothing: each command says what failed in its own words. */
 int cli_read_fd(int fd, size_t max, char **text, size_t *len);
+/* Reads the file `path` ("-": standard input) whole, as cli_read_fd, into a malloc'd buffer;
+ * NULL after printing why (it cannot be opened, is a directory, is over `max` bytes, or a
+ * read failed). */
+char *cli_read_path(const char *path, size_t max, size_t *len);
+/* "90", "90s", "5m", "1h" in seconds, at most a day; -1 when it is not one. */
+long cli_parse_duration(const char *s);
 
 /* Replaces `path` atomically with `len` bytes of `data`. Returns 0, or -1 with errno set and
  * a message in `err`; the old file is then untouched and no temporary file is left. */

@@ -1,5 +1,6 @@
 /* cli_common.c: what every mmec subcommand shares: printing diagnostics, usage errors, colour,
  * the closing count and the exit codes. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,4 +79,22 @@ int cli_exit_for(mmec_status st) {
     case MMEC_EINTERNAL: return EXIT_INTERNAL;
     }
     return EXIT_INTERNAL;
+}
+
+long cli_parse_duration(const char *s) {
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (end == s || errno || v < 0 || s[0] == '-' || s[0] == '+')
+        return -1;
+    long mult = 1;
+    if (*end == 's')
+        end++;
+    else if (*end == 'm')
+        mult = 60, end++;
+    else if (*end == 'h')
+        mult = 3600, end++;
+    if (*end || v > 86400 / mult)
+        return -1;
+    return v * mult;
 }

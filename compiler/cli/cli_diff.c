@@ -49,24 +49,6 @@ static const char DIFF_HELP[] =
     "\n"
     "Exit status: 0 when they agree, 1 when they drift, 2 on errors.\n";
 
-/* Reads `path` ("-": standard input) whole; NULL with a message printed. */
-static char *read_path(const char *path, size_t *len) {
-    int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        fprintf(stderr, "mmec: cannot open '%s': %s\n", path, strerror(errno));
-        return NULL;
-    }
-    char *buf = NULL;
-    int err = cli_read_fd(fd, MAX_JSON, &buf, len);
-    if (fd != STDIN_FILENO)
-        close(fd);
-    if (err == EFBIG || err == ENOMEM)
-        fprintf(stderr, "mmec: '%s' is larger than %u bytes\n", path, MAX_JSON);
-    else if (err)
-        fprintf(stderr, "mmec: cannot read '%s': %s\n", path, strerror(err));
-    return buf;
-}
-
 /* posix_spawn takes char *const argv[] and does not write to the strings. */
 static char *unconst(const char *s) {
     char *p;
@@ -282,7 +264,7 @@ int cli_diff(int argc, char **argv) {
     if (rc != 0)
         return rc < 0 ? EXIT_OK : rc;
     size_t slen = 0;
-    char *src = read_path(o.source, &slen);
+    char *src = cli_read_path(o.source, MAX_JSON, &slen);
     if (src == NULL)
         return DIFF_TROUBLE;
     mmec_import_input in[MAX_FILES];
@@ -293,7 +275,7 @@ int cli_diff(int argc, char **argv) {
         in[got].name = o.from_aws ? aws_names[got]
                      : strcmp(o.files[got], "-") == 0 ? "<stdin>" : o.files[got];
         bufs[got] = o.from_aws ? run_aws(aws_commands[got], o.region, o.profile, &in[got].len)
-                               : read_path(o.files[got], &in[got].len);
+                               : cli_read_path(o.files[got], MAX_JSON, &in[got].len);
         in[got].json = bufs[got];
         if (bufs[got] == NULL)
             break;

@@ -32,27 +32,9 @@ static const char FMT_HELP[] =
 
 enum { MODE_PRINT, MODE_WRITE, MODE_CHECK };
 
-/* Reads `path` whole into a malloc'd buffer; NULL with a message on stderr. */
-static char *read_all(const char *path, size_t *len) {
-    int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        fprintf(stderr, "mmec: cannot open '%s': %s\n", path, strerror(errno));
-        return NULL;
-    }
-    char *buf = NULL;
-    int err = cli_read_fd(fd, (size_t)1 << 34, &buf, len);
-    if (fd != STDIN_FILENO)
-        close(fd);
-    if (err == EFBIG || err == ENOMEM)
-        fprintf(stderr, "mmec: '%s' is too large to read\n", path);
-    else if (err)
-        fprintf(stderr, "mmec: cannot read '%s': %s\n", path, strerror(err));
-    return buf;
-}
-
 static int format_one(const char *path, int mode, cli_reporter *r, size_t *errors) {
     size_t len;
-    char *src = read_all(path, &len);
+    char *src = cli_read_path(path, (size_t)1 << 34, &len);
     if (src == NULL)
         return EXIT_IO;
     mmec_config cfg;

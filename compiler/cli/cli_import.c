@@ -38,29 +38,11 @@ static const char IMPORT_HELP[] =
     "  -q, --quiet       do not print the closing count of errors and warnings\n"
     "  -h, --help        show this help\n";
 
-/* Reads `path` ("-": standard input) whole. Returns NULL with a message printed. */
-static char *read_all(const char *path, size_t *len) {
-    int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        fprintf(stderr, "mmec: cannot open '%s': %s\n", path, strerror(errno));
-        return NULL;
-    }
-    char *buf = NULL;
-    int err = cli_read_fd(fd, MAX_JSON, &buf, len);
-    if (fd != STDIN_FILENO)
-        close(fd);
-    if (err == EFBIG || err == ENOMEM)
-        fprintf(stderr, "mmec: '%s' is larger than %u bytes\n", path, MAX_JSON);
-    else if (err)
-        fprintf(stderr, "mmec: cannot read '%s': %s\n", path, strerror(err));
-    return buf;
-}
-
 /* Reads every input; frees what was read and returns 0 when one cannot be. */
 static int read_inputs(const char **files, size_t n, mmec_import_input *in, char **bufs) {
     for (size_t k = 0; k < n; k++) {
         in[k].name = strcmp(files[k], "-") == 0 ? "<stdin>" : files[k];
-        in[k].json = bufs[k] = read_all(files[k], &in[k].len);
+        in[k].json = bufs[k] = cli_read_path(files[k], MAX_JSON, &in[k].len);
         if (bufs[k] == NULL) {
             while (k-- > 0)
                 free(bufs[k]);

@@ -384,6 +384,31 @@ int cli_read_fd(int fd, size_t max, char **text, size_t *len) {
     return 0;
 }
 
+char *cli_read_path(const char *path, size_t max, size_t *len) {
+    int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0) {
+        fprintf(stderr, "mmec: cannot open '%s': %s\n", path, strerror(errno));
+        return NULL;
+    }
+    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "mmec: cannot read '%s': it is a directory\n", path);
+        close(fd);
+        return NULL;
+    }
+    char *buf = NULL;
+    int err = cli_read_fd(fd, max, &buf, len);
+    if (fd != STDIN_FILENO)
+        close(fd);
+    if ((err == EFBIG || err == ENOMEM) && max < ((size_t)1 << 34))
+        fprintf(stderr, "mmec: '%s' is larger than %zu bytes\n", path, max);
+    else if (err == EFBIG || err == ENOMEM)
+        fprintf(stderr, "mmec: '%s' is too large to read\n", path);
+    else if (err)
+        fprintf(stderr, "mmec: cannot read '%s': %s\n", path, strerror(err));
+    return buf;
+}
+
 static int cmp_name(const void *a, const void *b) {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }

@@ -82,24 +82,6 @@ static void on_stop(int sig) {
 
 /* ---- arguments ---------------------------------------------------------------------------- */
 
-static long parse_duration(const char *s) {
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (end == s || errno || v < 0 || s[0] == '-' || s[0] == '+')
-        return -1;
-    long mult = 1;
-    if (*end == 's')
-        end++;
-    else if (*end == 'm')
-        mult = 60, end++;
-    else if (*end == 'h')
-        mult = 3600, end++;
-    if (*end || v > 86400 / mult)
-        return -1;
-    return v * mult;
-}
-
 static long parse_count(const char *s) {
     char *end;
     errno = 0;
@@ -125,7 +107,7 @@ static const char *opt_value(int argc, char **argv, int *i, const char *name, in
 
 /* A duration option into *out (min `least`); 0, or EXIT_USAGE after a message. */
 static int duration_opt(const char *name, const char *v, long least, long *out) {
-    *out = parse_duration(v);
+    *out = cli_parse_duration(v);
     if (*out < least)
         return cli_usage_error("%s: bad duration '%s'", name, v), EXIT_USAGE;
     return 0;

@@ -76,25 +76,6 @@ typedef struct sim_opts {
 
 /* ---- arguments ---------------------------------------------------------------------------- */
 
-/* "90", "90s", "5m", "1h" in seconds, at most a day; -1 when it is not one. */
-static long parse_duration(const char *s) {
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (end == s || errno || v < 0 || s[0] == '-' || s[0] == '+')
-        return -1;
-    long mult = 1;
-    if (*end == 's')
-        end++;
-    else if (*end == 'm')
-        mult = 60, end++;
-    else if (*end == 'h')
-        mult = 3600, end++;
-    if (*end || v > 86400 / mult)
-        return -1;
-    return v * mult;
-}
-
 static int parse_count(const char *s, long *out) {
     char *end;
     errno = 0;
@@ -195,12 +176,12 @@ static int parse_args(int argc, char **argv, sim_opts *o) {
             else
                 return cli_usage_error("--input is demand or metric, not '%s'", v), EXIT_USAGE;
         } else if ((v = opt_value(argc, argv, &i, "--warmup", &missing))) {
-            long d = parse_duration(v);
+            long d = cli_parse_duration(v);
             if (d < 0)
                 return cli_usage_error("--warmup: bad duration '%s'", v), EXIT_USAGE;
             o->warmup = d;
         } else if ((v = opt_value(argc, argv, &i, "--oscillation-window", &missing))) {
-            o->window = parse_duration(v);
+            o->window = cli_parse_duration(v);
             if (o->window <= 0)
                 return cli_usage_error("--oscillation-window: bad duration '%s'", v), EXIT_USAGE;
         } else if ((v = opt_value(argc, argv, &i, "--initial", &missing))) {
@@ -251,28 +232,6 @@ static int parse_args(int argc, char **argv, sim_opts *o) {
 }
 
 /* ---- files and messages ------------------------------------------------------------------- */
-
-/* Reads `path` ('-': standard input) whole into a malloc'd buffer. Returns 0, or -1 after
- * printing why. */
-static int read_all(const char *path, char **text, size_t *len) {
-    int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
-    struct stat st;
-    if (fd < 0 || (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode))) {
-        fprintf(stderr, "mmec: cannot read '%s': %s\n", path,
-                fd < 0 ? strerror(errno) : "it is a directory");
-        if (fd >= 0)
-            close(fd);
-        return -1;
-    }
-    int err = cli_read_fd(fd, (size_t)1 << 34, text, len);
-    if (fd != STDIN_FILENO)
-        close(fd);
-    if (err == EFBIG || err == ENOMEM)
-        fprintf(stderr, "mmec: '%s' is too large to read\n", path);
-    else if (err)
-        fprintf(stderr, "mmec: cannot read '%s': %s\n", path, strerror(err));
-    return err ? -1 : 0;
-}
 
 /* A decide hook's print output, on stderr with the hook's name. */
 static void hook_print(void *user, const char *path, const char *text, size_t len) {
@@ -788,7 +747,7 @@ static int open_sim(const sim_opts *o, mmec_ctx *ctx, size_t t, progress *bar, m
     so.progress_user = bar;
     char *src = NULL;
     size_t len = 0;
-    if (o->decide && read_all(o->decide, &src, &len) != 0)
+    if (o->decide && (src = cli_read_path(o->decide, (size_t)1 << 34, &len)) == NULL)
         return EXIT_IO;
     mmec_status st = mmec_sim_open(ctx, t, &so, s);
     if (st == MMEC_OK && o->decide)

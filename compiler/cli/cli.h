@@ -84,6 +84,10 @@ int cli_read_fd(int fd, size_t max, char **text, size_t *len);
 char *cli_read_path(const char *path, size_t max, size_t *len);
 /* "90", "90s", "5m", "1h" in seconds, at most a day; -1 when it is not one. */
 long cli_parse_duration(const char *s);
+/* The value of "--name VALUE" or "--name=VALUE" when argv[*i] is option `name` (advancing *i
+ * past a separate value); NULL when it is another option. Sets *missing when the value is
+ * absent. */
+const char *cli_opt_value(int argc, char **argv, int *i, const char *name, int *missing);
 
 /* Replaces `path` atomically with `len` bytes of `data`. Returns 0, or -1 with errno set and
  * a message in `err`; the old file is then untouched and no temporary file is left. */

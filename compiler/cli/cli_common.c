@@ -98,3 +98,17 @@ long cli_parse_duration(const char *s) {
         return -1;
     return v * mult;
 }
+
+const char *cli_opt_value(int argc, char **argv, int *i, const char *name, int *missing) {
+    const char *a = argv[*i];
+    size_t n = strlen(name);
+    if (strncmp(a, name, n) != 0 || (a[n] != '\0' && a[n] != '='))
+        return NULL;
+    if (a[n] == '=')
+        return a + n + 1;
+    if (*i + 1 >= argc) {
+        *missing = 1;
+        return NULL;
+    }
+    return argv[++*i];
+}

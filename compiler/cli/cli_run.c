@@ -91,20 +91,6 @@ static long parse_count(const char *s) {
     return v;
 }
 
-static const char *opt_value(int argc, char **argv, int *i, const char *name, int *missing) {
-    const char *a = argv[*i];
-    size_t n = strlen(name);
-    if (strncmp(a, name, n) != 0 || (a[n] != '\0' && a[n] != '='))
-        return NULL;
-    if (a[n] == '=')
-        return a + n + 1;
-    if (*i + 1 >= argc) {
-        *missing = 1;
-        return NULL;
-    }
-    return argv[++*i];
-}
-
 /* A duration option into *out (min `least`); 0, or EXIT_USAGE after a message. */
 static int duration_opt(const char *name, const char *v, long least, long *out) {
     *out = cli_parse_duration(v);
@@ -191,7 +177,7 @@ static int parse_args(int argc, char **argv, run_opts *o) {
             const char *v = NULL;
             int missing = 0;
             for (; k < sizeof valued / sizeof valued[0]; k++)
-                if ((v = opt_value(argc, argv, &i, valued[k], &missing)) || missing)
+                if ((v = cli_opt_value(argc, argv, &i, valued[k], &missing)) || missing)
                     break;
             if (missing)
                 return cli_usage_error("option '%s' needs a value", a), EXIT_USAGE;

@@ -86,22 +86,6 @@ static int parse_count(const char *s, long *out) {
     return 0;
 }
 
-/* The value of "--name VALUE" or "--name=VALUE" when argv[*i] is option `name`; NULL when it
- * is another option. Sets *missing when the value is absent. */
-static const char *opt_value(int argc, char **argv, int *i, const char *name, int *missing) {
-    const char *a = argv[*i];
-    size_t n = strlen(name);
-    if (strncmp(a, name, n) != 0 || (a[n] != '\0' && a[n] != '='))
-        return NULL;
-    if (a[n] == '=')
-        return a + n + 1;
-    if (*i + 1 >= argc) {
-        *missing = 1;
-        return NULL;
-    }
-    return argv[++*i];
-}
-
 static int parse_args(int argc, char **argv, sim_opts *o) {
     memset(o, 0, sizeof *o);
     o->warmup = -1;
@@ -139,7 +123,7 @@ static int parse_args(int argc, char **argv, sim_opts *o) {
             o->werror = 1;
         } else if (cli_color_option(a, &o->color)) {
             ;   /* --color[=always|never|auto] */
-        } else if (strcmp(a, "-o") == 0 || (v = opt_value(argc, argv, &i, "--output", &missing))) {
+        } else if (strcmp(a, "-o") == 0 || (v = cli_opt_value(argc, argv, &i, "--output", &missing))) {
             if (a[1] != '-') {
                 if (i + 1 >= argc)
                     goto missing;
@@ -148,43 +132,43 @@ static int parse_args(int argc, char **argv, sim_opts *o) {
             o->output = v;
         } else if (missing) {
             goto missing;
-        } else if ((v = opt_value(argc, argv, &i, "--trace", &missing))) {
+        } else if ((v = cli_opt_value(argc, argv, &i, "--trace", &missing))) {
             o->trace = v;
-        } else if ((v = opt_value(argc, argv, &i, "--plot", &missing))) {
+        } else if ((v = cli_opt_value(argc, argv, &i, "--plot", &missing))) {
             o->plot = v;
-        } else if ((v = opt_value(argc, argv, &i, "--policy", &missing))) {
+        } else if ((v = cli_opt_value(argc, argv, &i, "--policy", &missing))) {
             o->policy = v;
-        } else if ((v = opt_value(argc, argv, &i, "--target", &missing))) {
+        } else if ((v = cli_opt_value(argc, argv, &i, "--target", &missing))) {
             o->target = v;
-        } else if ((v = opt_value(argc, argv, &i, "--decide", &missing))) {
+        } else if ((v = cli_opt_value(argc, argv, &i, "--decide", &missing))) {
             o->decide = v;
-        } else if ((v = opt_value(argc, argv, &i, "--statistic", &missing))) {
+        } else if ((v = cli_opt_value(argc, argv, &i, "--statistic", &missing))) {
             o->statistic = v;
-        } else if ((v = opt_value(argc, argv, &i, "--id", &missing))) {
+        } else if ((v = cli_opt_value(argc, argv, &i, "--id", &missing))) {
             o->id = v;
-        } else if ((v = opt_value(argc, argv, &i, "--capacity-id", &missing))) {
+        } else if ((v = cli_opt_value(argc, argv, &i, "--capacity-id", &missing))) {
             o->capacity_id = v;
-        } else if ((v = opt_value(argc, argv, &i, "--value-column", &missing))) {
+        } else if ((v = cli_opt_value(argc, argv, &i, "--value-column", &missing))) {
             o->value_column = v;
-        } else if ((v = opt_value(argc, argv, &i, "--capacity-column", &missing))) {
+        } else if ((v = cli_opt_value(argc, argv, &i, "--capacity-column", &missing))) {
             o->capacity_column = v;
-        } else if ((v = opt_value(argc, argv, &i, "--input", &missing))) {
+        } else if ((v = cli_opt_value(argc, argv, &i, "--input", &missing))) {
             if (strcmp(v, "demand") == 0)
                 o->input = MMEC_SIM_DEMAND;
             else if (strcmp(v, "metric") == 0)
                 o->input = MMEC_SIM_METRIC;
             else
                 return cli_usage_error("--input is demand or metric, not '%s'", v), EXIT_USAGE;
-        } else if ((v = opt_value(argc, argv, &i, "--warmup", &missing))) {
+        } else if ((v = cli_opt_value(argc, argv, &i, "--warmup", &missing))) {
             long d = cli_parse_duration(v);
             if (d < 0)
                 return cli_usage_error("--warmup: bad duration '%s'", v), EXIT_USAGE;
             o->warmup = d;
-        } else if ((v = opt_value(argc, argv, &i, "--oscillation-window", &missing))) {
+        } else if ((v = cli_opt_value(argc, argv, &i, "--oscillation-window", &missing))) {
             o->window = cli_parse_duration(v);
             if (o->window <= 0)
                 return cli_usage_error("--oscillation-window: bad duration '%s'", v), EXIT_USAGE;
-        } else if ((v = opt_value(argc, argv, &i, "--initial", &missing))) {
+        } else if ((v = cli_opt_value(argc, argv, &i, "--initial", &missing))) {
             if (parse_count(v, &o->initial) != 0)
                 return cli_usage_error("--initial: bad capacity '%s'", v), EXIT_USAGE;
         } else if (missing) {

@@ -42,11 +42,12 @@ fresh() { # fresh NAME WANT...
     rm -rf "$STUB_DIR"
     mkdir -p "$STUB_DIR"
     shift
-    local i=0 want=""
+    local i=0 want="" at
     for v in "$@"; do
         local d=1
         [ "$v" = - ] && d=- && v=nil
-        printf '%s %s %s\n' $((T0 + 60 * i)) "$(date -u -d @$((T0 + 60 * i)) +%FT%TZ)" "$d" >>"$STUB_DIR/trace"
+        TZ=UTC printf -v at '%(%Y-%m-%dT%H:%M:%SZ)T' $((T0 + 60 * i))
+        printf '%s %s %s\n' $((T0 + 60 * i)) "$at" "$d" >>"$STUB_DIR/trace"
         want+="$v, "
         i=$((i + 1))
     done
@@ -77,9 +78,10 @@ check same-as-simulate/stdin $? "exit $rc; $(diff "$tmp/sim.rows" "$tmp/run.rows
 # that rebuilds its simulation from the state. simulate sees the same values, observed at the
 # capacity the stub's endpoint has (1: a dry run changes nothing).
 fresh replay
-sed 1d "$spike" | head -20 | while IFS=, read -r t v; do
-    printf '%s %s %s\n' "$(date -u -d "$t" +%s)" "$t" "${v:--}"
-done >"$STUB_DIR/trace"
+# (one date for the 20 timestamps' epochs)
+sed 1d "$spike" | head -20 >"$tmp/spike20"
+cut -d, -f1 "$tmp/spike20" | date -u -f - +%s | paste -d, - "$tmp/spike20" |
+    while IFS=, read -r e t v; do printf '%s %s %s\n' "$e" "$t" "${v:--}"; done >"$STUB_DIR/trace"
 for m in $(seq 0 19); do once "$m" examples/endpoint.scale; done
 { echo "timestamp,value,capacity"; sed 1d "$spike" | head -20 | sed 's/$/,1/'; } >"$tmp/cap1.csv"
 "$mmec" simulate examples/endpoint.scale --follow --input metric <"$tmp/cap1.csv" 2>/dev/null |
@@ -273,32 +275,49 @@ rc3=$?
 check usage $? "exit $rc1 / $rc2"
 
 # ---- 5. the JSON against the service models ---------------------------------------------------
+# Every validation below runs in one validate.py process (--each: botocore loads once), each with
+# its own output and exit status, judged as its case says.
 cat "$tmp"/*/log "$tmp/stdin.log" >"$tmp/all.log"
-"$py" tests/aws/validate.py --shape ScalingActivity "$tmp/all.log" >"$tmp/v.out" 2>&1
-check log-lines-are-scaling-activities $? "$(tail -3 "$tmp/v.out")"
-[ "$(wc -l <"$tmp/all.log")" -gt 50 ]
-check log-has-every-action $? "$(wc -l <"$tmp/all.log") lines"
 req() { grep -h " $1 " "$tmp"/*/calls | head -20 | cut -d' ' -f3- >"$tmp/req.$2.jsonl"; }
 req get-metric-data gmd
-"$py" tests/aws/validate.py --shape cloudwatch:GetMetricData "$tmp/req.gmd.jsonl" >"$tmp/v.out" 2>&1
-check request/get-metric-data $? "$(tail -3 "$tmp/v.out")"
 req describe-scaling-policies dsp
 req register-scalable-target rst
-"$py" tests/aws/validate.py --shape DescribeScalingPolicies "$tmp/req.dsp.jsonl" >"$tmp/v.out" 2>&1 &&
-    "$py" tests/aws/validate.py --shape RegisterScalableTarget "$tmp/req.rst.jsonl" >>"$tmp/v.out" 2>&1
-check request/application-autoscaling $? "$(tail -3 "$tmp/v.out")"
+sm_ops="UpdateEndpointWeightsAndCapacities:update-endpoint-weights-and-capacities
+UpdateInferenceComponentRuntimeConfig:update-inference-component-runtime-config
+DescribeEndpoint:describe-endpoint DescribeInferenceComponent:describe-inference-component"
+for op in $sm_ops; do req "${op#*:}" "${op%%:*}"; done
+echo '{"InferenceComponentName":"chat","DesiredRuntimeConfig":{"CopyCount":-1}}' >"$tmp/bad.json"
+mkdir -p "$tmp/v"
+{
+    printf 'log\tScalingActivity\t%s\n' "$tmp/all.log"
+    printf 'gmd\tcloudwatch:GetMetricData\t%s\n' "$tmp/req.gmd.jsonl"
+    printf 'dsp\tDescribeScalingPolicies\t%s\n' "$tmp/req.dsp.jsonl"
+    printf 'rst\tRegisterScalableTarget\t%s\n' "$tmp/req.rst.jsonl"
+    for op in $sm_ops; do
+        [ -s "$tmp/req.${op%%:*}.jsonl" ] && printf '%s\tsagemaker:%s\t%s\n' "${op%%:*}" "${op%%:*}" "$tmp/req.${op%%:*}.jsonl"
+    done
+    printf 'bad\tsagemaker:UpdateInferenceComponentRuntimeConfig\t%s\n' "$tmp/bad.json"
+} >"$tmp/v.list"
+"$py" tests/aws/validate.py --each "$tmp/v.list" "$tmp/v" >"$tmp/v.each" 2>&1 || cat "$tmp/v.each"
+vrc() { local r=1; [ -f "$tmp/v/$1.rc" ] && read -r r <"$tmp/v/$1.rc"; return "$r"; }
+vout() { tail -3 "$tmp/v/$1.out" 2>/dev/null; }
+vrc log
+check log-lines-are-scaling-activities $? "$(vout log)"
+[ "$(wc -l <"$tmp/all.log")" -gt 50 ]
+check log-has-every-action $? "$(wc -l <"$tmp/all.log") lines"
+vrc gmd
+check request/get-metric-data $? "$(vout gmd)"
+vrc dsp && vrc rst
+check request/application-autoscaling $? "$(vout dsp; vout rst)"
 # The SageMaker calls, against the inputs of the SageMaker subset model; and that model rejects
 # a broken one (a negative copy count), so that the check can fail.
 ok_sm=0
-for op in UpdateEndpointWeightsAndCapacities:update-endpoint-weights-and-capacities \
-          UpdateInferenceComponentRuntimeConfig:update-inference-component-runtime-config \
-          DescribeEndpoint:describe-endpoint DescribeInferenceComponent:describe-inference-component; do
-    req "${op#*:}" "${op%%:*}"
-    [ -s "$tmp/req.${op%%:*}.jsonl" ] &&
-        "$py" tests/aws/validate.py --shape "sagemaker:${op%%:*}" "$tmp/req.${op%%:*}.jsonl" >>"$tmp/v.sm" 2>&1 || ok_sm=1
+for op in $sm_ops; do
+    [ -s "$tmp/req.${op%%:*}.jsonl" ] && vrc "${op%%:*}" || ok_sm=1
 done
-check request/sagemaker $ok_sm "$(grep -v ' 0 problems' "$tmp/v.sm" | head -3)"
-echo '{"InferenceComponentName":"chat","DesiredRuntimeConfig":{"CopyCount":-1}}' >"$tmp/bad.json"
-! "$py" tests/aws/validate.py --shape sagemaker:UpdateInferenceComponentRuntimeConfig "$tmp/bad.json" >/dev/null 2>&1
+check request/sagemaker $ok_sm "$(cat "$tmp"/v/*Update*.out "$tmp"/v/Describe*.out 2>/dev/null | grep -v ' 0 problems' | head -3)"
+# (rejected: status 1 and the member named, not a validator that did not run)
+r=; [ -f "$tmp/v/bad.rc" ] && read -r r <"$tmp/v/bad.rc"
+[ "$r" = 1 ] && grep -q 'CopyCount' "$tmp/v/bad.out"
 check request/sagemaker-model-rejects-a-bad-request $? "a negative CopyCount passed"
 exit $status

@@ -30,6 +30,7 @@
 # Timestamps are compared as instants: the JSON protocol sends StartTime/EndTime as epoch
 # seconds where mmec's --cli-input-json has ISO 8601.
 set -u
+. "$(dirname "$0")/../same.sh"
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 mmec=${MMEC:?MMEC is not set (run through make test)}
@@ -45,14 +46,14 @@ examples=$(cd "$root/examples" && find . -name '*.scale' | sed 's|^\./||' | sort
 # The examples that deploy: their golden target and schedule outputs compile (no .rc).
 deploy=()
 for ex in $examples; do
-    base=$(echo "${ex%.scale}" | sed 's|/|__|g')
+    base=${ex%.scale}; base=${base//\//__}
     [ -f "$here/golden/$base.target.rc" ] || [ -f "$here/golden/$base.schedule.rc" ] || deploy+=("$ex")
 done
 nformats=$(echo $formats | wc -w)
 nstack=14    # section 5
 echo "1..$(( $(echo $examples | wc -w) * nformats + 6 + 8 * ${#deploy[@]} + 8 + 4 + nstack ))"
 for ex in $examples; do
-    base=$(echo "${ex%.scale}" | sed 's|/|__|g')
+    base=${ex%.scale}; base=${base//\//__}
     for fmt in $formats; do
         g=$here/golden/$base.$fmt
         (cd "$root/examples" && "$mmec" -f "$fmt" "$ex" >"$tmp/out" 2>"$tmp/err")
@@ -64,10 +65,10 @@ for ex in $examples; do
             if [ "$rc" != 0 ]; then echo "$rc" >"$g.rc"; else rm -f "$g.rc"; fi
         fi
         want_rc=0
-        [ -f "$g.rc" ] && want_rc=$(cat "$g.rc")
+        [ -f "$g.rc" ] && read -r want_rc < "$g.rc"
         want_err=/dev/null
         [ -f "$g.err" ] && want_err=$g.err
-        if [ -f "$g" ] && [ "$rc" = "$want_rc" ] && cmp -s "$tmp/out" "$g" && cmp -s "$tmp/err" "$want_err"; then
+        if [ -f "$g" ] && [ "$rc" = "$want_rc" ] && same "$tmp/out" "$g" && same "$tmp/err" "$want_err"; then
             echo "ok - infra/golden/$base -f $fmt"
         else
             echo "not ok - infra/golden/$base -f $fmt (exit $rc, expected $want_rc)"
@@ -88,14 +89,8 @@ fi
 
 # Every JSON file of the generated trees (-o DIR/: targets, policies, schedules, alarms, the
 # CloudFormation template) passes the aws models, each file's shape told by its members.
+# (validated with the examples' requests below, in the one validate.py process)
 find "$root/examples/infra/generated" -name '*.json' | sort > "$tmp/tree.files"
-if [ -s "$tmp/tree.files" ] &&
-   xargs "$python" "$root/tests/aws/validate.py" --shape auto < "$tmp/tree.files" > "$tmp/tree.out" 2>&1; then
-    echo "ok - examples/infra/generated: every JSON file passes the aws models ($(tail -n 1 "$tmp/tree.out"))"
-else
-    echo "not ok - examples/infra/generated: a JSON file fails the aws models"
-    sed 's/^/#   /' "$tmp/tree.out" | head -10
-fi
 
 # --check itself: a stale tree fails with a summary, a missing -o is a usage error.
 cp -r "$root/examples/infra/generated/chat" "$tmp/tree"
@@ -156,7 +151,8 @@ if [ -x "$aws" ]; then
     mkdir -p "$tmp/bin"
     cat > "$tmp/bin/aws" <<'SH'
 #!/bin/sh
-i=$(cat "$MMEC_AWS_CALLS/.n" 2>/dev/null || echo 0)
+i=0
+[ -f "$MMEC_AWS_CALLS/.n" ] && read -r i < "$MMEC_AWS_CALLS/.n"
 printf '%s\0' "$@" > "$MMEC_AWS_CALLS/$i"
 echo $((i + 1)) > "$MMEC_AWS_CALLS/.n"
 # Call number MMEC_AWS_FAIL_AT (0-based) fails as the aws CLI does (exit 254).
@@ -176,7 +172,8 @@ SH
     for _ in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.1; done
 fi
 
-: > "$tmp/validate.list"; : > "$tmp/verify.list"; : > "$tmp/verify2.list"; : > "$tmp/aws.list"
+{ printf 'tree\tauto'; while read -r f; do printf '\t%s' "$f"; done < "$tmp/tree.files"; echo; } > "$tmp/validate.list"
+: > "$tmp/verify.list"; : > "$tmp/verify2.list"; : > "$tmp/aws.list"
 tf_args=() done_ex=() jsonl=()
 n=0
 for ex in "${deploy[@]}"; do
@@ -274,96 +271,6 @@ else
     for k in 1 2 3 4; do echo "not ok - cli script stops at a failing call: no hand-built script (case $k of 4)"; done
 fi
 
-# One request per line, also when there is one (then mmec indents it).
-[ ${#jsonl[@]} -gt 0 ] && "$python" -c 'import json, sys
-for path in sys.argv[1:]:
-    t = open(path).read()
-    try:
-        docs = [json.loads(t)] if t.strip() else []
-    except ValueError:
-        docs = [json.loads(l) for l in t.splitlines() if l.strip()]
-    open(path, "w").write("".join(json.dumps(d) + "\n" for d in docs))' "${jsonl[@]}"
-
-"$python" "$root/tests/aws/validate.py" --each "$tmp/validate.list" "$tmp" || echo "# validate.py --each failed"
-n=0
-for e in "${done_ex[@]}"; do
-    ex=${e%%:*}; n=$((n + 1))
-    for pair in "t$n RegisterScalableTarget" "s$n PutScheduledAction"; do
-        set -- $pair
-        if [ "$(cat "$tmp/$1.rc" 2>/dev/null)" = 0 ]; then
-            echo "ok - infra/$ex: aws model accepts the $2 requests ($(tail -n 1 "$tmp/$1.out"))"
-        else
-            echo "not ok - infra/$ex: aws model rejects the $2 requests"
-            sed 's/^/#   /' "$tmp/$1.out" 2>/dev/null | head -10
-        fi
-    done
-    # An example without a step policy has no alarm in any format.
-    d=${e#*:}
-    if [ -s "$d/alarm.jsonl" ]; then
-        if [ "$(cat "$tmp/a$n.rc" 2>/dev/null)" = 0 ]; then
-            echo "ok - infra/$ex: aws model accepts the PutMetricAlarm requests ($(tail -n 1 "$tmp/a$n.out"))"
-        else
-            echo "not ok - infra/$ex: aws model rejects the PutMetricAlarm requests"
-            sed 's/^/#   /' "$tmp/a$n.out" 2>/dev/null | head -10
-        fi
-    elif ! grep -q 'AWS::CloudWatch::Alarm' "$d/template.json" && ! grep -q 'aws_cloudwatch_metric_alarm' "$d/main.tf" &&
-         ! grep -q 'put-metric-alarm' "$d/deploy.sh" && ! grep -q '"StepScaling"' "$d/request.jsonl"; then
-        echo "ok - infra/$ex: no step policy, and no alarm in any format"
-    else
-        echo "not ok - infra/$ex: -f alarm emits no alarm, but a format has a step policy or an alarm"
-    fi
-done
-if [ $hand_ok = yes ]; then
-    for pair in "hr PutScalingPolicy" "ha PutMetricAlarm" "ht RegisterScalableTarget"; do
-        set -- $pair
-        if [ "$(cat "$tmp/$1.rc" 2>/dev/null)" = 0 ]; then
-            echo "ok - hand-built step model: aws model accepts the $2 requests ($(tail -n 1 "$tmp/$1.out"))"
-        else
-            echo "not ok - hand-built step model: aws model rejects the $2 requests"
-            sed 's/^/#   /' "$tmp/$1.out" 2>/dev/null | head -10
-        fi
-    done
-fi
-[ -s "$tmp/verify.list" ] && "$python" "$here/verify.py" --batch "$tmp/verify.list"
-
-if [ ${#tf_args[@]} -gt 0 ] && [ $hcl = yes ]; then
-    (cd "$here" && node tf_check.js "${tf_args[@]}") 2>"$tmp/node.err"
-elif [ ${#done_ex[@]} -gt 0 ]; then
-    for e in "${done_ex[@]}"; do
-        echo "ok - terraform ${e%%:*} # SKIP npm ci could not install @cdktf/hcl2json ($(tail -n 1 "$tmp/npm.log"))"
-    done
-    [ $hand_ok = yes ] && echo "ok - terraform hand-built step model # SKIP npm ci could not install @cdktf/hcl2json"
-fi
-if [ -n "$server" ] && [ -s "$tmp/aws.list" ]; then
-    mkdir -p "$tmp/awsdata/application-autoscaling/2016-02-06"
-    cp "$root/tests/aws/application-autoscaling-2016-02-06.json" \
-        "$tmp/awsdata/application-autoscaling/2016-02-06/service-2.json"
-    env -i PATH="/usr/bin:/bin" HOME="$tmp" AWS_ACCESS_KEY_ID=AKIDMMECTEST AWS_DATA_PATH="$tmp/awsdata" \
-        AWS_SECRET_ACCESS_KEY=mmec-test-secret AWS_DEFAULT_REGION=eu-west-1 \
-        AWS_CONFIG_FILE="$tmp/none" AWS_SHARED_CREDENTIALS_FILE="$tmp/none" AWS_PAGER= \
-        "$python" "$here/aws_batch.py" "http://127.0.0.1:$(cat "$tmp/port")" "$tmp/record.jsonl" "$tmp/aws.list" \
-        > "$tmp/aws.err" 2>&1 || sed 's/^/#   /' "$tmp/aws.err"
-fi
-# HashiCorp's parse (when there is one) and what the aws CLI sent: one process.
-: > "$tmp/verify3.list"
-while IFS=$'\t' read -r mode path t p s ex alarms; do
-    d=$(dirname "$path")
-    if [ "$mode" = tf ] && [ $hcl != yes ]; then
-        echo "ok - terraform $ex: parse # SKIP npm ci could not install @cdktf/hcl2json"
-    elif [ "$mode" = tf ] && [ ! -s "$path" ]; then
-        echo "not ok - terraform $ex: HashiCorp's parser wrote nothing"
-        sed 's/^/#   /' "$tmp/node.err" | head -5
-    elif [ "$mode" = bodies ] && [ -z "$server" ]; then
-        echo "not ok - cli $ex: Debian's awscli is missing ($aws; apt-get install awscli)"
-    elif [ "$mode" = bodies ] && { [ "$(cat "$d/script.rc")" != 0 ] || ! tail -n 1 "$d/cli.out" | grep -q '^status 0 '; }; then
-        echo "not ok - cli $ex: the script failed under Debian's awscli"
-        cat "$d/script.out" "$d/cli.out" 2>/dev/null | sed 's/^/#   /' | tail -10
-    else
-        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$mode" "$path" "$t" "$p" "$s" "$ex" "$alarms" >> "$tmp/verify3.list"
-    fi
-done < "$tmp/verify2.list"
-[ -s "$tmp/verify3.list" ] && "$python" "$here/verify.py" --batch "$tmp/verify3.list"
-
 # 5. Stacks (docs/infra.md): stack/stack.scale (an endpoint the template defines by its name,
 # one `from resource`, one `from parameter`) merged into stack/user.json, a template of the
 # user's (its own parameter, endpoints, a resource named as mmec would name a target), and
@@ -432,17 +339,9 @@ fi
 for fmt in target request schedule alarm; do
     "$mmec" -q -f $fmt -o "$st/$fmt.jsonl" "$ssrc" 2>/dev/null || : >"$st/$fmt.jsonl"
 done
-"$python" -c 'import json, sys
-for path in sys.argv[1:]:
-    t = open(path).read()
-    try:
-        docs = [json.loads(t)] if t.strip() else []
-    except ValueError:
-        docs = [json.loads(l) for l in t.splitlines() if l.strip()]
-    open(path, "w").write("".join(json.dumps(d) + "\n" for d in docs))' "$st"/*.jsonl
+jsonl+=("$st"/*.jsonl)    # one request per line: below, with the examples'  
 reqs=$(printf '%s\t%s\t%s' "$st/target.jsonl" "$st/request.jsonl" "$st/schedule.jsonl")
-printf 'cfn\t%s\t%s\t%s\t%s\n' "$st/merged.json" "$reqs" "stack merged" "$st/alarm.jsonl" >"$st/verify.list"
-"$python" "$here/verify.py" --batch "$st/verify.list"
+printf 'cfn\t%s\t%s\t%s\t%s\n' "$st/merged.json" "$reqs" "stack merged" "$st/alarm.jsonl" >> "$tmp/verify.list"
 # A template whose names are parameters only, as -f cloudformation writes it alone: the
 # parameters declared once (two variants of one endpoint share theirs), the dimensions that
 # name the endpoint or component Refs to them.
@@ -466,31 +365,130 @@ SCALE
 for fmt in target request schedule alarm cloudformation; do
     "$mmec" -q -f $fmt -o "$st/p-$fmt.out" "$st/params.scale" 2>>"$st/p.err" || : >"$st/p-$fmt.out"
 done
-"$python" -c 'import json, sys
-for path in sys.argv[1:]:
-    t = open(path).read()
-    try:
-        docs = [json.loads(t)] if t.strip() else []
-    except ValueError:
-        docs = [json.loads(l) for l in t.splitlines() if l.strip()]
-    open(path, "w").write("".join(json.dumps(d) + "\n" for d in docs))' "$st"/p-target.out "$st"/p-request.out "$st"/p-schedule.out "$st"/p-alarm.out
+jsonl+=("$st"/p-target.out "$st"/p-request.out "$st"/p-schedule.out "$st"/p-alarm.out)
 if [ "$(grep -c '"Ref": "DocsName"' "$st/p-cloudformation.out")" != 1 ] || [ "$(grep -c '"DocsName": {' "$st/p-cloudformation.out")" != 1 ] ||
    [ "$(grep -c '"Ref": "DocsIcName"' "$st/p-cloudformation.out")" != 1 ]; then
     echo "# params.scale: expected one Ref to each parameter's dimension and one DocsName declaration"
     : >"$st/p-cloudformation.out"    # the checks below then fail
 fi
 preqs=$(printf '%s\t%s\t%s' "$st/p-target.out" "$st/p-request.out" "$st/p-schedule.out")
-printf 'cfn\t%s\t%s\t%s\t%s\n' "$st/p-cloudformation.out" "$preqs" "parameters" "$st/p-alarm.out" >"$st/verify.list"
-"$python" "$here/verify.py" --batch "$st/verify.list"
+printf 'cfn\t%s\t%s\t%s\t%s\n' "$st/p-cloudformation.out" "$preqs" "parameters" "$st/p-alarm.out" >> "$tmp/verify.list"
 # Terraform beside the user's endpoint: parsed back by HashiCorp's parser, its names resolved
 # (variables' defaults, the endpoint's name) it says what the requests say, its policies
 # chained; the references are there as such.
 "$mmec" -q -f terraform -o "$st/main.tf" "$ssrc" 2>"$st/err"
 printf '\nresource "aws_sagemaker_endpoint" "SearchEndpoint" {\n  name                 = "search"\n  endpoint_config_name = "search-config"\n}\n' >>"$st/main.tf"
 if [ $hcl = yes ]; then
-    (cd "$here" && node tf_check.js "stack" "$st/main.tf" "$st/parsed.json") 2>"$st/node.err"
-    printf 'tf\t%s\t%s\t%s\t%s\n' "$st/parsed.json" "$reqs" "stack" "$st/alarm.jsonl" >"$st/verify2.list"
-    "$python" "$here/verify.py" --batch "$st/verify2.list"
+    tf_args+=("stack" "$st/main.tf" "$st/parsed.json")
+    printf 'tf\t%s\t%s\t%s\t%s\n' "$st/parsed.json" "$reqs" "stack" "$st/alarm.jsonl" >> "$tmp/verify2.list"
+fi
+
+# The consumers, each started once for everything above (sections 3, 4 and 5): one Python
+# rewriting the requests one a line, botocore's validator, HashiCorp's parser and formatter
+# (node), Debian's awscli, then verify.py over every template, parse and recorded body.
+# One request per line, also when there is one (then mmec indents it).
+[ ${#jsonl[@]} -gt 0 ] && "$python" -c 'import json, sys
+for path in sys.argv[1:]:
+    t = open(path).read()
+    try:
+        docs = [json.loads(t)] if t.strip() else []
+    except ValueError:
+        docs = [json.loads(l) for l in t.splitlines() if l.strip()]
+    open(path, "w").write("".join(json.dumps(d) + "\n" for d in docs))' "${jsonl[@]}"
+
+"$python" "$root/tests/aws/validate.py" --each "$tmp/validate.list" "$tmp" || echo "# validate.py --each failed"
+r=; [ -f "$tmp/tree.rc" ] && read -r r < "$tmp/tree.rc"
+if [ -s "$tmp/tree.files" ] && [ "$r" = 0 ]; then
+    echo "ok - examples/infra/generated: every JSON file passes the aws models ($(tail -n 1 "$tmp/tree.out"))"
+else
+    echo "not ok - examples/infra/generated: a JSON file fails the aws models"
+    sed 's/^/#   /' "$tmp/tree.out" 2>/dev/null | head -10
+fi
+n=0
+for e in "${done_ex[@]}"; do
+    ex=${e%%:*}; n=$((n + 1))
+    for pair in "t$n RegisterScalableTarget" "s$n PutScheduledAction"; do
+        set -- $pair
+        r=; [ -f "$tmp/$1.rc" ] && read -r r < "$tmp/$1.rc"
+        if [ "$r" = 0 ]; then
+            echo "ok - infra/$ex: aws model accepts the $2 requests ($(tail -n 1 "$tmp/$1.out"))"
+        else
+            echo "not ok - infra/$ex: aws model rejects the $2 requests"
+            sed 's/^/#   /' "$tmp/$1.out" 2>/dev/null | head -10
+        fi
+    done
+    # An example without a step policy has no alarm in any format.
+    d=${e#*:}
+    if [ -s "$d/alarm.jsonl" ]; then
+        r=; [ -f "$tmp/a$n.rc" ] && read -r r < "$tmp/a$n.rc"
+        if [ "$r" = 0 ]; then
+            echo "ok - infra/$ex: aws model accepts the PutMetricAlarm requests ($(tail -n 1 "$tmp/a$n.out"))"
+        else
+            echo "not ok - infra/$ex: aws model rejects the PutMetricAlarm requests"
+            sed 's/^/#   /' "$tmp/a$n.out" 2>/dev/null | head -10
+        fi
+    elif ! grep -q 'AWS::CloudWatch::Alarm' "$d/template.json" && ! grep -q 'aws_cloudwatch_metric_alarm' "$d/main.tf" &&
+         ! grep -q 'put-metric-alarm' "$d/deploy.sh" && ! grep -q '"StepScaling"' "$d/request.jsonl"; then
+        echo "ok - infra/$ex: no step policy, and no alarm in any format"
+    else
+        echo "not ok - infra/$ex: -f alarm emits no alarm, but a format has a step policy or an alarm"
+    fi
+done
+if [ $hand_ok = yes ]; then
+    for pair in "hr PutScalingPolicy" "ha PutMetricAlarm" "ht RegisterScalableTarget"; do
+        set -- $pair
+        r=; [ -f "$tmp/$1.rc" ] && read -r r < "$tmp/$1.rc"
+        if [ "$r" = 0 ]; then
+            echo "ok - hand-built step model: aws model accepts the $2 requests ($(tail -n 1 "$tmp/$1.out"))"
+        else
+            echo "not ok - hand-built step model: aws model rejects the $2 requests"
+            sed 's/^/#   /' "$tmp/$1.out" 2>/dev/null | head -10
+        fi
+    done
+fi
+
+if [ ${#tf_args[@]} -gt 0 ] && [ $hcl = yes ]; then
+    (cd "$here" && node tf_check.js "${tf_args[@]}") 2>"$tmp/node.err"
+elif [ ${#done_ex[@]} -gt 0 ]; then
+    for e in "${done_ex[@]}"; do
+        echo "ok - terraform ${e%%:*} # SKIP npm ci could not install @cdktf/hcl2json ($(tail -n 1 "$tmp/npm.log"))"
+    done
+    [ $hand_ok = yes ] && echo "ok - terraform hand-built step model # SKIP npm ci could not install @cdktf/hcl2json"
+fi
+if [ -n "$server" ] && [ -s "$tmp/aws.list" ]; then
+    mkdir -p "$tmp/awsdata/application-autoscaling/2016-02-06"
+    cp "$root/tests/aws/application-autoscaling-2016-02-06.json" \
+        "$tmp/awsdata/application-autoscaling/2016-02-06/service-2.json"
+    env -i PATH="/usr/bin:/bin" HOME="$tmp" AWS_ACCESS_KEY_ID=AKIDMMECTEST AWS_DATA_PATH="$tmp/awsdata" \
+        AWS_SECRET_ACCESS_KEY=mmec-test-secret AWS_DEFAULT_REGION=eu-west-1 \
+        AWS_CONFIG_FILE="$tmp/none" AWS_SHARED_CREDENTIALS_FILE="$tmp/none" AWS_PAGER= \
+        "$python" "$here/aws_batch.py" "http://127.0.0.1:$(cat "$tmp/port")" "$tmp/record.jsonl" "$tmp/aws.list" \
+        > "$tmp/aws.err" 2>&1 || sed 's/^/#   /' "$tmp/aws.err"
+fi
+# HashiCorp's parse (when there is one) and what the aws CLI sent: one process.
+: > "$tmp/verify3.list"
+while IFS=$'\t' read -r mode path t p s ex alarms; do
+    d=$(dirname "$path")
+    if [ "$mode" = tf ] && [ $hcl != yes ]; then
+        echo "ok - terraform $ex: parse # SKIP npm ci could not install @cdktf/hcl2json"
+    elif [ "$mode" = tf ] && [ ! -s "$path" ]; then
+        echo "not ok - terraform $ex: HashiCorp's parser wrote nothing"
+        sed 's/^/#   /' "$tmp/node.err" | head -5
+    elif [ "$mode" = bodies ] && [ -z "$server" ]; then
+        echo "not ok - cli $ex: Debian's awscli is missing ($aws; apt-get install awscli)"
+    elif [ "$mode" = bodies ] && { [ "$(cat "$d/script.rc")" != 0 ] || ! tail -n 1 "$d/cli.out" | grep -q '^status 0 '; }; then
+        echo "not ok - cli $ex: the script failed under Debian's awscli"
+        cat "$d/script.out" "$d/cli.out" 2>/dev/null | sed 's/^/#   /' | tail -10
+    else
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$mode" "$path" "$t" "$p" "$s" "$ex" "$alarms" >> "$tmp/verify3.list"
+    fi
+done < "$tmp/verify2.list"
+cat "$tmp/verify.list" "$tmp/verify3.list" > "$tmp/verify.all"
+[ -s "$tmp/verify.all" ] && "$python" "$here/verify.py" --batch "$tmp/verify.all"
+
+
+if [ $hcl = yes ]; then
+    # (its layout and its parse against the requests: with the examples', above)
     if "$python" - "$st/parsed.json" <<'PY'
 import json, sys
 p = json.load(open(sys.argv[1]))

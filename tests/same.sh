@@ -10,3 +10,11 @@ same() {
     if [ "$ra" = 0 ] || [ "$rb" = 0 ]; then cmp -s "$1" "$2"; return; fi
     [[ $a == "$b" ]]
 }
+
+# copy A B: what `cp A B` does to B's bytes, in builtins (cp for a file holding a NUL byte).
+copy() {
+    local a=
+    if IFS= read -r -d '' a < "$1"; then cp "$1" "$2"; return; fi
+    [ -r "$1" ] || return 1
+    printf '%s' "$a" > "$2"
+}

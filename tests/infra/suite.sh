@@ -31,6 +31,7 @@
 # seconds where mmec's --cli-input-json has ISO 8601.
 set -u
 . "$(dirname "$0")/../same.sh"
+last() { local l= x; while IFS= read -r x || [ -n "$x" ]; do l=$x; done < "$1"; printf '%s' "$l"; }   # tail -n 1
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 mmec=${MMEC:?MMEC is not set (run through make test)}
@@ -180,13 +181,15 @@ for ex in "${deploy[@]}"; do
     src=$root/examples/$ex
     d=$tmp/ex$n; n=$((n + 1)); mkdir -p "$d/calls"
     ok=1
-    for fmt in target request schedule cloudformation terraform cli; do
-        "$mmec" -q -f "$fmt" -o "$d/$fmt.out" "$src" 2>>"$d/err" || ok=0
+    for out in target:target.jsonl request:request.jsonl schedule:schedule.jsonl \
+               cloudformation:template.json terraform:main.tf cli:deploy.sh; do
+        "$mmec" -q -f "${out%%:*}" -o "$d/${out#*:}" "$src" 2>>"$d/err" || ok=0
     done
     # The alarms: none (and -f alarm says so) in a file without a step policy.
-    if ! "$mmec" -q -f alarm -o "$d/alarm.out" "$src" 2>"$d/alarm.err"; then
-        if grep -q 'has no step scaling policy' "$d/alarm.err"; then : > "$d/alarm.out"
-        else ok=0; cat "$d/alarm.err" >> "$d/err"; fi
+    if ! "$mmec" -q -f alarm -o "$d/alarm.jsonl" "$src" 2>"$d/alarm.err"; then
+        text=; IFS= read -r -d '' text < "$d/alarm.err"
+        if [[ $text == *'has no step scaling policy'* ]]; then : > "$d/alarm.jsonl"
+        else ok=0; printf '%s' "$text" >> "$d/err"; fi
     fi
     if [ $ok = 0 ]; then
         for k in 1 2 3 4 5 6 7 8; do
@@ -196,8 +199,7 @@ for ex in "${deploy[@]}"; do
         continue
     fi
     done_ex+=("$ex:$d")
-    for fmt in target request schedule alarm; do mv "$d/$fmt.out" "$d/$fmt.jsonl"; jsonl+=("$d/$fmt.jsonl"); done
-    mv "$d/cloudformation.out" "$d/template.json"; mv "$d/terraform.out" "$d/main.tf"; mv "$d/cli.out" "$d/deploy.sh"
+    for fmt in target request schedule alarm; do jsonl+=("$d/$fmt.jsonl"); done
     printf '%s\t%s\t%s\n' "t$n" RegisterScalableTarget "$d/target.jsonl" >> "$tmp/validate.list"
     printf '%s\t%s\t%s\n' "s$n" PutScheduledAction "$d/schedule.jsonl" >> "$tmp/validate.list"
     [ -s "$d/alarm.jsonl" ] && printf '%s\t%s\t%s\n' "a$n" PutMetricAlarm "$d/alarm.jsonl" >> "$tmp/validate.list"
@@ -399,7 +401,7 @@ for path in sys.argv[1:]:
 "$python" "$root/tests/aws/validate.py" --each "$tmp/validate.list" "$tmp" || echo "# validate.py --each failed"
 r=; [ -f "$tmp/tree.rc" ] && read -r r < "$tmp/tree.rc"
 if [ -s "$tmp/tree.files" ] && [ "$r" = 0 ]; then
-    echo "ok - examples/infra/generated: every JSON file passes the aws models ($(tail -n 1 "$tmp/tree.out"))"
+    echo "ok - examples/infra/generated: every JSON file passes the aws models ($(last "$tmp/tree.out"))"
 else
     echo "not ok - examples/infra/generated: a JSON file fails the aws models"
     sed 's/^/#   /' "$tmp/tree.out" 2>/dev/null | head -10
@@ -411,7 +413,7 @@ for e in "${done_ex[@]}"; do
         set -- $pair
         r=; [ -f "$tmp/$1.rc" ] && read -r r < "$tmp/$1.rc"
         if [ "$r" = 0 ]; then
-            echo "ok - infra/$ex: aws model accepts the $2 requests ($(tail -n 1 "$tmp/$1.out"))"
+            echo "ok - infra/$ex: aws model accepts the $2 requests ($(last "$tmp/$1.out"))"
         else
             echo "not ok - infra/$ex: aws model rejects the $2 requests"
             sed 's/^/#   /' "$tmp/$1.out" 2>/dev/null | head -10
@@ -422,7 +424,7 @@ for e in "${done_ex[@]}"; do
     if [ -s "$d/alarm.jsonl" ]; then
         r=; [ -f "$tmp/a$n.rc" ] && read -r r < "$tmp/a$n.rc"
         if [ "$r" = 0 ]; then
-            echo "ok - infra/$ex: aws model accepts the PutMetricAlarm requests ($(tail -n 1 "$tmp/a$n.out"))"
+            echo "ok - infra/$ex: aws model accepts the PutMetricAlarm requests ($(last "$tmp/a$n.out"))"
         else
             echo "not ok - infra/$ex: aws model rejects the PutMetricAlarm requests"
             sed 's/^/#   /' "$tmp/a$n.out" 2>/dev/null | head -10
@@ -439,7 +441,7 @@ if [ $hand_ok = yes ]; then
         set -- $pair
         r=; [ -f "$tmp/$1.rc" ] && read -r r < "$tmp/$1.rc"
         if [ "$r" = 0 ]; then
-            echo "ok - hand-built step model: aws model accepts the $2 requests ($(tail -n 1 "$tmp/$1.out"))"
+            echo "ok - hand-built step model: aws model accepts the $2 requests ($(last "$tmp/$1.out"))"
         else
             echo "not ok - hand-built step model: aws model rejects the $2 requests"
             sed 's/^/#   /' "$tmp/$1.out" 2>/dev/null | head -10
@@ -451,7 +453,7 @@ if [ ${#tf_args[@]} -gt 0 ] && [ $hcl = yes ]; then
     (cd "$here" && node tf_check.js "${tf_args[@]}") 2>"$tmp/node.err"
 elif [ ${#done_ex[@]} -gt 0 ]; then
     for e in "${done_ex[@]}"; do
-        echo "ok - terraform ${e%%:*} # SKIP npm ci could not install @cdktf/hcl2json ($(tail -n 1 "$tmp/npm.log"))"
+        echo "ok - terraform ${e%%:*} # SKIP npm ci could not install @cdktf/hcl2json ($(last "$tmp/npm.log"))"
     done
     [ $hand_ok = yes ] && echo "ok - terraform hand-built step model # SKIP npm ci could not install @cdktf/hcl2json"
 fi

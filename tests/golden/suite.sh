@@ -12,6 +12,7 @@
 # up beside the others.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../same.sh"    # same: cmp -s in builtins (two comparisons a case)
 mmec=${MMEC:?MMEC is not set (run through make test)}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -42,8 +43,8 @@ for src in "${srcs[@]}"; do
     [ -f "$dir/$name.rc" ] && read -r want_rc < "$dir/$name.rc"
     problems=""
     [ "$rc" = "$want_rc" ] || problems+=" exit status $rc, expected $want_rc;"
-    cmp -s "$tmp/out" "$expect_out" || problems+=" stdout differs;"
-    cmp -s "$tmp/err" "$expect_err" || problems+=" stderr differs;"
+    same "$tmp/out" "$expect_out" || problems+=" stdout differs;"
+    same "$tmp/err" "$expect_err" || problems+=" stderr differs;"
     if [ -z "$problems" ]; then
         echo "ok - $case_id"
     else

@@ -10,6 +10,7 @@
 #     errors, the JSON against DescribeScalingActivitiesResponse in the AWS model, the SVG as XML.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../same.sh"    # same: cmp -s in builtins
 root=$(cd "$here/../.." && pwd)
 mmec=${MMEC:?MMEC is not set (run through make test)}
 tmp=$(mktemp -d)
@@ -39,14 +40,14 @@ while read -r name args; do
         if [ -f "$tmp/plot.svg" ]; then cp "$tmp/plot.svg" "$g.svg"; else rm -f "$g.svg"; fi
     fi
     want_rc=0
-    [ -f "$g.rc" ] && want_rc=$(cat "$g.rc")
+    [ -f "$g.rc" ] && read -r want_rc < "$g.rc"
     want_err=/dev/null
     [ -f "$g.err" ] && want_err=$g.err
     problems=""
     [ "$rc" = "$want_rc" ] || problems+=" exit status $rc, expected $want_rc;"
-    cmp -s "$tmp/out" "$g.out" || problems+=" stdout differs;"
-    cmp -s "$tmp/err" "$want_err" || problems+=" stderr differs;"
-    if [ -f "$g.svg" ] && ! cmp -s "$tmp/plot.svg" "$g.svg"; then problems+=" svg differs;"; fi
+    same "$tmp/out" "$g.out" || problems+=" stdout differs;"
+    same "$tmp/err" "$want_err" || problems+=" stderr differs;"
+    if [ -f "$g.svg" ] && ! same "$tmp/plot.svg" "$g.svg"; then problems+=" svg differs;"; fi
     if [ -z "$problems" ]; then
         pass "golden/$name"
     else
@@ -113,7 +114,19 @@ scenario_scale() {
 scenario_actions() {
     awk -F, -v iso="${2:-}" '
     NR == 1 { for (i = 1; i <= NF; i++) { if ($i == "desired") d = i; if ($i == "action") a = i }; next }
-    function epoch(iso,   cmd, t) { cmd = "date -u -d " iso " +%s"; cmd | getline t; close(cmd); return t }
+    # The seconds since 1970 of a UTC time: yyyy-mm-ddThh:mm:ssZ (as mmec writes it) by
+    # arithmetic (days from the civil date, H. Hinnant), anything else by date(1).
+    function epoch(iso,   cmd, t, y, m, d, era, yoe, doy) {
+        if (iso !~ /^[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z$/) {
+            cmd = "date -u -d " iso " +%s"; cmd | getline t; close(cmd); return t
+        }
+        y = substr(iso, 1, 4) + 0; m = substr(iso, 6, 2) + 0; d = substr(iso, 9, 2) + 0
+        y -= m <= 2
+        era = int(y / 400); yoe = y - era * 400
+        doy = int((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) + d - 1
+        t = era * 146097 + yoe * 365 + int(yoe / 4) - int(yoe / 100) + doy - 719468
+        return t * 86400 + substr(iso, 12, 2) * 3600 + substr(iso, 15, 2) * 60 + substr(iso, 18, 2)
+    }
     {
         if (t0 == "") t0 = epoch($1)
         act = $a
@@ -130,7 +143,7 @@ scenario_actions() {
 }
 
 for csv in "${scenarios[@]}"; do
-    name=$(basename "$csv" .csv)
+    name=${csv##*/}; name=${name%.csv}
     if ! scenario_scale "$csv" > "$tmp/gen"; then
         # Not expressible in the language: tests/unit/test_scenarios.c runs it.
         echo "ok - simulate/scenario/$name # SKIP not expressible in .scale (test_scenarios.c runs it)"
@@ -146,7 +159,7 @@ for csv in "${scenarios[@]}"; do
     iso=""
     grep -q '^[0-9]\{4\}-' "$tmp/$name.want" && iso=1
     scenario_actions "$tmp/$name.tl" $iso > "$tmp/$name.got"
-    if cmp -s "$tmp/$name.got" "$tmp/$name.want"; then
+    if same "$tmp/$name.got" "$tmp/$name.want"; then
         pass "scenario/$name"
     else
         fail "scenario/$name" "the actions differ from ${csv%.csv}.expect"

@@ -5,6 +5,7 @@
 # a .scale file, an imported JSON policy, a CSV trace. (Failed before the fix: 1:25 for the
 # .scale file, 1:20 for the JSON, and the trace's line shown with the mark before it.)
 set -u
+python3() { "${PYTHON:-/usr/bin/python3}" "$@"; }   # Debian's (tests/lib.sh)
 d=$(mktemp -d)
 trap 'rm -rf "$d"' EXIT
 bom=$'\xef\xbb\xbf'

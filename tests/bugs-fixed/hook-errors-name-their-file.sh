@@ -6,6 +6,7 @@
 # line running when Lua has one (sandbox.c fail_lua and msgh). Checked to fail before the
 # fix: the messages read "error: C stack overflow" and "error: boom".
 set -u
+python3() { "${PYTHON:-/usr/bin/python3}" "$@"; }   # Debian's (tests/lib.sh)
 d=${TMPDIR:-/tmp}
 long="$d/a-folder-with-a-long-name-so-that-lua-shortens-it-in-positions"
 mkdir -p "$long"

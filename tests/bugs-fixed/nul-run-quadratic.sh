@@ -8,6 +8,7 @@
 # On the code before the fix (04897a2): killed at the CPU limit (exit status 137) on the first
 # MiB, the line of NULs.
 set -u
+python3() { "${PYTHON:-/usr/bin/python3}" "$@"; }   # Debian's (tests/lib.sh)
 mmec=${MMEC:?}
 limit=10
 [ "${SANITIZE:-}" = 1 ] && limit=60

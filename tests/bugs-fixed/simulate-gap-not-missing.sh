@@ -7,6 +7,7 @@
 # a CSV with a gap, each against the same trace with empty values. (Checked on the code before
 # the fix: "89 evaluations ...; 0 missing" for the first variant, not "90 ...; 1 missing".)
 set -u
+python3() { "${PYTHON:-/usr/bin/python3}" "$@"; }   # Debian's (tests/lib.sh)
 d=${TMPDIR:-/tmp}
 scale=tests/simulate/invocations.scale
 summary() { "$MMEC" simulate "$scale" --trace "$1" --json -q "${@:2}" 2>&1 >/dev/null; "$MMEC" simulate "$scale" --trace "$1" --csv "${@:2}" 2>&1 >/dev/null; }

@@ -2,6 +2,7 @@
 # tests/cli/suite.sh: the mmec command line: options, exit codes, output files replaced
 # atomically, several policies, folders, JSON Lines, and output errors.
 set -u
+. "$(cd "$(dirname "$0")/.." && pwd)/lib.sh"    # python3: Debian's, not a shim first on PATH
 mmec=${MMEC:?MMEC is not set (run through make test)}
 tmp=$(mktemp -d)
 trap 'chmod -R u+w "$tmp"; rm -rf "$tmp"' EXIT

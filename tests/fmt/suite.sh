@@ -7,7 +7,7 @@
 # (cases/NAME.scale formatted must equal cases/NAME.out), and the -w and --check modes.
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
-. "$root/tests/same.sh"    # same, copy: cmp -s and cp in builtins (a process each per file)
+. "$root/tests/lib.sh"    # same, copy: cmp -s and cp in builtins (a process each per file)
 here="$root/tests/fmt"
 mmec=${MMEC:?MMEC is not set (run through make test)}
 tmp=$(mktemp -d)

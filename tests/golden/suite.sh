@@ -12,7 +12,7 @@
 # up beside the others.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-. "$here/../same.sh"    # same: cmp -s in builtins (two comparisons a case)
+. "$here/../lib.sh"    # same: cmp -s in builtins (two comparisons a case)
 mmec=${MMEC:?MMEC is not set (run through make test)}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

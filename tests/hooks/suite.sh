@@ -7,6 +7,7 @@
 # The decide hook example runs in tests/unit/test_hook_examples.c (library API).
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
+. "$root/tests/lib.sh"    # python3: Debian's, not a shim first on PATH
 mmec=${MMEC:?MMEC is not set (run through make test)}
 build=${MMEC_BUILD:-build}
 case "$build" in /*) ;; *) build="$root/$build" ;; esac

@@ -30,7 +30,7 @@
 # Timestamps are compared as instants: the JSON protocol sends StartTime/EndTime as epoch
 # seconds where mmec's --cli-input-json has ISO 8601.
 set -u
-. "$(dirname "$0")/../same.sh"
+. "$(dirname "$0")/../lib.sh"
 last() { local l= x; while IFS= read -r x || [ -n "$x" ]; do l=$x; done < "$1"; printf '%s' "$l"; }   # tail -n 1
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)

@@ -7,6 +7,7 @@
 # 1 MiB token, deep nesting) takes hours.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../lib.sh"    # python3: Debian's, not a shim first on PATH
 mmec=${MMEC:?MMEC is not set (run through make test)}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -10,7 +10,7 @@
 #     errors, the JSON against DescribeScalingActivitiesResponse in the AWS model, the SVG as XML.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-. "$here/../same.sh"    # same: cmp -s in builtins
+. "$here/../lib.sh"    # same: cmp -s in builtins
 root=$(cd "$here/../.." && pwd)
 mmec=${MMEC:?MMEC is not set (run through make test)}
 tmp=$(mktemp -d)

@@ -1,5 +1,7 @@
-# tests/same.sh, sourced by suites: same A B, what `cmp -s A B` says, in bash builtins (a cmp
-# process per comparison is most of what some loops cost). Both files are read whole; a file
+# tests/lib.sh, sourced by suites: helpers that spare a process per case.
+#
+# same A B: what `cmp -s A B` says, in bash builtins (a cmp process per comparison is most of
+# what some loops cost). Both files are read whole; a file
 # holding a NUL byte (which a bash string cannot hold) is left to cmp.
 same() {
     local a= b= ra rb
@@ -18,3 +20,7 @@ copy() {
     [ -r "$1" ] || return 1
     printf '%s' "$a" > "$2"
 }
+
+# python3: Debian's (python3-botocore, python3-jsonschema; PYTHON overrides), not the first
+# python3 on PATH: a version manager's shim there (pyenv) costs half a second of CPU a start.
+python3() { "${PYTHON:-/usr/bin/python3}" "$@"; }

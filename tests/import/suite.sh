@@ -15,6 +15,7 @@
 # MMEC_UPDATE=1 rewrites the expectations of part 1 (review the diff!).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../lib.sh"    # same, copy: cmp -s and cp in builtins (some 400 comparisons)
 mmec=${MMEC:?MMEC is not set (run through make test)}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -35,10 +36,10 @@ cases=("$here"/*.json) goldjson=("$here"/../golden/*/*.json)
 echo "1..$(( ${#cases[@]} + ${#goldjson[@]} + ${#schedules[@]} + ${#requests[@]} + 22 ))"
 
 for src in "${cases[@]}"; do
-    name=$(basename "$src" .json)
+    name=${src##*/}; name=${name%.json}
     alarms=()
     [ -f "$here/alarms/$name.json" ] && alarms=("alarms/$name.json")
-    (cd "$here" && "$mmec" import "$name.json" ${alarms[@]+"${alarms[@]}"} >"$tmp/out" 2>"$tmp/err")
+    (cd "$here" && exec "$mmec" import "$name.json" ${alarms[@]+"${alarms[@]}"} >"$tmp/out" 2>"$tmp/err")
     rc=$?
     if [ "${MMEC_UPDATE:-}" = 1 ]; then
         if [ -s "$tmp/out" ]; then cp "$tmp/out" "$here/$name.out"; else rm -f "$here/$name.out"; fi
@@ -46,15 +47,15 @@ for src in "${cases[@]}"; do
         if [ "$rc" != 0 ]; then echo "$rc" > "$here/$name.rc"; else rm -f "$here/$name.rc"; fi
     fi
     want_rc=0
-    [ -f "$here/$name.rc" ] && want_rc=$(cat "$here/$name.rc")
+    [ -f "$here/$name.rc" ] && read -r want_rc < "$here/$name.rc"
     exp_out=/dev/null; [ -f "$here/$name.out" ] && exp_out="$here/$name.out"
     exp_err=/dev/null; [ -f "$here/$name.err" ] && exp_err="$here/$name.err"
     problems=""
     [ "$rc" = "$want_rc" ] || problems+=" exit status $rc, expected $want_rc;"
-    cmp -s "$tmp/out" "$exp_out" || problems+=" stdout differs;"
-    cmp -s "$tmp/err" "$exp_err" || problems+=" stderr differs;"
+    same "$tmp/out" "$exp_out" || problems+=" stdout differs;"
+    same "$tmp/err" "$exp_err" || problems+=" stderr differs;"
     if [ -s "$tmp/out" ]; then
-        cp "$tmp/out" "$tmp/imported.scale"
+        copy "$tmp/out" "$tmp/imported.scale"
         "$mmec" check -q "$tmp/imported.scale" 2>"$tmp/check.err" || problems+=" the output does not compile;"
     fi
     if [ -z "$problems" ]; then
@@ -92,7 +93,7 @@ round_trip() {   # case name, JSON file
     fi
     # shellcheck disable=SC2086
     "$mmec" -q $args "$tmp/rt.scale" >"$tmp/rt.json" 2>"$tmp/rt.err"
-    if cmp -s "$tmp/rt.json" "$2"; then
+    if same "$tmp/rt.json" "$2"; then
         echo "ok - import/round-trip/$1"
     else
         echo "not ok - import/round-trip/$1: compile(import(json)) differs"
@@ -109,7 +110,7 @@ round_trip_alarms() {   # case name, requests JSON, alarms JSON
     fi
     "$mmec" -q -f request "$tmp/rt.scale" >"$tmp/rt.json" 2>"$tmp/rt.err"
     "$mmec" -q -f alarm "$tmp/rt.scale" >"$tmp/rt-alarm.json" 2>>"$tmp/rt.err"
-    if cmp -s "$tmp/rt.json" "$2" && cmp -s "$tmp/rt-alarm.json" "$3"; then
+    if same "$tmp/rt.json" "$2" && same "$tmp/rt-alarm.json" "$3"; then
         echo "ok - import/round-trip/$1"
     else
         echo "not ok - import/round-trip/$1: compile(import(json)) differs"

@@ -24,3 +24,13 @@ copy() {
 # python3: Debian's (python3-botocore, python3-jsonschema; PYTHON overrides), not the first
 # python3 on PATH: a version manager's shim there (pyenv) costs half a second of CPU a start.
 python3() { "${PYTHON:-/usr/bin/python3}" "$@"; }
+
+# slurp FILE: REPLY is FILE's text without its trailing newlines, as "$(cat FILE)" has it
+# (status 1, REPLY empty, when FILE cannot be read); no process.
+slurp() {
+    REPLY=
+    [ -r "$1" ] || return 1
+    IFS= read -r -d '' REPLY < "$1"
+    while [[ $REPLY == *$'\n' ]]; do REPLY=${REPLY%$'\n'}; done
+    return 0
+}

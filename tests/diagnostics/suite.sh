@@ -5,6 +5,7 @@
 # go, exit codes, and colour only on a terminal with NO_COLOR honoured.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../lib.sh"    # slurp: "$(cat FILE)" without a process (two a case)
 root=$(cd "$here/../.." && pwd)
 mmec=${MMEC:?MMEC is not set (run through make test)}
 tmp=$(mktemp -d)
@@ -53,8 +54,8 @@ fi
 i=0
 for f in "${cases[@]}"; do
     i=$((i + 1))
-    problems=$(cat "$tmp/case.$i")
-    if [ -f "$tmp/case.$i.out" ]; then problems+=$(cat "$tmp/case.$i.out"); else problems+=" not checked"; fi
+    slurp "$tmp/case.$i"; problems=$REPLY
+    if [ -f "$tmp/case.$i.out" ]; then slurp "$tmp/case.$i.out"; problems+=$REPLY; else problems+=" not checked"; fi
     if [ -z "$problems" ]; then echo "ok - diagnostics sarif ${f%.scale}"; else
         echo "not ok - diagnostics sarif ${f%.scale}: $problems" | head -5; fi
 done

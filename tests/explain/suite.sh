@@ -6,6 +6,7 @@
 # Then errors, usage and help.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../lib.sh"    # same: cmp -s in builtins
 root=$(cd "$here/../.." && pwd)
 mmec=${MMEC:?MMEC is not set (run through make test)}
 tmp=$(mktemp -d)
@@ -21,10 +22,11 @@ done
 echo "1..$(( ${#srcs[@]} + 5 ))"
 for src in "${srcs[@]}"; do
     base=${src%.scale}
-    area=$(basename "$(dirname "$src")")
-    name=$(basename "$base")
+    dir=${src%/*}
+    area=${dir##*/}
+    name=${base##*/}
     want="$here/expected/$area-$name.out"
-    (cd "$(dirname "$src")" && "$mmec" explain "$name.scale") > "$tmp/out" 2> "$tmp/err"
+    (cd "$dir" && exec "$mmec" explain "$name.scale") > "$tmp/out" 2> "$tmp/err"
     rc=$?
     if [ "$rc" != 0 ]; then
         echo "not ok - explain $area/$name: exit status $rc"
@@ -32,7 +34,7 @@ for src in "${srcs[@]}"; do
         continue
     fi
     [ "${MMEC_UPDATE:-}" = 1 ] && cp "$tmp/out" "$want"
-    if cmp -s "$tmp/out" "$want"; then echo "ok - explain $area/$name"; else
+    if same "$tmp/out" "$want"; then echo "ok - explain $area/$name"; else
         echo "not ok - explain $area/$name"; diff -u "$want" "$tmp/out" | head -20 | sed 's/^/#   /'; fi
 done
 

@@ -22,6 +22,7 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
+. "$here/../lib.sh"    # same, copy: cmp -s and cp in builtins
 mmec=${MMEC:?MMEC is not set (run through make test)}
 export MMEC=$mmec
 python=${PYTHON:-/usr/bin/python3}
@@ -38,7 +39,7 @@ cases=("$here"/import/*.yaml)
 shopt -u nullglob
 twins=0
 for y in "${cases[@]}"; do
-    n=$(basename "$y" .yaml)
+    n=${y##*/}; n=${n%.yaml}
     [ -f "$here/import/$n.json" ] || [ -f "$root/tests/import/$n.json" ] && twins=$((twins + 1))
 done
 echo "1..$(( 4 * ${#sources[@]} + ${#cases[@]} + twins + 6 + 6 ))"
@@ -48,7 +49,7 @@ echo "1..$(( 4 * ${#sources[@]} + ${#cases[@]} + twins + 6 + 6 ))"
 k=0
 for src in "${sources[@]}"; do
     d=$tmp/s$k; k=$((k + 1)); mkdir -p "$d"
-    base=$(echo "${src#examples/}" | sed 's|\.scale$||; s|/|__|g')
+    base=${src#examples/}; base=${base%.scale}; base=${base//\//__}
     cd "$root"
     "$mmec" -q -f cloudformation-yaml -o "$d/template.yaml" "$src" 2>/dev/null
     "$mmec" -q -f cloudformation -o "$d/template.json" "$src" 2>/dev/null
@@ -65,23 +66,23 @@ done
 
 # 2. Hand-written templates.
 for y in "${cases[@]}"; do
-    name=$(basename "$y" .yaml)
-    (cd "$here/import" && "$mmec" import "$name.yaml" >"$tmp/out" 2>"$tmp/err")
+    name=${y##*/}; name=${name%.yaml}
+    (cd "$here/import" && exec "$mmec" import "$name.yaml" >"$tmp/out" 2>"$tmp/err")
     rc=$?
     if [ "${MMEC_UPDATE:-}" = 1 ]; then
         if [ -s "$tmp/out" ]; then cp "$tmp/out" "$here/import/$name.out"; else rm -f "$here/import/$name.out"; fi
         if [ -s "$tmp/err" ]; then cp "$tmp/err" "$here/import/$name.err"; else rm -f "$here/import/$name.err"; fi
         if [ "$rc" != 0 ]; then echo "$rc" > "$here/import/$name.rc"; else rm -f "$here/import/$name.rc"; fi
     fi
-    want_rc=0; [ -f "$here/import/$name.rc" ] && want_rc=$(cat "$here/import/$name.rc")
+    want_rc=0; [ -f "$here/import/$name.rc" ] && read -r want_rc < "$here/import/$name.rc"
     exp_out=/dev/null; [ -f "$here/import/$name.out" ] && exp_out=$here/import/$name.out
     exp_err=/dev/null; [ -f "$here/import/$name.err" ] && exp_err=$here/import/$name.err
     problems=
     [ "$rc" = "$want_rc" ] || problems+=" exit status $rc, expected $want_rc;"
-    cmp -s "$tmp/out" "$exp_out" || problems+=" stdout differs;"
-    cmp -s "$tmp/err" "$exp_err" || problems+=" stderr differs;"
+    same "$tmp/out" "$exp_out" || problems+=" stdout differs;"
+    same "$tmp/err" "$exp_err" || problems+=" stderr differs;"
     if [ -s "$tmp/out" ]; then
-        cp "$tmp/out" "$tmp/imported.scale"
+        copy "$tmp/out" "$tmp/imported.scale"
         "$mmec" check -q "$tmp/imported.scale" 2>/dev/null || problems+=" the output does not compile;"
     fi
     if [ -z "$problems" ]; then echo "ok - yaml import/$name"; else

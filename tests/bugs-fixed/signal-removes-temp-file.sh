@@ -6,6 +6,10 @@
 # machine. Checked to fail before the fix (the temporary file stayed, for each signal).
 set -u
 set -m     # background jobs get the default SIGINT, not the ignored one of a script
+# A signal ignored when the test run started (nohup, or `&` without job control) stays ignored
+# in every child, and mmec rightly keeps an ignored signal ignored: `env --default-signal`
+# gives mmec the default disposition whatever the run inherited, and the wait after the
+# signal is bounded by a count, so that no way of starting the run can hang this case.
 d=${TMPDIR:-/tmp}/sig
 mkdir -p "$d"
 cc -shared -fPIC -O2 tests/bugs-fixed/stall-fsync.c -o "$d/stall-fsync.so" -ldl || exit 1
@@ -16,7 +20,7 @@ for sig in INT TERM HUP; do
     rm -rf "$d/out" && mkdir "$d/out"
     printf 'the previous output\n' > "$d/out/policy.json"
     rm -f "$d/mark"
-    STALL_MARK="$d/mark" LD_PRELOAD="$d/stall-fsync.so" "$MMEC" "$d/p.scale" \
+    STALL_MARK="$d/mark" LD_PRELOAD="$d/stall-fsync.so" env --default-signal=INT,TERM,HUP "$MMEC" "$d/p.scale" \
         -o "$d/out/policy.json" 2>"$d/stderr" &
     pid=$!
     # Wait for the mark: bounded by a count, not by the machine's speed (a hang ends here).
@@ -29,6 +33,13 @@ for sig in INT TERM HUP; do
         continue
     fi
     kill -$sig $pid
+    n=0
+    while kill -0 $pid 2>/dev/null && [ $n -lt 6000 ]; do
+        sleep 0.05; n=$((n + 1))
+    done
+    if kill -0 $pid 2>/dev/null; then
+        echo "SIG$sig: mmec did not end after the signal"; kill -KILL $pid; fail=1
+    fi
     wait $pid
     rc=$?
     want=$((128 + $(kill -l $sig)))

@@ -179,6 +179,63 @@ void strbuf_int(strbuf *sb, int64_t v) {
     strbuf_put(sb, p, (size_t)(end - p));
 }
 
+/* "00" to "99": two digits per division (a simulation's table prints millions of numbers). */
+static const char digit_pairs[201] = "00010203040506070809101112131415161718192021222324"
+                                     "25262728293031323334353637383940414243444546474849"
+                                     "50515253545556575859606162636465666768697071727374"
+                                     "75767778798081828384858687888990919293949596979899";
+
+/* The decimal digits of `v` at `p`; returns their count (1 to 20). */
+static size_t put_digits(char *p, uint64_t v) {
+    char tmp[20];
+    char *q = tmp + sizeof tmp;
+    while (v >= 100) {
+        unsigned r = (unsigned)(v % 100);
+        v /= 100;
+        q -= 2;
+        memcpy(q, digit_pairs + 2 * r, 2);
+    }
+    if (v >= 10) {
+        q -= 2;
+        memcpy(q, digit_pairs + 2 * v, 2);
+    } else {
+        *--q = (char)('0' + v);
+    }
+    size_t n = (size_t)(tmp + sizeof tmp - q);
+    memcpy(p, q, n);
+    return n;
+}
+
+/* `v` rounded to `dec` (0..6) decimals, without its sign, as strbuf_fmt_num prints it: the
+ * magnitude times 10^dec rounded half away from zero (llround's rule, computed without its
+ * call: a double's fraction is exact), the integer part, then the fraction without its
+ * trailing zeros. Returns the length; *zero is set when it rounds to 0. */
+static size_t fmt_magnitude(char *p, double v, int dec, int *zero) {
+    static const double scale[] = {1, 10, 100, 1000, 10000, 100000, 1000000};
+    static const uint64_t iscale[] = {1, 10, 100, 1000, 10000, 100000, 1000000};
+    double a = fabs(v) * scale[dec];
+    if (a >= 9.0e18) {
+        /* Beyond int64: print the integer part only (no trace value is this large). */
+        a = 9.0e18;
+        dec = 0;
+    }
+    uint64_t u = (uint64_t)a;
+    if (a - (double)u >= 0.5)
+        u++;
+    *zero = u == 0;
+    uint64_t ip = u / iscale[dec], fp = u - ip * iscale[dec];
+    size_t n = put_digits(p, ip);
+    if (fp != 0) {
+        p[n++] = '.';
+        for (int i = dec - 1; i >= 0; i--, fp /= 10)
+            p[n + (size_t)i] = (char)('0' + fp % 10);
+        n += (size_t)dec;
+        while (p[n - 1] == '0')
+            n--;
+    }
+    return n;
+}
+
 size_t strbuf_fmt_num(char *buf, size_t cap, double v, int decimals) {
     char tmp[48];
     size_t n = 0;
@@ -196,32 +253,17 @@ size_t strbuf_fmt_num(char *buf, size_t cap, double v, int decimals) {
         n = strlen(s);
         memcpy(tmp, s, n);
     } else {
-        static const double scale[] = {1, 10, 100, 1000, 10000, 100000, 1000000};
-        double a = fabs(v) * scale[decimals];
-        if (a >= 9.0e18) {
-            /* Beyond int64: print the integer part only (no trace value is this large). */
-            a = 9.0e18;
-            decimals = 0;
-        }
-        uint64_t u = (uint64_t)llround(a);
-        uint64_t ip = u, fp = 0;
-        for (int i = 0; i < decimals; i++)
-            ip /= 10;
-        fp = u - ip * (uint64_t)scale[decimals];
-        char digits[24];
-        char *end = digits + sizeof digits;
-        char *p = utoa(ip, end);
-        if (v < 0 && u != 0)
-            tmp[n++] = '-';
-        memcpy(tmp + n, p, (size_t)(end - p));
-        n += (size_t)(end - p);
-        if (decimals > 0 && fp != 0) {
-            tmp[n++] = '.';
-            for (int i = decimals - 1; i >= 0; i--)
-                tmp[n + (size_t)i] = (char)('0' + fp % 10), fp /= 10;
-            n += (size_t)decimals;
-            while (tmp[n - 1] == '0')
-                n--;
+        int zero;
+        n = fmt_magnitude(tmp + 1, v, decimals, &zero) + 1;
+        tmp[0] = '-';
+        if (!(v < 0 && !zero)) {
+            /* No sign: the digits start one byte in. */
+            if (n - 1 < cap) {
+                memcpy(buf, tmp + 1, n - 1);
+                buf[n - 1] = '\0';
+                return n - 1;
+            }
+            memmove(tmp, tmp + 1, --n);
         }
     }
     if (n >= cap)

@@ -115,30 +115,52 @@ void report_timeline_free(report_timeline *tl) {
 
 /* ---- shared pieces ----------------------------------------------------------------------- */
 
-/* strbuf_time's text (YYYY-MM-DDThh:mm:ssZ) in one append: a row of a long run costs less. */
-static void put_time(strbuf *out, int64_t t) {
-    tm_civil c;
-    tm_split(t, &c);
-    if (c.year < 0 || c.year > 9999) {
-        strbuf_time(out, t);
-        return;
+/* strbuf_time's text (YYYY-MM-DDThh:mm:ssZ) of `t` at `p`; returns its length (20 for the
+ * years 0 to 9999, strbuf_time's own text, at most 32 bytes, for the others). A row of a long
+ * run costs less: the date by Hinnant's civil_from_days inline (tm_date's algorithm), two
+ * digits at a time. */
+static size_t time_at(char *p, int64_t t) {
+    static const char d2[201] = "00010203040506070809101112131415161718192021222324"
+                                "25262728293031323334353637383940414243444546474849"
+                                "50515253545556575859606162636465666768697071727374"
+                                "75767778798081828384858687888990919293949596979899";
+    /* -62167219200: 0000-01-01T00:00:00Z; 253402300799: 9999-12-31T23:59:59Z. */
+    if (t < -62167219200LL || t > 253402300799LL) {
+        char b[40];
+        strbuf sb;
+        strbuf_init_fixed(&sb, b, sizeof b);
+        strbuf_time(&sb, t);
+        size_t n = sb.len < sizeof b ? sb.len : sizeof b - 1;
+        memcpy(p, b, n);
+        return n;
     }
-    char b[20];
-    int f[6] = {c.year / 100, c.year % 100, c.month, c.day, c.hour, c.minute};
-    for (int i = 0; i < 6; i++) {
-        b[i * 3 - (i > 0)] = (char)('0' + f[i] / 10 % 10);   /* 0, 2, 5, 8, 11, 14 */
-        b[i * 3 - (i > 0) + 1] = (char)('0' + f[i] % 10);
-    }
-    b[4] = '-';
-    b[7] = '-';
-    b[10] = 'T';
-    b[13] = ':';
-    b[16] = ':';
-    b[17] = (char)('0' + c.second / 10 % 10);
-    b[18] = (char)('0' + c.second % 10);
-    b[19] = 'Z';
-    strbuf_put(out, b, sizeof b);
+    int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+    int64_t sod = t - days * 86400;
+    int64_t z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
+    unsigned doe = (unsigned)(z - era * 146097);
+    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+    unsigned day = doy - (153 * mp + 2) / 5 + 1, month = mp < 10 ? mp + 3 : mp - 9;
+    unsigned year = (unsigned)(yoe + era * 400) + (month <= 2);
+    unsigned hour = (unsigned)(sod / 3600), minute = (unsigned)(sod / 60 % 60);
+    unsigned second = (unsigned)(sod % 60);
+    memcpy(p, d2 + 2 * (year / 100), 2);
+    memcpy(p + 2, d2 + 2 * (year % 100), 2);
+    p[4] = '-';
+    memcpy(p + 5, d2 + 2 * month, 2);
+    p[7] = '-';
+    memcpy(p + 8, d2 + 2 * day, 2);
+    p[10] = 'T';
+    memcpy(p + 11, d2 + 2 * hour, 2);
+    p[13] = ':';
+    memcpy(p + 14, d2 + 2 * minute, 2);
+    p[16] = ':';
+    memcpy(p + 17, d2 + 2 * second, 2);
+    p[19] = 'Z';
+    return 20;
 }
+
+size_t report_fmt_time(char *p, int64_t t) { return time_at(p, t); }
 
 static void put_duration(strbuf *out, int64_t s) {
     if (s >= 3600) {
@@ -226,18 +248,7 @@ static const char *alarm_word(uint8_t high, uint8_t low) {
     return "ok";
 }
 
-/* Writes the `n` bytes of `s` right-aligned in `width` (left-aligned when `left`), then a
- * space. */
-static void cell_n(strbuf *out, const char *s, size_t n, size_t width, int left) {
-    if (!left && n < width)
-        strbuf_pad(out, ' ', width - n);
-    strbuf_put(out, s, n);
-    if (left && n < width)
-        strbuf_pad(out, ' ', width - n);
-    strbuf_putc(out, ' ');
-}
-
-/* The same for a string. */
+/* Writes `s` right-aligned in `width` (left-aligned when `left`), then a space. */
 static void cell(strbuf *out, const char *s, size_t width, int left) {
     size_t n = strlen(s);
     if (!left && n < width)
@@ -247,16 +258,6 @@ static void cell(strbuf *out, const char *s, size_t width, int left) {
         strbuf_pad(out, ' ', width - n);
     strbuf_putc(out, ' ');
 }
-
-static void cell_num(strbuf *out, double v, size_t width) {
-    char tmp[48];
-    if (isnan(v))
-        cell(out, "-", width, 0);
-    else
-        cell_n(out, tmp, strbuf_fmt_num(tmp, sizeof tmp, v, 2), width, 0);
-}
-
-static void cell_int(strbuf *out, int64_t v, size_t width) { cell_num(out, (double)v, width); }
 
 #define W_TIME 20
 #define W_NUM 10
@@ -287,35 +288,123 @@ void report_table_header(const target *tgt, strbuf *out) {
     strbuf_puts(out, "reason\n");
 }
 
-void report_table_row(const target *tgt, const sim_decision *d, strbuf *out) {
-    char tmp[512];
-    size_t before = out->len;
-    put_time(out, d->time);
-    if (out->len - before < W_TIME)
-        strbuf_pad(out, ' ', W_TIME - (out->len - before));
-    strbuf_putc(out, ' ');
-    cell_num(out, d->demand, W_NUM);
+/* ---- rows, rendered in place -------------------------------------------------------------- */
+
+/* A row is written straight into the room reserved at the end of the output (a table of a
+ * year has 525,600 rows: no append checks its room per cell). These bound a row's length:
+ * a number is at most 27 bytes (strbuf_fmt_num: a sign, 19 digits, a point and 6
+ * decimals), a time 32, a reason 511 (sim_reason's buffer), twice that quoted in CSV. */
+#define NUM_MAX 27
+#define TIME_MAX 32
+#define REASON_CAP 512
+#define TABLE_ROW_MAX(np) (TIME_MAX + 1 + (NUM_MAX + 1) * 2 + (2 * NUM_MAX + 2) + W_ACTION + 1 + \
+                           REASON_CAP + 1 + (np) * (40 + NUM_MAX + 2 + W_ALARM))
+#define CSV_ROW_MAX(np) (TIME_MAX + 1 + NUM_MAX + 5 * 21 + 10 + 2 * REASON_CAP + 4 + \
+                         (np) * (NUM_MAX + 1 + 2 * 18))
+#define ROW_BUF 8192
+_Static_assert(TABLE_ROW_MAX(SIM_MAX_POLICIES) <= ROW_BUF && CSV_ROW_MAX(SIM_MAX_POLICIES) <= ROW_BUF,
+               "a row of the most policies fits the fallback buffer");
+
+/* `n` bytes of `s` at `p`, right-aligned in `width` (left-aligned when `left`), then a
+ * space; returns the end. */
+static char *cell_at(char *p, const char *s, size_t n, size_t width, int left) {
+    size_t pad = n < width ? width - n : 0;
+    if (!left) {
+        memset(p, ' ', pad);
+        p += pad;
+    }
+    memcpy(p, s, n);
+    p += n;
+    if (left) {
+        memset(p, ' ', pad);
+        p += pad;
+    }
+    *p++ = ' ';
+    return p;
+}
+
+/* A number with two decimals at most (cell_num), "-" when missing. */
+static char *num_cell_at(char *p, double v, size_t width) {
+    char tmp[48];
+    if (isnan(v))
+        return cell_at(p, "-", 1, width, 0);
+    return cell_at(p, tmp, strbuf_fmt_num(tmp, sizeof tmp, v, 2), width, 0);
+}
+
+/* An integer's decimal digits at `p` (what strbuf_fmt_num prints for an int32 at any
+ * decimals, and strbuf_int); returns the length. */
+static size_t int_at(char *p, int32_t v) {
+    char tmp[12], *q = tmp + sizeof tmp;
+    uint32_t u = v < 0 ? 0u - (uint32_t)v : (uint32_t)v;
+    do {
+        *--q = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        *--q = '-';
+    size_t n = (size_t)(tmp + sizeof tmp - q);
+    for (size_t i = 0; i < n; i++)
+        p[i] = q[i];
+    return n;
+}
+
+static char *word_at(char *p, const char *s) {
+    size_t n = strlen(s);
+    memcpy(p, s, n);
+    return p + n;
+}
+
+/* The table's row of `d` at `p` (TABLE_ROW_MAX bytes of room); returns its length. */
+static size_t table_row_at(const target *tgt, const sim_decision *d, char *p) {
+    char *start = p, tmp[48];
+    size_t n = time_at(p, d->time);
+    p += n;
+    if (n < W_TIME) {
+        memset(p, ' ', W_TIME - n);
+        p += W_TIME - n;
+    }
+    *p++ = ' ';
+    p = num_cell_at(p, d->demand, W_NUM);
     for (size_t i = 0; i < d->npolicies; i++) {
-        cell_num(out, d->metric[i], column_width(tgt->policies[i]));
-        cell(out, alarm_word(d->high[i], d->low[i]), W_ALARM, 1);
+        p = num_cell_at(p, d->metric[i], column_width(tgt->policies[i]));
+        const char *w = alarm_word(d->high[i], d->low[i]);
+        p = cell_at(p, w, strlen(w), W_ALARM, 1);
     }
-    char capbuf[40];
-    strbuf_fmt_num(capbuf, sizeof capbuf, d->capacity, 0);
+    n = int_at(tmp, d->capacity);
     if (d->pending > 0) {
-        size_t n = strlen(capbuf);
-        capbuf[n++] = '+';
-        strbuf_fmt_num(capbuf + n, sizeof capbuf - n, d->pending, 0);
+        tmp[n++] = '+';
+        n += int_at(tmp + n, d->pending);
     }
-    cell(out, capbuf, W_CAP, 0);
-    cell_int(out, d->desired, 7);
-    cell(out, d->action == SIM_ACTION_NONE ? "-" : sim_action_name(d->action), W_ACTION, 1);
-    size_t n = sim_reason(tgt, d, tmp, sizeof tmp);
-    (void)n;
-    strbuf_puts(out, tmp);
+    p = cell_at(p, tmp, n, W_CAP, 0);
+    p = cell_at(p, tmp, int_at(tmp, d->desired), 7, 0);
+    const char *act = d->action == SIM_ACTION_NONE ? "-" : sim_action_name(d->action);
+    p = cell_at(p, act, strlen(act), W_ACTION, 1);
+    n = sim_reason(tgt, d, p, REASON_CAP);
+    p += n < REASON_CAP ? n : REASON_CAP - 1;
     /* No trailing blanks: drop the separator after the action when there is no reason. */
-    while (out->len > 0 && out->data && out->data[out->len - 1] == ' ')
-        out->data[--out->len] = '\0';
-    strbuf_putc(out, '\n');
+    while (p > start && p[-1] == ' ')
+        p--;
+    *p++ = '\n';
+    return (size_t)(p - start);
+}
+
+/* Appends the row `render` writes, in place when the output has room (or can grow), else
+ * through a local buffer (a fixed output: strbuf_put cuts it as snprintf would). */
+static void put_row(strbuf *out, const target *tgt, const sim_decision *d, size_t max,
+                    size_t (*render)(const target *, const sim_decision *, char *)) {
+    if (!out->fixed && strbuf_reserve(out, max)) {
+        out->len += render(tgt, d, out->data + out->len);
+        out->data[out->len] = '\0';
+        return;
+    }
+    if (out->failed)
+        return;
+    char buf[ROW_BUF];
+    strbuf_put(out, buf, render(tgt, d, buf));
+}
+
+void report_table_row(const target *tgt, const sim_decision *d, strbuf *out) {
+    put_row(out, tgt, d, TABLE_ROW_MAX(d->npolicies), table_row_at);
 }
 
 void report_table(const report_timeline *tl, strbuf *out) {
@@ -343,11 +432,6 @@ static void csv_field(strbuf *out, const char *s) {
     strbuf_putc(out, '"');
 }
 
-static void csv_num(strbuf *out, double v) {
-    if (!isnan(v))
-        strbuf_num(out, v, 4);
-}
-
 void report_csv_header(const target *tgt, strbuf *out) {
     strbuf_puts(out, "time,demand");
     static const char *const prefix[] = {",metric:", ",high:", ",low:"};
@@ -370,39 +454,62 @@ void report_csv_header(const target *tgt, strbuf *out) {
     strbuf_puts(out, ",action,reason\n");
 }
 
+/* A number with four decimals at most after a comma, nothing when missing (csv_num). */
+static char *csv_num_at(char *p, double v) {
+    *p++ = ',';
+    return isnan(v) ? p : p + strbuf_fmt_num(p, NUM_MAX + 1, v, 4);
+}
+
+static char *csv_int_at(char *p, int32_t v) {
+    *p++ = ',';
+    return p + int_at(p, v);
+}
+
+/* The CSV row of `d` at `p` (CSV_ROW_MAX bytes of room); returns its length. */
+static size_t csv_row_at(const target *tgt, const sim_decision *d, char *p) {
+    char *start = p;
+    p += time_at(p, d->time);
+    p = csv_num_at(p, d->demand);
+    for (size_t i = 0; i < d->npolicies; i++)
+        p = csv_num_at(p, d->metric[i]);
+    p = csv_int_at(p, d->capacity);
+    p = csv_int_at(p, d->pending);
+    p = csv_int_at(p, d->desired);
+    p = csv_int_at(p, d->min);
+    p = csv_int_at(p, d->max);
+    for (size_t i = 0; i < d->npolicies; i++) {
+        *p++ = ',';
+        p = word_at(p, sim_alarm_name(d->high[i]));
+    }
+    for (size_t i = 0; i < d->npolicies; i++) {
+        *p++ = ',';
+        p = word_at(p, sim_alarm_name(d->low[i]));
+    }
+    *p++ = ',';
+    p = word_at(p, sim_action_name(d->action));
+    *p++ = ',';
+    size_t n = sim_reason(tgt, d, p, REASON_CAP);
+    n = n < REASON_CAP ? n : REASON_CAP - 1;
+    if (memchr(p, ',', n) || memchr(p, '"', n) || memchr(p, '\n', n)) {
+        /* Quoted (csv_field), its quotes doubled. */
+        char reason[REASON_CAP];
+        memcpy(reason, p, n);
+        *p++ = '"';
+        for (size_t i = 0; i < n; i++) {
+            if (reason[i] == '"')
+                *p++ = '"';
+            *p++ = reason[i];
+        }
+        *p++ = '"';
+    } else {
+        p += n;
+    }
+    *p++ = '\n';
+    return (size_t)(p - start);
+}
+
 void report_csv_row(const target *tgt, const sim_decision *d, strbuf *out) {
-    char reason[512];
-    put_time(out, d->time);
-    strbuf_putc(out, ',');
-    csv_num(out, d->demand);
-    for (size_t i = 0; i < d->npolicies; i++) {
-        strbuf_putc(out, ',');
-        csv_num(out, d->metric[i]);
-    }
-    strbuf_putc(out, ',');
-    strbuf_int(out, d->capacity);
-    strbuf_putc(out, ',');
-    strbuf_int(out, d->pending);
-    strbuf_putc(out, ',');
-    strbuf_int(out, d->desired);
-    strbuf_putc(out, ',');
-    strbuf_int(out, d->min);
-    strbuf_putc(out, ',');
-    strbuf_int(out, d->max);
-    for (size_t i = 0; i < d->npolicies; i++) {
-        strbuf_putc(out, ',');
-        strbuf_puts(out, sim_alarm_name(d->high[i]));
-    }
-    for (size_t i = 0; i < d->npolicies; i++) {
-        strbuf_putc(out, ',');
-        strbuf_puts(out, sim_alarm_name(d->low[i]));
-    }
-    strbuf_putc(out, ',');
-    strbuf_puts(out, sim_action_name(d->action));
-    strbuf_putc(out, ',');
-    sim_reason(tgt, d, reason, sizeof reason);
-    csv_field(out, reason);
-    strbuf_putc(out, '\n');
+    put_row(out, tgt, d, CSV_ROW_MAX(d->npolicies), csv_row_at);
 }
 
 void report_csv(const report_timeline *tl, strbuf *out) {

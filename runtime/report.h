@@ -44,6 +44,10 @@ void report_table(const report_timeline *tl, strbuf *out);
 void report_table_header(const target *tgt, strbuf *out);
 void report_table_row(const target *tgt, const sim_decision *d, strbuf *out);
 
+/* The text of `t` as strbuf_time writes it (2026-01-01T00:00:00Z), at `p` (room for 32
+ * bytes, no NUL); returns its length. The rows' timestamps, computed inline. */
+size_t report_fmt_time(char *p, int64_t t);
+
 /* CSV with a header line: time,demand,metric:<policy>...,capacity,pending,desired,min,max,
  * high:<policy>...,low:<policy>...,action,reason. */
 void report_csv(const report_timeline *tl, strbuf *out);

@@ -185,34 +185,20 @@ static const char digit_pairs[201] = "000102030405060708091011121314151617181920
                                      "50515253545556575859606162636465666768697071727374"
                                      "75767778798081828384858687888990919293949596979899";
 
-/* The decimal digits of `v` at `p`; returns their count (1 to 20). */
-static size_t put_digits(char *p, uint64_t v) {
-    char tmp[20];
-    char *q = tmp + sizeof tmp;
-    while (v >= 100) {
-        unsigned r = (unsigned)(v % 100);
-        v /= 100;
-        q -= 2;
-        memcpy(q, digit_pairs + 2 * r, 2);
-    }
-    if (v >= 10) {
-        q -= 2;
-        memcpy(q, digit_pairs + 2 * v, 2);
-    } else {
-        *--q = (char)('0' + v);
-    }
-    size_t n = (size_t)(tmp + sizeof tmp - q);
-    memcpy(p, q, n);
-    return n;
-}
-
-/* `v` rounded to `dec` (0..6) decimals, without its sign, as strbuf_fmt_num prints it: the
- * magnitude times 10^dec rounded half away from zero (llround's rule, computed without its
- * call: a double's fraction is exact), the integer part, then the fraction without its
- * trailing zeros. Returns the length; *zero is set when it rounds to 0. */
-static size_t fmt_magnitude(char *p, double v, int dec, int *zero) {
+/* A finite `v` rounded to `dec` (0..6) decimals at `p` (room for 27 bytes), without a NUL:
+ * the magnitude times 10^dec rounded half away from zero (llround's rule, computed without
+ * its call: a double's fraction is exact), a '-' unless that is 0, the integer part, then the
+ * fraction without its trailing zeros. Returns the length. The digits are written in place,
+ * two at a time, their count known first. */
+static size_t fmt_finite(char *p, double v, int dec) {
     static const double scale[] = {1, 10, 100, 1000, 10000, 100000, 1000000};
-    static const uint64_t iscale[] = {1, 10, 100, 1000, 10000, 100000, 1000000};
+    static const uint64_t p10[20] = {1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull,
+                                     1000000ull, 10000000ull, 100000000ull, 1000000000ull,
+                                     10000000000ull, 100000000000ull, 1000000000000ull,
+                                     10000000000000ull, 100000000000000ull,
+                                     1000000000000000ull, 10000000000000000ull,
+                                     100000000000000000ull, 1000000000000000000ull,
+                                     10000000000000000000ull};
     double a = fabs(v) * scale[dec];
     if (a >= 9.0e18) {
         /* Beyond int64: print the integer part only (no trace value is this large). */
@@ -222,16 +208,39 @@ static size_t fmt_magnitude(char *p, double v, int dec, int *zero) {
     uint64_t u = (uint64_t)a;
     if (a - (double)u >= 0.5)
         u++;
-    *zero = u == 0;
-    uint64_t ip = u / iscale[dec], fp = u - ip * iscale[dec];
-    size_t n = put_digits(p, ip);
+    size_t n = 0;
+    if (v < 0 && u != 0)
+        p[n++] = '-';
+    /* The common divisors as constants: the compiler multiplies instead of dividing. */
+    uint64_t ip = dec == 0 ? u : dec == 2 ? u / 100 : dec == 4 ? u / 10000 : u / p10[dec];
+    uint64_t fp = u - ip * p10[dec];
+    size_t k = 1;
+    while (k < 20 && ip >= p10[k])
+        k++;
+    n += k;
+    char *q = p + n;
+    while (ip >= 100) {
+        unsigned r = (unsigned)(ip % 100);
+        ip /= 100;
+        q -= 2;
+        q[0] = digit_pairs[2 * r];
+        q[1] = digit_pairs[2 * r + 1];
+    }
+    if (ip >= 10) {
+        q[-2] = digit_pairs[2 * ip];
+        q[-1] = digit_pairs[2 * ip + 1];
+    } else {
+        q[-1] = (char)('0' + ip);
+    }
     if (fp != 0) {
+        while (fp % 10 == 0) {
+            fp /= 10;
+            dec--;
+        }
         p[n++] = '.';
         for (int i = dec - 1; i >= 0; i--, fp /= 10)
             p[n + (size_t)i] = (char)('0' + fp % 10);
         n += (size_t)dec;
-        while (p[n - 1] == '0')
-            n--;
     }
     return n;
 }
@@ -252,19 +261,13 @@ size_t strbuf_fmt_num(char *buf, size_t cap, double v, int decimals) {
         const char *s = v < 0 ? "-inf" : "inf";
         n = strlen(s);
         memcpy(tmp, s, n);
+    } else if (cap > 27) {
+        /* Room for any number: straight into the caller's buffer. */
+        n = fmt_finite(buf, v, decimals);
+        buf[n] = '\0';
+        return n;
     } else {
-        int zero;
-        n = fmt_magnitude(tmp + 1, v, decimals, &zero) + 1;
-        tmp[0] = '-';
-        if (!(v < 0 && !zero)) {
-            /* No sign: the digits start one byte in. */
-            if (n - 1 < cap) {
-                memcpy(buf, tmp + 1, n - 1);
-                buf[n - 1] = '\0';
-                return n - 1;
-            }
-            memmove(tmp, tmp + 1, --n);
-        }
+        n = fmt_finite(tmp, v, decimals);
     }
     if (n >= cap)
         n = cap - 1;

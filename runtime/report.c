@@ -980,91 +980,170 @@ static void time_axis(strbuf *out, const frame *f) {
     }
 }
 
+/* ---- the plot: what the chart draws, kept as the run goes ---------------------------------- */
+
+/* Per slot and series: the first, lowest, highest and last value (one evaluation: the same
+ * value four times), NaN when none is present. */
+#define VALS 4
+
+static double *slot_vals(const report_plot *pl, size_t slot, size_t series) {
+    return pl->val + (slot * pl->nseries + series) * VALS;
+}
+
+/* Starts the plot of a run on `tgt` with `cfg` and `period` (report_plot_init). */
+static int plot_start(report_plot *pl, const target *tgt, const sim_config *cfg, int32_t period,
+                      const report_svg_options *opt, int64_t first, int64_t last,
+                      size_t expected) {
+    memset(pl, 0, sizeof *pl);
+    pl->tgt = tgt;
+    pl->cfg = *cfg;
+    if (!pl->cfg.alloc)
+        pl->cfg.alloc = mmec_default_alloc;
+    pl->period = period;
+    pl->np = pl->tgt->npolicies;
+    pl->nseries = pl->np + 3;
+    pl->width = opt && opt->width > 0 ? opt->width : 960;
+    pl->height = opt && opt->height > 0 ? opt->height : 540;
+    pl->t0 = first;
+    pl->t1 = last + pl->period;
+    pl->expected = expected;
+    pl->x0 = 80;
+    pl->x1 = pl->width - 80.0;
+    /* report_svg's rule: more evaluations than twice the pixel columns are reduced. */
+    size_t columns = (size_t)(pl->x1 - pl->x0);
+    pl->reduce = expected > 2 * columns;
+    pl->cap = pl->reduce ? columns + 2 : expected;
+    pl->cmax = 1;
+    if (pl->cap == 0)
+        return 0;
+    pl->time = pl->cfg.alloc(pl->cfg.alloc_user, NULL, 0, pl->cap * sizeof *pl->time);
+    pl->val = pl->cfg.alloc(pl->cfg.alloc_user, NULL, 0,
+                            pl->cap * pl->nseries * VALS * sizeof *pl->val);
+    if (!pl->time || !pl->val) {
+        pl->failed = 1;
+        return -1;
+    }
+    return 0;
+}
+
+int report_plot_init(report_plot *pl, const sim *s, const report_svg_options *opt,
+                     int64_t first, int64_t last, size_t expected) {
+    return plot_start(pl, sim_target(s), sim_get_config(s), sim_period(s), opt, first, last,
+                      expected);
+}
+
+void report_plot_free(report_plot *pl) {
+    if (!pl || !pl->cfg.alloc)
+        return;
+    if (pl->time)
+        pl->cfg.alloc(pl->cfg.alloc_user, pl->time, pl->cap * sizeof *pl->time, 0);
+    if (pl->val)
+        pl->cfg.alloc(pl->cfg.alloc_user, pl->val, pl->cap * pl->nseries * VALS * sizeof *pl->val, 0);
+    memset(pl, 0, sizeof *pl);
+}
+
+/* The x of time `t` on the plot's axis: fx over any of its panels (they share x0, x1, t0,
+ * t1). */
+static double plot_x(const report_plot *pl, int64_t t) {
+    frame f = {pl->x0, pl->x1, 0, 0, pl->t0, pl->t1, 0, 1};
+    return fx(&f, t);
+}
+
+void report_plot_add(report_plot *pl, const sim_decision *d) {
+    if (pl->failed)
+        return;
+    if (pl->n == 0 && d->time != pl->t0) {
+        pl->failed = 1;   /* not the run announced: its axis would be wrong */
+        return;
+    }
+    pl->n++;
+    /* The evaluation's slot: a new one, or (reduced) its pixel column's if it is the last. */
+    size_t col = pl->reduce ? (size_t)(plot_x(pl, d->time) - pl->x0) : 0;
+    int merge = pl->reduce && pl->slots > 0 && col == pl->col;
+    if (!merge) {
+        if (pl->slots == pl->cap) {
+            pl->failed = 1;
+            return;
+        }
+        pl->time[pl->slots] = d->time;
+        for (size_t k = 0; k < pl->nseries; k++) {
+            double *v = slot_vals(pl, pl->slots, k);
+            v[0] = v[3] = NAN;
+            v[1] = INFINITY;
+            v[2] = -INFINITY;
+        }
+        pl->slots++;
+        pl->col = col;
+    }
+    size_t slot = pl->slots - 1;
+    for (size_t k = 0; k < pl->nseries; k++) {
+        double x = k < pl->np ? d->metric[k]
+                   : k == pl->np ? (d->present ? d->demand : NAN)
+                   : k == pl->np + 1 ? d->capacity
+                                     : d->desired;
+        if (isnan(x))
+            continue;
+        double *v = slot_vals(pl, slot, k);
+        if (isnan(v[0]))
+            v[0] = x;
+        v[3] = x;
+        v[1] = x < v[1] ? x : v[1];
+        v[2] = x > v[2] ? x : v[2];
+    }
+    for (size_t i = 0; i < pl->np; i++)
+        if (!isnan(d->metric[i]))
+            pl->vmax = fmax(pl->vmax, d->metric[i]);
+    pl->cmax = fmax(pl->cmax, d->desired);
+    if (d->present && !isnan(d->demand))
+        pl->dmax = fmax(pl->dmax, d->demand);
+}
+
 /* One series as a path, broken at missing values; long runs reduced to the first, min, max
  * and last value per pixel column. `step` draws a staircase (capacity). */
-typedef double (*series_fn)(const report_timeline *tl, size_t k, size_t i);
-
-static void series(strbuf *out, const report_timeline *tl, const frame *f, series_fn get,
-                   size_t i, int step, const char *style) {
+static void series(strbuf *out, const report_plot *pl, const frame *f, size_t k, int step,
+                   const char *style) {
     strbuf_puts(out, "<path fill=\"none\" ");
     strbuf_puts(out, style);
     strbuf_puts(out, " d=\"");
     int pen = 0;
     double last_y = 0;
-    size_t columns = (size_t)(f->x1 - f->x0);
-    int reduce = tl->n > 2 * columns;
-    for (size_t k = 0; k < tl->n;) {
-        size_t end = k + 1;
-        if (reduce) {
-            /* The rows that fall into this pixel column. */
-            size_t col = (size_t)(fx(f, tl->rows[k].time) - f->x0);
-            while (end < tl->n && (size_t)(fx(f, tl->rows[end].time) - f->x0) == col)
-                end++;
-        }
-        double lo = INFINITY, hi = -INFINITY, first = NAN, lastv = NAN;
-        for (size_t j = k; j < end; j++) {
-            double v = get(tl, j, i);
-            if (isnan(v))
-                continue;
-            if (isnan(first))
-                first = v;
-            lastv = v;
-            lo = v < lo ? v : lo;
-            hi = v > hi ? v : hi;
-        }
-        double x = fx(f, tl->rows[k].time);
-        if (isnan(first)) {
+    for (size_t slot = 0; slot < pl->slots; slot++) {
+        const double *v = slot_vals(pl, slot, k);
+        double x = fx(f, pl->time[slot]);
+        if (isnan(v[0])) {
             pen = 0;
-        } else {
-            double pts[4] = {first, lo, hi, lastv};
-            int npts = reduce ? 4 : 1;
-            for (int q = 0; q < npts; q++) {
-                double y = fy(f, pts[q]);
-                if (!pen) {
-                    strbuf_putc(out, 'M');
-                    pen = 1;
-                } else if (step && q == 0) {
-                    strbuf_putc(out, 'L');
-                    num1(out, x);
-                    strbuf_putc(out, ',');
-                    num1(out, last_y);
-                    strbuf_putc(out, 'L');
-                } else {
-                    strbuf_putc(out, 'L');
-                }
+            continue;
+        }
+        int npts = pl->reduce ? 4 : 1;
+        for (int q = 0; q < npts; q++) {
+            double y = fy(f, v[q]);
+            if (!pen) {
+                strbuf_putc(out, 'M');
+                pen = 1;
+            } else if (step && q == 0) {
+                strbuf_putc(out, 'L');
                 num1(out, x);
                 strbuf_putc(out, ',');
-                num1(out, y);
-                strbuf_putc(out, ' ');
-                last_y = y;
+                num1(out, last_y);
+                strbuf_putc(out, 'L');
+            } else {
+                strbuf_putc(out, 'L');
             }
+            num1(out, x);
+            strbuf_putc(out, ',');
+            num1(out, y);
+            strbuf_putc(out, ' ');
+            last_y = y;
         }
-        k = end;
     }
-    if (step && pen && tl->n > 0) {
+    if (step && pen && pl->n > 0) {
         /* Hold the last value to the end of its period. */
         strbuf_putc(out, 'L');
-        num1(out, fx(f, tl->rows[tl->n - 1].time + tl->period));
+        num1(out, fx(f, pl->t1));
         strbuf_putc(out, ',');
         num1(out, last_y);
     }
     strbuf_puts(out, "\"/>\n");
-}
-
-static double get_metric(const report_timeline *tl, size_t k, size_t i) {
-    return tl->metric[k * tl->np + i];
-}
-static double get_demand(const report_timeline *tl, size_t k, size_t i) {
-    (void)i;
-    return tl->rows[k].present ? tl->rows[k].demand : NAN;
-}
-static double get_desired(const report_timeline *tl, size_t k, size_t i) {
-    (void)i;
-    return tl->rows[k].desired;
-}
-static double get_serving(const report_timeline *tl, size_t k, size_t i) {
-    (void)i;
-    return tl->rows[k].capacity;
 }
 
 static void legend(strbuf *out, double x, double y, const char *color, const char *dash,
@@ -1101,10 +1180,11 @@ static void frame_box(strbuf *out, const frame *f) {
     strbuf_puts(out, "\" fill=\"none\" stroke=\"#333\"/>\n");
 }
 
-void report_svg(const report_timeline *tl, const report_svg_options *opt, strbuf *out) {
-    int w = opt && opt->width > 0 ? opt->width : 960;
-    int h = opt && opt->height > 0 ? opt->height : 540;
-    const target *tgt = tl->tgt;
+int report_plot_svg(const report_plot *pl, const report_svg_options *opt, strbuf *out) {
+    if (pl->failed || pl->n != pl->expected)
+        return -1;
+    int w = pl->width, h = pl->height;
+    const target *tgt = pl->tgt;
     const char *title = opt && opt->title ? opt->title
                         : tgt->resource_id ? tgt->resource_id
                         : tgt->name ? tgt->name : "simulation";
@@ -1119,12 +1199,12 @@ void report_svg(const report_timeline *tl, const report_svg_options *opt, strbuf
     strbuf_puts(out, "\" font-family=\"sans-serif\" font-size=\"12\">\n");
     strbuf_puts(out, "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
     text_at(out, w / 2.0, 22, "middle", title, "font-size=\"15\" font-weight=\"bold\"");
-    if (tl->n == 0) {
+    if (pl->n == 0) {
         text_at(out, w / 2.0, h / 2.0, "middle", "no datapoints", NULL);
         strbuf_puts(out, "</svg>\n");
-        return;
+        return 0;
     }
-    int64_t t0 = tl->rows[0].time, t1 = tl->rows[tl->n - 1].time + tl->period;
+    int64_t t0 = pl->t0, t1 = pl->t1;
     double gap = 40, top = 40, bottom = h - 40.0;
     double mid = top + (bottom - top - gap) * 0.5;
     frame fm = {80, w - 80.0, top, mid, t0, t1, 0, 1};
@@ -1132,23 +1212,21 @@ void report_svg(const report_timeline *tl, const report_svg_options *opt, strbuf
 
     /* Metric panel: 0 to the largest metric or target, with headroom. */
     double vmax = 0;
-    for (size_t i = 0; i < tl->np; i++)
+    for (size_t i = 0; i < pl->np; i++)
         vmax = fmax(vmax, line_value(tgt->policies[i]));
-    for (size_t k = 0; k < tl->n * tl->np; k++)
-        if (!isnan(tl->metric[k]))
-            vmax = fmax(vmax, tl->metric[k]);
+    vmax = fmax(vmax, pl->vmax);
     fm.v1 = vmax > 0 ? vmax * 1.1 : 1;
     frame_box(out, &fm);
     value_axis(out, &fm, 1, "metric per capacity");
-    for (size_t i = 0; i < tl->np; i++) {
+    for (size_t i = 0; i < pl->np; i++) {
         const policy *p = tgt->policies[i];
         const char *color = palette[i % (sizeof palette / sizeof *palette)];
         strbuf s2;
-        strbuf_init(&s2, tl->cfg.alloc, tl->cfg.alloc_user);
+        strbuf_init(&s2, pl->cfg.alloc, pl->cfg.alloc_user);
         strbuf_puts(&s2, "stroke=\"");
         strbuf_puts(&s2, color);
         strbuf_puts(&s2, "\" stroke-width=\"1.5\"");
-        series(out, tl, &fm, get_metric, i, 0, piece(out, &s2));
+        series(out, pl, &fm, i, 0, piece(out, &s2));
         strbuf_free(&s2);
         strbuf_puts(&s2, "stroke=\"");
         strbuf_puts(&s2, color);
@@ -1169,7 +1247,7 @@ void report_svg(const report_timeline *tl, const report_svg_options *opt, strbuf
         strbuf_puts(&s2, "stroke=\"");
         strbuf_puts(&s2, color);
         strbuf_puts(&s2, "\" stroke-dasharray=\"2 3\" stroke-opacity=\"0.7\"");
-        hline(out, fm.x0, fm.x1, fy(&fm, p->target_value * tl->cfg.low_ratio),
+        hline(out, fm.x0, fm.x1, fy(&fm, p->target_value * pl->cfg.low_ratio),
               piece(out, &s2));
         strbuf_free(&s2);
         double ly = fm.y0 + 16 + 16.0 * (double)i;
@@ -1177,29 +1255,24 @@ void report_svg(const report_timeline *tl, const report_svg_options *opt, strbuf
         strbuf_puts(&s2, " (target ");
         strbuf_num(&s2, p->target_value, 2);
         strbuf_puts(&s2, ", dashed; scale-in below ");
-        strbuf_num(&s2, p->target_value * tl->cfg.low_ratio, 2);
+        strbuf_num(&s2, p->target_value * pl->cfg.low_ratio, 2);
         strbuf_puts(&s2, ", dotted)");
         legend(out, fm.x0 + 10, ly, color, NULL, piece(out, &s2));
         strbuf_free(&s2);
     }
 
     /* Capacity panel: capacity on the left axis, demand on the right. */
-    double cmax = 1, dmax = 0;
-    for (size_t k = 0; k < tl->n; k++) {
-        cmax = fmax(cmax, tl->rows[k].desired);
-        if (tl->rows[k].present && !isnan(tl->rows[k].demand))
-            dmax = fmax(dmax, tl->rows[k].demand);
-    }
+    double cmax = pl->cmax, dmax = pl->dmax;
     fc.v1 = ceil(cmax * 1.15);
     frame_box(out, &fc);
     value_axis(out, &fc, 1, "capacity");
     frame fd = fc;
     fd.v1 = dmax > 0 ? dmax * 1.1 : 1;
     value_axis(out, &fd, 0, "demand");
-    series(out, tl, &fd, get_demand, 0, 0, "stroke=\"#999\" stroke-width=\"1\"");
-    series(out, tl, &fc, get_serving, 0, 1,
+    series(out, pl, &fd, pl->np, 0, "stroke=\"#999\" stroke-width=\"1\"");
+    series(out, pl, &fc, pl->np + 1, 1,
            "stroke=\"#ff7f0e\" stroke-width=\"1.5\" stroke-dasharray=\"4 2\"");
-    series(out, tl, &fc, get_desired, 0, 1, "stroke=\"#000\" stroke-width=\"2\"");
+    series(out, pl, &fc, pl->np + 2, 1, "stroke=\"#000\" stroke-width=\"2\"");
     legend(out, fc.x0 + 10, fc.y0 + 16, "#000", NULL, "desired capacity");
     legend(out, fc.x0 + 10, fc.y0 + 32, "#ff7f0e", "4 2", "in service");
     legend(out, fc.x0 + 10, fc.y0 + 48, "#999", NULL, "demand (right axis)");
@@ -1207,4 +1280,29 @@ void report_svg(const report_timeline *tl, const report_svg_options *opt, strbuf
     text_at(out, w / 2.0, h - 6.0, "middle",
             t1 - t0 <= 2 * 86400 ? "time (UTC)" : "date (UTC)", NULL);
     strbuf_puts(out, "</svg>\n");
+    return 0;
+}
+
+void report_svg(const report_timeline *tl, const report_svg_options *opt, strbuf *out) {
+    /* The timeline through a plot: the same drawing as a streamed run's. */
+    report_plot pl;
+    sim_decision d;
+    memset(&d, 0, sizeof d);
+    if (tl->failed) {
+        out->failed = 1;
+        return;
+    }
+    int64_t first = tl->n ? tl->rows[0].time : 0, last = tl->n ? tl->rows[tl->n - 1].time : 0;
+    if (plot_start(&pl, tl->tgt, &tl->cfg, tl->period, opt, first, last, tl->n) != 0) {
+        out->failed = 1;
+        report_plot_free(&pl);
+        return;
+    }
+    for (size_t k = 0; k < tl->n; k++) {
+        d = report_timeline_row(tl, k);
+        report_plot_add(&pl, &d);
+    }
+    if (report_plot_svg(&pl, opt, out) != 0)
+        out->failed = 1;
+    report_plot_free(&pl);
 }

@@ -1057,6 +1057,7 @@ void report_plot_add(report_plot *pl, const sim_decision *d) {
         return;
     }
     pl->n++;
+    pl->last_time = d->time;
     /* The evaluation's slot: a new one, or (reduced) its pixel column's if it is the last. */
     size_t col = pl->reduce ? (size_t)(plot_x(pl, d->time) - pl->x0) : 0;
     int merge = pl->reduce && pl->slots > 0 && col == pl->col;
@@ -1181,7 +1182,8 @@ static void frame_box(strbuf *out, const frame *f) {
 }
 
 int report_plot_svg(const report_plot *pl, const report_svg_options *opt, strbuf *out) {
-    if (pl->failed || pl->n != pl->expected)
+    /* The run announced: its number of evaluations, and the last one's end is the axis's. */
+    if (pl->failed || pl->n != pl->expected || (pl->n > 0 && pl->last_time + pl->period != pl->t1))
         return -1;
     int w = pl->width, h = pl->height;
     const target *tgt = pl->tgt;

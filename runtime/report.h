@@ -121,6 +121,7 @@ typedef struct report_plot {
     int width, height;
     int64_t t0, t1;           /* the time axis */
     size_t expected, n;       /* evaluations announced, added */
+    int64_t last_time;        /* the last evaluation added */
     int reduce;               /* one slot per pixel column (else one per evaluation) */
     double x0, x1;            /* the panels' horizontal extent, pixels */
     size_t slots, cap;        /* slots used, allocated */

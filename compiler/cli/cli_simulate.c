@@ -601,6 +601,7 @@ static int run_trace(const sim_opts *o, mmec_ctx *ctx, mmec_sim *s, const progre
     mmec_sim_source in = {source_read, source_rewind, &src};
     mmec_status st = mmec_sim_stream(s, name, &topt, &in, kind,
                                      (o->not_scaled ? MMEC_REPORT_NOT_SCALED : 0) |
+                                         (o->plot ? MMEC_REPORT_PLOT : 0) |
                                          MMEC_REPORT_JSON_RECORDS,
                                      sink_write, &k);
     progress_done(bar);
@@ -725,7 +726,9 @@ static int open_sim(const sim_opts *o, mmec_ctx *ctx, size_t t, progress *bar, m
     so.warmup = o->warmup;
     so.initial_capacity = o->initial;
     so.oscillation_window = o->window;
-    so.record = o->plot != NULL;   /* the chart draws the whole run; the rest streams */
+    /* A --follow run's chart draws the decisions kept (the trace's range is not known in
+     * advance); a trace's keeps what it draws as it goes (MMEC_REPORT_PLOT). */
+    so.record = o->plot != NULL && o->follow;
     so.hook_print = hook_print;
     so.progress = progress_tick;
     so.progress_user = bar;

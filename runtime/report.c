@@ -124,8 +124,9 @@ static size_t time_at(char *p, int64_t t) {
                                 "25262728293031323334353637383940414243444546474849"
                                 "50515253545556575859606162636465666768697071727374"
                                 "75767778798081828384858687888990919293949596979899";
-    /* -62167219200: 0000-01-01T00:00:00Z; 253402300799: 9999-12-31T23:59:59Z. */
-    if (t < -62167219200LL || t > 253402300799LL) {
+    /* -62162035200: 0000-03-01T00:00:00Z (January and February of year 0 go the long way);
+     * 253402300799: 9999-12-31T23:59:59Z. */
+    if (t < -62162035200LL || t > 253402300799LL) {
         char b[40];
         strbuf sb;
         strbuf_init_fixed(&sb, b, sizeof b);
@@ -134,16 +135,15 @@ static size_t time_at(char *p, int64_t t) {
         memcpy(p, b, n);
         return n;
     }
-    int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
-    int64_t sod = t - days * 86400;
-    int64_t z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
-    unsigned doe = (unsigned)(z - era * 146097);
-    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
-    unsigned day = doy - (153 * mp + 2) / 5 + 1, month = mp < 10 ? mp + 3 : mp - 9;
-    unsigned year = (unsigned)(yoe + era * 400) + (month <= 2);
-    unsigned hour = (unsigned)(sod / 3600), minute = (unsigned)(sod / 60 % 60);
-    unsigned second = (unsigned)(sod % 60);
+    /* From 0000-03-01 (day -719468), so that the arithmetic is unsigned and 32-bit. */
+    uint64_t since = (uint64_t)(t + 62162035200LL);
+    uint32_t z = (uint32_t)(since / 86400), sod = (uint32_t)(since % 86400);
+    uint32_t era = z / 146097, doe = z - era * 146097;
+    uint32_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    uint32_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+    uint32_t day = doy - (153 * mp + 2) / 5 + 1, month = mp < 10 ? mp + 3 : mp - 9;
+    uint32_t year = yoe + era * 400 + (month <= 2);
+    uint32_t hour = sod / 3600, minute = sod / 60 % 60, second = sod % 60;
     memcpy(p, d2 + 2 * (year / 100), 2);
     memcpy(p + 2, d2 + 2 * (year % 100), 2);
     p[4] = '-';
@@ -301,34 +301,40 @@ void report_table_header(const target *tgt, strbuf *out) {
                            REASON_CAP + 1 + (np) * (40 + NUM_MAX + 2 + W_ALARM))
 #define CSV_ROW_MAX(np) (TIME_MAX + 1 + NUM_MAX + 5 * 21 + 10 + 2 * REASON_CAP + 4 + \
                          (np) * (NUM_MAX + 1 + 2 * 18))
+#define ROW_SLACK 64     /* the fixed-size copies may write this far past a row's end */
 #define ROW_BUF 8192
-_Static_assert(TABLE_ROW_MAX(SIM_MAX_POLICIES) <= ROW_BUF && CSV_ROW_MAX(SIM_MAX_POLICIES) <= ROW_BUF,
+_Static_assert(TABLE_ROW_MAX(SIM_MAX_POLICIES) + ROW_SLACK <= ROW_BUF &&
+                   CSV_ROW_MAX(SIM_MAX_POLICIES) + ROW_SLACK <= ROW_BUF,
                "a row of the most policies fits the fallback buffer");
 
-/* `n` bytes of `s` at `p`, right-aligned in `width` (left-aligned when `left`), then a
- * space; returns the end. */
+/* Forty spaces: every cell of the table is at most that wide. */
+static const char spaces[40] = "                                        ";
+
+/* `n` bytes of `s` at `p`, right-aligned in `width` (at most 40; left-aligned when `left`),
+ * then a space; returns the end. The cell is first filled with spaces by one copy of a fixed
+ * size (what lies past the end is written over by what follows, or past the row's end). */
 static char *cell_at(char *p, const char *s, size_t n, size_t width, int left) {
+    memcpy(p, spaces, sizeof spaces);
     size_t pad = n < width ? width - n : 0;
-    if (!left) {
-        memset(p, ' ', pad);
-        p += pad;
-    }
-    memcpy(p, s, n);
-    p += n;
-    if (left) {
-        memset(p, ' ', pad);
-        p += pad;
-    }
+    memcpy(left ? p : p + pad, s, n);
+    p += n + pad;
     *p++ = ' ';
     return p;
 }
 
-/* A number with two decimals at most (cell_num), "-" when missing. */
+/* A number with two decimals at most (cell_num), "-" when missing: strbuf_fmt_num's text
+ * (at most NUM_MAX bytes) copied as 32 bytes, a fixed size. */
 static char *num_cell_at(char *p, double v, size_t width) {
     char tmp[48];
     if (isnan(v))
         return cell_at(p, "-", 1, width, 0);
-    return cell_at(p, tmp, strbuf_fmt_num(tmp, sizeof tmp, v, 2), width, 0);
+    size_t n = strbuf_fmt_num(tmp, sizeof tmp, v, 2);
+    size_t pad = n < width ? width - n : 0;
+    memcpy(p, spaces, sizeof spaces);
+    memcpy(p + pad, tmp, 32);
+    p += n + pad;
+    *p++ = ' ';
+    return p;
 }
 
 /* An integer's decimal digits at `p` (what strbuf_fmt_num prints for an int32 at any
@@ -392,7 +398,7 @@ static size_t table_row_at(const target *tgt, const sim_decision *d, char *p) {
  * through a local buffer (a fixed output: strbuf_put cuts it as snprintf would). */
 static void put_row(strbuf *out, const target *tgt, const sim_decision *d, size_t max,
                     size_t (*render)(const target *, const sim_decision *, char *)) {
-    if (!out->fixed && strbuf_reserve(out, max)) {
+    if (!out->fixed && strbuf_reserve(out, max + ROW_SLACK)) {
         out->len += render(tgt, d, out->data + out->len);
         out->data[out->len] = '\0';
         return;

@@ -311,6 +311,8 @@ struct mmec_sim {
     char col_name[TRACE_MAX_COLUMNS][64];   /* mmec_sim_stream's named columns */
     const char *col_names[TRACE_MAX_COLUMNS];
     report_timeline tl;         /* options.record */
+    report_plot plot;           /* mmec_sim_stream's MMEC_REPORT_PLOT */
+    int has_plot;
     report_summary sum;
     char error[2048];           /* mmec_sim_error's, "" when none */
 };
@@ -634,10 +636,11 @@ mmec_status mmec_sim_report(mmec_sim *s, mmec_sim_report_kind kind, int flags, c
     *len = 0;
     int timeline = kind == MMEC_REPORT_TABLE || kind == MMEC_REPORT_CSV ||
                    kind == MMEC_REPORT_JSON || kind == MMEC_REPORT_SVG;
-    if (kind > MMEC_REPORT_TABLE_ROW || (timeline && !s->opt.record) ||
+    int plot = kind == MMEC_REPORT_SVG && s->has_plot;
+    if (kind > MMEC_REPORT_TABLE_ROW || (timeline && !s->opt.record && !plot) ||
         (kind == MMEC_REPORT_TABLE_ROW && s->last == NULL))
         return MMEC_EUSAGE;
-    if (timeline && s->tl.failed)
+    if (timeline && !plot && s->tl.failed)
         return MMEC_EINTERNAL;
     strbuf sb;
     strbuf_init(&sb, s->ctx->cfg.alloc, s->ctx->cfg.alloc_user);
@@ -645,7 +648,12 @@ mmec_status mmec_sim_report(mmec_sim *s, mmec_sim_report_kind kind, int flags, c
     case MMEC_REPORT_TABLE: report_table(&s->tl, &sb); break;
     case MMEC_REPORT_CSV: report_csv(&s->tl, &sb); break;
     case MMEC_REPORT_JSON: report_json(&s->tl, (flags & MMEC_REPORT_NOT_SCALED) != 0, &sb); break;
-    case MMEC_REPORT_SVG: report_svg(&s->tl, NULL, &sb); break;
+    case MMEC_REPORT_SVG:
+        if (!plot)
+            report_svg(&s->tl, NULL, &sb);
+        else if (report_plot_svg(&s->plot, NULL, &sb) != 0)
+            sb.failed = 1;
+        break;
     case MMEC_REPORT_SUMMARY: report_summary_render(&s->sum, &sb); break;
     case MMEC_REPORT_TABLE_HEADER: report_table_header(s->tgt, &sb); break;
     case MMEC_REPORT_TABLE_ROW: report_table_row(s->tgt, s->last, &sb); break;
@@ -715,6 +723,7 @@ typedef struct stream {
     mmec_sim_report_kind kind;
     int not_scaled;
     int records;                /* MMEC_REPORT_JSON_RECORDS: each record written as made */
+    int plot;                   /* MMEC_REPORT_PLOT: the chart kept as the run goes */
     mmec_write_fn write;
     void *write_user;
     strbuf sb;
@@ -788,6 +797,8 @@ static mmec_status stream_step(stream *st, int64_t time, double value, double ca
     mmec_status rc = settle(m, d);
     if (rc != MMEC_OK)
         return rc;
+    if (m->has_plot)
+        report_plot_add(&m->plot, d);
     switch (st->kind) {
     case MMEC_REPORT_TABLE: report_table_row(m->tgt, d, &st->sb); break;
     case MMEC_REPORT_CSV: report_csv_row(m->tgt, d, &st->sb); break;
@@ -897,6 +908,15 @@ static mmec_status stream_begin(stream *st, const char *name, const trace_scan *
     st->total = st->resample ? (size_t)(floor_div(sc->last, st->period) -
                                         floor_div(sc->first, st->period) + 1)
                              : sc->n;
+    if (st->plot) {
+        /* The chart's axis: the first evaluation to the last one's end (the buckets' when
+         * re-bucketed), and how many there will be. */
+        int64_t first = st->resample ? floor_div(sc->first, st->period) * st->period : sc->first;
+        int64_t last = st->resample ? floor_div(sc->last, st->period) * st->period : sc->last;
+        m->has_plot = 1;
+        if (report_plot_init(&m->plot, m->s, NULL, first, last, st->total) != 0)
+            return MMEC_EINTERNAL;
+    }
     if (st->kind == MMEC_REPORT_TABLE || st->kind == MMEC_REPORT_JSON) {
         report_timeline_init(&st->kept, m->s);
         if (st->kept.failed)
@@ -1081,6 +1101,7 @@ mmec_status mmec_sim_stream(mmec_sim *s, const char *name, const mmec_trace_opti
     st.kind = kind;
     st.not_scaled = (flags & MMEC_REPORT_NOT_SCALED) != 0;
     st.records = kind == MMEC_REPORT_JSON && (flags & MMEC_REPORT_JSON_RECORDS) != 0;
+    st.plot = (flags & MMEC_REPORT_PLOT) != 0;
     st.write = write;
     st.write_user = write_user;
     strbuf_init(&st.sb, ctx->cfg.alloc, ctx->cfg.alloc_user);
@@ -1150,6 +1171,8 @@ void mmec_sim_free(mmec_sim *s) {
         return;
     if (s->opt.record)
         report_timeline_free(&s->tl);
+    if (s->has_plot)
+        report_plot_free(&s->plot);
     sim_free(s->s);
     hook_decide_close(s->hook);
     mem_raw(s->ctx, s->hook_name, s->hook_name_size, 0);

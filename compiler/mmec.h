@@ -778,6 +778,13 @@ typedef int (*mmec_write_fn)(void *user, const char *data, size_t len);
 MMEC_API mmec_status mmec_emit_stream(mmec_ctx *ctx, mmec_format format, size_t first,
                                       size_t last, int flags, mmec_write_fn write, void *user);
 
+/* ---- Simulation: the chart of a streamed run in bounded memory ------------------------------
+ * A flag of mmec_sim_stream: keep what the chart draws as the run goes (the values per pixel
+ * column of a long run, every evaluation of a short one), so that mmec_sim_report gives
+ * MMEC_REPORT_SVG afterwards without options.record, in memory independent of the trace's
+ * length; the same chart as a recorded run's. */
+enum { MMEC_REPORT_PLOT = 4 };
+
 #ifdef __cplusplus
 }
 #endif

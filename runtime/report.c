@@ -115,30 +115,52 @@ void report_timeline_free(report_timeline *tl) {
 
 /* ---- shared pieces ----------------------------------------------------------------------- */
 
-/* strbuf_time's text (YYYY-MM-DDThh:mm:ssZ) in one append: a row of a long run costs less. */
-static void put_time(strbuf *out, int64_t t) {
-    tm_civil c;
-    tm_split(t, &c);
-    if (c.year < 0 || c.year > 9999) {
-        strbuf_time(out, t);
-        return;
+/* strbuf_time's text (YYYY-MM-DDThh:mm:ssZ) of `t` at `p`; returns its length (20 for the
+ * years 0 to 9999, strbuf_time's own text, at most 32 bytes, for the others). A row of a long
+ * run costs less: the date by Hinnant's civil_from_days inline (tm_date's algorithm), two
+ * digits at a time. */
+static size_t time_at(char *p, int64_t t) {
+    static const char d2[201] = "00010203040506070809101112131415161718192021222324"
+                                "25262728293031323334353637383940414243444546474849"
+                                "50515253545556575859606162636465666768697071727374"
+                                "75767778798081828384858687888990919293949596979899";
+    /* -62162035200: 0000-03-01T00:00:00Z (January and February of year 0 go the long way);
+     * 253402300799: 9999-12-31T23:59:59Z. */
+    if (t < -62162035200LL || t > 253402300799LL) {
+        char b[40];
+        strbuf sb;
+        strbuf_init_fixed(&sb, b, sizeof b);
+        strbuf_time(&sb, t);
+        size_t n = sb.len < sizeof b ? sb.len : sizeof b - 1;
+        memcpy(p, b, n);
+        return n;
     }
-    char b[20];
-    int f[6] = {c.year / 100, c.year % 100, c.month, c.day, c.hour, c.minute};
-    for (int i = 0; i < 6; i++) {
-        b[i * 3 - (i > 0)] = (char)('0' + f[i] / 10 % 10);   /* 0, 2, 5, 8, 11, 14 */
-        b[i * 3 - (i > 0) + 1] = (char)('0' + f[i] % 10);
-    }
-    b[4] = '-';
-    b[7] = '-';
-    b[10] = 'T';
-    b[13] = ':';
-    b[16] = ':';
-    b[17] = (char)('0' + c.second / 10 % 10);
-    b[18] = (char)('0' + c.second % 10);
-    b[19] = 'Z';
-    strbuf_put(out, b, sizeof b);
+    /* From 0000-03-01 (day -719468), so that the arithmetic is unsigned and 32-bit. */
+    uint64_t since = (uint64_t)(t + 62162035200LL);
+    uint32_t z = (uint32_t)(since / 86400), sod = (uint32_t)(since % 86400);
+    uint32_t era = z / 146097, doe = z - era * 146097;
+    uint32_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    uint32_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+    uint32_t day = doy - (153 * mp + 2) / 5 + 1, month = mp < 10 ? mp + 3 : mp - 9;
+    uint32_t year = yoe + era * 400 + (month <= 2);
+    uint32_t hour = sod / 3600, minute = sod / 60 % 60, second = sod % 60;
+    memcpy(p, d2 + 2 * (year / 100), 2);
+    memcpy(p + 2, d2 + 2 * (year % 100), 2);
+    p[4] = '-';
+    memcpy(p + 5, d2 + 2 * month, 2);
+    p[7] = '-';
+    memcpy(p + 8, d2 + 2 * day, 2);
+    p[10] = 'T';
+    memcpy(p + 11, d2 + 2 * hour, 2);
+    p[13] = ':';
+    memcpy(p + 14, d2 + 2 * minute, 2);
+    p[16] = ':';
+    memcpy(p + 17, d2 + 2 * second, 2);
+    p[19] = 'Z';
+    return 20;
 }
+
+size_t report_fmt_time(char *p, int64_t t) { return time_at(p, t); }
 
 static void put_duration(strbuf *out, int64_t s) {
     if (s >= 3600) {
@@ -226,18 +248,7 @@ static const char *alarm_word(uint8_t high, uint8_t low) {
     return "ok";
 }
 
-/* Writes the `n` bytes of `s` right-aligned in `width` (left-aligned when `left`), then a
- * space. */
-static void cell_n(strbuf *out, const char *s, size_t n, size_t width, int left) {
-    if (!left && n < width)
-        strbuf_pad(out, ' ', width - n);
-    strbuf_put(out, s, n);
-    if (left && n < width)
-        strbuf_pad(out, ' ', width - n);
-    strbuf_putc(out, ' ');
-}
-
-/* The same for a string. */
+/* Writes `s` right-aligned in `width` (left-aligned when `left`), then a space. */
 static void cell(strbuf *out, const char *s, size_t width, int left) {
     size_t n = strlen(s);
     if (!left && n < width)
@@ -247,16 +258,6 @@ static void cell(strbuf *out, const char *s, size_t width, int left) {
         strbuf_pad(out, ' ', width - n);
     strbuf_putc(out, ' ');
 }
-
-static void cell_num(strbuf *out, double v, size_t width) {
-    char tmp[48];
-    if (isnan(v))
-        cell(out, "-", width, 0);
-    else
-        cell_n(out, tmp, strbuf_fmt_num(tmp, sizeof tmp, v, 2), width, 0);
-}
-
-static void cell_int(strbuf *out, int64_t v, size_t width) { cell_num(out, (double)v, width); }
 
 #define W_TIME 20
 #define W_NUM 10
@@ -287,35 +288,129 @@ void report_table_header(const target *tgt, strbuf *out) {
     strbuf_puts(out, "reason\n");
 }
 
-void report_table_row(const target *tgt, const sim_decision *d, strbuf *out) {
-    char tmp[512];
-    size_t before = out->len;
-    put_time(out, d->time);
-    if (out->len - before < W_TIME)
-        strbuf_pad(out, ' ', W_TIME - (out->len - before));
-    strbuf_putc(out, ' ');
-    cell_num(out, d->demand, W_NUM);
+/* ---- rows, rendered in place -------------------------------------------------------------- */
+
+/* A row is written straight into the room reserved at the end of the output (a table of a
+ * year has 525,600 rows: no append checks its room per cell). These bound a row's length:
+ * a number is at most 27 bytes (strbuf_fmt_num: a sign, 19 digits, a point and 6
+ * decimals), a time 32, a reason 511 (sim_reason's buffer), twice that quoted in CSV. */
+#define NUM_MAX 27
+#define TIME_MAX 32
+#define REASON_CAP 512
+#define TABLE_ROW_MAX(np) (TIME_MAX + 1 + (NUM_MAX + 1) * 2 + (2 * NUM_MAX + 2) + W_ACTION + 1 + \
+                           REASON_CAP + 1 + (np) * (40 + NUM_MAX + 2 + W_ALARM))
+#define CSV_ROW_MAX(np) (TIME_MAX + 1 + NUM_MAX + 5 * 21 + 10 + 2 * REASON_CAP + 4 + \
+                         (np) * (NUM_MAX + 1 + 2 * 18))
+#define ROW_SLACK 64     /* the fixed-size copies may write this far past a row's end */
+#define ROW_BUF 8192
+_Static_assert(TABLE_ROW_MAX(SIM_MAX_POLICIES) + ROW_SLACK <= ROW_BUF &&
+                   CSV_ROW_MAX(SIM_MAX_POLICIES) + ROW_SLACK <= ROW_BUF,
+               "a row of the most policies fits the fallback buffer");
+
+/* Forty spaces: every cell of the table is at most that wide. */
+static const char spaces[40] = "                                        ";
+
+/* `n` bytes of `s` at `p`, right-aligned in `width` (at most 40; left-aligned when `left`),
+ * then a space; returns the end. The cell is first filled with spaces by one copy of a fixed
+ * size (what lies past the end is written over by what follows, or past the row's end). */
+static char *cell_at(char *p, const char *s, size_t n, size_t width, int left) {
+    memcpy(p, spaces, sizeof spaces);
+    size_t pad = n < width ? width - n : 0;
+    memcpy(left ? p : p + pad, s, n);
+    p += n + pad;
+    *p++ = ' ';
+    return p;
+}
+
+/* A number with two decimals at most (cell_num), "-" when missing: strbuf_fmt_num's text
+ * (at most NUM_MAX bytes) copied as 32 bytes, a fixed size. */
+static char *num_cell_at(char *p, double v, size_t width) {
+    char tmp[48];
+    if (isnan(v))
+        return cell_at(p, "-", 1, width, 0);
+    size_t n = strbuf_fmt_num(tmp, sizeof tmp, v, 2);
+    size_t pad = n < width ? width - n : 0;
+    memcpy(p, spaces, sizeof spaces);
+    memcpy(p + pad, tmp, 32);
+    p += n + pad;
+    *p++ = ' ';
+    return p;
+}
+
+/* An integer's decimal digits at `p` (what strbuf_fmt_num prints for an int32 at any
+ * decimals, and strbuf_int); returns the length. */
+static size_t int_at(char *p, int32_t v) {
+    char tmp[12], *q = tmp + sizeof tmp;
+    uint32_t u = v < 0 ? 0u - (uint32_t)v : (uint32_t)v;
+    do {
+        *--q = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        *--q = '-';
+    size_t n = (size_t)(tmp + sizeof tmp - q);
+    for (size_t i = 0; i < n; i++)
+        p[i] = q[i];
+    return n;
+}
+
+static char *word_at(char *p, const char *s) {
+    size_t n = strlen(s);
+    memcpy(p, s, n);
+    return p + n;
+}
+
+/* The table's row of `d` at `p` (TABLE_ROW_MAX bytes of room); returns its length. */
+static size_t table_row_at(const target *tgt, const sim_decision *d, char *p) {
+    char *start = p, tmp[48];
+    size_t n = time_at(p, d->time);
+    p += n;
+    if (n < W_TIME) {
+        memset(p, ' ', W_TIME - n);
+        p += W_TIME - n;
+    }
+    *p++ = ' ';
+    p = num_cell_at(p, d->demand, W_NUM);
     for (size_t i = 0; i < d->npolicies; i++) {
-        cell_num(out, d->metric[i], column_width(tgt->policies[i]));
-        cell(out, alarm_word(d->high[i], d->low[i]), W_ALARM, 1);
+        p = num_cell_at(p, d->metric[i], column_width(tgt->policies[i]));
+        const char *w = alarm_word(d->high[i], d->low[i]);
+        p = cell_at(p, w, strlen(w), W_ALARM, 1);
     }
-    char capbuf[40];
-    strbuf_fmt_num(capbuf, sizeof capbuf, d->capacity, 0);
+    n = int_at(tmp, d->capacity);
     if (d->pending > 0) {
-        size_t n = strlen(capbuf);
-        capbuf[n++] = '+';
-        strbuf_fmt_num(capbuf + n, sizeof capbuf - n, d->pending, 0);
+        tmp[n++] = '+';
+        n += int_at(tmp + n, d->pending);
     }
-    cell(out, capbuf, W_CAP, 0);
-    cell_int(out, d->desired, 7);
-    cell(out, d->action == SIM_ACTION_NONE ? "-" : sim_action_name(d->action), W_ACTION, 1);
-    size_t n = sim_reason(tgt, d, tmp, sizeof tmp);
-    (void)n;
-    strbuf_puts(out, tmp);
+    p = cell_at(p, tmp, n, W_CAP, 0);
+    p = cell_at(p, tmp, int_at(tmp, d->desired), 7, 0);
+    const char *act = d->action == SIM_ACTION_NONE ? "-" : sim_action_name(d->action);
+    p = cell_at(p, act, strlen(act), W_ACTION, 1);
+    n = sim_reason(tgt, d, p, REASON_CAP);
+    p += n < REASON_CAP ? n : REASON_CAP - 1;
     /* No trailing blanks: drop the separator after the action when there is no reason. */
-    while (out->len > 0 && out->data && out->data[out->len - 1] == ' ')
-        out->data[--out->len] = '\0';
-    strbuf_putc(out, '\n');
+    while (p > start && p[-1] == ' ')
+        p--;
+    *p++ = '\n';
+    return (size_t)(p - start);
+}
+
+/* Appends the row `render` writes, in place when the output has room (or can grow), else
+ * through a local buffer (a fixed output: strbuf_put cuts it as snprintf would). */
+static void put_row(strbuf *out, const target *tgt, const sim_decision *d, size_t max,
+                    size_t (*render)(const target *, const sim_decision *, char *)) {
+    if (!out->fixed && strbuf_reserve(out, max + ROW_SLACK)) {
+        out->len += render(tgt, d, out->data + out->len);
+        out->data[out->len] = '\0';
+        return;
+    }
+    if (out->failed)
+        return;
+    char buf[ROW_BUF];
+    strbuf_put(out, buf, render(tgt, d, buf));
+}
+
+void report_table_row(const target *tgt, const sim_decision *d, strbuf *out) {
+    put_row(out, tgt, d, TABLE_ROW_MAX(d->npolicies), table_row_at);
 }
 
 void report_table(const report_timeline *tl, strbuf *out) {
@@ -343,11 +438,6 @@ static void csv_field(strbuf *out, const char *s) {
     strbuf_putc(out, '"');
 }
 
-static void csv_num(strbuf *out, double v) {
-    if (!isnan(v))
-        strbuf_num(out, v, 4);
-}
-
 void report_csv_header(const target *tgt, strbuf *out) {
     strbuf_puts(out, "time,demand");
     static const char *const prefix[] = {",metric:", ",high:", ",low:"};
@@ -370,39 +460,62 @@ void report_csv_header(const target *tgt, strbuf *out) {
     strbuf_puts(out, ",action,reason\n");
 }
 
+/* A number with four decimals at most after a comma, nothing when missing (csv_num). */
+static char *csv_num_at(char *p, double v) {
+    *p++ = ',';
+    return isnan(v) ? p : p + strbuf_fmt_num(p, NUM_MAX + 1, v, 4);
+}
+
+static char *csv_int_at(char *p, int32_t v) {
+    *p++ = ',';
+    return p + int_at(p, v);
+}
+
+/* The CSV row of `d` at `p` (CSV_ROW_MAX bytes of room); returns its length. */
+static size_t csv_row_at(const target *tgt, const sim_decision *d, char *p) {
+    char *start = p;
+    p += time_at(p, d->time);
+    p = csv_num_at(p, d->demand);
+    for (size_t i = 0; i < d->npolicies; i++)
+        p = csv_num_at(p, d->metric[i]);
+    p = csv_int_at(p, d->capacity);
+    p = csv_int_at(p, d->pending);
+    p = csv_int_at(p, d->desired);
+    p = csv_int_at(p, d->min);
+    p = csv_int_at(p, d->max);
+    for (size_t i = 0; i < d->npolicies; i++) {
+        *p++ = ',';
+        p = word_at(p, sim_alarm_name(d->high[i]));
+    }
+    for (size_t i = 0; i < d->npolicies; i++) {
+        *p++ = ',';
+        p = word_at(p, sim_alarm_name(d->low[i]));
+    }
+    *p++ = ',';
+    p = word_at(p, sim_action_name(d->action));
+    *p++ = ',';
+    size_t n = sim_reason(tgt, d, p, REASON_CAP);
+    n = n < REASON_CAP ? n : REASON_CAP - 1;
+    if (memchr(p, ',', n) || memchr(p, '"', n) || memchr(p, '\n', n)) {
+        /* Quoted (csv_field), its quotes doubled. */
+        char reason[REASON_CAP];
+        memcpy(reason, p, n);
+        *p++ = '"';
+        for (size_t i = 0; i < n; i++) {
+            if (reason[i] == '"')
+                *p++ = '"';
+            *p++ = reason[i];
+        }
+        *p++ = '"';
+    } else {
+        p += n;
+    }
+    *p++ = '\n';
+    return (size_t)(p - start);
+}
+
 void report_csv_row(const target *tgt, const sim_decision *d, strbuf *out) {
-    char reason[512];
-    put_time(out, d->time);
-    strbuf_putc(out, ',');
-    csv_num(out, d->demand);
-    for (size_t i = 0; i < d->npolicies; i++) {
-        strbuf_putc(out, ',');
-        csv_num(out, d->metric[i]);
-    }
-    strbuf_putc(out, ',');
-    strbuf_int(out, d->capacity);
-    strbuf_putc(out, ',');
-    strbuf_int(out, d->pending);
-    strbuf_putc(out, ',');
-    strbuf_int(out, d->desired);
-    strbuf_putc(out, ',');
-    strbuf_int(out, d->min);
-    strbuf_putc(out, ',');
-    strbuf_int(out, d->max);
-    for (size_t i = 0; i < d->npolicies; i++) {
-        strbuf_putc(out, ',');
-        strbuf_puts(out, sim_alarm_name(d->high[i]));
-    }
-    for (size_t i = 0; i < d->npolicies; i++) {
-        strbuf_putc(out, ',');
-        strbuf_puts(out, sim_alarm_name(d->low[i]));
-    }
-    strbuf_putc(out, ',');
-    strbuf_puts(out, sim_action_name(d->action));
-    strbuf_putc(out, ',');
-    sim_reason(tgt, d, reason, sizeof reason);
-    csv_field(out, reason);
-    strbuf_putc(out, '\n');
+    put_row(out, tgt, d, CSV_ROW_MAX(d->npolicies), csv_row_at);
 }
 
 void report_csv(const report_timeline *tl, strbuf *out) {
@@ -873,91 +986,171 @@ static void time_axis(strbuf *out, const frame *f) {
     }
 }
 
+/* ---- the plot: what the chart draws, kept as the run goes ---------------------------------- */
+
+/* Per slot and series: the first, lowest, highest and last value (one evaluation: the same
+ * value four times), NaN when none is present. */
+#define VALS 4
+
+static double *slot_vals(const report_plot *pl, size_t slot, size_t series) {
+    return pl->val + (slot * pl->nseries + series) * VALS;
+}
+
+/* Starts the plot of a run on `tgt` with `cfg` and `period` (report_plot_init). */
+static int plot_start(report_plot *pl, const target *tgt, const sim_config *cfg, int32_t period,
+                      const report_svg_options *opt, int64_t first, int64_t last,
+                      size_t expected) {
+    memset(pl, 0, sizeof *pl);
+    pl->tgt = tgt;
+    pl->cfg = *cfg;
+    if (!pl->cfg.alloc)
+        pl->cfg.alloc = mmec_default_alloc;
+    pl->period = period;
+    pl->np = pl->tgt->npolicies;
+    pl->nseries = pl->np + 3;
+    pl->width = opt && opt->width > 0 ? opt->width : 960;
+    pl->height = opt && opt->height > 0 ? opt->height : 540;
+    pl->t0 = first;
+    pl->t1 = last + pl->period;
+    pl->expected = expected;
+    pl->x0 = 80;
+    pl->x1 = pl->width - 80.0;
+    /* report_svg's rule: more evaluations than twice the pixel columns are reduced. */
+    size_t columns = (size_t)(pl->x1 - pl->x0);
+    pl->reduce = expected > 2 * columns;
+    pl->cap = pl->reduce ? columns + 2 : expected;
+    pl->cmax = 1;
+    if (pl->cap == 0)
+        return 0;
+    pl->time = pl->cfg.alloc(pl->cfg.alloc_user, NULL, 0, pl->cap * sizeof *pl->time);
+    pl->val = pl->cfg.alloc(pl->cfg.alloc_user, NULL, 0,
+                            pl->cap * pl->nseries * VALS * sizeof *pl->val);
+    if (!pl->time || !pl->val) {
+        pl->failed = 1;
+        return -1;
+    }
+    return 0;
+}
+
+int report_plot_init(report_plot *pl, const sim *s, const report_svg_options *opt,
+                     int64_t first, int64_t last, size_t expected) {
+    return plot_start(pl, sim_target(s), sim_get_config(s), sim_period(s), opt, first, last,
+                      expected);
+}
+
+void report_plot_free(report_plot *pl) {
+    if (!pl || !pl->cfg.alloc)
+        return;
+    if (pl->time)
+        pl->cfg.alloc(pl->cfg.alloc_user, pl->time, pl->cap * sizeof *pl->time, 0);
+    if (pl->val)
+        pl->cfg.alloc(pl->cfg.alloc_user, pl->val, pl->cap * pl->nseries * VALS * sizeof *pl->val, 0);
+    memset(pl, 0, sizeof *pl);
+}
+
+/* The x of time `t` on the plot's axis: fx over any of its panels (they share x0, x1, t0,
+ * t1). */
+static double plot_x(const report_plot *pl, int64_t t) {
+    frame f = {pl->x0, pl->x1, 0, 0, pl->t0, pl->t1, 0, 1};
+    return fx(&f, t);
+}
+
+void report_plot_add(report_plot *pl, const sim_decision *d) {
+    if (pl->failed)
+        return;
+    if (pl->n == 0 && d->time != pl->t0) {
+        pl->failed = 1;   /* not the run announced: its axis would be wrong */
+        return;
+    }
+    pl->n++;
+    pl->last_time = d->time;
+    /* The evaluation's slot: a new one, or (reduced) its pixel column's if it is the last. */
+    size_t col = pl->reduce ? (size_t)(plot_x(pl, d->time) - pl->x0) : 0;
+    int merge = pl->reduce && pl->slots > 0 && col == pl->col;
+    if (!merge) {
+        if (pl->slots == pl->cap) {
+            pl->failed = 1;
+            return;
+        }
+        pl->time[pl->slots] = d->time;
+        for (size_t k = 0; k < pl->nseries; k++) {
+            double *v = slot_vals(pl, pl->slots, k);
+            v[0] = v[3] = NAN;
+            v[1] = INFINITY;
+            v[2] = -INFINITY;
+        }
+        pl->slots++;
+        pl->col = col;
+    }
+    size_t slot = pl->slots - 1;
+    for (size_t k = 0; k < pl->nseries; k++) {
+        double x = k < pl->np ? d->metric[k]
+                   : k == pl->np ? (d->present ? d->demand : NAN)
+                   : k == pl->np + 1 ? d->capacity
+                                     : d->desired;
+        if (isnan(x))
+            continue;
+        double *v = slot_vals(pl, slot, k);
+        if (isnan(v[0]))
+            v[0] = x;
+        v[3] = x;
+        v[1] = x < v[1] ? x : v[1];
+        v[2] = x > v[2] ? x : v[2];
+    }
+    for (size_t i = 0; i < pl->np; i++)
+        if (!isnan(d->metric[i]))
+            pl->vmax = fmax(pl->vmax, d->metric[i]);
+    pl->cmax = fmax(pl->cmax, d->desired);
+    if (d->present && !isnan(d->demand))
+        pl->dmax = fmax(pl->dmax, d->demand);
+}
+
 /* One series as a path, broken at missing values; long runs reduced to the first, min, max
  * and last value per pixel column. `step` draws a staircase (capacity). */
-typedef double (*series_fn)(const report_timeline *tl, size_t k, size_t i);
-
-static void series(strbuf *out, const report_timeline *tl, const frame *f, series_fn get,
-                   size_t i, int step, const char *style) {
+static void series(strbuf *out, const report_plot *pl, const frame *f, size_t k, int step,
+                   const char *style) {
     strbuf_puts(out, "<path fill=\"none\" ");
     strbuf_puts(out, style);
     strbuf_puts(out, " d=\"");
     int pen = 0;
     double last_y = 0;
-    size_t columns = (size_t)(f->x1 - f->x0);
-    int reduce = tl->n > 2 * columns;
-    for (size_t k = 0; k < tl->n;) {
-        size_t end = k + 1;
-        if (reduce) {
-            /* The rows that fall into this pixel column. */
-            size_t col = (size_t)(fx(f, tl->rows[k].time) - f->x0);
-            while (end < tl->n && (size_t)(fx(f, tl->rows[end].time) - f->x0) == col)
-                end++;
-        }
-        double lo = INFINITY, hi = -INFINITY, first = NAN, lastv = NAN;
-        for (size_t j = k; j < end; j++) {
-            double v = get(tl, j, i);
-            if (isnan(v))
-                continue;
-            if (isnan(first))
-                first = v;
-            lastv = v;
-            lo = v < lo ? v : lo;
-            hi = v > hi ? v : hi;
-        }
-        double x = fx(f, tl->rows[k].time);
-        if (isnan(first)) {
+    for (size_t slot = 0; slot < pl->slots; slot++) {
+        const double *v = slot_vals(pl, slot, k);
+        double x = fx(f, pl->time[slot]);
+        if (isnan(v[0])) {
             pen = 0;
-        } else {
-            double pts[4] = {first, lo, hi, lastv};
-            int npts = reduce ? 4 : 1;
-            for (int q = 0; q < npts; q++) {
-                double y = fy(f, pts[q]);
-                if (!pen) {
-                    strbuf_putc(out, 'M');
-                    pen = 1;
-                } else if (step && q == 0) {
-                    strbuf_putc(out, 'L');
-                    num1(out, x);
-                    strbuf_putc(out, ',');
-                    num1(out, last_y);
-                    strbuf_putc(out, 'L');
-                } else {
-                    strbuf_putc(out, 'L');
-                }
+            continue;
+        }
+        int npts = pl->reduce ? 4 : 1;
+        for (int q = 0; q < npts; q++) {
+            double y = fy(f, v[q]);
+            if (!pen) {
+                strbuf_putc(out, 'M');
+                pen = 1;
+            } else if (step && q == 0) {
+                strbuf_putc(out, 'L');
                 num1(out, x);
                 strbuf_putc(out, ',');
-                num1(out, y);
-                strbuf_putc(out, ' ');
-                last_y = y;
+                num1(out, last_y);
+                strbuf_putc(out, 'L');
+            } else {
+                strbuf_putc(out, 'L');
             }
+            num1(out, x);
+            strbuf_putc(out, ',');
+            num1(out, y);
+            strbuf_putc(out, ' ');
+            last_y = y;
         }
-        k = end;
     }
-    if (step && pen && tl->n > 0) {
+    if (step && pen && pl->n > 0) {
         /* Hold the last value to the end of its period. */
         strbuf_putc(out, 'L');
-        num1(out, fx(f, tl->rows[tl->n - 1].time + tl->period));
+        num1(out, fx(f, pl->t1));
         strbuf_putc(out, ',');
         num1(out, last_y);
     }
     strbuf_puts(out, "\"/>\n");
-}
-
-static double get_metric(const report_timeline *tl, size_t k, size_t i) {
-    return tl->metric[k * tl->np + i];
-}
-static double get_demand(const report_timeline *tl, size_t k, size_t i) {
-    (void)i;
-    return tl->rows[k].present ? tl->rows[k].demand : NAN;
-}
-static double get_desired(const report_timeline *tl, size_t k, size_t i) {
-    (void)i;
-    return tl->rows[k].desired;
-}
-static double get_serving(const report_timeline *tl, size_t k, size_t i) {
-    (void)i;
-    return tl->rows[k].capacity;
 }
 
 static void legend(strbuf *out, double x, double y, const char *color, const char *dash,
@@ -994,10 +1187,12 @@ static void frame_box(strbuf *out, const frame *f) {
     strbuf_puts(out, "\" fill=\"none\" stroke=\"#333\"/>\n");
 }
 
-void report_svg(const report_timeline *tl, const report_svg_options *opt, strbuf *out) {
-    int w = opt && opt->width > 0 ? opt->width : 960;
-    int h = opt && opt->height > 0 ? opt->height : 540;
-    const target *tgt = tl->tgt;
+int report_plot_svg(const report_plot *pl, const report_svg_options *opt, strbuf *out) {
+    /* The run announced: its number of evaluations, and the last one's end is the axis's. */
+    if (pl->failed || pl->n != pl->expected || (pl->n > 0 && pl->last_time + pl->period != pl->t1))
+        return -1;
+    int w = pl->width, h = pl->height;
+    const target *tgt = pl->tgt;
     const char *title = opt && opt->title ? opt->title
                         : tgt->resource_id ? tgt->resource_id
                         : tgt->name ? tgt->name : "simulation";
@@ -1012,12 +1207,12 @@ void report_svg(const report_timeline *tl, const report_svg_options *opt, strbuf
     strbuf_puts(out, "\" font-family=\"sans-serif\" font-size=\"12\">\n");
     strbuf_puts(out, "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
     text_at(out, w / 2.0, 22, "middle", title, "font-size=\"15\" font-weight=\"bold\"");
-    if (tl->n == 0) {
+    if (pl->n == 0) {
         text_at(out, w / 2.0, h / 2.0, "middle", "no datapoints", NULL);
         strbuf_puts(out, "</svg>\n");
-        return;
+        return 0;
     }
-    int64_t t0 = tl->rows[0].time, t1 = tl->rows[tl->n - 1].time + tl->period;
+    int64_t t0 = pl->t0, t1 = pl->t1;
     double gap = 40, top = 40, bottom = h - 40.0;
     double mid = top + (bottom - top - gap) * 0.5;
     frame fm = {80, w - 80.0, top, mid, t0, t1, 0, 1};
@@ -1025,23 +1220,21 @@ void report_svg(const report_timeline *tl, const report_svg_options *opt, strbuf
 
     /* Metric panel: 0 to the largest metric or target, with headroom. */
     double vmax = 0;
-    for (size_t i = 0; i < tl->np; i++)
+    for (size_t i = 0; i < pl->np; i++)
         vmax = fmax(vmax, line_value(tgt->policies[i]));
-    for (size_t k = 0; k < tl->n * tl->np; k++)
-        if (!isnan(tl->metric[k]))
-            vmax = fmax(vmax, tl->metric[k]);
+    vmax = fmax(vmax, pl->vmax);
     fm.v1 = vmax > 0 ? vmax * 1.1 : 1;
     frame_box(out, &fm);
     value_axis(out, &fm, 1, "metric per capacity");
-    for (size_t i = 0; i < tl->np; i++) {
+    for (size_t i = 0; i < pl->np; i++) {
         const policy *p = tgt->policies[i];
         const char *color = palette[i % (sizeof palette / sizeof *palette)];
         strbuf s2;
-        strbuf_init(&s2, tl->cfg.alloc, tl->cfg.alloc_user);
+        strbuf_init(&s2, pl->cfg.alloc, pl->cfg.alloc_user);
         strbuf_puts(&s2, "stroke=\"");
         strbuf_puts(&s2, color);
         strbuf_puts(&s2, "\" stroke-width=\"1.5\"");
-        series(out, tl, &fm, get_metric, i, 0, piece(out, &s2));
+        series(out, pl, &fm, i, 0, piece(out, &s2));
         strbuf_free(&s2);
         strbuf_puts(&s2, "stroke=\"");
         strbuf_puts(&s2, color);
@@ -1062,7 +1255,7 @@ void report_svg(const report_timeline *tl, const report_svg_options *opt, strbuf
         strbuf_puts(&s2, "stroke=\"");
         strbuf_puts(&s2, color);
         strbuf_puts(&s2, "\" stroke-dasharray=\"2 3\" stroke-opacity=\"0.7\"");
-        hline(out, fm.x0, fm.x1, fy(&fm, p->target_value * tl->cfg.low_ratio),
+        hline(out, fm.x0, fm.x1, fy(&fm, p->target_value * pl->cfg.low_ratio),
               piece(out, &s2));
         strbuf_free(&s2);
         double ly = fm.y0 + 16 + 16.0 * (double)i;
@@ -1070,29 +1263,24 @@ void report_svg(const report_timeline *tl, const report_svg_options *opt, strbuf
         strbuf_puts(&s2, " (target ");
         strbuf_num(&s2, p->target_value, 2);
         strbuf_puts(&s2, ", dashed; scale-in below ");
-        strbuf_num(&s2, p->target_value * tl->cfg.low_ratio, 2);
+        strbuf_num(&s2, p->target_value * pl->cfg.low_ratio, 2);
         strbuf_puts(&s2, ", dotted)");
         legend(out, fm.x0 + 10, ly, color, NULL, piece(out, &s2));
         strbuf_free(&s2);
     }
 
     /* Capacity panel: capacity on the left axis, demand on the right. */
-    double cmax = 1, dmax = 0;
-    for (size_t k = 0; k < tl->n; k++) {
-        cmax = fmax(cmax, tl->rows[k].desired);
-        if (tl->rows[k].present && !isnan(tl->rows[k].demand))
-            dmax = fmax(dmax, tl->rows[k].demand);
-    }
+    double cmax = pl->cmax, dmax = pl->dmax;
     fc.v1 = ceil(cmax * 1.15);
     frame_box(out, &fc);
     value_axis(out, &fc, 1, "capacity");
     frame fd = fc;
     fd.v1 = dmax > 0 ? dmax * 1.1 : 1;
     value_axis(out, &fd, 0, "demand");
-    series(out, tl, &fd, get_demand, 0, 0, "stroke=\"#999\" stroke-width=\"1\"");
-    series(out, tl, &fc, get_serving, 0, 1,
+    series(out, pl, &fd, pl->np, 0, "stroke=\"#999\" stroke-width=\"1\"");
+    series(out, pl, &fc, pl->np + 1, 1,
            "stroke=\"#ff7f0e\" stroke-width=\"1.5\" stroke-dasharray=\"4 2\"");
-    series(out, tl, &fc, get_desired, 0, 1, "stroke=\"#000\" stroke-width=\"2\"");
+    series(out, pl, &fc, pl->np + 2, 1, "stroke=\"#000\" stroke-width=\"2\"");
     legend(out, fc.x0 + 10, fc.y0 + 16, "#000", NULL, "desired capacity");
     legend(out, fc.x0 + 10, fc.y0 + 32, "#ff7f0e", "4 2", "in service");
     legend(out, fc.x0 + 10, fc.y0 + 48, "#999", NULL, "demand (right axis)");
@@ -1100,4 +1288,29 @@ void report_svg(const report_timeline *tl, const report_svg_options *opt, strbuf
     text_at(out, w / 2.0, h - 6.0, "middle",
             t1 - t0 <= 2 * 86400 ? "time (UTC)" : "date (UTC)", NULL);
     strbuf_puts(out, "</svg>\n");
+    return 0;
+}
+
+void report_svg(const report_timeline *tl, const report_svg_options *opt, strbuf *out) {
+    /* The timeline through a plot: the same drawing as a streamed run's. */
+    report_plot pl;
+    sim_decision d;
+    memset(&d, 0, sizeof d);
+    if (tl->failed) {
+        out->failed = 1;
+        return;
+    }
+    int64_t first = tl->n ? tl->rows[0].time : 0, last = tl->n ? tl->rows[tl->n - 1].time : 0;
+    if (plot_start(&pl, tl->tgt, &tl->cfg, tl->period, opt, first, last, tl->n) != 0) {
+        out->failed = 1;
+        report_plot_free(&pl);
+        return;
+    }
+    for (size_t k = 0; k < tl->n; k++) {
+        d = report_timeline_row(tl, k);
+        report_plot_add(&pl, &d);
+    }
+    if (report_plot_svg(&pl, opt, out) != 0)
+        out->failed = 1;
+    report_plot_free(&pl);
 }

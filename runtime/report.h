@@ -44,6 +44,10 @@ void report_table(const report_timeline *tl, strbuf *out);
 void report_table_header(const target *tgt, strbuf *out);
 void report_table_row(const target *tgt, const sim_decision *d, strbuf *out);
 
+/* The text of `t` as strbuf_time writes it (2026-01-01T00:00:00Z), at `p` (room for 32
+ * bytes, no NUL); returns its length. The rows' timestamps, computed inline. */
+size_t report_fmt_time(char *p, int64_t t);
+
 /* CSV with a header line: time,demand,metric:<policy>...,capacity,pending,desired,min,max,
  * high:<policy>...,low:<policy>...,action,reason. */
 void report_csv(const report_timeline *tl, strbuf *out);
@@ -100,5 +104,42 @@ typedef struct report_svg_options {
  * as steps. Axes with ticks and labels, a legend. Long runs are drawn at one min/max pair per
  * pixel column. `opt` may be NULL. */
 void report_svg(const report_timeline *tl, const report_svg_options *opt, strbuf *out);
+
+/* What the chart of a run draws, kept while the run goes, in memory independent of its
+ * length: the chart's time axis (the first evaluation to the last one's end) and the number of
+ * evaluations are known before the run (a streamed run's first pass finds them). A run of
+ * more evaluations than twice the plot's pixel columns is drawn at the first, lowest, highest
+ * and last value of each series per pixel column (report_svg's reduction): only those are
+ * kept, with the time of each column's first evaluation; a shorter run keeps every
+ * evaluation's values. report_svg draws a timeline through one of these, so both give the same
+ * bytes. */
+typedef struct report_plot {
+    const target *tgt;
+    sim_config cfg;
+    int32_t period;
+    size_t np, nseries;       /* policies; series: each policy's metric, demand, in service, desired */
+    int width, height;
+    int64_t t0, t1;           /* the time axis */
+    size_t expected, n;       /* evaluations announced, added */
+    int64_t last_time;        /* the last evaluation added */
+    int reduce;               /* one slot per pixel column (else one per evaluation) */
+    double x0, x1;            /* the panels' horizontal extent, pixels */
+    size_t slots, cap;        /* slots used, allocated */
+    size_t col;               /* the pixel column of the last slot (reduce) */
+    int64_t *time;            /* per slot: the time of its (first) evaluation */
+    double *val;              /* per slot, per series: the value, or first, lo, hi, last */
+    double vmax, cmax, dmax;  /* the largest metric, desired capacity and demand */
+    int failed;               /* memory ran out, or the run was not the one announced */
+} report_plot;
+
+/* Starts the plot of a run of `s` of `expected` evaluations from `first` to `last` (their
+ * times), drawn with `opt` (may be NULL). Returns 0, or -1 when memory runs out. */
+int report_plot_init(report_plot *pl, const sim *s, const report_svg_options *opt,
+                     int64_t first, int64_t last, size_t expected);
+/* Adds the next evaluation. */
+void report_plot_add(report_plot *pl, const sim_decision *d);
+/* Draws it (report_svg's chart). Returns 0, or -1 when the plot failed (nothing written). */
+int report_plot_svg(const report_plot *pl, const report_svg_options *opt, strbuf *out);
+void report_plot_free(report_plot *pl);
 
 #endif

@@ -449,12 +449,11 @@ static void source_close(source *src) {
 }
 
 /* Where the report goes as it is rendered: the output (a temporary file committed at the end,
- * or standard output), or, for standard output under a decide hook (which may fail midway),
- * an unlinked temporary file copied out once the run succeeded: standard output gets the
- * whole report or nothing. */
+ * or standard output, which cli_out keeps all or nothing: what outgrows its buffer waits in an
+ * unlinked temporary file until the commit, so a run that fails midway, a decide hook's,
+ * writes nothing there). */
 typedef struct sink {
     cli_out *out;
-    FILE *spill;
     /* --json: the records as they are made, oldest first (MMEC_REPORT_JSON_RECORDS), and the
      * end offset of each, in two unlinked temporary files; written newest first at the end. */
     FILE *recs, *ends;
@@ -470,21 +469,8 @@ static int sink_write(void *user, const char *data, size_t len) {
                    ? 0
                    : -1;
     }
-    if (k->spill)
-        return fwrite(data, 1, len, k->spill) == len ? 0 : -1;
     cli_out_write(k->out, data, len);
     return k->out->failed ? -1 : 0;
-}
-
-/* Copies the spilled report to the output. */
-static int sink_unspill(sink *k) {
-    char buf[1 << 16];
-    size_t n;
-    if (fflush(k->spill) != 0 || fseek(k->spill, 0, SEEK_SET) != 0)
-        return -1;
-    while ((n = fread(buf, 1, sizeof buf, k->spill)) > 0)
-        cli_out_write(k->out, buf, n);
-    return ferror(k->spill) || k->out->failed ? -1 : 0;
 }
 
 /* Reads `len` bytes at `off` of `fd`. Returns 0, or -1. */
@@ -580,18 +566,13 @@ static int run_trace(const sim_opts *o, mmec_ctx *ctx, mmec_sim *s, const progre
         source_close(&src);
         return EXIT_IO;
     }
-    sink k = {&out, NULL, NULL, NULL, 0};
+    sink k = {&out, NULL, NULL, 0};
     if (o->kind == OUT_JSON && (!(k.recs = tmpfile()) || !(k.ends = tmpfile()))) {
         fprintf(stderr, "mmec: cannot create a temporary file: %s\n", strerror(errno));
         if (k.recs)
             fclose(k.recs);
         source_close(&src);
         cli_out_abort(&out, err, sizeof err);
-        return EXIT_IO;
-    }
-    if (!o->output && o->decide && o->kind != OUT_JSON && !(k.spill = tmpfile())) {
-        fprintf(stderr, "mmec: cannot create a temporary file: %s\n", strerror(errno));
-        source_close(&src);
         return EXIT_IO;
     }
     mmec_sim_report_kind kind = o->kind == OUT_CSV    ? MMEC_REPORT_CSV
@@ -601,13 +582,14 @@ static int run_trace(const sim_opts *o, mmec_ctx *ctx, mmec_sim *s, const progre
     mmec_sim_source in = {source_read, source_rewind, &src};
     mmec_status st = mmec_sim_stream(s, name, &topt, &in, kind,
                                      (o->not_scaled ? MMEC_REPORT_NOT_SCALED : 0) |
+                                         (o->plot ? MMEC_REPORT_PLOT : 0) |
                                          MMEC_REPORT_JSON_RECORDS,
                                      sink_write, &k);
     progress_done(bar);
     source_close(&src);
     int rc = EXIT_OK;
     text summary = {NULL, 0}, svg = {NULL, 0};
-    if (st == MMEC_EIO && !out.failed && !(k.spill && ferror(k.spill)) &&
+    if (st == MMEC_EIO && !out.failed &&
         !(k.recs && (ferror(k.recs) || ferror(k.ends)))) {
         fprintf(stderr, "mmec: cannot read '%s': %s\n", o->trace, strerror(errno));
         rc = EXIT_IO;
@@ -627,10 +609,6 @@ static int run_trace(const sim_opts *o, mmec_ctx *ctx, mmec_sim *s, const progre
         fprintf(stderr, "mmec: cannot read back the records: %s\n", strerror(errno));
         rc = EXIT_IO;
     }
-    if (rc == EXIT_OK && k.spill && sink_unspill(&k) != 0 && !out.failed) {
-        fprintf(stderr, "mmec: cannot read back the report: %s\n", strerror(errno));
-        rc = EXIT_IO;
-    }
     if (rc == EXIT_OK && (o->kind == OUT_TABLE || o->kind == OUT_SUMMARY)) {
         if (o->kind == OUT_TABLE)
             cli_out_write(&out, "\n", 1);
@@ -644,8 +622,6 @@ static int run_trace(const sim_opts *o, mmec_ctx *ctx, mmec_sim *s, const progre
     } else {
         cli_out_abort(&out, err, sizeof err);
     }
-    if (k.spill)
-        fclose(k.spill);
     if (k.recs)
         fclose(k.recs);
     if (k.ends)
@@ -725,7 +701,9 @@ static int open_sim(const sim_opts *o, mmec_ctx *ctx, size_t t, progress *bar, m
     so.warmup = o->warmup;
     so.initial_capacity = o->initial;
     so.oscillation_window = o->window;
-    so.record = o->plot != NULL;   /* the chart draws the whole run; the rest streams */
+    /* A --follow run's chart draws the decisions kept (the trace's range is not known in
+     * advance); a trace's keeps what it draws as it goes (MMEC_REPORT_PLOT). */
+    so.record = o->plot != NULL && o->follow;
     so.hook_print = hook_print;
     so.progress = progress_tick;
     so.progress_user = bar;

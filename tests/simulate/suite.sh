@@ -22,7 +22,7 @@ fail() { echo "not ok - simulate/$1: $2"; }
 # The plan: the golden cases, one per scenario trace, one per JSON golden output, 24 checks.
 ncases=$(grep -cv '^\(#.*\)\?$' "$here/cases")
 scenarios=(tests/runtime/*.csv) jsons=("$here"/golden/*json.out)
-echo "1..$(( ncases + ${#scenarios[@]} + ${#jsons[@]} + 30 ))"
+echo "1..$(( ncases + ${#scenarios[@]} + ${#jsons[@]} + 32 ))"
 
 # ---- 1. golden cases ------------------------------------------------------------------------
 while read -r name args; do
@@ -427,9 +427,12 @@ if [ -x /usr/bin/time ]; then
         awk -v n=$((n * 40000)) 'BEGIN { print "timestamp,value"; for (k = 0; k < n; k++)
             printf "%d,%d\n", 1767225600 + 60 * k, 100 + 800 * (int(k / 30) % 2) }' > "$tmp/m$n.csv"
     done
-    for kind in table --summary --csv --json; do
+    # --plot keeps what the chart draws per pixel column (both traces are reduced to its 800
+    # columns): the whole timeline it kept before grew by 30 MiB here.
+    for kind in table --summary --csv --json --plot; do
         a=$kind
         [ "$kind" = table ] && a=
+        [ "$kind" = --plot ] && a="--summary --plot $tmp/m.svg"
         # shellcheck disable=SC2086
         r1=$(/usr/bin/time -f %M "$mmec" simulate -q $pol --trace "$tmp/m1.csv" $a -o "$tmp/m.out" 2>&1 >/dev/null | tail -1)
         # shellcheck disable=SC2086
@@ -438,9 +441,16 @@ if [ -x /usr/bin/time ]; then
         else fail "bounded-memory-${kind#--}" "peak RSS ${r1} KiB for 40,000 datapoints, ${r4} KiB for 160,000"; fi
     done
 else
-    for kind in table summary csv json; do echo "ok - simulate/bounded-memory-$kind # SKIP no GNU time"; done
+    for kind in table summary csv json plot; do echo "ok - simulate/bounded-memory-$kind # SKIP no GNU time"; done
 fi
 export ASAN_OPTIONS=$asan_saved
+
+# The chart of a streamed run (kept per pixel column as it goes) is the chart of the whole
+# timeline kept (a --follow run records every decision): the same bytes for the long trace.
+"$mmec" simulate -q $pol --trace "$tmp/m4.csv" --summary --plot "$tmp/streamed.svg" >/dev/null 2>&1
+"$mmec" simulate -q $pol --follow --plot "$tmp/recorded.svg" < "$tmp/m4.csv" >/dev/null 2>&1
+if [ -s "$tmp/streamed.svg" ] && cmp -s "$tmp/streamed.svg" "$tmp/recorded.svg"; then pass plot-streamed-equals-recorded
+else fail plot-streamed-equals-recorded "the charts differ"; fi
 
 # Standard output gets the whole report or nothing: a decide hook failing at the 60th
 # evaluation, after 59 rows were rendered, leaves it empty (exit 1, the hook's error).

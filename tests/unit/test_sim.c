@@ -516,9 +516,37 @@ static void example_traces_run(void **state) {
     }
 }
 
+/* The rows' timestamps, computed inline (report_fmt_time), are strbuf_time's text: every
+ * minute boundary of the years 1969 to 2101 sampled, the edges of year 0 and 9999 where the
+ * long way starts, and times beyond. */
+static void row_times_are_strbuf_time(void **state) {
+    (void)state;
+    int bad = 0;
+    int64_t edges[] = {0, -1, 1, 86399, 86400, -86400, -62167219200LL, -62162035201LL,
+                       -62162035200LL, -62162035199LL, 253402300799LL, 253402300800LL,
+                       -62167219201LL, INT64_MAX / 2, INT64_MIN / 2, 951782400, 951868799,
+                       4107542400LL, 4107542399LL};
+    for (size_t k = 0; k < sizeof edges / sizeof *edges + 200000; k++) {
+        int64_t t = k < sizeof edges / sizeof *edges
+                        ? edges[k]
+                        : -31536000 + (int64_t)(k - sizeof edges / sizeof *edges) * 20999 + 59;
+        char got[40], want[64];
+        strbuf sb;
+        strbuf_init_fixed(&sb, want, sizeof want);
+        strbuf_time(&sb, t);
+        size_t n = report_fmt_time(got, t);
+        if (n != sb.len || memcmp(got, want, n) != 0) {
+            if (bad++ == 0)
+                print_message("%lld: '%.*s', want '%s'\n", (long long)t, (int)n, got, want);
+        }
+    }
+    assert_int_equal(bad, 0);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(config_defaults_follow_aws_md),
+        cmocka_unit_test(row_times_are_strbuf_time),
         cmocka_unit_test(sim_new_rejects_bad_parameters),
         cmocka_unit_test(initial_capacity_is_min_capacity),
         cmocka_unit_test(step_rejects_time_that_does_not_increase),

@@ -187,7 +187,8 @@ typedef struct run_case {
 } run_case;
 
 /* The reference: the trace in memory, mmec_sim_run, the timeline reports. */
-static void reference(const run_case *rc, char *want[4], char **want_summary, int not_scaled) {
+static void reference(const run_case *rc, char *want[4], char **want_summary, char **want_svg,
+                      int not_scaled) {
     diags g = {0, 0, ""};
     mmec_ctx *ctx = compiled(rc->policy, &g, NULL);
     size_t len;
@@ -209,6 +210,7 @@ static void reference(const run_case *rc, char *want[4], char **want_summary, in
     want[2] = report(ctx, s, MMEC_REPORT_JSON, not_scaled ? MMEC_REPORT_NOT_SCALED : 0);
     want[3] = strdup("");
     *want_summary = report(ctx, s, MMEC_REPORT_SUMMARY, 0);
+    *want_svg = report(ctx, s, MMEC_REPORT_SVG, 0);
     mmec_sim_free(s);
     mmec_trace_free(t);
     mmec_free(ctx);
@@ -220,8 +222,8 @@ static const mmec_sim_report_kind kinds[4] = {MMEC_REPORT_TABLE, MMEC_REPORT_CSV
 
 /* Streams `rc` as each kind with `chunk`-byte reads (rewindable or not) and compares. */
 static void compare(const run_case *rc, size_t chunk, int rewindable, int not_scaled) {
-    char *want[4], *want_summary;
-    reference(rc, want, &want_summary, not_scaled);
+    char *want[4], *want_summary, *want_svg;
+    reference(rc, want, &want_summary, &want_svg, not_scaled);
     size_t len;
     char *text = slurp(rc->trace, &len);
     for (int k = 0; k < 4; k++) {
@@ -238,8 +240,11 @@ static void compare(const run_case *rc, size_t chunk, int rewindable, int not_sc
         mmec_trace_options_init(&topt);
         topt.capacity_id = rc->capacity_id;
         out o = {NULL, 0, 0};
+        /* With the chart kept as the run goes (MMEC_REPORT_PLOT): the recorded run's. */
         assert_int_equal(mmec_sim_stream(s, rc->trace, &topt, &src, kinds[k],
-                                         not_scaled ? MMEC_REPORT_NOT_SCALED : 0, out_write, &o),
+                                         (not_scaled ? MMEC_REPORT_NOT_SCALED : 0) |
+                                             MMEC_REPORT_PLOT,
+                                         out_write, &o),
                          MMEC_OK);
         if (strcmp(o.s ? o.s : "", want[k]) != 0)
             fail_msg("%s, kind %d, chunk %zu: the streamed report differs from the run's",
@@ -247,6 +252,11 @@ static void compare(const run_case *rc, size_t chunk, int rewindable, int not_sc
         char *sum = report(ctx, s, MMEC_REPORT_SUMMARY, 0);
         assert_string_equal(sum, want_summary);
         free(sum);
+        char *svg = report(ctx, s, MMEC_REPORT_SVG, 0);
+        if (strcmp(svg, want_svg) != 0)
+            fail_msg("%s, kind %d, chunk %zu: the streamed chart differs from the run's",
+                     rc->trace, k, chunk);
+        free(svg);
         free(o.s);
         mmec_sim_free(s);
         mmec_free(ctx);
@@ -280,6 +290,7 @@ static void compare(const run_case *rc, size_t chunk, int rewindable, int not_sc
     for (int k = 0; k < 4; k++)
         free(want[k]);
     free(want_summary);
+    free(want_svg);
     free(text);
 }
 
@@ -459,7 +470,8 @@ static void every_allocation_failure_is_survived(void **state) {
             mem_source m = {text, len, 0, 1 << 16, 0, 0};
             mmec_sim_source src = {mem_read, mem_rewind, &m};
             if (st == MMEC_OK)
-                st = mmec_sim_stream(s, "schedule-dst.csv", NULL, &src, kinds[k], 0, out_write, &o);
+                st = mmec_sim_stream(s, "schedule-dst.csv", NULL, &src, kinds[k],
+                                     k == 2 ? MMEC_REPORT_PLOT : 0, out_write, &o);   /* the chart's too */
             if (!c.failed) {
                 assert_int_equal(st, MMEC_OK);
                 done = k == 2;

@@ -1,6 +1,7 @@
 /* test_strbuf.c: the one text buffer (compiler/base/strbuf.h): growth across many sizes,
  * fixed buffers with snprintf's contract, printf-style formatting, the inline appends, and an
  * allocation failure at every step leaving a failed, empty buffer that leaks nothing. */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -179,12 +180,126 @@ static void allocation_failure_at_every_step(void **state) {
     assert_true(completed);
 }
 
+/* strbuf_fmt_num as it was written before its digits were taken two at a time and its
+ * rounding done without llround: the new one must print the same bytes. */
+static size_t reference_fmt_num(char *buf, size_t cap, double v, int decimals) {
+    char tmp[48];
+    size_t n = 0;
+    if (cap == 0)
+        return 0;
+    if (decimals < 0)
+        decimals = 0;
+    if (decimals > 6)
+        decimals = 6;
+    if (isnan(v)) {
+        memcpy(tmp, "nan", 3);
+        n = 3;
+    } else if (isinf(v)) {
+        const char *s = v < 0 ? "-inf" : "inf";
+        n = strlen(s);
+        memcpy(tmp, s, n);
+    } else {
+        static const double scale[] = {1, 10, 100, 1000, 10000, 100000, 1000000};
+        double a = fabs(v) * scale[decimals];
+        if (a >= 9.0e18) {
+            a = 9.0e18;
+            decimals = 0;
+        }
+        uint64_t u = (uint64_t)llround(a);
+        uint64_t ip = u, fp = 0;
+        for (int i = 0; i < decimals; i++)
+            ip /= 10;
+        fp = u - ip * (uint64_t)scale[decimals];
+        char digits[24];
+        char *end = digits + sizeof digits, *p = end;
+        do {
+            *--p = (char)('0' + ip % 10);
+            ip /= 10;
+        } while (ip);
+        if (v < 0 && u != 0)
+            tmp[n++] = '-';
+        memcpy(tmp + n, p, (size_t)(end - p));
+        n += (size_t)(end - p);
+        if (decimals > 0 && fp != 0) {
+            tmp[n++] = '.';
+            for (int i = decimals - 1; i >= 0; i--)
+                tmp[n + (size_t)i] = (char)('0' + fp % 10), fp /= 10;
+            n += (size_t)decimals;
+            while (tmp[n - 1] == '0')
+                n--;
+        }
+    }
+    if (n >= cap)
+        n = cap - 1;
+    memcpy(buf, tmp, n);
+    buf[n] = '\0';
+    return n;
+}
+
+/* One value at every decimals (-1 to 7) and some buffer sizes (0 to 48, the short ones
+ * cutting the text) against the reference; returns the number of differences. */
+static int differs(double v) {
+    int bad = 0;
+    for (int dec = -1; dec <= 7; dec++) {
+        static const size_t caps[] = {0, 1, 2, 3, 5, 8, 48};
+        for (size_t c = 0; c < sizeof caps / sizeof *caps; c++) {
+            size_t cap = caps[c];
+            char a[48], b[48];
+            memset(a, 'x', sizeof a);
+            memset(b, 'x', sizeof b);
+            size_t na = strbuf_fmt_num(a, cap, v, dec), nb = reference_fmt_num(b, cap, v, dec);
+            if (na != nb || memcmp(a, b, sizeof a) != 0) {
+                if (bad++ == 0)
+                    print_message("%.17g at %d decimals, cap %zu: '%.*s', want '%.*s'\n", v, dec,
+                                  cap, (int)na, a, (int)nb, b);
+            }
+        }
+    }
+    return bad;
+}
+
+/* strbuf_fmt_num against its reference: the halves and their neighbours (where rounding
+ * decides), integers, every magnitude from 1e-9 to 1e20 and beyond int64, both signs, the
+ * non-finite values; and random doubles. */
+static void fmt_num_matches_reference(void **state) {
+    (void)state;
+    int bad = 0;
+    static const double edges[] = {0.0, -0.0, 0.5, -0.5, 1.5, 2.5, 0.005, 0.015, 0.125, 0.045,
+                                   1.005, 2.675, 1e-9, 4.5e-7, 9.0e18, 9.2e18, 1e19, 1.8e19,
+                                   1e300, -1e300, 4503599627370495.5, 4503599627370497.0,
+                                   9007199254740993.0, 0.49999999999999994, 1234.5, -1234.5};
+    for (size_t k = 0; k < sizeof edges / sizeof *edges; k++)
+        bad += differs(edges[k]);
+    bad += differs(NAN) + differs(INFINITY) + differs(-INFINITY);
+    for (int64_t i = -20000; i <= 20000; i++) {
+        bad += differs((double)i / 1000.0);
+        bad += differs((double)i / 1000.0 + 0.0005);
+        bad += differs(nextafter((double)i / 200.0, 1e300));
+        bad += differs(nextafter((double)i / 200.0, -1e300));
+    }
+    uint64_t x = 0x9e3779b97f4a7c15ull;
+    for (int i = 0; i < 100000; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        double m = (double)(x >> 11) / 9007199254740992.0;   /* [0, 1) */
+        int e = (int)(x % 30) - 9;
+        bad += differs((x & 1 ? -m : m) * pow(10, e));
+        uint64_t bits = x;
+        double any;
+        memcpy(&any, &bits, sizeof any);
+        bad += differs(any);
+    }
+    assert_int_equal(bad, 0);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(grows_and_matches),
         cmocka_unit_test(reset_truncate_and_empty),
         cmocka_unit_test(fixed_follows_snprintf),
         cmocka_unit_test(allocation_failure_at_every_step),
+        cmocka_unit_test(fmt_num_matches_reference),
     };
     return cmocka_run_group_tests_name("strbuf", tests, NULL, NULL);
 }

@@ -49,14 +49,19 @@ int cli_exit_for(mmec_status st);
  * it by cli_out_commit. Writes are buffered; the first error is kept and reported by commit.
  * Standard output is all or nothing too: what outgrows the buffer goes to an unnamed
  * temporary file (the spill, in $TMPDIR or /tmp), copied to standard output by commit and
- * dropped by abort, so memory stays one buffer whatever the size of the output. */
+ * dropped by abort, so memory stays one buffer whatever the size of the output. When standard
+ * output is a regular file of its own, positioned at its end (`> FILE`), the text is written
+ * in place and a failed run cuts the file back to where it began: no second copy of a large
+ * output. */
 typedef struct cli_out {
     int fd;
     int failed;                 /* errno of the first failure, 0 while all is well */
     const char *path;           /* NULL: standard output */
     int direct;                 /* a device or FIFO, written in place */
     int spilling;               /* standard output: 1 the text so far is in spill_fd, 0 no
-                                   spill yet, -1 none could be made (written directly) */
+                                   spill yet, -1 none could be made (written directly),
+                                   2 a regular file written in place from `start` */
+    off_t start;
     int spill_fd;
     int spill_failed;           /* the failure was the spill's, not standard output's */
     char real[4096];            /* the file a symbolic link `path` names, or "" */

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -33,6 +34,11 @@ static int write_all(int fd, const char *data, size_t len) {
  * single-threaded). */
 static char pending_tmp[4096];
 
+/* Standard output written in place (cli_out's spilling 2): the length to cut it back to when a
+ * stop signal ends the run, or -1. */
+static volatile sig_atomic_t stdout_in_place;
+static off_t stdout_start;
+
 const char *cli_pending_tmp(void) {
     return pending_tmp[0] ? pending_tmp : NULL;
 }
@@ -46,6 +52,8 @@ static const int stop_signals[] = {SIGINT, SIGTERM, SIGHUP};
 static void on_stop(int sig) {
     if (pending_tmp[0] != '\0')
         unlink(pending_tmp);
+    if (stdout_in_place)
+        (void)!ftruncate(STDOUT_FILENO, stdout_start);
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = SIG_DFL;
@@ -87,12 +95,41 @@ static void catch_stops(void) {
     }
 }
 
+/* Standard output can be written in place when it is a regular file that this run alone
+ * writes from its end: not opened for appending (a log others add to), nothing after the
+ * position (`1<>FILE`: cutting back would lose it), not the file standard error writes to
+ * (`> FILE 2>&1`: cutting back would remove the diagnostics). The shell's `>` already emptied
+ * it; a failed run leaves it as it found it. */
+static int stdout_in_place_ok(off_t *start) {
+    struct stat so, se;
+    int fl = fcntl(STDOUT_FILENO, F_GETFL);
+    if (fl < 0 || (fl & O_APPEND) || fstat(STDOUT_FILENO, &so) != 0 || !S_ISREG(so.st_mode))
+        return 0;
+    if (fstat(STDERR_FILENO, &se) == 0 && se.st_dev == so.st_dev && se.st_ino == so.st_ino)
+        return 0;
+    off_t at = lseek(STDOUT_FILENO, 0, SEEK_CUR);
+    if (at < 0 || at != so.st_size)
+        return 0;
+    *start = at;
+    return 1;
+}
+
 int cli_out_open(cli_out *o, const char *path, char *err, size_t errlen) {
     memset(o, 0, sizeof *o);
     o->fd = STDOUT_FILENO;
     o->path = path;
-    if (path == NULL)
+    if (path == NULL) {
+        if (stdout_in_place_ok(&o->start)) {
+            catch_stops();
+            sigset_t saved;
+            hold_stops(1, &saved);
+            stdout_start = o->start;
+            stdout_in_place = 1;
+            hold_stops(0, &saved);
+            o->spilling = 2;
+        }
         return 0;
+    }
     struct stat st;
     if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
         /* A device, a FIFO or a socket (-o /dev/null, -o >(cmd)) is written in place: there
@@ -192,6 +229,8 @@ static void start_spill(cli_out *o) {
 static int sink_fd(cli_out *o) {
     if (o->path == NULL && o->spilling == 0)
         start_spill(o);
+    if (o->spilling == 2)
+        return o->fd;
     return o->spilling == 1 ? o->spill_fd : o->fd;
 }
 
@@ -221,10 +260,39 @@ void cli_out_write(cli_out *o, const char *data, size_t len) {
     o->n += len;
 }
 
+/* Copies the spill to standard output by sendfile(2), inside the kernel: the bytes are not
+ * read back into the process and written again (a year's simulate table is 62 MB). Returns 1
+ * when done, 0 when standard output refuses sendfile before a byte went (EINVAL, ENOSYS: the
+ * caller copies through the buffer), -1 on an error (kept in o->failed). */
+static int send_spill(cli_out *o, int fd) {
+    off_t off = 0;
+    int sent = 0;
+    for (;;) {
+        ssize_t r = sendfile(o->fd, fd, &off, 1 << 30);
+        if (r > 0) {
+            sent = 1;
+            continue;
+        }
+        if (r == 0)
+            return 1;
+        if (errno == EINTR)
+            continue;
+        if (!sent && (errno == EINVAL || errno == ENOSYS))
+            return 0;
+        o->failed = errno;
+        return -1;
+    }
+}
+
 /* Copies the spill to standard output and closes it. */
 static void copy_spill(cli_out *o) {
     int fd = o->spill_fd;
     o->spilling = 0;    /* a later write goes to standard output itself */
+    if (o->failed == 0 && send_spill(o, fd) != 0) {
+        close(fd);
+        o->spill_fd = -1;
+        return;
+    }
     if (o->failed == 0 && lseek(fd, 0, SEEK_SET) != 0) {
         o->failed = errno;
         o->spill_failed = 1;
@@ -246,6 +314,17 @@ static void copy_spill(cli_out *o) {
     o->spill_fd = -1;
 }
 
+/* Ends writing standard output in place; `cut`: back to the length it had (a failed run). */
+static void end_in_place(cli_out *o, int cut) {
+    sigset_t saved;
+    hold_stops(1, &saved);
+    if (cut && ftruncate(o->fd, o->start) == 0)
+        lseek(o->fd, o->start, SEEK_SET);
+    stdout_in_place = 0;
+    hold_stops(0, &saved);
+    o->spilling = 0;
+}
+
 int cli_out_commit(cli_out *o, char *err, size_t errlen) {
     if (o->path == NULL && o->spilling != 1) {
         /* All of it is in the buffer: straight to standard output, no spill. */
@@ -257,6 +336,8 @@ int cli_out_commit(cli_out *o, char *err, size_t errlen) {
     if (o->path == NULL) {
         if (o->spilling == 1)
             copy_spill(o);
+        if (o->spilling == 2)
+            end_in_place(o, o->failed != 0);
         if (o->failed) {
             snprintf(err, errlen, "cannot write %s: %s",
                      o->spill_failed ? "the temporary copy of standard output"
@@ -297,9 +378,12 @@ int cli_out_commit(cli_out *o, char *err, size_t errlen) {
 
 int cli_out_abort(cli_out *o, char *err, size_t errlen) {
     if (o->path == NULL) {
-        /* Nothing reaches standard output: the buffer and the spill are dropped. */
+        /* Nothing reaches standard output: the buffer and the spill are dropped, what was
+         * written in place is cut off. */
         if (o->spilling == 1)
             close(o->spill_fd);
+        if (o->spilling == 2)
+            end_in_place(o, 1);
         o->spilling = 0;
         o->spill_fd = -1;
         o->n = 0;

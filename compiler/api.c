@@ -225,7 +225,9 @@ static void report_errno(mmec_ctx *ctx, const char *what, const char *path, int 
 
 /* Maps `len` bytes of the regular file `fd` read-only with a zero byte after them (the
  * mapping is one anonymous page longer than the file's pages need); NULL when it cannot,
- * and the caller reads the file instead. */
+ * and the caller reads the file instead. A file cut short by another process while it is
+ * compiled makes the pages past its new end fault (SIGBUS), where a read would have seen
+ * the bytes of the moment: the price of not holding the file in memory. */
 static const char *map_file(int fd, size_t len, size_t *map_len) {
     size_t page = (size_t)sysconf(_SC_PAGESIZE);
     size_t total = (len / page + 1) * page;

@@ -1334,6 +1334,10 @@ typedef struct target_key {
     const char *rid, *dim;
 } target_key;
 
+static int same_item(const void *item, const void *key) {
+    return item == key;
+}
+
 static int same_target(const void *item, const void *key) {
     const target *t = item;
     const target_key *k = key;
@@ -1413,6 +1417,7 @@ static void recheck(checker *c, uint32_t start) {
     struct let_def *lets = c->lets;
     int alarm = c->alarm, quiet = c->quiet;
     target *stmt_new = c->stmt_new;
+    uint32_t stmt_hash = c->stmt_hash;
     ctx->muted++;
     c->nested++;
     parse_statement_at(ctx, c, start);
@@ -1423,6 +1428,7 @@ static void recheck(checker *c, uint32_t start) {
     c->alarm = alarm;
     c->quiet = quiet;
     c->stmt_new = stmt_new;
+    c->stmt_hash = stmt_hash;
     c->rechecked = 1;
 }
 
@@ -1437,13 +1443,17 @@ static int recheck_key(checker *c, uint32_t key) {
     return any;
 }
 
-static target *find_target(checker *c, const char *resource_id, const char *dim) {
-    uint32_t h = util_target_hash(resource_id, dim);
+/* The target of `resource_id` and `dim`, whose hash (util_target_hash) is `h`. */
+static target *find_target_h(checker *c, const char *resource_id, const char *dim, uint32_t h) {
     target_key k = {resource_id, dim};
     target *t = hash_find(&c->index, h, same_target, &k);
     if (t == NULL && c->nreleased && recheck_key(c, released_key(c, h)))
         t = hash_find(&c->index, h, same_target, &k);
     return t;
+}
+
+static target *find_target(checker *c, const char *resource_id, const char *dim) {
+    return find_target_h(c, resource_id, dim, util_target_hash(resource_id, dim));
 }
 
 static target *new_target(checker *c, target_kind kind, const char *name, const char *variant,
@@ -1461,8 +1471,9 @@ static target *new_target(checker *c, target_kind kind, const char *name, const 
     return t;
 }
 
-/* Adds `t` to the model and the index, or puts it in the place of the target it replaces. */
-static void add_target(checker *c, target *t, target *replaces) {
+/* Adds `t` (whose hash is `h`) to the model and the index, or puts it in the place of the
+ * target it replaces. */
+static void add_target_h(checker *c, target *t, target *replaces, uint32_t h) {
     if (replaces) {
         for (size_t i = 0; i < c->m->ntargets; i++)
             if (c->m->targets[i] == replaces)
@@ -1474,8 +1485,12 @@ static void add_target(checker *c, target *t, target *replaces) {
                                  sizeof *slot);
         *slot = t;
     }
-    if (hash_add(&c->index, util_target_hash(t->resource_id, t->dimension), t) != 0)
+    if (hash_add(&c->index, h, t) != 0)
         mem_fail(c->ctx);
+}
+
+static void add_target(checker *c, target *t, target *replaces) {
+    add_target_h(c, t, replaces, util_target_hash(t->resource_id, t->dimension));
 }
 
 /* The variant `rid` already registered under the other dimension of an endpoint variant: an
@@ -1853,15 +1868,20 @@ static void check_oneline(checker *c, const ast_target *at) {
     memcpy(rid + n, "/variant/", 9), n += 9;
     memcpy(rid + n, vs, vn), n += vn;
     rid[n] = '\0';
-    target *t = find_target(c, rid, catalog_dimension_of(TARGET_VARIANT));
+    /* One hash of the target a line: for the lookup, the index and (streaming) the
+     * released targets. */
+    const char *dim = catalog_dimension_of(TARGET_VARIANT);
+    uint32_t h = util_target_hash(rid, dim);
+    target *t = find_target_h(c, rid, dim, h);
     if (t == NULL && c->serverless_seen && kind_clash(c, rid, TARGET_VARIANT, s->loc))
         return;
     if (t == NULL) {
         const char *variant = s->variant.s ? tokstr(c, &s->variant) : DEFAULT_VARIANT;
         t = new_target(c, TARGET_VARIANT, tokstr(c, &s->target), variant, s->loc);
         t->oneline_on = s->on_loc;
-        add_target(c, t, NULL);
+        add_target_h(c, t, NULL, h);
         c->stmt_new = t;
+        c->stmt_hash = h;
     }
     int capacity = 0;
     if (s->settings) {
@@ -2060,10 +2080,9 @@ static void stream_statement(checker *c, const ast_target *at) {
     if (held || at->kind != AST_ONELINE || t == NULL || c->rechecked || m->opens_tail != opens ||
         m->ntargets != nt + 1 || m->targets[nt] != t)
         return;
-    uint32_t h = util_target_hash(t->resource_id, t->dimension);
-    hash_remove(&c->index, h, same_target, &(target_key){t->resource_id, t->dimension});
+    hash_remove(&c->index, c->stmt_hash, same_item, t);
     m->ntargets = nt;
-    released_add(c, released_key(c, h), at->loc.start);
+    released_add(c, released_key(c, c->stmt_hash), at->loc.start);
     mem_release_to(ctx, &mark);
 }
 

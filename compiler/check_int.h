@@ -39,6 +39,7 @@ struct checker {
     size_t emitted;                /* policies handed to `emit` */
     int nested;                    /* a released statement is being checked again */
     target *stmt_new;              /* the target the one-line statement being checked made */
+    uint32_t stmt_hash;            /* its hash (util_target_hash) */
     int rechecked;                 /* the statement being checked needed a released target */
     uint64_t *released;            /* key << 32 | offset; 0: empty; outside the arena */
     size_t released_cap, nreleased;

@@ -22,7 +22,7 @@ typedef struct parse_state {
     int line_has_error;    /* a lexical error was reported on this line: no syntax error too */
     checker *chk;          /* NULL: keep the whole tree in ctx->ast */
     size_t limit;          /* the end of the text scanned: the source's length */
-    int one, stop;         /* parse_statement_at: one statement, then the end */
+    int one, stop;         /* parse_statement_at: one statement, then accept */
     arena_block *own;      /* parse_statement_at: the scanner's memory */
 } parse_state;
 

@@ -253,7 +253,7 @@ typedef struct ast_words { ast_word *head, *tail; span loc; } ast_words;
 file
     : %empty
     | file NL
-    | file stmt NL
+    | file stmt NL                 { if (ps->stop) YYACCEPT; }
     | file error NL                { yyerrok; }
     ;
 

@@ -1,9 +1,11 @@
 /* api.c: the public entry points of libmmec (mmec.h): contexts, compiling a source (read,
  * parse, check) and emitting the checked policies. */
+#define _DEFAULT_SOURCE     /* mmap's MAP_ANONYMOUS, madvise */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -51,6 +53,8 @@ mmec_ctx *mmec_new(const mmec_config *cfg) {
 void mmec_free(mmec_ctx *ctx) {
     if (ctx == NULL)
         return;
+    if (ctx->src.map_len)
+        munmap((void *)(uintptr_t)ctx->src.text, ctx->src.map_len);
     mem_release(ctx);
     ctx->cfg.alloc(ctx->cfg.alloc_user, ctx, sizeof *ctx, 0);
 }
@@ -94,8 +98,13 @@ static void collect_alarms(mmec_ctx *ctx) {
             ctx->alarms[ctx->nalarms++] = m->policies[i];
 }
 
-/* Parses and checks ctx->src, inside the caller's protected call. */
-static mmec_status compile_source(mmec_ctx *ctx) {
+struct compile_stream;
+static int stream_checked(mmec_ctx *ctx, void *arg);
+
+/* Parses and checks ctx->src, inside the caller's protected call; with `stream`, each
+ * statement's policies are emitted as they are checked (check_stream). */
+static mmec_status compile_streaming(mmec_ctx *ctx, struct compile_stream *stream,
+                                     unsigned hash_bits) {
     if (ctx->src.len > ctx->cfg.max_input || ctx->src.len >= UINT32_MAX) {
         diag_plain(ctx, MMEC_ERROR, "too-large", "the source is %zu bytes, more than the limit of %zu",
                    ctx->src.len, ctx->cfg.max_input);
@@ -104,6 +113,8 @@ static mmec_status compile_source(mmec_ctx *ctx) {
     if (!check_encoding(ctx))
         return MMEC_EINPUT;
     checker *chk = check_begin(ctx);
+    if (stream)
+        check_stream(chk, stream_checked, stream, hash_bits);
     parse_source(ctx, chk);
     check_end(chk);
     if (ctx->errors == 0)
@@ -112,6 +123,10 @@ static mmec_status compile_source(mmec_ctx *ctx) {
         collect_alarms(ctx);
     diag_summarize_dropped(ctx);
     return ctx->errors ? MMEC_EINPUT : MMEC_OK;
+}
+
+static mmec_status compile_source(mmec_ctx *ctx) {
+    return compile_streaming(ctx, NULL, 32);
 }
 
 typedef struct guard_call {
@@ -205,8 +220,50 @@ static void report_errno(mmec_ctx *ctx, const char *what, const char *path, int 
     diag_plain(ctx, MMEC_ERROR, "io", "cannot %s '%s': %s", what, path, msg);
 }
 
-static mmec_status compile_file_fn(mmec_ctx *ctx, void *arg) {
-    const char *path = arg;
+/* A source this large or larger is mapped, not read, by a streaming compile. */
+#define MAP_AT_LEAST (1u << 20)
+
+/* Maps `len` bytes of the regular file `fd` read-only with a zero byte after them (the
+ * mapping is one anonymous page longer than the file's pages need); NULL when it cannot,
+ * and the caller reads the file instead. A file cut short by another process while it is
+ * compiled makes the pages past its new end fault (SIGBUS), where a read would have seen
+ * the bytes of the moment: the price of not holding the file in memory. */
+static const char *map_file(int fd, size_t len, size_t *map_len) {
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    size_t total = (len / page + 1) * page;
+    void *area = mmap(NULL, total, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (area == MAP_FAILED)
+        return NULL;
+    if (mmap(area, len, PROT_READ, MAP_PRIVATE | MAP_FIXED, fd, 0) == MAP_FAILED) {
+        munmap(area, total);
+        return NULL;
+    }
+    *map_len = total;
+    return area;
+}
+
+/* The pages of a mapped source behind the scanner go back every MiB, but for the last
+ * quarter MiB, where the statement being scanned and checked lies: its tokens and a
+ * diagnostic's line are read again from the page cache if they were given back. */
+#define BEHIND_STEP (1u << 20)
+#define BEHIND_MARGIN (256u << 10)
+
+void api_source_behind(mmec_ctx *ctx, size_t off) {
+    src_file *s = &ctx->src;
+    if (s->map_len == 0 || off < s->dropped + BEHIND_STEP + BEHIND_MARGIN)
+        return;
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    size_t to = (off - BEHIND_MARGIN) / page * page;
+    if (to > s->map_len)
+        to = s->map_len;
+    if (to > s->dropped)
+        (void)madvise((char *)(uintptr_t)s->text + s->dropped, to - s->dropped, MADV_DONTNEED);
+    s->dropped = to;
+}
+
+/* Reads the file `path` into ctx->src (mapped when `map` and it is a large regular file).
+ * Returns MMEC_OK, or a status after reporting. */
+static mmec_status load_file(mmec_ctx *ctx, const char *path, int map) {
     ctx->src.name = mem_strdup(ctx, path);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
@@ -218,6 +275,18 @@ static mmec_status compile_file_fn(mmec_ctx *ctx, void *arg) {
         close(fd);
         diag_plain(ctx, MMEC_ERROR, "io", "cannot read '%s': it is a directory", path);
         return MMEC_EIO;
+    }
+    if (map && S_ISREG(st.st_mode) && st.st_size >= MAP_AT_LEAST &&
+        (uintmax_t)st.st_size <= ctx->cfg.max_input) {
+        size_t map_len = 0;
+        const char *text = map_file(fd, (size_t)st.st_size, &map_len);
+        if (text != NULL) {
+            close(fd);
+            ctx->src.text = text;
+            ctx->src.len = (size_t)st.st_size;
+            ctx->src.map_len = map_len;
+            return MMEC_OK;
+        }
     }
     /* Read whole, up to the cap plus one byte to tell "too large". Regular files are sized
      * by fstat; pipes grow the buffer. */
@@ -259,7 +328,12 @@ static mmec_status compile_file_fn(mmec_ctx *ctx, void *arg) {
                    path, ctx->cfg.max_input);
         return MMEC_EINPUT;
     }
-    return compile_source(ctx);
+    return MMEC_OK;
+}
+
+static mmec_status compile_file_fn(mmec_ctx *ctx, void *arg) {
+    mmec_status st = load_file(ctx, arg, 0);
+    return st != MMEC_OK ? st : compile_source(ctx);
 }
 
 mmec_status mmec_compile_file(mmec_ctx *ctx, const char *path) {
@@ -270,7 +344,7 @@ mmec_status mmec_compile_file(mmec_ctx *ctx, const char *path) {
 }
 
 size_t mmec_policy_count(const mmec_ctx *ctx) {
-    return ctx->errors ? 0 : ctx->model.npolicies;
+    return ctx->errors || ctx->streamed ? 0 : ctx->model.npolicies;
 }
 
 const char *mmec_policy_name(const mmec_ctx *ctx, size_t i) {
@@ -307,7 +381,8 @@ int mmec_format_is_whole(mmec_format format) {
 size_t mmec_emit_count(const mmec_ctx *ctx, mmec_format format) {
     /* A compile that failed, or ran out of memory (in the checker or in a hook), emits
      * nothing. */
-    if (!ctx->compiled || ctx->errors || ctx->out_of_memory || format >= MMEC_FORMAT_COUNT)
+    if (!ctx->compiled || ctx->errors || ctx->out_of_memory || format >= MMEC_FORMAT_COUNT ||
+        ctx->streamed)
         return 0;
     if (mmec_format_is_whole(format))
         return 1;
@@ -435,4 +510,163 @@ mmec_status mmec_emit_stream(mmec_ctx *ctx, mmec_format format, size_t first, si
     emit_json_delete(a.tree);
     strbuf_free(&a.sb);
     return st;
+}
+
+/* ---- Compiling and emitting in one pass (mmec_compile_file_stream) ----------------------
+ * The documents of the policy and request formats are made as each statement is checked
+ * (check_stream) and handed to the write callback in chunks, as mmec_emit_stream would hand
+ * them after the compile: the same bytes. With MMEC_EMIT_LINES the first document is also
+ * kept indented until a second one comes: one document is written indented, more are JSON
+ * Lines (what the mmec command writes). */
+
+typedef struct compile_stream {
+    const char *path;
+    mmec_format format;
+    int flags;
+    mmec_write_fn write;
+    void *user;
+    strbuf sb;                  /* the chunk being filled; released by the caller */
+    struct cJSON *tree;         /* the document being printed, deleted after a throw */
+    const policy *first;        /* MMEC_EMIT_LINES: the first policy, until a second comes */
+    size_t count;               /* documents made */
+    mmec_status st;             /* MMEC_EIO once `write` refused */
+} compile_stream;
+
+static void stream_flush(compile_stream *s) {
+    if (s->st == MMEC_OK && s->sb.len > 0 && s->write(s->user, s->sb.data, s->sb.len) != 0)
+        s->st = MMEC_EIO;
+    strbuf_reset(&s->sb);
+}
+
+static void stream_print(compile_stream *s, const policy *p, int flags) {
+    s->tree = s->format == MMEC_FORMAT_REQUEST ? emit_json_request(p) : emit_json_config(p);
+    if (!emit_json_append(&s->sb, &s->tree, flags))
+        s->st = MMEC_EINTERNAL;
+    if (s->sb.len >= STREAM_CHUNK)
+        stream_flush(s);
+}
+
+/* The checker's emission: the policies of the statement just checked, unless the compile
+ * has already failed (its output is then discarded) or the writer refused. With
+ * MMEC_EMIT_LINES the first policy waits for a second one (compact both) or for the end
+ * (indented): its statement is kept (returns 1). */
+static int stream_checked(mmec_ctx *ctx, void *arg) {
+    compile_stream *s = arg;
+    int keep = 0;
+    if (ctx->errors || s->st != MMEC_OK)
+        return 0;
+    int lines = (s->flags & MMEC_EMIT_LINES) != 0;
+    int flags = (s->flags & ~MMEC_EMIT_LINES) | (lines ? MMEC_EMIT_COMPACT : 0);
+    for (size_t i = 0; i < ctx->model.npolicies && s->st == MMEC_OK; i++) {
+        const policy *p = ctx->model.policies[i];
+        if (lines && s->count == 0) {
+            s->first = p;
+            keep = 1;
+        } else {
+            if (s->first) {
+                stream_print(s, s->first, flags);
+                s->first = NULL;
+            }
+            stream_print(s, p, flags);
+        }
+        s->count++;
+    }
+    return keep;
+}
+
+/* Whether the source can be compiled streaming: no `hook` statement (hooks read the whole
+ * model after the check). A word `hook` anywhere (a name, a comment) counts: the compile
+ * then takes the path that keeps the model, which is slower to start writing, not wrong. */
+static int word_byte(char ch) {
+    return ch == '_' || ch == '-' || ch == '.' || (ch >= '0' && ch <= '9') ||
+           ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'z');
+}
+
+static int has_hook_word(mmec_ctx *ctx) {
+    const char *text = ctx->src.text, *end = text + ctx->src.len;
+    /* A window at a time: a mapped file's pages go back as they are searched. */
+    for (const char *w = text; w < end; w += BEHIND_STEP) {
+        const char *wend = end - w > BEHIND_STEP ? w + BEHIND_STEP : end;
+        for (const char *p = w; (p = memchr(p, 'h', (size_t)(wend - p))) != NULL; p++)
+            if (end - p >= 4 && memcmp(p, "hook", 4) == 0 && !(p > text && word_byte(p[-1])) &&
+                !(end - p > 4 && word_byte(p[4])))
+                return 1;
+        api_source_behind(ctx, (size_t)(wend - text));
+    }
+    return 0;
+}
+
+typedef struct stream_call {
+    compile_stream *s;
+    unsigned hash_bits;
+    int streaming;
+} stream_call;
+
+static mmec_status compile_stream_fn(mmec_ctx *ctx, void *arg) {
+    stream_call *call = arg;
+    compile_stream *s = call->s;
+    mmec_status st = load_file(ctx, s->path, 1);
+    if (st != MMEC_OK)
+        return st;
+    call->streaming = ctx->nhooks == 0 && !has_hook_word(ctx);
+    if (ctx->src.map_len) {   /* the search read every page: give them back */
+        api_source_behind(ctx, ctx->src.map_len + BEHIND_STEP + BEHIND_MARGIN);
+        ctx->src.dropped = 0;
+    }
+    if (!call->streaming)
+        return compile_source(ctx);
+    strbuf_reserve(&s->sb, STREAM_CHUNK + 4096);
+    ctx->streaming = 1;
+    st = compile_streaming(ctx, s, call->hash_bits);
+    if (st == MMEC_OK && s->st == MMEC_OK) {
+        if (s->first)       /* the one document, indented */
+            stream_print(s, s->first, s->flags & ~(MMEC_EMIT_LINES | MMEC_EMIT_COMPACT));
+        stream_flush(s);
+    }
+    ctx->streamed = 1;
+    return st != MMEC_OK ? st : s->st;
+}
+
+mmec_status api_compile_stream(mmec_ctx *ctx, const char *path, mmec_format format, int flags,
+                               mmec_write_fn write, void *user, size_t *count,
+                               unsigned hash_bits) {
+    if (count)
+        *count = 0;
+    if (write == NULL || (format != MMEC_FORMAT_POLICY && format != MMEC_FORMAT_REQUEST))
+        return MMEC_EUSAGE;
+    if (ctx->compiled)
+        return MMEC_EUSAGE;
+    ctx->compiled = 1;
+    compile_stream s;
+    memset(&s, 0, sizeof s);
+    s.path = path;
+    s.format = format;
+    s.flags = flags;
+    s.write = write;
+    s.user = user;
+    mem_strbuf(ctx, &s.sb);
+    stream_call call = {&s, hash_bits, 0};
+    mmec_status st = guarded(ctx, compile_stream_fn, &call);
+    emit_json_delete(s.tree);
+    strbuf_free(&s.sb);
+    if (call.streaming || st != MMEC_OK) {
+        if (count)
+            *count = s.count;
+        return st;
+    }
+    /* A source with hooks: compiled whole, then emitted. */
+    size_t n = mmec_emit_count(ctx, format);
+    if (count)
+        *count = n;
+    if (n == 0)
+        return MMEC_OK;
+    int f = flags & ~MMEC_EMIT_LINES;
+    if ((flags & MMEC_EMIT_LINES) && n > 1)
+        f |= MMEC_EMIT_COMPACT;
+    return mmec_emit_stream(ctx, format, 0, n, f, write, user);
+}
+
+mmec_status mmec_compile_file_stream(mmec_ctx *ctx, const char *path, mmec_format format,
+                                     int flags, mmec_write_fn write, void *user, size_t *count) {
+    return api_compile_stream(ctx, path, format, flags, write, user, count, 32);
 }

@@ -12,6 +12,7 @@
 #include "catalog.h"
 #include "check_int.h"
 #include "internal.h"
+#include "parse.h"
 #include "schedule.h"
 
 #define DEFAULT_VARIANT "AllTraffic"
@@ -1333,15 +1334,126 @@ typedef struct target_key {
     const char *rid, *dim;
 } target_key;
 
+static int same_item(const void *item, const void *key) {
+    return item == key;
+}
+
 static int same_target(const void *item, const void *key) {
     const target *t = item;
     const target_key *k = key;
     return strcmp(t->resource_id, k->rid) == 0 && strcmp(t->dimension, k->dim) == 0;
 }
 
+/* ---- The released targets of a streaming compile (check_stream) ----
+ * An open-addressing table (linear probing) of 8-byte slots: the key (the target's hash,
+ * never 0) and the offset of the one-line statement that defined the target. A key says
+ * "maybe": every statement under it is checked again (recheck), which puts its target back
+ * into the index whole, so two targets whose hashes collide cost a recheck, never a false
+ * duplicate. */
+
+static uint32_t released_key(const checker *c, uint32_t h) {
+    uint32_t k = h & c->released_mask;
+    return k ? k : 1;
+}
+
+static size_t released_home(const checker *c, uint32_t key) {
+    return (size_t)hash_mix64(key) & (c->released_cap - 1);
+}
+
+static void released_add(checker *c, uint32_t key, uint32_t start) {
+    if ((c->nreleased + 1) * 4 > c->released_cap * 3) {
+        size_t cap = c->released_cap ? c->released_cap * 2 : 1024;
+        uint64_t *grown = mem_allocator(c->ctx, NULL, 0, cap * sizeof *grown);
+        memset(grown, 0, cap * sizeof *grown);
+        uint64_t *old = c->released;
+        size_t old_cap = c->released_cap;
+        c->released = grown;
+        c->released_cap = cap;
+        for (size_t i = 0; i < old_cap; i++)
+            if (old[i]) {
+                size_t j = released_home(c, (uint32_t)(old[i] >> 32));
+                while (grown[j])
+                    j = (j + 1) & (cap - 1);
+                grown[j] = old[i];
+            }
+        if (old)
+            mem_allocator(c->ctx, old, old_cap * sizeof *old, 0);
+    }
+    size_t mask = c->released_cap - 1, i = released_home(c, key);
+    while (c->released[i])
+        i = (i + 1) & mask;
+    c->released[i] = (uint64_t)key << 32 | start;
+    c->nreleased++;
+}
+
+/* Takes one statement released under `key` out of the table (Algorithm R, as hash.c). */
+static int released_take(checker *c, uint32_t key, uint32_t *start) {
+    if (c->nreleased == 0)
+        return 0;
+    size_t mask = c->released_cap - 1, i = released_home(c, key);
+    while (c->released[i] && (uint32_t)(c->released[i] >> 32) != key)
+        i = (i + 1) & mask;
+    if (c->released[i] == 0)
+        return 0;
+    *start = (uint32_t)c->released[i];
+    for (size_t j = (i + 1) & mask; c->released[j]; j = (j + 1) & mask) {
+        size_t home = released_home(c, (uint32_t)(c->released[j] >> 32));
+        int stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);
+        if (!stays) {
+            c->released[i] = c->released[j];
+            i = j;
+        }
+    }
+    c->released[i] = 0;
+    c->nreleased--;
+    return 1;
+}
+
+/* Checks the released statement at `start` again, silently and without emitting: its
+ * target comes back into the index and the model as it was, with its policy. */
+static void recheck(checker *c, uint32_t start) {
+    mmec_ctx *ctx = c->ctx;
+    size_t np = c->m->npolicies;
+    struct let_def *lets = c->lets;
+    int alarm = c->alarm, quiet = c->quiet;
+    target *stmt_new = c->stmt_new;
+    uint32_t stmt_hash = c->stmt_hash;
+    ctx->muted++;
+    c->nested++;
+    parse_statement_at(ctx, c, start);
+    c->nested--;
+    ctx->muted--;
+    c->m->npolicies = np;      /* emitted when the statement was first checked */
+    c->lets = lets;
+    c->alarm = alarm;
+    c->quiet = quiet;
+    c->stmt_new = stmt_new;
+    c->stmt_hash = stmt_hash;
+    c->rechecked = 1;
+}
+
+/* Every released statement under `key` checked again; 1 when there was one. */
+static int recheck_key(checker *c, uint32_t key) {
+    uint32_t start;
+    int any = 0;
+    while (released_take(c, key, &start)) {
+        recheck(c, start);
+        any = 1;
+    }
+    return any;
+}
+
+/* The target of `resource_id` and `dim`, whose hash (util_target_hash) is `h`. */
+static target *find_target_h(checker *c, const char *resource_id, const char *dim, uint32_t h) {
+    target_key k = {resource_id, dim};
+    target *t = hash_find(&c->index, h, same_target, &k);
+    if (t == NULL && c->nreleased && recheck_key(c, released_key(c, h)))
+        t = hash_find(&c->index, h, same_target, &k);
+    return t;
+}
+
 static target *find_target(checker *c, const char *resource_id, const char *dim) {
-    return hash_find(&c->index, util_target_hash(resource_id, dim), same_target,
-                     &(target_key){resource_id, dim});
+    return find_target_h(c, resource_id, dim, util_target_hash(resource_id, dim));
 }
 
 static target *new_target(checker *c, target_kind kind, const char *name, const char *variant,
@@ -1359,8 +1471,9 @@ static target *new_target(checker *c, target_kind kind, const char *name, const 
     return t;
 }
 
-/* Adds `t` to the model and the index, or puts it in the place of the target it replaces. */
-static void add_target(checker *c, target *t, target *replaces) {
+/* Adds `t` (whose hash is `h`) to the model and the index, or puts it in the place of the
+ * target it replaces. */
+static void add_target_h(checker *c, target *t, target *replaces, uint32_t h) {
     if (replaces) {
         for (size_t i = 0; i < c->m->ntargets; i++)
             if (c->m->targets[i] == replaces)
@@ -1372,8 +1485,12 @@ static void add_target(checker *c, target *t, target *replaces) {
                                  sizeof *slot);
         *slot = t;
     }
-    if (hash_add(&c->index, util_target_hash(t->resource_id, t->dimension), t) != 0)
+    if (hash_add(&c->index, h, t) != 0)
         mem_fail(c->ctx);
+}
+
+static void add_target(checker *c, target *t, target *replaces) {
+    add_target_h(c, t, replaces, util_target_hash(t->resource_id, t->dimension));
 }
 
 /* The variant `rid` already registered under the other dimension of an endpoint variant: an
@@ -1751,14 +1868,20 @@ static void check_oneline(checker *c, const ast_target *at) {
     memcpy(rid + n, "/variant/", 9), n += 9;
     memcpy(rid + n, vs, vn), n += vn;
     rid[n] = '\0';
-    target *t = find_target(c, rid, catalog_dimension_of(TARGET_VARIANT));
+    /* One hash of the target a line: for the lookup, the index and (streaming) the
+     * released targets. */
+    const char *dim = catalog_dimension_of(TARGET_VARIANT);
+    uint32_t h = util_target_hash(rid, dim);
+    target *t = find_target_h(c, rid, dim, h);
     if (t == NULL && c->serverless_seen && kind_clash(c, rid, TARGET_VARIANT, s->loc))
         return;
     if (t == NULL) {
         const char *variant = s->variant.s ? tokstr(c, &s->variant) : DEFAULT_VARIANT;
         t = new_target(c, TARGET_VARIANT, tokstr(c, &s->target), variant, s->loc);
         t->oneline_on = s->on_loc;
-        add_target(c, t, NULL);
+        add_target_h(c, t, NULL, h);
+        c->stmt_new = t;
+        c->stmt_hash = h;
     }
     int capacity = 0;
     if (s->settings) {
@@ -1835,8 +1958,13 @@ checker *check_begin(mmec_ctx *ctx) {
 
 void check_abort(mmec_ctx *ctx) {
     checker *c = ctx->checker;
-    if (c)
+    if (c) {
         hash_free(&c->index);
+        if (c->released)
+            mem_raw(ctx, c->released, c->released_cap * sizeof *c->released, 0);
+        c->released = NULL;
+        c->released_cap = c->nreleased = 0;
+    }
     ctx->checker = NULL;
 }
 
@@ -1860,10 +1988,18 @@ static void resolve_schedule(checker *c, sched_draft *d) {
             t = t ? t : found[k];
         }
     if (count == 0) {
-        const target *line = NULL;      /* another variant of NAME, made by one-liners */
-        for (size_t i = 0; i < c->m->ntargets && line == NULL; i++)
-            if (given(c->m->targets[i]->oneline_on) && strcmp(c->m->targets[i]->name, n) == 0)
-                line = c->m->targets[i];
+        /* Another variant of NAME, made by one-liners: the first in the file. A streaming
+         * compile checks its released statements again to have them all. */
+        for (size_t i = 0; i < c->released_cap; i++)
+            while (c->released[i] != 0)
+                recheck_key(c, (uint32_t)(c->released[i] >> 32));
+        const target *line = NULL;
+        for (size_t i = 0; i < c->m->ntargets; i++) {
+            const target *o = c->m->targets[i];
+            if (given(o->oneline_on) && strcmp(o->name, n) == 0 &&
+                (line == NULL || o->loc.start < line->loc.start))
+                line = o;
+        }
         if (line) {
             diag_error(ctx, "schedule-target", d->target_loc, "endpoint '%s' has no %s variant "
                        "in the file, and a schedule outside a block is for that one", n,
@@ -1890,7 +2026,7 @@ static void resolve_schedule(checker *c, sched_draft *d) {
     schedule_attach(ctx, c->m, &c->cap_schedules, t, d);
 }
 
-void check_target(checker *c, const ast_target *at) {
+static void check_statement(checker *c, const ast_target *at) {
     if (at->kind == AST_SCHEDULE) {
         sched_draft *d = mem_alloc(c->ctx, sizeof *d);
         if (schedule_build(c->ctx, at->schedule, d)) {
@@ -1914,12 +2050,62 @@ void check_target(checker *c, const ast_target *at) {
     }
 }
 
+/* A statement of a streaming compile: checked, its policies emitted, and its memory given
+ * back when it is a one-line policy that defined its own target (nothing else then points
+ * into what it allocated: the target leaves the index and the model for `released`). */
+static void stream_statement(checker *c, const ast_target *at) {
+    mmec_ctx *ctx = c->ctx;
+    model *m = c->m;
+    /* Room for one more target and one more policy, made before the mark: the arrays may
+     * not grow into memory the statement gives back. */
+    if (m->ntargets == c->cap_targets) {
+        mem_push(ctx, &m->targets, &m->ntargets, &c->cap_targets, sizeof *m->targets);
+        m->ntargets--;
+    }
+    if (m->npolicies == c->cap_policies) {
+        mem_push(ctx, &m->policies, &m->npolicies, &c->cap_policies, sizeof *m->policies);
+        m->npolicies--;
+    }
+    mem_point mark;
+    mem_mark(ctx, &mark);
+    open_value **opens = m->opens_tail;
+    size_t nt = m->ntargets;
+    c->stmt_new = NULL;
+    c->rechecked = 0;
+    check_statement(c, at);
+    int held = c->emit(ctx, c->emit_arg);
+    c->emitted += m->npolicies;
+    m->npolicies = 0;
+    target *t = c->stmt_new;
+    if (held || at->kind != AST_ONELINE || t == NULL || c->rechecked || m->opens_tail != opens ||
+        m->ntargets != nt + 1 || m->targets[nt] != t)
+        return;
+    hash_remove(&c->index, c->stmt_hash, same_item, t);
+    m->ntargets = nt;
+    released_add(c, released_key(c, c->stmt_hash), at->loc.start);
+    mem_release_to(ctx, &mark);
+}
+
+void check_target(checker *c, const ast_target *at) {
+    if (c->emit && !c->nested)
+        stream_statement(c, at);
+    else
+        check_statement(c, at);
+}
+
+void check_stream(checker *c, int (*emit)(mmec_ctx *, void *), void *arg, unsigned hash_bits) {
+    c->emit = emit;
+    c->emit_arg = arg;
+    c->released_mask = hash_bits >= 32 ? UINT32_MAX : (1u << hash_bits) - 1;
+}
+
 int check_end(checker *c) {
     mmec_ctx *ctx = c->ctx;
     for (sched_draft *d = c->pending; d; d = d->next)
         resolve_schedule(c, d);
+    size_t released = c->nreleased;
     check_abort(ctx);
-    if (ctx->errors == 0 && c->m->npolicies == 0 && c->m->ntargets == 0)
+    if (ctx->errors == 0 && c->m->npolicies + c->emitted == 0 && c->m->ntargets + released == 0)
         diag_warning(ctx, "empty", SPAN_NONE, "no scalable target or scaling policy in the file");
     return ctx->errors == c->errors_before ? 0 : 1;
 }

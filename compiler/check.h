@@ -26,6 +26,14 @@ const char *check_setting_place(const target *t);
 /* For a target only one-line policies define, a note at the `on` of its first line showing
  * that line with `setting` written where it goes; nothing for a block. */
 void check_note_setting(mmec_ctx *ctx, const target *t, const char *setting);
+/* Streams the compile: from now on, after each top-level statement, `emit(ctx, arg)` is
+ * called with the statement's checked policies in ctx->model.policies (then emptied; emit
+ * returns 1 when it holds on to one of them, and the statement is then kept), and a
+ * one-line policy that defined its own scalable target is released, its target kept in an
+ * index of 8 bytes (checked again from the source when a later statement names it). The
+ * model then holds the other targets only. `hash_bits` < 32 keeps fewer bits of the targets'
+ * hashes in that index (a test's collisions). */
+void check_stream(checker *c, int (*emit)(mmec_ctx *, void *), void *arg, unsigned hash_bits);
 /* Releases what a checker holds outside the arena, after an allocation failure unwound. */
 void check_abort(mmec_ctx *ctx);
 

@@ -29,6 +29,21 @@ struct checker {
     /* A serverless block was seen: only then can a new one-line target clash with one
      * (kind_clash), so the one-line hot path skips that lookup otherwise. */
     int serverless_seen;
+    /* Streaming (check_stream): after each top-level statement the new policies go to `emit`
+     * and a one-line statement that made its own target gives its memory back; the target
+     * stays in `released` as the hash of its resource id and dimension and the offset of the
+     * statement, which a later statement that names the target again checks once more
+     * (recheck) to have the target whole. 8 bytes a target, 16 MiB at 10^6. */
+    int (*emit)(mmec_ctx *ctx, void *arg);     /* 1: keep the statement's memory */
+    void *emit_arg;
+    size_t emitted;                /* policies handed to `emit` */
+    int nested;                    /* a released statement is being checked again */
+    target *stmt_new;              /* the target the one-line statement being checked made */
+    uint32_t stmt_hash;            /* its hash (util_target_hash) */
+    int rechecked;                 /* the statement being checked needed a released target */
+    uint64_t *released;            /* key << 32 | offset; 0: empty; outside the arena */
+    size_t released_cap, nreleased;
+    uint32_t released_mask;        /* of the hash kept as the key (tests: fewer bits) */
 };
 
 /* Defaults a block gives its policies. */

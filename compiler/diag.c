@@ -14,7 +14,9 @@
 static int lines_to(mmec_ctx *ctx, size_t off) {
     src_file *s = &ctx->src;
     if (s->line_starts == NULL) {
-        uint32_t *t = mem_alloc(ctx, 256 * sizeof *t);
+        /* In the arena's kept part (mem_keep): a streaming compile gives each statement's
+         * memory back after it, and the table outlives the statement. */
+        uint32_t *t = mem_keep(ctx, 256 * sizeof *t);
         if (t == NULL)
             return 0;
         /* A UTF-8 byte order mark is no character of the first line: columns count from
@@ -34,7 +36,7 @@ static int lines_to(mmec_ctx *ctx, size_t off) {
             break;
         }
         if (s->nlines == s->lines_cap) {
-            uint32_t *t = mem_alloc(ctx, 2 * s->lines_cap * sizeof *t);
+            uint32_t *t = mem_keep(ctx, 2 * s->lines_cap * sizeof *t);
             if (t == NULL)
                 return 0;
             memcpy(t, s->line_starts, s->nlines * sizeof *t);
@@ -103,7 +105,7 @@ static void deliver(mmec_ctx *ctx, mmec_diagnostic *d) {
 
 void diag_vreport(mmec_ctx *ctx, mmec_severity sev, const char *code, span loc,
                   const char *fmt, va_list ap) {
-    if (!admit(ctx, &sev, code))
+    if (ctx->muted || !admit(ctx, &sev, code))
         return;
     mmec_diagnostic d;
     memset(&d, 0, sizeof d);

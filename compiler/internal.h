@@ -32,6 +32,12 @@ typedef struct source {
     size_t nlines;            /* the line starts known so far */
     size_t lines_cap;
     size_t lines_scanned;     /* the bytes searched for line ends so far */
+    /* A file mapped read-only (a streaming compile, api.c) rather than read into the arena:
+     * `map_len` bytes from `text`, unmapped by mmec_free; the scanner gives the pages behind
+     * it back (api_source_behind), which a later read of the same bytes (a diagnostic's
+     * line, a duplicate's recheck) faults in again from the page cache. */
+    size_t map_len;
+    size_t dropped;           /* the bytes before this offset were given back */
 } src_file;
 
 struct ast_file;
@@ -40,6 +46,7 @@ struct mmec_ctx {
     mmec_config cfg;
     arena_block *blocks;       /* the arena: everything a compilation keeps */
     arena_block *scratch;      /* the syntax tree of the statement being checked */
+    arena_block *kept;         /* what outlives a statement a streaming compile releases */
     pcall_jmp *jmp;            /* the innermost protected call (protect.h), or NULL */
     int out_of_memory;         /* an allocation failed and was thrown, or failed in the arena */
     src_file src;
@@ -56,6 +63,10 @@ struct mmec_ctx {
     struct checker *checker;   /* the live checker, released when unwinding */
     const policy **alarms;     /* the step policies, whose alarms MMEC_FORMAT_ALARM emits, */
     size_t nalarms;            /* in source order (api.c, after a successful compile) */
+    int muted;                 /* diagnostics are neither counted nor delivered (a statement
+                                  checked again, check.c) */
+    int streaming;             /* a streaming compile runs: mem_keep keeps apart */
+    int streamed;              /* a streaming compile wrote the documents: none to emit */
     const char **hooks;        /* mmec_add_hook's paths (arena copies) */
     size_t nhooks, hooks_cap;
 };
@@ -91,6 +102,14 @@ void *mem_alloc(mmec_ctx *ctx, size_t size);
  * one statement's tree at a time. */
 void *mem_scratch(mmec_ctx *ctx, size_t size);
 void mem_scratch_reset(mmec_ctx *ctx);
+/* Allocation in an arena of the caller's (a list of blocks it frees with mem_free_in). */
+void *mem_alloc_in(mmec_ctx *ctx, arena_block **list, size_t size);
+void mem_free_in(mmec_ctx *ctx, arena_block **list);
+/* Frees every scratch block (a statement parsed inside another's check, parse.h). */
+void mem_scratch_free(mmec_ctx *ctx);
+/* Like mem_alloc, outside the part of the arena mem_release_to gives back (the diagnostics'
+ * line table, the scanner's buffers) while a streaming compile runs. Freed by mmec_free. */
+void *mem_keep(mmec_ctx *ctx, size_t size);
 /* A NUL-terminated arena copy of `len` bytes of `s`. */
 char *mem_strndup(mmec_ctx *ctx, const char *s, size_t len);
 char *mem_strdup(mmec_ctx *ctx, const char *s);
@@ -120,6 +139,16 @@ static inline pcall_jmp *mem_disarm(mmec_ctx *ctx) {
 static inline void mem_rearm(mmec_ctx *ctx, pcall_jmp *armed) { ctx->jmp = armed; }
 /* Releases the whole arena. */
 void mem_release(mmec_ctx *ctx);
+/* A point of the arena: mem_release_to frees everything mem_alloc handed out after
+ * mem_mark took it (the arena is a stack for this), so a streaming compile checks a
+ * statement, emits it and gives its memory back. Nothing allocated after the mark may be
+ * referenced afterwards. */
+typedef struct mem_point {
+    arena_block *head, *next;
+    size_t used;
+} mem_point;
+void mem_mark(mmec_ctx *ctx, mem_point *m);
+void mem_release_to(mmec_ctx *ctx, const mem_point *m);
 
 /* A growable array in the arena: `*items` holds `*n` elements of `size` bytes and `*cap`
  * capacity; grows it to hold one more and returns a pointer to the new (zeroed) slot. */
@@ -153,6 +182,14 @@ static inline span span_join(span a, span b) {
  * allocation failures unwinding to MMEC_EINTERNAL. Once per context, like a compile. */
 mmec_status api_run_tool(mmec_ctx *ctx, const char *name, const char *src, size_t len,
                          mmec_status (*fn)(mmec_ctx *, void *), void *arg);
+/* Gives back the pages of a mapped source (ctx->src.map_len) before `off`, less a margin for
+ * the statement being scanned; nothing for a source read into memory. */
+void api_source_behind(mmec_ctx *ctx, size_t off);
+/* mmec_compile_file_stream, keeping `hash_bits` of the targets' hashes in the index of the
+ * released targets (32; fewer in a test, to make them collide). */
+mmec_status api_compile_stream(mmec_ctx *ctx, const char *path, mmec_format format, int flags,
+                               mmec_write_fn write, void *user, size_t *count,
+                               unsigned hash_bits);
 /* Runs `fn` on a loaded context with allocation failures unwinding to MMEC_EINTERNAL. */
 mmec_status api_guard(mmec_ctx *ctx, mmec_status (*fn)(mmec_ctx *, void *), void *arg);
 

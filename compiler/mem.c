@@ -89,6 +89,10 @@ void *mem_alloc(mmec_ctx *ctx, size_t size) {
     return arena_alloc(ctx, &ctx->blocks, size);
 }
 
+void *mem_keep(mmec_ctx *ctx, size_t size) {
+    return arena_alloc(ctx, ctx->streaming ? &ctx->kept : &ctx->blocks, size);
+}
+
 void *mem_scratch(mmec_ctx *ctx, size_t size) {
     return arena_alloc(ctx, &ctx->scratch, size);
 }
@@ -115,6 +119,20 @@ void mem_scratch_reset(mmec_ctx *ctx) {
         free_blocks(ctx, b);
         ctx->scratch = NULL;
     }
+}
+
+void *mem_alloc_in(mmec_ctx *ctx, arena_block **list, size_t size) {
+    return arena_alloc(ctx, list, size);
+}
+
+void mem_free_in(mmec_ctx *ctx, arena_block **list) {
+    free_blocks(ctx, *list);
+    *list = NULL;
+}
+
+void mem_scratch_free(mmec_ctx *ctx) {
+    free_blocks(ctx, ctx->scratch);
+    ctx->scratch = NULL;
 }
 
 char *mem_strndup(mmec_ctx *ctx, const char *s, size_t len) {
@@ -188,9 +206,39 @@ void *mem_push(mmec_ctx *ctx, void *items, size_t *n, size_t *cap, size_t size) 
     return slot;
 }
 
+void mem_mark(mmec_ctx *ctx, mem_point *m) {
+    m->head = ctx->blocks;
+    m->next = m->head ? m->head->next : NULL;
+    m->used = m->head ? m->head->used : 0;
+}
+
+void mem_release_to(mmec_ctx *ctx, const mem_point *m) {
+    /* The blocks made since the mark stand before the marked head; the large one-offs made
+     * while the marked head was current stand between it and its old successor. */
+    arena_block *b = ctx->blocks;
+    while (b != m->head) {
+        arena_block *next = b->next;
+        mem_raw(ctx, b, sizeof(arena_block) + b->size, 0);
+        b = next;
+    }
+    ctx->blocks = m->head;
+    if (m->head == NULL)
+        return;
+    b = m->head->next;
+    while (b != m->next) {
+        arena_block *next = b->next;
+        mem_raw(ctx, b, sizeof(arena_block) + b->size, 0);
+        b = next;
+    }
+    m->head->next = m->next;
+    m->head->used = m->used;
+}
+
 void mem_release(mmec_ctx *ctx) {
     free_blocks(ctx, ctx->blocks);
     ctx->blocks = NULL;
     free_blocks(ctx, ctx->scratch);
     ctx->scratch = NULL;
+    free_blocks(ctx, ctx->kept);
+    ctx->kept = NULL;
 }

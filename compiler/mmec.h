@@ -784,6 +784,28 @@ MMEC_API mmec_status mmec_emit_stream(mmec_ctx *ctx, mmec_format format, size_t 
  * MMEC_REPORT_SVG afterwards without options.record, in memory independent of the trace's
  * length; the same chart as a recorded run's. */
 enum { MMEC_REPORT_PLOT = 4 };
+/* ---- Compiling and emitting in one pass, in bounded memory ----------------------------------
+ * Compiles the file `path` (as mmec_compile_file) and emits every document of `format`
+ * (MMEC_FORMAT_POLICY or MMEC_FORMAT_REQUEST) through `write`, in order, the bytes
+ * mmec_emit_stream would write after the compile with the same flags. With MMEC_EMIT_LINES in
+ * `flags`, one document is written indented and more than one as JSON Lines (compact), as
+ * the mmec command writes them. Each statement's policies are written as soon as they are
+ * checked, and a one-line policy that defines its own scalable target is then released:
+ * memory holds an index of the targets (8 bytes each), not the source (a large file is mapped
+ * and its pages given back behind the parser), the output or the policies. A source with
+ * hooks (mmec_add_hook, a `hook` statement) is compiled whole first, then emitted.
+ * Returns the compile's status (MMEC_EINPUT after reporting errors), MMEC_EIO when `write`
+ * refused, MMEC_EUSAGE for another format or a second compile. Documents may have been
+ * written before an error was found: a caller that promises all or nothing writes to a
+ * temporary file and keeps it only on MMEC_OK (as the mmec command does). `*count` (may be
+ * NULL) receives the number of documents written. Afterwards the context has no documents
+ * left to emit (mmec_emit_count is 0). */
+enum {
+    MMEC_EMIT_LINES = 2       /* mmec_compile_file_stream: JSON Lines when more than one */
+};
+MMEC_API mmec_status mmec_compile_file_stream(mmec_ctx *ctx, const char *path,
+                                              mmec_format format, int flags,
+                                              mmec_write_fn write, void *user, size_t *count);
 
 #ifdef __cplusplus
 }

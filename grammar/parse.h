@@ -21,6 +21,9 @@ typedef struct parse_state {
     int in_steps;
     int line_has_error;    /* a lexical error was reported on this line: no syntax error too */
     checker *chk;          /* NULL: keep the whole tree in ctx->ast */
+    size_t limit;          /* the end of the text scanned: the source's length */
+    int one, stop;         /* parse_statement_at: one statement, then accept */
+    arena_block *own;      /* parse_statement_at: the scanner's memory */
 } parse_state;
 
 /* The syntax tree's allocator: scratch memory released after each statement while a checker
@@ -35,6 +38,12 @@ static inline void *ast_alloc(parse_state *ps, size_t size) {
  * `hook` statements are always kept in ctx->ast. Returns 0 when the parse produced no error.
  * Allocation failures unwind through ctx->oom. */
 int parse_source(mmec_ctx *ctx, checker *chk);
+
+/* Parses the one top-level statement that starts at byte `start` of the context's source
+ * and hands it to the checker, as parse_source did when it read it there (a streaming
+ * compile checks a released statement again, check.c). Diagnostics are the caller's to mute.
+ * The scanner and the syntax tree of a parse in progress are kept aside meanwhile. */
+void parse_statement_at(mmec_ctx *ctx, checker *chk, uint32_t start);
 
 /* Releases a scanner left live by an allocation failure that unwound out of parse_source. */
 void parse_abort(mmec_ctx *ctx);

@@ -96,6 +96,7 @@ static void target_add(parse_state *ps, ast_target_kind kind, span loc, ast_tok 
     if (ps->chk) {
         check_target(ps->chk, t);
         mem_scratch_reset(ps->ctx);
+        ps->stop = ps->one;
         return;
     }
     *ps->file->tail = t;
@@ -252,7 +253,7 @@ typedef struct ast_words { ast_word *head, *tail; span loc; } ast_words;
 file
     : %empty
     | file NL
-    | file stmt NL
+    | file stmt NL                 { if (ps->stop) YYACCEPT; }
     | file error NL                { yyerrok; }
     ;
 
@@ -770,6 +771,7 @@ int parse_source(mmec_ctx *ctx, checker *chk) {
         mem_fail(ctx);
     ctx->scanner = scanner;
     ps.read_pos = ps.base;
+    ps.limit = len;
     ctx->scan_reads = 0;
     size_t before = ctx->errors;
     int rc = scale_parse(scanner, &ps);
@@ -777,6 +779,50 @@ int parse_source(mmec_ctx *ctx, checker *chk) {
     if (rc == 2)
         mem_fail(ctx);
     return rc == 0 && ctx->errors == before ? 0 : 1;
+}
+
+typedef struct one_parse {
+    yyscan_t scanner;
+    parse_state *ps;
+    int rc;
+} one_parse;
+
+static void run_one(void *ud) {
+    one_parse *o = ud;
+    o->rc = scale_parse(o->scanner, o->ps);
+}
+
+void parse_statement_at(mmec_ctx *ctx, checker *chk, uint32_t start) {
+    parse_state ps;
+    memset(&ps, 0, sizeof ps);
+    ps.ctx = ctx;
+    ps.chk = chk;
+    ps.file = ctx->ast;
+    ps.base = ps.pos = start;
+    ps.read_pos = start;
+    ps.limit = ctx->src.len;
+    ps.one = 1;
+    void *outer = ctx->scanner;
+    arena_block *scratch = ctx->scratch;
+    size_t reads = ctx->scan_reads;
+    ctx->scratch = NULL;
+    one_parse o = {NULL, &ps, 0};
+    if (scale_lex_init_extra(&ps, &o.scanner) != 0) {
+        mem_free_in(ctx, &ps.own);
+        ctx->scratch = scratch;
+        mem_fail(ctx);
+    }
+    /* The statement's own scanner and tree; a throw inside is caught here so that the outer
+     * parse's scanner and tree are put back before it goes on up. */
+    int thrown = mem_protect(ctx, run_one, &o);
+    scale_lex_destroy(o.scanner);
+    mem_free_in(ctx, &ps.own);
+    mem_scratch_free(ctx);
+    ctx->scratch = scratch;
+    ctx->scanner = outer;
+    ctx->scan_reads = reads;
+    if (thrown || o.rc == 2)
+        mem_fail(ctx);
 }
 
 void parse_abort(mmec_ctx *ctx) {

@@ -578,6 +578,42 @@ static int write_documents(const options *o, mmec_ctx *ctx, const emit_plan *p) 
     return rc;
 }
 
+/* `mmec -f policy|request [-o FILE|-] FILE`, all of the file's policies into one output:
+ * compiled and written in one pass (mmec_compile_file_stream), in memory for the index of
+ * its targets, with what phases 3 and 4 below say and write. Returns -1 without doing
+ * anything when the output cannot be opened (the two phases then say why, after the
+ * compile, as before). */
+static int compile_streaming(const options *o, const char *file, mmec_ctx *ctx,
+                             const emit_plan *p) {
+    static cli_out single;
+    char err[512];
+    if (cli_out_open(&single, p->out, err, sizeof err) != 0)
+        return -1;
+    size_t n = 0;
+    mmec_status st = mmec_compile_file_stream(ctx, file, p->fmt, MMEC_EMIT_LINES, write_out,
+                                              &single, &n);
+    cli_hook_done();
+    int rc = cli_exit_for(st);
+    if (mmec_error_count(ctx) != 0 || (st != MMEC_OK && st != MMEC_EIO)) {
+        /* the compile failed: what was written goes */
+        cli_print_count(o->quiet, mmec_error_count(ctx), mmec_warning_count(ctx));
+        cli_out_abort(&single, NULL, 0);
+        return rc;
+    }
+    if (st == MMEC_OK && n == 0) {
+        cli_print_count(o->quiet, 0, mmec_warning_count(ctx));
+        fprintf(stderr, "mmec: %s has no scaling policy to emit\n", file);
+        cli_out_abort(&single, NULL, 0);
+        return EXIT_INPUT;
+    }
+    cli_print_count(o->quiet, 0, mmec_warning_count(ctx));
+    if (cli_out_commit(&single, err, sizeof err) != 0) {
+        fprintf(stderr, "mmec: %s\n", err);
+        rc = EXIT_IO;
+    }
+    return rc;
+}
+
 /* `mmec [compile] FILE`: the output planned from the options (1), the source compiled (2), the
  * documents chosen (3), emitted and written (4). */
 static int cmd_compile(const options *o, const char *file) {
@@ -588,6 +624,12 @@ static int cmd_compile(const options *o, const char *file) {
     mmec_ctx *ctx = new_ctx(o, o->rep);
     if (ctx == NULL)
         return EXIT_INTERNAL;
+    if (o->format && (plan.fmt == MMEC_FORMAT_POLICY || plan.fmt == MMEC_FORMAT_REQUEST) &&
+        !plan.to_dir && !o->check && !o->into && !o->policy &&
+        (rc = compile_streaming(o, file, ctx, &plan)) >= 0) {
+        mmec_free(ctx);
+        return rc;
+    }
     rc = cli_exit_for(mmec_compile_file(ctx, file));
     cli_hook_done();
     if (rc != EXIT_OK)

@@ -99,6 +99,9 @@ const char *cli_opt_value(int argc, char **argv, int *i, const char *name, int *
 int cli_write_atomic(const char *path, const char *data, size_t len, char *err, size_t errlen);
 /* The temporary file being written now, or NULL (for a watchdog that must remove it). */
 const char *cli_pending_tmp(void);
+/* Ends the run as a failed one, with a message, when a mapped input is cut short by another
+ * program while it is read (SIGBUS). Once, at the start of main. */
+void cli_catch_bus(void);
 /* Non-zero when both paths exist and name the same file. */
 int cli_same_file(const char *a, const char *b);
 int cli_is_dir(const char *path);

@@ -62,6 +62,30 @@ static void on_stop(int sig) {
     raise(sig);
 }
 
+/* SIGBUS: a mapped input (a large source or import input is mapped, not read) was cut short
+ * by another program while mmec read it. The run ends as a failed one: the temporary file
+ * removed, standard output written in place cut back, one line said, exit 74 (EXIT_IO).
+ * Async-signal-safe only: unlink, ftruncate, write, _exit. */
+static void on_bus(int sig) {
+    (void)sig;
+    static const char msg[] = "mmec: an input file was cut short by another program while mmec "
+                              "read it; nothing was written\n";
+    if (pending_tmp[0] != '\0')
+        unlink(pending_tmp);
+    if (stdout_in_place)
+        (void)!ftruncate(STDOUT_FILENO, stdout_start);
+    (void)!write(STDERR_FILENO, msg, sizeof msg - 1);
+    _exit(EXIT_IO);
+}
+
+void cli_catch_bus(void) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_bus;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGBUS, &sa, NULL);
+}
+
 /* Blocks (or unblocks) the stop signals while pending_tmp changes, so that the handler never
  * reads a half-written name, nor removes a file already renamed over the target. */
 static void hold_stops(int hold, sigset_t *saved) {

@@ -654,6 +654,7 @@ static const char *option_value(int argc, char **argv, int *i, const char *arg, 
 }
 
 int main(int argc, char **argv) {
+    cli_catch_bus();
     if (argc > 1 && strcmp(argv[1], "simulate") == 0)
         return cli_simulate(argc - 1, argv + 1);
     /* A closed pipe is an I/O error reported as such, not a silent death. */

@@ -792,7 +792,9 @@ enum { MMEC_REPORT_PLOT = 4 };
  * the mmec command writes them. Each statement's policies are written as soon as they are
  * checked, and a one-line policy that defines its own scalable target is then released:
  * memory holds an index of the targets (8 bytes each), not the source (a large file is mapped
- * and its pages given back behind the parser), the output or the policies. A source with
+ * and its pages given back behind the parser: a file cut short by another program while it
+ * is compiled raises SIGBUS in the caller's process, which the mmec command turns into a
+ * failed run), the output or the policies. A source with
  * hooks (mmec_add_hook, a `hook` statement) is compiled whole first, then emitted.
  * Returns the compile's status (MMEC_EINPUT after reporting errors), MMEC_EIO when `write`
  * refused, MMEC_EUSAGE for another format or a second compile. Documents may have been

@@ -171,8 +171,8 @@ bench: all $(BENCH_BIN)
 # ---- What users would run instead: python + botocore, jsonnet, AWS CDK (docs/benchmarks.md) --
 # Never part of `make test`. Installs what is missing (jsonnet with apt-get as root; aws-cdk-lib
 # with npm into $(B)/peers/npm) and fails, saying why, when it cannot. PEERS_N and PEERS_CDK_N
-# set the corpus sizes (100,000 and 10,000), BENCH_RUNS the runs (best of 1: jsonnet takes
-# minutes).
+# set the corpus sizes (100,000 and 10,000), BENCH_RUNS the runs (best of 1 by default: on a
+# quiet machine jsonnet and the CDK synth with its validation take 25 to 30 s of CPU each).
 .PHONY: bench-peers
 bench-peers: all $(B)/bench/measure
 	@MMEC_BUILD=$(B) bash tests/bench/peers/run

@@ -1,30 +1,35 @@
-// What a user would write instead of mmec in Jsonnet: a function per kind of policy, called
-// once per policy (the bench's run writes those calls from the corpus, one a line, as a user
-// would write them), each returning the TargetTrackingScalingPolicyConfiguration mmec emits.
-// The file is one array of the policies, which jsonnet prints as one JSON document (its own
-// manifester; std.join of std.manifestJsonMinified texts, for JSON Lines, took over 10
-// minutes for 2,000 policies in jsonnet 0.18), keys in sorted order: the bench compares the
-// objects, not the bytes.
+// What a user would write instead of mmec in Jsonnet: a library function, policy(endpoint,
+// metric, target, scaleIn, scaleOut), that makes one policy's
+// TargetTrackingScalingPolicyConfiguration (the object mmec -f policy emits); the user's file
+// calls it once a policy, p.policy('ep-1', 'cpu', 60, '10m', '5m') (metric 'invocations':
+// target invocations per instance), in one array that jsonnet prints once (the bench writes
+// those calls from its corpus). Written for Debian's jsonnet 0.18, where only some of the
+// standard library is built into the interpreter (length, substr, parseJson, join,
+// splitLimit, ...) and the rest is Jsonnet code that costs some 0.2 M instructions a call:
+// std.parseInt (a fold over the characters) made this file ten times slower, so the number in
+// '10m' is read with std.parseJson.
 local unit = { s: 1, m: 60, h: 3600 };
-local seconds(t) = std.parseInt(std.substr(t, 0, std.length(t) - 1)) * unit[t[std.length(t) - 1]];
-local metric = { gpu: 'GPUUtilization', cpu: 'CPUUtilization', memory: 'MemoryUtilization' };
+local seconds(t) =
+  local n = std.length(t);
+  std.parseJson(std.substr(t, 0, n - 1)) * unit[t[n - 1]];
+local names = { gpu: 'GPUUtilization', cpu: 'CPUUtilization', memory: 'MemoryUtilization' };
 {
-  utilization(endpoint, word, value, in_, out):: {
-    TargetValue: value,
-    CustomizedMetricSpecification: {
-      MetricName: metric[word],
-      Namespace: '/aws/sagemaker/Endpoints',
-      Dimensions: [{ Name: 'EndpointName', Value: endpoint }, { Name: 'VariantName', Value: 'AllTraffic' }],
-      Statistic: 'Average',
-      Unit: 'Percent',
+  policy(endpoint, metric, target, scaleIn, scaleOut)::
+    if metric == 'invocations' then {
+      TargetValue: target,
+      PredefinedMetricSpecification: { PredefinedMetricType: 'SageMakerVariantInvocationsPerInstance' },
+      ScaleInCooldown: seconds(scaleIn),
+      ScaleOutCooldown: seconds(scaleOut),
+    } else {
+      TargetValue: target,
+      CustomizedMetricSpecification: {
+        MetricName: names[metric],
+        Namespace: '/aws/sagemaker/Endpoints',
+        Dimensions: [{ Name: 'EndpointName', Value: endpoint }, { Name: 'VariantName', Value: 'AllTraffic' }],
+        Statistic: 'Average',
+        Unit: 'Percent',
+      },
+      ScaleInCooldown: seconds(scaleIn),
+      ScaleOutCooldown: seconds(scaleOut),
     },
-    ScaleInCooldown: seconds(in_),
-    ScaleOutCooldown: seconds(out),
-  },
-  invocations(endpoint, value, in_, out):: {
-    TargetValue: value,
-    PredefinedMetricSpecification: { PredefinedMetricType: 'SageMakerVariantInvocationsPerInstance' },
-    ScaleInCooldown: seconds(in_),
-    ScaleOutCooldown: seconds(out),
-  },
 }

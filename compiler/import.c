@@ -1509,9 +1509,12 @@ static const jnode *child_named(const jnode *o, const char *key) {
 }
 
 /* Document `i` of `format` as the compiled child context emits it, read back into scratch
- * memory (released by the caller's mem_scratch_reset) with `r` as its reader. */
-static const jnode *emitted(importer *im, mmec_ctx *child, mmec_format format, size_t i,
-                            jreader *r) {
+ * memory (released by the caller's mem_scratch_reset) with `r` as its reader; NULL when
+ * there is nothing to compare: the emitter failed (and reported it), or it wrote exactly the
+ * bytes of `json` (mmec's own compact JSON Lines read back), which are then equal member by
+ * member without reading them. */
+static const jnode *emitted(importer *im, mmec_ctx *child, const jnode *json,
+                            mmec_format format, size_t i, jreader *r) {
     char *text;
     size_t len;
     mmec_status st = mmec_emit(child, format, i, MMEC_EMIT_COMPACT, &text, &len);
@@ -1519,6 +1522,12 @@ static const jnode *emitted(importer *im, mmec_ctx *child, mmec_format format, s
         mem_fail(im->ctx);
     if (st != MMEC_OK)      /* reported by the emitter: nothing to compare with */
         return NULL;
+    size_t n = len > 0 && text[len - 1] == '\n' ? len - 1 : len;      /* its line end */
+    if (n == (size_t)(json->loc.end - json->loc.start) &&
+        memcmp(text, im->text + json->loc.start, n) == 0) {
+        mmec_buffer_free(child, text);
+        return NULL;
+    }
     /* Copied to scratch memory, so an allocation failure from here on leaks nothing. */
     pcall_jmp *armed = mem_disarm(im->ctx);
     char *copy = mem_scratch(im->ctx, len + 1);
@@ -1569,7 +1578,7 @@ static void compare_members(importer *im, mmec_ctx *child, const jnode *json, si
                             mmec_format format, const char *const *keys, size_t nkeys,
                             const char *noun) {
     jreader r;
-    const jnode *got = emitted(im, child, format, index, &r);
+    const jnode *got = emitted(im, child, json, format, index, &r);
     for (size_t k = 0; got && k < nkeys; k++) {
         const jnode *want = child_named(json, keys[k]);
         const jnode *have = child_named(got, keys[k]);
@@ -1689,21 +1698,25 @@ static int load_inputs(mmec_ctx *ctx, importer *im, const import_arg *a) {
             return 0;
         }
     }
-    char *all = mem_alloc(ctx, total + 1);
+    /* One input is read where the caller holds it (a file's text may be as large as the
+     * limit); several are copied one after another. */
+    char *all = a->ninputs == 1 ? NULL : mem_alloc(ctx, total + 1);
     im->files = mem_alloc(ctx, (a->ninputs ? a->ninputs : 1) * sizeof *im->files);
     im->nfiles = a->ninputs;
     size_t at = 0;
     for (size_t k = 0; k < a->ninputs; k++) {
-        if (a->inputs[k].len)
+        if (all && a->inputs[k].len)
             memcpy(all + at, a->inputs[k].json, a->inputs[k].len);
         ifile *f = &im->files[k];
         f->src.name = mem_strdup(ctx, a->inputs[k].name ? a->inputs[k].name : "<string>");
-        f->src.text = all + at;
+        f->src.text = all ? all + at : a->inputs[k].json ? a->inputs[k].json : "";
         f->src.len = a->inputs[k].len;
         f->base = (uint32_t)at;
         at += a->inputs[k].len;
     }
-    all[at] = '\0';
+    if (all)
+        all[at] = '\0';
+    im->text = im->files[0].src.text;
     ctx->src = im->files[0].src;
     return 1;
 }

@@ -131,6 +131,7 @@ typedef struct importer {
     mmec_ctx **child;              /* the checking context while it lives, freed on unwinding */
     const jnode **dups;            /* duplicate keys reported */
     size_t ndups, cap_dups;
+    const char *text;              /* the inputs' text, where every span is an offset */
     ifile *files;                  /* the inputs, by base */
     size_t nfiles;
     int failed;                    /* an error was reported by the importer itself */

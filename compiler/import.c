@@ -102,12 +102,19 @@ static size_t put_utf8(char *o, unsigned cp) {
 /* A string at r->pos (the opening quote), decoded into the arena. */
 static const char *jstring(jreader *r, size_t *outlen) {
     size_t start = ++r->pos, end = start;
-    while (end < r->len && r->s[end] != '"') {
-        if ((unsigned char)r->s[end] < 0x20) {
+    const unsigned char *s = (const unsigned char *)r->s;
+    int escaped = 0;
+    while (end < r->len && s[end] != '"') {
+        if (s[end] < 0x20) {
             jfail(r, end, "a control character in a string must be escaped");
             return NULL;
         }
-        end += r->s[end] == '\\' ? 2 : 1;
+        if (s[end] == '\\') {
+            escaped = 1;
+            end += 2;
+        } else {
+            end++;
+        }
     }
     if (end >= r->len) {
         jfail(r, start - 1, "unterminated string");
@@ -115,6 +122,14 @@ static const char *jstring(jreader *r, size_t *outlen) {
     }
     char *o = jalloc(r, end - start + 1);   /* decoding never grows the text */
     size_t n = 0;
+    if (!escaped) {      /* most strings: the text as it is */
+        n = end - start;
+        memcpy(o, r->s + start, n);
+        o[n] = '\0';
+        r->pos = end + 1;
+        *outlen = n;
+        return o;
+    }
     for (size_t i = start; i < end; i++) {
         char c = r->s[i];
         if (c != '\\') {
@@ -292,6 +307,7 @@ void import_mark(importer *im, size_t start, span json) {
     g->json = json;
 }
 
+/* The words of the language, in strcmp order (bsearch). */
 static const char *const keywords[] = {
     "add", "aggregate", "async", "capacity", "component", "cooldown", "dimensions", "endpoint",
     "every", "for", "from", "hook", "in", "instance", "let", "math", "metric", "min-change",
@@ -320,6 +336,10 @@ int import_string(importer *im, const char *s, size_t n) {
     return 1;
 }
 
+static int cmp_word(const void *a, const void *b) {
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 /* A name as a bare word when the scanner reads it back as one, else as a string. */
 int import_name(importer *im, const char *s) {
     size_t n = strlen(s);
@@ -329,8 +349,9 @@ int import_name(importer *im, const char *s) {
         bare = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                c == '_' || c == '-' || (c == '.' && i + 1 < n && s[i + 1] != '.' && i > 0);
     }
-    for (size_t k = 0; bare && k < sizeof keywords / sizeof keywords[0]; k++)
-        bare = strcmp(s, keywords[k]) != 0;
+    if (bare && bsearch(&s, keywords, sizeof keywords / sizeof keywords[0], sizeof keywords[0],
+                        cmp_word) != NULL)
+        bare = 0;
     if (bare) {
         strbuf_put(im->out, s, n);
         return 1;
@@ -342,6 +363,12 @@ int import_name(importer *im, const char *s) {
  * enough (70, 0.7), an exponent otherwise (1e+300). */
 const char *import_number(importer *im, double v) {
     char buf[64];
+    if (v >= 1 && v < 1e15 && v == floor(v)) {      /* a whole number: its digits */
+        strbuf sb;
+        strbuf_init_fixed(&sb, buf, sizeof buf);
+        strbuf_int(&sb, (int64_t)v);
+        return mem_strndup(im->ctx, buf, sb.len);
+    }
     if (v >= 1e-6 && v < 1e15)
         for (int dec = 0; dec <= 17; dec++) {
             snprintf(buf, sizeof buf, "%.*f", dec, v);
@@ -366,7 +393,8 @@ void import_duration(importer *im, double secs) {
     static const struct { long long n; char u; } units[] = {{86400, 'd'}, {3600, 'h'}, {60, 'm'}, {1, 's'}};
     for (size_t i = 0; i < 4; i++)
         if (v >= units[i].n) {
-            strbuf_printf(im->out, "%lld%c", v / units[i].n, units[i].u);
+            strbuf_int(im->out, v / units[i].n);
+            strbuf_putc(im->out, units[i].u);
             v %= units[i].n;
         }
 }
@@ -387,7 +415,7 @@ const jnode *import_get(importer *im, const jnode *o, const char *key) {
         return NULL;
     const jnode *found = NULL;
     for (const jnode *c = o->child; c; c = c->next)
-        if (strcmp(c->key, key) == 0) {
+        if (c->key[0] == key[0] && strcmp(c->key, key) == 0) {
             if (found) {      /* the second is reported, once; the import fails */
                 if (!reported(im, c)) {
                     import_error(im, "json-duplicate-key", c->key_loc,
@@ -987,10 +1015,13 @@ static void write_metric(importer *im, entry *e, itarget *t, const jnode *pre, c
         import_mark(im, at, name->loc);
         *word = kw->word;
         at = im->out->len;
-        strbuf_printf(im->out, " %s", import_stat_word(stat->s));
+        strbuf_putc(im->out, ' ');
+        strbuf_puts(im->out, import_stat_word(stat->s));
         import_mark(im, at, stat->loc);
         at = im->out->len;
-        strbuf_printf(im->out, " %s%%", import_number(im, tv->num));
+        strbuf_putc(im->out, ' ');
+        strbuf_puts(im->out, import_number(im, tv->num));
+        strbuf_putc(im->out, '%');
         import_mark(im, at, tv->loc);
         return;
     }
@@ -1133,6 +1164,25 @@ const char *import_derived_name(importer *im, const itarget *t, const char *word
     return mem_printf(im->ctx, "%s-%s", t->name, metric);
 }
 
+/* Whether `name` is import_derived_name(t, word), without writing that out. */
+static int is_derived(const itarget *t, const char *word, const char *name) {
+    size_t n = strlen(t->name);
+    if (strncmp(name, t->name, n) != 0 || name[n] != '-')
+        return 0;
+    name += n + 1;
+    if (t->variant && strcmp(t->variant, DEFAULT_VARIANT) != 0) {
+        n = strlen(t->variant);
+        if (strncmp(name, t->variant, n) != 0 || name[n] != '-')
+            return 0;
+        name += n + 1;
+    }
+    size_t k = 0;
+    for (const char *w = word; *w && k < 100; w++, k++)
+        if (name[k] != ((unsigned char)*w >= 0x21 && (unsigned char)*w <= 0x7E ? *w : '-'))
+            return 0;
+    return name[k] == '\0';
+}
+
 /* The target and metric of a policy entry, resolved before anything is written. */
 typedef struct resolved {
     int ok;                        /* the entry is written */
@@ -1233,7 +1283,7 @@ static void write_policy(importer *im, entry *e, const resolved *r, int in_block
         strbuf_puts(im->out, " no scale-in");
         import_mark(im, at, dis->loc);
     }
-    if (e->name && strcmp(e->name->s, import_derived_name(im, t, word)) != 0) {
+    if (e->name && !is_derived(t, word, e->name->s)) {
         size_t at = im->out->len;
         strbuf_puts(im->out, " name ");
         if (!import_string(im, e->name->s, e->name->slen)) {
@@ -1446,6 +1496,24 @@ static int segment_order(const void *a, const void *b) {
     return x->end > y->end ? -1 : x->end < y->end;
 }
 
+/* Sorts the segments by segment_order, stably. They are written nearly in that order: a
+ * line's segment (or a statement's, or a dimensions list's) is marked after the segments of
+ * the tokens inside it, so each moves back past those only; an insertion sort does that in
+ * time linear in the segments (qsort cost 3% of an import of 10,000 policies). */
+static void sort_segments(segment *g, size_t n) {
+    for (size_t i = 1; i < n; i++) {
+        if (segment_order(&g[i - 1], &g[i]) <= 0)
+            continue;
+        segment x = g[i];
+        size_t k = i;
+        while (k > 0 && segment_order(&g[k - 1], &x) > 0) {
+            g[k] = g[k - 1];
+            k--;
+        }
+        g[k] = x;
+    }
+}
+
 /* The JSON span of generated offset `off`. Segments nest (a token's lies inside its line's),
  * so the walk back stops at the current line's at the latest. */
 static span json_of(const importer *im, size_t off) {
@@ -1638,8 +1706,7 @@ static mmec_status check_source(importer *im) {
     mmec_config cfg = im->ctx->cfg;
     cfg.on_diagnostic = forward;
     cfg.diagnostic_user = im;
-    if (im->nsegs > 1)
-        qsort(im->segs, im->nsegs, sizeof *im->segs, segment_order);
+    sort_segments(im->segs, im->nsegs);
     mmec_ctx *child = *im->child = mmec_new(&cfg);
     if (child == NULL)
         mem_fail(im->ctx);

@@ -31,6 +31,10 @@
  * its span made the context's source for the time of the report (its line table kept). */
 void import_report(importer *im, mmec_severity sev, const char *code, span loc,
                    const char *fmt, ...) {
+    if (im->trial) {      /* writing a policy early: it is written again in its turn */
+        im->trial_reported = 1;
+        return;
+    }
     va_list ap;
     va_start(ap, fmt);
     if (im->nfiles < 2 || loc.start == UINT32_MAX) {
@@ -50,9 +54,76 @@ void import_report(importer *im, mmec_severity sev, const char *code, span loc,
     va_end(ap);
 }
 
+/* ---- The documents' memory ----
+ *
+ * The trees of the documents, in blocks of their own: a document whose policies were all
+ * written as it was read (write_early) is released before the next one is read, so that an
+ * input of a hundred thousand requests holds one tree at a time. The blocks outlive a throw
+ * (import_arg holds them) and are freed when the import ends. */
+
+typedef struct jblock {
+    struct jblock *prev;
+    size_t size, used;
+    max_align_t data[];
+} jblock;
+
+#define JBLOCK_SIZE ((size_t)64 * 1024)
+
+typedef struct doc_mark {
+    jblock *b;
+    size_t used;
+} doc_mark;
+
+static void *doc_alloc(importer *im, size_t n) {
+    n = (n + 7) / 8 * 8;
+    jblock *b = *im->doc_mem;
+    if (b == NULL || b->size - b->used < n) {
+        size_t cap = n > JBLOCK_SIZE ? n : JBLOCK_SIZE;
+        jblock *nb = mem_raw(im->ctx, NULL, 0, sizeof *nb + cap);
+        if (nb == NULL)
+            mem_fail(im->ctx);
+        nb->prev = b;
+        nb->size = cap;
+        nb->used = 0;
+        *im->doc_mem = b = nb;
+    }
+    void *p = (char *)b->data + b->used;
+    b->used += n;
+    memset(p, 0, n);
+    return p;
+}
+
+static doc_mark doc_mark_of(const importer *im) {
+    jblock *b = *im->doc_mem;
+    return (doc_mark){b, b ? b->used : 0};
+}
+
+/* Frees what was allocated since mark `m`. */
+static void doc_release(importer *im, doc_mark m) {
+    jblock *b = *im->doc_mem;
+    while (b != m.b) {
+        jblock *prev = b->prev;
+        mem_raw(im->ctx, b, sizeof *b + b->size, 0);
+        b = prev;
+    }
+    *im->doc_mem = b;
+    if (b)
+        b->used = m.used;
+}
+
+static void doc_free(mmec_ctx *ctx, jblock *b) {
+    while (b) {
+        jblock *prev = b->prev;
+        mem_raw(ctx, b, sizeof *b + b->size, 0);
+        b = prev;
+    }
+}
+
 /* ---- The located JSON reader ---- */
 
 static void *jalloc(jreader *r, size_t n) {
+    if (r->doc)
+        return doc_alloc(r->im, n);
     return r->scratch ? mem_scratch(r->ctx, n) : mem_alloc(r->ctx, n);
 }
 
@@ -417,6 +488,10 @@ const jnode *import_get(importer *im, const jnode *o, const char *key) {
     for (const jnode *c = o->child; c; c = c->next)
         if (c->key[0] == key[0] && strcmp(c->key, key) == 0) {
             if (found) {      /* the second is reported, once; the import fails */
+                if (im->trial) {
+                    im->trial_reported = 1;
+                    return found;
+                }
                 if (!reported(im, c)) {
                     import_error(im, "json-duplicate-key", c->key_loc,
                                "\"%s\" is given twice in this object", key);
@@ -493,8 +568,11 @@ itarget *import_target_of(importer *im, const char *rid, const char *dim, span l
     itarget t;
     memset(&t, 0, sizeof t);
     t.loc = loc;
-    t.resource_id = rid;
-    t.dimension = dim;
+    /* Copied: the document that names the target may be released (doc_release). */
+    t.resource_id = mem_strdup(im->ctx, rid);
+    t.dimension = mem_strdup(im->ctx, dim);
+    rid = t.resource_id;
+    dim = t.dimension;
     const char *slash;
     if (strncmp(rid, "endpoint/", 9) == 0 && (slash = strstr(rid + 9, "/variant/")) != NULL &&
         slash > rid + 9 && slash[9] != '\0' && strchr(slash + 9, '/') == NULL) {
@@ -1226,21 +1304,10 @@ static int resolve(importer *im, entry *e, resolved *r) {
     return e->t != NULL;
 }
 
-/* One policy: `scale ...` on one line, or inside its target's block. */
-static void write_policy(importer *im, entry *e, const resolved *r, int in_block) {
+/* A policy's statement after `scale NAME [variant V]` (or `    scale` in a block): its model,
+ * metric (`ret`: the returning query of metric math), cooldowns, `no scale-in` and name. */
+static void write_policy_rest(importer *im, entry *e, const resolved *r, const jnode *ret) {
     itarget *t = e->t;
-    const jnode *ret = r->metrics ? import_write_lets(im, t, r->metrics) : NULL;
-    if (r->metrics && ret == NULL)
-        return;
-    size_t line = im->out->len;
-    strbuf_puts(im->out, in_block ? "    scale" : "scale ");
-    if (!in_block) {
-        import_name(im, t->name);
-        if (t->variant && strcmp(t->variant, DEFAULT_VARIANT) != 0) {
-            strbuf_puts(im->out, " variant ");
-            import_name(im, t->variant);
-        }
-    }
     if (r->model) {
         size_t at = im->out->len;
         strbuf_puts(im->out, " model ");
@@ -1293,9 +1360,101 @@ static void write_policy(importer *im, entry *e, const resolved *r, int in_block
         }
         import_mark(im, at, e->name->loc);
     }
+}
+
+/* One policy: `scale ...` on one line, or inside its target's block. */
+static void write_policy(importer *im, entry *e, const resolved *r, int in_block) {
+    itarget *t = e->t;
+    const jnode *ret = r->metrics ? import_write_lets(im, t, r->metrics) : NULL;
+    if (r->metrics && ret == NULL)
+        return;
+    size_t line = im->out->len;
+    strbuf_puts(im->out, in_block ? "    scale" : "scale ");
+    if (!in_block) {
+        import_name(im, t->name);
+        if (t->variant && strcmp(t->variant, DEFAULT_VARIANT) != 0) {
+            strbuf_puts(im->out, " variant ");
+            import_name(im, t->variant);
+        }
+    }
+    if (e->lazy) {      /* written when its document was read */
+        size_t base = im->out->len;
+        strbuf_put(im->out, e->line, e->line_len);
+        for (size_t k = 0; k < e->nline_segs; k++) {
+            segment *g = mem_push(im->ctx, &im->segs, &im->nsegs, &im->cap_segs, sizeof *g);
+            *g = e->line_segs[k];
+            g->start += (uint32_t)base;
+            g->end += (uint32_t)base;
+        }
+    } else {
+        write_policy_rest(im, e, r, ret);
+    }
     strbuf_puts(im->out, "\n");
     import_mark(im, line, e->loc);
     e->order = im->npolicies++;
+}
+
+static const jnode *child_named(const jnode *o, const char *key);
+
+/* A copy of string node `v` (PolicyName, PolicyARN) outside its document's tree. */
+static const jnode *keep_node(importer *im, const jnode *v, const char *key) {
+    if (v == NULL)
+        return NULL;
+    jnode *c = mem_alloc(im->ctx, sizeof *c);
+    *c = *v;
+    c->key = key;
+    c->child = c->next = NULL;
+    c->s = v->s ? mem_strndup(im->ctx, v->s, v->slen) : NULL;
+    return c;
+}
+
+/* A target-tracking policy of a request (most of a large input) written as its document is
+ * read: resolved and written as write_source would, but into line_out, its diagnostics held
+ * back. When it reports nothing (resolve and the writing depend on its document and its
+ * target's name alone), the text and its segments are kept and the entry no longer needs its
+ * tree; else it is left to resolve and write_source, which report in their usual order.
+ * Left to them: configurations that name no target (their target is made when resolved),
+ * metric math (`let` lines are the block's), the asynchronous metrics (an `async` block's
+ * `backlog` depends on the target's other policies), describe output's Alarms, templates. */
+static void write_early(importer *im, entry *e) {
+    if (e->kind != E_POLICY || e->step || e->t == NULL || e->cfg == NULL || e->alarm_refs ||
+        e->logical_id)
+        return;
+    const jnode *cus = child_named(e->cfg, "CustomizedMetricSpecification");
+    if (cus && child_named(cus, "Metrics"))
+        return;
+    int failed = im->failed;
+    size_t nsegs = im->nsegs;
+    strbuf *out = im->out;
+    resolved r;
+    im->trial = 1;
+    im->trial_reported = 0;
+    int ok = resolve(im, e, &r) && !import_uses_async(im, e) && !im->trial_reported;
+    if (ok) {
+        strbuf_reset(im->line_out);
+        im->out = im->line_out;
+        write_policy_rest(im, e, &r, NULL);
+        im->out = out;
+        ok = !im->trial_reported;
+    }
+    im->trial = 0;
+    im->failed = failed;
+    if (!ok) {
+        im->nsegs = nsegs;
+        return;
+    }
+    e->line_len = im->line_out->len;
+    e->line = mem_strndup(im->ctx, im->line_out->data ? im->line_out->data : "", e->line_len);
+    e->nline_segs = im->nsegs - nsegs;
+    e->line_segs = mem_alloc(im->ctx, (e->nline_segs ? e->nline_segs : 1) * sizeof *e->line_segs);
+    if (e->nline_segs)
+        memcpy(e->line_segs, im->segs + nsegs, e->nline_segs * sizeof *e->line_segs);
+    im->nsegs = nsegs;
+    e->lazy = 1;
+    e->cfg_loc = e->cfg->loc;
+    e->cfg = NULL;
+    e->name = keep_node(im, e->name, "PolicyName");
+    e->arn = keep_node(im, e->arn, "PolicyARN");
 }
 
 static int needs_block(const itarget *t) {
@@ -1581,8 +1740,8 @@ static const jnode *child_named(const jnode *o, const char *key) {
  * there is nothing to compare: the emitter failed (and reported it), or it wrote exactly the
  * bytes of `json` (mmec's own compact JSON Lines read back), which are then equal member by
  * member without reading them. */
-static const jnode *emitted(importer *im, mmec_ctx *child, const jnode *json,
-                            mmec_format format, size_t i, jreader *r) {
+static const jnode *emitted(importer *im, mmec_ctx *child, span json, mmec_format format,
+                            size_t i, jreader *r) {
     char *text;
     size_t len;
     mmec_status st = mmec_emit(child, format, i, MMEC_EMIT_COMPACT, &text, &len);
@@ -1591,8 +1750,7 @@ static const jnode *emitted(importer *im, mmec_ctx *child, const jnode *json,
     if (st != MMEC_OK)      /* reported by the emitter: nothing to compare with */
         return NULL;
     size_t n = len > 0 && text[len - 1] == '\n' ? len - 1 : len;      /* its line end */
-    if (n == (size_t)(json->loc.end - json->loc.start) &&
-        memcmp(text, im->text + json->loc.start, n) == 0) {
+    if (n == (size_t)(json.end - json.start) && memcmp(text, im->text + json.start, n) == 0) {
         mmec_buffer_free(child, text);
         return NULL;
     }
@@ -1605,7 +1763,7 @@ static const jnode *emitted(importer *im, mmec_ctx *child, const jnode *json,
     mmec_buffer_free(child, text);
     if (copy == NULL)
         mem_fail(im->ctx);
-    *r = (jreader){im->ctx, copy, len, 0, 0, 0, 1, NULL};
+    *r = (jreader){im->ctx, copy, len, 0, 0, 0, 1, NULL, 0};
     return jvalue(r, 0);
 }
 
@@ -1640,13 +1798,20 @@ static int same_steps(const jnode *a, const jnode *b) {
     return na == nb;
 }
 
-/* Compares document `index` of `format` as compiled with `json`, the JSON it came from,
- * member by member over `keys`; `noun` names it in the warnings. */
-static void compare_members(importer *im, mmec_ctx *child, const jnode *json, size_t index,
-                            mmec_format format, const char *const *keys, size_t nkeys,
-                            const char *noun) {
-    jreader r;
-    const jnode *got = emitted(im, child, json, format, index, &r);
+/* Compares document `index` of `format` as compiled with `json`, the JSON it came from
+ * (NULL: the tree of `loc` was released, and is read again into scratch memory), member by
+ * member over `keys`; `noun` names it in the warnings. */
+static void compare_members(importer *im, mmec_ctx *child, const jnode *json, span loc,
+                            size_t index, mmec_format format, const char *const *keys,
+                            size_t nkeys, const char *noun) {
+    jreader r, again;
+    const jnode *got = emitted(im, child, json ? json->loc : loc, format, index, &r);
+    if (got && json == NULL) {
+        again = (jreader){im->ctx, im->text, loc.end, loc.start, 0, 0, 1, NULL, 0};
+        json = jvalue(&again, 0);
+        if (json == NULL)
+            mem_fail(im->ctx);      /* it was read once: only memory can fail */
+    }
     for (size_t k = 0; got && k < nkeys; k++) {
         const jnode *want = child_named(json, keys[k]);
         const jnode *have = child_named(got, keys[k]);
@@ -1675,11 +1840,11 @@ static void compare(importer *im, mmec_ctx *child, const entry *e) {
                                             "MinAdjustmentMagnitude", "Cooldown",
                                             "MetricAggregationType"};
     if (e->step)
-        compare_members(im, child, e->cfg, e->order, MMEC_FORMAT_POLICY, step_keys,
+        compare_members(im, child, e->cfg, SPAN_NONE, e->order, MMEC_FORMAT_POLICY, step_keys,
                         sizeof step_keys / sizeof step_keys[0], "step policy");
     else
-        compare_members(im, child, e->cfg, e->order, MMEC_FORMAT_POLICY, known_keys,
-                        sizeof known_keys / sizeof known_keys[0], "policy");
+        compare_members(im, child, e->cfg, e->cfg_loc, e->order, MMEC_FORMAT_POLICY,
+                        known_keys, sizeof known_keys / sizeof known_keys[0], "policy");
 }
 
 /* A step policy's alarm: the members the language writes (its name was compared when it was
@@ -1689,7 +1854,7 @@ static void compare_alarm(importer *im, mmec_ctx *child, const entry *e, mmec_fo
                                        "ExtendedStatistic", "Dimensions", "Period", "Unit",
                                        "EvaluationPeriods", "DatapointsToAlarm", "Threshold",
                                        "ComparisonOperator", "TreatMissingData", "Metrics"};
-    compare_members(im, child, e->alarm->o, e->alarm_order, format, keys,
+    compare_members(im, child, e->alarm->o, SPAN_NONE, e->alarm_order, format, keys,
                     sizeof keys / sizeof keys[0], "alarm");
 }
 
@@ -1698,7 +1863,7 @@ static void compare_alarm(importer *im, mmec_ctx *child, const entry *e, mmec_fo
 static void compare_schedule(importer *im, mmec_ctx *child, const entry *e) {
     static const char *const keys[] = {"ScheduledActionName", "Schedule", "Timezone",
                                        "ScalableTargetAction"};
-    compare_members(im, child, e->cfg, e->order, MMEC_FORMAT_SCHEDULE, keys,
+    compare_members(im, child, e->cfg, SPAN_NONE, e->order, MMEC_FORMAT_SCHEDULE, keys,
                     sizeof keys / sizeof keys[0], "scheduled action");
 }
 
@@ -1719,7 +1884,8 @@ static mmec_status check_source(importer *im) {
         mem_fail(im->ctx);
     if (st == MMEC_OK && mmec_policy_count(child) == im->npolicies)
         for (size_t i = 0; i < im->nentries; i++)
-            if (im->entries[i].kind == E_POLICY && im->entries[i].t && im->entries[i].cfg &&
+            if (im->entries[i].kind == E_POLICY && im->entries[i].t &&
+                (im->entries[i].cfg || im->entries[i].lazy) &&
                 (!im->entries[i].step || im->entries[i].written_step))
                 compare(im, child, &im->entries[i]);
     mmec_format alarms = mmec_format_from_name("alarm");
@@ -1744,6 +1910,8 @@ typedef struct import_arg {
     size_t ninputs;
     const char *target;
     strbuf out;
+    strbuf line_out;
+    jblock *doc_mem;
     hash_table index;
     mmec_ctx *child;
     mmec_status st;
@@ -1794,14 +1962,26 @@ static int read_input(importer *im, size_t k) {
     /* A YAML template (yaml_import.c): by its name's extension, or by its first character. */
     if (yaml_is_yaml(f->src.name, f->src.text, f->src.len))
         return yaml_read(im, f->base, f->src.len, read_document);
-    jreader r = {im->ctx, f->src.text - f->base, f->base + f->src.len, f->base, 1, 0, 0, im};
+    jreader r = {im->ctx, f->src.text - f->base, f->base + f->src.len, f->base, 1, 0, 0, im, 1};
     if (f->src.len >= 3 && memcmp(f->src.text, "\xEF\xBB\xBF", 3) == 0)
         r.pos += 3;
     size_t docs = 0;
     for (jskip(&r); r.pos < r.len && !r.failed; jskip(&r), docs++) {
+        doc_mark m = doc_mark_of(im);
+        size_t e0 = im->nentries, a0 = im->nalarms, d0 = im->ndups;
         const jnode *v = jvalue(&r, 0);
-        if (v)
-            read_document(im, v);
+        if (v == NULL)
+            continue;
+        read_document(im, v);
+        /* Its tree is released when nothing made of it points into it. */
+        int release = !im->cfn && im->nalarms == a0 && im->ndups == d0;
+        for (size_t i = e0; i < im->nentries; i++) {
+            entry *e = &im->entries[i];
+            write_early(im, e);
+            release &= e->kind == E_TARGET || e->kind == E_COMMENT || e->lazy;
+        }
+        if (release)
+            doc_release(im, m);
     }
     if (r.failed)
         return 0;
@@ -1828,6 +2008,8 @@ static mmec_status import_source(mmec_ctx *ctx, import_arg *a) {
     im.default_target = a->target ? a->target : DEFAULT_TARGET;
     im.child = &a->child;
     im.out = &a->out;
+    im.line_out = &a->line_out;
+    im.doc_mem = &a->doc_mem;
     im.index = &a->index;
     im.for_diff = (a->flags & IMPORT_FOR_DIFF) != 0;
     if (!load_inputs(ctx, &im, a))
@@ -1843,7 +2025,7 @@ static mmec_status import_source(mmec_ctx *ctx, import_arg *a) {
         entry *e = &im.entries[i];
         if (e->kind != E_POLICY)
             continue;
-        if (!resolve(&im, e, &res[i]))
+        if (!e->lazy && !resolve(&im, e, &res[i]))
             continue;
         res[i].ok = 1;
         size_t *slot = mem_push(ctx, &e->t->policies, &e->t->npolicies, &e->t->cap_policies,
@@ -1852,8 +2034,8 @@ static mmec_status import_source(mmec_ctx *ctx, import_arg *a) {
     }
     /* An endpoint variant whose policies use the asynchronous metrics is an `async` block. */
     for (size_t i = 0; i < im.nentries; i++)
-        if (res[i].ok && im.entries[i].t->kind == TARGET_VARIANT && !im.entries[i].t->is_async &&
-            import_uses_async(&im, &im.entries[i]))
+        if (res[i].ok && !im.entries[i].lazy && im.entries[i].t->kind == TARGET_VARIANT &&
+            !im.entries[i].t->is_async && import_uses_async(&im, &im.entries[i]))
             im.entries[i].t->is_async = 1;
     strbuf_puts(im.out, "# Imported from ");
     strbuf_puts(im.out, input_names(&im));
@@ -1884,8 +2066,9 @@ mmec_status import_run(mmec_ctx *ctx, const mmec_import_input *inputs, size_t n,
     if (ctx->compiled || n == 0 || inputs == NULL)
         return MMEC_EUSAGE;
     ctx->compiled = 1;
-    import_arg a = {ctx, inputs, n, target_name, {0}, {0}, NULL, MMEC_OK, flags};
+    import_arg a = {ctx, inputs, n, target_name, {0}, {0}, NULL, {0}, NULL, MMEC_OK, flags};
     mem_strbuf(ctx, &a.out);
+    mem_strbuf(ctx, &a.line_out);
     hash_init(&a.index, mem_allocator, ctx);
     if (mem_protect(ctx, import_fn, &a) != 0) {
         mmec_free(a.child);
@@ -1901,6 +2084,8 @@ mmec_status import_run(mmec_ctx *ctx, const mmec_import_input *inputs, size_t n,
         }
     }
     strbuf_free(&a.out);
+    strbuf_free(&a.line_out);
+    doc_free(ctx, a.doc_mem);
     hash_free(&a.index);
     return a.st;
 }

@@ -36,6 +36,8 @@ typedef struct jreader {
     int failed;
     int scratch;               /* nodes in scratch memory, released after each comparison */
     struct importer *im;       /* reading an input: errors are located in its file */
+    int doc;                   /* nodes in the importer's document memory (import.c: a
+                                  document's tree is released once its policies are written) */
 } jreader;
 
 /* ---- The import ---- */
@@ -64,6 +66,12 @@ typedef struct itarget {
     size_t nlets, cap_lets, cap_let_defs;
 } itarget;
 
+/* A stretch of the generated source and the JSON it came from. */
+typedef struct segment {
+    uint32_t start, end;
+    span json;
+} segment;
+
 typedef enum entry_kind { E_POLICY, E_TARGET, E_COMMENT, E_SCHEDULE } entry_kind;
 
 struct ialarm;
@@ -86,6 +94,15 @@ typedef struct entry {
     struct ialarm *alarm;          /* the alarm that invokes it */
     size_t alarm_order;            /* its index among the compiled alarms */
     int written_step;              /* written as `step` or `scale from zero` */
+    /* A target-tracking policy written as its document was read (most of a large input):
+     * its statement after the target's name, with the segments of that text (offsets from
+     * its start), so that the document's tree could be released. */
+    int lazy;
+    span cfg_loc;                  /* the configuration, read again to compare it */
+    const char *line;
+    size_t line_len;
+    segment *line_segs;
+    size_t nline_segs;
 } entry;
 
 /* A CloudWatch alarm: an item of describe-alarms' MetricAlarms, a PutMetricAlarm request or
@@ -96,12 +113,6 @@ typedef struct ialarm {
     const char *logical_id;        /* the template's resource name, or NULL */
     entry *policy;                 /* the step policy it invokes, once matched */
 } ialarm;
-
-/* A stretch of the generated source and the JSON it came from. */
-typedef struct segment {
-    uint32_t start, end;
-    span json;
-} segment;
 
 /* One input file: its text lies in the importer's one buffer at `base`, so that a span of any
  * file is an offset into that buffer; a diagnostic is located in its own file. */
@@ -137,6 +148,11 @@ typedef struct importer {
     int failed;                    /* an error was reported by the importer itself */
     int for_diff;                  /* IMPORT_FOR_DIFF: reading what is deployed (diff.c) */
     int saw_alarms;                /* the inputs hold CloudWatch alarms */
+    /* Writing a policy as its document is read: diagnostics are not reported but noted
+     * (trial_reported), and the policy is then left to be written in the usual order. */
+    int trial, trial_reported;
+    struct jblock **doc_mem;       /* the documents' trees (in the caller's frame, like out) */
+    strbuf *line_out;              /* where a policy's statement is written as it is read */
 } importer;
 
 /* mmec_import_inputs with flags. IMPORT_FOR_DIFF (mmec diff reads describe-* output of a whole

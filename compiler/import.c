@@ -6,11 +6,14 @@
  * compile to the same JSON, and compiles them in a second context: every finding of the
  * checker is reported against the JSON that produced the offending token. A small JSON reader
  * of its own keeps each value's byte span, which cJSON does not. */
+#define _DEFAULT_SOURCE      /* madvise's MADV_DONTNEED */
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "catalog.h"
 #include "emit.h"
@@ -117,6 +120,24 @@ static void doc_free(mmec_ctx *ctx, jblock *b) {
         mem_raw(ctx, b, sizeof *b + b->size, 0);
         b = prev;
     }
+}
+
+/* The pages of a mapped input (mmec_import_mapped) wholly below offset `upto` of the text
+ * where spans point, read already, are given back to the system, a megabyte at least at a
+ * time; they come back from the file if they are read again (a diagnostic's line, the
+ * comparison after compiling). Only one input is read in place: several were copied. */
+static void drop_read(importer *im, size_t upto) {
+    if (!im->mapped || im->nfiles != 1 || upto < im->dropped + ((size_t)1 << 20))
+        return;
+    long page = sysconf(_SC_PAGESIZE);
+    if (page <= 0)
+        return;
+    uintptr_t from = (uintptr_t)im->text + im->dropped, to = (uintptr_t)im->text + upto;
+    from = (from + (uintptr_t)page - 1) / (uintptr_t)page * (uintptr_t)page;
+    to = to / (uintptr_t)page * (uintptr_t)page;
+    if (to > from)
+        (void)madvise((void *)from, to - from, MADV_DONTNEED);      /* a hint: may fail */
+    im->dropped = upto;
 }
 
 /* ---- The located JSON reader ---- */
@@ -1882,12 +1903,15 @@ static mmec_status check_source(importer *im) {
     mem_rearm(im->ctx, armed);
     if (st == MMEC_EINTERNAL || im->ctx->out_of_memory)
         mem_fail(im->ctx);
+    im->dropped = 0;      /* the comparisons read the configurations again, in order */
     if (st == MMEC_OK && mmec_policy_count(child) == im->npolicies)
         for (size_t i = 0; i < im->nentries; i++)
             if (im->entries[i].kind == E_POLICY && im->entries[i].t &&
                 (im->entries[i].cfg || im->entries[i].lazy) &&
-                (!im->entries[i].step || im->entries[i].written_step))
+                (!im->entries[i].step || im->entries[i].written_step)) {
                 compare(im, child, &im->entries[i]);
+                drop_read(im, im->entries[i].lazy ? im->entries[i].cfg_loc.end : 0);
+            }
     mmec_format alarms = mmec_format_from_name("alarm");
     if (st == MMEC_OK && alarms != MMEC_FORMAT_COUNT &&
         mmec_emit_count(child, alarms) == im->nalarms_written)
@@ -1982,6 +2006,7 @@ static int read_input(importer *im, size_t k) {
         }
         if (release)
             doc_release(im, m);
+        drop_read(im, r.pos);
     }
     if (r.failed)
         return 0;
@@ -2012,6 +2037,7 @@ static mmec_status import_source(mmec_ctx *ctx, import_arg *a) {
     im.doc_mem = &a->doc_mem;
     im.index = &a->index;
     im.for_diff = (a->flags & IMPORT_FOR_DIFF) != 0;
+    im.mapped = (a->flags & IMPORT_MAPPED) != 0;
     if (!load_inputs(ctx, &im, a))
         return MMEC_EINPUT;
     int ok = 1;
@@ -2057,6 +2083,11 @@ static void import_fn(void *ud) {
 mmec_status mmec_import_inputs(mmec_ctx *ctx, const mmec_import_input *inputs, size_t n,
                                const char *target_name, char **out, size_t *outlen) {
     return import_run(ctx, inputs, n, target_name, 0, out, outlen);
+}
+
+mmec_status mmec_import_mapped(mmec_ctx *ctx, const mmec_import_input *inputs, size_t n,
+                               const char *target_name, char **out, size_t *outlen) {
+    return import_run(ctx, inputs, n, target_name, IMPORT_MAPPED, out, outlen);
 }
 
 mmec_status import_run(mmec_ctx *ctx, const mmec_import_input *inputs, size_t n,

@@ -151,6 +151,8 @@ typedef struct importer {
     /* Writing a policy as its document is read: diagnostics are not reported but noted
      * (trial_reported), and the policy is then left to be written in the usual order. */
     int trial, trial_reported;
+    int mapped;                    /* IMPORT_MAPPED: the inputs' pages may be dropped */
+    size_t dropped;                /* the offsets below which the pages were dropped */
     struct jblock **doc_mem;       /* the documents' trees (in the caller's frame, like out) */
     strbuf *line_out;              /* where a policy's statement is written as it is read */
 } importer;
@@ -159,7 +161,7 @@ typedef struct importer {
  * account): alarms that invoke no step policy of the input are passed over without a warning,
  * and when the inputs hold no alarm at all the step policies are left out without an error
  * (their alarms are then not compared). */
-enum { IMPORT_FOR_DIFF = 1 };
+enum { IMPORT_FOR_DIFF = 1, IMPORT_MAPPED = 2 };
 mmec_status import_run(mmec_ctx *ctx, const mmec_import_input *inputs, size_t n,
                        const char *target, int flags, char **out, size_t *outlen);
 

@@ -391,9 +391,28 @@ static jnode *jvalue(jreader *r, int depth) {
 
 /* ---- The import ---- */
 
+/* A slot at the end of one of the importer's long arrays (the entries, the segments): grown
+ * in place with the context's allocator, where mem_push leaves each outgrown array in the
+ * arena until the context is freed (as much again as the array); freed by import_run. */
+static void *push_owned(importer *im, void *items, size_t *n, size_t *cap, size_t size) {
+    void **p = items;
+    if (*n == *cap) {
+        size_t ncap = *cap ? *cap * 2 : 64;
+        void *grown = ncap <= SIZE_MAX / size ? mem_raw(im->ctx, *p, *cap * size, ncap * size)
+                                              : NULL;
+        if (grown == NULL)
+            mem_fail(im->ctx);
+        *p = grown;
+        *cap = ncap;
+    }
+    void *slot = (char *)*p + (*n)++ * size;
+    memset(slot, 0, size);
+    return slot;
+}
+
 /* Records that the source from `start` to the end so far came from `json`. */
 void import_mark(importer *im, size_t start, span json) {
-    segment *g = mem_push(im->ctx, &im->segs, &im->nsegs, &im->cap_segs, sizeof *g);
+    segment *g = push_owned(im, &im->segs, &im->nsegs, &im->cap_segs, sizeof *g);
     g->start = (uint32_t)start;
     g->end = (uint32_t)im->out->len;
     g->json = json;
@@ -591,7 +610,12 @@ itarget *import_target_of(importer *im, const char *rid, const char *dim, span l
     t.loc = loc;
     /* Copied: the document that names the target may be released (doc_release). */
     t.resource_id = mem_strdup(im->ctx, rid);
-    t.dimension = mem_strdup(im->ctx, dim);
+    t.dimension = NULL;
+    for (int k = TARGET_VARIANT; k <= TARGET_SERVERLESS && t.dimension == NULL; k++)
+        if (streq(dim, catalog_dimension_of((target_kind)k)))
+            t.dimension = catalog_dimension_of((target_kind)k);      /* static */
+    if (t.dimension == NULL)
+        t.dimension = mem_strdup(im->ctx, dim);
     rid = t.resource_id;
     dim = t.dimension;
     const char *slash;
@@ -634,7 +658,7 @@ bad_dim:
 }
 
 entry *import_entry(importer *im, entry_kind kind, span loc) {
-    entry *e = mem_push(im->ctx, &im->entries, &im->nentries, &im->cap_entries, sizeof *e);
+    entry *e = push_owned(im, &im->entries, &im->nentries, &im->cap_entries, sizeof *e);
     e->kind = kind;
     e->loc = loc;
     return e;
@@ -1402,7 +1426,7 @@ static void write_policy(importer *im, entry *e, const resolved *r, int in_block
         size_t base = im->out->len;
         strbuf_put(im->out, e->line, e->line_len);
         for (size_t k = 0; k < e->nline_segs; k++) {
-            segment *g = mem_push(im->ctx, &im->segs, &im->nsegs, &im->cap_segs, sizeof *g);
+            segment *g = push_owned(im, &im->segs, &im->nsegs, &im->cap_segs, sizeof *g);
             *g = e->line_segs[k];
             g->start += (uint32_t)base;
             g->end += (uint32_t)base;
@@ -1940,6 +1964,7 @@ typedef struct import_arg {
     mmec_ctx *child;
     mmec_status st;
     int flags;                     /* IMPORT_* */
+    importer im;                   /* its long arrays are freed by import_run */
 } import_arg;
 
 /* The inputs copied into one buffer, one after another, each a file of its own for the
@@ -2027,49 +2052,54 @@ static const char *input_names(importer *im) {
 }
 
 static mmec_status import_source(mmec_ctx *ctx, import_arg *a) {
-    importer im;
-    memset(&im, 0, sizeof im);
-    im.ctx = ctx;
-    im.default_target = a->target ? a->target : DEFAULT_TARGET;
-    im.child = &a->child;
-    im.out = &a->out;
-    im.line_out = &a->line_out;
-    im.doc_mem = &a->doc_mem;
-    im.index = &a->index;
-    im.for_diff = (a->flags & IMPORT_FOR_DIFF) != 0;
-    im.mapped = (a->flags & IMPORT_MAPPED) != 0;
-    if (!load_inputs(ctx, &im, a))
+    importer *im = &a->im;
+    im->ctx = ctx;
+    im->default_target = a->target ? a->target : DEFAULT_TARGET;
+    im->child = &a->child;
+    im->out = &a->out;
+    im->line_out = &a->line_out;
+    im->doc_mem = &a->doc_mem;
+    im->index = &a->index;
+    im->for_diff = (a->flags & IMPORT_FOR_DIFF) != 0;
+    im->mapped = (a->flags & IMPORT_MAPPED) != 0;
+    if (!load_inputs(ctx, im, a))
         return MMEC_EINPUT;
     int ok = 1;
-    for (size_t k = 0; k < im.nfiles; k++)
-        ok &= read_input(&im, k);
+    for (size_t k = 0; k < im->nfiles; k++)
+        ok &= read_input(im, k);
     if (!ok)
         return MMEC_EINPUT;
-    import_match_alarms(&im);
-    resolved *res = mem_alloc(ctx, (im.nentries + 1) * sizeof *res);
-    for (size_t i = 0; i < im.nentries; i++) {
-        entry *e = &im.entries[i];
+    import_match_alarms(im);
+    resolved *res = mem_alloc(ctx, (im->nentries + 1) * sizeof *res);
+    for (size_t i = 0; i < im->nentries; i++) {
+        entry *e = &im->entries[i];
         if (e->kind != E_POLICY)
             continue;
-        if (!e->lazy && !resolve(&im, e, &res[i]))
+        if (!e->lazy && !resolve(im, e, &res[i]))
             continue;
         res[i].ok = 1;
-        size_t *slot = mem_push(ctx, &e->t->policies, &e->t->npolicies, &e->t->cap_policies,
-                                sizeof *slot);
-        *slot = i;
     }
     /* An endpoint variant whose policies use the asynchronous metrics is an `async` block. */
-    for (size_t i = 0; i < im.nentries; i++)
-        if (res[i].ok && !im.entries[i].lazy && im.entries[i].t->kind == TARGET_VARIANT &&
-            !im.entries[i].t->is_async && import_uses_async(&im, &im.entries[i]))
-            im.entries[i].t->is_async = 1;
-    strbuf_puts(im.out, "# Imported from ");
-    strbuf_puts(im.out, input_names(&im));
-    strbuf_puts(im.out, " by mmec import.\n");
-    write_source(&im, res);
-    if (im.failed || ctx->errors)
+    for (size_t i = 0; i < im->nentries; i++)
+        if (res[i].ok && !im->entries[i].lazy && im->entries[i].t->kind == TARGET_VARIANT &&
+            !im->entries[i].t->is_async && import_uses_async(im, &im->entries[i]))
+            im->entries[i].t->is_async = 1;
+    /* A block's policies, in order (a target written on one line needs no list). */
+    for (size_t i = 0; i < im->nentries; i++) {
+        entry *e = &im->entries[i];
+        if (res[i].ok && needs_block(e->t)) {
+            size_t *slot = mem_push(ctx, &e->t->policies, &e->t->npolicies,
+                                    &e->t->cap_policies, sizeof *slot);
+            *slot = i;
+        }
+    }
+    strbuf_puts(im->out, "# Imported from ");
+    strbuf_puts(im->out, input_names(im));
+    strbuf_puts(im->out, " by mmec import.\n");
+    write_source(im, res);
+    if (im->failed || ctx->errors)
         return MMEC_EINPUT;
-    mmec_status st = check_source(&im);
+    mmec_status st = check_source(im);
     if (st != MMEC_OK || ctx->errors)
         return MMEC_EINPUT;
     return MMEC_OK;
@@ -2097,7 +2127,14 @@ mmec_status import_run(mmec_ctx *ctx, const mmec_import_input *inputs, size_t n,
     if (ctx->compiled || n == 0 || inputs == NULL)
         return MMEC_EUSAGE;
     ctx->compiled = 1;
-    import_arg a = {ctx, inputs, n, target_name, {0}, {0}, NULL, {0}, NULL, MMEC_OK, flags};
+    import_arg a;
+    memset(&a, 0, sizeof a);
+    a.ctx = ctx;
+    a.inputs = inputs;
+    a.ninputs = n;
+    a.target = target_name;
+    a.st = MMEC_OK;
+    a.flags = flags;
     mem_strbuf(ctx, &a.out);
     mem_strbuf(ctx, &a.line_out);
     hash_init(&a.index, mem_allocator, ctx);
@@ -2117,6 +2154,8 @@ mmec_status import_run(mmec_ctx *ctx, const mmec_import_input *inputs, size_t n,
     strbuf_free(&a.out);
     strbuf_free(&a.line_out);
     doc_free(ctx, a.doc_mem);
+    mem_raw(ctx, a.im.entries, a.im.cap_entries * sizeof *a.im.entries, 0);
+    mem_raw(ctx, a.im.segs, a.im.cap_segs * sizeof *a.im.segs, 0);
     hash_free(&a.index);
     return a.st;
 }

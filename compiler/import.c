@@ -77,7 +77,7 @@ typedef struct doc_mark {
     size_t used;
 } doc_mark;
 
-static void *doc_alloc(importer *im, size_t n) {
+static void *doc_alloc(importer *im, size_t n, int zero) {
     n = (n + 7) / 8 * 8;
     jblock *b = *im->doc_mem;
     if (b == NULL || b->size - b->used < n) {
@@ -92,7 +92,8 @@ static void *doc_alloc(importer *im, size_t n) {
     }
     void *p = (char *)b->data + b->used;
     b->used += n;
-    memset(p, 0, n);
+    if (zero)
+        memset(p, 0, n);
     return p;
 }
 
@@ -144,8 +145,13 @@ static void drop_read(importer *im, size_t upto) {
 
 static void *jalloc(jreader *r, size_t n) {
     if (r->doc)
-        return doc_alloc(r->im, n);
+        return doc_alloc(r->im, n, 1);
     return r->scratch ? mem_scratch(r->ctx, n) : mem_alloc(r->ctx, n);
+}
+
+/* Room for a text the caller writes whole (it need not be zeroed). */
+static char *jtext(jreader *r, size_t n) {
+    return r->doc ? doc_alloc(r->im, n, 0) : jalloc(r, n);
 }
 
 static void jfail(jreader *r, size_t at, const char *msg) {
@@ -212,7 +218,7 @@ static const char *jstring(jreader *r, size_t *outlen) {
         jfail(r, start - 1, "unterminated string");
         return NULL;
     }
-    char *o = jalloc(r, end - start + 1);   /* decoding never grows the text */
+    char *o = jtext(r, end - start + 1);   /* decoding never grows the text */
     size_t n = 0;
     if (!escaped) {      /* most strings: the text as it is */
         n = end - start;
@@ -286,12 +292,20 @@ static void jnumber(jreader *r, jnode *v) {
         while (p < r->len && is_digit(r->s[p])) p++;
     }
     v->type = J_NUM;
-    char *text = jalloc(r, p - r->pos + 1);
+    char *text = jtext(r, p - r->pos + 1);
     memcpy(text, r->s + r->pos, p - r->pos);
     text[p - r->pos] = '\0';
     v->s = text;
     v->slen = p - r->pos;
-    v->num = strtod(v->s, NULL);
+    /* A whole number of up to 15 digits is exact in a double: its digits need no strtod. */
+    if (v->slen <= 15 && strspn(v->s, "0123456789") == v->slen) {
+        double d = 0;
+        for (size_t i = 0; i < v->slen; i++)
+            d = d * 10 + (v->s[i] - '0');
+        v->num = d;
+    } else {
+        v->num = strtod(v->s, NULL);
+    }
     r->pos = p;
 }
 
@@ -312,12 +326,12 @@ static void jcontainer(jreader *r, jnode *v, int depth) {
         jskip(r);
         const char *key = NULL;
         span key_loc = {0, 0};
+        size_t klen = 0;
         if (obj) {
             if (r->pos >= r->len || r->s[r->pos] != '"')
                 return jfail(r, r->pos, "expected a member name in double quotes");
             key_loc.start = (uint32_t)r->pos;
-            size_t kl;
-            if ((key = jstring(r, &kl)) == NULL)
+            if ((key = jstring(r, &klen)) == NULL)
                 return;
             key_loc.end = (uint32_t)r->pos;
             jskip(r);
@@ -329,6 +343,7 @@ static void jcontainer(jreader *r, jnode *v, int depth) {
         if (c == NULL)
             return;
         c->key = key;
+        c->klen = (uint32_t)klen;
         c->key_loc = key_loc;
         *tail = c;
         tail = &c->next;
@@ -521,12 +536,12 @@ static int reported(importer *im, const jnode *c) {
 }
 
 /* Member `key` of object `o`, or NULL; a key given twice is reported once. */
-const jnode *import_get(importer *im, const jnode *o, const char *key) {
+const jnode *import_get_n(importer *im, const jnode *o, const char *key, size_t len) {
     if (o == NULL || o->type != J_OBJ)
         return NULL;
     const jnode *found = NULL;
     for (const jnode *c = o->child; c; c = c->next)
-        if (c->key[0] == key[0] && strcmp(c->key, key) == 0) {
+        if ((c->klen == 0 || c->klen == len) && c->key[0] == key[0] && strcmp(c->key, key) == 0) {
             if (found) {      /* the second is reported, once; the import fails */
                 if (im->trial) {
                     im->trial_reported = 1;
@@ -999,7 +1014,7 @@ static const char *known_keys[] = {"TargetValue", "PredefinedMetricSpecification
 void import_check_keys(importer *im, const jnode *cfg, const char *const *keys, size_t n) {
     for (const jnode *c = cfg->child; c; c = c->next) {
         size_t i = 0;
-        while (i < n && strcmp(c->key, keys[i]) != 0)
+        while (i < n && (c->key[0] != keys[i][0] || strcmp(c->key, keys[i]) != 0))
             i++;
         if (i < n)
             continue;

@@ -23,6 +23,7 @@ typedef struct jnode {
     size_t slen;
     double num;
     int boolean;
+    uint32_t klen;             /* the key's length when the JSON reader recorded it, else 0 */
     struct jnode *child, *next;
 } jnode;
 
@@ -172,8 +173,11 @@ void import_report(importer *im, mmec_severity sev, const char *code, span loc,
 #define import_warning(im, code, loc, ...) import_report(im, MMEC_WARNING, code, loc, __VA_ARGS__)
 #define import_note(im, loc, ...) import_report(im, MMEC_NOTE, "note", loc, __VA_ARGS__)
 
-/* Member `key` of object `o`, or NULL; a key given twice is reported once. */
-const jnode *import_get(importer *im, const jnode *o, const char *key);
+/* Member `key` of object `o`, or NULL; a key given twice is reported once. import_get_n
+ * takes the key's length too (strlen of a literal costs nothing), which rules most members
+ * out before their names are compared. */
+const jnode *import_get_n(importer *im, const jnode *o, const char *key, size_t len);
+#define import_get(im, o, key) import_get_n(im, o, key, strlen(key))
 /* Member `key` of `o` when it is of type `want`; reports a wrong type, and a missing member
  * when `required`. */
 const jnode *import_member(importer *im, const jnode *o, const char *key, jtype want,

@@ -858,10 +858,43 @@ static void read_list(importer *im, const jnode *o, const char *key,
     }
 }
 
+static uint32_t name_hash(const char *s) {
+    uint64_t h = 1469598103934665603ull;      /* FNV-1a, finished as util_target_hash */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return hash_mix64(h);
+}
+
+static int resource_named(const void *item, const void *key) {
+    return strcmp(((const jnode *)item)->key, key) == 0;
+}
+
+/* The template's resource `name` (a member of its Resources): looked up in an index of them
+ * made on first use, where each ScalingTargetId walked every resource (a template of N
+ * policies took N^2 / 2 comparisons). When a logical id is given twice, import_get walks
+ * them and reports it, as before. */
+static const jnode *cfn_resource(importer *im, const char *name) {
+    if (im->cfn_indexed == 0) {
+        im->cfn_indexed = 1;
+        for (const jnode *r = im->cfn_resources ? im->cfn_resources->child : NULL; r; r = r->next) {
+            uint32_t h = name_hash(r->key);
+            if (hash_find(im->cfn_index, h, resource_named, r->key)) {
+                im->cfn_indexed = -1;
+                break;
+            }
+            if (hash_add(im->cfn_index, h, (void *)(uintptr_t)r) != 0)
+                mem_fail(im->ctx);
+        }
+    }
+    if (im->cfn_indexed < 0)
+        return import_get(im, im->cfn_resources, name);
+    return hash_find(im->cfn_index, name_hash(name), resource_named, name);
+}
+
 /* The ScalableTarget resource a CloudFormation ScalingTargetId names with {"Ref": ...}. */
 static itarget *cfn_target_ref(importer *im, const jnode *ref) {
     const jnode *name = ref->type == J_OBJ ? import_get(im, ref, "Ref") : NULL;
-    const jnode *res = name && name->type == J_STR ? import_get(im, im->cfn_resources, name->s) : NULL;
+    const jnode *res = name && name->type == J_STR ? cfn_resource(im, name->s) : NULL;
     const jnode *props = res ? import_get(im, res, "Properties") : NULL;
     if (props == NULL) {
         import_error(im, "import-intrinsic", ref->loc,
@@ -885,6 +918,8 @@ static void note_skipped(importer *im, const jnode *resources, const char *names
 static void read_cfn(importer *im, const jnode *o) {
     im->cfn = 1;
     im->cfn_resources = import_member(im, o, "Resources", J_OBJ, 1);
+    im->cfn_indexed = 0;      /* this template's resources are indexed on first use */
+    hash_free(im->cfn_index);
     const char *skipped = "";
     size_t nskipped = 0;
     for (const jnode *r = im->cfn_resources ? im->cfn_resources->child : NULL; r; r = r->next) {
@@ -1976,6 +2011,7 @@ typedef struct import_arg {
     strbuf line_out;
     jblock *doc_mem;
     hash_table index;
+    hash_table cfn_index;
     mmec_ctx *child;
     mmec_status st;
     int flags;                     /* IMPORT_* */
@@ -2075,6 +2111,7 @@ static mmec_status import_source(mmec_ctx *ctx, import_arg *a) {
     im->line_out = &a->line_out;
     im->doc_mem = &a->doc_mem;
     im->index = &a->index;
+    im->cfn_index = &a->cfn_index;
     im->for_diff = (a->flags & IMPORT_FOR_DIFF) != 0;
     im->mapped = (a->flags & IMPORT_MAPPED) != 0;
     if (!load_inputs(ctx, im, a))
@@ -2153,6 +2190,7 @@ mmec_status import_run(mmec_ctx *ctx, const mmec_import_input *inputs, size_t n,
     mem_strbuf(ctx, &a.out);
     mem_strbuf(ctx, &a.line_out);
     hash_init(&a.index, mem_allocator, ctx);
+    hash_init(&a.cfn_index, mem_allocator, ctx);
     if (mem_protect(ctx, import_fn, &a) != 0) {
         mmec_free(a.child);
         a.st = MMEC_EINTERNAL;
@@ -2172,6 +2210,7 @@ mmec_status import_run(mmec_ctx *ctx, const mmec_import_input *inputs, size_t n,
     mem_raw(ctx, a.im.entries, a.im.cap_entries * sizeof *a.im.entries, 0);
     mem_raw(ctx, a.im.segs, a.im.cap_segs * sizeof *a.im.segs, 0);
     hash_free(&a.index);
+    hash_free(&a.cfn_index);
     return a.st;
 }
 

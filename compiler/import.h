@@ -127,6 +127,8 @@ typedef struct importer {
     const char *default_target;
     int cfn;                       /* reading a CloudFormation template */
     const jnode *cfn_resources;
+    hash_table *cfn_index;         /* its resources by logical id (in the caller's frame) */
+    int cfn_indexed;               /* 1: cfn_index holds them; -1: a name is given twice */
     itarget **targets;
     size_t ntargets, cap_targets;
     hash_table *index;             /* the targets by resource id and dimension (in the caller's

@@ -23,6 +23,7 @@ typedef struct jnode {
     size_t slen;
     double num;
     int boolean;
+    uint32_t klen;             /* the key's length when the JSON reader recorded it, else 0 */
     struct jnode *child, *next;
 } jnode;
 
@@ -36,6 +37,8 @@ typedef struct jreader {
     int failed;
     int scratch;               /* nodes in scratch memory, released after each comparison */
     struct importer *im;       /* reading an input: errors are located in its file */
+    int doc;                   /* nodes in the importer's document memory (import.c: a
+                                  document's tree is released once its policies are written) */
 } jreader;
 
 /* ---- The import ---- */
@@ -64,6 +67,12 @@ typedef struct itarget {
     size_t nlets, cap_lets, cap_let_defs;
 } itarget;
 
+/* A stretch of the generated source and the JSON it came from. */
+typedef struct segment {
+    uint32_t start, end;
+    span json;
+} segment;
+
 typedef enum entry_kind { E_POLICY, E_TARGET, E_COMMENT, E_SCHEDULE } entry_kind;
 
 struct ialarm;
@@ -86,6 +95,15 @@ typedef struct entry {
     struct ialarm *alarm;          /* the alarm that invokes it */
     size_t alarm_order;            /* its index among the compiled alarms */
     int written_step;              /* written as `step` or `scale from zero` */
+    /* A target-tracking policy written as its document was read (most of a large input):
+     * its statement after the target's name, with the segments of that text (offsets from
+     * its start), so that the document's tree could be released. */
+    int lazy;
+    span cfg_loc;                  /* the configuration, read again to compare it */
+    const char *line;
+    size_t line_len;
+    segment *line_segs;
+    size_t nline_segs;
 } entry;
 
 /* A CloudWatch alarm: an item of describe-alarms' MetricAlarms, a PutMetricAlarm request or
@@ -96,12 +114,6 @@ typedef struct ialarm {
     const char *logical_id;        /* the template's resource name, or NULL */
     entry *policy;                 /* the step policy it invokes, once matched */
 } ialarm;
-
-/* A stretch of the generated source and the JSON it came from. */
-typedef struct segment {
-    uint32_t start, end;
-    span json;
-} segment;
 
 /* One input file: its text lies in the importer's one buffer at `base`, so that a span of any
  * file is an offset into that buffer; a diagnostic is located in its own file. */
@@ -115,6 +127,8 @@ typedef struct importer {
     const char *default_target;
     int cfn;                       /* reading a CloudFormation template */
     const jnode *cfn_resources;
+    hash_table *cfn_index;         /* its resources by logical id (in the caller's frame) */
+    int cfn_indexed;               /* 1: cfn_index holds them; -1: a name is given twice */
     itarget **targets;
     size_t ntargets, cap_targets;
     hash_table *index;             /* the targets by resource id and dimension (in the caller's
@@ -131,18 +145,26 @@ typedef struct importer {
     mmec_ctx **child;              /* the checking context while it lives, freed on unwinding */
     const jnode **dups;            /* duplicate keys reported */
     size_t ndups, cap_dups;
+    const char *text;              /* the inputs' text, where every span is an offset */
     ifile *files;                  /* the inputs, by base */
     size_t nfiles;
     int failed;                    /* an error was reported by the importer itself */
     int for_diff;                  /* IMPORT_FOR_DIFF: reading what is deployed (diff.c) */
     int saw_alarms;                /* the inputs hold CloudWatch alarms */
+    /* Writing a policy as its document is read: diagnostics are not reported but noted
+     * (trial_reported), and the policy is then left to be written in the usual order. */
+    int trial, trial_reported;
+    int mapped;                    /* IMPORT_MAPPED: the inputs' pages may be dropped */
+    size_t dropped;                /* the offsets below which the pages were dropped */
+    struct jblock **doc_mem;       /* the documents' trees (in the caller's frame, like out) */
+    strbuf *line_out;              /* where a policy's statement is written as it is read */
 } importer;
 
 /* mmec_import_inputs with flags. IMPORT_FOR_DIFF (mmec diff reads describe-* output of a whole
  * account): alarms that invoke no step policy of the input are passed over without a warning,
  * and when the inputs hold no alarm at all the step policies are left out without an error
  * (their alarms are then not compared). */
-enum { IMPORT_FOR_DIFF = 1 };
+enum { IMPORT_FOR_DIFF = 1, IMPORT_MAPPED = 2 };
 mmec_status import_run(mmec_ctx *ctx, const mmec_import_input *inputs, size_t n,
                        const char *target, int flags, char **out, size_t *outlen);
 
@@ -153,8 +175,11 @@ void import_report(importer *im, mmec_severity sev, const char *code, span loc,
 #define import_warning(im, code, loc, ...) import_report(im, MMEC_WARNING, code, loc, __VA_ARGS__)
 #define import_note(im, loc, ...) import_report(im, MMEC_NOTE, "note", loc, __VA_ARGS__)
 
-/* Member `key` of object `o`, or NULL; a key given twice is reported once. */
-const jnode *import_get(importer *im, const jnode *o, const char *key);
+/* Member `key` of object `o`, or NULL; a key given twice is reported once. import_get_n
+ * takes the key's length too (strlen of a literal costs nothing), which rules most members
+ * out before their names are compared. */
+const jnode *import_get_n(importer *im, const jnode *o, const char *key, size_t len);
+#define import_get(im, o, key) import_get_n(im, o, key, strlen(key))
 /* Member `key` of `o` when it is of type `want`; reports a wrong type, and a missing member
  * when `required`. */
 const jnode *import_member(importer *im, const jnode *o, const char *key, jtype want,

@@ -808,6 +808,16 @@ enum {
 MMEC_API mmec_status mmec_compile_file_stream(mmec_ctx *ctx, const char *path,
                                               mmec_format format, int flags,
                                               mmec_write_fn write, void *user, size_t *count);
+/* ---- Import of mapped files -------------------------------------------------------------
+ * mmec_import_inputs over inputs whose text is a read-only mapping of a whole file (mmap with
+ * PROT_READ, from its first byte): as the import reads each input, it tells the system it no
+ * longer needs the pages it has read past (madvise MADV_DONTNEED), which come back from the
+ * file when a diagnostic shows one of their lines again, so that the import of a large file
+ * does not hold the whole file in memory. Any other memory must go to mmec_import_inputs:
+ * the pages of a buffer of the heap would be lost. */
+MMEC_API mmec_status mmec_import_mapped(mmec_ctx *ctx, const mmec_import_input *inputs,
+                                        size_t n, const char *target, char **out,
+                                        size_t *len_out);
 
 #ifdef __cplusplus
 }

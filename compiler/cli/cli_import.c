@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -38,14 +40,49 @@ static const char IMPORT_HELP[] =
     "  -q, --quiet       do not print the closing count of errors and warnings\n"
     "  -h, --help        show this help\n";
 
-/* Reads every input; frees what was read and returns 0 when one cannot be. */
-static int read_inputs(const char **files, size_t n, mmec_import_input *in, char **bufs) {
+/* An input: read into a buffer (bufs[k]), or a regular file mapped (maps[k], in[k].len
+ * bytes), which lets the import give back the pages it has read (mmec_import_mapped). */
+static void *map_file(const char *path, size_t *len) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    struct stat st;
+    void *p = MAP_FAILED;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+        (unsigned long long)st.st_size <= MAX_JSON) {
+        p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+        *len = (size_t)st.st_size;
+    }
+    close(fd);
+    return p == MAP_FAILED ? NULL : p;
+}
+
+static void free_inputs(const mmec_import_input *in, char **bufs, void **maps, size_t n) {
     for (size_t k = 0; k < n; k++) {
-        in[k].name = strcmp(files[k], "-") == 0 ? "<stdin>" : files[k];
+        free(bufs[k]);
+        if (maps[k])
+            munmap(maps[k], in[k].len);
+    }
+}
+
+/* Reads every input (a regular file of a few bytes or more is mapped, anything else read);
+ * frees what was read and returns 0 when one cannot be. */
+static int read_inputs(const char **files, size_t n, mmec_import_input *in, char **bufs,
+                       void **maps) {
+    for (size_t k = 0; k < n; k++) {
+        bufs[k] = NULL;
+        maps[k] = NULL;
+    }
+    for (size_t k = 0; k < n; k++) {
+        int in_stdin = strcmp(files[k], "-") == 0;
+        in[k].name = in_stdin ? "<stdin>" : files[k];
+        if (!in_stdin && (maps[k] = map_file(files[k], &in[k].len)) != NULL) {
+            in[k].json = maps[k];
+            continue;
+        }
         in[k].json = bufs[k] = cli_read_path(files[k], MAX_JSON, &in[k].len);
         if (bufs[k] == NULL) {
-            while (k-- > 0)
-                free(bufs[k]);
+            free_inputs(in, bufs, maps, k);
             return 0;
         }
     }
@@ -53,8 +90,8 @@ static int read_inputs(const char **files, size_t n, mmec_import_input *in, char
 }
 
 /* Imports the inputs and writes the source. */
-static int run(const mmec_import_input *in, size_t n, const char *output, const char *endpoint,
-               int werror, int quiet, int color) {
+static int run(const mmec_import_input *in, void *const *maps, size_t n, const char *output,
+               const char *endpoint, int werror, int quiet, int color) {
     cli_reporter r = {color < 0 ? cli_auto_color() : color};
     mmec_config cfg;
     mmec_config_init(&cfg);
@@ -68,7 +105,11 @@ static int run(const mmec_import_input *in, size_t n, const char *output, const 
     }
     char *text = NULL;
     size_t tlen = 0;
-    int rc = cli_exit_for(mmec_import_inputs(ctx, in, n, endpoint, &text, &tlen));
+    int mapped = 1;
+    for (size_t k = 0; k < n; k++)
+        mapped &= maps[k] != NULL;
+    int rc = cli_exit_for(mapped ? mmec_import_mapped(ctx, in, n, endpoint, &text, &tlen)
+                                 : mmec_import_inputs(ctx, in, n, endpoint, &text, &tlen));
     cli_print_count(quiet, mmec_error_count(ctx), mmec_warning_count(ctx));
     if (rc == EXIT_OK) {
         static cli_out out;
@@ -151,10 +192,10 @@ int cli_import(int argc, char **argv) {
         }
     mmec_import_input in[sizeof files / sizeof files[0]];
     char *bufs[sizeof files / sizeof files[0]];
-    if (!read_inputs(files, nfiles, in, bufs))
+    void *maps[sizeof files / sizeof files[0]];
+    if (!read_inputs(files, nfiles, in, bufs, maps))
         return EXIT_IO;
-    int rc = run(in, nfiles, output, endpoint, werror, quiet, color);
-    for (size_t k = 0; k < nfiles; k++)
-        free(bufs[k]);
+    int rc = run(in, maps, nfiles, output, endpoint, werror, quiet, color);
+    free_inputs(in, bufs, maps, nfiles);
     return rc;
 }

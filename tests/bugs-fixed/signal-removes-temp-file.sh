@@ -17,6 +17,30 @@ cc -shared -fPIC -O2 tests/bugs-fixed/stall-fsync.c -o "$d/stall-fsync.so" -ldl 
 export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
 printf 'scale e on cpu avg 50%%\n' > "$d/p.scale"
 fail=0
+# held WHAT: waits for the stand-in's mark of the background mmec $pid, bounded by a count, not
+# by the machine's speed (a hang ends here); 1 (and the mmec killed) when it never came.
+held() {
+    local n=0
+    while [ ! -e "$d/mark" ] && [ $n -lt 6000 ] && kill -0 $pid 2>/dev/null; do
+        sleep 0.05; n=$((n + 1))
+    done
+    [ -e "$d/mark" ] && return 0
+    echo "$1"; cat "$d/stderr"; kill -KILL $pid; fail=1
+    return 1
+}
+# stop WHO SIG: sends SIG to $pid, waits (bounded) for its end; rc=its exit status.
+stop() {
+    local n=0
+    kill -$2 $pid
+    while kill -0 $pid 2>/dev/null && [ $n -lt 6000 ]; do
+        sleep 0.05; n=$((n + 1))
+    done
+    if kill -0 $pid 2>/dev/null; then
+        echo "$1: mmec did not end after the signal"; kill -KILL $pid; fail=1
+    fi
+    wait $pid
+    rc=$?
+}
 for sig in INT TERM HUP; do
     rm -rf "$d/out" && mkdir "$d/out"
     printf 'the previous output\n' > "$d/out/policy.json"
@@ -24,25 +48,8 @@ for sig in INT TERM HUP; do
     STALL_MARK="$d/mark" LD_PRELOAD="$d/stall-fsync.so" env --default-signal=INT,TERM,HUP "$MMEC" "$d/p.scale" \
         -o "$d/out/policy.json" 2>"$d/stderr" &
     pid=$!
-    # Wait for the mark: bounded by a count, not by the machine's speed (a hang ends here).
-    n=0
-    while [ ! -e "$d/mark" ] && [ $n -lt 6000 ] && kill -0 $pid 2>/dev/null; do
-        sleep 0.05; n=$((n + 1))
-    done
-    if [ ! -e "$d/mark" ]; then
-        echo "SIG$sig: mmec never reached its fsync"; cat "$d/stderr"; kill -KILL $pid; fail=1
-        continue
-    fi
-    kill -$sig $pid
-    n=0
-    while kill -0 $pid 2>/dev/null && [ $n -lt 6000 ]; do
-        sleep 0.05; n=$((n + 1))
-    done
-    if kill -0 $pid 2>/dev/null; then
-        echo "SIG$sig: mmec did not end after the signal"; kill -KILL $pid; fail=1
-    fi
-    wait $pid
-    rc=$?
+    held "SIG$sig: mmec never reached its fsync" || continue
+    stop "SIG$sig" $sig
     want=$((128 + $(kill -l $sig)))
     left=$(cd "$d/out" && ls -A | grep -v '^policy\.json$')
     [ $rc = $want ] || { echo "SIG$sig: exit $rc, expected $want"; fail=1; }
@@ -59,25 +66,9 @@ for sig in INT TERM HUP; do
     STALL_STDOUT_MARK="$d/mark" LD_PRELOAD="$d/stall-fsync.so" \
         env --default-signal=INT,TERM,HUP "$MMEC" -q -f policy "$d/big.scale" > "$d/stdout.json" 2>"$d/stderr" &
     pid=$!
-    n=0
-    while [ ! -e "$d/mark" ] && [ $n -lt 6000 ] && kill -0 $pid 2>/dev/null; do
-        sleep 0.05; n=$((n + 1))
-    done
-    if [ ! -e "$d/mark" ]; then
-        echo "stdout SIG$sig: mmec never wrote to standard output"; cat "$d/stderr"; kill -KILL $pid; fail=1
-        continue
-    fi
+    held "stdout SIG$sig: mmec never wrote to standard output" || continue
     [ -s "$d/stdout.json" ] || { echo "stdout SIG$sig: nothing written before the signal"; fail=1; }
-    kill -$sig $pid
-    n=0
-    while kill -0 $pid 2>/dev/null && [ $n -lt 6000 ]; do
-        sleep 0.05; n=$((n + 1))
-    done
-    if kill -0 $pid 2>/dev/null; then
-        echo "stdout SIG$sig: mmec did not end after the signal"; kill -KILL $pid; fail=1
-    fi
-    wait $pid
-    rc=$?
+    stop "stdout SIG$sig" $sig
     want=$((128 + $(kill -l $sig)))
     [ $rc = $want ] || { echo "stdout SIG$sig: exit $rc, expected $want"; fail=1; }
     [ -s "$d/stdout.json" ] && { echo "stdout SIG$sig: $(wc -c < "$d/stdout.json") bytes left in the file"; fail=1; }

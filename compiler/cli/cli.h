@@ -32,6 +32,9 @@ void cli_collect_diagnostic(const mmec_diagnostic *d, void *user);
  * Returns 0, or -1 when memory ran out. */
 int cli_diag_finish(cli_diag_sink *r, FILE *to);
 
+/* A context whose diagnostics `rep` renders on stderr, warnings as errors when `werror`;
+ * NULL, with "out of memory" said, when none can be made. */
+mmec_ctx *cli_new_ctx(cli_reporter *rep, int werror);
 /* An mmec_diagnostic_fn: renders GCC-style on stderr. `user` is a cli_reporter. */
 void cli_print_diagnostic(const mmec_diagnostic *d, void *user);
 /* "mmec: MESSAGE" and a pointer to --help, on stderr. */

@@ -58,6 +58,18 @@ int cli_auto_color(void) {
     return isatty(STDERR_FILENO);
 }
 
+mmec_ctx *cli_new_ctx(cli_reporter *rep, int werror) {
+    mmec_config cfg;
+    mmec_config_init(&cfg);
+    cfg.on_diagnostic = cli_print_diagnostic;
+    cfg.diagnostic_user = rep;
+    cfg.werror = werror;
+    mmec_ctx *ctx = mmec_new(&cfg);
+    if (ctx == NULL)
+        fputs("mmec: out of memory\n", stderr);
+    return ctx;
+}
+
 void cli_print_count(int quiet, size_t errors, size_t warnings) {
     if (quiet || (errors == 0 && warnings == 0))
         return;

@@ -144,16 +144,9 @@ typedef struct diff_opts {
 static int run(const diff_opts *o, const char *src, size_t slen, const mmec_import_input *in,
                size_t n) {
     cli_reporter r = {o->color < 0 ? cli_auto_color() : o->color};
-    mmec_config cfg;
-    mmec_config_init(&cfg);
-    cfg.on_diagnostic = cli_print_diagnostic;
-    cfg.diagnostic_user = &r;
-    cfg.werror = o->werror;
-    mmec_ctx *ctx = mmec_new(&cfg);
-    if (ctx == NULL) {
-        fputs("mmec: out of memory\n", stderr);
+    mmec_ctx *ctx = cli_new_ctx(&r, o->werror);
+    if (ctx == NULL)
         return EXIT_INTERNAL;
-    }
     char *text = NULL;
     size_t tlen = 0;
     int drift = 0;

@@ -53,16 +53,9 @@ int cli_explain_main(int argc, char **argv) {
         return EXIT_USAGE;
     }
     cli_reporter r = {.color = color < 0 ? cli_auto_color() : color};
-    mmec_config cfg;
-    mmec_config_init(&cfg);
-    cfg.on_diagnostic = cli_print_diagnostic;
-    cfg.diagnostic_user = &r;
-    cfg.werror = werror;
-    mmec_ctx *ctx = mmec_new(&cfg);
-    if (ctx == NULL) {
-        fputs("mmec: out of memory\n", stderr);
+    mmec_ctx *ctx = cli_new_ctx(&r, werror);
+    if (ctx == NULL)
         return EXIT_INTERNAL;
-    }
     int rc = cli_exit_for(mmec_compile_file(ctx, strcmp(file, "-") == 0 ? "/dev/stdin" : file));
     cli_print_count(quiet, mmec_error_count(ctx), mmec_warning_count(ctx));
     if (rc == EXIT_OK) {

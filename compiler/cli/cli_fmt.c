@@ -37,14 +37,9 @@ static int format_one(const char *path, int mode, cli_reporter *r, size_t *error
     char *src = cli_read_path(path, (size_t)1 << 34, &len);
     if (src == NULL)
         return EXIT_IO;
-    mmec_config cfg;
-    mmec_config_init(&cfg);
-    cfg.on_diagnostic = cli_print_diagnostic;
-    cfg.diagnostic_user = r;
-    mmec_ctx *ctx = mmec_new(&cfg);
+    mmec_ctx *ctx = cli_new_ctx(r, 0);
     if (ctx == NULL) {
         free(src);
-        fputs("mmec: out of memory\n", stderr);
         return EXIT_INTERNAL;
     }
     char *out;

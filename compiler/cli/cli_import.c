@@ -93,16 +93,9 @@ static int read_inputs(const char **files, size_t n, mmec_import_input *in, char
 static int run(const mmec_import_input *in, void *const *maps, size_t n, const char *output,
                const char *endpoint, int werror, int quiet, int color) {
     cli_reporter r = {color < 0 ? cli_auto_color() : color};
-    mmec_config cfg;
-    mmec_config_init(&cfg);
-    cfg.on_diagnostic = cli_print_diagnostic;
-    cfg.diagnostic_user = &r;
-    cfg.werror = werror;
-    mmec_ctx *ctx = mmec_new(&cfg);
-    if (ctx == NULL) {
-        fputs("mmec: out of memory\n", stderr);
+    mmec_ctx *ctx = cli_new_ctx(&r, werror);
+    if (ctx == NULL)
         return EXIT_INTERNAL;
-    }
     char *text = NULL;
     size_t tlen = 0;
     int mapped = 1;

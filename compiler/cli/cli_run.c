@@ -778,16 +778,9 @@ int cli_run(int argc, char **argv) {
     sigaction(SIGINT, &sa, NULL);
 
     cli_reporter rep = {o.color};
-    mmec_config cfg;
-    mmec_config_init(&cfg);
-    cfg.on_diagnostic = cli_print_diagnostic;
-    cfg.diagnostic_user = &rep;
-    cfg.werror = o.werror;
-    mmec_ctx *ctx = mmec_new(&cfg);
-    if (!ctx) {
-        fputs("mmec: out of memory\n", stderr);
+    mmec_ctx *ctx = cli_new_ctx(&rep, o.werror);
+    if (!ctx)
         return EXIT_INTERNAL;
-    }
     rc = cli_exit_for(mmec_compile_file(ctx, o.file));
     cli_print_count(o.quiet, mmec_error_count(ctx), mmec_warning_count(ctx));
     mmec_run *r = NULL;

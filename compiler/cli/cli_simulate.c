@@ -736,16 +736,9 @@ int cli_simulate(int argc, char **argv) {
         return rc < 0 ? EXIT_OK : rc;
 
     cli_reporter r = {o.color};
-    mmec_config cfg;
-    mmec_config_init(&cfg);
-    cfg.on_diagnostic = cli_print_diagnostic;
-    cfg.diagnostic_user = &r;
-    cfg.werror = o.werror;
-    mmec_ctx *ctx = mmec_new(&cfg);
-    if (!ctx) {
-        fputs("mmec: out of memory\n", stderr);
+    mmec_ctx *ctx = cli_new_ctx(&r, o.werror);
+    if (!ctx)
         return EXIT_INTERNAL;
-    }
     rc = cli_exit_for(mmec_compile_file(ctx, strcmp(o.file, "-") == 0 ? "/dev/stdin" : o.file));
     cli_print_count(o.quiet, mmec_error_count(ctx), mmec_warning_count(ctx));
     size_t t = rc == EXIT_OK ? choose_target(ctx, &o, &rc) : (size_t)-1;

@@ -220,6 +220,26 @@ static void reference(const run_case *rc, char *want[4], char **want_summary, ch
 static const mmec_sim_report_kind kinds[4] = {MMEC_REPORT_TABLE, MMEC_REPORT_CSV,
                                               MMEC_REPORT_JSON, MMEC_REPORT_SUMMARY};
 
+/* One streamed run of `rc` over `text` with `chunk`-byte reads (rewindable or not): the
+ * context and simulation it made in *ctx and *s, for the caller to read and free. */
+static void stream_once(const run_case *rc, const char *text, size_t len, size_t chunk,
+                        int rewindable, mmec_sim_report_kind kind, int flags,
+                        mmec_write_fn write, void *user, mmec_ctx **ctx, mmec_sim **s) {
+    diags g = {0, 0, ""};
+    *ctx = compiled(rc->policy, &g, NULL);
+    mmec_sim_options opt;
+    mmec_sim_options_init(&opt);
+    opt.input = rc->input;
+    assert_int_equal(mmec_sim_open(*ctx, 0, &opt, s), MMEC_OK);
+    mem_source m = {text, len, 0, chunk, 0, 0};
+    mmec_sim_source src = {mem_read, rewindable ? mem_rewind : NULL, &m};
+    mmec_trace_options topt;
+    mmec_trace_options_init(&topt);
+    topt.capacity_id = rc->capacity_id;
+    assert_int_equal(mmec_sim_stream(*s, rc->trace, &topt, &src, kind, flags, write, user),
+                     MMEC_OK);
+}
+
 /* Streams `rc` as each kind with `chunk`-byte reads (rewindable or not) and compares. */
 static void compare(const run_case *rc, size_t chunk, int rewindable, int not_scaled) {
     char *want[4], *want_summary, *want_svg;
@@ -227,25 +247,13 @@ static void compare(const run_case *rc, size_t chunk, int rewindable, int not_sc
     size_t len;
     char *text = slurp(rc->trace, &len);
     for (int k = 0; k < 4; k++) {
-        diags g = {0, 0, ""};
-        mmec_ctx *ctx = compiled(rc->policy, &g, NULL);
-        mmec_sim_options opt;
-        mmec_sim_options_init(&opt);
-        opt.input = rc->input;
+        mmec_ctx *ctx;
         mmec_sim *s;
-        assert_int_equal(mmec_sim_open(ctx, 0, &opt, &s), MMEC_OK);
-        mem_source m = {text, len, 0, chunk, 0, 0};
-        mmec_sim_source src = {mem_read, rewindable ? mem_rewind : NULL, &m};
-        mmec_trace_options topt;
-        mmec_trace_options_init(&topt);
-        topt.capacity_id = rc->capacity_id;
         out o = {NULL, 0, 0};
         /* With the chart kept as the run goes (MMEC_REPORT_PLOT): the recorded run's. */
-        assert_int_equal(mmec_sim_stream(s, rc->trace, &topt, &src, kinds[k],
-                                         (not_scaled ? MMEC_REPORT_NOT_SCALED : 0) |
-                                             MMEC_REPORT_PLOT,
-                                         out_write, &o),
-                         MMEC_OK);
+        stream_once(rc, text, len, chunk, rewindable, kinds[k],
+                    (not_scaled ? MMEC_REPORT_NOT_SCALED : 0) | MMEC_REPORT_PLOT, out_write, &o,
+                    &ctx, &s);
         if (strcmp(o.s ? o.s : "", want[k]) != 0)
             fail_msg("%s, kind %d, chunk %zu: the streamed report differs from the run's",
                      rc->trace, k, chunk);
@@ -262,24 +270,12 @@ static void compare(const run_case *rc, size_t chunk, int rewindable, int not_sc
         mmec_free(ctx);
     }
     /* JSON records written as they are made, assembled by the caller. */
-    diags g = {0, 0, ""};
-    mmec_ctx *ctx = compiled(rc->policy, &g, NULL);
-    mmec_sim_options opt;
-    mmec_sim_options_init(&opt);
-    opt.input = rc->input;
+    mmec_ctx *ctx;
     mmec_sim *s;
-    assert_int_equal(mmec_sim_open(ctx, 0, &opt, &s), MMEC_OK);
-    mem_source m = {text, len, 0, chunk, 0, 0};
-    mmec_sim_source src = {mem_read, rewindable ? mem_rewind : NULL, &m};
-    mmec_trace_options topt;
-    mmec_trace_options_init(&topt);
-    topt.capacity_id = rc->capacity_id;
     records *r = calloc(1, sizeof *r);
-    assert_int_equal(mmec_sim_stream(s, rc->trace, &topt, &src, MMEC_REPORT_JSON,
-                                     (not_scaled ? MMEC_REPORT_NOT_SCALED : 0) |
-                                         MMEC_REPORT_JSON_RECORDS,
-                                     record_write, r),
-                     MMEC_OK);
+    stream_once(rc, text, len, chunk, rewindable, MMEC_REPORT_JSON,
+                (not_scaled ? MMEC_REPORT_NOT_SCALED : 0) | MMEC_REPORT_JSON_RECORDS, record_write,
+                r, &ctx, &s);
     char *doc = assemble(r);
     if (strcmp(doc, want[2]) != 0)
         fail_msg("%s: the JSON records assembled differ from the report", rc->trace);

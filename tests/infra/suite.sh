@@ -406,29 +406,26 @@ else
     echo "not ok - examples/infra/generated: a JSON file fails the aws models"
     sed 's/^/#   /' "$tmp/tree.out" 2>/dev/null | head -10
 fi
+# accepted WHO STEM API: the case of one validation run, from $tmp/STEM.rc and .out.
+accepted() {
+    local r=
+    [ -f "$tmp/$2.rc" ] && read -r r < "$tmp/$2.rc"
+    if [ "$r" = 0 ]; then
+        echo "ok - $1: aws model accepts the $3 requests ($(last "$tmp/$2.out"))"
+    else
+        echo "not ok - $1: aws model rejects the $3 requests"
+        sed 's/^/#   /' "$tmp/$2.out" 2>/dev/null | head -10
+    fi
+}
 n=0
 for e in "${done_ex[@]}"; do
     ex=${e%%:*}; n=$((n + 1))
-    for pair in "t$n RegisterScalableTarget" "s$n PutScheduledAction"; do
-        set -- $pair
-        r=; [ -f "$tmp/$1.rc" ] && read -r r < "$tmp/$1.rc"
-        if [ "$r" = 0 ]; then
-            echo "ok - infra/$ex: aws model accepts the $2 requests ($(last "$tmp/$1.out"))"
-        else
-            echo "not ok - infra/$ex: aws model rejects the $2 requests"
-            sed 's/^/#   /' "$tmp/$1.out" 2>/dev/null | head -10
-        fi
-    done
+    accepted "infra/$ex" "t$n" RegisterScalableTarget
+    accepted "infra/$ex" "s$n" PutScheduledAction
     # An example without a step policy has no alarm in any format.
     d=${e#*:}
     if [ -s "$d/alarm.jsonl" ]; then
-        r=; [ -f "$tmp/a$n.rc" ] && read -r r < "$tmp/a$n.rc"
-        if [ "$r" = 0 ]; then
-            echo "ok - infra/$ex: aws model accepts the PutMetricAlarm requests ($(last "$tmp/a$n.out"))"
-        else
-            echo "not ok - infra/$ex: aws model rejects the PutMetricAlarm requests"
-            sed 's/^/#   /' "$tmp/a$n.out" 2>/dev/null | head -10
-        fi
+        accepted "infra/$ex" "a$n" PutMetricAlarm
     elif ! grep -q 'AWS::CloudWatch::Alarm' "$d/template.json" && ! grep -q 'aws_cloudwatch_metric_alarm' "$d/main.tf" &&
          ! grep -q 'put-metric-alarm' "$d/deploy.sh" && ! grep -q '"StepScaling"' "$d/request.jsonl"; then
         echo "ok - infra/$ex: no step policy, and no alarm in any format"
@@ -437,16 +434,9 @@ for e in "${done_ex[@]}"; do
     fi
 done
 if [ $hand_ok = yes ]; then
-    for pair in "hr PutScalingPolicy" "ha PutMetricAlarm" "ht RegisterScalableTarget"; do
-        set -- $pair
-        r=; [ -f "$tmp/$1.rc" ] && read -r r < "$tmp/$1.rc"
-        if [ "$r" = 0 ]; then
-            echo "ok - hand-built step model: aws model accepts the $2 requests ($(last "$tmp/$1.out"))"
-        else
-            echo "not ok - hand-built step model: aws model rejects the $2 requests"
-            sed 's/^/#   /' "$tmp/$1.out" 2>/dev/null | head -10
-        fi
-    done
+    accepted "hand-built step model" hr PutScalingPolicy
+    accepted "hand-built step model" ha PutMetricAlarm
+    accepted "hand-built step model" ht RegisterScalableTarget
 fi
 
 if [ ${#tf_args[@]} -gt 0 ] && [ $hcl = yes ]; then

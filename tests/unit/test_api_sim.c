@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "mmec.h"
+#include "failing.h"
 
 #define POLICY "tests/simulate/invocations.scale"
 #define SPIKE "examples/traces/spike.csv"
@@ -68,32 +69,6 @@ static void collect(const mmec_diagnostic *d, void *user) {
     s->line = d->line;
     s->col = d->col;
     s->end_col = d->end_col;
-}
-
-/* An allocator that counts live bytes and can fail the Nth allocation from when it is armed.
- * It never fails a shrink, which mmec_alloc_fn's contract rules out. */
-typedef struct counting {
-    long live, allocs;
-    long fail_at;           /* 0: never */
-    int failed;             /* it did fail one */
-} counting;
-
-static void *count_alloc(void *user, void *ptr, size_t old_size, size_t size) {
-    counting *c = user;
-    if (size == 0) {
-        if (ptr)
-            c->live -= (long)old_size;
-        free(ptr);
-        return NULL;
-    }
-    if (c->fail_at && !(ptr && size <= old_size) && ++c->allocs == c->fail_at) {
-        c->failed = 1;
-        return NULL;
-    }
-    void *p = realloc(ptr, size);
-    if (p)
-        c->live += (long)size - (ptr ? (long)old_size : 0);
-    return p;
 }
 
 /* A context with the policies of `path` compiled (diagnostics into `s`, memory from `c`; both

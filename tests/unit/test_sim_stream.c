@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "mmec.h"
+#include "failing.h"
 
 static char *slurp(const char *path, size_t *len) {
     FILE *f = fopen(path, "rb");
@@ -40,30 +41,6 @@ static char *slurp(const char *path, size_t *len) {
     buf[n] = '\0';
     *len = n;
     return buf;
-}
-
-/* An allocator counting live bytes, failing the Nth allocation once armed (never a shrink). */
-typedef struct counting {
-    long live, allocs, fail_at;
-    int failed;
-} counting;
-
-static void *count_alloc(void *user, void *ptr, size_t old_size, size_t size) {
-    counting *c = user;
-    if (size == 0) {
-        if (ptr)
-            c->live -= (long)old_size;
-        free(ptr);
-        return NULL;
-    }
-    if (c->fail_at && !(ptr && size <= old_size) && ++c->allocs == c->fail_at) {
-        c->failed = 1;
-        return NULL;
-    }
-    void *p = realloc(ptr, size);
-    if (p)
-        c->live += (long)size - (ptr ? (long)old_size : 0);
-    return p;
 }
 
 typedef struct diags {

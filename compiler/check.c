@@ -1345,8 +1345,8 @@ static int same_target(const void *item, const void *key) {
 }
 
 /* ---- The released targets of a streaming compile (check_stream) ----
- * An open-addressing table (linear probing) of 8-byte slots: the key (the target's hash,
- * never 0) and the offset of the one-line statement that defined the target. A key says
+ * A keymap (keymap.h, 8 bytes an entry) from the target's hash (its low released_mask bits,
+ * never 0) to the offset of the one-line statement that defined the target. A key says
  * "maybe": every statement under it is checked again (recheck), which puts its target back
  * into the index whole, so two targets whose hashes collide cost a recheck, never a false
  * duplicate. */
@@ -1354,59 +1354,6 @@ static int same_target(const void *item, const void *key) {
 static uint32_t released_key(const checker *c, uint32_t h) {
     uint32_t k = h & c->released_mask;
     return k ? k : 1;
-}
-
-static size_t released_home(const checker *c, uint32_t key) {
-    return (size_t)hash_mix64(key) & (c->released_cap - 1);
-}
-
-static void released_add(checker *c, uint32_t key, uint32_t start) {
-    if ((c->nreleased + 1) * 4 > c->released_cap * 3) {
-        size_t cap = c->released_cap ? c->released_cap * 2 : 1024;
-        uint64_t *grown = mem_allocator(c->ctx, NULL, 0, cap * sizeof *grown);
-        memset(grown, 0, cap * sizeof *grown);
-        uint64_t *old = c->released;
-        size_t old_cap = c->released_cap;
-        c->released = grown;
-        c->released_cap = cap;
-        for (size_t i = 0; i < old_cap; i++)
-            if (old[i]) {
-                size_t j = released_home(c, (uint32_t)(old[i] >> 32));
-                while (grown[j])
-                    j = (j + 1) & (cap - 1);
-                grown[j] = old[i];
-            }
-        if (old)
-            mem_allocator(c->ctx, old, old_cap * sizeof *old, 0);
-    }
-    size_t mask = c->released_cap - 1, i = released_home(c, key);
-    while (c->released[i])
-        i = (i + 1) & mask;
-    c->released[i] = (uint64_t)key << 32 | start;
-    c->nreleased++;
-}
-
-/* Takes one statement released under `key` out of the table (Algorithm R, as hash.c). */
-static int released_take(checker *c, uint32_t key, uint32_t *start) {
-    if (c->nreleased == 0)
-        return 0;
-    size_t mask = c->released_cap - 1, i = released_home(c, key);
-    while (c->released[i] && (uint32_t)(c->released[i] >> 32) != key)
-        i = (i + 1) & mask;
-    if (c->released[i] == 0)
-        return 0;
-    *start = (uint32_t)c->released[i];
-    for (size_t j = (i + 1) & mask; c->released[j]; j = (j + 1) & mask) {
-        size_t home = released_home(c, (uint32_t)(c->released[j] >> 32));
-        int stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);
-        if (!stays) {
-            c->released[i] = c->released[j];
-            i = j;
-        }
-    }
-    c->released[i] = 0;
-    c->nreleased--;
-    return 1;
 }
 
 /* Checks the released statement at `start` again, silently and without emitting: its
@@ -1436,7 +1383,7 @@ static void recheck(checker *c, uint32_t start) {
 static int recheck_key(checker *c, uint32_t key) {
     uint32_t start;
     int any = 0;
-    while (released_take(c, key, &start)) {
+    while (keymap_take(&c->released, key, &start)) {
         recheck(c, start);
         any = 1;
     }
@@ -1447,7 +1394,7 @@ static int recheck_key(checker *c, uint32_t key) {
 static target *find_target_h(checker *c, const char *resource_id, const char *dim, uint32_t h) {
     target_key k = {resource_id, dim};
     target *t = hash_find(&c->index, h, same_target, &k);
-    if (t == NULL && c->nreleased && recheck_key(c, released_key(c, h)))
+    if (t == NULL && c->released.n && recheck_key(c, released_key(c, h)))
         t = hash_find(&c->index, h, same_target, &k);
     return t;
 }
@@ -1951,6 +1898,7 @@ checker *check_begin(mmec_ctx *ctx) {
     c->ctx = ctx;
     c->m = &ctx->model;
     hash_init(&c->index, mem_allocator, ctx);
+    keymap_init(&c->released, mem_allocator, ctx);
     c->errors_before = ctx->errors;
     ctx->checker = c;
     return c;
@@ -1960,10 +1908,7 @@ void check_abort(mmec_ctx *ctx) {
     checker *c = ctx->checker;
     if (c) {
         hash_free(&c->index);
-        if (c->released)
-            mem_raw(ctx, c->released, c->released_cap * sizeof *c->released, 0);
-        c->released = NULL;
-        c->released_cap = c->nreleased = 0;
+        keymap_free(&c->released);
     }
     ctx->checker = NULL;
 }
@@ -1990,9 +1935,9 @@ static void resolve_schedule(checker *c, sched_draft *d) {
     if (count == 0) {
         /* Another variant of NAME, made by one-liners: the first in the file. A streaming
          * compile checks its released statements again to have them all. */
-        for (size_t i = 0; i < c->released_cap; i++)
-            while (c->released[i] != 0)
-                recheck_key(c, (uint32_t)(c->released[i] >> 32));
+        uint32_t key;
+        for (size_t at = 0; keymap_next(&c->released, &at, &key);)
+            recheck_key(c, key);
         const target *line = NULL;
         for (size_t i = 0; i < c->m->ntargets; i++) {
             const target *o = c->m->targets[i];
@@ -2082,7 +2027,8 @@ static void stream_statement(checker *c, const ast_target *at) {
         return;
     hash_remove(&c->index, c->stmt_hash, same_item, t);
     m->ntargets = nt;
-    released_add(c, released_key(c, c->stmt_hash), at->loc.start);
+    if (keymap_add(&c->released, released_key(c, c->stmt_hash), at->loc.start) != 0)
+        mem_fail(c->ctx);
     mem_release_to(ctx, &mark);
 }
 
@@ -2103,7 +2049,7 @@ int check_end(checker *c) {
     mmec_ctx *ctx = c->ctx;
     for (sched_draft *d = c->pending; d; d = d->next)
         resolve_schedule(c, d);
-    size_t released = c->nreleased;
+    size_t released = c->released.n;
     check_abort(ctx);
     if (ctx->errors == 0 && c->m->npolicies + c->emitted == 0 && c->m->ntargets + released == 0)
         diag_warning(ctx, "empty", SPAN_NONE, "no scalable target or scaling policy in the file");

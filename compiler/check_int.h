@@ -6,6 +6,7 @@
 
 #include "ast.h"
 #include "check.h"
+#include "keymap.h"
 #include "schedule.h"
 
 struct let_def;
@@ -41,8 +42,7 @@ struct checker {
     target *stmt_new;              /* the target the one-line statement being checked made */
     uint32_t stmt_hash;            /* its hash (util_target_hash) */
     int rechecked;                 /* the statement being checked needed a released target */
-    uint64_t *released;            /* key << 32 | offset; 0: empty; outside the arena */
-    size_t released_cap, nreleased;
+    keymap released;               /* hash -> offset of the statement; outside the arena */
     uint32_t released_mask;        /* of the hash kept as the key (tests: fewer bits) */
 };
 

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "hash.h"
+#include "keymap.h"
 
 typedef struct counter {
     size_t now;
@@ -193,12 +194,69 @@ static void string_keys(void **state) {
     hash_free(&t);
 }
 
+/* keymap: 20,000 entries under 7 keys (heavy collisions, a multimap), grown from empty;
+ * every entry taken back by its key with its own value, interleaved with adds so that
+ * deletion shifts entries back over wrapped runs; the walk of keymap_next sees every key
+ * left; a failed growth leaves the map as it was; nothing leaks. */
+static void keymap_entries(void **state) {
+    (void)state;
+    counter c = {0, -1, 0};
+    keymap m;
+    keymap_init(&m, count_alloc, &c);
+    enum { N = 20000 };
+    static unsigned char seen[N];
+    memset(seen, 0, sizeof seen);
+    for (uint32_t v = 0; v < N; v++)
+        assert_int_equal(keymap_add(&m, v % 7 + 1, v), 0);
+    assert_int_equal(m.n, N);
+    uint32_t value, key;
+    assert_int_equal(keymap_take(&m, 8, &value), 0);
+    size_t taken = 0;
+    for (uint32_t k = 1; k <= 7; k++) {
+        while (keymap_take(&m, k, &value)) {
+            assert_true(value < N);
+            assert_int_equal(value % 7 + 1, k);
+            assert_int_equal(seen[value], 0);
+            seen[value] = 1;
+            taken++;
+            if (taken % 5 == 0) {   /* an add among the takes: the value comes back later */
+                assert_int_equal(keymap_add(&m, k, value), 0);
+                seen[value] = 0;
+            }
+        }
+    }
+    assert_int_equal(taken - taken / 5, N);
+    assert_int_equal(m.n, 0);
+    for (uint32_t v = 0; v < 100; v++)
+        assert_int_equal(keymap_add(&m, v + 1, v), 0);
+    size_t walked = 0;
+    for (size_t at = 0; keymap_next(&m, &at, &key);) {
+        assert_true(keymap_take(&m, key, &value));
+        assert_int_equal(value + 1, key);
+        walked++;
+    }
+    assert_int_equal(walked, 100);
+    assert_int_equal(m.n, 0);
+    /* Growth refused: the map as it was, its entries still there. */
+    keymap_free(&m);
+    for (uint32_t v = 0; v < 768; v++)
+        assert_int_equal(keymap_add(&m, v + 1, v), 0);
+    c.fail_at = c.calls;
+    assert_int_equal(keymap_add(&m, 9999, 1), -1);
+    assert_int_equal(m.n, 768);
+    assert_true(keymap_take(&m, 768, &value));
+    assert_int_equal(value, 767);
+    keymap_free(&m);
+    assert_int_equal(c.now, 0);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(grows_and_finds),
         cmocka_unit_test(collisions_and_deletion),
         cmocka_unit_test(allocation_failure_at_every_step),
         cmocka_unit_test(string_keys),
+        cmocka_unit_test(keymap_entries),
     };
     return cmocka_run_group_tests_name("hash", tests, NULL, NULL);
 }

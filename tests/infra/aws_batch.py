@@ -20,6 +20,21 @@ import sys
 import awscli.clidriver
 
 
+_loader = []   # the first driver's data loader, given to every later one
+
+
+def driver():
+    """A new aws CLI driver (a fresh session: nothing one call set carries over to the next)
+    that shares the first one's data loader, whose cache holds the parsed service models and
+    the list of services: reading and parsing them again for each call was most of the cost."""
+    d = awscli.clidriver.create_clidriver()
+    if _loader:
+        d.session.register_component("data_loader", _loader[0])
+    else:
+        _loader.append(d.session.get_component("data_loader"))
+    return d
+
+
 def run(endpoint, record, calls, copy, out):
     open(record, "w").close()
     status = 0
@@ -31,7 +46,7 @@ def run(endpoint, record, calls, copy, out):
             buf = io.StringIO()
             with contextlib.redirect_stdout(buf), contextlib.redirect_stderr(buf):
                 try:
-                    rc = awscli.clidriver.create_clidriver().main(["--endpoint-url", endpoint] + args)
+                    rc = driver().main(["--endpoint-url", endpoint] + args)
                 except SystemExit as e:
                     rc = e.code if isinstance(e.code, int) else 1
             log.write(buf.getvalue())

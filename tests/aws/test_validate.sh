@@ -1,10 +1,11 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # Prove that tests/aws/validate.py accepts good Application Auto Scaling JSON and rejects bad JSON
 # with the right message. Fixtures are in tests/aws/fixtures; run from anywhere.
 # Prints a TAP plan, `ok - name` / `not ok - name`, then `N passed, N failed`; exits 1 on any
 # failure.
 
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../lib.sh"
 PYTHON=${PYTHON:-/usr/bin/python3}
 VALIDATE="$here/validate.py"
 FIX="$here/fixtures"
@@ -162,14 +163,19 @@ check "CloudFormation alarm Period \"60\" (schema type)" 1 \
 
 # Every invalid fixture, validated with shape auto, must produce at least one problem.
 for f in "$FIX"/invalid-*; do
-    check "$(basename "$f") fails" 1 "validated" auto "$f"
+    check "${f##*/} fails" 1 "validated" auto "$f"
 done
 
 echo "1..$n"
 "$PYTHON" "$VALIDATE" --each "$tmp/list" "$tmp" || echo "# validate.py --each failed"
-while IFS=$(printf '\t') read -r id want expect name; do
-    rc=$(cat "$tmp/$id.rc" 2>/dev/null || echo missing)
-    if [ "$rc" = "$want" ] && grep -qF -- "$expect" "$tmp/$id.out"; then
+# (each status and output read with builtins: a cat and a grep per case cost more than its
+# validation)
+while IFS=$'\t' read -r id want expect name; do
+    rc=missing
+    [ -f "$tmp/$id.rc" ] && read -r rc < "$tmp/$id.rc"
+    out=
+    [ -f "$tmp/$id.out" ] && IFS= read -r -d '' out < "$tmp/$id.out"
+    if [ "$rc" = "$want" ] && [[ $out == *"$expect"* ]]; then
         pass=$((pass + 1))
         echo "ok - $name"
     else

@@ -16,20 +16,27 @@
 # (timeout 900: far beyond any bounded case). The
 # -o run, which is about the output file, runs under small limits (1 MiB, a million
 # instructions): a hook failing under the default limits fails under those too, sooner.
+# A hook whose case is a limit being reached, not the limit's size, names smaller limits for
+# this run in a header line "-- cli-options: OPTIONS (why)" (a memory bomb 8 MiB, a loop a
+# million instructions, a slow call a 200 ms deadline: a memory bomb's quadratic copies to
+# 64 MiB were seconds of CPU); the library's test, tests/unit/test_hostile_lua.c, runs every
+# hook under the default limits. The peak memory bound is the hook's cap plus 32 MiB.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 mmec=${MMEC:?MMEC is not set (run through make test)}
 # The cases: bytecode files and every hook that is not a decide hook, their headers read by
 # one awk for all: the file, its kind, the exit status expected (1 for "expect: error", else
-# 0), whether it stands for a big source, the text expected on stderr.
-hooks=() wants=() rcs=() srcs=() bigs=()
-while IFS=$'\t' read -r file kind want_rc big want; do
+# 0), whether it stands for a big source, its options ("-" for none), the text expected on
+# stderr.
+hooks=() wants=() rcs=() srcs=() bigs=() optss=()
+while IFS=$'\t' read -r file kind want_rc big opts want; do
     [ "$kind" = decide ] && continue
-    hooks+=("$file") rcs+=("$want_rc") wants+=("$want") bigs+=("$big")
+    [ "$opts" = - ] && opts=
+    hooks+=("$file") rcs+=("$want_rc") wants+=("$want") bigs+=("$big") optss+=("$opts")
     if [ "$kind" = fill ]; then srcs+=("$here/lua/open.scale"); else srcs+=("$here/lua/base.scale"); fi
 done < <(awk '
-    function done_file() { if (file != "") printf "%s\t%s\t%d\t%d\t%s\n", file, kind, rc, big, want }
-    FNR == 1 { done_file(); file = FILENAME; kind = "check"; rc = 0; want = ""; seen = 0; big = 0
+    function done_file() { if (file != "") printf "%s\t%s\t%d\t%d\t%s\t%s\n", file, kind, rc, big, opts, want }
+    FNR == 1 { done_file(); file = FILENAME; kind = "check"; rc = 0; want = ""; seen = 0; big = 0; opts = "-"
                bytecode = substr($0, 1, 4) == "\033Lua"
                if (bytecode) { rc = 1; want = "precompiled Lua chunks are refused"; seen = 1 } }
     !bytecode && /^-- kind: decide/ { kind = "decide" }
@@ -37,6 +44,7 @@ done < <(awk '
     !seen && /^-- expect:/ { seen = 1; rc = ($0 ~ /expect: error/)
         if (match($0, /".*"/)) want = substr($0, RSTART + 1, RLENGTH - 2) }
     /^-- generate: big-source/ { big = 1 }
+    !bytecode && /^-- cli-options: / { opts = $0; sub(/^-- cli-options: */, "", opts); sub(/ *\(.*$/, "", opts) }
     END { done_file() }' "$here"/lua/*.lua)
 # Hostile YAML (tests/hostile/yaml/*.yaml, each naming on its first line what stderr must
 # say) through `mmec import`, and a 100 MB file: one case each.
@@ -49,15 +57,26 @@ nbig=0
 echo "1..$(( ${#hooks[@]} + ${#yamls[@]} + nbig ))"
 have_time=1
 [ -x /usr/bin/time ] || have_time=0
-# Peak memory of one check: the hook's 64 MiB cap plus the process (far more under ASan).
-max_kb=$(( 96 * 1024 ))
-[ "${SANITIZE:-}" = 1 ] && max_kb=$(( 640 * 1024 ))
+# Peak memory of one check: the hook's cap (64 MiB unless its options say) plus the process
+# (far more under ASan).
+bound_kb() {   # options -> max_kb
+    local cap=64 o prev=
+    for o in "$@"; do
+        [ "$prev" = --hook-memory ] && [[ $o =~ ^([0-9]+)M$ ]] && cap=${BASH_REMATCH[1]}
+        prev=$o
+    done
+    max_kb=$(( (cap + 32) * 1024 ))
+    [ "${SANITIZE:-}" = 1 ] && max_kb=$(( cap * 10 * 1024 ))
+}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 base="$here/lua/base.scale"
 for ((k = 0; k < ${#hooks[@]}; k++)); do
     hook=${hooks[k]} want=${wants[k]} want_rc=${rcs[k]} src=${srcs[k]}
     name=${hook##*/}
+    # shellcheck disable=SC2206
+    opts=(${optss[k]})
+    bound_kb ${opts[@]+"${opts[@]}"}
     if [ "${bigs[k]}" = 1 ]; then
         # 2 MiB of valid Lua, over the 1 MiB source limit (as tests/unit/test_hostile_lua.c).
         { printf 'return {}'; head -c $(( (2 << 20) - 9 )) /dev/zero | tr '\0' ' '; } > "$tmp/$name"
@@ -69,11 +88,13 @@ for ((k = 0; k < ${#hooks[@]}; k++)); do
     printf 'untouched\n' > "$tmp/out.json"
     if [ $have_time = 1 ]; then
         /usr/bin/time -f '%M' -o "$tmp/rss" \
-            timeout 900 "$mmec" check "${slow[@]}" --hook "$hook" "$src" > "$tmp/stdout" 2> "$tmp/stderr"
+            timeout 900 "$mmec" check "${slow[@]}" ${opts[@]+"${opts[@]}"} --hook "$hook" "$src" \
+            > "$tmp/stdout" 2> "$tmp/stderr"
         rc=$?
         while read -r line; do rss=$line; done < "$tmp/rss"   # GNU time's last line
     else
-        timeout 900 "$mmec" check "${slow[@]}" --hook "$hook" "$src" > "$tmp/stdout" 2> "$tmp/stderr"
+        timeout 900 "$mmec" check "${slow[@]}" ${opts[@]+"${opts[@]}"} --hook "$hook" "$src" \
+            > "$tmp/stdout" 2> "$tmp/stderr"
         rc=$?
         rss=
     fi
@@ -98,7 +119,7 @@ for ((k = 0; k < ${#hooks[@]}; k++)); do
         echo "ok - hostile lua cli: $name"
     else
         echo "not ok - hostile lua cli: $name ($why)"
-        echo "  rerun: $mmec check --hook $hook $src"
+        echo "  rerun: $mmec check ${slow[*]} ${opts[*]} --hook $hook $src"
         sed 's/^/  | /' "$tmp/stderr" | head -n 5
     fi
 done
@@ -108,6 +129,7 @@ done
 # output written), under the same peak memory bound: an alias bomb is refused before it is
 # expanded, deep nesting at 64 levels. A hang is caught by the timeout.
 printf 'untouched\n' > "$tmp/out.scale"
+bound_kb
 for f in "${yamls[@]}"; do
     name=${f##*/}
     want=$(sed -n '1s/^# expect: "\(.*\)"$/\1/p' "$f")

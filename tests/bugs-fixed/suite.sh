@@ -5,6 +5,7 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
+. "$root/tests/lib.sh"    # same: cmp -s in builtins
 export MMEC=${MMEC:?MMEC is not set (run through make test)}
 export MMEC_BUILD=${MMEC_BUILD:-build}
 export MMEC_SOURCE_DIR=$root
@@ -15,7 +16,7 @@ scripts=("$here"/*.sh) sources=("$here"/*.scale)
 echo "1..$(( ${#scripts[@]} - 1 + ${#sources[@]} ))"    # suite.sh is not a case
 
 for t in "${scripts[@]}"; do
-    name=$(basename "$t" .sh)
+    name=${t##*/}; name=${name%.sh}
     [ "$name" = suite ] && continue
     mkdir -p "$tmp/$name"
     (cd "$root" && TMPDIR="$tmp/$name" bash "$t") > "$tmp/out" 2>&1
@@ -28,7 +29,7 @@ for t in "${scripts[@]}"; do
 done
 
 for src in "${sources[@]}"; do
-    name=$(basename "$src" .scale)
+    name=${src##*/}; name=${name%.scale}
     args=()
     [ -f "$here/$name.args" ] && read -r -a args < "$here/$name.args"
     (cd "$here" && "$MMEC" ${args[@]+"${args[@]}"} "$name.scale") > "$tmp/out" 2> "$tmp/err"
@@ -37,9 +38,9 @@ for src in "${sources[@]}"; do
     [ -f "$here/$name.rc" ] && read -r want_rc < "$here/$name.rc"
     problems=
     [ "$rc" = "$want_rc" ] || problems+=" exit status $rc, expected $want_rc;"
-    cmp -s "$tmp/out" "${here}/$name.out" 2>/dev/null || { [ ! -f "$here/$name.out" ] && [ ! -s "$tmp/out" ]; } ||
+    same "$tmp/out" "${here}/$name.out" || { [ ! -f "$here/$name.out" ] && [ ! -s "$tmp/out" ]; } ||
         problems+=" stdout differs;"
-    cmp -s "$tmp/err" "${here}/$name.err" 2>/dev/null || { [ ! -f "$here/$name.err" ] && [ ! -s "$tmp/err" ]; } ||
+    same "$tmp/err" "${here}/$name.err" || { [ ! -f "$here/$name.err" ] && [ ! -s "$tmp/err" ]; } ||
         problems+=" stderr differs;"
     if [ -z "$problems" ]; then echo "ok - bugs-fixed/$name"; else
         echo "not ok - bugs-fixed/$name:$problems"

@@ -29,6 +29,9 @@
 
 /* ---- Diagnostics in several inputs ---- */
 
+static void hold(importer *im, mmec_severity sev, const char *code, span loc, const char *fmt,
+                 va_list ap);
+
 /* The inputs lie one after another in one buffer, and every span is an offset into it; the
  * diagnostics module knows one file, so a diagnostic is reported with the file that holds
  * its span made the context's source for the time of the report (its line table kept). */
@@ -40,6 +43,11 @@ void import_report(importer *im, mmec_severity sev, const char *code, span loc,
     }
     va_list ap;
     va_start(ap, fmt);
+    if (im->defer) {      /* a comparison during the checking compile: reported after it */
+        hold(im, sev, code, loc, fmt, ap);
+        va_end(ap);
+        return;
+    }
     if (im->nfiles < 2 || loc.start == UINT32_MAX) {
         diag_vreport(im->ctx, sev, code, loc, fmt, ap);
         va_end(ap);
@@ -1457,6 +1465,14 @@ static void write_policy_rest(importer *im, entry *e, const resolved *r, const j
     }
 }
 
+/* Entry `e` is the next policy written: the next one compiled (im->by_order). */
+static void compiled_as(importer *im, entry *e) {
+    e->order = im->npolicies++;
+    uint32_t *slot = push_owned(im, &im->by_order, &im->nby_order, &im->cap_by_order,
+                                sizeof *slot);
+    *slot = (uint32_t)(e - im->entries);
+}
+
 /* One policy: `scale ...` on one line, or inside its target's block. */
 static void write_policy(importer *im, entry *e, const resolved *r, int in_block) {
     itarget *t = e->t;
@@ -1486,7 +1502,7 @@ static void write_policy(importer *im, entry *e, const resolved *r, int in_block
     }
     strbuf_puts(im->out, "\n");
     import_mark(im, line, e->loc);
-    e->order = im->npolicies++;
+    compiled_as(im, e);
 }
 
 static const jnode *child_named(const jnode *o, const char *key);
@@ -1714,7 +1730,7 @@ static void write_block(importer *im, itarget *t, resolved *res) {
             continue;
         }
         import_write_step(im, e);
-        e->order = im->npolicies++;
+        compiled_as(im, e);
         e->alarm_order = im->nalarms_written++;
     }
     for (size_t k = 0; k < t->nsched_idx; k++)
@@ -1830,16 +1846,13 @@ static const jnode *child_named(const jnode *o, const char *key) {
     return NULL;
 }
 
-/* Document `i` of `format` as the compiled child context emits it, read back into scratch
- * memory (released by the caller's mem_scratch_reset) with `r` as its reader; NULL when
- * there is nothing to compare: the emitter failed (and reported it), or it wrote exactly the
- * bytes of `json` (mmec's own compact JSON Lines read back), which are then equal member by
- * member without reading them. */
-static const jnode *emitted(importer *im, mmec_ctx *child, span json, mmec_format format,
-                            size_t i, jreader *r) {
-    char *text;
-    size_t len;
-    mmec_status st = mmec_emit(child, format, i, MMEC_EMIT_COMPACT, &text, &len);
+/* A compiled document (`st` and `text` from the emitter, compact; the buffer is freed here)
+ * read back into scratch memory (released by the caller's mem_scratch_reset) with `r` as its
+ * reader; NULL when there is nothing to compare: the emitter failed (and reported it), or it
+ * wrote exactly the bytes of `json` (mmec's own compact JSON Lines read back), which are then
+ * equal member by member without reading them. */
+static const jnode *emitted(importer *im, mmec_ctx *child, mmec_status st, char *text,
+                            size_t len, span json, jreader *r) {
     if (st == MMEC_EINTERNAL)
         mem_fail(im->ctx);
     if (st != MMEC_OK)      /* reported by the emitter: nothing to compare with */
@@ -1893,14 +1906,14 @@ static int same_steps(const jnode *a, const jnode *b) {
     return na == nb;
 }
 
-/* Compares document `index` of `format` as compiled with `json`, the JSON it came from
- * (NULL: the tree of `loc` was released, and is read again into scratch memory), member by
- * member over `keys`; `noun` names it in the warnings. */
-static void compare_members(importer *im, mmec_ctx *child, const jnode *json, span loc,
-                            size_t index, mmec_format format, const char *const *keys,
+/* Compares a compiled document (compact text from the emitter, as `emitted` takes it) with
+ * `json`, the JSON it came from (NULL: the tree of `loc` was released, and is read again into
+ * scratch memory), member by member over `keys`; `noun` names it in the warnings. */
+static void compare_members(importer *im, mmec_ctx *child, mmec_status st, char *text,
+                            size_t len, const jnode *json, span loc, const char *const *keys,
                             size_t nkeys, const char *noun) {
     jreader r, again;
-    const jnode *got = emitted(im, child, json ? json->loc : loc, format, index, &r);
+    const jnode *got = emitted(im, child, st, text, len, json ? json->loc : loc, &r);
     if (got && json == NULL) {
         again = (jreader){im->ctx, im->text, loc.end, loc.start, 0, 0, 1, NULL, 0};
         json = jvalue(&again, 0);
@@ -1929,37 +1942,152 @@ static void compare_members(importer *im, mmec_ctx *child, const jnode *json, sp
     mem_scratch_reset(im->ctx);
 }
 
-/* A policy: every member of its configuration. */
-static void compare(importer *im, mmec_ctx *child, const entry *e) {
+/* A policy as compiled (`p`, of the child context): every member of its configuration. */
+static void compare(importer *im, mmec_ctx *child, const entry *e, const policy *p) {
     static const char *const step_keys[] = {"AdjustmentType", "StepAdjustments",
                                             "MinAdjustmentMagnitude", "Cooldown",
                                             "MetricAggregationType"};
+    char *text;
+    size_t len;
+    mmec_status st = emit_json_policy(child, MMEC_FORMAT_POLICY, p, MMEC_EMIT_COMPACT, &text, &len);
     if (e->step)
-        compare_members(im, child, e->cfg, SPAN_NONE, e->order, MMEC_FORMAT_POLICY, step_keys,
+        compare_members(im, child, st, text, len, e->cfg, SPAN_NONE, step_keys,
                         sizeof step_keys / sizeof step_keys[0], "step policy");
     else
-        compare_members(im, child, e->cfg, e->cfg_loc, e->order, MMEC_FORMAT_POLICY,
-                        known_keys, sizeof known_keys / sizeof known_keys[0], "policy");
+        compare_members(im, child, st, text, len, e->cfg, e->cfg_loc, known_keys,
+                        sizeof known_keys / sizeof known_keys[0], "policy");
 }
 
-/* A step policy's alarm: the members the language writes (its name was compared when it was
- * written; a template may leave it to CloudFormation). */
-static void compare_alarm(importer *im, mmec_ctx *child, const entry *e, mmec_format format) {
+/* A step policy's alarm (`p` as compiled): the members the language writes (its name was
+ * compared when it was written; a template may leave it to CloudFormation). */
+static void compare_alarm(importer *im, mmec_ctx *child, const entry *e, const policy *p) {
     static const char *const keys[] = {"MetricName", "Namespace", "Statistic",
                                        "ExtendedStatistic", "Dimensions", "Period", "Unit",
                                        "EvaluationPeriods", "DatapointsToAlarm", "Threshold",
                                        "ComparisonOperator", "TreatMissingData", "Metrics"};
-    compare_members(im, child, e->alarm->o, SPAN_NONE, e->alarm_order, format, keys,
+    char *text;
+    size_t len;
+    mmec_status st = emit_json_policy(child, MMEC_FORMAT_ALARM, p, MMEC_EMIT_COMPACT, &text, &len);
+    compare_members(im, child, st, text, len, e->alarm->o, SPAN_NONE, keys,
                     sizeof keys / sizeof keys[0], "alarm");
 }
 
-/* A scheduled action: the members the language writes (StartTime and EndTime were converted
- * to UTC, and are compared as such by being written from them). */
-static void compare_schedule(importer *im, mmec_ctx *child, const entry *e) {
+/* A scheduled action (`s` as compiled): the members the language writes (StartTime and
+ * EndTime were converted to UTC, and are compared as such by being written from them). */
+static void compare_schedule(importer *im, mmec_ctx *child, const entry *e, const schedule *s) {
     static const char *const keys[] = {"ScheduledActionName", "Schedule", "Timezone",
                                        "ScalableTargetAction"};
-    compare_members(im, child, e->cfg, SPAN_NONE, e->order, MMEC_FORMAT_SCHEDULE, keys,
+    char *text;
+    size_t len;
+    mmec_status st = emit_json_text(child, emit_json_schedule(s), MMEC_EMIT_COMPACT, &text, &len);
+    compare_members(im, child, st, text, len, e->cfg, SPAN_NONE, keys,
                     sizeof keys / sizeof keys[0], "scheduled action");
+}
+
+/* ---- The comparisons, made as the checking compile goes ----
+ * The written source is compiled in one pass (api_compile_string_checked: a statement's
+ * memory is given back once it is checked), and each compiled policy is compared with the
+ * JSON it came from as its statement is checked: the k-th compiled policy is the k-th
+ * written (im->by_order), its alarm the alarm of that step policy. Their findings are held
+ * (deferred) and reported after the compile in the order of a whole compile's comparisons:
+ * every policy in the order of the entries, then every alarm, then the scheduled actions;
+ * none when the compile failed or made another number of policies or alarms. */
+
+typedef struct held {
+    int phase;                     /* 0: a policy, 1: an alarm */
+    size_t key, seq;               /* the entry's index; the order reported */
+    mmec_severity sev;
+    const char *code;
+    span loc;
+    const char *msg;
+    struct held *next;
+} held;
+
+static void hold(importer *im, mmec_severity sev, const char *code, span loc, const char *fmt,
+                 va_list ap) {
+    held *h = mem_alloc(im->ctx, sizeof *h);
+    *h = (held){im->hold_phase, im->hold_key, im->nheld++, sev, code, loc,
+                mem_vprintf(im->ctx, fmt, ap), im->held};
+    im->held = h;
+}
+
+static int held_order(const void *a, const void *b) {
+    const held *x = *(const held *const *)a, *y = *(const held *const *)b;
+    if (x->phase != y->phase)
+        return x->phase < y->phase ? -1 : 1;
+    if (x->key != y->key)
+        return x->key < y->key ? -1 : 1;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Reports the held findings of the phases below `upto`, in order. */
+static void report_held(importer *im, int upto) {
+    if (im->nheld == 0)
+        return;
+    held **all = mem_alloc(im->ctx, im->nheld * sizeof *all);
+    size_t n = 0;
+    for (held *h = im->held; h; h = h->next)
+        all[n++] = h;
+    qsort(all, n, sizeof *all, held_order);
+    for (size_t i = 0; i < n; i++)
+        if (all[i]->phase < upto)
+            import_report(im, all[i]->sev, all[i]->code, all[i]->loc, "%s", all[i]->msg);
+    im->held = NULL;
+    im->nheld = 0;
+}
+
+typedef struct compared {
+    importer *im;
+    mmec_ctx *child;
+    const policy *p;
+    entry *e;
+} compared;
+
+static void compare_fn(void *ud) {
+    compared *c = ud;
+    importer *im = c->im;
+    im->hold_phase = 0;
+    im->hold_key = (size_t)(c->e - im->entries);
+    compare(im, c->child, c->e, c->p);
+    drop_read(im, c->e->lazy ? c->e->cfg_loc.end : 0);
+    if (c->p->type == POLICY_STEP) {
+        im->nalarms_compiled++;
+        if (c->e->written_step) {
+            im->hold_phase = 1;
+            compare_alarm(im, c->child, c->e, c->p);
+        }
+    }
+}
+
+/* The checking compile's callback: the policies of the statement just checked, compared
+ * with their JSON under the importer's own protected call (an allocation failure of the
+ * importer is noted, and thrown again once the child's compile is over). */
+static int checked(mmec_ctx *child, void *arg) {
+    importer *im = arg;
+    if (child->errors || im->cmp_failed)
+        return 0;
+    for (size_t i = 0; i < child->model.npolicies; i++) {
+        size_t k = im->ncompiled++;
+        const policy *p = child->model.policies[i];
+        if (k >= im->nby_order) {
+            im->nalarms_compiled += p->type == POLICY_STEP;
+            continue;
+        }
+        entry *e = &im->entries[im->by_order[k]];
+        if (e->t == NULL || (e->cfg == NULL && !e->lazy) || (e->step && !e->written_step)) {
+            im->nalarms_compiled += p->type == POLICY_STEP;
+            continue;
+        }
+        compared c = {im, child, p, e};
+        im->defer = 1;
+        int thrown = mem_protect(im->ctx, compare_fn, &c);
+        im->defer = 0;
+        if (thrown) {
+            im->cmp_failed = 1;
+            return 0;
+        }
+    }
+    return 0;
 }
 
 static mmec_status check_source(importer *im) {
@@ -1970,32 +2098,24 @@ static mmec_status check_source(importer *im) {
     mmec_ctx *child = *im->child = mmec_new(&cfg);
     if (child == NULL)
         mem_fail(im->ctx);
+    im->dropped = 0;      /* the comparisons read the configurations again, in order */
     /* The child unwinds its own allocation failures; ours must not unwind through it. */
     pcall_jmp *armed = mem_disarm(im->ctx);
-    mmec_status st = mmec_compile_string(child, "<import>", im->out->data ? im->out->data : "",
-                                         im->out->len);
+    mmec_status st = api_compile_string_checked(child, "<import>",
+                                                im->out->data ? im->out->data : "",
+                                                im->out->len, checked, im);
     mem_rearm(im->ctx, armed);
-    if (st == MMEC_EINTERNAL || im->ctx->out_of_memory)
+    if (st == MMEC_EINTERNAL || im->cmp_failed || im->ctx->out_of_memory)
         mem_fail(im->ctx);
-    im->dropped = 0;      /* the comparisons read the configurations again, in order */
-    if (st == MMEC_OK && mmec_policy_count(child) == im->npolicies)
-        for (size_t i = 0; i < im->nentries; i++)
-            if (im->entries[i].kind == E_POLICY && im->entries[i].t &&
-                (im->entries[i].cfg || im->entries[i].lazy) &&
-                (!im->entries[i].step || im->entries[i].written_step)) {
-                compare(im, child, &im->entries[i]);
-                drop_read(im, im->entries[i].lazy ? im->entries[i].cfg_loc.end : 0);
-            }
-    mmec_format alarms = mmec_format_from_name("alarm");
-    if (st == MMEC_OK && alarms != MMEC_FORMAT_COUNT &&
-        mmec_emit_count(child, alarms) == im->nalarms_written)
-        for (size_t i = 0; i < im->nentries; i++)
-            if (im->entries[i].kind == E_POLICY && im->entries[i].written_step)
-                compare_alarm(im, child, &im->entries[i], alarms);
-    if (st == MMEC_OK && mmec_emit_count(child, MMEC_FORMAT_SCHEDULE) == im->nschedules)
+    if (st == MMEC_OK && im->ncompiled == im->npolicies)
+        report_held(im, im->nalarms_compiled == im->nalarms_written ? 2 : 1);
+    im->held = NULL;
+    im->nheld = 0;
+    const model *m = &child->model;
+    if (st == MMEC_OK && m->nschedules == im->nschedules)
         for (size_t i = 0; i < im->nentries; i++)
             if (im->entries[i].kind == E_SCHEDULE && im->entries[i].t->done)
-                compare_schedule(im, child, &im->entries[i]);
+                compare_schedule(im, child, &im->entries[i], m->schedules[im->entries[i].order]);
     mmec_free(child);
     *im->child = NULL;
     return st;
@@ -2209,6 +2329,7 @@ mmec_status import_run(mmec_ctx *ctx, const mmec_import_input *inputs, size_t n,
     doc_free(ctx, a.doc_mem);
     mem_raw(ctx, a.im.entries, a.im.cap_entries * sizeof *a.im.entries, 0);
     mem_raw(ctx, a.im.segs, a.im.cap_segs * sizeof *a.im.segs, 0);
+    mem_raw(ctx, a.im.by_order, a.im.cap_by_order * sizeof *a.im.by_order, 0);
     hash_free(&a.index);
     hash_free(&a.cfn_index);
     return a.st;

@@ -158,6 +158,16 @@ typedef struct importer {
     size_t dropped;                /* the offsets below which the pages were dropped */
     struct jblock **doc_mem;       /* the documents' trees (in the caller's frame, like out) */
     strbuf *line_out;              /* where a policy's statement is written as it is read */
+    /* The checking compile (import.c, check_source): the entry of each policy in the order
+     * written, which is the order compiled; the policies and alarms compiled so far; the
+     * findings of the comparisons, held until the compile is over. */
+    uint32_t *by_order;
+    size_t nby_order, cap_by_order;
+    size_t ncompiled, nalarms_compiled;
+    int defer, cmp_failed;
+    int hold_phase;
+    size_t hold_key, nheld;
+    struct held *held;
 } importer;
 
 /* mmec_import_inputs with flags. IMPORT_FOR_DIFF (mmec diff reads describe-* output of a whole

@@ -85,9 +85,9 @@ typedef struct doc_mark {
     size_t used;
 } doc_mark;
 
-static void *doc_alloc(importer *im, size_t n, int zero) {
+static void *pool_alloc(importer *im, jblock **pool, size_t n, int zero) {
     n = (n + 7) / 8 * 8;
-    jblock *b = *im->doc_mem;
+    jblock *b = *pool;
     if (b == NULL || b->size - b->used < n) {
         size_t cap = n > JBLOCK_SIZE ? n : JBLOCK_SIZE;
         jblock *nb = mem_raw(im->ctx, NULL, 0, sizeof *nb + cap);
@@ -96,13 +96,17 @@ static void *doc_alloc(importer *im, size_t n, int zero) {
         nb->prev = b;
         nb->size = cap;
         nb->used = 0;
-        *im->doc_mem = b = nb;
+        *pool = b = nb;
     }
     void *p = (char *)b->data + b->used;
     b->used += n;
     if (zero)
         memset(p, 0, n);
     return p;
+}
+
+static void *doc_alloc(importer *im, size_t n, int zero) {
+    return pool_alloc(im, im->doc_mem, n, zero);
 }
 
 static doc_mark doc_mark_of(const importer *im) {
@@ -493,28 +497,41 @@ int import_name(importer *im, const char *s) {
     return import_string(im, s, n);
 }
 
-/* The shortest decimal text strtod reads back as `v`: plain digits when they are short
- * enough (70, 0.7), an exponent otherwise (1e+300). */
-const char *import_number(importer *im, double v) {
-    char buf[64];
+/* The shortest decimal text strtod reads back as `v` into `buf` (64 bytes): plain digits when
+ * they are short enough (70, 0.7), an exponent otherwise (1e+300). */
+static void number_text(double v, char *buf) {
     if (v >= 1 && v < 1e15 && v == floor(v)) {      /* a whole number: its digits */
         strbuf sb;
-        strbuf_init_fixed(&sb, buf, sizeof buf);
+        strbuf_init_fixed(&sb, buf, 64);
         strbuf_int(&sb, (int64_t)v);
-        return mem_strndup(im->ctx, buf, sb.len);
+        return;
     }
     if (v >= 1e-6 && v < 1e15)
         for (int dec = 0; dec <= 17; dec++) {
-            snprintf(buf, sizeof buf, "%.*f", dec, v);
+            snprintf(buf, 64, "%.*f", dec, v);
             if (strtod(buf, NULL) == v)
-                return mem_strdup(im->ctx, buf);
+                return;
         }
     for (int prec = 1; prec <= 17; prec++) {
-        snprintf(buf, sizeof buf, "%.*g", prec, v);
+        snprintf(buf, 64, "%.*g", prec, v);
         if (strtod(buf, NULL) == v)
             break;
     }
+}
+
+/* The shortest decimal text strtod reads back as `v`, in the arena. */
+const char *import_number(importer *im, double v) {
+    char buf[64];
+    number_text(v, buf);
     return mem_strdup(im->ctx, buf);
+}
+
+/* The same written to the output, after `sep` (nothing allocated: a policy's value). */
+static void put_number(importer *im, const char *sep, double v) {
+    char buf[64];
+    number_text(v, buf);
+    strbuf_puts(im->out, sep);
+    strbuf_puts(im->out, buf);
 }
 
 /* Seconds as a duration: 0, or d/h/m/s parts. */
@@ -1147,7 +1164,7 @@ static void write_metric(importer *im, entry *e, itarget *t, const jnode *pre, c
         *word = pd->keyword;
         strbuf_puts(im->out, " ");
         at = im->out->len;
-        strbuf_puts(im->out, import_number(im, tv->num));
+        put_number(im, "", tv->num);
         import_mark(im, at, tv->loc);
         if (pd->per) {
             at = im->out->len;
@@ -1165,7 +1182,7 @@ static void write_metric(importer *im, entry *e, itarget *t, const jnode *pre, c
         import_mark(im, at, name->loc);
         *word = "backlog";
         at = im->out->len;
-        strbuf_printf(im->out, " %s", import_number(im, tv->num));
+        put_number(im, " ", tv->num);
         import_mark(im, at, tv->loc);
         at = im->out->len;
         strbuf_puts(im->out, " per instance");
@@ -1201,7 +1218,7 @@ static void write_metric(importer *im, entry *e, itarget *t, const jnode *pre, c
         import_mark(im, at, stat->loc);
         at = im->out->len;
         strbuf_putc(im->out, ' ');
-        strbuf_puts(im->out, import_number(im, tv->num));
+        put_number(im, "", tv->num);
         strbuf_putc(im->out, '%');
         import_mark(im, at, tv->loc);
         return;
@@ -1219,7 +1236,7 @@ static void write_metric(importer *im, entry *e, itarget *t, const jnode *pre, c
     strbuf_printf(im->out, " %s", import_stat_word(stat->s));
     import_mark(im, at, stat->loc);
     at = im->out->len;
-    strbuf_printf(im->out, " %s", import_number(im, tv->num));
+    put_number(im, " ", tv->num);
     import_mark(im, at, tv->loc);
     if (unit) {
         at = im->out->len;
@@ -1427,7 +1444,7 @@ static void write_policy_rest(importer *im, entry *e, const resolved *r, const j
         import_string(im, expr ? expr->s : id->s, expr ? expr->slen : id->slen);
         import_mark(im, at, expr ? expr->loc : id->loc);
         at = im->out->len;
-        strbuf_printf(im->out, " %s", import_number(im, tv->num));
+        put_number(im, " ", tv->num);
         import_mark(im, at, tv->loc);
         word = "math";
     } else {
@@ -1507,15 +1524,21 @@ static void write_policy(importer *im, entry *e, const resolved *r, int in_block
 
 static const jnode *child_named(const jnode *o, const char *key);
 
-/* A copy of string node `v` (PolicyName, PolicyARN) outside its document's tree. */
+/* A copy of string node `v` (PolicyName, PolicyARN) outside its document's tree, in the
+ * memory of the lines written early (released once the source is written). */
 static const jnode *keep_node(importer *im, const jnode *v, const char *key) {
     if (v == NULL)
         return NULL;
-    jnode *c = mem_alloc(im->ctx, sizeof *c);
+    jnode *c = pool_alloc(im, im->line_mem, sizeof *c + v->slen + 1, 0);
     *c = *v;
     c->key = key;
     c->child = c->next = NULL;
-    c->s = v->s ? mem_strndup(im->ctx, v->s, v->slen) : NULL;
+    if (v->s) {
+        char *text = (char *)(c + 1);
+        memcpy(text, v->s, v->slen);
+        text[v->slen] = '\0';
+        c->s = text;
+    }
     return c;
 }
 
@@ -1555,11 +1578,17 @@ static void write_early(importer *im, entry *e) {
         return;
     }
     e->line_len = im->line_out->len;
-    e->line = mem_strndup(im->ctx, im->line_out->data ? im->line_out->data : "", e->line_len);
     e->nline_segs = im->nsegs - nsegs;
-    e->line_segs = mem_alloc(im->ctx, (e->nline_segs ? e->nline_segs : 1) * sizeof *e->line_segs);
+    /* In the lines' memory, released once the source is written (release_lines). */
+    e->line_segs = pool_alloc(im, im->line_mem, e->nline_segs * sizeof *e->line_segs +
+                              e->line_len + 1, 0);
     if (e->nline_segs)
         memcpy(e->line_segs, im->segs + nsegs, e->nline_segs * sizeof *e->line_segs);
+    char *line = (char *)(e->line_segs + e->nline_segs);
+    if (e->line_len)
+        memcpy(line, im->line_out->data, e->line_len);
+    line[e->line_len] = '\0';
+    e->line = line;
     im->nsegs = nsegs;
     e->lazy = 1;
     e->cfg_loc = e->cfg->loc;
@@ -2130,6 +2159,7 @@ typedef struct import_arg {
     strbuf out;
     strbuf line_out;
     jblock *doc_mem;
+    jblock *line_mem;
     hash_table index;
     hash_table cfn_index;
     mmec_ctx *child;
@@ -2213,6 +2243,21 @@ static int read_input(importer *im, size_t k) {
     return 1;
 }
 
+/* The lines written early are in the source now: their memory (their text, segments, names
+ * and ARNs) goes back before the source is compiled, and nothing points into it. */
+static void release_lines(importer *im) {
+    for (size_t i = 0; i < im->nentries; i++) {
+        entry *e = &im->entries[i];
+        if (e->lazy) {
+            e->line = NULL;
+            e->line_segs = NULL;
+            e->name = e->arn = NULL;
+        }
+    }
+    doc_free(im->ctx, *im->line_mem);
+    *im->line_mem = NULL;
+}
+
 /* The names of the inputs for the first comment: "a.json", "a.json and b.json", ... */
 static const char *input_names(importer *im) {
     const char *s = one_line(im, im->files[0].src.name);
@@ -2230,6 +2275,7 @@ static mmec_status import_source(mmec_ctx *ctx, import_arg *a) {
     im->out = &a->out;
     im->line_out = &a->line_out;
     im->doc_mem = &a->doc_mem;
+    im->line_mem = &a->line_mem;
     im->index = &a->index;
     im->cfn_index = &a->cfn_index;
     im->for_diff = (a->flags & IMPORT_FOR_DIFF) != 0;
@@ -2269,6 +2315,7 @@ static mmec_status import_source(mmec_ctx *ctx, import_arg *a) {
     strbuf_puts(im->out, input_names(im));
     strbuf_puts(im->out, " by mmec import.\n");
     write_source(im, res);
+    release_lines(im);
     if (im->failed || ctx->errors)
         return MMEC_EINPUT;
     mmec_status st = check_source(im);
@@ -2315,6 +2362,15 @@ mmec_status import_run(mmec_ctx *ctx, const mmec_import_input *inputs, size_t n,
         mmec_free(a.child);
         a.st = MMEC_EINTERNAL;
     }
+    /* What the import kept goes back before the source is copied out. */
+    strbuf_free(&a.line_out);
+    doc_free(ctx, a.doc_mem);
+    doc_free(ctx, a.line_mem);
+    mem_raw(ctx, a.im.entries, a.im.cap_entries * sizeof *a.im.entries, 0);
+    mem_raw(ctx, a.im.segs, a.im.cap_segs * sizeof *a.im.segs, 0);
+    mem_raw(ctx, a.im.by_order, a.im.cap_by_order * sizeof *a.im.by_order, 0);
+    hash_free(&a.index);
+    hash_free(&a.cfn_index);
     if (a.st == MMEC_OK) {
         *out = emit_buffer(ctx, a.out.len);
         if (*out == NULL) {
@@ -2325,13 +2381,6 @@ mmec_status import_run(mmec_ctx *ctx, const mmec_import_input *inputs, size_t n,
         }
     }
     strbuf_free(&a.out);
-    strbuf_free(&a.line_out);
-    doc_free(ctx, a.doc_mem);
-    mem_raw(ctx, a.im.entries, a.im.cap_entries * sizeof *a.im.entries, 0);
-    mem_raw(ctx, a.im.segs, a.im.cap_segs * sizeof *a.im.segs, 0);
-    mem_raw(ctx, a.im.by_order, a.im.cap_by_order * sizeof *a.im.by_order, 0);
-    hash_free(&a.index);
-    hash_free(&a.cfn_index);
     return a.st;
 }
 

@@ -157,6 +157,9 @@ typedef struct importer {
     int mapped;                    /* IMPORT_MAPPED: the inputs' pages may be dropped */
     size_t dropped;                /* the offsets below which the pages were dropped */
     struct jblock **doc_mem;       /* the documents' trees (in the caller's frame, like out) */
+    struct jblock **line_mem;      /* the lines written early, their segments, names and ARNs
+                                      (in the caller's frame; released once they are copied
+                                      into the source) */
     strbuf *line_out;              /* where a policy's statement is written as it is read */
     /* The checking compile (import.c, check_source): the entry of each policy in the order
      * written, which is the order compiled; the policies and alarms compiled so far; the

@@ -662,7 +662,8 @@ itarget *import_target_of(importer *im, const char *rid, const char *dim, span l
     if (strncmp(rid, "endpoint/", 9) == 0 && (slash = strstr(rid + 9, "/variant/")) != NULL &&
         slash > rid + 9 && slash[9] != '\0' && strchr(slash + 9, '/') == NULL) {
         t.name = mem_strndup(im->ctx, rid + 9, (size_t)(slash - rid - 9));
-        t.variant = mem_strdup(im->ctx, slash + 9);
+        /* The variant is the id's tail: no copy of its own. */
+        t.variant = slash + 9;
         if (streq(dim, catalog_dimension_of(TARGET_VARIANT)))
             t.kind = TARGET_VARIANT;
         else if (streq(dim, catalog_dimension_of(TARGET_SERVERLESS)))

@@ -85,10 +85,10 @@ typedef struct doc_mark {
     size_t used;
 } doc_mark;
 
-static void *pool_alloc(importer *im, jblock **pool, size_t n, int zero) {
-    n = (n + 7) / 8 * 8;
+static inline void *pool_alloc(importer *im, jblock **pool, size_t n, int zero) {
+    n = (n + 7) & ~(size_t)7;
     jblock *b = *pool;
-    if (b == NULL || b->size - b->used < n) {
+    if (__builtin_expect(b == NULL || b->size - b->used < n, 0)) {
         size_t cap = n > JBLOCK_SIZE ? n : JBLOCK_SIZE;
         jblock *nb = mem_raw(im->ctx, NULL, 0, sizeof *nb + cap);
         if (nb == NULL)
@@ -210,11 +210,27 @@ static size_t put_utf8(char *o, unsigned cp) {
 }
 
 /* A string at r->pos (the opening quote), decoded into the arena. */
+/* The bytes a string's plain run stops at: the closing quote, a backslash, a control
+ * character. */
+static const unsigned char string_stop[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    ['"'] = 1, ['\\'] = 1};
+
 static const char *jstring(jreader *r, size_t *outlen) {
     size_t start = ++r->pos, end = start;
     const unsigned char *s = (const unsigned char *)r->s;
     int escaped = 0;
     while (end < r->len && s[end] != '"') {
+        /* Most bytes: four at a time while none stops the run. */
+        while (end + 4 <= r->len && !(string_stop[s[end]] | string_stop[s[end + 1]] |
+                                      string_stop[s[end + 2]] | string_stop[s[end + 3]]))
+            end += 4;
+        if (end < r->len && !string_stop[s[end]]) {
+            end++;
+            continue;
+        }
+        if (end >= r->len || s[end] == '"')
+            break;
         if (s[end] < 0x20) {
             jfail(r, end, "a control character in a string must be escaped");
             return NULL;
@@ -566,7 +582,8 @@ const jnode *import_get_n(importer *im, const jnode *o, const char *key, size_t 
         return NULL;
     const jnode *found = NULL;
     for (const jnode *c = o->child; c; c = c->next)
-        if ((c->klen == 0 || c->klen == len) && c->key[0] == key[0] && strcmp(c->key, key) == 0) {
+        if (c->klen ? c->klen == len && memcmp(c->key, key, len) == 0
+                    : c->key[0] == key[0] && strcmp(c->key, key) == 0) {
             if (found) {      /* the second is reported, once; the import fails */
                 if (im->trial) {
                     im->trial_reported = 1;

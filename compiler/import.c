@@ -1989,6 +1989,17 @@ static void compare_members(importer *im, mmec_ctx *child, mmec_status st, char 
     mem_scratch_reset(im->ctx);
 }
 
+/* Policy `p` of the child context in `format`, compact, while the child's compile runs: its
+ * protected call disarmed, so that running out of memory returns MMEC_EINTERNAL (the
+ * emitter's tree freed) rather than unwinding through the comparison. */
+static mmec_status emit_disarmed(mmec_ctx *child, mmec_format format, const policy *p,
+                                 char **text, size_t *len) {
+    pcall_jmp *armed = mem_disarm(child);
+    mmec_status st = emit_json_policy(child, format, p, MMEC_EMIT_COMPACT, text, len);
+    mem_rearm(child, armed);
+    return st;
+}
+
 /* A policy as compiled (`p`, of the child context): every member of its configuration. */
 static void compare(importer *im, mmec_ctx *child, const entry *e, const policy *p) {
     static const char *const step_keys[] = {"AdjustmentType", "StepAdjustments",
@@ -1996,7 +2007,7 @@ static void compare(importer *im, mmec_ctx *child, const entry *e, const policy 
                                             "MetricAggregationType"};
     char *text;
     size_t len;
-    mmec_status st = emit_json_policy(child, MMEC_FORMAT_POLICY, p, MMEC_EMIT_COMPACT, &text, &len);
+    mmec_status st = emit_disarmed(child, MMEC_FORMAT_POLICY, p, &text, &len);
     if (e->step)
         compare_members(im, child, st, text, len, e->cfg, SPAN_NONE, step_keys,
                         sizeof step_keys / sizeof step_keys[0], "step policy");
@@ -2014,7 +2025,7 @@ static void compare_alarm(importer *im, mmec_ctx *child, const entry *e, const p
                                        "ComparisonOperator", "TreatMissingData", "Metrics"};
     char *text;
     size_t len;
-    mmec_status st = emit_json_policy(child, MMEC_FORMAT_ALARM, p, MMEC_EMIT_COMPACT, &text, &len);
+    mmec_status st = emit_disarmed(child, MMEC_FORMAT_ALARM, p, &text, &len);
     compare_members(im, child, st, text, len, e->alarm->o, SPAN_NONE, keys,
                     sizeof keys / sizeof keys[0], "alarm");
 }

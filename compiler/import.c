@@ -43,6 +43,7 @@ void import_report(importer *im, mmec_severity sev, const char *code, span loc,
     }
     va_list ap;
     va_start(ap, fmt);
+    im->reports++;
     if (im->defer) {      /* a comparison during the checking compile: reported after it */
         hold(im, sev, code, loc, fmt, ap);
         va_end(ap);
@@ -656,41 +657,46 @@ static int same_target(const void *item, const void *key) {
     return streq(t->resource_id, k->rid) && streq(t->dimension, k->dim);
 }
 
-/* The target a ResourceId and ScalableDimension name (AWS.md §1.6), created on first use. */
+/* The key of a target's hash in the index of released targets (keymap keys are not 0). */
+static uint32_t released_key(uint32_t h) {
+    return h ? h : 1;
+}
+
+static int unrelease_key(importer *im, uint32_t key);
+
+/* The target a ResourceId and ScalableDimension name (AWS.md §1.6), created on first use:
+ * one block of the context's allocator (the target, its resource id and name), which a
+ * released target gives back (release_target) and import_run frees. */
 itarget *import_target_of(importer *im, const char *rid, const char *dim, span loc) {
     uint32_t h = util_target_hash(rid, dim);
-    itarget *found = hash_find(im->index, h, same_target, &(target_key){rid, dim});
+    target_key key = {rid, dim};
+    itarget *found = hash_find(im->index, h, same_target, &key);
+    if (found == NULL && im->released->n && unrelease_key(im, released_key(h)))
+        found = hash_find(im->index, h, same_target, &key);
     if (found)
         return found;
-    itarget t;
-    memset(&t, 0, sizeof t);
-    t.loc = loc;
-    /* Copied: the document that names the target may be released (doc_release). */
-    t.resource_id = mem_strdup(im->ctx, rid);
-    t.dimension = NULL;
-    for (int k = TARGET_VARIANT; k <= TARGET_SERVERLESS && t.dimension == NULL; k++)
+    const char *dstatic = NULL;      /* the catalogue's (static) */
+    for (int k = TARGET_VARIANT; k <= TARGET_SERVERLESS && dstatic == NULL; k++)
         if (streq(dim, catalog_dimension_of((target_kind)k)))
-            t.dimension = catalog_dimension_of((target_kind)k);      /* static */
-    if (t.dimension == NULL)
-        t.dimension = mem_strdup(im->ctx, dim);
-    rid = t.resource_id;
-    dim = t.dimension;
-    const char *slash;
+            dstatic = catalog_dimension_of((target_kind)k);
+    const char *slash, *name;
+    size_t nlen;
+    target_kind kind;
     if (strncmp(rid, "endpoint/", 9) == 0 && (slash = strstr(rid + 9, "/variant/")) != NULL &&
         slash > rid + 9 && slash[9] != '\0' && strchr(slash + 9, '/') == NULL) {
-        t.name = mem_strndup(im->ctx, rid + 9, (size_t)(slash - rid - 9));
-        /* The variant is the id's tail: no copy of its own. */
-        t.variant = slash + 9;
+        name = rid + 9;
+        nlen = (size_t)(slash - rid - 9);
         if (streq(dim, catalog_dimension_of(TARGET_VARIANT)))
-            t.kind = TARGET_VARIANT;
+            kind = TARGET_VARIANT;
         else if (streq(dim, catalog_dimension_of(TARGET_SERVERLESS)))
-            t.kind = TARGET_SERVERLESS;
+            kind = TARGET_SERVERLESS;
         else
             goto bad_dim;
     } else if (strncmp(rid, "inference-component/", 20) == 0 && rid[20] != '\0' &&
                strchr(rid + 20, '/') == NULL) {
-        t.name = mem_strdup(im->ctx, rid + 20);
-        t.kind = TARGET_COMPONENT;
+        name = rid + 20;
+        nlen = strlen(name);
+        kind = TARGET_COMPONENT;
         if (!streq(dim, catalog_dimension_of(TARGET_COMPONENT)))
             goto bad_dim;
     } else {
@@ -701,18 +707,98 @@ itarget *import_target_of(importer *im, const char *rid, const char *dim, span l
         im->failed = 1;
         return NULL;
     }
-    itarget *nt = mem_alloc(im->ctx, sizeof *nt);
-    *nt = t;
+    /* Copied: the document that names the target may be released (doc_release). */
+    size_t rlen = strlen(rid);
+    itarget **slot = mem_push(im->ctx, &im->targets, &im->ntargets, &im->cap_targets, sizeof *slot);
+    *slot = NULL;
+    itarget *nt = mem_raw(im->ctx, NULL, 0, sizeof *nt + rlen + 1 + nlen + 1);
+    if (nt == NULL)
+        mem_fail(im->ctx);
+    *slot = nt;
+    memset(nt, 0, sizeof *nt);
+    char *r = (char *)(nt + 1), *n = r + rlen + 1;
+    memcpy(r, rid, rlen + 1);
+    memcpy(n, name, nlen);
+    n[nlen] = '\0';
+    nt->kind = kind;
+    nt->loc = loc;
+    nt->resource_id = r;
+    nt->dimension = dstatic;
+    nt->name = n;
+    /* The variant is the id's tail: no copy of its own. */
+    nt->variant = kind == TARGET_COMPONENT ? NULL : r + (name - rid) + nlen + 9;
     if (hash_add(im->index, h, nt) != 0)
         mem_fail(im->ctx);
-    itarget **slot = mem_push(im->ctx, &im->targets, &im->ntargets, &im->cap_targets, sizeof *slot);
-    *slot = nt;
     return nt;
 bad_dim:
     import_error(im, "import-resource", loc,
                "ScalableDimension '%s' does not go with ResourceId '%s' (AWS.md §1.6)", dim, rid);
     im->failed = 1;
     return NULL;
+}
+
+static size_t target_size(const itarget *t) {
+    return sizeof *t + strlen(t->resource_id) + 1 + strlen(t->name) + 1;
+}
+
+/* ---- Released targets ----
+ * Most of a large input is PutScalingPolicy requests of one policy each, each naming a target
+ * of its own, written on one line as its document is read (write_early). Such a target is
+ * released once its document is read: its block goes back to the allocator, and the entry
+ * keeps the resource id (in the lines' memory) and its location, in an index from the
+ * target's hash to the entry (a keymap, 8 bytes). A later document that names the target
+ * again, or the pairing of alarms, makes it again as it was (unrelease): the target is whole
+ * whenever more than one entry uses it. */
+
+/* Entry `i` (the one entry of the document just read, written early) gives its target back
+ * when the document made it and nothing else uses it: a one-line policy's endpoint variant. */
+static void release_target(importer *im, size_t i) {
+    entry *e = &im->entries[i];
+    itarget *t = e->t;
+    if (e->kind != E_POLICY || !e->lazy || t == NULL || im->ntargets == 0 ||
+        im->targets[im->ntargets - 1] != t || t->kind != TARGET_VARIANT || t->registered ||
+        t->block || t->suspended || t->has_capacity || t->nsched_idx || t->is_async ||
+        t->npolicies || t->nlets)
+        return;
+    uint32_t h = util_target_hash(t->resource_id, t->dimension);
+    size_t rlen = strlen(t->resource_id);
+    char *rid = pool_alloc(im, im->line_mem, rlen + 1, 0);
+    memcpy(rid, t->resource_id, rlen + 1);
+    if (keymap_add(im->released, released_key(h), (uint32_t)i) != 0)
+        mem_fail(im->ctx);
+    hash_remove(im->index, h, same_target, &(target_key){t->resource_id, t->dimension});
+    im->ntargets--;
+    e->text = rid;
+    e->rid_loc = t->loc;
+    e->released = 1;
+    e->t = NULL;
+    mem_raw(im->ctx, t, target_size(t), 0);
+}
+
+/* The target of a released entry, made again as it was. */
+static void unrelease(importer *im, entry *e) {
+    e->released = 0;
+    e->t = import_target_of(im, e->text, catalog_dimension_of(TARGET_VARIANT), e->rid_loc);
+    e->text = NULL;
+    im->unreleased = 1;
+}
+
+/* Every released entry under `key` made whole again; 1 when there was one. */
+static int unrelease_key(importer *im, uint32_t key) {
+    uint32_t i;
+    int any = 0;
+    while (keymap_take(im->released, key, &i)) {
+        unrelease(im, &im->entries[i]);
+        any = 1;
+    }
+    return any;
+}
+
+/* Every released entry made whole again (the pairing of alarms looks at every policy). */
+static void unrelease_all(importer *im) {
+    uint32_t key;
+    for (size_t at = 0; keymap_next(im->released, &at, &key);)
+        unrelease_key(im, key);
 }
 
 entry *import_entry(importer *im, entry_kind kind, span loc) {
@@ -1509,6 +1595,47 @@ static void compiled_as(importer *im, entry *e) {
 }
 
 /* One policy: `scale ...` on one line, or inside its target's block. */
+/* The statement of a policy written when its document was read, with its segments. */
+static void write_line(importer *im, const entry *e) {
+    size_t base = im->out->len;
+    strbuf_put(im->out, e->line, e->line_len);
+    for (size_t k = 0; k < e->nline_segs; k++) {
+        segment *g = push_owned(im, &im->segs, &im->nsegs, &im->cap_segs, sizeof *g);
+        *g = e->line_segs[k];
+        g->start += (uint32_t)base;
+        g->end += (uint32_t)base;
+    }
+}
+
+/* `NAME[ variant VARIANT]` of a one-line statement. */
+static void write_head(importer *im, const char *name, const char *variant) {
+    import_name(im, name);
+    if (variant && strcmp(variant, DEFAULT_VARIANT) != 0) {
+        strbuf_puts(im->out, " variant ");
+        import_name(im, variant);
+    }
+}
+
+/* A released entry's line: its head from the resource id it kept (endpoint/NAME/variant/V),
+ * then the statement written when its document was read. */
+static void write_released(importer *im, entry *e) {
+    const char *name = e->text + 9, *slash = strstr(name, "/variant/");
+    size_t n = (size_t)(slash - name);
+    char buf[128];
+    const char *copy = n < sizeof buf ? buf : mem_strndup(im->ctx, name, n);
+    if (copy == buf) {
+        memcpy(buf, name, n);
+        buf[n] = '\0';
+    }
+    size_t line = im->out->len;
+    strbuf_puts(im->out, "scale ");
+    write_head(im, copy, slash + 9);
+    write_line(im, e);
+    strbuf_puts(im->out, "\n");
+    import_mark(im, line, e->loc);
+    compiled_as(im, e);
+}
+
 static void write_policy(importer *im, entry *e, const resolved *r, int in_block) {
     itarget *t = e->t;
     const jnode *ret = r->metrics ? import_write_lets(im, t, r->metrics) : NULL;
@@ -1516,22 +1643,10 @@ static void write_policy(importer *im, entry *e, const resolved *r, int in_block
         return;
     size_t line = im->out->len;
     strbuf_puts(im->out, in_block ? "    scale" : "scale ");
-    if (!in_block) {
-        import_name(im, t->name);
-        if (t->variant && strcmp(t->variant, DEFAULT_VARIANT) != 0) {
-            strbuf_puts(im->out, " variant ");
-            import_name(im, t->variant);
-        }
-    }
+    if (!in_block)
+        write_head(im, t->name, t->variant);
     if (e->lazy) {      /* written when its document was read */
-        size_t base = im->out->len;
-        strbuf_put(im->out, e->line, e->line_len);
-        for (size_t k = 0; k < e->nline_segs; k++) {
-            segment *g = push_owned(im, &im->segs, &im->nsegs, &im->cap_segs, sizeof *g);
-            *g = e->line_segs[k];
-            g->start += (uint32_t)base;
-            g->end += (uint32_t)base;
-        }
+        write_line(im, e);
     } else {
         write_policy_rest(im, e, r, ret);
     }
@@ -1791,6 +1906,8 @@ static void write_source(importer *im, resolved *res) {
         entry *e = &im->entries[i];
         if (e->kind == E_COMMENT) {
             strbuf_puts(im->out, e->text);
+        } else if (e->released) {
+            write_released(im, e);
         } else if (e->t == NULL || (e->kind == E_POLICY && !res[i].ok)) {
             continue;
         } else if (needs_block(e->t)) {
@@ -2132,7 +2249,8 @@ static int checked(mmec_ctx *child, void *arg) {
             continue;
         }
         entry *e = &im->entries[im->by_order[k]];
-        if (e->t == NULL || (e->cfg == NULL && !e->lazy) || (e->step && !e->written_step)) {
+        if ((e->t == NULL && !e->released) || (e->cfg == NULL && !e->lazy) ||
+            (e->step && !e->written_step)) {
             im->nalarms_compiled += p->type == POLICY_STEP;
             continue;
         }
@@ -2189,6 +2307,7 @@ typedef struct import_arg {
     strbuf line_out;
     jblock *doc_mem;
     jblock *line_mem;
+    keymap released;
     hash_table index;
     hash_table cfn_index;
     mmec_ctx *child;
@@ -2248,6 +2367,8 @@ static int read_input(importer *im, size_t k) {
     for (jskip(&r); r.pos < r.len && !r.failed; jskip(&r), docs++) {
         doc_mark m = doc_mark_of(im);
         size_t e0 = im->nentries, a0 = im->nalarms, d0 = im->ndups;
+        size_t t0 = im->ntargets, r0 = im->reports;
+        im->unreleased = 0;
         const jnode *v = jvalue(&r, 0);
         if (v == NULL)
             continue;
@@ -2259,6 +2380,9 @@ static int read_input(importer *im, size_t k) {
             write_early(im, e);
             release &= e->kind == E_TARGET || e->kind == E_COMMENT || e->lazy;
         }
+        if (release && im->nentries == e0 + 1 && im->ntargets == t0 + 1 && !im->unreleased &&
+            im->reports == r0)
+            release_target(im, e0);
         if (release)
             doc_release(im, m);
         drop_read(im, r.pos);
@@ -2305,6 +2429,7 @@ static mmec_status import_source(mmec_ctx *ctx, import_arg *a) {
     im->line_out = &a->line_out;
     im->doc_mem = &a->doc_mem;
     im->line_mem = &a->line_mem;
+    im->released = &a->released;
     im->index = &a->index;
     im->cfn_index = &a->cfn_index;
     im->for_diff = (a->flags & IMPORT_FOR_DIFF) != 0;
@@ -2316,6 +2441,8 @@ static mmec_status import_source(mmec_ctx *ctx, import_arg *a) {
         ok &= read_input(im, k);
     if (!ok)
         return MMEC_EINPUT;
+    if (im->nalarms)
+        unrelease_all(im);
     import_match_alarms(im);
     resolved *res = mem_alloc(ctx, (im->nentries + 1) * sizeof *res);
     for (size_t i = 0; i < im->nentries; i++) {
@@ -2334,7 +2461,7 @@ static mmec_status import_source(mmec_ctx *ctx, import_arg *a) {
     /* A block's policies, in order (a target written on one line needs no list). */
     for (size_t i = 0; i < im->nentries; i++) {
         entry *e = &im->entries[i];
-        if (res[i].ok && needs_block(e->t)) {
+        if (res[i].ok && e->t && needs_block(e->t)) {
             size_t *slot = mem_push(ctx, &e->t->policies, &e->t->npolicies,
                                     &e->t->cap_policies, sizeof *slot);
             *slot = i;
@@ -2387,6 +2514,7 @@ mmec_status import_run(mmec_ctx *ctx, const mmec_import_input *inputs, size_t n,
     mem_strbuf(ctx, &a.line_out);
     hash_init(&a.index, mem_allocator, ctx);
     hash_init(&a.cfn_index, mem_allocator, ctx);
+    keymap_init(&a.released, mem_allocator, ctx);
     if (mem_protect(ctx, import_fn, &a) != 0) {
         mmec_free(a.child);
         a.st = MMEC_EINTERNAL;
@@ -2400,6 +2528,10 @@ mmec_status import_run(mmec_ctx *ctx, const mmec_import_input *inputs, size_t n,
     mem_raw(ctx, a.im.by_order, a.im.cap_by_order * sizeof *a.im.by_order, 0);
     hash_free(&a.index);
     hash_free(&a.cfn_index);
+    keymap_free(&a.released);
+    for (size_t i = 0; i < a.im.ntargets; i++)
+        if (a.im.targets[i])
+            mem_raw(ctx, a.im.targets[i], target_size(a.im.targets[i]), 0);
     if (a.st == MMEC_OK) {
         *out = emit_buffer(ctx, a.out.len);
         if (*out == NULL) {

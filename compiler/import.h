@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "keymap.h"
 
 /* ---- The located JSON reader ---- */
 
@@ -79,12 +80,15 @@ struct ialarm;
 
 typedef struct entry {
     entry_kind kind;
+    int released;                  /* E_POLICY written early whose target was released: t is
+                                      NULL, text its resource id, rid_loc where it was named */
     itarget *t;
     const jnode *cfg;              /* E_POLICY: the TargetTrackingScalingPolicyConfiguration
                                       (or StepScalingPolicyConfiguration: `step`);
                                       E_SCHEDULE: the scheduled action */
     const jnode *name;             /* E_POLICY: PolicyName, or NULL; E_SCHEDULE: its name */
-    const char *text;              /* E_COMMENT */
+    const char *text;              /* E_COMMENT; a released entry's resource id */
+    span rid_loc;
     span loc;
     size_t order;                  /* its index among the compiled policies or actions */
     /* Step scaling policies. */
@@ -133,6 +137,11 @@ typedef struct importer {
     size_t ntargets, cap_targets;
     hash_table *index;             /* the targets by resource id and dimension (in the caller's
                                       frame, like `out`) */
+    keymap *released;              /* released targets: hash -> entry (import.c; in the
+                                      caller's frame) */
+    int unreleased;                /* a released target was made again for this document */
+    size_t reports;                /* diagnostics reported (a document that reports keeps its
+                                      target) */
     entry *entries;
     size_t nentries, cap_entries;
     ialarm *alarms;

@@ -80,6 +80,10 @@ typedef struct jblock {
 } jblock;
 
 #define JBLOCK_SIZE ((size_t)64 * 1024)
+/* The lines written early: larger blocks, which the allocator maps on their own (glibc maps
+ * what is larger than 128 KiB), so that each one freed behind the writing goes back to the
+ * system. */
+#define LINE_BLOCK_SIZE ((size_t)1024 * 1024)
 
 typedef struct doc_mark {
     jblock *b;
@@ -90,7 +94,8 @@ static inline void *pool_alloc(importer *im, jblock **pool, size_t n, int zero) 
     n = (n + 7) & ~(size_t)7;
     jblock *b = *pool;
     if (__builtin_expect(b == NULL || b->size - b->used < n, 0)) {
-        size_t cap = n > JBLOCK_SIZE ? n : JBLOCK_SIZE;
+        size_t bs = pool == im->line_mem ? LINE_BLOCK_SIZE : JBLOCK_SIZE;
+        size_t cap = n > bs ? n : bs;
         jblock *nb = mem_raw(im->ctx, NULL, 0, sizeof *nb + cap);
         if (nb == NULL)
             mem_fail(im->ctx);
@@ -1849,7 +1854,7 @@ static void write_schedule(importer *im, entry *e, size_t nth) {
 }
 
 /* A block: its settings, then every policy of the target, in the order they came. */
-static void write_block(importer *im, itarget *t, resolved *res) {
+static void write_block(importer *im, itarget *t, const resolved *const *res) {
     static const char *const kw[] = {"endpoint", "component", "serverless"};
     size_t at = im->out->len;
     strbuf_printf(im->out, "\n%s ", t->is_async ? "async" : kw[t->kind]);
@@ -1888,7 +1893,7 @@ static void write_block(importer *im, itarget *t, resolved *res) {
         size_t i = t->policies[k];
         entry *e = &im->entries[i];
         if (!e->step) {
-            write_policy(im, e, &res[i], 1);
+            write_policy(im, e, res[i], 1);
             continue;
         }
         import_write_step(im, e);
@@ -1901,21 +1906,64 @@ static void write_block(importer *im, itarget *t, resolved *res) {
     t->done = 1;
 }
 
-static void write_source(importer *im, resolved *res) {
+/* The blocks of the lines written early, oldest first, freed behind the writing: an entry
+ * written early allocated its line first and its other parts after it, each entry after the
+ * one before, and once entry i is written every entry before it is written (or never will
+ * be), so every block older than the one that holds entry i's line is done with. */
+typedef struct behind {
+    jblock **blocks;               /* oldest first */
+    size_t n, next;                /* how many; the oldest not yet freed */
+} behind;
+
+static behind lines_behind(importer *im) {
+    behind b = {NULL, 0, 0};
+    for (jblock *k = *im->line_mem; k; k = k->prev)
+        b.n++;
+    if (b.n < 2)
+        return b;
+    b.blocks = mem_alloc(im->ctx, b.n * sizeof *b.blocks);
+    size_t i = b.n;
+    for (jblock *k = *im->line_mem; k; k = k->prev)
+        b.blocks[--i] = k;
+    return b;
+}
+
+static void free_behind(importer *im, behind *b, const entry *e) {
+    if (b->blocks == NULL || !e->lazy || e->line_segs == NULL)
+        return;
+    const char *at = (const char *)e->line_segs;
+    size_t k = b->next;
+    while (k + 1 < b->n && !(at >= (const char *)b->blocks[k]->data &&
+                             at < (const char *)b->blocks[k]->data + b->blocks[k]->size))
+        k++;
+    if (k == b->next)
+        return;
+    for (size_t i = b->next; i < k; i++)
+        mem_raw(im->ctx, b->blocks[i], sizeof *b->blocks[i] + b->blocks[i]->size, 0);
+    b->blocks[k]->prev = NULL;      /* the chain of the newest block now ends here */
+    b->next = k;
+}
+
+static void write_entry(importer *im, entry *e, const resolved *r, const resolved *const *res) {
+    if (e->kind == E_COMMENT) {
+        strbuf_puts(im->out, e->text);
+    } else if (e->released) {
+        write_released(im, e);
+    } else if (e->t == NULL || (e->kind == E_POLICY && r == NULL)) {
+        return;
+    } else if (needs_block(e->t)) {
+        if (!e->t->done)
+            write_block(im, e->t, res);
+    } else if (e->kind == E_POLICY) {
+        write_policy(im, e, r, 0);
+    }
+}
+
+static void write_source(importer *im, const resolved *const *res) {
+    behind b = lines_behind(im);
     for (size_t i = 0; i < im->nentries; i++) {
-        entry *e = &im->entries[i];
-        if (e->kind == E_COMMENT) {
-            strbuf_puts(im->out, e->text);
-        } else if (e->released) {
-            write_released(im, e);
-        } else if (e->t == NULL || (e->kind == E_POLICY && !res[i].ok)) {
-            continue;
-        } else if (needs_block(e->t)) {
-            if (!e->t->done)
-                write_block(im, e->t, res);
-        } else if (e->kind == E_POLICY) {
-            write_policy(im, e, &res[i], 0);
-        }
+        write_entry(im, &im->entries[i], res[i], res);
+        free_behind(im, &b, &im->entries[i]);
     }
 }
 
@@ -2405,6 +2453,8 @@ static void release_lines(importer *im) {
             e->line = NULL;
             e->line_segs = NULL;
             e->name = e->arn = NULL;
+            if (e->released)
+                e->text = NULL;
         }
     }
     doc_free(im->ctx, *im->line_mem);
@@ -2444,24 +2494,34 @@ static mmec_status import_source(mmec_ctx *ctx, import_arg *a) {
     if (im->nalarms)
         unrelease_all(im);
     import_match_alarms(im);
-    resolved *res = mem_alloc(ctx, (im->nentries + 1) * sizeof *res);
+    /* Each policy entry that is written: how (NULL: it is not); a policy written as its
+     * document was read needs nothing more. */
+    static const resolved written_early = {1, NULL, NULL, NULL, NULL, NULL};
+    const resolved **res = mem_alloc(ctx, (im->nentries + 1) * sizeof *res);
     for (size_t i = 0; i < im->nentries; i++) {
         entry *e = &im->entries[i];
+        res[i] = NULL;
         if (e->kind != E_POLICY)
             continue;
-        if (!e->lazy && !resolve(im, e, &res[i]))
+        if (e->lazy) {
+            res[i] = &written_early;
             continue;
-        res[i].ok = 1;
+        }
+        resolved *r = mem_alloc(ctx, sizeof *r);
+        if (!resolve(im, e, r))
+            continue;
+        r->ok = 1;
+        res[i] = r;
     }
     /* An endpoint variant whose policies use the asynchronous metrics is an `async` block. */
     for (size_t i = 0; i < im->nentries; i++)
-        if (res[i].ok && !im->entries[i].lazy && im->entries[i].t->kind == TARGET_VARIANT &&
+        if (res[i] && !im->entries[i].lazy && im->entries[i].t->kind == TARGET_VARIANT &&
             !im->entries[i].t->is_async && import_uses_async(im, &im->entries[i]))
             im->entries[i].t->is_async = 1;
     /* A block's policies, in order (a target written on one line needs no list). */
     for (size_t i = 0; i < im->nentries; i++) {
         entry *e = &im->entries[i];
-        if (res[i].ok && e->t && needs_block(e->t)) {
+        if (res[i] && e->t && needs_block(e->t)) {
             size_t *slot = mem_push(ctx, &e->t->policies, &e->t->npolicies,
                                     &e->t->cap_policies, sizeof *slot);
             *slot = i;

@@ -404,7 +404,9 @@ static jnode *jvalue(jreader *r, int depth) {
         jfail(r, r->pos, "JSON nested too deeply");
         return NULL;
     }
-    jnode *v = jalloc(r, sizeof *v);
+    /* Zeroed here, where its size is known (a few stores, not a call). */
+    jnode *v = r->doc ? pool_alloc(r->im, r->im->doc_mem, sizeof *v, 0) : jalloc(r, sizeof *v);
+    memset(v, 0, sizeof *v);
     v->loc.start = (uint32_t)r->pos;
     char c = r->s[r->pos];
     static const char *const words[] = {"true", "false", "null"};
@@ -726,6 +728,7 @@ itarget *import_target_of(importer *im, const char *rid, const char *dim, span l
     memcpy(n, name, nlen);
     n[nlen] = '\0';
     nt->kind = kind;
+    nt->hash = h;
     nt->loc = loc;
     nt->resource_id = r;
     nt->dimension = dstatic;
@@ -765,7 +768,7 @@ static void release_target(importer *im, size_t i) {
         t->block || t->suspended || t->has_capacity || t->nsched_idx || t->is_async ||
         t->npolicies || t->nlets)
         return;
-    uint32_t h = util_target_hash(t->resource_id, t->dimension);
+    uint32_t h = t->hash;
     size_t rlen = strlen(t->resource_id);
     char *rid = pool_alloc(im, im->line_mem, rlen + 1, 0);
     memcpy(rid, t->resource_id, rlen + 1);

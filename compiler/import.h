@@ -46,6 +46,7 @@ typedef struct jreader {
 
 typedef struct itarget {
     target_kind kind;
+    uint32_t hash;                 /* util_target_hash of its resource id and dimension */
     const char *name, *variant;    /* variant NULL: AllTraffic */
     const char *resource_id, *dimension;
     span loc;

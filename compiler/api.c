@@ -670,3 +670,50 @@ mmec_status mmec_compile_file_stream(mmec_ctx *ctx, const char *path, mmec_forma
                                      int flags, mmec_write_fn write, void *user, size_t *count) {
     return api_compile_stream(ctx, path, format, flags, write, user, count, 32);
 }
+
+/* ---- A string compiled in one pass for a caller that checks each statement (mmec import) --
+ * mmec_compile_file_stream's compile (check_stream: one-line targets released, memory given
+ * back statement by statement) over `len` bytes of `src`, which the caller keeps, with a NUL
+ * after them, until the context is freed. After each top-level statement `checked(ctx, arg)`
+ * sees its checked policies in ctx->model.policies (emptied afterwards; it returns 1 to keep
+ * the statement's memory); the schedules are in ctx->model.schedules at the end. The context
+ * must have no hooks: they read the whole model. Nothing is left to mmec_emit. */
+
+typedef struct checked_call {
+    const char *name, *src;
+    size_t len;
+    int (*checked)(mmec_ctx *, void *);
+    void *arg;
+} checked_call;
+
+static mmec_status compile_checked_fn(mmec_ctx *ctx, void *arg) {
+    checked_call *a = arg;
+    ctx->src.name = mem_strdup(ctx, a->name ? a->name : "<string>");
+    ctx->src.text = a->src;
+    ctx->src.len = a->len;
+    if (a->len > ctx->cfg.max_input || a->len >= UINT32_MAX) {
+        diag_plain(ctx, MMEC_ERROR, "too-large", "the source is %zu bytes, more than the limit of %zu",
+                   a->len, ctx->cfg.max_input);
+        return MMEC_EINPUT;
+    }
+    if (!check_encoding(ctx))
+        return MMEC_EINPUT;
+    ctx->streaming = 1;
+    checker *chk = check_begin(ctx);
+    check_stream(chk, a->checked, a->arg, 32);
+    parse_source(ctx, chk);
+    check_end(chk);
+    diag_summarize_dropped(ctx);
+    ctx->streamed = 1;
+    return ctx->errors ? MMEC_EINPUT : MMEC_OK;
+}
+
+mmec_status api_compile_string_checked(mmec_ctx *ctx, const char *name, const char *src,
+                                       size_t len, int (*checked)(mmec_ctx *, void *),
+                                       void *arg) {
+    if (ctx->compiled || ctx->nhooks || checked == NULL || src == NULL)
+        return MMEC_EUSAGE;
+    ctx->compiled = 1;
+    checked_call a = {name, src, len, checked, arg};
+    return guarded(ctx, compile_checked_fn, &a);
+}

@@ -29,6 +29,9 @@
 
 /* ---- Diagnostics in several inputs ---- */
 
+static void hold(importer *im, mmec_severity sev, const char *code, span loc, const char *fmt,
+                 va_list ap);
+
 /* The inputs lie one after another in one buffer, and every span is an offset into it; the
  * diagnostics module knows one file, so a diagnostic is reported with the file that holds
  * its span made the context's source for the time of the report (its line table kept). */
@@ -40,6 +43,12 @@ void import_report(importer *im, mmec_severity sev, const char *code, span loc,
     }
     va_list ap;
     va_start(ap, fmt);
+    im->reports++;
+    if (im->defer) {      /* a comparison during the checking compile: reported after it */
+        hold(im, sev, code, loc, fmt, ap);
+        va_end(ap);
+        return;
+    }
     if (im->nfiles < 2 || loc.start == UINT32_MAX) {
         diag_vreport(im->ctx, sev, code, loc, fmt, ap);
         va_end(ap);
@@ -71,30 +80,39 @@ typedef struct jblock {
 } jblock;
 
 #define JBLOCK_SIZE ((size_t)64 * 1024)
+/* The lines written early: larger blocks, which the allocator maps on their own (glibc maps
+ * what is larger than 128 KiB), so that each one freed behind the writing goes back to the
+ * system. */
+#define LINE_BLOCK_SIZE ((size_t)1024 * 1024)
 
 typedef struct doc_mark {
     jblock *b;
     size_t used;
 } doc_mark;
 
-static void *doc_alloc(importer *im, size_t n, int zero) {
-    n = (n + 7) / 8 * 8;
-    jblock *b = *im->doc_mem;
-    if (b == NULL || b->size - b->used < n) {
-        size_t cap = n > JBLOCK_SIZE ? n : JBLOCK_SIZE;
+static inline void *pool_alloc(importer *im, jblock **pool, size_t n, int zero) {
+    n = (n + 7) & ~(size_t)7;
+    jblock *b = *pool;
+    if (__builtin_expect(b == NULL || b->size - b->used < n, 0)) {
+        size_t bs = pool == im->line_mem ? LINE_BLOCK_SIZE : JBLOCK_SIZE;
+        size_t cap = n > bs ? n : bs;
         jblock *nb = mem_raw(im->ctx, NULL, 0, sizeof *nb + cap);
         if (nb == NULL)
             mem_fail(im->ctx);
         nb->prev = b;
         nb->size = cap;
         nb->used = 0;
-        *im->doc_mem = b = nb;
+        *pool = b = nb;
     }
     void *p = (char *)b->data + b->used;
     b->used += n;
     if (zero)
         memset(p, 0, n);
     return p;
+}
+
+static void *doc_alloc(importer *im, size_t n, int zero) {
+    return pool_alloc(im, im->doc_mem, n, zero);
 }
 
 static doc_mark doc_mark_of(const importer *im) {
@@ -198,11 +216,27 @@ static size_t put_utf8(char *o, unsigned cp) {
 }
 
 /* A string at r->pos (the opening quote), decoded into the arena. */
+/* The bytes a string's plain run stops at: the closing quote, a backslash, a control
+ * character. */
+static const unsigned char string_stop[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    ['"'] = 1, ['\\'] = 1};
+
 static const char *jstring(jreader *r, size_t *outlen) {
     size_t start = ++r->pos, end = start;
     const unsigned char *s = (const unsigned char *)r->s;
     int escaped = 0;
     while (end < r->len && s[end] != '"') {
+        /* Most bytes: four at a time while none stops the run. */
+        while (end + 4 <= r->len && !(string_stop[s[end]] | string_stop[s[end + 1]] |
+                                      string_stop[s[end + 2]] | string_stop[s[end + 3]]))
+            end += 4;
+        if (end < r->len && !string_stop[s[end]]) {
+            end++;
+            continue;
+        }
+        if (end >= r->len || s[end] == '"')
+            break;
         if (s[end] < 0x20) {
             jfail(r, end, "a control character in a string must be escaped");
             return NULL;
@@ -370,7 +404,9 @@ static jnode *jvalue(jreader *r, int depth) {
         jfail(r, r->pos, "JSON nested too deeply");
         return NULL;
     }
-    jnode *v = jalloc(r, sizeof *v);
+    /* Zeroed here, where its size is known (a few stores, not a call). */
+    jnode *v = r->doc ? pool_alloc(r->im, r->im->doc_mem, sizeof *v, 0) : jalloc(r, sizeof *v);
+    memset(v, 0, sizeof *v);
     v->loc.start = (uint32_t)r->pos;
     char c = r->s[r->pos];
     static const char *const words[] = {"true", "false", "null"};
@@ -485,28 +521,41 @@ int import_name(importer *im, const char *s) {
     return import_string(im, s, n);
 }
 
-/* The shortest decimal text strtod reads back as `v`: plain digits when they are short
- * enough (70, 0.7), an exponent otherwise (1e+300). */
-const char *import_number(importer *im, double v) {
-    char buf[64];
+/* The shortest decimal text strtod reads back as `v` into `buf` (64 bytes): plain digits when
+ * they are short enough (70, 0.7), an exponent otherwise (1e+300). */
+static void number_text(double v, char *buf) {
     if (v >= 1 && v < 1e15 && v == floor(v)) {      /* a whole number: its digits */
         strbuf sb;
-        strbuf_init_fixed(&sb, buf, sizeof buf);
+        strbuf_init_fixed(&sb, buf, 64);
         strbuf_int(&sb, (int64_t)v);
-        return mem_strndup(im->ctx, buf, sb.len);
+        return;
     }
     if (v >= 1e-6 && v < 1e15)
         for (int dec = 0; dec <= 17; dec++) {
-            snprintf(buf, sizeof buf, "%.*f", dec, v);
+            snprintf(buf, 64, "%.*f", dec, v);
             if (strtod(buf, NULL) == v)
-                return mem_strdup(im->ctx, buf);
+                return;
         }
     for (int prec = 1; prec <= 17; prec++) {
-        snprintf(buf, sizeof buf, "%.*g", prec, v);
+        snprintf(buf, 64, "%.*g", prec, v);
         if (strtod(buf, NULL) == v)
             break;
     }
+}
+
+/* The shortest decimal text strtod reads back as `v`, in the arena. */
+const char *import_number(importer *im, double v) {
+    char buf[64];
+    number_text(v, buf);
     return mem_strdup(im->ctx, buf);
+}
+
+/* The same written to the output, after `sep` (nothing allocated: a policy's value). */
+static void put_number(importer *im, const char *sep, double v) {
+    char buf[64];
+    number_text(v, buf);
+    strbuf_puts(im->out, sep);
+    strbuf_puts(im->out, buf);
 }
 
 /* Seconds as a duration: 0, or d/h/m/s parts. */
@@ -541,7 +590,8 @@ const jnode *import_get_n(importer *im, const jnode *o, const char *key, size_t 
         return NULL;
     const jnode *found = NULL;
     for (const jnode *c = o->child; c; c = c->next)
-        if ((c->klen == 0 || c->klen == len) && c->key[0] == key[0] && strcmp(c->key, key) == 0) {
+        if (c->klen ? c->klen == len && memcmp(c->key, key, len) == 0
+                    : c->key[0] == key[0] && strcmp(c->key, key) == 0) {
             if (found) {      /* the second is reported, once; the import fails */
                 if (im->trial) {
                     im->trial_reported = 1;
@@ -614,40 +664,46 @@ static int same_target(const void *item, const void *key) {
     return streq(t->resource_id, k->rid) && streq(t->dimension, k->dim);
 }
 
-/* The target a ResourceId and ScalableDimension name (AWS.md §1.6), created on first use. */
+/* The key of a target's hash in the index of released targets (keymap keys are not 0). */
+static uint32_t released_key(uint32_t h) {
+    return h ? h : 1;
+}
+
+static int unrelease_key(importer *im, uint32_t key);
+
+/* The target a ResourceId and ScalableDimension name (AWS.md §1.6), created on first use:
+ * one block of the context's allocator (the target, its resource id and name), which a
+ * released target gives back (release_target) and import_run frees. */
 itarget *import_target_of(importer *im, const char *rid, const char *dim, span loc) {
     uint32_t h = util_target_hash(rid, dim);
-    itarget *found = hash_find(im->index, h, same_target, &(target_key){rid, dim});
+    target_key key = {rid, dim};
+    itarget *found = hash_find(im->index, h, same_target, &key);
+    if (found == NULL && im->released->n && unrelease_key(im, released_key(h)))
+        found = hash_find(im->index, h, same_target, &key);
     if (found)
         return found;
-    itarget t;
-    memset(&t, 0, sizeof t);
-    t.loc = loc;
-    /* Copied: the document that names the target may be released (doc_release). */
-    t.resource_id = mem_strdup(im->ctx, rid);
-    t.dimension = NULL;
-    for (int k = TARGET_VARIANT; k <= TARGET_SERVERLESS && t.dimension == NULL; k++)
+    const char *dstatic = NULL;      /* the catalogue's (static) */
+    for (int k = TARGET_VARIANT; k <= TARGET_SERVERLESS && dstatic == NULL; k++)
         if (streq(dim, catalog_dimension_of((target_kind)k)))
-            t.dimension = catalog_dimension_of((target_kind)k);      /* static */
-    if (t.dimension == NULL)
-        t.dimension = mem_strdup(im->ctx, dim);
-    rid = t.resource_id;
-    dim = t.dimension;
-    const char *slash;
+            dstatic = catalog_dimension_of((target_kind)k);
+    const char *slash, *name;
+    size_t nlen;
+    target_kind kind;
     if (strncmp(rid, "endpoint/", 9) == 0 && (slash = strstr(rid + 9, "/variant/")) != NULL &&
         slash > rid + 9 && slash[9] != '\0' && strchr(slash + 9, '/') == NULL) {
-        t.name = mem_strndup(im->ctx, rid + 9, (size_t)(slash - rid - 9));
-        t.variant = mem_strdup(im->ctx, slash + 9);
+        name = rid + 9;
+        nlen = (size_t)(slash - rid - 9);
         if (streq(dim, catalog_dimension_of(TARGET_VARIANT)))
-            t.kind = TARGET_VARIANT;
+            kind = TARGET_VARIANT;
         else if (streq(dim, catalog_dimension_of(TARGET_SERVERLESS)))
-            t.kind = TARGET_SERVERLESS;
+            kind = TARGET_SERVERLESS;
         else
             goto bad_dim;
     } else if (strncmp(rid, "inference-component/", 20) == 0 && rid[20] != '\0' &&
                strchr(rid + 20, '/') == NULL) {
-        t.name = mem_strdup(im->ctx, rid + 20);
-        t.kind = TARGET_COMPONENT;
+        name = rid + 20;
+        nlen = strlen(name);
+        kind = TARGET_COMPONENT;
         if (!streq(dim, catalog_dimension_of(TARGET_COMPONENT)))
             goto bad_dim;
     } else {
@@ -658,18 +714,99 @@ itarget *import_target_of(importer *im, const char *rid, const char *dim, span l
         im->failed = 1;
         return NULL;
     }
-    itarget *nt = mem_alloc(im->ctx, sizeof *nt);
-    *nt = t;
+    /* Copied: the document that names the target may be released (doc_release). */
+    size_t rlen = strlen(rid);
+    itarget **slot = mem_push(im->ctx, &im->targets, &im->ntargets, &im->cap_targets, sizeof *slot);
+    *slot = NULL;
+    itarget *nt = mem_raw(im->ctx, NULL, 0, sizeof *nt + rlen + 1 + nlen + 1);
+    if (nt == NULL)
+        mem_fail(im->ctx);
+    *slot = nt;
+    memset(nt, 0, sizeof *nt);
+    char *r = (char *)(nt + 1), *n = r + rlen + 1;
+    memcpy(r, rid, rlen + 1);
+    memcpy(n, name, nlen);
+    n[nlen] = '\0';
+    nt->kind = kind;
+    nt->hash = h;
+    nt->loc = loc;
+    nt->resource_id = r;
+    nt->dimension = dstatic;
+    nt->name = n;
+    /* The variant is the id's tail: no copy of its own. */
+    nt->variant = kind == TARGET_COMPONENT ? NULL : r + (name - rid) + nlen + 9;
     if (hash_add(im->index, h, nt) != 0)
         mem_fail(im->ctx);
-    itarget **slot = mem_push(im->ctx, &im->targets, &im->ntargets, &im->cap_targets, sizeof *slot);
-    *slot = nt;
     return nt;
 bad_dim:
     import_error(im, "import-resource", loc,
                "ScalableDimension '%s' does not go with ResourceId '%s' (AWS.md §1.6)", dim, rid);
     im->failed = 1;
     return NULL;
+}
+
+static size_t target_size(const itarget *t) {
+    return sizeof *t + strlen(t->resource_id) + 1 + strlen(t->name) + 1;
+}
+
+/* ---- Released targets ----
+ * Most of a large input is PutScalingPolicy requests of one policy each, each naming a target
+ * of its own, written on one line as its document is read (write_early). Such a target is
+ * released once its document is read: its block goes back to the allocator, and the entry
+ * keeps the resource id (in the lines' memory) and its location, in an index from the
+ * target's hash to the entry (a keymap, 8 bytes). A later document that names the target
+ * again, or the pairing of alarms, makes it again as it was (unrelease): the target is whole
+ * whenever more than one entry uses it. */
+
+/* Entry `i` (the one entry of the document just read, written early) gives its target back
+ * when the document made it and nothing else uses it: a one-line policy's endpoint variant. */
+static void release_target(importer *im, size_t i) {
+    entry *e = &im->entries[i];
+    itarget *t = e->t;
+    if (e->kind != E_POLICY || !e->lazy || t == NULL || im->ntargets == 0 ||
+        im->targets[im->ntargets - 1] != t || t->kind != TARGET_VARIANT || t->registered ||
+        t->block || t->suspended || t->has_capacity || t->nsched_idx || t->is_async ||
+        t->npolicies || t->nlets)
+        return;
+    uint32_t h = t->hash;
+    size_t rlen = strlen(t->resource_id);
+    char *rid = pool_alloc(im, im->line_mem, rlen + 1, 0);
+    memcpy(rid, t->resource_id, rlen + 1);
+    if (keymap_add(im->released, released_key(h), (uint32_t)i) != 0)
+        mem_fail(im->ctx);
+    hash_remove(im->index, h, same_target, &(target_key){t->resource_id, t->dimension});
+    im->ntargets--;
+    e->text = rid;
+    e->rid_loc = t->loc;
+    e->released = 1;
+    e->t = NULL;
+    mem_raw(im->ctx, t, target_size(t), 0);
+}
+
+/* The target of a released entry, made again as it was. */
+static void unrelease(importer *im, entry *e) {
+    e->released = 0;
+    e->t = import_target_of(im, e->text, catalog_dimension_of(TARGET_VARIANT), e->rid_loc);
+    e->text = NULL;
+    im->unreleased = 1;
+}
+
+/* Every released entry under `key` made whole again; 1 when there was one. */
+static int unrelease_key(importer *im, uint32_t key) {
+    uint32_t i;
+    int any = 0;
+    while (keymap_take(im->released, key, &i)) {
+        unrelease(im, &im->entries[i]);
+        any = 1;
+    }
+    return any;
+}
+
+/* Every released entry made whole again (the pairing of alarms looks at every policy). */
+static void unrelease_all(importer *im) {
+    uint32_t key;
+    for (size_t at = 0; keymap_next(im->released, &at, &key);)
+        unrelease_key(im, key);
 }
 
 entry *import_entry(importer *im, entry_kind kind, span loc) {
@@ -1139,7 +1276,7 @@ static void write_metric(importer *im, entry *e, itarget *t, const jnode *pre, c
         *word = pd->keyword;
         strbuf_puts(im->out, " ");
         at = im->out->len;
-        strbuf_puts(im->out, import_number(im, tv->num));
+        put_number(im, "", tv->num);
         import_mark(im, at, tv->loc);
         if (pd->per) {
             at = im->out->len;
@@ -1157,7 +1294,7 @@ static void write_metric(importer *im, entry *e, itarget *t, const jnode *pre, c
         import_mark(im, at, name->loc);
         *word = "backlog";
         at = im->out->len;
-        strbuf_printf(im->out, " %s", import_number(im, tv->num));
+        put_number(im, " ", tv->num);
         import_mark(im, at, tv->loc);
         at = im->out->len;
         strbuf_puts(im->out, " per instance");
@@ -1193,7 +1330,7 @@ static void write_metric(importer *im, entry *e, itarget *t, const jnode *pre, c
         import_mark(im, at, stat->loc);
         at = im->out->len;
         strbuf_putc(im->out, ' ');
-        strbuf_puts(im->out, import_number(im, tv->num));
+        put_number(im, "", tv->num);
         strbuf_putc(im->out, '%');
         import_mark(im, at, tv->loc);
         return;
@@ -1211,7 +1348,7 @@ static void write_metric(importer *im, entry *e, itarget *t, const jnode *pre, c
     strbuf_printf(im->out, " %s", import_stat_word(stat->s));
     import_mark(im, at, stat->loc);
     at = im->out->len;
-    strbuf_printf(im->out, " %s", import_number(im, tv->num));
+    put_number(im, " ", tv->num);
     import_mark(im, at, tv->loc);
     if (unit) {
         at = im->out->len;
@@ -1419,7 +1556,7 @@ static void write_policy_rest(importer *im, entry *e, const resolved *r, const j
         import_string(im, expr ? expr->s : id->s, expr ? expr->slen : id->slen);
         import_mark(im, at, expr ? expr->loc : id->loc);
         at = im->out->len;
-        strbuf_printf(im->out, " %s", import_number(im, tv->num));
+        put_number(im, " ", tv->num);
         import_mark(im, at, tv->loc);
         word = "math";
     } else {
@@ -1457,7 +1594,56 @@ static void write_policy_rest(importer *im, entry *e, const resolved *r, const j
     }
 }
 
+/* Entry `e` is the next policy written: the next one compiled (im->by_order). */
+static void compiled_as(importer *im, entry *e) {
+    e->order = im->npolicies++;
+    uint32_t *slot = push_owned(im, &im->by_order, &im->nby_order, &im->cap_by_order,
+                                sizeof *slot);
+    *slot = (uint32_t)(e - im->entries);
+}
+
 /* One policy: `scale ...` on one line, or inside its target's block. */
+/* The statement of a policy written when its document was read, with its segments. */
+static void write_line(importer *im, const entry *e) {
+    size_t base = im->out->len;
+    strbuf_put(im->out, e->line, e->line_len);
+    for (size_t k = 0; k < e->nline_segs; k++) {
+        segment *g = push_owned(im, &im->segs, &im->nsegs, &im->cap_segs, sizeof *g);
+        *g = e->line_segs[k];
+        g->start += (uint32_t)base;
+        g->end += (uint32_t)base;
+    }
+}
+
+/* `NAME[ variant VARIANT]` of a one-line statement. */
+static void write_head(importer *im, const char *name, const char *variant) {
+    import_name(im, name);
+    if (variant && strcmp(variant, DEFAULT_VARIANT) != 0) {
+        strbuf_puts(im->out, " variant ");
+        import_name(im, variant);
+    }
+}
+
+/* A released entry's line: its head from the resource id it kept (endpoint/NAME/variant/V),
+ * then the statement written when its document was read. */
+static void write_released(importer *im, entry *e) {
+    const char *name = e->text + 9, *slash = strstr(name, "/variant/");
+    size_t n = (size_t)(slash - name);
+    char buf[128];
+    const char *copy = n < sizeof buf ? buf : mem_strndup(im->ctx, name, n);
+    if (copy == buf) {
+        memcpy(buf, name, n);
+        buf[n] = '\0';
+    }
+    size_t line = im->out->len;
+    strbuf_puts(im->out, "scale ");
+    write_head(im, copy, slash + 9);
+    write_line(im, e);
+    strbuf_puts(im->out, "\n");
+    import_mark(im, line, e->loc);
+    compiled_as(im, e);
+}
+
 static void write_policy(importer *im, entry *e, const resolved *r, int in_block) {
     itarget *t = e->t;
     const jnode *ret = r->metrics ? import_write_lets(im, t, r->metrics) : NULL;
@@ -1465,41 +1651,35 @@ static void write_policy(importer *im, entry *e, const resolved *r, int in_block
         return;
     size_t line = im->out->len;
     strbuf_puts(im->out, in_block ? "    scale" : "scale ");
-    if (!in_block) {
-        import_name(im, t->name);
-        if (t->variant && strcmp(t->variant, DEFAULT_VARIANT) != 0) {
-            strbuf_puts(im->out, " variant ");
-            import_name(im, t->variant);
-        }
-    }
+    if (!in_block)
+        write_head(im, t->name, t->variant);
     if (e->lazy) {      /* written when its document was read */
-        size_t base = im->out->len;
-        strbuf_put(im->out, e->line, e->line_len);
-        for (size_t k = 0; k < e->nline_segs; k++) {
-            segment *g = push_owned(im, &im->segs, &im->nsegs, &im->cap_segs, sizeof *g);
-            *g = e->line_segs[k];
-            g->start += (uint32_t)base;
-            g->end += (uint32_t)base;
-        }
+        write_line(im, e);
     } else {
         write_policy_rest(im, e, r, ret);
     }
     strbuf_puts(im->out, "\n");
     import_mark(im, line, e->loc);
-    e->order = im->npolicies++;
+    compiled_as(im, e);
 }
 
 static const jnode *child_named(const jnode *o, const char *key);
 
-/* A copy of string node `v` (PolicyName, PolicyARN) outside its document's tree. */
+/* A copy of string node `v` (PolicyName, PolicyARN) outside its document's tree, in the
+ * memory of the lines written early (released once the source is written). */
 static const jnode *keep_node(importer *im, const jnode *v, const char *key) {
     if (v == NULL)
         return NULL;
-    jnode *c = mem_alloc(im->ctx, sizeof *c);
+    jnode *c = pool_alloc(im, im->line_mem, sizeof *c + v->slen + 1, 0);
     *c = *v;
     c->key = key;
     c->child = c->next = NULL;
-    c->s = v->s ? mem_strndup(im->ctx, v->s, v->slen) : NULL;
+    if (v->s) {
+        char *text = (char *)(c + 1);
+        memcpy(text, v->s, v->slen);
+        text[v->slen] = '\0';
+        c->s = text;
+    }
     return c;
 }
 
@@ -1539,11 +1719,17 @@ static void write_early(importer *im, entry *e) {
         return;
     }
     e->line_len = im->line_out->len;
-    e->line = mem_strndup(im->ctx, im->line_out->data ? im->line_out->data : "", e->line_len);
     e->nline_segs = im->nsegs - nsegs;
-    e->line_segs = mem_alloc(im->ctx, (e->nline_segs ? e->nline_segs : 1) * sizeof *e->line_segs);
+    /* In the lines' memory, released once the source is written (release_lines). */
+    e->line_segs = pool_alloc(im, im->line_mem, e->nline_segs * sizeof *e->line_segs +
+                              e->line_len + 1, 0);
     if (e->nline_segs)
         memcpy(e->line_segs, im->segs + nsegs, e->nline_segs * sizeof *e->line_segs);
+    char *line = (char *)(e->line_segs + e->nline_segs);
+    if (e->line_len)
+        memcpy(line, im->line_out->data, e->line_len);
+    line[e->line_len] = '\0';
+    e->line = line;
     im->nsegs = nsegs;
     e->lazy = 1;
     e->cfg_loc = e->cfg->loc;
@@ -1671,7 +1857,7 @@ static void write_schedule(importer *im, entry *e, size_t nth) {
 }
 
 /* A block: its settings, then every policy of the target, in the order they came. */
-static void write_block(importer *im, itarget *t, resolved *res) {
+static void write_block(importer *im, itarget *t, const resolved *const *res) {
     static const char *const kw[] = {"endpoint", "component", "serverless"};
     size_t at = im->out->len;
     strbuf_printf(im->out, "\n%s ", t->is_async ? "async" : kw[t->kind]);
@@ -1710,11 +1896,11 @@ static void write_block(importer *im, itarget *t, resolved *res) {
         size_t i = t->policies[k];
         entry *e = &im->entries[i];
         if (!e->step) {
-            write_policy(im, e, &res[i], 1);
+            write_policy(im, e, res[i], 1);
             continue;
         }
         import_write_step(im, e);
-        e->order = im->npolicies++;
+        compiled_as(im, e);
         e->alarm_order = im->nalarms_written++;
     }
     for (size_t k = 0; k < t->nsched_idx; k++)
@@ -1723,19 +1909,64 @@ static void write_block(importer *im, itarget *t, resolved *res) {
     t->done = 1;
 }
 
-static void write_source(importer *im, resolved *res) {
+/* The blocks of the lines written early, oldest first, freed behind the writing: an entry
+ * written early allocated its line first and its other parts after it, each entry after the
+ * one before, and once entry i is written every entry before it is written (or never will
+ * be), so every block older than the one that holds entry i's line is done with. */
+typedef struct behind {
+    jblock **blocks;               /* oldest first */
+    size_t n, next;                /* how many; the oldest not yet freed */
+} behind;
+
+static behind lines_behind(importer *im) {
+    behind b = {NULL, 0, 0};
+    for (jblock *k = *im->line_mem; k; k = k->prev)
+        b.n++;
+    if (b.n < 2)
+        return b;
+    b.blocks = mem_alloc(im->ctx, b.n * sizeof *b.blocks);
+    size_t i = b.n;
+    for (jblock *k = *im->line_mem; k; k = k->prev)
+        b.blocks[--i] = k;
+    return b;
+}
+
+static void free_behind(importer *im, behind *b, const entry *e) {
+    if (b->blocks == NULL || !e->lazy || e->line_segs == NULL)
+        return;
+    const char *at = (const char *)e->line_segs;
+    size_t k = b->next;
+    while (k + 1 < b->n && !(at >= (const char *)b->blocks[k]->data &&
+                             at < (const char *)b->blocks[k]->data + b->blocks[k]->size))
+        k++;
+    if (k == b->next)
+        return;
+    for (size_t i = b->next; i < k; i++)
+        mem_raw(im->ctx, b->blocks[i], sizeof *b->blocks[i] + b->blocks[i]->size, 0);
+    b->blocks[k]->prev = NULL;      /* the chain of the newest block now ends here */
+    b->next = k;
+}
+
+static void write_entry(importer *im, entry *e, const resolved *r, const resolved *const *res) {
+    if (e->kind == E_COMMENT) {
+        strbuf_puts(im->out, e->text);
+    } else if (e->released) {
+        write_released(im, e);
+    } else if (e->t == NULL || (e->kind == E_POLICY && r == NULL)) {
+        return;
+    } else if (needs_block(e->t)) {
+        if (!e->t->done)
+            write_block(im, e->t, res);
+    } else if (e->kind == E_POLICY) {
+        write_policy(im, e, r, 0);
+    }
+}
+
+static void write_source(importer *im, const resolved *const *res) {
+    behind b = lines_behind(im);
     for (size_t i = 0; i < im->nentries; i++) {
-        entry *e = &im->entries[i];
-        if (e->kind == E_COMMENT) {
-            strbuf_puts(im->out, e->text);
-        } else if (e->t == NULL || (e->kind == E_POLICY && !res[i].ok)) {
-            continue;
-        } else if (needs_block(e->t)) {
-            if (!e->t->done)
-                write_block(im, e->t, res);
-        } else if (e->kind == E_POLICY) {
-            write_policy(im, e, &res[i], 0);
-        }
+        write_entry(im, &im->entries[i], res[i], res);
+        free_behind(im, &b, &im->entries[i]);
     }
 }
 
@@ -1830,16 +2061,13 @@ static const jnode *child_named(const jnode *o, const char *key) {
     return NULL;
 }
 
-/* Document `i` of `format` as the compiled child context emits it, read back into scratch
- * memory (released by the caller's mem_scratch_reset) with `r` as its reader; NULL when
- * there is nothing to compare: the emitter failed (and reported it), or it wrote exactly the
- * bytes of `json` (mmec's own compact JSON Lines read back), which are then equal member by
- * member without reading them. */
-static const jnode *emitted(importer *im, mmec_ctx *child, span json, mmec_format format,
-                            size_t i, jreader *r) {
-    char *text;
-    size_t len;
-    mmec_status st = mmec_emit(child, format, i, MMEC_EMIT_COMPACT, &text, &len);
+/* A compiled document (`st` and `text` from the emitter, compact; the buffer is freed here)
+ * read back into scratch memory (released by the caller's mem_scratch_reset) with `r` as its
+ * reader; NULL when there is nothing to compare: the emitter failed (and reported it), or it
+ * wrote exactly the bytes of `json` (mmec's own compact JSON Lines read back), which are then
+ * equal member by member without reading them. */
+static const jnode *emitted(importer *im, mmec_ctx *child, mmec_status st, char *text,
+                            size_t len, span json, jreader *r) {
     if (st == MMEC_EINTERNAL)
         mem_fail(im->ctx);
     if (st != MMEC_OK)      /* reported by the emitter: nothing to compare with */
@@ -1893,14 +2121,14 @@ static int same_steps(const jnode *a, const jnode *b) {
     return na == nb;
 }
 
-/* Compares document `index` of `format` as compiled with `json`, the JSON it came from
- * (NULL: the tree of `loc` was released, and is read again into scratch memory), member by
- * member over `keys`; `noun` names it in the warnings. */
-static void compare_members(importer *im, mmec_ctx *child, const jnode *json, span loc,
-                            size_t index, mmec_format format, const char *const *keys,
+/* Compares a compiled document (compact text from the emitter, as `emitted` takes it) with
+ * `json`, the JSON it came from (NULL: the tree of `loc` was released, and is read again into
+ * scratch memory), member by member over `keys`; `noun` names it in the warnings. */
+static void compare_members(importer *im, mmec_ctx *child, mmec_status st, char *text,
+                            size_t len, const jnode *json, span loc, const char *const *keys,
                             size_t nkeys, const char *noun) {
     jreader r, again;
-    const jnode *got = emitted(im, child, json ? json->loc : loc, format, index, &r);
+    const jnode *got = emitted(im, child, st, text, len, json ? json->loc : loc, &r);
     if (got && json == NULL) {
         again = (jreader){im->ctx, im->text, loc.end, loc.start, 0, 0, 1, NULL, 0};
         json = jvalue(&again, 0);
@@ -1929,37 +2157,164 @@ static void compare_members(importer *im, mmec_ctx *child, const jnode *json, sp
     mem_scratch_reset(im->ctx);
 }
 
-/* A policy: every member of its configuration. */
-static void compare(importer *im, mmec_ctx *child, const entry *e) {
+/* Policy `p` of the child context in `format`, compact, while the child's compile runs: its
+ * protected call disarmed, so that running out of memory returns MMEC_EINTERNAL (the
+ * emitter's tree freed) rather than unwinding through the comparison. */
+static mmec_status emit_disarmed(mmec_ctx *child, mmec_format format, const policy *p,
+                                 char **text, size_t *len) {
+    pcall_jmp *armed = mem_disarm(child);
+    mmec_status st = emit_json_policy(child, format, p, MMEC_EMIT_COMPACT, text, len);
+    mem_rearm(child, armed);
+    return st;
+}
+
+/* A policy as compiled (`p`, of the child context): every member of its configuration. */
+static void compare(importer *im, mmec_ctx *child, const entry *e, const policy *p) {
     static const char *const step_keys[] = {"AdjustmentType", "StepAdjustments",
                                             "MinAdjustmentMagnitude", "Cooldown",
                                             "MetricAggregationType"};
+    char *text;
+    size_t len;
+    mmec_status st = emit_disarmed(child, MMEC_FORMAT_POLICY, p, &text, &len);
     if (e->step)
-        compare_members(im, child, e->cfg, SPAN_NONE, e->order, MMEC_FORMAT_POLICY, step_keys,
+        compare_members(im, child, st, text, len, e->cfg, SPAN_NONE, step_keys,
                         sizeof step_keys / sizeof step_keys[0], "step policy");
     else
-        compare_members(im, child, e->cfg, e->cfg_loc, e->order, MMEC_FORMAT_POLICY,
-                        known_keys, sizeof known_keys / sizeof known_keys[0], "policy");
+        compare_members(im, child, st, text, len, e->cfg, e->cfg_loc, known_keys,
+                        sizeof known_keys / sizeof known_keys[0], "policy");
 }
 
-/* A step policy's alarm: the members the language writes (its name was compared when it was
- * written; a template may leave it to CloudFormation). */
-static void compare_alarm(importer *im, mmec_ctx *child, const entry *e, mmec_format format) {
+/* A step policy's alarm (`p` as compiled): the members the language writes (its name was
+ * compared when it was written; a template may leave it to CloudFormation). */
+static void compare_alarm(importer *im, mmec_ctx *child, const entry *e, const policy *p) {
     static const char *const keys[] = {"MetricName", "Namespace", "Statistic",
                                        "ExtendedStatistic", "Dimensions", "Period", "Unit",
                                        "EvaluationPeriods", "DatapointsToAlarm", "Threshold",
                                        "ComparisonOperator", "TreatMissingData", "Metrics"};
-    compare_members(im, child, e->alarm->o, SPAN_NONE, e->alarm_order, format, keys,
+    char *text;
+    size_t len;
+    mmec_status st = emit_disarmed(child, MMEC_FORMAT_ALARM, p, &text, &len);
+    compare_members(im, child, st, text, len, e->alarm->o, SPAN_NONE, keys,
                     sizeof keys / sizeof keys[0], "alarm");
 }
 
-/* A scheduled action: the members the language writes (StartTime and EndTime were converted
- * to UTC, and are compared as such by being written from them). */
-static void compare_schedule(importer *im, mmec_ctx *child, const entry *e) {
+/* A scheduled action (`s` as compiled): the members the language writes (StartTime and
+ * EndTime were converted to UTC, and are compared as such by being written from them). */
+static void compare_schedule(importer *im, mmec_ctx *child, const entry *e, const schedule *s) {
     static const char *const keys[] = {"ScheduledActionName", "Schedule", "Timezone",
                                        "ScalableTargetAction"};
-    compare_members(im, child, e->cfg, SPAN_NONE, e->order, MMEC_FORMAT_SCHEDULE, keys,
+    char *text;
+    size_t len;
+    mmec_status st = emit_json_text(child, emit_json_schedule(s), MMEC_EMIT_COMPACT, &text, &len);
+    compare_members(im, child, st, text, len, e->cfg, SPAN_NONE, keys,
                     sizeof keys / sizeof keys[0], "scheduled action");
+}
+
+/* ---- The comparisons, made as the checking compile goes ----
+ * The written source is compiled in one pass (api_compile_string_checked: a statement's
+ * memory is given back once it is checked), and each compiled policy is compared with the
+ * JSON it came from as its statement is checked: the k-th compiled policy is the k-th
+ * written (im->by_order), its alarm the alarm of that step policy. Their findings are held
+ * (deferred) and reported after the compile in the order of a whole compile's comparisons:
+ * every policy in the order of the entries, then every alarm, then the scheduled actions;
+ * none when the compile failed or made another number of policies or alarms. */
+
+typedef struct held {
+    int phase;                     /* 0: a policy, 1: an alarm */
+    size_t key, seq;               /* the entry's index; the order reported */
+    mmec_severity sev;
+    const char *code;
+    span loc;
+    const char *msg;
+    struct held *next;
+} held;
+
+static void hold(importer *im, mmec_severity sev, const char *code, span loc, const char *fmt,
+                 va_list ap) {
+    held *h = mem_alloc(im->ctx, sizeof *h);
+    *h = (held){im->hold_phase, im->hold_key, im->nheld++, sev, code, loc,
+                mem_vprintf(im->ctx, fmt, ap), im->held};
+    im->held = h;
+}
+
+static int held_order(const void *a, const void *b) {
+    const held *x = *(const held *const *)a, *y = *(const held *const *)b;
+    if (x->phase != y->phase)
+        return x->phase < y->phase ? -1 : 1;
+    if (x->key != y->key)
+        return x->key < y->key ? -1 : 1;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Reports the held findings of the phases below `upto`, in order. */
+static void report_held(importer *im, int upto) {
+    if (im->nheld == 0)
+        return;
+    held **all = mem_alloc(im->ctx, im->nheld * sizeof *all);
+    size_t n = 0;
+    for (held *h = im->held; h; h = h->next)
+        all[n++] = h;
+    qsort(all, n, sizeof *all, held_order);
+    for (size_t i = 0; i < n; i++)
+        if (all[i]->phase < upto)
+            import_report(im, all[i]->sev, all[i]->code, all[i]->loc, "%s", all[i]->msg);
+    im->held = NULL;
+    im->nheld = 0;
+}
+
+typedef struct compared {
+    importer *im;
+    mmec_ctx *child;
+    const policy *p;
+    entry *e;
+} compared;
+
+static void compare_fn(void *ud) {
+    compared *c = ud;
+    importer *im = c->im;
+    im->hold_phase = 0;
+    im->hold_key = (size_t)(c->e - im->entries);
+    compare(im, c->child, c->e, c->p);
+    drop_read(im, c->e->lazy ? c->e->cfg_loc.end : 0);
+    if (c->p->type == POLICY_STEP) {
+        im->nalarms_compiled++;
+        if (c->e->written_step) {
+            im->hold_phase = 1;
+            compare_alarm(im, c->child, c->e, c->p);
+        }
+    }
+}
+
+/* The checking compile's callback: the policies of the statement just checked, compared
+ * with their JSON under the importer's own protected call (an allocation failure of the
+ * importer is noted, and thrown again once the child's compile is over). */
+static int checked(mmec_ctx *child, void *arg) {
+    importer *im = arg;
+    if (child->errors || im->cmp_failed)
+        return 0;
+    for (size_t i = 0; i < child->model.npolicies; i++) {
+        size_t k = im->ncompiled++;
+        const policy *p = child->model.policies[i];
+        if (k >= im->nby_order) {
+            im->nalarms_compiled += p->type == POLICY_STEP;
+            continue;
+        }
+        entry *e = &im->entries[im->by_order[k]];
+        if ((e->t == NULL && !e->released) || (e->cfg == NULL && !e->lazy) ||
+            (e->step && !e->written_step)) {
+            im->nalarms_compiled += p->type == POLICY_STEP;
+            continue;
+        }
+        compared c = {im, child, p, e};
+        im->defer = 1;
+        int thrown = mem_protect(im->ctx, compare_fn, &c);
+        im->defer = 0;
+        if (thrown) {
+            im->cmp_failed = 1;
+            return 0;
+        }
+    }
+    return 0;
 }
 
 static mmec_status check_source(importer *im) {
@@ -1970,32 +2325,24 @@ static mmec_status check_source(importer *im) {
     mmec_ctx *child = *im->child = mmec_new(&cfg);
     if (child == NULL)
         mem_fail(im->ctx);
+    im->dropped = 0;      /* the comparisons read the configurations again, in order */
     /* The child unwinds its own allocation failures; ours must not unwind through it. */
     pcall_jmp *armed = mem_disarm(im->ctx);
-    mmec_status st = mmec_compile_string(child, "<import>", im->out->data ? im->out->data : "",
-                                         im->out->len);
+    mmec_status st = api_compile_string_checked(child, "<import>",
+                                                im->out->data ? im->out->data : "",
+                                                im->out->len, checked, im);
     mem_rearm(im->ctx, armed);
-    if (st == MMEC_EINTERNAL || im->ctx->out_of_memory)
+    if (st == MMEC_EINTERNAL || im->cmp_failed || im->ctx->out_of_memory)
         mem_fail(im->ctx);
-    im->dropped = 0;      /* the comparisons read the configurations again, in order */
-    if (st == MMEC_OK && mmec_policy_count(child) == im->npolicies)
-        for (size_t i = 0; i < im->nentries; i++)
-            if (im->entries[i].kind == E_POLICY && im->entries[i].t &&
-                (im->entries[i].cfg || im->entries[i].lazy) &&
-                (!im->entries[i].step || im->entries[i].written_step)) {
-                compare(im, child, &im->entries[i]);
-                drop_read(im, im->entries[i].lazy ? im->entries[i].cfg_loc.end : 0);
-            }
-    mmec_format alarms = mmec_format_from_name("alarm");
-    if (st == MMEC_OK && alarms != MMEC_FORMAT_COUNT &&
-        mmec_emit_count(child, alarms) == im->nalarms_written)
-        for (size_t i = 0; i < im->nentries; i++)
-            if (im->entries[i].kind == E_POLICY && im->entries[i].written_step)
-                compare_alarm(im, child, &im->entries[i], alarms);
-    if (st == MMEC_OK && mmec_emit_count(child, MMEC_FORMAT_SCHEDULE) == im->nschedules)
+    if (st == MMEC_OK && im->ncompiled == im->npolicies)
+        report_held(im, im->nalarms_compiled == im->nalarms_written ? 2 : 1);
+    im->held = NULL;
+    im->nheld = 0;
+    const model *m = &child->model;
+    if (st == MMEC_OK && m->nschedules == im->nschedules)
         for (size_t i = 0; i < im->nentries; i++)
             if (im->entries[i].kind == E_SCHEDULE && im->entries[i].t->done)
-                compare_schedule(im, child, &im->entries[i]);
+                compare_schedule(im, child, &im->entries[i], m->schedules[im->entries[i].order]);
     mmec_free(child);
     *im->child = NULL;
     return st;
@@ -2010,6 +2357,8 @@ typedef struct import_arg {
     strbuf out;
     strbuf line_out;
     jblock *doc_mem;
+    jblock *line_mem;
+    keymap released;
     hash_table index;
     hash_table cfn_index;
     mmec_ctx *child;
@@ -2069,6 +2418,8 @@ static int read_input(importer *im, size_t k) {
     for (jskip(&r); r.pos < r.len && !r.failed; jskip(&r), docs++) {
         doc_mark m = doc_mark_of(im);
         size_t e0 = im->nentries, a0 = im->nalarms, d0 = im->ndups;
+        size_t t0 = im->ntargets, r0 = im->reports;
+        im->unreleased = 0;
         const jnode *v = jvalue(&r, 0);
         if (v == NULL)
             continue;
@@ -2080,6 +2431,9 @@ static int read_input(importer *im, size_t k) {
             write_early(im, e);
             release &= e->kind == E_TARGET || e->kind == E_COMMENT || e->lazy;
         }
+        if (release && im->nentries == e0 + 1 && im->ntargets == t0 + 1 && !im->unreleased &&
+            im->reports == r0)
+            release_target(im, e0);
         if (release)
             doc_release(im, m);
         drop_read(im, r.pos);
@@ -2091,6 +2445,23 @@ static int read_input(importer *im, size_t k) {
         return 0;
     }
     return 1;
+}
+
+/* The lines written early are in the source now: their memory (their text, segments, names
+ * and ARNs) goes back before the source is compiled, and nothing points into it. */
+static void release_lines(importer *im) {
+    for (size_t i = 0; i < im->nentries; i++) {
+        entry *e = &im->entries[i];
+        if (e->lazy) {
+            e->line = NULL;
+            e->line_segs = NULL;
+            e->name = e->arn = NULL;
+            if (e->released)
+                e->text = NULL;
+        }
+    }
+    doc_free(im->ctx, *im->line_mem);
+    *im->line_mem = NULL;
 }
 
 /* The names of the inputs for the first comment: "a.json", "a.json and b.json", ... */
@@ -2110,6 +2481,8 @@ static mmec_status import_source(mmec_ctx *ctx, import_arg *a) {
     im->out = &a->out;
     im->line_out = &a->line_out;
     im->doc_mem = &a->doc_mem;
+    im->line_mem = &a->line_mem;
+    im->released = &a->released;
     im->index = &a->index;
     im->cfn_index = &a->cfn_index;
     im->for_diff = (a->flags & IMPORT_FOR_DIFF) != 0;
@@ -2121,25 +2494,37 @@ static mmec_status import_source(mmec_ctx *ctx, import_arg *a) {
         ok &= read_input(im, k);
     if (!ok)
         return MMEC_EINPUT;
+    if (im->nalarms)
+        unrelease_all(im);
     import_match_alarms(im);
-    resolved *res = mem_alloc(ctx, (im->nentries + 1) * sizeof *res);
+    /* Each policy entry that is written: how (NULL: it is not); a policy written as its
+     * document was read needs nothing more. */
+    static const resolved written_early = {1, NULL, NULL, NULL, NULL, NULL};
+    const resolved **res = mem_alloc(ctx, (im->nentries + 1) * sizeof *res);
     for (size_t i = 0; i < im->nentries; i++) {
         entry *e = &im->entries[i];
+        res[i] = NULL;
         if (e->kind != E_POLICY)
             continue;
-        if (!e->lazy && !resolve(im, e, &res[i]))
+        if (e->lazy) {
+            res[i] = &written_early;
             continue;
-        res[i].ok = 1;
+        }
+        resolved *r = mem_alloc(ctx, sizeof *r);
+        if (!resolve(im, e, r))
+            continue;
+        r->ok = 1;
+        res[i] = r;
     }
     /* An endpoint variant whose policies use the asynchronous metrics is an `async` block. */
     for (size_t i = 0; i < im->nentries; i++)
-        if (res[i].ok && !im->entries[i].lazy && im->entries[i].t->kind == TARGET_VARIANT &&
+        if (res[i] && !im->entries[i].lazy && im->entries[i].t->kind == TARGET_VARIANT &&
             !im->entries[i].t->is_async && import_uses_async(im, &im->entries[i]))
             im->entries[i].t->is_async = 1;
     /* A block's policies, in order (a target written on one line needs no list). */
     for (size_t i = 0; i < im->nentries; i++) {
         entry *e = &im->entries[i];
-        if (res[i].ok && needs_block(e->t)) {
+        if (res[i] && e->t && needs_block(e->t)) {
             size_t *slot = mem_push(ctx, &e->t->policies, &e->t->npolicies,
                                     &e->t->cap_policies, sizeof *slot);
             *slot = i;
@@ -2149,6 +2534,7 @@ static mmec_status import_source(mmec_ctx *ctx, import_arg *a) {
     strbuf_puts(im->out, input_names(im));
     strbuf_puts(im->out, " by mmec import.\n");
     write_source(im, res);
+    release_lines(im);
     if (im->failed || ctx->errors)
         return MMEC_EINPUT;
     mmec_status st = check_source(im);
@@ -2191,10 +2577,24 @@ mmec_status import_run(mmec_ctx *ctx, const mmec_import_input *inputs, size_t n,
     mem_strbuf(ctx, &a.line_out);
     hash_init(&a.index, mem_allocator, ctx);
     hash_init(&a.cfn_index, mem_allocator, ctx);
+    keymap_init(&a.released, mem_allocator, ctx);
     if (mem_protect(ctx, import_fn, &a) != 0) {
         mmec_free(a.child);
         a.st = MMEC_EINTERNAL;
     }
+    /* What the import kept goes back before the source is copied out. */
+    strbuf_free(&a.line_out);
+    doc_free(ctx, a.doc_mem);
+    doc_free(ctx, a.line_mem);
+    mem_raw(ctx, a.im.entries, a.im.cap_entries * sizeof *a.im.entries, 0);
+    mem_raw(ctx, a.im.segs, a.im.cap_segs * sizeof *a.im.segs, 0);
+    mem_raw(ctx, a.im.by_order, a.im.cap_by_order * sizeof *a.im.by_order, 0);
+    hash_free(&a.index);
+    hash_free(&a.cfn_index);
+    keymap_free(&a.released);
+    for (size_t i = 0; i < a.im.ntargets; i++)
+        if (a.im.targets[i])
+            mem_raw(ctx, a.im.targets[i], target_size(a.im.targets[i]), 0);
     if (a.st == MMEC_OK) {
         *out = emit_buffer(ctx, a.out.len);
         if (*out == NULL) {
@@ -2205,12 +2605,6 @@ mmec_status import_run(mmec_ctx *ctx, const mmec_import_input *inputs, size_t n,
         }
     }
     strbuf_free(&a.out);
-    strbuf_free(&a.line_out);
-    doc_free(ctx, a.doc_mem);
-    mem_raw(ctx, a.im.entries, a.im.cap_entries * sizeof *a.im.entries, 0);
-    mem_raw(ctx, a.im.segs, a.im.cap_segs * sizeof *a.im.segs, 0);
-    hash_free(&a.index);
-    hash_free(&a.cfn_index);
     return a.st;
 }
 

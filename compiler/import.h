@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "keymap.h"
 
 /* ---- The located JSON reader ---- */
 
@@ -45,6 +46,7 @@ typedef struct jreader {
 
 typedef struct itarget {
     target_kind kind;
+    uint32_t hash;                 /* util_target_hash of its resource id and dimension */
     const char *name, *variant;    /* variant NULL: AllTraffic */
     const char *resource_id, *dimension;
     span loc;
@@ -79,12 +81,15 @@ struct ialarm;
 
 typedef struct entry {
     entry_kind kind;
+    int released;                  /* E_POLICY written early whose target was released: t is
+                                      NULL, text its resource id, rid_loc where it was named */
     itarget *t;
     const jnode *cfg;              /* E_POLICY: the TargetTrackingScalingPolicyConfiguration
                                       (or StepScalingPolicyConfiguration: `step`);
                                       E_SCHEDULE: the scheduled action */
     const jnode *name;             /* E_POLICY: PolicyName, or NULL; E_SCHEDULE: its name */
-    const char *text;              /* E_COMMENT */
+    const char *text;              /* E_COMMENT; a released entry's resource id */
+    span rid_loc;
     span loc;
     size_t order;                  /* its index among the compiled policies or actions */
     /* Step scaling policies. */
@@ -133,6 +138,11 @@ typedef struct importer {
     size_t ntargets, cap_targets;
     hash_table *index;             /* the targets by resource id and dimension (in the caller's
                                       frame, like `out`) */
+    keymap *released;              /* released targets: hash -> entry (import.c; in the
+                                      caller's frame) */
+    int unreleased;                /* a released target was made again for this document */
+    size_t reports;                /* diagnostics reported (a document that reports keeps its
+                                      target) */
     entry *entries;
     size_t nentries, cap_entries;
     ialarm *alarms;
@@ -157,7 +167,20 @@ typedef struct importer {
     int mapped;                    /* IMPORT_MAPPED: the inputs' pages may be dropped */
     size_t dropped;                /* the offsets below which the pages were dropped */
     struct jblock **doc_mem;       /* the documents' trees (in the caller's frame, like out) */
+    struct jblock **line_mem;      /* the lines written early, their segments, names and ARNs
+                                      (in the caller's frame; released once they are copied
+                                      into the source) */
     strbuf *line_out;              /* where a policy's statement is written as it is read */
+    /* The checking compile (import.c, check_source): the entry of each policy in the order
+     * written, which is the order compiled; the policies and alarms compiled so far; the
+     * findings of the comparisons, held until the compile is over. */
+    uint32_t *by_order;
+    size_t nby_order, cap_by_order;
+    size_t ncompiled, nalarms_compiled;
+    int defer, cmp_failed;
+    int hold_phase;
+    size_t hold_key, nheld;
+    struct held *held;
 } importer;
 
 /* mmec_import_inputs with flags. IMPORT_FOR_DIFF (mmec diff reads describe-* output of a whole

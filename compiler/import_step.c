@@ -160,13 +160,89 @@ int import_step_valid(importer *im, entry *e) {
 
 /* ---- Pairing alarms with their policies ---- */
 
+/* The policies by PolicyARN, by PolicyName and by the template's logical id, and the alarms
+ * by AlarmName: each a sorted array of (hash of the text, index), where every alarm looked
+ * its policy up by walking every entry (N alarms and N policies: N^2 comparisons). A lookup
+ * walks the indexes under the hash in increasing order, so the first match is the one the
+ * walk found. */
+typedef struct hkey {
+    uint32_t h;
+    uint32_t i;
+} hkey;
+
+typedef struct hindex {
+    hkey *keys;
+    size_t n;
+} hindex;
+
+typedef struct alarm_index {
+    hindex by_arn, by_name, by_logical, alarms;
+} alarm_index;
+
+static uint32_t text_hash(const char *s) {
+    return util_target_hash(s, "");
+}
+
+static int hkey_order(const void *a, const void *b) {
+    const hkey *x = a, *y = b;
+    if (x->h != y->h)
+        return x->h < y->h ? -1 : 1;
+    return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* The entries (or with `alarms`, the alarms) whose key `key` gives is not NULL. */
+static hindex index_of(importer *im, const char *(*key)(const importer *, size_t), size_t n) {
+    hindex x = {mem_alloc(im->ctx, (n ? n : 1) * sizeof *x.keys), 0};
+    for (size_t i = 0; i < n; i++) {
+        const char *k = key(im, i);
+        if (k)
+            x.keys[x.n++] = (hkey){text_hash(k), (uint32_t)i};
+    }
+    qsort(x.keys, x.n, sizeof *x.keys, hkey_order);
+    return x;
+}
+
+/* The first position in `x` under hash `h`; walk on while keys[at].h == h. */
+static size_t index_first(const hindex *x, uint32_t h) {
+    size_t lo = 0, hi = x->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (x->keys[mid].h < h)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static const char *arn_key(const importer *im, size_t i) {
+    const entry *e = &im->entries[i];
+    return e->kind == E_POLICY && e->arn ? e->arn->s : NULL;
+}
+
+static const char *name_key(const importer *im, size_t i) {
+    const entry *e = &im->entries[i];
+    return e->kind == E_POLICY && e->name && e->t ? e->name->s : NULL;
+}
+
+static const char *logical_key(const importer *im, size_t i) {
+    const entry *e = &im->entries[i];
+    return e->kind == E_POLICY ? e->logical_id : NULL;
+}
+
+static const char *alarm_key(const importer *im, size_t k) {
+    const ialarm *a = &im->alarms[k];
+    return a->name && a->name->type == J_STR ? a->name->s : NULL;
+}
+
 /* The policy an ARN names: its PolicyARN when the input gave it, else (a PutScalingPolicy
  * request has none) the ResourceId and the policy name the ARN ends with,
  * ...:scalingPolicy:UUID:resource/sagemaker/RESOURCE-ID:policyName/NAME. */
-static entry *policy_of_arn(importer *im, const char *arn) {
-    for (size_t i = 0; i < im->nentries; i++) {
-        entry *e = &im->entries[i];
-        if (e->kind == E_POLICY && e->arn && strcmp(e->arn->s, arn) == 0)
+static entry *policy_of_arn(importer *im, const alarm_index *ix, const char *arn) {
+    uint32_t h = text_hash(arn);
+    for (size_t at = index_first(&ix->by_arn, h); at < ix->by_arn.n && ix->by_arn.keys[at].h == h; at++) {
+        entry *e = &im->entries[ix->by_arn.keys[at].i];
+        if (strcmp(e->arn->s, arn) == 0)
             return e;
     }
     const char *res = strstr(arn, ":resource/sagemaker/");
@@ -176,18 +252,18 @@ static entry *policy_of_arn(importer *im, const char *arn) {
     const char *rid = res + strlen(":resource/sagemaker/");
     size_t rlen = (size_t)(pn - rid);
     const char *name = pn + strlen(":policyName/");
-    for (size_t i = 0; i < im->nentries; i++) {
-        entry *e = &im->entries[i];
-        if (e->kind == E_POLICY && e->arn == NULL && e->t && e->name &&
-            strcmp(e->name->s, name) == 0 && strlen(e->t->resource_id) == rlen &&
-            strncmp(e->t->resource_id, rid, rlen) == 0)
+    h = text_hash(name);
+    for (size_t at = index_first(&ix->by_name, h); at < ix->by_name.n && ix->by_name.keys[at].h == h; at++) {
+        entry *e = &im->entries[ix->by_name.keys[at].i];
+        if (e->arn == NULL && strcmp(e->name->s, name) == 0 &&
+            strlen(e->t->resource_id) == rlen && strncmp(e->t->resource_id, rid, rlen) == 0)
             return e;
     }
     return NULL;
 }
 
 /* The policy a template's {"Ref": X} or {"Fn::GetAtt": [X, "Arn"]} names. */
-static entry *policy_of_ref(importer *im, const jnode *x) {
+static entry *policy_of_ref(importer *im, const alarm_index *ix, const jnode *x) {
     const jnode *ref = import_get(im, x, "Ref"), *att = import_get(im, x, "Fn::GetAtt");
     const char *id = NULL;
     if (ref && ref->type == J_STR)
@@ -199,9 +275,13 @@ static entry *policy_of_ref(importer *im, const jnode *x) {
     else if (att && att->type == J_STR && strlen(att->s) > 4 &&
              strcmp(att->s + strlen(att->s) - 4, ".Arn") == 0)
         id = mem_strndup(im->ctx, att->s, strlen(att->s) - 4);
-    for (size_t i = 0; id && i < im->nentries; i++)
-        if (im->entries[i].kind == E_POLICY && streq(im->entries[i].logical_id, id))
-            return &im->entries[i];
+    uint32_t h = id ? text_hash(id) : 0;
+    for (size_t at = id ? index_first(&ix->by_logical, h) : ix->by_logical.n;
+         at < ix->by_logical.n && ix->by_logical.keys[at].h == h; at++) {
+        entry *e = &im->entries[ix->by_logical.keys[at].i];
+        if (strcmp(e->logical_id, id) == 0)
+            return e;
+    }
     return NULL;
 }
 
@@ -245,7 +325,7 @@ static int scaling_action(const jnode *x) {
     return x->type == J_OBJ || (x->type == J_STR && strstr(x->s, ":scalingPolicy:"));
 }
 
-static void match_one(importer *im, ialarm *a) {
+static void match_one(importer *im, const alarm_index *ix, ialarm *a) {
     const jnode *actions = import_get(im, a->o, "AlarmActions");
     int scaling = 0;
     for (const jnode *x = actions && actions->type == J_ARR ? actions->child : NULL; x; x = x->next)
@@ -256,12 +336,12 @@ static void match_one(importer *im, ialarm *a) {
             if (!scaling_action(x)) {
                 import_warning(im, "import-skipped", x->loc, "left out: .scale writes the alarm "
                                "of a step policy with that policy as its only action");
-            } else if (x->type == J_OBJ && (e = policy_of_ref(im, x)) == NULL) {
+            } else if (x->type == J_OBJ && (e = policy_of_ref(im, ix, x)) == NULL) {
                 import_error(im, "import-intrinsic", x->loc, "this action must name a "
                              "ScalingPolicy resource of the template ({\"Ref\": ...} or "
                              "{\"Fn::GetAtt\": [..., \"Arn\"]})");
                 im->failed = 1;
-            } else if (x->type == J_STR && (e = policy_of_arn(im, x->s)) == NULL &&
+            } else if (x->type == J_STR && (e = policy_of_arn(im, ix, x->s)) == NULL &&
                        !im->for_diff) {
                 import_warning(im, "import-skipped", x->loc, "left out: this alarm invokes a "
                                "scaling policy that is not in the input");
@@ -276,10 +356,12 @@ static void match_one(importer *im, ialarm *a) {
     /* No scaling action (mmec -f alarm leaves AlarmActions out: the policy's ARN is known only
      * once it is deployed): the step policy of the same name, unless the description mmec
      * writes names another one. */
-    for (size_t i = 0; a->name && i < im->nentries; i++) {
-        entry *e = &im->entries[i];
-        if (e->kind == E_POLICY && e->step && e->alarm == NULL && e->name && e->t &&
-            strcmp(e->name->s, a->name->s) == 0 && described(im, a, e)) {
+    uint32_t h = a->name ? text_hash(a->name->s) : 0;
+    for (size_t at = a->name ? index_first(&ix->by_name, h) : ix->by_name.n;
+         at < ix->by_name.n && ix->by_name.keys[at].h == h; at++) {
+        entry *e = &im->entries[ix->by_name.keys[at].i];
+        if (e->step && e->alarm == NULL && strcmp(e->name->s, a->name->s) == 0 &&
+            described(im, a, e)) {
             pair(im, a, e, a->name->loc);
             return;
         }
@@ -291,22 +373,33 @@ static void match_one(importer *im, ialarm *a) {
 }
 
 void import_match_alarms(importer *im) {
+    alarm_index ix;
+    memset(&ix, 0, sizeof ix);
+    if (im->nalarms) {
+        ix.by_arn = index_of(im, arn_key, im->nentries);
+        ix.by_name = index_of(im, name_key, im->nentries);
+        ix.by_logical = index_of(im, logical_key, im->nentries);
+        ix.alarms = index_of(im, alarm_key, im->nalarms);
+    }
     /* describe-scaling-policies lists each policy's alarms by name and ARN. */
-    for (size_t i = 0; i < im->nentries; i++) {
+    for (size_t i = 0; im->nalarms && i < im->nentries; i++) {
         entry *e = &im->entries[i];
         for (const jnode *r = e->alarm_refs ? e->alarm_refs->child : NULL; r; r = r->next) {
             const jnode *n = import_get(im, r, "AlarmName"), *arn = import_get(im, r, "AlarmARN");
-            for (size_t k = 0; n && n->type == J_STR && k < im->nalarms; k++) {
-                ialarm *a = &im->alarms[k];
+            if (n == NULL || n->type != J_STR)
+                continue;
+            uint32_t h = text_hash(n->s);
+            for (size_t at = index_first(&ix.alarms, h); at < ix.alarms.n && ix.alarms.keys[at].h == h; at++) {
+                ialarm *a = &im->alarms[ix.alarms.keys[at].i];
                 const jnode *aarn = import_get(im, a->o, "AlarmArn");
-                if (a->name && strcmp(a->name->s, n->s) == 0 &&
+                if (strcmp(a->name->s, n->s) == 0 &&
                     (arn == NULL || aarn == NULL || streq(arn->s, aarn->s)) && a->policy != e)
                     pair(im, a, e, a->name->loc);
             }
         }
     }
     for (size_t k = 0; k < im->nalarms; k++)
-        match_one(im, &im->alarms[k]);
+        match_one(im, &ix, &im->alarms[k]);
     for (size_t i = 0; i < im->nentries; i++) {
         entry *e = &im->entries[i];
         if (e->kind != E_POLICY || !e->step || e->alarm || e->t == NULL)

@@ -212,6 +212,64 @@ static void every_allocation_failure_ends_cleanly(void **state) {
     assert_true(succeeded);
 }
 
+/* Two one-line requests, each naming an endpoint of its own (its target released once its
+ * document is read), then a registration of the first endpoint (its target made again: a
+ * block where its policy was); the second stays on one line. Every allocation failure ends
+ * cleanly, and the import that succeeds writes the same source. */
+#define GPU_REQUEST(EP)                                                                      \
+    "{\"PolicyName\":\"" EP "-gpu\",\"ServiceNamespace\":\"sagemaker\",\"ResourceId\":"         \
+    "\"endpoint/" EP "/variant/AllTraffic\",\"ScalableDimension\":"                         \
+    "\"sagemaker:variant:DesiredInstanceCount\",\"PolicyType\":\"TargetTrackingScaling\","    \
+    "\"TargetTrackingScalingPolicyConfiguration\":{\"TargetValue\":50,"                      \
+    "\"CustomizedMetricSpecification\":{\"MetricName\":\"GPUUtilization\",\"Namespace\":"     \
+    "\"/aws/sagemaker/Endpoints\",\"Dimensions\":[{\"Name\":\"EndpointName\",\"Value\":\"" EP \
+    "\"},{\"Name\":\"VariantName\",\"Value\":\"AllTraffic\"}],\"Statistic\":\"Maximum\","      \
+    "\"Unit\":\"Percent\"}}}\n"
+
+static const char RELEASED[] =
+    GPU_REQUEST("ep-a") GPU_REQUEST("ep-b")
+    "{\"ServiceNamespace\":\"sagemaker\",\"ResourceId\":\"endpoint/ep-a/variant/AllTraffic\","
+    "\"ScalableDimension\":\"sagemaker:variant:DesiredInstanceCount\",\"MinCapacity\":1,"
+    "\"MaxCapacity\":4}\n";
+
+static const char RELEASED_SCALE[] =
+    "# Imported from r.json by mmec import.\n"
+    "\n"
+    "endpoint ep-a {\n"
+    "    capacity 1..4\n"
+    "    scale on gpu max 50%\n"
+    "}\n"
+    "scale ep-b on gpu max 50%\n";
+
+static void every_allocation_failure_of_released_targets_ends_cleanly(void **state) {
+    (void)state;
+    int succeeded = 0;
+    for (long n = 0; n < 100000 && !succeeded; n++) {
+        failing f = {n, 0};
+        mmec_config cfg;
+        mmec_config_init(&cfg);
+        cfg.alloc = failing_alloc;
+        cfg.alloc_user = &f;
+        mmec_ctx *ctx = mmec_new(&cfg);
+        if (ctx == NULL)
+            continue;
+        char *out;
+        size_t len;
+        mmec_status st = mmec_import_string(ctx, "r.json", RELEASED, strlen(RELEASED), NULL, &out, &len);
+        assert_true(st == MMEC_OK || st == MMEC_EINTERNAL);
+        if (st == MMEC_OK) {
+            assert_string_equal(out, RELEASED_SCALE);
+            succeeded = 1;
+        } else {
+            assert_null(out);
+        }
+        mmec_buffer_free(ctx, out);
+        mmec_free(ctx);
+        assert_int_equal(f.live, 0);
+    }
+    assert_true(succeeded);
+}
+
 /* The same with two inputs and a step policy (the alarm pairing, the metric values), and
  * with `scale from zero` (a context compiled inside the import) and metric math: *state
  * says which. */
@@ -254,6 +312,7 @@ int main(void) {
         cmocka_unit_test(requests_become_a_block),
         cmocka_unit_test(checker_findings_point_into_the_json),
         cmocka_unit_test(every_allocation_failure_ends_cleanly),
+        cmocka_unit_test(every_allocation_failure_of_released_targets_ends_cleanly),
         cmocka_unit_test(a_step_policy_and_its_alarm_in_two_inputs),
         cmocka_unit_test(a_finding_is_located_in_its_own_input),
         cmocka_unit_test_prestate(every_allocation_failure_of_a_step_import_ends_cleanly, &step),

@@ -56,7 +56,14 @@ typedef struct infra {
     mmec_write_fn write;
     void *user;
     int write_failed;              /* `write` refused: the rest is made and dropped */
+    /* Terraform: the values of the resource being written (quoted strings, numbers,
+     * references), in an area given back after each resource (spill): memory for one
+     * resource, not for every value of the file. */
+    char *vals;
+    size_t nvals;
 } infra;
+
+#define VALS_SIZE (16u * 1024u)
 
 /* Streaming hands the text over once a chunk of it is made, at the end of a command, a
  * resource or a comment line (never inside one: emit_cfn cuts its head's last bytes), so that
@@ -64,6 +71,7 @@ typedef struct infra {
 #define INFRA_CHUNK (64u * 1024u)
 
 static void spill(infra *in) {
+    in->nvals = 0;    /* the resource written: its values are no longer read */
     if (in->write == NULL || in->sb.len < INFRA_CHUNK)
         return;
     if (!in->write_failed && in->write(in->user, in->sb.data, in->sb.len) != 0)
@@ -82,7 +90,9 @@ static const char *unique(infra *in, hash_table *set, const char *name) {
     for (unsigned n = 2;; n++) {
         uint32_t h = hash_string(cand);
         if (hash_find(set, h, same_name, cand) == NULL) {
-            char *added = cand == name ? mem_strdup(in->ctx, name) : (char *)(uintptr_t)cand;
+            /* `name` outlives the set (an arena string, or the model's or the template's),
+             * which lives as long as the emission: kept, not copied. */
+            char *added = (char *)(uintptr_t)cand;
             if (hash_add(set, h, added) != 0)
                 mem_fail(in->ctx);
             return added;
@@ -814,9 +824,62 @@ typedef struct hcl_attr {
     const char *value;             /* as written: a quoted string, a number, a reference */
 } hcl_attr;
 
-/* A quoted HCL string: JSON's escapes, plus ${ and %{ doubled so they stay literal. Built in
- * the scratch buffer, then copied into the arena at its exact size. */
+/* `n` bytes for a value of the resource being written: from the value area, or from the
+ * arena when a resource's values outgrow it. */
+static char *val_alloc(infra *in, size_t n) {
+    if (in->vals == NULL)
+        in->vals = arena(in, VALS_SIZE);
+    if (n <= VALS_SIZE - in->nvals) {
+        char *p = in->vals + in->nvals;
+        in->nvals += n;
+        return p;
+    }
+    return arena(in, n);
+}
+
+static const char *val_copy(infra *in, const char *s, size_t n) {
+    char *p = val_alloc(in, n + 1);
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+/* The concatenation of up to four strings (NULL ends them), a value. */
+static const char *val_cat(infra *in, const char *a, const char *b, const char *c,
+                           const char *d) {
+    const char *part[4] = {a, b, c, d};
+    size_t len[4], total = 0;
+    for (int i = 0; i < 4; i++)
+        total += len[i] = part[i] ? strlen(part[i]) : 0;
+    char *p = val_alloc(in, total + 1), *q = p;
+    for (int i = 0; i < 4; i++) {
+        memcpy(q, part[i] ? part[i] : "", len[i]);
+        q += len[i];
+    }
+    *q = '\0';
+    return p;
+}
+
+/* A quoted HCL string: JSON's escapes, plus ${ and %{ doubled so they stay literal. A string
+ * with nothing to escape (no '"', '\\', control character, '$' or '%') is copied between
+ * quotes; any other is built in the scratch buffer, then copied. */
 static const char *hcl_str(infra *in, const char *s) {
+    static const unsigned char stop[256] = {
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+        ['"'] = 1, ['\\'] = 1, ['$'] = 1, ['%'] = 1,
+    };
+    size_t n = 0;
+    while (!stop[(unsigned char)s[n]])
+        n++;
+    if (s[n] == '\0') {
+        char *p = val_alloc(in, n + 3);
+        p[0] = '"';
+        memcpy(p + 1, s, n);
+        p[n + 1] = '"';
+        p[n + 2] = '\0';
+        return p;
+    }
     strbuf *sb = &in->scratch;
     strbuf_reset(sb);
     strbuf_putc(sb, '"');
@@ -832,7 +895,7 @@ static const char *hcl_str(infra *in, const char *s) {
         p = q + 1;
     }
     strbuf_putc(sb, '"');
-    return mem_strndup(in->ctx, sb->data, sb->len);
+    return val_copy(in, sb->data, sb->len);
 }
 
 static const char *hcl_int(infra *in, int32_t v) {
@@ -844,7 +907,7 @@ static const char *hcl_int(infra *in, int32_t v) {
     while ((u /= 10) != 0);
     if (v < 0)
         *--p = '-';
-    return mem_strndup(in->ctx, p, (size_t)(buf + sizeof buf - p));
+    return val_copy(in, p, (size_t)(buf + sizeof buf - p));
 }
 
 /* A number exactly as the JSON formats print it (cJSON's shortest round-trip form; a whole
@@ -860,25 +923,39 @@ static const char *hcl_num(infra *in, double v) {
     char buf[64];
     if (!cJSON_PrintPreallocated(&item, buf, (int)sizeof buf, 0))
         mem_fail(in->ctx);
-    return mem_strdup(in->ctx, buf);
+    return val_copy(in, buf, strlen(buf));
 }
 
+/* `n` spaces. */
+static void spaces(strbuf *sb, size_t n) {
+    static const char sp[] = "                                                                ";
+    while (n > 0) {
+        size_t k = n < sizeof sp - 1 ? n : sizeof sp - 1;
+        strbuf_put(sb, sp, k);
+        n -= k;
+    }
+}
 
-static void indent(strbuf *sb, int depth) { strbuf_pad(sb, ' ', (size_t)depth * 2); }
+static void indent(strbuf *sb, int depth) { spaces(sb, (size_t)depth * 2); }
 
 /* Attributes with their '=' aligned, as `terraform fmt` aligns a run of them. */
 static void hcl_attrs(strbuf *sb, int depth, const hcl_attr *a, size_t n) {
-    size_t w = 0;
-    for (size_t i = 0; i < n; i++)
-        if (a[i].value && strlen(a[i].key) > w)
-            w = strlen(a[i].key);
+    size_t w = 0, len[24];
+    for (size_t i = 0; i < n; i++) {
+        size_t k = strlen(a[i].key);
+        if (i < 24)
+            len[i] = k;
+        if (a[i].value && k > w)
+            w = k;
+    }
     for (size_t i = 0; i < n; i++) {
         if (a[i].value == NULL)
             continue;
+        size_t k = i < 24 ? len[i] : strlen(a[i].key);
         indent(sb, depth);
-        strbuf_puts(sb, a[i].key);
-        strbuf_pad(sb, ' ', w - strlen(a[i].key));
-        strbuf_puts(sb, " = ");
+        strbuf_put(sb, a[i].key, k);
+        spaces(sb, w - k);
+        strbuf_put(sb, " = ", 3);
         strbuf_puts(sb, a[i].value);
         strbuf_putc(sb, '\n');
     }
@@ -896,14 +973,7 @@ static void hcl_close(strbuf *sb, int depth) {
 }
 
 static const char *tf_ref(infra *in, const char *target_name, const char *attr) {
-    static const char head[] = "aws_appautoscaling_target.";
-    size_t a = sizeof head - 1, b = strlen(target_name), c = strlen(attr);
-    char *out = arena(in, a + b + c + 2);
-    memcpy(out, head, a);
-    memcpy(out + a, target_name, b);
-    out[a + b] = '.';
-    memcpy(out + a + b + 1, attr, c + 1);
-    return out;
+    return val_cat(in, "aws_appautoscaling_target.", target_name, ".", attr);
 }
 
 /* The name of target `t` in Terraform: `var.P` for `from parameter P`,
@@ -1154,12 +1224,10 @@ static void tf_alarm(infra *in, const policy *p, const char *pn) {
     strbuf_puts(sb, "\" {\n");
     hcl_attr a[] = {
         {"alarm_name", hcl_str(in, al->name)},
-        {"alarm_description", hcl_str(in, mem_cat(in->ctx, "Invokes step scaling policy ",
-                                                  p->name, " of ", p->target->resource_id,
-                                                  (char *)NULL))},
+        {"alarm_description", hcl_str(in, val_cat(in, "Invokes step scaling policy ",
+                                                  p->name, " of ", p->target->resource_id))},
         {"actions_enabled", "true"},
-        {"alarm_actions", mem_cat(in->ctx, "[aws_appautoscaling_policy.", pn, ".arn]",
-                                  (char *)NULL)},
+        {"alarm_actions", val_cat(in, "[aws_appautoscaling_policy.", pn, ".arn]", NULL)},
         {"metric_name", single ? hcl_str(in, al->metric_name) : NULL},
         {"namespace", single ? hcl_str(in, al->namespace_) : NULL},
         {"statistic", single && al->statistic && !al->extended_statistic

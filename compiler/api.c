@@ -220,8 +220,10 @@ static void report_errno(mmec_ctx *ctx, const char *what, const char *path, int 
     diag_plain(ctx, MMEC_ERROR, "io", "cannot %s '%s': %s", what, path, msg);
 }
 
-/* A source this large or larger is mapped, not read, by a streaming compile. */
-#define MAP_AT_LEAST (1u << 20)
+/* A source this large or larger is mapped, not read, by a streaming compile: its pages are
+ * the page cache's, mapped several at a fault, where a read copies them into as many fresh
+ * pages, each a fault of its own (10,000 one-line policies, 570 KB: 140 faults fewer). */
+#define MAP_AT_LEAST (64u << 10)
 
 /* Maps `len` bytes of the regular file `fd` read-only with a zero byte after them (the
  * mapping is one anonymous page longer than the file's pages need); NULL when it cannot,

@@ -40,6 +40,11 @@ void json_close(json_out *j, int kind);
 void json_str(json_out *j, const char *key, const char *v);
 void json_num(json_out *j, const char *key, double v);
 void json_bool(json_out *j, const char *key, int v);
+/* The same with a literal key given by JSON_KEY("Key"): the key, and its text `"Key": `
+ * rendered once by the compiler (compact: without the last space), one append a member. */
+#define JSON_KEY(k) k, "\"" k "\": ", sizeof("\"" k "\": ") - 1
+void json_open_k(json_out *j, const char *key, const char *frag, size_t flen, int kind);
+void json_str_k(json_out *j, const char *key, const char *frag, size_t flen, const char *v);
 /* The documents' members, written into an open object: RegisterScalableTarget's, a
  * configuration under `key` (TargetTracking... or StepScalingPolicyConfiguration), the
  * PutMetricAlarm of step policy `p` (AlarmActions [{"Ref": action_ref}] unless NULL), a

@@ -638,10 +638,10 @@ static void text_open(infra *in, json_out *j, const char *id, const char *type, 
     strbuf_puts(&in->sb, "\": ");
     json_out_text(j, &in->sb, 1, 2);
     json_open(j, NULL, JSON_OBJECT);
-    json_str(j, "Type", type);
+    json_str_k(j, JSON_KEY("Type"), type);
     if (depends)
-        json_str(j, "DependsOn", depends);
-    json_open(j, "Properties", JSON_OBJECT);
+        json_str_k(j, JSON_KEY("DependsOn"), depends);
+    json_open_k(j, JSON_KEY("Properties"), JSON_OBJECT);
 }
 
 static void text_close(infra *in, json_out *j) {
@@ -660,18 +660,18 @@ static void text_target(infra *in, size_t i) {
               link_of(in, i));
     emit_json_target_members(&j, t);
     if (t->nschedules) {
-        json_open(&j, "ScheduledActions", JSON_ARRAY);
+        json_open_k(&j, JSON_KEY("ScheduledActions"), JSON_ARRAY);
         for (size_t k = 0; k < t->nschedules; k++) {
             const schedule *s = t->schedules[k];
             json_open(&j, NULL, JSON_OBJECT);
-            json_str(&j, "ScheduledActionName", s->name);
-            json_str(&j, "Schedule", s->expression);
+            json_str_k(&j, JSON_KEY("ScheduledActionName"), s->name);
+            json_str_k(&j, JSON_KEY("Schedule"), s->expression);
             if (s->timezone)
-                json_str(&j, "Timezone", s->timezone);
+                json_str_k(&j, JSON_KEY("Timezone"), s->timezone);
             if (s->start_time)
-                json_str(&j, "StartTime", s->start_time);
+                json_str_k(&j, JSON_KEY("StartTime"), s->start_time);
             if (s->end_time)
-                json_str(&j, "EndTime", s->end_time);
+                json_str_k(&j, JSON_KEY("EndTime"), s->end_time);
             emit_json_action_to(&j, "ScalableTargetAction", s);
             json_close(&j, JSON_OBJECT);
         }
@@ -685,10 +685,10 @@ static void text_policy(infra *in, const policy *p, const char *id, const char *
                         const char *prev) {
     json_out j;
     text_open(in, &j, id, "AWS::ApplicationAutoScaling::ScalingPolicy", 0, prev);
-    json_str(&j, "PolicyName", p->name);
-    json_str(&j, "PolicyType", emit_policy_type(p));
-    json_open(&j, "ScalingTargetId", JSON_OBJECT);
-    json_str(&j, "Ref", target_id);
+    json_str_k(&j, JSON_KEY("PolicyName"), p->name);
+    json_str_k(&j, JSON_KEY("PolicyType"), emit_policy_type(p));
+    json_open_k(&j, JSON_KEY("ScalingTargetId"), JSON_OBJECT);
+    json_str_k(&j, JSON_KEY("Ref"), target_id);
     json_close(&j, JSON_OBJECT);
     emit_json_config_to(&j, emit_config_key(p), p);
     text_close(in, &j);

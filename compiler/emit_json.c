@@ -49,20 +49,30 @@ cJSON *json_out_tree_end(json_out *j) {
 }
 
 /* Text: what comes before a value at the open level: the comma after the member before it,
- * the line and indentation when indented, the key. */
-static void text_key(json_out *j, const char *key) {
-    strbuf *sb = j->sb;
+ * the line and indentation when indented, then the key. */
+static void text_sep(json_out *j) {
     if (j->top > 0) {
         if (j->members[j->top - 1]++ > 0)
-            strbuf_putc(sb, ',');
+            strbuf_putc(j->sb, ',');
         if (j->pretty)
-            indent(sb, j->depth);
+            indent(j->sb, j->depth);
     }
+}
+
+static void text_key(json_out *j, const char *key) {
+    text_sep(j);
     if (key) {
-        strbuf_putc(sb, '"');
-        strbuf_puts(sb, key);    /* a literal: nothing to escape */
-        strbuf_put(sb, "\": ", j->pretty ? 3 : 2);
+        strbuf_putc(j->sb, '"');
+        strbuf_puts(j->sb, key);    /* a literal: nothing to escape */
+        strbuf_put(j->sb, "\": ", j->pretty ? 3 : 2);
     }
+}
+
+#define KEY(k) JSON_KEY(k)
+
+static void text_frag(json_out *j, const char *frag, size_t flen) {
+    text_sep(j);
+    strbuf_put(j->sb, frag, j->pretty ? flen : flen - 1);
 }
 
 /* Tree: `item` (NULL: memory ran out) as member `key` of the open level, or as the root. */
@@ -85,13 +95,16 @@ static cJSON *tree_add(json_out *j, const char *key, cJSON *item) {
     return item;
 }
 
-void json_open(json_out *j, const char *key, int kind) {
+void json_open_k(json_out *j, const char *key, const char *frag, size_t flen, int kind) {
     if (j->top >= JSON_OUT_DEPTH) {    /* no document of mmec's nests this deep */
         j->failed = 1;
         return;
     }
     if (j->sb) {
-        text_key(j, key);
+        if (frag)
+            text_frag(j, frag, flen);
+        else
+            text_key(j, key);
         strbuf_putc(j->sb, kind == JSON_OBJECT ? '{' : '[');
         j->depth++;
     } else if (!j->failed) {
@@ -100,6 +113,8 @@ void json_open(json_out *j, const char *key, int kind) {
     }
     j->members[j->top++] = 0;
 }
+
+void json_open(json_out *j, const char *key, int kind) { json_open_k(j, key, NULL, 0, kind); }
 
 void json_close(json_out *j, int kind) {
     if (j->top == 0)
@@ -113,13 +128,16 @@ void json_close(json_out *j, int kind) {
     strbuf_putc(j->sb, kind == JSON_OBJECT ? '}' : ']');
 }
 
-void json_str(json_out *j, const char *key, const char *v) {
+void json_str_k(json_out *j, const char *key, const char *frag, size_t flen, const char *v) {
     if (j->sb == NULL) {
         if (!j->failed)
             tree_add(j, key, cJSON_CreateString(v));
         return;
     }
-    text_key(j, key);
+    if (frag)
+        text_frag(j, frag, flen);
+    else
+        text_key(j, key);
     if (v == NULL || !plain_string(j->sb, v)) {
         /* Something to escape: cJSON's own escaping, as the tree would print it. */
         cJSON item;
@@ -130,35 +148,56 @@ void json_str(json_out *j, const char *key, const char *v) {
     }
 }
 
-void json_num(json_out *j, const char *key, double v) {
+static void num_k(json_out *j, const char *key, const char *frag, size_t flen, double v) {
     if (j->sb == NULL) {
         if (!j->failed)
             tree_add(j, key, cJSON_CreateNumber(v));
         return;
     }
-    text_key(j, key);
-    /* cJSON_CreateNumber's valueint, then leaf(): "%d" when the value is whole. */
+    if (frag)
+        text_frag(j, frag, flen);
+    else
+        text_key(j, key);
+    /* cJSON_CreateNumber's valueint, then what leaf() prints: "%d" when the value is
+     * whole. */
+    int vi = v != v ? 0 : v >= INT_MAX ? INT_MAX : v <= (double)INT_MIN ? INT_MIN : (int)v;
+    if (v == (double)vi) {
+        strbuf_int(j->sb, vi);
+        return;
+    }
     cJSON item;
     memset(&item, 0, sizeof item);
     item.type = cJSON_Number;
     item.valuedouble = v;
-    item.valueint = v != v ? 0 : v >= INT_MAX ? INT_MAX : v <= (double)INT_MIN ? INT_MIN : (int)v;
+    item.valueint = vi;
     leaf(j->sb, &item);
 }
 
-void json_bool(json_out *j, const char *key, int v) {
+static void bool_k(json_out *j, const char *key, const char *frag, size_t flen, int v) {
     if (j->sb == NULL) {
         if (!j->failed)
             tree_add(j, key, cJSON_CreateBool(v));
         return;
     }
-    text_key(j, key);
+    if (frag)
+        text_frag(j, frag, flen);
+    else
+        text_key(j, key);
     if (v)
         strbuf_put(j->sb, "true", 4);
     else
         strbuf_put(j->sb, "false", 5);
 }
 
+void json_str(json_out *j, const char *key, const char *v) { json_str_k(j, key, NULL, 0, v); }
+void json_num(json_out *j, const char *key, double v) { num_k(j, key, NULL, 0, v); }
+void json_bool(json_out *j, const char *key, int v) { bool_k(j, key, NULL, 0, v); }
+
+#define JSTR(j, k, v) json_str_k(j, KEY(k), v)
+#define JNUM(j, k, v) num_k(j, KEY(k), v)
+#define JBOOL(j, k, v) bool_k(j, KEY(k), v)
+#define OPEN_OBJK(j, k) json_open_k(j, KEY(k), JSON_OBJECT)
+#define OPEN_ARRK(j, k) json_open_k(j, KEY(k), JSON_ARRAY)
 #define OPEN_OBJ(j, key) json_open(j, key, JSON_OBJECT)
 #define CLOSE_OBJ(j) json_close(j, JSON_OBJECT)
 #define OPEN_ARR(j, key) json_open(j, key, JSON_ARRAY)
@@ -173,8 +212,8 @@ static void dims_to(json_out *j, const char *key, const dimension *dims, size_t 
     OPEN_ARR(j, key);
     for (size_t i = 0; i < n; i++) {
         OPEN_OBJ(j, NULL);
-        json_str(j, "Name", dims[i].name);
-        json_str(j, "Value", dims[i].value);
+        JSTR(j, "Name", dims[i].name);
+        JSTR(j, "Value", dims[i].value);
         CLOSE_OBJ(j);
     }
     CLOSE_ARR(j);
@@ -185,27 +224,27 @@ static void dims_to(json_out *j, const char *key, const dimension *dims, size_t 
  * Expression | MetricStat {Metric {MetricName, Namespace, Dimensions}, Period?, Stat, Unit?},
  * ReturnData}, in the key order of the UG-MM examples. */
 static void queries_to(json_out *j, const metric_query *q, size_t n) {
-    OPEN_ARR(j, "Metrics");
+    OPEN_ARRK(j, "Metrics");
     for (size_t i = 0; i < n; i++, q++) {
         OPEN_OBJ(j, NULL);
-        json_str(j, "Id", q->id);
+        JSTR(j, "Id", q->id);
         if (q->expression) {
-            json_str(j, "Expression", q->expression);
+            JSTR(j, "Expression", q->expression);
         } else {
-            OPEN_OBJ(j, "MetricStat");
-            OPEN_OBJ(j, "Metric");
-            json_str(j, "MetricName", q->metric_name);
-            json_str(j, "Namespace", q->namespace_);
+            OPEN_OBJK(j, "MetricStat");
+            OPEN_OBJK(j, "Metric");
+            JSTR(j, "MetricName", q->metric_name);
+            JSTR(j, "Namespace", q->namespace_);
             dims_to(j, "Dimensions", q->dims, q->ndims);
             CLOSE_OBJ(j);
             if (q->period > 0)
-                json_num(j, "Period", q->period);
-            json_str(j, "Stat", q->stat);
+                JNUM(j, "Period", q->period);
+            JSTR(j, "Stat", q->stat);
             if (q->unit)
-                json_str(j, "Unit", q->unit);
+                JSTR(j, "Unit", q->unit);
             CLOSE_OBJ(j);
         }
-        json_bool(j, "ReturnData", q->return_data != 0);
+        JBOOL(j, "ReturnData", q->return_data != 0);
         CLOSE_OBJ(j);
     }
     CLOSE_ARR(j);
@@ -218,22 +257,22 @@ static void step_config_to(json_out *j, const char *key, const step_config *c) {
     static const char *const types[] = {"ChangeInCapacity", "PercentChangeInCapacity",
                                         "ExactCapacity"};
     OPEN_OBJ(j, key);
-    json_str(j, "AdjustmentType", types[c->adjustment_type]);
+    JSTR(j, "AdjustmentType", types[c->adjustment_type]);
     if (c->aggregation)
-        json_str(j, "MetricAggregationType", c->aggregation);
+        JSTR(j, "MetricAggregationType", c->aggregation);
     if (c->has_cooldown)
-        json_num(j, "Cooldown", c->cooldown);
+        JNUM(j, "Cooldown", c->cooldown);
     if (c->has_min_adjustment_magnitude)
-        json_num(j, "MinAdjustmentMagnitude", c->min_adjustment_magnitude);
-    OPEN_ARR(j, "StepAdjustments");
+        JNUM(j, "MinAdjustmentMagnitude", c->min_adjustment_magnitude);
+    OPEN_ARRK(j, "StepAdjustments");
     for (uint32_t i = 0; i < c->nsteps; i++) {
         const step_adjustment *s = &c->steps[i];
         OPEN_OBJ(j, NULL);
         if (s->has_lower)
-            json_num(j, "MetricIntervalLowerBound", s->lower);
+            JNUM(j, "MetricIntervalLowerBound", s->lower);
         if (s->has_upper)
-            json_num(j, "MetricIntervalUpperBound", s->upper);
-        json_num(j, "ScalingAdjustment", s->adjustment);
+            JNUM(j, "MetricIntervalUpperBound", s->upper);
+        JNUM(j, "ScalingAdjustment", s->adjustment);
         CLOSE_OBJ(j);
     }
     CLOSE_ARR(j);
@@ -248,43 +287,43 @@ void emit_json_config_to(json_out *j, const char *key, const policy *p) {
         return;
     }
     OPEN_OBJ(j, key);
-    json_num(j, "TargetValue", p->target_value);
+    JNUM(j, "TargetValue", p->target_value);
     if (p->nqueries > 0) {
         /* Metric math: Metrics alone, no MetricName, Namespace or Statistic (AWS.md §1.3). */
-        OPEN_OBJ(j, "CustomizedMetricSpecification");
+        OPEN_OBJK(j, "CustomizedMetricSpecification");
         queries_to(j, p->queries, p->nqueries);
         CLOSE_OBJ(j);
     } else if (p->predefined) {
-        OPEN_OBJ(j, "PredefinedMetricSpecification");
-        json_str(j, "PredefinedMetricType", p->predefined_type);
+        OPEN_OBJK(j, "PredefinedMetricSpecification");
+        JSTR(j, "PredefinedMetricType", p->predefined_type);
         CLOSE_OBJ(j);
     } else {
-        OPEN_OBJ(j, "CustomizedMetricSpecification");
-        json_str(j, "MetricName", p->metric_name);
-        json_str(j, "Namespace", p->namespace_);
+        OPEN_OBJK(j, "CustomizedMetricSpecification");
+        JSTR(j, "MetricName", p->metric_name);
+        JSTR(j, "Namespace", p->namespace_);
         dims_to(j, "Dimensions", p->dims, p->ndims);
-        json_str(j, "Statistic", p->statistic);
+        JSTR(j, "Statistic", p->statistic);
         if (p->unit)
-            json_str(j, "Unit", p->unit);
+            JSTR(j, "Unit", p->unit);
         CLOSE_OBJ(j);
     }
     if (p->has_scale_in_cooldown)
-        json_num(j, "ScaleInCooldown", p->scale_in_cooldown);
+        JNUM(j, "ScaleInCooldown", p->scale_in_cooldown);
     if (p->has_scale_out_cooldown)
-        json_num(j, "ScaleOutCooldown", p->scale_out_cooldown);
+        JNUM(j, "ScaleOutCooldown", p->scale_out_cooldown);
     if (p->disable_scale_in)
-        json_bool(j, "DisableScaleIn", 1);
+        JBOOL(j, "DisableScaleIn", 1);
     CLOSE_OBJ(j);
 }
 
 static void request_to(json_out *j, const policy *p) {
     const target *t = p->target;
     OPEN_OBJ(j, NULL);
-    json_str(j, "PolicyName", p->name);
-    json_str(j, "ServiceNamespace", "sagemaker");
-    json_str(j, "ResourceId", t->resource_id);
-    json_str(j, "ScalableDimension", t->dimension);
-    json_str(j, "PolicyType", emit_policy_type(p));
+    JSTR(j, "PolicyName", p->name);
+    JSTR(j, "ServiceNamespace", "sagemaker");
+    JSTR(j, "ResourceId", t->resource_id);
+    JSTR(j, "ScalableDimension", t->dimension);
+    JSTR(j, "PolicyType", emit_policy_type(p));
     emit_json_config_to(j, emit_config_key(p), p);
     CLOSE_OBJ(j);
 }
@@ -325,34 +364,34 @@ void emit_json_alarm_members(json_out *j, const policy *p, const char *action_re
     at = cat_cut(desc, sizeof desc, at, p->name);
     at = cat_cut(desc, sizeof desc, at, " of ");
     cat_cut(desc, sizeof desc, at, p->target->resource_id);
-    json_str(j, "AlarmName", a->name);
-    json_str(j, "AlarmDescription", desc);
-    json_bool(j, "ActionsEnabled", 1);
+    JSTR(j, "AlarmName", a->name);
+    JSTR(j, "AlarmDescription", desc);
+    JBOOL(j, "ActionsEnabled", 1);
     if (action_ref) {
-        OPEN_ARR(j, "AlarmActions");
+        OPEN_ARRK(j, "AlarmActions");
         OPEN_OBJ(j, NULL);
-        json_str(j, "Ref", action_ref);
+        JSTR(j, "Ref", action_ref);
         CLOSE_OBJ(j);
         CLOSE_ARR(j);
     }
     if (a->nqueries == 0) {
-        json_str(j, "MetricName", a->metric_name);
-        json_str(j, "Namespace", a->namespace_);
+        JSTR(j, "MetricName", a->metric_name);
+        JSTR(j, "Namespace", a->namespace_);
         if (a->extended_statistic)
-            json_str(j, "ExtendedStatistic", a->extended_statistic);
+            JSTR(j, "ExtendedStatistic", a->extended_statistic);
         else
-            json_str(j, "Statistic", a->statistic);
+            JSTR(j, "Statistic", a->statistic);
         dims_to(j, "Dimensions", a->dims, a->ndims);
-        json_num(j, "Period", a->period);
+        JNUM(j, "Period", a->period);
         if (a->unit)
-            json_str(j, "Unit", a->unit);
+            JSTR(j, "Unit", a->unit);
     }
-    json_num(j, "EvaluationPeriods", a->evaluation_periods);
-    json_num(j, "DatapointsToAlarm", a->datapoints_to_alarm);
-    json_num(j, "Threshold", a->threshold);
-    json_str(j, "ComparisonOperator", cmp[a->compare]);
+    JNUM(j, "EvaluationPeriods", a->evaluation_periods);
+    JNUM(j, "DatapointsToAlarm", a->datapoints_to_alarm);
+    JNUM(j, "Threshold", a->threshold);
+    JSTR(j, "ComparisonOperator", cmp[a->compare]);
     if (a->treat_missing_data)
-        json_str(j, "TreatMissingData", a->treat_missing_data);
+        JSTR(j, "TreatMissingData", a->treat_missing_data);
     if (a->nqueries)
         queries_to(j, a->queries, a->nqueries);
 }
@@ -361,19 +400,19 @@ void emit_json_alarm_members(json_out *j, const policy *p, const char *action_re
  * it, so that registering the target again resumes what the source no longer suspends. */
 static void suspended_to(json_out *j, const char *key, const target *t) {
     OPEN_OBJ(j, key);
-    json_bool(j, "DynamicScalingInSuspended", (t->suspended & SUSPEND_SCALE_IN) != 0);
-    json_bool(j, "DynamicScalingOutSuspended", (t->suspended & SUSPEND_SCALE_OUT) != 0);
-    json_bool(j, "ScheduledScalingSuspended", (t->suspended & SUSPEND_SCHEDULES) != 0);
+    JBOOL(j, "DynamicScalingInSuspended", (t->suspended & SUSPEND_SCALE_IN) != 0);
+    JBOOL(j, "DynamicScalingOutSuspended", (t->suspended & SUSPEND_SCALE_OUT) != 0);
+    JBOOL(j, "ScheduledScalingSuspended", (t->suspended & SUSPEND_SCHEDULES) != 0);
     CLOSE_OBJ(j);
 }
 
 /* RegisterScalableTarget (BC §1.5). The caller has checked that the target has a capacity. */
 void emit_json_target_members(json_out *j, const target *t) {
-    json_str(j, "ServiceNamespace", "sagemaker");
-    json_str(j, "ResourceId", t->resource_id);
-    json_str(j, "ScalableDimension", t->dimension);
-    json_num(j, "MinCapacity", t->min_capacity);
-    json_num(j, "MaxCapacity", t->max_capacity);
+    JSTR(j, "ServiceNamespace", "sagemaker");
+    JSTR(j, "ResourceId", t->resource_id);
+    JSTR(j, "ScalableDimension", t->dimension);
+    JNUM(j, "MinCapacity", t->min_capacity);
+    JNUM(j, "MaxCapacity", t->max_capacity);
     if (t->suspended)
         suspended_to(j, "SuspendedState", t);
 }
@@ -382,9 +421,9 @@ void emit_json_target_members(json_out *j, const target *t) {
 void emit_json_action_to(json_out *j, const char *key, const schedule *s) {
     OPEN_OBJ(j, key);
     if (s->min_capacity >= 0)
-        json_num(j, "MinCapacity", s->min_capacity);
+        JNUM(j, "MinCapacity", s->min_capacity);
     if (s->max_capacity >= 0)
-        json_num(j, "MaxCapacity", s->max_capacity);
+        JNUM(j, "MaxCapacity", s->max_capacity);
     CLOSE_OBJ(j);
 }
 
@@ -392,17 +431,17 @@ void emit_json_action_to(json_out *j, const char *key, const schedule *s) {
  * --cli-input-json takes timestamps. */
 static void schedule_to(json_out *j, const schedule *s) {
     OPEN_OBJ(j, NULL);
-    json_str(j, "ServiceNamespace", "sagemaker");
-    json_str(j, "ScheduledActionName", s->name);
-    json_str(j, "ResourceId", s->target->resource_id);
-    json_str(j, "ScalableDimension", s->target->dimension);
-    json_str(j, "Schedule", s->expression);
+    JSTR(j, "ServiceNamespace", "sagemaker");
+    JSTR(j, "ScheduledActionName", s->name);
+    JSTR(j, "ResourceId", s->target->resource_id);
+    JSTR(j, "ScalableDimension", s->target->dimension);
+    JSTR(j, "Schedule", s->expression);
     if (s->timezone)
-        json_str(j, "Timezone", s->timezone);
+        JSTR(j, "Timezone", s->timezone);
     if (s->start_time)
-        json_str(j, "StartTime", s->start_time);
+        JSTR(j, "StartTime", s->start_time);
     if (s->end_time)
-        json_str(j, "EndTime", s->end_time);
+        JSTR(j, "EndTime", s->end_time);
     emit_json_action_to(j, "ScalableTargetAction", s);
     CLOSE_OBJ(j);
 }
@@ -508,10 +547,18 @@ char *emit_take(strbuf *sb, size_t *len) {
     return text + sizeof(size_t);
 }
 
+/* A new line and its indentation: one append from a constant line break and run of spaces
+ * (sixteen levels; deeper ones, which no document of mmec's has, in more appends). */
 static void indent(strbuf *sb, int depth) {
+    static const char line[] = "\n                                ";
     static const char spaces[] = "                                ";
+    size_t n = 2 * (size_t)depth;
+    if (n < sizeof line - 1) {
+        strbuf_put(sb, line, n + 1);
+        return;
+    }
     strbuf_putc(sb, '\n');
-    for (size_t n = 2 * (size_t)depth; n > 0;) {
+    for (; n > 0;) {
         size_t k = n < sizeof spaces - 1 ? n : sizeof spaces - 1;
         strbuf_put(sb, spaces, k);
         n -= k;

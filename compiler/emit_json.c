@@ -1,7 +1,11 @@
 /* emit_json.c: the JSON emitters: TargetTrackingScalingPolicyConfiguration and the whole
  * PutScalingPolicy, RegisterScalableTarget and PutScheduledAction requests (BC shapes, AWS.md
- * §1.1-1.5). Builds a cJSON tree top-down, each child owned by its parent from birth, and
- * frees it once. The infrastructure emitters (emit_infra.c) reuse these trees. */
+ * §1.1-1.5), and a step policy's PutMetricAlarm. Each document is written once, through a
+ * json_out (emit.h): as its text straight into a buffer (the per-document formats, the cli
+ * script's requests, CloudFormation resources without references), the bytes cJSON's
+ * printers print of the same tree, or as a cJSON tree built top-down, each child owned by its
+ * parent from birth (for the YAML writer, diff and the CloudFormation references, which
+ * rework or read the tree). */
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>

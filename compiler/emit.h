@@ -5,10 +5,60 @@
 
 #include "internal.h"
 
-/* Emits `p` in `format` (policy, request or, for a step policy, alarm JSON). Returns MMEC_OK with *out and *len set, or
- * MMEC_EINTERNAL when memory runs out (*out is then NULL). */
-mmec_status emit_json_policy(mmec_ctx *ctx, mmec_format format, const policy *p, int flags,
-                             char **out, size_t *len);
+/* Emits `obj` (a policy; for a step policy's alarm the policy; a target; a schedule) in the
+ * per-document `format` into a caller-owned buffer (released with mmec_buffer_free), then a
+ * newline: compact with MMEC_EMIT_COMPACT. MMEC_OK with *out and *len set, or MMEC_EINTERNAL
+ * when memory runs out (*out is then NULL). */
+mmec_status emit_json_document(mmec_ctx *ctx, mmec_format format, const void *obj, int flags,
+                               char **out, size_t *len);
+
+/* A JSON document as the builders of emit_json.c write it: a cJSON tree (json_out_tree), or
+ * its text straight into a strbuf (json_out_text), compact or indented two spaces a level from
+ * `depth`, byte for byte what the tree's printers (emit_json_compact, emit_json_pretty) print
+ * of the same tree, without a node allocated or freed. Keys are not copied: literals. */
+#define JSON_OUT_DEPTH 16
+typedef struct json_out {
+    strbuf *sb;                    /* the text's buffer; NULL: a tree is built */
+    int pretty;                    /* text: indented */
+    int depth;                     /* text: the indentation of the members of the open level */
+    int top;                       /* levels open */
+    int failed;                    /* tree: memory ran out (json_out_tree_end deletes it) */
+    struct cJSON *root;
+    struct cJSON *open[JSON_OUT_DEPTH];
+    unsigned members[JSON_OUT_DEPTH];
+} json_out;
+enum { JSON_OBJECT, JSON_ARRAY };
+void json_out_text(json_out *j, strbuf *sb, int pretty, int depth);
+void json_out_tree(json_out *j);
+/* The tree built, or NULL (and nothing left) when memory ran out. */
+struct cJSON *json_out_tree_end(json_out *j);
+/* A member `key` (NULL: an element of an array, or the document itself) opening an object or
+ * an array (`kind`), closed by json_close of the same kind; a string, a number (as cJSON
+ * prints it), a boolean. */
+void json_open(json_out *j, const char *key, int kind);
+void json_close(json_out *j, int kind);
+void json_str(json_out *j, const char *key, const char *v);
+void json_num(json_out *j, const char *key, double v);
+void json_bool(json_out *j, const char *key, int v);
+/* The same with a literal key given by JSON_KEY("Key"): the key, and its text `"Key": `
+ * rendered once by the compiler (compact: without the last space), one append a member. */
+#define JSON_KEY(k) k, "\"" k "\": ", sizeof("\"" k "\": ") - 1
+void json_open_k(json_out *j, const char *key, const char *frag, size_t flen, int kind);
+void json_str_k(json_out *j, const char *key, const char *frag, size_t flen, const char *v);
+/* The documents' members, written into an open object: RegisterScalableTarget's, a
+ * configuration under `key` (TargetTracking... or StepScalingPolicyConfiguration), the
+ * PutMetricAlarm of step policy `p` (AlarmActions [{"Ref": action_ref}] unless NULL), a
+ * scheduled action's ScalableTargetAction under `key`. */
+void emit_json_target_members(json_out *j, const target *t);
+void emit_json_config_to(json_out *j, const char *key, const policy *p);
+void emit_json_alarm_members(json_out *j, const policy *p, const char *action_ref);
+void emit_json_action_to(json_out *j, const char *key, const schedule *s);
+/* A whole document of a per-document format (policy: its configuration; request, alarm,
+ * target, schedule) as text into `sb`, then a newline: compact with MMEC_EMIT_COMPACT in
+ * `flags`, else indented. 0 when memory ran out (`sb` failed). */
+int emit_json_put(strbuf *sb, mmec_format format, const void *obj, int flags);
+/* The same without the newline, into an open json_out (the cli script's requests). */
+void emit_json_doc(json_out *j, mmec_format format, const void *obj);
 
 /* The JSON trees (emit_json.c), owned by the caller (cJSON_Delete); NULL when memory runs
  * out. emit_json_text prints one (indented, or compact with MMEC_EMIT_COMPACT) into a
@@ -22,9 +72,9 @@ struct cJSON *emit_json_target(const target *t);
 struct cJSON *emit_json_suspended(const target *t);
 struct cJSON *emit_json_action(const schedule *s);
 struct cJSON *emit_json_schedule(const schedule *s);
-/* PutMetricAlarm for step policy `p`'s alarm. `actions` (the AlarmActions array, or NULL:
- * left out) is owned by the call: added to the tree, or deleted when memory runs out. */
-struct cJSON *emit_json_alarm(const policy *p, struct cJSON *actions);
+/* PutMetricAlarm for step policy `p`'s alarm; AlarmActions [{"Ref": action_ref}] unless
+ * `action_ref` is NULL. */
+struct cJSON *emit_json_alarm(const policy *p, const char *action_ref);
 /* PolicyType of `p` ("StepScaling", "TargetTrackingScaling") and the member that holds its
  * configuration (StepScalingPolicyConfiguration, TargetTrackingScalingPolicyConfiguration). */
 const char *emit_policy_type(const policy *p);
@@ -54,6 +104,11 @@ int emit_json_compact(strbuf *sb, const struct cJSON *item);
  * without a capacity (CloudFormation, Terraform and a new registration need one) as an error
  * and returns MMEC_EINPUT. */
 mmec_status emit_infra(mmec_ctx *ctx, mmec_format format, char **out, size_t *len);
+/* The same document handed to `write` a chunk (64 KiB or a little more) at a time as it is
+ * made: the same bytes, in the memory of a chunk. MMEC_EIO once `write` refused (the rest is
+ * not handed over). */
+mmec_status emit_infra_stream(mmec_ctx *ctx, mmec_format format, mmec_write_fn write,
+                              void *user);
 /* CloudFormation into a template of the user's (merge.c). What the template holds besides
  * mmec's own resources: */
 typedef struct cfn_env {

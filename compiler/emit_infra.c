@@ -52,7 +52,32 @@ typedef struct infra {
                                       template's endpoint of its name, with --into), or NULL */
     const target *cur;             /* Terraform: the target whose resources are written */
     int yaml;                      /* CloudFormation written as YAML (yaml_emit.c) */
+    /* Streaming (emit_infra_stream): the text handed to `write` a chunk at a time. */
+    mmec_write_fn write;
+    void *user;
+    int write_failed;              /* `write` refused: the rest is made and dropped */
+    /* Terraform: the values of the resource being written (quoted strings, numbers,
+     * references), in an area given back after each resource (spill): memory for one
+     * resource, not for every value of the file. */
+    char *vals;
+    size_t nvals;
 } infra;
+
+#define VALS_SIZE (16u * 1024u)
+
+/* Streaming hands the text over once a chunk of it is made, at the end of a command, a
+ * resource or a comment line (never inside one: emit_cfn cuts its head's last bytes), so that
+ * a document of tens of megabytes needs the memory of a chunk, not of the document. */
+#define INFRA_CHUNK (64u * 1024u)
+
+static void spill(infra *in) {
+    in->nvals = 0;    /* the resource written: its values are no longer read */
+    if (in->write == NULL || in->sb.len < INFRA_CHUNK)
+        return;
+    if (!in->write_failed && in->write(in->user, in->sb.data, in->sb.len) != 0)
+        in->write_failed = 1;
+    strbuf_reset(&in->sb);
+}
 
 static void *arena(infra *in, size_t size) { return mem_alloc(in->ctx, size); }
 
@@ -65,7 +90,9 @@ static const char *unique(infra *in, hash_table *set, const char *name) {
     for (unsigned n = 2;; n++) {
         uint32_t h = hash_string(cand);
         if (hash_find(set, h, same_name, cand) == NULL) {
-            char *added = cand == name ? mem_strdup(in->ctx, name) : (char *)(uintptr_t)cand;
+            /* `name` outlives the set (an arena string, or the model's or the template's),
+             * which lives as long as the emission: kept, not copied. */
+            char *added = (char *)(uintptr_t)cand;
             if (hash_add(set, h, added) != 0)
                 mem_fail(in->ctx);
             return added;
@@ -139,35 +166,39 @@ static void sh_quote(strbuf *sb, const char *s) {
 }
 
 /* One command line: `lead` (an assignment's "arn=$(" or nothing), aws SERVICE OP
- * --cli-input-json 'BODY', then `tail` (the rest of the line). */
+ * --cli-input-json 'BODY', then `tail` (the rest of the line). BODY is the compact JSON of
+ * document `format` of `obj`, written straight into the script and quoted in place: only a
+ * body with a ' in it is copied out and quoted again. */
 static void sh_command(infra *in, const char *lead, const char *service, const char *op,
-                       cJSON *body, const char *tail) {
+                       mmec_format format, const void *obj, const char *tail) {
     strbuf *sb = &in->sb;
-    if (body == NULL)
-        mem_fail(in->ctx);
-    /* The compact JSON in the scratch buffer (reused: no allocation per request), then
-     * quoted into the script. */
-    in->tree = body;
-    strbuf_reset(&in->scratch);
-    int ok = emit_json_compact(&in->scratch, body) && strbuf_reserve(&in->scratch, 1);
-    in->tree = NULL;
-    cJSON_Delete(body);
-    if (!ok)
-        mem_fail(in->ctx);
-    in->scratch.data[in->scratch.len] = '\0';
     strbuf_puts(sb, lead);
     strbuf_puts(sb, "aws ");
     strbuf_puts(sb, service);
     strbuf_putc(sb, ' ');
     strbuf_puts(sb, op);
-    strbuf_puts(sb, " --cli-input-json ");
-    sh_quote(sb, in->scratch.data);
+    strbuf_puts(sb, " --cli-input-json '");
+    size_t at = sb->len;
+    json_out j;
+    json_out_text(&j, sb, 0, 0);
+    emit_json_doc(&j, format, obj);
+    if (sb->failed)
+        mem_fail(in->ctx);
+    if (memchr(sb->data + at, '\'', sb->len - at) != NULL) {
+        strbuf_reset(&in->scratch);
+        strbuf_put(&in->scratch, sb->data + at, sb->len - at);
+        strbuf_truncate(sb, at - 1);
+        sh_quote(sb, in->scratch.data);
+    } else {
+        strbuf_putc(sb, '\'');
+    }
     strbuf_puts(sb, tail);
     strbuf_putc(sb, '\n');
+    spill(in);
 }
 
-static void sh_call(infra *in, const char *op, cJSON *body) {
-    sh_command(in, "", "application-autoscaling", op, body, "");
+static void sh_call(infra *in, const char *op, mmec_format format, const void *obj) {
+    sh_command(in, "", "application-autoscaling", op, format, obj, "");
 }
 
 /* A step policy, then its alarm (AWS.md §8): put-scaling-policy prints the policy's ARN
@@ -176,8 +207,8 @@ static void sh_call(infra *in, const char *op, cJSON *body) {
  * assignment's status is the substitution's), so no alarm is put for a policy that is not. */
 static void sh_step(infra *in, const policy *p) {
     sh_command(in, "arn=$(", "application-autoscaling", "put-scaling-policy",
-               emit_json_request(p), " --query PolicyARN --output text)");
-    sh_command(in, "", "cloudwatch", "put-metric-alarm", emit_json_alarm(p, NULL),
+               MMEC_FORMAT_REQUEST, p, " --query PolicyARN --output text)");
+    sh_command(in, "", "cloudwatch", "put-metric-alarm", MMEC_FORMAT_ALARM, p,
                " --alarm-actions \"$arn\"");
 }
 
@@ -231,7 +262,7 @@ static void emit_cli(infra *in) {
         const target *t = m->targets[i];
         strbuf_printf(sb, "# %s: capacity %d..%d\n", t->resource_id, t->min_capacity,
                       t->max_capacity);
-        sh_call(in, "register-scalable-target", emit_json_target(t));
+        sh_call(in, "register-scalable-target", MMEC_FORMAT_TARGET, t);
     }
     if (m->npolicies && in->ctx->nalarms == 0)
         strbuf_puts(sb, "\n# 2. Target-tracking scaling policies.\n");
@@ -242,12 +273,12 @@ static void emit_cli(infra *in) {
         if (m->policies[i]->type == POLICY_STEP)
             sh_step(in, m->policies[i]);
         else
-            sh_call(in, "put-scaling-policy", emit_json_request(m->policies[i]));
+            sh_call(in, "put-scaling-policy", MMEC_FORMAT_REQUEST, m->policies[i]);
     }
     if (m->nschedules)
         strbuf_puts(sb, "\n# 3. Scheduled actions.\n");
     for (size_t i = 0; i < m->nschedules; i++)
-        sh_call(in, "put-scheduled-action", emit_json_schedule(m->schedules[i]));
+        sh_call(in, "put-scheduled-action", MMEC_FORMAT_SCHEDULE, m->schedules[i]);
     strbuf_puts(sb, "\n# To remove it all, deregister the targets (their policies and scheduled "
                     "actions go with them):\n");
     for (size_t i = 0; i < m->ntargets; i++) {
@@ -258,6 +289,7 @@ static void emit_cli(infra *in) {
         strbuf_puts(sb, " --scalable-dimension ");
         strbuf_puts(sb, t->dimension);
         strbuf_putc(sb, '\n');
+        spill(in);
     }
     /* Application Auto Scaling does not own a step policy's alarm (AWS.md §8). */
     if (in->ctx->nalarms)
@@ -266,6 +298,7 @@ static void emit_cli(infra *in) {
         strbuf_puts(sb, "#   aws cloudwatch delete-alarms --alarm-names ");
         sh_quote(sb, in->ctx->alarms[i]->step->alarm.name);
         strbuf_putc(sb, '\n');
+        spill(in);
     }
 }
 
@@ -325,12 +358,16 @@ static void put_yaml(infra *in, const char *key, cJSON *item, int indent, yaml_o
  * the template, or as a text of its own into the part. */
 static void put_member(infra *in, const char *id, cJSON *obj, int first, int params) {
     in->tree = obj;    /* the text's growth below may throw: emit_infra releases the tree */
-    if (in->part == NULL && in->yaml)
-        return put_yaml(in, id, obj, 2, params ? YAML_AS_IS : YAML_RESOURCE);
+    if (in->part == NULL && in->yaml) {
+        put_yaml(in, id, obj, 2, params ? YAML_AS_IS : YAML_RESOURCE);
+        spill(in);
+        return;
+    }
     if (in->part == NULL) {
         strbuf_puts(&in->sb, first ? "\n    \"" : ",\n    \"");
         strbuf_puts(&in->sb, id);    /* an id: letters, digits, '_' and '-', nothing to escape */
         put_json(in, "\": ", obj, 2);
+        spill(in);
         return;
     }
     size_t at = in->sb.len;
@@ -500,18 +537,7 @@ static cJSON *policy_props(const policy *p, const char *target_id) {
 /* AWS::CloudWatch::Alarm of a step policy: the PutMetricAlarm members, AlarmActions a Ref to
  * the policy (a ScalingPolicy's Ref is its ARN; AWS.md §8). */
 static cJSON *alarm_props(const policy *p, const char *policy_id) {
-    cJSON *actions = cJSON_CreateArray(), *ref = cJSON_CreateObject();
-    if (actions == NULL || ref == NULL) {
-        cJSON_Delete(actions);
-        cJSON_Delete(ref);
-        return NULL;
-    }
-    cJSON_AddItemToArray(actions, ref);
-    if (!cJSON_AddStringToObject(ref, "Ref", policy_id)) {
-        cJSON_Delete(actions);
-        return NULL;
-    }
-    return emit_json_alarm(p, actions);
+    return emit_json_alarm(p, policy_id);
 }
 
 /* The parameter of `from parameter P`: a String whose default is the name as written,
@@ -594,17 +620,98 @@ static cJSON *stack_target_props(infra *in, size_t ti) {
     return props;
 }
 
+/* Whether target `ti` is named as written everywhere (no parameter, no endpoint resource to
+ * refer to): what name_ref and resource_sub return NULL for. */
+static int named_as_written(const infra *in, size_t ti) {
+    const target *t = in->ctx->model.targets[ti];
+    return t->stack_link != STACK_PARAMETER &&
+           (link_of(in, ti) == NULL || t->kind == TARGET_COMPONENT);
+}
+
+/* A resource written as text straight into the template, without a tree: the bytes
+ * put_resource prints of the same resource (no Metadata: not into a template of the user's).
+ * text_open writes its head and leaves its Properties open for the caller's members. */
+static void text_open(infra *in, json_out *j, const char *id, const char *type, int first,
+                      const char *depends) {
+    strbuf_puts(&in->sb, first ? "\n    \"" : ",\n    \"");
+    strbuf_puts(&in->sb, id);
+    strbuf_puts(&in->sb, "\": ");
+    json_out_text(j, &in->sb, 1, 2);
+    json_open(j, NULL, JSON_OBJECT);
+    json_str_k(j, JSON_KEY("Type"), type);
+    if (depends)
+        json_str_k(j, JSON_KEY("DependsOn"), depends);
+    json_open_k(j, JSON_KEY("Properties"), JSON_OBJECT);
+}
+
+static void text_close(infra *in, json_out *j) {
+    json_close(j, JSON_OBJECT);
+    json_close(j, JSON_OBJECT);
+    if (in->sb.failed)
+        mem_fail(in->ctx);
+    spill(in);
+}
+
+/* target_props as text. */
+static void text_target(infra *in, size_t i) {
+    const target *t = in->ctx->model.targets[i];
+    json_out j;
+    text_open(in, &j, in->target_id[i], "AWS::ApplicationAutoScaling::ScalableTarget", i == 0,
+              link_of(in, i));
+    emit_json_target_members(&j, t);
+    if (t->nschedules) {
+        json_open_k(&j, JSON_KEY("ScheduledActions"), JSON_ARRAY);
+        for (size_t k = 0; k < t->nschedules; k++) {
+            const schedule *s = t->schedules[k];
+            json_open(&j, NULL, JSON_OBJECT);
+            json_str_k(&j, JSON_KEY("ScheduledActionName"), s->name);
+            json_str_k(&j, JSON_KEY("Schedule"), s->expression);
+            if (s->timezone)
+                json_str_k(&j, JSON_KEY("Timezone"), s->timezone);
+            if (s->start_time)
+                json_str_k(&j, JSON_KEY("StartTime"), s->start_time);
+            if (s->end_time)
+                json_str_k(&j, JSON_KEY("EndTime"), s->end_time);
+            emit_json_action_to(&j, "ScalableTargetAction", s);
+            json_close(&j, JSON_OBJECT);
+        }
+        json_close(&j, JSON_ARRAY);
+    }
+    text_close(in, &j);
+}
+
+/* policy_props as text. */
+static void text_policy(infra *in, const policy *p, const char *id, const char *target_id,
+                        const char *prev) {
+    json_out j;
+    text_open(in, &j, id, "AWS::ApplicationAutoScaling::ScalingPolicy", 0, prev);
+    json_str_k(&j, JSON_KEY("PolicyName"), p->name);
+    json_str_k(&j, JSON_KEY("PolicyType"), emit_policy_type(p));
+    json_open_k(&j, JSON_KEY("ScalingTargetId"), JSON_OBJECT);
+    json_str_k(&j, JSON_KEY("Ref"), target_id);
+    json_close(&j, JSON_OBJECT);
+    emit_json_config_to(&j, emit_config_key(p), p);
+    text_close(in, &j);
+}
+
 /* The resources, in the order a deployment needs them: each target (DependsOn the endpoint
  * or component resource it is linked to: its ResourceId alone names it by a string, AWS.md
  * §5.1), then its policies, each DependsOn the one before it on the same target, so that
  * CloudFormation puts them one after the other: policies of one target put at once can fail
- * with ConcurrentUpdateException (TF-17915). */
+ * with ConcurrentUpdateException (TF-17915). A target named as written everywhere, in a JSON
+ * template of mmec's own, is written as text without a tree (text_open): nothing in it is
+ * replaced by a reference. */
 static void cfn_resources(infra *in) {
     const model *m = &in->ctx->model;
+    int text = !in->yaml && in->part == NULL;
     for (size_t i = 0; i < m->ntargets; i++) {
         const target *t = m->targets[i];
         in->target_id[i] = unique(in, &in->ids[0], camel(in, target_label(in, t),
                                   t->kind == TARGET_COMPONENT ? "ComponentTarget" : "Target"));
+        if (text && named_as_written(in, i)) {
+            text_target(in, i);
+            continue;
+        }
         put_resource(in, in->target_id[i], "AWS::ApplicationAutoScaling::ScalableTarget",
                      refer(in, i, stack_target_props(in, i)), i == 0, link_of(in, i),
                      param_made_by(in, i) ? t->stack_id : NULL);
@@ -612,18 +719,29 @@ static void cfn_resources(infra *in) {
     /* Policies target by target, so each finds its target's id without a search. */
     for (size_t ti = 0; ti < m->ntargets; ti++) {
         const char *prev = NULL;
+        int as_text = text && named_as_written(in, ti);
         for (size_t k = 0; k < m->targets[ti]->npolicies; k++) {
             const policy *p = m->targets[ti]->policies[k];
             const char *id = unique(in, &in->ids[0], camel(in, p->name, "Policy"));
-            put_resource(in, id, "AWS::ApplicationAutoScaling::ScalingPolicy",
-                         refer(in, ti, policy_props(p, in->target_id[ti])), 0, prev, NULL);
+            if (as_text)
+                text_policy(in, p, id, in->target_id[ti], prev);
+            else
+                put_resource(in, id, "AWS::ApplicationAutoScaling::ScalingPolicy",
+                             refer(in, ti, policy_props(p, in->target_id[ti])), 0, prev, NULL);
             prev = id;
             /* A step policy's alarm right after it: the Ref orders them too. Its id first:
              * the arena may throw, and a tree already built would be stranded. */
             if (p->type == POLICY_STEP) {
                 const char *aid = unique(in, &in->ids[0], camel(in, id, "Alarm"));
-                put_resource(in, aid, "AWS::CloudWatch::Alarm",
-                             refer(in, ti, alarm_props(p, id)), 0, NULL, NULL);
+                if (as_text) {
+                    json_out j;
+                    text_open(in, &j, aid, "AWS::CloudWatch::Alarm", 0, NULL);
+                    emit_json_alarm_members(&j, p, id);
+                    text_close(in, &j);
+                } else {
+                    put_resource(in, aid, "AWS::CloudWatch::Alarm",
+                                 refer(in, ti, alarm_props(p, id)), 0, NULL, NULL);
+                }
             }
         }
     }
@@ -706,9 +824,62 @@ typedef struct hcl_attr {
     const char *value;             /* as written: a quoted string, a number, a reference */
 } hcl_attr;
 
-/* A quoted HCL string: JSON's escapes, plus ${ and %{ doubled so they stay literal. Built in
- * the scratch buffer, then copied into the arena at its exact size. */
+/* `n` bytes for a value of the resource being written: from the value area, or from the
+ * arena when a resource's values outgrow it. */
+static char *val_alloc(infra *in, size_t n) {
+    if (in->vals == NULL)
+        in->vals = arena(in, VALS_SIZE);
+    if (n <= VALS_SIZE - in->nvals) {
+        char *p = in->vals + in->nvals;
+        in->nvals += n;
+        return p;
+    }
+    return arena(in, n);
+}
+
+static const char *val_copy(infra *in, const char *s, size_t n) {
+    char *p = val_alloc(in, n + 1);
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+/* The concatenation of up to four strings (NULL ends them), a value. */
+static const char *val_cat(infra *in, const char *a, const char *b, const char *c,
+                           const char *d) {
+    const char *part[4] = {a, b, c, d};
+    size_t len[4], total = 0;
+    for (int i = 0; i < 4; i++)
+        total += len[i] = part[i] ? strlen(part[i]) : 0;
+    char *p = val_alloc(in, total + 1), *q = p;
+    for (int i = 0; i < 4; i++) {
+        memcpy(q, part[i] ? part[i] : "", len[i]);
+        q += len[i];
+    }
+    *q = '\0';
+    return p;
+}
+
+/* A quoted HCL string: JSON's escapes, plus ${ and %{ doubled so they stay literal. A string
+ * with nothing to escape (no '"', '\\', control character, '$' or '%') is copied between
+ * quotes; any other is built in the scratch buffer, then copied. */
 static const char *hcl_str(infra *in, const char *s) {
+    static const unsigned char stop[256] = {
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+        ['"'] = 1, ['\\'] = 1, ['$'] = 1, ['%'] = 1,
+    };
+    size_t n = 0;
+    while (!stop[(unsigned char)s[n]])
+        n++;
+    if (s[n] == '\0') {
+        char *p = val_alloc(in, n + 3);
+        p[0] = '"';
+        memcpy(p + 1, s, n);
+        p[n + 1] = '"';
+        p[n + 2] = '\0';
+        return p;
+    }
     strbuf *sb = &in->scratch;
     strbuf_reset(sb);
     strbuf_putc(sb, '"');
@@ -724,7 +895,7 @@ static const char *hcl_str(infra *in, const char *s) {
         p = q + 1;
     }
     strbuf_putc(sb, '"');
-    return mem_strndup(in->ctx, sb->data, sb->len);
+    return val_copy(in, sb->data, sb->len);
 }
 
 static const char *hcl_int(infra *in, int32_t v) {
@@ -736,7 +907,7 @@ static const char *hcl_int(infra *in, int32_t v) {
     while ((u /= 10) != 0);
     if (v < 0)
         *--p = '-';
-    return mem_strndup(in->ctx, p, (size_t)(buf + sizeof buf - p));
+    return val_copy(in, p, (size_t)(buf + sizeof buf - p));
 }
 
 /* A number exactly as the JSON formats print it (cJSON's shortest round-trip form; a whole
@@ -752,25 +923,39 @@ static const char *hcl_num(infra *in, double v) {
     char buf[64];
     if (!cJSON_PrintPreallocated(&item, buf, (int)sizeof buf, 0))
         mem_fail(in->ctx);
-    return mem_strdup(in->ctx, buf);
+    return val_copy(in, buf, strlen(buf));
 }
 
+/* `n` spaces. */
+static void spaces(strbuf *sb, size_t n) {
+    static const char sp[] = "                                                                ";
+    while (n > 0) {
+        size_t k = n < sizeof sp - 1 ? n : sizeof sp - 1;
+        strbuf_put(sb, sp, k);
+        n -= k;
+    }
+}
 
-static void indent(strbuf *sb, int depth) { strbuf_pad(sb, ' ', (size_t)depth * 2); }
+static void indent(strbuf *sb, int depth) { spaces(sb, (size_t)depth * 2); }
 
 /* Attributes with their '=' aligned, as `terraform fmt` aligns a run of them. */
 static void hcl_attrs(strbuf *sb, int depth, const hcl_attr *a, size_t n) {
-    size_t w = 0;
-    for (size_t i = 0; i < n; i++)
-        if (a[i].value && strlen(a[i].key) > w)
-            w = strlen(a[i].key);
+    size_t w = 0, len[24];
+    for (size_t i = 0; i < n; i++) {
+        size_t k = strlen(a[i].key);
+        if (i < 24)
+            len[i] = k;
+        if (a[i].value && k > w)
+            w = k;
+    }
     for (size_t i = 0; i < n; i++) {
         if (a[i].value == NULL)
             continue;
+        size_t k = i < 24 ? len[i] : strlen(a[i].key);
         indent(sb, depth);
-        strbuf_puts(sb, a[i].key);
-        strbuf_pad(sb, ' ', w - strlen(a[i].key));
-        strbuf_puts(sb, " = ");
+        strbuf_put(sb, a[i].key, k);
+        spaces(sb, w - k);
+        strbuf_put(sb, " = ", 3);
         strbuf_puts(sb, a[i].value);
         strbuf_putc(sb, '\n');
     }
@@ -788,14 +973,7 @@ static void hcl_close(strbuf *sb, int depth) {
 }
 
 static const char *tf_ref(infra *in, const char *target_name, const char *attr) {
-    static const char head[] = "aws_appautoscaling_target.";
-    size_t a = sizeof head - 1, b = strlen(target_name), c = strlen(attr);
-    char *out = arena(in, a + b + c + 2);
-    memcpy(out, head, a);
-    memcpy(out + a, target_name, b);
-    out[a + b] = '.';
-    memcpy(out + a + b + 1, attr, c + 1);
-    return out;
+    return val_cat(in, "aws_appautoscaling_target.", target_name, ".", attr);
 }
 
 /* The name of target `t` in Terraform: `var.P` for `from parameter P`,
@@ -1046,12 +1224,10 @@ static void tf_alarm(infra *in, const policy *p, const char *pn) {
     strbuf_puts(sb, "\" {\n");
     hcl_attr a[] = {
         {"alarm_name", hcl_str(in, al->name)},
-        {"alarm_description", hcl_str(in, mem_cat(in->ctx, "Invokes step scaling policy ",
-                                                  p->name, " of ", p->target->resource_id,
-                                                  (char *)NULL))},
+        {"alarm_description", hcl_str(in, val_cat(in, "Invokes step scaling policy ",
+                                                  p->name, " of ", p->target->resource_id))},
         {"actions_enabled", "true"},
-        {"alarm_actions", mem_cat(in->ctx, "[aws_appautoscaling_policy.", pn, ".arn]",
-                                  (char *)NULL)},
+        {"alarm_actions", val_cat(in, "[aws_appautoscaling_policy.", pn, ".arn]", NULL)},
         {"metric_name", single ? hcl_str(in, al->metric_name) : NULL},
         {"namespace", single ? hcl_str(in, al->namespace_) : NULL},
         {"statistic", single && al->statistic && !al->extended_statistic
@@ -1101,6 +1277,7 @@ static const char *tf_policy(infra *in, const policy *p, const char *tn, const c
     strbuf_puts(sb, "}\n");
     if (p->type == POLICY_STEP)
         tf_alarm(in, p, name);
+    spill(in);
     return name;
 }
 
@@ -1129,6 +1306,7 @@ static void tf_schedule(infra *in, const schedule *s, const char *tn) {
     hcl_attrs(sb, 2, b, 2);
     hcl_close(sb, 1);
     strbuf_puts(sb, "}\n");
+    spill(in);
 }
 
 static void emit_tf(infra *in) {
@@ -1179,6 +1357,7 @@ static void emit_tf(infra *in) {
             hcl_close(sb, 1);
         }
         strbuf_puts(sb, "}\n");
+        spill(in);
     }
     /* Policies, then scheduled actions, target by target: each finds its target's name
      * without a search. */
@@ -1269,11 +1448,22 @@ static void build(void *ud) {
         emit_cfn(in);
 }
 
+typedef struct sink {
+    mmec_write_fn write;
+    void *user;
+} sink;
+
 static mmec_status run(mmec_ctx *ctx, mmec_format format, const cfn_env *env, cfn_part *part,
-                       char **out, size_t *len);
+                       const sink *to, char **out, size_t *len);
 
 mmec_status emit_infra(mmec_ctx *ctx, mmec_format format, char **out, size_t *len) {
-    return run(ctx, format, NULL, NULL, out, len);
+    return run(ctx, format, NULL, NULL, NULL, out, len);
+}
+
+mmec_status emit_infra_stream(mmec_ctx *ctx, mmec_format format, mmec_write_fn write,
+                              void *user) {
+    sink to = {write, user};
+    return run(ctx, format, NULL, NULL, &to, NULL, NULL);
 }
 
 const char *emit_source_name(const mmec_ctx *ctx) {
@@ -1284,15 +1474,19 @@ mmec_status emit_cfn_part(mmec_ctx *ctx, const cfn_env *env, cfn_part *part) {
     memset(part, 0, sizeof *part);
     char *text = NULL;
     size_t len = 0;
-    mmec_status st = run(ctx, MMEC_FORMAT_CLOUDFORMATION, env, part, &text, &len);
+    mmec_status st = run(ctx, MMEC_FORMAT_CLOUDFORMATION, env, part, NULL, &text, &len);
     mmec_buffer_free(ctx, text);
     return st;
 }
 
+/* The work of every entry: into a buffer handed out (`out`, `len`), or with `to` handed to
+ * its writer a chunk at a time (`out` and `len` then unused). */
 static mmec_status run(mmec_ctx *ctx, mmec_format format, const cfn_env *env, cfn_part *part,
-                       char **out, size_t *len) {
-    *out = NULL;
-    *len = 0;
+                       const sink *to, char **out, size_t *len) {
+    if (out) {
+        *out = NULL;
+        *len = 0;
+    }
     /* CloudFormation in YAML is the same template: the same work, another printer. */
     int yaml = format == MMEC_FORMAT_CLOUDFORMATION_YAML;
     if (yaml)
@@ -1316,7 +1510,14 @@ static mmec_status run(mmec_ctx *ctx, mmec_format format, const cfn_env *env, cf
     in.part = part;
     in.source = emit_source_name(ctx);
     in.yaml = yaml;
-    emit_begin(ctx, &in.sb, 4096);
+    if (to) {
+        in.write = to->write;
+        in.user = to->user;
+        mem_strbuf(ctx, &in.sb);
+        strbuf_reserve(&in.sb, INFRA_CHUNK + 4096);
+    } else {
+        emit_begin(ctx, &in.sb, 4096);
+    }
     mem_strbuf(ctx, &in.scratch);
     for (size_t i = 0; i < 4; i++)
         hash_init(&in.ids[i], mem_allocator, ctx);
@@ -1329,9 +1530,15 @@ static mmec_status run(mmec_ctx *ctx, mmec_format format, const cfn_env *env, cf
     strbuf_free(&in.scratch);
     for (size_t i = 0; i < 4; i++)
         hash_free(&in.ids[i]);
-    if (thrown) {
+    if (thrown || in.sb.failed) {
         strbuf_free(&in.sb);
         return MMEC_EINTERNAL;
+    }
+    if (to) {
+        if (!in.write_failed && in.sb.len > 0 && to->write(to->user, in.sb.data, in.sb.len) != 0)
+            in.write_failed = 1;
+        strbuf_free(&in.sb);
+        return in.write_failed ? MMEC_EIO : MMEC_OK;
     }
     *out = emit_take(&in.sb, len);
     return *out ? MMEC_OK : MMEC_EINTERNAL;

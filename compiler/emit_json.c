@@ -1,7 +1,11 @@
 /* emit_json.c: the JSON emitters: TargetTrackingScalingPolicyConfiguration and the whole
  * PutScalingPolicy, RegisterScalableTarget and PutScheduledAction requests (BC shapes, AWS.md
- * §1.1-1.5). Builds a cJSON tree top-down, each child owned by its parent from birth, and
- * frees it once. The infrastructure emitters (emit_infra.c) reuse these trees. */
+ * §1.1-1.5), and a step policy's PutMetricAlarm. Each document is written once, through a
+ * json_out (emit.h): as its text straight into a buffer (the per-document formats, the cli
+ * script's requests, CloudFormation resources without references), the bytes cJSON's
+ * printers print of the same tree, or as a cJSON tree built top-down, each child owned by its
+ * parent from birth (for the YAML writer, diff and the CloudFormation references, which
+ * rework or read the tree). */
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -13,7 +17,7 @@
 
 /* Members added under constant keys (every key here is a string literal): cJSON then keeps
  * the pointer instead of a copy, one allocation and one free fewer per member of every
- * document. Each returns the member, or NULL when memory ran out (the item is then freed). */
+ * document. Returns the member, or NULL when memory ran out (the item is then freed). */
 static cJSON *add(cJSON *obj, const char *key, cJSON *item) {
     if (item != NULL && cJSON_AddItemToObjectCS(obj, key, item))
         return item;
@@ -21,170 +25,311 @@ static cJSON *add(cJSON *obj, const char *key, cJSON *item) {
     return NULL;
 }
 
-static cJSON *add_string(cJSON *obj, const char *key, const char *v) {
-    return add(obj, key, cJSON_CreateString(v));
+int emit_json_add(cJSON *obj, const char *key, cJSON *item) {
+    return add(obj, key, item) != NULL;
 }
 
-static cJSON *add_number(cJSON *obj, const char *key, double v) {
-    return add(obj, key, cJSON_CreateNumber(v));
+static int plain_string(strbuf *sb, const char *s);
+static int leaf(strbuf *sb, const cJSON *item);
+static void indent(strbuf *sb, int depth);
+
+/* ---- json_out: one document written once, as a tree or as its text (emit.h) ------------- */
+
+void json_out_text(json_out *j, strbuf *sb, int pretty, int depth) {
+    memset(j, 0, sizeof *j);
+    j->sb = sb;
+    j->pretty = pretty;
+    j->depth = depth;
 }
 
-static cJSON *add_object(cJSON *obj, const char *key) { return add(obj, key, cJSON_CreateObject()); }
-static cJSON *add_array(cJSON *obj, const char *key) { return add(obj, key, cJSON_CreateArray()); }
-static cJSON *add_bool(cJSON *obj, const char *key, int v) { return add(obj, key, cJSON_CreateBool(v)); }
+void json_out_tree(json_out *j) { memset(j, 0, sizeof *j); }
 
-/* Dimensions: [{Name, Value}, ...] under `key` of `obj`; nothing when there are none. */
-static int add_dims(cJSON *obj, const char *key, const dimension *dims, size_t n) {
-    if (n == 0)
-        return 1;
-    cJSON *list = add_array(obj, key);
-    if (list == NULL)
-        return 0;
-    for (size_t i = 0; i < n; i++) {
-        cJSON *d = cJSON_CreateObject();
-        if (d == NULL)
-            return 0;
-        cJSON_AddItemToArray(list, d);
-        if (!add_string(d, "Name", dims[i].name) ||
-            !add_string(d, "Value", dims[i].value))
-            return 0;
+cJSON *json_out_tree_end(json_out *j) {
+    if (j->failed || j->top != 0) {
+        cJSON_Delete(j->root);
+        j->root = NULL;
     }
-    return 1;
+    return j->root;
+}
+
+/* Text: what comes before a value at the open level: the comma after the member before it,
+ * the line and indentation when indented, then the key. */
+static void text_sep(json_out *j) {
+    if (j->top > 0) {
+        if (j->members[j->top - 1]++ > 0)
+            strbuf_putc(j->sb, ',');
+        if (j->pretty)
+            indent(j->sb, j->depth);
+    }
+}
+
+static void text_key(json_out *j, const char *key) {
+    text_sep(j);
+    if (key) {
+        strbuf_putc(j->sb, '"');
+        strbuf_puts(j->sb, key);    /* a literal: nothing to escape */
+        strbuf_put(j->sb, "\": ", j->pretty ? 3 : 2);
+    }
+}
+
+#define KEY(k) JSON_KEY(k)
+
+static void text_frag(json_out *j, const char *frag, size_t flen) {
+    text_sep(j);
+    strbuf_put(j->sb, frag, j->pretty ? flen : flen - 1);
+}
+
+/* Tree: `item` (NULL: memory ran out) as member `key` of the open level, or as the root. */
+static cJSON *tree_add(json_out *j, const char *key, cJSON *item) {
+    if (j->failed || item == NULL) {
+        j->failed = 1;
+        cJSON_Delete(item);
+        return NULL;
+    }
+    if (j->top == 0) {
+        cJSON_Delete(j->root);
+        return j->root = item;
+    }
+    cJSON *parent = j->open[j->top - 1];
+    if (key ? !cJSON_AddItemToObjectCS(parent, key, item) : !cJSON_AddItemToArray(parent, item)) {
+        cJSON_Delete(item);
+        j->failed = 1;
+        return NULL;
+    }
+    return item;
+}
+
+void json_open_k(json_out *j, const char *key, const char *frag, size_t flen, int kind) {
+    if (j->top >= JSON_OUT_DEPTH) {    /* no document of mmec's nests this deep */
+        j->failed = 1;
+        return;
+    }
+    if (j->sb) {
+        if (frag)
+            text_frag(j, frag, flen);
+        else
+            text_key(j, key);
+        strbuf_putc(j->sb, kind == JSON_OBJECT ? '{' : '[');
+        j->depth++;
+    } else if (!j->failed) {
+        j->open[j->top] = tree_add(j, key, kind == JSON_OBJECT ? cJSON_CreateObject()
+                                                               : cJSON_CreateArray());
+    }
+    j->members[j->top++] = 0;
+}
+
+void json_open(json_out *j, const char *key, int kind) { json_open_k(j, key, NULL, 0, kind); }
+
+void json_close(json_out *j, int kind) {
+    if (j->top == 0)
+        return;
+    j->top--;
+    if (j->sb == NULL)
+        return;
+    j->depth--;
+    if (j->pretty && j->members[j->top] > 0)
+        indent(j->sb, j->depth);
+    strbuf_putc(j->sb, kind == JSON_OBJECT ? '}' : ']');
+}
+
+void json_str_k(json_out *j, const char *key, const char *frag, size_t flen, const char *v) {
+    if (j->sb == NULL) {
+        if (!j->failed)
+            tree_add(j, key, cJSON_CreateString(v));
+        return;
+    }
+    if (frag)
+        text_frag(j, frag, flen);
+    else
+        text_key(j, key);
+    if (v == NULL || !plain_string(j->sb, v)) {
+        /* Something to escape: cJSON's own escaping, as the tree would print it. */
+        cJSON item;
+        memset(&item, 0, sizeof item);
+        item.type = cJSON_String;
+        item.valuestring = (char *)(uintptr_t)(v ? v : "");
+        leaf(j->sb, &item);
+    }
+}
+
+static void num_k(json_out *j, const char *key, const char *frag, size_t flen, double v) {
+    if (j->sb == NULL) {
+        if (!j->failed)
+            tree_add(j, key, cJSON_CreateNumber(v));
+        return;
+    }
+    if (frag)
+        text_frag(j, frag, flen);
+    else
+        text_key(j, key);
+    /* cJSON_CreateNumber's valueint, then what leaf() prints: "%d" when the value is
+     * whole. */
+    int vi = v != v ? 0 : v >= INT_MAX ? INT_MAX : v <= (double)INT_MIN ? INT_MIN : (int)v;
+    if (v == (double)vi) {
+        strbuf_int(j->sb, vi);
+        return;
+    }
+    cJSON item;
+    memset(&item, 0, sizeof item);
+    item.type = cJSON_Number;
+    item.valuedouble = v;
+    item.valueint = vi;
+    leaf(j->sb, &item);
+}
+
+static void bool_k(json_out *j, const char *key, const char *frag, size_t flen, int v) {
+    if (j->sb == NULL) {
+        if (!j->failed)
+            tree_add(j, key, cJSON_CreateBool(v));
+        return;
+    }
+    if (frag)
+        text_frag(j, frag, flen);
+    else
+        text_key(j, key);
+    if (v)
+        strbuf_put(j->sb, "true", 4);
+    else
+        strbuf_put(j->sb, "false", 5);
+}
+
+void json_str(json_out *j, const char *key, const char *v) { json_str_k(j, key, NULL, 0, v); }
+void json_num(json_out *j, const char *key, double v) { num_k(j, key, NULL, 0, v); }
+void json_bool(json_out *j, const char *key, int v) { bool_k(j, key, NULL, 0, v); }
+
+#define JSTR(j, k, v) json_str_k(j, KEY(k), v)
+#define JNUM(j, k, v) num_k(j, KEY(k), v)
+#define JBOOL(j, k, v) bool_k(j, KEY(k), v)
+#define OPEN_OBJK(j, k) json_open_k(j, KEY(k), JSON_OBJECT)
+#define OPEN_ARRK(j, k) json_open_k(j, KEY(k), JSON_ARRAY)
+#define OPEN_OBJ(j, key) json_open(j, key, JSON_OBJECT)
+#define CLOSE_OBJ(j) json_close(j, JSON_OBJECT)
+#define OPEN_ARR(j, key) json_open(j, key, JSON_ARRAY)
+#define CLOSE_ARR(j) json_close(j, JSON_ARRAY)
+
+/* ---- The documents ------------------------------------------------------------------------ */
+
+/* Dimensions: [{Name, Value}, ...] under `key`; nothing when there are none. */
+static void dims_to(json_out *j, const char *key, const dimension *dims, size_t n) {
+    if (n == 0)
+        return;
+    OPEN_ARR(j, key);
+    for (size_t i = 0; i < n; i++) {
+        OPEN_OBJ(j, NULL);
+        JSTR(j, "Name", dims[i].name);
+        JSTR(j, "Value", dims[i].value);
+        CLOSE_OBJ(j);
+    }
+    CLOSE_ARR(j);
 }
 
 /* Metric-math queries under "Metrics": TargetTrackingMetricDataQuery (AWS.md §1.3; UG-MM) or,
  * when a query has a Period, the alarm's MetricDataQuery (PutMetricAlarm). Each is {Id,
  * Expression | MetricStat {Metric {MetricName, Namespace, Dimensions}, Period?, Stat, Unit?},
  * ReturnData}, in the key order of the UG-MM examples. */
-static int add_queries(cJSON *obj, const metric_query *q, size_t n) {
-    cJSON *list = add_array(obj, "Metrics");
-    if (list == NULL)
-        return 0;
+static void queries_to(json_out *j, const metric_query *q, size_t n) {
+    OPEN_ARRK(j, "Metrics");
     for (size_t i = 0; i < n; i++, q++) {
-        cJSON *e = cJSON_CreateObject();
-        if (e == NULL)
-            return 0;
-        cJSON_AddItemToArray(list, e);
-        if (!add_string(e, "Id", q->id))
-            return 0;
+        OPEN_OBJ(j, NULL);
+        JSTR(j, "Id", q->id);
         if (q->expression) {
-            if (!add_string(e, "Expression", q->expression))
-                return 0;
+            JSTR(j, "Expression", q->expression);
         } else {
-            cJSON *stat = add_object(e, "MetricStat");
-            cJSON *m = stat ? add_object(stat, "Metric") : NULL;
-            if (m == NULL || !add_string(m, "MetricName", q->metric_name) ||
-                !add_string(m, "Namespace", q->namespace_) ||
-                !add_dims(m, "Dimensions", q->dims, q->ndims) ||
-                (q->period > 0 && !add_number(stat, "Period", q->period)) ||
-                !add_string(stat, "Stat", q->stat) ||
-                (q->unit && !add_string(stat, "Unit", q->unit)))
-                return 0;
+            OPEN_OBJK(j, "MetricStat");
+            OPEN_OBJK(j, "Metric");
+            JSTR(j, "MetricName", q->metric_name);
+            JSTR(j, "Namespace", q->namespace_);
+            dims_to(j, "Dimensions", q->dims, q->ndims);
+            CLOSE_OBJ(j);
+            if (q->period > 0)
+                JNUM(j, "Period", q->period);
+            JSTR(j, "Stat", q->stat);
+            if (q->unit)
+                JSTR(j, "Unit", q->unit);
+            CLOSE_OBJ(j);
         }
-        if (!add_bool(e, "ReturnData", q->return_data != 0))
-            return 0;
+        JBOOL(j, "ReturnData", q->return_data != 0);
+        CLOSE_OBJ(j);
     }
-    return 1;
+    CLOSE_ARR(j);
 }
 
 /* StepScalingPolicyConfiguration (AWS.md §1.4), keys in the order of the UG-STEP and SM-ZERO
  * examples: AdjustmentType, MetricAggregationType, Cooldown, MinAdjustmentMagnitude,
  * StepAdjustments. A bound left open is omitted (null: -infinity below, +infinity above). */
-static cJSON *step_config_json(const step_config *c) {
+static void step_config_to(json_out *j, const char *key, const step_config *c) {
     static const char *const types[] = {"ChangeInCapacity", "PercentChangeInCapacity",
                                         "ExactCapacity"};
-    cJSON *root = cJSON_CreateObject();
-    if (root == NULL)
-        return NULL;
-    cJSON *steps;
-    if (!add_string(root, "AdjustmentType", types[c->adjustment_type]) ||
-        (c->aggregation && !add_string(root, "MetricAggregationType", c->aggregation)) ||
-        (c->has_cooldown && !add_number(root, "Cooldown", c->cooldown)) ||
-        (c->has_min_adjustment_magnitude &&
-         !add_number(root, "MinAdjustmentMagnitude", c->min_adjustment_magnitude)) ||
-        (steps = add_array(root, "StepAdjustments")) == NULL)
-        goto fail;
+    OPEN_OBJ(j, key);
+    JSTR(j, "AdjustmentType", types[c->adjustment_type]);
+    if (c->aggregation)
+        JSTR(j, "MetricAggregationType", c->aggregation);
+    if (c->has_cooldown)
+        JNUM(j, "Cooldown", c->cooldown);
+    if (c->has_min_adjustment_magnitude)
+        JNUM(j, "MinAdjustmentMagnitude", c->min_adjustment_magnitude);
+    OPEN_ARRK(j, "StepAdjustments");
     for (uint32_t i = 0; i < c->nsteps; i++) {
         const step_adjustment *s = &c->steps[i];
-        cJSON *e = cJSON_CreateObject();
-        if (e == NULL)
-            goto fail;
-        cJSON_AddItemToArray(steps, e);
-        if ((s->has_lower && !add_number(e, "MetricIntervalLowerBound", s->lower)) ||
-            (s->has_upper && !add_number(e, "MetricIntervalUpperBound", s->upper)) ||
-            !add_number(e, "ScalingAdjustment", s->adjustment))
-            goto fail;
+        OPEN_OBJ(j, NULL);
+        if (s->has_lower)
+            JNUM(j, "MetricIntervalLowerBound", s->lower);
+        if (s->has_upper)
+            JNUM(j, "MetricIntervalUpperBound", s->upper);
+        JNUM(j, "ScalingAdjustment", s->adjustment);
+        CLOSE_OBJ(j);
     }
-    return root;
-fail:
-    cJSON_Delete(root);
-    return NULL;
+    CLOSE_ARR(j);
+    CLOSE_OBJ(j);
 }
 
 /* Key order follows the AWS documentation's examples (SM-MMEAS). A step policy's document is
  * its StepScalingPolicyConfiguration. */
-cJSON *emit_json_config(const policy *p) {
-    if (p->type == POLICY_STEP)
-        return step_config_json(p->step);
-    cJSON *root = cJSON_CreateObject();
-    if (root == NULL)
-        return NULL;
-    if (!add_number(root, "TargetValue", p->target_value))
-        goto fail;
+void emit_json_config_to(json_out *j, const char *key, const policy *p) {
+    if (p->type == POLICY_STEP) {
+        step_config_to(j, key, p->step);
+        return;
+    }
+    OPEN_OBJ(j, key);
+    JNUM(j, "TargetValue", p->target_value);
     if (p->nqueries > 0) {
         /* Metric math: Metrics alone, no MetricName, Namespace or Statistic (AWS.md §1.3). */
-        cJSON *spec = add_object(root, "CustomizedMetricSpecification");
-        if (spec == NULL || !add_queries(spec, p->queries, p->nqueries))
-            goto fail;
+        OPEN_OBJK(j, "CustomizedMetricSpecification");
+        queries_to(j, p->queries, p->nqueries);
+        CLOSE_OBJ(j);
     } else if (p->predefined) {
-        cJSON *spec = add_object(root, "PredefinedMetricSpecification");
-        if (spec == NULL || !add_string(spec, "PredefinedMetricType", p->predefined_type))
-            goto fail;
+        OPEN_OBJK(j, "PredefinedMetricSpecification");
+        JSTR(j, "PredefinedMetricType", p->predefined_type);
+        CLOSE_OBJ(j);
     } else {
-        cJSON *spec = add_object(root, "CustomizedMetricSpecification");
-        if (spec == NULL || !add_string(spec, "MetricName", p->metric_name) ||
-            !add_string(spec, "Namespace", p->namespace_))
-            goto fail;
-        if (!add_dims(spec, "Dimensions", p->dims, p->ndims))
-            goto fail;
-        if (!add_string(spec, "Statistic", p->statistic))
-            goto fail;
-        if (p->unit && !add_string(spec, "Unit", p->unit))
-            goto fail;
+        OPEN_OBJK(j, "CustomizedMetricSpecification");
+        JSTR(j, "MetricName", p->metric_name);
+        JSTR(j, "Namespace", p->namespace_);
+        dims_to(j, "Dimensions", p->dims, p->ndims);
+        JSTR(j, "Statistic", p->statistic);
+        if (p->unit)
+            JSTR(j, "Unit", p->unit);
+        CLOSE_OBJ(j);
     }
-    if (p->has_scale_in_cooldown && !add_number(root, "ScaleInCooldown", p->scale_in_cooldown))
-        goto fail;
-    if (p->has_scale_out_cooldown && !add_number(root, "ScaleOutCooldown", p->scale_out_cooldown))
-        goto fail;
-    if (p->disable_scale_in && !add_bool(root, "DisableScaleIn", 1))
-        goto fail;
-    return root;
-fail:
-    cJSON_Delete(root);
-    return NULL;
+    if (p->has_scale_in_cooldown)
+        JNUM(j, "ScaleInCooldown", p->scale_in_cooldown);
+    if (p->has_scale_out_cooldown)
+        JNUM(j, "ScaleOutCooldown", p->scale_out_cooldown);
+    if (p->disable_scale_in)
+        JBOOL(j, "DisableScaleIn", 1);
+    CLOSE_OBJ(j);
 }
 
-int emit_json_add(cJSON *obj, const char *key, cJSON *item) {
-    return add(obj, key, item) != NULL;
-}
-
-cJSON *emit_json_request(const policy *p) {
-    cJSON *root = cJSON_CreateObject();
-    if (root == NULL)
-        return NULL;
+static void request_to(json_out *j, const policy *p) {
     const target *t = p->target;
-    if (!add_string(root, "PolicyName", p->name) ||
-        !add_string(root, "ServiceNamespace", "sagemaker") ||
-        !add_string(root, "ResourceId", t->resource_id) ||
-        !add_string(root, "ScalableDimension", t->dimension) ||
-        !add_string(root, "PolicyType", emit_policy_type(p)))
-        goto fail;
-    if (!emit_json_add(root, emit_config_key(p), emit_json_config(p)))
-        goto fail;
-    return root;
-fail:
-    cJSON_Delete(root);
-    return NULL;
+    OPEN_OBJ(j, NULL);
+    JSTR(j, "PolicyName", p->name);
+    JSTR(j, "ServiceNamespace", "sagemaker");
+    JSTR(j, "ResourceId", t->resource_id);
+    JSTR(j, "ScalableDimension", t->dimension);
+    JSTR(j, "PolicyType", emit_policy_type(p));
+    emit_json_config_to(j, emit_config_key(p), p);
+    CLOSE_OBJ(j);
 }
 
 const char *emit_policy_type(const policy *p) {
@@ -196,128 +341,181 @@ const char *emit_config_key(const policy *p) {
                                   : "TargetTrackingScalingPolicyConfiguration";
 }
 
+/* `n` bytes of `s` at `at` of `buf` (`cap` bytes with its NUL), cut as snprintf cuts. */
+static size_t cat_cut(char *buf, size_t cap, size_t at, const char *s) {
+    size_t n = strlen(s);
+    if (at + n > cap - 1)
+        n = at < cap - 1 ? cap - 1 - at : 0;
+    memcpy(buf + at, s, n);
+    buf[at + n] = '\0';
+    return at + n;
+}
+
 /* PutMetricAlarm of a step policy's alarm (cloudwatch model; AWS.md §8), keys in the order
  * of the design's contract: AlarmName, AlarmDescription, ActionsEnabled, [AlarmActions],
  * MetricName, Namespace, Statistic | ExtendedStatistic, Dimensions, Period, Unit,
  * EvaluationPeriods, DatapointsToAlarm, Threshold, ComparisonOperator, TreatMissingData,
  * Metrics. With math the single-metric members and the top-level Period are left out: each
  * MetricStat carries its own Period. */
-cJSON *emit_json_alarm(const policy *p, cJSON *actions) {
+void emit_json_alarm_members(json_out *j, const policy *p, const char *action_ref) {
     static const char *const cmp[] = {"GreaterThanThreshold", "GreaterThanOrEqualToThreshold",
                                       "LessThanThreshold", "LessThanOrEqualToThreshold"};
     const cw_alarm *a = &p->step->alarm;
-    cJSON *root = cJSON_CreateObject();
-    if (root == NULL) {
-        cJSON_Delete(actions);
-        return NULL;
-    }
     /* AlarmDescription (1024 at most in the cloudwatch model): policy names are 256 at
      * most and SageMaker's resource ids far below the rest. */
     char desc[4096];
-    snprintf(desc, sizeof desc, "Invokes step scaling policy %s of %s", p->name,
-             p->target->resource_id);
-    int ok = add_string(root, "AlarmName", a->name) &&
-             add_string(root, "AlarmDescription", desc) &&
-             add_bool(root, "ActionsEnabled", 1);
-    /* `actions` is ours: added (or deleted by emit_json_add when that fails), or deleted. */
-    if (actions != NULL && ok)
-        ok = emit_json_add(root, "AlarmActions", actions);
-    else
-        cJSON_Delete(actions);
-    if (ok && a->nqueries == 0)
-        ok = add_string(root, "MetricName", a->metric_name) &&
-             add_string(root, "Namespace", a->namespace_) &&
-             (a->extended_statistic
-                  ? add_string(root, "ExtendedStatistic", a->extended_statistic) != NULL
-                  : add_string(root, "Statistic", a->statistic) != NULL) &&
-             add_dims(root, "Dimensions", a->dims, a->ndims) &&
-             add_number(root, "Period", a->period) &&
-             (a->unit == NULL || add_string(root, "Unit", a->unit));
-    ok = ok && add_number(root, "EvaluationPeriods", a->evaluation_periods) &&
-         add_number(root, "DatapointsToAlarm", a->datapoints_to_alarm) &&
-         add_number(root, "Threshold", a->threshold) &&
-         add_string(root, "ComparisonOperator", cmp[a->compare]) &&
-         (a->treat_missing_data == NULL ||
-          add_string(root, "TreatMissingData", a->treat_missing_data)) &&
-         (a->nqueries == 0 || add_queries(root, a->queries, a->nqueries));
-    if (!ok) {
-        cJSON_Delete(root);
-        return NULL;
+    size_t at = cat_cut(desc, sizeof desc, 0, "Invokes step scaling policy ");
+    at = cat_cut(desc, sizeof desc, at, p->name);
+    at = cat_cut(desc, sizeof desc, at, " of ");
+    cat_cut(desc, sizeof desc, at, p->target->resource_id);
+    JSTR(j, "AlarmName", a->name);
+    JSTR(j, "AlarmDescription", desc);
+    JBOOL(j, "ActionsEnabled", 1);
+    if (action_ref) {
+        OPEN_ARRK(j, "AlarmActions");
+        OPEN_OBJ(j, NULL);
+        JSTR(j, "Ref", action_ref);
+        CLOSE_OBJ(j);
+        CLOSE_ARR(j);
     }
-    return root;
-}
-
-/* The members every request about a scalable target starts with. */
-static int target_members(cJSON *root, const target *t) {
-    return add_string(root, "ServiceNamespace", "sagemaker") &&
-           add_string(root, "ResourceId", t->resource_id) &&
-           add_string(root, "ScalableDimension", t->dimension);
-}
-
-/* RegisterScalableTarget (BC §1.5). The caller has checked that the target has a capacity. */
-cJSON *emit_json_target(const target *t) {
-    cJSON *root = cJSON_CreateObject();
-    if (root == NULL)
-        return NULL;
-    if (!target_members(root, t) ||
-        !add_number(root, "MinCapacity", t->min_capacity) ||
-        !add_number(root, "MaxCapacity", t->max_capacity) ||
-        (t->suspended && !add(root, "SuspendedState", emit_json_suspended(t)))) {
-        cJSON_Delete(root);
-        return NULL;
+    if (a->nqueries == 0) {
+        JSTR(j, "MetricName", a->metric_name);
+        JSTR(j, "Namespace", a->namespace_);
+        if (a->extended_statistic)
+            JSTR(j, "ExtendedStatistic", a->extended_statistic);
+        else
+            JSTR(j, "Statistic", a->statistic);
+        dims_to(j, "Dimensions", a->dims, a->ndims);
+        JNUM(j, "Period", a->period);
+        if (a->unit)
+            JSTR(j, "Unit", a->unit);
     }
-    return root;
+    JNUM(j, "EvaluationPeriods", a->evaluation_periods);
+    JNUM(j, "DatapointsToAlarm", a->datapoints_to_alarm);
+    JNUM(j, "Threshold", a->threshold);
+    JSTR(j, "ComparisonOperator", cmp[a->compare]);
+    if (a->treat_missing_data)
+        JSTR(j, "TreatMissingData", a->treat_missing_data);
+    if (a->nqueries)
+        queries_to(j, a->queries, a->nqueries);
 }
 
 /* SuspendedState (BC SuspendedState): all three members, each true when the block suspends
  * it, so that registering the target again resumes what the source no longer suspends. */
-cJSON *emit_json_suspended(const target *t) {
-    cJSON *s = cJSON_CreateObject();
-    if (s == NULL)
-        return NULL;
-    if (!add_bool(s, "DynamicScalingInSuspended", (t->suspended & SUSPEND_SCALE_IN) != 0) ||
-        !add_bool(s, "DynamicScalingOutSuspended", (t->suspended & SUSPEND_SCALE_OUT) != 0) ||
-        !add_bool(s, "ScheduledScalingSuspended", (t->suspended & SUSPEND_SCHEDULES) != 0)) {
-        cJSON_Delete(s);
-        return NULL;
-    }
-    return s;
+static void suspended_to(json_out *j, const char *key, const target *t) {
+    OPEN_OBJ(j, key);
+    JBOOL(j, "DynamicScalingInSuspended", (t->suspended & SUSPEND_SCALE_IN) != 0);
+    JBOOL(j, "DynamicScalingOutSuspended", (t->suspended & SUSPEND_SCALE_OUT) != 0);
+    JBOOL(j, "ScheduledScalingSuspended", (t->suspended & SUSPEND_SCHEDULES) != 0);
+    CLOSE_OBJ(j);
+}
+
+/* RegisterScalableTarget (BC §1.5). The caller has checked that the target has a capacity. */
+void emit_json_target_members(json_out *j, const target *t) {
+    JSTR(j, "ServiceNamespace", "sagemaker");
+    JSTR(j, "ResourceId", t->resource_id);
+    JSTR(j, "ScalableDimension", t->dimension);
+    JNUM(j, "MinCapacity", t->min_capacity);
+    JNUM(j, "MaxCapacity", t->max_capacity);
+    if (t->suspended)
+        suspended_to(j, "SuspendedState", t);
 }
 
 /* ScalableTargetAction: the capacity a scheduled action applies. */
-cJSON *emit_json_action(const schedule *s) {
-    cJSON *a = cJSON_CreateObject();
-    if (a == NULL)
-        return NULL;
-    if ((s->min_capacity >= 0 && !add_number(a, "MinCapacity", s->min_capacity)) ||
-        (s->max_capacity >= 0 && !add_number(a, "MaxCapacity", s->max_capacity))) {
-        cJSON_Delete(a);
-        return NULL;
-    }
-    return a;
+void emit_json_action_to(json_out *j, const char *key, const schedule *s) {
+    OPEN_OBJ(j, key);
+    if (s->min_capacity >= 0)
+        JNUM(j, "MinCapacity", s->min_capacity);
+    if (s->max_capacity >= 0)
+        JNUM(j, "MaxCapacity", s->max_capacity);
+    CLOSE_OBJ(j);
 }
 
 /* PutScheduledAction (BC). StartTime and EndTime are ISO 8601 strings, as the aws CLI's
  * --cli-input-json takes timestamps. */
-cJSON *emit_json_schedule(const schedule *s) {
-    cJSON *root = cJSON_CreateObject();
-    if (root == NULL)
-        return NULL;
-    if (!add_string(root, "ServiceNamespace", "sagemaker") ||
-        !add_string(root, "ScheduledActionName", s->name) ||
-        !add_string(root, "ResourceId", s->target->resource_id) ||
-        !add_string(root, "ScalableDimension", s->target->dimension) ||
-        !add_string(root, "Schedule", s->expression) ||
-        (s->timezone && !add_string(root, "Timezone", s->timezone)) ||
-        (s->start_time && !add_string(root, "StartTime", s->start_time)) ||
-        (s->end_time && !add_string(root, "EndTime", s->end_time)))
-        goto fail;
-    if (!emit_json_add(root, "ScalableTargetAction", emit_json_action(s)))
-        goto fail;
-    return root;
-fail:
-    cJSON_Delete(root);
-    return NULL;
+static void schedule_to(json_out *j, const schedule *s) {
+    OPEN_OBJ(j, NULL);
+    JSTR(j, "ServiceNamespace", "sagemaker");
+    JSTR(j, "ScheduledActionName", s->name);
+    JSTR(j, "ResourceId", s->target->resource_id);
+    JSTR(j, "ScalableDimension", s->target->dimension);
+    JSTR(j, "Schedule", s->expression);
+    if (s->timezone)
+        JSTR(j, "Timezone", s->timezone);
+    if (s->start_time)
+        JSTR(j, "StartTime", s->start_time);
+    if (s->end_time)
+        JSTR(j, "EndTime", s->end_time);
+    emit_json_action_to(j, "ScalableTargetAction", s);
+    CLOSE_OBJ(j);
+}
+
+void emit_json_doc(json_out *j, mmec_format format, const void *obj) {
+    switch (format) {
+    case MMEC_FORMAT_REQUEST:
+        request_to(j, obj);
+        break;
+    case MMEC_FORMAT_ALARM:
+        OPEN_OBJ(j, NULL);
+        emit_json_alarm_members(j, obj, NULL);
+        CLOSE_OBJ(j);
+        break;
+    case MMEC_FORMAT_TARGET:
+        OPEN_OBJ(j, NULL);
+        emit_json_target_members(j, obj);
+        CLOSE_OBJ(j);
+        break;
+    case MMEC_FORMAT_SCHEDULE:
+        schedule_to(j, obj);
+        break;
+    default:
+        emit_json_config_to(j, NULL, obj);
+        break;
+    }
+}
+
+int emit_json_put(strbuf *sb, mmec_format format, const void *obj, int flags) {
+    json_out j;
+    json_out_text(&j, sb, (flags & MMEC_EMIT_COMPACT) == 0, 0);
+    emit_json_doc(&j, format, obj);
+    strbuf_putc(sb, '\n');
+    return !sb->failed;
+}
+
+/* The trees, for the YAML writer, diff and the CloudFormation references. */
+static cJSON *tree_of(mmec_format format, const void *obj) {
+    json_out j;
+    json_out_tree(&j);
+    emit_json_doc(&j, format, obj);
+    return json_out_tree_end(&j);
+}
+
+cJSON *emit_json_config(const policy *p) { return tree_of(MMEC_FORMAT_POLICY, p); }
+cJSON *emit_json_request(const policy *p) { return tree_of(MMEC_FORMAT_REQUEST, p); }
+cJSON *emit_json_target(const target *t) { return tree_of(MMEC_FORMAT_TARGET, t); }
+cJSON *emit_json_schedule(const schedule *s) { return tree_of(MMEC_FORMAT_SCHEDULE, s); }
+
+cJSON *emit_json_alarm(const policy *p, const char *action_ref) {
+    json_out j;
+    json_out_tree(&j);
+    OPEN_OBJ(&j, NULL);
+    emit_json_alarm_members(&j, p, action_ref);
+    CLOSE_OBJ(&j);
+    return json_out_tree_end(&j);
+}
+
+cJSON *emit_json_suspended(const target *t) {
+    json_out j;
+    json_out_tree(&j);
+    suspended_to(&j, NULL, t);
+    return json_out_tree_end(&j);
+}
+
+cJSON *emit_json_action(const schedule *s) {
+    json_out j;
+    json_out_tree(&j);
+    emit_json_action_to(&j, NULL, s);
+    return json_out_tree_end(&j);
 }
 
 char *emit_buffer(mmec_ctx *ctx, size_t len) {
@@ -353,10 +551,18 @@ char *emit_take(strbuf *sb, size_t *len) {
     return text + sizeof(size_t);
 }
 
+/* A new line and its indentation: one append from a constant line break and run of spaces
+ * (sixteen levels; deeper ones, which no document of mmec's has, in more appends). */
 static void indent(strbuf *sb, int depth) {
+    static const char line[] = "\n                                ";
     static const char spaces[] = "                                ";
+    size_t n = 2 * (size_t)depth;
+    if (n < sizeof line - 1) {
+        strbuf_put(sb, line, n + 1);
+        return;
+    }
     strbuf_putc(sb, '\n');
-    for (size_t n = 2 * (size_t)depth; n > 0;) {
+    for (; n > 0;) {
         size_t k = n < sizeof spaces - 1 ? n : sizeof spaces - 1;
         strbuf_put(sb, spaces, k);
         n -= k;
@@ -503,10 +709,16 @@ mmec_status emit_json_text(mmec_ctx *ctx, cJSON *root, int flags, char **out, si
     return *out ? MMEC_OK : MMEC_EINTERNAL;
 }
 
-mmec_status emit_json_policy(mmec_ctx *ctx, mmec_format format, const policy *p, int flags,
-                             char **out, size_t *len) {
-    return emit_json_text(ctx, format == MMEC_FORMAT_REQUEST ? emit_json_request(p)
-                               : format == MMEC_FORMAT_ALARM ? emit_json_alarm(p, NULL)
-                                                             : emit_json_config(p),
-                          flags, out, len);
+mmec_status emit_json_document(mmec_ctx *ctx, mmec_format format, const void *obj, int flags,
+                               char **out, size_t *len) {
+    *out = NULL;
+    *len = 0;
+    strbuf sb;
+    emit_begin(ctx, &sb, (flags & MMEC_EMIT_COMPACT) ? 400 : 1000);
+    if (!emit_json_put(&sb, format, obj, flags)) {
+        strbuf_free(&sb);
+        return MMEC_EINTERNAL;
+    }
+    *out = emit_take(&sb, len);
+    return *out ? MMEC_OK : MMEC_EINTERNAL;
 }

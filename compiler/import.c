@@ -2163,7 +2163,7 @@ static void compare_members(importer *im, mmec_ctx *child, mmec_status st, char 
 static mmec_status emit_disarmed(mmec_ctx *child, mmec_format format, const policy *p,
                                  char **text, size_t *len) {
     pcall_jmp *armed = mem_disarm(child);
-    mmec_status st = emit_json_policy(child, format, p, MMEC_EMIT_COMPACT, text, len);
+    mmec_status st = emit_json_document(child, format, p, MMEC_EMIT_COMPACT, text, len);
     mem_rearm(child, armed);
     return st;
 }

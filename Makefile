@@ -266,17 +266,3 @@ coverage: deps-check
 # memcheck over the unit tests, the fuzz regressions and the command-line suites.
 valgrind: all $(UNIT_BIN) $(REPLAY_BIN)
 	@MMEC_BUILD=$(B) bash tests/valgrind.sh
-
-# ---- The command's start-up: Lua and libyaml linked into it (2026-12-05) ----------------------
-# Every run of `mmec` loaded liblua5.4 and libyaml as shared libraries: two files opened and
-# mapped, their symbols relocated, before main (about 1.4 M of the 2.3 M cycles the dynamic
-# loader spent; docs/benchmarks.md, "Whole-file formats streamed, and 10,000 policies"). When
-# their static archives are installed (Debian's liblua5.4-dev and libyaml-dev ship them) the
-# command links them in; cJSON has no archive and stays shared. The libraries, the Lua module
-# and the tests link as before.
-STATIC_LUA  = $(eval STATIC_LUA := $$(shell $(CC) -print-file-name=liblua5.4.a))$(STATIC_LUA)
-STATIC_YAML = $(eval STATIC_YAML := $$(shell $(CC) -print-file-name=libyaml.a))$(STATIC_YAML)
-MMEC_DEPLIBS = $(eval MMEC_DEPLIBS := $$(shell $(PKG_CONFIG) --libs $(DEPS) 2>/dev/null) -lm -lpthread)$(MMEC_DEPLIBS)
-MMEC_LIBS   = $(if $(and $(filter /%,$(STATIC_LUA)),$(filter /%,$(STATIC_YAML))),$(STATIC_LUA) \
-                $(STATIC_YAML) $(filter-out -llua5.4 -lyaml,$(MMEC_DEPLIBS)),$(MMEC_DEPLIBS))
-$(B)/mmec: DEPLIBS = $(MMEC_LIBS)

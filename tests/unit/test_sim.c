@@ -289,6 +289,60 @@ static void csv_reads_iso_epoch_offsets_and_gaps(void **state) {
     trace_free(&tr);
 }
 
+/* A value as trace_read reads it from the common line "TIME,VALUE" (the short path), or
+ * NaN when the line is refused. */
+static double read_value(const char *value) {
+    char csv[128];
+    snprintf(csv, sizeof csv, "timestamp,value\n2026-01-01T00:00:00Z,%s\n", value);
+    trace tr;
+    trace_error err;
+    double v = trace_read("v.csv", csv, strlen(csv), NULL, &tr, &err) == 0 ? tr.value[0] : NAN;
+    trace_free(&tr);
+    return v;
+}
+
+/* Plain decimals of up to 15 digits are read as an exact integer divided by an exact power
+ * of ten: correctly rounded, as strtod rounds them, whatever the path; the other forms go
+ * through the general reader as before, and what it refuses stays refused. */
+static void csv_values_are_read_as_strtod(void **state) {
+    (void)state;
+    uint64_t x = 88172645463325252ull;
+    for (int k = 0; k < 20000; k++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        int digits = 1 + (int)(x % 15), point = (int)((x >> 8) % (uint64_t)(digits + 1));
+        char s[40];
+        size_t n = 0;
+        if ((x >> 20) & 1)
+            s[n++] = '-';
+        uint64_t y = x >> 24;
+        for (int d = 0; d < digits; d++, y /= 10) {
+            if (d == point && point > 0)
+                s[n++] = '.';
+            s[n++] = (char)('0' + y % 10);
+        }
+        s[n] = '\0';
+        double v = read_value(s);
+        assert_true(v == strtod(s, NULL));
+    }
+    static const char *const same[] = {"1e2", "+5", "5.", ".5", "-0", "0.000001", "1234567890123456",
+                                       "12.50", "007", "1E-2", "-.25", "999999999999999"};
+    for (size_t k = 0; k < sizeof same / sizeof *same; k++)
+        assert_true(read_value(same[k]) == strtod(same[k], NULL));
+    assert_true(signbit(read_value("-0")));
+    static const char *const refused[] = {"12x", "1.2.3", "-", ".", "1e", "--1", "1 x", "+",
+                                          "1e999", "0x10", "1,5"};
+    for (size_t k = 0; k < sizeof refused / sizeof *refused; k++) {
+        double v = read_value(refused[k]);
+        /* "1,5": the second field is another column, ignored: the value is 1. */
+        if (strcmp(refused[k], "1,5") == 0)
+            assert_true(v == 1.0);
+        else
+            assert_true(isnan(v));
+    }
+}
+
 static void expect_error(const char *text, const char *message) {
     trace tr;
     trace_error err;
@@ -547,6 +601,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(config_defaults_follow_aws_md),
         cmocka_unit_test(row_times_are_strbuf_time),
+        cmocka_unit_test(csv_values_are_read_as_strtod),
         cmocka_unit_test(sim_new_rejects_bad_parameters),
         cmocka_unit_test(initial_capacity_is_min_capacity),
         cmocka_unit_test(step_rejects_time_that_does_not_increase),

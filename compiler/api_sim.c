@@ -727,6 +727,7 @@ typedef struct stream {
     mmec_write_fn write;
     void *write_user;
     strbuf sb;
+    report_rows rows;           /* the table's and CSV's rows: widths, the last date */
     int write_failed;
     size_t done, total;
     /* JSON: the decisions that give a record, and what each gives (report_json_keeps). */
@@ -800,8 +801,8 @@ static mmec_status stream_step(stream *st, int64_t time, double value, double ca
     if (m->has_plot)
         report_plot_add(&m->plot, d);
     switch (st->kind) {
-    case MMEC_REPORT_TABLE: report_table_row(m->tgt, d, &st->sb); break;
-    case MMEC_REPORT_CSV: report_csv_row(m->tgt, d, &st->sb); break;
+    case MMEC_REPORT_TABLE: report_rows_table(&st->rows, d, &st->sb); break;
+    case MMEC_REPORT_CSV: report_rows_csv(&st->rows, d, &st->sb); break;
     case MMEC_REPORT_JSON: rc = keep_record(st, d); break;
     default: break;
     }
@@ -922,6 +923,7 @@ static mmec_status stream_begin(stream *st, const char *name, const trace_scan *
         if (st->kept.failed)
             return MMEC_EINTERNAL;
     }
+    report_rows_init(&st->rows, m->tgt);
     if (st->kind == MMEC_REPORT_TABLE) {
         report_assumptions(&st->kept, &st->sb);
         report_table_header(m->tgt, &st->sb);

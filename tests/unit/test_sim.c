@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "catalog.h"
+#include "numtext.h"
 #include "report.h"
 #include "sim.h"
 #include "strbuf.h"
@@ -573,6 +574,79 @@ static void example_traces_run(void **state) {
 /* The rows' timestamps, computed inline (report_fmt_time), are strbuf_time's text: every
  * minute boundary of the years 1969 to 2101 sampled, the edges of year 0 and 9999 where the
  * long way starts, and times beyond. */
+/* The rows' numbers (numtext.h) are strbuf_fmt_num's and strbuf_int's text: every magnitude,
+ * the halves and their neighbours, both signs, every number of decimals, random doubles and
+ * what strbuf_fmt_num writes itself (NaN, infinities, beyond int64). */
+static void row_numbers_are_strbuf_fmt_num(void **state) {
+    (void)state;
+    int bad = 0;
+    uint64_t x = 0x9E3779B97F4A7C15ull;
+    for (int k = 0; k < 400000; k++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        double v;
+        switch (k % 4) {
+        case 0: v = (double)(x >> 11) / 9007199254740992.0 * pow(10, (double)(k / 4 % 40) - 20); break;
+        case 1: v = ((double)(x % 2000001) - 1000000) / 200.0; break;   /* halves, at 2 decimals */
+        case 2: v = nextafter(((double)(x % 20001) - 10000) / 2000.0, (x >> 40) & 1 ? INFINITY : -INFINITY); break;
+        default: memcpy(&v, &x, sizeof v); break;   /* any bits: NaN, infinities, subnormals */
+        }
+        int dec = (int)((x >> 32) % 9) - 1;   /* -1 to 7: clamped as strbuf_fmt_num clamps */
+        char got[48], want[48];
+        size_t n = numtext_num(got, v, dec), m = strbuf_fmt_num(want, sizeof want, v, dec);
+        if (n != m || memcmp(got, want, n) != 0) {
+            if (bad++ == 0)
+                print_message("%.17g at %d: '%.*s', want '%s'\n", v, dec, (int)n, got, want);
+        }
+        int64_t i = k % 3 == 0 ? (int64_t)x : k % 3 == 1 ? (int64_t)(x % 200001) - 100000
+                                                         : (int64_t)(x >> (x % 64));
+        if (k < 4) i = k == 0 ? INT64_MIN : k == 1 ? INT64_MAX : k == 2 ? 0 : -1;
+        strbuf sb;
+        strbuf_init_fixed(&sb, want, sizeof want);
+        strbuf_int(&sb, i);
+        n = numtext_int(got, i);
+        if (n != sb.len || memcmp(got, want, n) != 0) {
+            if (bad++ == 0)
+                print_message("%lld: '%.*s', want '%s'\n", (long long)i, (int)n, got, want);
+        }
+    }
+    assert_int_equal(bad, 0);
+}
+
+/* Rows rendered one after another keep the last date (report_rows): each row's time is still
+ * strbuf_time's, across days, months, years and jumps of a month. */
+static void rows_keep_their_date_right(void **state) {
+    (void)state;
+    fixture f;
+    fixture_init(&f, 1);
+    sim *s = sim_new(&f.cfg, &f.tgt);
+    assert_non_null(s);
+    report_rows r;
+    report_rows_init(&r, &f.tgt);
+    int64_t t = 1767139200 - 3600;   /* 2025-12-30T23:00:00Z */
+    int bad = 0;
+    for (int k = 0; k < 3000; k++, t += k % 7 == 0 ? 86400 * 30 + 7 : 599) {
+        const sim_decision *d = sim_step(s, t, 10, 1);
+        assert_non_null(d);
+        strbuf out, want;
+        strbuf_init(&out, NULL, NULL);
+        strbuf_init(&want, NULL, NULL);
+        report_rows_csv(&r, d, &out);
+        strbuf_time(&want, t);
+        if (out.failed || out.len < want.len || memcmp(out.data, want.data, want.len) != 0)
+            bad++;
+        strbuf_reset(&out);
+        report_rows_table(&r, d, &out);
+        if (out.failed || out.len < want.len || memcmp(out.data, want.data, want.len) != 0)
+            bad++;
+        strbuf_free(&out);
+        strbuf_free(&want);
+    }
+    assert_int_equal(bad, 0);
+    sim_free(s);
+}
+
 static void row_times_are_strbuf_time(void **state) {
     (void)state;
     int bad = 0;
@@ -601,6 +675,8 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(config_defaults_follow_aws_md),
         cmocka_unit_test(row_times_are_strbuf_time),
+        cmocka_unit_test(row_numbers_are_strbuf_fmt_num),
+        cmocka_unit_test(rows_keep_their_date_right),
         cmocka_unit_test(csv_values_are_read_as_strtod),
         cmocka_unit_test(sim_new_rejects_bad_parameters),
         cmocka_unit_test(initial_capacity_is_min_capacity),

@@ -27,6 +27,7 @@
 #include "catalog.h"
 #include "cwalarm.h"
 #include "mathexpr.h"
+#include "numtext.h"
 #include "stepscale.h"
 #include "strbuf.h"
 #include "tm.h"
@@ -1426,10 +1427,21 @@ const char *sim_metric_label(const policy *p) {
     return p->name ? p->name : "metric";
 }
 
-/* Numbers in reasons: two decimals at most, '.' whatever the locale. */
-static void put_num(strbuf *o, double v) { strbuf_num(o, v, 2); }
+/* Numbers in reasons: two decimals at most, '.' whatever the locale (strbuf_num's text, written
+ * by numtext.h: a table of a long run gives a reason to a third of its rows). */
+static void put_num(strbuf *o, double v) {
+    char tmp[48];
+    strbuf_put(o, tmp, numtext_num(tmp, v, 2));
+}
 
-static void put_int(strbuf *o, int64_t v) { put_num(o, (double)v); }
+/* An integer as put_num writes it (the same digits below 10^15). */
+static void put_int(strbuf *o, int64_t v) {
+    char tmp[48];
+    if (v > -1000000000000000LL && v < 1000000000000000LL)
+        strbuf_put(o, tmp, numtext_int(tmp, v));
+    else
+        put_num(o, (double)v);
+}
 
 static void put_datapoints(strbuf *o, const sim_decision *d) {
     strbuf_puts(o, " for ");

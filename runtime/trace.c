@@ -607,6 +607,146 @@ int trace_csv_line(trace_csv *r, const char *line, size_t len, trace_point *pt,
     return 1;
 }
 
+/* The masks of same_day_time: byte k of a word is the byte at k whatever the byte order. */
+typedef struct time_masks {
+    uint64_t hi, want, six;
+} time_masks;
+
+static time_masks masks(void) {
+    static const unsigned char hi[8] = {0xF0, 0xF0, 0xFF, 0xF0, 0xF0, 0xFF, 0xF0, 0xF0};
+    static const unsigned char want[8] = {0x30, 0x30, ':', 0x30, 0x30, ':', 0x30, 0x30};
+    static const unsigned char six[8] = {6, 6, 0, 6, 6, 0, 6, 6};
+    time_masks m;
+    memcpy(&m.hi, hi, 8);
+    memcpy(&m.want, want, 8);
+    memcpy(&m.six, six, 8);
+    return m;
+}
+
+/* The common lines of a trace with the default columns, one after another from text[*at]
+ * while each is "DATE" "Thh:mm:ssZ," VALUE "\n" of the date csv_time read last (`date`, ten
+ * bytes, its midnight `base`), later than the one before, its value a plain decimal
+ * (plain_number's rule; only skipped when `times_only`) or empty: what trace_csv_line gives
+ * for each, without a call per line. The time of day's eight bytes are checked as one word
+ * (each digit byte 0x30 to 0x39: adding 6 keeps it under 0x40). Stops at any other line,
+ * which trace_csv_line reads; a NUL follows the text (no bound is checked per byte). */
+static size_t plain_lines(trace_csv *r, const char *text, size_t len, size_t *at,
+                          trace_point *pts, size_t max) {
+    static const double p10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    const time_masks mk = masks();
+    uint64_t date8;
+    uint16_t date2;
+    memcpy(&date8, r->date, 8);
+    memcpy(&date2, r->date + 8, 2);
+    const int64_t base = r->date_base;
+    int64_t last = r->has_last ? r->last_time : INT64_MIN;
+    const int times_only = r->times_only;
+    size_t i = *at, n = 0;
+    while (n < max && len - i >= 22) {
+        const char *s = text + i;
+        uint64_t b8, x;
+        uint16_t b2;
+        memcpy(&b8, s, 8);
+        memcpy(&b2, s + 8, 2);
+        memcpy(&x, s + 11, 8);
+        if (b8 != date8 || b2 != date2 || s[10] != 'T' || s[19] != 'Z' || s[20] != ',' ||
+            (x & mk.hi) != mk.want || ((x + mk.six) & mk.hi) != mk.want)
+            break;
+        unsigned hh = (unsigned)(s[11] & 15) * 10 + (unsigned)(s[12] & 15);
+        unsigned mm = (unsigned)(s[14] & 15) * 10 + (unsigned)(s[15] & 15);
+        unsigned ss = (unsigned)(s[17] & 15) * 10 + (unsigned)(s[18] & 15);
+        int64_t t = base + (int64_t)(hh * 3600 + mm * 60 + ss);
+        if (hh > 23 || mm > 59 || ss > 59 || t <= last)
+            break;
+        const char *p = s + 21;
+        double v = NAN;
+        int present = 0;
+        if (times_only) {
+            while (*p != '\n' && *p != '\0')
+                p++;
+            /* The line as trace_csv_line sees it: without a '\r' before the newline. */
+            if (*p != '\n' || (size_t)(p - s) - (p[-1] == '\r') < 21)
+                break;
+        } else if (*p != '\n') {
+            int neg = *p == '-';
+            p += neg || *p == '+';
+            const char *d0 = p;
+            uint64_t m = 0;
+            unsigned c;
+            while ((c = (unsigned)(*p - '0')) < 10u) {
+                m = m * 10 + c;
+                p++;
+            }
+            size_t digits = (size_t)(p - d0), frac = 0;
+            if (*p == '.') {
+                const char *f0 = ++p;
+                while ((c = (unsigned)(*p - '0')) < 10u) {
+                    m = m * 10 + c;
+                    p++;
+                }
+                frac = (size_t)(p - f0);
+            }
+            /* Ended by the newline (a value the NUL cuts, or followed by anything, is read by
+             * trace_csv_line), 15 digits at most: plain_number's value. */
+            if (*p != '\n' || p >= text + len || digits + frac == 0 || digits + frac > 15)
+                break;
+            double y = frac ? (double)m / p10[frac] : (double)m;
+            v = neg ? -y : y;
+            present = 1;
+        }
+        pts[n].time = t;
+        pts[n].value = v;
+        pts[n].present = present;
+        pts[n].capacity = NAN;
+        n++;
+        last = t;
+        i = (size_t)(p - text) + 1;
+    }
+    if (n > 0) {
+        r->line += (unsigned)n;
+        r->has_last = 1;
+        r->last_time = last;
+        r->last_line = r->line;
+        *at = i;
+    }
+    return n;
+}
+
+int trace_csv_lines(trace_csv *r, const char *text, size_t len, int eof, trace_point *pts,
+                    size_t max, size_t *npts, size_t *used, trace_error *err,
+                    const char **bad, size_t *bad_len) {
+    const int plain = r->time_col == 0 && r->value_col == 1 && r->capacity_col < 0;
+    size_t i = 0, n = 0;
+    while (n < max && i < len) {
+        if (plain && r->ncols == 0 && r->header_seen && r->has_date) {
+            n += plain_lines(r, text, len, &i, pts + n, max - n);
+            if (n == max || i == len)
+                break;
+        }
+        /* Any other line (the first of a new date among them): found whole (the last one
+         * needs no newline at the end of the text), and read by trace_csv_line. */
+        const char *line = text + i;
+        const char *nl = memchr(line, '\n', len - i);
+        if (!nl && !eof)
+            break;
+        size_t ll = nl ? (size_t)(nl - line) : len - i;
+        int rc = trace_csv_line(r, line, ll, &pts[n], err);
+        if (rc < 0) {
+            *bad = line;
+            *bad_len = ll;
+            *npts = n;
+            *used = i;
+            return -1;
+        }
+        n += rc > 0;
+        i += ll + (nl != NULL);
+    }
+    *npts = n;
+    *used = i;
+    return 0;
+}
+
 static int read_csv(const char *name, const char *text, size_t len, const trace_options *opt,
                     trace *out, trace_error *err) {
     trace_csv r;

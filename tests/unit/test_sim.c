@@ -344,6 +344,112 @@ static void csv_values_are_read_as_strtod(void **state) {
     }
 }
 
+/* A trace read by trace_csv_lines in chunks of `chunk` bytes (each with the NUL after it, as
+ * mmec_sim_stream's buffer has), into `out` as "time value present capacity" lines, or the
+ * error message and the offending line. */
+static void read_by_lines(const char *text, size_t chunk, int times_only, strbuf *out) {
+    trace_csv r;
+    trace_csv_init(&r, "t.csv", NULL);
+    r.times_only = times_only;
+    size_t len = strlen(text), start = 0, end = 0;
+    char buf[4096];
+    trace_point pts[3];
+    for (;;) {
+        size_t more = len - end < chunk ? len - end : chunk;
+        end += more;
+        int eof = end == len;
+        for (;;) {
+            memcpy(buf, text + start, end - start);
+            buf[end - start] = '\0';
+            size_t n, used, bad_len;
+            const char *bad;
+            trace_error err;
+            int rc = trace_csv_lines(&r, buf, end - start, eof, pts, 3, &n, &used, &err, &bad,
+                                     &bad_len);
+            for (size_t k = 0; k < n; k++)
+                strbuf_printf(out, "%lld %.17g %d %.17g\n", (long long)pts[k].time, pts[k].value,
+                              pts[k].present, pts[k].capacity);
+            if (rc < 0) {
+                strbuf_printf(out, "%s at %u:%u [%.*s]\n", err.message, err.line, err.col,
+                              (int)bad_len, bad);
+                return;
+            }
+            start += used;
+            if (used == 0)
+                break;
+        }
+        if (eof)
+            return;
+    }
+}
+
+/* The same by trace_csv_line, one line at a time. */
+static void read_by_line(const char *text, int times_only, strbuf *out) {
+    trace_csv r;
+    trace_csv_init(&r, "t.csv", NULL);
+    r.times_only = times_only;
+    const char *p = text, *end = text + strlen(text);
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t ll = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        trace_point pt;
+        trace_error err;
+        int rc = trace_csv_line(&r, p, ll, &pt, &err);
+        if (rc > 0)
+            strbuf_printf(out, "%lld %.17g %d %.17g\n", (long long)pt.time, pt.value, pt.present,
+                          pt.capacity);
+        if (rc < 0) {
+            strbuf_printf(out, "%s at %u:%u [%.*s]\n", err.message, err.line, err.col, (int)ll, p);
+            return;
+        }
+        p += ll + 1;
+    }
+}
+
+/* trace_csv_lines, the common lines read many at a time, gives what trace_csv_line gives line
+ * by line: the datapoints, the errors with their line and column, whatever the chunks. */
+static void csv_lines_read_as_each_line(void **state) {
+    (void)state;
+    static const char *const traces[] = {
+        "timestamp,value\n2026-01-01T00:00:00Z,200.0\n2026-01-01T00:01:00Z,201.7\n"
+        "2026-01-01T23:59:00Z,5\n2026-01-02T00:00:00Z,-3.25\n2026-01-02T00:01:00Z,\n"
+        "2026-01-02T00:02:00Z,7\r\n2026-01-02T00:03:00Z, 8\n# a comment\n\n"
+        "2026-01-02T00:04:00Z,1e2\n2026-01-02T00:05:00Z,1234567890123456\n"
+        "2026-01-02T00:06:00Z,9,extra\n2026-01-02T00:07:00Z,+.5\n2026-01-02T00:08:00Z,5.\n"
+        "2026-01-02 00:09:00Z,1\n2026-01-02T00:10:00Z,\"3\"\n2026-01-02T00:11:00Z,4",
+        "timestamp,value\n2026-01-01T00:00:00Z,1\n2026-01-01T00:01:00Z,2x\n",
+        "timestamp,value\n2026-01-01T00:00:00Z,1\n2026-01-01T00:01:00Z,2\n2026-01-01T00:01:00Z,3\n",
+        "timestamp,value\n2026-01-01T00:02:00Z,1\n2026-01-01T00:01:00Z,2\n",
+        "timestamp,value\n2026-01-01T00:00:00Z,1\n2026-01-01T24:00:00Z,2\n",
+        "timestamp,value\n2026-01-01T00:00:00Z,1\n2026-01-01T00:60:00Z,2\n",
+        "timestamp,value\n2026-01-01T00:00:00Z,1\n2026-01-01T00:0::00Z,2\n",
+        "timestamp,value\n2026-01-01T00:00:00Z,1\n2026-01-01T00:01:00Z,12.5\r",
+        "timestamp,value\n2026-01-01T00:00:00Z,1\n2026-01-01T00:01:00Z,\r\n2026-01-01T00:02:00Z,-\n",
+        "2026-01-01T00:00:00Z,1\n2026-01-01T00:01:00Z,2\n2026-01-01T00:02:00Z,3\n",
+        "timestamp,value,capacity\n2026-01-01T00:00:00Z,1,2\n2026-01-01T00:01:00Z,2,3\n",
+        "time,load\n1767225600,1\n2026-01-01T00:01:00Z,2\n2026-01-01T00:02:00Z,3\n",
+    };
+    for (size_t k = 0; k < sizeof traces / sizeof *traces; k++) {
+        for (int times_only = 0; times_only < 2; times_only++) {
+            strbuf want;
+            strbuf_init(&want, NULL, NULL);
+            read_by_line(traces[k], times_only, &want);
+            for (size_t chunk = 1; chunk <= strlen(traces[k]); chunk += chunk < 30 ? 1 : 17) {
+                strbuf got;
+                strbuf_init(&got, NULL, NULL);
+                read_by_lines(traces[k], chunk, times_only, &got);
+                if (got.len != want.len || memcmp(got.data, want.data, got.len) != 0)
+                    print_message("trace %zu, chunk %zu, times_only %d:\n%s---want:\n%s", k, chunk,
+                                  times_only, got.data ? got.data : "", want.data ? want.data : "");
+                assert_int_equal(got.len, want.len);
+                assert_memory_equal(got.data, want.data, got.len);
+                strbuf_free(&got);
+            }
+            strbuf_free(&want);
+        }
+    }
+}
+
 static void expect_error(const char *text, const char *message) {
     trace tr;
     trace_error err;
@@ -678,6 +784,7 @@ int main(void) {
         cmocka_unit_test(row_numbers_are_strbuf_fmt_num),
         cmocka_unit_test(rows_keep_their_date_right),
         cmocka_unit_test(csv_values_are_read_as_strtod),
+        cmocka_unit_test(csv_lines_read_as_each_line),
         cmocka_unit_test(sim_new_rejects_bad_parameters),
         cmocka_unit_test(initial_capacity_is_min_capacity),
         cmocka_unit_test(step_rejects_time_that_does_not_increase),

@@ -242,18 +242,6 @@ void report_assumptions(const report_timeline *tl, strbuf *out) {
                                                   : "; trace values are total demand\n");
 }
 
-static const char *alarm_word(uint8_t high, uint8_t low) {
-    if (high == SIM_ALARM_INSUFFICIENT)
-        return "no-data";
-    if (high == SIM_ALARM_ALARM && low == SIM_ALARM_ALARM)
-        return "high+low";
-    if (high == SIM_ALARM_ALARM)
-        return "HIGH";
-    if (low == SIM_ALARM_ALARM)
-        return "LOW";
-    return "ok";
-}
-
 /* Writes `s` right-aligned in `width` (left-aligned when `left`), then a space. */
 static void cell(strbuf *out, const char *s, size_t width, int left) {
     size_t n = strlen(s);
@@ -357,8 +345,27 @@ void report_rows_init(report_rows *r, const target *tgt) {
         r->width[i] = (uint8_t)column_width(tgt->policies[i]);
 }
 
-/* The table's row of `d` at `p` (TABLE_ROW_MAX bytes of room); returns its length. */
+/* An integer cell right-aligned in `width` (at most 40), then a space: `n` bytes of `tmp`
+ * (at most 24, in a buffer of 32) copied as 32 bytes, a fixed size. */
+static char *int_cell_at(char *p, const char *tmp, size_t n, size_t width) {
+    size_t pad = n < width ? width - n : 0;
+    memcpy(p, spaces, sizeof spaces);
+    memcpy(p + pad, tmp, 32);
+    p += n + pad;
+    *p++ = ' ';
+    return p;
+}
+
+/* The table's row of `d` at `p` (TABLE_ROW_MAX bytes of room); returns its length. The alarm
+ * and action cells are copied whole from their padded text (the alarm's word: no-data,
+ * high+low, HIGH, LOW or ok; the action's), each within its width. */
 static size_t table_row_at(report_rows *r, const sim_decision *d, char *p) {
+    static const char alarm_cells[5][W_ALARM + 1] = {"no-data  ", "high+low ", "HIGH     ",
+                                                     "LOW      ", "ok       "};
+    static const char action_cells[5][W_ACTION + 1] = {"-          ", "scale-out  ",
+                                                       "scale-in   ", "clamp      ",
+                                                       "schedule   "};
+    static const unsigned char action_len[5] = {1, 9, 8, 5, 8};
     char *start = p, tmp[48];
     size_t n = time_at(p, d->time, r);
     p += n;
@@ -370,21 +377,35 @@ static size_t table_row_at(report_rows *r, const sim_decision *d, char *p) {
     p = num_cell_at(p, d->demand, W_NUM);
     for (size_t i = 0; i < d->npolicies; i++) {
         p = num_cell_at(p, d->metric[i], r->width[i]);
-        const char *w = alarm_word(d->high[i], d->low[i]);
-        p = cell_at(p, w, strlen(w), W_ALARM, 1);
+        uint8_t hi = d->high[i], lo = d->low[i];
+        int k = hi == SIM_ALARM_INSUFFICIENT ? 0
+                : hi == SIM_ALARM_ALARM      ? (lo == SIM_ALARM_ALARM ? 1 : 2)
+                : lo == SIM_ALARM_ALARM      ? 3
+                                             : 4;
+        memcpy(p, alarm_cells[k], W_ALARM + 1);
+        p += W_ALARM + 1;
     }
     n = numtext_int(tmp, d->capacity);
     if (d->pending > 0) {
         tmp[n++] = '+';
         n += numtext_int(tmp + n, d->pending);
     }
-    p = cell_at(p, tmp, n, W_CAP, 0);
-    p = cell_at(p, tmp, numtext_int(tmp, d->desired), 7, 0);
-    const char *act = d->action == SIM_ACTION_NONE ? "-" : sim_action_name(d->action);
-    p = cell_at(p, act, strlen(act), W_ACTION, 1);
+    p = int_cell_at(p, tmp, n, W_CAP);
+    p = int_cell_at(p, tmp, numtext_int(tmp, d->desired), 7);
+    char *act = p;
+    size_t act_len;
+    if ((unsigned)d->action < 5) {
+        memcpy(p, action_cells[d->action], W_ACTION + 1);
+        act_len = action_len[d->action];
+        p += W_ACTION + 1;
+    } else {
+        const char *w = sim_action_name(d->action);
+        act_len = strlen(w);
+        p = cell_at(p, w, act_len, W_ACTION, 1);
+    }
     n = sim_reason(r->tgt, d, p, REASON_CAP);
-    p += n < REASON_CAP ? n : REASON_CAP - 1;
-    /* No trailing blanks: drop the separator after the action when there is no reason. */
+    /* No trailing blanks: without a reason the row ends at the action. */
+    p = n == 0 ? act + act_len : p + (n < REASON_CAP ? n : REASON_CAP - 1);
     while (p > start && p[-1] == ' ')
         p--;
     *p++ = '\n';
@@ -478,6 +499,11 @@ static char *csv_int_at(char *p, int32_t v) {
 
 /* The CSV row of `d` at `p` (CSV_ROW_MAX bytes of room); returns its length. */
 static size_t csv_row_at(report_rows *r, const sim_decision *d, char *p) {
+    static const char alarm_names[3][18] = {"INSUFFICIENT_DATA", "OK", "ALARM"};
+    static const unsigned char alarm_len[3] = {17, 2, 5};
+    static const char action_names[5][10] = {"none", "scale-out", "scale-in", "clamp",
+                                              "schedule"};
+    static const unsigned char action_len[5] = {4, 9, 8, 5, 8};
     char *start = p;
     p += time_at(p, d->time, r);
     p = csv_num_at(p, d->demand);
@@ -488,20 +514,30 @@ static size_t csv_row_at(report_rows *r, const sim_decision *d, char *p) {
     p = csv_int_at(p, d->desired);
     p = csv_int_at(p, d->min);
     p = csv_int_at(p, d->max);
-    for (size_t i = 0; i < d->npolicies; i++) {
-        *p++ = ',';
-        p = word_at(p, sim_alarm_name(d->high[i]));
-    }
-    for (size_t i = 0; i < d->npolicies; i++) {
-        *p++ = ',';
-        p = word_at(p, sim_alarm_name(d->low[i]));
+    for (int part = 0; part < 2; part++) {
+        const uint8_t *state = part ? d->low : d->high;
+        for (size_t i = 0; i < d->npolicies; i++) {
+            *p++ = ',';
+            if (state[i] < 3) {
+                /* sim_alarm_name's word, copied at a fixed size. */
+                memcpy(p, alarm_names[state[i]], sizeof alarm_names[0]);
+                p += alarm_len[state[i]];
+            } else {
+                p = word_at(p, sim_alarm_name(state[i]));
+            }
+        }
     }
     *p++ = ',';
-    p = word_at(p, sim_action_name(d->action));
+    if ((unsigned)d->action < 5) {
+        memcpy(p, action_names[d->action], sizeof action_names[0]);
+        p += action_len[d->action];
+    } else {
+        p = word_at(p, sim_action_name(d->action));
+    }
     *p++ = ',';
     size_t n = sim_reason(r->tgt, d, p, REASON_CAP);
     n = n < REASON_CAP ? n : REASON_CAP - 1;
-    if (memchr(p, ',', n) || memchr(p, '"', n) || memchr(p, '\n', n)) {
+    if (n && (memchr(p, ',', n) || memchr(p, '"', n) || memchr(p, '\n', n))) {
         /* Quoted (csv_field), its quotes doubled. */
         char reason[REASON_CAP];
         memcpy(reason, p, n);

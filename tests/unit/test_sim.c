@@ -753,6 +753,64 @@ static void rows_keep_their_date_right(void **state) {
     sim_free(s);
 }
 
+/* Every alarm state pair and action in a table row and a CSV row: the words, padded to
+ * their columns as printf pads them, without trailing blanks. */
+static void rows_name_every_alarm_and_action(void **state) {
+    (void)state;
+    static const char *const table_word[3][3] = {{"no-data", "no-data", "no-data"},
+                                                 {"ok", "ok", "LOW"},
+                                                 {"HIGH", "HIGH", "high+low"}};
+    static const char *const csv_word[3] = {"INSUFFICIENT_DATA", "OK", "ALARM"};
+    static const char *const action[5] = {"-", "scale-out", "scale-in", "clamp", "schedule"};
+    static const char *const csv_action[5] = {"none", "scale-out", "scale-in", "clamp",
+                                              "schedule"};
+    fixture f;
+    fixture_init(&f, 1);
+    report_rows r;
+    report_rows_init(&r, &f.tgt);
+    for (int hi = 0; hi < 3; hi++)
+        for (int lo = 0; lo < 3; lo++)
+            for (int a = 0; a < 5; a++) {
+                double metric = 3.25;
+                uint8_t h = (uint8_t)hi, l = (uint8_t)lo;
+                sim_decision d;
+                memset(&d, 0, sizeof d);
+                d.time = T0;
+                d.demand = 12.5;
+                d.npolicies = 1;
+                d.metric = &metric;
+                d.high = &h;
+                d.low = &l;
+                d.capacity = 2;
+                d.pending = 1;
+                d.desired = 3;
+                d.min = 1;
+                d.max = 10;
+                d.action = (sim_action)a;
+                d.why = SIM_WHY_STEADY;
+                d.policy = -1;
+                char want[256];
+                int n = snprintf(want, sizeof want, "%-20s %10s %10s %-8s %9s %7s %-10s",
+                                 "2026-01-01T00:00:00Z", "12.5", "3.25", table_word[hi][lo],
+                                 "2+1", "3", action[a]);
+                while (n > 0 && want[n - 1] == ' ')
+                    n--;
+                want[n++] = '\n';
+                want[n] = '\0';
+                strbuf out;
+                strbuf_init(&out, NULL, NULL);
+                report_rows_table(&r, &d, &out);
+                assert_false(out.failed);
+                assert_string_equal(out.data, want);
+                strbuf_reset(&out);
+                report_rows_csv(&r, &d, &out);
+                snprintf(want, sizeof want, "2026-01-01T00:00:00Z,12.5,3.25,2,1,3,1,10,%s,%s,%s,\n",
+                         csv_word[hi], csv_word[lo], csv_action[a]);
+                assert_string_equal(out.data, want);
+                strbuf_free(&out);
+            }
+}
+
 static void row_times_are_strbuf_time(void **state) {
     (void)state;
     int bad = 0;
@@ -783,6 +841,7 @@ int main(void) {
         cmocka_unit_test(row_times_are_strbuf_time),
         cmocka_unit_test(row_numbers_are_strbuf_fmt_num),
         cmocka_unit_test(rows_keep_their_date_right),
+        cmocka_unit_test(rows_name_every_alarm_and_action),
         cmocka_unit_test(csv_values_are_read_as_strtod),
         cmocka_unit_test(csv_lines_read_as_each_line),
         cmocka_unit_test(sim_new_rejects_bad_parameters),

@@ -30,8 +30,18 @@ static inline size_t numtext_u64(char *p, uint64_t x) {
         memcpy(p, numtext_pairs + 2 * x, 2);
         return 2;
     }
-    size_t k = 3;
-    for (uint64_t t = 1000; k < 20 && x >= t; t *= 10)
+    if (x < 1000) {
+        p[0] = (char)('0' + x / 100);
+        memcpy(p + 1, numtext_pairs + 2 * (x % 100), 2);
+        return 3;
+    }
+    if (x < 10000) {
+        memcpy(p, numtext_pairs + 2 * (x / 100), 2);
+        memcpy(p + 2, numtext_pairs + 2 * (x % 100), 2);
+        return 4;
+    }
+    size_t k = 5;
+    for (uint64_t t = 100000; k < 20 && x >= t; t *= 10)
         k++;
     char *q = p + k;
     while (x >= 100) {
@@ -77,23 +87,41 @@ static inline size_t numtext_num(char *p, double v, int dec) {
     uint64_t ip = dec == 2 ? u / 100 : dec == 4 ? u / 10000 : u / p10[dec];
     uint32_t fp = (uint32_t)(u - ip * p10[dec]);
     n += numtext_u64(p + n, ip);
-    if (fp != 0) {
-        while (fp % 10 == 0) {
-            fp /= 10;
-            dec--;
-        }
-        p[n++] = '.';
-        if (dec == 1) {
-            p[n++] = (char)('0' + fp);
-        } else if (dec == 2) {
+    if (fp == 0)
+        return n;
+    p[n++] = '.';
+    /* The fraction's digits without the trailing zeros: two decimals and four, the table's
+     * and CSV's, digit pairs at a time. */
+    if (dec == 4 && fp % 100 == 0) {
+        fp /= 100;
+        dec = 2;
+    }
+    if (dec == 2) {
+        if (fp % 10 == 0) {
+            p[n++] = (char)('0' + fp / 10);
+        } else {
             memcpy(p + n, numtext_pairs + 2 * fp, 2);
             n += 2;
-        } else {
-            for (int i = dec - 1; i >= 0; i--, fp /= 10)
-                p[n + (size_t)i] = (char)('0' + fp % 10);
-            n += (size_t)dec;
         }
+        return n;
     }
+    if (dec == 4) {
+        memcpy(p + n, numtext_pairs + 2 * (fp / 100), 2);
+        fp %= 100;
+        if (fp % 10 == 0) {
+            p[n + 2] = (char)('0' + fp / 10);
+            return n + 3;
+        }
+        memcpy(p + n + 2, numtext_pairs + 2 * fp, 2);
+        return n + 4;
+    }
+    while (fp % 10 == 0) {
+        fp /= 10;
+        dec--;
+    }
+    for (int i = dec - 1; i >= 0; i--, fp /= 10)
+        p[n + (size_t)i] = (char)('0' + fp % 10);
+    n += (size_t)dec;
     return n;
 }
 

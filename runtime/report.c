@@ -403,7 +403,8 @@ static size_t table_row_at(report_rows *r, const sim_decision *d, char *p) {
         act_len = strlen(w);
         p = cell_at(p, w, act_len, W_ACTION, 1);
     }
-    n = sim_reason(r->tgt, d, p, REASON_CAP);
+    /* A steady step has no reason (sim_reason's text is empty): not asked for. */
+    n = d->sched || d->why != SIM_WHY_STEADY ? sim_reason(r->tgt, d, p, REASON_CAP) : 0;
     /* No trailing blanks: without a reason the row ends at the action. */
     p = n == 0 ? act + act_len : p + (n < REASON_CAP ? n : REASON_CAP - 1);
     while (p > start && p[-1] == ' ')
@@ -535,7 +536,7 @@ static size_t csv_row_at(report_rows *r, const sim_decision *d, char *p) {
         p = word_at(p, sim_action_name(d->action));
     }
     *p++ = ',';
-    size_t n = sim_reason(r->tgt, d, p, REASON_CAP);
+    size_t n = d->sched || d->why != SIM_WHY_STEADY ? sim_reason(r->tgt, d, p, REASON_CAP) : 0;
     n = n < REASON_CAP ? n : REASON_CAP - 1;
     if (n && (memchr(p, ',', n) || memchr(p, '"', n) || memchr(p, '\n', n))) {
         /* Quoted (csv_field), its quotes doubled. */
@@ -795,7 +796,9 @@ void report_summary_add(report_summary *sum, const sim_decision *d) {
          * period, and a missing datapoint is INSUFFICIENT_DATA (UG-TT). They count as missing,
          * and the capacity held through them counts in the instance-hours. The count rounds
          * as the sim's alarm windows count the same periods (sim.c advance_clock). */
-        int64_t skipped = (d->time - sum->last_time + sum->period / 2) / sum->period - 1;
+        int64_t gap = d->time - sum->last_time;
+        /* One period apart (the common step) skips none: no division. */
+        int64_t skipped = gap == sum->period ? 0 : (gap + sum->period / 2) / sum->period - 1;
         if (skipped > 0) {
             sum->evaluations += (size_t)skipped;
             sum->missing += (size_t)skipped;

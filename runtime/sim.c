@@ -732,7 +732,9 @@ static int advance_clock(sim *s, int64_t time) {
     if (s->last_time != NO_TIME) {
         if (time <= s->last_time)
             return -1;
-        int64_t missed = (time - s->last_time + s->period / 2) / s->period - 1;
+        int64_t gap = time - s->last_time;
+        /* One period apart (the common step) misses none: no division. */
+        int64_t missed = gap == s->period ? 0 : (gap + s->period / 2) / s->period - 1;
         if (missed > 0)
             push_missing(s, missed);
     }

@@ -538,17 +538,25 @@ static size_t csv_row_at(report_rows *r, const sim_decision *d, char *p) {
     *p++ = ',';
     size_t n = d->sched || d->why != SIM_WHY_STEADY ? sim_reason(r->tgt, d, p, REASON_CAP) : 0;
     n = n < REASON_CAP ? n : REASON_CAP - 1;
-    if (n && (memchr(p, ',', n) || memchr(p, '"', n) || memchr(p, '\n', n))) {
-        /* Quoted (csv_field), its quotes doubled. */
-        char reason[REASON_CAP];
-        memcpy(reason, p, n);
-        *p++ = '"';
-        for (size_t i = 0; i < n; i++) {
-            if (reason[i] == '"')
-                *p++ = '"';
-            *p++ = reason[i];
+    int quotes = n && memchr(p, '"', n);
+    if (quotes || (n && (memchr(p, ',', n) || memchr(p, '\n', n)))) {
+        /* Quoted (csv_field), its quotes doubled; without one, moved by one byte. */
+        if (!quotes) {
+            memmove(p + 1, p, n);
+            p[0] = '"';
+            p[n + 1] = '"';
+            p += n + 2;
+        } else {
+            char reason[REASON_CAP];
+            memcpy(reason, p, n);
+            *p++ = '"';
+            for (size_t i = 0; i < n; i++) {
+                if (reason[i] == '"')
+                    *p++ = '"';
+                *p++ = reason[i];
+            }
+            *p++ = '"';
         }
-        *p++ = '"';
     } else {
         p += n;
     }

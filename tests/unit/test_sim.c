@@ -811,6 +811,53 @@ static void rows_name_every_alarm_and_action(void **state) {
             }
 }
 
+/* A CSV row's reason is quoted when it holds a comma, a quote or a newline, its quotes
+ * doubled (csv_field's rule): a schedule's reason has a comma (", max"), and the name may
+ * add a quote. */
+static void csv_rows_quote_their_reason(void **state) {
+    (void)state;
+    static const struct {
+        const char *name, *want;
+    } cases[] = {
+        {"plain", "\"schedule plain: min 1 -> 2, max 10 -> 10\"\n"},
+        {"a\"b", "\"schedule a\"\"b: min 1 -> 2, max 10 -> 10\"\n"},
+    };
+    fixture f;
+    fixture_init(&f, 1);
+    report_rows r;
+    report_rows_init(&r, &f.tgt);
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        double metric = 1;
+        uint8_t h = SIM_ALARM_OK, l = SIM_ALARM_OK;
+        sim_schedule sc = {T0, 2, -1, cases[k].name};
+        sim_decision d;
+        memset(&d, 0, sizeof d);
+        d.time = T0;
+        d.demand = 1;
+        d.npolicies = 1;
+        d.metric = &metric;
+        d.high = &h;
+        d.low = &l;
+        d.capacity = d.desired = d.desired_before = 2;
+        d.min = 2;
+        d.max = 10;
+        d.sched_min_before = 1;
+        d.sched_max_before = 10;
+        d.sched = &sc;
+        d.action = SIM_ACTION_SCHEDULE;
+        d.why = SIM_WHY_SCHEDULE;
+        d.policy = -1;
+        strbuf out;
+        strbuf_init(&out, NULL, NULL);
+        report_rows_csv(&r, &d, &out);
+        assert_false(out.failed);
+        const char *reason = strstr(out.data, ",schedule,");
+        assert_non_null(reason);
+        assert_string_equal(reason + 10, cases[k].want);
+        strbuf_free(&out);
+    }
+}
+
 static void row_times_are_strbuf_time(void **state) {
     (void)state;
     int bad = 0;
@@ -842,6 +889,7 @@ int main(void) {
         cmocka_unit_test(row_numbers_are_strbuf_fmt_num),
         cmocka_unit_test(rows_keep_their_date_right),
         cmocka_unit_test(rows_name_every_alarm_and_action),
+        cmocka_unit_test(csv_rows_quote_their_reason),
         cmocka_unit_test(csv_values_are_read_as_strtod),
         cmocka_unit_test(csv_lines_read_as_each_line),
         cmocka_unit_test(sim_new_rejects_bad_parameters),

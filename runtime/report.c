@@ -134,10 +134,15 @@ static size_t time_at(char *p, int64_t t, report_rows *c) {
     }
     /* From 0000-03-01 (day -719468), so that the arithmetic is unsigned and 32-bit. */
     uint64_t since = (uint64_t)(t + 62162035200LL);
-    uint32_t z = (uint32_t)(since / 86400), sod = (uint32_t)(since % 86400);
-    if (c && c->has_day && c->day == z) {
+    uint32_t z, sod;
+    if (c && c->has_day && since - c->since < 86400) {
+        /* The day of the last row: its date as it was, no division for the day. */
+        z = c->day;
+        sod = (uint32_t)(since - c->since);
         memcpy(p, c->date, 10);
     } else {
+        z = (uint32_t)(since / 86400);
+        sod = (uint32_t)(since % 86400);
         uint32_t era = z / 146097, doe = z - era * 146097;
         uint32_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
         uint32_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
@@ -152,6 +157,7 @@ static size_t time_at(char *p, int64_t t, report_rows *c) {
         if (c) {
             memcpy(c->date, p, 10);
             c->day = z;
+            c->since = (uint64_t)z * 86400;
             c->has_day = 1;
         }
     }
@@ -341,6 +347,7 @@ void report_rows_init(report_rows *r, const target *tgt) {
     r->tgt = tgt;
     r->has_day = 0;
     r->day = 0;
+    r->since = 0;
     for (size_t i = 0; i < tgt->npolicies && i < SIM_MAX_POLICIES; i++)
         r->width[i] = (uint8_t)column_width(tgt->policies[i]);
 }
@@ -417,7 +424,9 @@ static size_t table_row_at(report_rows *r, const sim_decision *d, char *p) {
  * through a local buffer (a fixed output: strbuf_put cuts it as snprintf would). */
 static void put_row(strbuf *out, report_rows *r, const sim_decision *d, size_t max,
                     size_t (*render)(report_rows *, const sim_decision *, char *)) {
-    if (!out->fixed && strbuf_reserve(out, max + ROW_SLACK)) {
+    /* The room is there (the common case, checked inline), or is made. */
+    if (!out->fixed && ((!out->failed && out->cap - out->len > max + ROW_SLACK) ||
+                        strbuf_reserve(out, max + ROW_SLACK))) {
         out->len += render(r, d, out->data + out->len);
         out->data[out->len] = '\0';
         return;

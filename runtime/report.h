@@ -52,6 +52,7 @@ typedef struct report_rows {
     const target *tgt;
     int has_day;
     uint32_t day;             /* days since 0000-03-01 of `date` */
+    uint64_t since;           /* its first second, in seconds since 0000-03-01 */
     char date[10];            /* YYYY-MM-DD */
     uint8_t width[SIM_MAX_POLICIES];
 } report_rows;

@@ -1432,17 +1432,26 @@ const char *sim_metric_label(const policy *p) {
 /* Numbers in reasons: two decimals at most, '.' whatever the locale (strbuf_num's text, written
  * by numtext.h: a table of a long run gives a reason to a third of its rows). */
 static void put_num(strbuf *o, double v) {
+    if (!o->failed && o->len < o->cap && o->cap - o->len > 28) {
+        o->len += numtext_num(o->data + o->len, v, 2);   /* room for any number, in place */
+        o->data[o->len] = '\0';
+        return;
+    }
     char tmp[48];
     strbuf_put(o, tmp, numtext_num(tmp, v, 2));
 }
 
 /* An integer as put_num writes it (the same digits below 10^15). */
 static void put_int(strbuf *o, int64_t v) {
-    char tmp[48];
-    if (v > -1000000000000000LL && v < 1000000000000000LL)
-        strbuf_put(o, tmp, numtext_int(tmp, v));
-    else
+    if (v <= -1000000000000000LL || v >= 1000000000000000LL) {
         put_num(o, (double)v);
+    } else if (!o->failed && o->len < o->cap && o->cap - o->len > 28) {
+        o->len += numtext_int(o->data + o->len, v);
+        o->data[o->len] = '\0';
+    } else {
+        char tmp[48];
+        strbuf_put(o, tmp, numtext_int(tmp, v));
+    }
 }
 
 static void put_datapoints(strbuf *o, const sim_decision *d) {

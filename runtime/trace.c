@@ -716,10 +716,11 @@ static size_t plain_lines(trace_csv *r, const char *text, size_t len, size_t *at
 int trace_csv_lines(trace_csv *r, const char *text, size_t len, int eof, trace_point *pts,
                     size_t max, size_t *npts, size_t *used, trace_error *err,
                     const char **bad, size_t *bad_len) {
-    const int plain = r->time_col == 0 && r->value_col == 1 && r->capacity_col < 0;
     size_t i = 0, n = 0;
     while (n < max && i < len) {
-        if (plain && r->ncols == 0 && r->header_seen && r->has_date) {
+        /* The columns as the header (which may be among these lines) made them. */
+        if (r->header_seen && r->has_date && r->time_col == 0 && r->value_col == 1 &&
+            r->capacity_col < 0 && r->ncols == 0) {
             n += plain_lines(r, text, len, &i, pts + n, max - n);
             if (n == max || i == len)
                 break;

@@ -428,6 +428,9 @@ static void csv_lines_read_as_each_line(void **state) {
         "2026-01-01T00:00:00Z,1\n2026-01-01T00:01:00Z,2\n2026-01-01T00:02:00Z,3\n",
         "timestamp,value,capacity\n2026-01-01T00:00:00Z,1,2\n2026-01-01T00:01:00Z,2,3\n",
         "time,load\n1767225600,1\n2026-01-01T00:01:00Z,2\n2026-01-01T00:02:00Z,3\n",
+        /* The header's columns among the lines read at once: the value is also the capacity. */
+        "timestamp,capacity\n2026-01-01T00:00:00Z,2\n2026-01-01T00:01:00Z,3\n"
+        "2026-01-01T00:02:00Z,4\n",
     };
     for (size_t k = 0; k < sizeof traces / sizeof *traces; k++) {
         for (int times_only = 0; times_only < 2; times_only++) {

@@ -1533,6 +1533,24 @@ size_t sim_reason(const target *tgt, const sim_decision *d, char *buf, size_t ca
     const char *label = p ? sim_metric_label(p) : "";
     double m = p ? d->metric[d->policy] : NAN;
     double tv = p ? p->target_value : 0;
+    size_t ll;
+    if (d->why == SIM_WHY_IN_ROUNDING && !d->sched && p && cap >= 200 &&
+        (ll = strlen(label)) < 100) {
+        /* The most frequent reason of a long run (more than a quarter of a diurnal year's
+         * rows), written straight into the buffer: the general case's text below, at most 200
+         * bytes. */
+        char *w = buf;
+        memcpy(w, "no scale in: ", 13);
+        memcpy(w + 13, label, ll);
+        w += 13 + ll;
+        *w++ = ' ';
+        w += numtext_num(w, m, 2);
+        memcpy(w, " would pass ", 12);
+        w += 12;
+        w += numtext_num(w, tv, 2);
+        memcpy(w, " with one unit fewer", 21);   /* with its NUL */
+        return (size_t)(w + 20 - buf);
+    }
     if (d->sched) {
         strbuf_puts(o, "schedule");
         if (d->sched->name) {

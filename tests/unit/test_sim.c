@@ -861,6 +861,39 @@ static void csv_rows_quote_their_reason(void **state) {
     }
 }
 
+/* The rounding reason, written in one go into a buffer of room, is the general text (a
+ * smaller buffer takes the general path), with snprintf's length when cut. */
+static void rounding_reason_is_the_general_text(void **state) {
+    (void)state;
+    fixture f;
+    fixture_init(&f, 1);
+    double metrics[] = {61.17, 49, -0.005, 1e6 / 3, 0.125};
+    for (size_t k = 0; k < sizeof metrics / sizeof *metrics; k++) {
+        uint8_t h = SIM_ALARM_OK, l = SIM_ALARM_ALARM;
+        sim_decision d;
+        memset(&d, 0, sizeof d);
+        d.time = T0;
+        d.npolicies = 1;
+        d.metric = &metrics[k];
+        d.high = &h;
+        d.low = &l;
+        d.why = SIM_WHY_IN_ROUNDING;
+        d.policy = 0;
+        char big[512], small[199], want[256];
+        snprintf(want, sizeof want, "no scale in: InvocationsPerInstance %s would pass 50 with one "
+                 "unit fewer", k == 0 ? "61.17" : k == 1 ? "49" : k == 2 ? "-0.01"
+                                 : k == 3 ? "333333.33" : "0.13");
+        size_t n = sim_reason(&f.tgt, &d, big, sizeof big);
+        assert_string_equal(big, want);
+        assert_int_equal(n, strlen(want));
+        assert_int_equal(sim_reason(&f.tgt, &d, small, sizeof small), n);
+        assert_string_equal(small, want);
+        char cut[20];
+        assert_int_equal(sim_reason(&f.tgt, &d, cut, sizeof cut), n);
+        assert_int_equal(strlen(cut), sizeof cut - 1);
+    }
+}
+
 static void row_times_are_strbuf_time(void **state) {
     (void)state;
     int bad = 0;
@@ -893,6 +926,7 @@ int main(void) {
         cmocka_unit_test(rows_keep_their_date_right),
         cmocka_unit_test(rows_name_every_alarm_and_action),
         cmocka_unit_test(csv_rows_quote_their_reason),
+        cmocka_unit_test(rounding_reason_is_the_general_text),
         cmocka_unit_test(csv_values_are_read_as_strtod),
         cmocka_unit_test(csv_lines_read_as_each_line),
         cmocka_unit_test(sim_new_rejects_bad_parameters),

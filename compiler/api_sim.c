@@ -672,26 +672,54 @@ mmec_status mmec_sim_report(mmec_sim *s, mmec_sim_report_kind kind, int flags, c
 
 /* ---- streamed runs --------------------------------------------------------------------------- */
 
-/* Lines from a source read in chunks: the buffer holds the unread bytes [start, end). */
+/* Lines from a source read in chunks: the buffer holds the unread bytes [start, end), and
+ * has room for a NUL after `cap` bytes (trace_csv_lines reads up to a NUL after them). */
 typedef struct liner {
     mmec_ctx *ctx;
     const mmec_sim_source *src;
     char *buf;
     size_t cap, start, end;
     int eof;
+    /* A line in error after datapoints read with it: they are stepped first (next_points). */
+    int failed;
+    trace_error err;
+    const char *bad;
+    size_t bad_len;
 } liner;
 
-/* The next line (without its newline) in *line and *len: 1, 0 at the end, -1 when the source
- * failed, -2 when memory ran out (a line longer than the buffer doubles it). */
-static int next_line(liner *l, const char **line, size_t *len) {
+/* The next datapoints of a CSV trace, read from the liner's buffer by trace_csv_lines (many
+ * lines per call): at most `max` into `pts` (*n of them, maybe none after a header or comment
+ * lines). Returns 1, 0 at the end, -1 when the source failed, -2 when memory ran out (a line
+ * longer than the buffer doubles it), -3 for a line in error (*err, *bad, *bad_len). */
+static int next_points(liner *l, trace_csv *r, trace_point *pts, size_t max, size_t *n,
+                       trace_error *err, const char **bad, size_t *bad_len) {
+    *n = 0;
+    if (l->failed) {
+        *err = l->err;
+        *bad = l->bad;
+        *bad_len = l->bad_len;
+        return -3;
+    }
     for (;;) {
-        char *nl = l->end > l->start ? memchr(l->buf + l->start, '\n', l->end - l->start) : NULL;
-        if (nl || (l->eof && l->start < l->end)) {
-            size_t stop = nl ? (size_t)(nl - l->buf) : l->end;
-            *line = l->buf + l->start;
-            *len = stop - l->start;
-            l->start = nl ? stop + 1 : stop;
-            return 1;
+        if (l->start < l->end) {
+            size_t used;
+            l->buf[l->end] = '\0';
+            int rc = trace_csv_lines(r, l->buf + l->start, l->end - l->start, l->eof, pts, max,
+                                     n, &used, err, bad, bad_len);
+            l->start += used;
+            if (rc < 0 && *n == 0)
+                return -3;
+            if (rc < 0) {
+                /* The datapoints before the line first, as a line at a time would give them;
+                 * the line stays in the buffer (nothing is read before the next call). */
+                l->failed = 1;
+                l->err = *err;
+                l->bad = *bad;
+                l->bad_len = *bad_len;
+                return 1;
+            }
+            if (used > 0)
+                return 1;
         }
         if (l->eof)
             return 0;
@@ -701,20 +729,23 @@ static int next_line(liner *l, const char **line, size_t *len) {
             l->start = 0;
         }
         if (l->end == l->cap) {
-            char *nb = mem_raw(l->ctx, l->buf, l->cap, l->cap * 2);
+            char *nb = mem_raw(l->ctx, l->buf, l->cap + 1, l->cap * 2 + 1);
             if (!nb)
                 return -2;
             l->buf = nb;
             l->cap *= 2;
         }
-        long n = l->src->read(l->src->user, l->buf + l->end, l->cap - l->end);
-        if (n < 0)
+        long got = l->src->read(l->src->user, l->buf + l->end, l->cap - l->end);
+        if (got < 0)
             return -1;
-        if (n == 0)
+        if (got == 0)
             l->eof = 1;
-        l->end += (size_t)n;
+        l->end += (size_t)got;
     }
 }
+
+/* The datapoints read at once from a CSV trace. */
+#define POINTS 64
 
 /* A streamed run: the report being rendered, and the bucket being averaged when the trace is
  * finer than the period (trace_resample's rule, one bucket at a time). */
@@ -727,6 +758,7 @@ typedef struct stream {
     mmec_write_fn write;
     void *write_user;
     strbuf sb;
+    report_rows rows;           /* the table's and CSV's rows: widths, the last date */
     int write_failed;
     size_t done, total;
     /* JSON: the decisions that give a record, and what each gives (report_json_keeps). */
@@ -800,8 +832,8 @@ static mmec_status stream_step(stream *st, int64_t time, double value, double ca
     if (m->has_plot)
         report_plot_add(&m->plot, d);
     switch (st->kind) {
-    case MMEC_REPORT_TABLE: report_table_row(m->tgt, d, &st->sb); break;
-    case MMEC_REPORT_CSV: report_csv_row(m->tgt, d, &st->sb); break;
+    case MMEC_REPORT_TABLE: report_rows_table(&st->rows, d, &st->sb); break;
+    case MMEC_REPORT_CSV: report_rows_csv(&st->rows, d, &st->sb); break;
     case MMEC_REPORT_JSON: rc = keep_record(st, d); break;
     default: break;
     }
@@ -922,6 +954,7 @@ static mmec_status stream_begin(stream *st, const char *name, const trace_scan *
         if (st->kept.failed)
             return MMEC_EINTERNAL;
     }
+    report_rows_init(&st->rows, m->tgt);
     if (st->kind == MMEC_REPORT_TABLE) {
         report_assumptions(&st->kept, &st->sb);
         report_table_header(m->tgt, &st->sb);
@@ -971,32 +1004,33 @@ static mmec_status scan_csv(mmec_sim *m, liner *l, const char *name, const trace
     trace_csv_init(&r, name, topt);
     r.times_only = !check;
     memset(sc, 0, sizeof *sc);
-    const char *line;
-    size_t len;
+    trace_point pts[POINTS];
+    size_t n;
     int got;
-    while ((got = next_line(l, &line, &len)) > 0) {
-        trace_point pt;
-        trace_error err;
-        int rc = trace_csv_line(&r, line, len, &pt, &err);
-        if (rc < 0)
-            return line_error(m->ctx, &err, name, line, len);
-        if (rc == 0)
-            continue;
-        if (sc->n == 0)
-            sc->first = pt.time;
-        else if (pt.time - sc->last < sc->step || sc->step == 0)
-            sc->step = pt.time - sc->last;
-        sc->last = pt.time;
-        sc->n++;
+    trace_error err;
+    const char *bad;
+    size_t bad_len;
+    while ((got = next_points(l, &r, pts, POINTS, &n, &err, &bad, &bad_len)) > 0) {
+        for (size_t k = 0; k < n; k++) {
+            int64_t t = pts[k].time;
+            if (sc->n == 0)
+                sc->first = t;
+            else if (t - sc->last < sc->step || sc->step == 0)
+                sc->step = t - sc->last;
+            sc->last = t;
+            sc->n++;
+        }
     }
+    if (got == -3)
+        return line_error(m->ctx, &err, name, bad, bad_len);
     if (got < 0)
         return got == -1 ? MMEC_EIO : MMEC_EINTERNAL;
     if (sc->n == 0) {
-        trace_error err = {0, 0, 0, ""};
-        int n = snprintf(err.message, sizeof err.message, "%s: ", name);
-        err.what = n > 0 && (size_t)n < sizeof err.message ? (size_t)n : 0;
-        snprintf(err.message + err.what, sizeof err.message - err.what, "no datapoints");
-        report_trace_error(m->ctx, &err, name, NULL, 0, 1);
+        trace_error none = {0, 0, 0, ""};
+        int w = snprintf(none.message, sizeof none.message, "%s: ", name);
+        none.what = w > 0 && (size_t)w < sizeof none.message ? (size_t)w : 0;
+        snprintf(none.message + none.what, sizeof none.message - none.what, "no datapoints");
+        report_trace_error(m->ctx, &none, name, NULL, 0, 1);
         return MMEC_EINPUT;
     }
     sc->ncols = (size_t)r.ncols;
@@ -1016,20 +1050,19 @@ static mmec_status scan_csv(mmec_sim *m, liner *l, const char *name, const trace
 static mmec_status step_csv(stream *st, liner *l, const char *name, const trace_options *topt) {
     trace_csv r;
     trace_csv_init(&r, name, topt);
-    const char *line;
-    size_t len;
+    trace_point pts[POINTS];
+    size_t n;
     int got;
+    trace_error err;
+    const char *bad;
+    size_t bad_len;
     mmec_status rc = MMEC_OK;
-    while (rc == MMEC_OK && (got = next_line(l, &line, &len)) > 0) {
-        trace_point pt;
-        trace_error err;
-        int k = trace_csv_line(&r, line, len, &pt, &err);
-        if (k < 0)   /* the trace changed since the first pass */
-            return line_error(st->m->ctx, &err, name, line, len);
-        if (k > 0)
-            rc = stream_point(st, pt.time, pt.value, pt.capacity, pt.present,
-                              r.ncols ? pt.cols : NULL);
-    }
+    while (rc == MMEC_OK && (got = next_points(l, &r, pts, POINTS, &n, &err, &bad, &bad_len)) > 0)
+        for (size_t k = 0; rc == MMEC_OK && k < n; k++)
+            rc = stream_point(st, pts[k].time, pts[k].value, pts[k].capacity, pts[k].present,
+                              r.ncols ? pts[k].cols : NULL);
+    if (rc == MMEC_OK && got == -3)   /* the trace changed since the first pass */
+        return line_error(st->m->ctx, &err, name, bad, bad_len);
     if (rc == MMEC_OK && got < 0)
         rc = got == -1 ? MMEC_EIO : MMEC_EINTERNAL;
     return rc;
@@ -1041,7 +1074,7 @@ static mmec_status step_whole(stream *st, liner *l, const char *name,
     /* The rest of the source joins what the liner holds. */
     while (!l->eof) {
         if (l->end == l->cap) {
-            char *nb = mem_raw(l->ctx, l->buf, l->cap, l->cap * 2);
+            char *nb = mem_raw(l->ctx, l->buf, l->cap + 1, l->cap * 2 + 1);
             if (!nb)
                 return MMEC_EINTERNAL;
             l->buf = nb;
@@ -1105,8 +1138,12 @@ mmec_status mmec_sim_stream(mmec_sim *s, const char *name, const mmec_trace_opti
     st.write = write;
     st.write_user = write_user;
     strbuf_init(&st.sb, ctx->cfg.alloc, ctx->cfg.alloc_user);
-    liner l = {ctx, src, NULL, 1 << 16, 0, 0, 0};
-    l.buf = mem_raw(ctx, NULL, 0, l.cap);
+    liner l;
+    memset(&l, 0, sizeof l);
+    l.ctx = ctx;
+    l.src = src;
+    l.cap = 1 << 16;
+    l.buf = mem_raw(ctx, NULL, 0, l.cap + 1);
     if (!l.buf)
         return MMEC_EINTERNAL;
     trace_options topt = trace_opts(ctx, opt);
@@ -1125,7 +1162,7 @@ mmec_status mmec_sim_stream(mmec_sim *s, const char *name, const mmec_trace_opti
             break;
         }
         if (l.end == l.cap) {
-            char *nb = mem_raw(ctx, l.buf, l.cap, l.cap * 2);
+            char *nb = mem_raw(ctx, l.buf, l.cap + 1, l.cap * 2 + 1);
             if (!nb) {
                 rc = MMEC_EINTERNAL;
                 break;
@@ -1158,7 +1195,7 @@ mmec_status mmec_sim_stream(mmec_sim *s, const char *name, const mmec_trace_opti
         if (rc == MMEC_OK)
             rc = stream_end(&st);
     }
-    mem_raw(ctx, l.buf, l.cap, 0);
+    mem_raw(ctx, l.buf, l.cap + 1, 0);
     strbuf_free(&st.sb);
     if (st.kept.cfg.alloc)
         report_timeline_free(&st.kept);

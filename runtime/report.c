@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "numtext.h"
 #include "tm.h"
 
 /* ---- the timeline ------------------------------------------------------------------------ */
@@ -118,12 +119,8 @@ void report_timeline_free(report_timeline *tl) {
 /* strbuf_time's text (YYYY-MM-DDThh:mm:ssZ) of `t` at `p`; returns its length (20 for the
  * years 0 to 9999, strbuf_time's own text, at most 32 bytes, for the others). A row of a long
  * run costs less: the date by Hinnant's civil_from_days inline (tm_date's algorithm), two
- * digits at a time. */
-static size_t time_at(char *p, int64_t t) {
-    static const char d2[201] = "00010203040506070809101112131415161718192021222324"
-                                "25262728293031323334353637383940414243444546474849"
-                                "50515253545556575859606162636465666768697071727374"
-                                "75767778798081828384858687888990919293949596979899";
+ * digits at a time, and kept in `c` (may be NULL) for the next rows of the same day. */
+static size_t time_at(char *p, int64_t t, report_rows *c) {
     /* -62162035200: 0000-03-01T00:00:00Z (January and February of year 0 go the long way);
      * 253402300799: 9999-12-31T23:59:59Z. */
     if (t < -62162035200LL || t > 253402300799LL) {
@@ -137,30 +134,45 @@ static size_t time_at(char *p, int64_t t) {
     }
     /* From 0000-03-01 (day -719468), so that the arithmetic is unsigned and 32-bit. */
     uint64_t since = (uint64_t)(t + 62162035200LL);
-    uint32_t z = (uint32_t)(since / 86400), sod = (uint32_t)(since % 86400);
-    uint32_t era = z / 146097, doe = z - era * 146097;
-    uint32_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    uint32_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
-    uint32_t day = doy - (153 * mp + 2) / 5 + 1, month = mp < 10 ? mp + 3 : mp - 9;
-    uint32_t year = yoe + era * 400 + (month <= 2);
+    uint32_t z, sod;
+    if (c && c->has_day && since - c->since < 86400) {
+        /* The day of the last row: its date as it was, no division for the day. */
+        z = c->day;
+        sod = (uint32_t)(since - c->since);
+        memcpy(p, c->date, 10);
+    } else {
+        z = (uint32_t)(since / 86400);
+        sod = (uint32_t)(since % 86400);
+        uint32_t era = z / 146097, doe = z - era * 146097;
+        uint32_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+        uint32_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+        uint32_t day = doy - (153 * mp + 2) / 5 + 1, month = mp < 10 ? mp + 3 : mp - 9;
+        uint32_t year = yoe + era * 400 + (month <= 2);
+        memcpy(p, numtext_pairs + 2 * (year / 100), 2);
+        memcpy(p + 2, numtext_pairs + 2 * (year % 100), 2);
+        p[4] = '-';
+        memcpy(p + 5, numtext_pairs + 2 * month, 2);
+        p[7] = '-';
+        memcpy(p + 8, numtext_pairs + 2 * day, 2);
+        if (c) {
+            memcpy(c->date, p, 10);
+            c->day = z;
+            c->since = (uint64_t)z * 86400;
+            c->has_day = 1;
+        }
+    }
     uint32_t hour = sod / 3600, minute = sod / 60 % 60, second = sod % 60;
-    memcpy(p, d2 + 2 * (year / 100), 2);
-    memcpy(p + 2, d2 + 2 * (year % 100), 2);
-    p[4] = '-';
-    memcpy(p + 5, d2 + 2 * month, 2);
-    p[7] = '-';
-    memcpy(p + 8, d2 + 2 * day, 2);
     p[10] = 'T';
-    memcpy(p + 11, d2 + 2 * hour, 2);
+    memcpy(p + 11, numtext_pairs + 2 * hour, 2);
     p[13] = ':';
-    memcpy(p + 14, d2 + 2 * minute, 2);
+    memcpy(p + 14, numtext_pairs + 2 * minute, 2);
     p[16] = ':';
-    memcpy(p + 17, d2 + 2 * second, 2);
+    memcpy(p + 17, numtext_pairs + 2 * second, 2);
     p[19] = 'Z';
     return 20;
 }
 
-size_t report_fmt_time(char *p, int64_t t) { return time_at(p, t); }
+size_t report_fmt_time(char *p, int64_t t) { return time_at(p, t, NULL); }
 
 static void put_duration(strbuf *out, int64_t s) {
     if (s >= 3600) {
@@ -234,18 +246,6 @@ void report_assumptions(const report_timeline *tl, strbuf *out) {
     put_duration(out, c->warmup);
     strbuf_puts(out, c->input == SIM_INPUT_METRIC ? "; trace values are per-capacity metrics\n"
                                                   : "; trace values are total demand\n");
-}
-
-static const char *alarm_word(uint8_t high, uint8_t low) {
-    if (high == SIM_ALARM_INSUFFICIENT)
-        return "no-data";
-    if (high == SIM_ALARM_ALARM && low == SIM_ALARM_ALARM)
-        return "high+low";
-    if (high == SIM_ALARM_ALARM)
-        return "HIGH";
-    if (low == SIM_ALARM_ALARM)
-        return "LOW";
-    return "ok";
 }
 
 /* Writes `s` right-aligned in `width` (left-aligned when `left`), then a space. */
@@ -323,12 +323,12 @@ static char *cell_at(char *p, const char *s, size_t n, size_t width, int left) {
 }
 
 /* A number with two decimals at most (cell_num), "-" when missing: strbuf_fmt_num's text
- * (at most NUM_MAX bytes) copied as 32 bytes, a fixed size. */
+ * (at most NUM_MAX bytes, numtext_num) copied as 32 bytes, a fixed size. */
 static char *num_cell_at(char *p, double v, size_t width) {
     char tmp[48];
     if (isnan(v))
         return cell_at(p, "-", 1, width, 0);
-    size_t n = strbuf_fmt_num(tmp, sizeof tmp, v, 2);
+    size_t n = numtext_num(tmp, v, 2);
     size_t pad = n < width ? width - n : 0;
     memcpy(p, spaces, sizeof spaces);
     memcpy(p + pad, tmp, 32);
@@ -337,33 +337,44 @@ static char *num_cell_at(char *p, double v, size_t width) {
     return p;
 }
 
-/* An integer's decimal digits at `p` (what strbuf_fmt_num prints for an int32 at any
- * decimals, and strbuf_int); returns the length. */
-static size_t int_at(char *p, int32_t v) {
-    char tmp[12], *q = tmp + sizeof tmp;
-    uint32_t u = v < 0 ? 0u - (uint32_t)v : (uint32_t)v;
-    do {
-        *--q = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
-    if (v < 0)
-        *--q = '-';
-    size_t n = (size_t)(tmp + sizeof tmp - q);
-    for (size_t i = 0; i < n; i++)
-        p[i] = q[i];
-    return n;
-}
-
 static char *word_at(char *p, const char *s) {
     size_t n = strlen(s);
     memcpy(p, s, n);
     return p + n;
 }
 
-/* The table's row of `d` at `p` (TABLE_ROW_MAX bytes of room); returns its length. */
-static size_t table_row_at(const target *tgt, const sim_decision *d, char *p) {
+void report_rows_init(report_rows *r, const target *tgt) {
+    r->tgt = tgt;
+    r->has_day = 0;
+    r->day = 0;
+    r->since = 0;
+    for (size_t i = 0; i < tgt->npolicies && i < SIM_MAX_POLICIES; i++)
+        r->width[i] = (uint8_t)column_width(tgt->policies[i]);
+}
+
+/* An integer cell right-aligned in `width` (at most 40), then a space: `n` bytes of `tmp`
+ * (at most 24, in a buffer of 32) copied as 32 bytes, a fixed size. */
+static char *int_cell_at(char *p, const char *tmp, size_t n, size_t width) {
+    size_t pad = n < width ? width - n : 0;
+    memcpy(p, spaces, sizeof spaces);
+    memcpy(p + pad, tmp, 32);
+    p += n + pad;
+    *p++ = ' ';
+    return p;
+}
+
+/* The table's row of `d` at `p` (TABLE_ROW_MAX bytes of room); returns its length. The alarm
+ * and action cells are copied whole from their padded text (the alarm's word: no-data,
+ * high+low, HIGH, LOW or ok; the action's), each within its width. */
+static size_t table_row_at(report_rows *r, const sim_decision *d, char *p) {
+    static const char alarm_cells[5][W_ALARM + 1] = {"no-data  ", "high+low ", "HIGH     ",
+                                                     "LOW      ", "ok       "};
+    static const char action_cells[5][W_ACTION + 1] = {"-          ", "scale-out  ",
+                                                       "scale-in   ", "clamp      ",
+                                                       "schedule   "};
+    static const unsigned char action_len[5] = {1, 9, 8, 5, 8};
     char *start = p, tmp[48];
-    size_t n = time_at(p, d->time);
+    size_t n = time_at(p, d->time, r);
     p += n;
     if (n < W_TIME) {
         memset(p, ' ', W_TIME - n);
@@ -372,22 +383,37 @@ static size_t table_row_at(const target *tgt, const sim_decision *d, char *p) {
     *p++ = ' ';
     p = num_cell_at(p, d->demand, W_NUM);
     for (size_t i = 0; i < d->npolicies; i++) {
-        p = num_cell_at(p, d->metric[i], column_width(tgt->policies[i]));
-        const char *w = alarm_word(d->high[i], d->low[i]);
-        p = cell_at(p, w, strlen(w), W_ALARM, 1);
+        p = num_cell_at(p, d->metric[i], r->width[i]);
+        uint8_t hi = d->high[i], lo = d->low[i];
+        int k = hi == SIM_ALARM_INSUFFICIENT ? 0
+                : hi == SIM_ALARM_ALARM      ? (lo == SIM_ALARM_ALARM ? 1 : 2)
+                : lo == SIM_ALARM_ALARM      ? 3
+                                             : 4;
+        memcpy(p, alarm_cells[k], W_ALARM + 1);
+        p += W_ALARM + 1;
     }
-    n = int_at(tmp, d->capacity);
+    n = numtext_int(tmp, d->capacity);
     if (d->pending > 0) {
         tmp[n++] = '+';
-        n += int_at(tmp + n, d->pending);
+        n += numtext_int(tmp + n, d->pending);
     }
-    p = cell_at(p, tmp, n, W_CAP, 0);
-    p = cell_at(p, tmp, int_at(tmp, d->desired), 7, 0);
-    const char *act = d->action == SIM_ACTION_NONE ? "-" : sim_action_name(d->action);
-    p = cell_at(p, act, strlen(act), W_ACTION, 1);
-    n = sim_reason(tgt, d, p, REASON_CAP);
-    p += n < REASON_CAP ? n : REASON_CAP - 1;
-    /* No trailing blanks: drop the separator after the action when there is no reason. */
+    p = int_cell_at(p, tmp, n, W_CAP);
+    p = int_cell_at(p, tmp, numtext_int(tmp, d->desired), 7);
+    char *act = p;
+    size_t act_len;
+    if ((unsigned)d->action < 5) {
+        memcpy(p, action_cells[d->action], W_ACTION + 1);
+        act_len = action_len[d->action];
+        p += W_ACTION + 1;
+    } else {
+        const char *w = sim_action_name(d->action);
+        act_len = strlen(w);
+        p = cell_at(p, w, act_len, W_ACTION, 1);
+    }
+    /* A steady step has no reason (sim_reason's text is empty): not asked for. */
+    n = d->sched || d->why != SIM_WHY_STEADY ? sim_reason(r->tgt, d, p, REASON_CAP) : 0;
+    /* No trailing blanks: without a reason the row ends at the action. */
+    p = n == 0 ? act + act_len : p + (n < REASON_CAP ? n : REASON_CAP - 1);
     while (p > start && p[-1] == ' ')
         p--;
     *p++ = '\n';
@@ -396,29 +422,39 @@ static size_t table_row_at(const target *tgt, const sim_decision *d, char *p) {
 
 /* Appends the row `render` writes, in place when the output has room (or can grow), else
  * through a local buffer (a fixed output: strbuf_put cuts it as snprintf would). */
-static void put_row(strbuf *out, const target *tgt, const sim_decision *d, size_t max,
-                    size_t (*render)(const target *, const sim_decision *, char *)) {
-    if (!out->fixed && strbuf_reserve(out, max + ROW_SLACK)) {
-        out->len += render(tgt, d, out->data + out->len);
+static void put_row(strbuf *out, report_rows *r, const sim_decision *d, size_t max,
+                    size_t (*render)(report_rows *, const sim_decision *, char *)) {
+    /* The room is there (the common case, checked inline), or is made. */
+    if (!out->fixed && ((!out->failed && out->cap - out->len > max + ROW_SLACK) ||
+                        strbuf_reserve(out, max + ROW_SLACK))) {
+        out->len += render(r, d, out->data + out->len);
         out->data[out->len] = '\0';
         return;
     }
     if (out->failed)
         return;
     char buf[ROW_BUF];
-    strbuf_put(out, buf, render(tgt, d, buf));
+    strbuf_put(out, buf, render(r, d, buf));
+}
+
+void report_rows_table(report_rows *r, const sim_decision *d, strbuf *out) {
+    put_row(out, r, d, TABLE_ROW_MAX(d->npolicies), table_row_at);
 }
 
 void report_table_row(const target *tgt, const sim_decision *d, strbuf *out) {
-    put_row(out, tgt, d, TABLE_ROW_MAX(d->npolicies), table_row_at);
+    report_rows r;
+    report_rows_init(&r, tgt);
+    report_rows_table(&r, d, out);
 }
 
 void report_table(const report_timeline *tl, strbuf *out) {
     report_assumptions(tl, out);
     report_table_header(tl->tgt, out);
+    report_rows r;
+    report_rows_init(&r, tl->tgt);
     for (size_t k = 0; k < tl->n; k++) {
         sim_decision d = report_timeline_row(tl, k);
-        report_table_row(tl->tgt, &d, out);
+        report_rows_table(&r, &d, out);
     }
 }
 
@@ -463,18 +499,23 @@ void report_csv_header(const target *tgt, strbuf *out) {
 /* A number with four decimals at most after a comma, nothing when missing (csv_num). */
 static char *csv_num_at(char *p, double v) {
     *p++ = ',';
-    return isnan(v) ? p : p + strbuf_fmt_num(p, NUM_MAX + 1, v, 4);
+    return isnan(v) ? p : p + numtext_num(p, v, 4);
 }
 
 static char *csv_int_at(char *p, int32_t v) {
     *p++ = ',';
-    return p + int_at(p, v);
+    return p + numtext_int(p, v);
 }
 
 /* The CSV row of `d` at `p` (CSV_ROW_MAX bytes of room); returns its length. */
-static size_t csv_row_at(const target *tgt, const sim_decision *d, char *p) {
+static size_t csv_row_at(report_rows *r, const sim_decision *d, char *p) {
+    static const char alarm_names[3][18] = {"INSUFFICIENT_DATA", "OK", "ALARM"};
+    static const unsigned char alarm_len[3] = {17, 2, 5};
+    static const char action_names[5][10] = {"none", "scale-out", "scale-in", "clamp",
+                                              "schedule"};
+    static const unsigned char action_len[5] = {4, 9, 8, 5, 8};
     char *start = p;
-    p += time_at(p, d->time);
+    p += time_at(p, d->time, r);
     p = csv_num_at(p, d->demand);
     for (size_t i = 0; i < d->npolicies; i++)
         p = csv_num_at(p, d->metric[i]);
@@ -483,30 +524,48 @@ static size_t csv_row_at(const target *tgt, const sim_decision *d, char *p) {
     p = csv_int_at(p, d->desired);
     p = csv_int_at(p, d->min);
     p = csv_int_at(p, d->max);
-    for (size_t i = 0; i < d->npolicies; i++) {
-        *p++ = ',';
-        p = word_at(p, sim_alarm_name(d->high[i]));
-    }
-    for (size_t i = 0; i < d->npolicies; i++) {
-        *p++ = ',';
-        p = word_at(p, sim_alarm_name(d->low[i]));
-    }
-    *p++ = ',';
-    p = word_at(p, sim_action_name(d->action));
-    *p++ = ',';
-    size_t n = sim_reason(tgt, d, p, REASON_CAP);
-    n = n < REASON_CAP ? n : REASON_CAP - 1;
-    if (memchr(p, ',', n) || memchr(p, '"', n) || memchr(p, '\n', n)) {
-        /* Quoted (csv_field), its quotes doubled. */
-        char reason[REASON_CAP];
-        memcpy(reason, p, n);
-        *p++ = '"';
-        for (size_t i = 0; i < n; i++) {
-            if (reason[i] == '"')
-                *p++ = '"';
-            *p++ = reason[i];
+    for (int part = 0; part < 2; part++) {
+        const uint8_t *state = part ? d->low : d->high;
+        for (size_t i = 0; i < d->npolicies; i++) {
+            *p++ = ',';
+            if (state[i] < 3) {
+                /* sim_alarm_name's word, copied at a fixed size. */
+                memcpy(p, alarm_names[state[i]], sizeof alarm_names[0]);
+                p += alarm_len[state[i]];
+            } else {
+                p = word_at(p, sim_alarm_name(state[i]));
+            }
         }
-        *p++ = '"';
+    }
+    *p++ = ',';
+    if ((unsigned)d->action < 5) {
+        memcpy(p, action_names[d->action], sizeof action_names[0]);
+        p += action_len[d->action];
+    } else {
+        p = word_at(p, sim_action_name(d->action));
+    }
+    *p++ = ',';
+    size_t n = d->sched || d->why != SIM_WHY_STEADY ? sim_reason(r->tgt, d, p, REASON_CAP) : 0;
+    n = n < REASON_CAP ? n : REASON_CAP - 1;
+    int quotes = n && memchr(p, '"', n);
+    if (quotes || (n && (memchr(p, ',', n) || memchr(p, '\n', n)))) {
+        /* Quoted (csv_field), its quotes doubled; without one, moved by one byte. */
+        if (!quotes) {
+            memmove(p + 1, p, n);
+            p[0] = '"';
+            p[n + 1] = '"';
+            p += n + 2;
+        } else {
+            char reason[REASON_CAP];
+            memcpy(reason, p, n);
+            *p++ = '"';
+            for (size_t i = 0; i < n; i++) {
+                if (reason[i] == '"')
+                    *p++ = '"';
+                *p++ = reason[i];
+            }
+            *p++ = '"';
+        }
     } else {
         p += n;
     }
@@ -514,15 +573,23 @@ static size_t csv_row_at(const target *tgt, const sim_decision *d, char *p) {
     return (size_t)(p - start);
 }
 
+void report_rows_csv(report_rows *r, const sim_decision *d, strbuf *out) {
+    put_row(out, r, d, CSV_ROW_MAX(d->npolicies), csv_row_at);
+}
+
 void report_csv_row(const target *tgt, const sim_decision *d, strbuf *out) {
-    put_row(out, tgt, d, CSV_ROW_MAX(d->npolicies), csv_row_at);
+    report_rows r;
+    report_rows_init(&r, tgt);
+    report_rows_csv(&r, d, out);
 }
 
 void report_csv(const report_timeline *tl, strbuf *out) {
     report_csv_header(tl->tgt, out);
+    report_rows r;
+    report_rows_init(&r, tl->tgt);
     for (size_t k = 0; k < tl->n; k++) {
         sim_decision d = report_timeline_row(tl, k);
-        report_csv_row(tl->tgt, &d, out);
+        report_rows_csv(&r, &d, out);
     }
 }
 
@@ -746,7 +813,9 @@ void report_summary_add(report_summary *sum, const sim_decision *d) {
          * period, and a missing datapoint is INSUFFICIENT_DATA (UG-TT). They count as missing,
          * and the capacity held through them counts in the instance-hours. The count rounds
          * as the sim's alarm windows count the same periods (sim.c advance_clock). */
-        int64_t skipped = (d->time - sum->last_time + sum->period / 2) / sum->period - 1;
+        int64_t gap = d->time - sum->last_time;
+        /* One period apart (the common step) skips none: no division. */
+        int64_t skipped = gap == sum->period ? 0 : (gap + sum->period / 2) / sum->period - 1;
         if (skipped > 0) {
             sum->evaluations += (size_t)skipped;
             sum->missing += (size_t)skipped;

@@ -44,6 +44,23 @@ void report_table(const report_timeline *tl, strbuf *out);
 void report_table_header(const target *tgt, strbuf *out);
 void report_table_row(const target *tgt, const sim_decision *d, strbuf *out);
 
+/* What rendering a run's rows one after another keeps between them: the target's metric
+ * columns' widths and the last row's date (a year of one-minute rows has 365 dates).
+ * report_rows_table and report_rows_csv write the bytes report_table_row and report_csv_row
+ * write. */
+typedef struct report_rows {
+    const target *tgt;
+    int has_day;
+    uint32_t day;             /* days since 0000-03-01 of `date` */
+    uint64_t since;           /* its first second, in seconds since 0000-03-01 */
+    char date[10];            /* YYYY-MM-DD */
+    uint8_t width[SIM_MAX_POLICIES];
+} report_rows;
+
+void report_rows_init(report_rows *r, const target *tgt);
+void report_rows_table(report_rows *r, const sim_decision *d, strbuf *out);
+void report_rows_csv(report_rows *r, const sim_decision *d, strbuf *out);
+
 /* The text of `t` as strbuf_time writes it (2026-01-01T00:00:00Z), at `p` (room for 32
  * bytes, no NUL); returns its length. The rows' timestamps, computed inline. */
 size_t report_fmt_time(char *p, int64_t t);

@@ -27,6 +27,7 @@
 #include "catalog.h"
 #include "cwalarm.h"
 #include "mathexpr.h"
+#include "numtext.h"
 #include "stepscale.h"
 #include "strbuf.h"
 #include "tm.h"
@@ -731,7 +732,9 @@ static int advance_clock(sim *s, int64_t time) {
     if (s->last_time != NO_TIME) {
         if (time <= s->last_time)
             return -1;
-        int64_t missed = (time - s->last_time + s->period / 2) / s->period - 1;
+        int64_t gap = time - s->last_time;
+        /* One period apart (the common step) misses none: no division. */
+        int64_t missed = gap == s->period ? 0 : (gap + s->period / 2) / s->period - 1;
         if (missed > 0)
             push_missing(s, missed);
     }
@@ -1426,10 +1429,30 @@ const char *sim_metric_label(const policy *p) {
     return p->name ? p->name : "metric";
 }
 
-/* Numbers in reasons: two decimals at most, '.' whatever the locale. */
-static void put_num(strbuf *o, double v) { strbuf_num(o, v, 2); }
+/* Numbers in reasons: two decimals at most, '.' whatever the locale (strbuf_num's text, written
+ * by numtext.h: a table of a long run gives a reason to a third of its rows). */
+static void put_num(strbuf *o, double v) {
+    if (!o->failed && o->len < o->cap && o->cap - o->len > 28) {
+        o->len += numtext_num(o->data + o->len, v, 2);   /* room for any number, in place */
+        o->data[o->len] = '\0';
+        return;
+    }
+    char tmp[48];
+    strbuf_put(o, tmp, numtext_num(tmp, v, 2));
+}
 
-static void put_int(strbuf *o, int64_t v) { put_num(o, (double)v); }
+/* An integer as put_num writes it (the same digits below 10^15). */
+static void put_int(strbuf *o, int64_t v) {
+    if (v <= -1000000000000000LL || v >= 1000000000000000LL) {
+        put_num(o, (double)v);
+    } else if (!o->failed && o->len < o->cap && o->cap - o->len > 28) {
+        o->len += numtext_int(o->data + o->len, v);
+        o->data[o->len] = '\0';
+    } else {
+        char tmp[48];
+        strbuf_put(o, tmp, numtext_int(tmp, v));
+    }
+}
 
 static void put_datapoints(strbuf *o, const sim_decision *d) {
     strbuf_puts(o, " for ");
@@ -1510,6 +1533,24 @@ size_t sim_reason(const target *tgt, const sim_decision *d, char *buf, size_t ca
     const char *label = p ? sim_metric_label(p) : "";
     double m = p ? d->metric[d->policy] : NAN;
     double tv = p ? p->target_value : 0;
+    size_t ll;
+    if (d->why == SIM_WHY_IN_ROUNDING && !d->sched && p && cap >= 200 &&
+        (ll = strlen(label)) < 100) {
+        /* The most frequent reason of a long run (more than a quarter of a diurnal year's
+         * rows), written straight into the buffer: the general case's text below, at most 200
+         * bytes. */
+        char *w = buf;
+        memcpy(w, "no scale in: ", 13);
+        memcpy(w + 13, label, ll);
+        w += 13 + ll;
+        *w++ = ' ';
+        w += numtext_num(w, m, 2);
+        memcpy(w, " would pass ", 12);
+        w += 12;
+        w += numtext_num(w, tv, 2);
+        memcpy(w, " with one unit fewer", 21);   /* with its NUL */
+        return (size_t)(w + 20 - buf);
+    }
     if (d->sched) {
         strbuf_puts(o, "schedule");
         if (d->sched->name) {

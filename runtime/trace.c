@@ -314,9 +314,14 @@ static int field_is(field f, const char *name) {
 /* A finite number filling the whole field; strtod needs a NUL, so copy. Only the C syntax
  * digits, '.', exponent: strtod is locale-dependent for the decimal point, so check the
  * characters first and reject anything else. */
+static int plain_number(const char *p, const char *end, double *v, const char **stop);
+
 static int parse_number(const char *s, size_t len, double *v) {
     if (len == 0 || len >= 64)
         return -1;
+    const char *stop;
+    if (plain_number(s, s + len, v, &stop) == 0 && stop == s + len)
+        return 0;   /* the common case, the same value */
     /* Read in place, by hand: strtod needs a NUL and follows the locale's decimal point. */
     const char *p = s, *end = s + len;
     int neg = 0;
@@ -369,9 +374,41 @@ static int parse_number(const char *s, size_t len, double *v) {
     return 0;
 }
 
-static int two_digits(const char *s) {
-    return s[0] >= '0' && s[0] <= '9' && s[1] >= '0' && s[1] <= '9' ? (s[0] - '0') * 10 + (s[1] - '0')
-                                                                   : -1;
+/* A plain decimal at `p` (before `end`): an optional sign, digits, an optional point and
+ * digits, 15 digits at most in all, stopping at the first other byte (*stop). What
+ * parse_number gives for the same bytes: under 10^15 the digits are an exact integer in a
+ * double, as parse_number's m is, and the same division by an exact power of ten follows.
+ * Returns 0 with *v set, or -1 (no digit, more than 15, or nothing plain: parse_number
+ * decides). A year of one-minute datapoints reads 525,600 of these. */
+static int plain_number(const char *p, const char *end, double *v, const char **stop) {
+    static const double p10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    int neg = 0;
+    if (p < end && (*p == '+' || *p == '-'))
+        neg = *p++ == '-';
+    const char *d0 = p;
+    uint64_t m = 0;
+    unsigned c;
+    while (p < end && (c = (unsigned)(*p - '0')) < 10u) {
+        m = m * 10 + c;
+        p++;
+    }
+    size_t digits = (size_t)(p - d0), frac = 0;
+    if (p < end && *p == '.') {
+        const char *f0 = ++p;
+        while (p < end && (c = (unsigned)(*p - '0')) < 10u) {
+            m = m * 10 + c;
+            p++;
+        }
+        frac = (size_t)(p - f0);
+    }
+    /* m may have wrapped past 19 digits: it is used only for 15 at most. */
+    if (digits + frac == 0 || digits + frac > 15)
+        return -1;
+    double x = frac ? (double)m / p10[frac] : (double)m;
+    *v = neg ? -x : x;
+    *stop = p;
+    return 0;
 }
 
 /* A CSV timestamp. The common form, YYYY-MM-DDThh:mm:ssZ, takes a short path: the date's
@@ -379,24 +416,32 @@ static int two_digits(const char *s) {
  * is read; anything else (and a new date) goes through trace_parse_time. The same instants
  * either way. */
 static int csv_time(trace_csv *r, const char *s, size_t len, int64_t *t) {
-    int hh, mm, ss;
-    if (len == 20 && s[10] == 'T' && s[13] == ':' && s[16] == ':' && s[19] == 'Z' &&
-        (hh = two_digits(s + 11)) >= 0 && hh <= 23 && (mm = two_digits(s + 14)) >= 0 &&
-        mm <= 59 && (ss = two_digits(s + 17)) >= 0 && ss <= 59) {
-        int64_t tod = hh * 3600 + mm * 60 + ss;
-        uint64_t a, b;   /* the date's first 8 bytes compared at once: memcmp is a call */
-        memcpy(&a, r->date, 8);
-        memcpy(&b, s, 8);
-        if (r->has_date && a == b && r->date[8] == s[8] && r->date[9] == s[9]) {
-            *t = r->date_base + tod;
-            return 0;
+    if (len == 20 && s[10] == 'T' && s[13] == ':' && s[16] == ':' && s[19] == 'Z') {
+        unsigned h1 = (unsigned)(s[11] - '0'), h2 = (unsigned)(s[12] - '0');
+        unsigned m1 = (unsigned)(s[14] - '0'), m2 = (unsigned)(s[15] - '0');
+        unsigned s1 = (unsigned)(s[17] - '0'), s2 = (unsigned)(s[18] - '0');
+        if (((h1 > 9u) | (h2 > 9u) | (m1 > 9u) | (m2 > 9u) | (s1 > 9u) | (s2 > 9u)) == 0) {
+            unsigned hh = h1 * 10 + h2, mm = m1 * 10 + m2, ss = s1 * 10 + s2;
+            if (hh <= 23 && mm <= 59 && ss <= 59) {
+                int64_t tod = (int64_t)(hh * 3600 + mm * 60 + ss);
+                uint64_t a, b;   /* the date's first 8 bytes compared at once: memcmp is a call */
+                uint16_t a2, b2;
+                memcpy(&a, r->date, 8);
+                memcpy(&b, s, 8);
+                memcpy(&a2, r->date + 8, 2);
+                memcpy(&b2, s + 8, 2);
+                if (r->has_date && a == b && a2 == b2) {
+                    *t = r->date_base + tod;
+                    return 0;
+                }
+                if (trace_parse_time(s, len, t) != 0)
+                    return -1;
+                memcpy(r->date, s, 10);
+                r->date_base = *t - tod;
+                r->has_date = 1;
+                return 0;
+            }
         }
-        if (trace_parse_time(s, len, t) != 0)
-            return -1;
-        memcpy(r->date, s, 10);
-        r->date_base = *t - tod;
-        r->has_date = 1;
-        return 0;
     }
     return trace_parse_time(s, len, t);
 }
@@ -404,23 +449,26 @@ static int csv_time(trace_csv *r, const char *s, size_t len, int64_t *t) {
 /* The common line of a trace with the default columns (the time, the value, no other column
  * named): "2026-01-01T00:00:00Z,VALUE", starting with a digit, its time ending in 'Z' at
  * byte 19 and a comma at byte 20. Read without splitting it into fields when the value is
- * a bare number or empty (no blank or quote around it; the fields after it are ignored, as
- * the general reader ignores them), the time valid and later than the last: the datapoint
- * the general reader gives for it. Returns 1 with *pt set, or 0: the general reader reads
- * the line (and reports what is wrong with it). */
+ * a plain decimal (plain_number) or empty, with nothing around it (the fields after it are
+ * ignored, as the general reader ignores them), the time valid and later than the last: the
+ * datapoint the general reader gives for it. Returns 1 with *pt set, or 0: the general reader
+ * reads the line (and reports what is wrong with it). */
 static int fast_line(trace_csv *r, const char *line, size_t len, trace_point *pt) {
     int64_t t;
     if (csv_time(r, line, 20, &t) != 0 || (r->has_last && t <= r->last_time))
         return 0;
-    const char *v = line + 21;
-    const char *comma = memchr(v, ',', len - 21);
-    size_t vn = comma ? (size_t)(comma - v) : len - 21;
+    const char *v = line + 21, *end = line + len;
     pt->value = NAN;
     pt->present = 0;
-    if (!r->times_only && vn > 0) {
-        if (v[0] == ' ' || v[0] == '\t' || v[0] == '"' || parse_number(v, vn, &pt->value) != 0)
+    if (v < end && *v != ',') {
+        const char *stop;
+        if (r->times_only) {
+            /* Only the timestamps: the value is read by the second pass. */
+        } else if (plain_number(v, end, &pt->value, &stop) != 0 || (stop < end && *stop != ',')) {
             return 0;
-        pt->present = 1;
+        } else {
+            pt->present = 1;
+        }
     }
     pt->time = t;
     pt->capacity = NAN;
@@ -557,6 +605,147 @@ int trace_csv_line(trace_csv *r, const char *line, size_t len, trace_point *pt,
     r->last_time = pt->time;
     r->last_line = r->line;
     return 1;
+}
+
+/* The masks of same_day_time: byte k of a word is the byte at k whatever the byte order. */
+typedef struct time_masks {
+    uint64_t hi, want, six;
+} time_masks;
+
+static time_masks masks(void) {
+    static const unsigned char hi[8] = {0xF0, 0xF0, 0xFF, 0xF0, 0xF0, 0xFF, 0xF0, 0xF0};
+    static const unsigned char want[8] = {0x30, 0x30, ':', 0x30, 0x30, ':', 0x30, 0x30};
+    static const unsigned char six[8] = {6, 6, 0, 6, 6, 0, 6, 6};
+    time_masks m;
+    memcpy(&m.hi, hi, 8);
+    memcpy(&m.want, want, 8);
+    memcpy(&m.six, six, 8);
+    return m;
+}
+
+/* The common lines of a trace with the default columns, one after another from text[*at]
+ * while each is "DATE" "Thh:mm:ssZ," VALUE "\n" of the date csv_time read last (`date`, ten
+ * bytes, its midnight `base`), later than the one before, its value a plain decimal
+ * (plain_number's rule; only skipped when `times_only`) or empty: what trace_csv_line gives
+ * for each, without a call per line. The time of day's eight bytes are checked as one word
+ * (each digit byte 0x30 to 0x39: adding 6 keeps it under 0x40). Stops at any other line,
+ * which trace_csv_line reads; a NUL follows the text (no bound is checked per byte). */
+static size_t plain_lines(trace_csv *r, const char *text, size_t len, size_t *at,
+                          trace_point *pts, size_t max) {
+    static const double p10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    const time_masks mk = masks();
+    uint64_t date8;
+    uint16_t date2;
+    memcpy(&date8, r->date, 8);
+    memcpy(&date2, r->date + 8, 2);
+    const int64_t base = r->date_base;
+    int64_t last = r->has_last ? r->last_time : INT64_MIN;
+    const int times_only = r->times_only;
+    size_t i = *at, n = 0;
+    while (n < max && len - i >= 22) {
+        const char *s = text + i;
+        uint64_t b8, x;
+        uint16_t b2;
+        memcpy(&b8, s, 8);
+        memcpy(&b2, s + 8, 2);
+        memcpy(&x, s + 11, 8);
+        if (b8 != date8 || b2 != date2 || s[10] != 'T' || s[19] != 'Z' || s[20] != ',' ||
+            (x & mk.hi) != mk.want || ((x + mk.six) & mk.hi) != mk.want)
+            break;
+        unsigned hh = (unsigned)(s[11] & 15) * 10 + (unsigned)(s[12] & 15);
+        unsigned mm = (unsigned)(s[14] & 15) * 10 + (unsigned)(s[15] & 15);
+        unsigned ss = (unsigned)(s[17] & 15) * 10 + (unsigned)(s[18] & 15);
+        int64_t t = base + (int64_t)(hh * 3600 + mm * 60 + ss);
+        if (hh > 23 || mm > 59 || ss > 59 || t <= last)
+            break;
+        const char *p = s + 21;
+        double v = NAN;
+        int present = 0;
+        if (times_only) {
+            while (*p != '\n' && *p != '\0')
+                p++;
+            /* The line as trace_csv_line sees it: without a '\r' before the newline. */
+            if (*p != '\n' || (size_t)(p - s) - (p[-1] == '\r') < 21)
+                break;
+        } else if (*p != '\n') {
+            int neg = *p == '-';
+            p += neg || *p == '+';
+            const char *d0 = p;
+            uint64_t m = 0;
+            unsigned c;
+            while ((c = (unsigned)(*p - '0')) < 10u) {
+                m = m * 10 + c;
+                p++;
+            }
+            size_t digits = (size_t)(p - d0), frac = 0;
+            if (*p == '.') {
+                const char *f0 = ++p;
+                while ((c = (unsigned)(*p - '0')) < 10u) {
+                    m = m * 10 + c;
+                    p++;
+                }
+                frac = (size_t)(p - f0);
+            }
+            /* Ended by the newline (a value the NUL cuts, or followed by anything, is read by
+             * trace_csv_line), 15 digits at most: plain_number's value. */
+            if (*p != '\n' || p >= text + len || digits + frac == 0 || digits + frac > 15)
+                break;
+            double y = frac ? (double)m / p10[frac] : (double)m;
+            v = neg ? -y : y;
+            present = 1;
+        }
+        pts[n].time = t;
+        pts[n].value = v;
+        pts[n].present = present;
+        pts[n].capacity = NAN;
+        n++;
+        last = t;
+        i = (size_t)(p - text) + 1;
+    }
+    if (n > 0) {
+        r->line += (unsigned)n;
+        r->has_last = 1;
+        r->last_time = last;
+        r->last_line = r->line;
+        *at = i;
+    }
+    return n;
+}
+
+int trace_csv_lines(trace_csv *r, const char *text, size_t len, int eof, trace_point *pts,
+                    size_t max, size_t *npts, size_t *used, trace_error *err,
+                    const char **bad, size_t *bad_len) {
+    size_t i = 0, n = 0;
+    while (n < max && i < len) {
+        /* The columns as the header (which may be among these lines) made them. */
+        if (r->header_seen && r->has_date && r->time_col == 0 && r->value_col == 1 &&
+            r->capacity_col < 0 && r->ncols == 0) {
+            n += plain_lines(r, text, len, &i, pts + n, max - n);
+            if (n == max || i == len)
+                break;
+        }
+        /* Any other line (the first of a new date among them): found whole (the last one
+         * needs no newline at the end of the text), and read by trace_csv_line. */
+        const char *line = text + i;
+        const char *nl = memchr(line, '\n', len - i);
+        if (!nl && !eof)
+            break;
+        size_t ll = nl ? (size_t)(nl - line) : len - i;
+        int rc = trace_csv_line(r, line, ll, &pts[n], err);
+        if (rc < 0) {
+            *bad = line;
+            *bad_len = ll;
+            *npts = n;
+            *used = i;
+            return -1;
+        }
+        n += rc > 0;
+        i += ll + (nl != NULL);
+    }
+    *npts = n;
+    *used = i;
+    return 0;
 }
 
 static int read_csv(const char *name, const char *text, size_t len, const trace_options *opt,

@@ -137,4 +137,14 @@ void trace_csv_init(trace_csv *r, const char *name, const trace_options *opt);
 int trace_csv_line(trace_csv *r, const char *line, size_t len, trace_point *pt,
                    trace_error *err);
 
+/* The lines of `text` (`len` bytes, then a NUL: text[len] is read) one after another, as
+ * trace_csv_line reads each, the common line ("2026-01-01T00:00:00Z,12.5" with the default
+ * columns) without a call per line: at most `max` datapoints into `pts` (*npts of them). Stops before a line the text does
+ * not end (no newline yet) unless `eof`. *used: the bytes of the lines read. Returns 0, or -1
+ * with *err set as trace_csv_line sets it and the offending line in *bad, *bad_len (without
+ * its newline; *used and *npts count the lines and datapoints before it). */
+int trace_csv_lines(trace_csv *r, const char *text, size_t len, int eof, trace_point *pts,
+                    size_t max, size_t *npts, size_t *used, trace_error *err,
+                    const char **bad, size_t *bad_len);
+
 #endif

@@ -705,7 +705,8 @@ static int open_sim(const sim_opts *o, mmec_ctx *ctx, size_t t, progress *bar, m
      * advance); a trace's keeps what it draws as it goes (MMEC_REPORT_PLOT). */
     so.record = o->plot != NULL && o->follow;
     so.hook_print = hook_print;
-    so.progress = progress_tick;
+    /* The bar shows on a terminal only: elsewhere no call per evaluation. */
+    so.progress = isatty(STDERR_FILENO) ? progress_tick : NULL;
     so.progress_user = bar;
     char *src = NULL;
     size_t len = 0;

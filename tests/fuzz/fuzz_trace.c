@@ -2,8 +2,9 @@
  * CSV and as CloudWatch JSON, and line by line with the incremental CSV reader. Oracles: a
  * reader succeeds with strictly increasing times and consistent arrays, or fails with a
  * message naming the trace; the incremental reader agrees with the whole-file CSV reader on
- * the number of datapoints when both succeed; resampling keeps times aligned and
- * increasing. */
+ * the number of datapoints when both succeed; the reader of many lines at a time
+ * (trace_csv_lines, as mmec_sim_stream reads a trace in chunks) gives the incremental reader's
+ * datapoints and error, whatever the chunks; resampling keeps times aligned and increasing. */
 #include <math.h>
 #include <string.h>
 
@@ -53,11 +54,25 @@ static size_t read_as(const uint8_t *data, size_t size, trace_format f, int *ok)
     return n;
 }
 
-/* The incremental reader over the lines; the number of datapoints, or -1 at an error. */
-static long read_lines(const uint8_t *data, size_t size) {
+/* A running digest of datapoints, to compare two readers. */
+static uint64_t digest(uint64_t h, const trace_point *pt) {
+    uint64_t v[4];
+    v[0] = (uint64_t)pt->time;
+    memcpy(&v[1], &pt->value, 8);
+    v[2] = (uint64_t)pt->present;
+    memcpy(&v[3], &pt->capacity, 8);
+    for (int k = 0; k < 4; k++)
+        h = (h ^ v[k]) * 0x100000001b3ull;
+    return h;
+}
+
+/* The incremental reader over the lines; the number of datapoints, or -1 at an error (its
+ * line and column in *err_at); *h: the digest of the datapoints before it. */
+static long read_lines(const uint8_t *data, size_t size, uint64_t *h, unsigned err_at[2]) {
     trace_csv r;
     trace_csv_init(&r, "fuzz.csv", NULL);
     long n = 0;
+    *h = 14695981039346656037ull;
     const char *p = (const char *)data, *end = p + size;
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -67,11 +82,59 @@ static long read_lines(const uint8_t *data, size_t size) {
         int rc = trace_csv_line(&r, p, len, &pt, &err);
         if (rc < 0) {
             FUZZ_ASSERT(strncmp(err.message, "fuzz.csv", 8) == 0);
+            err_at[0] = err.line;
+            err_at[1] = err.col;
             return -1;
         }
+        if (rc > 0)
+            *h = digest(*h, &pt);
         n += rc;
         p += len + (nl != NULL);
     }
+    return n;
+}
+
+/* The same by trace_csv_lines, `chunk` bytes read at a time into a buffer that keeps the
+ * unread rest of a line, a NUL after what it holds (as mmec_sim_stream's). */
+static long read_many(const uint8_t *data, size_t size, size_t chunk, uint64_t *h,
+                      unsigned err_at[2]) {
+    trace_csv r;
+    trace_csv_init(&r, "fuzz.csv", NULL);
+    char *buf = malloc(size + 1);
+    FUZZ_ASSERT(buf != NULL);
+    long n = 0;
+    *h = 14695981039346656037ull;
+    size_t start = 0, end = 0;
+    trace_point pts[4];
+    for (;;) {
+        end += size - end < chunk ? size - end : chunk;
+        int eof = end == size;
+        for (;;) {
+            memcpy(buf, data + start, end - start);
+            buf[end - start] = '\0';
+            size_t got, used, bad_len;
+            const char *bad;
+            trace_error err;
+            int rc = trace_csv_lines(&r, buf, end - start, eof, pts, 4, &got, &used, &err, &bad,
+                                     &bad_len);
+            for (size_t k = 0; k < got; k++)
+                *h = digest(*h, &pts[k]);
+            n += (long)got;
+            if (rc < 0) {
+                FUZZ_ASSERT(bad >= buf + used && bad + bad_len <= buf + (end - start));
+                err_at[0] = err.line;
+                err_at[1] = err.col;
+                free(buf);
+                return -1;
+            }
+            start += used;
+            if (used == 0)
+                break;
+        }
+        if (eof)
+            break;
+    }
+    free(buf);
     return n;
 }
 
@@ -80,9 +143,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     read_as(data, size, TRACE_AUTO, &ok);
     read_as(data, size, TRACE_JSON, &ok);
     size_t n = read_as(data, size, TRACE_CSV, &ok);
-    long lines = read_lines(data, size);
+    uint64_t h, hm;
+    unsigned at[2] = {0, 0}, atm[2] = {0, 0};
+    long lines = read_lines(data, size, &h, at);
     if (ok && lines >= 0)
         FUZZ_ASSERT((size_t)lines == n);
+    static const size_t chunks[] = {1, 7, 64, 1 << 20};
+    for (size_t c = 0; c < sizeof chunks / sizeof *chunks; c++) {
+        long many = read_many(data, size, chunks[c], &hm, atm);
+        FUZZ_ASSERT(many == lines && hm == h && atm[0] == at[0] && atm[1] == at[1]);
+    }
     int64_t t;
     trace_parse_time((const char *)data, size, &t);
     return 0;

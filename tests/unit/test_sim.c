@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "catalog.h"
+#include "numtext.h"
 #include "report.h"
 #include "sim.h"
 #include "strbuf.h"
@@ -289,6 +290,169 @@ static void csv_reads_iso_epoch_offsets_and_gaps(void **state) {
     trace_free(&tr);
 }
 
+/* A value as trace_read reads it from the common line "TIME,VALUE" (the short path), or
+ * NaN when the line is refused. */
+static double read_value(const char *value) {
+    char csv[128];
+    snprintf(csv, sizeof csv, "timestamp,value\n2026-01-01T00:00:00Z,%s\n", value);
+    trace tr;
+    trace_error err;
+    double v = trace_read("v.csv", csv, strlen(csv), NULL, &tr, &err) == 0 ? tr.value[0] : NAN;
+    trace_free(&tr);
+    return v;
+}
+
+/* Plain decimals of up to 15 digits are read as an exact integer divided by an exact power
+ * of ten: correctly rounded, as strtod rounds them, whatever the path; the other forms go
+ * through the general reader as before, and what it refuses stays refused. */
+static void csv_values_are_read_as_strtod(void **state) {
+    (void)state;
+    uint64_t x = 88172645463325252ull;
+    for (int k = 0; k < 20000; k++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        int digits = 1 + (int)(x % 15), point = (int)((x >> 8) % (uint64_t)(digits + 1));
+        char s[40];
+        size_t n = 0;
+        if ((x >> 20) & 1)
+            s[n++] = '-';
+        uint64_t y = x >> 24;
+        for (int d = 0; d < digits; d++, y /= 10) {
+            if (d == point && point > 0)
+                s[n++] = '.';
+            s[n++] = (char)('0' + y % 10);
+        }
+        s[n] = '\0';
+        double v = read_value(s);
+        assert_true(v == strtod(s, NULL));
+    }
+    static const char *const same[] = {"1e2", "+5", "5.", ".5", "-0", "0.000001", "1234567890123456",
+                                       "12.50", "007", "1E-2", "-.25", "999999999999999"};
+    for (size_t k = 0; k < sizeof same / sizeof *same; k++)
+        assert_true(read_value(same[k]) == strtod(same[k], NULL));
+    assert_true(signbit(read_value("-0")));
+    static const char *const refused[] = {"12x", "1.2.3", "-", ".", "1e", "--1", "1 x", "+",
+                                          "1e999", "0x10", "1,5"};
+    for (size_t k = 0; k < sizeof refused / sizeof *refused; k++) {
+        double v = read_value(refused[k]);
+        /* "1,5": the second field is another column, ignored: the value is 1. */
+        if (strcmp(refused[k], "1,5") == 0)
+            assert_true(v == 1.0);
+        else
+            assert_true(isnan(v));
+    }
+}
+
+/* A trace read by trace_csv_lines in chunks of `chunk` bytes (each with the NUL after it, as
+ * mmec_sim_stream's buffer has), into `out` as "time value present capacity" lines, or the
+ * error message and the offending line. */
+static void read_by_lines(const char *text, size_t chunk, int times_only, strbuf *out) {
+    trace_csv r;
+    trace_csv_init(&r, "t.csv", NULL);
+    r.times_only = times_only;
+    size_t len = strlen(text), start = 0, end = 0;
+    char buf[4096];
+    trace_point pts[3];
+    for (;;) {
+        size_t more = len - end < chunk ? len - end : chunk;
+        end += more;
+        int eof = end == len;
+        for (;;) {
+            memcpy(buf, text + start, end - start);
+            buf[end - start] = '\0';
+            size_t n, used, bad_len;
+            const char *bad;
+            trace_error err;
+            int rc = trace_csv_lines(&r, buf, end - start, eof, pts, 3, &n, &used, &err, &bad,
+                                     &bad_len);
+            for (size_t k = 0; k < n; k++)
+                strbuf_printf(out, "%lld %.17g %d %.17g\n", (long long)pts[k].time, pts[k].value,
+                              pts[k].present, pts[k].capacity);
+            if (rc < 0) {
+                strbuf_printf(out, "%s at %u:%u [%.*s]\n", err.message, err.line, err.col,
+                              (int)bad_len, bad);
+                return;
+            }
+            start += used;
+            if (used == 0)
+                break;
+        }
+        if (eof)
+            return;
+    }
+}
+
+/* The same by trace_csv_line, one line at a time. */
+static void read_by_line(const char *text, int times_only, strbuf *out) {
+    trace_csv r;
+    trace_csv_init(&r, "t.csv", NULL);
+    r.times_only = times_only;
+    const char *p = text, *end = text + strlen(text);
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t ll = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        trace_point pt;
+        trace_error err;
+        int rc = trace_csv_line(&r, p, ll, &pt, &err);
+        if (rc > 0)
+            strbuf_printf(out, "%lld %.17g %d %.17g\n", (long long)pt.time, pt.value, pt.present,
+                          pt.capacity);
+        if (rc < 0) {
+            strbuf_printf(out, "%s at %u:%u [%.*s]\n", err.message, err.line, err.col, (int)ll, p);
+            return;
+        }
+        p += ll + 1;
+    }
+}
+
+/* trace_csv_lines, the common lines read many at a time, gives what trace_csv_line gives line
+ * by line: the datapoints, the errors with their line and column, whatever the chunks. */
+static void csv_lines_read_as_each_line(void **state) {
+    (void)state;
+    static const char *const traces[] = {
+        "timestamp,value\n2026-01-01T00:00:00Z,200.0\n2026-01-01T00:01:00Z,201.7\n"
+        "2026-01-01T23:59:00Z,5\n2026-01-02T00:00:00Z,-3.25\n2026-01-02T00:01:00Z,\n"
+        "2026-01-02T00:02:00Z,7\r\n2026-01-02T00:03:00Z, 8\n# a comment\n\n"
+        "2026-01-02T00:04:00Z,1e2\n2026-01-02T00:05:00Z,1234567890123456\n"
+        "2026-01-02T00:06:00Z,9,extra\n2026-01-02T00:07:00Z,+.5\n2026-01-02T00:08:00Z,5.\n"
+        "2026-01-02 00:09:00Z,1\n2026-01-02T00:10:00Z,\"3\"\n2026-01-02T00:11:00Z,4",
+        "timestamp,value\n2026-01-01T00:00:00Z,1\n2026-01-01T00:01:00Z,2x\n",
+        "timestamp,value\n2026-01-01T00:00:00Z,1\n2026-01-01T00:01:00Z,2\n2026-01-01T00:01:00Z,3\n",
+        "timestamp,value\n2026-01-01T00:02:00Z,1\n2026-01-01T00:01:00Z,2\n",
+        "timestamp,value\n2026-01-01T00:00:00Z,1\n2026-01-01T24:00:00Z,2\n",
+        "timestamp,value\n2026-01-01T00:00:00Z,1\n2026-01-01T00:60:00Z,2\n",
+        "timestamp,value\n2026-01-01T00:00:00Z,1\n2026-01-01T00:0::00Z,2\n",
+        "timestamp,value\n2026-01-01T00:00:00Z,1\n2026-01-01T00:01:00Z,12.5\r",
+        "timestamp,value\n2026-01-01T00:00:00Z,1\n2026-01-01T00:01:00Z,\r\n2026-01-01T00:02:00Z,-\n",
+        "2026-01-01T00:00:00Z,1\n2026-01-01T00:01:00Z,2\n2026-01-01T00:02:00Z,3\n",
+        "timestamp,value,capacity\n2026-01-01T00:00:00Z,1,2\n2026-01-01T00:01:00Z,2,3\n",
+        "time,load\n1767225600,1\n2026-01-01T00:01:00Z,2\n2026-01-01T00:02:00Z,3\n",
+        /* The header's columns among the lines read at once: the value is also the capacity. */
+        "timestamp,capacity\n2026-01-01T00:00:00Z,2\n2026-01-01T00:01:00Z,3\n"
+        "2026-01-01T00:02:00Z,4\n",
+    };
+    for (size_t k = 0; k < sizeof traces / sizeof *traces; k++) {
+        for (int times_only = 0; times_only < 2; times_only++) {
+            strbuf want;
+            strbuf_init(&want, NULL, NULL);
+            read_by_line(traces[k], times_only, &want);
+            for (size_t chunk = 1; chunk <= strlen(traces[k]); chunk += chunk < 30 ? 1 : 17) {
+                strbuf got;
+                strbuf_init(&got, NULL, NULL);
+                read_by_lines(traces[k], chunk, times_only, &got);
+                if (got.len != want.len || memcmp(got.data, want.data, got.len) != 0)
+                    print_message("trace %zu, chunk %zu, times_only %d:\n%s---want:\n%s", k, chunk,
+                                  times_only, got.data ? got.data : "", want.data ? want.data : "");
+                assert_int_equal(got.len, want.len);
+                assert_memory_equal(got.data, want.data, got.len);
+                strbuf_free(&got);
+            }
+            strbuf_free(&want);
+        }
+    }
+}
+
 static void expect_error(const char *text, const char *message) {
     trace tr;
     trace_error err;
@@ -519,6 +683,217 @@ static void example_traces_run(void **state) {
 /* The rows' timestamps, computed inline (report_fmt_time), are strbuf_time's text: every
  * minute boundary of the years 1969 to 2101 sampled, the edges of year 0 and 9999 where the
  * long way starts, and times beyond. */
+/* The rows' numbers (numtext.h) are strbuf_fmt_num's and strbuf_int's text: every magnitude,
+ * the halves and their neighbours, both signs, every number of decimals, random doubles and
+ * what strbuf_fmt_num writes itself (NaN, infinities, beyond int64). */
+static void row_numbers_are_strbuf_fmt_num(void **state) {
+    (void)state;
+    int bad = 0;
+    uint64_t x = 0x9E3779B97F4A7C15ull;
+    for (int k = 0; k < 400000; k++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        double v;
+        switch (k % 4) {
+        case 0: v = (double)(x >> 11) / 9007199254740992.0 * pow(10, (double)(k / 4 % 40) - 20); break;
+        case 1: v = ((double)(x % 2000001) - 1000000) / 200.0; break;   /* halves, at 2 decimals */
+        case 2: v = nextafter(((double)(x % 20001) - 10000) / 2000.0, (x >> 40) & 1 ? INFINITY : -INFINITY); break;
+        default: memcpy(&v, &x, sizeof v); break;   /* any bits: NaN, infinities, subnormals */
+        }
+        int dec = (int)((x >> 32) % 9) - 1;   /* -1 to 7: clamped as strbuf_fmt_num clamps */
+        char got[48], want[48];
+        size_t n = numtext_num(got, v, dec), m = strbuf_fmt_num(want, sizeof want, v, dec);
+        if (n != m || memcmp(got, want, n) != 0) {
+            if (bad++ == 0)
+                print_message("%.17g at %d: '%.*s', want '%s'\n", v, dec, (int)n, got, want);
+        }
+        int64_t i = k % 3 == 0 ? (int64_t)x : k % 3 == 1 ? (int64_t)(x % 200001) - 100000
+                                                         : (int64_t)(x >> (x % 64));
+        if (k < 4) i = k == 0 ? INT64_MIN : k == 1 ? INT64_MAX : k == 2 ? 0 : -1;
+        strbuf sb;
+        strbuf_init_fixed(&sb, want, sizeof want);
+        strbuf_int(&sb, i);
+        n = numtext_int(got, i);
+        if (n != sb.len || memcmp(got, want, n) != 0) {
+            if (bad++ == 0)
+                print_message("%lld: '%.*s', want '%s'\n", (long long)i, (int)n, got, want);
+        }
+    }
+    assert_int_equal(bad, 0);
+}
+
+/* Rows rendered one after another keep the last date (report_rows): each row's time is still
+ * strbuf_time's, across days, months, years and jumps of a month. */
+static void rows_keep_their_date_right(void **state) {
+    (void)state;
+    fixture f;
+    fixture_init(&f, 1);
+    sim *s = sim_new(&f.cfg, &f.tgt);
+    assert_non_null(s);
+    report_rows r;
+    report_rows_init(&r, &f.tgt);
+    int64_t t = 1767139200 - 3600;   /* 2025-12-30T23:00:00Z */
+    int bad = 0;
+    for (int k = 0; k < 3000; k++, t += k % 7 == 0 ? 86400 * 30 + 7 : 599) {
+        const sim_decision *d = sim_step(s, t, 10, 1);
+        assert_non_null(d);
+        strbuf out, want;
+        strbuf_init(&out, NULL, NULL);
+        strbuf_init(&want, NULL, NULL);
+        report_rows_csv(&r, d, &out);
+        strbuf_time(&want, t);
+        if (out.failed || out.len < want.len || memcmp(out.data, want.data, want.len) != 0)
+            bad++;
+        strbuf_reset(&out);
+        report_rows_table(&r, d, &out);
+        if (out.failed || out.len < want.len || memcmp(out.data, want.data, want.len) != 0)
+            bad++;
+        strbuf_free(&out);
+        strbuf_free(&want);
+    }
+    assert_int_equal(bad, 0);
+    sim_free(s);
+}
+
+/* Every alarm state pair and action in a table row and a CSV row: the words, padded to
+ * their columns as printf pads them, without trailing blanks. */
+static void rows_name_every_alarm_and_action(void **state) {
+    (void)state;
+    static const char *const table_word[3][3] = {{"no-data", "no-data", "no-data"},
+                                                 {"ok", "ok", "LOW"},
+                                                 {"HIGH", "HIGH", "high+low"}};
+    static const char *const csv_word[3] = {"INSUFFICIENT_DATA", "OK", "ALARM"};
+    static const char *const action[5] = {"-", "scale-out", "scale-in", "clamp", "schedule"};
+    static const char *const csv_action[5] = {"none", "scale-out", "scale-in", "clamp",
+                                              "schedule"};
+    fixture f;
+    fixture_init(&f, 1);
+    report_rows r;
+    report_rows_init(&r, &f.tgt);
+    for (int hi = 0; hi < 3; hi++)
+        for (int lo = 0; lo < 3; lo++)
+            for (int a = 0; a < 5; a++) {
+                double metric = 3.25;
+                uint8_t h = (uint8_t)hi, l = (uint8_t)lo;
+                sim_decision d;
+                memset(&d, 0, sizeof d);
+                d.time = T0;
+                d.demand = 12.5;
+                d.npolicies = 1;
+                d.metric = &metric;
+                d.high = &h;
+                d.low = &l;
+                d.capacity = 2;
+                d.pending = 1;
+                d.desired = 3;
+                d.min = 1;
+                d.max = 10;
+                d.action = (sim_action)a;
+                d.why = SIM_WHY_STEADY;
+                d.policy = -1;
+                char want[256];
+                int n = snprintf(want, sizeof want, "%-20s %10s %10s %-8s %9s %7s %-10s",
+                                 "2026-01-01T00:00:00Z", "12.5", "3.25", table_word[hi][lo],
+                                 "2+1", "3", action[a]);
+                while (n > 0 && want[n - 1] == ' ')
+                    n--;
+                want[n++] = '\n';
+                want[n] = '\0';
+                strbuf out;
+                strbuf_init(&out, NULL, NULL);
+                report_rows_table(&r, &d, &out);
+                assert_false(out.failed);
+                assert_string_equal(out.data, want);
+                strbuf_reset(&out);
+                report_rows_csv(&r, &d, &out);
+                snprintf(want, sizeof want, "2026-01-01T00:00:00Z,12.5,3.25,2,1,3,1,10,%s,%s,%s,\n",
+                         csv_word[hi], csv_word[lo], csv_action[a]);
+                assert_string_equal(out.data, want);
+                strbuf_free(&out);
+            }
+}
+
+/* A CSV row's reason is quoted when it holds a comma, a quote or a newline, its quotes
+ * doubled (csv_field's rule): a schedule's reason has a comma (", max"), and the name may
+ * add a quote. */
+static void csv_rows_quote_their_reason(void **state) {
+    (void)state;
+    static const struct {
+        const char *name, *want;
+    } cases[] = {
+        {"plain", "\"schedule plain: min 1 -> 2, max 10 -> 10\"\n"},
+        {"a\"b", "\"schedule a\"\"b: min 1 -> 2, max 10 -> 10\"\n"},
+    };
+    fixture f;
+    fixture_init(&f, 1);
+    report_rows r;
+    report_rows_init(&r, &f.tgt);
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        double metric = 1;
+        uint8_t h = SIM_ALARM_OK, l = SIM_ALARM_OK;
+        sim_schedule sc = {T0, 2, -1, cases[k].name};
+        sim_decision d;
+        memset(&d, 0, sizeof d);
+        d.time = T0;
+        d.demand = 1;
+        d.npolicies = 1;
+        d.metric = &metric;
+        d.high = &h;
+        d.low = &l;
+        d.capacity = d.desired = d.desired_before = 2;
+        d.min = 2;
+        d.max = 10;
+        d.sched_min_before = 1;
+        d.sched_max_before = 10;
+        d.sched = &sc;
+        d.action = SIM_ACTION_SCHEDULE;
+        d.why = SIM_WHY_SCHEDULE;
+        d.policy = -1;
+        strbuf out;
+        strbuf_init(&out, NULL, NULL);
+        report_rows_csv(&r, &d, &out);
+        assert_false(out.failed);
+        const char *reason = strstr(out.data, ",schedule,");
+        assert_non_null(reason);
+        assert_string_equal(reason + 10, cases[k].want);
+        strbuf_free(&out);
+    }
+}
+
+/* The rounding reason, written in one go into a buffer of room, is the general text (a
+ * smaller buffer takes the general path), with snprintf's length when cut. */
+static void rounding_reason_is_the_general_text(void **state) {
+    (void)state;
+    fixture f;
+    fixture_init(&f, 1);
+    double metrics[] = {61.17, 49, -0.005, 1e6 / 3, 0.125};
+    for (size_t k = 0; k < sizeof metrics / sizeof *metrics; k++) {
+        uint8_t h = SIM_ALARM_OK, l = SIM_ALARM_ALARM;
+        sim_decision d;
+        memset(&d, 0, sizeof d);
+        d.time = T0;
+        d.npolicies = 1;
+        d.metric = &metrics[k];
+        d.high = &h;
+        d.low = &l;
+        d.why = SIM_WHY_IN_ROUNDING;
+        d.policy = 0;
+        char big[512], small[199], want[256];
+        snprintf(want, sizeof want, "no scale in: InvocationsPerInstance %s would pass 50 with one "
+                 "unit fewer", k == 0 ? "61.17" : k == 1 ? "49" : k == 2 ? "-0.01"
+                                 : k == 3 ? "333333.33" : "0.13");
+        size_t n = sim_reason(&f.tgt, &d, big, sizeof big);
+        assert_string_equal(big, want);
+        assert_int_equal(n, strlen(want));
+        assert_int_equal(sim_reason(&f.tgt, &d, small, sizeof small), n);
+        assert_string_equal(small, want);
+        char cut[20];
+        assert_int_equal(sim_reason(&f.tgt, &d, cut, sizeof cut), n);
+        assert_int_equal(strlen(cut), sizeof cut - 1);
+    }
+}
+
 static void row_times_are_strbuf_time(void **state) {
     (void)state;
     int bad = 0;
@@ -547,6 +922,13 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(config_defaults_follow_aws_md),
         cmocka_unit_test(row_times_are_strbuf_time),
+        cmocka_unit_test(row_numbers_are_strbuf_fmt_num),
+        cmocka_unit_test(rows_keep_their_date_right),
+        cmocka_unit_test(rows_name_every_alarm_and_action),
+        cmocka_unit_test(csv_rows_quote_their_reason),
+        cmocka_unit_test(rounding_reason_is_the_general_text),
+        cmocka_unit_test(csv_values_are_read_as_strtod),
+        cmocka_unit_test(csv_lines_read_as_each_line),
         cmocka_unit_test(sim_new_rejects_bad_parameters),
         cmocka_unit_test(initial_capacity_is_min_capacity),
         cmocka_unit_test(step_rejects_time_that_does_not_increase),

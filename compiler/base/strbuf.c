@@ -1,5 +1,6 @@
 /* strbuf.c: growable or fixed text buffers and locale-independent formatting (strbuf.h). */
 #include "strbuf.h"
+#include "numtext.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -159,90 +160,21 @@ void strbuf_printf(strbuf *sb, const char *fmt, ...) {
     va_end(ap);
 }
 
-/* Decimal digits of `v` into the end of `tmp[24]`; returns the first digit. */
-static char *utoa(uint64_t v, char *end) {
-    char *p = end;
-    do {
-        *--p = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    return p;
-}
-
 void strbuf_int(strbuf *sb, int64_t v) {
     char tmp[24];
-    char *end = tmp + sizeof tmp;
-    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-    char *p = utoa(u, end);
-    if (v < 0)
-        *--p = '-';
-    strbuf_put(sb, p, (size_t)(end - p));
+    strbuf_put(sb, tmp, numtext_int(tmp, v));
 }
 
-/* "00" to "99": two digits per division (a simulation's table prints millions of numbers). */
-static const char digit_pairs[201] = "00010203040506070809101112131415161718192021222324"
-                                     "25262728293031323334353637383940414243444546474849"
-                                     "50515253545556575859606162636465666768697071727374"
-                                     "75767778798081828384858687888990919293949596979899";
-
-/* A finite `v` rounded to `dec` (0..6) decimals at `p` (room for 27 bytes), without a NUL:
- * the magnitude times 10^dec rounded half away from zero (llround's rule, computed without
- * its call: a double's fraction is exact), a '-' unless that is 0, the integer part, then the
- * fraction without its trailing zeros. Returns the length. The digits are written in place,
- * two at a time, their count known first. */
+/* A finite `v` rounded to `dec` (0..6) decimals at `p` (room for 28 bytes): numtext's text;
+ * beyond int64 the integer part only, clamped (no number mmec prints is this large). */
 static size_t fmt_finite(char *p, double v, int dec) {
     static const double scale[] = {1, 10, 100, 1000, 10000, 100000, 1000000};
-    static const uint64_t p10[20] = {1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull,
-                                     1000000ull, 10000000ull, 100000000ull, 1000000000ull,
-                                     10000000000ull, 100000000000ull, 1000000000000ull,
-                                     10000000000000ull, 100000000000000ull,
-                                     1000000000000000ull, 10000000000000000ull,
-                                     100000000000000000ull, 1000000000000000000ull,
-                                     10000000000000000000ull};
     double a = fabs(v) * scale[dec];
     if (a >= 9.0e18) {
-        /* Beyond int64: print the integer part only (no trace value is this large). */
         a = 9.0e18;
         dec = 0;
     }
-    uint64_t u = (uint64_t)a;
-    if (a - (double)u >= 0.5)
-        u++;
-    size_t n = 0;
-    if (v < 0 && u != 0)
-        p[n++] = '-';
-    /* The common divisors as constants: the compiler multiplies instead of dividing. */
-    uint64_t ip = dec == 0 ? u : dec == 2 ? u / 100 : dec == 4 ? u / 10000 : u / p10[dec];
-    uint64_t fp = u - ip * p10[dec];
-    size_t k = 1;
-    while (k < 20 && ip >= p10[k])
-        k++;
-    n += k;
-    char *q = p + n;
-    while (ip >= 100) {
-        unsigned r = (unsigned)(ip % 100);
-        ip /= 100;
-        q -= 2;
-        q[0] = digit_pairs[2 * r];
-        q[1] = digit_pairs[2 * r + 1];
-    }
-    if (ip >= 10) {
-        q[-2] = digit_pairs[2 * ip];
-        q[-1] = digit_pairs[2 * ip + 1];
-    } else {
-        q[-1] = (char)('0' + ip);
-    }
-    if (fp != 0) {
-        while (fp % 10 == 0) {
-            fp /= 10;
-            dec--;
-        }
-        p[n++] = '.';
-        for (int i = dec - 1; i >= 0; i--, fp /= 10)
-            p[n + (size_t)i] = (char)('0' + fp % 10);
-        n += (size_t)dec;
-    }
-    return n;
+    return numtext_scaled(p, v, a, dec);
 }
 
 size_t strbuf_fmt_num(char *buf, size_t cap, double v, int decimals) {

@@ -1,9 +1,9 @@
-/* numtext.h: the text of numbers in a simulation's rows and reasons, written in place: the
- * bytes strbuf_fmt_num and strbuf_int write (compiler/base/strbuf.h), for the millions of
- * numbers a table or CSV of a long run prints (a year of one-minute datapoints has 525,600
- * rows of two to seven numbers). Digits two at a time from a table, the common divisors as
- * constants; anything unusual (NaN, infinities, magnitudes beyond int64) goes to
- * strbuf_fmt_num itself. test_sim compares both over every magnitude and the halves. */
+/* numtext.h: the text of numbers written in place, the one implementation behind strbuf_int
+ * and strbuf_fmt_num (strbuf.h) and the millions of numbers a simulation's table or CSV
+ * prints (a year of one-minute datapoints has 525,600 rows of two to seven numbers). Digits
+ * two at a time from a table, the common divisors as constants; anything unusual (NaN,
+ * infinities, magnitudes beyond int64) goes to strbuf_fmt_num itself. test_strbuf and
+ * test_sim check them over every magnitude and the halves. */
 #ifndef MMEC_NUMTEXT_H
 #define MMEC_NUMTEXT_H
 
@@ -66,18 +66,12 @@ static inline size_t numtext_int(char *p, int64_t v) {
     return numtext_u64(p, (uint64_t)v);
 }
 
-/* strbuf_fmt_num's text of `v` at `dec` decimals (0 to 6) at `p`, which has room for 28
- * bytes (a NUL may be written after the text); returns its length. The magnitude times
- * 10^dec rounded half away from zero (a double's fraction is exact), a '-' unless that is 0,
- * the integer part, then the fraction without its trailing zeros. */
-static inline size_t numtext_num(char *p, double v, int dec) {
-    static const double scale[] = {1, 10, 100, 1000, 10000, 100000, 1000000};
+/* The text of a finite `v` whose magnitude times 10^dec (`a`, dec 0 to 6) is below 9e18, at
+ * `p` (room for 28 bytes; a NUL may be written after the text); returns its length. `a`
+ * rounded half away from zero (a double's fraction is exact), a '-' unless that is 0, the
+ * integer part, then the fraction without its trailing zeros. */
+static inline size_t numtext_scaled(char *p, double v, double a, int dec) {
     static const uint32_t p10[] = {1, 10, 100, 1000, 10000, 100000, 1000000};
-    if (dec < 0 || dec > 6)
-        return strbuf_fmt_num(p, 28, v, dec);
-    double a = fabs(v) * scale[dec];
-    if (!(a < 9.0e18))
-        return strbuf_fmt_num(p, 28, v, dec);   /* NaN, infinities, beyond int64 */
     uint64_t u = (uint64_t)a;
     if (a - (double)u >= 0.5)
         u++;
@@ -123,6 +117,18 @@ static inline size_t numtext_num(char *p, double v, int dec) {
         p[n + (size_t)i] = (char)('0' + fp % 10);
     n += (size_t)dec;
     return n;
+}
+
+/* strbuf_fmt_num's text of `v` at `dec` decimals (0 to 6) at `p`, which has room for 28
+ * bytes (a NUL may be written after the text); returns its length. */
+static inline size_t numtext_num(char *p, double v, int dec) {
+    static const double scale[] = {1, 10, 100, 1000, 10000, 100000, 1000000};
+    if (dec < 0 || dec > 6)
+        return strbuf_fmt_num(p, 28, v, dec);
+    double a = fabs(v) * scale[dec];
+    if (!(a < 9.0e18))
+        return strbuf_fmt_num(p, 28, v, dec);   /* NaN, infinities, beyond int64 */
+    return numtext_scaled(p, v, a, dec);
 }
 
 #endif

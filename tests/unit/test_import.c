@@ -183,11 +183,13 @@ static void checker_findings_point_into_the_json(void **state) {
     mmec_free(ctx);
 }
 
-static void every_allocation_failure_ends_cleanly(void **state) {
-    (void)state;
+/* Imports `in` (n inputs) failing the 0th, 1st, 2nd... allocation in turn until one import
+ * succeeds (one input through mmec_import_string): each failed one returns MMEC_EINTERNAL with
+ * no output and leaks nothing; the one that succeeds writes `want`. */
+static void fails_cleanly_then_writes(const mmec_import_input *in, size_t n, const char *want) {
     int succeeded = 0;
-    for (long n = 0; n < 100000 && !succeeded; n++) {
-        failing f = {n, 0};
+    for (long k = 0; k < 100000 && !succeeded; k++) {
+        failing f = {k, 0};
         mmec_config cfg;
         mmec_config_init(&cfg);
         cfg.alloc = failing_alloc;
@@ -197,10 +199,11 @@ static void every_allocation_failure_ends_cleanly(void **state) {
             continue;
         char *out;
         size_t len;
-        mmec_status st = mmec_import_string(ctx, "r.json", REQUESTS, strlen(REQUESTS), NULL, &out, &len);
+        mmec_status st = n == 1 ? mmec_import_string(ctx, in->name, in->json, in->len, NULL, &out, &len)
+                                : mmec_import_inputs(ctx, in, n, NULL, &out, &len);
         assert_true(st == MMEC_OK || st == MMEC_EINTERNAL);
         if (st == MMEC_OK) {
-            assert_string_equal(out, REQUESTS_SCALE);
+            assert_string_equal(out, want);
             succeeded = 1;
         } else {
             assert_null(out);
@@ -210,6 +213,12 @@ static void every_allocation_failure_ends_cleanly(void **state) {
         assert_int_equal(f.live, 0);
     }
     assert_true(succeeded);
+}
+
+static void every_allocation_failure_ends_cleanly(void **state) {
+    (void)state;
+    mmec_import_input in = {"r.json", REQUESTS, strlen(REQUESTS)};
+    fails_cleanly_then_writes(&in, 1, REQUESTS_SCALE);
 }
 
 /* Two one-line requests, each naming an endpoint of its own (its target released once its
@@ -243,67 +252,21 @@ static const char RELEASED_SCALE[] =
 
 static void every_allocation_failure_of_released_targets_ends_cleanly(void **state) {
     (void)state;
-    int succeeded = 0;
-    for (long n = 0; n < 100000 && !succeeded; n++) {
-        failing f = {n, 0};
-        mmec_config cfg;
-        mmec_config_init(&cfg);
-        cfg.alloc = failing_alloc;
-        cfg.alloc_user = &f;
-        mmec_ctx *ctx = mmec_new(&cfg);
-        if (ctx == NULL)
-            continue;
-        char *out;
-        size_t len;
-        mmec_status st = mmec_import_string(ctx, "r.json", RELEASED, strlen(RELEASED), NULL, &out, &len);
-        assert_true(st == MMEC_OK || st == MMEC_EINTERNAL);
-        if (st == MMEC_OK) {
-            assert_string_equal(out, RELEASED_SCALE);
-            succeeded = 1;
-        } else {
-            assert_null(out);
-        }
-        mmec_buffer_free(ctx, out);
-        mmec_free(ctx);
-        assert_int_equal(f.live, 0);
-    }
-    assert_true(succeeded);
+    mmec_import_input in = {"r.json", RELEASED, strlen(RELEASED)};
+    fails_cleanly_then_writes(&in, 1, RELEASED_SCALE);
 }
 
 /* The same with two inputs and a step policy (the alarm pairing, the metric values), and
  * with `scale from zero` (a context compiled inside the import) and metric math: *state
  * says which. */
 static void every_allocation_failure_of_a_step_import_ends_cleanly(void **state) {
-    int succeeded = 0;
-    for (long n = 0; n < 100000 && !succeeded; n++) {
-        failing f = {n, 0};
-        mmec_config cfg;
-        mmec_config_init(&cfg);
-        cfg.alloc = failing_alloc;
-        cfg.alloc_user = &f;
-        mmec_ctx *ctx = mmec_new(&cfg);
-        if (ctx == NULL)
-            continue;
-        mmec_import_input in[2] = {{"p.json", STEP_POLICY, strlen(STEP_POLICY)},
-                                   {"a.json", STEP_ALARM, strlen(STEP_ALARM)}};
-        mmec_import_input zero = {"z.json", ZERO_AND_MATH, strlen(ZERO_AND_MATH)};
-        int z = *(int *)*state;
-        char *out;
-        size_t len;
-        mmec_status st = z ? mmec_import_inputs(ctx, &zero, 1, NULL, &out, &len)
-                           : mmec_import_inputs(ctx, in, 2, NULL, &out, &len);
-        assert_true(st == MMEC_OK || st == MMEC_EINTERNAL);
-        if (st == MMEC_OK) {
-            assert_string_equal(out, z ? ZERO_AND_MATH_SCALE : STEP_SCALE);
-            succeeded = 1;
-        } else {
-            assert_null(out);
-        }
-        mmec_buffer_free(ctx, out);
-        mmec_free(ctx);
-        assert_int_equal(f.live, 0);
-    }
-    assert_true(succeeded);
+    mmec_import_input in[2] = {{"p.json", STEP_POLICY, strlen(STEP_POLICY)},
+                               {"a.json", STEP_ALARM, strlen(STEP_ALARM)}};
+    mmec_import_input zero = {"z.json", ZERO_AND_MATH, strlen(ZERO_AND_MATH)};
+    if (*(int *)*state)
+        fails_cleanly_then_writes(&zero, 1, ZERO_AND_MATH_SCALE);
+    else
+        fails_cleanly_then_writes(in, 2, STEP_SCALE);
 }
 
 int main(void) {

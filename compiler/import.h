@@ -19,6 +19,7 @@ typedef struct jnode {
     jtype type;
     span loc;                  /* the value */
     span key_loc;              /* the member's key, inside an object */
+    uint32_t unique;           /* an object the JSON reader found no key given twice in */
     const char *key;           /* decoded member key, inside an object */
     const char *s;             /* decoded string; a number's text */
     size_t slen;

@@ -947,7 +947,7 @@ static void read_policy(importer *im, const jnode *o, itarget *t) {
     e->t = t;
     e->cfg = cfg;
     e->name = import_member(im, o, "PolicyName", J_STR, 0);
-    e->step = step;
+    e->step = (unsigned char)step;
     e->arn = import_member(im, o, "PolicyARN", J_STR, 0);
     e->alarm_refs = import_member(im, o, "Alarms", J_ARR, 0);
     if (step)
@@ -1741,8 +1741,8 @@ static void write_early(importer *im, entry *e) {
         im->nsegs = nsegs;
         return;
     }
-    e->line_len = im->line_out->len;
-    e->nline_segs = im->nsegs - nsegs;
+    e->line_len = (uint32_t)im->line_out->len;
+    e->nline_segs = (uint32_t)(im->nsegs - nsegs);
     /* In the lines' memory, released once the source is written (release_lines). */
     e->line_segs = pool_alloc(im, im->line_mem, e->nline_segs * sizeof *e->line_segs +
                               e->line_len + 1, 0);

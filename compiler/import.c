@@ -345,14 +345,21 @@ static void jnumber(jreader *r, jnode *v) {
 
 static jnode *jvalue(jreader *r, int depth);
 
+/* The members of an object compared with each other as it is read: the few of a request's
+ * objects; a larger object (quadratic to compare) is looked up member by member. */
+#define UNIQUE_MAX 16
+
 static void jcontainer(jreader *r, jnode *v, int depth) {
     int obj = r->s[r->pos] == '{';
     char close = obj ? '}' : ']';
     v->type = obj ? J_OBJ : J_ARR;
     r->pos++;
     jnode **tail = &v->child;
+    size_t n = 0;      /* members compared for a key given twice (UNIQUE_MAX at most) */
+    int dup = 0;
     jskip(r);
     if (r->pos < r->len && r->s[r->pos] == close) {
+        v->unique = obj;
         r->pos++;
         return;
     }
@@ -373,6 +380,14 @@ static void jcontainer(jreader *r, jnode *v, int depth) {
                 return jfail(r, r->pos, "expected ':' after the member name");
             r->pos++;
         }
+        if (obj && n <= UNIQUE_MAX) {
+            /* The key compared with those before it by length and bytes, as import_get_n
+             * matches a key: an object of unique keys is looked up to its first match. */
+            for (const jnode *p = v->child; p; p = p->next)
+                if (p->klen == klen && memcmp(p->key, key, klen) == 0)
+                    dup = 1;
+            n++;
+        }
         jnode *c = jvalue(r, depth + 1);
         if (c == NULL)
             return;
@@ -388,6 +403,7 @@ static void jcontainer(jreader *r, jnode *v, int depth) {
         }
         if (r->pos < r->len && r->s[r->pos] == close) {
             r->pos++;
+            v->unique = obj && !dup && n <= UNIQUE_MAX;
             return;
         }
         return jfail(r, r->pos, obj ? "expected ',' or '}'" : "expected ',' or ']'");
@@ -589,6 +605,13 @@ const jnode *import_get_n(importer *im, const jnode *o, const char *key, size_t 
     if (o == NULL || o->type != J_OBJ)
         return NULL;
     const jnode *found = NULL;
+    if (o->unique) {      /* no key given twice: the first match is the only one */
+        for (const jnode *c = o->child; c; c = c->next)
+            if (c->klen ? c->klen == len && memcmp(c->key, key, len) == 0
+                        : c->key[0] == key[0] && strcmp(c->key, key) == 0)
+                return c;
+        return NULL;
+    }
     for (const jnode *c = o->child; c; c = c->next)
         if (c->klen ? c->klen == len && memcmp(c->key, key, len) == 0
                     : c->key[0] == key[0] && strcmp(c->key, key) == 0) {
@@ -924,7 +947,7 @@ static void read_policy(importer *im, const jnode *o, itarget *t) {
     e->t = t;
     e->cfg = cfg;
     e->name = import_member(im, o, "PolicyName", J_STR, 0);
-    e->step = step;
+    e->step = (unsigned char)step;
     e->arn = import_member(im, o, "PolicyARN", J_STR, 0);
     e->alarm_refs = import_member(im, o, "Alarms", J_ARR, 0);
     if (step)
@@ -1718,8 +1741,8 @@ static void write_early(importer *im, entry *e) {
         im->nsegs = nsegs;
         return;
     }
-    e->line_len = im->line_out->len;
-    e->nline_segs = im->nsegs - nsegs;
+    e->line_len = (uint32_t)im->line_out->len;
+    e->nline_segs = (uint32_t)(im->nsegs - nsegs);
     /* In the lines' memory, released once the source is written (release_lines). */
     e->line_segs = pool_alloc(im, im->line_mem, e->nline_segs * sizeof *e->line_segs +
                               e->line_len + 1, 0);
@@ -2596,13 +2619,16 @@ mmec_status import_run(mmec_ctx *ctx, const mmec_import_input *inputs, size_t n,
         if (a.im.targets[i])
             mem_raw(ctx, a.im.targets[i], target_size(a.im.targets[i]), 0);
     if (a.st == MMEC_OK) {
-        *out = emit_buffer(ctx, a.out.len);
-        if (*out == NULL) {
-            a.st = MMEC_EINTERNAL;
-        } else {
-            memcpy(*out, a.out.data, a.out.len + 1);
-            *outlen = a.out.len;
+        /* The source's own buffer handed over (emit_take's size header before the text,
+         * the text moved within the pages it has): a copy would fault as many new pages. */
+        size_t len = a.out.len;
+        if (strbuf_reserve(&a.out, sizeof(size_t))) {
+            memmove(a.out.data + sizeof(size_t), a.out.data, len + 1);
+            a.out.len = len + sizeof(size_t);
+            *out = emit_take(&a.out, outlen);
         }
+        if (*out == NULL)
+            a.st = MMEC_EINTERNAL;
     }
     strbuf_free(&a.out);
     return a.st;

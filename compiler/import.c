@@ -4,16 +4,13 @@
  * requests, the output of the describe-* commands or a CloudFormation template (one or more
  * JSON values, so mmec's own JSON Lines come back too), writes the .scale statements that
  * compile to the same JSON, and compiles them in a second context: every finding of the
- * checker is reported against the JSON that produced the offending token. A small JSON reader
- * of its own keeps each value's byte span, which cJSON does not. */
-#define _DEFAULT_SOURCE      /* madvise's MADV_DONTNEED */
+ * checker is reported against the JSON that produced the offending token. The documents are
+ * read by import_json.c's located reader, which keeps each value's byte span. */
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include "catalog.h"
 #include "emit.h"
@@ -23,7 +20,6 @@
 #include "tm.h"
 #include "yaml_cfn.h"
 
-#define MAX_DEPTH 64
 #define DEFAULT_VARIANT "AllTraffic"
 #define DEFAULT_TARGET "my-endpoint"
 
@@ -64,396 +60,6 @@ void import_report(importer *im, mmec_severity sev, const char *code, span loc,
     im->files[k].src = im->ctx->src;
     im->ctx->src = saved;
     va_end(ap);
-}
-
-/* ---- The documents' memory ----
- *
- * The trees of the documents, in blocks of their own: a document whose policies were all
- * written as it was read (write_early) is released before the next one is read, so that an
- * input of a hundred thousand requests holds one tree at a time. The blocks outlive a throw
- * (import_arg holds them) and are freed when the import ends. */
-
-typedef struct jblock {
-    struct jblock *prev;
-    size_t size, used;
-    max_align_t data[];
-} jblock;
-
-#define JBLOCK_SIZE ((size_t)64 * 1024)
-/* The lines written early: larger blocks, which the allocator maps on their own (glibc maps
- * what is larger than 128 KiB), so that each one freed behind the writing goes back to the
- * system. */
-#define LINE_BLOCK_SIZE ((size_t)1024 * 1024)
-
-typedef struct doc_mark {
-    jblock *b;
-    size_t used;
-} doc_mark;
-
-static inline void *pool_alloc(importer *im, jblock **pool, size_t n, int zero) {
-    n = (n + 7) & ~(size_t)7;
-    jblock *b = *pool;
-    if (__builtin_expect(b == NULL || b->size - b->used < n, 0)) {
-        size_t bs = pool == im->line_mem ? LINE_BLOCK_SIZE : JBLOCK_SIZE;
-        size_t cap = n > bs ? n : bs;
-        jblock *nb = mem_raw(im->ctx, NULL, 0, sizeof *nb + cap);
-        if (nb == NULL)
-            mem_fail(im->ctx);
-        nb->prev = b;
-        nb->size = cap;
-        nb->used = 0;
-        *pool = b = nb;
-    }
-    void *p = (char *)b->data + b->used;
-    b->used += n;
-    if (zero)
-        memset(p, 0, n);
-    return p;
-}
-
-static void *doc_alloc(importer *im, size_t n, int zero) {
-    return pool_alloc(im, im->doc_mem, n, zero);
-}
-
-static doc_mark doc_mark_of(const importer *im) {
-    jblock *b = *im->doc_mem;
-    return (doc_mark){b, b ? b->used : 0};
-}
-
-/* Frees what was allocated since mark `m`. */
-static void doc_release(importer *im, doc_mark m) {
-    jblock *b = *im->doc_mem;
-    while (b != m.b) {
-        jblock *prev = b->prev;
-        mem_raw(im->ctx, b, sizeof *b + b->size, 0);
-        b = prev;
-    }
-    *im->doc_mem = b;
-    if (b)
-        b->used = m.used;
-}
-
-static void doc_free(mmec_ctx *ctx, jblock *b) {
-    while (b) {
-        jblock *prev = b->prev;
-        mem_raw(ctx, b, sizeof *b + b->size, 0);
-        b = prev;
-    }
-}
-
-/* The pages of a mapped input (mmec_import_mapped) wholly below offset `upto` of the text
- * where spans point, read already, are given back to the system, a megabyte at least at a
- * time; they come back from the file if they are read again (a diagnostic's line, the
- * comparison after compiling). Only one input is read in place: several were copied. */
-static void drop_read(importer *im, size_t upto) {
-    if (!im->mapped || im->nfiles != 1 || upto < im->dropped + ((size_t)1 << 20))
-        return;
-    long page = sysconf(_SC_PAGESIZE);
-    if (page <= 0)
-        return;
-    uintptr_t from = (uintptr_t)im->text + im->dropped, to = (uintptr_t)im->text + upto;
-    from = (from + (uintptr_t)page - 1) / (uintptr_t)page * (uintptr_t)page;
-    to = to / (uintptr_t)page * (uintptr_t)page;
-    if (to > from)
-        (void)madvise((void *)from, to - from, MADV_DONTNEED);      /* a hint: may fail */
-    im->dropped = upto;
-}
-
-/* ---- The located JSON reader ---- */
-
-static void *jalloc(jreader *r, size_t n) {
-    if (r->doc)
-        return doc_alloc(r->im, n, 1);
-    return r->scratch ? mem_scratch(r->ctx, n) : mem_alloc(r->ctx, n);
-}
-
-/* Room for a text the caller writes whole (it need not be zeroed). */
-static char *jtext(jreader *r, size_t n) {
-    return r->doc ? doc_alloc(r->im, n, 0) : jalloc(r, n);
-}
-
-static void jfail(jreader *r, size_t at, const char *msg) {
-    if (!r->failed && r->report)
-        import_error(r->im, "json-syntax", ((span){(uint32_t)at, (uint32_t)at + 1}), "%s", msg);
-    r->failed = 1;
-}
-
-static void jskip(jreader *r) {
-    while (r->pos < r->len && (r->s[r->pos] == ' ' || r->s[r->pos] == '\t' ||
-                               r->s[r->pos] == '\n' || r->s[r->pos] == '\r'))
-        r->pos++;
-}
-
-static int hexval(char c) {
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-         : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
-static int read_u4(jreader *r, size_t at, unsigned *cp) {
-    if (at + 4 > r->len)
-        return 0;
-    *cp = 0;
-    for (size_t i = 0; i < 4; i++) {
-        int h = hexval(r->s[at + i]);
-        if (h < 0)
-            return 0;
-        *cp = *cp * 16 + (unsigned)h;
-    }
-    return 1;
-}
-
-static size_t put_utf8(char *o, unsigned cp) {
-    if (cp < 0x80) { o[0] = (char)cp; return 1; }
-    if (cp < 0x800) { o[0] = (char)(0xC0 | cp >> 6); o[1] = (char)(0x80 | (cp & 0x3F)); return 2; }
-    if (cp < 0x10000) {
-        o[0] = (char)(0xE0 | cp >> 12); o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        o[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    o[0] = (char)(0xF0 | cp >> 18); o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    o[2] = (char)(0x80 | ((cp >> 6) & 0x3F)); o[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
-/* A string at r->pos (the opening quote), decoded into the arena. */
-/* The bytes a string's plain run stops at: the closing quote, a backslash, a control
- * character. */
-static const unsigned char string_stop[256] = {
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    ['"'] = 1, ['\\'] = 1};
-
-static const char *jstring(jreader *r, size_t *outlen) {
-    size_t start = ++r->pos, end = start;
-    const unsigned char *s = (const unsigned char *)r->s;
-    int escaped = 0;
-    while (end < r->len && s[end] != '"') {
-        /* Most bytes: four at a time while none stops the run. */
-        while (end + 4 <= r->len && !(string_stop[s[end]] | string_stop[s[end + 1]] |
-                                      string_stop[s[end + 2]] | string_stop[s[end + 3]]))
-            end += 4;
-        if (end < r->len && !string_stop[s[end]]) {
-            end++;
-            continue;
-        }
-        if (end >= r->len || s[end] == '"')
-            break;
-        if (s[end] < 0x20) {
-            jfail(r, end, "a control character in a string must be escaped");
-            return NULL;
-        }
-        if (s[end] == '\\') {
-            escaped = 1;
-            end += 2;
-        } else {
-            end++;
-        }
-    }
-    if (end >= r->len) {
-        jfail(r, start - 1, "unterminated string");
-        return NULL;
-    }
-    char *o = jtext(r, end - start + 1);   /* decoding never grows the text */
-    size_t n = 0;
-    if (!escaped) {      /* most strings: the text as it is */
-        n = end - start;
-        memcpy(o, r->s + start, n);
-        o[n] = '\0';
-        r->pos = end + 1;
-        *outlen = n;
-        return o;
-    }
-    for (size_t i = start; i < end; i++) {
-        char c = r->s[i];
-        if (c != '\\') {
-            o[n++] = c;
-            continue;
-        }
-        c = r->s[++i];
-        const char *simple = strchr("\"\\/bfnrt", c);
-        if (c != '\0' && simple) {
-            o[n++] = "\"\\/\b\f\n\r\t"[simple - "\"\\/bfnrt"];
-            continue;
-        }
-        unsigned cp, lo;
-        if (c != 'u' || !read_u4(r, i + 1, &cp)) {
-            jfail(r, i - 1, "invalid escape in a string");
-            return NULL;
-        }
-        i += 4;
-        if (cp >= 0xD800 && cp <= 0xDBFF && i + 6 < end + 1 && r->s[i + 1] == '\\' &&
-            r->s[i + 2] == 'u' && read_u4(r, i + 3, &lo) && lo >= 0xDC00 && lo <= 0xDFFF) {
-            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-            i += 6;
-        } else if (cp >= 0xD800 && cp <= 0xDFFF) {
-            jfail(r, i - 5, "a lone UTF-16 surrogate in a string");
-            return NULL;
-        }
-        if (cp == 0) {
-            jfail(r, i - 5, "a NUL character in a string");
-            return NULL;
-        }
-        n += put_utf8(o + n, cp);
-    }
-    o[n] = '\0';
-    r->pos = end + 1;
-    *outlen = n;
-    return o;
-}
-
-static int is_digit(char c) { return c >= '0' && c <= '9'; }
-
-static void jnumber(jreader *r, jnode *v) {
-    size_t p = r->pos;
-    if (p < r->len && r->s[p] == '-')
-        p++;
-    if (p < r->len && r->s[p] == '0')
-        p++;
-    else if (p < r->len && is_digit(r->s[p]))
-        while (p < r->len && is_digit(r->s[p])) p++;
-    else
-        return jfail(r, r->pos, "invalid number");
-    if (p < r->len && r->s[p] == '.') {
-        if (++p >= r->len || !is_digit(r->s[p]))
-            return jfail(r, p, "a digit must follow the decimal point");
-        while (p < r->len && is_digit(r->s[p])) p++;
-    }
-    if (p < r->len && (r->s[p] == 'e' || r->s[p] == 'E')) {
-        p++;
-        if (p < r->len && (r->s[p] == '+' || r->s[p] == '-'))
-            p++;
-        if (p >= r->len || !is_digit(r->s[p]))
-            return jfail(r, p, "a digit must follow the exponent");
-        while (p < r->len && is_digit(r->s[p])) p++;
-    }
-    v->type = J_NUM;
-    char *text = jtext(r, p - r->pos + 1);
-    memcpy(text, r->s + r->pos, p - r->pos);
-    text[p - r->pos] = '\0';
-    v->s = text;
-    v->slen = p - r->pos;
-    /* A whole number of up to 15 digits is exact in a double: its digits need no strtod. */
-    if (v->slen <= 15 && strspn(v->s, "0123456789") == v->slen) {
-        double d = 0;
-        for (size_t i = 0; i < v->slen; i++)
-            d = d * 10 + (v->s[i] - '0');
-        v->num = d;
-    } else {
-        v->num = strtod(v->s, NULL);
-    }
-    r->pos = p;
-}
-
-static jnode *jvalue(jreader *r, int depth);
-
-/* The members of an object compared with each other as it is read: the few of a request's
- * objects; a larger object (quadratic to compare) is looked up member by member. */
-#define UNIQUE_MAX 16
-
-static void jcontainer(jreader *r, jnode *v, int depth) {
-    int obj = r->s[r->pos] == '{';
-    char close = obj ? '}' : ']';
-    v->type = obj ? J_OBJ : J_ARR;
-    r->pos++;
-    jnode **tail = &v->child;
-    size_t n = 0;      /* members compared for a key given twice (UNIQUE_MAX at most) */
-    int dup = 0;
-    jskip(r);
-    if (r->pos < r->len && r->s[r->pos] == close) {
-        v->unique = obj;
-        r->pos++;
-        return;
-    }
-    for (;;) {
-        jskip(r);
-        const char *key = NULL;
-        span key_loc = {0, 0};
-        size_t klen = 0;
-        if (obj) {
-            if (r->pos >= r->len || r->s[r->pos] != '"')
-                return jfail(r, r->pos, "expected a member name in double quotes");
-            key_loc.start = (uint32_t)r->pos;
-            if ((key = jstring(r, &klen)) == NULL)
-                return;
-            key_loc.end = (uint32_t)r->pos;
-            jskip(r);
-            if (r->pos >= r->len || r->s[r->pos] != ':')
-                return jfail(r, r->pos, "expected ':' after the member name");
-            r->pos++;
-        }
-        if (obj && n <= UNIQUE_MAX) {
-            /* The key compared with those before it by length and bytes, as import_get_n
-             * matches a key: an object of unique keys is looked up to its first match. */
-            for (const jnode *p = v->child; p; p = p->next)
-                if (p->klen == klen && memcmp(p->key, key, klen) == 0)
-                    dup = 1;
-            n++;
-        }
-        jnode *c = jvalue(r, depth + 1);
-        if (c == NULL)
-            return;
-        c->key = key;
-        c->klen = (uint32_t)klen;
-        c->key_loc = key_loc;
-        *tail = c;
-        tail = &c->next;
-        jskip(r);
-        if (r->pos < r->len && r->s[r->pos] == ',') {
-            r->pos++;
-            continue;
-        }
-        if (r->pos < r->len && r->s[r->pos] == close) {
-            r->pos++;
-            v->unique = obj && !dup && n <= UNIQUE_MAX;
-            return;
-        }
-        return jfail(r, r->pos, obj ? "expected ',' or '}'" : "expected ',' or ']'");
-    }
-}
-
-static jnode *jvalue(jreader *r, int depth) {
-    jskip(r);
-    if (r->pos >= r->len) {
-        jfail(r, r->pos, "unexpected end of the JSON text");
-        return NULL;
-    }
-    if (depth > MAX_DEPTH) {
-        jfail(r, r->pos, "JSON nested too deeply");
-        return NULL;
-    }
-    /* Zeroed here, where its size is known (a few stores, not a call). */
-    jnode *v = r->doc ? pool_alloc(r->im, r->im->doc_mem, sizeof *v, 0) : jalloc(r, sizeof *v);
-    memset(v, 0, sizeof *v);
-    v->loc.start = (uint32_t)r->pos;
-    char c = r->s[r->pos];
-    static const char *const words[] = {"true", "false", "null"};
-    if (c == '{' || c == '[') {
-        jcontainer(r, v, depth);
-    } else if (c == '"') {
-        v->type = J_STR;
-        v->s = jstring(r, &v->slen);
-    } else if (c == '-' || is_digit(c)) {
-        jnumber(r, v);
-    } else {
-        size_t i = 0;
-        for (; i < 3; i++) {
-            size_t n = strlen(words[i]);
-            if (r->len - r->pos >= n && memcmp(r->s + r->pos, words[i], n) == 0) {
-                v->type = i == 2 ? J_NULL : J_BOOL;
-                v->boolean = i == 0;
-                r->pos += n;
-                break;
-            }
-        }
-        if (i == 3) {
-            jfail(r, r->pos, "expected a JSON value");
-            /* `AWSTemplateFormatVersion: ...` or `Resources:`: a template written in YAML. */
-            if (depth == 0 && r->report && ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')))
-                import_note(r->im, ((span){(uint32_t)r->pos, (uint32_t)r->pos + 1}),
-                          "mmec import reads JSON; convert a YAML template to JSON first");
-        }
-    }
-    v->loc.end = (uint32_t)r->pos;
-    return r->failed ? NULL : v;
 }
 
 /* ---- The import ---- */
@@ -737,7 +343,7 @@ itarget *import_target_of(importer *im, const char *rid, const char *dim, span l
         im->failed = 1;
         return NULL;
     }
-    /* Copied: the document that names the target may be released (doc_release). */
+    /* Copied: the document that names the target may be released (import_doc_release). */
     size_t rlen = strlen(rid);
     itarget **slot = mem_push(im->ctx, &im->targets, &im->ntargets, &im->cap_targets, sizeof *slot);
     *slot = NULL;
@@ -793,7 +399,7 @@ static void release_target(importer *im, size_t i) {
         return;
     uint32_t h = t->hash;
     size_t rlen = strlen(t->resource_id);
-    char *rid = pool_alloc(im, im->line_mem, rlen + 1, 0);
+    char *rid = import_pool_alloc(im, im->line_mem, rlen + 1, 0);
     memcpy(rid, t->resource_id, rlen + 1);
     if (keymap_add(im->released, released_key(h), (uint32_t)i) != 0)
         mem_fail(im->ctx);
@@ -1693,7 +1299,7 @@ static const jnode *child_named(const jnode *o, const char *key);
 static const jnode *keep_node(importer *im, const jnode *v, const char *key) {
     if (v == NULL)
         return NULL;
-    jnode *c = pool_alloc(im, im->line_mem, sizeof *c + v->slen + 1, 0);
+    jnode *c = import_pool_alloc(im, im->line_mem, sizeof *c + v->slen + 1, 0);
     *c = *v;
     c->key = key;
     c->child = c->next = NULL;
@@ -1744,7 +1350,7 @@ static void write_early(importer *im, entry *e) {
     e->line_len = (uint32_t)im->line_out->len;
     e->nline_segs = (uint32_t)(im->nsegs - nsegs);
     /* In the lines' memory, released once the source is written (release_lines). */
-    e->line_segs = pool_alloc(im, im->line_mem, e->nline_segs * sizeof *e->line_segs +
+    e->line_segs = import_pool_alloc(im, im->line_mem, e->nline_segs * sizeof *e->line_segs +
                               e->line_len + 1, 0);
     if (e->nline_segs)
         memcpy(e->line_segs, im->segs + nsegs, e->nline_segs * sizeof *e->line_segs);
@@ -2110,7 +1716,7 @@ static const jnode *emitted(importer *im, mmec_ctx *child, mmec_status st, char 
     if (copy == NULL)
         mem_fail(im->ctx);
     *r = (jreader){im->ctx, copy, len, 0, 0, 0, 1, NULL, 0};
-    return jvalue(r, 0);
+    return import_json_value(r, 0);
 }
 
 /* Member `key` of `o`, a null one as absent. */
@@ -2154,7 +1760,7 @@ static void compare_members(importer *im, mmec_ctx *child, mmec_status st, char 
     const jnode *got = emitted(im, child, st, text, len, json ? json->loc : loc, &r);
     if (got && json == NULL) {
         again = (jreader){im->ctx, im->text, loc.end, loc.start, 0, 0, 1, NULL, 0};
-        json = jvalue(&again, 0);
+        json = import_json_value(&again, 0);
         if (json == NULL)
             mem_fail(im->ctx);      /* it was read once: only memory can fail */
     }
@@ -2298,7 +1904,7 @@ static void compare_fn(void *ud) {
     im->hold_phase = 0;
     im->hold_key = (size_t)(c->e - im->entries);
     compare(im, c->child, c->e, c->p);
-    drop_read(im, c->e->lazy ? c->e->cfg_loc.end : 0);
+    import_drop_read(im, c->e->lazy ? c->e->cfg_loc.end : 0);
     if (c->p->type == POLICY_STEP) {
         im->nalarms_compiled++;
         if (c->e->written_step) {
@@ -2438,12 +2044,12 @@ static int read_input(importer *im, size_t k) {
     if (f->src.len >= 3 && memcmp(f->src.text, "\xEF\xBB\xBF", 3) == 0)
         r.pos += 3;
     size_t docs = 0;
-    for (jskip(&r); r.pos < r.len && !r.failed; jskip(&r), docs++) {
-        doc_mark m = doc_mark_of(im);
+    for (import_json_skip(&r); r.pos < r.len && !r.failed; import_json_skip(&r), docs++) {
+        doc_mark m = import_doc_mark(im);
         size_t e0 = im->nentries, a0 = im->nalarms, d0 = im->ndups;
         size_t t0 = im->ntargets, r0 = im->reports;
         im->unreleased = 0;
-        const jnode *v = jvalue(&r, 0);
+        const jnode *v = import_json_value(&r, 0);
         if (v == NULL)
             continue;
         read_document(im, v);
@@ -2458,8 +2064,8 @@ static int read_input(importer *im, size_t k) {
             im->reports == r0)
             release_target(im, e0);
         if (release)
-            doc_release(im, m);
-        drop_read(im, r.pos);
+            import_doc_release(im, m);
+        import_drop_read(im, r.pos);
     }
     if (r.failed)
         return 0;
@@ -2483,7 +2089,7 @@ static void release_lines(importer *im) {
                 e->text = NULL;
         }
     }
-    doc_free(im->ctx, *im->line_mem);
+    import_doc_free(im->ctx, *im->line_mem);
     *im->line_mem = NULL;
 }
 
@@ -2607,8 +2213,8 @@ mmec_status import_run(mmec_ctx *ctx, const mmec_import_input *inputs, size_t n,
     }
     /* What the import kept goes back before the source is copied out. */
     strbuf_free(&a.line_out);
-    doc_free(ctx, a.doc_mem);
-    doc_free(ctx, a.line_mem);
+    import_doc_free(ctx, a.doc_mem);
+    import_doc_free(ctx, a.line_mem);
     mem_raw(ctx, a.im.entries, a.im.cap_entries * sizeof *a.im.entries, 0);
     mem_raw(ctx, a.im.segs, a.im.cap_segs * sizeof *a.im.segs, 0);
     mem_raw(ctx, a.im.by_order, a.im.cap_by_order * sizeof *a.im.by_order, 0);

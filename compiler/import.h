@@ -264,6 +264,66 @@ const jnode *import_write_lets(importer *im, itarget *t, const jnode *metrics);
 /* Checks Metrics: TargetTrackingMetricDataQuery items, or (`alarm`) MetricDataQuery items. */
 int import_metrics_valid(importer *im, const jnode *metrics, int alarm);
 
+/* ---- The documents' memory (import_json.c) ----
+ *
+ * The trees of the documents, in blocks of their own: a document whose policies were all
+ * written as it was read (write_early) is released before the next one is read, so that an
+ * input of a hundred thousand requests holds one tree at a time. The blocks outlive a throw
+ * (import_arg holds them) and are freed when the import ends. */
+
+typedef struct jblock {
+    struct jblock *prev;
+    size_t size, used;
+    max_align_t data[];
+} jblock;
+
+#define JBLOCK_SIZE ((size_t)64 * 1024)
+/* The lines written early: larger blocks, which the allocator maps on their own (glibc maps
+ * what is larger than 128 KiB), so that each one freed behind the writing goes back to the
+ * system. */
+#define LINE_BLOCK_SIZE ((size_t)1024 * 1024)
+
+typedef struct doc_mark {
+    jblock *b;
+    size_t used;
+} doc_mark;
+
+static inline void *import_pool_alloc(importer *im, jblock **pool, size_t n, int zero) {
+    n = (n + 7) & ~(size_t)7;
+    jblock *b = *pool;
+    if (__builtin_expect(b == NULL || b->size - b->used < n, 0)) {
+        size_t bs = pool == im->line_mem ? LINE_BLOCK_SIZE : JBLOCK_SIZE;
+        size_t cap = n > bs ? n : bs;
+        jblock *nb = mem_raw(im->ctx, NULL, 0, sizeof *nb + cap);
+        if (nb == NULL)
+            mem_fail(im->ctx);
+        nb->prev = b;
+        nb->size = cap;
+        nb->used = 0;
+        *pool = b = nb;
+    }
+    void *p = (char *)b->data + b->used;
+    b->used += n;
+    if (zero)
+        memset(p, 0, n);
+    return p;
+}
+
+/* A mark of the documents' memory, and the release of what was allocated since it; the
+ * blocks of a pool freed. */
+doc_mark import_doc_mark(const importer *im);
+void import_doc_release(importer *im, doc_mark m);
+void import_doc_free(mmec_ctx *ctx, jblock *b);
+/* The pages of a mapped input (mmec_import_mapped) wholly below offset `upto`, read already,
+ * given back to the system (they come back from the file when read again). */
+void import_drop_read(importer *im, size_t upto);
+
+/* ---- The located JSON reader (import_json.c) ----
+ * import_json_skip passes white space; import_json_value reads one value at r->pos (NULL after
+ * reporting an error, or quietly for our own output), its nodes in the memory `r` names. */
+void import_json_skip(jreader *r);
+jnode *import_json_value(jreader *r, int depth);
+
 static inline int streq(const char *a, const char *b) { return a && b && strcmp(a, b) == 0; }
 
 #endif

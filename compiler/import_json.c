@@ -1,0 +1,359 @@
+/* import_json.c: the first stage of `mmec import`: the located JSON reader, which keeps each
+ * value's byte span (cJSON does not) so that every finding points at the JSON that produced
+ * it, and the memory the documents' trees live in, released document by document, with the
+ * pages of a mapped input given back behind the reading. import.c recognises the documents
+ * it reads and writes the .scale source. */
+#define _DEFAULT_SOURCE      /* madvise's MADV_DONTNEED */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "import.h"
+#include "internal.h"
+
+#define MAX_DEPTH 64
+
+static void *doc_alloc(importer *im, size_t n, int zero) {
+    return import_pool_alloc(im, im->doc_mem, n, zero);
+}
+
+doc_mark import_doc_mark(const importer *im) {
+    jblock *b = *im->doc_mem;
+    return (doc_mark){b, b ? b->used : 0};
+}
+
+/* Frees what was allocated since mark `m`. */
+void import_doc_release(importer *im, doc_mark m) {
+    jblock *b = *im->doc_mem;
+    while (b != m.b) {
+        jblock *prev = b->prev;
+        mem_raw(im->ctx, b, sizeof *b + b->size, 0);
+        b = prev;
+    }
+    *im->doc_mem = b;
+    if (b)
+        b->used = m.used;
+}
+
+void import_doc_free(mmec_ctx *ctx, jblock *b) {
+    while (b) {
+        jblock *prev = b->prev;
+        mem_raw(ctx, b, sizeof *b + b->size, 0);
+        b = prev;
+    }
+}
+
+/* The pages of a mapped input (mmec_import_mapped) wholly below offset `upto` of the text
+ * where spans point, read already, are given back to the system, a megabyte at least at a
+ * time; they come back from the file if they are read again (a diagnostic's line, the
+ * comparison after compiling). Only one input is read in place: several were copied. */
+void import_drop_read(importer *im, size_t upto) {
+    if (!im->mapped || im->nfiles != 1 || upto < im->dropped + ((size_t)1 << 20))
+        return;
+    long page = sysconf(_SC_PAGESIZE);
+    if (page <= 0)
+        return;
+    uintptr_t from = (uintptr_t)im->text + im->dropped, to = (uintptr_t)im->text + upto;
+    from = (from + (uintptr_t)page - 1) / (uintptr_t)page * (uintptr_t)page;
+    to = to / (uintptr_t)page * (uintptr_t)page;
+    if (to > from)
+        (void)madvise((void *)from, to - from, MADV_DONTNEED);      /* a hint: may fail */
+    im->dropped = upto;
+}
+
+/* ---- The located JSON reader ---- */
+
+static void *jalloc(jreader *r, size_t n) {
+    if (r->doc)
+        return doc_alloc(r->im, n, 1);
+    return r->scratch ? mem_scratch(r->ctx, n) : mem_alloc(r->ctx, n);
+}
+
+/* Room for a text the caller writes whole (it need not be zeroed). */
+static char *jtext(jreader *r, size_t n) {
+    return r->doc ? doc_alloc(r->im, n, 0) : jalloc(r, n);
+}
+
+static void jfail(jreader *r, size_t at, const char *msg) {
+    if (!r->failed && r->report)
+        import_error(r->im, "json-syntax", ((span){(uint32_t)at, (uint32_t)at + 1}), "%s", msg);
+    r->failed = 1;
+}
+
+void import_json_skip(jreader *r) {
+    while (r->pos < r->len && (r->s[r->pos] == ' ' || r->s[r->pos] == '\t' ||
+                               r->s[r->pos] == '\n' || r->s[r->pos] == '\r'))
+        r->pos++;
+}
+
+static int hexval(char c) {
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+         : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+static int read_u4(jreader *r, size_t at, unsigned *cp) {
+    if (at + 4 > r->len)
+        return 0;
+    *cp = 0;
+    for (size_t i = 0; i < 4; i++) {
+        int h = hexval(r->s[at + i]);
+        if (h < 0)
+            return 0;
+        *cp = *cp * 16 + (unsigned)h;
+    }
+    return 1;
+}
+
+static size_t put_utf8(char *o, unsigned cp) {
+    if (cp < 0x80) { o[0] = (char)cp; return 1; }
+    if (cp < 0x800) { o[0] = (char)(0xC0 | cp >> 6); o[1] = (char)(0x80 | (cp & 0x3F)); return 2; }
+    if (cp < 0x10000) {
+        o[0] = (char)(0xE0 | cp >> 12); o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        o[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    o[0] = (char)(0xF0 | cp >> 18); o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    o[2] = (char)(0x80 | ((cp >> 6) & 0x3F)); o[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+/* A string at r->pos (the opening quote), decoded into the arena. */
+/* The bytes a string's plain run stops at: the closing quote, a backslash, a control
+ * character. */
+static const unsigned char string_stop[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    ['"'] = 1, ['\\'] = 1};
+
+static const char *jstring(jreader *r, size_t *outlen) {
+    size_t start = ++r->pos, end = start;
+    const unsigned char *s = (const unsigned char *)r->s;
+    int escaped = 0;
+    while (end < r->len && s[end] != '"') {
+        /* Most bytes: four at a time while none stops the run. */
+        while (end + 4 <= r->len && !(string_stop[s[end]] | string_stop[s[end + 1]] |
+                                      string_stop[s[end + 2]] | string_stop[s[end + 3]]))
+            end += 4;
+        if (end < r->len && !string_stop[s[end]]) {
+            end++;
+            continue;
+        }
+        if (end >= r->len || s[end] == '"')
+            break;
+        if (s[end] < 0x20) {
+            jfail(r, end, "a control character in a string must be escaped");
+            return NULL;
+        }
+        if (s[end] == '\\') {
+            escaped = 1;
+            end += 2;
+        } else {
+            end++;
+        }
+    }
+    if (end >= r->len) {
+        jfail(r, start - 1, "unterminated string");
+        return NULL;
+    }
+    char *o = jtext(r, end - start + 1);   /* decoding never grows the text */
+    size_t n = 0;
+    if (!escaped) {      /* most strings: the text as it is */
+        n = end - start;
+        memcpy(o, r->s + start, n);
+        o[n] = '\0';
+        r->pos = end + 1;
+        *outlen = n;
+        return o;
+    }
+    for (size_t i = start; i < end; i++) {
+        char c = r->s[i];
+        if (c != '\\') {
+            o[n++] = c;
+            continue;
+        }
+        c = r->s[++i];
+        const char *simple = strchr("\"\\/bfnrt", c);
+        if (c != '\0' && simple) {
+            o[n++] = "\"\\/\b\f\n\r\t"[simple - "\"\\/bfnrt"];
+            continue;
+        }
+        unsigned cp, lo;
+        if (c != 'u' || !read_u4(r, i + 1, &cp)) {
+            jfail(r, i - 1, "invalid escape in a string");
+            return NULL;
+        }
+        i += 4;
+        if (cp >= 0xD800 && cp <= 0xDBFF && i + 6 < end + 1 && r->s[i + 1] == '\\' &&
+            r->s[i + 2] == 'u' && read_u4(r, i + 3, &lo) && lo >= 0xDC00 && lo <= 0xDFFF) {
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+            i += 6;
+        } else if (cp >= 0xD800 && cp <= 0xDFFF) {
+            jfail(r, i - 5, "a lone UTF-16 surrogate in a string");
+            return NULL;
+        }
+        if (cp == 0) {
+            jfail(r, i - 5, "a NUL character in a string");
+            return NULL;
+        }
+        n += put_utf8(o + n, cp);
+    }
+    o[n] = '\0';
+    r->pos = end + 1;
+    *outlen = n;
+    return o;
+}
+
+static int is_digit(char c) { return c >= '0' && c <= '9'; }
+
+static void jnumber(jreader *r, jnode *v) {
+    size_t p = r->pos;
+    if (p < r->len && r->s[p] == '-')
+        p++;
+    if (p < r->len && r->s[p] == '0')
+        p++;
+    else if (p < r->len && is_digit(r->s[p]))
+        while (p < r->len && is_digit(r->s[p])) p++;
+    else
+        return jfail(r, r->pos, "invalid number");
+    if (p < r->len && r->s[p] == '.') {
+        if (++p >= r->len || !is_digit(r->s[p]))
+            return jfail(r, p, "a digit must follow the decimal point");
+        while (p < r->len && is_digit(r->s[p])) p++;
+    }
+    if (p < r->len && (r->s[p] == 'e' || r->s[p] == 'E')) {
+        p++;
+        if (p < r->len && (r->s[p] == '+' || r->s[p] == '-'))
+            p++;
+        if (p >= r->len || !is_digit(r->s[p]))
+            return jfail(r, p, "a digit must follow the exponent");
+        while (p < r->len && is_digit(r->s[p])) p++;
+    }
+    v->type = J_NUM;
+    char *text = jtext(r, p - r->pos + 1);
+    memcpy(text, r->s + r->pos, p - r->pos);
+    text[p - r->pos] = '\0';
+    v->s = text;
+    v->slen = p - r->pos;
+    /* A whole number of up to 15 digits is exact in a double: its digits need no strtod. */
+    if (v->slen <= 15 && strspn(v->s, "0123456789") == v->slen) {
+        double d = 0;
+        for (size_t i = 0; i < v->slen; i++)
+            d = d * 10 + (v->s[i] - '0');
+        v->num = d;
+    } else {
+        v->num = strtod(v->s, NULL);
+    }
+    r->pos = p;
+}
+
+/* The members of an object compared with each other as it is read: the few of a request's
+ * objects; a larger object (quadratic to compare) is looked up member by member. */
+#define UNIQUE_MAX 16
+
+static void jcontainer(jreader *r, jnode *v, int depth) {
+    int obj = r->s[r->pos] == '{';
+    char close = obj ? '}' : ']';
+    v->type = obj ? J_OBJ : J_ARR;
+    r->pos++;
+    jnode **tail = &v->child;
+    size_t n = 0;      /* members compared for a key given twice (UNIQUE_MAX at most) */
+    int dup = 0;
+    import_json_skip(r);
+    if (r->pos < r->len && r->s[r->pos] == close) {
+        v->unique = obj;
+        r->pos++;
+        return;
+    }
+    for (;;) {
+        import_json_skip(r);
+        const char *key = NULL;
+        span key_loc = {0, 0};
+        size_t klen = 0;
+        if (obj) {
+            if (r->pos >= r->len || r->s[r->pos] != '"')
+                return jfail(r, r->pos, "expected a member name in double quotes");
+            key_loc.start = (uint32_t)r->pos;
+            if ((key = jstring(r, &klen)) == NULL)
+                return;
+            key_loc.end = (uint32_t)r->pos;
+            import_json_skip(r);
+            if (r->pos >= r->len || r->s[r->pos] != ':')
+                return jfail(r, r->pos, "expected ':' after the member name");
+            r->pos++;
+        }
+        if (obj && n <= UNIQUE_MAX) {
+            /* The key compared with those before it by length and bytes, as import_get_n
+             * matches a key: an object of unique keys is looked up to its first match. */
+            for (const jnode *p = v->child; p; p = p->next)
+                if (p->klen == klen && memcmp(p->key, key, klen) == 0)
+                    dup = 1;
+            n++;
+        }
+        jnode *c = import_json_value(r, depth + 1);
+        if (c == NULL)
+            return;
+        c->key = key;
+        c->klen = (uint32_t)klen;
+        c->key_loc = key_loc;
+        *tail = c;
+        tail = &c->next;
+        import_json_skip(r);
+        if (r->pos < r->len && r->s[r->pos] == ',') {
+            r->pos++;
+            continue;
+        }
+        if (r->pos < r->len && r->s[r->pos] == close) {
+            r->pos++;
+            v->unique = obj && !dup && n <= UNIQUE_MAX;
+            return;
+        }
+        return jfail(r, r->pos, obj ? "expected ',' or '}'" : "expected ',' or ']'");
+    }
+}
+
+jnode *import_json_value(jreader *r, int depth) {
+    import_json_skip(r);
+    if (r->pos >= r->len) {
+        jfail(r, r->pos, "unexpected end of the JSON text");
+        return NULL;
+    }
+    if (depth > MAX_DEPTH) {
+        jfail(r, r->pos, "JSON nested too deeply");
+        return NULL;
+    }
+    /* Zeroed here, where its size is known (a few stores, not a call). */
+    jnode *v = r->doc ? import_pool_alloc(r->im, r->im->doc_mem, sizeof *v, 0) : jalloc(r, sizeof *v);
+    memset(v, 0, sizeof *v);
+    v->loc.start = (uint32_t)r->pos;
+    char c = r->s[r->pos];
+    static const char *const words[] = {"true", "false", "null"};
+    if (c == '{' || c == '[') {
+        jcontainer(r, v, depth);
+    } else if (c == '"') {
+        v->type = J_STR;
+        v->s = jstring(r, &v->slen);
+    } else if (c == '-' || is_digit(c)) {
+        jnumber(r, v);
+    } else {
+        size_t i = 0;
+        for (; i < 3; i++) {
+            size_t n = strlen(words[i]);
+            if (r->len - r->pos >= n && memcmp(r->s + r->pos, words[i], n) == 0) {
+                v->type = i == 2 ? J_NULL : J_BOOL;
+                v->boolean = i == 0;
+                r->pos += n;
+                break;
+            }
+        }
+        if (i == 3) {
+            jfail(r, r->pos, "expected a JSON value");
+            /* `AWSTemplateFormatVersion: ...` or `Resources:`: a template written in YAML. */
+            if (depth == 0 && r->report && ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')))
+                import_note(r->im, ((span){(uint32_t)r->pos, (uint32_t)r->pos + 1}),
+                          "mmec import reads JSON; convert a YAML template to JSON first");
+        }
+    }
+    v->loc.end = (uint32_t)r->pos;
+    return r->failed ? NULL : v;
+}

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "mmec.h"
+#include "failing.h"
 
 #define T0 1767225600LL   /* 2026-01-01T00:00:00Z */
 
@@ -22,28 +23,6 @@ static const char SRC[] =
     "    cooldown in 5m out 5m\n"
     "    scale on invocations 100 per instance\n"
     "}\n";
-
-/* An allocator that counts live bytes and can fail the Nth allocation. */
-typedef struct counting {
-    long live, allocs;
-    long fail_at;           /* 0: never */
-} counting;
-
-static void *count_alloc(void *user, void *ptr, size_t old_size, size_t size) {
-    counting *c = user;
-    if (size == 0) {
-        if (ptr)
-            c->live -= (long)old_size;
-        free(ptr);
-        return NULL;
-    }
-    if (c->fail_at && ++c->allocs == c->fail_at)
-        return NULL;
-    void *p = realloc(ptr, size);
-    if (p)
-        c->live += (long)size - (ptr ? (long)old_size : 0);
-    return p;
-}
 
 static mmec_ctx *compiled(counting *c, const char *src) {
     mmec_config cfg;
@@ -161,7 +140,7 @@ static void misuse_is_refused(void **state) {
 
 static void memory_goes_through_the_context(void **state) {
     (void)state;
-    counting c = {0, 0, 0};
+    counting c = {0, 0, 0, 0};
     mmec_ctx *ctx = compiled(&c, SRC);
     long before = c.live;
     mmec_sim *s = mmec_sim_new(ctx, 0, NULL);

@@ -1,10 +1,13 @@
-/* import.h: what the two files of `mmec import` share (import.c: the located JSON reader,
- * targets, target-tracking policies, scheduled actions, the check of what was written;
- * import_step.c: step scaling policies with their CloudWatch alarms, `scale from zero`,
- * metric math). Private to the library. */
+/* import.h: what the files of `mmec import` share, stage by stage: import_json.c (the
+ * located JSON reader and the documents' memory), import.c (the inputs, the documents
+ * recognised: targets, target-tracking policies, scheduled actions, templates),
+ * import_write.c (the source written), import_step.c (step scaling policies with their
+ * CloudWatch alarms, `scale from zero`, metric math) and import_check.c (the written source
+ * compiled and compared with its JSON). Private to the library. */
 #ifndef MMEC_IMPORT_H
 #define MMEC_IMPORT_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -149,6 +152,7 @@ typedef struct importer {
     size_t nentries, cap_entries;
     ialarm *alarms;
     size_t nalarms, cap_alarms;
+    size_t nsteps;                 /* step policy entries */
     strbuf *out;                   /* the generated source (in the caller's frame: a throw
                                       leaves it to mmec_import_string to release) */
     segment *segs;
@@ -173,7 +177,7 @@ typedef struct importer {
                                       (in the caller's frame; released once they are copied
                                       into the source) */
     strbuf *line_out;              /* where a policy's statement is written as it is read */
-    /* The checking compile (import.c, check_source): the entry of each policy in the order
+    /* The checking compile (import_check.c): the entry of each policy in the order
      * written, which is the order compiled; the policies and alarms compiled so far; the
      * findings of the comparisons, held until the compile is over. */
     uint32_t *by_order;
@@ -210,12 +214,21 @@ const jnode *import_get_n(importer *im, const jnode *o, const char *key, size_t 
 const jnode *import_member(importer *im, const jnode *o, const char *key, jtype want,
                            int required);
 const char *import_type_name(jtype t);
+/* The members a TargetTrackingScalingPolicyConfiguration may have (import.c). */
+#define IMPORT_NPOLICY_KEYS 6
+extern const char *const import_policy_keys[IMPORT_NPOLICY_KEYS];
 /* Unknown members of an object: AWS rejects them, and mmec would drop them. */
 void import_check_keys(importer *im, const jnode *o, const char *const *keys, size_t n);
 /* The target a ResourceId and ScalableDimension name, created on first use. */
 itarget *import_target_of(importer *im, const char *rid, const char *dim, span loc);
 entry *import_entry(importer *im, entry_kind kind, span loc);
 
+/* A zeroed slot at the end of one of the importer's long arrays (the entries, the segments,
+ * the order of the compiled policies), grown in place with the context's allocator and
+ * freed by import_run. */
+void *import_push(importer *im, void *items, size_t *n, size_t *cap, size_t size);
+/* `sep` and the shortest decimal text of `v` (import_number), written to the source. */
+void import_put_number(importer *im, const char *sep, double v);
 /* Records that the source from `start` to the end so far came from `json`. */
 void import_mark(importer *im, size_t start, span json);
 /* A string literal of the language; 0 when `s` holds a character it cannot write. */
@@ -235,6 +248,26 @@ int import_dims_are(importer *im, const jnode *dims, const char *n1, const char 
 void import_dimensions(importer *im, const jnode *dims);
 /* What the compiler derives as a policy's name from `word` (a metric's keyword or name). */
 const char *import_derived_name(importer *im, const itarget *t, const char *word);
+
+/* import_write.c: the source written. */
+
+/* A target-tracking policy of a request written as its document is read (most of a large
+ * input), when that reports nothing: its line is kept, and its tree is no longer needed. */
+void import_write_early(importer *im, entry *e);
+/* Every input read: the policies resolved and the source written after its first comment,
+ * in the order of the entries. */
+void import_write_source(importer *im);
+
+/* import_check.c: the checking compile of what was written. */
+
+/* Compiles the written source (im->out) in a second context, one statement at a time, and
+ * compares each policy, alarm and scheduled action with the JSON it came from; the
+ * checker's findings are reported at that JSON. */
+mmec_status import_check_source(importer *im);
+/* A finding of a comparison made while the checking compile runs (im->defer), held and
+ * reported, in the order of the entries, once it is over. */
+void import_hold(importer *im, mmec_severity sev, const char *code, span loc, const char *fmt,
+                 va_list ap);
 /* Whether two JSON values are equal (members in any order). */
 int import_jequal(const jnode *a, const jnode *b);
 
@@ -323,6 +356,9 @@ void import_drop_read(importer *im, size_t upto);
  * reporting an error, or quietly for our own output), its nodes in the memory `r` names. */
 void import_json_skip(jreader *r);
 jnode *import_json_value(jreader *r, int depth);
+/* The first member of `o` named `key` (by strcmp: a key given twice is not reported), or
+ * NULL. */
+const jnode *import_child(const jnode *o, const char *key);
 
 static inline int streq(const char *a, const char *b) { return a && b && strcmp(a, b) == 0; }
 

@@ -357,3 +357,10 @@ jnode *import_json_value(jreader *r, int depth) {
     v->loc.end = (uint32_t)r->pos;
     return r->failed ? NULL : v;
 }
+
+const jnode *import_child(const jnode *o, const char *key) {
+    for (const jnode *c = o ? o->child : NULL; c; c = c->next)
+        if (strcmp(c->key, key) == 0)
+            return c;
+    return NULL;
+}

@@ -373,6 +373,8 @@ static void match_one(importer *im, const alarm_index *ix, ialarm *a) {
 }
 
 void import_match_alarms(importer *im) {
+    if (im->nalarms == 0 && im->nsteps == 0)
+        return;      /* nothing to pair: most large inputs (a pass over every entry saved) */
     alarm_index ix;
     memset(&ix, 0, sizeof ix);
     if (im->nalarms) {

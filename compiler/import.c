@@ -203,6 +203,29 @@ static int reported(importer *im, const jnode *c) {
     return 0;
 }
 
+/* The `len` bytes of two member names alike: eight at a time (a member's name is mostly a
+ * few words; memcmp would be a call per match). */
+static inline int same_bytes(const char *a, const char *b, size_t len) {
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t x, y;
+        memcpy(&x, a + i, 8);
+        memcpy(&y, b + i, 8);
+        if (x != y)
+            return 0;
+    }
+    for (; i < len; i++)
+        if (a[i] != b[i])
+            return 0;
+    return 1;
+}
+
+/* Whether member `c` is named `key` of `len` bytes: by the length the JSON reader recorded
+ * first; by strcmp where it recorded none. */
+#define NAMED(c, key, len)                                                                  \
+    ((c)->klen == (len) ? same_bytes((c)->key, key, len)                                    \
+                        : (c)->klen == 0 && (c)->key[0] == (key)[0] && strcmp((c)->key, key) == 0)
+
 /* Member `key` of object `o`, or NULL; a key given twice is reported once. */
 const jnode *import_get_n(importer *im, const jnode *o, const char *key, size_t len) {
     if (o == NULL || o->type != J_OBJ)
@@ -210,14 +233,12 @@ const jnode *import_get_n(importer *im, const jnode *o, const char *key, size_t 
     const jnode *found = NULL;
     if (o->unique) {      /* no key given twice: the first match is the only one */
         for (const jnode *c = o->child; c; c = c->next)
-            if (c->klen ? c->klen == len && memcmp(c->key, key, len) == 0
-                        : c->key[0] == key[0] && strcmp(c->key, key) == 0)
+            if (NAMED(c, key, len))
                 return c;
         return NULL;
     }
     for (const jnode *c = o->child; c; c = c->next)
-        if (c->klen ? c->klen == len && memcmp(c->key, key, len) == 0
-                    : c->key[0] == key[0] && strcmp(c->key, key) == 0) {
+        if (NAMED(c, key, len)) {
             if (found) {      /* the second is reported, once; the import fails */
                 if (im->trial) {
                     im->trial_reported = 1;
@@ -244,8 +265,9 @@ const char *import_type_name(jtype t) {
 
 /* Member `key` of `o` when it is of type `want`; reports a wrong type, and a missing member
  * when `required`. */
-const jnode *import_member(importer *im, const jnode *o, const char *key, jtype want, int required) {
-    const jnode *v = import_get(im, o, key);
+const jnode *import_member_n(importer *im, const jnode *o, const char *key, size_t len,
+                            jtype want, int required) {
+    const jnode *v = import_get_n(im, o, key, len);
     if (v && im->cfn && want == J_NUM && v->type == J_STR && v->slen > 0) {
         /* CloudFormation takes numbers written as strings ("MinCapacity": "1"). */
         char *end;

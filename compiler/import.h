@@ -211,8 +211,10 @@ const jnode *import_get_n(importer *im, const jnode *o, const char *key, size_t 
 #define import_get(im, o, key) import_get_n(im, o, key, strlen(key))
 /* Member `key` of `o` when it is of type `want`; reports a wrong type, and a missing member
  * when `required`. */
-const jnode *import_member(importer *im, const jnode *o, const char *key, jtype want,
-                           int required);
+const jnode *import_member_n(importer *im, const jnode *o, const char *key, size_t len,
+                            jtype want, int required);
+#define import_member(im, o, key, want, required) \
+    import_member_n(im, o, key, strlen(key), want, required)
 const char *import_type_name(jtype t);
 /* The members a TargetTrackingScalingPolicyConfiguration may have (import.c). */
 #define IMPORT_NPOLICY_KEYS 6

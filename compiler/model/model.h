@@ -1,6 +1,6 @@
 /* model.h: the checked policy model, what every stage after the checker reads.
  *
- * The checker (check.c) builds it from the AST; emitters, the runtime and the Lua hooks read it
+ * The checker (check*.c) builds it from the AST; emitters, the runtime and the Lua hooks read it
  * and never see tokens, AST nodes or bison types. All memory belongs to the compilation's arena:
  * nothing here is freed on its own. */
 #ifndef MMEC_MODEL_H

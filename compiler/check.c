@@ -2,9 +2,10 @@
  * the checked model (model.h) that every later stage reads. It reports every problem it finds
  * in one run, each at its own location, and goes on after an error with what it can.
  *
- * This file holds the checker's life (check_begin, check_end, check_abort) and what all its
- * files read tokens with: quoting for messages, durations, numbers, policy names. Each
- * statement then goes down the checker's files (check_int.h is what they share):
+ * This file holds the checker's life (check_begin, check_end, check_abort) and the helpers
+ * all its files use: a token quoted for a message, durations, numbers, policy names, a
+ * policy's dimensions, a target's kind in words. Each statement goes down the checker's other
+ * files (check_int.h is what they share):
  * check_target.c, the top-level statements and the scalable targets they define;
  * check_policy.c, a target-tracking policy (its value, options, name, place on its target);
  * check_metric.c, the metric it tracks; check_step.c, step policies and their alarms;

@@ -67,7 +67,7 @@ int check_number(checker *c, const ast_tok *t, double *out);
 int check_policy_name(checker *c, const ast_tok *t);
 /* Adds a dimension to a policy's list. */
 void check_add_dim(checker *c, policy *p, const char *name, const char *value);
-/* A target's kind in a message: "an endpoint", "an inference component", "a serverless endpoint". */
+/* A target's kind in words: "an endpoint", "an inference component", "a serverless endpoint". */
 const char *check_kind_word(target_kind k);
 
 /* A location that was recorded (not SPAN_NONE). */

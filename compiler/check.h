@@ -1,4 +1,4 @@
-/* check.h: the checker's entry point (check.c). */
+/* check.h: the checker's entry points (check.c, check_target.c; check_open_value: check_policy.c). */
 #ifndef MMEC_CHECK_H
 #define MMEC_CHECK_H
 

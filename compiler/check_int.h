@@ -1,13 +1,19 @@
-/* check_int.h: what the checker's files share (check.c: targets, blocks and target-tracking
- * policies; check_step.c: step policies, their alarms and `scale from zero`; check_math.c:
- * `let` and metric math). Not for the rest of the compiler: its entry points are check.h's. */
+/* check_int.h: what the checker's files share (check.c: the checker's life and its token
+ * helpers; check_target.c: the statements, targets and blocks; check_policy.c: target-tracking
+ * policies; check_metric.c: their metrics and the alarms'; check_step.c: step policies, their
+ * alarms and `scale from zero`; check_math.c: `let` and metric math). Not for the rest of the
+ * compiler: its entry points are check.h's. */
 #ifndef MMEC_CHECK_INT_H
 #define MMEC_CHECK_INT_H
 
 #include "ast.h"
+#include "catalog.h"
 #include "check.h"
 #include "keymap.h"
 #include "schedule.h"
+
+#define DEFAULT_VARIANT "AllTraffic"
+#define MAX_TARGET_VALUE 2.348542582773833e108   /* 2^360 (BC, MetricScale doc) */
 
 struct let_def;
 
@@ -59,10 +65,35 @@ int check_tok_is(const ast_tok *t, const char *s);
 int check_duration(checker *c, const ast_tok *t, int32_t *out);
 int check_number(checker *c, const ast_tok *t, double *out);
 int check_policy_name(checker *c, const ast_tok *t);
-/* The metric of a step policy's alarm or of a `let`, resolved into `p` (p->target set) as a
- * target-tracking policy's metric is, without a value: metric, metric_name, namespace_,
- * dims, statistic (a percentile as written: p99), unit. Returns 0 after reporting. */
-int check_alarm_metric(checker *c, policy *p, const ast_metric *am);
+/* Adds a dimension to a policy's list. */
+void check_add_dim(checker *c, policy *p, const char *name, const char *value);
+/* A target's kind in words: "an endpoint", "an inference component", "a serverless endpoint". */
+const char *check_kind_word(target_kind k);
+
+/* A location that was recorded (not SPAN_NONE). */
+static inline int check_given(span loc) {
+    return loc.start != SPAN_NONE.start;
+}
+
+/* check_target.c */
+/* The target of a one-line `schedule NAME`, which the whole file names (check_end): the
+ * schedule attached to it, or an error. */
+void check_resolve_schedule(checker *c, sched_draft *d);
+
+/* check_policy.c */
+/* A `scale on ...` statement of `t`: its target-tracking policy, with the block's defaults. */
+void check_scale(checker *c, target *t, const ast_scale *s, const defaults *def);
+/* The target value `v` of a percentage metric, per GPU or vCPU when asked, against the
+ * metric's range on the target's instance. Returns 0 after reporting. */
+int check_percent_target(checker *c, policy *p, const ast_metric *am, const catalog_keyword *kw,
+                         double v);
+/* The target value `v` (greater than 0) of a predefined metric. */
+void check_predefined_value(checker *c, policy *p, const ast_metric *am,
+                            const catalog_predefined *pd, double v);
+/* The target value `v` (greater than 0) of a custom metric. */
+void check_custom_value(checker *c, policy *p, const ast_metric *am, double v);
+/* A target written '?' on a policy whose metric checked: kept for check_open_value. */
+void check_defer_value(checker *c, policy *p, const ast_metric *am);
 /* The metric value `v` written for `am` (written with '%' when `percent`), as the policy's
  * metric counts it: percent per vCPU or GPU, ratios 0..1 (as a target value). Returns 0
  * after reporting. */
@@ -74,8 +105,16 @@ const char *check_derive_name(checker *c, const policy *p, const ast_metric *am)
  * `named` whether it was), at most 50 per target, one target-tracking policy per metric.
  * Returns 0 after reporting. */
 int check_add_policy(checker *c, policy *p, span name_loc, int named);
-/* Adds a dimension to a policy's list. */
-void check_add_dim(checker *c, policy *p, const char *name, const char *value);
+
+/* check_metric.c */
+/* The metric of a target-tracking policy written as a keyword or as `metric "..."`, resolved
+ * into `p` with its value (check_policy.c's); `model_tok` the `model` that applies, or NULL. */
+void check_keyword_metric(checker *c, policy *p, const ast_metric *am, const ast_tok *model_tok);
+void check_custom_metric(checker *c, policy *p, const ast_metric *am, const ast_tok *model_tok);
+/* The metric of a step policy's alarm or of a `let`, resolved into `p` (p->target set) as a
+ * target-tracking policy's metric is, without a value: metric, metric_name, namespace_,
+ * dims, statistic (a percentile as written: p99), unit. Returns 0 after reporting. */
+int check_alarm_metric(checker *c, policy *p, const ast_metric *am);
 
 /* check_step.c */
 void check_step(checker *c, target *t, const ast_step_policy *s);

@@ -519,7 +519,7 @@ static const char *stat_of(importer *im, const jnode *v) {
 }
 
 /* Whether `dims` are the dimensions the compiler fills in for catalogued metric `cm` on
- * target `t` when none are written (check.c's published_dims). */
+ * target `t` when none are written (check_metric.c's published_dims). */
 static int published(importer *im, const itarget *t, const catalog_metric *cm, const jnode *dims) {
     const char *a = NULL, *b = NULL;
     switch (cm ? cm->dims : DIMS_NONE) {

@@ -64,7 +64,7 @@ struct mmec_ctx {
     const policy **alarms;     /* the step policies, whose alarms MMEC_FORMAT_ALARM emits, */
     size_t nalarms;            /* in source order (api.c, after a successful compile) */
     int muted;                 /* diagnostics are neither counted nor delivered (a statement
-                                  checked again, check.c) */
+                                  checked again, check_target.c) */
     int streaming;             /* a streaming compile runs: mem_keep keeps apart */
     int streamed;              /* a streaming compile wrote the documents: none to emit */
     const char **hooks;        /* mmec_add_hook's paths (arena copies) */

@@ -1,6 +1,6 @@
 /* model.h: the checked policy model, what every stage after the checker reads.
  *
- * The checker (check.c) builds it from the AST; emitters, the runtime and the Lua hooks read it
+ * The checker (check*.c) builds it from the AST; emitters, the runtime and the Lua hooks read it
  * and never see tokens, AST nodes or bison types. All memory belongs to the compilation's arena:
  * nothing here is freed on its own. */
 #ifndef MMEC_MODEL_H
@@ -156,7 +156,7 @@ typedef struct policy {
 
 /* A value written '?', left open for a hook's fill function to compute (lua/hook.c): the
  * target value or a cooldown. The checker keeps what checking a number written there needs
- * (`metric`, private to check.c); a hook stores its value here and hookrun.c has it checked
+ * (`metric`, private to check_policy.c); a hook stores its value here and hookrun.c has it checked
  * (check_open_value) as if it had been written in place of the '?'. The open values of one
  * policy are consecutive in the list. */
 typedef enum open_field {

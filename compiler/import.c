@@ -940,6 +940,10 @@ static mmec_status import_source(mmec_ctx *ctx, import_arg *a) {
     im->mapped = (a->flags & IMPORT_MAPPED) != 0;
     if (!load_inputs(ctx, im, a))
         return MMEC_EINPUT;
+    strbuf_puts(im->out, "# Imported from ");
+    strbuf_puts(im->out, input_names(im));
+    strbuf_puts(im->out, " by mmec import.\n");
+    im->header_len = im->out->len;
     int ok = 1;
     for (size_t k = 0; k < im->nfiles; k++)
         ok &= read_input(im, k);
@@ -948,9 +952,6 @@ static mmec_status import_source(mmec_ctx *ctx, import_arg *a) {
     if (im->nalarms)
         unrelease_all(im);
     import_match_alarms(im);
-    strbuf_puts(im->out, "# Imported from ");
-    strbuf_puts(im->out, input_names(im));
-    strbuf_puts(im->out, " by mmec import.\n");
     import_write_source(im);
     release_lines(im);
     if (im->failed || ctx->errors)

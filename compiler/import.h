@@ -83,6 +83,8 @@ typedef enum entry_kind { E_POLICY, E_TARGET, E_COMMENT, E_SCHEDULE } entry_kind
 
 struct ialarm;
 
+enum { LAZY_LINE = 1, LAZY_WRITTEN = 2 };
+
 typedef struct entry {
     entry_kind kind;
     /* Flags in bytes and counts in 32 bits (spans are), so that the entries of a hundred
@@ -91,7 +93,8 @@ typedef struct entry {
                                       NULL, text its resource id, rid_loc where it was named */
     unsigned char step;            /* Step scaling policies: PolicyType StepScaling */
     unsigned char written_step;    /* written as `step` or `scale from zero` */
-    unsigned char lazy;            /* written as its document was read (below) */
+    unsigned char lazy;            /* written as its document was read (below): LAZY_LINE, its
+                                      line kept; LAZY_WRITTEN, written into the source then */
     itarget *t;
     const jnode *cfg;              /* E_POLICY: the TargetTrackingScalingPolicyConfiguration
                                       (or StepScalingPolicyConfiguration: `step`);
@@ -177,6 +180,10 @@ typedef struct importer {
                                       (in the caller's frame; released once they are copied
                                       into the source) */
     strbuf *line_out;              /* where a policy's statement is written as it is read */
+    size_t header_len;             /* the source's first line (written before the inputs are
+                                      read) */
+    size_t ndirect;                /* the first entries, written into the source as their
+                                      documents were read (import_write.c) */
     /* The checking compile (import_check.c): the entry of each policy in the order
      * written, which is the order compiled; the policies and alarms compiled so far; the
      * findings of the comparisons, held until the compile is over. */

@@ -548,6 +548,70 @@ static const jnode *keep_node(importer *im, const jnode *v, const char *key) {
     return c;
 }
 
+/* ---- The source written as the documents are read ----
+ * While every entry so far was written early, one in order (im->ndirect of them), the next
+ * one's statement goes straight into the source, as write_entries would write it in its
+ * turn (a one-line statement: its target needs no block so far), with its segments and its
+ * place among the compiled policies; its line is kept nowhere else. A target that needs a
+ * block in the end (a later document gives it a step policy, a `let`, a scheduled action or
+ * an asynchronous metric) would have its policies written in its block: then the source is
+ * taken back to its first line (unwrite_direct), those lines moved to the lines' memory as
+ * if written early, and everything written in order as usual. */
+
+/* Entry `e`, written early to line_out with its segments at im->segs[nsegs...] (offsets
+ * from the line's start), written to the source. */
+static void write_direct(importer *im, entry *e, size_t nsegs) {
+    size_t line = im->out->len;
+    strbuf_puts(im->out, "scale ");
+    write_head(im, e->t->name, e->t->variant);
+    size_t base = im->out->len;
+    strbuf_put(im->out, im->line_out->data, im->line_out->len);
+    for (size_t k = nsegs; k < im->nsegs; k++) {
+        im->segs[k].start += (uint32_t)base;
+        im->segs[k].end += (uint32_t)base;
+    }
+    strbuf_puts(im->out, "\n");
+    import_mark(im, line, e->loc);
+    compiled_as(im, e);
+    e->line = NULL;
+    e->line_segs = NULL;
+    e->lazy = LAZY_WRITTEN;
+    im->ndirect++;
+}
+
+/* The source taken back to its first line: each statement written straight into it moved
+ * to the lines' memory (its line and its segments, as import_write_early keeps them), the
+ * segments and the compiled policies' order emptied. */
+static void unwrite_direct(importer *im) {
+    size_t g = 0;
+    for (size_t i = 0; i < im->ndirect; i++) {
+        entry *e = &im->entries[i];
+        /* Its segments: those of its line, then its statement's, which ends after "\n". */
+        const segment *stmt = &im->segs[g + e->nline_segs];
+        uint32_t at = stmt->end - 1 - e->line_len;
+        segment *ls = import_pool_alloc(im, im->line_mem, e->nline_segs * sizeof *ls +
+                                        e->line_len + 1, 0);
+        for (size_t k = 0; k < e->nline_segs; k++) {
+            ls[k] = im->segs[g + k];
+            ls[k].start -= at;
+            ls[k].end -= at;
+        }
+        char *line = (char *)(ls + e->nline_segs);
+        memcpy(line, im->out->data + at, e->line_len);
+        line[e->line_len] = '\0';
+        e->line = line;
+        e->line_segs = ls;
+        e->lazy = LAZY_LINE;
+        g += e->nline_segs + 1;
+    }
+    im->out->len = im->header_len;
+    im->out->data[im->out->len] = '\0';
+    im->nsegs = 0;
+    im->nby_order = 0;
+    im->npolicies = 0;
+    im->ndirect = 0;
+}
+
 /* A target-tracking policy of a request (most of a large input) written as its document is
  * read: resolved and written as write_source would, but into line_out, its diagnostics held
  * back. When it reports nothing (resolve and the writing depend on its document and its
@@ -585,6 +649,14 @@ void import_write_early(importer *im, entry *e) {
     }
     e->line_len = (uint32_t)im->line_out->len;
     e->nline_segs = (uint32_t)(im->nsegs - nsegs);
+    e->cfg_loc = e->cfg->loc;
+    e->cfg = NULL;
+    e->name = keep_node(im, e->name, "PolicyName");
+    e->arn = keep_node(im, e->arn, "PolicyARN");
+    if ((size_t)(e - im->entries) == im->ndirect) {
+        write_direct(im, e, nsegs);
+        return;
+    }
     /* In the lines' memory, released once the source is written (release_lines). */
     e->line_segs = import_pool_alloc(im, im->line_mem, e->nline_segs * sizeof *e->line_segs +
                               e->line_len + 1, 0);
@@ -596,11 +668,7 @@ void import_write_early(importer *im, entry *e) {
     line[e->line_len] = '\0';
     e->line = line;
     im->nsegs = nsegs;
-    e->lazy = 1;
-    e->cfg_loc = e->cfg->loc;
-    e->cfg = NULL;
-    e->name = keep_node(im, e->name, "PolicyName");
-    e->arn = keep_node(im, e->arn, "PolicyARN");
+    e->lazy = LAZY_LINE;
 }
 
 static int needs_block(const itarget *t) {
@@ -827,9 +895,11 @@ static void write_entry(importer *im, entry *e, const resolved *r, const resolve
     }
 }
 
-static void write_entries(importer *im, const resolved *const *res) {
-    behind b = lines_behind(im);
-    for (size_t i = 0; i < im->nentries; i++) {
+/* The entries not written yet, in order; `behind`: their lines freed behind the writing
+ * (they were made in order: not after unwrite_direct). */
+static void write_entries(importer *im, const resolved *const *res, int behind_ok) {
+    behind b = behind_ok ? lines_behind(im) : (behind){NULL, 0, 0};
+    for (size_t i = im->ndirect; i < im->nentries; i++) {
         write_entry(im, &im->entries[i], res[i], res);
         free_behind(im, &b, &im->entries[i]);
     }
@@ -864,13 +934,17 @@ void import_write_source(importer *im) {
             !im->entries[i].t->is_async && import_uses_async(im, &im->entries[i]))
             im->entries[i].t->is_async = 1;
     /* A block's policies, in order (a target written on one line needs no list). */
+    int unwrite = 0;
     for (size_t i = 0; i < im->nentries; i++) {
         entry *e = &im->entries[i];
         if (res[i] && e->t && needs_block(e->t)) {
             size_t *slot = mem_push(im->ctx, &e->t->policies, &e->t->npolicies,
                                     &e->t->cap_policies, sizeof *slot);
             *slot = i;
+            unwrite |= i < im->ndirect;
         }
     }
-    write_entries(im, res);
+    if (unwrite)
+        unwrite_direct(im);
+    write_entries(im, res, !unwrite);
 }

@@ -558,6 +558,8 @@ static const jnode *keep_node(importer *im, const jnode *v, const char *key) {
  * taken back to its first line (unwrite_direct), those lines moved to the lines' memory as
  * if written early, and everything written in order as usual. */
 
+static int needs_block(const itarget *t);
+
 /* Entry `e`, written early to line_out with its segments at im->segs[nsegs...] (offsets
  * from the line's start), written to the source. */
 static void write_direct(importer *im, entry *e, size_t nsegs) {
@@ -653,7 +655,7 @@ void import_write_early(importer *im, entry *e) {
     e->cfg = NULL;
     e->name = keep_node(im, e->name, "PolicyName");
     e->arn = keep_node(im, e->arn, "PolicyARN");
-    if ((size_t)(e - im->entries) == im->ndirect) {
+    if ((size_t)(e - im->entries) == im->ndirect && !needs_block(e->t)) {
         write_direct(im, e, nsegs);
         return;
     }

@@ -24,7 +24,7 @@ check() {   # name, condition status
 }
 
 # The plan: the cases of part 1, the round trips of part 2 (each golden .scale file without
-# .rc compiles: its requests, or its scheduled actions, make a round trip), and 24 checks.
+# .rc compiles: its requests, or its scheduled actions, make a round trip), and 25 checks.
 schedules=() requests=()
 for json in "$here"/../infra/golden/*.schedule; do
     [ -s "$json" ] && [ ! -f "$json.rc" ] && schedules+=("$json")
@@ -33,7 +33,7 @@ for src in "$here"/../golden/*/*.scale "$here"/sources/*.scale; do
     [ -f "${src%.scale}.rc" ] || requests+=("$src")
 done
 cases=("$here"/*.json) goldjson=("$here"/../golden/*/*.json)
-echo "1..$(( ${#cases[@]} + ${#goldjson[@]} + ${#schedules[@]} + ${#requests[@]} + 24 ))"
+echo "1..$(( ${#cases[@]} + ${#goldjson[@]} + ${#schedules[@]} + ${#requests[@]} + 25 ))"
 
 for src in "${cases[@]}"; do
     name=${src##*/}; name=${name%.json}
@@ -225,6 +225,35 @@ timeout 120 "$mmec" import -q many.json -o many.scale 2>err && [ "$(grep -c '^co
     [ "$(grep -c 'warning: MemoryUtilizationNormalized may not scale well' err)" = 100 ] &&
     grep -q '^many.json:2:' err && grep -q 'note: 4900 more warnings not shown (the limit is 100)' err
 check "hostile/many-targets-and-findings" $?
+
+# Orders: the documents of orders.scale (requests, alarms, a scheduled action) in
+# eight orders, all in one file. A one-line policy read before its endpoint's step policy or
+# scheduled action was written into the source as it was read, and is written again in its
+# endpoint's block (import_write.c, unwrite_direct): every order must compile back to the
+# same requests, alarms and scheduled action (compared sorted: the statements' order follows
+# the documents').
+orders_src=$here/orders.scale
+"$mmec" -q -f request -o "$tmp/o-req.json" "$orders_src" 2>/dev/null
+"$mmec" -q -f alarm -o "$tmp/o-alarm.json" "$orders_src" 2>/dev/null
+"$mmec" -q -f schedule -o "$tmp/o-sched.json" "$orders_src" 2>/dev/null
+{ cat "$tmp/o-req.json" "$tmp/o-alarm.json"; tr -d '\n' < "$tmp/o-sched.json"; echo; } > "$tmp/o-all.json"
+sort "$tmp/o-all.json" > "$tmp/o-want"
+bad=
+for seed in 1 2 3 4 5 6 7 8; do
+    awk -v seed=$seed 'BEGIN { srand(seed) } { printf "%.9f\t%s\n", rand(), $0 }' "$tmp/o-all.json" |
+        sort -k1,1 | cut -f2- > "$tmp/o-perm.json"
+    if ! "$mmec" import -q -o "$tmp/o.scale" "$tmp/o-perm.json" 2>"$tmp/o.err" ||
+       ! "$mmec" -q -f request -o "$tmp/o-req2.json" "$tmp/o.scale" 2>>"$tmp/o.err" ||
+       ! "$mmec" -q -f alarm -o "$tmp/o-alarm2.json" "$tmp/o.scale" 2>>"$tmp/o.err" ||
+       ! "$mmec" -q -f schedule -o "$tmp/o-sched2.json" "$tmp/o.scale" 2>>"$tmp/o.err"; then
+        bad+=" order $seed: $(head -c 300 "$tmp/o.err");"
+        continue
+    fi
+    { cat "$tmp/o-req2.json" "$tmp/o-alarm2.json"; tr -d '\n' < "$tmp/o-sched2.json"; echo; } |
+        sort | cmp -s - "$tmp/o-want" || bad+=" order $seed compiles to other documents;"
+done
+[ -s "$tmp/o-want" ] && [ -z "$bad" ]
+check "orders (eight orders of one file's documents)${bad:+:$bad}" $?
 
 # Memory: what the import keeps for each request of a large input, and its peak at 100,000.
 # A request's statement is written as its document is read and the document's tree released;

@@ -253,6 +253,8 @@ const char *import_stat_word(const char *stat);
 /* A dimension's value when `dims` is exactly the named dimensions in this order. */
 int import_dims_are(importer *im, const jnode *dims, const char *n1, const char **v1,
                     const char *n2, const char **v2);
+/* `metric "NAME" in "NS"`, marked with their JSON (import_write.c). */
+void import_metric_words(importer *im, const jnode *name, const jnode *ns);
 /* ` dimensions { N = "V", ... }` of a Dimensions list; 0 when a value cannot be written. */
 void import_dimensions(importer *im, const jnode *dims);
 /* What the compiler derives as a policy's name from `word` (a metric's keyword or name). */

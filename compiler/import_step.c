@@ -547,14 +547,8 @@ static void write_general(importer *im, const itarget *t, const jnode *m, const 
     const jnode *dims = import_member(im, m, "Dimensions", J_ARR, 0);
     if (name == NULL || ns == NULL)
         return;
-    size_t at = im->out->len;
-    strbuf_puts(im->out, "metric ");
-    import_string(im, name->s, name->slen);
-    import_mark(im, at, name->loc);
-    at = im->out->len;
-    strbuf_puts(im->out, " in ");
-    import_string(im, ns->s, ns->slen);
-    import_mark(im, at, ns->loc);
+    import_metric_words(im, name, ns);
+    size_t at;
     const char *w = stat_of(im, stat);
     if (w) {
         at = im->out->len;

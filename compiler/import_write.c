@@ -129,6 +129,20 @@ static itarget *bare_target(importer *im, const jnode *cfg, const catalog_predef
     return import_target_of(im, rid, catalog_dimension_of(kind), cfg->loc);
 }
 
+
+/* `metric "NAME" in "NS"`, each string marked with the JSON it came from (a policy's custom
+ * metric here, a step policy's alarm in import_step.c). */
+void import_metric_words(importer *im, const jnode *name, const jnode *ns) {
+    size_t at = im->out->len;
+    strbuf_puts(im->out, "metric ");
+    import_string(im, name->s, name->slen);
+    import_mark(im, at, name->loc);
+    at = im->out->len;
+    strbuf_puts(im->out, " in ");
+    import_string(im, ns->s, ns->slen);
+    import_mark(im, at, ns->loc);
+}
+
 /* The metric part of a `scale` statement, from "on" on; sets *derived to the name the
  * compiler derives for it. */
 static void write_metric(importer *im, entry *e, itarget *t, const jnode *pre, const jnode *cus,
@@ -202,15 +216,8 @@ static void write_metric(importer *im, entry *e, itarget *t, const jnode *pre, c
         import_mark(im, at, tv->loc);
         return;
     }
-    at = im->out->len;
-    strbuf_puts(im->out, "metric ");
-    import_string(im, name->s, name->slen);
-    import_mark(im, at, name->loc);
+    import_metric_words(im, name, ns);
     *word = name->s;
-    at = im->out->len;
-    strbuf_puts(im->out, " in ");
-    import_string(im, ns->s, ns->slen);
-    import_mark(im, at, ns->loc);
     at = im->out->len;
     strbuf_printf(im->out, " %s", import_stat_word(stat->s));
     import_mark(im, at, stat->loc);

@@ -748,7 +748,9 @@ static void write_schedule(importer *im, entry *e, size_t nth) {
     const jnode *o = e->cfg;
     const jnode *sched = import_get(im, o, "Schedule"), *act = import_get(im, o, "ScalableTargetAction");
     const jnode *lo = import_get(im, act, "MinCapacity"), *hi = import_get(im, act, "MaxCapacity");
-    const jnode *tz = import_get(im, o, "Timezone");
+    const jnode *tz = import_get(im, o, "Timezone");      /* not a string: reported when read */
+    if (tz && tz->type != J_STR)
+        tz = NULL;
     const jnode *from = import_get(im, o, "StartTime"), *until = import_get(im, o, "EndTime");
     size_t line = im->out->len, at = im->out->len;
     strbuf_puts(im->out, "    schedule ");

@@ -203,18 +203,31 @@ static int reported(importer *im, const jnode *c) {
     return 0;
 }
 
-/* The `len` bytes of two member names alike: eight at a time (a member's name is mostly a
- * few words; memcmp would be a call per match). */
+/* The `len` bytes of two member names alike: a word at a time, the last word overlapping
+ * the one before it (a member's name is mostly a few words; memcmp would be a call per
+ * match, and a byte at a time the name's tail). */
 static inline int same_bytes(const char *a, const char *b, size_t len) {
-    size_t i = 0;
-    for (; i + 8 <= len; i += 8) {
+    if (len >= 8) {
         uint64_t x, y;
-        memcpy(&x, a + i, 8);
-        memcpy(&y, b + i, 8);
-        if (x != y)
-            return 0;
+        for (size_t i = 0; i + 8 < len; i += 8) {
+            memcpy(&x, a + i, 8);
+            memcpy(&y, b + i, 8);
+            if (x != y)
+                return 0;
+        }
+        memcpy(&x, a + len - 8, 8);
+        memcpy(&y, b + len - 8, 8);
+        return x == y;
     }
-    for (; i < len; i++)
+    if (len >= 4) {
+        uint32_t x, y, u, v;
+        memcpy(&x, a, 4);
+        memcpy(&y, b, 4);
+        memcpy(&u, a + len - 4, 4);
+        memcpy(&v, b + len - 4, 4);
+        return x == y && u == v;
+    }
+    for (size_t i = 0; i < len; i++)
         if (a[i] != b[i])
             return 0;
     return 1;

@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <unistd.h>
 
 #include "import.h"
@@ -130,6 +133,27 @@ static const char *jstring(jreader *r, size_t *outlen) {
     size_t start = ++r->pos, end = start;
     const unsigned char *s = (const unsigned char *)r->s;
     int escaped = 0;
+#ifdef __SSE2__
+    /* Sixteen bytes at a time to the first that stops the run (most strings end in the first
+     * or second block); never past the text's end, which may be a mapping's last page. */
+    const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'),
+                  space = _mm_set1_epi8(0x20);
+    while (end + 16 <= r->len) {
+        __m128i b = _mm_loadu_si128((const __m128i *)(s + end));
+        __m128i stop = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(b, quote),
+                                                 _mm_cmpeq_epi8(b, backslash)),
+                                    _mm_cmpeq_epi8(_mm_max_epu8(b, space), space));
+        unsigned m = (unsigned)_mm_movemask_epi8(stop);
+        /* max(b, 0x20) == 0x20: b <= 0x20, a control character or the space, which is
+         * plain: it only ends the fast scan, the loop below goes on past it. */
+        if (m == 0) {
+            end += 16;
+            continue;
+        }
+        end += (size_t)__builtin_ctz(m);
+        break;
+    }
+#endif
     while (end < r->len && s[end] != '"') {
         /* Most bytes: four at a time while none stops the run. */
         while (end + 4 <= r->len && !(string_stop[s[end]] | string_stop[s[end + 1]] |

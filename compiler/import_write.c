@@ -256,21 +256,29 @@ void import_dimensions(importer *im, const jnode *dims) {
 }
 
 /* Checks the configuration's shape and values the language cannot even write. */
+/* Optional member `key` of `o`: 1 when absent or of type `want`; 0 (reported) when of
+ * another type, which nothing may then be written from. */
+static int optional(importer *im, const jnode *o, const char *key, jtype want) {
+    return import_member(im, o, key, want, 0) != NULL || import_get(im, o, key) == NULL;
+}
+
 static int valid_config(importer *im, const jnode *cfg, const jnode **pre, const jnode **cus) {
     import_check_keys(im, cfg, import_policy_keys, IMPORT_NPOLICY_KEYS);
+    int typed = 1;
     const jnode *tv = import_member(im, cfg, "TargetValue", J_NUM, 1);
     *pre = import_member(im, cfg, "PredefinedMetricSpecification", J_OBJ, 0);
     *cus = import_member(im, cfg, "CustomizedMetricSpecification", J_OBJ, 0);
     const char *cd[2] = {"ScaleInCooldown", "ScaleOutCooldown"};
     for (int i = 0; i < 2; i++) {
         const jnode *c = import_member(im, cfg, cd[i], J_NUM, 0);
+        typed &= c != NULL || import_get(im, cfg, cd[i]) == NULL;
         if (c && (c->num < 0 || c->num != floor(c->num) || c->num > 2147483647)) {
             import_error(im, "duration-range", c->loc,
                        "%s is a whole number of seconds from 0 to 2147483647 (BC Cooldown)", cd[i]);
             im->failed = 1;
         }
     }
-    import_member(im, cfg, "DisableScaleIn", J_BOOL, 0);
+    typed &= optional(im, cfg, "DisableScaleIn", J_BOOL);
     if (tv && !isfinite(tv->num)) {
         import_error(im, "target-range", tv->loc, "target is out of range: AWS takes finite "
                    "numbers up to 2^360");
@@ -294,12 +302,13 @@ static int valid_config(importer *im, const jnode *cfg, const jnode **pre, const
                        "ResourceLabel applies to load balancer metrics, not SageMaker's");
             im->failed = 1;
         }
-        return import_member(im, *pre, "PredefinedMetricType", J_STR, 1) != NULL && tv;
+        return import_member(im, *pre, "PredefinedMetricType", J_STR, 1) != NULL && tv && typed;
     }
     static const char *const ck[] = {"MetricName", "Namespace", "Dimensions", "Statistic", "Unit",
                                      "Metrics"};
     import_check_keys(im, *cus, ck, 6);
     const jnode *metrics = import_member(im, *cus, "Metrics", J_ARR, 0);
+    typed &= metrics != NULL || import_get(im, *cus, "Metrics") == NULL;
     if (metrics) {
         /* Metric math: the queries alone (UG-MM), written as `let` lines and `math "EXPR"`. */
         static const char *const single[] = {"MetricName", "Namespace", "Dimensions",
@@ -312,12 +321,12 @@ static int valid_config(importer *im, const jnode *cfg, const jnode **pre, const
                 im->failed = 1;
                 return 0;
             }
-        return import_metrics_valid(im, metrics, 0) && tv;
+        return import_metrics_valid(im, metrics, 0) && tv && typed;
     }
     int ok = import_member(im, *cus, "MetricName", J_STR, 1) && import_member(im, *cus, "Namespace", J_STR, 1) &&
              tv;
     const jnode *stat = import_member(im, *cus, "Statistic", J_STR, 1);
-    import_member(im, *cus, "Unit", J_STR, 0);
+    ok &= optional(im, *cus, "Unit", J_STR);
     if (stat && import_stat_word(stat->s) == NULL) {
         import_error(im, "statistic", stat->loc, "unknown statistic '%s': expected Average, "
                    "Minimum, Maximum, Sum or SampleCount (BC MetricStatistic)", stat->s);
@@ -325,6 +334,7 @@ static int valid_config(importer *im, const jnode *cfg, const jnode **pre, const
         ok = 0;
     }
     const jnode *dims = import_member(im, *cus, "Dimensions", J_ARR, 0);
+    ok &= dims != NULL || import_get(im, *cus, "Dimensions") == NULL;
     for (const jnode *d = dims ? dims->child : NULL; d; d = d->next) {
         if (d->type != J_OBJ) {
             import_error(im, "import-type", d->loc, "a dimension must be an object");
@@ -333,7 +343,7 @@ static int valid_config(importer *im, const jnode *cfg, const jnode **pre, const
         }
         ok &= import_member(im, d, "Name", J_STR, 1) && import_member(im, d, "Value", J_STR, 1);
     }
-    return ok && stat;
+    return ok && stat && typed;
 }
 
 /* What the compiler derives as the PolicyName: then `name` can be left out. */

@@ -68,8 +68,14 @@ void import_check_keys(importer *im, const jnode *cfg, const char *const *keys, 
 /* The predefined type `s` names, or a suggestion for a wrong one. */
 static const catalog_predefined *predefined(importer *im, const jnode *type) {
     const catalog_predefined *pd = catalog_predefined_find(type->s);
-    if (pd)
+    if (pd && pd->keyword)
         return pd;
+    if (pd) {      /* the catalogue lists the other services' types (BC MetricType) */
+        import_error(im, "unknown-metric", type->loc, "'%s' is another service's predefined "
+                     "metric type, not SageMaker's", type->s);
+        im->failed = 1;
+        return NULL;
+    }
     import_error(im, "unknown-metric", type->loc,
                "'%s' is not a predefined metric type of SageMaker", type->s);
     /* The SageMaker page writes the metric's name; the type prefixes it (SM-DEF). */

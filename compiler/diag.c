@@ -28,6 +28,8 @@ static int lines_to(mmec_ctx *ctx, size_t off) {
         s->nlines = 1;
         s->lines_scanned = 0;
     }
+    if (off < s->line_starts[0])      /* inside the byte order mark: the first line's */
+        off = s->line_starts[0];
     while (s->lines_scanned < s->len && s->line_starts[s->nlines - 1] <= off) {
         const char *from = s->text + s->lines_scanned;
         const char *nl = memchr(from, '\n', s->len - s->lines_scanned);

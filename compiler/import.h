@@ -367,8 +367,8 @@ void import_drop_read(importer *im, size_t upto);
  * reporting an error, or quietly for our own output), its nodes in the memory `r` names. */
 void import_json_skip(jreader *r);
 jnode *import_json_value(jreader *r, int depth);
-/* The first member of `o` named `key` (by strcmp: a key given twice is not reported), or
- * NULL. */
+/* The first member of object `o` named `key` (by strcmp: a key given twice is not
+ * reported), or NULL (`o` NULL or not an object). */
 const jnode *import_child(const jnode *o, const char *key);
 
 static inline int streq(const char *a, const char *b) { return a && b && strcmp(a, b) == 0; }

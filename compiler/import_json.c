@@ -383,7 +383,9 @@ jnode *import_json_value(jreader *r, int depth) {
 }
 
 const jnode *import_child(const jnode *o, const char *key) {
-    for (const jnode *c = o ? o->child : NULL; c; c = c->next)
+    if (o == NULL || o->type != J_OBJ)      /* an array's items have no names */
+        return NULL;
+    for (const jnode *c = o->child; c; c = c->next)
         if (strcmp(c->key, key) == 0)
             return c;
     return NULL;

@@ -47,4 +47,24 @@ static inline void fuzz_check_diagnostic(const mmec_diagnostic *d, void *user) {
     free(big);
 }
 
+/* The oracles of an import (the targets yaml and import) once mmec_import_* returned `st`
+ * and `out` (`len` bytes) in `ctx`: OK or an input error, never out of memory; the status
+ * agrees with the error count; a successful import hands out source that compiles. Frees
+ * `out` and `ctx`. */
+static inline void fuzz_check_import(mmec_ctx *ctx, const mmec_config *cfg, mmec_status st,
+                                     char *out, size_t len) {
+    FUZZ_ASSERT(st == MMEC_OK || st == MMEC_EINPUT);
+    FUZZ_ASSERT((st == MMEC_OK) == (mmec_error_count(ctx) == 0));
+    FUZZ_ASSERT((st == MMEC_OK) == (out != NULL));
+    if (out) {
+        FUZZ_ASSERT(strlen(out) == len);
+        mmec_ctx *again = mmec_new(cfg);
+        FUZZ_ASSERT(again != NULL);
+        FUZZ_ASSERT(mmec_compile_string(again, "imported.scale", out, len) == MMEC_OK);
+        mmec_free(again);
+    }
+    mmec_buffer_free(ctx, out);
+    mmec_free(ctx);
+}
+
 #endif

@@ -4,8 +4,6 @@
  * alias bomb (aliases are bounded) and never crashes; the status agrees with the error count;
  * a successful import hands out source that compiles; every diagnostic is well formed. The
  * same input named .json goes through the JSON reader under the same oracles. */
-#include <string.h>
-
 #include "fuzz.h"
 #include "mmec.h"
 
@@ -18,18 +16,7 @@ static void import_once(const uint8_t *data, size_t size, const char *name) {
     char *out = NULL;
     size_t len = 0;
     mmec_status st = mmec_import_string(ctx, name, (const char *)data, size, NULL, &out, &len);
-    FUZZ_ASSERT(st == MMEC_OK || st == MMEC_EINPUT);
-    FUZZ_ASSERT((st == MMEC_OK) == (mmec_error_count(ctx) == 0));
-    FUZZ_ASSERT((st == MMEC_OK) == (out != NULL));
-    if (out) {
-        FUZZ_ASSERT(strlen(out) == len);
-        mmec_ctx *again = mmec_new(&cfg);
-        FUZZ_ASSERT(again != NULL);
-        FUZZ_ASSERT(mmec_compile_string(again, "imported.scale", out, len) == MMEC_OK);
-        mmec_free(again);
-    }
-    mmec_buffer_free(ctx, out);
-    mmec_free(ctx);
+    fuzz_check_import(ctx, &cfg, st, out, len);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {

@@ -262,10 +262,12 @@ void import_dimensions(importer *im, const jnode *dims) {
 }
 
 /* Checks the configuration's shape and values the language cannot even write. */
-/* Optional member `key` of `o`: 1 when absent or of type `want`; 0 (reported) when of
- * another type, which nothing may then be written from. */
-static int optional(importer *im, const jnode *o, const char *key, jtype want) {
-    return import_member(im, o, key, want, 0) != NULL || import_get(im, o, key) == NULL;
+/* Optional member `key` of `o` in *v when of type `want` (else NULL): 1 when absent or of
+ * that type; 0 (reported) when of another type, which nothing may then be written from. */
+static int optional(importer *im, const jnode *o, const char *key, jtype want,
+                    const jnode **v) {
+    *v = import_member(im, o, key, want, 0);
+    return *v != NULL || import_get(im, o, key) == NULL;
 }
 
 static int valid_config(importer *im, const jnode *cfg, const jnode **pre, const jnode **cus) {
@@ -276,15 +278,16 @@ static int valid_config(importer *im, const jnode *cfg, const jnode **pre, const
     *cus = import_member(im, cfg, "CustomizedMetricSpecification", J_OBJ, 0);
     const char *cd[2] = {"ScaleInCooldown", "ScaleOutCooldown"};
     for (int i = 0; i < 2; i++) {
-        const jnode *c = import_member(im, cfg, cd[i], J_NUM, 0);
-        typed &= c != NULL || import_get(im, cfg, cd[i]) == NULL;
+        const jnode *c;
+        typed &= optional(im, cfg, cd[i], J_NUM, &c);
         if (c && (c->num < 0 || c->num != floor(c->num) || c->num > 2147483647)) {
             import_error(im, "duration-range", c->loc,
                        "%s is a whole number of seconds from 0 to 2147483647 (BC Cooldown)", cd[i]);
             im->failed = 1;
         }
     }
-    typed &= optional(im, cfg, "DisableScaleIn", J_BOOL);
+    const jnode *dis;
+    typed &= optional(im, cfg, "DisableScaleIn", J_BOOL, &dis);
     if (tv && !isfinite(tv->num)) {
         import_error(im, "target-range", tv->loc, "target is out of range: AWS takes finite "
                    "numbers up to 2^360");
@@ -313,8 +316,8 @@ static int valid_config(importer *im, const jnode *cfg, const jnode **pre, const
     static const char *const ck[] = {"MetricName", "Namespace", "Dimensions", "Statistic", "Unit",
                                      "Metrics"};
     import_check_keys(im, *cus, ck, 6);
-    const jnode *metrics = import_member(im, *cus, "Metrics", J_ARR, 0);
-    typed &= metrics != NULL || import_get(im, *cus, "Metrics") == NULL;
+    const jnode *metrics;
+    typed &= optional(im, *cus, "Metrics", J_ARR, &metrics);
     if (metrics) {
         /* Metric math: the queries alone (UG-MM), written as `let` lines and `math "EXPR"`. */
         static const char *const single[] = {"MetricName", "Namespace", "Dimensions",
@@ -332,15 +335,16 @@ static int valid_config(importer *im, const jnode *cfg, const jnode **pre, const
     int ok = import_member(im, *cus, "MetricName", J_STR, 1) && import_member(im, *cus, "Namespace", J_STR, 1) &&
              tv;
     const jnode *stat = import_member(im, *cus, "Statistic", J_STR, 1);
-    ok &= optional(im, *cus, "Unit", J_STR);
+    const jnode *unit;
+    ok &= optional(im, *cus, "Unit", J_STR, &unit);
     if (stat && import_stat_word(stat->s) == NULL) {
         import_error(im, "statistic", stat->loc, "unknown statistic '%s': expected Average, "
                    "Minimum, Maximum, Sum or SampleCount (BC MetricStatistic)", stat->s);
         im->failed = 1;
         ok = 0;
     }
-    const jnode *dims = import_member(im, *cus, "Dimensions", J_ARR, 0);
-    ok &= dims != NULL || import_get(im, *cus, "Dimensions") == NULL;
+    const jnode *dims;
+    ok &= optional(im, *cus, "Dimensions", J_ARR, &dims);
     for (const jnode *d = dims ? dims->child : NULL; d; d = d->next) {
         if (d->type != J_OBJ) {
             import_error(im, "import-type", d->loc, "a dimension must be an object");

@@ -588,7 +588,11 @@ static void read_policy(importer *im, const jnode *o, itarget *t) {
     e->step = (unsigned char)step;
     im->nsteps += (size_t)step;
     e->arn = import_member(im, o, "PolicyARN", J_STR, 0);
-    e->alarm_refs = import_member(im, o, "Alarms", J_ARR, 0);
+    /* describe-scaling-policies lists the alarms of a policy: a step policy's are paired with
+     * the alarms of the input; a target-tracking policy's are the ones AWS makes and keeps
+     * for it (TargetTracking-...), which .scale does not write. */
+    const jnode *refs = import_member(im, o, "Alarms", J_ARR, 0);
+    e->alarm_refs = step ? refs : NULL;
     if (step)
         t->block = 1;      /* a step statement is written in its target's block */
 }
@@ -869,6 +873,120 @@ static int load_inputs(mmec_ctx *ctx, importer *im, const import_arg *a) {
     return 1;
 }
 
+/* What the documents read so far hold, taken before the next one is read. */
+typedef struct doc_start {
+    doc_mark mem;
+    size_t entries, alarms, dups, targets, reports;
+} doc_start;
+
+static doc_start doc_begin(importer *im) {
+    im->unreleased = 0;
+    return (doc_start){import_doc_mark(im), im->nentries, im->nalarms, im->ndups, im->ntargets,
+                       im->reports};
+}
+
+/* A document read (or an item of a describe-* list read as one): its policies written early
+ * where they can be, its tree released when nothing made of it points into it, and the
+ * input's pages before `pos` given back. */
+static void doc_end(importer *im, const doc_start *d, size_t pos) {
+    int release = !im->cfn && im->nalarms == d->alarms && im->ndups == d->dups;
+    for (size_t i = d->entries; i < im->nentries; i++) {
+        entry *e = &im->entries[i];
+        import_write_early(im, e);
+        release &= e->kind == E_TARGET || e->kind == E_COMMENT || e->lazy;
+    }
+    if (release && im->nentries == d->entries + 1 && im->ntargets == d->targets + 1 &&
+        !im->unreleased && im->reports == d->reports)
+        release_target(im, d->entries);
+    if (release)
+        import_doc_release(im, d->mem);
+    import_drop_read(im, pos);
+}
+
+/* The lists of describe-* output read item by item, in read_document's order: an object
+ * whose members read_document would take for one of these lists. */
+static const struct {
+    const char *key;
+    void (*fn)(importer *, const jnode *, itarget *);
+} lists[] = {
+    {"ScalingPolicies", read_policy},
+    {"ScalableTargets", read_register},
+    {"ScheduledActions", read_scheduled},
+};
+
+/* Whether the value at r->pos is an object whose first member is named as one of the lists,
+ * as the AWS CLI writes describe-* output (read_listed checks the rest). */
+static int starts_list(const jreader *r) {
+    size_t p = r->pos;
+    if (r->s[p] != '{')
+        return 0;
+    for (p++; p < r->len && (r->s[p] == ' ' || r->s[p] == '\t' || r->s[p] == '\n' ||
+                             r->s[p] == '\r'); p++)
+        ;
+    if (p >= r->len || r->s[p] != '"')
+        return 0;
+    p++;
+    for (size_t k = 0; k < sizeof lists / sizeof lists[0]; k++) {
+        size_t n = strlen(lists[k].key);
+        if (r->len - p > n && memcmp(r->s + p, lists[k].key, n) == 0 && r->s[p + n] == '"')
+            return 1;
+    }
+    return 0;
+}
+
+/* describe-* output at r->pos read one item of its list at a time, each item a document of
+ * its own (a large account's output then takes the memory of one policy, not of them all):
+ * when it is a well-formed object of a few members, no name given twice, which
+ * read_document would read as that list (none of the members it looks for first), and the
+ * list an array. 0 when it is not: it is then read whole, as any document. */
+static int read_listed(importer *im, jreader *r) {
+    enum { MAX_MEMBERS = 8 };
+    static const char *const first[] = {"Resources", "MetricAlarms", "AlarmName"};
+    jreader scan = *r;
+    scan.report = 0;
+    jmember m[MAX_MEMBERS];
+    size_t n = import_json_members(&scan, m, MAX_MEMBERS);
+    if (n == 0)
+        return 0;
+    size_t list = n, which = sizeof lists / sizeof lists[0];
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; j < i; j++)
+            if (m[j].klen == m[i].klen && memcmp(m[j].key, m[i].key, m[i].klen) == 0)
+                return 0;
+        for (size_t k = 0; k < sizeof first / sizeof first[0]; k++)
+            if (m[i].klen == strlen(first[k]) && memcmp(m[i].key, first[k], m[i].klen) == 0)
+                return 0;
+        for (size_t k = 0; k < which; k++)
+            if (m[i].klen == strlen(lists[k].key) && memcmp(m[i].key, lists[k].key, m[i].klen) == 0) {
+                list = i;
+                which = k;
+            }
+    }
+    if (list == n || r->s[m[list].at] != '[')
+        return 0;
+    /* The items, at the depth import_json_value would read them (the object's is 0). */
+    r->pos = m[list].at + 1;
+    for (import_json_skip(r); r->s[r->pos] != ']'; import_json_skip(r)) {
+        doc_start d = doc_begin(im);
+        const jnode *v = import_json_value(r, 2);
+        if (v == NULL)
+            mem_fail(im->ctx);      /* checked whole: only memory can fail */
+        if (v->type != J_OBJ) {
+            import_error(im, "import-type", v->loc, "an item of %s must be an object",
+                         lists[which].key);
+            im->failed = 1;
+        } else {
+            lists[which].fn(im, v, NULL);
+        }
+        doc_end(im, &d, r->pos);
+        import_json_skip(r);
+        if (r->s[r->pos] == ',')
+            r->pos++;
+    }
+    r->pos = scan.pos;
+    return 1;
+}
+
 /* The JSON values of input `k`, each read as a document; 0 after a syntax error. */
 static int read_input(importer *im, size_t k) {
     const ifile *f = &im->files[k];
@@ -880,27 +998,14 @@ static int read_input(importer *im, size_t k) {
         r.pos += 3;
     size_t docs = 0;
     for (import_json_skip(&r); r.pos < r.len && !r.failed; import_json_skip(&r), docs++) {
-        doc_mark m = import_doc_mark(im);
-        size_t e0 = im->nentries, a0 = im->nalarms, d0 = im->ndups;
-        size_t t0 = im->ntargets, r0 = im->reports;
-        im->unreleased = 0;
+        if (starts_list(&r) && read_listed(im, &r))
+            continue;
+        doc_start d = doc_begin(im);
         const jnode *v = import_json_value(&r, 0);
         if (v == NULL)
             continue;
         read_document(im, v);
-        /* Its tree is released when nothing made of it points into it. */
-        int release = !im->cfn && im->nalarms == a0 && im->ndups == d0;
-        for (size_t i = e0; i < im->nentries; i++) {
-            entry *e = &im->entries[i];
-            import_write_early(im, e);
-            release &= e->kind == E_TARGET || e->kind == E_COMMENT || e->lazy;
-        }
-        if (release && im->nentries == e0 + 1 && im->ntargets == t0 + 1 && !im->unreleased &&
-            im->reports == r0)
-            release_target(im, e0);
-        if (release)
-            import_doc_release(im, m);
-        import_drop_read(im, r.pos);
+        doc_end(im, &d, r.pos);
     }
     if (r.failed)
         return 0;

@@ -106,7 +106,8 @@ typedef struct entry {
     uint32_t order;                /* its index among the compiled policies or actions */
     uint32_t alarm_order;          /* a step policy's index among the compiled alarms */
     const jnode *arn;              /* PolicyARN (describe-scaling-policies), or NULL */
-    const jnode *alarm_refs;       /* describe-scaling-policies' Alarms [{AlarmName, AlarmARN}] */
+    const jnode *alarm_refs;       /* a step policy's Alarms in describe-scaling-policies:
+                                      [{AlarmName, AlarmARN}] */
     const char *logical_id;        /* the template's resource name */
     struct ialarm *alarm;          /* the alarm that invokes it */
     /* A target-tracking policy written as its document was read (most of a large input):
@@ -367,6 +368,18 @@ void import_drop_read(importer *im, size_t upto);
  * reporting an error, or quietly for our own output), its nodes in the memory `r` names. */
 void import_json_skip(jreader *r);
 jnode *import_json_value(jreader *r, int depth);
+/* A member of a top-level object, as import_json_members finds it: its name as written (no
+ * escape in it), and the offset of its value. */
+typedef struct jmember {
+    const char *key;
+    size_t klen;
+    size_t at;
+} jmember;
+/* The object at r->pos checked whole, as import_json_value would read it but making nothing
+ * and reporting nothing (`r` a reader of its own, report 0), r->pos after it; up to `max` of
+ * its members in `m`: their number, or 0 when it is not such an object (not an object, a
+ * syntax error, a name with an escape, more members), which the caller reads as usual. */
+size_t import_json_members(jreader *r, jmember *m, size_t max);
 /* The first member of object `o` named `key` (by strcmp: a key given twice is not
  * reported), or NULL (`o` NULL or not an object). */
 const jnode *import_child(const jnode *o, const char *key);

@@ -122,17 +122,19 @@ static size_t put_utf8(char *o, unsigned cp) {
     return 4;
 }
 
-/* A string at r->pos (the opening quote), decoded into the arena. */
 /* The bytes a string's plain run stops at: the closing quote, a backslash, a control
  * character. */
 static const unsigned char string_stop[256] = {
     1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
     ['"'] = 1, ['\\'] = 1};
 
-static const char *jstring(jreader *r, size_t *outlen) {
-    size_t start = ++r->pos, end = start;
+/* The offset of the closing quote of the string whose text starts at `start` (after its
+ * opening quote), and whether it holds an escape; 0 after failing: a control character, no
+ * closing quote. */
+static size_t string_end(jreader *r, size_t start, int *escaped) {
+    size_t end = start;
     const unsigned char *s = (const unsigned char *)r->s;
-    int escaped = 0;
+    *escaped = 0;
 #ifdef __SSE2__
     /* Sixteen bytes at a time to the first that stops the run (most strings end in the first
      * or second block); never past the text's end, which may be a mapping's last page. */
@@ -167,10 +169,10 @@ static const char *jstring(jreader *r, size_t *outlen) {
             break;
         if (s[end] < 0x20) {
             jfail(r, end, "a control character in a string must be escaped");
-            return NULL;
+            return 0;
         }
         if (s[end] == '\\') {
-            escaped = 1;
+            *escaped = 1;
             end += 2;
         } else {
             end++;
@@ -178,34 +180,37 @@ static const char *jstring(jreader *r, size_t *outlen) {
     }
     if (end >= r->len) {
         jfail(r, start - 1, "unterminated string");
-        return NULL;
+        return 0;
     }
-    char *o = jtext(r, end - start + 1);   /* decoding never grows the text */
+    return end;
+}
+
+/* The text of a string with escapes, from `start` to `end` (its closing quote), decoded into
+ * `o` (as long as the text at least: decoding never grows it), or only checked when `o` is
+ * NULL; its length in *outlen, or 0 after failing on an escape. */
+static int string_decode(jreader *r, size_t start, size_t end, char *o, size_t *outlen) {
     size_t n = 0;
-    if (!escaped) {      /* most strings: the text as it is */
-        n = end - start;
-        memcpy(o, r->s + start, n);
-        o[n] = '\0';
-        r->pos = end + 1;
-        *outlen = n;
-        return o;
-    }
+    char u[4];
     for (size_t i = start; i < end; i++) {
         char c = r->s[i];
         if (c != '\\') {
-            o[n++] = c;
+            if (o)
+                o[n] = c;
+            n++;
             continue;
         }
         c = r->s[++i];
         const char *simple = strchr("\"\\/bfnrt", c);
         if (c != '\0' && simple) {
-            o[n++] = "\"\\/\b\f\n\r\t"[simple - "\"\\/bfnrt"];
+            if (o)
+                o[n] = "\"\\/\b\f\n\r\t"[simple - "\"\\/bfnrt"];
+            n++;
             continue;
         }
         unsigned cp, lo;
         if (c != 'u' || !read_u4(r, i + 1, &cp)) {
             jfail(r, i - 1, "invalid escape in a string");
-            return NULL;
+            return 0;
         }
         i += 4;
         if (cp >= 0xD800 && cp <= 0xDBFF && i + 6 < end + 1 && r->s[i + 1] == '\\' &&
@@ -214,23 +219,44 @@ static const char *jstring(jreader *r, size_t *outlen) {
             i += 6;
         } else if (cp >= 0xD800 && cp <= 0xDFFF) {
             jfail(r, i - 5, "a lone UTF-16 surrogate in a string");
-            return NULL;
+            return 0;
         }
         if (cp == 0) {
             jfail(r, i - 5, "a NUL character in a string");
-            return NULL;
+            return 0;
         }
-        n += put_utf8(o + n, cp);
+        n += put_utf8(o ? o + n : u, cp);
     }
-    o[n] = '\0';
-    r->pos = end + 1;
+    if (o)
+        o[n] = '\0';
     *outlen = n;
+    return 1;
+}
+
+/* A string at r->pos (the opening quote), decoded into the arena. */
+static const char *jstring(jreader *r, size_t *outlen) {
+    size_t start = r->pos + 1;
+    int escaped;
+    size_t end = string_end(r, start, &escaped);
+    if (end == 0)
+        return NULL;
+    char *o = jtext(r, end - start + 1);
+    if (!escaped) {      /* most strings: the text as it is */
+        size_t n = end - start;
+        memcpy(o, r->s + start, n);
+        o[n] = '\0';
+        *outlen = n;
+    } else if (!string_decode(r, start, end, o, outlen)) {
+        return NULL;
+    }
+    r->pos = end + 1;
     return o;
 }
 
 static int is_digit(char c) { return c >= '0' && c <= '9'; }
 
-static void jnumber(jreader *r, jnode *v) {
+/* The end of the number at r->pos, or 0 after failing. */
+static size_t number_end(jreader *r) {
     size_t p = r->pos;
     if (p < r->len && r->s[p] == '-')
         p++;
@@ -239,10 +265,10 @@ static void jnumber(jreader *r, jnode *v) {
     else if (p < r->len && is_digit(r->s[p]))
         while (p < r->len && is_digit(r->s[p])) p++;
     else
-        return jfail(r, r->pos, "invalid number");
+        return jfail(r, r->pos, "invalid number"), 0;
     if (p < r->len && r->s[p] == '.') {
         if (++p >= r->len || !is_digit(r->s[p]))
-            return jfail(r, p, "a digit must follow the decimal point");
+            return jfail(r, p, "a digit must follow the decimal point"), 0;
         while (p < r->len && is_digit(r->s[p])) p++;
     }
     if (p < r->len && (r->s[p] == 'e' || r->s[p] == 'E')) {
@@ -250,9 +276,16 @@ static void jnumber(jreader *r, jnode *v) {
         if (p < r->len && (r->s[p] == '+' || r->s[p] == '-'))
             p++;
         if (p >= r->len || !is_digit(r->s[p]))
-            return jfail(r, p, "a digit must follow the exponent");
+            return jfail(r, p, "a digit must follow the exponent"), 0;
         while (p < r->len && is_digit(r->s[p])) p++;
     }
+    return p;
+}
+
+static void jnumber(jreader *r, jnode *v) {
+    size_t p = number_end(r);
+    if (p == 0)
+        return;
     v->type = J_NUM;
     char *text = jtext(r, p - r->pos + 1);
     memcpy(text, r->s + r->pos, p - r->pos);
@@ -269,6 +302,19 @@ static void jnumber(jreader *r, jnode *v) {
         v->num = strtod(v->s, NULL);
     }
     r->pos = p;
+}
+
+/* true, false or null at r->pos: 0, 1 or 2, r->pos after it; 3 when it is none of them. */
+static size_t jword(jreader *r) {
+    static const char *const words[] = {"true", "false", "null"};
+    for (size_t i = 0; i < 3; i++) {
+        size_t n = strlen(words[i]);
+        if (r->len - r->pos >= n && memcmp(r->s + r->pos, words[i], n) == 0) {
+            r->pos += n;
+            return i;
+        }
+    }
+    return 3;
 }
 
 /* The members of an object compared with each other as it is read: the few of a request's
@@ -351,7 +397,6 @@ jnode *import_json_value(jreader *r, int depth) {
     memset(v, 0, sizeof *v);
     v->loc.start = (uint32_t)r->pos;
     char c = r->s[r->pos];
-    static const char *const words[] = {"true", "false", "null"};
     if (c == '{' || c == '[') {
         jcontainer(r, v, depth);
     } else if (c == '"') {
@@ -360,17 +405,11 @@ jnode *import_json_value(jreader *r, int depth) {
     } else if (c == '-' || is_digit(c)) {
         jnumber(r, v);
     } else {
-        size_t i = 0;
-        for (; i < 3; i++) {
-            size_t n = strlen(words[i]);
-            if (r->len - r->pos >= n && memcmp(r->s + r->pos, words[i], n) == 0) {
-                v->type = i == 2 ? J_NULL : J_BOOL;
-                v->boolean = i == 0;
-                r->pos += n;
-                break;
-            }
-        }
-        if (i == 3) {
+        size_t i = jword(r);
+        if (i < 3) {
+            v->type = i == 2 ? J_NULL : J_BOOL;
+            v->boolean = i == 0;
+        } else {
             jfail(r, r->pos, "expected a JSON value");
             /* `AWSTemplateFormatVersion: ...` or `Resources:`: a template written in YAML. */
             if (depth == 0 && r->report && ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')))
@@ -380,6 +419,100 @@ jnode *import_json_value(jreader *r, int depth) {
     }
     v->loc.end = (uint32_t)r->pos;
     return r->failed ? NULL : v;
+}
+
+/* ---- Passing over a value ----
+ * What import_json_value reads, checked and passed over without making anything (the reader
+ * reports nothing: r->report 0): 0 where import_json_value would fail. */
+
+static int jvalid_string(jreader *r) {
+    int escaped;
+    size_t n, end = string_end(r, r->pos + 1, &escaped);
+    if (end == 0 || (escaped && !string_decode(r, r->pos + 1, end, NULL, &n)))
+        return 0;
+    r->pos = end + 1;
+    return 1;
+}
+
+static int jvalid(jreader *r, int depth) {
+    import_json_skip(r);
+    if (r->pos >= r->len || depth > MAX_DEPTH)
+        return 0;
+    char c = r->s[r->pos];
+    if (c == '"')
+        return jvalid_string(r);
+    if (c == '-' || is_digit(c)) {
+        size_t end = number_end(r);
+        r->pos = end ? end : r->pos;
+        return end != 0;
+    }
+    if (c != '{' && c != '[')
+        return jword(r) < 3;
+    char close = c == '{' ? '}' : ']';
+    r->pos++;
+    import_json_skip(r);
+    if (r->pos < r->len && r->s[r->pos] == close) {
+        r->pos++;
+        return 1;
+    }
+    for (;;) {
+        if (c == '{') {
+            import_json_skip(r);
+            if (r->pos >= r->len || r->s[r->pos] != '"' || !jvalid_string(r))
+                return 0;
+            import_json_skip(r);
+            if (r->pos >= r->len || r->s[r->pos] != ':')
+                return 0;
+            r->pos++;
+        }
+        if (!jvalid(r, depth + 1))
+            return 0;
+        import_json_skip(r);
+        if (r->pos < r->len && r->s[r->pos] == ',') {
+            r->pos++;
+            continue;
+        }
+        if (r->pos < r->len && r->s[r->pos] == close) {
+            r->pos++;
+            return 1;
+        }
+        return 0;
+    }
+}
+
+size_t import_json_members(jreader *r, jmember *m, size_t max) {
+    if (r->pos >= r->len || r->s[r->pos] != '{')
+        return 0;
+    r->pos++;
+    size_t n = 0;
+    for (;;) {
+        import_json_skip(r);
+        if (n >= max || r->pos >= r->len || r->s[r->pos] != '"')
+            return 0;
+        int escaped;
+        size_t start = r->pos + 1, end = string_end(r, start, &escaped);
+        if (end == 0 || escaped)
+            return 0;
+        r->pos = end + 1;
+        import_json_skip(r);
+        if (r->pos >= r->len || r->s[r->pos] != ':')
+            return 0;
+        r->pos++;
+        import_json_skip(r);
+        m[n++] = (jmember){r->s + start, end - start, r->pos};
+        if (!jvalid(r, 1))
+            return 0;
+        import_json_skip(r);
+        if (r->pos < r->len && r->s[r->pos] == ',') {
+            r->pos++;
+            continue;
+        }
+        if (r->pos < r->len && r->s[r->pos] == '}') {
+            r->pos++;
+            return n;
+        }
+        return 0;
+    }
 }
 
 const jnode *import_child(const jnode *o, const char *key) {

@@ -648,10 +648,9 @@ static void unwrite_direct(importer *im) {
  * tree; else it is left to resolve and write_source, which report in their usual order.
  * Left to them: configurations that name no target (their target is made when resolved),
  * metric math (`let` lines are the block's), the asynchronous metrics (an `async` block's
- * `backlog` depends on the target's other policies), describe output's Alarms, templates. */
+ * `backlog` depends on the target's other policies), step policies, templates. */
 void import_write_early(importer *im, entry *e) {
-    if (e->kind != E_POLICY || e->step || e->t == NULL || e->cfg == NULL || e->alarm_refs ||
-        e->logical_id)
+    if (e->kind != E_POLICY || e->step || e->t == NULL || e->cfg == NULL || e->logical_id)
         return;
     const jnode *cus = import_child(e->cfg, "CustomizedMetricSpecification");
     if (cus && import_child(cus, "Metrics"))

@@ -130,8 +130,9 @@ static const unsigned char string_stop[256] = {
 
 /* The offset of the closing quote of the string whose text starts at `start` (after its
  * opening quote), and whether it holds an escape; 0 after failing: a control character, no
- * closing quote. */
-static size_t string_end(jreader *r, size_t start, int *escaped) {
+ * closing quote. Inlined: the reader's hottest loop (a call cost 10% of the strings' time). */
+static inline __attribute__((always_inline)) size_t string_end(jreader *r, size_t start,
+                                                               int *escaped) {
     size_t end = start;
     const unsigned char *s = (const unsigned char *)r->s;
     *escaped = 0;
@@ -256,7 +257,7 @@ static const char *jstring(jreader *r, size_t *outlen) {
 static int is_digit(char c) { return c >= '0' && c <= '9'; }
 
 /* The end of the number at r->pos, or 0 after failing. */
-static size_t number_end(jreader *r) {
+static inline __attribute__((always_inline)) size_t number_end(jreader *r) {
     size_t p = r->pos;
     if (p < r->len && r->s[p] == '-')
         p++;

@@ -25,9 +25,23 @@
 
 /* ---- Diagnostics in several inputs ---- */
 
-/* The inputs lie one after another in one buffer, and every span is an offset into it; the
- * diagnostics module knows one file, so a diagnostic is reported with the file that holds
- * its span made the context's source for the time of the report (its line table kept). */
+/* The inputs are numbered one after another, and every span is an offset in that numbering
+ * (input k's text from files[k].base); the diagnostics module knows one file, so a
+ * diagnostic is reported with the file that holds its span made the context's source for the
+ * time of the report (its line table kept). */
+
+size_t import_file_at(const importer *im, uint32_t off) {
+    size_t k = im->nfiles - 1;
+    while (k > 0 && im->files[k].base > off)
+        k--;
+    return k;
+}
+
+const char *import_text(const importer *im, uint32_t off) {
+    const ifile *f = &im->files[im->nfiles > 1 ? import_file_at(im, off) : 0];
+    return f->src.text - f->base;
+}
+
 void import_report(importer *im, mmec_severity sev, const char *code, span loc,
                    const char *fmt, ...) {
     if (im->trial) {      /* writing a policy early: it is written again in its turn */
@@ -47,9 +61,7 @@ void import_report(importer *im, mmec_severity sev, const char *code, span loc,
         va_end(ap);
         return;
     }
-    size_t k = im->nfiles - 1;
-    while (k > 0 && im->files[k].base > loc.start)
-        k--;
+    size_t k = import_file_at(im, loc.start);
     src_file saved = im->ctx->src;
     uint32_t base = im->files[k].base;
     im->ctx->src = im->files[k].src;
@@ -196,10 +208,10 @@ void import_duration(importer *im, double secs) {
 /* Whether the duplicate key `c` was reported already (import_get() may look a key up many times). */
 static int reported(importer *im, const jnode *c) {
     for (size_t i = 0; i < im->ndups; i++)
-        if (im->dups[i] == c)
+        if (im->dups[i] == c->key_loc.start)
             return 1;
-    const jnode **slot = mem_push(im->ctx, &im->dups, &im->ndups, &im->cap_dups, sizeof *slot);
-    *slot = c;
+    uint32_t *slot = mem_push(im->ctx, &im->dups, &im->ndups, &im->cap_dups, sizeof *slot);
+    *slot = c->key_loc.start;
     return 0;
 }
 
@@ -850,25 +862,19 @@ static int load_inputs(mmec_ctx *ctx, importer *im, const import_arg *a) {
             return 0;
         }
     }
-    /* One input is read where the caller holds it (a file's text may be as large as the
-     * limit); several are copied one after another. */
-    char *all = a->ninputs == 1 ? NULL : mem_alloc(ctx, total + 1);
+    /* Each input is read where the caller holds it (a file's text may be as large as the
+     * limit), numbered after the ones before it. */
     im->files = mem_alloc(ctx, (a->ninputs ? a->ninputs : 1) * sizeof *im->files);
     im->nfiles = a->ninputs;
     size_t at = 0;
     for (size_t k = 0; k < a->ninputs; k++) {
-        if (all && a->inputs[k].len)
-            memcpy(all + at, a->inputs[k].json, a->inputs[k].len);
         ifile *f = &im->files[k];
         f->src.name = mem_strdup(ctx, a->inputs[k].name ? a->inputs[k].name : "<string>");
-        f->src.text = all ? all + at : a->inputs[k].json ? a->inputs[k].json : "";
+        f->src.text = a->inputs[k].json ? a->inputs[k].json : "";
         f->src.len = a->inputs[k].len;
-        f->base = (uint32_t)at;
+        f->base = f->dropped = (uint32_t)at;
         at += a->inputs[k].len;
     }
-    if (all)
-        all[at] = '\0';
-    im->text = im->files[0].src.text;
     ctx->src = im->files[0].src;
     return 1;
 }
@@ -889,7 +895,7 @@ static doc_start doc_begin(importer *im) {
  * where they can be, its tree released when nothing made of it points into it, and the
  * input's pages before `pos` given back. */
 static void doc_end(importer *im, const doc_start *d, size_t pos) {
-    int release = !im->cfn && im->nalarms == d->alarms && im->ndups == d->dups;
+    int release = !im->cfn && im->ndups == d->dups;
     for (size_t i = d->entries; i < im->nentries; i++) {
         entry *e = &im->entries[i];
         import_write_early(im, e);
@@ -898,6 +904,8 @@ static void doc_end(importer *im, const doc_start *d, size_t pos) {
     if (release && im->nentries == d->entries + 1 && im->ntargets == d->targets + 1 &&
         !im->unreleased && im->reports == d->reports)
         release_target(im, d->entries);
+    if (release && im->nalarms > d->alarms)
+        import_release_alarms(im, d->alarms);
     if (release)
         import_doc_release(im, d->mem);
     import_drop_read(im, pos);
@@ -905,10 +913,16 @@ static void doc_end(importer *im, const doc_start *d, size_t pos) {
 
 /* The lists of describe-* output read item by item, in read_document's order: an object
  * whose members read_document would take for one of these lists. */
+static void read_listed_alarm(importer *im, const jnode *o, itarget *t) {
+    (void)t;
+    import_read_alarm(im, o, NULL);
+}
+
 static const struct {
     const char *key;
     void (*fn)(importer *, const jnode *, itarget *);
 } lists[] = {
+    {"MetricAlarms", read_listed_alarm},      /* describe-alarms; its CompositeAlarms after */
     {"ScalingPolicies", read_policy},
     {"ScalableTargets", read_register},
     {"ScheduledActions", read_scheduled},
@@ -941,14 +955,14 @@ static int starts_list(const jreader *r) {
  * list an array. 0 when it is not: it is then read whole, as any document. */
 static int read_listed(importer *im, jreader *r) {
     enum { MAX_MEMBERS = 8 };
-    static const char *const first[] = {"Resources", "MetricAlarms", "AlarmName"};
+    static const char *const first[] = {"Resources", "AlarmName"};
     jreader scan = *r;
     scan.report = 0;
     jmember m[MAX_MEMBERS];
     size_t n = import_json_members(&scan, m, MAX_MEMBERS);
     if (n == 0)
         return 0;
-    size_t list = n, which = sizeof lists / sizeof lists[0];
+    size_t list = n, which = sizeof lists / sizeof lists[0], composite = n;
     for (size_t i = 0; i < n; i++) {
         for (size_t j = 0; j < i; j++)
             if (m[j].klen == m[i].klen && memcmp(m[j].key, m[i].key, m[i].klen) == 0)
@@ -961,9 +975,16 @@ static int read_listed(importer *im, jreader *r) {
                 list = i;
                 which = k;
             }
+        if (m[i].klen == 15 && memcmp(m[i].key, "CompositeAlarms", 15) == 0)
+            composite = i;
     }
     if (list == n || r->s[m[list].at] != '[')
         return 0;
+    int alarms = strcmp(lists[which].key, "MetricAlarms") == 0;
+    if (alarms && composite < n && r->s[m[composite].at] != '[')
+        return 0;
+    if (alarms)
+        im->saw_alarms = 1;
     /* The items, at the depth import_json_value would read them (the object's is 0). */
     r->pos = m[list].at + 1;
     for (import_json_skip(r); r->s[r->pos] != ']'; import_json_skip(r)) {
@@ -982,6 +1003,15 @@ static int read_listed(importer *im, jreader *r) {
         import_json_skip(r);
         if (r->s[r->pos] == ',')
             r->pos++;
+    }
+    if (alarms && composite < n) {
+        r->pos = m[composite].at;
+        doc_start d = doc_begin(im);
+        const jnode *v = import_json_value(r, 1);
+        if (v == NULL)
+            mem_fail(im->ctx);
+        import_composite_alarms(im, v);
+        doc_end(im, &d, r->pos);
     }
     r->pos = scan.pos;
     return 1;

@@ -123,17 +123,21 @@ typedef struct entry {
 /* A CloudWatch alarm: an item of describe-alarms' MetricAlarms, a PutMetricAlarm request or
  * the Properties of a template's AWS::CloudWatch::Alarm. */
 typedef struct ialarm {
-    const jnode *o;
+    const jnode *o;                /* NULL once its document's tree was released: read again
+                                      from `loc` (import_alarm_tree) */
+    span loc;
     const jnode *name;             /* AlarmName, or NULL (a template may leave it out) */
     const char *logical_id;        /* the template's resource name, or NULL */
     entry *policy;                 /* the step policy it invokes, once matched */
 } ialarm;
 
-/* One input file: its text lies in the importer's one buffer at `base`, so that a span of any
- * file is an offset into that buffer; a diagnostic is located in its own file. */
+/* One input file: its text is numbered from `base` (after the inputs before it), so that a
+ * span of any file is an offset in one numbering (import_text); a diagnostic is located in
+ * its own file. */
 typedef struct ifile {
     src_file src;
     uint32_t base;
+    uint32_t dropped;              /* a mapping's pages before this offset were given back */
 } ifile;
 
 typedef struct importer {
@@ -163,9 +167,9 @@ typedef struct importer {
     size_t nsegs, cap_segs;
     size_t npolicies, nschedules, nalarms_written;
     mmec_ctx **child;              /* the checking context while it lives, freed on unwinding */
-    const jnode **dups;            /* duplicate keys reported */
+    uint32_t *dups;                /* duplicate keys reported, by where they are (a tree read
+                                      again makes other nodes of the same keys) */
     size_t ndups, cap_dups;
-    const char *text;              /* the inputs' text, where every span is an offset */
     ifile *files;                  /* the inputs, by base */
     size_t nfiles;
     int failed;                    /* an error was reported by the importer itself */
@@ -175,7 +179,6 @@ typedef struct importer {
      * (trial_reported), and the policy is then left to be written in the usual order. */
     int trial, trial_reported;
     int mapped;                    /* IMPORT_MAPPED: the inputs' pages may be dropped */
-    size_t dropped;                /* the offsets below which the pages were dropped */
     struct jblock **doc_mem;       /* the documents' trees (in the caller's frame, like out) */
     struct jblock **line_mem;      /* the lines written early, their segments, names and ARNs
                                       (in the caller's frame; released once they are copied
@@ -205,6 +208,11 @@ enum { IMPORT_FOR_DIFF = 1, IMPORT_MAPPED = 2 };
 mmec_status import_run(mmec_ctx *ctx, const mmec_import_input *inputs, size_t n,
                        const char *target, int flags, char **out, size_t *outlen);
 
+/* The input that holds offset `off`. */
+size_t import_file_at(const importer *im, uint32_t off);
+/* Where the text of offset `off` is: the input that holds it, less its base, so that
+ * import_text(im, off)[off] is its byte (the same for every offset of that input). */
+const char *import_text(const importer *im, uint32_t off);
 /* Diagnostics located in the input file that holds `loc`. */
 void import_report(importer *im, mmec_severity sev, const char *code, span loc,
                    const char *fmt, ...) MMEC_PRINTF(5, 6);
@@ -289,6 +297,12 @@ int import_jequal(const jnode *a, const jnode *b);
  * by the template reader, `logical_id` its resource name) a template's alarm. */
 void import_read_alarms(importer *im, const jnode *o);
 void import_read_alarm(importer *im, const jnode *o, const char *logical_id);
+/* describe-alarms' CompositeAlarms (or NULL): one that invokes a scaling policy is an error. */
+void import_composite_alarms(importer *im, const jnode *list);
+/* The alarms from `from` on, read from a document of an input's JSON whose tree is released:
+ * their names kept, their trees read again from their text when they are matched (and, for
+ * the alarm of a step policy, kept from then on). */
+void import_release_alarms(importer *im, size_t from);
 /* Checks a StepScalingPolicyConfiguration's shape; 0 when it cannot be written. */
 int import_step_valid(importer *im, entry *e);
 /* Pairs each step policy with the alarm that invokes it; a step policy without one is an
@@ -354,6 +368,10 @@ static inline void *import_pool_alloc(importer *im, jblock **pool, size_t n, int
     return p;
 }
 
+/* A copy of string node `v` (a policy's name or ARN, an alarm's name) outside its document's
+ * tree, named `key`: in `pool` (the lines' memory), or NULL: in the context's arena, for as
+ * long as the import. */
+const jnode *import_keep_node(importer *im, jblock **pool, const jnode *v, const char *key);
 /* A mark of the documents' memory, and the release of what was allocated since it; the
  * blocks of a pool freed. */
 doc_mark import_doc_mark(const importer *im);

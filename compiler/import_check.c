@@ -107,7 +107,7 @@ static const jnode *emitted(importer *im, mmec_ctx *child, mmec_status st, char 
     if (st != MMEC_OK)      /* reported by the emitter: nothing to compare with */
         return NULL;
     size_t n = len > 0 && text[len - 1] == '\n' ? len - 1 : len;      /* its line end */
-    if (n == (size_t)(json.end - json.start) && memcmp(text, im->text + json.start, n) == 0) {
+    if (n == (size_t)(json.end - json.start) && memcmp(text, import_text(im, json.start) + json.start, n) == 0) {
         mmec_buffer_free(child, text);
         return NULL;
     }
@@ -164,7 +164,7 @@ static void compare_members(importer *im, mmec_ctx *child, mmec_status st, char 
     jreader r, again;
     const jnode *got = emitted(im, child, st, text, len, json ? json->loc : loc, &r);
     if (got && json == NULL) {
-        again = (jreader){im->ctx, im->text, loc.end, loc.start, 0, 0, 1, NULL, 0};
+        again = (jreader){im->ctx, import_text(im, loc.start), loc.end, loc.start, 0, 0, 1, NULL, 0};
         json = import_json_value(&again, 0);
         if (json == NULL)
             mem_fail(im->ctx);      /* it was read once: only memory can fail */
@@ -359,7 +359,8 @@ mmec_status import_check_source(importer *im) {
     mmec_ctx *child = *im->child = mmec_new(&cfg);
     if (child == NULL)
         mem_fail(im->ctx);
-    im->dropped = 0;      /* the comparisons read the configurations again, in order */
+    for (size_t k = 0; k < im->nfiles; k++)      /* the comparisons read them again, in order */
+        im->files[k].dropped = im->files[k].base;
     /* The child unwinds its own allocation failures; ours must not unwind through it. */
     pcall_jmp *armed = mem_disarm(im->ctx);
     mmec_status st = api_compile_string_checked(child, "<import>",

@@ -48,22 +48,43 @@ void import_doc_free(mmec_ctx *ctx, jblock *b) {
     }
 }
 
-/* The pages of a mapped input (mmec_import_mapped) wholly below offset `upto` of the text
- * where spans point, read already, are given back to the system, a megabyte at least at a
- * time; they come back from the file if they are read again (a diagnostic's line, the
- * comparison after compiling). Only one input is read in place: several were copied. */
+const jnode *import_keep_node(importer *im, jblock **pool, const jnode *v, const char *key) {
+    if (v == NULL)
+        return NULL;
+    size_t n = sizeof(jnode) + v->slen + 1;
+    jnode *c = pool ? import_pool_alloc(im, pool, n, 0) : mem_alloc(im->ctx, n);
+    *c = *v;
+    c->key = key;
+    c->child = c->next = NULL;
+    if (v->s) {
+        char *text = (char *)(c + 1);
+        memcpy(text, v->s, v->slen);
+        text[v->slen] = '\0';
+        c->s = text;
+    }
+    return c;
+}
+
+/* The pages of a mapped input (mmec_import_mapped) wholly below offset `upto`, in the input
+ * that holds the byte before it, read already, are given back to the system, a megabyte at
+ * least at a time; they come back from the file if they are read again (a diagnostic's line,
+ * the comparison after compiling). */
 void import_drop_read(importer *im, size_t upto) {
-    if (!im->mapped || im->nfiles != 1 || upto < im->dropped + ((size_t)1 << 20))
+    if (!im->mapped || upto == 0)
+        return;
+    ifile *f = &im->files[import_file_at(im, (uint32_t)(upto - 1))];
+    if (upto < (size_t)f->dropped + ((size_t)1 << 20))
         return;
     long page = sysconf(_SC_PAGESIZE);
     if (page <= 0)
         return;
-    uintptr_t from = (uintptr_t)im->text + im->dropped, to = (uintptr_t)im->text + upto;
+    const char *text = f->src.text - f->base;
+    uintptr_t from = (uintptr_t)(text + f->dropped), to = (uintptr_t)(text + upto);
     from = (from + (uintptr_t)page - 1) / (uintptr_t)page * (uintptr_t)page;
     to = to / (uintptr_t)page * (uintptr_t)page;
     if (to > from)
         (void)madvise((void *)from, to - from, MADV_DONTNEED);      /* a hint: may fail */
-    im->dropped = upto;
+    f->dropped = (uint32_t)upto;
 }
 
 /* ---- The located JSON reader ---- */

@@ -39,6 +39,7 @@ void import_read_alarm(importer *im, const jnode *o, const char *logical_id) {
     import_check_keys(im, o, alarm_keys, sizeof alarm_keys / sizeof alarm_keys[0]);
     ialarm *a = mem_push(im->ctx, &im->alarms, &im->nalarms, &im->cap_alarms, sizeof *a);
     a->o = o;
+    a->loc = o->loc;
     a->name = import_member(im, o, "AlarmName", J_STR, logical_id == NULL);
     a->logical_id = logical_id;
 }
@@ -54,8 +55,11 @@ void import_read_alarms(importer *im, const jnode *o) {
         }
         import_read_alarm(im, c, NULL);
     }
+    import_composite_alarms(im, import_member(im, o, "CompositeAlarms", J_ARR, 0));
+}
+
+void import_composite_alarms(importer *im, const jnode *comp) {
     /* A composite alarm combines other alarms' states; .scale has no form for it. */
-    const jnode *comp = import_member(im, o, "CompositeAlarms", J_ARR, 0);
     for (const jnode *c = comp ? comp->child : NULL; c; c = c->next) {
         const jnode *actions = import_get(im, c, "AlarmActions");
         for (const jnode *x = actions ? actions->child : NULL; x; x = x->next)
@@ -65,6 +69,30 @@ void import_read_alarms(importer *im, const jnode *o) {
                 im->failed = 1;
             }
     }
+}
+
+void import_release_alarms(importer *im, size_t from) {
+    for (size_t k = from; k < im->nalarms; k++) {
+        ialarm *a = &im->alarms[k];
+        a->name = import_keep_node(im, NULL, a->name, "AlarmName");
+        a->o = NULL;
+    }
+}
+
+/* Alarm `a`'s tree: the one read, or (its document released) the same text read again, into
+ * scratch memory (released by the caller's mem_scratch_reset) or, `lasting`, into the
+ * documents' memory, where it stays: the alarm of a step policy, written and compared. */
+static const jnode *alarm_tree(importer *im, ialarm *a, int lasting) {
+    if (a->o)
+        return a->o;
+    jreader r = {im->ctx, import_text(im, a->loc.start), a->loc.end, a->loc.start, 0, 0,
+                 !lasting, im, lasting};
+    const jnode *o = import_json_value(&r, 0);
+    if (o == NULL)
+        mem_fail(im->ctx);      /* it was read once: only memory can fail */
+    if (lasting)
+        a->o = o;
+    return o;
 }
 
 /* ---- The step policy's configuration ---- */
@@ -310,8 +338,8 @@ static void pair(importer *im, ialarm *a, entry *e, span at) {
 
 /* "Invokes step scaling policy P of RESOURCE": the description mmec -f alarm writes; an
  * alarm with another description (or none) is paired by its name alone. */
-static int described(importer *im, const ialarm *a, const entry *e) {
-    const jnode *desc = import_get(im, a->o, "AlarmDescription");
+static int described(importer *im, const jnode *o, const entry *e) {
+    const jnode *desc = import_get(im, o, "AlarmDescription");
     const char *p = "Invokes step scaling policy ";
     size_t pl = strlen(p), nl = strlen(e->name->s);
     if (desc == NULL || desc->type != J_STR || strncmp(desc->s, p, pl) != 0)
@@ -326,7 +354,8 @@ static int scaling_action(const jnode *x) {
 }
 
 static void match_one(importer *im, const alarm_index *ix, ialarm *a) {
-    const jnode *actions = import_get(im, a->o, "AlarmActions");
+    const jnode *o = alarm_tree(im, a, 0);
+    const jnode *actions = import_get(im, o, "AlarmActions");
     int scaling = 0;
     for (const jnode *x = actions && actions->type == J_ARR ? actions->child : NULL; x; x = x->next)
         scaling |= scaling_action(x);
@@ -361,13 +390,13 @@ static void match_one(importer *im, const alarm_index *ix, ialarm *a) {
          at < ix->by_name.n && ix->by_name.keys[at].h == h; at++) {
         entry *e = &im->entries[ix->by_name.keys[at].i];
         if (e->step && e->alarm == NULL && strcmp(e->name->s, a->name->s) == 0 &&
-            described(im, a, e)) {
+            described(im, o, e)) {
             pair(im, a, e, a->name->loc);
             return;
         }
     }
     if (!im->for_diff)      /* an account's other alarms are none of mmec diff's business */
-        import_warning(im, "import-skipped", a->name ? a->name->loc : a->o->loc,
+        import_warning(im, "import-skipped", a->name ? a->name->loc : a->loc,
                        "left out: alarm '%s' invokes no step scaling policy of the input",
                        a->name ? a->name->s : a->logical_id);
 }
@@ -393,15 +422,23 @@ void import_match_alarms(importer *im) {
             uint32_t h = text_hash(n->s);
             for (size_t at = index_first(&ix.alarms, h); at < ix.alarms.n && ix.alarms.keys[at].h == h; at++) {
                 ialarm *a = &im->alarms[ix.alarms.keys[at].i];
-                const jnode *aarn = import_get(im, a->o, "AlarmArn");
-                if (strcmp(a->name->s, n->s) == 0 &&
-                    (arn == NULL || aarn == NULL || streq(arn->s, aarn->s)) && a->policy != e)
+                if (strcmp(a->name->s, n->s) != 0)
+                    continue;
+                const jnode *aarn = import_get(im, alarm_tree(im, a, 0), "AlarmArn");
+                if ((arn == NULL || aarn == NULL || streq(arn->s, aarn->s)) && a->policy != e)
                     pair(im, a, e, a->name->loc);
+                mem_scratch_reset(im->ctx);
             }
         }
     }
-    for (size_t k = 0; k < im->nalarms; k++)
+    for (size_t k = 0; k < im->nalarms; k++) {
         match_one(im, &ix, &im->alarms[k]);
+        mem_scratch_reset(im->ctx);
+    }
+    /* The alarms of the step policies, written and compared: their trees kept from here. */
+    for (size_t k = 0; k < im->nalarms; k++)
+        if (im->alarms[k].policy)
+            alarm_tree(im, &im->alarms[k], 1);
     for (size_t i = 0; i < im->nentries; i++) {
         entry *e = &im->entries[i];
         if (e->kind != E_POLICY || !e->step || e->alarm || e->t == NULL)

@@ -557,24 +557,6 @@ static void write_policy(importer *im, entry *e, const resolved *r, int in_block
     compiled_as(im, e);
 }
 
-/* A copy of string node `v` (PolicyName, PolicyARN) outside its document's tree, in the
- * memory of the lines written early (released once the source is written). */
-static const jnode *keep_node(importer *im, const jnode *v, const char *key) {
-    if (v == NULL)
-        return NULL;
-    jnode *c = import_pool_alloc(im, im->line_mem, sizeof *c + v->slen + 1, 0);
-    *c = *v;
-    c->key = key;
-    c->child = c->next = NULL;
-    if (v->s) {
-        char *text = (char *)(c + 1);
-        memcpy(text, v->s, v->slen);
-        text[v->slen] = '\0';
-        c->s = text;
-    }
-    return c;
-}
-
 /* ---- The source written as the documents are read ----
  * While every entry so far was written early, one in order (im->ndirect of them), the next
  * one's statement goes straight into the source, as write_entries would write it in its
@@ -679,8 +661,8 @@ void import_write_early(importer *im, entry *e) {
     e->nline_segs = (uint32_t)(im->nsegs - nsegs);
     e->cfg_loc = e->cfg->loc;
     e->cfg = NULL;
-    e->name = keep_node(im, e->name, "PolicyName");
-    e->arn = keep_node(im, e->arn, "PolicyARN");
+    e->name = import_keep_node(im, im->line_mem, e->name, "PolicyName");
+    e->arn = import_keep_node(im, im->line_mem, e->arn, "PolicyARN");
     if ((size_t)(e - im->entries) == im->ndirect && !needs_block(e->t)) {
         write_direct(im, e, nsegs);
         return;

@@ -524,7 +524,7 @@ int yaml_read(importer *im, size_t base, size_t len,
     memset(&r, 0, sizeof r);
     r.im = im;
     r.ctx = im->ctx;
-    r.text = (const unsigned char *)im->files[0].src.text - im->files[0].base + base;
+    r.text = (const unsigned char *)import_text(im, (uint32_t)base) + base;
     r.base = base;
     r.len = len;
     r.doc = doc;

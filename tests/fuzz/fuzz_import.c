@@ -16,8 +16,8 @@
 /* Whether `text` starts (after white space) as an object whose first member is a list of
  * describe-* output; its opening brace's offset in *brace. */
 static int starts_list(const char *text, size_t len, size_t *brace) {
-    static const char *const keys[] = {"\"ScalingPolicies\"", "\"ScalableTargets\"",
-                                       "\"ScheduledActions\""};
+    static const char *const keys[] = {"\"MetricAlarms\"", "\"ScalingPolicies\"",
+                                       "\"ScalableTargets\"", "\"ScheduledActions\""};
     size_t p = 0;
     while (p < len && text[p] && strchr(" \t\r\n", text[p]))
         p++;
@@ -26,7 +26,7 @@ static int starts_list(const char *text, size_t len, size_t *brace) {
     *brace = p++;
     while (p < len && text[p] && strchr(" \t\r\n", text[p]))
         p++;
-    for (size_t k = 0; k < 3; k++)
+    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
         if (len - p >= strlen(keys[k]) && memcmp(text + p, keys[k], strlen(keys[k])) == 0)
             return 1;
     return 0;

@@ -163,29 +163,36 @@ steps_src=$here/sources/steps.scale
 check "round-trip/cloudformation-step-policies" $?
 
 # describe-* output is read one item of its list at a time when its first member is the
-# list (as the AWS CLI writes it), else whole: each case of part 1 that is such output, with
-# a member put before its list (so that it is read whole), must give the same source, the
-# same findings and the same exit status.
+# list (as the AWS CLI writes it), else whole: each case of part 1 whose JSON or alarms are
+# such output, with a member put before each list (so that it is read whole), must give the
+# same source, the same findings and the same exit status.
+listed() {   # file: its first member is a list of describe-* output
+    local text
+    IFS= read -r -d '' text < "$1"
+    [[ $text =~ ^\{[[:space:]]*\"(MetricAlarms|ScalingPolicies|ScalableTargets|ScheduledActions)\" ]]
+}
+whole() {   # file, copy: the copy read whole (a member before its list)
+    local text
+    IFS= read -r -d '' text < "$1"
+    if listed "$1"; then printf '{"NextToken": null, %s' "${text#\{}" > "$2"; else copy "$1" "$2"; fi
+}
 bad="" streamed=0
 mkdir -p "$tmp/whole/alarms"
 for src in "${cases[@]}"; do
     name=${src##*/}; name=${name%.json}
-    IFS= read -r -d '' text < "$src"
-    [[ $text =~ ^\{[[:space:]]*\"(ScalingPolicies|ScalableTargets|ScheduledActions)\" ]] || continue
-    streamed=$((streamed + 1))
-    printf '{"NextToken": null, %s' "${text#\{}" > "$tmp/whole/$name.json"
     alarms=()
-    if [ -f "$here/alarms/$name.json" ]; then
-        copy "$here/alarms/$name.json" "$tmp/whole/alarms/$name.json"
-        alarms=("alarms/$name.json")
-    fi
+    [ -f "$here/alarms/$name.json" ] && alarms=("alarms/$name.json")
+    listed "$src" || { [ -n "${alarms[*]-}" ] && listed "$here/${alarms[0]}"; } || continue
+    streamed=$((streamed + 1))
+    whole "$src" "$tmp/whole/$name.json"
+    [ -n "${alarms[*]-}" ] && whole "$here/${alarms[0]}" "$tmp/whole/${alarms[0]}"
     (cd "$here" && exec "$mmec" import "$name.json" ${alarms[@]+"${alarms[@]}"} >"$tmp/whole/s.out" 2>"$tmp/whole/s.err")
     rs=$?
     (cd "$tmp/whole" && exec "$mmec" import "$name.json" ${alarms[@]+"${alarms[@]}"} >"$tmp/whole/w.out" 2>"$tmp/whole/w.err")
     rw=$?
-    # The first line moved by the member put before the list: its findings are left out.
+    # The first lines moved by the member put before the list: their findings are left out.
     [ "$rs" = "$rw" ] && same "$tmp/whole/s.out" "$tmp/whole/w.out" &&
-        cmp -s <(grep -v "^$name.json:1:" "$tmp/whole/s.err") <(grep -v "^$name.json:1:" "$tmp/whole/w.err") ||
+        cmp -s <(grep -v ".json:1:" "$tmp/whole/s.err") <(grep -v ".json:1:" "$tmp/whole/w.err") ||
         bad+=" $name"
 done
 [ "$streamed" -ge 8 ] && [ -z "$bad" ]

@@ -941,6 +941,8 @@ static int starts_list(const jreader *r) {
         return 0;
     p++;
     for (size_t k = 0; k < sizeof lists / sizeof lists[0]; k++) {
+        if (p >= r->len || r->s[p] != lists[k].key[0])      /* most documents: at once */
+            continue;
         size_t n = strlen(lists[k].key);
         if (r->len - p > n && memcmp(r->s + p, lists[k].key, n) == 0 && r->s[p + n] == '"')
             return 1;

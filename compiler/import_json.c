@@ -339,6 +339,15 @@ static size_t jword(jreader *r) {
     return 3;
 }
 
+/* After a member or an item: 1 at a comma, 2 at `close`, each passed over; 0 at anything
+ * else (r->pos at it). */
+static inline __attribute__((always_inline)) int jnext(jreader *r, char close) {
+    import_json_skip(r);
+    if (r->pos < r->len && (r->s[r->pos] == ',' || r->s[r->pos] == close))
+        return r->s[r->pos++] == ',' ? 1 : 2;
+    return 0;
+}
+
 /* The members of an object compared with each other as it is read: the few of a request's
  * objects; a larger object (quadratic to compare) is looked up member by member. */
 #define UNIQUE_MAX 16
@@ -390,13 +399,10 @@ static void jcontainer(jreader *r, jnode *v, int depth) {
         c->key_loc = key_loc;
         *tail = c;
         tail = &c->next;
-        import_json_skip(r);
-        if (r->pos < r->len && r->s[r->pos] == ',') {
-            r->pos++;
+        int next = jnext(r, close);
+        if (next == 1)
             continue;
-        }
-        if (r->pos < r->len && r->s[r->pos] == close) {
-            r->pos++;
+        if (next == 2) {
             v->unique = obj && !dup && n <= UNIQUE_MAX;
             return;
         }
@@ -489,16 +495,9 @@ static int jvalid(jreader *r, int depth) {
         }
         if (!jvalid(r, depth + 1))
             return 0;
-        import_json_skip(r);
-        if (r->pos < r->len && r->s[r->pos] == ',') {
-            r->pos++;
-            continue;
-        }
-        if (r->pos < r->len && r->s[r->pos] == close) {
-            r->pos++;
-            return 1;
-        }
-        return 0;
+        int next = jnext(r, close);
+        if (next != 1)
+            return next == 2;
     }
 }
 
@@ -524,16 +523,9 @@ size_t import_json_members(jreader *r, jmember *m, size_t max) {
         m[n++] = (jmember){r->s + start, end - start, r->pos};
         if (!jvalid(r, 1))
             return 0;
-        import_json_skip(r);
-        if (r->pos < r->len && r->s[r->pos] == ',') {
-            r->pos++;
-            continue;
-        }
-        if (r->pos < r->len && r->s[r->pos] == '}') {
-            r->pos++;
-            return n;
-        }
-        return 0;
+        int next = jnext(r, '}');
+        if (next != 1)
+            return next == 2 ? n : 0;
     }
 }
 

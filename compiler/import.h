@@ -398,6 +398,11 @@ typedef struct jmember {
  * its members in `m`: their number, or 0 when it is not such an object (not an object, a
  * syntax error, a name with an escape, more members), which the caller reads as usual. */
 size_t import_json_members(jreader *r, jmember *m, size_t max);
+/* Whether compact JSON text `a` (the emitter's) and JSON text `b` (an input's, read without
+ * error) are the same: the same tokens in the same order, `b` with white space between
+ * them and its numbers written as it likes (60.0 for 60). 0 when they are not, or not told
+ * so from the text: the caller then compares their trees. */
+int import_json_same(const char *a, size_t na, const char *b, size_t nb);
 /* The first member of object `o` named `key` (by strcmp: a key given twice is not
  * reported), or NULL (`o` NULL or not an object). */
 const jnode *import_child(const jnode *o, const char *key);

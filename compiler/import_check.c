@@ -98,8 +98,9 @@ int import_jequal(const jnode *a, const jnode *b) {
 /* A compiled document (`st` and `text` from the emitter, compact; the buffer is freed here)
  * read back into scratch memory (released by the caller's mem_scratch_reset) with `r` as its
  * reader; NULL when there is nothing to compare: the emitter failed (and reported it), or it
- * wrote exactly the bytes of `json` (mmec's own compact JSON Lines read back), which are then
- * equal member by member without reading them. */
+ * wrote the text of `json` (mmec's own compact JSON Lines read back: the same bytes; the same
+ * tokens indented, as the AWS CLI prints describe-* output), which is then equal member by
+ * member without reading them. */
 static const jnode *emitted(importer *im, mmec_ctx *child, mmec_status st, char *text,
                             size_t len, span json, jreader *r) {
     if (st == MMEC_EINTERNAL)
@@ -107,7 +108,9 @@ static const jnode *emitted(importer *im, mmec_ctx *child, mmec_status st, char 
     if (st != MMEC_OK)      /* reported by the emitter: nothing to compare with */
         return NULL;
     size_t n = len > 0 && text[len - 1] == '\n' ? len - 1 : len;      /* its line end */
-    if (n == (size_t)(json.end - json.start) && memcmp(text, import_text(im, json.start) + json.start, n) == 0) {
+    const char *in = import_text(im, json.start) + json.start;
+    size_t in_len = json.end - json.start;
+    if ((n == in_len && memcmp(text, in, n) == 0) || import_json_same(text, n, in, in_len)) {
         mmec_buffer_free(child, text);
         return NULL;
     }

@@ -4,6 +4,7 @@
  * pages of a mapped input given back behind the reading. import.c recognises the documents
  * it reads and writes the .scale source. */
 #define _DEFAULT_SOURCE      /* madvise's MADV_DONTNEED */
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,32 +109,35 @@ static void jfail(jreader *r, size_t at, const char *msg) {
 
 static inline int is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
-/* White space at r->pos passed over. Compact JSON has none between its tokens (one test);
- * indented JSON (describe-* output as the AWS CLI prints it) has a line end and up to twenty
- * spaces before most tokens: sixteen bytes at a time to the first that is not white space. */
-static inline __attribute__((always_inline)) void jskip(jreader *r) {
-    size_t p = r->pos;
-    if (p >= r->len || !is_space(r->s[p]))
-        return;
+/* The end of the white space at `p` of `s` (`n` bytes). Compact JSON has none between its
+ * tokens (one test); indented JSON (describe-* output as the AWS CLI prints it) has a line
+ * end and up to twenty spaces before most tokens: sixteen bytes at a time to the first that
+ * is not white space. */
+static inline __attribute__((always_inline)) size_t space_end(const char *s, size_t n,
+                                                              size_t p) {
+    if (p >= n || !is_space(s[p]))
+        return p;
 #ifdef __SSE2__
-    const unsigned char *s = (const unsigned char *)r->s;
     const __m128i sp = _mm_set1_epi8(' '), tab = _mm_set1_epi8('\t'), nl = _mm_set1_epi8('\n'),
                   cr = _mm_set1_epi8('\r');
-    while (p + 16 <= r->len) {
-        __m128i b = _mm_loadu_si128((const __m128i *)(s + p));
+    while (p + 16 <= n) {
+        __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(s + p));
         __m128i ws = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(b, sp), _mm_cmpeq_epi8(b, tab)),
                                   _mm_or_si128(_mm_cmpeq_epi8(b, nl), _mm_cmpeq_epi8(b, cr)));
         unsigned other = ~(unsigned)_mm_movemask_epi8(ws) & 0xFFFFu;
-        if (other) {
-            r->pos = p + (size_t)__builtin_ctz(other);
-            return;
-        }
+        if (other)
+            return p + (size_t)__builtin_ctz(other);
         p += 16;
     }
 #endif
-    while (p < r->len && is_space(r->s[p]))
+    while (p < n && is_space(s[p]))
         p++;
-    r->pos = p;
+    return p;
+}
+
+/* White space at r->pos passed over. */
+static inline __attribute__((always_inline)) void jskip(jreader *r) {
+    r->pos = space_end(r->s, r->len, r->pos);
 }
 
 void import_json_skip(jreader *r) { jskip(r); }
@@ -553,6 +557,73 @@ size_t import_json_members(jreader *r, jmember *m, size_t max) {
         if (next != 1)
             return next == 2 ? n : 0;
     }
+}
+
+/* ---- The same JSON, told from the text ---- */
+
+/* The end of the number token at `p` of `s` (valid JSON: its characters run to the end). */
+static size_t number_token_end(const char *s, size_t n, size_t p) {
+    while (p < n && (is_digit(s[p]) || s[p] == '-' || s[p] == '+' || s[p] == '.' ||
+                     s[p] == 'e' || s[p] == 'E'))
+        p++;
+    return p;
+}
+
+/* A number token's value, or NAN when it is too long to copy (the caller then compares
+ * trees). */
+static double token_value(const char *s, size_t n) {
+    char buf[64];
+    if (n >= sizeof buf)
+        return NAN;
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    return strtod(buf, NULL);
+}
+
+int import_json_same(const char *a, size_t na, const char *b, size_t nb) {
+    size_t i = 0, j = 0;
+    while (i < na) {
+        j = space_end(b, nb, j);
+        if (j >= nb)
+            return 0;
+        char c = a[i];
+        if (c == '"') {      /* a string: its bytes, escapes as written */
+            if (b[j] != '"')
+                return 0;
+            /* Most strings have no escape: compared whole, their closing quote included. */
+            const char *q = memchr(a + i + 1, '"', na - i - 1);
+            size_t k = q ? (size_t)(q - a) - i : 0;
+            if (q && memchr(a + i + 1, '\\', k - 1) == NULL) {
+                if (nb - j <= k || memcmp(a + i, b + j, k + 1) != 0)
+                    return 0;
+                i += k + 1;
+                j += k + 1;
+                continue;
+            }
+            for (i++, j++; i < na && j < nb && a[i] == b[j] && a[i] != '"'; i++, j++)
+                if (a[i] == '\\' && (++i >= na || ++j >= nb || a[i] != b[j]))
+                    return 0;
+            if (i >= na || j >= nb || a[i] != '"' || b[j] != '"')
+                return 0;
+            i++;
+            j++;
+        } else if (c == '-' || is_digit(c)) {      /* a number: its value (60 and 60.0) */
+            size_t ie = number_token_end(a, na, i), je = number_token_end(b, nb, j);
+            if (je == j)
+                return 0;
+            if (!(ie - i == je - j && memcmp(a + i, b + j, ie - i) == 0) &&
+                !(token_value(a + i, ie - i) == token_value(b + j, je - j)))
+                return 0;
+            i = ie;
+            j = je;
+        } else {
+            if (b[j] != c)
+                return 0;
+            i++;
+            j++;
+        }
+    }
+    return space_end(b, nb, j) == nb;
 }
 
 const jnode *import_child(const jnode *o, const char *key) {

@@ -347,6 +347,25 @@ typedef struct doc_mark {
     size_t used;
 } doc_mark;
 
+/* Under AddressSanitizer, what a pool has released (import_doc_release) is poisoned until it
+ * is allocated again, so that a pointer kept into a released tree is caught where it is
+ * read (the blocks' memory is otherwise reused silently). */
+#if defined(__SANITIZE_ADDRESS__)
+#define IMPORT_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define IMPORT_ASAN 1
+#endif
+#endif
+#ifdef IMPORT_ASAN
+#include <sanitizer/asan_interface.h>
+#define IMPORT_POISON(p, n) ASAN_POISON_MEMORY_REGION(p, n)
+#define IMPORT_UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION(p, n)
+#else
+#define IMPORT_POISON(p, n) ((void)(p), (void)(n))
+#define IMPORT_UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
+
 static inline void *import_pool_alloc(importer *im, jblock **pool, size_t n, int zero) {
     n = (n + 7) & ~(size_t)7;
     jblock *b = *pool;
@@ -363,6 +382,7 @@ static inline void *import_pool_alloc(importer *im, jblock **pool, size_t n, int
     }
     void *p = (char *)b->data + b->used;
     b->used += n;
+    IMPORT_UNPOISON(p, n);
     if (zero)
         memset(p, 0, n);
     return p;

@@ -33,17 +33,21 @@ void import_doc_release(importer *im, doc_mark m) {
     jblock *b = *im->doc_mem;
     while (b != m.b) {
         jblock *prev = b->prev;
+        IMPORT_UNPOISON(b->data, b->size);
         mem_raw(im->ctx, b, sizeof *b + b->size, 0);
         b = prev;
     }
     *im->doc_mem = b;
-    if (b)
+    if (b) {
         b->used = m.used;
+        IMPORT_POISON((char *)b->data + b->used, b->size - b->used);
+    }
 }
 
 void import_doc_free(mmec_ctx *ctx, jblock *b) {
     while (b) {
         jblock *prev = b->prev;
+        IMPORT_UNPOISON(b->data, b->size);      /* the allocator may write into it */
         mem_raw(ctx, b, sizeof *b + b->size, 0);
         b = prev;
     }

@@ -312,7 +312,9 @@ static void compare_fn(void *ud) {
     im->hold_phase = 0;
     im->hold_key = (size_t)(c->e - im->entries);
     compare(im, c->child, c->e, c->p);
-    import_drop_read(im, c->e->lazy ? c->e->cfg_loc.end : 0);
+    /* The input's pages behind the configuration compared go back again (its text was read
+     * to compare it). */
+    import_drop_read(im, c->e->lazy ? c->e->cfg_loc.end : c->e->cfg ? c->e->cfg->loc.end : 0);
     if (c->p->type == POLICY_STEP) {
         im->nalarms_compiled++;
         if (c->e->written_step) {
@@ -354,6 +356,12 @@ static int checked(mmec_ctx *child, void *arg) {
     return 0;
 }
 
+/* The mapped inputs' pages given back again from their start as they are read once more. */
+static void drop_again(importer *im) {
+    for (size_t k = 0; k < im->nfiles; k++)
+        im->files[k].dropped = im->files[k].base;
+}
+
 mmec_status import_check_source(importer *im) {
     mmec_config cfg = im->ctx->cfg;
     cfg.on_diagnostic = forward;
@@ -362,8 +370,7 @@ mmec_status import_check_source(importer *im) {
     mmec_ctx *child = *im->child = mmec_new(&cfg);
     if (child == NULL)
         mem_fail(im->ctx);
-    for (size_t k = 0; k < im->nfiles; k++)      /* the comparisons read them again, in order */
-        im->files[k].dropped = im->files[k].base;
+    drop_again(im);      /* the comparisons read the inputs again, in order */
     /* The child unwinds its own allocation failures; ours must not unwind through it. */
     pcall_jmp *armed = mem_disarm(im->ctx);
     mmec_status st = api_compile_string_checked(child, "<import>",
@@ -377,10 +384,13 @@ mmec_status import_check_source(importer *im) {
     im->held = NULL;
     im->nheld = 0;
     const model *m = &child->model;
+    drop_again(im);
     if (st == MMEC_OK && m->nschedules == im->nschedules)
         for (size_t i = 0; i < im->nentries; i++)
-            if (im->entries[i].kind == E_SCHEDULE && im->entries[i].t->done)
+            if (im->entries[i].kind == E_SCHEDULE && im->entries[i].t->done) {
                 compare_schedule(im, child, &im->entries[i], m->schedules[im->entries[i].order]);
+                import_drop_read(im, im->entries[i].cfg->loc.end);
+            }
     mmec_free(child);
     *im->child = NULL;
     return st;

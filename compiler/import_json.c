@@ -78,7 +78,9 @@ void import_drop_read(importer *im, size_t upto) {
     if (!im->mapped || upto == 0)
         return;
     ifile *f = &im->files[import_file_at(im, (uint32_t)(upto - 1))];
-    if (upto < (size_t)f->dropped + ((size_t)1 << 20))
+    if (upto > (size_t)f->base + f->src.len)      /* never past its mapping */
+        upto = (size_t)f->base + f->src.len;
+    if (upto < (size_t)f->dropped + ((size_t)1 << 18))
         return;
     long page = sysconf(_SC_PAGESIZE);
     if (page <= 0)

@@ -81,7 +81,8 @@ void import_release_alarms(importer *im, size_t from) {
 
 /* Alarm `a`'s tree: the one read, or (its document released) the same text read again, into
  * scratch memory (released by the caller's mem_scratch_reset) or, `lasting`, into the
- * documents' memory, where it stays: the alarm of a step policy, written and compared. */
+ * documents' memory as a->o (import_match_alarms keeps it for the alarm of a step policy,
+ * written and compared, and gives it back for any other). */
 static const jnode *alarm_tree(importer *im, ialarm *a, int lasting) {
     if (a->o)
         return a->o;
@@ -354,7 +355,7 @@ static int scaling_action(const jnode *x) {
 }
 
 static void match_one(importer *im, const alarm_index *ix, ialarm *a) {
-    const jnode *o = alarm_tree(im, a, 0);
+    const jnode *o = a->o;
     const jnode *actions = import_get(im, o, "AlarmActions");
     int scaling = 0;
     for (const jnode *x = actions && actions->type == J_ARR ? actions->child : NULL; x; x = x->next)
@@ -431,14 +432,19 @@ void import_match_alarms(importer *im) {
             }
         }
     }
+    /* Each alarm's tree read again into the documents' memory: kept when the alarm is the
+     * one of a step policy (written and compared), given back when it is none's. */
     for (size_t k = 0; k < im->nalarms; k++) {
-        match_one(im, &ix, &im->alarms[k]);
-        mem_scratch_reset(im->ctx);
+        ialarm *a = &im->alarms[k];
+        doc_mark m = import_doc_mark(im);
+        int released = a->o == NULL;
+        alarm_tree(im, a, 1);
+        match_one(im, &ix, a);
+        if (released && a->policy == NULL) {
+            import_doc_release(im, m);
+            a->o = NULL;
+        }
     }
-    /* The alarms of the step policies, written and compared: their trees kept from here. */
-    for (size_t k = 0; k < im->nalarms; k++)
-        if (im->alarms[k].policy)
-            alarm_tree(im, &im->alarms[k], 1);
     for (size_t i = 0; i < im->nentries; i++) {
         entry *e = &im->entries[i];
         if (e->kind != E_POLICY || !e->step || e->alarm || e->t == NULL)

@@ -6,9 +6,32 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A whole number below 10^15 (exact in a double): its digits, as "%.0f" writes them ("-0"
+ * for minus zero, as "%.1g" does), without the cost of printf's floating point (a step
+ * policy's bounds and thresholds are mostly whole numbers). */
+static int whole_text(double v, char *t) {
+    char d[20];
+    int n = 0, k = 0;
+    long long x = (long long)fabs(v);
+    do {
+        d[n++] = (char)('0' + x % 10);
+        x /= 10;
+    } while (x > 0);
+    if (signbit(v))
+        t[k++] = '-';
+    while (n > 0)
+        t[k++] = d[--n];
+    t[k] = '\0';
+    return k;
+}
+
 size_t decimal_shortest(double v, char *buf, size_t cap) {
     char t[40];
     int n = 0;
+    if (fabs(v) < 1e15 && v == floor(v)) {
+        n = whole_text(v, t);
+        goto done;
+    }
     if (fabs(v) >= 1e-6 && fabs(v) < 1e15) {
         for (int dec = 0; dec <= 17; dec++) {
             n = snprintf(t, sizeof t, "%.*f", dec, v);

@@ -29,6 +29,35 @@ static void shortest_texts(void **state) {
     }
 }
 
+/* Whole numbers take a path of their own: the same text as printf's, which was the only
+ * path before ("%.0f" below 1e15, "%.1g" for zero). */
+static void whole_numbers_as_printf_writes_them(void **state) {
+    (void)state;
+    char b[40], want[40];
+    const double edges[] = {0.0, -0.0, 1, -1, 9, 10, 99, 100, 999999999999999.0,
+                            -999999999999999.0, 123456789012345.0, 4503599627370496.0 / 8};
+    for (size_t i = 0; i < sizeof edges / sizeof edges[0]; i++) {
+        double v = edges[i];
+        decimal_shortest(v, b, sizeof b);
+        snprintf(want, sizeof want, v == 0 ? "%.1g" : "%.0f", v);
+        assert_string_equal(b, want);
+    }
+    for (double v = -5000; v <= 5000; v += 1) {
+        decimal_shortest(v, b, sizeof b);
+        snprintf(want, sizeof want, v == 0 ? "%.1g" : "%.0f", v);
+        assert_string_equal(b, want);
+    }
+    for (double v = 1; v < 1e15; v = v * 7 + 3) {
+        decimal_shortest(v, b, sizeof b);
+        snprintf(want, sizeof want, "%.0f", v);
+        assert_string_equal(b, want);
+    }
+    decimal_shortest(1e15, b, sizeof b);      /* at 10^15, an exponent as before */
+    assert_string_equal(b, "1e+15");
+    decimal_shortest(0.5, b, sizeof b);       /* not whole: as before */
+    assert_string_equal(b, "0.5");
+}
+
 static void sums_and_differences(void **state) {
     (void)state;
     char r[64];
@@ -83,6 +112,7 @@ static void round_trip_sweep(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(shortest_texts),
+        cmocka_unit_test(whole_numbers_as_printf_writes_them),
         cmocka_unit_test(sums_and_differences),
         cmocka_unit_test(offsets_mean_what_was_written),
         cmocka_unit_test(round_trip_sweep),

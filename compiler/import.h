@@ -124,7 +124,7 @@ typedef struct entry {
  * the Properties of a template's AWS::CloudWatch::Alarm. */
 typedef struct ialarm {
     const jnode *o;                /* NULL once its document's tree was released: read again
-                                      from `loc` (import_alarm_tree) */
+                                      from `loc` (import_step.c's alarm_tree) */
     span loc;
     const jnode *name;             /* AlarmName, or NULL (a template may leave it out) */
     const char *logical_id;        /* the template's resource name, or NULL */

@@ -407,11 +407,11 @@ void import_drop_read(importer *im, size_t upto);
 void import_json_skip(jreader *r);
 jnode *import_json_value(jreader *r, int depth);
 /* A member of a top-level object, as import_json_members finds it: its name as written (no
- * escape in it), and the offset of its value. */
+ * escape in it), and the offsets of its value and of its end. */
 typedef struct jmember {
     const char *key;
     size_t klen;
-    size_t at;
+    size_t at, end;
 } jmember;
 /* The object at r->pos checked whole, as import_json_value would read it but making nothing
  * and reporting nothing (`r` a reader of its own, report 0), r->pos after it; up to `max` of

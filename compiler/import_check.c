@@ -95,14 +95,61 @@ int import_jequal(const jnode *a, const jnode *b) {
 }
 
 
+/* The member of `m` (`n` of them) named `key`, the first, or NULL. */
+static const jmember *member_named(const jmember *m, size_t n, const char *key) {
+    size_t kl = strlen(key);
+    for (size_t i = 0; i < n; i++)
+        if (m[i].klen == kl && memcmp(m[i].key, key, kl) == 0)
+            return &m[i];
+    return NULL;
+}
+
+/* Whether a compiled document's compact text `a` and the text `b` of the JSON it came from are
+ * alike over `keys` as compare_members finds them, told from their texts, members in any order
+ * (the AWS CLI prints a configuration's members in the service model's order, which is not
+ * the emitter's): each member the same (import_json_same), or absent from both, or false in
+ * `b` and absent from `a`, or DatapointsToAlarm absent from `b` and as many as
+ * EvaluationPeriods in `a`. 0 when they are not, or not told so (StepAdjustments in another
+ * order, a member named with an escape, more members than a configuration or an alarm has):
+ * their trees are then read and compared. */
+static int same_members(const char *a, size_t na, const char *b, size_t nb,
+                        const char *const *keys, size_t nkeys) {
+    enum { MAX_MEMBERS = 32 };
+    jmember ma[MAX_MEMBERS], mb[MAX_MEMBERS];
+    jreader ra = {NULL, a, na, 0, 0, 0, 0, NULL, 0}, rb = {NULL, b, nb, 0, 0, 0, 0, NULL, 0};
+    size_t n_a = import_json_members(&ra, ma, MAX_MEMBERS);
+    size_t n_b = n_a ? import_json_members(&rb, mb, MAX_MEMBERS) : 0;
+    if (n_b == 0)
+        return 0;
+    for (size_t k = 0; k < nkeys; k++) {
+        const jmember *have = member_named(ma, n_a, keys[k]), *want = member_named(mb, n_b, keys[k]);
+        if (have && want) {
+            if (!import_json_same(a + have->at, have->end - have->at, b + want->at,
+                                  want->end - want->at))
+                return 0;
+        } else if (want) {
+            if (!(want->end - want->at == 5 && memcmp(b + want->at, "false", 5) == 0))
+                return 0;
+        } else if (have) {
+            const jmember *ev = member_named(ma, n_a, "EvaluationPeriods");
+            if (!(strcmp(keys[k], "DatapointsToAlarm") == 0 && ev &&
+                  ev->end - ev->at == have->end - have->at &&
+                  memcmp(a + ev->at, a + have->at, have->end - have->at) == 0))
+                return 0;
+        }
+    }
+    return 1;
+}
+
 /* A compiled document (`st` and `text` from the emitter, compact; the buffer is freed here)
  * read back into scratch memory (released by the caller's mem_scratch_reset) with `r` as its
  * reader; NULL when there is nothing to compare: the emitter failed (and reported it), or it
  * wrote the text of `json` (mmec's own compact JSON Lines read back: the same bytes; the same
- * tokens indented, as the AWS CLI prints describe-* output), which is then equal member by
- * member without reading them. */
+ * tokens indented, as the AWS CLI prints describe-* output) or, over `keys`, the same members
+ * in another order, which are then equal member by member without reading them. */
 static const jnode *emitted(importer *im, mmec_ctx *child, mmec_status st, char *text,
-                            size_t len, span json, jreader *r) {
+                            size_t len, span json, const char *const *keys, size_t nkeys,
+                            jreader *r) {
     if (st == MMEC_EINTERNAL)
         mem_fail(im->ctx);
     if (st != MMEC_OK)      /* reported by the emitter: nothing to compare with */
@@ -110,7 +157,8 @@ static const jnode *emitted(importer *im, mmec_ctx *child, mmec_status st, char 
     size_t n = len > 0 && text[len - 1] == '\n' ? len - 1 : len;      /* its line end */
     const char *in = import_text(im, json.start) + json.start;
     size_t in_len = json.end - json.start;
-    if ((n == in_len && memcmp(text, in, n) == 0) || import_json_same(text, n, in, in_len)) {
+    if ((n == in_len && memcmp(text, in, n) == 0) || import_json_same(text, n, in, in_len) ||
+        same_members(text, n, in, in_len, keys, nkeys)) {
         mmec_buffer_free(child, text);
         return NULL;
     }
@@ -165,7 +213,7 @@ static void compare_members(importer *im, mmec_ctx *child, mmec_status st, char 
                             size_t len, const jnode *json, span loc, const char *const *keys,
                             size_t nkeys, const char *noun) {
     jreader r, again;
-    const jnode *got = emitted(im, child, st, text, len, json ? json->loc : loc, &r);
+    const jnode *got = emitted(im, child, st, text, len, json ? json->loc : loc, keys, nkeys, &r);
     if (got && json == NULL) {
         again = (jreader){im->ctx, import_text(im, loc.start), loc.end, loc.start, 0, 0, 1, NULL, 0};
         json = import_json_value(&again, 0);

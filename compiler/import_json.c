@@ -556,9 +556,10 @@ size_t import_json_members(jreader *r, jmember *m, size_t max) {
             return 0;
         r->pos++;
         jskip(r);
-        m[n++] = (jmember){r->s + start, end - start, r->pos};
+        m[n++] = (jmember){r->s + start, end - start, r->pos, 0};
         if (!jvalid(r, 1))
             return 0;
+        m[n - 1].end = r->pos;
         int next = jnext(r, '}');
         if (next != 1)
             return next == 2 ? n : 0;

@@ -47,6 +47,17 @@ static inline void fuzz_check_diagnostic(const mmec_diagnostic *d, void *user) {
     free(big);
 }
 
+/* A context whose diagnostics go through fuzz_check_diagnostic; `cfg`, its configuration,
+ * stays the caller's (an oracle makes another context of the same). */
+static inline mmec_ctx *fuzz_new_ctx(mmec_config *cfg, int werror) {
+    mmec_config_init(cfg);
+    cfg->on_diagnostic = fuzz_check_diagnostic;
+    cfg->werror = werror;
+    mmec_ctx *ctx = mmec_new(cfg);
+    FUZZ_ASSERT(ctx != NULL);
+    return ctx;
+}
+
 /* The oracles of an import (the targets yaml and import) once mmec_import_* returned `st`
  * and `out` (`len` bytes) in `ctx`: OK or an input error, never out of memory; the status
  * agrees with the error count; a successful import hands out source that compiles. Frees

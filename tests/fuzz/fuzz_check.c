@@ -10,11 +10,7 @@
 
 static void check_once(const uint8_t *data, size_t size, int werror) {
     mmec_config cfg;
-    mmec_config_init(&cfg);
-    cfg.on_diagnostic = fuzz_check_diagnostic;
-    cfg.werror = werror;
-    mmec_ctx *ctx = mmec_new(&cfg);
-    FUZZ_ASSERT(ctx != NULL);
+    mmec_ctx *ctx = fuzz_new_ctx(&cfg, werror);
     mmec_status st = mmec_compile_string(ctx, "fuzz.scale", (const char *)data, size);
     FUZZ_ASSERT(st == MMEC_OK || st == MMEC_EINPUT);
     FUZZ_ASSERT((st == MMEC_OK) == (mmec_error_count(ctx) == 0));

@@ -37,10 +37,7 @@ static void round_trip(const char *text, const char *compact, size_t compact_len
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     mmec_config cfg;
-    mmec_config_init(&cfg);
-    cfg.on_diagnostic = fuzz_check_diagnostic;
-    mmec_ctx *ctx = mmec_new(&cfg);
-    FUZZ_ASSERT(ctx != NULL);
+    mmec_ctx *ctx = fuzz_new_ctx(&cfg, 0);
     if (mmec_compile_string(ctx, "fuzz.scale", (const char *)data, size) == MMEC_OK) {
         for (int f = 0; f < MMEC_FORMAT_COUNT; f++) {
             /* Request documents round-trip through cJSON; the CloudFormation template (one

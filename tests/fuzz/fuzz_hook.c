@@ -30,10 +30,7 @@ static void print_sink(void *user, const char *path, const char *text, size_t le
 /* A context with `src` compiled, which must end in `want`. */
 static mmec_ctx *compiled(const char *src, size_t len, mmec_status want) {
     mmec_config cfg;
-    mmec_config_init(&cfg);
-    cfg.on_diagnostic = fuzz_check_diagnostic;
-    mmec_ctx *ctx = mmec_new(&cfg);
-    FUZZ_ASSERT(ctx != NULL);
+    mmec_ctx *ctx = fuzz_new_ctx(&cfg, 0);
     FUZZ_ASSERT(mmec_compile_string(ctx, "fuzz.scale", src, len) == want);
     return ctx;
 }

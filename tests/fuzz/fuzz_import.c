@@ -70,10 +70,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     mmec_import_input in[2] = {{"policies.json", text, cut},
                                {"alarms.json", text + cut, rest - cut}};
     mmec_config cfg;
-    mmec_config_init(&cfg);
-    cfg.on_diagnostic = fuzz_check_diagnostic;
-    mmec_ctx *ctx = mmec_new(&cfg);
-    FUZZ_ASSERT(ctx != NULL);
+    mmec_ctx *ctx = fuzz_new_ctx(&cfg, 0);
     char *out = NULL;
     size_t len = 0;
     mmec_status st = mmec_import_inputs(ctx, in, 2, NULL, &out, &len);

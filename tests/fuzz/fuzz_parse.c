@@ -48,10 +48,7 @@ static void parse_it(void *ud) {
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     mmec_config cfg;
-    mmec_config_init(&cfg);
-    cfg.on_diagnostic = fuzz_check_diagnostic;
-    mmec_ctx *ctx = mmec_new(&cfg);
-    FUZZ_ASSERT(ctx != NULL);
+    mmec_ctx *ctx = fuzz_new_ctx(&cfg, 0);
     parse_run r = {ctx, data, size};
     if (mem_protect(ctx, parse_it, &r) != 0) {
         parse_abort(ctx);

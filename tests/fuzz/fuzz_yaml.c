@@ -9,10 +9,7 @@
 
 static void import_once(const uint8_t *data, size_t size, const char *name) {
     mmec_config cfg;
-    mmec_config_init(&cfg);
-    cfg.on_diagnostic = fuzz_check_diagnostic;
-    mmec_ctx *ctx = mmec_new(&cfg);
-    FUZZ_ASSERT(ctx != NULL);
+    mmec_ctx *ctx = fuzz_new_ctx(&cfg, 0);
     char *out = NULL;
     size_t len = 0;
     mmec_status st = mmec_import_string(ctx, name, (const char *)data, size, NULL, &out, &len);

@@ -931,12 +931,12 @@ static const struct {
 /* Whether the value at r->pos is an object whose first member is named as one of the lists,
  * as the AWS CLI writes describe-* output (read_listed checks the rest). */
 static int starts_list(const jreader *r) {
-    size_t p = r->pos;
-    if (r->s[p] != '{')
+    if (r->s[r->pos] != '{')
         return 0;
-    for (p++; p < r->len && (r->s[p] == ' ' || r->s[p] == '\t' || r->s[p] == '\n' ||
-                             r->s[p] == '\r'); p++)
-        ;
+    jreader at = *r;
+    at.pos++;
+    import_json_skip(&at);
+    size_t p = at.pos;
     if (p >= r->len || r->s[p] != '"')
         return 0;
     p++;

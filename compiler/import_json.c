@@ -489,12 +489,29 @@ jnode *import_json_value(jreader *r, int depth) {
  * What import_json_value reads, checked and passed over without making anything (the reader
  * reports nothing: r->report 0): 0 where import_json_value would fail. */
 
-static int jvalid_string(jreader *r) {
-    int escaped;
-    size_t n, end = string_end(r, r->pos + 1, &escaped);
-    if (end == 0 || (escaped && !string_decode(r, r->pos + 1, end, NULL, &n)))
+static inline __attribute__((always_inline)) int jvalid_string(jreader *r, int *escaped) {
+    size_t n, end = string_end(r, r->pos + 1, escaped);
+    if (end == 0 || (*escaped && !string_decode(r, r->pos + 1, end, NULL, &n)))
         return 0;
     r->pos = end + 1;
+    return 1;
+}
+
+/* A member's name and its colon (after white space), passed over: the name's text from
+ * *start to *end, *escaped when it holds an escape. */
+static inline __attribute__((always_inline)) int jvalid_name(jreader *r, size_t *start,
+                                                             size_t *end, int *escaped) {
+    jskip(r);
+    if (r->pos >= r->len || r->s[r->pos] != '"')
+        return 0;
+    *start = r->pos + 1;
+    if (!jvalid_string(r, escaped))
+        return 0;
+    *end = r->pos - 1;
+    jskip(r);
+    if (r->pos >= r->len || r->s[r->pos] != ':')
+        return 0;
+    r->pos++;
     return 1;
 }
 
@@ -503,8 +520,9 @@ static int jvalid(jreader *r, int depth) {
     if (r->pos >= r->len || depth > MAX_DEPTH)
         return 0;
     char c = r->s[r->pos];
+    int escaped;
     if (c == '"')
-        return jvalid_string(r);
+        return jvalid_string(r, &escaped);
     if (c == '-' || is_digit(c)) {
         size_t end = number_end(r);
         r->pos = end ? end : r->pos;
@@ -520,15 +538,9 @@ static int jvalid(jreader *r, int depth) {
         return 1;
     }
     for (;;) {
-        if (c == '{') {
-            jskip(r);
-            if (r->pos >= r->len || r->s[r->pos] != '"' || !jvalid_string(r))
-                return 0;
-            jskip(r);
-            if (r->pos >= r->len || r->s[r->pos] != ':')
-                return 0;
-            r->pos++;
-        }
+        size_t start, end;
+        if (c == '{' && !jvalid_name(r, &start, &end, &escaped))
+            return 0;
         if (!jvalid(r, depth + 1))
             return 0;
         int next = jnext(r, close);
@@ -543,18 +555,10 @@ size_t import_json_members(jreader *r, jmember *m, size_t max) {
     r->pos++;
     size_t n = 0;
     for (;;) {
-        jskip(r);
-        if (n >= max || r->pos >= r->len || r->s[r->pos] != '"')
-            return 0;
+        size_t start, end;
         int escaped;
-        size_t start = r->pos + 1, end = string_end(r, start, &escaped);
-        if (end == 0 || escaped)
+        if (n >= max || !jvalid_name(r, &start, &end, &escaped) || escaped)
             return 0;
-        r->pos = end + 1;
-        jskip(r);
-        if (r->pos >= r->len || r->s[r->pos] != ':')
-            return 0;
-        r->pos++;
         jskip(r);
         m[n++] = (jmember){r->s + start, end - start, r->pos, 0};
         if (!jvalid(r, 1))

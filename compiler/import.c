@@ -443,8 +443,15 @@ static void release_target(importer *im, size_t i) {
         return;
     uint32_t h = t->hash;
     size_t rlen = strlen(t->resource_id);
-    char *rid = import_pool_alloc(im, im->line_mem, rlen + 1, 0);
-    memcpy(rid, t->resource_id, rlen + 1);
+    /* Kept as the input writes it when that is the id itself (no escape in it): read again
+     * from there (import_released_rid); else a copy. */
+    char *rid = NULL;
+    if (!(t->loc.start != UINT32_MAX && t->loc.end - t->loc.start == rlen + 2 &&
+          import_text(im, t->loc.start)[t->loc.start] == '"' &&
+          memcmp(import_text(im, t->loc.start) + t->loc.start + 1, t->resource_id, rlen) == 0)) {
+        rid = import_pool_alloc(im, im->line_mem, rlen + 1, 0);
+        memcpy(rid, t->resource_id, rlen + 1);
+    }
     if (keymap_add(im->released, released_key(h), (uint32_t)i) != 0)
         mem_fail(im->ctx);
     hash_remove(im->index, h, same_target, &(target_key){t->resource_id, t->dimension});
@@ -456,10 +463,23 @@ static void release_target(importer *im, size_t i) {
     mem_raw(im->ctx, t, target_size(t), 0);
 }
 
+const char *import_released_rid(importer *im, const entry *e, char *buf, size_t size) {
+    if (e->text)
+        return e->text;
+    const char *raw = import_text(im, e->rid_loc.start) + e->rid_loc.start + 1;
+    size_t n = e->rid_loc.end - e->rid_loc.start - 2;
+    char *rid = n < size ? buf : mem_alloc(im->ctx, n + 1);
+    memcpy(rid, raw, n);
+    rid[n] = '\0';
+    return rid;
+}
+
 /* The target of a released entry, made again as it was. */
 static void unrelease(importer *im, entry *e) {
+    char buf[256];
+    const char *rid = import_released_rid(im, e, buf, sizeof buf);
     e->released = 0;
-    e->t = import_target_of(im, e->text, catalog_dimension_of(TARGET_VARIANT), e->rid_loc);
+    e->t = import_target_of(im, rid, catalog_dimension_of(TARGET_VARIANT), e->rid_loc);
     e->text = NULL;
     im->unreleased = 1;
 }

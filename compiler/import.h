@@ -88,9 +88,10 @@ enum { LAZY_LINE = 1, LAZY_WRITTEN = 2 };
 typedef struct entry {
     entry_kind kind;
     /* Flags in bytes and counts in 32 bits (spans are), so that the entries of a hundred
-     * thousand requests, one array, take 128 bytes each: fewer pages to fault in. */
+     * thousand requests, one array, take 144 bytes each: fewer pages to fault in. */
     unsigned char released;        /* E_POLICY written early whose target was released: t is
-                                      NULL, text its resource id, rid_loc where it was named */
+                                      NULL, text its resource id (or NULL: read again at
+                                      rid_loc, where it was named) */
     unsigned char step;            /* Step scaling policies: PolicyType StepScaling */
     unsigned char written_step;    /* written as `step` or `scale from zero` */
     unsigned char lazy;            /* written as its document was read (below): LAZY_LINE, its
@@ -100,7 +101,8 @@ typedef struct entry {
                                       (or StepScalingPolicyConfiguration: `step`);
                                       E_SCHEDULE: the scheduled action */
     const jnode *name;             /* E_POLICY: PolicyName, or NULL; E_SCHEDULE: its name */
-    const char *text;              /* E_COMMENT; a released entry's resource id */
+    const char *text;              /* E_COMMENT; a released entry's resource id, or NULL
+                                      where the input writes it at rid_loc as it is */
     span rid_loc;
     span loc;
     uint32_t order;                /* its index among the compiled policies or actions */
@@ -112,7 +114,10 @@ typedef struct entry {
     struct ialarm *alarm;          /* the alarm that invokes it */
     /* A target-tracking policy written as its document was read (most of a large input):
      * its statement after the target's name, with the segments of that text (offsets from
-     * its start), so that the document's tree could be released. */
+     * its start), so that the document's tree could be released. Its PolicyName and
+     * PolicyARN are where the input has them (SPAN_NONE: absent), name and arn NULL: read
+     * again only to pair alarms with policies (import_keep_names). */
+    span name_loc, arn_loc;
     span cfg_loc;                  /* the configuration, read again to compare it */
     const char *line;
     segment *line_segs;
@@ -239,6 +244,9 @@ extern const char *const import_policy_keys[IMPORT_NPOLICY_KEYS];
 void import_check_keys(importer *im, const jnode *o, const char *const *keys, size_t n);
 /* The target a ResourceId and ScalableDimension name, created on first use. */
 itarget *import_target_of(importer *im, const char *rid, const char *dim, span loc);
+/* The resource id of a released entry: its copy (text), or read again where the input
+ * writes it (rid_loc), into `buf` of `size` bytes when it fits, else the context's arena. */
+const char *import_released_rid(importer *im, const entry *e, char *buf, size_t size);
 entry *import_entry(importer *im, entry_kind kind, span loc);
 
 /* A zeroed slot at the end of one of the importer's long arrays (the entries, the segments,
@@ -392,6 +400,10 @@ static inline void *import_pool_alloc(importer *im, jblock **pool, size_t n, int
  * tree, named `key`: in `pool` (the lines' memory), or NULL: in the context's arena, for as
  * long as the import. */
 const jnode *import_keep_node(importer *im, jblock **pool, const jnode *v, const char *key);
+/* The names and ARNs of the policies written as their documents were read (name_loc,
+ * arn_loc) read again from the inputs and kept in the lines' memory, for the pairing of
+ * alarms with policies. */
+void import_keep_names(importer *im);
 /* A mark of the documents' memory, and the release of what was allocated since it; the
  * blocks of a pool freed. */
 doc_mark import_doc_mark(const importer *im);

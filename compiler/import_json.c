@@ -28,6 +28,29 @@ doc_mark import_doc_mark(const importer *im) {
     return (doc_mark){b, b ? b->used : 0};
 }
 
+/* The string at `loc` of the inputs (read once already), kept as import_keep_node keeps it;
+ * NULL for SPAN_NONE. */
+static const jnode *keep_at(importer *im, span loc, const char *key) {
+    if (loc.start == UINT32_MAX)
+        return NULL;
+    jreader r = {im->ctx, import_text(im, loc.start), loc.end, loc.start, 0, 0, 1, im, 0};
+    const jnode *v = import_json_value(&r, 0);
+    if (v == NULL || v->type != J_STR)
+        mem_fail(im->ctx);      /* it was read once: only memory can fail */
+    return import_keep_node(im, im->line_mem, v, key);
+}
+
+void import_keep_names(importer *im) {
+    for (size_t i = 0; i < im->nentries; i++) {
+        entry *e = &im->entries[i];
+        if (e->lazy && e->name == NULL && e->arn == NULL) {
+            e->name = keep_at(im, e->name_loc, "PolicyName");
+            e->arn = keep_at(im, e->arn_loc, "PolicyARN");
+            mem_scratch_reset(im->ctx);
+        }
+    }
+}
+
 /* Frees what was allocated since mark `m`. */
 void import_doc_release(importer *im, doc_mark m) {
     jblock *b = *im->doc_mem;

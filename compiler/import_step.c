@@ -408,6 +408,7 @@ void import_match_alarms(importer *im) {
     alarm_index ix;
     memset(&ix, 0, sizeof ix);
     if (im->nalarms) {
+        import_keep_names(im);
         ix.by_arn = index_of(im, arn_key, im->nentries);
         ix.by_name = index_of(im, name_key, im->nentries);
         ix.by_logical = index_of(im, logical_key, im->nentries);

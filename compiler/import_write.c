@@ -521,7 +521,9 @@ static void write_head(importer *im, const char *name, const char *variant) {
 /* A released entry's line: its head from the resource id it kept (endpoint/NAME/variant/V),
  * then the statement written when its document was read. */
 static void write_released(importer *im, entry *e) {
-    const char *name = e->text + 9, *slash = strstr(name, "/variant/");
+    char rid[256];
+    const char *name = import_released_rid(im, e, rid, sizeof rid) + 9;
+    const char *slash = strstr(name, "/variant/");
     size_t n = (size_t)(slash - name);
     char buf[128];
     const char *copy = n < sizeof buf ? buf : mem_strndup(im->ctx, name, n);
@@ -661,8 +663,9 @@ void import_write_early(importer *im, entry *e) {
     e->nline_segs = (uint32_t)(im->nsegs - nsegs);
     e->cfg_loc = e->cfg->loc;
     e->cfg = NULL;
-    e->name = import_keep_node(im, im->line_mem, e->name, "PolicyName");
-    e->arn = import_keep_node(im, im->line_mem, e->arn, "PolicyARN");
+    e->name_loc = e->name ? e->name->loc : SPAN_NONE;
+    e->arn_loc = e->arn ? e->arn->loc : SPAN_NONE;
+    e->name = e->arn = NULL;
     if ((size_t)(e - im->entries) == im->ndirect && !needs_block(e->t)) {
         write_direct(im, e, nsegs);
         return;

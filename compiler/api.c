@@ -655,7 +655,7 @@ mmec_status mmec_compile_file_stream(mmec_ctx *ctx, const char *path, mmec_forma
 
 typedef struct checked_call {
     const char *name, *src;
-    size_t len;
+    size_t len, oneline;
     int (*checked)(mmec_ctx *, void *);
     void *arg;
 } checked_call;
@@ -675,6 +675,8 @@ static mmec_status compile_checked_fn(mmec_ctx *ctx, void *arg) {
     ctx->streaming = 1;
     checker *chk = check_begin(ctx);
     check_stream(chk, a->checked, a->arg, 32);
+    if (a->oneline)
+        check_expect_released(chk, a->oneline);
     parse_source(ctx, chk);
     check_end(chk);
     diag_summarize_dropped(ctx);
@@ -683,11 +685,11 @@ static mmec_status compile_checked_fn(mmec_ctx *ctx, void *arg) {
 }
 
 mmec_status api_compile_string_checked(mmec_ctx *ctx, const char *name, const char *src,
-                                       size_t len, int (*checked)(mmec_ctx *, void *),
-                                       void *arg) {
+                                       size_t len, size_t oneline,
+                                       int (*checked)(mmec_ctx *, void *), void *arg) {
     if (ctx->compiled || ctx->nhooks || checked == NULL || src == NULL)
         return MMEC_EUSAGE;
     ctx->compiled = 1;
-    checked_call a = {name, src, len, checked, arg};
+    checked_call a = {name, src, len, oneline, checked, arg};
     return guarded(ctx, compile_checked_fn, &a);
 }

@@ -34,6 +34,9 @@ void check_note_setting(mmec_ctx *ctx, const target *t, const char *setting);
  * model then holds the other targets only. `hash_bits` < 32 keeps fewer bits of the targets'
  * hashes in that index (a test's collisions). */
 void check_stream(checker *c, int (*emit)(mmec_ctx *, void *), void *arg, unsigned hash_bits);
+/* A streaming check that knows it will release about `n` one-line targets: their index made
+ * that large at once. */
+void check_expect_released(checker *c, size_t n);
 /* Releases what a checker holds outside the arena, after an allocation failure unwound. */
 void check_abort(mmec_ctx *ctx);
 

@@ -747,6 +747,11 @@ void check_target(checker *c, const ast_target *at) {
         check_statement(c, at);
 }
 
+void check_expect_released(checker *c, size_t n) {
+    if (keymap_reserve(&c->released, n) != 0)
+        mem_fail(c->ctx);
+}
+
 void check_stream(checker *c, int (*emit)(mmec_ctx *, void *), void *arg, unsigned hash_bits) {
     c->emit = emit;
     c->emit_arg = arg;

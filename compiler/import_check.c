@@ -423,7 +423,7 @@ mmec_status import_check_source(importer *im) {
     pcall_jmp *armed = mem_disarm(im->ctx);
     mmec_status st = api_compile_string_checked(child, "<import>",
                                                 im->out->data ? im->out->data : "",
-                                                im->out->len, checked, im);
+                                                im->out->len, im->ndirect, checked, im);
     mem_rearm(im->ctx, armed);
     if (st == MMEC_EINTERNAL || im->cmp_failed || im->ctx->out_of_memory)
         mem_fail(im->ctx);

@@ -194,10 +194,12 @@ mmec_status api_compile_stream(mmec_ctx *ctx, const char *path, mmec_format form
 mmec_status api_guard(mmec_ctx *ctx, mmec_status (*fn)(mmec_ctx *, void *), void *arg);
 /* A string compiled in one pass, `checked` called after each statement with its policies in
  * ctx->model.policies (the import's check of what it wrote; api.c). `src` is the caller's,
- * NUL-terminated at `len`, kept until the context is freed; no hooks. */
+ * NUL-terminated at `len`, kept until the context is freed; no hooks. `oneline`: how many
+ * one-line statements the caller knows the source holds (their released targets' index is
+ * made that large at once), or 0. */
 mmec_status api_compile_string_checked(mmec_ctx *ctx, const char *name, const char *src,
-                                       size_t len, int (*checked)(mmec_ctx *, void *),
-                                       void *arg);
+                                       size_t len, size_t oneline,
+                                       int (*checked)(mmec_ctx *, void *), void *arg);
 
 /* Text helpers (util.c). */
 

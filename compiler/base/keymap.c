@@ -29,8 +29,8 @@ static void put(keymap *m, uint64_t entry) {
     m->slots[i] = entry;
 }
 
-static int grow(keymap *m) {
-    size_t cap = m->cap ? m->cap * 2 : 1024;
+/* The slots made `cap` (a power of two larger than the entries), the entries put again. */
+static int resize(keymap *m, size_t cap) {
     uint64_t *slots = m->alloc(m->alloc_user, NULL, 0, cap * sizeof *slots);
     if (slots == NULL)
         return -1;
@@ -45,6 +45,20 @@ static int grow(keymap *m) {
     if (old)
         m->alloc(m->alloc_user, old, old_cap * sizeof *old, 0);
     return 0;
+}
+
+static int grow(keymap *m) {
+    return resize(m, m->cap ? m->cap * 2 : 1024);
+}
+
+int keymap_reserve(keymap *m, size_t n) {
+    size_t cap = m->cap ? m->cap : 1024;
+    while (n * 4 > cap * 3) {
+        if (cap > SIZE_MAX / 2 / sizeof *m->slots)
+            return -1;
+        cap *= 2;
+    }
+    return cap == m->cap ? 0 : resize(m, cap);
 }
 
 int keymap_add(keymap *m, uint32_t key, uint32_t value) {

@@ -25,6 +25,9 @@ typedef struct keymap {
 void keymap_init(keymap *m, base_alloc_fn alloc, void *alloc_user);
 /* Releases the slots; the map is empty and usable again. */
 void keymap_free(keymap *m);
+/* Room for `n` entries in all, made at once (a caller that knows how many it will add saves
+ * the growth's copies). 0, or -1 when memory ran out (the map as it was). */
+int keymap_reserve(keymap *m, size_t n);
 /* Adds (key, value); `key` is not 0. 0, or -1 when memory ran out (the map as it was). */
 int keymap_add(keymap *m, uint32_t key, uint32_t value);
 /* Takes one entry of `key` out of the map: 1 with its value in *value, 0 when none. */

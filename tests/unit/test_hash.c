@@ -250,8 +250,42 @@ static void keymap_entries(void **state) {
     assert_int_equal(c.now, 0);
 }
 
+/* keymap_reserve: room made once (no growth while the reserved entries are added), the
+ * entries already there kept; a smaller reservation changes nothing; one too large for the
+ * address space or refused by the allocator leaves the map as it was. */
+static void keymap_reserved(void **state) {
+    (void)state;
+    counter c = {0, -1, 0};
+    keymap m;
+    keymap_init(&m, count_alloc, &c);
+    for (uint32_t v = 0; v < 10; v++)
+        assert_int_equal(keymap_add(&m, v + 1, v), 0);
+    assert_int_equal(keymap_reserve(&m, 5000), 0);
+    size_t cap = m.cap, calls = c.calls;
+    assert_true(cap * 3 >= 5000 * 4);
+    for (uint32_t v = 10; v < 5000; v++)
+        assert_int_equal(keymap_add(&m, v + 1, v), 0);
+    assert_int_equal(m.cap, cap);
+    assert_int_equal(c.calls, calls);     /* no growth */
+    assert_int_equal(keymap_reserve(&m, 100), 0);
+    assert_int_equal(m.cap, cap);
+    assert_int_equal(keymap_reserve(&m, SIZE_MAX / 4), -1);
+    c.fail_at = c.calls;
+    assert_int_equal(keymap_reserve(&m, 20000), -1);
+    assert_int_equal(m.cap, cap);
+    assert_int_equal(m.n, 5000);
+    uint32_t value;
+    for (uint32_t v = 0; v < 5000; v++) {
+        assert_true(keymap_take(&m, v + 1, &value));
+        assert_int_equal(value, v);
+    }
+    keymap_free(&m);
+    assert_int_equal(c.now, 0);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(keymap_reserved),
         cmocka_unit_test(grows_and_finds),
         cmocka_unit_test(collisions_and_deletion),
         cmocka_unit_test(allocation_failure_at_every_step),

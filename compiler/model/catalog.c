@@ -248,15 +248,21 @@ const catalog_metric *catalog_metric_find(const char *name, const char *namespac
 }
 
 const catalog_metric *catalog_metric_by_name(const char *name) {
-    const catalog_metric *found = NULL;
-    for (size_t i = 0; i < catalog_metric_count; i++) {
-        if (strcmp(catalog_metrics[i].name, name) == 0) {
-            if (found)
-                return NULL;
-            found = &catalog_metrics[i];
-        }
+    /* The first metric of that name (the catalogue is sorted by name first), when it is the
+     * only one: a name published in two namespaces names neither. */
+    size_t lo = 0, hi = catalog_metric_count;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (strcmp(catalog_metrics[mid].name, name) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
-    return found;
+    if (lo == catalog_metric_count || strcmp(catalog_metrics[lo].name, name) != 0)
+        return NULL;
+    if (lo + 1 < catalog_metric_count && strcmp(catalog_metrics[lo + 1].name, name) == 0)
+        return NULL;
+    return &catalog_metrics[lo];
 }
 
 const catalog_keyword *catalog_keyword_find(const char *word, size_t len) {

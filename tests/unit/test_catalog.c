@@ -122,7 +122,15 @@ static void metric_table_is_sorted_for_its_search(void **state) {
         assert_true((m->dims == DIMS_COMPONENT) == (m->on == ON_COMPONENT));
         if (m->dims == DIMS_ENDPOINT)
             assert_int_equal(m->on, ON_ASYNC);
+        /* By name alone: this metric when no other namespace publishes the name, else none. */
+        size_t same = 0;
+        for (size_t k = 0; k < catalog_metric_count; k++)
+            same += strcmp(catalog_metrics[k].name, m->name) == 0;
+        assert_ptr_equal(catalog_metric_by_name(m->name), same == 1 ? m : NULL);
     }
+    assert_null(catalog_metric_by_name(""));
+    assert_null(catalog_metric_by_name("ZzzNotAMetric"));
+    assert_null(catalog_metric_by_name("CPUUtilizatio"));
 }
 
 static void keyword_metrics_exist_in_the_catalogue(void **state) {

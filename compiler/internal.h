@@ -102,7 +102,9 @@ void *mem_alloc(mmec_ctx *ctx, size_t size);
  * one statement's tree at a time. */
 void *mem_scratch(mmec_ctx *ctx, size_t size);
 void mem_scratch_reset(mmec_ctx *ctx);
-/* Allocation in an arena of the caller's (a list of blocks it frees with mem_free_in). */
+/* Allocation in an arena of the caller's (a list of blocks it frees with mem_free_in), not
+ * zeroed: the scanner of a statement parsed again on its own (scale.l), whose buffers flex
+ * fills itself. */
 void *mem_alloc_in(mmec_ctx *ctx, arena_block **list, size_t size);
 void mem_free_in(mmec_ctx *ctx, arena_block **list);
 /* Frees every scratch block (a statement parsed inside another's check, parse.h). */

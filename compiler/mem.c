@@ -122,7 +122,13 @@ void mem_scratch_reset(mmec_ctx *ctx) {
 }
 
 void *mem_alloc_in(mmec_ctx *ctx, arena_block **list, size_t size) {
-    return arena_alloc(ctx, list, size);
+    void *p = block_alloc(ctx, list, size ? size : 1);
+    if (p == NULL) {
+        if (ctx->jmp)
+            mem_fail(ctx);
+        ctx->out_of_memory = 1;
+    }
+    return p;
 }
 
 void mem_free_in(mmec_ctx *ctx, arena_block **list) {

@@ -41,12 +41,19 @@ static const jnode *keep_at(importer *im, span loc, const char *key) {
 }
 
 void import_keep_names(importer *im) {
+    /* The inputs read again from their start, their pages given back behind as before. */
+    for (size_t k = 0; k < im->nfiles; k++)
+        im->files[k].dropped = im->files[k].base;
     for (size_t i = 0; i < im->nentries; i++) {
         entry *e = &im->entries[i];
         if (e->lazy && e->name == NULL && e->arn == NULL) {
             e->name = keep_at(im, e->name_loc, "PolicyName");
             e->arn = keep_at(im, e->arn_loc, "PolicyARN");
             mem_scratch_reset(im->ctx);
+            uint32_t end = e->arn_loc.start == UINT32_MAX ? 0 : e->arn_loc.end;
+            if (e->name_loc.start != UINT32_MAX && e->name_loc.end > end)
+                end = e->name_loc.end;
+            import_drop_read(im, end);
         }
     }
 }

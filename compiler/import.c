@@ -497,9 +497,19 @@ static int unrelease_key(importer *im, uint32_t key) {
 
 /* Every released entry made whole again (the pairing of alarms looks at every policy). */
 static void unrelease_all(importer *im) {
-    uint32_t key;
-    for (size_t at = 0; keymap_next(im->released, &at, &key);)
-        unrelease_key(im, key);
+    /* In the entries' order, which is the inputs': their pages, where a resource id is read
+     * again, given back behind as the first reading gave them back. */
+    for (size_t k = 0; k < im->nfiles; k++)
+        im->files[k].dropped = im->files[k].base;
+    for (size_t i = 0; i < im->nentries; i++) {
+        entry *e = &im->entries[i];
+        if (!e->released)
+            continue;
+        char buf[256];
+        const char *rid = import_released_rid(im, e, buf, sizeof buf);
+        unrelease_key(im, released_key(util_target_hash(rid, catalog_dimension_of(TARGET_VARIANT))));
+        import_drop_read(im, e->rid_loc.end);
+    }
 }
 
 entry *import_entry(importer *im, entry_kind kind, span loc) {

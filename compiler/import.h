@@ -88,7 +88,7 @@ enum { LAZY_LINE = 1, LAZY_WRITTEN = 2 };
 typedef struct entry {
     entry_kind kind;
     /* Flags in bytes and counts in 32 bits (spans are), so that the entries of a hundred
-     * thousand requests, one array, take 144 bytes each: fewer pages to fault in. */
+     * thousand requests, one array, take 136 bytes each: fewer pages to fault in. */
     unsigned char released;        /* E_POLICY written early whose target was released: t is
                                       NULL, text its resource id (or NULL: read again at
                                       rid_loc, where it was named) */
@@ -114,10 +114,11 @@ typedef struct entry {
     struct ialarm *alarm;          /* the alarm that invokes it */
     /* A target-tracking policy written as its document was read (most of a large input):
      * its statement after the target's name, with the segments of that text (offsets from
-     * its start), so that the document's tree could be released. Its PolicyName and
-     * PolicyARN are where the input has them (SPAN_NONE: absent), name and arn NULL: read
-     * again only to pair alarms with policies (import_keep_names). */
-    span name_loc, arn_loc;
+     * its start), so that the document's tree could be released. A request's PolicyName
+     * is where the input has it (SPAN_NONE: absent), name NULL: read again only to pair
+     * alarms with policies (import_keep_names); a described policy's name and ARN are
+     * copies (name, arn). */
+    span name_loc;
     span cfg_loc;                  /* the configuration, read again to compare it */
     const char *line;
     segment *line_segs;
@@ -400,9 +401,8 @@ static inline void *import_pool_alloc(importer *im, jblock **pool, size_t n, int
  * tree, named `key`: in `pool` (the lines' memory), or NULL: in the context's arena, for as
  * long as the import. */
 const jnode *import_keep_node(importer *im, jblock **pool, const jnode *v, const char *key);
-/* The names and ARNs of the policies written as their documents were read (name_loc,
- * arn_loc) read again from the inputs and kept in the lines' memory, for the pairing of
- * alarms with policies. */
+/* The names of the requests written as their documents were read (name_loc) read again
+ * from the inputs and kept in the lines' memory, for the pairing of alarms with policies. */
 void import_keep_names(importer *im);
 /* A mark of the documents' memory, and the release of what was allocated since it; the
  * blocks of a pool freed. */

@@ -46,14 +46,10 @@ void import_keep_names(importer *im) {
         im->files[k].dropped = im->files[k].base;
     for (size_t i = 0; i < im->nentries; i++) {
         entry *e = &im->entries[i];
-        if (e->lazy && e->name == NULL && e->arn == NULL) {
+        if (e->lazy && e->name == NULL && e->arn == NULL && e->name_loc.start != UINT32_MAX) {
             e->name = keep_at(im, e->name_loc, "PolicyName");
-            e->arn = keep_at(im, e->arn_loc, "PolicyARN");
             mem_scratch_reset(im->ctx);
-            uint32_t end = e->arn_loc.start == UINT32_MAX ? 0 : e->arn_loc.end;
-            if (e->name_loc.start != UINT32_MAX && e->name_loc.end > end)
-                end = e->name_loc.end;
-            import_drop_read(im, end);
+            import_drop_read(im, e->name_loc.end);
         }
     }
 }

@@ -663,9 +663,15 @@ void import_write_early(importer *im, entry *e) {
     e->nline_segs = (uint32_t)(im->nsegs - nsegs);
     e->cfg_loc = e->cfg->loc;
     e->cfg = NULL;
-    e->name_loc = e->name ? e->name->loc : SPAN_NONE;
-    e->arn_loc = e->arn ? e->arn->loc : SPAN_NONE;
-    e->name = e->arn = NULL;
+    if (e->arn) {
+        /* describe-scaling-policies output, whose alarms (describe-alarms) invoke each policy
+         * by its ARN: kept, as reading them again from the input would bring its pages back. */
+        e->name = import_keep_node(im, im->line_mem, e->name, "PolicyName");
+        e->arn = import_keep_node(im, im->line_mem, e->arn, "PolicyARN");
+    } else {
+        e->name_loc = e->name ? e->name->loc : SPAN_NONE;
+        e->name = NULL;
+    }
     if ((size_t)(e - im->entries) == im->ndirect && !needs_block(e->t)) {
         write_direct(im, e, nsegs);
         return;

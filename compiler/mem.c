@@ -73,15 +73,22 @@ static void *block_alloc(mmec_ctx *ctx, arena_block **head, size_t size) {
     return p;
 }
 
-static void *arena_alloc(mmec_ctx *ctx, arena_block **head, size_t size) {
+/* `size` bytes of a list of blocks, not zeroed; running out of memory unwinds inside a
+ * protected call, else returns NULL and marks the context. */
+static void *arena_take(mmec_ctx *ctx, arena_block **head, size_t size) {
     void *p = block_alloc(ctx, head, size ? size : 1);
     if (p == NULL) {
         if (ctx->jmp)
             mem_fail(ctx);
         ctx->out_of_memory = 1;
-        return NULL;
     }
-    memset(p, 0, size);
+    return p;
+}
+
+static void *arena_alloc(mmec_ctx *ctx, arena_block **head, size_t size) {
+    void *p = arena_take(ctx, head, size);
+    if (p)
+        memset(p, 0, size);
     return p;
 }
 
@@ -122,13 +129,7 @@ void mem_scratch_reset(mmec_ctx *ctx) {
 }
 
 void *mem_alloc_in(mmec_ctx *ctx, arena_block **list, size_t size) {
-    void *p = block_alloc(ctx, list, size ? size : 1);
-    if (p == NULL) {
-        if (ctx->jmp)
-            mem_fail(ctx);
-        ctx->out_of_memory = 1;
-    }
-    return p;
+    return arena_take(ctx, list, size);
 }
 
 void mem_free_in(mmec_ctx *ctx, arena_block **list) {

@@ -507,8 +507,10 @@ static void unrelease_all(importer *im) {
             continue;
         char buf[256];
         const char *rid = import_released_rid(im, e, buf, sizeof buf);
+        span at = e->rid_loc;
         unrelease_key(im, released_key(util_target_hash(rid, catalog_dimension_of(TARGET_VARIANT))));
-        import_drop_read(im, e->rid_loc.end);
+        if (at.start != UINT32_MAX)
+            import_drop_read(im, at.end);
     }
 }
 

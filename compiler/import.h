@@ -171,6 +171,8 @@ typedef struct importer {
                                       leaves it to mmec_import_string to release) */
     segment *segs;
     size_t nsegs, cap_segs;
+    int segs_sorted;               /* sorted by start (import_check.c, for the first finding
+                                      located) */
     size_t npolicies, nschedules, nalarms_written;
     mmec_ctx **child;              /* the checking context while it lives, freed on unwinding */
     uint32_t *dups;                /* duplicate keys reported, by where they are (a tree read

@@ -58,6 +58,10 @@ static span json_of(const importer *im, size_t off) {
 
 static void forward(const mmec_diagnostic *d, void *user) {
     importer *im = user;
+    if (d->line && !im->segs_sorted) {      /* sorted for the first finding located */
+        sort_segments(im->segs, im->nsegs);
+        im->segs_sorted = 1;
+    }
     span at = d->line ? json_of(im, d->offset) : SPAN_NONE;
     import_report(im, d->severity, d->code, at, "%s", d->message ? d->message : "");
 }
@@ -414,7 +418,7 @@ mmec_status import_check_source(importer *im) {
     mmec_config cfg = im->ctx->cfg;
     cfg.on_diagnostic = forward;
     cfg.diagnostic_user = im;
-    sort_segments(im->segs, im->nsegs);
+    im->segs_sorted = 0;      /* sorted when a finding is first located (forward) */
     mmec_ctx *child = *im->child = mmec_new(&cfg);
     if (child == NULL)
         mem_fail(im->ctx);
@@ -433,7 +437,7 @@ mmec_status import_check_source(importer *im) {
     im->nheld = 0;
     const model *m = &child->model;
     drop_again(im);
-    if (st == MMEC_OK && m->nschedules == im->nschedules)
+    if (st == MMEC_OK && im->nschedules && m->nschedules == im->nschedules)
         for (size_t i = 0; i < im->nentries; i++)
             if (im->entries[i].kind == E_SCHEDULE && im->entries[i].t->done) {
                 compare_schedule(im, child, &im->entries[i], m->schedules[im->entries[i].order]);

@@ -930,6 +930,8 @@ static void write_entries(importer *im, const resolved *const *res, int behind_o
  * targets that are `async` blocks found, each block's policies listed, and the source
  * written after the first comment, in the order of the entries. */
 void import_write_source(importer *im) {
+    if (im->ndirect == im->nentries)
+        return;      /* every entry is in the source already (most large inputs) */
     /* Each policy entry that is written: how (NULL: it is not); a policy written as its
      * document was read needs nothing more. */
     static const resolved written_early = {1, NULL, NULL, NULL, NULL, NULL};

@@ -445,10 +445,10 @@ static void release_target(importer *im, size_t i) {
     size_t rlen = strlen(t->resource_id);
     /* Kept as the input writes it when that is the id itself (no escape in it): read again
      * from there (import_released_rid); else a copy. */
+    const char *raw = t->loc.start != UINT32_MAX && t->loc.end - t->loc.start == rlen + 2
+                          ? import_text(im, t->loc.start) + t->loc.start : NULL;
     char *rid = NULL;
-    if (!(t->loc.start != UINT32_MAX && t->loc.end - t->loc.start == rlen + 2 &&
-          import_text(im, t->loc.start)[t->loc.start] == '"' &&
-          memcmp(import_text(im, t->loc.start) + t->loc.start + 1, t->resource_id, rlen) == 0)) {
+    if (!(raw && raw[0] == '"' && memcmp(raw + 1, t->resource_id, rlen) == 0)) {
         rid = import_pool_alloc(im, im->line_mem, rlen + 1, 0);
         memcpy(rid, t->resource_id, rlen + 1);
     }
@@ -499,8 +499,7 @@ static int unrelease_key(importer *im, uint32_t key) {
 static void unrelease_all(importer *im) {
     /* In the entries' order, which is the inputs': their pages, where a resource id is read
      * again, given back behind as the first reading gave them back. */
-    for (size_t k = 0; k < im->nfiles; k++)
-        im->files[k].dropped = im->files[k].base;
+    import_read_again(im);
     for (size_t i = 0; i < im->nentries; i++) {
         entry *e = &im->entries[i];
         if (!e->released)

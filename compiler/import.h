@@ -414,6 +414,9 @@ void import_doc_free(mmec_ctx *ctx, jblock *b);
 /* The pages of a mapped input (mmec_import_mapped) wholly below offset `upto`, read already,
  * given back to the system (they come back from the file when read again). */
 void import_drop_read(importer *im, size_t upto);
+/* The inputs about to be read again from their start, in order: their pages given back
+ * behind that reading too (import_drop_read). */
+void import_read_again(importer *im);
 
 /* ---- The located JSON reader (import_json.c) ----
  * import_json_skip passes white space; import_json_value reads one value at r->pos (NULL after

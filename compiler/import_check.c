@@ -408,12 +408,6 @@ static int checked(mmec_ctx *child, void *arg) {
     return 0;
 }
 
-/* The mapped inputs' pages given back again from their start as they are read once more. */
-static void drop_again(importer *im) {
-    for (size_t k = 0; k < im->nfiles; k++)
-        im->files[k].dropped = im->files[k].base;
-}
-
 mmec_status import_check_source(importer *im) {
     mmec_config cfg = im->ctx->cfg;
     cfg.on_diagnostic = forward;
@@ -422,7 +416,7 @@ mmec_status import_check_source(importer *im) {
     mmec_ctx *child = *im->child = mmec_new(&cfg);
     if (child == NULL)
         mem_fail(im->ctx);
-    drop_again(im);      /* the comparisons read the inputs again, in order */
+    import_read_again(im);      /* the comparisons read the inputs again, in order */
     /* The child unwinds its own allocation failures; ours must not unwind through it. */
     pcall_jmp *armed = mem_disarm(im->ctx);
     mmec_status st = api_compile_string_checked(child, "<import>",
@@ -436,7 +430,7 @@ mmec_status import_check_source(importer *im) {
     im->held = NULL;
     im->nheld = 0;
     const model *m = &child->model;
-    drop_again(im);
+    import_read_again(im);
     if (st == MMEC_OK && im->nschedules && m->nschedules == im->nschedules)
         for (size_t i = 0; i < im->nentries; i++)
             if (im->entries[i].kind == E_SCHEDULE && im->entries[i].t->done) {

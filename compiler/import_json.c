@@ -28,11 +28,8 @@ doc_mark import_doc_mark(const importer *im) {
     return (doc_mark){b, b ? b->used : 0};
 }
 
-/* The string at `loc` of the inputs (read once already), kept as import_keep_node keeps it;
- * NULL for SPAN_NONE. */
+/* The string at `loc` of the inputs (read once already), kept as import_keep_node keeps it. */
 static const jnode *keep_at(importer *im, span loc, const char *key) {
-    if (loc.start == UINT32_MAX)
-        return NULL;
     jreader r = {im->ctx, import_text(im, loc.start), loc.end, loc.start, 0, 0, 1, im, 0};
     const jnode *v = import_json_value(&r, 0);
     if (v == NULL || v->type != J_STR)
@@ -41,9 +38,7 @@ static const jnode *keep_at(importer *im, span loc, const char *key) {
 }
 
 void import_keep_names(importer *im) {
-    /* The inputs read again from their start, their pages given back behind as before. */
-    for (size_t k = 0; k < im->nfiles; k++)
-        im->files[k].dropped = im->files[k].base;
+    import_read_again(im);
     for (size_t i = 0; i < im->nentries; i++) {
         entry *e = &im->entries[i];
         if (e->lazy && e->name == NULL && e->arn == NULL && e->name_loc.start != UINT32_MAX) {
@@ -118,6 +113,11 @@ void import_drop_read(importer *im, size_t upto) {
     if (to > from)
         (void)madvise((void *)from, to - from, MADV_DONTNEED);      /* a hint: may fail */
     f->dropped = (uint32_t)upto;
+}
+
+void import_read_again(importer *im) {
+    for (size_t k = 0; k < im->nfiles; k++)
+        im->files[k].dropped = im->files[k].base;
 }
 
 /* ---- The located JSON reader ---- */

@@ -1001,14 +1001,14 @@ static int read_listed(importer *im, jreader *r) {
             if (m[j].klen == m[i].klen && memcmp(m[j].key, m[i].key, m[i].klen) == 0)
                 return 0;
         for (size_t k = 0; k < sizeof first / sizeof first[0]; k++)
-            if (m[i].klen == strlen(first[k]) && memcmp(m[i].key, first[k], m[i].klen) == 0)
+            if (import_jmember_is(&m[i], first[k]))
                 return 0;
         for (size_t k = 0; k < which; k++)
-            if (m[i].klen == strlen(lists[k].key) && memcmp(m[i].key, lists[k].key, m[i].klen) == 0) {
+            if (import_jmember_is(&m[i], lists[k].key)) {
                 list = i;
                 which = k;
             }
-        if (m[i].klen == 15 && memcmp(m[i].key, "CompositeAlarms", 15) == 0)
+        if (import_jmember_is(&m[i], "CompositeAlarms"))
             composite = i;
     }
     if (list == n || r->s[m[list].at] != '[')

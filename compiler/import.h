@@ -435,6 +435,11 @@ typedef struct jmember {
  * its members in `m`: their number, or 0 when it is not such an object (not an object, a
  * syntax error, a name with an escape, more members), which the caller reads as usual. */
 size_t import_json_members(jreader *r, jmember *m, size_t max);
+/* Whether member `m` is named `key`. */
+static inline int import_jmember_is(const jmember *m, const char *key) {
+    size_t n = strlen(key);
+    return m->klen == n && memcmp(m->key, key, n) == 0;
+}
 /* Whether compact JSON text `a` (the emitter's) and JSON text `b` (an input's, read without
  * error) are the same: the same tokens in the same order, `b` with white space between
  * them and its numbers written as it likes (60.0 for 60). 0 when they are not, or not told

@@ -101,9 +101,8 @@ int import_jequal(const jnode *a, const jnode *b) {
 
 /* The member of `m` (`n` of them) named `key`, the first, or NULL. */
 static const jmember *member_named(const jmember *m, size_t n, const char *key) {
-    size_t kl = strlen(key);
     for (size_t i = 0; i < n; i++)
-        if (m[i].klen == kl && memcmp(m[i].key, key, kl) == 0)
+        if (import_jmember_is(&m[i], key))
             return &m[i];
     return NULL;
 }

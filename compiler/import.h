@@ -403,6 +403,10 @@ static inline void *import_pool_alloc(importer *im, jblock **pool, size_t n, int
  * tree, named `key`: in `pool` (the lines' memory), or NULL: in the context's arena, for as
  * long as the import. */
 const jnode *import_keep_node(importer *im, jblock **pool, const jnode *v, const char *key);
+/* The value at `loc` of the inputs, read there once already (only memory can fail), read
+ * again: into scratch memory (released by the caller's mem_scratch_reset) or, `lasting`, the
+ * documents' memory. */
+const jnode *import_read_at(importer *im, span loc, int lasting);
 /* The names of the requests written as their documents were read (name_loc) read again
  * from the inputs and kept in the lines' memory, for the pairing of alarms with policies. */
 void import_keep_names(importer *im);

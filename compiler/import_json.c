@@ -28,13 +28,13 @@ doc_mark import_doc_mark(const importer *im) {
     return (doc_mark){b, b ? b->used : 0};
 }
 
-/* The string at `loc` of the inputs (read once already), kept as import_keep_node keeps it. */
-static const jnode *keep_at(importer *im, span loc, const char *key) {
-    jreader r = {im->ctx, import_text(im, loc.start), loc.end, loc.start, 0, 0, 1, im, 0};
+const jnode *import_read_at(importer *im, span loc, int lasting) {
+    jreader r = {im->ctx, import_text(im, loc.start), loc.end, loc.start, 0, 0, !lasting, im,
+                 lasting};
     const jnode *v = import_json_value(&r, 0);
-    if (v == NULL || v->type != J_STR)
+    if (v == NULL)
         mem_fail(im->ctx);      /* it was read once: only memory can fail */
-    return import_keep_node(im, im->line_mem, v, key);
+    return v;
 }
 
 void import_keep_names(importer *im) {
@@ -42,7 +42,8 @@ void import_keep_names(importer *im) {
     for (size_t i = 0; i < im->nentries; i++) {
         entry *e = &im->entries[i];
         if (e->lazy && e->name == NULL && e->arn == NULL && e->name_loc.start != UINT32_MAX) {
-            e->name = keep_at(im, e->name_loc, "PolicyName");
+            e->name = import_keep_node(im, im->line_mem, import_read_at(im, e->name_loc, 0),
+                                       "PolicyName");
             mem_scratch_reset(im->ctx);
             import_drop_read(im, e->name_loc.end);
         }

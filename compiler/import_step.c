@@ -86,11 +86,7 @@ void import_release_alarms(importer *im, size_t from) {
 static const jnode *alarm_tree(importer *im, ialarm *a, int lasting) {
     if (a->o)
         return a->o;
-    jreader r = {im->ctx, import_text(im, a->loc.start), a->loc.end, a->loc.start, 0, 0,
-                 !lasting, im, lasting};
-    const jnode *o = import_json_value(&r, 0);
-    if (o == NULL)
-        mem_fail(im->ctx);      /* it was read once: only memory can fail */
+    const jnode *o = import_read_at(im, a->loc, lasting);
     if (lasting)
         a->o = o;
     return o;

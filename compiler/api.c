@@ -528,8 +528,8 @@ static void stream_print(compile_stream *s, const policy *p, int flags) {
 static int stream_checked(mmec_ctx *ctx, void *arg) {
     compile_stream *s = arg;
     int keep = 0;
-    if (ctx->errors || s->st != MMEC_OK)
-        return 0;
+    if (ctx->errors || s->st != MMEC_OK || s->format == MMEC_FORMAT_COUNT)
+        return 0;       /* MMEC_FORMAT_COUNT: checked only (mmec_check_file) */
     int lines = (s->flags & MMEC_EMIT_LINES) != 0;
     int flags = (s->flags & ~MMEC_EMIT_LINES) | (lines ? MMEC_EMIT_COMPACT : 0);
     for (size_t i = 0; i < ctx->model.npolicies && s->st == MMEC_OK; i++) {
@@ -590,10 +590,11 @@ static mmec_status compile_stream_fn(mmec_ctx *ctx, void *arg) {
     }
     if (!call->streaming)
         return compile_source(ctx);
-    strbuf_reserve(&s->sb, STREAM_CHUNK + 4096);
+    if (s->format != MMEC_FORMAT_COUNT)
+        strbuf_reserve(&s->sb, STREAM_CHUNK + 4096);
     ctx->streaming = 1;
     st = compile_streaming(ctx, s, call->hash_bits);
-    if (st == MMEC_OK && s->st == MMEC_OK) {
+    if (st == MMEC_OK && s->st == MMEC_OK && s->format != MMEC_FORMAT_COUNT) {
         if (s->first)       /* the one document, indented */
             stream_print(s, s->first, s->flags & ~(MMEC_EMIT_LINES | MMEC_EMIT_COMPACT));
         stream_flush(s);
@@ -607,7 +608,9 @@ mmec_status api_compile_stream(mmec_ctx *ctx, const char *path, mmec_format form
                                unsigned hash_bits) {
     if (count)
         *count = 0;
-    if (write == NULL || (format != MMEC_FORMAT_POLICY && format != MMEC_FORMAT_REQUEST))
+    int check_only = format == MMEC_FORMAT_COUNT;      /* mmec_check_file */
+    if ((write == NULL && !check_only) ||
+        (format != MMEC_FORMAT_POLICY && format != MMEC_FORMAT_REQUEST && !check_only))
         return MMEC_EUSAGE;
     if (ctx->compiled)
         return MMEC_EUSAGE;
@@ -623,7 +626,7 @@ mmec_status api_compile_stream(mmec_ctx *ctx, const char *path, mmec_format form
     stream_call call = {&s, hash_bits, 0};
     mmec_status st = guarded(ctx, compile_stream_fn, &call);
     strbuf_free(&s.sb);
-    if (call.streaming || st != MMEC_OK) {
+    if (call.streaming || st != MMEC_OK || check_only) {
         if (count)
             *count = s.count;
         return st;
@@ -643,6 +646,10 @@ mmec_status api_compile_stream(mmec_ctx *ctx, const char *path, mmec_format form
 mmec_status mmec_compile_file_stream(mmec_ctx *ctx, const char *path, mmec_format format,
                                      int flags, mmec_write_fn write, void *user, size_t *count) {
     return api_compile_stream(ctx, path, format, flags, write, user, count, 32);
+}
+
+mmec_status mmec_check_file(mmec_ctx *ctx, const char *path) {
+    return api_compile_stream(ctx, path, MMEC_FORMAT_COUNT, 0, NULL, NULL, NULL, 32);
 }
 
 /* ---- A string compiled in one pass for a caller that checks each statement (mmec import) --

@@ -808,6 +808,11 @@ enum {
 MMEC_API mmec_status mmec_compile_file_stream(mmec_ctx *ctx, const char *path,
                                               mmec_format format, int flags,
                                               mmec_write_fn write, void *user, size_t *count);
+/* Compiles the file `path` for its diagnostics only, in one pass and the bounded memory of
+ * mmec_compile_file_stream (what `mmec check` runs): the same findings as mmec_compile_file,
+ * and the same status, but nothing is left to mmec_emit (mmec_emit_count is 0). A source with
+ * hooks is compiled whole (the hooks read the model). */
+MMEC_API mmec_status mmec_check_file(mmec_ctx *ctx, const char *path);
 /* ---- Import of mapped files -------------------------------------------------------------
  * mmec_import_inputs over inputs whose text is a read-only mapping of a whole file (mmap with
  * PROT_READ, from its first byte): as the import reads each input, it tells the system it no

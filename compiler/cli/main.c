@@ -160,7 +160,7 @@ static int cmd_check(const options *o, char **files, int nfiles) {
         mmec_ctx *ctx = new_ctx(o, r);
         if (ctx == NULL)
             return EXIT_INTERNAL;
-        int code = cli_exit_for(mmec_compile_file(ctx, files[i]));
+        int code = cli_exit_for(mmec_check_file(ctx, files[i]));
         cli_hook_done();
         errors += mmec_error_count(ctx);
         warnings += mmec_warning_count(ctx);

@@ -101,12 +101,28 @@ static void one_pass(const char *path, mmec_format f, unsigned hash_bits, result
     mmec_free(ctx);
 }
 
-/* Both paths agree (on success the output, always the diagnostics and the status). */
+/* The check of `path` alone (mmec_check_file: one pass, nothing emitted). */
+static void check_only(const char *path, result *r) {
+    memset(r, 0, sizeof *r);
+    text_add(&r->out, "", 0);
+    text_add(&r->diags, "", 0);
+    mmec_ctx *ctx = new_ctx(&r->diags);
+    r->st = mmec_check_file(ctx, path);
+    assert_int_equal(mmec_emit_count(ctx, MMEC_FORMAT_POLICY), 0);
+    mmec_free(ctx);
+}
+
+/* The paths agree (on success the output, always the diagnostics and the status), and the
+ * check alone finds what they find. */
 static void same(const char *path, mmec_format f, unsigned hash_bits, mmec_status want,
                  size_t want_count) {
-    result a, b;
+    result a, b, c;
     compile_then_emit(path, f, &a);
     one_pass(path, f, hash_bits, &b);
+    check_only(path, &c);
+    assert_int_equal(c.st, a.st);
+    assert_string_equal(a.diags.data, c.diags.data);
+    result_free(&c);
     if (a.st != want)
         fprintf(stderr, "%s", a.diags.data);
     assert_int_equal(a.st, want);

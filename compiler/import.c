@@ -452,6 +452,15 @@ static void release_target(importer *im, size_t i) {
         rid = import_pool_alloc(im, im->line_mem, rlen + 1, 0);
         memcpy(rid, t->resource_id, rlen + 1);
     }
+    if (im->released->cap == 0) {
+        /* Made at once about as large as the inputs' requests will fill it (some 500 bytes
+         * each): grown by doubling, its copies cost as many pages again as it ends with. */
+        size_t bytes = 0;
+        for (size_t k = 0; k < im->nfiles; k++)
+            bytes += im->files[k].src.len;
+        if (keymap_reserve(im->released, bytes / 500) != 0)
+            mem_fail(im->ctx);
+    }
     if (keymap_add(im->released, released_key(h), (uint32_t)i) != 0)
         mem_fail(im->ctx);
     hash_remove(im->index, h, same_target, &(target_key){t->resource_id, t->dimension});

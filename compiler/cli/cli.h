@@ -149,6 +149,17 @@ int cli_explain_main(int argc, char **argv);   /* cli_explain.c */
  * these, or -1 when the file cannot be read (errno set). */
 enum { CLI_CHECK_SAME = 0, CLI_CHECK_MISSING = 1, CLI_CHECK_DIFFERS = 2 };
 int cli_check_file(const char *path, const char *data, size_t len);
+/* The same comparison made as the text comes (an mmec_write_fn: cli_check_write), so that a
+ * large output is never held: opened, written any number of times, closed with the result
+ * (-1 with errno when the file could not be read). */
+typedef struct cli_checker {
+    FILE *f;
+    int result;
+    int err;
+} cli_checker;
+void cli_check_open(cli_checker *c, const char *path);
+int cli_check_write(void *user, const char *data, size_t len);
+int cli_check_close(cli_checker *c);
 /* --check with -o DIR/ of a one-file-per-document format: the `*.json` files of `dir` that are
  * not among the `n` sorted file names the run would write (a policy removed from the source
  * leaves its old file) are stale too. Prints each as "  PATH: no longer generated" and returns

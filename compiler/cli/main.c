@@ -583,10 +583,49 @@ static int write_documents(const options *o, mmec_ctx *ctx, const emit_plan *p) 
  * its targets, with what phases 3 and 4 below say and write. Returns -1 without doing
  * anything when the output cannot be opened (the two phases then say why, after the
  * compile, as before). */
+/* `mmec -f policy|request -o FILE --check FILE`: the same one pass, each chunk compared with
+ * FILE as it is made (the output is never held), with what phase 4 says of a stale file. */
+static int check_streaming(const options *o, const char *file, mmec_ctx *ctx,
+                           const emit_plan *p) {
+    cli_checker chk;
+    cli_check_open(&chk, p->out);
+    size_t n = 0;
+    mmec_status st = mmec_compile_file_stream(ctx, file, p->fmt, MMEC_EMIT_LINES,
+                                              cli_check_write, &chk, &n);
+    cli_hook_done();
+    int r = cli_check_close(&chk);
+    int rc = cli_exit_for(st);
+    if (mmec_error_count(ctx) != 0 || st != MMEC_OK) {
+        cli_print_count(o->quiet, mmec_error_count(ctx), mmec_warning_count(ctx));
+        return rc;
+    }
+    if (n == 0) {
+        cli_print_count(o->quiet, 0, mmec_warning_count(ctx));
+        fprintf(stderr, "mmec: %s has no scaling policy to emit\n", file);
+        return EXIT_INPUT;
+    }
+    if (r < 0) {
+        fprintf(stderr, "mmec: cannot read '%s': %s\n", p->out, strerror(errno));
+        cli_print_count(o->quiet, 0, mmec_warning_count(ctx));
+        return EXIT_IO;
+    }
+    if (r != CLI_CHECK_SAME)
+        fprintf(stderr, "  %s: %s\n", p->out, r == CLI_CHECK_MISSING ? "missing" : "differs");
+    cli_print_count(o->quiet, 0, mmec_warning_count(ctx));
+    if (r != CLI_CHECK_SAME) {
+        fprintf(stderr, "mmec: 1 of 1 generated files are stale; run the command without "
+                        "--check to regenerate them\n");
+        return EXIT_INPUT;
+    }
+    return EXIT_OK;
+}
+
 static int compile_streaming(const options *o, const char *file, mmec_ctx *ctx,
                              const emit_plan *p) {
     static cli_out single;
     char err[512];
+    if (o->check)
+        return check_streaming(o, file, ctx, p);
     if (cli_out_open(&single, p->out, err, sizeof err) != 0)
         return -1;
     size_t n = 0;
@@ -625,7 +664,7 @@ static int cmd_compile(const options *o, const char *file) {
     if (ctx == NULL)
         return EXIT_INTERNAL;
     if (o->format && (plan.fmt == MMEC_FORMAT_POLICY || plan.fmt == MMEC_FORMAT_REQUEST) &&
-        !plan.to_dir && !o->check && !o->into && !o->policy &&
+        !plan.to_dir && !o->into && !o->policy &&
         (rc = compile_streaming(o, file, ctx, &plan)) >= 0) {
         mmec_free(ctx);
         return rc;

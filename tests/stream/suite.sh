@@ -35,7 +35,7 @@ mixed_corpus() { # mixed_corpus N FILE (tests/bench/run's)
         else printf "scale ep-%d on invocations 100 per instance cooldown in 10m out 5m\n", i } }' >"$2"
 }
 
-echo "1..8"
+echo "1..10"
 sanitize=0
 case $B in *sanitize*) sanitize=1 ;; esac
 
@@ -57,6 +57,11 @@ if [ -x /usr/bin/time ]; then
     r=$(/usr/bin/time -f %M "$mmec" -q -f policy -o m100k.out m100k.scale 2>&1 >/dev/null | tail -1)
     if [ -n "$r" ] && [ "$r" -lt "$bound" ]; then pass "rss-100000-file"
     else fail "rss-100000-file" "peak RSS ${r} KiB (bound ${bound})"; fi
+    # --check compares each chunk with the file as it is made (it held the model and the
+    # whole text: 127 MiB)
+    r=$(/usr/bin/time -f %M "$mmec" -q -f policy -o m100k.out --check m100k.scale 2>&1 >/dev/null | tail -1)
+    if [ -n "$r" ] && [ "$r" -lt "$bound" ]; then pass "rss-100000-check-output"
+    else fail "rss-100000-check-output" "peak RSS ${r} KiB (bound ${bound})"; fi
     # mmec check compiles in the same one pass, writing nothing (it held the model: 72 MiB)
     r=$(/usr/bin/time -f %M "$mmec" check -q m100k.scale 2>&1 >/dev/null | tail -1)
     if [ -n "$r" ] && [ "$r" -lt "$bound" ]; then pass "rss-100000-check"
@@ -66,6 +71,7 @@ else
     echo "ok - stream/rss-1000000-stdout # SKIP no GNU time"
     echo "ok - stream/rss-100000-file # SKIP no GNU time"
     echo "ok - stream/rss-100000-check # SKIP no GNU time"
+    echo "ok - stream/rss-100000-check-output # SKIP no GNU time"
     "$mmec" -q -f policy -o m100k.out m100k.scale 2>err
     cp m100k.out m1m.out     # the first 100,000 lines are compared below
 fi
@@ -89,6 +95,18 @@ else
     if cmp -s one.stream one.emit; then pass "same-bytes-one-document"
     else fail "same-bytes-one-document" "one policy streamed and emitted differ"; fi
 fi
+
+# ---- --check of a file whose last line differs: stale, the file untouched -------------------
+cp m100k.out stale.out
+sed -i '$ s/"TargetValue":/"TargetValue":1/' stale.out
+cp stale.out stale.before
+"$mmec" -q -f policy -o stale.out --check m100k.scale >out 2>err
+rc=$?
+if [ $rc = 1 ] && ! cmp -s stale.out m100k.out && cmp -s stale.out stale.before &&
+    grep -qx "  stale.out: differs" err && grep -q "^mmec: 1 of 1 generated files are stale" err &&
+    "$mmec" -q -f policy -o m100k.out --check m100k.scale 2>err; then
+    pass "check-output-last-line-stale"
+else fail "check-output-last-line-stale" "exit $rc"; fi
 
 # ---- a duplicate on the last line ---------------------------------------------------------
 cp m100k.scale dup.scale

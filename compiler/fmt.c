@@ -26,25 +26,35 @@
 
 typedef struct fline {
     int indent;            /* levels */
-    const char *code;      /* NULL: a blank line or a comment alone */
-    size_t len;
+    int has_code;          /* 0: a blank line or a comment alone */
+    size_t code, len;      /* its code: `len` bytes at `code` of fmt.text */
     span comment;          /* comment.start == NO_COMMENT: none */
 } fline;
 
+/* The lines are made statement by statement as the parser hands each over (its tree then
+ * released), and written out as soon as nothing that comes later can change them: every
+ * line before the last run of code lines at one indentation, whose trailing comments may
+ * still be aligned with a line to come. Memory holds those lines, not the file's. */
 typedef struct fmt {
     mmec_ctx *ctx;
     const char *src;
     size_t srclen;
-    const span *comments;
-    size_t ncomments, next;   /* the next comment to place */
+    size_t next;              /* the next comment of ctx->ast->comments to place */
     uint32_t pos;             /* source offset just after the last thing placed */
-    fline *lines;
+    fline *lines;             /* the lines not yet written out */
     size_t nlines, cap;
     int indent;
     int opened;               /* the last line opened a block: no blank line may follow */
     strbuf *code;             /* the line being built (in mmec_format_source's frame, like
                                  the output, so a throw strands neither) */
+    strbuf *text;             /* the code of the lines not yet written out */
+    strbuf *out;              /* the formatted source */
+    size_t scanned;           /* flush: lines[0..scanned) classified; of them, the last run */
+    size_t run;               /* of code lines at one indentation starts at `run` */
+    size_t commented;         /* its first line with a trailing comment, or NO_LINE */
 } fmt;
+
+#define NO_LINE SIZE_MAX
 
 static void puts_(fmt *f, const char *s) { strbuf_puts(f->code, s); }
 
@@ -90,7 +100,7 @@ static fline *push_line(fmt *f) {
 }
 
 static int last_is_blank(const fmt *f) {
-    return f->nlines && f->lines[f->nlines - 1].code == NULL &&
+    return f->nlines && !f->lines[f->nlines - 1].has_code &&
            f->lines[f->nlines - 1].comment.start == NO_COMMENT;
 }
 
@@ -111,10 +121,11 @@ static void gap(fmt *f, uint32_t start) {
 /* Places every comment that starts before `upto`: on the line of the code it followed when
  * no line end separates them, else on a line of its own at the current indentation. */
 static void place_comments(fmt *f, uint32_t upto) {
-    while (f->next < f->ncomments && f->comments[f->next].start < upto) {
-        span c = f->comments[f->next++];
+    const ast_file *file = f->ctx->ast;      /* the scanner appends to it as it reads */
+    while (f->next < file->ncomments && file->comments[f->next].start < upto) {
+        span c = file->comments[f->next++];
         fline *last = f->nlines ? &f->lines[f->nlines - 1] : NULL;
-        if (last && last->code && last->comment.start == NO_COMMENT &&
+        if (last && last->has_code && last->comment.start == NO_COMMENT &&
             newlines_between(f, f->pos, c.start) == 0) {
             last->comment = c;
         } else {
@@ -144,8 +155,10 @@ static void begin_close(fmt *f, uint32_t start) {
 /* Ends the line being built; `end` is where its code ends in the source. */
 static void end_line(fmt *f, uint32_t end) {
     fline *l = push_line(f);
-    l->code = mem_strndup(f->ctx, f->code->len ? f->code->data : "", f->code->len);
+    l->has_code = 1;
+    l->code = f->text->len;
     l->len = f->code->len;
+    strbuf_put(f->text, f->code->len ? f->code->data : "", f->code->len);
     strbuf_reset(f->code);
     f->pos = end;
 }
@@ -165,10 +178,11 @@ static size_t dims_inline_len(const ast_dim *d) {
 }
 
 static int comment_within(const fmt *f, span s) {
-    for (size_t i = f->next; i < f->ncomments; i++) {
-        if (f->comments[i].start >= s.end)
+    const ast_file *file = f->ctx->ast;      /* the statement's comments are read already */
+    for (size_t i = f->next; i < file->ncomments; i++) {
+        if (file->comments[i].start >= s.end)
             break;
-        if (f->comments[i].start > s.start)
+        if (file->comments[i].start > s.start)
             return 1;
     }
     return 0;
@@ -519,11 +533,12 @@ static void put_target(fmt *f, const ast_target *t) {
 
 /* The lines, with the trailing comments of each run of neighbouring code lines at the same
  * indentation aligned two spaces after the longest of them. */
-static void render(fmt *f, strbuf *out) {
+static void render(fmt *f, size_t nlines) {
+    strbuf *out = f->out;
     size_t i = 0;
-    while (i < f->nlines) {
+    while (i < nlines) {
         size_t j = i, col = 0;
-        while (j < f->nlines && f->lines[j].code && f->lines[j].indent == f->lines[i].indent) {
+        while (j < nlines && f->lines[j].has_code && f->lines[j].indent == f->lines[i].indent) {
             if (f->lines[j].comment.start != NO_COMMENT && f->lines[j].len > col)
                 col = f->lines[j].len;
             j++;
@@ -532,17 +547,17 @@ static void render(fmt *f, strbuf *out) {
             j = i + 1;
         for (; i < j; i++) {
             const fline *l = &f->lines[i];
-            size_t w = l->code ? l->len : 0;
-            if (l->code || l->comment.start != NO_COMMENT)
+            size_t w = l->has_code ? l->len : 0;
+            if (l->has_code || l->comment.start != NO_COMMENT)
                 strbuf_pad(out, ' ', (size_t)(l->indent * INDENT));
-            if (l->code)
-                strbuf_put(out, l->code, l->len);
+            if (l->has_code)
+                strbuf_put(out, f->text->data + l->code, l->len);
             if (l->comment.start != NO_COMMENT) {
                 span c = l->comment;
                 while (c.end > c.start && (f->src[c.end - 1] == ' ' || f->src[c.end - 1] == '\t' ||
                                            f->src[c.end - 1] == '\r'))
                     c.end--;
-                if (l->code && w < col + 2)
+                if (l->has_code && w < col + 2)
                     strbuf_pad(out, ' ', col + 2 - w);
                 strbuf_put(out, f->src + c.start, c.end - c.start);
             }
@@ -551,40 +566,84 @@ static void render(fmt *f, strbuf *out) {
     }
 }
 
+/* Writes out the lines that nothing to come can change. A trailing comment is aligned with
+ * those of its run of code lines at one indentation, so a run's lines wait from its first
+ * commented line on; and the last code line waits for a comment that may still trail it.
+ * The lines are classified once each (scanned: the run and its first commented line so far),
+ * so that a file of a million one-line policies, one run, costs no walk back. */
+static void flush(fmt *f) {
+    size_t last = f->nlines;
+    while (last > 0 && !f->lines[last - 1].has_code)
+        last--;
+    if (last == 0)
+        return;
+    size_t l = last - 1;      /* the last code line */
+    for (size_t i = f->scanned; i < l; i++) {
+        const fline *x = &f->lines[i];
+        int continues = x->has_code && i > f->run && f->lines[i - 1].has_code &&
+                        f->lines[i - 1].indent == x->indent;
+        if (!continues) {
+            f->run = x->has_code ? i : i + 1;
+            f->commented = NO_LINE;
+        }
+        if (x->has_code && x->comment.start != NO_COMMENT && f->commented == NO_LINE)
+            f->commented = i;
+    }
+    if (l > f->scanned)
+        f->scanned = l;
+    size_t keep = f->commented != NO_LINE ? f->commented : l;
+    if (keep == 0)
+        return;
+    render(f, keep);
+    size_t base = f->lines[keep].has_code ? f->lines[keep].code : f->text->len;
+    for (size_t i = keep; i < f->nlines; i++)
+        if (f->lines[i].has_code) {
+            base = f->lines[i].code;      /* the first code kept */
+            break;
+        }
+    memmove(f->text->data, f->text->data + base, f->text->len - base);
+    f->text->len -= base;
+    for (size_t i = keep; i < f->nlines; i++)
+        f->lines[i].code = f->lines[i].has_code ? f->lines[i].code - base : 0;
+    memmove(f->lines, f->lines + keep, (f->nlines - keep) * sizeof *f->lines);
+    f->nlines -= keep;
+    f->scanned -= keep;
+    f->run = f->run > keep ? f->run - keep : 0;
+    if (f->commented != NO_LINE)
+        f->commented -= keep;
+}
+
+/* parse_source_each's callback: one statement (or `hook` statement) in source order. */
+static void format_statement(void *arg, const ast_target *t, const ast_item *hook) {
+    fmt *f = arg;
+    if (hook)
+        put_item(f, hook);
+    else
+        put_target(f, t);
+    flush(f);
+}
+
 typedef struct fmt_arg {
-    strbuf out, code;
+    strbuf out, code, text;
 } fmt_arg;
 
 static mmec_status format_fn(mmec_ctx *ctx, void *arg) {
     fmt_arg *a = arg;
-    if (parse_source(ctx, NULL) != 0)
-        return MMEC_EINPUT;
     fmt f;
     memset(&f, 0, sizeof f);
     f.ctx = ctx;
     f.src = ctx->src.text;
     f.srclen = ctx->src.len;
-    f.comments = ctx->ast->comments;
-    f.ncomments = ctx->ast->ncomments;
     f.code = &a->code;
-
-    /* Blocks and one-line policies in one list, hooks in another: merged by position. */
-    const ast_target *t = ctx->ast->targets;
-    const ast_item *h = ctx->ast->hooks;
-    while (t || h) {
-        if (h && (t == NULL || h->loc.start < t->loc.start)) {
-            put_item(&f, h);
-            h = h->next;
-        } else {
-            put_target(&f, t);
-            t = t->next;
-        }
-    }
+    f.text = &a->text;
+    f.out = &a->out;
+    f.commented = NO_LINE;
+    if (parse_source_each(ctx, format_statement, &f) != 0)
+        return MMEC_EINPUT;
     place_comments(&f, UINT32_MAX);
     while (last_is_blank(&f))
         f.nlines--;
-
-    render(&f, &a->out);
+    render(&f, f.nlines);
     return MMEC_OK;
 }
 
@@ -595,8 +654,10 @@ mmec_status mmec_format_source(mmec_ctx *ctx, const char *name, const char *src,
     fmt_arg a;
     emit_begin(ctx, &a.out, 4096);
     mem_strbuf(ctx, &a.code);
+    mem_strbuf(ctx, &a.text);
     mmec_status st = api_run_tool(ctx, name, src, len, format_fn, &a);
     strbuf_free(&a.code);
+    strbuf_free(&a.text);
     if (st != MMEC_OK) {
         strbuf_free(&a.out);
         return st;

@@ -8,6 +8,10 @@
 #include "../compiler/check.h"
 
 /* Scanner and parser state: one per parse, passed to every function (as Lua's LexState). */
+/* What parse_source_each hands over: a top-level statement (`t`) or a `hook` statement
+ * (`hook`), the other NULL, in source order. */
+typedef void (*parse_each_fn)(void *arg, const ast_target *t, const ast_item *hook);
+
 typedef struct parse_state {
     mmec_ctx *ctx;
     uint32_t base;         /* offset of the scanned buffer in the file (a BOM is skipped) */
@@ -21,6 +25,8 @@ typedef struct parse_state {
     int in_steps;
     int line_has_error;    /* a lexical error was reported on this line: no syntax error too */
     checker *chk;          /* NULL: keep the whole tree in ctx->ast */
+    parse_each_fn each;    /* parse_source_each: each statement handed over, then released */
+    void *each_arg;
     size_t limit;          /* the end of the text scanned: the source's length */
     int one, stop;         /* parse_statement_at: one statement, then accept */
     arena_block *own;      /* parse_statement_at: the scanner's memory */
@@ -29,7 +35,7 @@ typedef struct parse_state {
 /* The syntax tree's allocator: scratch memory released after each statement while a checker
  * consumes the statements, the arena when the tree is kept. */
 static inline void *ast_alloc(parse_state *ps, size_t size) {
-    return ps->chk ? mem_scratch(ps->ctx, size) : mem_alloc(ps->ctx, size);
+    return ps->chk || ps->each ? mem_scratch(ps->ctx, size) : mem_alloc(ps->ctx, size);
 }
 
 /* Parses the context's source, reporting syntax errors. With a checker, each top-level
@@ -38,6 +44,12 @@ static inline void *ast_alloc(parse_state *ps, size_t size) {
  * `hook` statements are always kept in ctx->ast. Returns 0 when the parse produced no error.
  * Allocation failures unwind through ctx->oom. */
 int parse_source(mmec_ctx *ctx, checker *chk);
+
+/* Parses the context's source without a checker, as parse_source(ctx, NULL) does (comments
+ * kept in ctx->ast), but hands each top-level statement to `each` as soon as it is parsed and
+ * releases its tree afterwards (mmec fmt: one statement's tree of memory): ctx->ast keeps
+ * the comments and the hooks only. Returns 0 when the parse produced no error. */
+int parse_source_each(mmec_ctx *ctx, parse_each_fn each, void *arg);
 
 /* Parses the one top-level statement that starts at byte `start` of the context's source
  * and hands it to the checker, as parse_source did when it read it there (a streaming

@@ -99,6 +99,11 @@ static void target_add(parse_state *ps, ast_target_kind kind, span loc, ast_tok 
         ps->stop = ps->one;
         return;
     }
+    if (ps->each) {
+        ps->each(ps->each_arg, t, NULL);
+        mem_scratch_reset(ps->ctx);
+        return;
+    }
     *ps->file->tail = t;
     ps->file->tail = &t->next;
 }
@@ -270,7 +275,8 @@ stmt
     | HOOK STRING                  { ast_item *h = mem_alloc(ps->ctx, sizeof *h);
                                      h->kind = ITEM_HOOK; h->loc = @$; h->a = $2;
                                      *ps->file->hooks_tail = h;
-                                     ps->file->hooks_tail = &h->next; }
+                                     ps->file->hooks_tail = &h->next;
+                                     if (ps->each) ps->each(ps->each_arg, NULL, h); }
     ;
 
 kind
@@ -748,11 +754,13 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner, pa
     return 0;
 }
 
-int parse_source(mmec_ctx *ctx, checker *chk) {
+static int parse_with(mmec_ctx *ctx, checker *chk, parse_each_fn each, void *arg) {
     parse_state ps;
     memset(&ps, 0, sizeof ps);
     ps.ctx = ctx;
     ps.chk = chk;
+    ps.each = each;
+    ps.each_arg = arg;
     ast_file *file = mem_alloc(ctx, sizeof *file);
     file->tail = &file->targets;
     file->hooks_tail = &file->hooks;
@@ -779,6 +787,12 @@ int parse_source(mmec_ctx *ctx, checker *chk) {
     if (rc == 2)
         mem_fail(ctx);
     return rc == 0 && ctx->errors == before ? 0 : 1;
+}
+
+int parse_source(mmec_ctx *ctx, checker *chk) { return parse_with(ctx, chk, NULL, NULL); }
+
+int parse_source_each(mmec_ctx *ctx, parse_each_fn each, void *arg) {
+    return parse_with(ctx, NULL, each, arg);
 }
 
 typedef struct one_parse {

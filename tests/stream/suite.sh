@@ -13,6 +13,8 @@
 #    of `make bench`, when it is built);
 #  - a duplicate found on the last line: the run fails with the error and its note at line 1,
 #    the -o FILE keeps its old bytes, standard output gets nothing;
+#  - `mmec check`, `--check` and `mmec fmt` of the same 100,000 lines within a bound too (they
+#    held the model, or the whole tree: 72, 127 and 114 MiB);
 #  - the whole-file formats (cli, cloudformation, terraform) of 10,000 endpoints with a step
 #    policy and its alarm each (21 to 25 MB of text) are handed to the output a chunk at a
 #    time as they are made: their peak RSS is within 3/2 of -f policy's of the same file, plus
@@ -35,7 +37,7 @@ mixed_corpus() { # mixed_corpus N FILE (tests/bench/run's)
         else printf "scale ep-%d on invocations 100 per instance cooldown in 10m out 5m\n", i } }' >"$2"
 }
 
-echo "1..10"
+echo "1..11"
 sanitize=0
 case $B in *sanitize*) sanitize=1 ;; esac
 
@@ -66,12 +68,20 @@ if [ -x /usr/bin/time ]; then
     r=$(/usr/bin/time -f %M "$mmec" check -q m100k.scale 2>&1 >/dev/null | tail -1)
     if [ -n "$r" ] && [ "$r" -lt "$bound" ]; then pass "rss-100000-check"
     else fail "rss-100000-check" "peak RSS ${r} KiB (bound ${bound})"; fi
+    # mmec fmt formats statement by statement, each tree released (it kept the whole tree:
+    # 114 MiB); what it holds is the file and the formatted text (6 MB each here)
+    boundf=32768
+    [ $sanitize = 1 ] && boundf=$((boundf * 3 / 2))
+    r=$(/usr/bin/time -f %M "$mmec" fmt m100k.scale 2>&1 >m100k.fmt | tail -1)
+    if [ -n "$r" ] && [ "$r" -lt "$boundf" ] && cmp -s m100k.fmt m100k.scale; then pass "rss-100000-fmt"
+    else fail "rss-100000-fmt" "peak RSS ${r} KiB (bound ${boundf}), or the canonical file changed"; fi
     export ASAN_OPTIONS=$saved
 else
     echo "ok - stream/rss-1000000-stdout # SKIP no GNU time"
     echo "ok - stream/rss-100000-file # SKIP no GNU time"
     echo "ok - stream/rss-100000-check # SKIP no GNU time"
     echo "ok - stream/rss-100000-check-output # SKIP no GNU time"
+    echo "ok - stream/rss-100000-fmt # SKIP no GNU time"
     "$mmec" -q -f policy -o m100k.out m100k.scale 2>err
     cp m100k.out m1m.out     # the first 100,000 lines are compared below
 fi

@@ -7,11 +7,11 @@
 #include "../compiler/ast.h"
 #include "../compiler/check.h"
 
-/* Scanner and parser state: one per parse, passed to every function (as Lua's LexState). */
 /* What parse_source_each hands over: a top-level statement (`t`) or a `hook` statement
  * (`hook`), the other NULL, in source order. */
 typedef void (*parse_each_fn)(void *arg, const ast_target *t, const ast_item *hook);
 
+/* Scanner and parser state: one per parse, passed to every function (as Lua's LexState). */
 typedef struct parse_state {
     mmec_ctx *ctx;
     uint32_t base;         /* offset of the scanned buffer in the file (a BOM is skipped) */
@@ -33,7 +33,7 @@ typedef struct parse_state {
 } parse_state;
 
 /* The syntax tree's allocator: scratch memory released after each statement while a checker
- * consumes the statements, the arena when the tree is kept. */
+ * (or parse_source_each's callback) consumes the statements, the arena when the tree is kept. */
 static inline void *ast_alloc(parse_state *ps, size_t size) {
     return ps->chk || ps->each ? mem_scratch(ps->ctx, size) : mem_alloc(ps->ctx, size);
 }

@@ -1,6 +1,8 @@
 /* fuzz_parse.c: the scanner and the parser alone (grammar/scale.l, grammar/scale.y), the
- * syntax tree kept whole (no checker). Oracles: no crash, leak or undefined behaviour; every
- * diagnostic well formed; an allocation failure never happens (inputs are small).
+ * syntax tree kept whole (no checker), then the formatter (fmt.c) over the same source.
+ * Oracles: no crash, leak or undefined behaviour; every diagnostic well formed; an allocation
+ * failure never happens (inputs are small); fmt formats only a source that parsed, and its
+ * output formats to itself.
  *
  * Long tokens: an input whose first byte is 0xFF stands for the rest with its middle byte
  * repeated LONG_RUN times, so that names, strings, comments, numbers and blanks far longer
@@ -46,6 +48,30 @@ static void parse_it(void *ud) {
         FUZZ_ASSERT(r->ctx->scan_reads <= 64);
 }
 
+/* The formatter over the same source (its parse hands each statement over and releases its
+ * tree, parse_source_each): it formats only what parsed without an error, and what it
+ * writes formats to itself. */
+static void format_it(const uint8_t *data, size_t size, int parsed) {
+    mmec_config cfg;
+    mmec_ctx *a = fuzz_new_ctx(&cfg, 0);
+    char *out;
+    size_t n;
+    mmec_status st = mmec_format_source(a, "fuzz.scale", (const char *)data, size, &out, &n);
+    FUZZ_ASSERT(st == MMEC_OK || st == MMEC_EINPUT);
+    FUZZ_ASSERT(st != MMEC_OK || parsed);
+    if (st == MMEC_OK) {
+        mmec_ctx *b = fuzz_new_ctx(&cfg, 0);
+        char *again;
+        size_t m;
+        FUZZ_ASSERT(mmec_format_source(b, "fuzz.scale", out, n, &again, &m) == MMEC_OK);
+        FUZZ_ASSERT(m == n && memcmp(again, out, n) == 0);
+        mmec_buffer_free(b, again);
+        mmec_free(b);
+        mmec_buffer_free(a, out);
+    }
+    mmec_free(a);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     mmec_config cfg;
     mmec_ctx *ctx = fuzz_new_ctx(&cfg, 0);
@@ -54,6 +80,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         parse_abort(ctx);
         FUZZ_ASSERT(!"allocation failed");
     }
+    int parsed = ctx->errors == 0;
     mmec_free(ctx);
+    if (!(size > 1 && data[0] == 0xFF))      /* not the long tokens' form */
+        format_it(data, size, parsed);
     return 0;
 }

@@ -31,11 +31,26 @@
  * outside the protected call, which releases them however the call ends. */
 typedef struct text {
     mmec_ctx *ctx;
-    strbuf *out;                /* the explanation */
+    strbuf *out;                /* the explanation (mmec_explain_stream: since its last chunk) */
     strbuf *para;               /* a paragraph before it is wrapped */
     hash_table *opens;          /* the first open value of each policy with one, by the
                                    policy's address */
+    mmec_write_fn write;        /* mmec_explain_stream: where each chunk goes, or NULL */
+    void *user;
+    int refused;                /* `write` refused a chunk */
 } text;
+
+#define EXPLAIN_CHUNK (64u * 1024u)
+
+/* mmec_explain_stream: the text so far handed over once it holds a chunk (`force`: whatever
+ * it holds). */
+static void hand_over(text *o, int force) {
+    if (o->write == NULL || o->refused || (!force && o->out->len < EXPLAIN_CHUNK))
+        return;
+    if (o->out->len > 0 && o->write(o->user, o->out->data, o->out->len) != 0)
+        o->refused = 1;
+    strbuf_reset(o->out);
+}
 
 static uint32_t policy_hash(const policy *p) { return hash_mix64((uintptr_t)p); }
 
@@ -886,8 +901,11 @@ static mmec_status explain_fn(mmec_ctx *ctx, void *arg) {
     text *o = arg;
     index_opens(o);
     const model *m = &ctx->model;
-    for (size_t i = 0; i < m->ntargets; i++) {
+    for (size_t i = 0; i < m->ntargets && !o->refused; i++) {
         const target *t = m->targets[i];
+        /* The phrases of a target's explanation are needed only while it is written. */
+        mem_point mark;
+        mem_mark(ctx, &mark);
         put(o, "%s", i ? "\n" : "");
         explain_target(o, t);
         for (size_t k = 0; k < t->npolicies; k++)
@@ -895,6 +913,8 @@ static mmec_status explain_fn(mmec_ctx *ctx, void *arg) {
         explain_schedules(o, t);
         put(o, "\n");
         explain_deployment(o, t);
+        mem_release_to(ctx, &mark);
+        hand_over(o, 0);
     }
     size_t tracking = 0;
     for (size_t i = 0; i < m->npolicies; i++)
@@ -906,7 +926,8 @@ static mmec_status explain_fn(mmec_ctx *ctx, void *arg) {
                    "%d one-minute datapoints above the target and %d below %g x the target. "
                    "For high-resolution metrics AWS documents only the 10-second period.",
              ALARM_HIGH_DATAPOINTS, ALARM_LOW_DATAPOINTS, ALARM_LOW_RATIO);
-    return MMEC_OK;
+    hand_over(o, 1);
+    return o->refused ? MMEC_EIO : MMEC_OK;
 }
 
 mmec_status mmec_explain(mmec_ctx *ctx, char **out, size_t *len) {
@@ -919,7 +940,7 @@ mmec_status mmec_explain(mmec_ctx *ctx, char **out, size_t *len) {
     emit_begin(ctx, &text_out, 4096);
     mem_strbuf(ctx, &para_buf);
     hash_init(&opens, mem_allocator, ctx);
-    text o = {ctx, &text_out, &para_buf, &opens};
+    text o = {ctx, &text_out, &para_buf, &opens, NULL, NULL, 0};
     mmec_status st = api_guard(ctx, explain_fn, &o);
     strbuf_free(&para_buf);
     hash_free(&opens);
@@ -928,4 +949,20 @@ mmec_status mmec_explain(mmec_ctx *ctx, char **out, size_t *len) {
     else
         strbuf_free(&text_out);
     return st != MMEC_OK ? st : *out ? MMEC_OK : MMEC_EINTERNAL;
+}
+
+mmec_status mmec_explain_stream(mmec_ctx *ctx, mmec_write_fn write, void *user) {
+    if (!ctx->compiled || ctx->errors || write == NULL)
+        return MMEC_EUSAGE;
+    strbuf text_out, para_buf;
+    hash_table opens;
+    mem_strbuf(ctx, &text_out);
+    mem_strbuf(ctx, &para_buf);
+    hash_init(&opens, mem_allocator, ctx);
+    text o = {ctx, &text_out, &para_buf, &opens, write, user, 0};
+    mmec_status st = api_guard(ctx, explain_fn, &o);
+    strbuf_free(&para_buf);
+    strbuf_free(&text_out);
+    hash_free(&opens);
+    return st;
 }

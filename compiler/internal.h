@@ -110,7 +110,8 @@ void mem_free_in(mmec_ctx *ctx, arena_block **list);
 /* Frees every scratch block (a statement parsed inside another's check, parse.h). */
 void mem_scratch_free(mmec_ctx *ctx);
 /* Like mem_alloc, outside the part of the arena mem_release_to gives back (the diagnostics'
- * line table, the scanner's buffers) while a streaming compile runs. Freed by mmec_free. */
+ * line table, the scanner's buffers): a streaming compile gives back each statement's
+ * memory, the explainer each target's. Freed by mmec_free. */
 void *mem_keep(mmec_ctx *ctx, size_t size);
 /* A NUL-terminated arena copy of `len` bytes of `s`. */
 char *mem_strndup(mmec_ctx *ctx, const char *s, size_t len);

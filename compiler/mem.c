@@ -97,7 +97,7 @@ void *mem_alloc(mmec_ctx *ctx, size_t size) {
 }
 
 void *mem_keep(mmec_ctx *ctx, size_t size) {
-    return arena_alloc(ctx, ctx->streaming ? &ctx->kept : &ctx->blocks, size);
+    return arena_alloc(ctx, &ctx->kept, size);
 }
 
 void *mem_scratch(mmec_ctx *ctx, size_t size) {

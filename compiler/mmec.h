@@ -813,6 +813,10 @@ MMEC_API mmec_status mmec_compile_file_stream(mmec_ctx *ctx, const char *path,
  * and the same status, but nothing is left to mmec_emit (mmec_emit_count is 0). A source with
  * hooks is compiled whole (the hooks read the model). */
 MMEC_API mmec_status mmec_check_file(mmec_ctx *ctx, const char *path);
+/* mmec_explain's text handed to `write` a chunk at a time as it is made, the same bytes:
+ * memory for one target's explanation, not the text's. MMEC_EIO when `write` refused (what it
+ * was handed before stays written). */
+MMEC_API mmec_status mmec_explain_stream(mmec_ctx *ctx, mmec_write_fn write, void *user);
 /* ---- Import of mapped files -------------------------------------------------------------
  * mmec_import_inputs over inputs whose text is a read-only mapping of a whole file (mmap with
  * PROT_READ, from its first byte): as the import reads each input, it tells the system it no

@@ -21,6 +21,13 @@ static const char EXPLAIN_HELP[] =
     "Exit status: 0 success (warnings allowed), 1 invalid input, 2 usage error,\n"
     "70 internal error, 74 I/O error.\n";
 
+/* mmec_explain_stream's writer into standard output. */
+static int explain_write(void *user, const char *data, size_t len) {
+    cli_out *out = user;
+    cli_out_write(out, data, len);
+    return out->failed ? -1 : 0;
+}
+
 int cli_explain_main(int argc, char **argv) {
     const char *file = NULL;
     int werror = 0, color = -1, quiet = 0, only_files = 0;
@@ -59,14 +66,24 @@ int cli_explain_main(int argc, char **argv) {
     int rc = cli_exit_for(mmec_compile_file(ctx, strcmp(file, "-") == 0 ? "/dev/stdin" : file));
     cli_print_count(quiet, mmec_error_count(ctx), mmec_warning_count(ctx));
     if (rc == EXIT_OK) {
-        char *text;
-        size_t len;
-        rc = cli_exit_for(mmec_explain(ctx, &text, &len));
-        if (rc == EXIT_OK) {
-            fwrite(text, 1, len, stdout);
-            mmec_buffer_free(ctx, text);
+        /* Written as it is made, to standard output as `mmec -f policy` writes (all or
+         * nothing: held aside until the end when standard output is a file). */
+        static cli_out out;
+        char err[512];
+        if (cli_out_open(&out, NULL, err, sizeof err) != 0) {
+            fprintf(stderr, "mmec: %s\n", err);
+            rc = EXIT_IO;
         } else {
-            fputs("mmec: out of memory\n", stderr);
+            mmec_status st = mmec_explain_stream(ctx, explain_write, &out);
+            rc = cli_exit_for(st);
+            if (st == MMEC_EINTERNAL)
+                fputs("mmec: out of memory\n", stderr);
+            if (st != MMEC_OK && st != MMEC_EIO)
+                cli_out_abort(&out, NULL, 0);
+            else if (cli_out_commit(&out, err, sizeof err) != 0) {
+                fprintf(stderr, "mmec: %s\n", err);
+                rc = EXIT_IO;
+            }
         }
     }
     mmec_free(ctx);

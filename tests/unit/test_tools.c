@@ -1,5 +1,5 @@
-/* test_tools.c: the tools of mmec.h beside compiling: mmec_format_source and mmec_explain,
- * through the public header only, including every allocation failure. */
+/* test_tools.c: the tools of mmec.h beside compiling: mmec_format_source, mmec_explain and
+ * mmec_explain_stream, through the public header only, including every allocation failure. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -90,6 +90,67 @@ static void explain_needs_a_successful_compile(void **state) {
     mmec_free(ctx);
 }
 
+/* A writer that collects what it is handed, or refuses the call numbered `refuse` (from 1). */
+typedef struct sink {
+    char *data;
+    size_t len, calls;
+    size_t refuse;
+} sink;
+
+static int sink_write(void *user, const char *data, size_t len) {
+    sink *k = user;
+    if (++k->calls == k->refuse)
+        return -1;
+    k->data = realloc(k->data, k->len + len + 1);
+    assert_non_null(k->data);
+    memcpy(k->data + k->len, data, len);
+    k->len += len;
+    k->data[k->len] = '\0';
+    return 0;
+}
+
+/* 2,000 endpoints, each explained in about 2 KB: several chunks. */
+static char *many_endpoints(void) {
+    size_t cap = 2000 * 128, n = 0;
+    char *src = malloc(cap);
+    assert_non_null(src);
+    for (int i = 0; i < 2000; i++)
+        n += (size_t)snprintf(src + n, cap - n, "scale ep-%d capacity 1..4 on cpu avg 60%% "
+                              "cooldown in 10m out 5m\n", i);
+    return src;
+}
+
+static void explain_stream_same_bytes(void **state) {
+    (void)state;
+    char *src = many_endpoints();
+    mmec_ctx *a = mmec_new(NULL), *b = mmec_new(NULL);
+    sink k = {NULL, 0, 0, 0};
+    assert_int_equal(mmec_explain_stream(b, sink_write, &k), MMEC_EUSAGE);
+    assert_int_equal(mmec_compile_string(a, "m.scale", src, strlen(src)), MMEC_OK);
+    assert_int_equal(mmec_compile_string(b, "m.scale", src, strlen(src)), MMEC_OK);
+    char *out;
+    size_t len;
+    assert_int_equal(mmec_explain(a, &out, &len), MMEC_OK);
+    assert_int_equal(mmec_explain_stream(b, NULL, NULL), MMEC_EUSAGE);
+    assert_int_equal(mmec_explain_stream(b, sink_write, &k), MMEC_OK);
+    assert_true(k.calls > 1);      /* handed over a chunk at a time */
+    assert_int_equal(k.len, len);
+    assert_memory_equal(k.data, out, len);
+    mmec_buffer_free(a, out);
+    mmec_free(a);
+    mmec_free(b);
+    free(k.data);
+    /* A writer that refuses its second chunk: MMEC_EIO, and it is not called again. */
+    mmec_ctx *c = mmec_new(NULL);
+    sink r = {NULL, 0, 0, 2};
+    assert_int_equal(mmec_compile_string(c, "m.scale", src, strlen(src)), MMEC_OK);
+    assert_int_equal(mmec_explain_stream(c, sink_write, &r), MMEC_EIO);
+    assert_int_equal(r.calls, 2);
+    mmec_free(c);
+    free(r.data);
+    free(src);
+}
+
 static const char TOOL_SRC[] =
     "# a file with every kind of statement\n"
     "hook \"h.lua\"\n"
@@ -102,7 +163,7 @@ static const char TOOL_SRC[] =
  * no buffer on failure, and every block given back. */
 static void every_allocation_failure_ends_cleanly(void **state) {
     (void)state;
-    for (int tool = 0; tool < 2; tool++) {
+    for (int tool = 0; tool < 3; tool++) {
         int succeeded = 0;
         for (long n = 0; n < 100000 && !succeeded; n++) {
             failing f = {n, 0};
@@ -122,12 +183,19 @@ static void every_allocation_failure_ends_cleanly(void **state) {
                 /* Without the hook statement: compiling runs the hooks it names. */
                 const char *body = strstr(TOOL_SRC, "endpoint ep");
                 st = mmec_compile_string(ctx, "t.scale", body, strlen(body));
-                if (st == MMEC_OK)
+                if (st == MMEC_OK && tool == 1)
                     st = mmec_explain(ctx, &out, &len);
+                sink k = {NULL, 0, 0, 0};
+                if (st == MMEC_OK && tool == 2) {
+                    st = mmec_explain_stream(ctx, sink_write, &k);
+                    if (st == MMEC_OK)
+                        assert_true(k.len > 0);
+                }
+                free(k.data);
             }
             assert_true(st == MMEC_OK || st == MMEC_EINTERNAL);
             if (st == MMEC_OK) {
-                assert_non_null(out);
+                assert_true(tool == 2 || out != NULL);
                 succeeded = 1;
             } else {
                 assert_null(out);
@@ -146,6 +214,7 @@ int main(void) {
         cmocka_unit_test(format_requotes_strings),
         cmocka_unit_test(format_refuses_syntax_errors),
         cmocka_unit_test(explain_needs_a_successful_compile),
+        cmocka_unit_test(explain_stream_same_bytes),
         cmocka_unit_test(every_allocation_failure_ends_cleanly),
     };
     return cmocka_run_group_tests_name("tools", tests, NULL, NULL);

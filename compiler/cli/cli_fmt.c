@@ -32,7 +32,8 @@ static const char FMT_HELP[] =
 
 enum { MODE_PRINT, MODE_WRITE, MODE_CHECK };
 
-static int format_one(const char *path, int mode, cli_reporter *r, size_t *errors) {
+static int format_one(const char *path, int mode, cli_reporter *r, size_t *errors,
+                      cli_out *out_print) {
     size_t len;
     char *src = cli_read_path(path, (size_t)1 << 34, &len);
     if (src == NULL)
@@ -51,7 +52,7 @@ static int format_one(const char *path, int mode, cli_reporter *r, size_t *error
         int same = outlen == len && memcmp(out, src, len) == 0;
         char err[512];
         if (mode == MODE_PRINT) {
-            fwrite(out, 1, outlen, stdout);
+            cli_out_write(out_print, out, outlen);
         } else if (mode == MODE_CHECK && !same) {
             printf("%s\n", name);
             rc = EXIT_INPUT;
@@ -112,10 +113,27 @@ int cli_fmt_main(int argc, char **argv) {
         }
     cli_reporter r = {.color = color < 0 ? cli_auto_color() : color};
     size_t errors = 0;
+    /* The formatted files go to standard output as `mmec -f policy` writes it, a write that
+     * fails said and exit 74 (EXIT_IO); each file's text whole or not at all. */
+    static cli_out out;
+    char err[512];
+    if (mode == MODE_PRINT && cli_out_open(&out, NULL, err, sizeof err) != 0) {
+        fprintf(stderr, "mmec: %s\n", err);
+        rc = EXIT_IO;
+        goto done;
+    }
     for (int i = 0; i < nfiles; i++) {
-        int code = format_one(files[i], mode, &r, &errors);
+        int code = format_one(files[i], mode, &r, &errors, &out);
         if (code > rc)
             rc = code;
+    }
+    if (mode == MODE_PRINT && cli_out_commit(&out, err, sizeof err) != 0) {
+        fprintf(stderr, "mmec: %s\n", err);
+        rc = EXIT_IO;
+    }
+    if (mode == MODE_CHECK && (fflush(stdout) != 0 || ferror(stdout))) {
+        fprintf(stderr, "mmec: cannot write to standard output: %s\n", strerror(errno));
+        rc = EXIT_IO;
     }
     cli_print_count(0, errors, 0);
 done:

@@ -131,10 +131,6 @@ int cli_fmt_main(int argc, char **argv) {
         fprintf(stderr, "mmec: %s\n", err);
         rc = EXIT_IO;
     }
-    if (mode == MODE_CHECK && (fflush(stdout) != 0 || ferror(stdout))) {
-        fprintf(stderr, "mmec: cannot write to standard output: %s\n", strerror(errno));
-        rc = EXIT_IO;
-    }
     cli_print_count(0, errors, 0);
 done:
     free(files);

@@ -692,8 +692,7 @@ static const char *option_value(int argc, char **argv, int *i, const char *arg, 
     return argv[++*i];
 }
 
-int main(int argc, char **argv) {
-    cli_catch_bus();
+static int run_command(int argc, char **argv) {
     if (argc > 1 && strcmp(argv[1], "simulate") == 0)
         return cli_simulate(argc - 1, argv + 1);
     /* A closed pipe is an I/O error reported as such, not a silent death. */
@@ -822,9 +821,18 @@ int main(int argc, char **argv) {
 done:
     free(files);
     free(o.hooks.files);
-    if (fflush(stdout) != 0 || ferror(stdout)) {
-        if (rc == EXIT_OK)
-            rc = EXIT_IO;
+    return rc;
+}
+
+int main(int argc, char **argv) {
+    cli_catch_bus();
+    int rc = run_command(argc, argv);
+    /* What went through stdio (help, --version, check's diagnostics, fmt --check's list): a
+     * write that failed is an I/O error, said once (a command that said why has exited with
+     * EXIT_IO already). */
+    if ((fflush(stdout) != 0 || ferror(stdout)) && rc != EXIT_IO) {
+        fprintf(stderr, "mmec: cannot write to standard output: %s\n", strerror(errno ? errno : EIO));
+        rc = EXIT_IO;
     }
     return rc;
 }

@@ -113,8 +113,8 @@ int cli_fmt_main(int argc, char **argv) {
         }
     cli_reporter r = {.color = color < 0 ? cli_auto_color() : color};
     size_t errors = 0;
-    /* The formatted files go to standard output as `mmec -f policy` writes it, a write that
-     * fails said and exit 74 (EXIT_IO); each file's text whole or not at all. */
+    /* The formatted files go to standard output as `mmec -f policy` writes it: a write that
+     * fails is said, exit 74 (EXIT_IO). */
     static cli_out out;
     char err[512];
     if (mode == MODE_PRINT && cli_out_open(&out, NULL, err, sizeof err) != 0) {

@@ -830,9 +830,8 @@ int main(int argc, char **argv) {
     /* What went through stdio (help, --version, check's diagnostics, fmt --check's list): a
      * write that failed is an I/O error, said once (a command that said why has exited with
      * EXIT_IO already). */
-    errno = 0;
     if ((fflush(stdout) != 0 || ferror(stdout)) && rc != EXIT_IO) {
-        /* errno is the flush's; a write that failed before it left none (EIO then). */
+        /* errno is the failed write's: the flush's, or the one of a buffer written earlier. */
         fprintf(stderr, "mmec: cannot write to standard output: %s\n", strerror(errno ? errno : EIO));
         rc = EXIT_IO;
     }

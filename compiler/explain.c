@@ -930,20 +930,29 @@ static mmec_status explain_fn(mmec_ctx *ctx, void *arg) {
     return o->refused ? MMEC_EIO : MMEC_OK;
 }
 
+/* The explainer over `text_out` (the caller's, released by the caller), handing it to `write`
+ * a chunk at a time when there is one. */
+static mmec_status explain_into(mmec_ctx *ctx, strbuf *text_out, mmec_write_fn write,
+                                void *user) {
+    strbuf para_buf;
+    hash_table opens;
+    mem_strbuf(ctx, &para_buf);
+    hash_init(&opens, mem_allocator, ctx);
+    text o = {ctx, text_out, &para_buf, &opens, write, user, 0};
+    mmec_status st = api_guard(ctx, explain_fn, &o);
+    strbuf_free(&para_buf);
+    hash_free(&opens);
+    return st;
+}
+
 mmec_status mmec_explain(mmec_ctx *ctx, char **out, size_t *len) {
     *out = NULL;
     *len = 0;
     if (!ctx->compiled || ctx->errors)
         return MMEC_EUSAGE;
-    strbuf text_out, para_buf;
-    hash_table opens;
+    strbuf text_out;
     emit_begin(ctx, &text_out, 4096);
-    mem_strbuf(ctx, &para_buf);
-    hash_init(&opens, mem_allocator, ctx);
-    text o = {ctx, &text_out, &para_buf, &opens, NULL, NULL, 0};
-    mmec_status st = api_guard(ctx, explain_fn, &o);
-    strbuf_free(&para_buf);
-    hash_free(&opens);
+    mmec_status st = explain_into(ctx, &text_out, NULL, NULL);
     if (st == MMEC_OK)
         *out = emit_take(&text_out, len);
     else
@@ -954,15 +963,9 @@ mmec_status mmec_explain(mmec_ctx *ctx, char **out, size_t *len) {
 mmec_status mmec_explain_stream(mmec_ctx *ctx, mmec_write_fn write, void *user) {
     if (!ctx->compiled || ctx->errors || write == NULL)
         return MMEC_EUSAGE;
-    strbuf text_out, para_buf;
-    hash_table opens;
+    strbuf text_out;
     mem_strbuf(ctx, &text_out);
-    mem_strbuf(ctx, &para_buf);
-    hash_init(&opens, mem_allocator, ctx);
-    text o = {ctx, &text_out, &para_buf, &opens, write, user, 0};
-    mmec_status st = api_guard(ctx, explain_fn, &o);
-    strbuf_free(&para_buf);
+    mmec_status st = explain_into(ctx, &text_out, write, user);
     strbuf_free(&text_out);
-    hash_free(&opens);
     return st;
 }

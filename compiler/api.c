@@ -442,6 +442,8 @@ mmec_status mmec_emit(mmec_ctx *ctx, mmec_format format, size_t i, int flags, ch
  * whatever the number of documents. The texts are mmec_emit's, byte for byte. */
 
 #define STREAM_CHUNK (64u * 1024u)
+/* The format of a one-pass compile that emits nothing (mmec_check_file). */
+#define FORMAT_CHECK_ONLY MMEC_FORMAT_COUNT
 
 typedef struct stream_arg {
     mmec_format format;
@@ -528,8 +530,8 @@ static void stream_print(compile_stream *s, const policy *p, int flags) {
 static int stream_checked(mmec_ctx *ctx, void *arg) {
     compile_stream *s = arg;
     int keep = 0;
-    if (ctx->errors || s->st != MMEC_OK || s->format == MMEC_FORMAT_COUNT)
-        return 0;       /* MMEC_FORMAT_COUNT: checked only (mmec_check_file) */
+    if (ctx->errors || s->st != MMEC_OK || s->format == FORMAT_CHECK_ONLY)
+        return 0;
     int lines = (s->flags & MMEC_EMIT_LINES) != 0;
     int flags = (s->flags & ~MMEC_EMIT_LINES) | (lines ? MMEC_EMIT_COMPACT : 0);
     for (size_t i = 0; i < ctx->model.npolicies && s->st == MMEC_OK; i++) {
@@ -590,11 +592,11 @@ static mmec_status compile_stream_fn(mmec_ctx *ctx, void *arg) {
     }
     if (!call->streaming)
         return compile_source(ctx);
-    if (s->format != MMEC_FORMAT_COUNT)
+    if (s->format != FORMAT_CHECK_ONLY)
         strbuf_reserve(&s->sb, STREAM_CHUNK + 4096);
     ctx->streaming = 1;
     st = compile_streaming(ctx, s, call->hash_bits);
-    if (st == MMEC_OK && s->st == MMEC_OK && s->format != MMEC_FORMAT_COUNT) {
+    if (st == MMEC_OK && s->st == MMEC_OK && s->format != FORMAT_CHECK_ONLY) {
         if (s->first)       /* the one document, indented */
             stream_print(s, s->first, s->flags & ~(MMEC_EMIT_LINES | MMEC_EMIT_COMPACT));
         stream_flush(s);
@@ -608,7 +610,7 @@ mmec_status api_compile_stream(mmec_ctx *ctx, const char *path, mmec_format form
                                unsigned hash_bits) {
     if (count)
         *count = 0;
-    int check_only = format == MMEC_FORMAT_COUNT;      /* mmec_check_file */
+    int check_only = format == FORMAT_CHECK_ONLY;
     if ((write == NULL && !check_only) ||
         (format != MMEC_FORMAT_POLICY && format != MMEC_FORMAT_REQUEST && !check_only))
         return MMEC_EUSAGE;
@@ -649,7 +651,7 @@ mmec_status mmec_compile_file_stream(mmec_ctx *ctx, const char *path, mmec_forma
 }
 
 mmec_status mmec_check_file(mmec_ctx *ctx, const char *path) {
-    return api_compile_stream(ctx, path, MMEC_FORMAT_COUNT, 0, NULL, NULL, NULL, 32);
+    return api_compile_stream(ctx, path, FORMAT_CHECK_ONLY, 0, NULL, NULL, NULL, 32);
 }
 
 /* ---- A string compiled in one pass for a caller that checks each statement (mmec import) --

@@ -135,6 +135,10 @@ typedef struct ialarm {
     const jnode *name;             /* AlarmName, or NULL (a template may leave it out) */
     const char *logical_id;        /* the template's resource name, or NULL */
     entry *policy;                 /* the step policy it invokes, once matched */
+    span action;                   /* its one action when that is a scaling policy's ARN
+                                      written without an escape (the string, quotes and all),
+                                      else SPAN_NONE: import_match_alarms pairs most alarms
+                                      from it without reading their trees again */
 } ialarm;
 
 /* One input file: its text is numbered from `base` (after the inputs before it), so that a

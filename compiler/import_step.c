@@ -42,6 +42,13 @@ void import_read_alarm(importer *im, const jnode *o, const char *logical_id) {
     a->loc = o->loc;
     a->name = import_member(im, o, "AlarmName", J_STR, logical_id == NULL);
     a->logical_id = logical_id;
+    /* The one action of most alarms (a target-tracking policy's, which Application Auto
+     * Scaling makes): a policy's ARN, as the input writes it when no escape changed it. */
+    const jnode *actions = import_get(im, o, "AlarmActions");
+    const jnode *x = actions && actions->type == J_ARR ? actions->child : NULL;
+    a->action = x && x->next == NULL && x->type == J_STR && x->loc.end - x->loc.start == x->slen + 2 &&
+                        strstr(x->s, ":scalingPolicy:")
+                    ? x->loc : SPAN_NONE;
 }
 
 void import_read_alarms(importer *im, const jnode *o) {
@@ -398,6 +405,25 @@ static void match_one(importer *im, const alarm_index *ix, ialarm *a) {
                        a->name ? a->name->s : a->logical_id);
 }
 
+/* Alarm `a` (its tree released) paired as match_one would pair it from its one action, the
+ * ARN at a->action: 1 when that is done (a target-tracking policy's alarm, passed over, or
+ * one that invokes no policy of the input, warned about), 0 when its tree is needed (the ARN
+ * names a step policy). */
+static int match_by_action(importer *im, const alarm_index *ix, ialarm *a) {
+    char buf[512];
+    size_t n = a->action.end - a->action.start - 2;
+    char *arn = n < sizeof buf ? buf : mem_alloc(im->ctx, n + 1);
+    memcpy(arn, import_text(im, a->action.start) + a->action.start + 1, n);
+    arn[n] = '\0';
+    entry *e = policy_of_arn(im, ix, arn);
+    if (e && e->step)
+        return 0;
+    if (e == NULL && !im->for_diff)
+        import_warning(im, "import-skipped", a->action, "left out: this alarm invokes a "
+                       "scaling policy that is not in the input");
+    return 1;
+}
+
 void import_match_alarms(importer *im) {
     if (im->nalarms == 0 && im->nsteps == 0)
         return;      /* nothing to pair: most large inputs (a pass over every entry saved) */
@@ -430,9 +456,16 @@ void import_match_alarms(importer *im) {
         }
     }
     /* Each alarm's tree read again into the documents' memory: kept when the alarm is the
-     * one of a step policy (written and compared), given back when it is none's. */
+     * one of a step policy (written and compared), given back when it is none's. An alarm
+     * whose tree was released and whose one action is a policy's ARN is paired from that
+     * ARN alone, read again from the input, when it names a target-tracking policy or none
+     * of the input (most of describe-alarms output): match_one would do no more with its
+     * tree. */
     for (size_t k = 0; k < im->nalarms; k++) {
         ialarm *a = &im->alarms[k];
+        if (a->o == NULL && a->policy == NULL && a->action.start != UINT32_MAX &&
+            match_by_action(im, &ix, a))
+            continue;
         doc_mark m = import_doc_mark(im);
         int released = a->o == NULL;
         alarm_tree(im, a, 1);

@@ -35,7 +35,7 @@ compare() {
 }
 
 recordings=(deployed/*.json)
-echo "1..$(( ${#recordings[@]} + 1 + 30 ))"
+echo "1..$(( ${#recordings[@]} + 1 + 31 ))"
 
 # 1. Shapes.
 "$python" shapes.py "${recordings[@]}"
@@ -92,6 +92,14 @@ check "--json: parses, with the states of the three targets" $?
 rc=$?
 check "a subset (no scheduled actions, no alarms): exit 1 (got $rc)" $(( rc != 1 ))
 compare "a subset: the report says what it did not compare" expect/subset.out "$tmp/subset.out"
+# What the inputs cover is told from each value's member names, read from the text; a value
+# whose names are not (one written with an escape) is parsed whole, and covers the same.
+sed -e 's/"ScalingPolicies"/"ScalingPolicie\\u0073"/' deployed/drift-policies.json > "$tmp/escaped.json"
+"$mmec" diff --json chat.scale deployed/drift-targets.json "$tmp/escaped.json" > "$tmp/escaped.out" 2>&1
+"$mmec" diff --json chat.scale deployed/drift-targets.json deployed/drift-policies.json > "$tmp/plain.out" 2>&1
+grep -q 'ScalingPolicie\\u0073' "$tmp/escaped.json" && grep -q '"ScalingPolicies"' "$tmp/plain.out" &&
+    cmp -s "$tmp/plain.out" "$tmp/escaped.out"
+check "coverage: a member name with an escape covers what it names" $?
 # The same source with the console's changes written in: agreement again.
 sed -e 's/capacity 1\.\.8/capacity 1..6\n    suspend scale-in/' chat.scale > "$tmp/suspended.scale"
 "$mmec" diff "$tmp/suspended.scale" deployed/drift-targets.json > "$tmp/susp.out" 2>&1

@@ -10,7 +10,7 @@
 
 typedef void *(*base_alloc_fn)(void *user, void *ptr, size_t old_size, size_t new_size);
 
-/* realloc and free. */
+/* realloc and free; a block of a megabyte or more has its new pages mapped at once. */
 void *base_default_alloc(void *user, void *ptr, size_t old_size, size_t new_size);
 
 #endif

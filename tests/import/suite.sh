@@ -300,10 +300,12 @@ check "orders (eight orders of one file's documents)${bad:+:$bad}" $?
 # statement's memory back (each policy compared with its JSON as it is checked). The peak RSS
 # (GNU time's %M, KiB; not timing) of 10,000 and of 100,000 PutScalingPolicy requests (mmec's
 # own -f request, each policy its own endpoint): the 90,000 more may cost at most 600 bytes
-# each (measured: 323; 439 when each kept a copy of its name and resource id, 1,765 when the
-# checking compile kept every policy, 6,380 when every document's tree was kept), and the
-# 100,000 take less than 64 MiB (measured 33.6 MiB; 44.3 and 171 before). Under ASan (its allocator, its shadow memory; quarantine off) the peak may be
-# 96 MiB (measured 58.5).
+# each (measured: 398 since the default allocator maps a grown array's pages at once, 323
+# before; 439 when each kept a copy of its name and resource id, 1,765 when the checking
+# compile kept every policy, 6,380 when every document's tree was kept), and the 100,000
+# take less than 64 MiB (measured 41.4 MiB; 33.6 before the pages were mapped at once, 44.3
+# and 171 before that). Under ASan (its allocator, its shadow memory; quarantine off) the
+# peak may be 96 MiB (measured 58.5).
 mib=64
 [ "${SANITIZE:-}" = 1 ] && mib=96
 if [ -x /usr/bin/time ]; then

@@ -667,6 +667,8 @@ typedef struct checked_call {
     size_t len, oneline;
     int (*checked)(mmec_ctx *, void *);
     void *arg;
+    size_t (*pull)(void *, size_t);      /* a text still written (api_compile_pulled_checked) */
+    void *pull_user;
 } checked_call;
 
 static mmec_status compile_checked_fn(mmec_ctx *ctx, void *arg) {
@@ -674,12 +676,14 @@ static mmec_status compile_checked_fn(mmec_ctx *ctx, void *arg) {
     ctx->src.name = mem_strdup(ctx, a->name ? a->name : "<string>");
     ctx->src.text = a->src;
     ctx->src.len = a->len;
-    if (a->len > ctx->cfg.max_input || a->len >= UINT32_MAX) {
+    ctx->src.pull = a->pull;
+    ctx->src.pull_user = a->pull_user;
+    if (a->pull == NULL && (a->len > ctx->cfg.max_input || a->len >= UINT32_MAX)) {
         diag_plain(ctx, MMEC_ERROR, "too-large", "the source is %zu bytes, more than the limit of %zu",
                    a->len, ctx->cfg.max_input);
         return MMEC_EINPUT;
     }
-    if (!check_encoding(ctx))
+    if (a->pull == NULL && !check_encoding(ctx))
         return MMEC_EINPUT;
     ctx->streaming = 1;
     checker *chk = check_begin(ctx);
@@ -699,6 +703,17 @@ mmec_status api_compile_string_checked(mmec_ctx *ctx, const char *name, const ch
     if (ctx->compiled || ctx->nhooks || checked == NULL || src == NULL)
         return MMEC_EUSAGE;
     ctx->compiled = 1;
-    checked_call a = {name, src, len, oneline, checked, arg};
+    checked_call a = {name, src, len, oneline, checked, arg, NULL, NULL};
+    return guarded(ctx, compile_checked_fn, &a);
+}
+
+mmec_status api_compile_pulled_checked(mmec_ctx *ctx, const char *name, const char *src,
+                                       size_t len, size_t (*pull)(void *, size_t),
+                                       void *pull_user, size_t oneline,
+                                       int (*checked)(mmec_ctx *, void *), void *arg) {
+    if (ctx->compiled || ctx->nhooks || checked == NULL || src == NULL || pull == NULL)
+        return MMEC_EUSAGE;
+    ctx->compiled = 1;
+    checked_call a = {name, src, len, oneline, checked, arg, pull, pull_user};
     return guarded(ctx, compile_checked_fn, &a);
 }

@@ -882,6 +882,7 @@ typedef struct import_arg {
     hash_table index;
     hash_table cfn_index;
     mmec_ctx *child;
+    import_spec *spec;             /* the checking compile beside the reading */
     mmec_status st;
     int flags;                     /* IMPORT_* */
     importer im;                   /* its long arrays are freed by import_run */
@@ -941,6 +942,8 @@ static void doc_end(importer *im, const doc_start *d, size_t pos) {
         import_write_early(im, e);
         release &= e->kind == E_TARGET || e->kind == E_COMMENT || e->lazy;
     }
+    if (*im->spec)
+        import_spec_publish(im, 0);
     if (release && im->nentries == d->entries + 1 && im->ntargets == d->targets + 1 &&
         !im->unreleased && im->reports == d->reports)
         release_target(im, d->entries);
@@ -1119,6 +1122,7 @@ static mmec_status import_source(mmec_ctx *ctx, import_arg *a) {
     im->ctx = ctx;
     im->default_target = a->target ? a->target : DEFAULT_TARGET;
     im->child = &a->child;
+    im->spec = &a->spec;
     im->out = &a->out;
     im->line_out = &a->line_out;
     im->doc_mem = &a->doc_mem;
@@ -1134,6 +1138,7 @@ static mmec_status import_source(mmec_ctx *ctx, import_arg *a) {
     strbuf_puts(im->out, input_names(im));
     strbuf_puts(im->out, " by mmec import.\n");
     im->header_len = im->out->len;
+    import_spec_start(im);
     int ok = 1;
     for (size_t k = 0; k < im->nfiles; k++)
         ok &= read_input(im, k);
@@ -1146,7 +1151,9 @@ static mmec_status import_source(mmec_ctx *ctx, import_arg *a) {
     release_lines(im);
     if (im->failed || ctx->errors)
         return MMEC_EINPUT;
-    mmec_status st = import_check_source(im);
+    mmec_status st;
+    if (!import_spec_finish(im, &st))
+        st = import_check_source(im);
     if (st != MMEC_OK || ctx->errors)
         return MMEC_EINPUT;
     return MMEC_OK;
@@ -1191,6 +1198,7 @@ mmec_status import_run(mmec_ctx *ctx, const mmec_import_input *inputs, size_t n,
         mmec_free(a.child);
         a.st = MMEC_EINTERNAL;
     }
+    import_spec_stop(a.spec);      /* left running by a failure (an early return, a throw) */
     /* What the import kept goes back before the source is copied out. */
     strbuf_free(&a.line_out);
     import_doc_free(ctx, a.doc_mem);

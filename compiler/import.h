@@ -210,6 +210,8 @@ typedef struct importer {
     int hold_phase;
     size_t hold_key, nheld;
     struct held *held;
+    struct import_spec **spec;     /* the checking compile run beside the reading, or NULL
+                                      (import_check.c; in the caller's frame, like child) */
 } importer;
 
 /* mmec_import_inputs with flags. IMPORT_FOR_DIFF (mmec diff reads describe-* output of a whole
@@ -299,6 +301,19 @@ void import_write_source(importer *im);
  * compares each policy, alarm and scheduled action with the JSON it came from; the
  * checker's findings are reported at that JSON. */
 mmec_status import_check_source(importer *im);
+/* The checking compile run beside the reading, in a thread of its own, over the lines
+ * written straight into the source as the documents are read (most large inputs): started
+ * once the source's first line is written (nothing when threads or memory are lacking, or
+ * the context has an allocator of its own), handed each batch of lines (import_spec_publish,
+ * `all`: the rest, and no more to come), and finished once the source is written:
+ * import_spec_finish returns 1 with the compile's status in *st when its result stands (its
+ * findings reported as import_check_source reports them), 0 when import_check_source must
+ * run (the thread given up). import_spec_stop ends and frees one, on unwinding too. */
+typedef struct import_spec import_spec;
+void import_spec_start(importer *im);
+void import_spec_publish(importer *im, int all);
+int import_spec_finish(importer *im, mmec_status *st);
+void import_spec_stop(import_spec *s);
 /* A finding of a comparison made while the checking compile runs (im->defer), held and
  * reported, in the order of the entries, once it is over. */
 void import_hold(importer *im, mmec_severity sev, const char *code, span loc, const char *fmt,

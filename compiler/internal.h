@@ -38,6 +38,12 @@ typedef struct source {
      * line, a duplicate's recheck) faults in again from the page cache. */
     size_t map_len;
     size_t dropped;           /* the bytes before this offset were given back */
+    /* A text that grows while it is compiled (mmec import's checking compile, run beside the
+     * reading: import_check.c): `len` bytes are there so far; pull(pull_user, len) waits
+     * until there are more or none will come, and returns how many there are then. NULL:
+     * the text is whole. */
+    size_t (*pull)(void *user, size_t have);
+    void *pull_user;
 } src_file;
 
 struct ast_file;
@@ -202,6 +208,13 @@ mmec_status api_guard(mmec_ctx *ctx, mmec_status (*fn)(mmec_ctx *, void *), void
  * made that large at once), or 0. */
 mmec_status api_compile_string_checked(mmec_ctx *ctx, const char *name, const char *src,
                                        size_t len, size_t oneline,
+                                       int (*checked)(mmec_ctx *, void *), void *arg);
+/* api_compile_string_checked over a text that grows while it is compiled: `src` holds `len`
+ * bytes so far, and pull(pull_user, have) (src_file's) waits for more. Neither the text's
+ * size nor its encoding is checked (the caller checks the whole text once it is written). */
+mmec_status api_compile_pulled_checked(mmec_ctx *ctx, const char *name, const char *src,
+                                       size_t len, size_t (*pull)(void *, size_t),
+                                       void *pull_user, size_t oneline,
                                        int (*checked)(mmec_ctx *, void *), void *arg);
 
 /* Text helpers (util.c). */

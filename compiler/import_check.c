@@ -701,9 +701,10 @@ void import_spec_start(importer *im) {
     import_spec **slot = im->spec;
     *slot = NULL;
     mmec_config cfg = im->ctx->cfg;
-    /* The thread allocates through the context's allocator: only the default one (malloc)
-     * is known to take calls from two threads at once. */
-    if (cfg.alloc != mmec_default_alloc)
+    /* Not for a caller that asked for one thread (mmec_config.single_thread). The thread
+     * allocates through the context's allocator: only the default one (malloc) is known to
+     * take calls from two threads at once. */
+    if (cfg.alloc != mmec_default_alloc || cfg.single_thread)
         return;
     import_spec *s = calloc(1, sizeof *s);
     if (s == NULL)
@@ -862,5 +863,6 @@ int import_spec_finish(importer *im, mmec_status *st) {
     im->nheld = 0;
     *im->spec = NULL;
     import_spec_stop(s);
+    im->ctx->checked_beside = 1;
     return 1;
 }

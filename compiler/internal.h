@@ -50,6 +50,8 @@ struct ast_file;
 
 struct mmec_ctx {
     mmec_config cfg;
+    int checked_beside;        /* mmec_import_*: the source was checked on a second thread
+                                  as it was read (import_check.c), for the tests */
     arena_block *blocks;       /* the arena: everything a compilation keeps */
     arena_block *scratch;      /* the syntax tree of the statement being checked */
     arena_block *kept;         /* what outlives a statement a streaming compile releases */

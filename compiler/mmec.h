@@ -96,6 +96,10 @@ typedef struct mmec_config {
     mmec_hook_print_fn hook_print;  /* NULL: hooks' print output is dropped */
     mmec_hook_watch_fn hook_watch;  /* NULL: not called */
     void *hook_user;              /* passed to hook_print and hook_watch */
+    /* Non-zero: a call runs on the caller's thread alone. Otherwise mmec_import_* checks
+     * the source it writes on a second thread while it reads (joined before it returns; only
+     * with the default allocator, which two threads may call at once). */
+    int single_thread;
 } mmec_config;
 
 typedef struct mmec_ctx mmec_ctx;

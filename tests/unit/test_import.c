@@ -1,16 +1,19 @@
 /* test_import.c: mmec_import_string and mmec_import_inputs through mmec.h: the source they
  * write, diagnostics located in the JSON (in the input that holds it), and allocation failures
- * at every point (no leak, no half-written output). */
+ * at every point (no leak, no half-written output), and the checking compile run beside the
+ * reading giving what the one after it gives. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
 #include "failing.h"
+#include "internal.h"
 #include "mmec.h"
 
 static const char REQUESTS[] =
@@ -269,10 +272,173 @@ static void every_allocation_failure_of_a_step_import_ends_cleanly(void **state)
         fails_cleanly_then_writes(in, 2, STEP_SCALE);
 }
 
+/* ---- The checking compile beside the reading (import_check.c) against the one after ----
+ * Requests of one policy each, written into the source as they are read, in several of the
+ * batches the reading hands the second thread (64 KiB of source each): the checker's
+ * warnings (MemoryUtilization; a cooldown that cannot act), a comparison's (a CPUUtilization
+ * specification without its Unit compiles with one: import-differs) and the importer's own
+ * (a ResourceId of no endpoint variant: an error, after which nothing is checked). */
+
+#define LINE_FORM0 \
+    "{\"PolicyName\":\"p-%d\",\"ServiceNamespace\":\"sagemaker\",\"ResourceId\":" \
+    "\"endpoint/e-%d/variant/AllTraffic\",\"ScalableDimension\":" \
+    "\"sagemaker:variant:DesiredInstanceCount\",\"PolicyType\":\"TargetTrackingScaling\"," \
+    "\"TargetTrackingScalingPolicyConfiguration\":{\"TargetValue\":60," \
+    "\"CustomizedMetricSpecification\":{\"MetricName\":\"CPUUtilization\",\"Namespace\":" \
+    "\"/aws/sagemaker/Endpoints\",\"Dimensions\":[{\"Name\":\"EndpointName\",\"Value\":" \
+    "\"e-%d\"},{\"Name\":\"VariantName\",\"Value\":\"AllTraffic\"}],\"Statistic\":" \
+    "\"Average\"},\"ScaleInCooldown\":600,\"ScaleOutCooldown\":300}}\n"
+#define LINE_FORM1 \
+    "{\"PolicyName\":\"e-%d-memory\",\"ServiceNamespace\":\"sagemaker\",\"ResourceId\":" \
+    "\"endpoint/e-%d/variant/AllTraffic\",\"ScalableDimension\":" \
+    "\"sagemaker:variant:DesiredInstanceCount\",\"PolicyType\":\"TargetTrackingScaling\"," \
+    "\"TargetTrackingScalingPolicyConfiguration\":{\"TargetValue\":70," \
+    "\"CustomizedMetricSpecification\":{\"MetricName\":\"MemoryUtilization\",\"Namespace\":" \
+    "\"/aws/sagemaker/Endpoints\",\"Dimensions\":[{\"Name\":\"EndpointName\",\"Value\":" \
+    "\"e-%d\"},{\"Name\":\"VariantName\",\"Value\":\"AllTraffic\"}],\"Statistic\":" \
+    "\"Average\",\"Unit\":\"Percent\"},\"ScaleInCooldown\":600}}\n"
+#define LINE_FORM2 \
+    "{\"PolicyName\":\"p-%d\",\"ServiceNamespace\":\"sagemaker\",\"ResourceId\":" \
+    "\"endpoint/e-%d/variant/AllTraffic\",\"ScalableDimension\":" \
+    "\"sagemaker:variant:DesiredInstanceCount\",\"PolicyType\":\"TargetTrackingScaling\"," \
+    "\"TargetTrackingScalingPolicyConfiguration\":{\"TargetValue\":5000," \
+    "\"PredefinedMetricSpecification\":{\"PredefinedMetricType\":" \
+    "\"SageMakerVariantInvocationsPerInstance\"}}}\n"
+#define LINE_FORM3 \
+    "{\"PolicyName\":\"e-%d-gpu\",\"ServiceNamespace\":\"sagemaker\",\"ResourceId\":" \
+    "\"endpoint/e-%d/variant/AllTraffic\",\"ScalableDimension\":" \
+    "\"sagemaker:variant:DesiredInstanceCount\",\"PolicyType\":\"TargetTrackingScaling\"," \
+    "\"TargetTrackingScalingPolicyConfiguration\":{\"TargetValue\":50," \
+    "\"CustomizedMetricSpecification\":{\"MetricName\":\"GPUUtilization\",\"Namespace\":" \
+    "\"/aws/sagemaker/Endpoints\",\"Dimensions\":[{\"Name\":\"EndpointName\",\"Value\":" \
+    "\"e-%d\"},{\"Name\":\"VariantName\",\"Value\":\"AllTraffic\"}],\"Statistic\":" \
+    "\"Average\",\"Unit\":\"Percent\"},\"ScaleInCooldown\":0,\"DisableScaleIn\":true}}\n"
+
+/* `n` requests cycling through the LINE_FORMs (malloc'd, NUL-terminated), `tail` after them. */
+static char *many_requests(int n, const char *tail) {
+    size_t cap = (size_t)n * 700 + strlen(tail) + 1, len = 0;
+    char *s = malloc(cap);
+    assert_non_null(s);
+    for (int i = 0; i < n; i++)
+        switch (i % 4) {
+        case 0: len += (size_t)snprintf(s + len, cap - len, LINE_FORM0, i, i, i); break;
+        case 1: len += (size_t)snprintf(s + len, cap - len, LINE_FORM1, i, i, i); break;
+        case 2: len += (size_t)snprintf(s + len, cap - len, LINE_FORM2, i, i); break;
+        default: len += (size_t)snprintf(s + len, cap - len, LINE_FORM3, i, i, i); break;
+        }
+    snprintf(s + len, cap - len, "%s", tail);
+    return s;
+}
+
+typedef struct transcript {
+    char *text;
+    size_t len, cap;
+} transcript;
+
+/* Every diagnostic, whole, one line each. */
+static void transcribe(const mmec_diagnostic *d, void *user) {
+    transcript *t = user;
+    char line[2048];
+    int n = snprintf(line, sizeof line, "%d %s %s:%u:%u-%u %s\n", (int)d->severity,
+                     d->code ? d->code : "", d->file ? d->file : "", d->line, d->col, d->end_col,
+                     d->message ? d->message : "");
+    assert_true(n > 0 && (size_t)n < sizeof line);
+    if (t->len + (size_t)n + 1 > t->cap) {
+        t->cap = (t->len + (size_t)n + 1) * 2;
+        t->text = realloc(t->text, t->cap);
+        assert_non_null(t->text);
+    }
+    memcpy(t->text + t->len, line, (size_t)n + 1);
+    t->len += (size_t)n;
+}
+
+/* The import of `json` on one thread or two: its status, source, diagnostics (all freed by
+ * the caller) and whether it was checked beside the reading. */
+static mmec_status import_with(const char *json, int single, char **out, size_t *len,
+                               transcript *t, int *beside) {
+    mmec_config cfg;
+    mmec_config_init(&cfg);
+    cfg.on_diagnostic = transcribe;
+    cfg.diagnostic_user = t;
+    cfg.max_warnings = 100000;
+    cfg.single_thread = single;
+    mmec_ctx *ctx = mmec_new(&cfg);
+    assert_non_null(ctx);
+    char *o = NULL;
+    mmec_status st = mmec_import_string(ctx, "r.json", json, strlen(json), NULL, &o, len);
+    *beside = ctx->checked_beside;
+    *out = o ? strdup(o) : NULL;
+    mmec_buffer_free(ctx, o);
+    mmec_free(ctx);
+    return st;
+}
+
+static void same_both_ways(const char *json, int beside_expected, mmec_status want) {
+    char *o1, *o2;
+    size_t l1 = 0, l2 = 0;
+    transcript t1 = {0}, t2 = {0};
+    int b1, b2;
+    mmec_status s1 = import_with(json, 0, &o1, &l1, &t1, &b1);
+    mmec_status s2 = import_with(json, 1, &o2, &l2, &t2, &b2);
+    assert_int_equal(s1, want);
+    assert_int_equal(s1, s2);
+    assert_int_equal(b1, beside_expected);
+    assert_int_equal(b2, 0);
+    assert_true((o1 == NULL) == (o2 == NULL));
+    if (o1) {
+        assert_int_equal(l1, l2);
+        assert_string_equal(o1, o2);
+    }
+    assert_non_null(t1.text);      /* each input here has findings */
+    assert_string_equal(t1.text, t2.text);
+    free(o1);
+    free(o2);
+    free(t1.text);
+    free(t2.text);
+}
+
+static void checked_beside_the_reading_as_after_it(void **state) {
+    (void)state;
+    /* 4,000 lines: some 230 KiB of source, four batches and the rest. */
+    char *json = many_requests(4000, "");
+    same_both_ways(json, 1, MMEC_OK);
+    free(json);
+}
+
+static void a_later_block_checks_after_the_reading(void **state) {
+    (void)state;
+    /* The last document gives the first endpoint a capacity: its policy moves into a block,
+     * the source is written again, and what the thread compiled is thrown away. */
+    char *json = many_requests(3000,
+        "{\"ServiceNamespace\":\"sagemaker\",\"ResourceId\":\"endpoint/e-0/variant/AllTraffic\","
+        "\"ScalableDimension\":\"sagemaker:variant:DesiredInstanceCount\",\"MinCapacity\":1,"
+        "\"MaxCapacity\":4}\n");
+    same_both_ways(json, 0, MMEC_OK);
+    free(json);
+}
+
+static void an_importer_error_stops_both(void **state) {
+    (void)state;
+    /* A ResourceId that names no SageMaker endpoint variant, on the 3,001st line: an error of
+     * the importer's, after which the source is not checked. */
+    char *json = many_requests(3000,
+        "{\"PolicyName\":\"z\",\"ServiceNamespace\":\"sagemaker\",\"ResourceId\":"
+        "\"endpoint/z\",\"ScalableDimension\":"
+        "\"sagemaker:variant:DesiredInstanceCount\",\"PolicyType\":\"TargetTrackingScaling\","
+        "\"TargetTrackingScalingPolicyConfiguration\":{\"TargetValue\":5000,"
+        "\"PredefinedMetricSpecification\":{\"PredefinedMetricType\":"
+        "\"SageMakerVariantInvocationsPerInstance\"}}}\n");
+    same_both_ways(json, 0, MMEC_EINPUT);
+    free(json);
+}
+
 int main(void) {
     static int step = 0, zero = 1;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(requests_become_a_block),
+        cmocka_unit_test(checked_beside_the_reading_as_after_it),
+        cmocka_unit_test(a_later_block_checks_after_the_reading),
+        cmocka_unit_test(an_importer_error_stops_both),
         cmocka_unit_test(checker_findings_point_into_the_json),
         cmocka_unit_test(every_allocation_failure_ends_cleanly),
         cmocka_unit_test(every_allocation_failure_of_released_targets_ends_cleanly),

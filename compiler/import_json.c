@@ -93,18 +93,18 @@ const jnode *import_keep_node(importer *im, jblock **pool, const jnode *v, const
 }
 
 /* The pages of a mapped input (mmec_import_mapped) wholly below offset `upto`, in the input
- * that holds the byte before it, read already, are given back to the system, 4 MiB at least
- * at a time (each time, the other processor running the checking compile beside the reading
- * is interrupted to forget those pages: at 256 KiB a time, an import of 100,000 requests
- * took 7% longer); they come back from the file if they are read again (a diagnostic's line,
- * the comparison after compiling). */
+ * that holds the byte before it, read already, are given back to the system, 256 KiB at
+ * least at a time, 4 MiB while the checking compile runs beside the reading (each time, the
+ * other processor running it is interrupted to forget those pages: at 256 KiB a time, an
+ * import of 100,000 requests took 7% longer); they come back from the file if they are read
+ * again (a diagnostic's line, the comparison after compiling). */
 void import_drop_read(importer *im, size_t upto) {
     if (!im->mapped || upto == 0)
         return;
     ifile *f = &im->files[import_file_at(im, (uint32_t)(upto - 1))];
     if (upto > (size_t)f->base + f->src.len)      /* never past its mapping */
         upto = (size_t)f->base + f->src.len;
-    if (upto < (size_t)f->dropped + ((size_t)1 << 22))
+    if (upto < (size_t)f->dropped + ((size_t)1 << (*im->spec ? 22 : 18)))
         return;
     long page = sysconf(_SC_PAGESIZE);
     if (page <= 0)

@@ -437,6 +437,10 @@ void import_doc_free(mmec_ctx *ctx, jblock *b);
 /* The pages of a mapped input (mmec_import_mapped) wholly below offset `upto`, read already,
  * given back to the system (they come back from the file when read again). */
 void import_drop_read(importer *im, size_t upto);
+/* The pages wholly inside bytes [from, to) of `text` (a read-only mapping of an input, less
+ * its base) given back to the system (MADV_DONTNEED): they come back from the file when they
+ * are read again. */
+void import_give_back(const char *text, size_t from, size_t to);
 /* The inputs about to be read again from their start, in order: their pages given back
  * behind that reading too (import_drop_read). */
 void import_read_again(importer *im);

@@ -6,6 +6,7 @@
  * and writes; this file only checks what was written. */
 #define _DEFAULT_SOURCE      /* mmap's MAP_ANONYMOUS, madvise */
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -604,14 +605,7 @@ static void spec_drop(import_spec *s, size_t upto) {
         upto = (size_t)f->base + f->len;
     if (upto < (size_t)f->dropped + ((size_t)1 << 22))
         return;
-    long page = sysconf(_SC_PAGESIZE);
-    if (page <= 0)
-        return;
-    uintptr_t from = (uintptr_t)(f->text + f->dropped), to = (uintptr_t)(f->text + upto);
-    from = (from + (uintptr_t)page - 1) / (uintptr_t)page * (uintptr_t)page;
-    to = to / (uintptr_t)page * (uintptr_t)page;
-    if (to > from)
-        (void)madvise((void *)from, to - from, MADV_DONTNEED);      /* a hint: may fail */
+    import_give_back(f->text, f->dropped, upto);
     f->dropped = (uint32_t)upto;
 }
 
@@ -739,7 +733,16 @@ void import_spec_start(importer *im) {
     }
     memcpy(s->text, im->out->data, im->out->len);
     s->first = s->copied = s->published = im->out->len;
-    if (pthread_create(&s->thread, NULL, spec_main, s) != 0) {
+    /* Every signal blocked in the thread (it inherits the mask it is created with): the
+     * caller's handlers, and the signals it blocks for a while (mmec's command line holds
+     * job control back while it replaces a file), stay its own thread's. */
+    sigset_t all, saved;
+    sigfillset(&all);
+    int masked = pthread_sigmask(SIG_SETMASK, &all, &saved) == 0;
+    int created = pthread_create(&s->thread, NULL, spec_main, s) == 0;
+    if (masked)
+        pthread_sigmask(SIG_SETMASK, &saved, NULL);
+    if (!created) {
         import_spec_stop(s);
         return;
     }

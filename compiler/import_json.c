@@ -106,16 +106,19 @@ void import_drop_read(importer *im, size_t upto) {
         upto = (size_t)f->base + f->src.len;
     if (upto < (size_t)f->dropped + ((size_t)1 << (*im->spec ? 22 : 18)))
         return;
+    import_give_back(f->src.text - f->base, f->dropped, upto);
+    f->dropped = (uint32_t)upto;
+}
+
+void import_give_back(const char *text, size_t from, size_t to) {
     long page = sysconf(_SC_PAGESIZE);
     if (page <= 0)
         return;
-    const char *text = f->src.text - f->base;
-    uintptr_t from = (uintptr_t)(text + f->dropped), to = (uintptr_t)(text + upto);
-    from = (from + (uintptr_t)page - 1) / (uintptr_t)page * (uintptr_t)page;
-    to = to / (uintptr_t)page * (uintptr_t)page;
-    if (to > from)
-        (void)madvise((void *)from, to - from, MADV_DONTNEED);      /* a hint: may fail */
-    f->dropped = (uint32_t)upto;
+    uintptr_t a = (uintptr_t)(text + from), e = (uintptr_t)(text + to);
+    a = (a + (uintptr_t)page - 1) / (uintptr_t)page * (uintptr_t)page;
+    e = e / (uintptr_t)page * (uintptr_t)page;
+    if (e > a)
+        (void)madvise((void *)a, e - a, MADV_DONTNEED);      /* a hint: may fail */
 }
 
 void import_read_again(importer *im) {

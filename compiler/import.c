@@ -215,55 +215,12 @@ static int reported(importer *im, const jnode *c) {
     return 0;
 }
 
-/* The `len` bytes of two member names alike: a word at a time, the last word overlapping
- * the one before it (a member's name is mostly a few words; memcmp would be a call per
- * match, and a byte at a time the name's tail). */
-static inline int same_bytes(const char *a, const char *b, size_t len) {
-    if (len >= 8) {
-        uint64_t x, y;
-        for (size_t i = 0; i + 8 < len; i += 8) {
-            memcpy(&x, a + i, 8);
-            memcpy(&y, b + i, 8);
-            if (x != y)
-                return 0;
-        }
-        memcpy(&x, a + len - 8, 8);
-        memcpy(&y, b + len - 8, 8);
-        return x == y;
-    }
-    if (len >= 4) {
-        uint32_t x, y, u, v;
-        memcpy(&x, a, 4);
-        memcpy(&y, b, 4);
-        memcpy(&u, a + len - 4, 4);
-        memcpy(&v, b + len - 4, 4);
-        return x == y && u == v;
-    }
-    for (size_t i = 0; i < len; i++)
-        if (a[i] != b[i])
-            return 0;
-    return 1;
-}
-
-/* Whether member `c` is named `key` of `len` bytes: by the length the JSON reader recorded
- * first; by strcmp where it recorded none. */
-#define NAMED(c, key, len)                                                                  \
-    ((c)->klen == (len) ? same_bytes((c)->key, key, len)                                    \
-                        : (c)->klen == 0 && (c)->key[0] == (key)[0] && strcmp((c)->key, key) == 0)
-
-/* Member `key` of object `o`, or NULL; a key given twice is reported once. */
-const jnode *import_get_n(importer *im, const jnode *o, const char *key, size_t len) {
-    if (o == NULL || o->type != J_OBJ)
-        return NULL;
+/* Member `key` of object `o` when a key may be given twice in it (import_get_n looks up the
+ * rest itself), or NULL; a key given twice is reported once. */
+const jnode *import_get_twice(importer *im, const jnode *o, const char *key, size_t len) {
     const jnode *found = NULL;
-    if (o->unique) {      /* no key given twice: the first match is the only one */
-        for (const jnode *c = o->child; c; c = c->next)
-            if (NAMED(c, key, len))
-                return c;
-        return NULL;
-    }
     for (const jnode *c = o->child; c; c = c->next)
-        if (NAMED(c, key, len)) {
+        if (IMPORT_NAMED(c, key, len)) {
             if (found) {      /* the second is reported, once; the import fails */
                 if (im->trial) {
                     im->trial_reported = 1;

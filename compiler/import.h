@@ -9,6 +9,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "internal.h"
@@ -237,7 +238,58 @@ void import_report(importer *im, mmec_severity sev, const char *code, span loc,
 /* Member `key` of object `o`, or NULL; a key given twice is reported once. import_get_n
  * takes the key's length too (strlen of a literal costs nothing), which rules most members
  * out before their names are compared. */
-const jnode *import_get_n(importer *im, const jnode *o, const char *key, size_t len);
+const jnode *import_get_twice(importer *im, const jnode *o, const char *key, size_t len);
+
+/* The `len` bytes of two member names alike: a word at a time, the last word overlapping
+ * the one before it (a member's name is mostly a few words; memcmp would be a call per
+ * match, and a byte at a time the name's tail). */
+static inline int import_same_bytes(const char *a, const char *b, size_t len) {
+    if (len >= 8) {
+        uint64_t x, y;
+        for (size_t i = 0; i + 8 < len; i += 8) {
+            memcpy(&x, a + i, 8);
+            memcpy(&y, b + i, 8);
+            if (x != y)
+                return 0;
+        }
+        memcpy(&x, a + len - 8, 8);
+        memcpy(&y, b + len - 8, 8);
+        return x == y;
+    }
+    if (len >= 4) {
+        uint32_t x, y, u, v;
+        memcpy(&x, a, 4);
+        memcpy(&y, b, 4);
+        memcpy(&u, a + len - 4, 4);
+        memcpy(&v, b + len - 4, 4);
+        return x == y && u == v;
+    }
+    for (size_t i = 0; i < len; i++)
+        if (a[i] != b[i])
+            return 0;
+    return 1;
+}
+
+/* Whether member `c` is named `key` of `len` bytes: by the length the JSON reader recorded
+ * first; by strcmp where it recorded none. */
+#define IMPORT_NAMED(c, key, len)                                                          \
+    ((c)->klen == (len) ? import_same_bytes((c)->key, key, len)                             \
+                        : (c)->klen == 0 && (c)->key[0] == (key)[0] && strcmp((c)->key, key) == 0)
+
+/* Inlined where it is called (some 30 lookups a request, most in objects of a few members
+ * and no key given twice, the first match then the only one: a call cost as much as the
+ * walk). */
+static inline const jnode *import_get_n(importer *im, const jnode *o, const char *key,
+                                        size_t len) {
+    if (o == NULL || o->type != J_OBJ)
+        return NULL;
+    if (!o->unique)
+        return import_get_twice(im, o, key, len);
+    for (const jnode *c = o->child; c; c = c->next)
+        if (IMPORT_NAMED(c, key, len))
+            return c;
+    return NULL;
+}
 #define import_get(im, o, key) import_get_n(im, o, key, strlen(key))
 /* Member `key` of `o` when it is of type `want`; reports a wrong type, and a missing member
  * when `required`. */

@@ -455,7 +455,7 @@ static void jcontainer(jreader *r, jnode *v, int depth) {
             /* The key compared with those before it by length and bytes, as import_get_n
              * matches a key: an object of unique keys is looked up to its first match. */
             for (const jnode *p = v->child; p; p = p->next)
-                if (p->klen == klen && memcmp(p->key, key, klen) == 0)
+                if (p->klen == klen && import_same_bytes(p->key, key, klen))
                     dup = 1;
             n++;
         }

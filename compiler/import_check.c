@@ -4,8 +4,9 @@
  * written source are reported at the JSON that produced the offending token (the segments
  * of the source), and the comparisons' findings in the order of the entries. import.c reads
  * and writes; this file only checks what was written. */
-#define _DEFAULT_SOURCE      /* mmap's MAP_ANONYMOUS, madvise */
+#define _GNU_SOURCE          /* mmap's MAP_ANONYMOUS, madvise; sched_getaffinity */
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -691,9 +692,22 @@ void import_spec_stop(import_spec *s) {
     free(s);
 }
 
+/* Whether this process may run on two processors at once (its affinity, else the processors
+ * online): on one, a second thread would only take turns with the reading. */
+static int two_processors(void) {
+#ifdef CPU_COUNT
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0)
+        return CPU_COUNT(&set) >= 2;
+#endif
+    return sysconf(_SC_NPROCESSORS_ONLN) >= 2;
+}
+
 void import_spec_start(importer *im) {
     import_spec **slot = im->spec;
     *slot = NULL;
+    if (!two_processors())
+        return;
     mmec_config cfg = im->ctx->cfg;
     /* Not for a caller that asked for one thread (mmec_config.single_thread). The thread
      * allocates through the context's allocator: only the default one (malloc) is known to

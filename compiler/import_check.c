@@ -733,9 +733,10 @@ void import_spec_start(importer *im) {
                                   im->files[k].src.len, im->files[k].base, im->mapped};
     cfg.on_diagnostic = spec_hold_diag;
     cfg.diagnostic_user = s;
-    /* A source larger than the compile takes is never compiled: it is refused (too-large)
-     * by the compile import_check_source runs. */
-    s->cap = cfg.max_input < UINT32_MAX - 1 ? cfg.max_input + 1 : UINT32_MAX;
+    /* Room for the largest source a compile takes (api.c: max_input bytes, under 4 GiB): a
+     * larger one gives the thread up, and the compile after the reading refuses it
+     * (too-large). */
+    s->cap = cfg.max_input < UINT32_MAX ? cfg.max_input : UINT32_MAX - 1;
     void *map = mmap(NULL, s->cap, PROT_READ | PROT_WRITE,
                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     s->text = map == MAP_FAILED ? NULL : map;
@@ -818,11 +819,14 @@ void import_spec_publish(importer *im, int all) {
     pthread_mutex_unlock(&s->mu);
 }
 
-/* Whether what the thread compiled is the source and what it compared its entries: every
+/* Whether what the thread compiled is the source and what it compared its entries: a source
+ * no larger than a compile takes (compile_checked_fn's size check, which the thread skips;
+ * its encoding check passes on any text that opens with the "# Imported from" line), every
  * entry written straight into the source, in order, each a policy compared from its
  * configuration's span, nothing else in the source. */
 static int spec_stands(const importer *im, const import_spec *s) {
-    if (s->failed || im->ndirect != im->nentries || im->npolicies != im->ndirect ||
+    if (s->failed || im->out->len > s->cap || im->ndirect != im->nentries ||
+        im->npolicies != im->ndirect ||
         im->nby_order != im->ndirect || im->nschedules || im->nalarms_written ||
         s->nrecs != im->ndirect || s->copied != im->out->len ||
         memcmp(s->text, im->out->data, im->out->len) != 0)

@@ -341,7 +341,7 @@ typedef struct transcript {
 /* Every diagnostic, whole, one line each. */
 static void transcribe(const mmec_diagnostic *d, void *user) {
     transcript *t = user;
-    char line[2048];
+    char line[8192];
     int n = snprintf(line, sizeof line, "%d %s %s:%u:%u-%u %s\n", (int)d->severity,
                      d->code ? d->code : "", d->file ? d->file : "", d->line, d->col, d->end_col,
                      d->message ? d->message : "");
@@ -357,10 +357,13 @@ static void transcribe(const mmec_diagnostic *d, void *user) {
 
 /* The import of `json` on one thread or two: its status, source, diagnostics (all freed by
  * the caller) and whether it was checked beside the reading. */
-static mmec_status import_with(const char *json, int single, char **out, size_t *len,
-                               transcript *t, int *beside) {
+static mmec_status import_named(const char *name, const char *json, size_t max_input,
+                                int single, char **out, size_t *len, transcript *t,
+                                int *beside) {
     mmec_config cfg;
     mmec_config_init(&cfg);
+    if (max_input)
+        cfg.max_input = max_input;
     cfg.on_diagnostic = transcribe;
     cfg.diagnostic_user = t;
     cfg.max_warnings = 100000;
@@ -368,12 +371,17 @@ static mmec_status import_with(const char *json, int single, char **out, size_t 
     mmec_ctx *ctx = mmec_new(&cfg);
     assert_non_null(ctx);
     char *o = NULL;
-    mmec_status st = mmec_import_string(ctx, "r.json", json, strlen(json), NULL, &o, len);
+    mmec_status st = mmec_import_string(ctx, name, json, strlen(json), NULL, &o, len);
     *beside = ctx->checked_beside;
     *out = o ? strdup(o) : NULL;
     mmec_buffer_free(ctx, o);
     mmec_free(ctx);
     return st;
+}
+
+static mmec_status import_with(const char *json, int single, char **out, size_t *len,
+                               transcript *t, int *beside) {
+    return import_named("r.json", json, 0, single, out, len, t, beside);
 }
 
 static void same_both_ways(const char *json, int beside_expected, mmec_status want) {
@@ -444,6 +452,39 @@ static void an_importer_error_stops_both(void **state) {
     free(json);
 }
 
+/* import-source-one-byte-over-the-limit: a written source of exactly max_input + 1 bytes
+ * (its first line names an input with a long name) passed when it was checked beside the
+ * reading, whose copy had room for one byte more than a compile takes; the check after the
+ * reading refuses it (too-large). Both refuse it now. */
+static void a_source_one_byte_over_the_limit(void **state) {
+    (void)state;
+    char name[3001];
+    memset(name, 'n', sizeof name - 1);
+    name[sizeof name - 1] = '\0';
+    char *json = many_requests(3, "");
+    char *out;
+    size_t len;
+    transcript t = {0};
+    int beside;
+    assert_int_equal(import_named(name, json, 0, 1, &out, &len, &t, &beside), MMEC_OK);
+    assert_true(len > strlen(json));
+    free(out);
+    free(t.text);
+    size_t limit = len - 1;      /* the source is one byte over it, the input well under */
+    for (int single = 0; single <= 1; single++) {
+        transcript u = {0};
+        out = NULL;
+        assert_int_equal(import_named(name, json, limit, single, &out, &len, &u, &beside),
+                         MMEC_EINPUT);
+        assert_null(out);
+        assert_int_equal(beside, 0);
+        assert_non_null(u.text);
+        assert_non_null(strstr(u.text, " too-large "));
+        free(u.text);
+    }
+    free(json);
+}
+
 int main(void) {
     static int step = 0, zero = 1;
     const struct CMUnitTest tests[] = {
@@ -451,6 +492,7 @@ int main(void) {
         cmocka_unit_test(checked_beside_the_reading_as_after_it),
         cmocka_unit_test(a_later_block_checks_after_the_reading),
         cmocka_unit_test(an_importer_error_stops_both),
+        cmocka_unit_test(a_source_one_byte_over_the_limit),
         cmocka_unit_test(checker_findings_point_into_the_json),
         cmocka_unit_test(every_allocation_failure_ends_cleanly),
         cmocka_unit_test(every_allocation_failure_of_released_targets_ends_cleanly),

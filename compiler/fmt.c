@@ -595,7 +595,7 @@ static void flush(fmt *f) {
     if (keep == 0)
         return;
     render(f, keep);
-    size_t base = f->lines[keep].has_code ? f->lines[keep].code : f->text->len;
+    size_t base = f->text->len;      /* where the code kept starts: none kept, all of it */
     for (size_t i = keep; i < f->nlines; i++)
         if (f->lines[i].has_code) {
             base = f->lines[i].code;      /* the first code kept */

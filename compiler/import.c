@@ -899,13 +899,15 @@ static void doc_end(importer *im, const doc_start *d, size_t pos) {
         import_write_early(im, e);
         release &= e->kind == E_TARGET || e->kind == E_COMMENT || e->lazy;
     }
-    if (*im->spec && im->ndirect != im->nentries) {
-        /* An entry not written straight into the source: the thread's work cannot stand
-         * (import_spec_finish), and the rest is read on one thread. */
-        import_spec_stop(*im->spec);
-        *im->spec = NULL;
-    } else if (*im->spec) {
-        import_spec_publish(im, 0);
+    if (*im->spec) {
+        if (im->ndirect == im->nentries) {
+            import_spec_publish(im, 0);
+        } else {
+            /* An entry not written straight into the source: the thread's work cannot
+             * stand (import_spec_finish), and the rest is read on one thread. */
+            import_spec_stop(*im->spec);
+            *im->spec = NULL;
+        }
     }
     if (release && im->nentries == d->entries + 1 && im->ntargets == d->targets + 1 &&
         !im->unreleased && im->reports == d->reports)

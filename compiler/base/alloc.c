@@ -40,10 +40,7 @@ void *base_default_alloc(void *user, void *ptr, size_t old_size, size_t new_size
         return NULL;
     }
     void *p = realloc(ptr, new_size);
-    if (p && new_size >= POPULATE_AT) {
-        size_t kept = ptr && old_size < new_size ? old_size : 0;
-        if (ptr == NULL || old_size < new_size)
-            populate(p, kept, new_size);
-    }
+    if (p && new_size >= POPULATE_AT && (ptr == NULL || old_size < new_size))
+        populate(p, ptr ? old_size : 0, new_size);      /* the pages it did not have */
     return p;
 }

@@ -2,8 +2,9 @@
  * located JSON reader and the documents' memory), import.c (the inputs, the documents
  * recognised: targets, target-tracking policies, scheduled actions, templates),
  * import_write.c (the source written), import_step.c (step scaling policies with their
- * CloudWatch alarms, `scale from zero`, metric math) and import_check.c (the written source
- * compiled and compared with its JSON). Private to the library. */
+ * CloudWatch alarms, `scale from zero`, metric math), import_check.c (the written source
+ * compiled and compared with its JSON) and import_beside.c (that compile on a second thread
+ * while the inputs are read). Private to the library. */
 #ifndef MMEC_IMPORT_H
 #define MMEC_IMPORT_H
 
@@ -353,11 +354,41 @@ void import_write_source(importer *im);
  * compares each policy, alarm and scheduled action with the JSON it came from; the
  * checker's findings are reported at that JSON. */
 mmec_status import_check_source(importer *im);
-/* The checking compile run beside the reading, in a thread of its own, over the lines
- * written straight into the source as the documents are read (most large inputs): started
- * once the source's first line is written (nothing when threads or memory are lacking, or
- * the context has an allocator of its own), handed each batch of lines (import_spec_publish,
- * `all`: the rest, and no more to come), and finished once the source is written:
+/* What import_beside.c's compile shares with import_check_source. A finding of the checking
+ * compile reported at the JSON its offset was written from (`located`: it has a line). */
+void import_forward(importer *im, mmec_severity sev, const char *code, int located,
+                    size_t offset, const char *message);
+/* Whether a compiled document's compact text (`len` bytes, a line end after it) is the JSON
+ * text `in` (`in_len` bytes) it came from, told from the texts alone (over `keys`, members
+ * in another order too): reads nothing else, from any thread. */
+int import_same_json(const char *text, size_t len, const char *in, size_t in_len,
+                     const char *const *keys, size_t nkeys);
+/* Policy `p` of the checking context in `format`, compact (an allocation failure returns
+ * MMEC_EINTERNAL rather than unwinding). */
+mmec_status import_emit_compact(mmec_ctx *child, mmec_format format, const policy *p,
+                                char **text, size_t *len);
+/* A compiled document (import_emit_compact's `st` and `text`, freed here) compared with
+ * `json`, the JSON it came from (NULL: read again from `loc`), over `keys`; each difference
+ * a warning naming the `noun`. */
+void import_compare_members(importer *im, mmec_ctx *child, mmec_status st, char *text,
+                            size_t len, const jnode *json, span loc, const char *const *keys,
+                            size_t nkeys, const char *noun);
+/* The held findings of the phases below `upto` reported, in order (phase 0: the policies,
+ * 1: the alarms). */
+void import_report_held(importer *im, int upto);
+/* A finding of a comparison made while the checking compile runs (im->defer), held and
+ * reported, in the order of the entries, once it is over. */
+void import_hold(importer *im, mmec_severity sev, const char *code, span loc, const char *fmt,
+                 va_list ap);
+/* Whether two JSON values are equal (members in any order). */
+int import_jequal(const jnode *a, const jnode *b);
+
+/* import_beside.c: the checking compile run beside the reading, in a thread of its own, over
+ * the lines written straight into the source as the documents are read (most large inputs):
+ * started once the source's first line is written (nothing under
+ * mmec_config.single_thread, with an allocator of the caller's, on one processor, or when
+ * threads or memory are lacking), handed each batch of lines (import_spec_publish, `all`:
+ * the rest, and no more to come), and finished once the source is written:
  * import_spec_finish returns 1 with the compile's status in *st when its result stands (its
  * findings reported as import_check_source reports them), 0 when import_check_source must
  * run (the thread given up). import_spec_stop ends and frees one, on unwinding too. */
@@ -366,12 +397,8 @@ void import_spec_start(importer *im);
 void import_spec_publish(importer *im, int all);
 int import_spec_finish(importer *im, mmec_status *st);
 void import_spec_stop(import_spec *s);
-/* A finding of a comparison made while the checking compile runs (im->defer), held and
- * reported, in the order of the entries, once it is over. */
-void import_hold(importer *im, mmec_severity sev, const char *code, span loc, const char *fmt,
-                 va_list ap);
-/* Whether two JSON values are equal (members in any order). */
-int import_jequal(const jnode *a, const jnode *b);
+
+
 
 /* import_step.c: step scaling policies and their alarms. */
 
